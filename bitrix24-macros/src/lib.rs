@@ -7,6 +7,7 @@
 mod args;
 mod diag;
 mod expand;
+mod record;
 
 use proc_macro::TokenStream;
 
@@ -80,4 +81,44 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn bitrix_method(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::bitrix_method(args.into(), item.into()).into()
+}
+
+/// serde's `Deserialize` for a generated record, reading each field leniently through
+/// `wire::Lenient` (a missing key or "nothing" is `None` for an `Option` field, the error
+/// `missing field` / `a value is required here` for another), and keeping the keys the
+/// struct does not list in its `#[serde(flatten)]` map (`extra`).
+///
+/// Unlike serde's derive with `flatten`, known keys are read straight into their fields
+/// and only unknown ones are kept, in one pass: no buffering of the whole record. It
+/// reads the struct's `rename_all` and the fields' `rename` and `flatten` from their
+/// `#[serde(...)]` attributes (which `Serialize` shares); the expansion names
+/// `::bitrix24_types`.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use bitrix24_types::LenientDeserialize;
+///
+/// #[derive(Debug, LenientDeserialize)]
+/// #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+/// struct Deal {
+///     id: u64,
+///     #[serde(rename = "OPPORTUNITY")]
+///     amount: Option<f64>,
+///     title: Option<String>,
+///     #[serde(flatten)]
+///     extra: BTreeMap<String, serde_json::Value>,
+/// }
+///
+/// let deal: Deal = serde_json::from_str(
+///     r#"{"ID": "7", "OPPORTUNITY": "10.50", "TITLE": "", "UF_CRM_1": [1]}"#,
+/// )?;
+/// assert_eq!((deal.id, deal.amount, deal.title), (7, Some(10.5), None));
+/// assert_eq!(deal.extra["UF_CRM_1"], serde_json::json!([1]));
+/// let err = serde_json::from_str::<Deal>(r#"{"TITLE": "x"}"#).unwrap_err();
+/// assert!(err.to_string().contains("missing field `ID`"), "{err}");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[proc_macro_derive(LenientDeserialize, attributes(serde))]
+pub fn lenient_deserialize(item: TokenStream) -> TokenStream {
+    record::derive(item.into()).into()
 }

@@ -102,7 +102,7 @@ struct ReadmeDoctests;
 pub use chrono;
 pub use serde_json;
 
-pub use bitrix24_macros::bitrix_method;
+pub use bitrix24_macros::{LenientDeserialize, bitrix_method};
 /// The test portal (the `bitrix24-testkit` crate): a Bitrix24 stand-in on 127.0.0.1.
 #[cfg(feature = "testkit")]
 pub use bitrix24_testkit as testkit;

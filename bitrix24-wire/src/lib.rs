@@ -70,6 +70,7 @@ pub mod form;
 mod lenient;
 mod multifield;
 pub mod query;
+pub mod record;
 pub mod scalar;
 pub mod yes_no;
 

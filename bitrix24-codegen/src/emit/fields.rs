@@ -1,15 +1,13 @@
 //! Structs' fields with their serde attributes, and the struct-level attributes:
 //! `#[serde(rename_all)]` when one rule gives most wire names.
 //!
-//! A read field that is optional reads leniently (`wire::lenient`: `null`, `""`,
-//! `false`, a missing key are `None`); a required one must be there
-//! (`wire::required`). A sent field is skipped when read-only or `None`; a `char` is
+//! A read struct derives `LenientDeserialize` (`bitrix24-macros`): every field reads
+//! leniently through `wire::Lenient` (`null`, `""`, `false`, a missing key are `None`
+//! for an optional field; a required one must be there), and the keys the spec does not
+//! list go to `extra` without serde's `flatten` buffering the whole record first. So a
+//! read field needs no serde attribute of its own: no per-field `default` or
+//! `deserialize_with`. A sent field is skipped when read-only or `None`; a `char` is
 //! sent as `"Y"`/`"N"`.
-//!
-//! A missing optional field reads as `None` through the field's own `default`, not a
-//! struct-level `#[serde(default)]`: with that, serde moves each missing field out of
-//! one `Self::default()`, and borrow-checking those moves made a clean build of
-//! `bitrix24-types` slower (about 1 s of 17 s with the default features, measured).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -65,17 +63,24 @@ impl StructAttrs {
             derives.push(quote!(Serialize));
         }
         if self.dirs.received {
-            cx.uses(Import::Deserialize);
-            derives.push(quote!(Deserialize));
+            cx.uses(Import::LenientDeserialize);
+            derives.push(quote!(LenientDeserialize));
         }
         if !(self.dirs.sent || self.dirs.received) {
             return quote!(#[derive(#(#derives),*)]);
         }
-        cx.uses(Import::Serde);
-        let mut args = vec![quote!(crate = "self::serde")];
+        let mut args = Vec::new();
+        // Only serde's own derive (`Serialize`) needs to be told where serde is.
+        if self.dirs.sent {
+            cx.uses(Import::Serde);
+            args.push(quote!(crate = "self::serde"));
+        }
         if let Some(rule) = self.rename_all {
             let rule = rule.serde_name();
             args.push(quote!(rename_all = #rule));
+        }
+        if args.is_empty() {
+            return quote!(#[derive(#(#derives),*)]);
         }
         quote! {
             #[derive(#(#derives),*)]
@@ -99,14 +104,6 @@ pub(super) fn field_tokens(
     if naming::needs_rename(&field.wire, &field.name.ident, attrs.rename_all) {
         let wire = &field.wire;
         serde_args.push(quote!(rename = #wire));
-    }
-    if attrs.dirs.received {
-        cx.uses(Import::Wire);
-        if optional {
-            serde_args.push(quote!(default, deserialize_with = "wire::lenient"));
-        } else {
-            serde_args.push(quote!(deserialize_with = "wire::required"));
-        }
     }
     if attrs.dirs.sent {
         if field.read_only {

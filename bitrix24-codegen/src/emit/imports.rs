@@ -37,6 +37,7 @@ pub const PRELUDE_TYPES: &[&str] = &[
     "Box",
     "BTreeMap",
     "Deserialize",
+    "LenientDeserialize",
     "Serialize",
     "EventPayload",
     "IntoRecords",
@@ -74,6 +75,8 @@ pub(super) enum Import {
     Chrono,
     /// `bitrix24_types::EventVisitor`.
     EventVisitor,
+    /// `bitrix24_types::LenientDeserialize` (the derive).
+    LenientDeserialize,
     /// `bitrix24_types::MethodVisitor`.
     MethodVisitor,
     /// `bitrix24_types::query`: checked `select`, `order` and `filter`.
@@ -153,6 +156,7 @@ impl Imports {
             (Import::BitrixMethod, "bitrix_method"),
             (Import::Chrono, "chrono"),
             (Import::EventVisitor, "EventVisitor"),
+            (Import::LenientDeserialize, "LenientDeserialize"),
             (Import::MethodVisitor, "MethodVisitor"),
             (Import::Query, "query"),
             (Import::SerdeJson, "serde_json"),

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::ai_admin_values::{AiEngineRegisterCategory, AiEngineRegisterModelContextType};
@@ -42,32 +43,23 @@ pub struct AiEngineListFilter {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct AiEngineListResultItem {
     /// `app_code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub app_code: Option<String>,
     /// `category`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub category: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `completions_url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completions_url: Option<String>,
     /// `date_create`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `settings`: `AiEngineListSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<AiEngineListSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -85,17 +77,13 @@ impl wire::Lenient for AiEngineListResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/ai/ai-engine-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct AiEngineListSettings {
     /// `code_alias`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code_alias: Option<String>,
     /// `model_context_limit`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub model_context_limit: Option<i64>,
     /// `model_context_type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub model_context_type: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize};
+use ::bitrix24_types::__private::serde;
 use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::basic_values::{
@@ -12,20 +13,16 @@ use super::basic_values::{
 /// The `data` of the event `ONAPPINSTALL`: scope `basic`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/events/on-app-install.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnAppInstall {
     /// `VERSION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version: Option<String>,
     /// `ACTIVE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<String>,
     /// `INSTALLED`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub installed: Option<String>,
     /// `LANGUAGE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -47,20 +44,16 @@ impl EventPayload for OnAppInstall {
 /// The `data` of the event `ONAPPMETHODCONFIRM`: scope `basic`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/events/on-app-method-confirm.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnAppMethodConfirm {
     /// `TOKEN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub token: Option<String>,
     /// `METHOD`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub method: Option<String>,
     /// `CONFIRMED`: `OnAppMethodConfirmConfirmed`. One of `0`, `1`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub confirmed: Option<OnAppMethodConfirmConfirmed>,
     /// `LANGUAGE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -82,26 +75,20 @@ impl EventPayload for OnAppMethodConfirm {
 /// The `data` of the event `ONAPPPAYMENT`: scope `basic`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/events/on-app-payment.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnAppPayment {
     /// `CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `VERSION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version: Option<i64>,
     /// `STATUS`: `OnAppPaymentStatus`. One of `F`, `D`, `T`, `P`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<OnAppPaymentStatus>,
     /// `PAYMENT_EXPIRED`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_expired: Option<String>,
     /// `DAYS`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub days: Option<i64>,
     /// `LANGUAGE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -123,14 +110,12 @@ impl EventPayload for OnAppPayment {
 /// The `data` of the event `ONAPPUNINSTALL`: scope `basic`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/events/on-app-uninstall.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnAppUninstall {
     /// `LANGUAGE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
     /// `CLEAN`: `OnAppUninstallClean`. One of `1`, `0`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub clean: Option<OnAppUninstallClean>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -152,17 +137,14 @@ impl EventPayload for OnAppUninstall {
 /// The `data` of the event `ONAPPUPDATE`: scope `basic`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/events/on-app-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnAppUpdate {
     /// `VERSION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version: Option<String>,
     /// `PREVIOUS_VERSION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub previous_version: Option<String>,
     /// `LANGUAGE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -3,24 +3,21 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/access-name.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct AccessNameAu {
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `provider`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider: Option<String>,
     /// `provider_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -38,17 +35,13 @@ impl wire::Lenient for AccessNameAu {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/access-name.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct AccessNameG2 {
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `provider`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider: Option<String>,
     /// `provider_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -66,14 +59,12 @@ impl wire::Lenient for AccessNameG2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/access-name.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct AccessNameResult {
     /// `AU`: `AccessNameAu`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub au: Option<AccessNameAu>,
     /// `G2`: `AccessNameG2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub g2: Option<AccessNameG2>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -91,41 +82,30 @@ impl wire::Lenient for AccessNameResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/app-info.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct AppInfoResult {
     /// `CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `DAYS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub days: Option<serde_json::Value>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `INSTALLED`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub installed: Option<bool>,
     /// `LANGUAGE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
     /// `LICENSE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub license: Option<String>,
     /// `LICENSE_FAMILY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub license_family: Option<String>,
     /// `LICENSE_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub license_type: Option<String>,
     /// `PAYMENT_EXPIRED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_expired: Option<bool>,
     /// `STATUS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `VERSION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -143,11 +123,9 @@ impl wire::Lenient for AppInfoResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/feature-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Feature {
     /// `value`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -165,14 +143,12 @@ impl wire::Lenient for Feature {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/system/method-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Method {
     /// `isAvailable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_available: Option<bool>,
     /// `isExisting`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_existing: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

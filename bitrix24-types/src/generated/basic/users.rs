@@ -2,37 +2,31 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::basic_values::ProfilePersonalGender;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/users/profile.html#profile)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ProfileProfile {
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `ADMIN`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub admin: Option<bool>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `PERSONAL_GENDER`: `ProfilePersonalGender`. One of `M`, `F`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_gender: Option<ProfilePersonalGender>,
     /// `TIME_ZONE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_zone: Option<String>,
     /// `PERSONAL_PHOTO`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_photo: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::biconnector_linked::BiconnectorDatasetAddFields2;
@@ -34,11 +35,9 @@ pub struct BiconnectorDatasetAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct BiconnectorDatasetAddResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -56,26 +55,20 @@ impl wire::Lenient for BiconnectorDatasetAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct BiconnectorDatasetFieldsFieldsItem {
     /// `isImmutable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_immutable: Option<bool>,
     /// `isMultiple`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_multiple: Option<bool>,
     /// `isReadOnly`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_read_only: Option<bool>,
     /// `isRequired`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_required: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -93,11 +86,9 @@ impl wire::Lenient for BiconnectorDatasetFieldsFieldsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct BiconnectorDatasetFieldsResult {
     /// `fields`: `BiconnectorDatasetFieldsFieldsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<Vec<BiconnectorDatasetFieldsFieldsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -115,26 +106,20 @@ impl wire::Lenient for BiconnectorDatasetFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct BiconnectorDatasetGetFieldsItem {
     /// `datasetId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dataset_id: Option<i64>,
     /// `externalCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_code: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `visible`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub visible: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -152,44 +137,32 @@ impl wire::Lenient for BiconnectorDatasetGetFieldsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct BiconnectorDatasetGetItem {
     /// `createdById`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_id: Option<i64>,
     /// `dateCreate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `dateUpdate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_update: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `externalCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_code: Option<String>,
     /// `externalId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_id: Option<i64>,
     /// `externalName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_name: Option<String>,
     /// `fields`: `BiconnectorDatasetGetFieldsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<Vec<BiconnectorDatasetGetFieldsItem>>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `updatedById`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -207,17 +180,13 @@ impl wire::Lenient for BiconnectorDatasetGetItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct BiconnectorDatasetListResultItem {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -249,11 +218,9 @@ pub struct BiconnectorDatasetUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Dataset {
     /// `item`: `BiconnectorDatasetGetItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<BiconnectorDatasetGetItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

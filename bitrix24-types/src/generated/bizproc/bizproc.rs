@@ -2,40 +2,33 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-workflow-instances.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct BizprocWorkflowInstancesRecord {
     /// `DOCUMENT_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_id: Option<String>,
     /// `ENTITY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity: Option<String>,
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `MODULE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `OWNED_UNTIL`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owned_until: Option<serde_json::Value>,
     /// `STARTED`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub started: Option<wire::DateTime>,
     /// `STARTED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub started_by: Option<String>,
     /// `TEMPLATE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::bizproc_values::{
@@ -90,35 +91,34 @@ pub struct BizprocTaskListFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct BizprocTaskListFieldsItem {
     /// `Default`: `string[]`.
-    #[serde(rename = "Default", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "Default")]
     pub default: Option<Vec<String>>,
     /// `Description`: string.
-    #[serde(rename = "Description", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "Description")]
     pub description: Option<String>,
     /// `Id`: string.
-    #[serde(rename = "Id", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "Id")]
     pub id: Option<String>,
     /// `Multiple`: boolean.
-    #[serde(rename = "Multiple", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "Multiple")]
     pub multiple: Option<bool>,
     /// `Name`: string.
-    #[serde(rename = "Name", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "Name")]
     pub name: Option<String>,
     /// `Options`: `BizprocTaskListOptions`.
-    #[serde(rename = "Options", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "Options")]
     pub options: Option<BizprocTaskListOptions>,
     /// `Required`: boolean.
-    #[serde(rename = "Required", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "Required")]
     pub required: Option<bool>,
     /// `Settings`: raw.
-    #[serde(rename = "Settings", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "Settings")]
     pub settings: Option<serde_json::Value>,
     /// `Type`: string.
-    #[serde(rename = "Type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "Type")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -136,29 +136,22 @@ impl wire::Lenient for BizprocTaskListFieldsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct BizprocTaskListOptions {
     /// `COMPANY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company: Option<bool>,
     /// `CONTACT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contact: Option<bool>,
     /// `DEAL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deal: Option<bool>,
     /// `DYNAMIC_1038`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dynamic_1038: Option<bool>,
     /// `DYNAMIC_136`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dynamic_136: Option<bool>,
     /// `LEAD`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lead: Option<bool>,
     /// `SMART_INVOICE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub smart_invoice: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -212,29 +205,28 @@ pub struct BizprocTaskListParameters {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct BizprocTaskListParameters2 {
     /// `CommentLabel`: string.
-    #[serde(rename = "CommentLabel", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "CommentLabel")]
     pub comment_label: Option<String>,
     /// `CommentRequired`: char. One of `Y`, `N`.
-    #[serde(rename = "CommentRequired", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "CommentRequired")]
     pub comment_required: Option<bool>,
     /// `Fields`: `BizprocTaskListFieldsItem[]`.
-    #[serde(rename = "Fields", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "Fields")]
     pub fields: Option<Vec<BizprocTaskListFieldsItem>>,
     /// `ShowComment`: char. One of `Y`, `N`.
-    #[serde(rename = "ShowComment", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "ShowComment")]
     pub show_comment: Option<bool>,
     /// `StatusNoLabel`: string.
-    #[serde(rename = "StatusNoLabel", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "StatusNoLabel")]
     pub status_no_label: Option<String>,
     /// `StatusOkLabel`: string.
-    #[serde(rename = "StatusOkLabel", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "StatusOkLabel")]
     pub status_ok_label: Option<String>,
     /// `StatusYesLabel`: string.
-    #[serde(rename = "StatusYesLabel", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "StatusYesLabel")]
     pub status_yes_label: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -252,74 +244,52 @@ impl wire::Lenient for BizprocTaskListParameters2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-task/bizproc-task-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct BizprocTaskListResultItem {
     /// `ACTIVITY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity: Option<String>,
     /// `ACTIVITY_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_name: Option<String>,
     /// `DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `DOCUMENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_id: Option<i64>,
     /// `DOCUMENT_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_name: Option<String>,
     /// `DOCUMENT_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_url: Option<String>,
     /// `ENTITY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `MODIFIED`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified: Option<wire::DateTime>,
     /// `MODULE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `OVERDUE_DATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub overdue_date: Option<wire::DateTime>,
     /// `PARAMETERS`: `BizprocTaskListParameters2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parameters: Option<BizprocTaskListParameters2>,
     /// `STATUS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `USER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// `USER_STATUS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_status: Option<String>,
     /// `WORKFLOW_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub workflow_id: Option<String>,
     /// `WORKFLOW_STARTED`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub workflow_started: Option<wire::DateTime>,
     /// `WORKFLOW_STARTED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub workflow_started_by: Option<String>,
     /// `WORKFLOW_STATE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub workflow_state: Option<String>,
     /// `WORKFLOW_TEMPLATE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub workflow_template_id: Option<i64>,
     /// `WORKFLOW_TEMPLATE_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub workflow_template_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

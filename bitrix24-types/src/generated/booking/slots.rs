@@ -2,33 +2,28 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/slots/booking-v1-resource-slots-list.html#slots)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct BookingV1ResourceSlotsListSlots {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `from`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub from: Option<i64>,
     /// `to`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub to: Option<i64>,
     /// `timezone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timezone: Option<String>,
     /// `weekDays`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub week_days: Option<serde_json::Value>,
     /// `slotSize`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub slot_size: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::calendar_values::{
@@ -48,80 +49,55 @@ pub struct CalendarSectionUpdateExport {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-settings-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CalendarSettings {
     /// `work_time_start`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_time_start: Option<String>,
     /// `work_time_end`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_time_end: Option<String>,
     /// `year_holidays`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub year_holidays: Option<String>,
     /// `week_holidays`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub week_holidays: Option<Vec<String>>,
     /// `week_start`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub week_start: Option<String>,
     /// `user_name_template`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_name_template: Option<String>,
     /// `sync_by_push`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sync_by_push: Option<bool>,
     /// `user_show_login`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_show_login: Option<bool>,
     /// `path_to_user`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub path_to_user: Option<String>,
     /// `path_to_user_calendar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub path_to_user_calendar: Option<String>,
     /// `path_to_group`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub path_to_group: Option<String>,
     /// `path_to_group_calendar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub path_to_group_calendar: Option<String>,
     /// `path_to_vr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub path_to_vr: Option<String>,
     /// `path_to_rm`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub path_to_rm: Option<String>,
     /// `rm_iblock_type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rm_iblock_type: Option<String>,
     /// `rm_iblock_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rm_iblock_id: Option<String>,
     /// `dep_manager_sub`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dep_manager_sub: Option<bool>,
     /// `denied_superpose_types`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub denied_superpose_types: Option<serde_json::Value>,
     /// `pathes_for_sites`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pathes_for_sites: Option<bool>,
     /// `forum_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_id: Option<String>,
     /// `rm_for_sites`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rm_for_sites: Option<bool>,
     /// `path_to_type_company_calendar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub path_to_type_company_calendar: Option<String>,
     /// `path_to_type_location`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub path_to_type_location: Option<String>,
     /// `path_to_type_open_event`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub path_to_type_open_event: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -139,71 +115,53 @@ impl wire::Lenient for CalendarSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CalendarUserSettings {
     /// `view`: `CalendarUserSettingsGetView`. One of `day`, `week`, `month`, `list`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub view: Option<CalendarUserSettingsGetView>,
     /// `meetSection`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub meet_section: Option<String>,
     /// `crmSection`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_section: Option<String>,
     /// `showDeclined`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_declined: Option<bool>,
     /// `denyBusyInvitation`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deny_busy_invitation: Option<bool>,
     /// `collapseOffHours`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub collapse_off_hours: Option<bool>,
     /// `showWeekNumbers`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_week_numbers: Option<bool>,
     /// `showTasks`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_tasks: Option<bool>,
     /// `syncTasks`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sync_tasks: Option<bool>,
     /// `showCompletedTasks`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_completed_tasks: Option<bool>,
     /// `lastUsedSection`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_used_section: Option<String>,
     /// `sendFromEmail`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub send_from_email: Option<String>,
     /// `defaultSections`: `CalendarUserSettingsGetDefaultSections`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_sections: Option<CalendarUserSettingsGetDefaultSections>,
     /// `syncPeriodPast`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sync_period_past: Option<String>,
     /// `syncPeriodFuture`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sync_period_future: Option<String>,
     /// `defaultReminders`: `CalendarUserSettingsGetDefaultReminders`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_reminders: Option<CalendarUserSettingsGetDefaultReminders>,
     /// `timezoneName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timezone_name: Option<String>,
     /// `timezoneOffsetUTC`: integer.
-    #[serde(rename = "timezoneOffsetUTC", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "timezoneOffsetUTC")]
     pub timezone_offset_utc: Option<i64>,
     /// `timezoneDefaultName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timezone_default_name: Option<String>,
     /// `work_time_start`: string.
-    #[serde(rename = "work_time_start", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "work_time_start")]
     pub work_time_start: Option<String>,
     /// `work_time_end`: string.
-    #[serde(rename = "work_time_end", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "work_time_end")]
     pub work_time_end: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -221,14 +179,12 @@ impl wire::Lenient for CalendarUserSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-get.html#defaultReminders)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CalendarUserSettingsGetDefaultReminders {
     /// `fullDay`: `CalendarUserSettingsGetFullDayItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub full_day: Option<Vec<CalendarUserSettingsGetFullDayItem>>,
     /// `withTime`: `CalendarUserSettingsGetWithTimeItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub with_time: Option<Vec<CalendarUserSettingsGetWithTimeItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -246,14 +202,11 @@ impl wire::Lenient for CalendarUserSettingsGetDefaultReminders {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CalendarUserSettingsGetDefaultSections {
     /// `group6`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group6: Option<String>,
     /// `user1`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user1: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -271,14 +224,12 @@ impl wire::Lenient for CalendarUserSettingsGetDefaultSections {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CalendarUserSettingsGetFullDayItem {
     /// `count`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count: Option<i64>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -296,14 +247,12 @@ impl wire::Lenient for CalendarUserSettingsGetFullDayItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CalendarUserSettingsGetWithTimeItem {
     /// `count`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count: Option<i64>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -429,11 +378,9 @@ pub struct CalendarUserSettingsSetSettings {
 /// The `data` of the event `ONCALENDARSECTIONADD`: scope `calendar`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnCalendarSectionAdd {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -455,11 +402,9 @@ impl EventPayload for OnCalendarSectionAdd {
 /// The `data` of the event `ONCALENDARSECTIONDELETE`: scope `calendar`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnCalendarSectionDelete {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -481,11 +426,9 @@ impl EventPayload for OnCalendarSectionDelete {
 /// The `data` of the event `ONCALENDARSECTIONUPDATE`: scope `calendar`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/events/on-calendar-section-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnCalendarSectionUpdate {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

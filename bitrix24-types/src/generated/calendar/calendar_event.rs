@@ -2,10 +2,11 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::calendar_values::{
@@ -15,50 +16,38 @@ use super::calendar_values::{
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-accessibility-get.html#event)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Accessibility {
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `DATE_FROM`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_from: Option<wire::DateTime>,
     /// `DATE_TO`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_to: Option<wire::DateTime>,
     /// `DATE_FROM_TS_UTC`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_from_ts_utc: Option<String>,
     /// `DATE_TO_TS_UTC`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_to_ts_utc: Option<String>,
     /// `~USER_OFFSET_FROM`: integer.
-    #[serde(rename = "~USER_OFFSET_FROM", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "~USER_OFFSET_FROM")]
     pub user_offset_from: Option<i64>,
     /// `~USER_OFFSET_TO`: integer.
-    #[serde(rename = "~USER_OFFSET_TO", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "~USER_OFFSET_TO")]
     pub user_offset_to: Option<i64>,
     /// `DT_SKIP_TIME`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dt_skip_time: Option<i64>,
     /// `TZ_FROM`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tz_from: Option<i64>,
     /// `TZ_TO`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tz_to: Option<i64>,
     /// `ACCESSIBILITY`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accessibility: Option<i64>,
     /// `IMPORTANCE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub importance: Option<String>,
     /// `EVENT_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_type: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -208,11 +197,9 @@ pub struct CalendarEventUpdateRrule {
 /// The `data` of the event `ONCALENDARENTRYADD`: scope `calendar`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnCalendarEntryAdd {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -234,11 +221,9 @@ impl EventPayload for OnCalendarEntryAdd {
 /// The `data` of the event `ONCALENDARENTRYDELETE`: scope `calendar`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnCalendarEntryDelete {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -260,11 +245,9 @@ impl EventPayload for OnCalendarEntryDelete {
 /// The `data` of the event `ONCALENDARENTRYUPDATE`: scope `calendar`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/events/on-calendar-entry-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnCalendarEntryUpdate {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

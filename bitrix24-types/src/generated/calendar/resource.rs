@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests.
@@ -31,98 +32,68 @@ pub struct CalendarResourceBookingListFilter {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/resource/calendar-resource-booking-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CalendarResourceBookingListResultItem {
     /// `CAL_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cal_type: Option<String>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `DATE_FROM`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_from: Option<wire::DateTime>,
     /// `DATE_FROM_FORMATTED`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_from_formatted: Option<String>,
     /// `DATE_FROM_TS_UTC`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_from_ts_utc: Option<String>,
     /// `DATE_TO`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_to: Option<wire::DateTime>,
     /// `DATE_TO_FORMATTED`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_to_formatted: Option<String>,
     /// `DATE_TO_TS_UTC`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_to_ts_utc: Option<String>,
     /// `DELETED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted: Option<bool>,
     /// `DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `DT_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dt_length: Option<i64>,
     /// `DT_SKIP_TIME`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dt_skip_time: Option<bool>,
     /// `EVENT_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_type: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IS_MEETING`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_meeting: Option<bool>,
     /// `MEETING_HOST`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub meeting_host: Option<String>,
     /// `MEETING_STATUS`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub meeting_status: Option<bool>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `OWNER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_id: Option<i64>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `RESOURCE_BOOKING_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub resource_booking_id: Option<i64>,
     /// `SECTION_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub section_id: Option<i64>,
     /// `SECT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sect_id: Option<i64>,
     /// `TIMESTAMP_X`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `TZ_FROM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tz_from: Option<String>,
     /// `TZ_OFFSET_FROM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tz_offset_from: Option<String>,
     /// `TZ_OFFSET_TO`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tz_offset_to: Option<String>,
     /// `TZ_TO`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tz_to: Option<String>,
     /// `VERSION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -140,17 +111,14 @@ impl wire::Lenient for CalendarResourceBookingListResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/resource/calendar-resource-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CalendarResourceListResultItem {
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::cashbox_values::{
@@ -106,14 +107,12 @@ pub struct SaleCashboxHandlerAddSettingsconfigitems {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerListAuth {
     /// `ITEMS`: `SaleCashboxHandlerListItems`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<SaleCashboxHandlerListItems>,
     /// `LABEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub label: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -131,14 +130,12 @@ impl wire::Lenient for SaleCashboxHandlerListAuth {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerListCompany {
     /// `ITEMS`: `SaleCashboxHandlerListItems2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<SaleCashboxHandlerListItems2>,
     /// `LABEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub label: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -156,17 +153,14 @@ impl wire::Lenient for SaleCashboxHandlerListCompany {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerListConfig {
     /// `AUTH`: `SaleCashboxHandlerListAuth`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auth: Option<SaleCashboxHandlerListAuth>,
     /// `COMPANY`: `SaleCashboxHandlerListCompany`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company: Option<SaleCashboxHandlerListCompany>,
     /// `INTERACTION`: `SaleCashboxHandlerListInteraction`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub interaction: Option<SaleCashboxHandlerListInteraction>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -184,26 +178,21 @@ impl wire::Lenient for SaleCashboxHandlerListConfig {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerListInn {
     /// `DISABLED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub disabled: Option<bool>,
     /// `LABEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub label: Option<String>,
     /// `MULTILINE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiline: Option<bool>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `REQUIRED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required: Option<bool>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -221,14 +210,12 @@ impl wire::Lenient for SaleCashboxHandlerListInn {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerListInteraction {
     /// `ITEMS`: `SaleCashboxHandlerListItems3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<SaleCashboxHandlerListItems3>,
     /// `LABEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub label: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -246,14 +233,12 @@ impl wire::Lenient for SaleCashboxHandlerListInteraction {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerListItems {
     /// `LOGIN`: `SaleCashboxHandlerListLogin`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub login: Option<SaleCashboxHandlerListLogin>,
     /// `PASSWORD`: `SaleCashboxHandlerListPassword`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub password: Option<SaleCashboxHandlerListPassword>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -271,11 +256,10 @@ impl wire::Lenient for SaleCashboxHandlerListItems {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerListItems2 {
     /// `INN`: `SaleCashboxHandlerListInn`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub inn: Option<SaleCashboxHandlerListInn>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -293,11 +277,10 @@ impl wire::Lenient for SaleCashboxHandlerListItems2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerListItems3 {
     /// `MODE`: `SaleCashboxHandlerListMode`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mode: Option<SaleCashboxHandlerListMode>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -315,17 +298,15 @@ impl wire::Lenient for SaleCashboxHandlerListItems3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerListLogin {
     /// `LABEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub label: Option<String>,
     /// `REQUIRED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required: Option<bool>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -343,17 +324,15 @@ impl wire::Lenient for SaleCashboxHandlerListLogin {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerListMode {
     /// `LABEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub label: Option<String>,
     /// `OPTIONS`: `SaleCashboxHandlerListOptions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub options: Option<SaleCashboxHandlerListOptions>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -371,14 +350,12 @@ impl wire::Lenient for SaleCashboxHandlerListMode {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerListOptions {
     /// `ACTIVE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<String>,
     /// `TEST`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub test: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -396,17 +373,15 @@ impl wire::Lenient for SaleCashboxHandlerListOptions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerListPassword {
     /// `LABEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub label: Option<String>,
     /// `REQUIRED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required: Option<bool>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -424,23 +399,18 @@ impl wire::Lenient for SaleCashboxHandlerListPassword {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerListRecord {
     /// `CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SETTINGS`: `SaleCashboxHandlerListSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<SaleCashboxHandlerListSettings>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -458,20 +428,16 @@ impl wire::Lenient for SaleCashboxHandlerListRecord {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxHandlerListSettings {
     /// `CHECK_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_url: Option<String>,
     /// `CONFIG`: `SaleCashboxHandlerListConfig`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub config: Option<SaleCashboxHandlerListConfig>,
     /// `PRINT_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub print_url: Option<String>,
     /// `SUPPORTS_FFD105`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub supports_ffd105: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -489,44 +455,32 @@ impl wire::Lenient for SaleCashboxHandlerListSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleCashboxListRecord {
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `DATE_CREATE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<serde_json::Value>,
     /// `DATE_LAST_CHECK`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_last_check: Option<wire::DateTime>,
     /// `EMAIL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email: Option<String>,
     /// `ENABLED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub enabled: Option<bool>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `KKM_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kkm_id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `NUMBER_KKM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub number_kkm: Option<String>,
     /// `OFD`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ofd: Option<String>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `USE_OFFLINE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_offline: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

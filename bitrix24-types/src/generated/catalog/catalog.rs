@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -13,11 +14,9 @@ use super::super::common::FieldDescription;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogCatalogGetFieldsResult {
     /// `catalog`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub catalog: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -35,11 +34,9 @@ impl wire::Lenient for CatalogCatalogGetFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogCatalogGetResult {
     /// `catalog`: `CatalogCatalog`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub catalog: Option<CatalogCatalog>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -57,35 +54,26 @@ impl wire::Lenient for CatalogCatalogGetResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogCatalogListCatalogs {
     /// `iblockId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_id: Option<i64>,
     /// `iblockTypeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_type_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `lid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lid: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `productIblockId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_iblock_id: Option<i64>,
     /// `skuPropertyId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sku_property_id: Option<i64>,
     /// `subscription`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subscription: Option<bool>,
     /// `vatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -103,11 +91,9 @@ impl wire::Lenient for CatalogCatalogListCatalogs {
 /// A list page's `result`: the records sit under `catalogs`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogCatalogListResult {
     /// `catalogs`: `CatalogCatalogListCatalogs[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub catalogs: Option<Vec<CatalogCatalogListCatalogs>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,7 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize};
+use ::bitrix24_types::__private::serde;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -17,35 +18,26 @@ use super::catalog_values::{
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_catalog)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogCatalog {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `iblockId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_id: Option<i64>,
     /// `iblockTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_type_id: Option<String>,
     /// `lid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lid: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `productIblockId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_iblock_id: Option<i64>,
     /// `skuPropertyId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sku_property_id: Option<i64>,
     /// `subscription`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subscription: Option<bool>,
     /// `vatId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -63,59 +55,42 @@ impl wire::Lenient for CatalogCatalog {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_document)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogDocument {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `docType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub doc_type: Option<String>,
     /// `docNumber`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub doc_number: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `modifiedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<i64>,
     /// `status`: `CatalogDocumentAddStatus`. One of `N`, `Y`, `C`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<CatalogDocumentAddStatus>,
     /// `statusBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_by: Option<i64>,
     /// `dateStatus`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_status: Option<wire::DateTime>,
     /// `dateCreate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `dateModify`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<wire::DateTime>,
     /// `dateDocument`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_document: Option<wire::DateTime>,
     /// `currency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
     /// `total`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub total: Option<wire::Decimal>,
     /// `commentary`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub commentary: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -133,20 +108,16 @@ impl wire::Lenient for CatalogDocument {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_documentcontractor)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogDocumentContractor {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `documentId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_id: Option<u64>,
     /// `entityTypeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -164,29 +135,22 @@ impl wire::Lenient for CatalogDocumentContractor {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_document_element)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogDocumentElement {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `docId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub doc_id: Option<u64>,
     /// `elementId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub element_id: Option<u64>,
     /// `storeFrom`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub store_from: Option<u64>,
     /// `storeTo`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub store_to: Option<u64>,
     /// `amount`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub amount: Option<wire::Decimal>,
     /// `purchasingPrice`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub purchasing_price: Option<wire::Decimal>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -204,14 +168,11 @@ impl wire::Lenient for CatalogDocumentElement {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_enum)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogEnum {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -229,17 +190,13 @@ impl wire::Lenient for CatalogEnum {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_extra)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogExtra {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `percentage`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub percentage: Option<f64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -257,17 +214,13 @@ impl wire::Lenient for CatalogExtra {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_language)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogLanguage {
     /// `lid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lid: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -285,29 +238,22 @@ impl wire::Lenient for CatalogLanguage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_measure)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogMeasure {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `code`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<i64>,
     /// `isDefault`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_default: Option<bool>,
     /// `measureTitle`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub measure_title: Option<String>,
     /// `symbol`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub symbol: Option<String>,
     /// `symbolIntl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub symbol_intl: Option<String>,
     /// `symbolLetterIntl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub symbol_letter_intl: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -325,38 +271,28 @@ impl wire::Lenient for CatalogMeasure {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_price)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogPrice {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `productId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_id: Option<u64>,
     /// `catalogGroupId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub catalog_group_id: Option<u64>,
     /// `price`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price: Option<wire::Decimal>,
     /// `priceScale`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_scale: Option<wire::Decimal>,
     /// `currency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
     /// `quantityFrom`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity_from: Option<f64>,
     /// `quantityTo`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity_to: Option<f64>,
     /// `extraId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extra_id: Option<u64>,
     /// `timestampX`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -374,35 +310,26 @@ impl wire::Lenient for CatalogPrice {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_price_type)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogPriceType {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `base`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub base: Option<bool>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `timestampX`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `createdBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<u64>,
     /// `modifiedBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<u64>,
     /// `dateCreate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -420,20 +347,16 @@ impl wire::Lenient for CatalogPriceType {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_price_type_group)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogPriceTypeGroup {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `catalogGroupId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub catalog_group_id: Option<u64>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `access`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub access: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -451,20 +374,16 @@ impl wire::Lenient for CatalogPriceTypeGroup {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_price_type_lang)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogPriceTypeLang {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `catalogGroupId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub catalog_group_id: Option<u64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `lang`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lang: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -482,137 +401,94 @@ impl wire::Lenient for CatalogPriceTypeLang {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProduct {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `iblockId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_id: Option<u64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `available`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub available: Option<bool>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `barcodeMulti`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub barcode_multi: Option<bool>,
     /// `bundle`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bundle: Option<bool>,
     /// `canBuyZero`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_buy_zero: Option<bool>,
     /// `createdBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<u64>,
     /// `modifiedBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<u64>,
     /// `dateActiveFrom`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_active_from: Option<wire::DateTime>,
     /// `dateActiveTo`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_active_to: Option<wire::DateTime>,
     /// `dateCreate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `timestampX`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `iblockSectionId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_section_id: Option<u64>,
     /// `measure`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub measure: Option<u64>,
     /// `previewText`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_text: Option<String>,
     /// `detailText`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_text: Option<String>,
     /// `previewPicture`: `CatalogProductAddPreviewPicture`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_picture: Option<CatalogProductAddPreviewPicture>,
     /// `detailPicture`: `CatalogProductAddDetailPicture`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_picture: Option<CatalogProductAddDetailPicture>,
     /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
     /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_text_type: Option<CatalogProductAddDetailTextType>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `subscribe`: `CatalogProductAddSubscribe`. One of `Y`, `N`, `D`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subscribe: Option<CatalogProductAddSubscribe>,
     /// `vatId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_id: Option<u64>,
     /// `vatIncluded`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_included: Option<bool>,
     /// `height`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub height: Option<f64>,
     /// `length`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub length: Option<f64>,
     /// `weight`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub weight: Option<f64>,
     /// `width`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub width: Option<f64>,
     /// `quantityTrace`: `CatalogProductAddQuantityTrace`. One of `Y`, `N`, `D`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity_trace: Option<CatalogProductAddQuantityTrace>,
     /// `type`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<i64>,
     /// `purchasingCurrency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub purchasing_currency: Option<String>,
     /// `purchasingPrice`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub purchasing_price: Option<wire::Decimal>,
     /// `quantity`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<f64>,
     /// `quantityReserved`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity_reserved: Option<f64>,
     /// `recurSchemeLength`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub recur_scheme_length: Option<i64>,
     /// `recurSchemeType`: `CatalogProductAddRecurSchemeType`. One of `H`, `D`, `W`, `M`, `Q`, `S`, `Y`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub recur_scheme_type: Option<CatalogProductAddRecurSchemeType>,
     /// `trialPriceId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub trial_price_id: Option<i64>,
     /// `withoutOrder`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub without_order: Option<bool>,
     /// `propertyN`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_n: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -630,17 +506,14 @@ impl wire::Lenient for CatalogProduct {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductAddDetailPicture {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// `urlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_machine: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -658,17 +531,14 @@ impl wire::Lenient for CatalogProductAddDetailPicture {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductAddPreviewPicture {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// `urlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_machine: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -686,29 +556,22 @@ impl wire::Lenient for CatalogProductAddPreviewPicture {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_image)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductImage {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `productId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_id: Option<i64>,
     /// `type`: `CatalogProductImageAddType`. One of `DETAIL_PICTURE`, `PREVIEW_PICTURE`, `MORE_PHOTO`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<CatalogProductImageAddType>,
     /// `createTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `downloadUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `detailUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -726,137 +589,94 @@ impl wire::Lenient for CatalogProductImage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_offer)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductOffer {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `iblockId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_id: Option<u64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `available`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub available: Option<bool>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `barcodeMulti`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub barcode_multi: Option<bool>,
     /// `bundle`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bundle: Option<bool>,
     /// `canBuyZero`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_buy_zero: Option<bool>,
     /// `createdBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<u64>,
     /// `modifiedBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<u64>,
     /// `dateActiveFrom`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_active_from: Option<wire::DateTime>,
     /// `dateActiveTo`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_active_to: Option<wire::DateTime>,
     /// `dateCreate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `timestampX`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `iblockSectionId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_section_id: Option<u64>,
     /// `measure`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub measure: Option<u64>,
     /// `previewText`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_text: Option<String>,
     /// `detailText`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_text: Option<String>,
     /// `previewPicture`: `CatalogProductOfferAddPreviewPicture`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_picture: Option<CatalogProductOfferAddPreviewPicture>,
     /// `detailPicture`: `CatalogProductOfferAddDetailPicture`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_picture: Option<CatalogProductOfferAddDetailPicture>,
     /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
     /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_text_type: Option<CatalogProductAddDetailTextType>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `subscribe`: `CatalogProductAddSubscribe`. One of `Y`, `N`, `D`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subscribe: Option<CatalogProductAddSubscribe>,
     /// `vatId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_id: Option<u64>,
     /// `vatIncluded`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_included: Option<bool>,
     /// `height`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub height: Option<f64>,
     /// `length`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub length: Option<f64>,
     /// `weight`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub weight: Option<f64>,
     /// `width`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub width: Option<f64>,
     /// `quantityTrace`: `CatalogProductAddQuantityTrace`. One of `Y`, `N`, `D`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity_trace: Option<CatalogProductAddQuantityTrace>,
     /// `type`: `CatalogProductOfferAddType`. One of `4`, `5`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<CatalogProductOfferAddType>,
     /// `purchasingCurrency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub purchasing_currency: Option<String>,
     /// `purchasingPrice`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub purchasing_price: Option<wire::Decimal>,
     /// `quantity`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<f64>,
     /// `quantityReserved`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity_reserved: Option<f64>,
     /// `recurSchemeLength`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub recur_scheme_length: Option<i64>,
     /// `recurSchemeType`: `CatalogProductAddRecurSchemeType`. One of `H`, `D`, `W`, `M`, `Q`, `S`, `Y`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub recur_scheme_type: Option<CatalogProductAddRecurSchemeType>,
     /// `trialPriceId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub trial_price_id: Option<i64>,
     /// `withoutOrder`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub without_order: Option<bool>,
     /// `propertyN`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_n: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -874,17 +694,14 @@ impl wire::Lenient for CatalogProductOffer {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductOfferAddDetailPicture {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// `urlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_machine: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -902,17 +719,14 @@ impl wire::Lenient for CatalogProductOfferAddDetailPicture {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductOfferAddPreviewPicture {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// `urlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_machine: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -930,80 +744,56 @@ impl wire::Lenient for CatalogProductOfferAddPreviewPicture {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_property)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductProperty {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `timestampX`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `iblockId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_id: Option<u64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `defaultValue`: text.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_value: Option<String>,
     /// `propertyType`: `CatalogProductPropertyAddPropertyType`. One of `N`, `S`, `L`, `F`, `E`, `G`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_type: Option<CatalogProductPropertyAddPropertyType>,
     /// `userType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type: Option<String>,
     /// `rowCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub row_count: Option<i64>,
     /// `colCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub col_count: Option<i64>,
     /// `listType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_type: Option<String>,
     /// `multiple`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `fileType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_type: Option<String>,
     /// `multipleCnt`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple_cnt: Option<i64>,
     /// `linkIblockId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link_iblock_id: Option<u64>,
     /// `withDescription`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub with_description: Option<bool>,
     /// `searchable`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub searchable: Option<bool>,
     /// `filtrable`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filtrable: Option<bool>,
     /// `isRequired`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_required: Option<bool>,
     /// `hint`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hint: Option<String>,
     /// `userTypeSettings`: `CatalogProductPropertyAddUserTypeSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_settings: Option<CatalogProductPropertyAddUserTypeSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1021,23 +811,18 @@ impl wire::Lenient for CatalogProductProperty {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductPropertyAddUserTypeSettings {
     /// `group`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<bool>,
     /// `multiple`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `size`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<i64>,
     /// `tableName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub table_name: Option<String>,
     /// `width`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub width: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1055,26 +840,20 @@ impl wire::Lenient for CatalogProductPropertyAddUserTypeSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_property_enum)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductPropertyEnum {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `propertyId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_id: Option<u64>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `def`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub def: Option<bool>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1092,23 +871,18 @@ impl wire::Lenient for CatalogProductPropertyEnum {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_property_features)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductPropertyFeatures {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `propertyId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_id: Option<u64>,
     /// `moduleId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `featureId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub feature_id: Option<String>,
     /// `isEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_enabled: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1126,29 +900,22 @@ impl wire::Lenient for CatalogProductPropertyFeatures {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_property_section)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductPropertySection {
     /// `iblockId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_id: Option<u64>,
     /// `propertyId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_id: Option<u64>,
     /// `sectionId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub section_id: Option<i64>,
     /// `smartFilter`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub smart_filter: Option<bool>,
     /// `displayType`: `CatalogProductPropertySectionGetDisplayType`. One of `F`, `K`, `P`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_type: Option<CatalogProductPropertySectionGetDisplayType>,
     /// `displayExpanded`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_expanded: Option<bool>,
     /// `filterHint`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filter_hint: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1166,89 +933,62 @@ impl wire::Lenient for CatalogProductPropertySection {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_service)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductService {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `iblockId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_id: Option<u64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `available`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub available: Option<bool>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `bundle`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bundle: Option<bool>,
     /// `createdBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<u64>,
     /// `modifiedBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<u64>,
     /// `dateActiveFrom`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_active_from: Option<wire::DateTime>,
     /// `dateActiveTo`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_active_to: Option<wire::DateTime>,
     /// `dateCreate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `timestampX`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `iblockSectionId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_section_id: Option<u64>,
     /// `measure`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub measure: Option<u64>,
     /// `previewText`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_text: Option<String>,
     /// `detailText`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_text: Option<String>,
     /// `previewPicture`: `CatalogProductServiceAddPreviewPicture`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_picture: Option<CatalogProductServiceAddPreviewPicture>,
     /// `detailPicture`: `CatalogProductServiceAddDetailPicture`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_picture: Option<CatalogProductServiceAddDetailPicture>,
     /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
     /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_text_type: Option<CatalogProductAddDetailTextType>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `vatId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_id: Option<u64>,
     /// `vatIncluded`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_included: Option<bool>,
     /// `type`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<i64>,
     /// `propertyN`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_n: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1266,17 +1006,14 @@ impl wire::Lenient for CatalogProductService {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductServiceAddDetailPicture {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// `urlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_machine: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1294,17 +1031,14 @@ impl wire::Lenient for CatalogProductServiceAddDetailPicture {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductServiceAddPreviewPicture {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// `urlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_machine: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1322,116 +1056,80 @@ impl wire::Lenient for CatalogProductServiceAddPreviewPicture {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_sku)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductSku {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `iblockId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_id: Option<u64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `available`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub available: Option<bool>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `bundle`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bundle: Option<bool>,
     /// `canBuyZero`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_buy_zero: Option<bool>,
     /// `createdBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<u64>,
     /// `modifiedBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<u64>,
     /// `dateActiveFrom`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_active_from: Option<wire::DateTime>,
     /// `dateActiveTo`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_active_to: Option<wire::DateTime>,
     /// `dateCreate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `timestampX`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `iblockSectionId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_section_id: Option<u64>,
     /// `measure`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub measure: Option<u64>,
     /// `previewText`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_text: Option<String>,
     /// `detailText`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_text: Option<String>,
     /// `previewPicture`: `CatalogProductSkuAddPreviewPicture`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_picture: Option<CatalogProductSkuAddPreviewPicture>,
     /// `detailPicture`: `CatalogProductSkuAddDetailPicture`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_picture: Option<CatalogProductSkuAddDetailPicture>,
     /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
     /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_text_type: Option<CatalogProductAddDetailTextType>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `subscribe`: `CatalogProductAddSubscribe`. One of `Y`, `N`, `D`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subscribe: Option<CatalogProductAddSubscribe>,
     /// `vatId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_id: Option<u64>,
     /// `vatIncluded`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_included: Option<bool>,
     /// `height`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub height: Option<f64>,
     /// `length`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub length: Option<f64>,
     /// `weight`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub weight: Option<f64>,
     /// `width`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub width: Option<f64>,
     /// `type`: `CatalogProductSkuAddType`. One of `3`, `6`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<CatalogProductSkuAddType>,
     /// `purchasingCurrency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub purchasing_currency: Option<String>,
     /// `purchasingPrice`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub purchasing_price: Option<wire::Decimal>,
     /// `quantity`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<f64>,
     /// `propertyN`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_n: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1449,17 +1147,14 @@ impl wire::Lenient for CatalogProductSku {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductSkuAddDetailPicture {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// `urlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_machine: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1477,17 +1172,14 @@ impl wire::Lenient for CatalogProductSkuAddDetailPicture {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductSkuAddPreviewPicture {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// `urlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_machine: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1505,20 +1197,16 @@ impl wire::Lenient for CatalogProductSkuAddPreviewPicture {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_ratio)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogRatio {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `productId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_id: Option<i64>,
     /// `ratio`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ratio: Option<f64>,
     /// `isDefault`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_default: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1536,35 +1224,26 @@ impl wire::Lenient for CatalogRatio {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_rounding_rule)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogRoundingRule {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `catalogGroupId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub catalog_group_id: Option<u64>,
     /// `price`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price: Option<wire::Decimal>,
     /// `roundType`: `CatalogRoundingRuleAddRoundType`. One of `1`, `2`, `4`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub round_type: Option<CatalogRoundingRuleAddRoundType>,
     /// `roundPrecision`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub round_precision: Option<f64>,
     /// `createdBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<u64>,
     /// `modifiedBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<u64>,
     /// `dateCreate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `dateModify`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1582,38 +1261,28 @@ impl wire::Lenient for CatalogRoundingRule {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_section)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogSection {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `iblockId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_id: Option<u64>,
     /// `iblockSectionId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_section_id: Option<u64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `descriptionType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_type: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1631,65 +1300,46 @@ impl wire::Lenient for CatalogSection {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_store)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogStore {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `address`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `gpsN`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub gps_n: Option<f64>,
     /// `gpsS`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub gps_s: Option<f64>,
     /// `imageId`: `CatalogStoreAddImageId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_id: Option<CatalogStoreAddImageId>,
     /// `dateModify`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<wire::DateTime>,
     /// `dateCreate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `userId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<u64>,
     /// `modifiedBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<u64>,
     /// `phone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phone: Option<String>,
     /// `schedule`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub schedule: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `email`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email: Option<String>,
     /// `issuingCenter`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub issuing_center: Option<bool>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1707,14 +1357,11 @@ impl wire::Lenient for CatalogStore {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogStoreAddImageId {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1732,23 +1379,18 @@ impl wire::Lenient for CatalogStoreAddImageId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_storeproduct)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogStoreproduct {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `productId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_id: Option<u64>,
     /// `storeId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub store_id: Option<u64>,
     /// `amount`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub amount: Option<wire::Decimal>,
     /// `quantityReserved`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity_reserved: Option<f64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1766,17 +1408,14 @@ impl wire::Lenient for CatalogStoreproduct {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_userfield_document)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogUserfieldDocument {
     /// `documentId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_id: Option<u64>,
     /// `documentType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_type: Option<String>,
     /// `fieldN`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_n: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1794,26 +1433,20 @@ impl wire::Lenient for CatalogUserfieldDocument {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_vat)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogVat {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `rate`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rate: Option<f64>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `timestampX`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

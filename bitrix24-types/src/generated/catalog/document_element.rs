@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -40,11 +41,10 @@ pub struct CatalogDocumentElementAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogDocumentElementAddResult {
     /// `documentElement`: `CatalogDocumentElement`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_element: Option<CatalogDocumentElement>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -62,11 +62,10 @@ impl wire::Lenient for CatalogDocumentElementAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogDocumentElementGetFieldsResult {
     /// `documentElement`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_element: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -84,29 +83,22 @@ impl wire::Lenient for CatalogDocumentElementGetFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogDocumentElementListDocumentElements {
     /// `amount`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub amount: Option<wire::Decimal>,
     /// `docId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub doc_id: Option<i64>,
     /// `elementId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub element_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `purchasingPrice`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub purchasing_price: Option<wire::Decimal>,
     /// `storeFrom`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub store_from: Option<serde_json::Value>,
     /// `storeTo`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub store_to: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -124,11 +116,10 @@ impl wire::Lenient for CatalogDocumentElementListDocumentElements {
 /// A list page's `result`: the records sit under `documentElements`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogDocumentElementListResult {
     /// `documentElements`: `CatalogDocumentElementListDocumentElements[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_elements: Option<Vec<CatalogDocumentElementListDocumentElements>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -175,11 +166,10 @@ pub struct CatalogDocumentElementUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/document/document-element/catalog-document-element-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogDocumentElementUpdateResult {
     /// `documentElement`: `CatalogDocumentElement`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_element: Option<CatalogDocumentElement>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -162,11 +163,9 @@ pub struct CatalogProductOfferAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductOfferAddResult {
     /// `offer`: `CatalogProductOffer`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub offer: Option<CatalogProductOffer>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -214,11 +213,9 @@ pub struct CatalogProductOfferGetFieldsByFilterFilter {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-get-fields-by-filter.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductOfferGetFieldsByFilterResult {
     /// `offer`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub offer: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -236,17 +233,14 @@ impl wire::Lenient for CatalogProductOfferGetFieldsByFilterResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductOfferListDetailPicture {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// `urlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_machine: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -264,134 +258,92 @@ impl wire::Lenient for CatalogProductOfferListDetailPicture {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductOfferListOffers {
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `available`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub available: Option<bool>,
     /// `barcodeMulti`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub barcode_multi: Option<bool>,
     /// `bundle`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bundle: Option<bool>,
     /// `canBuyZero`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_buy_zero: Option<bool>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `dateActiveFrom`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_active_from: Option<wire::DateTime>,
     /// `dateActiveTo`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_active_to: Option<wire::DateTime>,
     /// `dateCreate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `detailPicture`: `CatalogProductOfferListDetailPicture`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_picture: Option<CatalogProductOfferListDetailPicture>,
     /// `detailText`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_text: Option<serde_json::Value>,
     /// `detailTextType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_text_type: Option<String>,
     /// `height`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub height: Option<i64>,
     /// `iblockId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_id: Option<i64>,
     /// `iblockSectionId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_section_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `length`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub length: Option<i64>,
     /// `measure`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub measure: Option<i64>,
     /// `modifiedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `previewPicture`: `CatalogProductOfferListPreviewPicture`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_picture: Option<CatalogProductOfferListPreviewPicture>,
     /// `previewText`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_text: Option<serde_json::Value>,
     /// `previewTextType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_text_type: Option<String>,
     /// `purchasingCurrency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub purchasing_currency: Option<String>,
     /// `purchasingPrice`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub purchasing_price: Option<wire::Decimal>,
     /// `quantity`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<i64>,
     /// `quantityReserved`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity_reserved: Option<i64>,
     /// `quantityTrace`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity_trace: Option<bool>,
     /// `recurSchemeLength`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub recur_scheme_length: Option<serde_json::Value>,
     /// `recurSchemeType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub recur_scheme_type: Option<String>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `subscribe`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subscribe: Option<bool>,
     /// `timestampX`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `trialPriceId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub trial_price_id: Option<i64>,
     /// `type`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<i64>,
     /// `vatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_id: Option<i64>,
     /// `vatIncluded`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_included: Option<bool>,
     /// `weight`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub weight: Option<i64>,
     /// `width`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub width: Option<i64>,
     /// `withoutOrder`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub without_order: Option<bool>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -409,17 +361,14 @@ impl wire::Lenient for CatalogProductOfferListOffers {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductOfferListPreviewPicture {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// `urlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_machine: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -437,11 +386,9 @@ impl wire::Lenient for CatalogProductOfferListPreviewPicture {
 /// A list page's `result`: the records sit under `offers`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductOfferListResult {
     /// `offers`: `CatalogProductOfferListOffers[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub offers: Option<Vec<CatalogProductOfferListOffers>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -607,11 +554,9 @@ pub struct CatalogProductOfferUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductOfferUpdateResult {
     /// `offer`: `CatalogProductOffer`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub offer: Option<CatalogProductOffer>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -629,11 +574,9 @@ impl wire::Lenient for CatalogProductOfferUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Offer {
     /// `offer`: `CatalogProductOffer`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub offer: Option<CatalogProductOffer>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -30,11 +31,10 @@ pub struct CatalogPriceTypeLangAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogPriceTypeLangAddResult {
     /// `priceTypeLang`: `CatalogPriceTypeLang`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_type_lang: Option<CatalogPriceTypeLang>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -52,11 +52,10 @@ impl wire::Lenient for CatalogPriceTypeLangAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogPriceTypeLangGetFieldsResult {
     /// `priceTypeLang`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_type_lang: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -74,11 +73,9 @@ impl wire::Lenient for CatalogPriceTypeLangGetFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-get-languages.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogPriceTypeLangGetLanguagesResult {
     /// `languages`: `CatalogLanguage[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub languages: Option<Vec<CatalogLanguage>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -96,14 +93,11 @@ impl wire::Lenient for CatalogPriceTypeLangGetLanguagesResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogPriceTypeLangListPriceTypeLangs {
     /// `lang`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lang: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -121,11 +115,10 @@ impl wire::Lenient for CatalogPriceTypeLangListPriceTypeLangs {
 /// A list page's `result`: the records sit under `priceTypeLangs`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogPriceTypeLangListResult {
     /// `priceTypeLangs`: `CatalogPriceTypeLangListPriceTypeLangs[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_type_langs: Option<Vec<CatalogPriceTypeLangListPriceTypeLangs>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -169,11 +162,10 @@ pub struct CatalogPriceTypeLangUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogPriceTypeLangUpdateResult {
     /// `priceTypeLang`: `CatalogPriceTypeLang`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_type_lang: Option<CatalogPriceTypeLang>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -191,11 +183,10 @@ impl wire::Lenient for CatalogPriceTypeLangUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PriceTypeLang {
     /// `priceTypeLang`: `CatalogPriceTypeLang`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_type_lang: Option<CatalogPriceTypeLang>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

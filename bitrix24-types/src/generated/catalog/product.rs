@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::{EventPayload, IntoRecords};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -159,11 +160,9 @@ pub struct CatalogProductAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductAddResult {
     /// `element`: `CatalogProduct`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub element: Option<CatalogProduct>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -211,11 +210,9 @@ pub struct CatalogProductGetFieldsByFilterFilter {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-get-fields-by-filter.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductGetFieldsByFilterResult {
     /// `product`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -233,11 +230,9 @@ impl wire::Lenient for CatalogProductGetFieldsByFilterResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductGetResult {
     /// `product`: `CatalogProduct`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product: Option<CatalogProduct>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -255,11 +250,9 @@ impl wire::Lenient for CatalogProductGetResult {
 /// A list page's `result`: the records sit under `products`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductListResult {
     /// `products`: `CatalogProduct[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub products: Option<Vec<CatalogProduct>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -282,11 +275,10 @@ impl IntoRecords<CatalogProduct> for CatalogProductListResult {
 /// The `data` of the event `CATALOG.PRODUCT.ON.ADD`: scope `catalog`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnAdd {
     /// `FIELDS`: `CatalogProductOnAddFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogProductOnAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -308,14 +300,13 @@ impl EventPayload for CatalogProductOnAdd {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnAddFields {
     /// `ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `TYPE`: `CatalogProductOnAddType`. One of `1`, `3`, `4`, `5`, `6`, `7`.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<CatalogProductOnAddType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -333,11 +324,10 @@ impl wire::Lenient for CatalogProductOnAddFields {
 /// The `data` of the event `CATALOG.PRODUCT.ON.DELETE`: scope `catalog`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnDelete {
     /// `FIELDS`: `CatalogProductOnDeleteFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogProductOnDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -359,14 +349,13 @@ impl EventPayload for CatalogProductOnDelete {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-delete.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnDeleteFields {
     /// `ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `TYPE`: `CatalogProductOnAddType`. One of `1`, `3`, `4`, `5`, `6`, `7`.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<CatalogProductOnAddType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -384,11 +373,10 @@ impl wire::Lenient for CatalogProductOnDeleteFields {
 /// The `data` of the event `CATALOG.PRODUCT.ON.UPDATE`: scope `catalog`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnUpdate {
     /// `FIELDS`: `CatalogProductOnUpdateFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CatalogProductOnUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -410,14 +398,13 @@ impl EventPayload for CatalogProductOnUpdate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnUpdateFields {
     /// `ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `TYPE`: `CatalogProductOnAddType`. One of `1`, `3`, `4`, `5`, `6`, `7`.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<CatalogProductOnAddType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -575,11 +562,9 @@ pub struct CatalogProductUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductUpdateResult {
     /// `element`: `CatalogProduct`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub element: Option<CatalogProduct>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -33,11 +34,10 @@ pub struct CatalogProductPropertyFeatureAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductPropertyFeatureAddResult {
     /// `productPropertyFeature`: `CatalogProductPropertyFeatures`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_property_feature: Option<CatalogProductPropertyFeatures>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -55,17 +55,14 @@ impl wire::Lenient for CatalogProductPropertyFeatureAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-get-available-features-by-property.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductPropertyFeatureGetAvailableFeaturesByPropertyFeaturesItem {
     /// `featureId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub feature_id: Option<String>,
     /// `featureName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub feature_name: Option<String>,
     /// `moduleId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -84,11 +81,9 @@ for CatalogProductPropertyFeatureGetAvailableFeaturesByPropertyFeaturesItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-get-available-features-by-property.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductPropertyFeatureGetAvailableFeaturesByPropertyResult {
     /// `features`: `CatalogProductPropertyFeatureGetAvailableFeaturesByPropertyFeaturesItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub features: Option<
         Vec<CatalogProductPropertyFeatureGetAvailableFeaturesByPropertyFeaturesItem>,
     >,
@@ -109,11 +104,10 @@ for CatalogProductPropertyFeatureGetAvailableFeaturesByPropertyResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductPropertyFeatureGetFieldsResult {
     /// `productPropertyFeature`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_property_feature: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -131,23 +125,18 @@ impl wire::Lenient for CatalogProductPropertyFeatureGetFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductPropertyFeatureListProductPropertyFeatures {
     /// `featureId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub feature_id: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_enabled: Option<bool>,
     /// `moduleId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `propertyId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -165,11 +154,10 @@ impl wire::Lenient for CatalogProductPropertyFeatureListProductPropertyFeatures 
 /// A list page's `result`: the records sit under `productPropertyFeatures`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductPropertyFeatureListResult {
     /// `productPropertyFeatures`: `CatalogProductPropertyFeatureListProductPropertyFeatures[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_property_features: Option<
         Vec<CatalogProductPropertyFeatureListProductPropertyFeatures>,
     >,
@@ -217,11 +205,10 @@ pub struct CatalogProductPropertyFeatureUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductPropertyFeatureUpdateResult {
     /// `productPropertyFeature`: `CatalogProductPropertyFeatures`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_property_feature: Option<CatalogProductPropertyFeatures>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -239,11 +226,10 @@ impl wire::Lenient for CatalogProductPropertyFeatureUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ProductPropertyFeature {
     /// `productPropertyFeature`: `CatalogProductPropertyFeatures`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_property_feature: Option<CatalogProductPropertyFeatures>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -13,23 +14,18 @@ use super::catalog_values::CatalogProductPropertySectionGetDisplayType;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductPropertySectionListProductPropertySections {
     /// `displayExpanded`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_expanded: Option<bool>,
     /// `displayType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_type: Option<String>,
     /// `filterHint`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filter_hint: Option<String>,
     /// `propertyId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_id: Option<i64>,
     /// `smartFilter`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub smart_filter: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -47,11 +43,10 @@ impl wire::Lenient for CatalogProductPropertySectionListProductPropertySections 
 /// A list page's `result`: the records sit under `productPropertySections`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductPropertySectionListResult {
     /// `productPropertySections`: `CatalogProductPropertySectionListProductPropertySections[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_property_sections: Option<
         Vec<CatalogProductPropertySectionListProductPropertySections>,
     >,
@@ -108,11 +103,10 @@ pub struct CatalogProductPropertySectionSetFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-set.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductPropertySectionSetResult {
     /// `productPropertySection`: `CatalogProductPropertySection`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_property_section: Option<CatalogProductPropertySection>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -130,11 +124,10 @@ impl wire::Lenient for CatalogProductPropertySectionSetResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ProductPropertySection {
     /// `productPropertySection`: `CatalogProductPropertySection`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_property_section: Option<CatalogProductPropertySection>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

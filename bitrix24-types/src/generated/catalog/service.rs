@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -100,11 +101,9 @@ pub struct CatalogProductServiceAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductServiceAddResult {
     /// `service`: `CatalogProductService`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service: Option<CatalogProductService>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -152,11 +151,9 @@ pub struct CatalogProductServiceGetFieldsByFilterFilter {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-get-fields-by-filter.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductServiceGetFieldsByFilterResult {
     /// `service`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -174,11 +171,9 @@ impl wire::Lenient for CatalogProductServiceGetFieldsByFilterResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductServiceGetResult {
     /// `service`: `CatalogProductService`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service: Option<CatalogProductService>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -196,17 +191,14 @@ impl wire::Lenient for CatalogProductServiceGetResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductServiceListDetailPicture {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// `urlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_machine: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -224,17 +216,14 @@ impl wire::Lenient for CatalogProductServiceListDetailPicture {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductServiceListPreviewPicture {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// `urlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_machine: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -252,11 +241,9 @@ impl wire::Lenient for CatalogProductServiceListPreviewPicture {
 /// A list page's `result`: the records sit under `services`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductServiceListResult {
     /// `services`: `CatalogProductServiceListServices[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub services: Option<Vec<CatalogProductServiceListServices>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -279,83 +266,58 @@ impl IntoRecords<CatalogProductServiceListServices> for CatalogProductServiceLis
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductServiceListServices {
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `available`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub available: Option<bool>,
     /// `bundle`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bundle: Option<bool>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `dateActiveFrom`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_active_from: Option<wire::DateTime>,
     /// `dateActiveTo`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_active_to: Option<wire::DateTime>,
     /// `dateCreate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `detailPicture`: `CatalogProductServiceListDetailPicture`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_picture: Option<CatalogProductServiceListDetailPicture>,
     /// `detailText`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_text: Option<serde_json::Value>,
     /// `detailTextType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_text_type: Option<String>,
     /// `iblockId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_id: Option<i64>,
     /// `iblockSectionId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_section_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `modifiedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `previewPicture`: `CatalogProductServiceListPreviewPicture`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_picture: Option<CatalogProductServiceListPreviewPicture>,
     /// `previewText`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_text: Option<serde_json::Value>,
     /// `previewTextType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_text_type: Option<String>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `timestampX`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `type`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<i64>,
     /// `vatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_id: Option<i64>,
     /// `vatIncluded`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_included: Option<bool>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -456,11 +418,9 @@ pub struct CatalogProductServiceUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductServiceUpdateResult {
     /// `service`: `CatalogProductService`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service: Option<CatalogProductService>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

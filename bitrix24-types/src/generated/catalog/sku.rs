@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -131,11 +132,9 @@ pub struct CatalogProductSkuAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductSkuAddResult {
     /// `sku`: `CatalogProductSku`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sku: Option<CatalogProductSku>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -183,11 +182,9 @@ pub struct CatalogProductSkuGetFieldsByFilterFilter {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-get-fields-by-filter.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductSkuGetFieldsByFilterResult {
     /// `sku`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sku: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -205,17 +202,14 @@ impl wire::Lenient for CatalogProductSkuGetFieldsByFilterResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductSkuListDetailPicture {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// `urlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_machine: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -233,17 +227,14 @@ impl wire::Lenient for CatalogProductSkuListDetailPicture {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductSkuListPreviewPicture {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// `urlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_machine: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -261,14 +252,12 @@ impl wire::Lenient for CatalogProductSkuListPreviewPicture {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductSkuListProperty258 {
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `valueId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -286,14 +275,12 @@ impl wire::Lenient for CatalogProductSkuListProperty258 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductSkuListProperty259Item {
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `valueId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -311,11 +298,9 @@ impl wire::Lenient for CatalogProductSkuListProperty259Item {
 /// A list page's `result`: the records sit under `units`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductSkuListResult {
     /// `units`: `CatalogProductSkuListUnits[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub units: Option<Vec<CatalogProductSkuListUnits>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -338,119 +323,82 @@ impl IntoRecords<CatalogProductSkuListUnits> for CatalogProductSkuListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogProductSkuListUnits {
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `available`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub available: Option<bool>,
     /// `bundle`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bundle: Option<bool>,
     /// `canBuyZero`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_buy_zero: Option<bool>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `dateActiveFrom`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_active_from: Option<wire::DateTime>,
     /// `dateActiveTo`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_active_to: Option<wire::DateTime>,
     /// `dateCreate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `detailPicture`: `CatalogProductSkuListDetailPicture`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_picture: Option<CatalogProductSkuListDetailPicture>,
     /// `detailText`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_text: Option<serde_json::Value>,
     /// `detailTextType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_text_type: Option<String>,
     /// `height`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub height: Option<serde_json::Value>,
     /// `iblockId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_id: Option<i64>,
     /// `iblockSectionId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_section_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `length`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub length: Option<serde_json::Value>,
     /// `measure`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub measure: Option<serde_json::Value>,
     /// `modifiedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `previewPicture`: `CatalogProductSkuListPreviewPicture`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_picture: Option<CatalogProductSkuListPreviewPicture>,
     /// `previewText`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_text: Option<serde_json::Value>,
     /// `previewTextType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_text_type: Option<String>,
     /// `property258`: `CatalogProductSkuListProperty258`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property258: Option<CatalogProductSkuListProperty258>,
     /// `property259`: `CatalogProductSkuListProperty259Item[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property259: Option<Vec<CatalogProductSkuListProperty259Item>>,
     /// `purchasingCurrency`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub purchasing_currency: Option<serde_json::Value>,
     /// `purchasingPrice`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub purchasing_price: Option<serde_json::Value>,
     /// `quantity`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<serde_json::Value>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `subscribe`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subscribe: Option<bool>,
     /// `timestampX`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `type`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<i64>,
     /// `vatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_id: Option<i64>,
     /// `vatIncluded`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_included: Option<bool>,
     /// `weight`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub weight: Option<serde_json::Value>,
     /// `width`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub width: Option<serde_json::Value>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -581,11 +529,9 @@ pub struct CatalogProductSkuUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductSkuUpdateResult {
     /// `sku`: `CatalogProductSku`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sku: Option<CatalogProductSku>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -603,11 +549,9 @@ impl wire::Lenient for CatalogProductSkuUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Sku {
     /// `sku`: `CatalogProductSku`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sku: Option<CatalogProductSku>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -12,17 +13,14 @@ use super::catalog_linked::CatalogUserfieldDocument;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/userfield-document/catalog-userfield-document-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CatalogUserfieldDocumentListDocuments {
     /// `documentId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_id: Option<i64>,
     /// `documentType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_type: Option<String>,
     /// `field7097`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field7097: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -40,11 +38,9 @@ impl wire::Lenient for CatalogUserfieldDocumentListDocuments {
 /// A list page's `result`: the records sit under `documents`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/userfield-document/catalog-userfield-document-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogUserfieldDocumentListResult {
     /// `documents`: `CatalogUserfieldDocumentListDocuments[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub documents: Option<Vec<CatalogUserfieldDocumentListDocuments>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -84,11 +80,9 @@ pub struct CatalogUserfieldDocumentUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/userfield-document/catalog-userfield-document-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogUserfieldDocumentUpdateResult {
     /// `document`: `CatalogUserfieldDocument`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document: Option<CatalogUserfieldDocument>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

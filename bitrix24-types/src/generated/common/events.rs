@@ -5,42 +5,27 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
 pub struct Event {
     /// `auth_type`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<String>,
     /// `event`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
     /// `handler`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub handler: Option<String>,
     /// `offline`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offline: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -72,20 +57,15 @@ pub struct EventBindOptions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct EventHandler {
     /// `event`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub event: Option<String>,
     /// `handler`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub handler: Option<String>,
     /// `auth_type`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auth_type: Option<u64>,
     /// `offline`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub offline: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -103,50 +83,26 @@ impl wire::Lenient for EventHandler {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-offline-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct EventOfflineGetEventsItem {
     /// `EVENT_ADDITIONAL`: boolean.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_additional: Option<bool>,
     /// `EVENT_DATA`: boolean.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_data: Option<bool>,
     /// `EVENT_NAME`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
     /// `ID`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// `MESSAGE_ID`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<i64>,
     /// `TIMESTAMP_X`: datetime.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp_x: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -164,14 +120,11 @@ impl wire::Lenient for EventOfflineGetEventsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-offline-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct EventOfflineGetResult {
     /// `process_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub process_id: Option<String>,
     /// `events`: `EventOfflineRecord[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub events: Option<Vec<EventOfflineRecord>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -189,32 +142,24 @@ impl wire::Lenient for EventOfflineGetResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-offline-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct EventOfflineListRecord {
     /// `ERROR`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error: Option<bool>,
     /// `EVENT_ADDITIONAL`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_additional: Option<serde_json::Value>,
     /// `EVENT_DATA`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_data: Option<serde_json::Value>,
     /// `EVENT_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_name: Option<String>,
     /// `ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `MESSAGE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<String>,
     /// `PROCESS_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub process_id: Option<String>,
     /// `TIMESTAMP_X`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -232,26 +177,20 @@ impl wire::Lenient for EventOfflineListRecord {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-offline-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct EventOfflineRecord {
     /// `ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `TIMESTAMP_X`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `EVENT_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_name: Option<String>,
     /// `EVENT_DATA`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_data: Option<serde_json::Value>,
     /// `EVENT_ADDITIONAL`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_additional: Option<serde_json::Value>,
     /// `MESSAGE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -319,11 +258,9 @@ impl wire::Lenient for EventType {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-unbind.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct EventUnbindResult {
     /// `count`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -341,22 +278,14 @@ impl wire::Lenient for EventUnbindResult {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/event-offline-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
 pub struct Offline {
     /// `events`: `EventOfflineGetEventsItem[]`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<EventOfflineGetEventsItem>>,
     /// `process_id`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub process_id: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -374,8 +303,7 @@ impl wire::Lenient for Offline {
 /// The `data` of the event `ONOFFLINEEVENT`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/events/on-offline-event.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnOfflineEvent {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

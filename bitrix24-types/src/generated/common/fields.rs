@@ -2,56 +2,43 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize};
+use ::bitrix24_types::__private::serde;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/crm-deal-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FieldDescription {
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `isRequired`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_required: Option<bool>,
     /// `isReadOnly`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_read_only: Option<bool>,
     /// `isImmutable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_immutable: Option<bool>,
     /// `isMultiple`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_multiple: Option<bool>,
     /// `isDynamic`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_dynamic: Option<bool>,
     /// `isDeprecated`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_deprecated: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `statusType`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_type: Option<serde_json::Value>,
     /// `listLabel`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_label: Option<String>,
     /// `formLabel`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub form_label: Option<String>,
     /// `filterLabel`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filter_label: Option<String>,
     /// `settings`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<serde_json::Value>,
     /// `items`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,18 +2,18 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize};
+use ::bitrix24_types::__private::serde;
 use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// The `data` of the event `ONCRMINVOICEADD`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmInvoiceAdd {
     /// `FIELDS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -35,11 +35,10 @@ impl EventPayload for OnCrmInvoiceAdd {
 /// The `data` of the event `ONCRMINVOICEDELETE`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmInvoiceDelete {
     /// `FIELDS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -61,8 +60,7 @@ impl EventPayload for OnCrmInvoiceDelete {
 /// The `data` of the event `ONCRMINVOICERECURRINGADD`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-recurring-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnCrmInvoiceRecurringAdd {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -84,11 +82,10 @@ impl EventPayload for OnCrmInvoiceRecurringAdd {
 /// The `data` of the event `ONCRMINVOICERECURRINGDELETE`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-recurring-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmInvoiceRecurringDelete {
     /// `FIELDS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -110,11 +107,10 @@ impl EventPayload for OnCrmInvoiceRecurringDelete {
 /// The `data` of the event `ONCRMINVOICERECURRINGEXPOSE`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-recurring-expose.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmInvoiceRecurringExpose {
     /// `FIELDS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -136,11 +132,10 @@ impl EventPayload for OnCrmInvoiceRecurringExpose {
 /// The `data` of the event `ONCRMINVOICERECURRINGUPDATE`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-recurring-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmInvoiceRecurringUpdate {
     /// `FIELDS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -162,11 +157,10 @@ impl EventPayload for OnCrmInvoiceRecurringUpdate {
 /// The `data` of the event `ONCRMINVOICESETSTATUS`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-set-status.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmInvoiceSetStatus {
     /// `FIELDS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -188,11 +182,10 @@ impl EventPayload for OnCrmInvoiceSetStatus {
 /// The `data` of the event `ONCRMINVOICEUPDATE`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmInvoiceUpdate {
     /// `FIELDS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -214,17 +207,14 @@ impl EventPayload for OnCrmInvoiceUpdate {
 /// The `data` of the event `ONCRMINVOICEUSERFIELDADD`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-user-field-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OnCrmInvoiceUserFieldAdd {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `entityId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `fieldName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -246,17 +236,14 @@ impl EventPayload for OnCrmInvoiceUserFieldAdd {
 /// The `data` of the event `ONCRMINVOICEUSERFIELDDELETE`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-user-field-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OnCrmInvoiceUserFieldDelete {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `entityId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `fieldName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -278,17 +265,14 @@ impl EventPayload for OnCrmInvoiceUserFieldDelete {
 /// The `data` of the event `ONCRMINVOICEUSERFIELDSETENUMVALUES`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-user-field-set-enum-values.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OnCrmInvoiceUserFieldSetEnumValues {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `entityId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `fieldName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -310,17 +294,14 @@ impl EventPayload for OnCrmInvoiceUserFieldSetEnumValues {
 /// The `data` of the event `ONCRMINVOICEUSERFIELDUPDATE`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/events-invoice/on-crm-invoice-user-field-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OnCrmInvoiceUserFieldUpdate {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `entityId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `fieldName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

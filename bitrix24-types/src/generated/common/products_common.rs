@@ -3,19 +3,19 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize};
+use ::bitrix24_types::__private::serde;
 use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// The `data` of the event `ONCRMPRODUCTADD`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/events-custom/on-crm-product-add.html)
 #[deprecated(note = "Bitrix24 deprecated the event `ONCRMPRODUCTADD`")]
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmProductAdd {
     /// `FIELDS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -38,11 +38,10 @@ impl EventPayload for OnCrmProductAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/events-custom/on-crm-product-delete.html)
 #[deprecated(note = "Bitrix24 deprecated the event `ONCRMPRODUCTDELETE`")]
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmProductDelete {
     /// `FIELDS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -64,11 +63,10 @@ impl EventPayload for OnCrmProductDelete {
 /// The `data` of the event `ONCRMPRODUCTPROPERTYADD`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/events-custom/on-crm-product-property-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmProductPropertyAdd {
     /// `FIELDS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -90,11 +88,10 @@ impl EventPayload for OnCrmProductPropertyAdd {
 /// The `data` of the event `ONCRMPRODUCTPROPERTYDELETE`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/events-custom/on-crm-product-property-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmProductPropertyDelete {
     /// `FIELDS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -116,11 +113,10 @@ impl EventPayload for OnCrmProductPropertyDelete {
 /// The `data` of the event `ONCRMPRODUCTPROPERTYUPDATE`: scope `common`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/events-custom/on-crm-product-property-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmProductPropertyUpdate {
     /// `FIELDS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -143,11 +139,10 @@ impl EventPayload for OnCrmProductPropertyUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/events-custom/on-crm-product-update.html)
 #[deprecated(note = "Bitrix24 deprecated the event `ONCRMPRODUCTUPDATE`")]
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmProductUpdate {
     /// `FIELDS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

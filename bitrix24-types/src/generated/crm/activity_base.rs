@@ -3,8 +3,9 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -17,125 +18,86 @@ use super::crm_values::{
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Activity {
     /// `ASSOCIATED_ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub associated_entity_id: Option<i64>,
     /// `AUTHOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `AUTOCOMPLETE_RULE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub autocomplete_rule: Option<String>,
     /// `COMPLETED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed: Option<bool>,
     /// `CREATED`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created: Option<wire::DateTime>,
     /// `DEADLINE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `DESCRIPTION_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_type: Option<String>,
     /// `DIRECTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub direction: Option<String>,
     /// `EDITOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub editor_id: Option<i64>,
     /// `END_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_time: Option<wire::DateTime>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `LAST_UPDATED`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_updated: Option<wire::DateTime>,
     /// `LOCATION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub location: Option<String>,
     /// `NOTIFY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_type: Option<String>,
     /// `NOTIFY_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_value: Option<String>,
     /// `ORIGINATOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub originator_id: Option<i64>,
     /// `ORIGIN_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub origin_id: Option<i64>,
     /// `OWNER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_id: Option<i64>,
     /// `OWNER_TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_type_id: Option<i64>,
     /// `PRIORITY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<String>,
     /// `PROVIDER_DATA`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_data: Option<serde_json::Value>,
     /// `PROVIDER_GROUP_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_group_id: Option<i64>,
     /// `PROVIDER_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_id: Option<String>,
     /// `PROVIDER_PARAMS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_params: Option<serde_json::Value>,
     /// `PROVIDER_TYPE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_type_id: Option<String>,
     /// `RESPONSIBLE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `RESULT_CURRENCY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_currency_id: Option<i64>,
     /// `RESULT_MARK`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_mark: Option<String>,
     /// `RESULT_SOURCE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_source_id: Option<i64>,
     /// `RESULT_STATUS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_status: Option<String>,
     /// `RESULT_STREAM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_stream: Option<String>,
     /// `RESULT_SUM`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_sum: Option<serde_json::Value>,
     /// `RESULT_VALUE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_value: Option<serde_json::Value>,
     /// `SETTINGS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<serde_json::Value>,
     /// `START_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_time: Option<wire::DateTime>,
     /// `STATUS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `SUBJECT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subject: Option<String>,
     /// `TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -249,11 +211,9 @@ pub struct CrmActivityAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-call-get-transcript.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityCallGetTranscriptResult {
     /// `transcription`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub transcription: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -271,26 +231,21 @@ impl wire::Lenient for CrmActivityCallGetTranscriptResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmActivityListCommunicationsItem {
     /// `ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `ENTITY_SETTINGS`: `CrmActivityListEntitySettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_settings: Option<CrmActivityListEntitySettings>,
     /// `ENTITY_TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -308,26 +263,20 @@ impl wire::Lenient for CrmActivityListCommunicationsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmActivityListEntitySettings {
     /// `COMPANY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_id: Option<i64>,
     /// `COMPANY_TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_title: Option<String>,
     /// `HONORIFIC`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub honorific: Option<String>,
     /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SECOND_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub second_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -345,14 +294,11 @@ impl wire::Lenient for CrmActivityListEntitySettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityListFilesItem {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -370,131 +316,90 @@ impl wire::Lenient for CrmActivityListFilesItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmActivityListRecord {
     /// `ASSOCIATED_ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub associated_entity_id: Option<i64>,
     /// `AUTHOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `AUTOCOMPLETE_RULE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub autocomplete_rule: Option<String>,
     /// `COMMUNICATIONS`: `CrmActivityListCommunicationsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub communications: Option<Vec<CrmActivityListCommunicationsItem>>,
     /// `COMPLETED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed: Option<bool>,
     /// `CREATED`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created: Option<wire::DateTime>,
     /// `DEADLINE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `DESCRIPTION_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_type: Option<String>,
     /// `DIRECTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub direction: Option<String>,
     /// `EDITOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub editor_id: Option<i64>,
     /// `END_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_time: Option<wire::DateTime>,
     /// `FILES`: `CrmActivityListFilesItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub files: Option<Vec<CrmActivityListFilesItem>>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `LAST_UPDATED`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_updated: Option<wire::DateTime>,
     /// `LOCATION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub location: Option<String>,
     /// `NOTIFY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_type: Option<String>,
     /// `NOTIFY_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_value: Option<String>,
     /// `ORIGINATOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub originator_id: Option<i64>,
     /// `ORIGIN_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub origin_id: Option<i64>,
     /// `OWNER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_id: Option<i64>,
     /// `OWNER_TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_type_id: Option<i64>,
     /// `PRIORITY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<String>,
     /// `PROVIDER_DATA`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_data: Option<serde_json::Value>,
     /// `PROVIDER_GROUP_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_group_id: Option<i64>,
     /// `PROVIDER_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_id: Option<String>,
     /// `PROVIDER_PARAMS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_params: Option<serde_json::Value>,
     /// `PROVIDER_TYPE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_type_id: Option<String>,
     /// `RESPONSIBLE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `RESULT_CURRENCY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_currency_id: Option<i64>,
     /// `RESULT_MARK`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_mark: Option<String>,
     /// `RESULT_SOURCE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_source_id: Option<i64>,
     /// `RESULT_STATUS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_status: Option<String>,
     /// `RESULT_STREAM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_stream: Option<String>,
     /// `RESULT_SUM`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_sum: Option<serde_json::Value>,
     /// `RESULT_VALUE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_value: Option<serde_json::Value>,
     /// `SETTINGS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<serde_json::Value>,
     /// `START_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_time: Option<wire::DateTime>,
     /// `STATUS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `SUBJECT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subject: Option<String>,
     /// `TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -125,50 +126,36 @@ pub struct CrmAddressListFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmAddressListRecord {
     /// `ADDRESS_1`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_1: Option<String>,
     /// `ADDRESS_2`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address_2: Option<String>,
     /// `ANCHOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub anchor_id: Option<i64>,
     /// `ANCHOR_TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub anchor_type_id: Option<i64>,
     /// `CITY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub city: Option<String>,
     /// `COUNTRY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub country: Option<String>,
     /// `COUNTRY_CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub country_code: Option<serde_json::Value>,
     /// `ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `ENTITY_TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// `LOC_ADDR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub loc_addr_id: Option<i64>,
     /// `POSTAL_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub postal_code: Option<String>,
     /// `PROVINCE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub province: Option<String>,
     /// `REGION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<String>,
     /// `TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

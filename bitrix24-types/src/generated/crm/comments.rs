@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -12,45 +13,29 @@ use super::super::common::FieldDescription;
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Comment {
     /// `AUTHOR_ID`: integer, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub author_id: Option<i64>,
     /// `COMMENT`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// `CREATED`: datetime, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub created: Option<wire::DateTime>,
     /// `ENTITY_ID`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<i64>,
     /// `ENTITY_TYPE`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<String>,
     /// `FILES`: `map<CrmTimelineCommentGetFilesItem>`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<BTreeMap<String, CrmTimelineCommentGetFilesItem>>,
     /// `ID`: integer, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -68,85 +53,41 @@ impl wire::Lenient for Comment {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmTimelineCommentGetFilesItem {
     /// `authorId`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_id: Option<i64>,
     /// `authorName`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_name: Option<String>,
     /// `date`: datetime.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<wire::DateTime>,
     /// `id`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// `image`: `CrmTimelineCommentGetImage`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<CrmTimelineCommentGetImage>,
     /// `name`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `size`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// `type`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// `urlDownload`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_download: Option<String>,
     /// `urlPreview`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_preview: Option<String>,
     /// `urlShow`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_show: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -164,22 +105,14 @@ impl wire::Lenient for CrmTimelineCommentGetFilesItem {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTimelineCommentGetImage {
     /// `height`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
     /// `width`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -197,41 +130,30 @@ impl wire::Lenient for CrmTimelineCommentGetImage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTimelineCommentListFilesItem {
     /// `authorId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `authorName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_name: Option<String>,
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: `CrmTimelineCommentListImage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<CrmTimelineCommentListImage>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `size`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<i64>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `urlDownload`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_download: Option<String>,
     /// `urlPreview`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_preview: Option<String>,
     /// `urlShow`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_show: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -249,14 +171,11 @@ impl wire::Lenient for CrmTimelineCommentListFilesItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTimelineCommentListImage {
     /// `height`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub height: Option<i64>,
     /// `width`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub width: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -274,29 +193,22 @@ impl wire::Lenient for CrmTimelineCommentListImage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmTimelineCommentListRecord {
     /// `AUTHOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `COMMENT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comment: Option<String>,
     /// `CREATED`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created: Option<wire::DateTime>,
     /// `ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `FILES`: `map<CrmTimelineCommentListFilesItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub files: Option<BTreeMap<String, CrmTimelineCommentListFilesItem>>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -314,11 +226,10 @@ impl wire::Lenient for CrmTimelineCommentListRecord {
 /// The `data` of the event `ONCRMTIMELINECOMMENTADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/events/on-Crm-Timeline-Comment-Add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTimelineCommentAdd {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -340,11 +251,10 @@ impl EventPayload for OnCrmTimelineCommentAdd {
 /// The `data` of the event `ONCRMTIMELINECOMMENTDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/events/on-Crm-Timeline-Comment-Delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTimelineCommentDelete {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -366,11 +276,10 @@ impl EventPayload for OnCrmTimelineCommentDelete {
 /// The `data` of the event `ONCRMTIMELINECOMMENTUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/events/on-Crm-Timeline-Comment-Update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTimelineCommentUpdate {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

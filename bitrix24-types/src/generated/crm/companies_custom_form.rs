@@ -3,8 +3,9 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::crm_values::{
@@ -13,20 +14,16 @@ use super::crm_values::{
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html#section)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmCompanyDetailsConfiguration {
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `elements`: `CrmCompanyDetailsConfigurationGetSectionElement[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub elements: Option<Vec<CrmCompanyDetailsConfigurationGetSectionElement>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -44,14 +41,12 @@ impl wire::Lenient for CrmCompanyDetailsConfiguration {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html#options)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmCompanyDetailsConfigurationGetOptions {
     /// `defaultAddressType`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_address_type: Option<i64>,
     /// `defaultCountry`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_country: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -69,17 +64,14 @@ impl wire::Lenient for CrmCompanyDetailsConfigurationGetOptions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html#section_element)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmCompanyDetailsConfigurationGetSectionElement {
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `optionFlags`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub option_flags: Option<bool>,
     /// `options`: `CrmCompanyDetailsConfigurationGetOptions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub options: Option<CrmCompanyDetailsConfigurationGetOptions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

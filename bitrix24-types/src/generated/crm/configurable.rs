@@ -2,19 +2,18 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::crm_linked::CrmActivityConfigurableUpdateFields;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Configurable {
     /// `activity`: `CrmActivityConfigurableGetActivity`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity: Option<CrmActivityConfigurableGetActivity>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -32,11 +31,9 @@ impl wire::Lenient for Configurable {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableAddActivity {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -92,14 +89,11 @@ pub struct CrmActivityConfigurableAddParametrFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableAddResult {
     /// `activity`: `CrmActivityConfigurableAddActivity`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity: Option<CrmActivityConfigurableAddActivity>,
     /// `time`: `CrmActivityConfigurableAddTime`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time: Option<CrmActivityConfigurableAddTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -117,29 +111,21 @@ impl wire::Lenient for CrmActivityConfigurableAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableAddTime {
     /// `date_finish`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_finish: Option<wire::DateTime>,
     /// `date_start`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `duration`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration: Option<f64>,
     /// `finish`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub finish: Option<f64>,
     /// `operating`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub operating: Option<i64>,
     /// `processing`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub processing: Option<f64>,
     /// `start`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start: Option<f64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -157,14 +143,12 @@ impl wire::Lenient for CrmActivityConfigurableAddTime {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetAction {
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `uri`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uri: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -182,14 +166,12 @@ impl wire::Lenient for CrmActivityConfigurableGetAction {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetAction2 {
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `uri`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uri: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -207,14 +189,12 @@ impl wire::Lenient for CrmActivityConfigurableGetAction2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetAction3 {
     /// `actionParams`: `CrmActivityConfigurableGetActionParams`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action_params: Option<CrmActivityConfigurableGetActionParams>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -232,17 +212,14 @@ impl wire::Lenient for CrmActivityConfigurableGetAction3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetAction4 {
     /// `animationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub animation_type: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -260,17 +237,14 @@ impl wire::Lenient for CrmActivityConfigurableGetAction4 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetAction5 {
     /// `animationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub animation_type: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -288,11 +262,10 @@ impl wire::Lenient for CrmActivityConfigurableGetAction5 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetActionParams {
     /// `clientId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub client_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -310,23 +283,18 @@ impl wire::Lenient for CrmActivityConfigurableGetActionParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetActivity {
     /// `fields`: `CrmActivityConfigurableGetFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<CrmActivityConfigurableGetFields>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `layout`: `CrmActivityConfigurableGetLayout`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub layout: Option<CrmActivityConfigurableGetLayout>,
     /// `ownerId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_id: Option<i64>,
     /// `ownerTypeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_type_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -344,14 +312,12 @@ impl wire::Lenient for CrmActivityConfigurableGetActivity {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetBlock {
     /// `properties`: `CrmActivityConfigurableGetProperties2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub properties: Option<CrmActivityConfigurableGetProperties2>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -369,14 +335,11 @@ impl wire::Lenient for CrmActivityConfigurableGetBlock {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableGetBlocks {
     /// `client`: `CrmActivityConfigurableGetClient`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub client: Option<CrmActivityConfigurableGetClient>,
     /// `responsible`: `CrmActivityConfigurableGetResponsible`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible: Option<CrmActivityConfigurableGetResponsible>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -394,14 +357,11 @@ impl wire::Lenient for CrmActivityConfigurableGetBlocks {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableGetBlocks2 {
     /// `client`: `CrmActivityConfigurableGetClient2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub client: Option<CrmActivityConfigurableGetClient2>,
     /// `phone`: `CrmActivityConfigurableGetPhone`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phone: Option<CrmActivityConfigurableGetPhone>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -419,14 +379,11 @@ impl wire::Lenient for CrmActivityConfigurableGetBlocks2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableGetBody {
     /// `blocks`: `CrmActivityConfigurableGetBlocks`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub blocks: Option<CrmActivityConfigurableGetBlocks>,
     /// `logo`: `CrmActivityConfigurableGetLogo`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub logo: Option<CrmActivityConfigurableGetLogo>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -444,11 +401,10 @@ impl wire::Lenient for CrmActivityConfigurableGetBody {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetButtons {
     /// `startCall`: `CrmActivityConfigurableGetStartCall`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_call: Option<CrmActivityConfigurableGetStartCall>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -466,14 +422,12 @@ impl wire::Lenient for CrmActivityConfigurableGetButtons {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetClient {
     /// `properties`: `CrmActivityConfigurableGetProperties`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub properties: Option<CrmActivityConfigurableGetProperties>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -491,14 +445,12 @@ impl wire::Lenient for CrmActivityConfigurableGetClient {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetClient2 {
     /// `properties`: `CrmActivityConfigurableGetProperties4`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub properties: Option<CrmActivityConfigurableGetProperties4>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -516,14 +468,11 @@ impl wire::Lenient for CrmActivityConfigurableGetClient2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableGetConfirm {
     /// `action`: `CrmActivityConfigurableGetAction4`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<CrmActivityConfigurableGetAction4>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -541,14 +490,11 @@ impl wire::Lenient for CrmActivityConfigurableGetConfirm {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableGetDecline {
     /// `action`: `CrmActivityConfigurableGetAction5`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<CrmActivityConfigurableGetAction5>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -566,35 +512,26 @@ impl wire::Lenient for CrmActivityConfigurableGetDecline {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetFields {
     /// `badgeCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub badge_code: Option<String>,
     /// `completed`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed: Option<bool>,
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `isIncomingChannel`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_incoming_channel: Option<bool>,
     /// `originId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub origin_id: Option<i64>,
     /// `originatorId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub originator_id: Option<i64>,
     /// `pingOffsets`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ping_offsets: Option<serde_json::Value>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `typeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -612,14 +549,11 @@ impl wire::Lenient for CrmActivityConfigurableGetFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableGetFooter {
     /// `buttons`: `CrmActivityConfigurableGetButtons`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub buttons: Option<CrmActivityConfigurableGetButtons>,
     /// `menu`: `CrmActivityConfigurableGetMenu`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub menu: Option<CrmActivityConfigurableGetMenu>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -637,14 +571,11 @@ impl wire::Lenient for CrmActivityConfigurableGetFooter {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableGetHeader {
     /// `tags`: `CrmActivityConfigurableGetTags`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tags: Option<CrmActivityConfigurableGetTags>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -662,11 +593,9 @@ impl wire::Lenient for CrmActivityConfigurableGetHeader {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableGetIcon {
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -684,14 +613,11 @@ impl wire::Lenient for CrmActivityConfigurableGetIcon {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableGetItems {
     /// `confirm`: `CrmActivityConfigurableGetConfirm`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub confirm: Option<CrmActivityConfigurableGetConfirm>,
     /// `decline`: `CrmActivityConfigurableGetDecline`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub decline: Option<CrmActivityConfigurableGetDecline>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -709,20 +635,15 @@ impl wire::Lenient for CrmActivityConfigurableGetItems {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableGetLayout {
     /// `body`: `CrmActivityConfigurableGetBody`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub body: Option<CrmActivityConfigurableGetBody>,
     /// `footer`: `CrmActivityConfigurableGetFooter`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub footer: Option<CrmActivityConfigurableGetFooter>,
     /// `header`: `CrmActivityConfigurableGetHeader`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub header: Option<CrmActivityConfigurableGetHeader>,
     /// `icon`: `CrmActivityConfigurableGetIcon`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<CrmActivityConfigurableGetIcon>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -740,14 +661,11 @@ impl wire::Lenient for CrmActivityConfigurableGetLayout {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableGetLogo {
     /// `action`: `CrmActivityConfigurableGetAction2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<CrmActivityConfigurableGetAction2>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -765,14 +683,12 @@ impl wire::Lenient for CrmActivityConfigurableGetLogo {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetMenu {
     /// `items`: `CrmActivityConfigurableGetItems`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<CrmActivityConfigurableGetItems>,
     /// `showPostponeItem`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_postpone_item: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -790,14 +706,12 @@ impl wire::Lenient for CrmActivityConfigurableGetMenu {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetPhone {
     /// `properties`: `CrmActivityConfigurableGetProperties5`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub properties: Option<CrmActivityConfigurableGetProperties5>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -815,17 +729,13 @@ impl wire::Lenient for CrmActivityConfigurableGetPhone {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableGetProperties {
     /// `block`: `CrmActivityConfigurableGetBlock`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub block: Option<CrmActivityConfigurableGetBlock>,
     /// `inline`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub inline: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -843,11 +753,9 @@ impl wire::Lenient for CrmActivityConfigurableGetProperties {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableGetProperties2 {
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -865,11 +773,9 @@ impl wire::Lenient for CrmActivityConfigurableGetProperties2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableGetProperties3 {
     /// `blocks`: `CrmActivityConfigurableGetBlocks2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub blocks: Option<CrmActivityConfigurableGetBlocks2>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -887,17 +793,13 @@ impl wire::Lenient for CrmActivityConfigurableGetProperties3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableGetProperties4 {
     /// `action`: `CrmActivityConfigurableGetAction`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<CrmActivityConfigurableGetAction>,
     /// `bold`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bold: Option<bool>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -915,11 +817,9 @@ impl wire::Lenient for CrmActivityConfigurableGetProperties4 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableGetProperties5 {
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -937,14 +837,12 @@ impl wire::Lenient for CrmActivityConfigurableGetProperties5 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetResponsible {
     /// `properties`: `CrmActivityConfigurableGetProperties3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub properties: Option<CrmActivityConfigurableGetProperties3>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -962,17 +860,14 @@ impl wire::Lenient for CrmActivityConfigurableGetResponsible {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetStartCall {
     /// `action`: `CrmActivityConfigurableGetAction3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<CrmActivityConfigurableGetAction3>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -990,14 +885,12 @@ impl wire::Lenient for CrmActivityConfigurableGetStartCall {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetStatus2 {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1015,11 +908,9 @@ impl wire::Lenient for CrmActivityConfigurableGetStatus2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableGetTags {
     /// `status2`: `CrmActivityConfigurableGetStatus2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status2: Option<CrmActivityConfigurableGetStatus2>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1037,11 +928,9 @@ impl wire::Lenient for CrmActivityConfigurableGetTags {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableUpdateActivity {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1059,14 +948,11 @@ impl wire::Lenient for CrmActivityConfigurableUpdateActivity {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableUpdateResult {
     /// `activity`: `CrmActivityConfigurableUpdateActivity`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity: Option<CrmActivityConfigurableUpdateActivity>,
     /// `time`: `CrmActivityConfigurableUpdateTime`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time: Option<CrmActivityConfigurableUpdateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1084,29 +970,21 @@ impl wire::Lenient for CrmActivityConfigurableUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableUpdateTime {
     /// `date_finish`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_finish: Option<wire::DateTime>,
     /// `date_start`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `duration`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration: Option<f64>,
     /// `finish`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub finish: Option<f64>,
     /// `operating`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub operating: Option<i64>,
     /// `processing`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub processing: Option<f64>,
     /// `start`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start: Option<f64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

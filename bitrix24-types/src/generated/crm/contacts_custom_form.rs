@@ -3,27 +3,24 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-get.html#section)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmContactDetailsConfiguration {
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `elements`: `CrmContactDetailsConfigurationGetSectionElement[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub elements: Option<Vec<CrmContactDetailsConfigurationGetSectionElement>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -41,20 +38,16 @@ impl wire::Lenient for CrmContactDetailsConfiguration {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-get.html#options)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmContactDetailsConfigurationGetOptions {
     /// `defaultAddressType`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_address_type: Option<i64>,
     /// `defaultCountry`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_country: Option<String>,
     /// `isPayButtonVisible`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pay_button_visible: Option<bool>,
     /// `isPaymentDocumentsVisible`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_payment_documents_visible: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -72,17 +65,14 @@ impl wire::Lenient for CrmContactDetailsConfigurationGetOptions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-get.html#section_element)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmContactDetailsConfigurationGetSectionElement {
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `optionFlags`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub option_flags: Option<bool>,
     /// `options`: `CrmContactDetailsConfigurationGetOptions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub options: Option<CrmContactDetailsConfigurationGetOptions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,77 +2,58 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::crm_values::CrmCompanyUserfieldListShowFilter;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html#userfield)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmContactUserfield {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// `USER_TYPE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `MULTIPLE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `MANDATORY`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mandatory: Option<bool>,
     /// `SHOW_FILTER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_filter: Option<String>,
     /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_in_list: Option<bool>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_searchable: Option<bool>,
     /// `SETTINGS`: `CrmContactUserfieldGetSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<CrmContactUserfieldGetSettings>,
     /// `LIST`: `CrmContactUserfieldGetUfEnumElement[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list: Option<Vec<CrmContactUserfieldGetUfEnumElement>>,
     /// `EDIT_FORM_LABEL`: `CrmContactUserfieldGetEditFormLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_form_label: Option<CrmContactUserfieldGetEditFormLabel>,
     /// `LIST_COLUMN_LABEL`: `CrmContactUserfieldGetListColumnLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_column_label: Option<CrmContactUserfieldGetListColumnLabel>,
     /// `LIST_FILTER_LABEL`: `CrmContactUserfieldGetListFilterLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_filter_label: Option<CrmContactUserfieldGetListFilterLabel>,
     /// `ERROR_MESSAGE`: `CrmContactUserfieldGetErrorMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_message: Option<CrmContactUserfieldGetErrorMessage>,
     /// `HELP_MESSAGE`: `CrmContactUserfieldGetHelpMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub help_message: Option<CrmContactUserfieldGetHelpMessage>,
     /// `USER_TYPE_OWNER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_owner: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -205,56 +186,39 @@ pub struct CrmContactUserfieldAddUfEnumElement {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmContactUserfieldGetEditFormLabel {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -272,56 +236,39 @@ impl wire::Lenient for CrmContactUserfieldGetEditFormLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmContactUserfieldGetErrorMessage {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -339,56 +286,39 @@ impl wire::Lenient for CrmContactUserfieldGetErrorMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmContactUserfieldGetHelpMessage {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -406,56 +336,39 @@ impl wire::Lenient for CrmContactUserfieldGetHelpMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmContactUserfieldGetListColumnLabel {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -473,56 +386,39 @@ impl wire::Lenient for CrmContactUserfieldGetListColumnLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmContactUserfieldGetListFilterLabel {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -540,23 +436,18 @@ impl wire::Lenient for CrmContactUserfieldGetListFilterLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmContactUserfieldGetSettings {
     /// `PRECISION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub precision: Option<i64>,
     /// `SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<i64>,
     /// `MIN_VALUE`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub min_value: Option<f64>,
     /// `MAX_VALUE`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_value: Option<f64>,
     /// `DEFAULT_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -574,20 +465,16 @@ impl wire::Lenient for CrmContactUserfieldGetSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html#uf_enum_element)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmContactUserfieldGetUfEnumElement {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `DEF`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub def: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -652,62 +539,44 @@ pub struct CrmContactUserfieldListFilterable {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmContactUserfieldListRecord {
     /// `EDIT_FORM_LABEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_form_label: Option<String>,
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_in_list: Option<bool>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `ERROR_MESSAGE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_message: Option<serde_json::Value>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// `HELP_MESSAGE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub help_message: Option<serde_json::Value>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_searchable: Option<bool>,
     /// `LIST_COLUMN_LABEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_column_label: Option<String>,
     /// `LIST_FILTER_LABEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_filter_label: Option<String>,
     /// `MANDATORY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mandatory: Option<bool>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `SETTINGS`: `CrmContactUserfieldListSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<CrmContactUserfieldListSettings>,
     /// `SHOW_FILTER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_filter: Option<String>,
     /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `USER_TYPE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// `XML_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -725,65 +594,46 @@ impl wire::Lenient for CrmContactUserfieldListRecord {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmContactUserfieldListSettings {
     /// `COMPANY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company: Option<bool>,
     /// `CONTACT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contact: Option<bool>,
     /// `DEFAULT_VALUE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_value: Option<serde_json::Value>,
     /// `DYNAMIC_1224`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dynamic_1224: Option<bool>,
     /// `DYNAMIC_1226`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dynamic_1226: Option<bool>,
     /// `DYNAMIC_1268`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dynamic_1268: Option<bool>,
     /// `DYNAMIC_1278`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dynamic_1278: Option<bool>,
     /// `EXTENSIONS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extensions: Option<serde_json::Value>,
     /// `LEAD`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lead: Option<serde_json::Value>,
     /// `LIST_HEIGHT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_height: Option<i64>,
     /// `LIST_WIDTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_width: Option<i64>,
     /// `MAX_ALLOWED_SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_allowed_size: Option<i64>,
     /// `MAX_SHOW_SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_show_size: Option<i64>,
     /// `MAX_VALUE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_value: Option<i64>,
     /// `MIN_VALUE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub min_value: Option<i64>,
     /// `PRECISION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub precision: Option<i64>,
     /// `SHOW_MAP`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_map: Option<bool>,
     /// `SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<i64>,
     /// `TARGET_BLANK`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub target_blank: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -912,11 +762,10 @@ pub struct CrmContactUserfieldUpdateUfEnumElement {
 /// The `data` of the event `ONCRMCONTACTUSERFIELDADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUserFieldAdd {
     /// `FIELDS`: `OnCrmContactUserFieldAddFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmContactUserFieldAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -938,17 +787,14 @@ impl EventPayload for OnCrmContactUserFieldAdd {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUserFieldAddFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -966,11 +812,10 @@ impl wire::Lenient for OnCrmContactUserFieldAddFields {
 /// The `data` of the event `ONCRMCONTACTUSERFIELDDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUserFieldDelete {
     /// `FIELDS`: `OnCrmContactUserFieldDeleteFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmContactUserFieldDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -992,17 +837,14 @@ impl EventPayload for OnCrmContactUserFieldDelete {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-delete.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUserFieldDeleteFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1020,11 +862,10 @@ impl wire::Lenient for OnCrmContactUserFieldDeleteFields {
 /// The `data` of the event `ONCRMCONTACTUSERFIELDSETENUMVALUES`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-set-enum-values.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUserFieldSetEnumValues {
     /// `FIELDS`: `OnCrmContactUserFieldSetEnumValuesFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmContactUserFieldSetEnumValuesFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1046,17 +887,14 @@ impl EventPayload for OnCrmContactUserFieldSetEnumValues {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-set-enum-values.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUserFieldSetEnumValuesFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1074,11 +912,10 @@ impl wire::Lenient for OnCrmContactUserFieldSetEnumValuesFields {
 /// The `data` of the event `ONCRMCONTACTUSERFIELDUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUserFieldUpdate {
     /// `FIELDS`: `OnCrmContactUserFieldUpdateFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmContactUserFieldUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1100,17 +937,14 @@ impl EventPayload for OnCrmContactUserFieldUpdate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUserFieldUpdateFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

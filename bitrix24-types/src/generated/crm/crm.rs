@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -12,29 +13,22 @@ use super::crm_values::CrmStagehistoryListEntityTypeId;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/crm-stage-history-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmStagehistoryListItems {
     /// `CATEGORY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub category_id: Option<i64>,
     /// `CREATED_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_time: Option<wire::DateTime>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `OWNER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_id: Option<i64>,
     /// `STAGE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<String>,
     /// `STAGE_SEMANTIC_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_semantic_id: Option<String>,
     /// `TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -52,11 +46,9 @@ impl wire::Lenient for CrmStagehistoryListItems {
 /// A list page's `result`: the records sit under `items`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/crm-stage-history-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmStagehistoryListResult {
     /// `items`: `CrmStagehistoryListItems[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<CrmStagehistoryListItems>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

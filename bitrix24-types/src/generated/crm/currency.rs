@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
@@ -71,29 +72,22 @@ pub struct CrmCurrencyAddLang {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCurrencyGetDe {
     /// `DECIMALS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub decimals: Option<String>,
     /// `DEC_POINT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dec_point: Option<String>,
     /// `FORMAT_STRING`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_string: Option<String>,
     /// `FULL_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub full_name: Option<String>,
     /// `HIDE_ZERO`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hide_zero: Option<bool>,
     /// `THOUSANDS_SEP`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub thousands_sep: Option<String>,
     /// `THOUSANDS_VARIANT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub thousands_variant: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -111,29 +105,22 @@ impl wire::Lenient for CrmCurrencyGetDe {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCurrencyGetEn {
     /// `DECIMALS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub decimals: Option<String>,
     /// `DEC_POINT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dec_point: Option<String>,
     /// `FORMAT_STRING`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_string: Option<String>,
     /// `FULL_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub full_name: Option<String>,
     /// `HIDE_ZERO`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hide_zero: Option<bool>,
     /// `THOUSANDS_SEP`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub thousands_sep: Option<serde_json::Value>,
     /// `THOUSANDS_VARIANT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub thousands_variant: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -151,14 +138,11 @@ impl wire::Lenient for CrmCurrencyGetEn {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmCurrencyGetLang {
     /// `de`: `CrmCurrencyGetDe`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<CrmCurrencyGetDe>,
     /// `en`: `CrmCurrencyGetEn`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<CrmCurrencyGetEn>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -234,47 +218,34 @@ pub struct CrmCurrencyUpdateLang {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Currency {
     /// `AMOUNT`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub amount: Option<wire::Decimal>,
     /// `AMOUNT_CNT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub amount_cnt: Option<String>,
     /// `BASE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub base: Option<bool>,
     /// `CURRENCY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
     /// `DATE_UPDATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_update: Option<wire::DateTime>,
     /// `DECIMALS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub decimals: Option<String>,
     /// `DEC_POINT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dec_point: Option<String>,
     /// `FORMAT_STRING`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_string: Option<String>,
     /// `FULL_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub full_name: Option<String>,
     /// `LANG`: `CrmCurrencyGetLang`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lang: Option<CrmCurrencyGetLang>,
     /// `LID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lid: Option<String>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `THOUSANDS_SEP`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub thousands_sep: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -292,11 +263,10 @@ impl wire::Lenient for Currency {
 /// The `data` of the event `ONCRMCURRENCYADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCurrencyAdd {
     /// `FIELDS`: `OnCrmCurrencyAddFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCurrencyAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -318,11 +288,10 @@ impl EventPayload for OnCrmCurrencyAdd {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCurrencyAddFields {
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -340,11 +309,10 @@ impl wire::Lenient for OnCrmCurrencyAddFields {
 /// The `data` of the event `ONCRMCURRENCYDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCurrencyDelete {
     /// `FIELDS`: `OnCrmCurrencyDeleteFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCurrencyDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -366,11 +334,10 @@ impl EventPayload for OnCrmCurrencyDelete {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-delete.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCurrencyDeleteFields {
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -388,11 +355,10 @@ impl wire::Lenient for OnCrmCurrencyDeleteFields {
 /// The `data` of the event `ONCRMCURRENCYUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCurrencyUpdate {
     /// `FIELDS`: `OnCrmCurrencyUpdateFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCurrencyUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -414,11 +380,10 @@ impl EventPayload for OnCrmCurrencyUpdate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCurrencyUpdateFields {
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

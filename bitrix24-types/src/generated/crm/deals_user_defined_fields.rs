@@ -2,71 +2,54 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::crm_values::CrmCompanyUserfieldListShowFilter;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealUserfield {
     /// `EDIT_FORM_LABEL`: `CrmDealUserfieldGetEditFormLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_form_label: Option<CrmDealUserfieldGetEditFormLabel>,
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_in_list: Option<bool>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `ERROR_MESSAGE`: `CrmDealUserfieldGetErrorMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_message: Option<CrmDealUserfieldGetErrorMessage>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// `HELP_MESSAGE`: `CrmDealUserfieldGetHelpMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub help_message: Option<CrmDealUserfieldGetHelpMessage>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_searchable: Option<bool>,
     /// `LIST_COLUMN_LABEL`: `CrmDealUserfieldGetListColumnLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_column_label: Option<CrmDealUserfieldGetListColumnLabel>,
     /// `LIST_FILTER_LABEL`: `CrmDealUserfieldGetListFilterLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_filter_label: Option<CrmDealUserfieldGetListFilterLabel>,
     /// `MANDATORY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mandatory: Option<bool>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `SETTINGS`: `CrmDealUserfieldGetSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<CrmDealUserfieldGetSettings>,
     /// `SHOW_FILTER`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_filter: Option<bool>,
     /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `USER_TYPE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// `XML_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -199,71 +182,50 @@ pub struct CrmDealUserfieldAddUfEnumElement {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDealUserfieldGetEditFormLabel {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `hi`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hi: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `in`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `kz`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kz: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `ru`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ru: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `ua`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ua: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -281,71 +243,50 @@ impl wire::Lenient for CrmDealUserfieldGetEditFormLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDealUserfieldGetErrorMessage {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `hi`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hi: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `in`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `kz`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kz: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `ru`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ru: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `ua`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ua: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -363,71 +304,50 @@ impl wire::Lenient for CrmDealUserfieldGetErrorMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDealUserfieldGetHelpMessage {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `hi`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hi: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `in`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `kz`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kz: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `ru`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ru: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `ua`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ua: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -445,71 +365,50 @@ impl wire::Lenient for CrmDealUserfieldGetHelpMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDealUserfieldGetListColumnLabel {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `hi`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hi: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `in`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `kz`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kz: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `ru`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ru: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `ua`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ua: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -527,71 +426,50 @@ impl wire::Lenient for CrmDealUserfieldGetListColumnLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDealUserfieldGetListFilterLabel {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `hi`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hi: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `in`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `kz`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kz: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `ru`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ru: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `ua`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ua: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -609,26 +487,20 @@ impl wire::Lenient for CrmDealUserfieldGetListFilterLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealUserfieldGetSettings {
     /// `DEFAULT_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_value: Option<String>,
     /// `MAX_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_length: Option<i64>,
     /// `MIN_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub min_length: Option<i64>,
     /// `REGEXP`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub regexp: Option<String>,
     /// `ROWS`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rows: Option<i64>,
     /// `SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -702,23 +574,18 @@ pub struct CrmDealUserfieldListFilterable {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealUserfieldListListItem {
     /// `DEF`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub def: Option<bool>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -736,17 +603,14 @@ impl wire::Lenient for CrmDealUserfieldListListItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealUserfieldListResource {
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SECTIONS`: `CrmDealUserfieldListSectionsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sections: Option<Vec<CrmDealUserfieldListSectionsItem>>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -764,11 +628,9 @@ impl wire::Lenient for CrmDealUserfieldListResource {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmDealUserfieldListResources {
     /// `resource`: `CrmDealUserfieldListResource`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub resource: Option<CrmDealUserfieldListResource>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -786,65 +648,46 @@ impl wire::Lenient for CrmDealUserfieldListResources {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealUserfieldListResultItem {
     /// `EDIT_FORM_LABEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_form_label: Option<String>,
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_in_list: Option<bool>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `ERROR_MESSAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_message: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// `HELP_MESSAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub help_message: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_searchable: Option<bool>,
     /// `LIST`: `CrmDealUserfieldListListItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list: Option<Vec<CrmDealUserfieldListListItem>>,
     /// `LIST_COLUMN_LABEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_column_label: Option<String>,
     /// `LIST_FILTER_LABEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_filter_label: Option<String>,
     /// `MANDATORY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mandatory: Option<bool>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `SETTINGS`: `CrmDealUserfieldListSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<CrmDealUserfieldListSettings>,
     /// `SHOW_FILTER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_filter: Option<String>,
     /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `USER_TYPE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// `XML_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -862,17 +705,14 @@ impl wire::Lenient for CrmDealUserfieldListResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealUserfieldListSectionsItem {
     /// `CAL_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cal_type: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -890,17 +730,14 @@ impl wire::Lenient for CrmDealUserfieldListSectionsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDealUserfieldListSelectedResourcesItem {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -918,14 +755,11 @@ impl wire::Lenient for CrmDealUserfieldListSelectedResourcesItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmDealUserfieldListServiceListItem {
     /// `duration`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -943,92 +777,64 @@ impl wire::Lenient for CrmDealUserfieldListServiceListItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealUserfieldListSettings {
     /// `ALLOW_OVERBOOKING`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_overbooking: Option<bool>,
     /// `CAPTION_NO_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub caption_no_value: Option<String>,
     /// `DEFAULT_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_value: Option<String>,
     /// `DISPLAY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display: Option<String>,
     /// `ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `EXTENSIONS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extensions: Option<serde_json::Value>,
     /// `FULL_DAY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub full_day: Option<bool>,
     /// `LIST_HEIGHT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_height: Option<i64>,
     /// `LIST_WIDTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_width: Option<i64>,
     /// `MAX_ALLOWED_SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_allowed_size: Option<i64>,
     /// `MAX_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_length: Option<i64>,
     /// `MAX_SHOW_SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_show_size: Option<i64>,
     /// `MIN_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub min_length: Option<i64>,
     /// `REGEXP`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub regexp: Option<String>,
     /// `RESOURCES`: `CrmDealUserfieldListResources`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub resources: Option<CrmDealUserfieldListResources>,
     /// `RESOURCE_LIMIT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub resource_limit: Option<i64>,
     /// `ROWS`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rows: Option<i64>,
     /// `SELECTED_RESOURCES`: `CrmDealUserfieldListSelectedResourcesItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub selected_resources: Option<Vec<CrmDealUserfieldListSelectedResourcesItem>>,
     /// `SELECTED_USERS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub selected_users: Option<serde_json::Value>,
     /// `SERVICE_LIST`: `CrmDealUserfieldListServiceListItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service_list: Option<Vec<CrmDealUserfieldListServiceListItem>>,
     /// `SHOW_NO_VALUE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_no_value: Option<bool>,
     /// `SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<i64>,
     /// `TARGET_BLANK`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub target_blank: Option<bool>,
     /// `TIMEZONE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timezone: Option<String>,
     /// `USE_RESOURCES`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_resources: Option<bool>,
     /// `USE_SERVICES`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_services: Option<bool>,
     /// `USE_USERS`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_users: Option<bool>,
     /// `USE_USER_TIMEZONE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_user_timezone: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1151,11 +957,10 @@ pub struct CrmDealUserfieldUpdateUfEnumElement {
 /// The `data` of the event `ONCRMDEALUSERFIELDADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUserFieldAdd {
     /// `FIELDS`: `OnCrmDealUserFieldAddFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmDealUserFieldAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1177,17 +982,14 @@ impl EventPayload for OnCrmDealUserFieldAdd {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUserFieldAddFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1205,11 +1007,10 @@ impl wire::Lenient for OnCrmDealUserFieldAddFields {
 /// The `data` of the event `ONCRMDEALUSERFIELDDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUserFieldDelete {
     /// `FIELDS`: `OnCrmDealUserFieldDeleteFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmDealUserFieldDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1231,17 +1032,14 @@ impl EventPayload for OnCrmDealUserFieldDelete {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-delete.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUserFieldDeleteFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1259,11 +1057,10 @@ impl wire::Lenient for OnCrmDealUserFieldDeleteFields {
 /// The `data` of the event `ONCRMDEALUSERFIELDSETENUMVALUES`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-set-enum-values.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUserFieldSetEnumValues {
     /// `FIELDS`: `OnCrmDealUserFieldSetEnumValuesFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmDealUserFieldSetEnumValuesFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1285,17 +1082,14 @@ impl EventPayload for OnCrmDealUserFieldSetEnumValues {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-set-enum-values.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUserFieldSetEnumValuesFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1313,11 +1107,10 @@ impl wire::Lenient for OnCrmDealUserFieldSetEnumValuesFields {
 /// The `data` of the event `ONCRMDEALUSERFIELDUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUserFieldUpdate {
     /// `FIELDS`: `OnCrmDealUserFieldUpdateFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmDealUserFieldUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1339,17 +1132,14 @@ impl EventPayload for OnCrmDealUserFieldUpdate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUserFieldUpdateFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,39 +2,32 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/delivery/crm-item-delivery-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmItemDeliveryListResultItem {
     /// `accountNumber`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub account_number: Option<String>,
     /// `currency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
     /// `dateDeducted`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_deducted: Option<wire::DateTime>,
     /// `deducted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deducted: Option<bool>,
     /// `deliveryId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_id: Option<i64>,
     /// `deliveryName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_name: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `priceDelivery`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_delivery: Option<wire::Decimal>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -52,32 +45,24 @@ impl wire::Lenient for CrmItemDeliveryListResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/delivery/crm-item-delivery-get.html#sale_order_shipment_crm_simple)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Delivery {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `accountNumber`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub account_number: Option<String>,
     /// `deducted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deducted: Option<bool>,
     /// `dateDeducted`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_deducted: Option<wire::DateTime>,
     /// `priceDelivery`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_delivery: Option<wire::Decimal>,
     /// `currency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
     /// `deliveryId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_id: Option<u64>,
     /// `deliveryName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::{EventPayload, IntoRecords};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -17,11 +18,9 @@ use super::crm_values::{
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmDocumentgeneratorDocument {
     /// `document`: `CrmDocumentgeneratorDocumentGetDocument`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document: Option<CrmDocumentgeneratorDocumentGetDocument>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -39,92 +38,64 @@ impl wire::Lenient for CrmDocumentgeneratorDocument {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html#document)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentAddDocument {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `number`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub number: Option<String>,
     /// `createTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `updatedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<i64>,
     /// `changeStampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_stamps_enabled: Option<bool>,
     /// `changeStampsDisabledReason`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_stamps_disabled_reason: Option<String>,
     /// `changeQrCodeEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_qr_code_enabled: Option<bool>,
     /// `qrCodeEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub qr_code_enabled: Option<bool>,
     /// `changeQrCodeDisabledReason`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_qr_code_disabled_reason: Option<String>,
     /// `products`: `CrmDocumentgeneratorDocumentAddProducts`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub products: Option<CrmDocumentgeneratorDocumentAddProducts>,
     /// `stampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// `downloadUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `downloadUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url_machine: Option<String>,
     /// `publicUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url: Option<String>,
     /// `isTransformationError`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transformation_error: Option<bool>,
     /// `transformationErrorMessage`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_error_message: Option<String>,
     /// `transformationErrorCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_error_code: Option<String>,
     /// `templateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<i64>,
     /// `pullTag`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pull_tag: Option<String>,
     /// `emailDiskFile`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email_disk_file: Option<i64>,
     /// `entityTypeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `values`: `CrmDocumentgeneratorDocumentAddValues`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<CrmDocumentgeneratorDocumentAddValues>,
     /// `imageUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url: Option<String>,
     /// `pdfUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -142,17 +113,14 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentAddDocument {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentAddProducts {
     /// `currencyId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency_id: Option<String>,
     /// `totalRows`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub total_rows: Option<i64>,
     /// `totalSum`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub total_sum: Option<wire::Decimal>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -170,11 +138,9 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentAddProducts {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmDocumentgeneratorDocumentAddResult {
     /// `document`: `CrmDocumentgeneratorDocumentAddDocument`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document: Option<CrmDocumentgeneratorDocumentAddDocument>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -192,20 +158,18 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentAddValues {
     /// `DocumentNumber`: string.
-    #[serde(rename = "DocumentNumber", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "DocumentNumber")]
     pub document_number: Option<String>,
     /// `_creationMethod`: string.
-    #[serde(rename = "_creationMethod", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "_creationMethod")]
     pub creation_method: Option<String>,
     /// `productsTableVariant`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub products_table_variant: Option<String>,
     /// `stampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -223,11 +187,10 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentAddValues {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-enable-public-url.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentEnablepublicurlResult {
     /// `publicUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -245,98 +208,68 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentEnablepublicurlResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get.html#document)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentGetDocument {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `number`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub number: Option<String>,
     /// `createTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `updatedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `changeStampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_stamps_enabled: Option<bool>,
     /// `changeStampsDisabledReason`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_stamps_disabled_reason: Option<String>,
     /// `changeQrCodeEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_qr_code_enabled: Option<bool>,
     /// `qrCodeEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub qr_code_enabled: Option<bool>,
     /// `changeQrCodeDisabledReason`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_qr_code_disabled_reason: Option<String>,
     /// `products`: `CrmDocumentgeneratorDocumentGetProducts`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub products: Option<CrmDocumentgeneratorDocumentGetProducts>,
     /// `stampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// `downloadUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `downloadUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url_machine: Option<String>,
     /// `imageUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url: Option<String>,
     /// `imageUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url_machine: Option<String>,
     /// `pdfUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url: Option<String>,
     /// `pdfUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url_machine: Option<String>,
     /// `publicUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url: Option<String>,
     /// `isTransformationError`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transformation_error: Option<bool>,
     /// `transformationErrorMessage`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_error_message: Option<String>,
     /// `transformationErrorCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_error_code: Option<String>,
     /// `templateId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<String>,
     /// `pullTag`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pull_tag: Option<String>,
     /// `emailDiskFile`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email_disk_file: Option<i64>,
     /// `entityTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<String>,
     /// `entityId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `values`: `CrmDocumentgeneratorDocumentGetValues`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<CrmDocumentgeneratorDocumentGetValues>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -354,17 +287,14 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentGetDocument {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentGetProducts {
     /// `currencyId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency_id: Option<String>,
     /// `totalRows`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub total_rows: Option<i64>,
     /// `totalSum`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub total_sum: Option<wire::Decimal>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -382,17 +312,15 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentGetProducts {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentGetValues {
     /// `_creationMethod`: string.
-    #[serde(rename = "_creationMethod", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "_creationMethod")]
     pub creation_method: Option<String>,
     /// `productsTableVariant`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub products_table_variant: Option<String>,
     /// `stampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -410,38 +338,28 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentGetValues {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get-fields.html#documentfield)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentGetfieldsDocumentfield {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `value`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<serde_json::Value>,
     /// `default`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<String>,
     /// `required`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required: Option<bool>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `group`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<serde_json::Value>,
     /// `chain`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chain: Option<serde_json::Value>,
     /// `format`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub format: Option<serde_json::Value>,
     /// `options`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub options: Option<serde_json::Value>,
     /// `hideRow`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hide_row: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -494,11 +412,10 @@ pub struct CrmDocumentgeneratorDocumentGetfieldsParameterValuesFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get-fields.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentGetfieldsResult {
     /// `documentFields`: `CrmDocumentgeneratorDocumentGetfieldsDocumentfield`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_fields: Option<CrmDocumentgeneratorDocumentGetfieldsDocumentfield>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -590,71 +507,50 @@ pub struct CrmDocumentgeneratorDocumentListDocument {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html#document)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentListDocument2 {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `number`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub number: Option<String>,
     /// `templateId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<String>,
     /// `entityTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<String>,
     /// `entityId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `fileId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<String>,
     /// `imageId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_id: Option<String>,
     /// `pdfId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_id: Option<String>,
     /// `createTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `updatedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `values`: `CrmDocumentgeneratorDocumentListValues`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<CrmDocumentgeneratorDocumentListValues>,
     /// `downloadUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `imageUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url: Option<String>,
     /// `pdfUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url: Option<String>,
     /// `downloadUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url_machine: Option<String>,
     /// `pdfUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url_machine: Option<String>,
     /// `imageUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url_machine: Option<String>,
     /// `stampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -672,11 +568,9 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentListDocument2 {
 /// A list page's `result`: the records sit under `documents`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmDocumentgeneratorDocumentListResult {
     /// `documents`: `CrmDocumentgeneratorDocumentListDocument2[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub documents: Option<Vec<CrmDocumentgeneratorDocumentListDocument2>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -700,14 +594,13 @@ for CrmDocumentgeneratorDocumentListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentListValues {
     /// `_creationMethod`: string.
-    #[serde(rename = "_creationMethod", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "_creationMethod")]
     pub creation_method: Option<String>,
     /// `stampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -725,92 +618,64 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentListValues {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-update.html#document)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentUpdateDocument {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `number`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub number: Option<String>,
     /// `createTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `updatedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `changeStampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_stamps_enabled: Option<bool>,
     /// `changeStampsDisabledReason`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_stamps_disabled_reason: Option<String>,
     /// `changeQrCodeEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_qr_code_enabled: Option<bool>,
     /// `qrCodeEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub qr_code_enabled: Option<bool>,
     /// `changeQrCodeDisabledReason`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_qr_code_disabled_reason: Option<String>,
     /// `products`: `CrmDocumentgeneratorDocumentUpdateProducts`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub products: Option<CrmDocumentgeneratorDocumentUpdateProducts>,
     /// `stampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// `downloadUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `downloadUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url_machine: Option<String>,
     /// `publicUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url: Option<String>,
     /// `isTransformationError`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transformation_error: Option<bool>,
     /// `transformationErrorMessage`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_error_message: Option<String>,
     /// `transformationErrorCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_error_code: Option<String>,
     /// `templateId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<String>,
     /// `pullTag`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pull_tag: Option<String>,
     /// `emailDiskFile`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email_disk_file: Option<i64>,
     /// `entityTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<String>,
     /// `entityId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `values`: `CrmDocumentgeneratorDocumentUpdateValues`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<CrmDocumentgeneratorDocumentUpdateValues>,
     /// `imageUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url: Option<String>,
     /// `pdfUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -828,17 +693,14 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentUpdateDocument {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentUpdateProducts {
     /// `currencyId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency_id: Option<String>,
     /// `totalRows`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub total_rows: Option<i64>,
     /// `totalSum`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub total_sum: Option<wire::Decimal>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -856,11 +718,9 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentUpdateProducts {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-update.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmDocumentgeneratorDocumentUpdateResult {
     /// `document`: `CrmDocumentgeneratorDocumentUpdateDocument`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document: Option<CrmDocumentgeneratorDocumentUpdateDocument>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -878,20 +738,18 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentUpdateValues {
     /// `DocumentNumber`: string.
-    #[serde(rename = "DocumentNumber", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "DocumentNumber")]
     pub document_number: Option<String>,
     /// `_creationMethod`: string.
-    #[serde(rename = "_creationMethod", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "_creationMethod")]
     pub creation_method: Option<String>,
     /// `productsTableVariant`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub products_table_variant: Option<String>,
     /// `stampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -909,98 +767,68 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentUpdateValues {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html#document)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentUploadDocument {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `number`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub number: Option<String>,
     /// `createTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `updatedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `changeStampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_stamps_enabled: Option<bool>,
     /// `changeStampsDisabledReason`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_stamps_disabled_reason: Option<String>,
     /// `changeQrCodeEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_qr_code_enabled: Option<bool>,
     /// `qrCodeEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub qr_code_enabled: Option<bool>,
     /// `changeQrCodeDisabledReason`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_qr_code_disabled_reason: Option<String>,
     /// `products`: `CrmDocumentgeneratorDocumentUploadProducts`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub products: Option<CrmDocumentgeneratorDocumentUploadProducts>,
     /// `stampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// `downloadUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `downloadUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url_machine: Option<String>,
     /// `publicUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url: Option<String>,
     /// `isTransformationError`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transformation_error: Option<bool>,
     /// `transformationErrorMessage`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_error_message: Option<String>,
     /// `transformationErrorCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_error_code: Option<String>,
     /// `templateId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<String>,
     /// `pullTag`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pull_tag: Option<String>,
     /// `emailDiskFile`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email_disk_file: Option<i64>,
     /// `entityTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<String>,
     /// `entityId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `values`: `CrmDocumentgeneratorDocumentUploadValues`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<CrmDocumentgeneratorDocumentUploadValues>,
     /// `imageUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url: Option<String>,
     /// `pdfUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url: Option<String>,
     /// `imageUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url_machine: Option<String>,
     /// `pdfUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url_machine: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1047,17 +875,14 @@ pub struct CrmDocumentgeneratorDocumentUploadFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentUploadProducts {
     /// `currencyId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency_id: Option<String>,
     /// `totalRows`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub total_rows: Option<i64>,
     /// `totalSum`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub total_sum: Option<wire::Decimal>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1075,11 +900,9 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentUploadProducts {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmDocumentgeneratorDocumentUploadResult {
     /// `document`: `CrmDocumentgeneratorDocumentUploadDocument`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document: Option<CrmDocumentgeneratorDocumentUploadDocument>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1097,14 +920,13 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentUploadResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentUploadValues {
     /// `_creationMethod`: string.
-    #[serde(rename = "_creationMethod", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "_creationMethod")]
     pub creation_method: Option<String>,
     /// `productsTableVariant`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub products_table_variant: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1122,11 +944,10 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentUploadValues {
 /// The `data` of the event `ONCRMDOCUMENTGENERATORDOCUMENTADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDocumentGeneratorDocumentAdd {
     /// `FIELDS`: `OnCrmDocumentGeneratorDocumentAddFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmDocumentGeneratorDocumentAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1148,17 +969,14 @@ impl EventPayload for OnCrmDocumentGeneratorDocumentAdd {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDocumentGeneratorDocumentAddFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// `ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1176,11 +994,10 @@ impl wire::Lenient for OnCrmDocumentGeneratorDocumentAddFields {
 /// The `data` of the event `ONCRMDOCUMENTGENERATORDOCUMENTDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDocumentGeneratorDocumentDelete {
     /// `FIELDS`: `OnCrmDocumentGeneratorDocumentDeleteFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmDocumentGeneratorDocumentDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1202,17 +1019,14 @@ impl EventPayload for OnCrmDocumentGeneratorDocumentDelete {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-delete.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDocumentGeneratorDocumentDeleteFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// `ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1230,11 +1044,10 @@ impl wire::Lenient for OnCrmDocumentGeneratorDocumentDeleteFields {
 /// The `data` of the event `ONCRMDOCUMENTGENERATORDOCUMENTUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDocumentGeneratorDocumentUpdate {
     /// `FIELDS`: `OnCrmDocumentGeneratorDocumentUpdateFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmDocumentGeneratorDocumentUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1256,17 +1069,14 @@ impl EventPayload for OnCrmDocumentGeneratorDocumentUpdate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDocumentGeneratorDocumentUpdateFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// `ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -3,143 +3,102 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::crm_linked::{CrmInvoice, CrmInvoiceRecurring};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmInvoiceFieldsResult {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ACCOUNT_NUMBER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub account_number: Option<String>,
     /// `COMMENTS`: text.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments: Option<String>,
     /// `CREATED_BY`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `CURRENCY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
     /// `DATE_BILL`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_bill: Option<chrono::NaiveDate>,
     /// `DATE_INSERT`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
     /// `DATE_MARKED`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_marked: Option<wire::DateTime>,
     /// `DATE_PAY_BEFORE`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_pay_before: Option<chrono::NaiveDate>,
     /// `DATE_PAYED`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_payed: Option<wire::DateTime>,
     /// `DATE_STATUS`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_status: Option<wire::DateTime>,
     /// `DATE_UPDATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_update: Option<wire::DateTime>,
     /// `EMP_PAYED_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_payed_id: Option<i64>,
     /// `EMP_STATUS_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_status_id: Option<i64>,
     /// `LID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lid: Option<i64>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `ORDER_TOPIC`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_topic: Option<String>,
     /// `PAY_SYSTEM_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_system_id: Option<i64>,
     /// `PAY_VOUCHER_DATE`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_voucher_date: Option<chrono::NaiveDate>,
     /// `PAY_VOUCHER_NUM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_voucher_num: Option<String>,
     /// `PAYED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payed: Option<bool>,
     /// `PERSON_TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub person_type_id: Option<i64>,
     /// `PRICE`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price: Option<wire::Decimal>,
     /// `REASON_MARKED`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reason_marked: Option<String>,
     /// `RESPONSIBLE_EMAIL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_email: Option<String>,
     /// `RESPONSIBLE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `RESPONSIBLE_LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_last_name: Option<String>,
     /// `RESPONSIBLE_LOGIN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_login: Option<String>,
     /// `RESPONSIBLE_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_name: Option<String>,
     /// `RESPONSIBLE_PERSONAL_PHOTO`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_personal_photo: Option<i64>,
     /// `RESPONSIBLE_SECOND_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_second_name: Option<String>,
     /// `RESPONSIBLE_WORK_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_work_position: Option<String>,
     /// `STATUS_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_id: Option<String>,
     /// `TAX_VALUE`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_value: Option<wire::Decimal>,
     /// `UF_COMPANY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_company_id: Option<i64>,
     /// `UF_CONTACT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_contact_id: Option<i64>,
     /// `UF_MYCOMPANY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_mycompany_id: Option<i64>,
     /// `UF_DEAL_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_deal_id: Option<i64>,
     /// `USER_DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_description: Option<String>,
     /// `PR_LOCATION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pr_location: Option<i64>,
     /// `INVOICE_PROPERTIES`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub invoice_properties: Option<serde_json::Value>,
     /// `PRODUCT_ROWS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_rows: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -157,47 +116,34 @@ impl wire::Lenient for CrmInvoiceFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmInvoiceRecurringFieldsResult {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `INVOICE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub invoice_id: Option<i64>,
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `NEXT_EXECUTION`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub next_execution: Option<chrono::NaiveDate>,
     /// `LAST_EXECUTION`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_execution: Option<chrono::NaiveDate>,
     /// `COUNTER_REPEAT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub counter_repeat: Option<i64>,
     /// `START_DATE`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date: Option<chrono::NaiveDate>,
     /// `SEND_BILL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub send_bill: Option<bool>,
     /// `EMAIL_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email_id: Option<i64>,
     /// `IS_LIMIT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_limit: Option<bool>,
     /// `LIMIT_REPEAT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub limit_repeat: Option<i64>,
     /// `LIMIT_DATE`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub limit_date: Option<chrono::NaiveDate>,
     /// `PARAMS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub params: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

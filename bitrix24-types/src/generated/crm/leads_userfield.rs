@@ -2,71 +2,54 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::crm_values::CrmCompanyUserfieldListShowFilter;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmLeadUserfield {
     /// `EDIT_FORM_LABEL`: `CrmLeadUserfieldGetEditFormLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_form_label: Option<CrmLeadUserfieldGetEditFormLabel>,
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_in_list: Option<bool>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `ERROR_MESSAGE`: `CrmLeadUserfieldGetErrorMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_message: Option<CrmLeadUserfieldGetErrorMessage>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// `HELP_MESSAGE`: `CrmLeadUserfieldGetHelpMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub help_message: Option<CrmLeadUserfieldGetHelpMessage>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_searchable: Option<bool>,
     /// `LIST_COLUMN_LABEL`: `CrmLeadUserfieldGetListColumnLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_column_label: Option<CrmLeadUserfieldGetListColumnLabel>,
     /// `LIST_FILTER_LABEL`: `CrmLeadUserfieldGetListFilterLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_filter_label: Option<CrmLeadUserfieldGetListFilterLabel>,
     /// `MANDATORY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mandatory: Option<bool>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `SETTINGS`: `CrmLeadUserfieldGetSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<CrmLeadUserfieldGetSettings>,
     /// `SHOW_FILTER`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_filter: Option<bool>,
     /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `USER_TYPE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// `XML_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -199,71 +182,50 @@ pub struct CrmLeadUserfieldAddUfEnumElement {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmLeadUserfieldGetEditFormLabel {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `hi`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hi: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `in`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `kz`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kz: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `ru`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ru: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `ua`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ua: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -281,71 +243,50 @@ impl wire::Lenient for CrmLeadUserfieldGetEditFormLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmLeadUserfieldGetErrorMessage {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `hi`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hi: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `in`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `kz`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kz: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `ru`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ru: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `ua`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ua: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -363,71 +304,50 @@ impl wire::Lenient for CrmLeadUserfieldGetErrorMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmLeadUserfieldGetHelpMessage {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `hi`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hi: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `in`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `kz`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kz: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `ru`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ru: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `ua`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ua: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -445,71 +365,50 @@ impl wire::Lenient for CrmLeadUserfieldGetHelpMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmLeadUserfieldGetListColumnLabel {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `hi`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hi: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `in`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `kz`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kz: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `ru`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ru: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `ua`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ua: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -527,71 +426,50 @@ impl wire::Lenient for CrmLeadUserfieldGetListColumnLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmLeadUserfieldGetListFilterLabel {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `hi`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hi: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `in`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `kz`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kz: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `ru`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ru: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `ua`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ua: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -609,26 +487,20 @@ impl wire::Lenient for CrmLeadUserfieldGetListFilterLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmLeadUserfieldGetSettings {
     /// `DEFAULT_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_value: Option<String>,
     /// `MAX_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_length: Option<i64>,
     /// `MIN_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub min_length: Option<i64>,
     /// `REGEXP`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub regexp: Option<String>,
     /// `ROWS`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rows: Option<i64>,
     /// `SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -702,23 +574,18 @@ pub struct CrmLeadUserfieldListFilterable {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmLeadUserfieldListListItem {
     /// `DEF`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub def: Option<bool>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -736,17 +603,14 @@ impl wire::Lenient for CrmLeadUserfieldListListItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmLeadUserfieldListResource {
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SECTIONS`: `CrmLeadUserfieldListSectionsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sections: Option<Vec<CrmLeadUserfieldListSectionsItem>>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -764,11 +628,9 @@ impl wire::Lenient for CrmLeadUserfieldListResource {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmLeadUserfieldListResources {
     /// `resource`: `CrmLeadUserfieldListResource`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub resource: Option<CrmLeadUserfieldListResource>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -786,65 +648,46 @@ impl wire::Lenient for CrmLeadUserfieldListResources {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmLeadUserfieldListResultItem {
     /// `EDIT_FORM_LABEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_form_label: Option<String>,
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_in_list: Option<bool>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `ERROR_MESSAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_message: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// `HELP_MESSAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub help_message: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_searchable: Option<bool>,
     /// `LIST`: `CrmLeadUserfieldListListItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list: Option<Vec<CrmLeadUserfieldListListItem>>,
     /// `LIST_COLUMN_LABEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_column_label: Option<String>,
     /// `LIST_FILTER_LABEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_filter_label: Option<String>,
     /// `MANDATORY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mandatory: Option<bool>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `SETTINGS`: `CrmLeadUserfieldListSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<CrmLeadUserfieldListSettings>,
     /// `SHOW_FILTER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_filter: Option<String>,
     /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `USER_TYPE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// `XML_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -862,17 +705,14 @@ impl wire::Lenient for CrmLeadUserfieldListResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmLeadUserfieldListSectionsItem {
     /// `CAL_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cal_type: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -890,17 +730,14 @@ impl wire::Lenient for CrmLeadUserfieldListSectionsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmLeadUserfieldListSelectedResourcesItem {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -918,14 +755,11 @@ impl wire::Lenient for CrmLeadUserfieldListSelectedResourcesItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmLeadUserfieldListServiceListItem {
     /// `duration`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -943,92 +777,64 @@ impl wire::Lenient for CrmLeadUserfieldListServiceListItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmLeadUserfieldListSettings {
     /// `ALLOW_OVERBOOKING`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_overbooking: Option<bool>,
     /// `CAPTION_NO_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub caption_no_value: Option<String>,
     /// `DEFAULT_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_value: Option<String>,
     /// `DISPLAY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display: Option<String>,
     /// `ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `EXTENSIONS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extensions: Option<serde_json::Value>,
     /// `FULL_DAY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub full_day: Option<bool>,
     /// `LIST_HEIGHT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_height: Option<i64>,
     /// `LIST_WIDTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_width: Option<i64>,
     /// `MAX_ALLOWED_SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_allowed_size: Option<i64>,
     /// `MAX_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_length: Option<i64>,
     /// `MAX_SHOW_SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_show_size: Option<i64>,
     /// `MIN_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub min_length: Option<i64>,
     /// `REGEXP`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub regexp: Option<String>,
     /// `RESOURCES`: `CrmLeadUserfieldListResources`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub resources: Option<CrmLeadUserfieldListResources>,
     /// `RESOURCE_LIMIT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub resource_limit: Option<i64>,
     /// `ROWS`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rows: Option<i64>,
     /// `SELECTED_RESOURCES`: `CrmLeadUserfieldListSelectedResourcesItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub selected_resources: Option<Vec<CrmLeadUserfieldListSelectedResourcesItem>>,
     /// `SELECTED_USERS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub selected_users: Option<serde_json::Value>,
     /// `SERVICE_LIST`: `CrmLeadUserfieldListServiceListItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service_list: Option<Vec<CrmLeadUserfieldListServiceListItem>>,
     /// `SHOW_NO_VALUE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_no_value: Option<bool>,
     /// `SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<i64>,
     /// `TARGET_BLANK`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub target_blank: Option<bool>,
     /// `TIMEZONE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timezone: Option<String>,
     /// `USE_RESOURCES`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_resources: Option<bool>,
     /// `USE_SERVICES`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_services: Option<bool>,
     /// `USE_USERS`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_users: Option<bool>,
     /// `USE_USER_TIMEZONE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_user_timezone: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1151,11 +957,10 @@ pub struct CrmLeadUserfieldUpdateUfEnumElement {
 /// The `data` of the event `ONCRMLEADUSERFIELDADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUserFieldAdd {
     /// `FIELDS`: `OnCrmLeadUserFieldAddFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmLeadUserFieldAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1177,17 +982,14 @@ impl EventPayload for OnCrmLeadUserFieldAdd {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUserFieldAddFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1205,11 +1007,10 @@ impl wire::Lenient for OnCrmLeadUserFieldAddFields {
 /// The `data` of the event `ONCRMLEADUSERFIELDDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUserFieldDelete {
     /// `FIELDS`: `OnCrmLeadUserFieldDeleteFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmLeadUserFieldDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1231,17 +1032,14 @@ impl EventPayload for OnCrmLeadUserFieldDelete {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-delete.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUserFieldDeleteFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1259,11 +1057,10 @@ impl wire::Lenient for OnCrmLeadUserFieldDeleteFields {
 /// The `data` of the event `ONCRMLEADUSERFIELDSETENUMVALUES`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-set-enum-values.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUserFieldSetEnumValues {
     /// `FIELDS`: `OnCrmLeadUserFieldSetEnumValuesFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmLeadUserFieldSetEnumValuesFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1285,17 +1082,14 @@ impl EventPayload for OnCrmLeadUserFieldSetEnumValues {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-set-enum-values.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUserFieldSetEnumValuesFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1313,11 +1107,10 @@ impl wire::Lenient for OnCrmLeadUserFieldSetEnumValuesFields {
 /// The `data` of the event `ONCRMLEADUSERFIELDUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUserFieldUpdate {
     /// `FIELDS`: `OnCrmLeadUserFieldUpdateFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmLeadUserFieldUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1339,17 +1132,14 @@ impl EventPayload for OnCrmLeadUserFieldUpdate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUserFieldUpdateFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

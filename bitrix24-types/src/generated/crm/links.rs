@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -63,26 +64,20 @@ pub struct CrmRequisiteLinkRegisterFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/links/crm-requisite-link-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Link {
     /// `BANK_DETAIL_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bank_detail_id: Option<i64>,
     /// `ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `ENTITY_TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// `MC_BANK_DETAIL_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mc_bank_detail_id: Option<i64>,
     /// `MC_REQUISITE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mc_requisite_id: Option<i64>,
     /// `REQUISITE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub requisite_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,37 +2,31 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCurrencyLocalizationsGetDe {
     /// `DECIMALS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub decimals: Option<String>,
     /// `DEC_POINT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dec_point: Option<String>,
     /// `FORMAT_STRING`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_string: Option<String>,
     /// `FULL_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub full_name: Option<String>,
     /// `HIDE_ZERO`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hide_zero: Option<bool>,
     /// `THOUSANDS_SEP`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub thousands_sep: Option<String>,
     /// `THOUSANDS_VARIANT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub thousands_variant: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -50,29 +44,22 @@ impl wire::Lenient for CrmCurrencyLocalizationsGetDe {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCurrencyLocalizationsGetEn {
     /// `DECIMALS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub decimals: Option<String>,
     /// `DEC_POINT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dec_point: Option<String>,
     /// `FORMAT_STRING`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_string: Option<String>,
     /// `FULL_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub full_name: Option<String>,
     /// `HIDE_ZERO`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hide_zero: Option<bool>,
     /// `THOUSANDS_SEP`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub thousands_sep: Option<serde_json::Value>,
     /// `THOUSANDS_VARIANT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub thousands_variant: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -90,14 +77,11 @@ impl wire::Lenient for CrmCurrencyLocalizationsGetEn {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Localizations {
     /// `de`: `CrmCurrencyLocalizationsGetDe`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<CrmCurrencyLocalizationsGetDe>,
     /// `en`: `CrmCurrencyLocalizationsGetEn`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<CrmCurrencyLocalizationsGetEn>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

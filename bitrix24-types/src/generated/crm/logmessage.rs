@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -31,26 +32,20 @@ pub struct CrmTimelineLogmessageAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-add.html#logMessage)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTimelineLogmessageAddLogMessage {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `created`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created: Option<wire::DateTime>,
     /// `authorId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// `iconCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon_code: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -68,26 +63,20 @@ impl wire::Lenient for CrmTimelineLogmessageAddLogMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTimelineLogmessageGetLogMessage {
     /// `authorId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `created`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created: Option<wire::DateTime>,
     /// `iconCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon_code: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -105,26 +94,20 @@ impl wire::Lenient for CrmTimelineLogmessageGetLogMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTimelineLogmessageListRecord {
     /// `authorId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `created`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created: Option<wire::DateTime>,
     /// `iconCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon_code: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -142,11 +125,10 @@ impl wire::Lenient for CrmTimelineLogmessageListRecord {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Logmessage {
     /// `logMessage`: `CrmTimelineLogmessageGetLogMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub log_message: Option<CrmTimelineLogmessageGetLogMessage>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,30 +2,25 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-get.html#numerator)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmDocumentgeneratorNumerator {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `template`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `settings`: `CrmDocumentgeneratorNumeratorGetSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<CrmDocumentgeneratorNumeratorGetSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -43,23 +38,17 @@ impl wire::Lenient for CrmDocumentgeneratorNumerator {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html#numerator)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmDocumentgeneratorNumeratorAddNumerator {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `template`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `settings`: `CrmDocumentgeneratorNumeratorAddSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<CrmDocumentgeneratorNumeratorAddSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -146,29 +135,22 @@ pub struct CrmDocumentgeneratorNumeratorAddParameterSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorNumeratorAddSettings {
     /// `start`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start: Option<i64>,
     /// `step`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub step: Option<i64>,
     /// `length`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub length: Option<i64>,
     /// `padString`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pad_string: Option<String>,
     /// `periodicBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub periodic_by: Option<String>,
     /// `timezone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timezone: Option<String>,
     /// `isDirectNumeration`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_direct_numeration: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -186,29 +168,22 @@ impl wire::Lenient for CrmDocumentgeneratorNumeratorAddSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-get.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorNumeratorGetSettings {
     /// `start`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start: Option<i64>,
     /// `step`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub step: Option<i64>,
     /// `length`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub length: Option<i64>,
     /// `padString`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pad_string: Option<String>,
     /// `periodicBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub periodic_by: Option<String>,
     /// `timezone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timezone: Option<String>,
     /// `isDirectNumeration`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_direct_numeration: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -226,20 +201,15 @@ impl wire::Lenient for CrmDocumentgeneratorNumeratorGetSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-list.html#numerators)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmDocumentgeneratorNumeratorListNumerators {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `template`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template: Option<String>,
     /// `settings`: `CrmDocumentgeneratorNumeratorListSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<CrmDocumentgeneratorNumeratorListSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -257,29 +227,22 @@ impl wire::Lenient for CrmDocumentgeneratorNumeratorListNumerators {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-list.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorNumeratorListSettings {
     /// `start`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start: Option<i64>,
     /// `step`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub step: Option<i64>,
     /// `length`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub length: Option<i64>,
     /// `padString`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pad_string: Option<String>,
     /// `periodicBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub periodic_by: Option<String>,
     /// `timezone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timezone: Option<String>,
     /// `isDirectNumeration`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_direct_numeration: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -368,23 +331,17 @@ pub struct CrmDocumentgeneratorNumeratorUpdateParameterSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-update.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmDocumentgeneratorNumeratorUpdateResult {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `template`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `settings`: `CrmDocumentgeneratorNumeratorUpdateSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<CrmDocumentgeneratorNumeratorUpdateSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -402,29 +359,22 @@ impl wire::Lenient for CrmDocumentgeneratorNumeratorUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-update.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorNumeratorUpdateSettings {
     /// `start`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start: Option<i64>,
     /// `step`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub step: Option<i64>,
     /// `length`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub length: Option<i64>,
     /// `padString`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pad_string: Option<String>,
     /// `periodicBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub periodic_by: Option<String>,
     /// `timezone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timezone: Option<String>,
     /// `isDirectNumeration`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_direct_numeration: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

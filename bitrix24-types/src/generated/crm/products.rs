@@ -3,76 +3,57 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::crm_linked::CrmProduct;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmProductFieldsResult {
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `CATALOG_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub catalog_id: Option<i64>,
     /// `CREATED_BY`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `CURRENCY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency_id: Option<String>,
     /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `DESCRIPTION_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_type: Option<String>,
     /// `DETAIL_PICTURE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_picture: Option<serde_json::Value>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `MEASURE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub measure: Option<i64>,
     /// `MODIFIED_BY`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PREVIEW_PICTURE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_picture: Option<serde_json::Value>,
     /// `PRICE`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price: Option<wire::Decimal>,
     /// `SECTION_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub section_id: Option<i64>,
     /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `TIMESTAMP_X`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `VAT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_id: Option<i64>,
     /// `VAT_INCLUDED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_included: Option<bool>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -3,10 +3,11 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -96,92 +97,65 @@ pub struct CrmQuoteAddParameterParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-product-rows-get.html#productrow)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmQuoteProductrows {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `OWNER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_id: Option<i64>,
     /// `OWNER_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_type: Option<String>,
     /// `PRODUCT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_id: Option<i64>,
     /// `PRODUCT_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_name: Option<String>,
     /// `ORIGINAL_PRODUCT_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub original_product_name: Option<String>,
     /// `PRODUCT_DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_description: Option<String>,
     /// `PRICE`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price: Option<wire::Decimal>,
     /// `PRICE_EXCLUSIVE`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_exclusive: Option<wire::Decimal>,
     /// `PRICE_NETTO`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_netto: Option<wire::Decimal>,
     /// `PRICE_BRUTTO`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_brutto: Option<wire::Decimal>,
     /// `PRICE_ACCOUNT`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_account: Option<wire::Decimal>,
     /// `QUANTITY`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<f64>,
     /// `DISCOUNT_TYPE_ID`: `CrmDealProductrowsGetDiscountTypeId`. One of `1`, `2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_type_id: Option<CrmDealProductrowsGetDiscountTypeId>,
     /// `DISCOUNT_RATE`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_rate: Option<f64>,
     /// `DISCOUNT_SUM`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_sum: Option<wire::Decimal>,
     /// `TAX_RATE`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_rate: Option<f64>,
     /// `TAX_INCLUDED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_included: Option<bool>,
     /// `CUSTOMIZED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub customized: Option<bool>,
     /// `MEASURE_CODE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub measure_code: Option<i64>,
     /// `MEASURE_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub measure_name: Option<String>,
     /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `TYPE`: `CrmQuoteProductrowsGetType`. One of `1`, `4`, `7`.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<CrmQuoteProductrowsGetType>,
     /// `STORE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub store_id: Option<i64>,
     /// `RESERVE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reserve_id: Option<i64>,
     /// `DATE_RESERVE_END`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_reserve_end: Option<chrono::NaiveDate>,
     /// `RESERVE_QUANTITY`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reserve_quantity: Option<f64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -334,11 +308,10 @@ pub struct CrmQuoteUpdateParameterParams {
 /// The `data` of the event `ONCRMQUOTEADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteAdd {
     /// `FIELDS`: `OnCrmQuoteAddFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmQuoteAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -360,11 +333,10 @@ impl EventPayload for OnCrmQuoteAdd {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteAddFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -382,11 +354,10 @@ impl wire::Lenient for OnCrmQuoteAddFields {
 /// The `data` of the event `ONCRMQUOTEDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteDelete {
     /// `FIELDS`: `OnCrmQuoteDeleteFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmQuoteDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -408,11 +379,10 @@ impl EventPayload for OnCrmQuoteDelete {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-delete.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteDeleteFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -430,11 +400,10 @@ impl wire::Lenient for OnCrmQuoteDeleteFields {
 /// The `data` of the event `ONCRMQUOTEUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUpdate {
     /// `FIELDS`: `OnCrmQuoteUpdateFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmQuoteUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -456,11 +425,10 @@ impl EventPayload for OnCrmQuoteUpdate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUpdateFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -478,134 +446,92 @@ impl wire::Lenient for OnCrmQuoteUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Quote {
     /// `ACTUAL_DATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub actual_date: Option<wire::DateTime>,
     /// `ASSIGNED_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub assigned_by_id: Option<i64>,
     /// `BEGINDATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub begindate: Option<wire::DateTime>,
     /// `CLIENT_ADDR`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub client_addr: Option<serde_json::Value>,
     /// `CLIENT_CONTACT`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub client_contact: Option<serde_json::Value>,
     /// `CLIENT_EMAIL`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub client_email: Option<serde_json::Value>,
     /// `CLIENT_PHONE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub client_phone: Option<serde_json::Value>,
     /// `CLIENT_TITLE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub client_title: Option<serde_json::Value>,
     /// `CLIENT_TPA_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub client_tpa_id: Option<i64>,
     /// `CLIENT_TP_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub client_tp_id: Option<i64>,
     /// `CLOSED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed: Option<bool>,
     /// `CLOSEDATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closedate: Option<wire::DateTime>,
     /// `COMMENTS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments: Option<String>,
     /// `COMPANY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_id: Option<i64>,
     /// `CONTACT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contact_id: Option<i64>,
     /// `CONTENT`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub content: Option<serde_json::Value>,
     /// `CREATED_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_id: Option<i64>,
     /// `CURRENCY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency_id: Option<String>,
     /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `DATE_MODIFY`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<wire::DateTime>,
     /// `DEAL_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deal_id: Option<i64>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `LAST_ACTIVITY_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_by: Option<String>,
     /// `LAST_ACTIVITY_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_time: Option<wire::DateTime>,
     /// `LAST_COMMUNICATION_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_communication_time: Option<wire::DateTime>,
     /// `LEAD_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lead_id: Option<i64>,
     /// `LOCATION_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub location_id: Option<i64>,
     /// `MODIFY_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify_by_id: Option<i64>,
     /// `MYCOMPANY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mycompany_id: Option<i64>,
     /// `OPENED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
     /// `OPPORTUNITY`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opportunity: Option<wire::Decimal>,
     /// `PERSON_TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub person_type_id: Option<i64>,
     /// `QUOTE_NUMBER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quote_number: Option<String>,
     /// `STATUS_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_id: Option<String>,
     /// `TAX_VALUE`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_value: Option<wire::Decimal>,
     /// `TERMS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub terms: Option<serde_json::Value>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `UTM_CAMPAIGN`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_campaign: Option<serde_json::Value>,
     /// `UTM_CONTENT`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_content: Option<serde_json::Value>,
     /// `UTM_MEDIUM`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_medium: Option<serde_json::Value>,
     /// `UTM_SOURCE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_source: Option<serde_json::Value>,
     /// `UTM_TERM`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub utm_term: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,10 +2,11 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -18,47 +19,34 @@ use super::crm_values::{
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-get.html#recurring-deal)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealRecurring {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `DEAL_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deal_id: Option<i64>,
     /// `BASED_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub based_id: Option<i64>,
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `NEXT_EXECUTION`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub next_execution: Option<wire::DateTime>,
     /// `LAST_EXECUTION`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_execution: Option<wire::DateTime>,
     /// `COUNTER_REPEAT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub counter_repeat: Option<i64>,
     /// `START_DATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date: Option<wire::DateTime>,
     /// `CATEGORY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub category_id: Option<i64>,
     /// `IS_LIMIT`: `CrmDealRecurringGetIsLimit`. One of `N`, `D`, `T`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_limit: Option<CrmDealRecurringGetIsLimit>,
     /// `LIMIT_REPEAT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub limit_repeat: Option<i64>,
     /// `LIMIT_DATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub limit_date: Option<wire::DateTime>,
     /// `PARAMS`: `CrmDealRecurringGetParamsFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub params: Option<CrmDealRecurringGetParamsFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -158,11 +146,10 @@ pub struct CrmDealRecurringAddParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-expose.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealRecurringExposeResult {
     /// `DEAL_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deal_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -180,35 +167,26 @@ impl wire::Lenient for CrmDealRecurringExposeResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-get.html#params-fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealRecurringGetParamsFields {
     /// `MODE`: `CrmDealRecurringGetMode`. One of `single`, `multiple`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mode: Option<CrmDealRecurringGetMode>,
     /// `MULTIPLE_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple_type: Option<String>,
     /// `MULTIPLE_INTERVAL`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple_interval: Option<i64>,
     /// `SINGLE_BEFORE_START_DATE_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub single_before_start_date_type: Option<String>,
     /// `SINGLE_BEFORE_START_DATE_VALUE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub single_before_start_date_value: Option<i64>,
     /// `OFFSET_BEGINDATE_TYPE`: `CrmDealRecurringGetOffsetBegindateType`. One of `day`, `week`, `month`, `year`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub offset_begindate_type: Option<CrmDealRecurringGetOffsetBegindateType>,
     /// `OFFSET_BEGINDATE_VALUE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub offset_begindate_value: Option<i64>,
     /// `OFFSET_CLOSEDATE_TYPE`: `CrmDealRecurringGetOffsetClosedateType`. One of `day`, `week`, `month`, `year`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub offset_closedate_type: Option<CrmDealRecurringGetOffsetClosedateType>,
     /// `OFFSET_CLOSEDATE_VALUE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub offset_closedate_value: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -226,35 +204,26 @@ impl wire::Lenient for CrmDealRecurringGetParamsFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealRecurringListParams {
     /// `MODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mode: Option<String>,
     /// `MULTIPLE_INTERVAL`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple_interval: Option<i64>,
     /// `MULTIPLE_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple_type: Option<String>,
     /// `OFFSET_BEGINDATE_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub offset_begindate_type: Option<String>,
     /// `OFFSET_BEGINDATE_VALUE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub offset_begindate_value: Option<i64>,
     /// `OFFSET_CLOSEDATE_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub offset_closedate_type: Option<String>,
     /// `OFFSET_CLOSEDATE_VALUE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub offset_closedate_value: Option<i64>,
     /// `SINGLE_BEFORE_START_DATE_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub single_before_start_date_type: Option<String>,
     /// `SINGLE_BEFORE_START_DATE_VALUE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub single_before_start_date_value: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -272,47 +241,38 @@ impl wire::Lenient for CrmDealRecurringListParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealRecurringListRecord {
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `COUNTER_REPEAT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub counter_repeat: Option<String>,
     /// `IS_LIMIT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_limit: Option<String>,
     /// `LAST_EXECUTION`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_execution: Option<wire::DateTime>,
     /// `LIMIT_DATE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub limit_date: Option<String>,
     /// `LIMIT_REPEAT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub limit_repeat: Option<String>,
     /// `NEXT_EXECUTION`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub next_execution: Option<wire::DateTime>,
     /// `PARAMS`: `CrmDealRecurringListParams`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub params: Option<CrmDealRecurringListParams>,
     /// `START_DATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date: Option<wire::DateTime>,
     /// `based_id`: string.
-    #[serde(rename = "based_id", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "based_id")]
     pub based_id: Option<String>,
     /// `category_id`: string.
-    #[serde(rename = "category_id", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "category_id")]
     pub category_id: Option<String>,
     /// `deal_id`: string.
-    #[serde(rename = "deal_id", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "deal_id")]
     pub deal_id: Option<String>,
     /// `id`: integer.
-    #[serde(rename = "id", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "id")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -406,11 +366,10 @@ pub struct CrmDealRecurringUpdateParamsFields {
 /// The `data` of the event `ONCRMDEALRECURRINGADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealRecurringAdd {
     /// `FIELDS`: `OnCrmDealRecurringAddFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmDealRecurringAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -432,14 +391,12 @@ impl EventPayload for OnCrmDealRecurringAdd {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealRecurringAddFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `RECURRING_DEAL_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub recurring_deal_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -457,11 +414,10 @@ impl wire::Lenient for OnCrmDealRecurringAddFields {
 /// The `data` of the event `ONCRMDEALRECURRINGDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealRecurringDelete {
     /// `FIELDS`: `OnCrmDealRecurringDeleteFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmDealRecurringDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -483,11 +439,10 @@ impl EventPayload for OnCrmDealRecurringDelete {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-delete.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealRecurringDeleteFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -505,11 +460,10 @@ impl wire::Lenient for OnCrmDealRecurringDeleteFields {
 /// The `data` of the event `ONCRMDEALRECURRINGEXPOSE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-expose.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealRecurringExpose {
     /// `FIELDS`: `OnCrmDealRecurringExposeFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmDealRecurringExposeFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -531,17 +485,14 @@ impl EventPayload for OnCrmDealRecurringExpose {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-expose.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealRecurringExposeFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `RECURRING_DEAL_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub recurring_deal_id: Option<i64>,
     /// `DEAL_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deal_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -559,11 +510,10 @@ impl wire::Lenient for OnCrmDealRecurringExposeFields {
 /// The `data` of the event `ONCRMDEALRECURRINGUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealRecurringUpdate {
     /// `FIELDS`: `OnCrmDealRecurringUpdateFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmDealRecurringUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -585,14 +535,12 @@ impl EventPayload for OnCrmDealRecurringUpdate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealRecurringUpdateFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `RECURRING_DEAL_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub recurring_deal_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,70 +2,47 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmStatus {
     /// `ID`: integer, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// `STATUS_ID`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<String>,
     /// `NAME`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `NAME_INIT`: string, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub name_init: Option<String>,
     /// `SORT`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `SYSTEM`: string, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub system: Option<String>,
     /// `CATEGORY_ID`: integer, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub category_id: Option<i64>,
     /// `COLOR`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// `SEMANTICS`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub semantics: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -83,17 +60,14 @@ impl wire::Lenient for CrmStatus {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-entity-items.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmStatusEntityItemsResultItem {
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `STATUS_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -111,44 +85,32 @@ impl wire::Lenient for CrmStatusEntityItemsResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-entity-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmStatusEntityTypesResultItem {
     /// `CATEGORY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub category_id: Option<i64>,
     /// `CATEGORY_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub category_name: Option<String>,
     /// `CATEGORY_SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub category_sort: Option<i64>,
     /// `ENTITY_TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// `FIELD_ATTRIBUTE_SCOPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_attribute_scope: Option<String>,
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `IS_DEFAULT_CATEGORY`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_default_category: Option<bool>,
     /// `IS_ENABLED`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_enabled: Option<bool>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<String>,
     /// `PREFIX`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub prefix: Option<String>,
     /// `SEMANTIC_INFO`: `CrmStatusEntityTypesSemanticInfo`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub semantic_info: Option<CrmStatusEntityTypesSemanticInfo>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -166,20 +128,16 @@ impl wire::Lenient for CrmStatusEntityTypesResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-entity-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmStatusEntityTypesSemanticInfo {
     /// `FINAL_SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub final_sort: Option<i64>,
     /// `FINAL_SUCCESS_FIELD`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub final_success_field: Option<String>,
     /// `FINAL_UNSUCCESS_FIELD`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub final_unsuccess_field: Option<String>,
     /// `START_FIELD`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_field: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -197,38 +155,28 @@ impl wire::Lenient for CrmStatusEntityTypesSemanticInfo {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmStatusListResultItem {
     /// `CATEGORY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub category_id: Option<i64>,
     /// `COLOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `NAME_INIT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name_init: Option<String>,
     /// `SEMANTICS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub semantics: Option<String>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `STATUS_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_id: Option<String>,
     /// `SYSTEM`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub system: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

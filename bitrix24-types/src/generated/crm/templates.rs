@@ -2,104 +2,73 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-get.html#template)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorTemplate {
     /// `id`: string, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `region`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// `code`: string, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub code: Option<String>,
     /// `download`: string, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub download: Option<String>,
     /// `downloadMachine`: string, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub download_machine: Option<String>,
     /// `active`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub active: Option<bool>,
     /// `moduleId`: string, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub module_id: Option<String>,
     /// `numeratorId`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub numerator_id: Option<String>,
     /// `withStamps`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub with_stamps: Option<bool>,
     /// `users`: `string[]`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<String>>,
     /// `isDeleted`: char, read-only. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub is_deleted: Option<bool>,
     /// `sort`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
     /// `entityTypeId`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type_id: Option<serde_json::Value>,
     /// `createTime`: datetime, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub update_time: Option<wire::DateTime>,
     /// `file`: file.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<wire::File>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -117,56 +86,40 @@ impl wire::Lenient for CrmDocumentgeneratorTemplate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-add.html#template)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorTemplateAddTemplate {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `region`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `download`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download: Option<String>,
     /// `downloadMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_machine: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `moduleId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `numeratorId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub numerator_id: Option<String>,
     /// `withStamps`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub with_stamps: Option<bool>,
     /// `users`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<serde_json::Value>,
     /// `isDeleted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_deleted: Option<bool>,
     /// `sort`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `entityTypeId`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<serde_json::Value>,
     /// `createTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -306,29 +259,22 @@ pub struct CrmDocumentgeneratorTemplateGetfieldsParameterValuesFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-get-fields.html#templatefield)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorTemplateGetfieldsTemplatefield {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `value`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<serde_json::Value>,
     /// `default`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<String>,
     /// `required`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required: Option<bool>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `group`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<serde_json::Value>,
     /// `chain`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chain: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -346,11 +292,9 @@ impl wire::Lenient for CrmDocumentgeneratorTemplateGetfieldsTemplatefield {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmDocumentgeneratorTemplateListResult {
     /// `templates`: `map<CrmDocumentgeneratorTemplateListTemplatesItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub templates: Option<
         BTreeMap<String, CrmDocumentgeneratorTemplateListTemplatesItem>,
     >,
@@ -438,29 +382,22 @@ pub struct CrmDocumentgeneratorTemplateListTemplate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorTemplateListTemplatesItem {
     /// `download`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download: Option<String>,
     /// `downloadMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_machine: Option<String>,
     /// `entityTypeId`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<Vec<String>>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `region`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<String>,
     /// `users`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -478,56 +415,40 @@ impl wire::Lenient for CrmDocumentgeneratorTemplateListTemplatesItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-update.html#template)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorTemplateUpdateTemplate {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `region`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `download`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download: Option<String>,
     /// `downloadMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_machine: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `moduleId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `numeratorId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub numerator_id: Option<String>,
     /// `withStamps`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub with_stamps: Option<bool>,
     /// `users`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<serde_json::Value>,
     /// `isDeleted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_deleted: Option<bool>,
     /// `sort`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `entityTypeId`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<serde_json::Value>,
     /// `createTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

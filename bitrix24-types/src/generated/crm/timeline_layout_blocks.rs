@@ -2,18 +2,17 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Blocks {
     /// `layout`: `CrmTimelineLayoutBlocksGetLayout`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub layout: Option<CrmTimelineLayoutBlocksGetLayout>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -31,11 +30,9 @@ impl wire::Lenient for Blocks {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTimelineLayoutBlocksDeleteResult {
     /// `success`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub success: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -53,14 +50,12 @@ impl wire::Lenient for CrmTimelineLayoutBlocksDeleteResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTimelineLayoutBlocksGetAction {
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `uri`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uri: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -78,14 +73,12 @@ impl wire::Lenient for CrmTimelineLayoutBlocksGetAction {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTimelineLayoutBlocksGetBlock {
     /// `properties`: `CrmTimelineLayoutBlocksGetProperties5`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub properties: Option<CrmTimelineLayoutBlocksGetProperties5>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -103,14 +96,12 @@ impl wire::Lenient for CrmTimelineLayoutBlocksGetBlock {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTimelineLayoutBlocksGetBlock1 {
     /// `properties`: `CrmTimelineLayoutBlocksGetProperties`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub properties: Option<CrmTimelineLayoutBlocksGetProperties>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -128,14 +119,12 @@ impl wire::Lenient for CrmTimelineLayoutBlocksGetBlock1 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTimelineLayoutBlocksGetBlock2 {
     /// `properties`: `CrmTimelineLayoutBlocksGetProperties2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub properties: Option<CrmTimelineLayoutBlocksGetProperties2>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -153,14 +142,12 @@ impl wire::Lenient for CrmTimelineLayoutBlocksGetBlock2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTimelineLayoutBlocksGetBlock3 {
     /// `properties`: `CrmTimelineLayoutBlocksGetProperties3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub properties: Option<CrmTimelineLayoutBlocksGetProperties3>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -178,14 +165,12 @@ impl wire::Lenient for CrmTimelineLayoutBlocksGetBlock3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTimelineLayoutBlocksGetBlock4 {
     /// `properties`: `CrmTimelineLayoutBlocksGetProperties4`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub properties: Option<CrmTimelineLayoutBlocksGetProperties4>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -203,20 +188,15 @@ impl wire::Lenient for CrmTimelineLayoutBlocksGetBlock4 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTimelineLayoutBlocksGetBlocks {
     /// `block_1`: `CrmTimelineLayoutBlocksGetBlock1`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub block_1: Option<CrmTimelineLayoutBlocksGetBlock1>,
     /// `block_2`: `CrmTimelineLayoutBlocksGetBlock2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub block_2: Option<CrmTimelineLayoutBlocksGetBlock2>,
     /// `block_3`: `CrmTimelineLayoutBlocksGetBlock3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub block_3: Option<CrmTimelineLayoutBlocksGetBlock3>,
     /// `block_4`: `CrmTimelineLayoutBlocksGetBlock4`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub block_4: Option<CrmTimelineLayoutBlocksGetBlock4>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -234,11 +214,9 @@ impl wire::Lenient for CrmTimelineLayoutBlocksGetBlocks {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTimelineLayoutBlocksGetLayout {
     /// `blocks`: `CrmTimelineLayoutBlocksGetBlocks`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub blocks: Option<CrmTimelineLayoutBlocksGetBlocks>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -256,20 +234,15 @@ impl wire::Lenient for CrmTimelineLayoutBlocksGetLayout {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTimelineLayoutBlocksGetProperties {
     /// `bold`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bold: Option<bool>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `multiline`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiline: Option<bool>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -287,11 +260,9 @@ impl wire::Lenient for CrmTimelineLayoutBlocksGetProperties {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTimelineLayoutBlocksGetProperties2 {
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -309,17 +280,13 @@ impl wire::Lenient for CrmTimelineLayoutBlocksGetProperties2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTimelineLayoutBlocksGetProperties3 {
     /// `action`: `CrmTimelineLayoutBlocksGetAction`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<CrmTimelineLayoutBlocksGetAction>,
     /// `bold`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bold: Option<bool>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -337,14 +304,11 @@ impl wire::Lenient for CrmTimelineLayoutBlocksGetProperties3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTimelineLayoutBlocksGetProperties4 {
     /// `block`: `CrmTimelineLayoutBlocksGetBlock`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub block: Option<CrmTimelineLayoutBlocksGetBlock>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -362,11 +326,9 @@ impl wire::Lenient for CrmTimelineLayoutBlocksGetProperties4 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTimelineLayoutBlocksGetProperties5 {
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -384,11 +346,9 @@ impl wire::Lenient for CrmTimelineLayoutBlocksGetProperties5 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-set.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTimelineLayoutBlocksSetResult {
     /// `success`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub success: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -13,11 +14,10 @@ use super::crm_linked::Type;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmType {
     /// `type`: `CrmTypeGetType`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<CrmTypeGetType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -161,11 +161,10 @@ pub struct CrmTypeAddRelations {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTypeAddResult {
     /// `type`: `Type`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<Type>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -183,14 +182,12 @@ impl wire::Lenient for CrmTypeAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTypeFieldsResult {
     /// `Title`: raw.
-    #[serde(rename = "Title", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "Title")]
     pub title: Option<serde_json::Value>,
     /// `fields`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -208,17 +205,14 @@ impl wire::Lenient for CrmTypeFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTypeGetByEntityTypeIdChildItem {
     /// `entityTypeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// `isChildrenListEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_children_list_enabled: Option<bool>,
     /// `isPredefined`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_predefined: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -236,17 +230,14 @@ impl wire::Lenient for CrmTypeGetByEntityTypeIdChildItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTypeGetByEntityTypeIdParentItem {
     /// `entityTypeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// `isChildrenListEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_children_list_enabled: Option<bool>,
     /// `isPredefined`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_predefined: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -264,14 +255,11 @@ impl wire::Lenient for CrmTypeGetByEntityTypeIdParentItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTypeGetByEntityTypeIdRelations {
     /// `child`: `CrmTypeGetByEntityTypeIdChildItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub child: Option<Vec<CrmTypeGetByEntityTypeIdChildItem>>,
     /// `parent`: `CrmTypeGetByEntityTypeIdParentItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent: Option<Vec<CrmTypeGetByEntityTypeIdParentItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -289,11 +277,10 @@ impl wire::Lenient for CrmTypeGetByEntityTypeIdRelations {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTypeGetByEntityTypeIdResult {
     /// `type`: `CrmTypeGetByEntityTypeIdType`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<CrmTypeGetByEntityTypeIdType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -311,92 +298,64 @@ impl wire::Lenient for CrmTypeGetByEntityTypeIdResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTypeGetByEntityTypeIdType {
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `createdTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_time: Option<wire::DateTime>,
     /// `customSectionId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub custom_section_id: Option<i64>,
     /// `customSections`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub custom_sections: Option<serde_json::Value>,
     /// `entityTypeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isAutomationEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_automation_enabled: Option<bool>,
     /// `isBeginCloseDatesEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_begin_close_dates_enabled: Option<bool>,
     /// `isBizProcEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_biz_proc_enabled: Option<bool>,
     /// `isCategoriesEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_categories_enabled: Option<bool>,
     /// `isClientEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_client_enabled: Option<bool>,
     /// `isCountersEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_counters_enabled: Option<bool>,
     /// `isDocumentsEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_documents_enabled: Option<bool>,
     /// `isLinkWithProductsEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_link_with_products_enabled: Option<bool>,
     /// `isMycompanyEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_mycompany_enabled: Option<bool>,
     /// `isObserversEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_observers_enabled: Option<bool>,
     /// `isPaymentsEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_payments_enabled: Option<bool>,
     /// `isRecyclebinEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_recyclebin_enabled: Option<bool>,
     /// `isSetOpenPermissions`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_set_open_permissions: Option<bool>,
     /// `isSourceEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_source_enabled: Option<bool>,
     /// `isStagesEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_stages_enabled: Option<bool>,
     /// `isUseInUserfieldEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_use_in_userfield_enabled: Option<bool>,
     /// `linkedUserFields`: `map<char>`. Each one of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub linked_user_fields: Option<BTreeMap<String, bool>>,
     /// `relations`: `CrmTypeGetByEntityTypeIdRelations`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub relations: Option<CrmTypeGetByEntityTypeIdRelations>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `updatedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<i64>,
     /// `updatedTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -414,17 +373,14 @@ impl wire::Lenient for CrmTypeGetByEntityTypeIdType {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTypeGetChildItem {
     /// `entityTypeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// `isChildrenListEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_children_list_enabled: Option<bool>,
     /// `isPredefined`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_predefined: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -442,17 +398,14 @@ impl wire::Lenient for CrmTypeGetChildItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTypeGetParentItem {
     /// `entityTypeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// `isChildrenListEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_children_list_enabled: Option<bool>,
     /// `isPredefined`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_predefined: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -470,14 +423,11 @@ impl wire::Lenient for CrmTypeGetParentItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTypeGetRelations {
     /// `child`: `CrmTypeGetChildItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub child: Option<Vec<CrmTypeGetChildItem>>,
     /// `parent`: `CrmTypeGetParentItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent: Option<Vec<CrmTypeGetParentItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -495,92 +445,64 @@ impl wire::Lenient for CrmTypeGetRelations {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTypeGetType {
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `createdTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_time: Option<wire::DateTime>,
     /// `customSectionId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub custom_section_id: Option<i64>,
     /// `customSections`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub custom_sections: Option<serde_json::Value>,
     /// `entityTypeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isAutomationEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_automation_enabled: Option<bool>,
     /// `isBeginCloseDatesEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_begin_close_dates_enabled: Option<bool>,
     /// `isBizProcEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_biz_proc_enabled: Option<bool>,
     /// `isCategoriesEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_categories_enabled: Option<bool>,
     /// `isClientEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_client_enabled: Option<bool>,
     /// `isCountersEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_counters_enabled: Option<bool>,
     /// `isDocumentsEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_documents_enabled: Option<bool>,
     /// `isLinkWithProductsEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_link_with_products_enabled: Option<bool>,
     /// `isMycompanyEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_mycompany_enabled: Option<bool>,
     /// `isObserversEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_observers_enabled: Option<bool>,
     /// `isPaymentsEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_payments_enabled: Option<bool>,
     /// `isRecyclebinEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_recyclebin_enabled: Option<bool>,
     /// `isSetOpenPermissions`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_set_open_permissions: Option<bool>,
     /// `isSourceEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_source_enabled: Option<bool>,
     /// `isStagesEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_stages_enabled: Option<bool>,
     /// `isUseInUserfieldEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_use_in_userfield_enabled: Option<bool>,
     /// `linkedUserFields`: `map<char>`. Each one of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub linked_user_fields: Option<BTreeMap<String, bool>>,
     /// `relations`: `CrmTypeGetRelations`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub relations: Option<CrmTypeGetRelations>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `updatedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<i64>,
     /// `updatedTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -598,11 +520,9 @@ impl wire::Lenient for CrmTypeGetType {
 /// A list page's `result`: the records sit under `types`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTypeListResult {
     /// `types`: `CrmTypeListTypes[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub types: Option<Vec<CrmTypeListTypes>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -625,83 +545,58 @@ impl IntoRecords<CrmTypeListTypes> for CrmTypeListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTypeListTypes {
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `createdTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_time: Option<wire::DateTime>,
     /// `customSectionId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub custom_section_id: Option<i64>,
     /// `entityTypeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isAutomationEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_automation_enabled: Option<bool>,
     /// `isBeginCloseDatesEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_begin_close_dates_enabled: Option<bool>,
     /// `isBizProcEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_biz_proc_enabled: Option<bool>,
     /// `isCategoriesEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_categories_enabled: Option<bool>,
     /// `isClientEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_client_enabled: Option<bool>,
     /// `isCountersEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_counters_enabled: Option<bool>,
     /// `isDocumentsEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_documents_enabled: Option<bool>,
     /// `isLinkWithProductsEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_link_with_products_enabled: Option<bool>,
     /// `isMycompanyEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_mycompany_enabled: Option<bool>,
     /// `isObserversEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_observers_enabled: Option<bool>,
     /// `isPaymentsEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_payments_enabled: Option<bool>,
     /// `isRecyclebinEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_recyclebin_enabled: Option<bool>,
     /// `isSetOpenPermissions`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_set_open_permissions: Option<bool>,
     /// `isSourceEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_source_enabled: Option<bool>,
     /// `isStagesEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_stages_enabled: Option<bool>,
     /// `isUseInUserfieldEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_use_in_userfield_enabled: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `updatedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<i64>,
     /// `updatedTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -790,11 +685,10 @@ pub struct CrmTypeUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmTypeUpdateResult {
     /// `type`: `Type`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<Type>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,71 +2,54 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::crm_values::CrmCompanyUserfieldListShowFilter;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCompanyUserfield {
     /// `EDIT_FORM_LABEL`: `CrmCompanyUserfieldGetEditFormLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_form_label: Option<CrmCompanyUserfieldGetEditFormLabel>,
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_in_list: Option<bool>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `ERROR_MESSAGE`: `CrmCompanyUserfieldGetErrorMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_message: Option<CrmCompanyUserfieldGetErrorMessage>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// `HELP_MESSAGE`: `CrmCompanyUserfieldGetHelpMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub help_message: Option<CrmCompanyUserfieldGetHelpMessage>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_searchable: Option<bool>,
     /// `LIST_COLUMN_LABEL`: `CrmCompanyUserfieldGetListColumnLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_column_label: Option<CrmCompanyUserfieldGetListColumnLabel>,
     /// `LIST_FILTER_LABEL`: `CrmCompanyUserfieldGetListFilterLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_filter_label: Option<CrmCompanyUserfieldGetListFilterLabel>,
     /// `MANDATORY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mandatory: Option<bool>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `SETTINGS`: `CrmCompanyUserfieldGetSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<CrmCompanyUserfieldGetSettings>,
     /// `SHOW_FILTER`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_filter: Option<bool>,
     /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `USER_TYPE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// `XML_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -199,68 +182,48 @@ pub struct CrmCompanyUserfieldAddUfEnumElement {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmCompanyUserfieldGetEditFormLabel {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `hi`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hi: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `in`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `kz`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kz: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `ua`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ua: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -278,68 +241,48 @@ impl wire::Lenient for CrmCompanyUserfieldGetEditFormLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmCompanyUserfieldGetErrorMessage {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `hi`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hi: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `in`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `kz`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kz: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `ua`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ua: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -357,68 +300,48 @@ impl wire::Lenient for CrmCompanyUserfieldGetErrorMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmCompanyUserfieldGetHelpMessage {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `hi`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hi: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `in`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `kz`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kz: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `ua`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ua: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -436,68 +359,48 @@ impl wire::Lenient for CrmCompanyUserfieldGetHelpMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmCompanyUserfieldGetListColumnLabel {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `hi`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hi: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `in`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `kz`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kz: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `ua`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ua: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -515,68 +418,48 @@ impl wire::Lenient for CrmCompanyUserfieldGetListColumnLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmCompanyUserfieldGetListFilterLabel {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `fr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fr: Option<String>,
     /// `hi`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hi: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `in`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_: Option<String>,
     /// `it`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub it: Option<String>,
     /// `ja`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ja: Option<String>,
     /// `kz`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kz: Option<String>,
     /// `la`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub la: Option<String>,
     /// `ms`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ms: Option<String>,
     /// `pl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pl: Option<String>,
     /// `sc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sc: Option<String>,
     /// `tc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tc: Option<String>,
     /// `th`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub th: Option<String>,
     /// `tr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tr: Option<String>,
     /// `ua`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ua: Option<String>,
     /// `vn`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vn: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -594,26 +477,20 @@ impl wire::Lenient for CrmCompanyUserfieldGetListFilterLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCompanyUserfieldGetSettings {
     /// `DEFAULT_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_value: Option<String>,
     /// `MAX_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_length: Option<i64>,
     /// `MIN_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub min_length: Option<i64>,
     /// `REGEXP`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub regexp: Option<String>,
     /// `ROWS`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rows: Option<i64>,
     /// `SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -687,23 +564,18 @@ pub struct CrmCompanyUserfieldListFilterable {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCompanyUserfieldListListItem {
     /// `DEF`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub def: Option<bool>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -721,17 +593,14 @@ impl wire::Lenient for CrmCompanyUserfieldListListItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCompanyUserfieldListResource {
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SECTIONS`: `CrmCompanyUserfieldListSectionsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sections: Option<Vec<CrmCompanyUserfieldListSectionsItem>>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -749,11 +618,9 @@ impl wire::Lenient for CrmCompanyUserfieldListResource {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmCompanyUserfieldListResources {
     /// `resource`: `CrmCompanyUserfieldListResource`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub resource: Option<CrmCompanyUserfieldListResource>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -771,65 +638,46 @@ impl wire::Lenient for CrmCompanyUserfieldListResources {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCompanyUserfieldListResultItem {
     /// `EDIT_FORM_LABEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_form_label: Option<String>,
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_in_list: Option<bool>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `ERROR_MESSAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_message: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// `HELP_MESSAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub help_message: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_searchable: Option<bool>,
     /// `LIST`: `CrmCompanyUserfieldListListItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list: Option<Vec<CrmCompanyUserfieldListListItem>>,
     /// `LIST_COLUMN_LABEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_column_label: Option<String>,
     /// `LIST_FILTER_LABEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_filter_label: Option<String>,
     /// `MANDATORY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mandatory: Option<bool>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `SETTINGS`: `CrmCompanyUserfieldListSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<CrmCompanyUserfieldListSettings>,
     /// `SHOW_FILTER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_filter: Option<String>,
     /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `USER_TYPE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// `XML_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -847,17 +695,14 @@ impl wire::Lenient for CrmCompanyUserfieldListResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCompanyUserfieldListSectionsItem {
     /// `CAL_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cal_type: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -875,17 +720,14 @@ impl wire::Lenient for CrmCompanyUserfieldListSectionsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmCompanyUserfieldListSelectedResourcesItem {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -903,14 +745,11 @@ impl wire::Lenient for CrmCompanyUserfieldListSelectedResourcesItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmCompanyUserfieldListServiceListItem {
     /// `duration`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -928,92 +767,64 @@ impl wire::Lenient for CrmCompanyUserfieldListServiceListItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCompanyUserfieldListSettings {
     /// `ALLOW_OVERBOOKING`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_overbooking: Option<bool>,
     /// `CAPTION_NO_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub caption_no_value: Option<String>,
     /// `DEFAULT_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_value: Option<String>,
     /// `DISPLAY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display: Option<String>,
     /// `ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `EXTENSIONS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extensions: Option<serde_json::Value>,
     /// `FULL_DAY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub full_day: Option<bool>,
     /// `LIST_HEIGHT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_height: Option<i64>,
     /// `LIST_WIDTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_width: Option<i64>,
     /// `MAX_ALLOWED_SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_allowed_size: Option<i64>,
     /// `MAX_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_length: Option<i64>,
     /// `MAX_SHOW_SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_show_size: Option<i64>,
     /// `MIN_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub min_length: Option<i64>,
     /// `REGEXP`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub regexp: Option<String>,
     /// `RESOURCES`: `CrmCompanyUserfieldListResources`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub resources: Option<CrmCompanyUserfieldListResources>,
     /// `RESOURCE_LIMIT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub resource_limit: Option<i64>,
     /// `ROWS`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rows: Option<i64>,
     /// `SELECTED_RESOURCES`: `CrmCompanyUserfieldListSelectedResourcesItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub selected_resources: Option<Vec<CrmCompanyUserfieldListSelectedResourcesItem>>,
     /// `SELECTED_USERS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub selected_users: Option<serde_json::Value>,
     /// `SERVICE_LIST`: `CrmCompanyUserfieldListServiceListItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service_list: Option<Vec<CrmCompanyUserfieldListServiceListItem>>,
     /// `SHOW_NO_VALUE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_no_value: Option<bool>,
     /// `SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<i64>,
     /// `TARGET_BLANK`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub target_blank: Option<bool>,
     /// `TIMEZONE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timezone: Option<String>,
     /// `USE_RESOURCES`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_resources: Option<bool>,
     /// `USE_SERVICES`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_services: Option<bool>,
     /// `USE_USERS`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_users: Option<bool>,
     /// `USE_USER_TIMEZONE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_user_timezone: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1136,11 +947,10 @@ pub struct CrmCompanyUserfieldUpdateUfEnumElement {
 /// The `data` of the event `ONCRMCOMPANYUSERFIELDADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUserFieldAdd {
     /// `FIELDS`: `OnCrmCompanyUserFieldAddFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCompanyUserFieldAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1162,17 +972,14 @@ impl EventPayload for OnCrmCompanyUserFieldAdd {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUserFieldAddFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1190,11 +997,10 @@ impl wire::Lenient for OnCrmCompanyUserFieldAddFields {
 /// The `data` of the event `ONCRMCOMPANYUSERFIELDDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUserFieldDelete {
     /// `FIELDS`: `OnCrmCompanyUserFieldDeleteFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCompanyUserFieldDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1216,17 +1022,14 @@ impl EventPayload for OnCrmCompanyUserFieldDelete {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-delete.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUserFieldDeleteFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1244,11 +1047,10 @@ impl wire::Lenient for OnCrmCompanyUserFieldDeleteFields {
 /// The `data` of the event `ONCRMCOMPANYUSERFIELDSETENUMVALUES`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-set-enum-values.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUserFieldSetEnumValues {
     /// `FIELDS`: `OnCrmCompanyUserFieldSetEnumValuesFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCompanyUserFieldSetEnumValuesFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1270,17 +1072,14 @@ impl EventPayload for OnCrmCompanyUserFieldSetEnumValues {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-set-enum-values.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUserFieldSetEnumValuesFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1298,11 +1097,10 @@ impl wire::Lenient for OnCrmCompanyUserFieldSetEnumValuesFields {
 /// The `data` of the event `ONCRMCOMPANYUSERFIELDUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUserFieldUpdate {
     /// `FIELDS`: `OnCrmCompanyUserFieldUpdateFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnCrmCompanyUserFieldUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1324,17 +1122,14 @@ impl EventPayload for OnCrmCompanyUserFieldUpdate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/events/on-crm-company-user-field-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUserFieldUpdateFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

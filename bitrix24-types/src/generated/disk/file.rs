@@ -2,70 +2,54 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFile {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<String>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `DOWNLOAD_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `FILE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub global_content_version: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `SIZE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<String>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -83,62 +67,45 @@ impl wire::Lenient for DiskFile {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-copy-to.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileCopyToResult {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<serde_json::Value>,
     /// `DELETED_TYPE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `DOWNLOAD_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `FILE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub global_content_version: Option<i64>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `SIZE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<String>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -156,17 +123,15 @@ impl wire::Lenient for DiskFileCopyToResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetFieldsCode {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -184,17 +149,15 @@ impl wire::Lenient for DiskFileGetFieldsCode {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetFieldsCreateTime {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -212,17 +175,15 @@ impl wire::Lenient for DiskFileGetFieldsCreateTime {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetFieldsCreatedBy {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -240,17 +201,15 @@ impl wire::Lenient for DiskFileGetFieldsCreatedBy {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetFieldsDeleteTime {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -268,17 +227,15 @@ impl wire::Lenient for DiskFileGetFieldsDeleteTime {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetFieldsDeletedBy {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -296,17 +253,15 @@ impl wire::Lenient for DiskFileGetFieldsDeletedBy {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetFieldsDeletedType {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -324,17 +279,15 @@ impl wire::Lenient for DiskFileGetFieldsDeletedType {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetFieldsFileId {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -352,17 +305,15 @@ impl wire::Lenient for DiskFileGetFieldsFileId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetFieldsGlobalContentVersion {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -380,17 +331,15 @@ impl wire::Lenient for DiskFileGetFieldsGlobalContentVersion {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetFieldsId {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -408,17 +357,15 @@ impl wire::Lenient for DiskFileGetFieldsId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetFieldsName {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -436,17 +383,15 @@ impl wire::Lenient for DiskFileGetFieldsName {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetFieldsParentId {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -464,56 +409,41 @@ impl wire::Lenient for DiskFileGetFieldsParentId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetFieldsResult {
     /// `CODE`: `DiskFileGetFieldsCode`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: `DiskFileGetFieldsCreatedBy`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<DiskFileGetFieldsCreatedBy>,
     /// `CREATE_TIME`: `DiskFileGetFieldsCreateTime`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<DiskFileGetFieldsCreateTime>,
     /// `DELETED_BY`: `DiskFileGetFieldsDeletedBy`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<DiskFileGetFieldsDeletedBy>,
     /// `DELETED_TYPE`: `DiskFileGetFieldsDeletedType`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<DiskFileGetFieldsDeletedType>,
     /// `DELETE_TIME`: `DiskFileGetFieldsDeleteTime`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<DiskFileGetFieldsDeleteTime>,
     /// `FILE_ID`: `DiskFileGetFieldsFileId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<DiskFileGetFieldsFileId>,
     /// `GLOBAL_CONTENT_VERSION`: `DiskFileGetFieldsGlobalContentVersion`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub global_content_version: Option<DiskFileGetFieldsGlobalContentVersion>,
     /// `ID`: `DiskFileGetFieldsId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<DiskFileGetFieldsId>,
     /// `NAME`: `DiskFileGetFieldsName`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<DiskFileGetFieldsName>,
     /// `PARENT_ID`: `DiskFileGetFieldsParentId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<DiskFileGetFieldsParentId>,
     /// `SIZE`: `DiskFileGetFieldsSize`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<DiskFileGetFieldsSize>,
     /// `STORAGE_ID`: `DiskFileGetFieldsStorageId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<DiskFileGetFieldsStorageId>,
     /// `TYPE`: `DiskFileGetFieldsType`.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<DiskFileGetFieldsType>,
     /// `UPDATED_BY`: `DiskFileGetFieldsUpdatedBy`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<DiskFileGetFieldsUpdatedBy>,
     /// `UPDATE_TIME`: `DiskFileGetFieldsUpdateTime`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<DiskFileGetFieldsUpdateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -531,17 +461,15 @@ impl wire::Lenient for DiskFileGetFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetFieldsSize {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -559,17 +487,15 @@ impl wire::Lenient for DiskFileGetFieldsSize {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetFieldsStorageId {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -587,17 +513,15 @@ impl wire::Lenient for DiskFileGetFieldsStorageId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetFieldsType {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -615,17 +539,15 @@ impl wire::Lenient for DiskFileGetFieldsType {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetFieldsUpdateTime {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -643,17 +565,15 @@ impl wire::Lenient for DiskFileGetFieldsUpdateTime {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetFieldsUpdatedBy {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -671,32 +591,24 @@ impl wire::Lenient for DiskFileGetFieldsUpdatedBy {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-versions.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetVersionsRecord {
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DOWNLOAD_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `GLOBAL_CONTENT_VERSION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub global_content_version: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `OBJECT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub object_id: Option<i64>,
     /// `SIZE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -714,62 +626,45 @@ impl wire::Lenient for DiskFileGetVersionsRecord {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-mark-deleted.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileMarkDeletedResult {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<String>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `DOWNLOAD_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `FILE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub global_content_version: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `SIZE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<String>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -787,62 +682,45 @@ impl wire::Lenient for DiskFileMarkDeletedResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-move-to.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileMoveToResult {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<String>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `DOWNLOAD_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `FILE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub global_content_version: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `SIZE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<String>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -860,62 +738,45 @@ impl wire::Lenient for DiskFileMoveToResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-rename.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileRenameResult {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<String>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `DOWNLOAD_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `FILE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub global_content_version: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `SIZE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<String>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -933,62 +794,45 @@ impl wire::Lenient for DiskFileRenameResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-restore-from-version.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileRestoreFromVersionResult {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<String>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `DOWNLOAD_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `FILE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub global_content_version: Option<i64>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `SIZE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<String>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1006,62 +850,45 @@ impl wire::Lenient for DiskFileRestoreFromVersionResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-restore.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileRestoreResult {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `DOWNLOAD_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `FILE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub global_content_version: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `SIZE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<String>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1096,65 +923,47 @@ pub struct DiskFileSearchFilter {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-search.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileSearchRecord {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<String>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `DOWNLOAD_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `FILE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub global_content_version: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `REAL_OBJECT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub real_object_id: Option<i64>,
     /// `SIZE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<String>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1172,62 +981,45 @@ impl wire::Lenient for DiskFileSearchRecord {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-upload-version.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileUploadVersionResult {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<String>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `DOWNLOAD_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `FILE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub global_content_version: Option<i64>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `SIZE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<String>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

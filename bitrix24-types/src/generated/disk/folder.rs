@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -11,53 +12,39 @@ use super::disk_values::DiskFolderShareToUserTaskName;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolder {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<String>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `REAL_OBJECT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub real_object_id: Option<i64>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -75,53 +62,39 @@ impl wire::Lenient for DiskFolder {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-add-subfolder.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderAddSubFolderResult {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<serde_json::Value>,
     /// `DELETED_TYPE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `REAL_OBJECT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub real_object_id: Option<i64>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -139,53 +112,39 @@ impl wire::Lenient for DiskFolderAddSubFolderResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-copy-to.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderCopyToResult {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<serde_json::Value>,
     /// `DELETED_TYPE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `REAL_OBJECT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub real_object_id: Option<i64>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -203,65 +162,47 @@ impl wire::Lenient for DiskFolderCopyToResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-children.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetChildrenRecord {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<String>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `DOWNLOAD_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `FILE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub global_content_version: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `REAL_OBJECT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub real_object_id: Option<i64>,
     /// `SIZE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<String>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -279,17 +220,15 @@ impl wire::Lenient for DiskFolderGetChildrenRecord {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetFieldsCode {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -307,17 +246,15 @@ impl wire::Lenient for DiskFolderGetFieldsCode {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetFieldsCreateTime {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -335,17 +272,15 @@ impl wire::Lenient for DiskFolderGetFieldsCreateTime {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetFieldsCreatedBy {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -363,17 +298,15 @@ impl wire::Lenient for DiskFolderGetFieldsCreatedBy {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetFieldsDeleteTime {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -391,17 +324,15 @@ impl wire::Lenient for DiskFolderGetFieldsDeleteTime {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetFieldsDeletedBy {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -419,17 +350,15 @@ impl wire::Lenient for DiskFolderGetFieldsDeletedBy {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetFieldsDeletedType {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -447,17 +376,15 @@ impl wire::Lenient for DiskFolderGetFieldsDeletedType {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetFieldsId {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -475,17 +402,15 @@ impl wire::Lenient for DiskFolderGetFieldsId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetFieldsName {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -503,17 +428,15 @@ impl wire::Lenient for DiskFolderGetFieldsName {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetFieldsParentId {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -531,17 +454,15 @@ impl wire::Lenient for DiskFolderGetFieldsParentId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetFieldsRealObjectId {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -559,50 +480,37 @@ impl wire::Lenient for DiskFolderGetFieldsRealObjectId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetFieldsResult {
     /// `CODE`: `DiskFolderGetFieldsCode`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<DiskFolderGetFieldsCode>,
     /// `CREATED_BY`: `DiskFolderGetFieldsCreatedBy`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<DiskFolderGetFieldsCreatedBy>,
     /// `CREATE_TIME`: `DiskFolderGetFieldsCreateTime`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<DiskFolderGetFieldsCreateTime>,
     /// `DELETED_BY`: `DiskFolderGetFieldsDeletedBy`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<DiskFolderGetFieldsDeletedBy>,
     /// `DELETED_TYPE`: `DiskFolderGetFieldsDeletedType`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<DiskFolderGetFieldsDeletedType>,
     /// `DELETE_TIME`: `DiskFolderGetFieldsDeleteTime`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<DiskFolderGetFieldsDeleteTime>,
     /// `ID`: `DiskFolderGetFieldsId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<DiskFolderGetFieldsId>,
     /// `NAME`: `DiskFolderGetFieldsName`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<DiskFolderGetFieldsName>,
     /// `PARENT_ID`: `DiskFolderGetFieldsParentId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<DiskFolderGetFieldsParentId>,
     /// `REAL_OBJECT_ID`: `DiskFolderGetFieldsRealObjectId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub real_object_id: Option<DiskFolderGetFieldsRealObjectId>,
     /// `STORAGE_ID`: `DiskFolderGetFieldsStorageId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<DiskFolderGetFieldsStorageId>,
     /// `TYPE`: `DiskFolderGetFieldsType`.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<DiskFolderGetFieldsType>,
     /// `UPDATED_BY`: `DiskFolderGetFieldsUpdatedBy`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<DiskFolderGetFieldsUpdatedBy>,
     /// `UPDATE_TIME`: `DiskFolderGetFieldsUpdateTime`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<DiskFolderGetFieldsUpdateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -620,17 +528,15 @@ impl wire::Lenient for DiskFolderGetFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetFieldsStorageId {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -648,17 +554,15 @@ impl wire::Lenient for DiskFolderGetFieldsStorageId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetFieldsType {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -676,17 +580,15 @@ impl wire::Lenient for DiskFolderGetFieldsType {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetFieldsUpdateTime {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -704,17 +606,15 @@ impl wire::Lenient for DiskFolderGetFieldsUpdateTime {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetFieldsUpdatedBy {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -732,53 +632,39 @@ impl wire::Lenient for DiskFolderGetFieldsUpdatedBy {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-mark-deleted.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderMarkDeletedResult {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `REAL_OBJECT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub real_object_id: Option<i64>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -796,53 +682,39 @@ impl wire::Lenient for DiskFolderMarkDeletedResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-move-to.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderMoveToResult {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<String>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `REAL_OBJECT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub real_object_id: Option<i64>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -860,53 +732,39 @@ impl wire::Lenient for DiskFolderMoveToResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-rename.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderRenameResult {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<String>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `REAL_OBJECT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub real_object_id: Option<i64>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -924,53 +782,39 @@ impl wire::Lenient for DiskFolderRenameResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-restore.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderRestoreResult {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `REAL_OBJECT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub real_object_id: Option<i64>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -988,62 +832,45 @@ impl wire::Lenient for DiskFolderRestoreResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-upload-file.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderUploadFileResult {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<serde_json::Value>,
     /// `DELETED_TYPE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `DOWNLOAD_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `FILE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub global_content_version: Option<i64>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `SIZE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<String>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

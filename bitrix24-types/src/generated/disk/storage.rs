@@ -2,61 +2,48 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-add-folder.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageAddFolderResult {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<serde_json::Value>,
     /// `DELETED_TYPE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `REAL_OBJECT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub real_object_id: Option<i64>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -74,53 +61,39 @@ impl wire::Lenient for DiskStorageAddFolderResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-children.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageGetChildrenRecord {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<String>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `REAL_OBJECT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub real_object_id: Option<i64>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -138,17 +111,15 @@ impl wire::Lenient for DiskStorageGetChildrenRecord {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageGetFieldsCode {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -166,17 +137,15 @@ impl wire::Lenient for DiskStorageGetFieldsCode {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageGetFieldsEntityId {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -194,17 +163,15 @@ impl wire::Lenient for DiskStorageGetFieldsEntityId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageGetFieldsEntityType {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -222,17 +189,15 @@ impl wire::Lenient for DiskStorageGetFieldsEntityType {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageGetFieldsId {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -250,17 +215,15 @@ impl wire::Lenient for DiskStorageGetFieldsId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageGetFieldsModuleId {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -278,17 +241,15 @@ impl wire::Lenient for DiskStorageGetFieldsModuleId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageGetFieldsName {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -306,29 +267,22 @@ impl wire::Lenient for DiskStorageGetFieldsName {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageGetFieldsResult {
     /// `CODE`: `DiskStorageGetFieldsCode`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<DiskStorageGetFieldsCode>,
     /// `ENTITY_ID`: `DiskStorageGetFieldsEntityId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<DiskStorageGetFieldsEntityId>,
     /// `ENTITY_TYPE`: `DiskStorageGetFieldsEntityType`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<DiskStorageGetFieldsEntityType>,
     /// `ID`: `DiskStorageGetFieldsId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<DiskStorageGetFieldsId>,
     /// `MODULE_ID`: `DiskStorageGetFieldsModuleId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<DiskStorageGetFieldsModuleId>,
     /// `NAME`: `DiskStorageGetFieldsName`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<DiskStorageGetFieldsName>,
     /// `ROOT_OBJECT_ID`: `DiskStorageGetFieldsRootObjectId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub root_object_id: Option<DiskStorageGetFieldsRootObjectId>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -346,17 +300,15 @@ impl wire::Lenient for DiskStorageGetFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageGetFieldsRootObjectId {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USE_IN_FILTER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_filter: Option<bool>,
     /// `USE_IN_SHOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_show: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -374,29 +326,22 @@ impl wire::Lenient for DiskStorageGetFieldsRootObjectId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-for-app.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageGetForAppResult {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `MODULE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `ROOT_OBJECT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub root_object_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -414,29 +359,22 @@ impl wire::Lenient for DiskStorageGetForAppResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-rename.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageRenameResult {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `MODULE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `ROOT_OBJECT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub root_object_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -454,62 +392,45 @@ impl wire::Lenient for DiskStorageRenameResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-upload-file.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageUploadFileResult {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `DELETED_BY`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<serde_json::Value>,
     /// `DELETED_TYPE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_url: Option<String>,
     /// `DOWNLOAD_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `FILE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub global_content_version: Option<i64>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `SIZE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<String>,
     /// `STORAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `UPDATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `UPDATE_TIME`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -527,29 +448,22 @@ impl wire::Lenient for DiskStorageUploadFileResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Storage {
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `MODULE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `ROOT_OBJECT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub root_object_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

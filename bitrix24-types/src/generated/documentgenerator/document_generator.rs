@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -15,11 +16,9 @@ use super::documentgenerator_values::{
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorDocument {
     /// `document`: `DocumentgeneratorDocumentGetDocument`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document: Option<DocumentgeneratorDocumentGetDocument>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -37,62 +36,44 @@ impl wire::Lenient for DocumentgeneratorDocument {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html#document)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentAddDocument {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `number`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub number: Option<String>,
     /// `templateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<i64>,
     /// `provider`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider: Option<String>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `values`: `DocumentgeneratorDocumentAddDocumentValues`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<DocumentgeneratorDocumentAddDocumentValues>,
     /// `stampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// `downloadUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `downloadUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url_machine: Option<String>,
     /// `publicUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url: Option<String>,
     /// `isTransformationError`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transformation_error: Option<bool>,
     /// `pullTag`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pull_tag: Option<String>,
     /// `emailDiskFile`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email_disk_file: Option<i64>,
     /// `createTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `updatedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -110,14 +91,13 @@ impl wire::Lenient for DocumentgeneratorDocumentAddDocument {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html#document-values)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentAddDocumentValues {
     /// `_creationMethod`: string.
-    #[serde(rename = "_creationMethod", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "_creationMethod")]
     pub creation_method: Option<String>,
     /// `stampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -158,11 +138,9 @@ pub struct DocumentgeneratorDocumentAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorDocumentAddResult {
     /// `document`: `DocumentgeneratorDocumentAddDocument`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document: Option<DocumentgeneratorDocumentAddDocument>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -180,11 +158,10 @@ impl wire::Lenient for DocumentgeneratorDocumentAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-enable-public-url.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentEnablepublicurlResult {
     /// `publicUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -202,101 +179,70 @@ impl wire::Lenient for DocumentgeneratorDocumentEnablepublicurlResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html#document)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentGetDocument {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `number`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub number: Option<String>,
     /// `templateId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<String>,
     /// `provider`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider: Option<String>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `values`: `DocumentgeneratorDocumentGetDocumentValues`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<DocumentgeneratorDocumentGetDocumentValues>,
     /// `fileId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<i64>,
     /// `imageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_id: Option<i64>,
     /// `pdfId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_id: Option<i64>,
     /// `stampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// `downloadUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `downloadUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url_machine: Option<String>,
     /// `pdfUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url: Option<String>,
     /// `pdfUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url_machine: Option<String>,
     /// `printUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub print_url: Option<String>,
     /// `printUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub print_url_machine: Option<String>,
     /// `imageUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url: Option<String>,
     /// `imageUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url_machine: Option<String>,
     /// `publicUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url: Option<String>,
     /// `isTransformationError`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transformation_error: Option<bool>,
     /// `transformationErrorCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_error_code: Option<String>,
     /// `transformationErrorMessage`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_error_message: Option<String>,
     /// `transformationCancelReason`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub transformation_cancel_reason: Option<String>,
     /// `pullTag`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pull_tag: Option<String>,
     /// `emailDiskFile`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email_disk_file: Option<i64>,
     /// `createTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `updatedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<i64>,
     /// `publicUrlView`: `DocumentgeneratorDocumentGetPublicUrlView`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url_view: Option<DocumentgeneratorDocumentGetPublicUrlView>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -314,14 +260,13 @@ impl wire::Lenient for DocumentgeneratorDocumentGetDocument {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html#document-values)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentGetDocumentValues {
     /// `_creationMethod`: string.
-    #[serde(rename = "_creationMethod", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "_creationMethod")]
     pub creation_method: Option<String>,
     /// `stampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -339,11 +284,9 @@ impl wire::Lenient for DocumentgeneratorDocumentGetDocumentValues {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html#public-url-view)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorDocumentGetPublicUrlView {
     /// `time`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -361,29 +304,22 @@ impl wire::Lenient for DocumentgeneratorDocumentGetPublicUrlView {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get-fields.html#document-fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentGetfieldsDocumentFields {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `default`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<String>,
     /// `group`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<serde_json::Value>,
     /// `chain`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chain: Option<serde_json::Value>,
     /// `required`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required: Option<bool>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -401,11 +337,10 @@ impl wire::Lenient for DocumentgeneratorDocumentGetfieldsDocumentFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get-fields.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentGetfieldsResult {
     /// `documentFields`: `DocumentgeneratorDocumentGetfieldsDocumentFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_fields: Option<DocumentgeneratorDocumentGetfieldsDocumentFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -423,68 +358,48 @@ impl wire::Lenient for DocumentgeneratorDocumentGetfieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentListDocumentsItem {
     /// `createTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `downloadUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `downloadUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url_machine: Option<String>,
     /// `fileId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `imageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_id: Option<i64>,
     /// `imageUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url: Option<String>,
     /// `imageUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url_machine: Option<String>,
     /// `number`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub number: Option<String>,
     /// `pdfId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_id: Option<i64>,
     /// `pdfUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url: Option<String>,
     /// `pdfUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url_machine: Option<String>,
     /// `provider`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider: Option<String>,
     /// `stampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// `templateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `updateTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `values`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -555,11 +470,9 @@ pub struct DocumentgeneratorDocumentListListFields {
 /// A list page's `result`: the records sit under `documents`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorDocumentListResult {
     /// `documents`: `DocumentgeneratorDocumentListDocumentsItem[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub documents: Option<Vec<DocumentgeneratorDocumentListDocumentsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -583,92 +496,64 @@ for DocumentgeneratorDocumentListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html#document)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentUpdateDocument {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `number`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub number: Option<String>,
     /// `templateId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<String>,
     /// `provider`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider: Option<String>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `fileId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<i64>,
     /// `imageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_id: Option<i64>,
     /// `pdfId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_id: Option<i64>,
     /// `values`: `DocumentgeneratorDocumentUpdateDocumentValues`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<DocumentgeneratorDocumentUpdateDocumentValues>,
     /// `stampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// `downloadUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `pdfUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url: Option<String>,
     /// `imageUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url: Option<String>,
     /// `printUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub print_url: Option<String>,
     /// `downloadUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url_machine: Option<String>,
     /// `pdfUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pdf_url_machine: Option<String>,
     /// `imageUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_url_machine: Option<String>,
     /// `printUrlMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub print_url_machine: Option<String>,
     /// `publicUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url: Option<String>,
     /// `publicUrlView`: `DocumentgeneratorDocumentUpdatePublicUrlView`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url_view: Option<DocumentgeneratorDocumentUpdatePublicUrlView>,
     /// `isTransformationError`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transformation_error: Option<bool>,
     /// `pullTag`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pull_tag: Option<String>,
     /// `emailDiskFile`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email_disk_file: Option<i64>,
     /// `createTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `updatedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -686,17 +571,15 @@ impl wire::Lenient for DocumentgeneratorDocumentUpdateDocument {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html#document-values)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentUpdateDocumentValues {
     /// `productsTableVariant`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub products_table_variant: Option<String>,
     /// `_creationMethod`: string.
-    #[serde(rename = "_creationMethod", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "_creationMethod")]
     pub creation_method: Option<String>,
     /// `stampsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stamps_enabled: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -737,11 +620,9 @@ pub struct DocumentgeneratorDocumentUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html#public-url-view)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorDocumentUpdatePublicUrlView {
     /// `time`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -759,11 +640,9 @@ impl wire::Lenient for DocumentgeneratorDocumentUpdatePublicUrlView {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorDocumentUpdateResult {
     /// `document`: `DocumentgeneratorDocumentUpdateDocument`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document: Option<DocumentgeneratorDocumentUpdateDocument>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

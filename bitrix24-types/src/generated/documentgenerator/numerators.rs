@@ -2,18 +2,17 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorNumerator {
     /// `numerator`: `DocumentgeneratorNumeratorGetResultNumerator`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub numerator: Option<DocumentgeneratorNumeratorGetResultNumerator>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -100,11 +99,9 @@ pub struct DocumentgeneratorNumeratorAddFieldsSettingsSequent {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorNumeratorAddResult {
     /// `numerator`: `DocumentgeneratorNumeratorAddResultNumerator`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub numerator: Option<DocumentgeneratorNumeratorAddResultNumerator>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -122,23 +119,17 @@ impl wire::Lenient for DocumentgeneratorNumeratorAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html#result-numerator)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorNumeratorAddResultNumerator {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `template`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `settings`: `DocumentgeneratorNumeratorAddResultNumeratorSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<DocumentgeneratorNumeratorAddResultNumeratorSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -156,15 +147,10 @@ impl wire::Lenient for DocumentgeneratorNumeratorAddResultNumerator {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html#result-numerator-settings)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorNumeratorAddResultNumeratorSettings {
     /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: `DocumentgeneratorNumeratorAddResultNumeratorSettingsSequent`.
-    #[serde(
-        rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator",
-        default,
-        deserialize_with = "wire::lenient"
-    )]
+    #[serde(rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator")]
     pub bitrix_main_numerator_generator_sequent_number_generator: Option<
         DocumentgeneratorNumeratorAddResultNumeratorSettingsSequent,
     >,
@@ -184,29 +170,22 @@ impl wire::Lenient for DocumentgeneratorNumeratorAddResultNumeratorSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html#result-numerator-settings-sequent)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorNumeratorAddResultNumeratorSettingsSequent {
     /// `start`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start: Option<i64>,
     /// `step`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub step: Option<i64>,
     /// `length`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub length: Option<i64>,
     /// `padString`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pad_string: Option<String>,
     /// `periodicBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub periodic_by: Option<String>,
     /// `timezone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timezone: Option<String>,
     /// `isDirectNumeration`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_direct_numeration: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -224,23 +203,17 @@ impl wire::Lenient for DocumentgeneratorNumeratorAddResultNumeratorSettingsSeque
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-get.html#result-numerator)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorNumeratorGetResultNumerator {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `template`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `settings`: `DocumentgeneratorNumeratorGetResultNumeratorSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<DocumentgeneratorNumeratorGetResultNumeratorSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -258,15 +231,10 @@ impl wire::Lenient for DocumentgeneratorNumeratorGetResultNumerator {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-get.html#result-numerator-settings)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorNumeratorGetResultNumeratorSettings {
     /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: `DocumentgeneratorNumeratorGetResultNumeratorSettingsSequent`.
-    #[serde(
-        rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator",
-        default,
-        deserialize_with = "wire::lenient"
-    )]
+    #[serde(rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator")]
     pub bitrix_main_numerator_generator_sequent_number_generator: Option<
         DocumentgeneratorNumeratorGetResultNumeratorSettingsSequent,
     >,
@@ -286,29 +254,22 @@ impl wire::Lenient for DocumentgeneratorNumeratorGetResultNumeratorSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-get.html#result-numerator-settings-sequent)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorNumeratorGetResultNumeratorSettingsSequent {
     /// `start`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start: Option<i64>,
     /// `step`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub step: Option<i64>,
     /// `length`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub length: Option<i64>,
     /// `padString`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pad_string: Option<String>,
     /// `periodicBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub periodic_by: Option<String>,
     /// `timezone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timezone: Option<String>,
     /// `isDirectNumeration`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_direct_numeration: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -326,11 +287,9 @@ impl wire::Lenient for DocumentgeneratorNumeratorGetResultNumeratorSettingsSeque
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-list.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorNumeratorListResult {
     /// `numerators`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub numerators: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -419,23 +378,17 @@ pub struct DocumentgeneratorNumeratorUpdateFieldsSettingsSequent {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorNumeratorUpdateResult {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `template`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `settings`: `DocumentgeneratorNumeratorUpdateResultSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<DocumentgeneratorNumeratorUpdateResultSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -453,15 +406,10 @@ impl wire::Lenient for DocumentgeneratorNumeratorUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html#result-settings)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorNumeratorUpdateResultSettings {
     /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: `DocumentgeneratorNumeratorUpdateResultSettingsSequent`.
-    #[serde(
-        rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator",
-        default,
-        deserialize_with = "wire::lenient"
-    )]
+    #[serde(rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator")]
     pub bitrix_main_numerator_generator_sequent_number_generator: Option<
         DocumentgeneratorNumeratorUpdateResultSettingsSequent,
     >,
@@ -481,29 +429,22 @@ impl wire::Lenient for DocumentgeneratorNumeratorUpdateResultSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html#result-settings-sequent)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorNumeratorUpdateResultSettingsSequent {
     /// `start`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start: Option<i64>,
     /// `step`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub step: Option<i64>,
     /// `length`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub length: Option<i64>,
     /// `padString`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pad_string: Option<String>,
     /// `periodicBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub periodic_by: Option<String>,
     /// `timezone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timezone: Option<String>,
     /// `isDirectNumeration`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_direct_numeration: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests.
@@ -37,14 +38,12 @@ pub struct DocumentgeneratorRegionAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DocumentgeneratorRegionAddPhrases {
     /// `TAX_INCLUDED`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_included: Option<String>,
     /// `TAX_NOT_INCLUDED`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_not_included: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -62,29 +61,22 @@ impl wire::Lenient for DocumentgeneratorRegionAddPhrases {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html#region)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorRegionAddRegion {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `languageId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
     /// `formatDate`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_date: Option<String>,
     /// `formatDatetime`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_datetime: Option<String>,
     /// `formatName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_name: Option<String>,
     /// `phrases`: `DocumentgeneratorRegionAddPhrases`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phrases: Option<DocumentgeneratorRegionAddPhrases>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -102,11 +94,9 @@ impl wire::Lenient for DocumentgeneratorRegionAddRegion {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRegionAddResult {
     /// `region`: `DocumentgeneratorRegionAddRegion`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<DocumentgeneratorRegionAddRegion>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -124,14 +114,12 @@ impl wire::Lenient for DocumentgeneratorRegionAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DocumentgeneratorRegionGetPhrases {
     /// `TAX_INCLUDED`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_included: Option<String>,
     /// `TAX_NOT_INCLUDED`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_not_included: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -149,29 +137,22 @@ impl wire::Lenient for DocumentgeneratorRegionGetPhrases {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-get.html#region)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorRegionGetRegion {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `languageId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
     /// `formatDate`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_date: Option<String>,
     /// `formatDatetime`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_datetime: Option<String>,
     /// `formatName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_name: Option<String>,
     /// `phrases`: `DocumentgeneratorRegionGetPhrases`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phrases: Option<DocumentgeneratorRegionGetPhrases>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -189,29 +170,22 @@ impl wire::Lenient for DocumentgeneratorRegionGetRegion {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-list.html#regions)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorRegionListRegions {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `languageId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
     /// `formatDate`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_date: Option<String>,
     /// `formatDatetime`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_datetime: Option<String>,
     /// `formatName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -229,11 +203,9 @@ impl wire::Lenient for DocumentgeneratorRegionListRegions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-list.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRegionListResult {
     /// `regions`: `DocumentgeneratorRegionListRegions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub regions: Option<DocumentgeneratorRegionListRegions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -280,14 +252,12 @@ pub struct DocumentgeneratorRegionUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DocumentgeneratorRegionUpdatePhrases {
     /// `TAX_INCLUDED`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_included: Option<String>,
     /// `TAX_NOT_INCLUDED`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_not_included: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -305,29 +275,22 @@ impl wire::Lenient for DocumentgeneratorRegionUpdatePhrases {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html#region)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorRegionUpdateRegion {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `languageId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
     /// `formatDate`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_date: Option<String>,
     /// `formatDatetime`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_datetime: Option<String>,
     /// `formatName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub format_name: Option<String>,
     /// `phrases`: `DocumentgeneratorRegionUpdatePhrases`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phrases: Option<DocumentgeneratorRegionUpdatePhrases>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -345,11 +308,9 @@ impl wire::Lenient for DocumentgeneratorRegionUpdateRegion {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRegionUpdateResult {
     /// `region`: `DocumentgeneratorRegionUpdateRegion`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<DocumentgeneratorRegionUpdateRegion>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -367,11 +328,9 @@ impl wire::Lenient for DocumentgeneratorRegionUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Region {
     /// `region`: `DocumentgeneratorRegionGetRegion`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<DocumentgeneratorRegionGetRegion>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

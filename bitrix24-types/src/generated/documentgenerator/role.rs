@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -95,11 +96,9 @@ pub struct DocumentgeneratorRoleAddPermissionsTemplates {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleAddResult {
     /// `role`: `DocumentgeneratorRoleAddResultRole`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<DocumentgeneratorRoleAddResultRole>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -117,20 +116,15 @@ impl wire::Lenient for DocumentgeneratorRoleAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleAddResultRole {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `permissions`: `DocumentgeneratorRoleAddResultRolePermissions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<DocumentgeneratorRoleAddResultRolePermissions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -148,17 +142,13 @@ impl wire::Lenient for DocumentgeneratorRoleAddResultRole {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role-permissions)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleAddResultRolePermissions {
     /// `settings`: `DocumentgeneratorRoleAddResultRolePermissionsSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<DocumentgeneratorRoleAddResultRolePermissionsSettings>,
     /// `templates`: `DocumentgeneratorRoleAddResultRolePermissionsTemplates`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub templates: Option<DocumentgeneratorRoleAddResultRolePermissionsTemplates>,
     /// `documents`: `DocumentgeneratorRoleAddResultRolePermissionsDocuments`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub documents: Option<DocumentgeneratorRoleAddResultRolePermissionsDocuments>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -176,14 +166,11 @@ impl wire::Lenient for DocumentgeneratorRoleAddResultRolePermissions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role-permissions-documents)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleAddResultRolePermissionsDocuments {
     /// `modify`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// `view`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub view: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -201,11 +188,9 @@ impl wire::Lenient for DocumentgeneratorRoleAddResultRolePermissionsDocuments {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role-permissions-settings)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleAddResultRolePermissionsSettings {
     /// `modify`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -223,11 +208,9 @@ impl wire::Lenient for DocumentgeneratorRoleAddResultRolePermissionsSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role-permissions-templates)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleAddResultRolePermissionsTemplates {
     /// `modify`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -260,17 +243,13 @@ pub struct DocumentgeneratorRoleFillaccessesAccesses {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#permissions)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleGetPermissions {
     /// `settings`: `DocumentgeneratorRoleGetPermissionsSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<DocumentgeneratorRoleGetPermissionsSettings>,
     /// `templates`: `DocumentgeneratorRoleGetPermissionsTemplates`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub templates: Option<DocumentgeneratorRoleGetPermissionsTemplates>,
     /// `documents`: `DocumentgeneratorRoleGetPermissionsDocuments`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub documents: Option<DocumentgeneratorRoleGetPermissionsDocuments>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -288,14 +267,11 @@ impl wire::Lenient for DocumentgeneratorRoleGetPermissions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#permissions-documents)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleGetPermissionsDocuments {
     /// `modify`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// `view`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub view: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -313,11 +289,9 @@ impl wire::Lenient for DocumentgeneratorRoleGetPermissionsDocuments {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#permissions-settings)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleGetPermissionsSettings {
     /// `modify`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -335,11 +309,9 @@ impl wire::Lenient for DocumentgeneratorRoleGetPermissionsSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#permissions-templates)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleGetPermissionsTemplates {
     /// `modify`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -357,20 +329,15 @@ impl wire::Lenient for DocumentgeneratorRoleGetPermissionsTemplates {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#role)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleGetRole {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `permissions`: `DocumentgeneratorRoleGetPermissions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<DocumentgeneratorRoleGetPermissions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -388,11 +355,9 @@ impl wire::Lenient for DocumentgeneratorRoleGetRole {
 /// A list page's `result`: the records sit under `roles`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleListResult {
     /// `roles`: `DocumentgeneratorRoleListRolesItem[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub roles: Option<Vec<DocumentgeneratorRoleListRolesItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -416,17 +381,13 @@ for DocumentgeneratorRoleListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleListRolesItem {
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -529,11 +490,9 @@ pub struct DocumentgeneratorRoleUpdatePermissionsTemplates {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleUpdateResult {
     /// `role`: `DocumentgeneratorRoleUpdateResultRole`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<DocumentgeneratorRoleUpdateResultRole>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -551,20 +510,15 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleUpdateResultRole {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `permissions`: `DocumentgeneratorRoleUpdateResultRolePermissions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<DocumentgeneratorRoleUpdateResultRolePermissions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -582,17 +536,13 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResultRole {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role-permissions)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleUpdateResultRolePermissions {
     /// `settings`: `DocumentgeneratorRoleUpdateResultRolePermissionsSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<DocumentgeneratorRoleUpdateResultRolePermissionsSettings>,
     /// `templates`: `DocumentgeneratorRoleUpdateResultRolePermissionsTemplates`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub templates: Option<DocumentgeneratorRoleUpdateResultRolePermissionsTemplates>,
     /// `documents`: `DocumentgeneratorRoleUpdateResultRolePermissionsDocuments`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub documents: Option<DocumentgeneratorRoleUpdateResultRolePermissionsDocuments>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -610,14 +560,11 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResultRolePermissions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role-permissions-documents)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleUpdateResultRolePermissionsDocuments {
     /// `modify`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// `view`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub view: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -635,11 +582,9 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResultRolePermissionsDocuments
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role-permissions-settings)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleUpdateResultRolePermissionsSettings {
     /// `modify`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -657,11 +602,9 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResultRolePermissionsSettings 
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role-permissions-templates)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleUpdateResultRolePermissionsTemplates {
     /// `modify`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -679,11 +622,9 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResultRolePermissionsTemplates
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Role {
     /// `role`: `DocumentgeneratorRoleGetRole`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<DocumentgeneratorRoleGetRole>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,18 +2,17 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorTemplate {
     /// `template`: `DocumentgeneratorTemplateGetTemplate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template: Option<DocumentgeneratorTemplateGetTemplate>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -73,11 +72,9 @@ pub struct DocumentgeneratorTemplateAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-add.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorTemplateAddResult {
     /// `template`: `DocumentgeneratorTemplateAddTemplate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template: Option<DocumentgeneratorTemplateAddTemplate>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -95,56 +92,40 @@ impl wire::Lenient for DocumentgeneratorTemplateAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-add.html#template)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorTemplateAddTemplate {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `region`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `download`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download: Option<String>,
     /// `downloadMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_machine: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `moduleId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `numeratorId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub numerator_id: Option<String>,
     /// `withStamps`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub with_stamps: Option<bool>,
     /// `providers`: `map<string>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub providers: Option<BTreeMap<String, String>>,
     /// `users`: `DocumentgeneratorTemplateAddUsers`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<DocumentgeneratorTemplateAddUsers>,
     /// `isDeleted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_deleted: Option<bool>,
     /// `sort`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `createTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -162,11 +143,10 @@ impl wire::Lenient for DocumentgeneratorTemplateAddTemplate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DocumentgeneratorTemplateAddUsers {
     /// `UA`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ua: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -184,53 +164,38 @@ impl wire::Lenient for DocumentgeneratorTemplateAddUsers {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get.html#template)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorTemplateGetTemplate {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `region`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `download`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `moduleId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `numeratorId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub numerator_id: Option<String>,
     /// `withStamps`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub with_stamps: Option<bool>,
     /// `providers`: `map<string>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub providers: Option<BTreeMap<String, String>>,
     /// `users`: `DocumentgeneratorTemplateGetUsers`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<DocumentgeneratorTemplateGetUsers>,
     /// `isDeleted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_deleted: Option<bool>,
     /// `sort`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `createTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -248,11 +213,10 @@ impl wire::Lenient for DocumentgeneratorTemplateGetTemplate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DocumentgeneratorTemplateGetUsers {
     /// `U503`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub u503: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -270,11 +234,10 @@ impl wire::Lenient for DocumentgeneratorTemplateGetUsers {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get-fields.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorTemplateGetfieldsResult {
     /// `templateFields`: `DocumentgeneratorTemplateGetfieldsTemplatefield`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_fields: Option<DocumentgeneratorTemplateGetfieldsTemplatefield>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -292,29 +255,22 @@ impl wire::Lenient for DocumentgeneratorTemplateGetfieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get-fields.html#templatefield)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorTemplateGetfieldsTemplatefield {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `value`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<serde_json::Value>,
     /// `default`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<serde_json::Value>,
     /// `required`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required: Option<bool>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `group`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<serde_json::Value>,
     /// `chain`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chain: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -385,11 +341,9 @@ pub struct DocumentgeneratorTemplateListListFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorTemplateListResult {
     /// `templates`: `DocumentgeneratorTemplateListTemplate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub templates: Option<DocumentgeneratorTemplateListTemplate>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -407,74 +361,52 @@ impl wire::Lenient for DocumentgeneratorTemplateListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html#template)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorTemplateListTemplate {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `region`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<String>,
     /// `sort`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `createTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `updatedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<String>,
     /// `moduleId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `fileId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<String>,
     /// `bodyType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub body_type: Option<String>,
     /// `numeratorId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub numerator_id: Option<String>,
     /// `withStamps`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub with_stamps: Option<bool>,
     /// `productsTableVariant`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub products_table_variant: Option<String>,
     /// `isDeleted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_deleted: Option<bool>,
     /// `isDefault`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_default: Option<bool>,
     /// `download`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download: Option<String>,
     /// `downloadMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_machine: Option<String>,
     /// `users`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<serde_json::Value>,
     /// `providers`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub providers: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -539,11 +471,9 @@ pub struct DocumentgeneratorTemplateUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-update.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorTemplateUpdateResult {
     /// `template`: `DocumentgeneratorTemplateUpdateTemplate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template: Option<DocumentgeneratorTemplateUpdateTemplate>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -561,56 +491,40 @@ impl wire::Lenient for DocumentgeneratorTemplateUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-update.html#template)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorTemplateUpdateTemplate {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `region`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub region: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `download`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download: Option<String>,
     /// `downloadMachine`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_machine: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `moduleId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `numeratorId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub numerator_id: Option<String>,
     /// `withStamps`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub with_stamps: Option<bool>,
     /// `providers`: `map<string>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub providers: Option<BTreeMap<String, String>>,
     /// `users`: `DocumentgeneratorTemplateUpdateUsers`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<DocumentgeneratorTemplateUpdateUsers>,
     /// `isDeleted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_deleted: Option<bool>,
     /// `sort`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `createTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_time: Option<wire::DateTime>,
     /// `updateTime`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -628,11 +542,10 @@ impl wire::Lenient for DocumentgeneratorTemplateUpdateTemplate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DocumentgeneratorTemplateUpdateUsers {
     /// `U503`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub u503: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,70 +2,53 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/entity-item-get.html#item)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct EntityItem {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `TIMESTAMP_X`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `MODIFIED_BY`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<i64>,
     /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `CREATED_BY`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `ACTIVE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<String>,
     /// `DATE_ACTIVE_FROM`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_active_from: Option<wire::DateTime>,
     /// `DATE_ACTIVE_TO`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_active_to: Option<wire::DateTime>,
     /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PREVIEW_PICTURE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_picture: Option<String>,
     /// `PREVIEW_TEXT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_text: Option<String>,
     /// `DETAIL_PICTURE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_picture: Option<String>,
     /// `DETAIL_TEXT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_text: Option<String>,
     /// `CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `ENTITY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity: Option<String>,
     /// `SECTION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub section: Option<i64>,
     /// `PROPERTY_VALUES`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_values: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

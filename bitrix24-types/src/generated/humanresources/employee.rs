@@ -2,18 +2,17 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-count.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesEmployeeCountResult {
     /// `total`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub total: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -31,11 +30,9 @@ impl wire::Lenient for HumanresourcesEmployeeCountResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesEmployeeField {
     /// `item`: `HumanresourcesEmployeeFieldGetItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<HumanresourcesEmployeeFieldGetItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -53,41 +50,30 @@ impl wire::Lenient for HumanresourcesEmployeeField {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesEmployeeFieldGetItem {
     /// `description`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<serde_json::Value>,
     /// `editable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub editable: Option<bool>,
     /// `elementType`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub element_type: Option<serde_json::Value>,
     /// `filterable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filterable: Option<bool>,
     /// `multiple`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `requiredGroups`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required_groups: Option<serde_json::Value>,
     /// `sortable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sortable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `validationRules`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub validation_rules: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -105,41 +91,30 @@ impl wire::Lenient for HumanresourcesEmployeeFieldGetItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesEmployeeFieldListItemsItem {
     /// `description`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<serde_json::Value>,
     /// `editable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub editable: Option<bool>,
     /// `elementType`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub element_type: Option<serde_json::Value>,
     /// `filterable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filterable: Option<bool>,
     /// `multiple`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `requiredGroups`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required_groups: Option<serde_json::Value>,
     /// `sortable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sortable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `validationRules`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub validation_rules: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -157,11 +132,9 @@ impl wire::Lenient for HumanresourcesEmployeeFieldListItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesEmployeeFieldListResult {
     /// `items`: `HumanresourcesEmployeeFieldListItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<HumanresourcesEmployeeFieldListItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -179,14 +152,11 @@ impl wire::Lenient for HumanresourcesEmployeeFieldListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-multidepartment.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesEmployeeMultidepartmentDepartmentsItem {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -204,20 +174,16 @@ impl wire::Lenient for HumanresourcesEmployeeMultidepartmentDepartmentsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-multidepartment.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesEmployeeMultidepartmentEmployeesItem {
     /// `departments`: `HumanresourcesEmployeeMultidepartmentDepartmentsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<Vec<HumanresourcesEmployeeMultidepartmentDepartmentsItem>>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -235,14 +201,11 @@ impl wire::Lenient for HumanresourcesEmployeeMultidepartmentEmployeesItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-multidepartment.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesEmployeeMultidepartmentResult {
     /// `employees`: `HumanresourcesEmployeeMultidepartmentEmployeesItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub employees: Option<Vec<HumanresourcesEmployeeMultidepartmentEmployeesItem>>,
     /// `total`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub total: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -260,14 +223,11 @@ impl wire::Lenient for HumanresourcesEmployeeMultidepartmentResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-search.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesEmployeeSearchDepartmentsItem {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -285,29 +245,22 @@ impl wire::Lenient for HumanresourcesEmployeeSearchDepartmentsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-search.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesEmployeeSearchItemsItem {
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `departments`: `HumanresourcesEmployeeSearchDepartmentsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<Vec<HumanresourcesEmployeeSearchDepartmentsItem>>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `teams`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub teams: Option<serde_json::Value>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -325,11 +278,9 @@ impl wire::Lenient for HumanresourcesEmployeeSearchItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-search.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesEmployeeSearchResult {
     /// `items`: `HumanresourcesEmployeeSearchItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<HumanresourcesEmployeeSearchItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -347,20 +298,16 @@ impl wire::Lenient for HumanresourcesEmployeeSearchResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-subordinates.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesEmployeeSubordinatesDepartmentsItem {
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `role`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// `subordinatesCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subordinates_count: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -378,14 +325,12 @@ impl wire::Lenient for HumanresourcesEmployeeSubordinatesDepartmentsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-subordinates.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesEmployeeSubordinatesResult {
     /// `departments`: `HumanresourcesEmployeeSubordinatesDepartmentsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<Vec<HumanresourcesEmployeeSubordinatesDepartmentsItem>>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

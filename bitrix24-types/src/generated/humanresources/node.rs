@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::humanresources_values::{
@@ -12,26 +13,20 @@ use super::humanresources_values::{
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeAddMembersItem {
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `role`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -49,62 +44,44 @@ impl wire::Lenient for HumanresourcesNodeAddMembersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeAddResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `structureId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub structure_id: Option<i64>,
     /// `parentId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `accessCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub access_code: Option<String>,
     /// `userCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_count: Option<i64>,
     /// `colorName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color_name: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `createdAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_at: Option<wire::DateTime>,
     /// `updatedAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_at: Option<wire::DateTime>,
     /// `members`: `HumanresourcesNodeAddMembersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<Vec<HumanresourcesNodeAddMembersItem>>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// `role`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -168,41 +145,30 @@ pub struct HumanresourcesNodeAddUserids {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-children.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeChildrenItemsItem {
     /// `accessCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub access_code: Option<String>,
     /// `colorName`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color_name: Option<serde_json::Value>,
     /// `createdAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_at: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `structureId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub structure_id: Option<i64>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `updatedAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_at: Option<wire::DateTime>,
     /// `userCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_count: Option<i64>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -220,11 +186,9 @@ impl wire::Lenient for HumanresourcesNodeChildrenItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-children.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesNodeChildrenResult {
     /// `items`: `HumanresourcesNodeChildrenItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<HumanresourcesNodeChildrenItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -242,14 +206,11 @@ impl wire::Lenient for HumanresourcesNodeChildrenResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-count.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesNodeCountResult {
     /// `departments`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<i64>,
     /// `teams`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub teams: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -267,44 +228,32 @@ impl wire::Lenient for HumanresourcesNodeCountResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-edit.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeEditResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `structureId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub structure_id: Option<i64>,
     /// `parentId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `accessCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub access_code: Option<String>,
     /// `userCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_count: Option<i64>,
     /// `colorName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color_name: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `createdAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_at: Option<wire::DateTime>,
     /// `updatedAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_at: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -322,11 +271,9 @@ impl wire::Lenient for HumanresourcesNodeEditResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesNodeField {
     /// `item`: `HumanresourcesNodeFieldGetItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<HumanresourcesNodeFieldGetItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -344,17 +291,14 @@ impl wire::Lenient for HumanresourcesNodeField {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeFieldGetItem {
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -372,23 +316,18 @@ impl wire::Lenient for HumanresourcesNodeFieldGetItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeFieldListItemsItem {
     /// `filterable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filterable: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `sortable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sortable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -406,11 +345,9 @@ impl wire::Lenient for HumanresourcesNodeFieldListItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesNodeFieldListResult {
     /// `items`: `HumanresourcesNodeFieldListItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<HumanresourcesNodeFieldListItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -428,44 +365,32 @@ impl wire::Lenient for HumanresourcesNodeFieldListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeGetItem {
     /// `accessCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub access_code: Option<String>,
     /// `colorName`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color_name: Option<serde_json::Value>,
     /// `createdAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_at: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `members`: `HumanresourcesNodeGetMembersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<Vec<HumanresourcesNodeGetMembersItem>>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `structureId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub structure_id: Option<i64>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `updatedAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_at: Option<wire::DateTime>,
     /// `userCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_count: Option<i64>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -483,26 +408,20 @@ impl wire::Lenient for HumanresourcesNodeGetItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeGetMembersItem {
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `role`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -520,41 +439,30 @@ impl wire::Lenient for HumanresourcesNodeGetMembersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeListItemsItem {
     /// `accessCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub access_code: Option<String>,
     /// `colorName`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color_name: Option<serde_json::Value>,
     /// `createdAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_at: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `structureId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub structure_id: Option<i64>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `updatedAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_at: Option<wire::DateTime>,
     /// `userCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_count: Option<i64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -572,11 +480,9 @@ impl wire::Lenient for HumanresourcesNodeListItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesNodeListResult {
     /// `items`: `HumanresourcesNodeListItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<HumanresourcesNodeListItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -594,44 +500,32 @@ impl wire::Lenient for HumanresourcesNodeListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-move.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeMoveResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `structureId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub structure_id: Option<i64>,
     /// `parentId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `accessCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub access_code: Option<String>,
     /// `userCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_count: Option<i64>,
     /// `colorName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color_name: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `createdAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_at: Option<wire::DateTime>,
     /// `updatedAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_at: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -649,41 +543,30 @@ impl wire::Lenient for HumanresourcesNodeMoveResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-search.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeSearchItemsItem {
     /// `accessCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub access_code: Option<String>,
     /// `colorName`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color_name: Option<serde_json::Value>,
     /// `createdAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_at: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `structureId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub structure_id: Option<i64>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `updatedAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_at: Option<wire::DateTime>,
     /// `userCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_count: Option<i64>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -701,11 +584,9 @@ impl wire::Lenient for HumanresourcesNodeSearchItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-search.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesNodeSearchResult {
     /// `items`: `HumanresourcesNodeSearchItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<HumanresourcesNodeSearchItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -723,11 +604,9 @@ impl wire::Lenient for HumanresourcesNodeSearchResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Node {
     /// `item`: `HumanresourcesNodeGetItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<HumanresourcesNodeGetItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,19 +2,18 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::humanresources_values::HumanresourcesNodeCommunicationEditCommunicationType;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-communication/humanresources-node-communication-edit.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesNodeCommunicationEditResult {
     /// `success`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub success: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -32,26 +31,23 @@ impl wire::Lenient for HumanresourcesNodeCommunicationEditResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-communication/humanresources-node-communication-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeCommunicationListResult {
     /// `chats[]`: raw.
-    #[serde(rename = "chats[]", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "chats[]")]
     pub chats: Option<serde_json::Value>,
     /// `chatsNoAccess`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chats_no_access: Option<i64>,
     /// `channels[]`: raw.
-    #[serde(rename = "channels[]", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "channels[]")]
     pub channels: Option<serde_json::Value>,
     /// `channelsNoAccess`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub channels_no_access: Option<i64>,
     /// `collabs[]`: raw.
-    #[serde(rename = "collabs[]", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "collabs[]")]
     pub collabs: Option<serde_json::Value>,
     /// `collabsNoAccess`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub collabs_no_access: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

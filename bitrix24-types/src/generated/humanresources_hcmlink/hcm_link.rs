@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::humanresources_hcmlink_values::{
@@ -59,11 +60,10 @@ pub struct HumanresourcesHcmlinkCompanyAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesHcmlinkCompanyListData {
     /// `taxId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -81,20 +81,16 @@ impl wire::Lenient for HumanresourcesHcmlinkCompanyListData {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesHcmlinkCompanyListFieldsItem {
     /// `field`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `ttl`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ttl: Option<i64>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -112,29 +108,22 @@ impl wire::Lenient for HumanresourcesHcmlinkCompanyListFieldsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesHcmlinkCompanyListResultItem {
     /// `company`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company: Option<String>,
     /// `createdAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_at: Option<wire::DateTime>,
     /// `crmCompanyId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_company_id: Option<i64>,
     /// `data`: `HumanresourcesHcmlinkCompanyListData`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<HumanresourcesHcmlinkCompanyListData>,
     /// `fields`: `HumanresourcesHcmlinkCompanyListFieldsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<Vec<HumanresourcesHcmlinkCompanyListFieldsItem>>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -198,11 +187,10 @@ pub struct HumanresourcesHcmlinkCompanyUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-user-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesHcmlinkCompanyUserListData {
     /// `taxId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -220,26 +208,20 @@ impl wire::Lenient for HumanresourcesHcmlinkCompanyUserListData {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-user-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesHcmlinkCompanyUserListResultItem {
     /// `company`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company: Option<String>,
     /// `crmCompanyId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_company_id: Option<i64>,
     /// `data`: `HumanresourcesHcmlinkCompanyUserListData`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<HumanresourcesHcmlinkCompanyUserListData>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `person`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub person: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -257,11 +239,9 @@ impl wire::Lenient for HumanresourcesHcmlinkCompanyUserListResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-employee-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesHcmlinkEmployeeListData {
     /// `position`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -279,20 +259,16 @@ impl wire::Lenient for HumanresourcesHcmlinkEmployeeListData {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-employee-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesHcmlinkEmployeeListEmployeesItem {
     /// `createdAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_at: Option<wire::DateTime>,
     /// `data`: `HumanresourcesHcmlinkEmployeeListData`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<HumanresourcesHcmlinkEmployeeListData>,
     /// `employee`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub employee: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -310,32 +286,24 @@ impl wire::Lenient for HumanresourcesHcmlinkEmployeeListEmployeesItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-employee-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesHcmlinkEmployeeListResultItem {
     /// `company`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company: Option<String>,
     /// `createdAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_at: Option<wire::DateTime>,
     /// `employees`: `HumanresourcesHcmlinkEmployeeListEmployeesItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub employees: Option<Vec<HumanresourcesHcmlinkEmployeeListEmployeesItem>>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `person`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub person: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `updatedAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_at: Option<wire::DateTime>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -430,14 +398,11 @@ pub struct HumanresourcesHcmlinkEmployeeSetJobFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-employee-set.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesHcmlinkEmployeeSetResult {
     /// `errors`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub errors: Option<serde_json::Value>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -509,14 +474,11 @@ pub struct HumanresourcesHcmlinkFieldValueSetJobFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-field-value-set.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesHcmlinkFieldValueSetResult {
     /// `errors`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub errors: Option<serde_json::Value>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -534,11 +496,9 @@ impl wire::Lenient for HumanresourcesHcmlinkFieldValueSetResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-job-status-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesHcmlinkJobStatus {
     /// `alive`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub alive: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::im_values::{
@@ -13,11 +14,10 @@ use super::im_values::{
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-chat-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImChat {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -35,29 +35,23 @@ impl wire::Lenient for ImChat {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-counters-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImCounters {
     /// `TYPE`: `ImCountersGetType`.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<ImCountersGetType>,
     /// `CHAT`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat: Option<serde_json::Value>,
     /// `CHAT_MUTED`: `map<integer>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_muted: Option<BTreeMap<String, i64>>,
     /// `CHAT_UNREAD`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_unread: Option<serde_json::Value>,
     /// `LINES`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lines: Option<serde_json::Value>,
     /// `DIALOG`: `map<integer>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog: Option<BTreeMap<String, i64>>,
     /// `DIALOG_UNREAD`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_unread: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -75,26 +69,20 @@ impl wire::Lenient for ImCounters {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-counters-get.html#type)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImCountersGetType {
     /// `ALL`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub all: Option<i64>,
     /// `CHAT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat: Option<i64>,
     /// `DIALOG`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog: Option<i64>,
     /// `LINES`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lines: Option<i64>,
     /// `NOTIFY`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify: Option<i64>,
     /// `MESSENGER`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub messenger: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -112,122 +100,84 @@ impl wire::Lenient for ImCountersGetType {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#result-item)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImDialog {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `parent_chat_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_chat_id: Option<i64>,
     /// `parent_message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_message_id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `owner`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner: Option<i64>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `type`: string.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// `counter`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub counter: Option<i64>,
     /// `user_counter`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_counter: Option<i64>,
     /// `message_count`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_count: Option<i64>,
     /// `unread_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub unread_id: Option<i64>,
     /// `restrictions`: `ImDialogGetRestrictions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub restrictions: Option<ImDialogGetRestrictions>,
     /// `last_message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_message_id: Option<i64>,
     /// `last_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_id: Option<i64>,
     /// `marked_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub marked_id: Option<i64>,
     /// `disk_folder_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub disk_folder_id: Option<i64>,
     /// `entity_type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `entity_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `entity_data_1`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_1: Option<String>,
     /// `entity_data_2`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_2: Option<String>,
     /// `entity_data_3`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_3: Option<String>,
     /// `mute_list`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mute_list: Option<serde_json::Value>,
     /// `date_create`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `message_type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<String>,
     /// `public`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public: Option<String>,
     /// `role`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// `entity_link`: `ImDialogGetEntityLink`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_link: Option<ImDialogGetEntityLink>,
     /// `text_field_enabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text_field_enabled: Option<bool>,
     /// `background_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub background_id: Option<i64>,
     /// `permissions`: `ImDialogGetPermissions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<ImDialogGetPermissions>,
     /// `is_new`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_new: Option<bool>,
     /// `readed_list`: `ImDialogGetReadedListItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub readed_list: Option<Vec<ImDialogGetReadedListItem>>,
     /// `manager_list`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manager_list: Option<Vec<i64>>,
     /// `last_message_views`: `ImDialogGetLastMessageViews`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_message_views: Option<ImDialogGetLastMessageViews>,
     /// `dialog_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -245,17 +195,14 @@ impl wire::Lenient for ImDialog {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#entity-link)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImDialogGetEntityLink {
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -273,17 +220,13 @@ impl wire::Lenient for ImDialogGetEntityLink {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#last-message-views)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImDialogGetLastMessageViews {
     /// `message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// `first_viewers`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_viewers: Option<serde_json::Value>,
     /// `count_of_viewers`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_of_viewers: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -301,26 +244,19 @@ impl wire::Lenient for ImDialogGetLastMessageViews {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#permissions)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImDialogGetPermissions {
     /// `manage_users_add`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_users_add: Option<String>,
     /// `manage_users_delete`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_users_delete: Option<String>,
     /// `manage_ui`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_ui: Option<String>,
     /// `manage_settings`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_settings: Option<String>,
     /// `manage_messages`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_messages: Option<String>,
     /// `can_post`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_post: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -338,20 +274,15 @@ impl wire::Lenient for ImDialogGetPermissions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImDialogGetReadedListItem {
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// `user_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// `user_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -369,41 +300,29 @@ impl wire::Lenient for ImDialogGetReadedListItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#restrictions)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImDialogGetRestrictions {
     /// `avatar`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<bool>,
     /// `rename`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rename: Option<bool>,
     /// `extend`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extend: Option<bool>,
     /// `call`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call: Option<bool>,
     /// `mute`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mute: Option<bool>,
     /// `leave`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub leave: Option<bool>,
     /// `leave_owner`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub leave_owner: Option<bool>,
     /// `send`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub send: Option<bool>,
     /// `user_list`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_list: Option<bool>,
     /// `path`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub path: Option<String>,
     /// `path_title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub path_title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -421,14 +340,11 @@ impl wire::Lenient for ImDialogGetRestrictions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRecentGetAvatar {
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -446,89 +362,62 @@ impl wire::Lenient for ImRecentGetAvatar {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRecentGetChat {
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `background_id`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub background_id: Option<serde_json::Value>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `contains_collaber`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contains_collaber: Option<bool>,
     /// `date_create`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `entity_data_1`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_1: Option<String>,
     /// `entity_data_2`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_2: Option<String>,
     /// `entity_data_3`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_3: Option<String>,
     /// `entity_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `entity_link`: `ImRecentGetEntityLink`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_link: Option<ImRecentGetEntityLink>,
     /// `entity_type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `manager_list`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manager_list: Option<Vec<i64>>,
     /// `message_type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<String>,
     /// `mute_list`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mute_list: Option<serde_json::Value>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `owner`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner: Option<i64>,
     /// `parent_chat_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_chat_id: Option<i64>,
     /// `parent_message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_message_id: Option<i64>,
     /// `permissions`: `ImRecentGetPermissions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<ImRecentGetPermissions>,
     /// `public`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public: Option<String>,
     /// `restrictions`: `ImRecentGetRestrictions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub restrictions: Option<ImRecentGetRestrictions>,
     /// `role`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// `text_field_enabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text_field_enabled: Option<bool>,
     /// `type`: string.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// `user_counter`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_counter: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -546,17 +435,14 @@ impl wire::Lenient for ImRecentGetChat {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImRecentGetEntityLink {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -574,35 +460,25 @@ impl wire::Lenient for ImRecentGetEntityLink {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRecentGetMessage {
     /// `attach`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attach: Option<bool>,
     /// `author_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `file`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `sticker`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sticker: Option<serde_json::Value>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// `uuid`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uuid: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -620,26 +496,19 @@ impl wire::Lenient for ImRecentGetMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRecentGetPermissions {
     /// `can_post`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_post: Option<String>,
     /// `manage_messages`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_messages: Option<String>,
     /// `manage_settings`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_settings: Option<String>,
     /// `manage_ui`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_ui: Option<String>,
     /// `manage_users_add`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_users_add: Option<String>,
     /// `manage_users_delete`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_users_delete: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -657,35 +526,25 @@ impl wire::Lenient for ImRecentGetPermissions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRecentGetRestrictions {
     /// `avatar`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<bool>,
     /// `call`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call: Option<bool>,
     /// `extend`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extend: Option<bool>,
     /// `leave`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub leave: Option<bool>,
     /// `leave_owner`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub leave_owner: Option<bool>,
     /// `mute`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mute: Option<bool>,
     /// `rename`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rename: Option<bool>,
     /// `send`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub send: Option<bool>,
     /// `user_list`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_list: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -703,11 +562,9 @@ impl wire::Lenient for ImRecentGetRestrictions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRecentGetUser {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -725,14 +582,11 @@ impl wire::Lenient for ImRecentGetUser {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRecentListAvatar {
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -750,17 +604,13 @@ impl wire::Lenient for ImRecentListAvatar {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRecentListAvatar2 {
     /// `large`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub large: Option<String>,
     /// `medium`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub medium: Option<String>,
     /// `small`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub small: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -778,89 +628,62 @@ impl wire::Lenient for ImRecentListAvatar2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRecentListChat {
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `background_id`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub background_id: Option<serde_json::Value>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `contains_collaber`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contains_collaber: Option<bool>,
     /// `date_create`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `entity_data_1`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_1: Option<String>,
     /// `entity_data_2`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_2: Option<String>,
     /// `entity_data_3`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_3: Option<String>,
     /// `entity_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `entity_link`: `ImRecentListEntityLink`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_link: Option<ImRecentListEntityLink>,
     /// `entity_type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `manager_list`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manager_list: Option<serde_json::Value>,
     /// `message_type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<String>,
     /// `mute_list`: `map<boolean>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mute_list: Option<BTreeMap<String, bool>>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `owner`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner: Option<i64>,
     /// `parent_chat_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_chat_id: Option<i64>,
     /// `parent_message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_message_id: Option<i64>,
     /// `permissions`: `ImRecentListPermissions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<ImRecentListPermissions>,
     /// `public`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public: Option<String>,
     /// `restrictions`: `ImRecentListRestrictions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub restrictions: Option<ImRecentListRestrictions>,
     /// `role`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// `text_field_enabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text_field_enabled: Option<bool>,
     /// `type`: string.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// `user_counter`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_counter: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -878,20 +701,16 @@ impl wire::Lenient for ImRecentListChat {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html#copilot)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImRecentListCopilot {
     /// `chats`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chats: Option<serde_json::Value>,
     /// `messages`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub messages: Option<serde_json::Value>,
     /// `roles`: `ImRecentListRoles`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub roles: Option<ImRecentListRoles>,
     /// `recommendedRoles`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub recommended_roles: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -909,26 +728,19 @@ impl wire::Lenient for ImRecentListCopilot {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRecentListCopilotAssistant {
     /// `avatar`: `ImRecentListAvatar2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<ImRecentListAvatar2>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `default`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<bool>,
     /// `desc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub desc: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `prompts`: `ImRecentListPromptsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub prompts: Option<Vec<ImRecentListPromptsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -946,17 +758,14 @@ impl wire::Lenient for ImRecentListCopilotAssistant {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImRecentListEntityLink {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -974,56 +783,40 @@ impl wire::Lenient for ImRecentListEntityLink {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRecentListItemsItem {
     /// `avatar`: `ImRecentListAvatar`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<ImRecentListAvatar>,
     /// `chat`: `ImRecentListChat`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat: Option<ImRecentListChat>,
     /// `chat_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `counter`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub counter: Option<i64>,
     /// `date_last_activity`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_last_activity: Option<wire::DateTime>,
     /// `date_update`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_update: Option<wire::DateTime>,
     /// `has_reminder`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_reminder: Option<bool>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `last_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_id: Option<i64>,
     /// `message`: `ImRecentListMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<ImRecentListMessage>,
     /// `options`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub options: Option<serde_json::Value>,
     /// `pinned`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pinned: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// `unread`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub unread: Option<bool>,
     /// `user`: `ImRecentListUser`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<ImRecentListUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1041,35 +834,25 @@ impl wire::Lenient for ImRecentListItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRecentListMessage {
     /// `attach`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attach: Option<bool>,
     /// `author_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `file`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `sticker`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sticker: Option<serde_json::Value>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// `uuid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uuid: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1087,26 +870,19 @@ impl wire::Lenient for ImRecentListMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRecentListPermissions {
     /// `can_post`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_post: Option<String>,
     /// `manage_messages`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_messages: Option<String>,
     /// `manage_settings`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_settings: Option<String>,
     /// `manage_ui`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_ui: Option<String>,
     /// `manage_users_add`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_users_add: Option<String>,
     /// `manage_users_delete`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_users_delete: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1124,23 +900,18 @@ impl wire::Lenient for ImRecentListPermissions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImRecentListPromptsItem {
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `isNew`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_new: Option<bool>,
     /// `promptType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub prompt_type: Option<String>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1158,35 +929,25 @@ impl wire::Lenient for ImRecentListPromptsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRecentListRestrictions {
     /// `avatar`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<bool>,
     /// `call`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call: Option<bool>,
     /// `extend`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extend: Option<bool>,
     /// `leave`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub leave: Option<bool>,
     /// `leave_owner`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub leave_owner: Option<bool>,
     /// `mute`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mute: Option<bool>,
     /// `rename`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rename: Option<bool>,
     /// `send`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub send: Option<bool>,
     /// `user_list`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_list: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1204,23 +965,18 @@ impl wire::Lenient for ImRecentListRestrictions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html#result-item)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImRecentListResultItem {
     /// `items`: `ImRecentListItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<ImRecentListItemsItem>>,
     /// `hasMorePages`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_more_pages: Option<bool>,
     /// `hasMore`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_more: Option<bool>,
     /// `copilot`: `ImRecentListCopilot`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copilot: Option<ImRecentListCopilot>,
     /// `messagesAutoDeleteConfigs`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub messages_auto_delete_configs: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1238,11 +994,9 @@ impl wire::Lenient for ImRecentListResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRecentListRoles {
     /// `copilot_assistant`: `ImRecentListCopilotAssistant`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copilot_assistant: Option<ImRecentListCopilotAssistant>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1260,92 +1014,64 @@ impl wire::Lenient for ImRecentListRoles {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRecentListUser {
     /// `absent`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub absent: Option<bool>,
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `avatar_hr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar_hr: Option<String>,
     /// `birthday`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub birthday: Option<String>,
     /// `bot`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<bool>,
     /// `bot_data`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot_data: Option<serde_json::Value>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `connector`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<bool>,
     /// `departments`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<Vec<i64>>,
     /// `desktop_last_date`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub desktop_last_date: Option<bool>,
     /// `email`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email: Option<String>,
     /// `external_auth_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_auth_id: Option<String>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `first_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
     /// `gender`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `idle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub idle: Option<bool>,
     /// `last_activity_date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_date: Option<wire::DateTime>,
     /// `last_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `mobile_last_date`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mobile_last_date: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `network`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub network: Option<bool>,
     /// `phones`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phones: Option<bool>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `type`: string.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// `website`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub website: Option<String>,
     /// `work_position`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1363,23 +1089,17 @@ impl wire::Lenient for ImRecentListUser {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-revision-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRevision {
     /// `desktop`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub desktop: Option<i64>,
     /// `im_revision_mobile`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub im_revision_mobile: Option<i64>,
     /// `mobile`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mobile: Option<i64>,
     /// `rest`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest: Option<i64>,
     /// `web`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub web: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1397,56 +1117,40 @@ impl wire::Lenient for ImRevision {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Recent {
     /// `avatar`: `ImRecentGetAvatar`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<ImRecentGetAvatar>,
     /// `chat`: `ImRecentGetChat`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat: Option<ImRecentGetChat>,
     /// `chat_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `counter`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub counter: Option<i64>,
     /// `date_last_activity`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_last_activity: Option<wire::DateTime>,
     /// `date_update`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_update: Option<wire::DateTime>,
     /// `has_reminder`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_reminder: Option<bool>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `last_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_id: Option<i64>,
     /// `message`: `ImRecentGetMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<ImRecentGetMessage>,
     /// `options`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub options: Option<serde_json::Value>,
     /// `pinned`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pinned: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// `unread`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub unread: Option<bool>,
     /// `user`: `ImRecentGetUser`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<ImRecentGetUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

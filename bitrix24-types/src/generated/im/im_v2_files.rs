@@ -2,18 +2,18 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-download.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImV2FileDownloadResult {
     /// `downloadUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -49,68 +49,48 @@ pub struct ImV2FileUploadFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImV2FileUploadFile {
     /// `authorId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `authorName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_name: Option<String>,
     /// `chatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `extension`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extension: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<bool>,
     /// `isTranscribable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transcribable: Option<bool>,
     /// `isVideoNote`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_video_note: Option<bool>,
     /// `isVoiceNote`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_voice_note: Option<bool>,
     /// `mediaUrl`: `ImV2FileUploadMediaUrl`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub media_url: Option<ImV2FileUploadMediaUrl>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `progress`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub progress: Option<i64>,
     /// `size`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<i64>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `urlDownload`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_download: Option<String>,
     /// `urlPreview`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_preview: Option<String>,
     /// `urlShow`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_show: Option<String>,
     /// `viewerAttrs`: `ImV2FileUploadViewerAttrs`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewer_attrs: Option<ImV2FileUploadViewerAttrs>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -128,11 +108,9 @@ impl wire::Lenient for ImV2FileUploadFile {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImV2FileUploadMediaUrl {
     /// `preview`: `map<string>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview: Option<BTreeMap<String, String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -150,20 +128,16 @@ impl wire::Lenient for ImV2FileUploadMediaUrl {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImV2FileUploadResult {
     /// `chatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `dialogId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
     /// `file`: `ImV2FileUploadFile`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file: Option<ImV2FileUploadFile>,
     /// `messageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -181,35 +155,26 @@ impl wire::Lenient for ImV2FileUploadResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/im.v2/files/file-upload.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImV2FileUploadViewerAttrs {
     /// `actions`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub actions: Option<String>,
     /// `imChatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub im_chat_id: Option<i64>,
     /// `objectId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub object_id: Option<i64>,
     /// `src`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub src: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `unifiedLink`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub unified_link: Option<String>,
     /// `viewer`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewer: Option<String>,
     /// `viewerGroupBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewer_group_by: Option<String>,
     /// `viewerType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewer_type: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::im_linked::ImMessageAddMenu;
@@ -11,68 +12,48 @@ use super::im_values::{ImMessageLikeAction, ImMessageShareType};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImDialogMessagesGetFilesItem {
     /// `authorId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `authorName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_name: Option<String>,
     /// `chatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `extension`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extension: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: `ImDialogMessagesGetImage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<ImDialogMessagesGetImage>,
     /// `isTranscribable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_transcribable: Option<bool>,
     /// `isVideoNote`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_video_note: Option<bool>,
     /// `isVoiceNote`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_voice_note: Option<bool>,
     /// `mediaUrl`: `ImDialogMessagesGetMediaUrl`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub media_url: Option<ImDialogMessagesGetMediaUrl>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `progress`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub progress: Option<i64>,
     /// `size`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<i64>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `urlDownload`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_download: Option<String>,
     /// `urlPreview`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_preview: Option<String>,
     /// `urlShow`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_show: Option<String>,
     /// `viewerAttrs`: `ImDialogMessagesGetViewerAttrs`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewer_attrs: Option<ImDialogMessagesGetViewerAttrs>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -90,14 +71,11 @@ impl wire::Lenient for ImDialogMessagesGetFilesItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImDialogMessagesGetImage {
     /// `height`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub height: Option<i64>,
     /// `width`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub width: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -115,11 +93,9 @@ impl wire::Lenient for ImDialogMessagesGetImage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImDialogMessagesGetMediaUrl {
     /// `preview`: `map<string>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview: Option<BTreeMap<String, String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -137,38 +113,27 @@ impl wire::Lenient for ImDialogMessagesGetMediaUrl {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImDialogMessagesGetMessagesItem {
     /// `author_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `chat_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `disappearing_date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub disappearing_date: Option<wire::DateTime>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `params`: `ImDialogMessagesGetParams`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub params: Option<ImDialogMessagesGetParams>,
     /// `replaces`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replaces: Option<serde_json::Value>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// `unread`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub unread: Option<bool>,
     /// `uuid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uuid: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -186,17 +151,14 @@ impl wire::Lenient for ImDialogMessagesGetMessagesItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDialogMessagesGetParams {
     /// `CODE`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<Vec<String>>,
     /// `LIKE`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub like: Option<Vec<i64>>,
     /// `NOTIFY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -214,92 +176,64 @@ impl wire::Lenient for ImDialogMessagesGetParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImDialogMessagesGetUsersItem {
     /// `absent`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub absent: Option<bool>,
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `avatar_hr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar_hr: Option<String>,
     /// `birthday`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub birthday: Option<String>,
     /// `bot`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<bool>,
     /// `bot_data`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot_data: Option<serde_json::Value>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `connector`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<bool>,
     /// `departments`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<Vec<i64>>,
     /// `desktop_last_date`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub desktop_last_date: Option<bool>,
     /// `email`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email: Option<String>,
     /// `external_auth_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_auth_id: Option<String>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `first_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
     /// `gender`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `idle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub idle: Option<bool>,
     /// `last_activity_date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_date: Option<wire::DateTime>,
     /// `last_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `mobile_last_date`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mobile_last_date: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `network`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub network: Option<bool>,
     /// `phones`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phones: Option<bool>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `type`: string.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// `website`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub website: Option<String>,
     /// `work_position`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -317,35 +251,26 @@ impl wire::Lenient for ImDialogMessagesGetUsersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImDialogMessagesGetViewerAttrs {
     /// `actions`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub actions: Option<String>,
     /// `imChatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub im_chat_id: Option<i64>,
     /// `objectId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub object_id: Option<i64>,
     /// `src`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub src: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `viewer`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewer: Option<String>,
     /// `viewerGroupBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewer_group_by: Option<String>,
     /// `viewerResized`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewer_resized: Option<String>,
     /// `viewerType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewer_type: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -363,50 +288,36 @@ impl wire::Lenient for ImDialogMessagesGetViewerAttrs {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-search.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImDialogMessagesSearchMessagesItem {
     /// `authorId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `block`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub block: Option<serde_json::Value>,
     /// `chatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `forward`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forward: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isSystem`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_system: Option<bool>,
     /// `params`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub params: Option<serde_json::Value>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// `unread`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub unread: Option<bool>,
     /// `uuid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uuid: Option<String>,
     /// `viewed`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewed: Option<bool>,
     /// `viewedByOthers`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewed_by_others: Option<bool>,
     /// `viewedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewed_count: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -424,14 +335,11 @@ impl wire::Lenient for ImDialogMessagesSearchMessagesItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-search.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImDialogMessagesSearchPhones {
     /// `inner_phone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub inner_phone: Option<String>,
     /// `personal_mobile`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_mobile: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -449,35 +357,26 @@ impl wire::Lenient for ImDialogMessagesSearchPhones {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-search.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImDialogMessagesSearchResult {
     /// `additionalMessages`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_messages: Option<serde_json::Value>,
     /// `copilot`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copilot: Option<serde_json::Value>,
     /// `files`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub files: Option<serde_json::Value>,
     /// `messages`: `ImDialogMessagesSearchMessagesItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub messages: Option<Vec<ImDialogMessagesSearchMessagesItem>>,
     /// `reactions`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reactions: Option<serde_json::Value>,
     /// `stickers`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stickers: Option<serde_json::Value>,
     /// `tariffRestrictions`: `ImDialogMessagesSearchTariffRestrictions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tariff_restrictions: Option<ImDialogMessagesSearchTariffRestrictions>,
     /// `users`: `ImDialogMessagesSearchUsersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<Vec<ImDialogMessagesSearchUsersItem>>,
     /// `usersShort`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users_short: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -495,11 +394,10 @@ impl wire::Lenient for ImDialogMessagesSearchResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-search.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImDialogMessagesSearchTariffRestrictions {
     /// `isHistoryLimitExceeded`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_history_limit_exceeded: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -517,92 +415,64 @@ impl wire::Lenient for ImDialogMessagesSearchTariffRestrictions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-search.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImDialogMessagesSearchUsersItem {
     /// `absent`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub absent: Option<bool>,
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `avatarHr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar_hr: Option<String>,
     /// `birthday`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub birthday: Option<String>,
     /// `bot`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<bool>,
     /// `botData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot_data: Option<serde_json::Value>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `connector`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<bool>,
     /// `departments`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<Vec<i64>>,
     /// `desktopLastDate`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub desktop_last_date: Option<bool>,
     /// `email`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email: Option<String>,
     /// `externalAuthId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_auth_id: Option<String>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `firstName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
     /// `gender`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `idle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub idle: Option<bool>,
     /// `lastActivityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_date: Option<wire::DateTime>,
     /// `lastName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `mobileLastDate`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mobile_last_date: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `network`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub network: Option<bool>,
     /// `phones`: `ImDialogMessagesSearchPhones`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phones: Option<ImDialogMessagesSearchPhones>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `website`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub website: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -620,20 +490,16 @@ impl wire::Lenient for ImDialogMessagesSearchUsersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-read.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImDialogReadResult {
     /// `dialogId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
     /// `chatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `lastId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_id: Option<i64>,
     /// `counter`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub counter: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -651,20 +517,15 @@ impl wire::Lenient for ImDialogReadResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/messages/im-dialog-messages-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Messages {
     /// `chat_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `messages`: `ImDialogMessagesGetMessagesItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub messages: Option<Vec<ImDialogMessagesGetMessagesItem>>,
     /// `users`: `ImDialogMessagesGetUsersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<Vec<ImDialogMessagesGetUsersItem>>,
     /// `files`: `ImDialogMessagesGetFilesItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub files: Option<Vec<ImDialogMessagesGetFilesItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

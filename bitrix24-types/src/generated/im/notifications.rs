@@ -2,19 +2,18 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::im_values::{ImNotifyGetLastType, ImNotifyType};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-answer.html#result-object)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImNotifyAnswerResultObject {
     /// `result_message`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_message: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -32,11 +31,9 @@ impl wire::Lenient for ImNotifyAnswerResultObject {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-confirm.html#result-object)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImNotifyConfirmResultObject {
     /// `result_message`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_message: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -54,50 +51,35 @@ impl wire::Lenient for ImNotifyConfirmResultObject {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImNotifyGetNotificationsItem {
     /// `author_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `chat_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `notify_event`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_event: Option<String>,
     /// `notify_module`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_module: Option<String>,
     /// `notify_read`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_read: Option<bool>,
     /// `notify_sub_tag`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_sub_tag: Option<String>,
     /// `notify_tag`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_tag: Option<String>,
     /// `notify_title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_title: Option<String>,
     /// `notify_type`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_type: Option<i64>,
     /// `params`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub params: Option<serde_json::Value>,
     /// `setting_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub setting_name: Option<String>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -115,14 +97,11 @@ impl wire::Lenient for ImNotifyGetNotificationsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImNotifyGetPhones {
     /// `inner_phone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub inner_phone: Option<String>,
     /// `work_phone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_phone: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -140,92 +119,64 @@ impl wire::Lenient for ImNotifyGetPhones {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImNotifyGetUsersItem {
     /// `absent`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub absent: Option<bool>,
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `avatar_hr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar_hr: Option<String>,
     /// `birthday`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub birthday: Option<String>,
     /// `bot`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<bool>,
     /// `bot_data`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot_data: Option<serde_json::Value>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `connector`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<bool>,
     /// `departments`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<Vec<i64>>,
     /// `desktop_last_date`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub desktop_last_date: Option<bool>,
     /// `email`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email: Option<String>,
     /// `external_auth_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_auth_id: Option<String>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `first_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
     /// `gender`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `idle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub idle: Option<bool>,
     /// `last_activity_date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_date: Option<wire::DateTime>,
     /// `last_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `mobile_last_date`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mobile_last_date: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `network`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub network: Option<bool>,
     /// `phones`: `ImNotifyGetPhones`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phones: Option<ImNotifyGetPhones>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `type`: string.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// `website`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub website: Option<String>,
     /// `work_position`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -243,50 +194,35 @@ impl wire::Lenient for ImNotifyGetUsersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImNotifyHistorySearchNotificationsItem {
     /// `author_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `chat_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `notify_event`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_event: Option<String>,
     /// `notify_module`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_module: Option<String>,
     /// `notify_read`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_read: Option<bool>,
     /// `notify_sub_tag`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_sub_tag: Option<String>,
     /// `notify_tag`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_tag: Option<String>,
     /// `notify_title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_title: Option<String>,
     /// `notify_type`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_type: Option<i64>,
     /// `params`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub params: Option<serde_json::Value>,
     /// `setting_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub setting_name: Option<String>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -304,14 +240,11 @@ impl wire::Lenient for ImNotifyHistorySearchNotificationsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImNotifyHistorySearchPhones {
     /// `inner_phone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub inner_phone: Option<String>,
     /// `work_phone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_phone: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -329,20 +262,15 @@ impl wire::Lenient for ImNotifyHistorySearchPhones {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html#result-object)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImNotifyHistorySearchResultObject {
     /// `chat_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `total_results`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub total_results: Option<i64>,
     /// `notifications`: `ImNotifyHistorySearchNotificationsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notifications: Option<Vec<ImNotifyHistorySearchNotificationsItem>>,
     /// `users`: `ImNotifyHistorySearchUsersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<Vec<ImNotifyHistorySearchUsersItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -360,92 +288,64 @@ impl wire::Lenient for ImNotifyHistorySearchResultObject {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImNotifyHistorySearchUsersItem {
     /// `absent`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub absent: Option<bool>,
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `avatar_hr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar_hr: Option<String>,
     /// `birthday`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub birthday: Option<String>,
     /// `bot`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<bool>,
     /// `bot_data`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot_data: Option<serde_json::Value>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `connector`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<bool>,
     /// `departments`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<Vec<i64>>,
     /// `desktop_last_date`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub desktop_last_date: Option<bool>,
     /// `email`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email: Option<String>,
     /// `external_auth_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_auth_id: Option<String>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `first_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
     /// `gender`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `idle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub idle: Option<bool>,
     /// `last_activity_date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_date: Option<wire::DateTime>,
     /// `last_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `mobile_last_date`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mobile_last_date: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `network`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub network: Option<bool>,
     /// `phones`: `ImNotifyHistorySearchPhones`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phones: Option<ImNotifyHistorySearchPhones>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `type`: string.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// `website`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub website: Option<String>,
     /// `work_position`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -463,14 +363,12 @@ impl wire::Lenient for ImNotifyHistorySearchUsersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-read-all.html#result-object)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImNotifyReadAllResultObject {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// `newCounter`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new_counter: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -488,23 +386,17 @@ impl wire::Lenient for ImNotifyReadAllResultObject {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html#result-object)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Notify {
     /// `total_count`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub total_count: Option<i64>,
     /// `total_unread_count`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub total_unread_count: Option<i64>,
     /// `chat_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `notifications`: `ImNotifyGetNotificationsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notifications: Option<Vec<ImNotifyGetNotificationsItem>>,
     /// `users`: `ImNotifyGetUsersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<Vec<ImNotifyGetUsersItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -522,17 +414,14 @@ impl wire::Lenient for Notify {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-schema-get.html#module-object)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Schema {
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `MODULE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `LIST`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

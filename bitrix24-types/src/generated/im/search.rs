@@ -3,24 +3,22 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-chat-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImSearchChatListEntityLink {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -38,26 +36,19 @@ impl wire::Lenient for ImSearchChatListEntityLink {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-chat-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImSearchChatListPermissions {
     /// `can_post`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_post: Option<String>,
     /// `manage_messages`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_messages: Option<String>,
     /// `manage_settings`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_settings: Option<String>,
     /// `manage_ui`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_ui: Option<String>,
     /// `manage_users_add`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_users_add: Option<String>,
     /// `manage_users_delete`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_users_delete: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -75,41 +66,29 @@ impl wire::Lenient for ImSearchChatListPermissions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-chat-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImSearchChatListRestrictions {
     /// `avatar`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<bool>,
     /// `call`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call: Option<bool>,
     /// `extend`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extend: Option<bool>,
     /// `leave`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub leave: Option<bool>,
     /// `leave_owner`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub leave_owner: Option<bool>,
     /// `mute`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mute: Option<bool>,
     /// `path`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub path: Option<String>,
     /// `path_title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub path_title: Option<String>,
     /// `rename`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rename: Option<bool>,
     /// `send`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub send: Option<bool>,
     /// `user_list`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_list: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -127,110 +106,76 @@ impl wire::Lenient for ImSearchChatListRestrictions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-chat-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImSearchChatListResultItem {
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `background_id`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub background_id: Option<serde_json::Value>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `counter`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub counter: Option<i64>,
     /// `date_create`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `description`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<serde_json::Value>,
     /// `disk_folder_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub disk_folder_id: Option<i64>,
     /// `entity_data_1`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_1: Option<String>,
     /// `entity_data_2`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_2: Option<String>,
     /// `entity_data_3`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_3: Option<String>,
     /// `entity_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `entity_link`: `ImSearchChatListEntityLink`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_link: Option<ImSearchChatListEntityLink>,
     /// `entity_type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `is_new`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_new: Option<bool>,
     /// `last_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_id: Option<i64>,
     /// `last_message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_message_id: Option<i64>,
     /// `marked_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub marked_id: Option<i64>,
     /// `message_count`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_count: Option<i64>,
     /// `message_type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<String>,
     /// `mute_list`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mute_list: Option<serde_json::Value>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `owner`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner: Option<i64>,
     /// `parent_chat_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_chat_id: Option<i64>,
     /// `parent_message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_message_id: Option<i64>,
     /// `permissions`: `ImSearchChatListPermissions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<ImSearchChatListPermissions>,
     /// `public`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public: Option<String>,
     /// `restrictions`: `ImSearchChatListRestrictions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub restrictions: Option<ImSearchChatListRestrictions>,
     /// `role`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// `text_field_enabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text_field_enabled: Option<bool>,
     /// `type`: string.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// `unread_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub unread_id: Option<i64>,
     /// `user_counter`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_counter: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -248,92 +193,64 @@ impl wire::Lenient for ImSearchChatListResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-department-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImSearchDepartmentListManagerUserData {
     /// `absent`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub absent: Option<bool>,
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `avatar_hr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar_hr: Option<String>,
     /// `birthday`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub birthday: Option<String>,
     /// `bot`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<bool>,
     /// `bot_data`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot_data: Option<serde_json::Value>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `connector`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<bool>,
     /// `departments`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<Vec<i64>>,
     /// `desktop_last_date`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub desktop_last_date: Option<bool>,
     /// `email`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email: Option<String>,
     /// `external_auth_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_auth_id: Option<String>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `first_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
     /// `gender`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `idle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub idle: Option<bool>,
     /// `last_activity_date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_date: Option<wire::DateTime>,
     /// `last_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `mobile_last_date`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mobile_last_date: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `network`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub network: Option<bool>,
     /// `phones`: `ImSearchDepartmentListPhones`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phones: Option<ImSearchDepartmentListPhones>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `type`: string.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// `website`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub website: Option<String>,
     /// `work_position`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -351,14 +268,11 @@ impl wire::Lenient for ImSearchDepartmentListManagerUserData {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-department-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImSearchDepartmentListPhones {
     /// `inner_phone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub inner_phone: Option<String>,
     /// `work_phone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_phone: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -376,23 +290,17 @@ impl wire::Lenient for ImSearchDepartmentListPhones {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-department-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImSearchDepartmentListResultItem {
     /// `full_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub full_name: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `manager_user_data`: `ImSearchDepartmentListManagerUserData`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manager_user_data: Option<ImSearchDepartmentListManagerUserData>,
     /// `manager_user_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manager_user_id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -410,14 +318,11 @@ impl wire::Lenient for ImSearchDepartmentListResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImSearchLastGetAvatar {
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -435,53 +340,38 @@ impl wire::Lenient for ImSearchLastGetAvatar {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImSearchLastGetChat {
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `date_create`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `entity_data_1`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_1: Option<String>,
     /// `entity_data_2`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_2: Option<String>,
     /// `entity_data_3`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_3: Option<String>,
     /// `entity_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `entity_type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `message_type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<String>,
     /// `mute_list`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mute_list: Option<serde_json::Value>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `owner`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner: Option<i64>,
     /// `type`: string.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -499,17 +389,13 @@ impl wire::Lenient for ImSearchLastGetChat {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImSearchLastGetPhones {
     /// `inner_phone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub inner_phone: Option<String>,
     /// `personal_mobile`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_mobile: Option<String>,
     /// `work_phone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_phone: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -527,92 +413,64 @@ impl wire::Lenient for ImSearchLastGetPhones {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImSearchLastGetUser {
     /// `absent`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub absent: Option<bool>,
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `avatar_hr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar_hr: Option<String>,
     /// `birthday`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub birthday: Option<String>,
     /// `bot`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<bool>,
     /// `bot_data`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot_data: Option<serde_json::Value>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `connector`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<bool>,
     /// `departments`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<Vec<i64>>,
     /// `desktop_last_date`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub desktop_last_date: Option<bool>,
     /// `email`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email: Option<String>,
     /// `external_auth_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_auth_id: Option<String>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `first_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
     /// `gender`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `idle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub idle: Option<bool>,
     /// `last_activity_date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_date: Option<wire::DateTime>,
     /// `last_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `mobile_last_date`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mobile_last_date: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `network`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub network: Option<bool>,
     /// `phones`: `ImSearchLastGetPhones`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phones: Option<ImSearchLastGetPhones>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `type`: string.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// `website`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub website: Option<String>,
     /// `work_position`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -630,17 +488,13 @@ impl wire::Lenient for ImSearchLastGetUser {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-user-list.html#phones)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImSearchUserListPhones {
     /// `work_phone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_phone: Option<String>,
     /// `personal_mobile`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_mobile: Option<String>,
     /// `inner_phone`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub inner_phone: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -658,71 +512,49 @@ impl wire::Lenient for ImSearchUserListPhones {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-user-list.html#user-object)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImSearchUserListUserObject {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `first_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
     /// `last_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `work_position`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `gender`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
     /// `birthday`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub birthday: Option<serde_json::Value>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `network`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub network: Option<bool>,
     /// `bot`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<bool>,
     /// `connector`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<bool>,
     /// `external_auth_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_auth_id: Option<String>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `idle`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub idle: Option<serde_json::Value>,
     /// `last_activity_date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_date: Option<wire::DateTime>,
     /// `mobile_last_date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mobile_last_date: Option<wire::DateTime>,
     /// `departments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<serde_json::Value>,
     /// `absent`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub absent: Option<serde_json::Value>,
     /// `phones`: `ImSearchUserListPhones`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phones: Option<ImSearchUserListPhones>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -740,26 +572,20 @@ impl wire::Lenient for ImSearchUserListUserObject {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Last {
     /// `avatar`: `ImSearchLastGetAvatar`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<ImSearchLastGetAvatar>,
     /// `chat`: `ImSearchLastGetChat`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat: Option<ImSearchLastGetChat>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `user`: `ImSearchLastGetUser`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<ImSearchLastGetUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,27 +2,23 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/revision-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Revision {
     /// `desktop`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub desktop: Option<i64>,
     /// `mobile`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mobile: Option<i64>,
     /// `rest`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest: Option<i64>,
     /// `web`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub web: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

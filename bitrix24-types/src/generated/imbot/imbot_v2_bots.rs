@@ -2,22 +2,20 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::imbot_values::{ImbotV2BotRegisterEventMode, ImbotV2BotRegisterGender};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Bot {
     /// `bot`: `ImbotV2BotGetBot`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<ImbotV2BotGetBot>,
     /// `users`: `ImbotV2BotGetUsersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<Vec<ImbotV2BotGetUsersItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -35,50 +33,36 @@ impl wire::Lenient for Bot {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImbotV2BotGetBot {
     /// `backgroundId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub background_id: Option<i64>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `countChat`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_chat: Option<i64>,
     /// `countCommand`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_command: Option<i64>,
     /// `countMessage`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_message: Option<i64>,
     /// `countUser`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_user: Option<i64>,
     /// `eventMode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_mode: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isHidden`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_hidden: Option<bool>,
     /// `isReactionsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_reactions_enabled: Option<bool>,
     /// `isSupportOpenline`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_support_openline: Option<bool>,
     /// `language`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
     /// `moduleId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -96,23 +80,18 @@ impl wire::Lenient for ImbotV2BotGetBot {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImbotV2BotGetUsersItem {
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `bot`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -130,50 +109,36 @@ impl wire::Lenient for ImbotV2BotGetUsersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImbotV2BotListBotsItem {
     /// `backgroundId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub background_id: Option<i64>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `countChat`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_chat: Option<i64>,
     /// `countCommand`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_command: Option<i64>,
     /// `countMessage`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_message: Option<i64>,
     /// `countUser`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_user: Option<i64>,
     /// `eventMode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_mode: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isHidden`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_hidden: Option<bool>,
     /// `isReactionsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_reactions_enabled: Option<bool>,
     /// `isSupportOpenline`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_support_openline: Option<bool>,
     /// `language`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
     /// `moduleId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -191,17 +156,14 @@ impl wire::Lenient for ImbotV2BotListBotsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImbotV2BotListResult {
     /// `bots`: `ImbotV2BotListBotsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bots: Option<Vec<ImbotV2BotListBotsItem>>,
     /// `hasNextPage`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_next_page: Option<bool>,
     /// `users`: `ImbotV2BotListUsersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<Vec<ImbotV2BotListUsersItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -219,23 +181,18 @@ impl wire::Lenient for ImbotV2BotListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImbotV2BotListUsersItem {
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `bot`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -253,50 +210,36 @@ impl wire::Lenient for ImbotV2BotListUsersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImbotV2BotRegisterBot {
     /// `backgroundId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub background_id: Option<i64>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `countChat`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_chat: Option<i64>,
     /// `countCommand`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_command: Option<i64>,
     /// `countMessage`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_message: Option<i64>,
     /// `countUser`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_user: Option<i64>,
     /// `eventMode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_mode: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isHidden`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_hidden: Option<bool>,
     /// `isReactionsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_reactions_enabled: Option<bool>,
     /// `isSupportOpenline`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_support_openline: Option<bool>,
     /// `language`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
     /// `moduleId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -381,14 +324,11 @@ pub struct ImbotV2BotRegisterProperties {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2BotRegisterResult {
     /// `bot`: `ImbotV2BotRegisterBot`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<ImbotV2BotRegisterBot>,
     /// `users`: `ImbotV2BotRegisterUsersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<Vec<ImbotV2BotRegisterUsersItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -406,71 +346,50 @@ impl wire::Lenient for ImbotV2BotRegisterResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImbotV2BotRegisterUsersItem {
     /// `absent`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub absent: Option<bool>,
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `birthday`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub birthday: Option<String>,
     /// `bot`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<bool>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `connector`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<bool>,
     /// `departments`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<Vec<i64>>,
     /// `externalAuthId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_auth_id: Option<String>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `firstName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
     /// `gender`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `idle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub idle: Option<bool>,
     /// `lastActivityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_date: Option<wire::DateTime>,
     /// `lastName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `phones`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phones: Option<bool>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -488,11 +407,9 @@ impl wire::Lenient for ImbotV2BotRegisterUsersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-unregister.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2BotUnregisterResult {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -510,50 +427,36 @@ impl wire::Lenient for ImbotV2BotUnregisterResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImbotV2BotUpdateBot {
     /// `backgroundId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub background_id: Option<i64>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `countChat`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_chat: Option<i64>,
     /// `countCommand`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_command: Option<i64>,
     /// `countMessage`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_message: Option<i64>,
     /// `countUser`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_user: Option<i64>,
     /// `eventMode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_mode: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isHidden`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_hidden: Option<bool>,
     /// `isReactionsEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_reactions_enabled: Option<bool>,
     /// `isSupportOpenline`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_support_openline: Option<bool>,
     /// `language`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
     /// `moduleId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -635,14 +538,11 @@ pub struct ImbotV2BotUpdateProperties {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2BotUpdateResult {
     /// `bot`: `ImbotV2BotUpdateBot`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<ImbotV2BotUpdateBot>,
     /// `users`: `ImbotV2BotUpdateUsersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<Vec<ImbotV2BotUpdateUsersItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -660,23 +560,18 @@ impl wire::Lenient for ImbotV2BotUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImbotV2BotUpdateUsersItem {
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `bot`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

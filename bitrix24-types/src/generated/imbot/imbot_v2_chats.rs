@@ -2,18 +2,17 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Chat {
     /// `chat`: `ImbotV2ChatGetChat`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat: Option<ImbotV2ChatGetChat>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -31,116 +30,80 @@ impl wire::Lenient for Chat {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImbotV2ChatAddChat {
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `backgroundId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub background_id: Option<i64>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `containsCollaber`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contains_collaber: Option<bool>,
     /// `dateCreate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `dialogId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
     /// `diskFolderId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub disk_folder_id: Option<i64>,
     /// `entityData1`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data1: Option<String>,
     /// `entityData2`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data2: Option<String>,
     /// `entityData3`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data3: Option<String>,
     /// `entityId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `entityLink`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_link: Option<serde_json::Value>,
     /// `entityType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isNew`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_new: Option<bool>,
     /// `lastId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_id: Option<i64>,
     /// `lastMessageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_message_id: Option<i64>,
     /// `lastMessageViews`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_message_views: Option<String>,
     /// `managerList`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manager_list: Option<serde_json::Value>,
     /// `markedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub marked_id: Option<i64>,
     /// `messageCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_count: Option<i64>,
     /// `messageType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<String>,
     /// `muteList`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mute_list: Option<serde_json::Value>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `owner`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner: Option<i64>,
     /// `parentChatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_chat_id: Option<i64>,
     /// `parentMessageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_message_id: Option<i64>,
     /// `permissions`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<serde_json::Value>,
     /// `public`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public: Option<String>,
     /// `role`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// `textFieldEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text_field_enabled: Option<bool>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `unreadId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub unread_id: Option<i64>,
     /// `userCounter`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_counter: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -190,14 +153,11 @@ pub struct ImbotV2ChatAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2ChatAddResult {
     /// `chat`: `ImbotV2ChatAddChat`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat: Option<ImbotV2ChatAddChat>,
     /// `users`: `ImbotV2ChatAddUsersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<Vec<ImbotV2ChatAddUsersItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -215,71 +175,50 @@ impl wire::Lenient for ImbotV2ChatAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImbotV2ChatAddUsersItem {
     /// `absent`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub absent: Option<bool>,
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `birthday`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub birthday: Option<String>,
     /// `bot`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<bool>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `connector`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<bool>,
     /// `departments`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<Vec<i64>>,
     /// `externalAuthId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_auth_id: Option<String>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `firstName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
     /// `gender`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `idle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub idle: Option<bool>,
     /// `lastActivityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_date: Option<wire::DateTime>,
     /// `lastName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `phones`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phones: Option<bool>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -297,116 +236,80 @@ impl wire::Lenient for ImbotV2ChatAddUsersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImbotV2ChatGetChat {
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `backgroundId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub background_id: Option<i64>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `containsCollaber`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contains_collaber: Option<bool>,
     /// `dateCreate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `dialogId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
     /// `diskFolderId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub disk_folder_id: Option<i64>,
     /// `entityData1`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data1: Option<String>,
     /// `entityData2`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data2: Option<String>,
     /// `entityData3`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data3: Option<String>,
     /// `entityId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `entityLink`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_link: Option<serde_json::Value>,
     /// `entityType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isNew`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_new: Option<bool>,
     /// `lastId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_id: Option<i64>,
     /// `lastMessageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_message_id: Option<i64>,
     /// `lastMessageViews`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_message_views: Option<String>,
     /// `managerList`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manager_list: Option<serde_json::Value>,
     /// `markedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub marked_id: Option<i64>,
     /// `messageCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_count: Option<i64>,
     /// `messageType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<String>,
     /// `muteList`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mute_list: Option<serde_json::Value>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `owner`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner: Option<i64>,
     /// `parentChatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_chat_id: Option<i64>,
     /// `parentMessageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_message_id: Option<i64>,
     /// `permissions`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<serde_json::Value>,
     /// `public`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public: Option<String>,
     /// `role`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// `textFieldEnabled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text_field_enabled: Option<bool>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `unreadId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub unread_id: Option<i64>,
     /// `userCounter`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_counter: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -424,11 +327,9 @@ impl wire::Lenient for ImbotV2ChatGetChat {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-leave.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2ChatLeaveResult {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -446,11 +347,9 @@ impl wire::Lenient for ImbotV2ChatLeaveResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-manager-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2ChatManagerAddResult {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -468,11 +367,9 @@ impl wire::Lenient for ImbotV2ChatManagerAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-manager-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2ChatManagerDeleteResult {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -490,11 +387,9 @@ impl wire::Lenient for ImbotV2ChatManagerDeleteResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-set-owner.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2ChatSetOwnerResult {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -535,11 +430,9 @@ pub struct ImbotV2ChatUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2ChatUpdateResult {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -557,11 +450,9 @@ impl wire::Lenient for ImbotV2ChatUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-user-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2ChatUserAddResult {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -579,11 +470,9 @@ impl wire::Lenient for ImbotV2ChatUserAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-user-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2ChatUserDeleteResult {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -601,71 +490,50 @@ impl wire::Lenient for ImbotV2ChatUserDeleteResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-user-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImbotV2ChatUserListResultItem {
     /// `absent`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub absent: Option<bool>,
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `birthday`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub birthday: Option<String>,
     /// `bot`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<bool>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `connector`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<bool>,
     /// `departments`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<Vec<i64>>,
     /// `externalAuthId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_auth_id: Option<String>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `firstName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
     /// `gender`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `idle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub idle: Option<bool>,
     /// `lastActivityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_date: Option<wire::DateTime>,
     /// `lastName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `phones`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phones: Option<bool>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

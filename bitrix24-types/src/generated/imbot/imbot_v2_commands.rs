@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::imbot_linked::{ImbotV2CommandAnswerAttach, ImbotV2CommandAnswerKeyboard};
@@ -36,11 +37,9 @@ pub struct ImbotV2CommandAnswerFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-answer.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2CommandAnswerResult {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -58,38 +57,28 @@ impl wire::Lenient for ImbotV2CommandAnswerResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImbotV2CommandListCommandsItem {
     /// `botId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot_id: Option<i64>,
     /// `category`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub category: Option<String>,
     /// `command`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub command: Option<String>,
     /// `common`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub common: Option<bool>,
     /// `context`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub context: Option<String>,
     /// `extranetSupport`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet_support: Option<bool>,
     /// `hidden`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hidden: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `params`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub params: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -107,11 +96,9 @@ impl wire::Lenient for ImbotV2CommandListCommandsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2CommandListResult {
     /// `commands`: `ImbotV2CommandListCommandsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub commands: Option<Vec<ImbotV2CommandListCommandsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -129,26 +116,20 @@ impl wire::Lenient for ImbotV2CommandListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-register.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImbotV2CommandRegisterCommand {
     /// `botId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot_id: Option<i64>,
     /// `command`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub command: Option<String>,
     /// `common`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub common: Option<bool>,
     /// `extranetSupport`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet_support: Option<bool>,
     /// `hidden`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hidden: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -194,11 +175,9 @@ pub struct ImbotV2CommandRegisterFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-register.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2CommandRegisterResult {
     /// `command`: `ImbotV2CommandRegisterCommand`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub command: Option<ImbotV2CommandRegisterCommand>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -216,11 +195,9 @@ impl wire::Lenient for ImbotV2CommandRegisterResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-unregister.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2CommandUnregisterResult {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -238,26 +215,20 @@ impl wire::Lenient for ImbotV2CommandUnregisterResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImbotV2CommandUpdateCommand {
     /// `botId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot_id: Option<i64>,
     /// `command`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub command: Option<String>,
     /// `common`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub common: Option<bool>,
     /// `extranetSupport`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet_support: Option<bool>,
     /// `hidden`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hidden: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -304,11 +275,9 @@ pub struct ImbotV2CommandUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2CommandUpdateResult {
     /// `command`: `ImbotV2CommandUpdateCommand`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub command: Option<ImbotV2CommandUpdateCommand>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -3,9 +3,10 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::imbot_values::{
@@ -15,11 +16,10 @@ use super::imbot_values::{
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-chat-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotChat {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -37,122 +37,84 @@ impl wire::Lenient for ImbotChat {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotDialog {
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `background_id`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub background_id: Option<serde_json::Value>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `counter`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub counter: Option<i64>,
     /// `date_create`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `dialog_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
     /// `disk_folder_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub disk_folder_id: Option<i64>,
     /// `entity_data_1`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_1: Option<String>,
     /// `entity_data_2`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_2: Option<String>,
     /// `entity_data_3`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_3: Option<String>,
     /// `entity_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `entity_link`: `ImbotDialogGetEntityLink`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_link: Option<ImbotDialogGetEntityLink>,
     /// `entity_type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `is_new`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_new: Option<bool>,
     /// `last_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_id: Option<i64>,
     /// `last_message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_message_id: Option<i64>,
     /// `last_message_views`: `ImbotDialogGetLastMessageViews`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_message_views: Option<ImbotDialogGetLastMessageViews>,
     /// `manager_list`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manager_list: Option<Vec<i64>>,
     /// `marked_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub marked_id: Option<i64>,
     /// `message_count`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_count: Option<i64>,
     /// `message_type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<String>,
     /// `mute_list`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mute_list: Option<serde_json::Value>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `owner`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner: Option<i64>,
     /// `parent_chat_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_chat_id: Option<i64>,
     /// `parent_message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_message_id: Option<i64>,
     /// `permissions`: `ImbotDialogGetPermissions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<ImbotDialogGetPermissions>,
     /// `public`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public: Option<String>,
     /// `readed_list`: `ImbotDialogGetReadedListItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub readed_list: Option<Vec<ImbotDialogGetReadedListItem>>,
     /// `restrictions`: `ImbotDialogGetRestrictions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub restrictions: Option<ImbotDialogGetRestrictions>,
     /// `role`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// `text_field_enabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text_field_enabled: Option<bool>,
     /// `type`: string.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// `unread_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub unread_id: Option<i64>,
     /// `user_counter`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_counter: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -170,17 +132,14 @@ impl wire::Lenient for ImbotDialog {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImbotDialogGetEntityLink {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -198,17 +157,13 @@ impl wire::Lenient for ImbotDialogGetEntityLink {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotDialogGetFirstViewersItem {
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `user_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// `user_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -226,17 +181,13 @@ impl wire::Lenient for ImbotDialogGetFirstViewersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotDialogGetLastMessageViews {
     /// `count_of_viewers`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_of_viewers: Option<i64>,
     /// `first_viewers`: `ImbotDialogGetFirstViewersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_viewers: Option<Vec<ImbotDialogGetFirstViewersItem>>,
     /// `message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -254,26 +205,19 @@ impl wire::Lenient for ImbotDialogGetLastMessageViews {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotDialogGetPermissions {
     /// `can_post`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_post: Option<String>,
     /// `manage_messages`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_messages: Option<String>,
     /// `manage_settings`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_settings: Option<String>,
     /// `manage_ui`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_ui: Option<String>,
     /// `manage_users_add`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_users_add: Option<String>,
     /// `manage_users_delete`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_users_delete: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -291,20 +235,15 @@ impl wire::Lenient for ImbotDialogGetPermissions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotDialogGetReadedListItem {
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// `user_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// `user_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -322,35 +261,25 @@ impl wire::Lenient for ImbotDialogGetReadedListItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/imbot-dialog-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotDialogGetRestrictions {
     /// `avatar`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<bool>,
     /// `call`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call: Option<bool>,
     /// `extend`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extend: Option<bool>,
     /// `leave`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub leave: Option<bool>,
     /// `leave_owner`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub leave_owner: Option<bool>,
     /// `mute`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mute: Option<bool>,
     /// `rename`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rename: Option<bool>,
     /// `send`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub send: Option<bool>,
     /// `user_list`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_list: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -369,17 +298,14 @@ impl wire::Lenient for ImbotDialogGetRestrictions {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html)
 #[deprecated(note = "Bitrix24 deprecated the event `ONIMBOTJOINCHAT`")]
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotJoinChat {
     /// `BOT`: `OnImbotJoinChatBot`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<OnImbotJoinChatBot>,
     /// `PARAMS`: `OnImbotJoinChatParams`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub params: Option<OnImbotJoinChatParams>,
     /// `USER`: `OnImbotJoinChatUser`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<OnImbotJoinChatUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -401,8 +327,7 @@ impl EventPayload for OnImbotJoinChat {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html#bot)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImbotJoinChatBot {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -420,50 +345,36 @@ impl wire::Lenient for OnImbotJoinChatBot {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html#params)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotJoinChatParams {
     /// `CHAT_TYPE`: `OnImbotJoinChatChatType`. One of the 11 values of `OnImbotJoinChatChatType`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_type: Option<OnImbotJoinChatChatType>,
     /// `MESSAGE_TYPE`: `OnImbotJoinChatMessageType`. One of the 11 values of `OnImbotJoinChatMessageType`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<OnImbotJoinChatMessageType>,
     /// `BOT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot_id: Option<i64>,
     /// `USER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// `TO_USER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub to_user_id: Option<i64>,
     /// `FROM_USER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub from_user_id: Option<i64>,
     /// `CHAT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `CHAT_AUTHOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_author_id: Option<i64>,
     /// `CHAT_ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_type: Option<String>,
     /// `CHAT_ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_id: Option<String>,
     /// `ACCESS_HISTORY`: `OnImbotJoinChatAccessHistory`. One of `1`, `0`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub access_history: Option<OnImbotJoinChatAccessHistory>,
     /// `SILENT_JOIN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub silent_join: Option<String>,
     /// `DIALOG_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
     /// `LANGUAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -481,26 +392,20 @@ impl wire::Lenient for OnImbotJoinChatParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/chats/events/on-imbot-join-chat.html#user)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotJoinChatUser {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `FIRST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
     /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `WORK_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// `GENDER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

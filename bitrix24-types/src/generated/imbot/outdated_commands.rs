@@ -3,9 +3,10 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::imbot_linked::ImbotCommandAnswerMenu;
@@ -82,17 +83,14 @@ pub struct ImbotCommandUpdateFieldsLang {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html)
 #[deprecated(note = "Bitrix24 deprecated the event `ONIMCOMMANDADD`")]
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImCommandAdd {
     /// `COMMAND`: `OnImCommandAddCommand`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub command: Option<OnImCommandAddCommand>,
     /// `PARAMS`: `OnImCommandAddParams`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub params: Option<OnImCommandAddParams>,
     /// `USER`: `OnImCommandAddUser`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<OnImCommandAddUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -114,8 +112,7 @@ impl EventPayload for OnImCommandAdd {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html#bot-in-chat)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImCommandAddBotInChat {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -133,8 +130,7 @@ impl wire::Lenient for OnImCommandAddBotInChat {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html#command)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImCommandAddCommand {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -152,140 +148,96 @@ impl wire::Lenient for OnImCommandAddCommand {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html#params)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImCommandAddParams {
     /// `MESSAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<String>,
     /// `TEMPLATE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<String>,
     /// `MESSAGE_TYPE`: `OnImbotJoinChatMessageType`. One of the 11 values of `OnImbotJoinChatMessageType`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<OnImbotJoinChatMessageType>,
     /// `FROM_USER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub from_user_id: Option<i64>,
     /// `DIALOG_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
     /// `TO_CHAT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub to_chat_id: Option<i64>,
     /// `AUTHOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `SYSTEM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub system: Option<String>,
     /// `TO_USER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub to_user_id: Option<i64>,
     /// `SKIP_USER_CHECK`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub skip_user_check: Option<String>,
     /// `PUSH`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub push: Option<String>,
     /// `PUSH_IMPORTANT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub push_important: Option<String>,
     /// `RECENT_ADD`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub recent_add: Option<String>,
     /// `RECENT_SKIP_AUTHOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub recent_skip_author: Option<String>,
     /// `CONVERT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub convert: Option<String>,
     /// `SKIP_COMMAND`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub skip_command: Option<String>,
     /// `SKIP_COUNTER_INCREMENTS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub skip_counter_increments: Option<String>,
     /// `SILENT_CONNECTOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub silent_connector: Option<String>,
     /// `SKIP_CONNECTOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub skip_connector: Option<String>,
     /// `IMPORTANT_CONNECTOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub important_connector: Option<String>,
     /// `NO_SESSION_OL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub no_session_ol: Option<String>,
     /// `FAKE_RELATION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fake_relation: Option<i64>,
     /// `SKIP_URL_INDEX`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub skip_url_index: Option<String>,
     /// `MESSAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// `CHAT_TYPE`: `OnImbotJoinChatChatType`. One of the 11 values of `OnImbotJoinChatChatType`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_type: Option<OnImbotJoinChatChatType>,
     /// `LANGUAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
     /// `CHAT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `CHAT_PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_parent_id: Option<i64>,
     /// `CHAT_PARENT_MID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_parent_mid: Option<i64>,
     /// `CHAT_TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_title: Option<String>,
     /// `CHAT_AUTHOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_author_id: Option<i64>,
     /// `CHAT_AVATAR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_avatar: Option<String>,
     /// `CHAT_COLOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_color: Option<String>,
     /// `CHAT_ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_type: Option<String>,
     /// `CHAT_ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_id: Option<String>,
     /// `CHAT_ENTITY_DATA_1`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_1: Option<String>,
     /// `CHAT_ENTITY_DATA_2`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_2: Option<String>,
     /// `CHAT_ENTITY_DATA_3`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_3: Option<String>,
     /// `CHAT_EXTRANET`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_extranet: Option<String>,
     /// `CHAT_PREV_MESSAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_prev_message_id: Option<i64>,
     /// `CHAT_CAN_POST`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_can_post: Option<String>,
     /// `RID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rid: Option<i64>,
     /// `IS_MANAGER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_manager: Option<String>,
     /// `BOT_IN_CHAT`: `OnImCommandAddBotInChat`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot_in_chat: Option<OnImCommandAddBotInChat>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -303,23 +255,18 @@ impl wire::Lenient for OnImCommandAddParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/events/on-im-command-add.html#user)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImCommandAddUser {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `FIRST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
     /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `GENDER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -3,9 +3,10 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::imbot_linked::ImbotCommandAnswerMenu;
@@ -16,17 +17,14 @@ use super::imbot_values::{
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html)
 #[deprecated(note = "Bitrix24 deprecated the event `ONIMBOTMESSAGEADD`")]
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageAdd {
     /// `BOT`: `OnImbotMessageAddBot`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<OnImbotMessageAddBot>,
     /// `PARAMS`: `OnImbotMessageAddParams`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub params: Option<OnImbotMessageAddParams>,
     /// `USER`: `OnImbotMessageAddUser`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<OnImbotMessageAddUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -48,8 +46,7 @@ impl EventPayload for OnImbotMessageAdd {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html#bot)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImbotMessageAddBot {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -67,8 +64,7 @@ impl wire::Lenient for OnImbotMessageAddBot {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html#mentioned-list)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImbotMessageAddMentionedList {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -86,140 +82,96 @@ impl wire::Lenient for OnImbotMessageAddMentionedList {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html#params)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageAddParams {
     /// `MESSAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<String>,
     /// `TEMPLATE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<String>,
     /// `MESSAGE_TYPE`: `OnImbotJoinChatMessageType`. One of the 11 values of `OnImbotJoinChatMessageType`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<OnImbotJoinChatMessageType>,
     /// `FROM_USER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub from_user_id: Option<i64>,
     /// `DIALOG_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
     /// `TO_CHAT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub to_chat_id: Option<i64>,
     /// `AUTHOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `SYSTEM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub system: Option<String>,
     /// `TO_USER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub to_user_id: Option<i64>,
     /// `CHAT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `CHAT_TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_title: Option<String>,
     /// `CHAT_AUTHOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_author_id: Option<i64>,
     /// `CHAT_TYPE`: `OnImbotJoinChatChatType`. One of the 11 values of `OnImbotJoinChatChatType`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_type: Option<OnImbotJoinChatChatType>,
     /// `CHAT_AVATAR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_avatar: Option<String>,
     /// `CHAT_COLOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_color: Option<String>,
     /// `CHAT_ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_type: Option<String>,
     /// `CHAT_ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_id: Option<String>,
     /// `CHAT_ENTITY_DATA_1`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_1: Option<String>,
     /// `CHAT_ENTITY_DATA_2`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_2: Option<String>,
     /// `CHAT_ENTITY_DATA_3`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_3: Option<String>,
     /// `CHAT_EXTRANET`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_extranet: Option<String>,
     /// `CHAT_PREV_MESSAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_prev_message_id: Option<i64>,
     /// `CHAT_CAN_POST`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_can_post: Option<String>,
     /// `RID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rid: Option<i64>,
     /// `IS_MANAGER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_manager: Option<String>,
     /// `PUSH`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub push: Option<String>,
     /// `PUSH_IMPORTANT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub push_important: Option<String>,
     /// `RECENT_SKIP_AUTHOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub recent_skip_author: Option<String>,
     /// `CONVERT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub convert: Option<String>,
     /// `SKIP_COMMAND`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub skip_command: Option<String>,
     /// `SKIP_COUNTER_INCREMENTS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub skip_counter_increments: Option<String>,
     /// `SILENT_CONNECTOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub silent_connector: Option<String>,
     /// `SKIP_CONNECTOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub skip_connector: Option<String>,
     /// `IMPORTANT_CONNECTOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub important_connector: Option<String>,
     /// `NO_SESSION_OL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub no_session_ol: Option<String>,
     /// `FAKE_RELATION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fake_relation: Option<i64>,
     /// `SKIP_URL_INDEX`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub skip_url_index: Option<String>,
     /// `COMMAND_CONTEXT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub command_context: Option<String>,
     /// `CHAT_USER_COUNT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_user_count: Option<i64>,
     /// `MENTIONED_LIST`: `OnImbotMessageAddMentionedList`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mentioned_list: Option<OnImbotMessageAddMentionedList>,
     /// `PLATFORM_CONTEXT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub platform_context: Option<String>,
     /// `MESSAGE_ORIGINAL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_original: Option<String>,
     /// `MESSAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// `LANGUAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -237,38 +189,28 @@ impl wire::Lenient for OnImbotMessageAddParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html#user)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageAddUser {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `FIRST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
     /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `WORK_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// `GENDER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
     /// `IS_BOT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_bot: Option<String>,
     /// `IS_CONNECTOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_connector: Option<String>,
     /// `IS_NETWORK`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_network: Option<String>,
     /// `IS_EXTRANET`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_extranet: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -287,17 +229,14 @@ impl wire::Lenient for OnImbotMessageAddUser {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html)
 #[deprecated(note = "Bitrix24 deprecated the event `ONIMBOTMESSAGEDELETE`")]
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageDelete {
     /// `BOT`: `OnImbotMessageDeleteBot`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<OnImbotMessageDeleteBot>,
     /// `PARAMS`: `OnImbotMessageDeleteParams`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub params: Option<OnImbotMessageDeleteParams>,
     /// `USER`: `OnImbotMessageDeleteUser`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<OnImbotMessageDeleteUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -319,8 +258,7 @@ impl EventPayload for OnImbotMessageDelete {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html#bot)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImbotMessageDeleteBot {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -338,53 +276,38 @@ impl wire::Lenient for OnImbotMessageDeleteBot {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html#params)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageDeleteParams {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `CHAT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `AUTHOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `MESSAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<String>,
     /// `MESSAGE_TYPE`: `OnImbotJoinChatMessageType`. One of the 11 values of `OnImbotJoinChatMessageType`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<OnImbotJoinChatMessageType>,
     /// `CHAT_AUTHOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_author_id: Option<i64>,
     /// `CHAT_ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_type: Option<String>,
     /// `CHAT_ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_id: Option<String>,
     /// `CHAT_ENTITY_DATA_1`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_1: Option<String>,
     /// `CHAT_ENTITY_DATA_2`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_2: Option<String>,
     /// `CHAT_ENTITY_DATA_3`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_3: Option<String>,
     /// `DIALOG_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
     /// `MESSAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// `CHAT_TYPE`: `OnImbotJoinChatChatType`. One of the 11 values of `OnImbotJoinChatChatType`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_type: Option<OnImbotJoinChatChatType>,
     /// `LANGUAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -402,38 +325,28 @@ impl wire::Lenient for OnImbotMessageDeleteParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html#user)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageDeleteUser {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `FIRST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
     /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `WORK_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// `GENDER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
     /// `IS_BOT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_bot: Option<String>,
     /// `IS_CONNECTOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_connector: Option<String>,
     /// `IS_NETWORK`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_network: Option<String>,
     /// `IS_EXTRANET`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_extranet: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -452,17 +365,14 @@ impl wire::Lenient for OnImbotMessageDeleteUser {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)
 #[deprecated(note = "Bitrix24 deprecated the event `ONIMBOTMESSAGEUPDATE`")]
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageUpdate {
     /// `BOT`: `OnImbotMessageUpdateBot`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bot: Option<OnImbotMessageUpdateBot>,
     /// `PARAMS`: `OnImbotMessageUpdateParams`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub params: Option<OnImbotMessageUpdateParams>,
     /// `USER`: `OnImbotMessageUpdateUser`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<OnImbotMessageUpdateUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -484,8 +394,7 @@ impl EventPayload for OnImbotMessageUpdate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html#bot)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImbotMessageUpdateBot {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -503,8 +412,7 @@ impl wire::Lenient for OnImbotMessageUpdateBot {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html#mentioned-list)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImbotMessageUpdateMentionedList {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -522,71 +430,50 @@ impl wire::Lenient for OnImbotMessageUpdateMentionedList {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html#params)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageUpdateParams {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `CHAT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `AUTHOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `MESSAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<String>,
     /// `MESSAGE_TYPE`: `OnImbotJoinChatMessageType`. One of the 11 values of `OnImbotJoinChatMessageType`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<OnImbotJoinChatMessageType>,
     /// `CHAT_AUTHOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_author_id: Option<i64>,
     /// `CHAT_ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_type: Option<String>,
     /// `CHAT_ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_id: Option<String>,
     /// `CHAT_ENTITY_DATA_1`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_1: Option<String>,
     /// `CHAT_ENTITY_DATA_2`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_2: Option<String>,
     /// `CHAT_ENTITY_DATA_3`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_entity_data_3: Option<String>,
     /// `FROM_USER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub from_user_id: Option<i64>,
     /// `TO_USER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub to_user_id: Option<i64>,
     /// `CHAT_USER_COUNT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_user_count: Option<i64>,
     /// `MENTIONED_LIST`: `OnImbotMessageUpdateMentionedList`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mentioned_list: Option<OnImbotMessageUpdateMentionedList>,
     /// `PLATFORM_CONTEXT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub platform_context: Option<String>,
     /// `MESSAGE_ORIGINAL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_original: Option<String>,
     /// `DIALOG_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
     /// `MESSAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// `CHAT_TYPE`: `OnImbotJoinChatChatType`. One of the 11 values of `OnImbotJoinChatChatType`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_type: Option<OnImbotJoinChatChatType>,
     /// `LANGUAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -604,38 +491,28 @@ impl wire::Lenient for OnImbotMessageUpdateParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html#user)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageUpdateUser {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `FIRST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
     /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `WORK_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// `GENDER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub gender: Option<String>,
     /// `IS_BOT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_bot: Option<String>,
     /// `IS_CONNECTOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_connector: Option<String>,
     /// `IS_NETWORK`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_network: Option<String>,
     /// `IS_EXTRANET`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_extranet: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,19 +2,19 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-chat-name-set.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImconnectorChatNameSetData {
     /// `RESULT`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -32,14 +32,12 @@ impl wire::Lenient for ImconnectorChatNameSetData {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-chat-name-set.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImconnectorChatNameSetResult {
     /// `SUCCESS`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub success: Option<bool>,
     /// `DATA`: `ImconnectorChatNameSetData`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<ImconnectorChatNameSetData>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -57,17 +55,14 @@ impl wire::Lenient for ImconnectorChatNameSetResult {
 /// The `data` of the event `ONIMCONNECTORDIALOGFINISH`: scope `imconnector`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImConnectorDialogFinish {
     /// `CONNECTOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<String>,
     /// `LINE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub line: Option<String>,
     /// `DATA`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -89,17 +84,14 @@ impl EventPayload for OnImConnectorDialogFinish {
 /// The `data` of the event `ONIMCONNECTORDIALOGSTART`: scope `imconnector`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImConnectorDialogStart {
     /// `CONNECTOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<String>,
     /// `LINE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub line: Option<String>,
     /// `DATA`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -121,8 +113,7 @@ impl EventPayload for OnImConnectorDialogStart {
 /// The `data` of the event `ONIMCONNECTORLINEDELETE`: scope `imconnector`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-line-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorLineDelete {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -144,17 +135,14 @@ impl EventPayload for OnImConnectorLineDelete {
 /// The `data` of the event `ONIMCONNECTORMESSAGEADD`: scope `imconnector`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImConnectorMessageAdd {
     /// `CONNECTOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<String>,
     /// `LINE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub line: Option<i64>,
     /// `MESSAGES`: `OnImConnectorMessageAddMessagesItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub messages: Option<Vec<OnImConnectorMessageAddMessagesItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -176,11 +164,9 @@ impl EventPayload for OnImConnectorMessageAdd {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#chat)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorMessageAddChat {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -198,14 +184,11 @@ impl wire::Lenient for OnImConnectorMessageAddChat {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#im)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorMessageAddIm {
     /// `chat_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -223,14 +206,11 @@ impl wire::Lenient for OnImConnectorMessageAddIm {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#message)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorMessageAddMessage {
     /// `user_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -248,17 +228,13 @@ impl wire::Lenient for OnImConnectorMessageAddMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#messages-item)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorMessageAddMessagesItem {
     /// `im`: `OnImConnectorMessageAddIm`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub im: Option<OnImConnectorMessageAddIm>,
     /// `message`: `OnImConnectorMessageAddMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<OnImConnectorMessageAddMessage>,
     /// `chat`: `OnImConnectorMessageAddChat`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat: Option<OnImConnectorMessageAddChat>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -276,17 +252,14 @@ impl wire::Lenient for OnImConnectorMessageAddMessagesItem {
 /// The `data` of the event `ONIMCONNECTORMESSAGEDELETE`: scope `imconnector`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImConnectorMessageDelete {
     /// `CONNECTOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<String>,
     /// `LINE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub line: Option<i64>,
     /// `MESSAGES`: `OnImConnectorMessageDeleteMessagesItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub messages: Option<Vec<OnImConnectorMessageDeleteMessagesItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -308,11 +281,9 @@ impl EventPayload for OnImConnectorMessageDelete {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#chat)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorMessageDeleteChat {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -330,14 +301,11 @@ impl wire::Lenient for OnImConnectorMessageDeleteChat {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#im)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorMessageDeleteIm {
     /// `chat_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -355,11 +323,9 @@ impl wire::Lenient for OnImConnectorMessageDeleteIm {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#message)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorMessageDeleteMessage {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -377,17 +343,13 @@ impl wire::Lenient for OnImConnectorMessageDeleteMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#messages-item)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorMessageDeleteMessagesItem {
     /// `im`: `OnImConnectorMessageDeleteIm`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub im: Option<OnImConnectorMessageDeleteIm>,
     /// `message`: `OnImConnectorMessageDeleteMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<OnImConnectorMessageDeleteMessage>,
     /// `chat`: `OnImConnectorMessageDeleteChat`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat: Option<OnImConnectorMessageDeleteChat>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -405,17 +367,14 @@ impl wire::Lenient for OnImConnectorMessageDeleteMessagesItem {
 /// The `data` of the event `ONIMCONNECTORMESSAGEUPDATE`: scope `imconnector`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImConnectorMessageUpdate {
     /// `CONNECTOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<String>,
     /// `LINE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub line: Option<i64>,
     /// `MESSAGES`: `OnImConnectorMessageUpdateMessagesItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub messages: Option<Vec<OnImConnectorMessageUpdateMessagesItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -437,11 +396,9 @@ impl EventPayload for OnImConnectorMessageUpdate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#chat)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorMessageUpdateChat {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -459,14 +416,11 @@ impl wire::Lenient for OnImConnectorMessageUpdateChat {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#im)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorMessageUpdateIm {
     /// `chat_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -484,14 +438,11 @@ impl wire::Lenient for OnImConnectorMessageUpdateIm {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#message)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorMessageUpdateMessage {
     /// `id`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<Vec<String>>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -509,17 +460,13 @@ impl wire::Lenient for OnImConnectorMessageUpdateMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#messages-item)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorMessageUpdateMessagesItem {
     /// `im`: `OnImConnectorMessageUpdateIm`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub im: Option<OnImConnectorMessageUpdateIm>,
     /// `message`: `OnImConnectorMessageUpdateMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<OnImConnectorMessageUpdateMessage>,
     /// `chat`: `OnImConnectorMessageUpdateChat`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat: Option<OnImConnectorMessageUpdateChat>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -537,14 +484,11 @@ impl wire::Lenient for OnImConnectorMessageUpdateMessagesItem {
 /// The `data` of the event `ONIMCONNECTORSTATUSDELETE`: scope `imconnector`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-status-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorStatusDelete {
     /// `connector`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<String>,
     /// `line`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub line: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

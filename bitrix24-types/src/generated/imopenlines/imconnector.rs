@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::imopenlines_values::ImconnectorSendMessagesGender;
@@ -33,11 +34,9 @@ pub struct ImconnectorConnectorDataSetData {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImconnectorDeleteMessagesChat {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -55,11 +54,9 @@ impl wire::Lenient for ImconnectorDeleteMessagesChat {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImconnectorDeleteMessagesMessage {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -136,14 +133,12 @@ pub struct ImconnectorDeleteMessagesMessagesUser {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImconnectorDeleteMessagesResult {
     /// `SUCCESS`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub success: Option<bool>,
     /// `DATA`: `ImconnectorDeleteMessagesResultData`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<ImconnectorDeleteMessagesResultData>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -161,11 +156,10 @@ impl wire::Lenient for ImconnectorDeleteMessagesResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html#result-data)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImconnectorDeleteMessagesResultData {
     /// `RESULT`: `ImconnectorDeleteMessagesResultItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<Vec<ImconnectorDeleteMessagesResultItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -183,20 +177,16 @@ impl wire::Lenient for ImconnectorDeleteMessagesResultData {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImconnectorDeleteMessagesResultItem {
     /// `SUCCESS`: boolean.
-    #[serde(rename = "SUCCESS", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "SUCCESS")]
     pub success: Option<bool>,
     /// `chat`: `ImconnectorDeleteMessagesChat`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat: Option<ImconnectorDeleteMessagesChat>,
     /// `message`: `ImconnectorDeleteMessagesMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<ImconnectorDeleteMessagesMessage>,
     /// `user`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -214,20 +204,15 @@ impl wire::Lenient for ImconnectorDeleteMessagesResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImconnectorListResult {
     /// `livechat`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub livechat: Option<String>,
     /// `myconnector`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub myconnector: Option<String>,
     /// `network`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub network: Option<String>,
     /// `telegrambot`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub telegrambot: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -290,17 +275,13 @@ pub struct ImconnectorRegisterIconDisabled {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImconnectorRegisterResult {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// `error`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error: Option<String>,
     /// `error_description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_description: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -318,17 +299,13 @@ impl wire::Lenient for ImconnectorRegisterResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImconnectorSendMessagesChat {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -346,20 +323,15 @@ impl wire::Lenient for ImconnectorSendMessagesChat {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImconnectorSendMessagesMessage {
     /// `date`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<serde_json::Value>,
     /// `files`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub files: Option<serde_json::Value>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -482,14 +454,12 @@ pub struct ImconnectorSendMessagesMessagesUser {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImconnectorSendMessagesResult {
     /// `SUCCESS`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub success: Option<bool>,
     /// `DATA`: `ImconnectorSendMessagesResultData`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<ImconnectorSendMessagesResultData>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -507,11 +477,10 @@ impl wire::Lenient for ImconnectorSendMessagesResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#result-data)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImconnectorSendMessagesResultData {
     /// `RESULT`: `ImconnectorSendMessagesResultItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<Vec<ImconnectorSendMessagesResultItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -529,23 +498,18 @@ impl wire::Lenient for ImconnectorSendMessagesResultData {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImconnectorSendMessagesResultItem {
     /// `SUCCESS`: boolean.
-    #[serde(rename = "SUCCESS", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "SUCCESS")]
     pub success: Option<bool>,
     /// `chat`: `ImconnectorSendMessagesChat`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat: Option<ImconnectorSendMessagesChat>,
     /// `message`: `ImconnectorSendMessagesMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<ImconnectorSendMessagesMessage>,
     /// `session`: `ImconnectorSendMessagesSession`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub session: Option<ImconnectorSendMessagesSession>,
     /// `user`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -563,14 +527,12 @@ impl wire::Lenient for ImconnectorSendMessagesResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImconnectorSendMessagesSession {
     /// `CHAT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -656,14 +618,12 @@ pub struct ImconnectorSendStatusDeliveryMessagesMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImconnectorSendStatusDeliveryResult {
     /// `SUCCESS`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub success: Option<bool>,
     /// `DATA`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -746,14 +706,12 @@ pub struct ImconnectorSendStatusReadingMessagesMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImconnectorSendStatusReadingResult {
     /// `SUCCESS`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub success: Option<bool>,
     /// `DATA`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -771,23 +729,18 @@ impl wire::Lenient for ImconnectorSendStatusReadingResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-status.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImconnectorStatusResult {
     /// `LINE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub line: Option<i64>,
     /// `CONNECTOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<String>,
     /// `ERROR`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error: Option<bool>,
     /// `CONFIGURED`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub configured: Option<bool>,
     /// `STATUS`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -805,11 +758,9 @@ impl wire::Lenient for ImconnectorStatusResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-unregister.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImconnectorUnregisterResult {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -827,17 +778,13 @@ impl wire::Lenient for ImconnectorUnregisterResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImconnectorUpdateMessagesChat {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -855,17 +802,13 @@ impl wire::Lenient for ImconnectorUpdateMessagesChat {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImconnectorUpdateMessagesMessage {
     /// `date`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<serde_json::Value>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -988,14 +931,12 @@ pub struct ImconnectorUpdateMessagesMessagesUser {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImconnectorUpdateMessagesResult {
     /// `SUCCESS`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub success: Option<bool>,
     /// `DATA`: `ImconnectorUpdateMessagesResultData`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<ImconnectorUpdateMessagesResultData>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1013,11 +954,10 @@ impl wire::Lenient for ImconnectorUpdateMessagesResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#result-data)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImconnectorUpdateMessagesResultData {
     /// `RESULT`: `ImconnectorUpdateMessagesResultItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<Vec<ImconnectorUpdateMessagesResultItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1035,20 +975,16 @@ impl wire::Lenient for ImconnectorUpdateMessagesResultData {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImconnectorUpdateMessagesResultItem {
     /// `SUCCESS`: boolean.
-    #[serde(rename = "SUCCESS", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "SUCCESS")]
     pub success: Option<bool>,
     /// `chat`: `ImconnectorUpdateMessagesChat`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat: Option<ImconnectorUpdateMessagesChat>,
     /// `message`: `ImconnectorUpdateMessagesMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<ImconnectorUpdateMessagesMessage>,
     /// `user`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

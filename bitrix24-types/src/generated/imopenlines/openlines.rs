@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::imopenlines_linked::ImopenlinesConfigUpdateParams;
@@ -18,290 +19,196 @@ use super::imopenlines_values::{
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesConfig {
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `LINE_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub line_name: Option<String>,
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `CRM`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm: Option<bool>,
     /// `CRM_CREATE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_create: Option<String>,
     /// `CRM_CREATE_SECOND`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_create_second: Option<String>,
     /// `CRM_CREATE_THIRD`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_create_third: Option<bool>,
     /// `CRM_FORWARD`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_forward: Option<bool>,
     /// `CRM_CHAT_TRACKER`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_chat_tracker: Option<bool>,
     /// `CRM_TRANSFER_CHANGE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_transfer_change: Option<bool>,
     /// `CRM_SOURCE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_source: Option<String>,
     /// `QUEUE_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub queue_type: Option<String>,
     /// `QUEUE_TIME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub queue_time: Option<String>,
     /// `NO_ANSWER_TIME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub no_answer_time: Option<String>,
     /// `CHECK_AVAILABLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_available: Option<bool>,
     /// `WATCH_TYPING`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub watch_typing: Option<bool>,
     /// `WELCOME_BOT_ENABLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_bot_enable: Option<bool>,
     /// `WELCOME_MESSAGE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_message: Option<bool>,
     /// `WELCOME_MESSAGE_TEXT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_message_text: Option<String>,
     /// `VOTE_MESSAGE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_message: Option<bool>,
     /// `VOTE_TIME_LIMIT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_time_limit: Option<String>,
     /// `VOTE_BEFORE_FINISH`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_before_finish: Option<bool>,
     /// `VOTE_CLOSING_DELAY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_closing_delay: Option<bool>,
     /// `VOTE_MESSAGE_1_TEXT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_message_1_text: Option<String>,
     /// `VOTE_MESSAGE_1_LIKE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_message_1_like: Option<String>,
     /// `VOTE_MESSAGE_1_DISLIKE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_message_1_dislike: Option<String>,
     /// `VOTE_MESSAGE_2_TEXT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_message_2_text: Option<String>,
     /// `VOTE_MESSAGE_2_LIKE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_message_2_like: Option<String>,
     /// `VOTE_MESSAGE_2_DISLIKE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_message_2_dislike: Option<String>,
     /// `AGREEMENT_MESSAGE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub agreement_message: Option<bool>,
     /// `AGREEMENT_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub agreement_id: Option<String>,
     /// `CATEGORY_ENABLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub category_enable: Option<bool>,
     /// `CATEGORY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub category_id: Option<String>,
     /// `WELCOME_BOT_JOIN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_bot_join: Option<String>,
     /// `WELCOME_BOT_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_bot_id: Option<String>,
     /// `WELCOME_BOT_TIME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_bot_time: Option<String>,
     /// `WELCOME_BOT_LEFT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_bot_left: Option<String>,
     /// `NO_ANSWER_RULE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub no_answer_rule: Option<String>,
     /// `NO_ANSWER_FORM_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub no_answer_form_id: Option<String>,
     /// `NO_ANSWER_BOT_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub no_answer_bot_id: Option<String>,
     /// `NO_ANSWER_TEXT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub no_answer_text: Option<String>,
     /// `WORKTIME_ENABLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_enable: Option<bool>,
     /// `WORKTIME_FROM`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_from: Option<String>,
     /// `WORKTIME_TO`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_to: Option<String>,
     /// `WORKTIME_TIMEZONE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_timezone: Option<String>,
     /// `WORKTIME_HOLIDAYS`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_holidays: Option<Vec<String>>,
     /// `WORKTIME_DAYOFF`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_dayoff: Option<Vec<String>>,
     /// `WORKTIME_DAYOFF_RULE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_dayoff_rule: Option<String>,
     /// `WORKTIME_DAYOFF_FORM_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_dayoff_form_id: Option<String>,
     /// `WORKTIME_DAYOFF_BOT_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_dayoff_bot_id: Option<String>,
     /// `WORKTIME_DAYOFF_TEXT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_dayoff_text: Option<String>,
     /// `CLOSE_RULE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub close_rule: Option<String>,
     /// `CLOSE_FORM_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub close_form_id: Option<String>,
     /// `CLOSE_BOT_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub close_bot_id: Option<String>,
     /// `CLOSE_TEXT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub close_text: Option<String>,
     /// `FULL_CLOSE_TIME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub full_close_time: Option<String>,
     /// `AUTO_CLOSE_RULE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auto_close_rule: Option<String>,
     /// `AUTO_CLOSE_FORM_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auto_close_form_id: Option<String>,
     /// `AUTO_CLOSE_BOT_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auto_close_bot_id: Option<String>,
     /// `AUTO_CLOSE_TIME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auto_close_time: Option<String>,
     /// `AUTO_CLOSE_TEXT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auto_close_text: Option<String>,
     /// `AUTO_EXPIRE_TIME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auto_expire_time: Option<String>,
     /// `DATE_CREATE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<serde_json::Value>,
     /// `DATE_MODIFY`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<serde_json::Value>,
     /// `MODIFY_USER_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify_user_id: Option<String>,
     /// `TEMPORARY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub temporary: Option<bool>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `LANGUAGE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<String>,
     /// `QUICK_ANSWERS_IBLOCK_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quick_answers_iblock_id: Option<String>,
     /// `SESSION_PRIORITY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub session_priority: Option<String>,
     /// `TYPE_MAX_CHAT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_max_chat: Option<String>,
     /// `MAX_CHAT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_chat: Option<String>,
     /// `OPERATOR_DATA`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub operator_data: Option<String>,
     /// `QUEUE`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub queue: Option<Vec<String>>,
     /// `QUEUE_FULL`: `ImopenlinesConfigGetResultQueueFullItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub queue_full: Option<ImopenlinesConfigGetResultQueueFullItem>,
     /// `QUEUE_USERS_FIELDS`: `ImopenlinesConfigGetResultQueueUsersFieldsItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub queue_users_fields: Option<ImopenlinesConfigGetResultQueueUsersFieldsItem>,
     /// `QUEUE_ONLINE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub queue_online: Option<bool>,
     /// `DEFAULT_OPERATOR_DATA`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_operator_data: Option<serde_json::Value>,
     /// `KPI_FIRST_ANSWER_TIME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_first_answer_time: Option<String>,
     /// `KPI_FIRST_ANSWER_ALERT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_first_answer_alert: Option<bool>,
     /// `KPI_FIRST_ANSWER_LIST`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_first_answer_list: Option<serde_json::Value>,
     /// `KPI_FIRST_ANSWER_TEXT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_first_answer_text: Option<String>,
     /// `KPI_FURTHER_ANSWER_TIME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_further_answer_time: Option<String>,
     /// `KPI_FURTHER_ANSWER_ALERT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_further_answer_alert: Option<bool>,
     /// `KPI_FURTHER_ANSWER_LIST`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_further_answer_list: Option<serde_json::Value>,
     /// `KPI_FURTHER_ANSWER_TEXT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_further_answer_text: Option<String>,
     /// `KPI_CHECK_OPERATOR_ACTIVITY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub kpi_check_operator_activity: Option<bool>,
     /// `SEND_NOTIFICATION_EMPTY_QUEUE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub send_notification_empty_queue: Option<bool>,
     /// `USE_WELCOME_FORM`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_welcome_form: Option<bool>,
     /// `WELCOME_FORM_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_form_id: Option<String>,
     /// `WELCOME_FORM_DELAY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub welcome_form_delay: Option<bool>,
     /// `SEND_WELCOME_EACH_SESSION`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub send_welcome_each_session: Option<bool>,
     /// `CONFIRM_CLOSE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub confirm_close: Option<bool>,
     /// `IGNORE_WELCOME_FORM_RESPONSIBLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ignore_welcome_form_responsible: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -651,32 +558,24 @@ pub struct ImopenlinesConfigAddParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html#result-queue-full-item)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesConfigGetResultQueueFullItem {
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `USER_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<String>,
     /// `DEPARTMENT_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub department_id: Option<String>,
     /// `USER_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_name: Option<String>,
     /// `USER_WORK_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_work_position: Option<String>,
     /// `USER_AVATAR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_avatar: Option<String>,
     /// `USER_AVATAR_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_avatar_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -694,20 +593,16 @@ impl wire::Lenient for ImopenlinesConfigGetResultQueueFullItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html#result-queue-users-fields-item)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesConfigGetResultQueueUsersFieldsItem {
     /// `USER_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_name: Option<String>,
     /// `USER_WORK_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_work_position: Option<String>,
     /// `USER_AVATAR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_avatar: Option<String>,
     /// `USER_AVATAR_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_avatar_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -725,26 +620,20 @@ impl wire::Lenient for ImopenlinesConfigGetResultQueueUsersFieldsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesConfigList {
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `CONFIG_QUEUE`: `ImopenlinesConfigListGetConfigQueueItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub config_queue: Option<Vec<ImopenlinesConfigListGetConfigQueueItem>>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `LINE_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub line_name: Option<String>,
     /// `QUEUE`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub queue: Option<Vec<i64>>,
     /// `QUEUE_USERS_FIELDS`: `map<ImopenlinesConfigListGetQueueUsersFieldsItem2>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub queue_users_fields: Option<
         BTreeMap<String, ImopenlinesConfigListGetQueueUsersFieldsItem2>,
     >,
@@ -764,14 +653,12 @@ impl wire::Lenient for ImopenlinesConfigList {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesConfigListGetConfigQueueItem {
     /// `ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -881,20 +768,16 @@ pub struct ImopenlinesConfigListGetQueueUsersFieldsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesConfigListGetQueueUsersFieldsItem2 {
     /// `USER_AVATAR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_avatar: Option<String>,
     /// `USER_AVATAR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_avatar_id: Option<i64>,
     /// `USER_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_name: Option<String>,
     /// `USER_WORK_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1280,17 +1163,13 @@ pub struct ImopenlinesConfigListGetResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-revision-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImopenlinesRevision {
     /// `rest`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest: Option<i64>,
     /// `web`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub web: Option<i64>,
     /// `mobile`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mobile: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1308,11 +1187,10 @@ impl wire::Lenient for ImopenlinesRevision {
 /// The `data` of the event `ONOPENLINEMESSAGEADD`: scope `imopenlines`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnOpenLineMessageAdd {
     /// `DATA`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1334,17 +1212,14 @@ impl EventPayload for OnOpenLineMessageAdd {
 /// The `data` of the event `ONOPENLINEMESSAGEDELETE`: scope `imopenlines`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnOpenLineMessageDelete {
     /// `CONNECTOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<String>,
     /// `LINE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub line: Option<i64>,
     /// `DATA`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1366,17 +1241,14 @@ impl EventPayload for OnOpenLineMessageDelete {
 /// The `data` of the event `ONOPENLINEMESSAGEUPDATE`: scope `imopenlines`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnOpenLineMessageUpdate {
     /// `CONNECTOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub connector: Option<String>,
     /// `LINE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub line: Option<i64>,
     /// `DATA`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1398,11 +1270,10 @@ impl EventPayload for OnOpenLineMessageUpdate {
 /// The `data` of the event `ONSESSIONFINISH`: scope `imopenlines`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSessionFinish {
     /// `DATA`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1424,11 +1295,10 @@ impl EventPayload for OnSessionFinish {
 /// The `data` of the event `ONSESSIONSTART`: scope `imopenlines`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSessionStart {
     /// `DATA`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1450,14 +1320,12 @@ impl EventPayload for OnSessionStart {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-path-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Path {
     /// `SERVER_ADDRESS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub server_address: Option<String>,
     /// `PUBLIC_PATH`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_path: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -3,66 +3,50 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct History {
     /// `chatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `canJoin`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_join: Option<String>,
     /// `canVoteHead`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_vote_head: Option<String>,
     /// `sessionId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub session_id: Option<i64>,
     /// `sessionVoteHead`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub session_vote_head: Option<i64>,
     /// `sessionCommentHead`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub session_comment_head: Option<String>,
     /// `userId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<String>,
     /// `message`: `ImopenlinesSessionHistoryGetMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<ImopenlinesSessionHistoryGetMessage>,
     /// `usersMessage`: `ImopenlinesSessionHistoryGetUsersMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users_message: Option<ImopenlinesSessionHistoryGetUsersMessage>,
     /// `users`: `ImopenlinesSessionHistoryGetUsers`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users: Option<ImopenlinesSessionHistoryGetUsers>,
     /// `openlines`: `ImopenlinesSessionHistoryGetOpenlines`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub openlines: Option<ImopenlinesSessionHistoryGetOpenlines>,
     /// `userInGroup`: `ImopenlinesSessionHistoryGetUserInGroup`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_in_group: Option<ImopenlinesSessionHistoryGetUserInGroup>,
     /// `woUserInGroup`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub wo_user_in_group: Option<serde_json::Value>,
     /// `chat`: `ImopenlinesSessionHistoryGetChat`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat: Option<ImopenlinesSessionHistoryGetChat>,
     /// `userBlockChat`: `ImopenlinesSessionHistoryGetUserBlockChat`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_block_chat: Option<ImopenlinesSessionHistoryGetUserBlockChat>,
     /// `userInChat`: `ImopenlinesSessionHistoryGetUserInChat`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_in_chat: Option<ImopenlinesSessionHistoryGetUserInChat>,
     /// `files`: `ImopenlinesSessionHistoryGetFiles`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub files: Option<ImopenlinesSessionHistoryGetFiles>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -80,122 +64,84 @@ impl wire::Lenient for History {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImopenlinesDialog {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `parent_chat_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_chat_id: Option<i64>,
     /// `parent_message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_message_id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `owner`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner: Option<i64>,
     /// `extranet`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `dialog_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
     /// `type`: string.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// `counter`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub counter: Option<i64>,
     /// `user_counter`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_counter: Option<i64>,
     /// `message_count`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_count: Option<i64>,
     /// `unread_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub unread_id: Option<i64>,
     /// `restrictions`: `ImopenlinesDialogGetRestrictions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub restrictions: Option<ImopenlinesDialogGetRestrictions>,
     /// `last_message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_message_id: Option<i64>,
     /// `last_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_id: Option<i64>,
     /// `marked_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub marked_id: Option<i64>,
     /// `disk_folder_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub disk_folder_id: Option<i64>,
     /// `entity_type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `entity_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `entity_data_1`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_1: Option<String>,
     /// `entity_data_2`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_2: Option<String>,
     /// `entity_data_3`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_data_3: Option<String>,
     /// `mute_list`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mute_list: Option<serde_json::Value>,
     /// `date_create`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `message_type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_type: Option<String>,
     /// `public`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public: Option<String>,
     /// `role`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// `entity_link`: `ImopenlinesDialogGetEntityLink`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_link: Option<ImopenlinesDialogGetEntityLink>,
     /// `text_field_enabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text_field_enabled: Option<bool>,
     /// `background_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub background_id: Option<i64>,
     /// `permissions`: `ImopenlinesDialogGetPermissions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub permissions: Option<ImopenlinesDialogGetPermissions>,
     /// `is_new`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_new: Option<bool>,
     /// `readed_list`: `ImopenlinesDialogGetReadedListItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub readed_list: Option<Vec<ImopenlinesDialogGetReadedListItem>>,
     /// `manager_list`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manager_list: Option<Vec<i64>>,
     /// `last_message_views`: `ImopenlinesDialogGetLastMessageViews`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_message_views: Option<ImopenlinesDialogGetLastMessageViews>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -213,17 +159,14 @@ impl wire::Lenient for ImopenlinesDialog {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#entity-link)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImopenlinesDialogGetEntityLink {
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -241,17 +184,13 @@ impl wire::Lenient for ImopenlinesDialogGetEntityLink {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImopenlinesDialogGetFirstViewersItem {
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `user_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// `user_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -269,17 +208,13 @@ impl wire::Lenient for ImopenlinesDialogGetFirstViewersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#last-message-views)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImopenlinesDialogGetLastMessageViews {
     /// `message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// `first_viewers`: `ImopenlinesDialogGetFirstViewersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_viewers: Option<Vec<ImopenlinesDialogGetFirstViewersItem>>,
     /// `count_of_viewers`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count_of_viewers: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -297,26 +232,19 @@ impl wire::Lenient for ImopenlinesDialogGetLastMessageViews {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#permissions)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImopenlinesDialogGetPermissions {
     /// `manage_users_add`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_users_add: Option<String>,
     /// `manage_users_delete`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_users_delete: Option<String>,
     /// `manage_ui`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_ui: Option<String>,
     /// `manage_settings`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_settings: Option<String>,
     /// `manage_messages`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manage_messages: Option<String>,
     /// `can_post`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_post: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -334,20 +262,15 @@ impl wire::Lenient for ImopenlinesDialogGetPermissions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImopenlinesDialogGetReadedListItem {
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `message_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// `user_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// `user_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -365,35 +288,25 @@ impl wire::Lenient for ImopenlinesDialogGetReadedListItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#restrictions)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImopenlinesDialogGetRestrictions {
     /// `avatar`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<bool>,
     /// `rename`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rename: Option<bool>,
     /// `extend`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extend: Option<bool>,
     /// `call`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call: Option<bool>,
     /// `mute`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mute: Option<bool>,
     /// `leave`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub leave: Option<bool>,
     /// `leave_owner`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub leave_owner: Option<bool>,
     /// `send`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub send: Option<bool>,
     /// `user_list`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_list: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -411,8 +324,7 @@ impl wire::Lenient for ImopenlinesDialogGetRestrictions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#chat)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImopenlinesSessionHistoryGetChat {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -430,8 +342,7 @@ impl wire::Lenient for ImopenlinesSessionHistoryGetChat {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#files)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImopenlinesSessionHistoryGetFiles {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -449,8 +360,7 @@ impl wire::Lenient for ImopenlinesSessionHistoryGetFiles {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#message)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImopenlinesSessionHistoryGetMessage {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -468,11 +378,9 @@ impl wire::Lenient for ImopenlinesSessionHistoryGetMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#openlines)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImopenlinesSessionHistoryGetOpenlines {
     /// `canvoteashead`: `map<boolean>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub canvoteashead: Option<BTreeMap<String, bool>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -490,8 +398,7 @@ impl wire::Lenient for ImopenlinesSessionHistoryGetOpenlines {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-block-chat)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImopenlinesSessionHistoryGetUserBlockChat {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -509,8 +416,7 @@ impl wire::Lenient for ImopenlinesSessionHistoryGetUserBlockChat {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-in-chat)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImopenlinesSessionHistoryGetUserInChat {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -528,8 +434,7 @@ impl wire::Lenient for ImopenlinesSessionHistoryGetUserInChat {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-in-group)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImopenlinesSessionHistoryGetUserInGroup {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -547,8 +452,7 @@ impl wire::Lenient for ImopenlinesSessionHistoryGetUserInGroup {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#users)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImopenlinesSessionHistoryGetUsers {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -566,8 +470,7 @@ impl wire::Lenient for ImopenlinesSessionHistoryGetUsers {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#users-message)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImopenlinesSessionHistoryGetUsersMessage {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -585,11 +488,10 @@ impl wire::Lenient for ImopenlinesSessionHistoryGetUsersMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ImopenlinesSessionOpenResult {
     /// `chatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

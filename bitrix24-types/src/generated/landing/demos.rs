@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::landing_values::{
@@ -112,68 +113,49 @@ pub struct LandingDemosGetListResultTemplate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-list.html#result-template)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingDemosGetListResultTemplate2 {
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `APP_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub app_code: Option<String>,
     /// `ACTIVE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<String>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `TYPE`: `LandingDemosGetListType`. One of `page`, `store`, `knowledge`, `group`, `mainpage`.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<LandingDemosGetListType>,
     /// `TPL_TYPE`: `LandingDemosGetListTplType`. One of `S`, `P`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tpl_type: Option<LandingDemosGetListTplType>,
     /// `SHOW_IN_LIST`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<String>,
     /// `PREVIEW_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_url: Option<String>,
     /// `PREVIEW`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview: Option<String>,
     /// `PREVIEW2X`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview2x: Option<String>,
     /// `PREVIEW3X`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview3x: Option<String>,
     /// `MANIFEST`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manifest: Option<bool>,
     /// `LANG`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lang: Option<serde_json::Value>,
     /// `SITE_TEMPLATE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_template_id: Option<String>,
     /// `CREATED_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_id: Option<i64>,
     /// `MODIFIED_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by_id: Option<i64>,
     /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `DATE_MODIFY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -191,44 +173,32 @@ impl wire::Lenient for LandingDemosGetListResultTemplate2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingDemosGetPageListData {
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `charset`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub charset: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `encoded`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub encoded: Option<bool>,
     /// `items`: `map<LandingDemosGetPageListItemsItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<BTreeMap<String, LandingDemosGetPageListItemsItem>>,
     /// `layout`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub layout: Option<serde_json::Value>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `old_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub old_id: Option<i64>,
     /// `publication`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub publication: Option<bool>,
     /// `section`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub section: Option<Vec<String>>,
     /// `type`: `string[]`.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<Vec<String>>,
     /// `version`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -246,11 +216,9 @@ impl wire::Lenient for LandingDemosGetPageListData {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingDemosGetPageListItemsItem {
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -330,59 +298,43 @@ pub struct LandingDemosGetPageListPageTemplate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingDemosGetPageListResultItem {
     /// `ACTIVE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `APP_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub app_code: Option<String>,
     /// `AVAILABLE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub available: Option<bool>,
     /// `DATA`: `LandingDemosGetPageListData`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<LandingDemosGetPageListData>,
     /// `DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `LOCK_DELETE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lock_delete: Option<bool>,
     /// `PREVIEW`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview: Option<String>,
     /// `PREVIEW2X`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview2x: Option<String>,
     /// `PREVIEW3X`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview3x: Option<String>,
     /// `PUBLICATION`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub publication: Option<bool>,
     /// `REST`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest: Option<i64>,
     /// `SECTION`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub section: Option<Vec<String>>,
     /// `SINGLETON`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub singleton: Option<bool>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `TYPE`: `string[]`.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<Vec<String>>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -400,20 +352,15 @@ impl wire::Lenient for LandingDemosGetPageListResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingDemosGetSiteListData {
     /// `charset`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub charset: Option<String>,
     /// `encoded`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub encoded: Option<bool>,
     /// `items`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<serde_json::Value>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -431,59 +378,43 @@ impl wire::Lenient for LandingDemosGetSiteListData {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingDemosGetSiteListEmpty {
     /// `ACTIVE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `APP_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub app_code: Option<String>,
     /// `AVAILABLE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub available: Option<bool>,
     /// `DATA`: `LandingDemosGetSiteListData`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<LandingDemosGetSiteListData>,
     /// `DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `LOCK_DELETE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lock_delete: Option<bool>,
     /// `PREVIEW`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview: Option<String>,
     /// `PREVIEW2X`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview2x: Option<String>,
     /// `PREVIEW3X`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview3x: Option<String>,
     /// `PUBLICATION`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub publication: Option<bool>,
     /// `REST`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest: Option<i64>,
     /// `SECTION`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub section: Option<serde_json::Value>,
     /// `SINGLETON`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub singleton: Option<bool>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `TYPE`: `string[]`.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<Vec<String>>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -501,11 +432,9 @@ impl wire::Lenient for LandingDemosGetSiteListEmpty {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingDemosGetSiteListResult {
     /// `empty`: `LandingDemosGetSiteListEmpty`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub empty: Option<LandingDemosGetSiteListEmpty>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,31 +2,27 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::landing_values::LandingSiteGetMenuBindingsEntityType;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/embedding/knowledge-base/landing-site-get-group-bindings.html#group-binding-item)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSiteGetGroupBindingsGroupBindingItem {
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `BINDING_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub binding_id: Option<String>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `PUBLIC_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -44,23 +40,18 @@ impl wire::Lenient for LandingSiteGetGroupBindingsGroupBindingItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/embedding/knowledge-base/landing-site-get-menu-bindings.html#menu-binding-item)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSiteGetMenuBindingsMenuBindingItem {
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `ENTITY_TYPE`: `LandingSiteGetMenuBindingsEntityType`. One of `S`, `L`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<LandingSiteGetMenuBindingsEntityType>,
     /// `BINDING_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub binding_id: Option<String>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `PUBLIC_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests.
@@ -20,44 +21,32 @@ pub struct LandingBlockChangeNodeNameData {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-by-id.html#meta)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingBlockGetbyidMeta {
     /// `LID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lid: Option<String>,
     /// `CREATED_BY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_id: Option<String>,
     /// `DATE_CREATE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<String>,
     /// `MODIFIED_BY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by_id: Option<String>,
     /// `DATE_MODIFY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<String>,
     /// `SITE_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_type: Option<String>,
     /// `LANDING_TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub landing_title: Option<String>,
     /// `LANDING_TPL_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub landing_tpl_code: Option<String>,
     /// `SITE_TPL_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_tpl_code: Option<String>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `DESIGNER_MODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub designer_mode: Option<String>,
     /// `FAVORITE_META`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite_meta: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -95,35 +84,25 @@ pub struct LandingBlockGetbyidParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-by-id.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetbyidResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `lid`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lid: Option<i64>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `meta`: `LandingBlockGetbyidMeta`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub meta: Option<LandingBlockGetbyidMeta>,
     /// `content`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub content: Option<String>,
     /// `css`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub css: Option<Vec<String>>,
     /// `js`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub js: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -141,14 +120,11 @@ impl wire::Lenient for LandingBlockGetbyidResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetcontentBlock {
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `section`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub section: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -166,14 +142,11 @@ impl wire::Lenient for LandingBlockGetcontentBlock {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetcontentCardsItem {
     /// `label`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub label: Option<Vec<String>>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -191,14 +164,11 @@ impl wire::Lenient for LandingBlockGetcontentCardsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetcontentManifest {
     /// `block`: `LandingBlockGetcontentBlock`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub block: Option<LandingBlockGetcontentBlock>,
     /// `cards`: `map<LandingBlockGetcontentCardsItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cards: Option<BTreeMap<String, LandingBlockGetcontentCardsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -233,59 +203,43 @@ pub struct LandingBlockGetcontentParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LandingBlockGetcontentResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `sections`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sections: Option<String>,
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `access`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub access: Option<String>,
     /// `anchor`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub anchor: Option<String>,
     /// `php`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub php: Option<bool>,
     /// `designed`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub designed: Option<bool>,
     /// `repoId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub repo_id: Option<i64>,
     /// `content`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub content: Option<String>,
     /// `content_ext`: string.
-    #[serde(rename = "content_ext", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "content_ext")]
     pub content_ext: Option<String>,
     /// `css`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub css: Option<serde_json::Value>,
     /// `js`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub js: Option<Vec<String>>,
     /// `assetStrings`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub asset_strings: Option<serde_json::Value>,
     /// `lang`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lang: Option<serde_json::Value>,
     /// `manifest`: `LandingBlockGetcontentManifest`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manifest: Option<LandingBlockGetcontentManifest>,
     /// `dynamicParams`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dynamic_params: Option<serde_json::Value>,
     /// `requiredUserAction`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required_user_action: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -303,35 +257,25 @@ impl wire::Lenient for LandingBlockGetcontentResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-list.html#block)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetlistBlock {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `lid`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lid: Option<i64>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `meta`: `LandingBlockGetlistMeta`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub meta: Option<LandingBlockGetlistMeta>,
     /// `content`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub content: Option<String>,
     /// `css`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub css: Option<Vec<String>>,
     /// `js`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub js: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -349,38 +293,28 @@ impl wire::Lenient for LandingBlockGetlistBlock {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-list.html#meta)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingBlockGetlistMeta {
     /// `LID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lid: Option<String>,
     /// `CREATED_BY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_id: Option<String>,
     /// `DATE_CREATE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<String>,
     /// `MODIFIED_BY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by_id: Option<String>,
     /// `DATE_MODIFY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<String>,
     /// `SITE_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_type: Option<String>,
     /// `LANDING_TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub landing_title: Option<String>,
     /// `LANDING_TPL_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub landing_tpl_code: Option<String>,
     /// `SITE_TPL_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_tpl_code: Option<String>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -418,23 +352,17 @@ pub struct LandingBlockGetlistParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html#assets)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetmanifestAssets {
     /// `css`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub css: Option<Vec<String>>,
     /// `js`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub js: Option<Vec<String>>,
     /// `ext`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ext: Option<Vec<String>>,
     /// `class`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub class: Option<Vec<String>>,
     /// `callbacks`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub callbacks: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -452,23 +380,18 @@ impl wire::Lenient for LandingBlockGetmanifestAssets {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LandingBlockGetmanifestAttrsItemItem {
     /// `attribute`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attribute: Option<String>,
     /// `hidden`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hidden: Option<bool>,
     /// `items`: `LandingBlockGetmanifestItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<LandingBlockGetmanifestItemsItem>>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -486,20 +409,15 @@ impl wire::Lenient for LandingBlockGetmanifestAttrsItemItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html#block)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetmanifestBlock {
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `section`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub section: Option<Vec<String>>,
     /// `dynamic`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dynamic: Option<bool>,
     /// `subtype`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subtype: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -517,11 +435,10 @@ impl wire::Lenient for LandingBlockGetmanifestBlock {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LandingBlockGetmanifestBlock2 {
     /// `type`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -539,11 +456,9 @@ impl wire::Lenient for LandingBlockGetmanifestBlock2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetmanifestCallbacks {
     /// `afteradd`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub afteradd: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -561,14 +476,11 @@ impl wire::Lenient for LandingBlockGetmanifestCallbacks {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetmanifestItemsItem {
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -586,14 +498,12 @@ impl wire::Lenient for LandingBlockGetmanifestItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LandingBlockGetmanifestNodesItem {
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -611,11 +521,10 @@ impl wire::Lenient for LandingBlockGetmanifestNodesItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LandingBlockGetmanifestNodesItem2 {
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -647,44 +556,31 @@ pub struct LandingBlockGetmanifestParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetmanifestResult {
     /// `block`: `LandingBlockGetmanifestBlock`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub block: Option<LandingBlockGetmanifestBlock>,
     /// `cards`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cards: Option<serde_json::Value>,
     /// `nodes`: `map<LandingBlockGetmanifestNodesItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub nodes: Option<BTreeMap<String, LandingBlockGetmanifestNodesItem>>,
     /// `attrs`: `map<LandingBlockGetmanifestAttrsItemItem[]>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attrs: Option<BTreeMap<String, Vec<LandingBlockGetmanifestAttrsItemItem>>>,
     /// `menu`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub menu: Option<serde_json::Value>,
     /// `style`: `LandingBlockGetmanifestStyle`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub style: Option<LandingBlockGetmanifestStyle>,
     /// `namespace`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub namespace: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `preview`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview: Option<String>,
     /// `assets`: `LandingBlockGetmanifestAssets`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub assets: Option<LandingBlockGetmanifestAssets>,
     /// `timestamp`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp: Option<i64>,
     /// `callbacks`: `LandingBlockGetmanifestCallbacks`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub callbacks: Option<LandingBlockGetmanifestCallbacks>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -702,14 +598,11 @@ impl wire::Lenient for LandingBlockGetmanifestResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetmanifestStyle {
     /// `block`: `LandingBlockGetmanifestBlock2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub block: Option<LandingBlockGetmanifestBlock2>,
     /// `nodes`: `map<LandingBlockGetmanifestNodesItem2>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub nodes: Option<BTreeMap<String, LandingBlockGetmanifestNodesItem2>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -727,14 +620,12 @@ impl wire::Lenient for LandingBlockGetmanifestStyle {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LandingBlockGetmanifestfileAdditional {
     /// `attrsType`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attrs_type: Option<Vec<String>>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -752,11 +643,9 @@ impl wire::Lenient for LandingBlockGetmanifestfileAdditional {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetmanifestfileAssets {
     /// `ext`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ext: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -774,17 +663,13 @@ impl wire::Lenient for LandingBlockGetmanifestfileAssets {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetmanifestfileBlock {
     /// `dynamic`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dynamic: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `section`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub section: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -802,14 +687,12 @@ impl wire::Lenient for LandingBlockGetmanifestfileBlock {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LandingBlockGetmanifestfileBlock2 {
     /// `additional`: `LandingBlockGetmanifestfileAdditional`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional: Option<LandingBlockGetmanifestfileAdditional>,
     /// `type`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -827,14 +710,11 @@ impl wire::Lenient for LandingBlockGetmanifestfileBlock2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetmanifestfileCardsItem {
     /// `label`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub label: Option<Vec<String>>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -852,14 +732,11 @@ impl wire::Lenient for LandingBlockGetmanifestfileCardsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetmanifestfileDimensions {
     /// `height`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub height: Option<i64>,
     /// `width`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub width: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -877,26 +754,20 @@ impl wire::Lenient for LandingBlockGetmanifestfileDimensions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LandingBlockGetmanifestfileNodesItem {
     /// `allowInlineEdit`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_inline_edit: Option<bool>,
     /// `create2xByDefault`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create2x_by_default: Option<bool>,
     /// `dimensions`: `LandingBlockGetmanifestfileDimensions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dimensions: Option<LandingBlockGetmanifestfileDimensions>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `useInDesigner`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_in_designer: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -914,17 +785,14 @@ impl wire::Lenient for LandingBlockGetmanifestfileNodesItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LandingBlockGetmanifestfileNodesItem2 {
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -942,23 +810,17 @@ impl wire::Lenient for LandingBlockGetmanifestfileNodesItem2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetmanifestfileResult {
     /// `assets`: `LandingBlockGetmanifestfileAssets`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub assets: Option<LandingBlockGetmanifestfileAssets>,
     /// `block`: `LandingBlockGetmanifestfileBlock`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub block: Option<LandingBlockGetmanifestfileBlock>,
     /// `cards`: `map<LandingBlockGetmanifestfileCardsItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cards: Option<BTreeMap<String, LandingBlockGetmanifestfileCardsItem>>,
     /// `nodes`: `map<LandingBlockGetmanifestfileNodesItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub nodes: Option<BTreeMap<String, LandingBlockGetmanifestfileNodesItem>>,
     /// `style`: `LandingBlockGetmanifestfileStyle`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub style: Option<LandingBlockGetmanifestfileStyle>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -976,14 +838,11 @@ impl wire::Lenient for LandingBlockGetmanifestfileResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetmanifestfileStyle {
     /// `block`: `LandingBlockGetmanifestfileBlock2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub block: Option<LandingBlockGetmanifestfileBlock2>,
     /// `nodes`: `map<LandingBlockGetmanifestfileNodesItem2>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub nodes: Option<BTreeMap<String, LandingBlockGetmanifestfileNodesItem2>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1001,32 +860,25 @@ impl wire::Lenient for LandingBlockGetmanifestfileStyle {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LandingBlockGetrepositoryFavourite {
     /// `app_code`: boolean.
-    #[serde(rename = "app_code", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "app_code")]
     pub app_code: Option<bool>,
     /// `items`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<serde_json::Value>,
     /// `meta`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub meta: Option<serde_json::Value>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `new`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new: Option<bool>,
     /// `separator`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub separator: Option<bool>,
     /// `specialType`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub special_type: Option<serde_json::Value>,
     /// `type`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1044,53 +896,38 @@ impl wire::Lenient for LandingBlockGetrepositoryFavourite {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetrepositoryItemsItem {
     /// `app_code`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub app_code: Option<serde_json::Value>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `namespace`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub namespace: Option<String>,
     /// `new`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new: Option<bool>,
     /// `only_for_license`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub only_for_license: Option<String>,
     /// `preview`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview: Option<String>,
     /// `repo_id`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub repo_id: Option<serde_json::Value>,
     /// `requires_updates`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub requires_updates: Option<bool>,
     /// `restricted`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub restricted: Option<bool>,
     /// `section`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub section: Option<Vec<String>>,
     /// `system`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub system: Option<bool>,
     /// `type`: raw.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<serde_json::Value>,
     /// `version`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1108,53 +945,38 @@ impl wire::Lenient for LandingBlockGetrepositoryItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetrepositoryItemsItem2 {
     /// `app_code`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub app_code: Option<bool>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `namespace`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub namespace: Option<String>,
     /// `new`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new: Option<bool>,
     /// `only_for_license`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub only_for_license: Option<String>,
     /// `preview`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview: Option<String>,
     /// `repo_id`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub repo_id: Option<bool>,
     /// `requires_updates`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub requires_updates: Option<bool>,
     /// `restricted`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub restricted: Option<bool>,
     /// `section`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub section: Option<Vec<String>>,
     /// `system`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub system: Option<bool>,
     /// `type`: raw.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<serde_json::Value>,
     /// `version`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1172,14 +994,11 @@ impl wire::Lenient for LandingBlockGetrepositoryItemsItem2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetrepositoryMeta {
     /// `ai_text_max_tokens`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ai_text_max_tokens: Option<i64>,
     /// `ai_text_placeholder`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ai_text_placeholder: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1197,14 +1016,11 @@ impl wire::Lenient for LandingBlockGetrepositoryMeta {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetrepositoryMeta2 {
     /// `ai_text_max_tokens`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ai_text_max_tokens: Option<i64>,
     /// `ai_text_placeholder`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ai_text_placeholder: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1222,38 +1038,29 @@ impl wire::Lenient for LandingBlockGetrepositoryMeta2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LandingBlockGetrepositoryResult {
     /// `app_code`: boolean.
-    #[serde(rename = "app_code", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "app_code")]
     pub app_code: Option<bool>,
     /// `favourite`: `LandingBlockGetrepositoryFavourite`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favourite: Option<LandingBlockGetrepositoryFavourite>,
     /// `items`: `map<LandingBlockGetrepositoryItemsItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<BTreeMap<String, LandingBlockGetrepositoryItemsItem>>,
     /// `meta`: `LandingBlockGetrepositoryMeta`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub meta: Option<LandingBlockGetrepositoryMeta>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `new`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new: Option<bool>,
     /// `separator`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub separator: Option<bool>,
     /// `specialType`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub special_type: Option<serde_json::Value>,
     /// `text`: `LandingBlockGetrepositoryText`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<LandingBlockGetrepositoryText>,
     /// `type`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1271,32 +1078,25 @@ impl wire::Lenient for LandingBlockGetrepositoryResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LandingBlockGetrepositoryText {
     /// `app_code`: boolean.
-    #[serde(rename = "app_code", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "app_code")]
     pub app_code: Option<bool>,
     /// `items`: `map<LandingBlockGetrepositoryItemsItem2>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<BTreeMap<String, LandingBlockGetrepositoryItemsItem2>>,
     /// `meta`: `LandingBlockGetrepositoryMeta2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub meta: Option<LandingBlockGetrepositoryMeta2>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `new`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new: Option<bool>,
     /// `separator`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub separator: Option<bool>,
     /// `specialType`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub special_type: Option<serde_json::Value>,
     /// `type`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1401,14 +1201,11 @@ pub struct LandingBlockUploadfileParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-upload-file.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockUploadfileResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `src`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub src: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::landing_linked::{
@@ -118,23 +119,18 @@ pub struct LandingLandingAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-get-list.html#page)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingLandingGetListPage {
     /// `FIELD`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field: Option<String>,
     /// `DOMAIN_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub domain_id: Option<String>,
     /// `PUBLIC_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url: Option<String>,
     /// `PREVIEW`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview: Option<String>,
     /// `IS_AREA`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_area: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -190,41 +186,30 @@ pub struct LandingLandingGetListParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/methods/landing-landing-get-additional-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingLandingGetadditionalfieldsResult {
     /// `FONTS_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fonts_code: Option<String>,
     /// `GACOUNTER_USE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub gacounter_use: Option<bool>,
     /// `METAMAIN_TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub metamain_title: Option<String>,
     /// `METAMAIN_USE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub metamain_use: Option<bool>,
     /// `METAOG_IMAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub metaog_image: Option<String>,
     /// `METAOG_TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub metaog_title: Option<String>,
     /// `SETTINGS_PRICE_CODE`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings_price_code: Option<Vec<String>>,
     /// `SETTINGS_SHOW_PRICE_COUNT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings_show_price_count: Option<i64>,
     /// `THEMEFONTS_LINE_HEIGHT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub themefonts_line_height: Option<String>,
     /// `VIEW_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub view_type: Option<String>,
     /// `YACOUNTER_USE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub yacounter_use: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::landing_linked::LandingSiteGetListFilter;
@@ -62,20 +63,16 @@ pub struct LandingSiteAddFolderFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSiteFullExportAdditionalFields {
     /// `B24BUTTON_COLOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub b24button_color: Option<String>,
     /// `BACKGROUND_PICTURE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub background_picture: Option<String>,
     /// `COOKIES_USE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cookies_use: Option<bool>,
     /// `THEME_USE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub theme_use: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -93,17 +90,14 @@ impl wire::Lenient for LandingSiteFullExportAdditionalFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSiteFullExportAdditionalFields2 {
     /// `B24BUTTON_USE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub b24button_use: Option<bool>,
     /// `METAOG_TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub metaog_title: Option<String>,
     /// `THEME_USE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub theme_use: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -121,11 +115,9 @@ impl wire::Lenient for LandingSiteFullExportAdditionalFields2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingSiteFullExportAttrsItemItem {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -143,20 +135,16 @@ impl wire::Lenient for LandingSiteFullExportAttrsItemItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSiteFullExportFields {
     /// `ADDITIONAL_FIELDS`: `LandingSiteFullExportAdditionalFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_fields: Option<LandingSiteFullExportAdditionalFields>,
     /// `LANDING_ID_404`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub landing_id_404: Option<String>,
     /// `LANDING_ID_INDEX`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub landing_id_index: Option<String>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -174,17 +162,14 @@ impl wire::Lenient for LandingSiteFullExportFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSiteFullExportFields2 {
     /// `ADDITIONAL_FIELDS`: `LandingSiteFullExportAdditionalFields2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_fields: Option<LandingSiteFullExportAdditionalFields2>,
     /// `RULE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rule: Option<serde_json::Value>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -202,11 +187,9 @@ impl wire::Lenient for LandingSiteFullExportFields2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingSiteFullExportItems {
     /// `myfirstsite2026`: `LandingSiteFullExportMyfirstsite2026`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub myfirstsite2026: Option<LandingSiteFullExportMyfirstsite2026>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -224,29 +207,21 @@ impl wire::Lenient for LandingSiteFullExportItems {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingSiteFullExportItemsItem {
     /// `access`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub access: Option<String>,
     /// `anchor`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub anchor: Option<String>,
     /// `attrs`: `map<LandingSiteFullExportAttrsItemItem[]>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attrs: Option<BTreeMap<String, Vec<LandingSiteFullExportAttrsItemItem>>>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `nodes`: `map<LandingSiteFullExportNodesItemItem[]>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub nodes: Option<BTreeMap<String, Vec<LandingSiteFullExportNodesItemItem>>>,
     /// `old_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub old_id: Option<i64>,
     /// `style`: `map<string[]>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub style: Option<BTreeMap<String, Vec<String>>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -264,50 +239,36 @@ impl wire::Lenient for LandingSiteFullExportItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingSiteFullExportMyfirstsite2026 {
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `fields`: `LandingSiteFullExportFields2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<LandingSiteFullExportFields2>,
     /// `items`: `map<LandingSiteFullExportItemsItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<BTreeMap<String, LandingSiteFullExportItemsItem>>,
     /// `layout`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub layout: Option<serde_json::Value>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `old_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub old_id: Option<String>,
     /// `preview`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview: Option<String>,
     /// `preview2x`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview2x: Option<String>,
     /// `preview3x`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview3x: Option<String>,
     /// `preview_url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_url: Option<String>,
     /// `show_in_list`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
     /// `type`: string.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// `version`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -325,17 +286,13 @@ impl wire::Lenient for LandingSiteFullExportMyfirstsite2026 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingSiteFullExportNodesItemItem {
     /// `href`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub href: Option<String>,
     /// `target`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub target: Option<String>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -394,59 +351,42 @@ pub struct LandingSiteFullExportParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingSiteFullExportResult {
     /// `charset`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub charset: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `fields`: `LandingSiteFullExportFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<LandingSiteFullExportFields>,
     /// `folders`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub folders: Option<serde_json::Value>,
     /// `items`: `LandingSiteFullExportItems`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<LandingSiteFullExportItems>,
     /// `layout`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub layout: Option<serde_json::Value>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `preview`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview: Option<String>,
     /// `preview2x`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview2x: Option<String>,
     /// `preview3x`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview3x: Option<String>,
     /// `preview_url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_url: Option<String>,
     /// `show_in_list`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
     /// `site_code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_code: Option<String>,
     /// `syspages`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub syspages: Option<serde_json::Value>,
     /// `type`: string.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// `version`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -508,44 +448,32 @@ pub struct LandingSiteGetFoldersFilter {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-get-folders.html#folder)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSiteGetFoldersFolder {
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `PARENT_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<String>,
     /// `SITE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `INDEX_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub index_id: Option<String>,
     /// `ACTIVE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<String>,
     /// `DELETED`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted: Option<String>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `CREATED_BY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_id: Option<String>,
     /// `MODIFIED_BY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by_id: Option<String>,
     /// `DATE_CREATE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<String>,
     /// `DATE_MODIFY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -592,35 +520,27 @@ pub struct LandingSiteGetListParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-get-list.html#site)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSiteGetListSite {
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `DOMAIN_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub domain_name: Option<String>,
     /// `PUBLIC_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub public_url: Option<String>,
     /// `PREVIEW_PICTURE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview_picture: Option<String>,
     /// `PHONE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phone: Option<String>,
     /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `DATE_MODIFY`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<wire::DateTime>,
     /// `LANDING_ID_INDEX`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub landing_id_index: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -638,77 +558,54 @@ impl wire::Lenient for LandingSiteGetListSite {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-get-additional-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSiteGetadditionalfieldsResult {
     /// `B24BUTTON_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub b24button_code: Option<String>,
     /// `B24BUTTON_COLOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub b24button_color: Option<String>,
     /// `B24BUTTON_COLOR_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub b24button_color_value: Option<String>,
     /// `COOKIES_AGREEMENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cookies_agreement_id: Option<i64>,
     /// `COOKIES_COLOR_BG`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cookies_color_bg: Option<String>,
     /// `COOKIES_COLOR_TEXT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cookies_color_text: Option<String>,
     /// `COOKIES_MODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cookies_mode: Option<String>,
     /// `COOKIES_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cookies_position: Option<String>,
     /// `COOKIES_USE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cookies_use: Option<bool>,
     /// `COPYRIGHT_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copyright_code: Option<String>,
     /// `COPYRIGHT_SHOW`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copyright_show: Option<bool>,
     /// `CSSBLOCK_USE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cssblock_use: Option<bool>,
     /// `HEADBLOCK_USE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub headblock_use: Option<bool>,
     /// `ROBOTS_CONTENT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub robots_content: Option<String>,
     /// `ROBOTS_USE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub robots_use: Option<bool>,
     /// `SETTINGS_CURRENCY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings_currency_id: Option<String>,
     /// `SETTINGS_PRICE_CODE`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings_price_code: Option<Vec<String>>,
     /// `SETTINGS_SHOW_PRICE_COUNT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings_show_price_count: Option<i64>,
     /// `SPEED_USE_LAZY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub speed_use_lazy: Option<bool>,
     /// `THEME_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub theme_code: Option<String>,
     /// `THEME_COLOR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub theme_color: Option<String>,
     /// `YACOUNTER_COUNTER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub yacounter_counter: Option<String>,
     /// `YACOUNTER_USE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub yacounter_use: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,31 +2,28 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::landing_values::LandingSyspageGetSpecialPageType;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSyspageGetCart {
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `DELETED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted: Option<bool>,
     /// `LANDING_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub landing_id: Option<i64>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -44,23 +41,19 @@ impl wire::Lenient for LandingSyspageGetCart {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSyspageGetCatalog {
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `DELETED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted: Option<bool>,
     /// `LANDING_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub landing_id: Option<i64>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -78,23 +71,19 @@ impl wire::Lenient for LandingSyspageGetCatalog {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSyspageGetCompare {
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `DELETED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted: Option<bool>,
     /// `LANDING_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub landing_id: Option<i64>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -112,23 +101,19 @@ impl wire::Lenient for LandingSyspageGetCompare {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSyspageGetMainpage {
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `DELETED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted: Option<bool>,
     /// `LANDING_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub landing_id: Option<i64>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -146,23 +131,19 @@ impl wire::Lenient for LandingSyspageGetMainpage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSyspageGetOrder {
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `DELETED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted: Option<bool>,
     /// `LANDING_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub landing_id: Option<i64>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -180,23 +161,19 @@ impl wire::Lenient for LandingSyspageGetOrder {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSyspageGetPayment {
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `DELETED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted: Option<bool>,
     /// `LANDING_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub landing_id: Option<i64>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -214,23 +191,19 @@ impl wire::Lenient for LandingSyspageGetPayment {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSyspageGetPersonal {
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `DELETED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted: Option<bool>,
     /// `LANDING_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub landing_id: Option<i64>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -248,29 +221,21 @@ impl wire::Lenient for LandingSyspageGetPersonal {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/special-pages/landing-syspage-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Syspage {
     /// `cart`: `LandingSyspageGetCart`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cart: Option<LandingSyspageGetCart>,
     /// `catalog`: `LandingSyspageGetCatalog`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub catalog: Option<LandingSyspageGetCatalog>,
     /// `compare`: `LandingSyspageGetCompare`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub compare: Option<LandingSyspageGetCompare>,
     /// `mainpage`: `LandingSyspageGetMainpage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mainpage: Option<LandingSyspageGetMainpage>,
     /// `order`: `LandingSyspageGetOrder`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order: Option<LandingSyspageGetOrder>,
     /// `payment`: `LandingSyspageGetPayment`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment: Option<LandingSyspageGetPayment>,
     /// `personal`: `LandingSyspageGetPersonal`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal: Option<LandingSyspageGetPersonal>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,21 +2,19 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-check-content.html#result-data)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingRepoCheckContentResultData {
     /// `is_bad`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_bad: Option<bool>,
     /// `content`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub content: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -34,11 +32,9 @@ impl wire::Lenient for LandingRepoCheckContentResultData {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingRepoGetListBlock {
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -56,14 +52,11 @@ impl wire::Lenient for LandingRepoGetListBlock {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingRepoGetListManifest {
     /// `block`: `LandingRepoGetListBlock`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub block: Option<LandingRepoGetListBlock>,
     /// `nodes`: `map<LandingRepoGetListNodesItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub nodes: Option<BTreeMap<String, LandingRepoGetListNodesItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -81,14 +74,12 @@ impl wire::Lenient for LandingRepoGetListManifest {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LandingRepoGetListNodesItem {
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -191,53 +182,38 @@ pub struct LandingRepoGetListResultTemplate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/user-blocks/landing-repo-get-list.html#result-template)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingRepoGetListResultTemplate2 {
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `APP_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub app_code: Option<String>,
     /// `ACTIVE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `SECTIONS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sections: Option<String>,
     /// `SITE_TEMPLATE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_template_id: Option<String>,
     /// `PREVIEW`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview: Option<String>,
     /// `MANIFEST`: `LandingRepoGetListManifest`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manifest: Option<LandingRepoGetListManifest>,
     /// `CONTENT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub content: Option<String>,
     /// `CREATED_BY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_id: Option<String>,
     /// `MODIFIED_BY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by_id: Option<String>,
     /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `DATE_MODIFY`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::landing_linked::LandingRepowidgetGetlistWidgetParams;
@@ -74,121 +75,59 @@ pub struct LandingRepowidgetGetlistAnchorField {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html#anchor-field)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingRepowidgetGetlistAnchorField2 {
     /// `ID`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// `XML_ID`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
     /// `APP_CODE`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_code: Option<String>,
     /// `ACTIVE`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub active: Option<bool>,
     /// `NAME`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `DESCRIPTION`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `SECTIONS`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sections: Option<String>,
     /// `PREVIEW`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preview: Option<String>,
     /// `WIDGET_PARAMS`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub widget_params: Option<serde_json::Value>,
     /// `CONTENT`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// `MANIFEST`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub manifest: Option<serde_json::Value>,
     /// `CREATED_BY_ID`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_id: Option<i64>,
     /// `MODIFIED_BY_ID`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_by_id: Option<i64>,
     /// `DATE_CREATE`: date.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_create: Option<chrono::NaiveDate>,
     /// `DATE_MODIFY`: date.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_modify: Option<chrono::NaiveDate>,
     /// `SITE_TEMPLATE_ID`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_template_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -206,17 +145,14 @@ impl wire::Lenient for LandingRepowidgetGetlistAnchorField2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingRepowidgetGetlistBlock {
     /// `subtype`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subtype: Option<Vec<String>>,
     /// `subtype_params`: `LandingRepowidgetGetlistSubtypeParams`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subtype_params: Option<LandingRepowidgetGetlistSubtypeParams>,
     /// `type`: `string[]`.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -234,14 +170,12 @@ impl wire::Lenient for LandingRepowidgetGetlistBlock {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingRepowidgetGetlistDe {
     /// `W_EMPTY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub w_empty: Option<String>,
     /// `W_TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub w_title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -259,14 +193,11 @@ impl wire::Lenient for LandingRepowidgetGetlistDe {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingRepowidgetGetlistDemoData {
     /// `count`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count: Option<String>,
     /// `desc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub desc: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -284,14 +215,12 @@ impl wire::Lenient for LandingRepowidgetGetlistDemoData {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingRepowidgetGetlistEn {
     /// `W_EMPTY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub w_empty: Option<String>,
     /// `W_TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub w_title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -309,14 +238,11 @@ impl wire::Lenient for LandingRepowidgetGetlistEn {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingRepowidgetGetlistLang {
     /// `de`: `LandingRepowidgetGetlistDe`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<LandingRepowidgetGetlistDe>,
     /// `en`: `LandingRepowidgetGetlistEn`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<LandingRepowidgetGetlistEn>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -334,11 +260,9 @@ impl wire::Lenient for LandingRepowidgetGetlistLang {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingRepowidgetGetlistManifest {
     /// `block`: `LandingRepowidgetGetlistBlock`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub block: Option<LandingRepowidgetGetlistBlock>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -379,53 +303,38 @@ pub struct LandingRepowidgetGetlistParams {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingRepowidgetGetlistResultItem {
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `APP_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub app_code: Option<String>,
     /// `CONTENT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub content: Option<String>,
     /// `CREATED_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_id: Option<i64>,
     /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `DATE_MODIFY`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_modify: Option<wire::DateTime>,
     /// `DESCRIPTION`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<serde_json::Value>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `MANIFEST`: `LandingRepowidgetGetlistManifest`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub manifest: Option<LandingRepowidgetGetlistManifest>,
     /// `MODIFIED_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by_id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PREVIEW`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub preview: Option<String>,
     /// `SECTIONS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sections: Option<String>,
     /// `SITE_TEMPLATE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_template_id: Option<i64>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -443,23 +352,18 @@ impl wire::Lenient for LandingRepowidgetGetlistResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LandingRepowidgetGetlistSubtypeParams {
     /// `demoData`: `LandingRepowidgetGetlistDemoData`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub demo_data: Option<LandingRepowidgetGetlistDemoData>,
     /// `handler`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub handler: Option<String>,
     /// `lang`: `LandingRepowidgetGetlistLang`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lang: Option<LandingRepowidgetGetlistLang>,
     /// `rootNode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub root_node: Option<String>,
     /// `style`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub style: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

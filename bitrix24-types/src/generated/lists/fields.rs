@@ -2,19 +2,19 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::lists_values::ListsElementAddIblockTypeId;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsField {
     /// `L`: `ListsFieldGetL`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub l: Option<ListsFieldGetL>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -87,59 +87,43 @@ pub struct ListsFieldAddParametrFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsFieldGetL {
     /// `CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `COL_COUNT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub col_count: Option<String>,
     /// `DEFAULT_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_value: Option<String>,
     /// `DISPLAY_VALUES_FORM`: `map<string>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_values_form: Option<BTreeMap<String, String>>,
     /// `FIELD_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_id: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IS_REQUIRED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_required: Option<bool>,
     /// `LINK_IBLOCK_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link_iblock_id: Option<i64>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PROPERTY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_type: Option<String>,
     /// `PROPERTY_USER_TYPE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_user_type: Option<bool>,
     /// `ROW_COUNT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub row_count: Option<String>,
     /// `SETTINGS`: `ListsFieldGetSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<ListsFieldGetSettings>,
     /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `USER_TYPE_SETTINGS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_settings: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -157,23 +141,18 @@ impl wire::Lenient for ListsFieldGetL {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsFieldGetSettings {
     /// `ADD_READ_ONLY_FIELD`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_read_only_field: Option<bool>,
     /// `EDIT_READ_ONLY_FIELD`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_read_only_field: Option<bool>,
     /// `SHOW_ADD_FORM`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_add_form: Option<bool>,
     /// `SHOW_EDIT_FORM`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_edit_form: Option<bool>,
     /// `SHOW_FIELD_PREVIEW`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_field_preview: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

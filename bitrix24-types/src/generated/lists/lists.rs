@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -11,149 +12,102 @@ use super::lists_values::ListsElementAddIblockTypeId;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Lists {
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `API_CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub api_code: Option<serde_json::Value>,
     /// `BIZPROC`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bizproc: Option<bool>,
     /// `CANONICAL_PAGE_URL`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub canonical_page_url: Option<serde_json::Value>,
     /// `CODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `DESCRIPTION_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_type: Option<String>,
     /// `DETAIL_PAGE_URL`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_page_url: Option<serde_json::Value>,
     /// `EDIT_FILE_AFTER`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_file_after: Option<serde_json::Value>,
     /// `EDIT_FILE_BEFORE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_file_before: Option<serde_json::Value>,
     /// `ELEMENTS_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub elements_name: Option<String>,
     /// `ELEMENT_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub element_name: Option<String>,
     /// `EXTERNAL_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_id: Option<i64>,
     /// `FULLTEXT_INDEX`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fulltext_index: Option<bool>,
     /// `IBLOCK_TYPE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_type_id: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `INDEX_ELEMENT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub index_element: Option<bool>,
     /// `INDEX_SECTION`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub index_section: Option<bool>,
     /// `LANG_DIR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lang_dir: Option<String>,
     /// `LAST_CONV_ELEMENT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_conv_element: Option<String>,
     /// `LID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lid: Option<String>,
     /// `LIST_MODE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_mode: Option<serde_json::Value>,
     /// `LIST_PAGE_URL`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_page_url: Option<serde_json::Value>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PICTURE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub picture: Option<serde_json::Value>,
     /// `PROPERTY_INDEX`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_index: Option<serde_json::Value>,
     /// `REST_ON`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest_on: Option<bool>,
     /// `RIGHTS_MODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rights_mode: Option<String>,
     /// `RSS_ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rss_active: Option<bool>,
     /// `RSS_FILE_ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rss_file_active: Option<bool>,
     /// `RSS_FILE_DAYS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rss_file_days: Option<serde_json::Value>,
     /// `RSS_FILE_LIMIT`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rss_file_limit: Option<serde_json::Value>,
     /// `RSS_TTL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rss_ttl: Option<String>,
     /// `RSS_YANDEX_ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rss_yandex_active: Option<bool>,
     /// `SECTIONS_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sections_name: Option<String>,
     /// `SECTION_CHOOSER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub section_chooser: Option<String>,
     /// `SECTION_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub section_name: Option<String>,
     /// `SECTION_PAGE_URL`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub section_page_url: Option<serde_json::Value>,
     /// `SECTION_PROPERTY`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub section_property: Option<serde_json::Value>,
     /// `SERVER_NAME`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub server_name: Option<serde_json::Value>,
     /// `SOCNET_GROUP_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub socnet_group_id: Option<i64>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `TIMESTAMP_X`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<String>,
     /// `TMP_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tmp_id: Option<i64>,
     /// `VERSION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version: Option<String>,
     /// `WORKFLOW`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub workflow: Option<bool>,
     /// `XML_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

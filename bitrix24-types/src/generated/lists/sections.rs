@@ -2,67 +2,51 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::lists_values::{ListsElementAddIblockTypeId, ListsSectionAddDescriptionType};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsSection {
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `DATE_CREATE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<String>,
     /// `DEPTH_LEVEL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub depth_level: Option<String>,
     /// `EXTERNAL_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_id: Option<String>,
     /// `GLOBAL_ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub global_active: Option<bool>,
     /// `IBLOCK_SECTION_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_section_id: Option<i64>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `LEFT_MARGIN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub left_margin: Option<String>,
     /// `MODIFIED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `RIGHT_MARGIN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub right_margin: Option<String>,
     /// `SEARCHABLE_CONTENT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub searchable_content: Option<String>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `TIMESTAMP_X`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<String>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,21 +2,19 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/blogcomment/log-blogcomment-user-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LogBlogcommentUser {
     /// `comments`: `LogBlogcommentUserGetCommentsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments: Option<Vec<LogBlogcommentUserGetCommentsItem>>,
     /// `files`: `map<LogBlogcommentUserGetFilesItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub files: Option<BTreeMap<String, LogBlogcommentUserGetFilesItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -34,26 +32,19 @@ impl wire::Lenient for LogBlogcommentUser {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/blogcomment/log-blogcomment-user-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LogBlogcommentUserGetCommentsItem {
     /// `attach`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attach: Option<Vec<i64>>,
     /// `comment_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comment_id: Option<i64>,
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `log_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub log_id: Option<i64>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -71,41 +62,30 @@ impl wire::Lenient for LogBlogcommentUserGetCommentsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/blogcomment/log-blogcomment-user-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LogBlogcommentUserGetFilesItem {
     /// `authorId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `authorName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_name: Option<String>,
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: `LogBlogcommentUserGetImage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<LogBlogcommentUserGetImage>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `size`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<i64>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `urlDownload`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_download: Option<String>,
     /// `urlPreview`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_preview: Option<String>,
     /// `urlShow`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url_show: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -123,14 +103,11 @@ impl wire::Lenient for LogBlogcommentUserGetFilesItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/blogcomment/log-blogcomment-user-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LogBlogcommentUserGetImage {
     /// `height`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub height: Option<i64>,
     /// `width`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub width: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

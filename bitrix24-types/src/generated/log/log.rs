@@ -2,19 +2,19 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// The `data` of the event `ONLIVEFEEDPOSTADD`: scope `log`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnLiveFeedPostAdd {
     /// `FIELDS`: `OnLiveFeedPostAddFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnLiveFeedPostAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -36,11 +36,10 @@ impl EventPayload for OnLiveFeedPostAdd {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnLiveFeedPostAddFields {
     /// `POST_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub post_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -58,11 +57,10 @@ impl wire::Lenient for OnLiveFeedPostAddFields {
 /// The `data` of the event `ONLIVEFEEDPOSTDELETE`: scope `log`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnLiveFeedPostDelete {
     /// `FIELDS`: `OnLiveFeedPostDeleteFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnLiveFeedPostDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -84,11 +82,10 @@ impl EventPayload for OnLiveFeedPostDelete {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-delete.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnLiveFeedPostDeleteFields {
     /// `POST_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub post_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -106,11 +103,10 @@ impl wire::Lenient for OnLiveFeedPostDeleteFields {
 /// The `data` of the event `ONLIVEFEEDPOSTUPDATE`: scope `log`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnLiveFeedPostUpdate {
     /// `FIELDS`: `OnLiveFeedPostUpdateFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnLiveFeedPostUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -132,11 +128,10 @@ impl EventPayload for OnLiveFeedPostUpdate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnLiveFeedPostUpdateFields {
     /// `POST_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub post_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,25 +2,23 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::mail_values::MailMessageMovetofolderAction;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-createcalendarevent.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MailMessageCreatecalendareventResult {
     /// `success`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub success: Option<bool>,
     /// `eventId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_id: Option<i64>,
     /// `messageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -38,20 +36,16 @@ impl wire::Lenient for MailMessageCreatecalendareventResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-createchat.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MailMessageCreatechatResult {
     /// `success`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub success: Option<bool>,
     /// `chatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `messageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// `existing`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub existing: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -69,17 +63,14 @@ impl wire::Lenient for MailMessageCreatechatResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-createfeedpost.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MailMessageCreatefeedpostResult {
     /// `success`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub success: Option<bool>,
     /// `postId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub post_id: Option<i64>,
     /// `messageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -97,17 +88,14 @@ impl wire::Lenient for MailMessageCreatefeedpostResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-createtask.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MailMessageCreatetaskResult {
     /// `success`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub success: Option<bool>,
     /// `taskId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `messageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -125,11 +113,9 @@ impl wire::Lenient for MailMessageCreatetaskResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct MailMessageField {
     /// `item`: `MailMessageFieldGetItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<MailMessageFieldGetItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -147,17 +133,14 @@ impl wire::Lenient for MailMessageField {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MailMessageFieldGetItem {
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -175,23 +158,18 @@ impl wire::Lenient for MailMessageFieldGetItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MailMessageFieldListItemsItem {
     /// `filterable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filterable: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `sortable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sortable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -209,11 +187,9 @@ impl wire::Lenient for MailMessageFieldListItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct MailMessageFieldListResult {
     /// `items`: `MailMessageFieldListItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<MailMessageFieldListItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -231,14 +207,11 @@ impl wire::Lenient for MailMessageFieldListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-forward.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct MailMessageForwardResult {
     /// `success`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub success: Option<bool>,
     /// `to`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub to: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -256,47 +229,34 @@ impl wire::Lenient for MailMessageForwardResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MailMessageGetItem {
     /// `bindings`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bindings: Option<serde_json::Value>,
     /// `body`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub body: Option<String>,
     /// `cc`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cc: Option<serde_json::Value>,
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `from`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub from: Option<String>,
     /// `hasAttachments`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_attachments: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isSeen`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_seen: Option<bool>,
     /// `mailboxEmail`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mailbox_email: Option<String>,
     /// `mailboxId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mailbox_id: Option<i64>,
     /// `subject`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subject: Option<String>,
     /// `to`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub to: Option<String>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -314,11 +274,9 @@ impl wire::Lenient for MailMessageGetItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct MailMessageGetResult {
     /// `item`: `MailMessageGetItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<MailMessageGetItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -336,47 +294,34 @@ impl wire::Lenient for MailMessageGetResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MailMessageListItemsItem {
     /// `bindings`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub bindings: Option<serde_json::Value>,
     /// `body`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub body: Option<String>,
     /// `cc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cc: Option<String>,
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `from`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub from: Option<String>,
     /// `hasAttachments`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_attachments: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isSeen`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_seen: Option<bool>,
     /// `mailboxEmail`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mailbox_email: Option<String>,
     /// `mailboxId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mailbox_id: Option<i64>,
     /// `subject`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subject: Option<String>,
     /// `to`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub to: Option<String>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -394,11 +339,9 @@ impl wire::Lenient for MailMessageListItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct MailMessageListResult {
     /// `items`: `MailMessageListItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<MailMessageListItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -416,17 +359,14 @@ impl wire::Lenient for MailMessageListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-movetofolder.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MailMessageMovetofolderResult {
     /// `success`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub success: Option<bool>,
     /// `movedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub moved_count: Option<i64>,
     /// `action`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -444,14 +384,11 @@ impl wire::Lenient for MailMessageMovetofolderResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-reply.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct MailMessageReplyResult {
     /// `success`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub success: Option<bool>,
     /// `to`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub to: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -469,14 +406,11 @@ impl wire::Lenient for MailMessageReplyResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-send.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct MailMessageSendResult {
     /// `success`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub success: Option<bool>,
     /// `to`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub to: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -494,29 +428,21 @@ impl wire::Lenient for MailMessageSendResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-thread.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct MailMessageThreadResultItem {
     /// `body`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub body: Option<String>,
     /// `cc`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cc: Option<String>,
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `from`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub from: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `subject`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subject: Option<String>,
     /// `to`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub to: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

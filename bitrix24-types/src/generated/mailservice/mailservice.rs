@@ -2,63 +2,48 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-get.html#mail-service)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Mailservice {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `SITE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SERVER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub server: Option<String>,
     /// `PORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub port: Option<i64>,
     /// `ENCRYPTION`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub encryption: Option<bool>,
     /// `LINK`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `ICON`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `SMTP_SERVER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub smtp_server: Option<String>,
     /// `SMTP_PORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub smtp_port: Option<i64>,
     /// `SMTP_LOGIN_AS_IMAP`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub smtp_login_as_imap: Option<bool>,
     /// `SMTP_PASSWORD_AS_IMAP`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub smtp_password_as_imap: Option<bool>,
     /// `SMTP_ENCRYPTION`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub smtp_encryption: Option<bool>,
     /// `UPLOAD_OUTGOING`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub upload_outgoing: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -76,38 +61,28 @@ impl wire::Lenient for Mailservice {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mailservice/mailservice-fields.html#fields-map)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct MailserviceFieldsFieldsMap {
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `SITE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `ACTIVE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SERVER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub server: Option<String>,
     /// `PORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub port: Option<String>,
     /// `ENCRYPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub encryption: Option<String>,
     /// `LINK`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `ICON`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

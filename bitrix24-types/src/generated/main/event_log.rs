@@ -2,18 +2,17 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Eventlog {
     /// `item`: `MainEventlogGetItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<MainEventlogGetItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -31,11 +30,9 @@ impl wire::Lenient for Eventlog {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct MainEventlogField {
     /// `item`: `MainEventlogFieldGetItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<MainEventlogFieldGetItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -53,41 +50,30 @@ impl wire::Lenient for MainEventlogField {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MainEventlogFieldGetItem {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `editable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub editable: Option<bool>,
     /// `elementType`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub element_type: Option<serde_json::Value>,
     /// `filterable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filterable: Option<bool>,
     /// `multiple`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `requiredGroups`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required_groups: Option<serde_json::Value>,
     /// `sortable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sortable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `validationRules`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub validation_rules: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -105,29 +91,22 @@ impl wire::Lenient for MainEventlogFieldGetItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MainEventlogFieldListItemsItem {
     /// `description`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<serde_json::Value>,
     /// `filterable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filterable: Option<bool>,
     /// `multiple`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `sortable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sortable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -145,11 +124,9 @@ impl wire::Lenient for MainEventlogFieldListItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct MainEventlogFieldListResult {
     /// `items`: `MainEventlogFieldListItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<MainEventlogFieldListItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -167,47 +144,34 @@ impl wire::Lenient for MainEventlogFieldListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MainEventlogGetItem {
     /// `auditTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub audit_type_id: Option<String>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `guestId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guest_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `itemId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item_id: Option<i64>,
     /// `moduleId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `remoteAddr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remote_addr: Option<String>,
     /// `requestUri`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub request_uri: Option<String>,
     /// `severity`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub severity: Option<String>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `timestampX`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `userAgent`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_agent: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -225,32 +189,24 @@ impl wire::Lenient for MainEventlogGetItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MainEventlogListItemsItem {
     /// `auditTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub audit_type_id: Option<String>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `itemId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item_id: Option<i64>,
     /// `moduleId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `severity`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub severity: Option<String>,
     /// `timestampX`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -268,11 +224,9 @@ impl wire::Lenient for MainEventlogListItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct MainEventlogListResult {
     /// `items`: `MainEventlogListItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<MainEventlogListItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -290,32 +244,24 @@ impl wire::Lenient for MainEventlogListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-tail.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MainEventlogTailItemsItem {
     /// `auditTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub audit_type_id: Option<String>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `itemId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item_id: Option<i64>,
     /// `moduleId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub module_id: Option<String>,
     /// `severity`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub severity: Option<String>,
     /// `timestampX`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -333,11 +279,9 @@ impl wire::Lenient for MainEventlogTailItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-tail.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct MainEventlogTailResult {
     /// `items`: `MainEventlogTailItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<MainEventlogTailItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,64 +2,49 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct NoteDocument {
     /// `item`: raw, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub item: Option<serde_json::Value>,
     /// `id`: integer, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub id: Option<i64>,
     /// `collectionId`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub collection_id: Option<i64>,
     /// `parentId`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// `title`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `markdown`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown: Option<String>,
     /// `position`: integer, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub position: Option<i64>,
     /// `createdBy`: integer, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub created_by: Option<i64>,
     /// `updatedBy`: integer, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub updated_by: Option<i64>,
     /// `createdAt`: datetime, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub created_at: Option<wire::DateTime>,
     /// `updatedAt`: datetime, read-only.
-    #[serde(default, deserialize_with = "wire::lenient", skip_serializing)]
+    #[serde(skip_serializing)]
     pub updated_at: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -77,41 +62,30 @@ impl wire::Lenient for NoteDocument {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NoteDocumentAddResult {
     /// `item`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `collectionId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub collection_id: Option<i64>,
     /// `parentId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `markdown`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub markdown: Option<String>,
     /// `position`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub position: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `updatedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<i64>,
     /// `createdAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_at: Option<wire::DateTime>,
     /// `updatedAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_at: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -129,11 +103,9 @@ impl wire::Lenient for NoteDocumentAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-archive.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct NoteDocumentArchiveResult {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -151,11 +123,9 @@ impl wire::Lenient for NoteDocumentArchiveResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct NoteDocumentDeleteResult {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -173,11 +143,9 @@ impl wire::Lenient for NoteDocumentDeleteResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct NoteDocumentField {
     /// `item`: `NoteDocumentFieldGetItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<NoteDocumentFieldGetItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -195,17 +163,14 @@ impl wire::Lenient for NoteDocumentField {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NoteDocumentFieldGetItem {
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -223,23 +188,18 @@ impl wire::Lenient for NoteDocumentFieldGetItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NoteDocumentFieldListItemsItem {
     /// `filterable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filterable: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `sortable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sortable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -257,11 +217,9 @@ impl wire::Lenient for NoteDocumentFieldListItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct NoteDocumentFieldListResult {
     /// `items`: `NoteDocumentFieldListItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<NoteDocumentFieldListItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -279,11 +237,9 @@ impl wire::Lenient for NoteDocumentFieldListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct NoteDocumentSearchField {
     /// `item`: `NoteDocumentSearchFieldGetItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<NoteDocumentSearchFieldGetItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -301,17 +257,14 @@ impl wire::Lenient for NoteDocumentSearchField {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NoteDocumentSearchFieldGetItem {
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -329,23 +282,18 @@ impl wire::Lenient for NoteDocumentSearchFieldGetItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NoteDocumentSearchFieldListItemsItem {
     /// `filterable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filterable: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `sortable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sortable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -363,11 +311,9 @@ impl wire::Lenient for NoteDocumentSearchFieldListItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct NoteDocumentSearchFieldListResult {
     /// `items`: `NoteDocumentSearchFieldListItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<NoteDocumentSearchFieldListItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -385,26 +331,20 @@ impl wire::Lenient for NoteDocumentSearchFieldListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NoteDocumentSearchListItemsItem {
     /// `collectionId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub collection_id: Option<i64>,
     /// `documentId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_id: Option<i64>,
     /// `score`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub score: Option<f64>,
     /// `sharedAccess`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shared_access: Option<bool>,
     /// `snippet`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub snippet: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -436,14 +376,12 @@ pub struct NoteDocumentSearchListPagination {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NoteDocumentSearchListResult {
     /// `hasMore`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_more: Option<bool>,
     /// `items`: `NoteDocumentSearchListItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<NoteDocumentSearchListItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -461,11 +399,9 @@ impl wire::Lenient for NoteDocumentSearchListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-tree-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct NoteDocumentTreeField {
     /// `item`: `NoteDocumentTreeFieldGetItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<NoteDocumentTreeFieldGetItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -483,17 +419,14 @@ impl wire::Lenient for NoteDocumentTreeField {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-tree-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NoteDocumentTreeFieldGetItem {
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -511,23 +444,18 @@ impl wire::Lenient for NoteDocumentTreeFieldGetItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-tree-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NoteDocumentTreeFieldListItemsItem {
     /// `filterable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filterable: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `sortable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sortable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -545,11 +473,9 @@ impl wire::Lenient for NoteDocumentTreeFieldListItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-tree-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct NoteDocumentTreeFieldListResult {
     /// `items`: `NoteDocumentTreeFieldListItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<NoteDocumentTreeFieldListItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -567,23 +493,18 @@ impl wire::Lenient for NoteDocumentTreeFieldListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-tree-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NoteDocumentTreeListChildrenItem {
     /// `children`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub children: Option<serde_json::Value>,
     /// `collectionId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub collection_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `position`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub position: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -601,23 +522,18 @@ impl wire::Lenient for NoteDocumentTreeListChildrenItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-tree-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NoteDocumentTreeListItemsItem {
     /// `children`: `NoteDocumentTreeListChildrenItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub children: Option<Vec<NoteDocumentTreeListChildrenItem>>,
     /// `collectionId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub collection_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `position`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub position: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -635,14 +551,11 @@ impl wire::Lenient for NoteDocumentTreeListItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-tree-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct NoteDocumentTreeListResult {
     /// `items`: `NoteDocumentTreeListItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<NoteDocumentTreeListItemsItem>>,
     /// `truncated`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub truncated: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -660,35 +573,26 @@ impl wire::Lenient for NoteDocumentTreeListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NoteDocumentUpdateItem {
     /// `collectionId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub collection_id: Option<i64>,
     /// `createdAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_at: Option<wire::DateTime>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `markdown`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub markdown: Option<String>,
     /// `position`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub position: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `updatedAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_at: Option<wire::DateTime>,
     /// `updatedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -706,11 +610,9 @@ impl wire::Lenient for NoteDocumentUpdateItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct NoteDocumentUpdateResult {
     /// `item`: `NoteDocumentUpdateItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<NoteDocumentUpdateItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

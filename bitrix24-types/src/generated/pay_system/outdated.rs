@@ -2,24 +2,22 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/outdated/sale-pay-system-settings-invoice-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemSettingsInvoice {
     /// `PS_WORK_MODE_IFRAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_work_mode_iframe: Option<String>,
     /// `REST_SERVICE_ID_IFRAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest_service_id_iframe: Option<String>,
     /// `REST_SERVICE_KEY_IFRAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest_service_key_iframe: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::pay_system_values::{
@@ -149,14 +150,13 @@ pub struct SalePaysystemHandlerAddSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListCode {
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -174,26 +174,20 @@ impl wire::Lenient for SalePaysystemHandlerListCode {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListCodes {
     /// `PAYMENT_BUYER_ID`: `SalePaysystemHandlerListPaymentBuyerId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_buyer_id: Option<SalePaysystemHandlerListPaymentBuyerId>,
     /// `PAYMENT_ID`: `SalePaysystemHandlerListPaymentId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_id: Option<SalePaysystemHandlerListPaymentId>,
     /// `PS_CHANGE_STATUS_PAY`: `SalePaysystemHandlerListPsChangeStatusPay`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_change_status_pay: Option<SalePaysystemHandlerListPsChangeStatusPay>,
     /// `PS_WORK_MODE`: `SalePaysystemHandlerListPsWorkMode`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_work_mode: Option<SalePaysystemHandlerListPsWorkMode>,
     /// `REST_SERVICE_ID`: `SalePaysystemHandlerListRestServiceId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest_service_id: Option<SalePaysystemHandlerListRestServiceId>,
     /// `REST_SERVICE_KEY`: `SalePaysystemHandlerListRestServiceKey`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest_service_key: Option<SalePaysystemHandlerListRestServiceKey>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -211,14 +205,12 @@ impl wire::Lenient for SalePaysystemHandlerListCodes {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListDefault {
     /// `PROVIDER_KEY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_key: Option<String>,
     /// `PROVIDER_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -236,14 +228,12 @@ impl wire::Lenient for SalePaysystemHandlerListDefault {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListDefault2 {
     /// `PROVIDER_KEY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_key: Option<String>,
     /// `PROVIDER_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub provider_value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -261,17 +251,14 @@ impl wire::Lenient for SalePaysystemHandlerListDefault2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalePaysystemHandlerListFields {
     /// `paymentId`: `SalePaysystemHandlerListPaymentId2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_id: Option<SalePaysystemHandlerListPaymentId2>,
     /// `phone`: `SalePaysystemHandlerListPhone`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phone: Option<SalePaysystemHandlerListPhone>,
     /// `serviceid`: `SalePaysystemHandlerListServiceid`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub serviceid: Option<SalePaysystemHandlerListServiceid>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -289,17 +276,14 @@ impl wire::Lenient for SalePaysystemHandlerListFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListFormData {
     /// `ACTION_URI`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action_uri: Option<String>,
     /// `FIELDS`: `SalePaysystemHandlerListFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<SalePaysystemHandlerListFields>,
     /// `METHOD`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub method: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -317,11 +301,10 @@ impl wire::Lenient for SalePaysystemHandlerListFormData {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SalePaysystemHandlerListInput {
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -339,14 +322,13 @@ impl wire::Lenient for SalePaysystemHandlerListInput {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListInput2 {
     /// `OPTIONS`: `SalePaysystemHandlerListOptions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub options: Option<SalePaysystemHandlerListOptions>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -364,14 +346,12 @@ impl wire::Lenient for SalePaysystemHandlerListInput2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListOptions {
     /// `REGULAR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub regular: Option<String>,
     /// `TEST`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub test: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -389,20 +369,16 @@ impl wire::Lenient for SalePaysystemHandlerListOptions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListPaymentBuyerId {
     /// `DEFAULT`: `SalePaysystemHandlerListDefault`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<SalePaysystemHandlerListDefault>,
     /// `GROUP`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -420,20 +396,16 @@ impl wire::Lenient for SalePaysystemHandlerListPaymentBuyerId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListPaymentId {
     /// `DEFAULT`: `SalePaysystemHandlerListDefault2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<SalePaysystemHandlerListDefault2>,
     /// `GROUP`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -451,14 +423,12 @@ impl wire::Lenient for SalePaysystemHandlerListPaymentId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListPaymentId2 {
     /// `CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `VISIBLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub visible: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -476,14 +446,12 @@ impl wire::Lenient for SalePaysystemHandlerListPaymentId2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListPhone {
     /// `CODE`: `SalePaysystemHandlerListCode`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<SalePaysystemHandlerListCode>,
     /// `VISIBLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub visible: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -501,17 +469,14 @@ impl wire::Lenient for SalePaysystemHandlerListPhone {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListPsChangeStatusPay {
     /// `INPUT`: `SalePaysystemHandlerListInput`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub input: Option<SalePaysystemHandlerListInput>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -529,17 +494,14 @@ impl wire::Lenient for SalePaysystemHandlerListPsChangeStatusPay {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListPsWorkMode {
     /// `INPUT`: `SalePaysystemHandlerListInput2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub input: Option<SalePaysystemHandlerListInput2>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -557,23 +519,18 @@ impl wire::Lenient for SalePaysystemHandlerListPsWorkMode {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListRecord {
     /// `CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SETTINGS`: `SalePaysystemHandlerListSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<SalePaysystemHandlerListSettings>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -591,17 +548,14 @@ impl wire::Lenient for SalePaysystemHandlerListRecord {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListRestServiceId {
     /// `DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -619,17 +573,14 @@ impl wire::Lenient for SalePaysystemHandlerListRestServiceId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListRestServiceKey {
     /// `DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -647,11 +598,10 @@ impl wire::Lenient for SalePaysystemHandlerListRestServiceKey {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListServiceid {
     /// `CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -669,17 +619,14 @@ impl wire::Lenient for SalePaysystemHandlerListServiceid {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListSettings {
     /// `CODES`: `SalePaysystemHandlerListCodes`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub codes: Option<SalePaysystemHandlerListCodes>,
     /// `CURRENCY`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<Vec<String>>,
     /// `FORM_DATA`: `SalePaysystemHandlerListFormData`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub form_data: Option<SalePaysystemHandlerListFormData>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -720,83 +667,58 @@ pub struct SalePaysystemHandlerUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemListRecord {
     /// `ACTION_FILE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action_file: Option<String>,
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `ALLOW_EDIT_PAYMENT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_edit_payment: Option<bool>,
     /// `AUTO_CHANGE_1C`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auto_change_1c: Option<bool>,
     /// `CAN_PRINT_CHECK`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_print_check: Option<bool>,
     /// `DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `ENCODING`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub encoding: Option<String>,
     /// `ENTITY_REGISTRY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_registry_type: Option<String>,
     /// `HAVE_ACTION`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub have_action: Option<bool>,
     /// `HAVE_PAYMENT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub have_payment: Option<bool>,
     /// `HAVE_PREPAY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub have_prepay: Option<bool>,
     /// `HAVE_PRICE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub have_price: Option<bool>,
     /// `HAVE_RESULT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub have_result: Option<bool>,
     /// `HAVE_RESULT_RECEIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub have_result_receive: Option<bool>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IS_CASH`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_cash: Option<bool>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `NEW_WINDOW`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new_window: Option<bool>,
     /// `PERSON_TYPE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub person_type_id: Option<i64>,
     /// `PSA_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub psa_name: Option<String>,
     /// `PS_MODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_mode: Option<String>,
     /// `RESULT_FILE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_file: Option<serde_json::Value>,
     /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `TARIFF`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tariff: Option<serde_json::Value>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -814,17 +736,14 @@ impl wire::Lenient for SalePaysystemListRecord {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-settings-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemSettings {
     /// `PS_WORK_MODE_IFRAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_work_mode_iframe: Option<String>,
     /// `REST_SERVICE_ID_IFRAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest_service_id_iframe: Option<String>,
     /// `REST_SERVICE_KEY_IFRAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest_service_key_iframe: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -842,17 +761,14 @@ impl wire::Lenient for SalePaysystemSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-settings-payment-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemSettingsPayment {
     /// `PS_WORK_MODE_IFRAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_work_mode_iframe: Option<String>,
     /// `REST_SERVICE_ID_IFRAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest_service_id_iframe: Option<String>,
     /// `REST_SERVICE_KEY_IFRAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest_service_key_iframe: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,36 +2,30 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/widgets/placement-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Placement {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `handler`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub handler: Option<String>,
     /// `langAll`: `PlacementGetLangAll`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lang_all: Option<PlacementGetLangAll>,
     /// `options`: `PlacementGetOptions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub options: Option<PlacementGetOptions>,
     /// `placement`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub placement: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -49,17 +43,14 @@ impl wire::Lenient for Placement {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/widgets/placement-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct PlacementGetDe {
     /// `DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `GROUP_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_name: Option<String>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -77,11 +68,9 @@ impl wire::Lenient for PlacementGetDe {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/widgets/placement-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct PlacementGetLangAll {
     /// `de`: `PlacementGetDe`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<PlacementGetDe>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -99,20 +88,16 @@ impl wire::Lenient for PlacementGetLangAll {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/widgets/placement-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PlacementGetOptions {
     /// `context`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub context: Option<String>,
     /// `errorHandlerUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_handler_url: Option<String>,
     /// `extranet`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extranet: Option<bool>,
     /// `role`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -130,11 +115,9 @@ impl wire::Lenient for PlacementGetOptions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/widgets/placement-unbind.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct PlacementUnbindResult {
     /// `count`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub count: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -3,8 +3,9 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests.
@@ -27,38 +28,28 @@ pub struct RpaTimelineAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RpaTimelineListForItemResult {
     /// `id`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `typeId`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_id: Option<serde_json::Value>,
     /// `itemId`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item_id: Option<serde_json::Value>,
     /// `createdTime`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_time: Option<serde_json::Value>,
     /// `userId`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<serde_json::Value>,
     /// `title`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<serde_json::Value>,
     /// `description`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<serde_json::Value>,
     /// `action`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<serde_json::Value>,
     /// `isFixed`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_fixed: Option<serde_json::Value>,
     /// `data`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub data: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -13,11 +14,10 @@ use super::sale_linked::SaleBasketItemProperty;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Basketproperties {
     /// `basketProperty`: `SaleBasketItemProperty`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_property: Option<SaleBasketItemProperty>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -60,11 +60,10 @@ pub struct SaleBasketpropertiesAddParametrFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleBasketpropertiesAddResult {
     /// `basketProperty`: `SaleBasketItemProperty`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_property: Option<SaleBasketItemProperty>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -82,11 +81,10 @@ impl wire::Lenient for SaleBasketpropertiesAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleBasketpropertiesGetFieldsResult {
     /// `basketProperties`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_properties: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -104,23 +102,18 @@ impl wire::Lenient for SaleBasketpropertiesGetFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleBasketpropertiesListBasketProperties {
     /// `basketId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_id: Option<i64>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -138,11 +131,10 @@ impl wire::Lenient for SaleBasketpropertiesListBasketProperties {
 /// A list page's `result`: the records sit under `basketProperties`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleBasketpropertiesListResult {
     /// `basketProperties`: `SaleBasketpropertiesListBasketProperties[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_properties: Option<Vec<SaleBasketpropertiesListBasketProperties>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -192,11 +184,10 @@ pub struct SaleBasketpropertiesUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleBasketpropertiesUpdateResult {
     /// `basketProperty`: `SaleBasketItemProperty`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_property: Option<SaleBasketItemProperty>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -32,11 +33,10 @@ pub struct SaleBusinessValuePersonDomainAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleBusinessValuePersonDomainAddResult {
     /// `businessValuePersonDomain`: `SaleBusinessValuePersonDomain`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub business_value_person_domain: Option<SaleBusinessValuePersonDomain>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -69,11 +69,10 @@ pub struct SaleBusinessValuePersonDomainDeleteByFilterFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleBusinessValuePersonDomainGetFieldsResult {
     /// `businessValuePersonDomain`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub business_value_person_domain: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -91,11 +90,10 @@ impl wire::Lenient for SaleBusinessValuePersonDomainGetFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleBusinessValuePersonDomainListBusinessValuePersonDomains {
     /// `personTypeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub person_type_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -113,11 +111,10 @@ impl wire::Lenient for SaleBusinessValuePersonDomainListBusinessValuePersonDomai
 /// A list page's `result`: the records sit under `businessValuePersonDomains`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleBusinessValuePersonDomainListResult {
     /// `businessValuePersonDomains`: `SaleBusinessValuePersonDomainListBusinessValuePersonDomains[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub business_value_person_domains: Option<
         Vec<SaleBusinessValuePersonDomainListBusinessValuePersonDomains>,
     >,

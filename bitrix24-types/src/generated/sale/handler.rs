@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::sale_values::SaleDeliveryHandlerAddType;
@@ -77,20 +78,17 @@ pub struct SaleDeliveryHandlerAddSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryHandlerListConfigItem {
     /// `CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `OPTIONS`: `SaleDeliveryHandlerListOptions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub options: Option<SaleDeliveryHandlerListOptions>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -108,23 +106,22 @@ impl wire::Lenient for SaleDeliveryHandlerListConfigItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SaleDeliveryHandlerListOptions {
     /// `Option1Code`: string.
-    #[serde(rename = "Option1Code", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "Option1Code")]
     pub option1_code: Option<String>,
     /// `Option2Code`: string.
-    #[serde(rename = "Option2Code", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "Option2Code")]
     pub option2_code: Option<String>,
     /// `Option3Code`: string.
-    #[serde(rename = "Option3Code", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "Option3Code")]
     pub option3_code: Option<String>,
     /// `Option4Code`: string.
-    #[serde(rename = "Option4Code", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "Option4Code")]
     pub option4_code: Option<String>,
     /// `Option5Code`: string.
-    #[serde(rename = "Option5Code", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "Option5Code")]
     pub option5_code: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -142,17 +139,14 @@ impl wire::Lenient for SaleDeliveryHandlerListOptions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryHandlerListProfilesItem {
     /// `CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -170,29 +164,22 @@ impl wire::Lenient for SaleDeliveryHandlerListProfilesItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryHandlerListRecord {
     /// `CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PROFILES`: `SaleDeliveryHandlerListProfilesItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub profiles: Option<Vec<SaleDeliveryHandlerListProfilesItem>>,
     /// `SETTINGS`: `SaleDeliveryHandlerListSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<SaleDeliveryHandlerListSettings>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -210,23 +197,18 @@ impl wire::Lenient for SaleDeliveryHandlerListRecord {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryHandlerListSettings {
     /// `CALCULATE_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub calculate_url: Option<String>,
     /// `CANCEL_DELIVERY_REQUEST_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cancel_delivery_request_url: Option<String>,
     /// `CONFIG`: `SaleDeliveryHandlerListConfigItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub config: Option<Vec<SaleDeliveryHandlerListConfigItem>>,
     /// `CREATE_DELIVERY_REQUEST_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_delivery_request_url: Option<String>,
     /// `HAS_CALLBACK_TRACKING_SUPPORT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub has_callback_tracking_support: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -13,11 +14,9 @@ use super::sale_linked::SaleOrder;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Order {
     /// `order`: `SaleOrder`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order: Option<SaleOrder>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -145,11 +144,9 @@ pub struct SaleOrderAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SaleOrderAddResult {
     /// `order`: `SaleOrder`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order: Option<SaleOrder>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -167,11 +164,9 @@ impl wire::Lenient for SaleOrderAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SaleOrderGetFieldsResult {
     /// `order`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -189,137 +184,94 @@ impl wire::Lenient for SaleOrderGetFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleOrderListOrders {
     /// `accountNumber`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub account_number: Option<String>,
     /// `additionalInfo`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_info: Option<String>,
     /// `affiliateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub affiliate_id: Option<i64>,
     /// `canceled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub canceled: Option<bool>,
     /// `comments`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments: Option<String>,
     /// `companyId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_id: Option<i64>,
     /// `currency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
     /// `dateCanceled`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_canceled: Option<wire::DateTime>,
     /// `dateInsert`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
     /// `dateLock`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_lock: Option<wire::DateTime>,
     /// `dateMarked`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_marked: Option<wire::DateTime>,
     /// `dateStatus`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_status: Option<wire::DateTime>,
     /// `dateUpdate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_update: Option<wire::DateTime>,
     /// `deducted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deducted: Option<bool>,
     /// `discountValue`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_value: Option<wire::Decimal>,
     /// `empCanceledId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_canceled_id: Option<i64>,
     /// `empMarkedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_marked_id: Option<i64>,
     /// `empStatusId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_status_id: Option<i64>,
     /// `externalOrder`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_order: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `id1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id1c: Option<String>,
     /// `lid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lid: Option<String>,
     /// `lockedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub locked_by: Option<String>,
     /// `marked`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub marked: Option<bool>,
     /// `orderTopic`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_topic: Option<String>,
     /// `payed`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payed: Option<bool>,
     /// `personTypeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub person_type_id: Option<i64>,
     /// `personTypeXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub person_type_xml_id: Option<String>,
     /// `price`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price: Option<wire::Decimal>,
     /// `reasonCanceled`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reason_canceled: Option<String>,
     /// `reasonMarked`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reason_marked: Option<String>,
     /// `recountFlag`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub recount_flag: Option<bool>,
     /// `recurringId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub recurring_id: Option<String>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `statusId`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_id: Option<bool>,
     /// `statusXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_xml_id: Option<String>,
     /// `taxValue`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_value: Option<wire::Decimal>,
     /// `updated1c`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated1c: Option<bool>,
     /// `userDescription`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_description: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// `version`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version: Option<i64>,
     /// `version1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version1c: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -337,11 +289,9 @@ impl wire::Lenient for SaleOrderListOrders {
 /// A list page's `result`: the records sit under `orders`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SaleOrderListResult {
     /// `orders`: `SaleOrderListOrders[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub orders: Option<Vec<SaleOrderListOrders>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -465,11 +415,9 @@ pub struct SaleOrderUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SaleOrderUpdateResult {
     /// `order`: `SaleOrder`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order: Option<SaleOrder>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,10 +2,11 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -15,11 +16,9 @@ use super::sale_values::SalePaymentAddExternalPayment;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SalePayment {
     /// `payment`: `SaleOrderPayment`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment: Option<SaleOrderPayment>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -169,11 +168,9 @@ pub struct SalePaymentAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SalePaymentAddResult {
     /// `payment`: `SaleOrderPayment`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment: Option<SaleOrderPayment>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -191,11 +188,9 @@ impl wire::Lenient for SalePaymentAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SalePaymentGetFieldsResult {
     /// `payment`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -213,140 +208,96 @@ impl wire::Lenient for SalePaymentGetFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalePaymentListPayments {
     /// `accountNumber`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub account_number: Option<String>,
     /// `comments`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments: Option<String>,
     /// `companyId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_id: Option<i64>,
     /// `currency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
     /// `dateBill`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_bill: Option<wire::DateTime>,
     /// `dateMarked`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_marked: Option<wire::DateTime>,
     /// `datePaid`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_paid: Option<wire::DateTime>,
     /// `datePayBefore`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_pay_before: Option<wire::DateTime>,
     /// `dateResponsibleId`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_responsible_id: Option<wire::DateTime>,
     /// `empMarkedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_marked_id: Option<i64>,
     /// `empPaidId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_paid_id: Option<i64>,
     /// `empResponsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_responsible_id: Option<i64>,
     /// `empReturnId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_return_id: Option<i64>,
     /// `externalPayment`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_payment: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `id1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id1c: Option<String>,
     /// `isReturn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_return: Option<bool>,
     /// `marked`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub marked: Option<bool>,
     /// `orderId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_id: Option<i64>,
     /// `paid`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub paid: Option<bool>,
     /// `payReturnComment`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_return_comment: Option<String>,
     /// `payReturnDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_return_date: Option<wire::DateTime>,
     /// `payReturnNum`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_return_num: Option<String>,
     /// `paySystemId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_system_id: Option<i64>,
     /// `paySystemIsCash`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_system_is_cash: Option<bool>,
     /// `paySystemName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_system_name: Option<String>,
     /// `paySystemXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_system_xml_id: Option<String>,
     /// `payVoucherDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_voucher_date: Option<wire::DateTime>,
     /// `payVoucherNum`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_voucher_num: Option<String>,
     /// `priceCod`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_cod: Option<wire::Decimal>,
     /// `psCurrency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_currency: Option<String>,
     /// `psInvoiceId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_invoice_id: Option<i64>,
     /// `psResponseDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_response_date: Option<wire::DateTime>,
     /// `psStatus`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_status: Option<String>,
     /// `psStatusCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_status_code: Option<String>,
     /// `psStatusDescription`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_status_description: Option<String>,
     /// `psStatusMessage`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_status_message: Option<String>,
     /// `psSum`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_sum: Option<serde_json::Value>,
     /// `reasonMarked`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reason_marked: Option<String>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `sum`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sum: Option<wire::Decimal>,
     /// `updated1c`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated1c: Option<bool>,
     /// `version1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version1c: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -364,11 +315,9 @@ impl wire::Lenient for SalePaymentListPayments {
 /// A list page's `result`: the records sit under `payments`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SalePaymentListResult {
     /// `payments`: `SalePaymentListPayments[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payments: Option<Vec<SalePaymentListPayments>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -521,11 +470,9 @@ pub struct SalePaymentUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SalePaymentUpdateResult {
     /// `payment`: `SaleOrderPayment`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment: Option<SaleOrderPayment>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -13,11 +14,10 @@ use super::sale_linked::SalePaymentItemBasket;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Paymentitembasket {
     /// `paymentItemBasket`: `SalePaymentItemBasket`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_item_basket: Option<SalePaymentItemBasket>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -56,11 +56,10 @@ pub struct SalePaymentitembasketAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalePaymentitembasketAddResult {
     /// `paymentItemBasket`: `SalePaymentItemBasket`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_item_basket: Option<SalePaymentItemBasket>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -78,11 +77,10 @@ impl wire::Lenient for SalePaymentitembasketAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalePaymentitembasketGetfieldsResult {
     /// `paymentItemBasket`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_item_basket: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -100,26 +98,20 @@ impl wire::Lenient for SalePaymentitembasketGetfieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalePaymentitembasketListPaymentItemsBasket {
     /// `basketId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_id: Option<i64>,
     /// `dateInsert`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `paymentId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_id: Option<i64>,
     /// `quantity`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<i64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -137,11 +129,10 @@ impl wire::Lenient for SalePaymentitembasketListPaymentItemsBasket {
 /// A list page's `result`: the records sit under `paymentItemsBasket`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalePaymentitembasketListResult {
     /// `paymentItemsBasket`: `SalePaymentitembasketListPaymentItemsBasket[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_items_basket: Option<Vec<SalePaymentitembasketListPaymentItemsBasket>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -181,11 +172,10 @@ pub struct SalePaymentitembasketUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalePaymentitembasketUpdateResult {
     /// `paymentItemBasket`: `SalePaymentItemBasket`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_item_basket: Option<SalePaymentItemBasket>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

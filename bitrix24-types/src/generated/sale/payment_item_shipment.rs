@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -13,11 +14,10 @@ use super::sale_linked::SalePaymentItemShipment;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PaymentItemShipment {
     /// `paymentItemShipment`: `SalePaymentItemShipment`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_item_shipment: Option<SalePaymentItemShipment>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -53,11 +53,10 @@ pub struct SalePaymentItemShipmentAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalePaymentItemShipmentAddResult {
     /// `paymentItemShipment`: `SalePaymentItemShipment`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_item_shipment: Option<SalePaymentItemShipment>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -75,11 +74,10 @@ impl wire::Lenient for SalePaymentItemShipmentAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalePaymentItemShipmentGetFieldsResult {
     /// `paymentItemShipment`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_item_shipment: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -97,23 +95,18 @@ impl wire::Lenient for SalePaymentItemShipmentGetFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalePaymentItemShipmentListPaymentItemsShipment {
     /// `dateInsert`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `paymentId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_id: Option<i64>,
     /// `shipmentId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment_id: Option<i64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -131,11 +124,10 @@ impl wire::Lenient for SalePaymentItemShipmentListPaymentItemsShipment {
 /// A list page's `result`: the records sit under `paymentItemsShipment`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalePaymentItemShipmentListResult {
     /// `paymentItemsShipment`: `SalePaymentItemShipmentListPaymentItemsShipment[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_items_shipment: Option<
         Vec<SalePaymentItemShipmentListPaymentItemsShipment>,
     >,
@@ -175,11 +167,10 @@ pub struct SalePaymentItemShipmentUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalePaymentItemShipmentUpdateResult {
     /// `paymentItemShipment`: `SalePaymentItemShipment`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_item_shipment: Option<SalePaymentItemShipment>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,18 +2,18 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize};
+use ::bitrix24_types::__private::serde;
 use ::bitrix24_types::__private::EventPayload;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// The `data` of the event `ONORDERDELETED`: scope `sale`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-order-deleted.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnOrderDeleted {
     /// `FIELDS`: `OnOrderDeletedFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnOrderDeletedFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -35,11 +35,10 @@ impl EventPayload for OnOrderDeleted {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-order-deleted.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnOrderDeletedFields {
     /// `ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -57,11 +56,10 @@ impl wire::Lenient for OnOrderDeletedFields {
 /// The `data` of the event `ONORDERENTITYSAVED`: scope `sale`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-order-entity-saved.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnOrderEntitySaved {
     /// `FIELDS`: `OnOrderEntitySavedFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnOrderEntitySavedFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -83,11 +81,10 @@ impl EventPayload for OnOrderEntitySaved {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-order-entity-saved.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnOrderEntitySavedFields {
     /// `ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -105,11 +102,10 @@ impl wire::Lenient for OnOrderEntitySavedFields {
 /// The `data` of the event `ONPAYMENTDELETED`: scope `sale`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-payment-deleted.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnPaymentDeleted {
     /// `FIELDS`: `OnPaymentDeletedFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnPaymentDeletedFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -131,11 +127,10 @@ impl EventPayload for OnPaymentDeleted {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-payment-deleted.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnPaymentDeletedFields {
     /// `ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -153,11 +148,10 @@ impl wire::Lenient for OnPaymentDeletedFields {
 /// The `data` of the event `ONPAYMENTENTITYSAVED`: scope `sale`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-payment-entity-saved.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnPaymentEntitySaved {
     /// `FIELDS`: `OnPaymentEntitySavedFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnPaymentEntitySavedFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -179,11 +173,10 @@ impl EventPayload for OnPaymentEntitySaved {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-payment-entity-saved.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnPaymentEntitySavedFields {
     /// `ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -201,11 +194,10 @@ impl wire::Lenient for OnPaymentEntitySavedFields {
 /// The `data` of the event `ONPROPERTYVALUEDELETED`: scope `sale`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-property-value-deleted.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnPropertyValueDeleted {
     /// `FIELDS`: `OnPropertyValueDeletedFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnPropertyValueDeletedFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -227,11 +219,10 @@ impl EventPayload for OnPropertyValueDeleted {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-property-value-deleted.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnPropertyValueDeletedFields {
     /// `ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -249,11 +240,10 @@ impl wire::Lenient for OnPropertyValueDeletedFields {
 /// The `data` of the event `ONPROPERTYVALUEENTITYSAVED`: scope `sale`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-property-value-entity-saved.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnPropertyValueEntitySaved {
     /// `FIELDS`: `OnPropertyValueEntitySavedFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnPropertyValueEntitySavedFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -275,11 +265,10 @@ impl EventPayload for OnPropertyValueEntitySaved {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-property-value-entity-saved.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnPropertyValueEntitySavedFields {
     /// `ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -297,11 +286,10 @@ impl wire::Lenient for OnPropertyValueEntitySavedFields {
 /// The `data` of the event `ONSALEBEFOREORDERDELETE`: scope `sale`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-sale-before-order-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSaleBeforeOrderDelete {
     /// `FIELDS`: `OnSaleBeforeOrderDeleteFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnSaleBeforeOrderDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -323,17 +311,14 @@ impl EventPayload for OnSaleBeforeOrderDelete {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-sale-before-order-delete.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSaleBeforeOrderDeleteFields {
     /// `ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `ACTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -351,11 +336,10 @@ impl wire::Lenient for OnSaleBeforeOrderDeleteFields {
 /// The `data` of the event `ONSALEORDERSAVED`: scope `sale`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-sale-order-saved.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSaleOrderSaved {
     /// `FIELDS`: `OnSaleOrderSavedFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnSaleOrderSavedFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -377,17 +361,14 @@ impl EventPayload for OnSaleOrderSaved {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-sale-order-saved.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSaleOrderSavedFields {
     /// `ID`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `ACTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -405,11 +386,10 @@ impl wire::Lenient for OnSaleOrderSavedFields {
 /// The `data` of the event `ONSHIPMENTDELETED`: scope `sale`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-shipment-deleted.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnShipmentDeleted {
     /// `FIELDS`: `OnShipmentDeletedFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnShipmentDeletedFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -431,11 +411,10 @@ impl EventPayload for OnShipmentDeleted {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-shipment-deleted.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnShipmentDeletedFields {
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -453,11 +432,10 @@ impl wire::Lenient for OnShipmentDeletedFields {
 /// The `data` of the event `ONSHIPMENTENTITYSAVED`: scope `sale`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-shipment-entity-saved.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnShipmentEntitySaved {
     /// `FIELDS`: `OnShipmentEntitySavedFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnShipmentEntitySavedFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -479,11 +457,10 @@ impl EventPayload for OnShipmentEntitySaved {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-shipment-entity-saved.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnShipmentEntitySavedFields {
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize};
+use ::bitrix24_types::__private::serde;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -14,89 +15,62 @@ use super::sale_values::{
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_basket_item)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleBasketItem {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `orderId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_id: Option<u64>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `productId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_id: Option<i64>,
     /// `price`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price: Option<wire::Decimal>,
     /// `customPrice`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub custom_price: Option<bool>,
     /// `currency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
     /// `quantity`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<f64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `dateInsert`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
     /// `dateUpdate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_update: Option<wire::DateTime>,
     /// `properties`: `SaleBasketitemAddCatalogProductSaleBasketItemProperty[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub properties: Option<Vec<SaleBasketitemAddCatalogProductSaleBasketItemProperty>>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `basePrice`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub base_price: Option<wire::Decimal>,
     /// `discountPrice`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_price: Option<wire::Decimal>,
     /// `weight`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub weight: Option<f64>,
     /// `dimensions`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dimensions: Option<String>,
     /// `measureCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub measure_code: Option<String>,
     /// `measureName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub measure_name: Option<String>,
     /// `canBuy`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_buy: Option<bool>,
     /// `vatRate`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_rate: Option<f64>,
     /// `vatIncluded`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_included: Option<bool>,
     /// `barcodeMulti`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub barcode_multi: Option<String>,
     /// `type`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<i64>,
     /// `catalogXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub catalog_xml_id: Option<String>,
     /// `productXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_xml_id: Option<String>,
     /// `reservations`: `SaleBasketitemAddCatalogProductSaleBasketItemReservation[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reservations: Option<
         Vec<SaleBasketitemAddCatalogProductSaleBasketItemReservation>,
     >,
@@ -116,29 +90,22 @@ impl wire::Lenient for SaleBasketItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_basket_item_property)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleBasketItemProperty {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `basketId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_id: Option<u64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -156,29 +123,22 @@ impl wire::Lenient for SaleBasketItemProperty {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_basket_item_property)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleBasketitemAddCatalogProductSaleBasketItemProperty {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `basketId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_id: Option<u64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -196,29 +156,22 @@ impl wire::Lenient for SaleBasketitemAddCatalogProductSaleBasketItemProperty {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_basket_item_reservation)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleBasketitemAddCatalogProductSaleBasketItemReservation {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `basketId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_id: Option<u64>,
     /// `storeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub store_id: Option<i64>,
     /// `quantity`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<f64>,
     /// `dateReserve`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_reserve: Option<wire::DateTime>,
     /// `dateReserveEnd`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_reserve_end: Option<wire::DateTime>,
     /// `reservedBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reserved_by: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -236,14 +189,12 @@ impl wire::Lenient for SaleBasketitemAddCatalogProductSaleBasketItemReservation 
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_business_value_person_domain)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleBusinessValuePersonDomain {
     /// `personTypeId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub person_type_id: Option<u64>,
     /// `domain`: `SaleBusinessValuePersonDomainAddDomain2`. One of `I`, `E`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub domain: Option<SaleBusinessValuePersonDomainAddDomain2>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -261,29 +212,22 @@ impl wire::Lenient for SaleBusinessValuePersonDomain {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_delivery_service)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryService {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `CURRENCY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
     /// `DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `ACTIVE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -301,17 +245,13 @@ impl wire::Lenient for SaleDeliveryService {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_lang)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SaleLang {
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `lid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lid: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -329,155 +269,106 @@ impl wire::Lenient for SaleLang {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleOrder {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `lid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lid: Option<String>,
     /// `dateInsert`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
     /// `dateUpdate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_update: Option<wire::DateTime>,
     /// `personTypeId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub person_type_id: Option<u64>,
     /// `personTypeXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub person_type_xml_id: Option<String>,
     /// `statusId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_id: Option<String>,
     /// `empStatusId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_status_id: Option<u64>,
     /// `dateStatus`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_status: Option<wire::DateTime>,
     /// `marked`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub marked: Option<bool>,
     /// `dateMarked`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_marked: Option<wire::DateTime>,
     /// `empMarkedId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_marked_id: Option<u64>,
     /// `reasonMarked`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reason_marked: Option<String>,
     /// `price`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price: Option<wire::Decimal>,
     /// `discountValue`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_value: Option<wire::Decimal>,
     /// `taxValue`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tax_value: Option<wire::Decimal>,
     /// `userDescription`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_description: Option<String>,
     /// `additionalInfo`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_info: Option<String>,
     /// `comments`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments: Option<String>,
     /// `responsibleId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<u64>,
     /// `recurringId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub recurring_id: Option<i64>,
     /// `lockedBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub locked_by: Option<u64>,
     /// `dateLock`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_lock: Option<wire::DateTime>,
     /// `recountFlag`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub recount_flag: Option<bool>,
     /// `affiliateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub affiliate_id: Option<i64>,
     /// `updated1c`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated1c: Option<bool>,
     /// `orderTopic`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_topic: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `statusXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_xml_id: Option<String>,
     /// `id1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id1c: Option<String>,
     /// `version`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version: Option<i64>,
     /// `version1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version1c: Option<String>,
     /// `externalOrder`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_order: Option<bool>,
     /// `canceled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub canceled: Option<bool>,
     /// `dateCanceled`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_canceled: Option<wire::DateTime>,
     /// `empCanceledId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_canceled_id: Option<u64>,
     /// `reasonCanceled`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reason_canceled: Option<String>,
     /// `userId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<u64>,
     /// `currency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
     /// `accountNumber`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub account_number: Option<String>,
     /// `payed`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payed: Option<bool>,
     /// `deducted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deducted: Option<bool>,
     /// `basketItems`: `SaleOrderAddSaleBasketItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_items: Option<Vec<SaleOrderAddSaleBasketItem>>,
     /// `clients`: `SaleOrderAddSaleOrderCrmClient[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub clients: Option<Vec<SaleOrderAddSaleOrderCrmClient>>,
     /// `payments`: `SaleOrderAddSaleOrderPayment[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payments: Option<Vec<SaleOrderAddSaleOrderPayment>>,
     /// `shipments`: `SaleOrderAddSaleOrderShipment[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipments: Option<Vec<SaleOrderAddSaleOrderShipment>>,
     /// `propertyValues`: `SaleOrderAddSaleOrderProperty[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_values: Option<Vec<SaleOrderAddSaleOrderProperty>>,
     /// `requisiteLink`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub requisite_link: Option<serde_json::Value>,
     /// `tradeBindings`: `SaleOrderAddSaleOrderTradeBinding[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub trade_bindings: Option<Vec<SaleOrderAddSaleOrderTradeBinding>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -495,89 +386,62 @@ impl wire::Lenient for SaleOrder {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_basket_item)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleOrderAddSaleBasketItem {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `orderId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_id: Option<u64>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `productId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_id: Option<i64>,
     /// `price`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price: Option<wire::Decimal>,
     /// `customPrice`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub custom_price: Option<bool>,
     /// `currency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
     /// `quantity`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<f64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `dateInsert`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
     /// `dateUpdate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_update: Option<wire::DateTime>,
     /// `properties`: `SaleOrderAddSaleBasketItemProperty[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub properties: Option<Vec<SaleOrderAddSaleBasketItemProperty>>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `basePrice`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub base_price: Option<wire::Decimal>,
     /// `discountPrice`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_price: Option<wire::Decimal>,
     /// `weight`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub weight: Option<f64>,
     /// `dimensions`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dimensions: Option<String>,
     /// `measureCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub measure_code: Option<String>,
     /// `measureName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub measure_name: Option<String>,
     /// `canBuy`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_buy: Option<bool>,
     /// `vatRate`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_rate: Option<f64>,
     /// `vatIncluded`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vat_included: Option<bool>,
     /// `barcodeMulti`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub barcode_multi: Option<String>,
     /// `type`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<i64>,
     /// `catalogXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub catalog_xml_id: Option<String>,
     /// `productXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub product_xml_id: Option<String>,
     /// `reservations`: `SaleOrderAddSaleBasketItemReservation[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reservations: Option<Vec<SaleOrderAddSaleBasketItemReservation>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -595,29 +459,22 @@ impl wire::Lenient for SaleOrderAddSaleBasketItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_basket_item_property)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleOrderAddSaleBasketItemProperty {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `basketId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_id: Option<u64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -635,29 +492,22 @@ impl wire::Lenient for SaleOrderAddSaleBasketItemProperty {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_basket_item_reservation)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleOrderAddSaleBasketItemReservation {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `basketId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_id: Option<u64>,
     /// `storeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub store_id: Option<i64>,
     /// `quantity`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<f64>,
     /// `dateReserve`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_reserve: Option<wire::DateTime>,
     /// `dateReserveEnd`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_reserve_end: Option<wire::DateTime>,
     /// `reservedBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reserved_by: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -675,29 +525,22 @@ impl wire::Lenient for SaleOrderAddSaleBasketItemReservation {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_crm_client)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleOrderAddSaleOrderCrmClient {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `entityTypeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type_id: Option<i64>,
     /// `isPrimary`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_primary: Option<bool>,
     /// `orderId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_id: Option<u64>,
     /// `roleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role_id: Option<i64>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -715,140 +558,96 @@ impl wire::Lenient for SaleOrderAddSaleOrderCrmClient {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_payment)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleOrderAddSaleOrderPayment {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `orderId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_id: Option<u64>,
     /// `paySystemXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_system_xml_id: Option<String>,
     /// `paySystemIsCash`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_system_is_cash: Option<bool>,
     /// `accountNumber`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub account_number: Option<String>,
     /// `paid`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub paid: Option<bool>,
     /// `datePaid`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_paid: Option<wire::DateTime>,
     /// `empPaidId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_paid_id: Option<u64>,
     /// `paySystemId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_system_id: Option<String>,
     /// `psStatus`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_status: Option<bool>,
     /// `psStatusCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_status_code: Option<String>,
     /// `psStatusDescription`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_status_description: Option<String>,
     /// `psStatusMessage`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_status_message: Option<String>,
     /// `psSum`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_sum: Option<wire::Decimal>,
     /// `psCurrency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_currency: Option<String>,
     /// `psResponseDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_response_date: Option<wire::DateTime>,
     /// `payVoucherNum`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_voucher_num: Option<String>,
     /// `payVoucherDate`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_voucher_date: Option<chrono::NaiveDate>,
     /// `datePayBefore`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_pay_before: Option<wire::DateTime>,
     /// `dateBill`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_bill: Option<wire::DateTime>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `sum`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sum: Option<wire::Decimal>,
     /// `currency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
     /// `paySystemName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_system_name: Option<String>,
     /// `companyId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_id: Option<i64>,
     /// `payReturnNum`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_return_num: Option<String>,
     /// `priceCod`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_cod: Option<wire::Decimal>,
     /// `payReturnDate`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_return_date: Option<chrono::NaiveDate>,
     /// `empReturnId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_return_id: Option<u64>,
     /// `payReturnComment`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_return_comment: Option<String>,
     /// `responsibleId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<u64>,
     /// `empResponsibleId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_responsible_id: Option<u64>,
     /// `dateResponsibleId`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_responsible_id: Option<wire::DateTime>,
     /// `isReturn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_return: Option<bool>,
     /// `comments`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments: Option<String>,
     /// `updated1c`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated1c: Option<bool>,
     /// `id1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id1c: Option<String>,
     /// `version1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version1c: Option<String>,
     /// `externalPayment`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_payment: Option<bool>,
     /// `psInvoiceId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_invoice_id: Option<String>,
     /// `marked`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub marked: Option<bool>,
     /// `reasonMarked`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reason_marked: Option<String>,
     /// `dateMarked`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_marked: Option<wire::DateTime>,
     /// `empMarkedId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_marked_id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -866,92 +665,64 @@ impl wire::Lenient for SaleOrderAddSaleOrderPayment {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_property)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleOrderAddSaleOrderProperty {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `personTypeId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub person_type_id: Option<u64>,
     /// `propsGroupId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub props_group_id: Option<u64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `type`: `SaleOrderAddType`. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<SaleOrderAddType>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `util`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub util: Option<bool>,
     /// `userProps`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_props: Option<bool>,
     /// `isFiltered`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_filtered: Option<bool>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `required`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required: Option<bool>,
     /// `multiple`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `defaultValue`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_value: Option<serde_json::Value>,
     /// `settings`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<serde_json::Value>,
     /// `isProfileName`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_profile_name: Option<bool>,
     /// `isPayer`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_payer: Option<bool>,
     /// `isEmail`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_email: Option<bool>,
     /// `isPhone`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_phone: Option<bool>,
     /// `isZip`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_zip: Option<bool>,
     /// `isAddress`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_address: Option<bool>,
     /// `isLocation`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_location: Option<bool>,
     /// `isLocation4tax`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_location4tax: Option<bool>,
     /// `inputFieldLocation`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub input_field_location: Option<String>,
     /// `isAddressFrom`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_address_from: Option<bool>,
     /// `isAddressTo`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_address_to: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -969,146 +740,100 @@ impl wire::Lenient for SaleOrderAddSaleOrderProperty {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_shipment)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleOrderAddSaleOrderShipment {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `dateInsert`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
     /// `orderId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_id: Option<u64>,
     /// `accountNumber`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub account_number: Option<String>,
     /// `allowDelivery`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_delivery: Option<bool>,
     /// `dateAllowDelivery`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_allow_delivery: Option<wire::DateTime>,
     /// `empAllowDeliveryId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_allow_delivery_id: Option<u64>,
     /// `deducted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deducted: Option<bool>,
     /// `dateDeducted`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_deducted: Option<wire::DateTime>,
     /// `empDeductedId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_deducted_id: Option<u64>,
     /// `reasonUndoDeducted`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reason_undo_deducted: Option<String>,
     /// `system`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub system: Option<bool>,
     /// `deliveryId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_id: Option<u64>,
     /// `deliveryName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_name: Option<String>,
     /// `deliveryXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_xml_id: Option<String>,
     /// `statusId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_id: Option<String>,
     /// `statusXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_xml_id: Option<String>,
     /// `canceled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub canceled: Option<bool>,
     /// `dateCanceled`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_canceled: Option<wire::DateTime>,
     /// `empCanceledId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_canceled_id: Option<u64>,
     /// `marked`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub marked: Option<bool>,
     /// `dateMarked`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_marked: Option<wire::DateTime>,
     /// `reasonMarked`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reason_marked: Option<String>,
     /// `empMarkedId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_marked_id: Option<u64>,
     /// `deliveryDocDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_doc_date: Option<wire::DateTime>,
     /// `deliveryDocNum`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_doc_num: Option<String>,
     /// `trackingNumber`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tracking_number: Option<String>,
     /// `trackingDescription`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tracking_description: Option<String>,
     /// `trackingLastCheck`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tracking_last_check: Option<wire::DateTime>,
     /// `trackingStatus`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tracking_status: Option<String>,
     /// `currency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
     /// `customPriceDelivery`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub custom_price_delivery: Option<bool>,
     /// `basePriceDelivery`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub base_price_delivery: Option<wire::Decimal>,
     /// `priceDelivery`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_delivery: Option<wire::Decimal>,
     /// `discountPrice`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_price: Option<wire::Decimal>,
     /// `comments`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments: Option<String>,
     /// `companyId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_id: Option<i64>,
     /// `responsibleId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<u64>,
     /// `dateResponsibleId`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_responsible_id: Option<wire::DateTime>,
     /// `empResponsibleId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_responsible_id: Option<u64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `externalDelivery`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_delivery: Option<bool>,
     /// `id1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id1c: Option<String>,
     /// `updated1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated1c: Option<String>,
     /// `version1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version1c: Option<String>,
     /// `shipmentItems`: `SaleOrderAddSaleOrderShipmentItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment_items: Option<Vec<SaleOrderAddSaleOrderShipmentItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1126,29 +851,22 @@ impl wire::Lenient for SaleOrderAddSaleOrderShipment {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_shipment_item)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleOrderAddSaleOrderShipmentItem {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `orderDeliveryId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_delivery_id: Option<String>,
     /// `basketId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_id: Option<u64>,
     /// `quantity`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<f64>,
     /// `reservedQuantity`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reserved_quantity: Option<f64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `dateInsert`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1166,29 +884,22 @@ impl wire::Lenient for SaleOrderAddSaleOrderShipmentItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_trade_binding)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleOrderAddSaleOrderTradeBinding {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `externalOrderId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_order_id: Option<String>,
     /// `orderId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_id: Option<u64>,
     /// `tradingPlatformId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub trading_platform_id: Option<u64>,
     /// `tradingPlatformXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub trading_platform_xml_id: Option<String>,
     /// `params`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub params: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1206,140 +917,96 @@ impl wire::Lenient for SaleOrderAddSaleOrderTradeBinding {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_payment)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleOrderPayment {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `orderId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_id: Option<u64>,
     /// `paySystemXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_system_xml_id: Option<String>,
     /// `paySystemIsCash`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_system_is_cash: Option<bool>,
     /// `accountNumber`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub account_number: Option<String>,
     /// `paid`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub paid: Option<bool>,
     /// `datePaid`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_paid: Option<wire::DateTime>,
     /// `empPaidId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_paid_id: Option<u64>,
     /// `paySystemId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_system_id: Option<String>,
     /// `psStatus`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_status: Option<bool>,
     /// `psStatusCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_status_code: Option<String>,
     /// `psStatusDescription`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_status_description: Option<String>,
     /// `psStatusMessage`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_status_message: Option<String>,
     /// `psSum`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_sum: Option<wire::Decimal>,
     /// `psCurrency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_currency: Option<String>,
     /// `psResponseDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_response_date: Option<wire::DateTime>,
     /// `payVoucherNum`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_voucher_num: Option<String>,
     /// `payVoucherDate`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_voucher_date: Option<chrono::NaiveDate>,
     /// `datePayBefore`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_pay_before: Option<wire::DateTime>,
     /// `dateBill`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_bill: Option<wire::DateTime>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `sum`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sum: Option<wire::Decimal>,
     /// `currency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
     /// `paySystemName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_system_name: Option<String>,
     /// `companyId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_id: Option<i64>,
     /// `payReturnNum`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_return_num: Option<String>,
     /// `priceCod`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_cod: Option<wire::Decimal>,
     /// `payReturnDate`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_return_date: Option<chrono::NaiveDate>,
     /// `empReturnId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_return_id: Option<u64>,
     /// `payReturnComment`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pay_return_comment: Option<String>,
     /// `responsibleId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<u64>,
     /// `empResponsibleId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_responsible_id: Option<u64>,
     /// `dateResponsibleId`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_responsible_id: Option<wire::DateTime>,
     /// `isReturn`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_return: Option<bool>,
     /// `comments`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments: Option<String>,
     /// `updated1c`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated1c: Option<bool>,
     /// `id1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id1c: Option<String>,
     /// `version1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version1c: Option<String>,
     /// `externalPayment`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_payment: Option<bool>,
     /// `psInvoiceId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ps_invoice_id: Option<String>,
     /// `marked`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub marked: Option<bool>,
     /// `reasonMarked`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reason_marked: Option<String>,
     /// `dateMarked`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_marked: Option<wire::DateTime>,
     /// `empMarkedId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_marked_id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1357,92 +1024,64 @@ impl wire::Lenient for SaleOrderPayment {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_property)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleOrderProperty {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `personTypeId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub person_type_id: Option<u64>,
     /// `propsGroupId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub props_group_id: Option<u64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `type`: `SaleOrderAddType`. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<SaleOrderAddType>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `util`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub util: Option<bool>,
     /// `userProps`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_props: Option<bool>,
     /// `isFiltered`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_filtered: Option<bool>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `required`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required: Option<bool>,
     /// `multiple`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `defaultValue`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_value: Option<String>,
     /// `settings`: `SalePropertyAddSettings2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<SalePropertyAddSettings2>,
     /// `isProfileName`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_profile_name: Option<bool>,
     /// `isPayer`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_payer: Option<bool>,
     /// `isEmail`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_email: Option<bool>,
     /// `isPhone`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_phone: Option<bool>,
     /// `isZip`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_zip: Option<bool>,
     /// `isAddress`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_address: Option<bool>,
     /// `isLocation`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_location: Option<bool>,
     /// `isLocation4tax`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_location4tax: Option<bool>,
     /// `inputFieldLocation`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub input_field_location: Option<String>,
     /// `isAddressFrom`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_address_from: Option<bool>,
     /// `isAddressTo`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_address_to: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1460,20 +1099,16 @@ impl wire::Lenient for SaleOrderProperty {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_property_group)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleOrderPropertyGroup {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `personTypeId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub person_type_id: Option<u64>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1491,17 +1126,14 @@ impl wire::Lenient for SaleOrderPropertyGroup {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_property_relation)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleOrderPropertyRelation {
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `entityType`: `SalePropertyRelationAddEntityType`. One of `P`, `D`, `L`, `T`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<SalePropertyRelationAddEntityType>,
     /// `propertyId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1519,29 +1151,22 @@ impl wire::Lenient for SaleOrderPropertyRelation {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_property_value)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleOrderPropertyValue {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `orderId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_id: Option<u64>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `orderPropsId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_props_id: Option<u64>,
     /// `orderPropsXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_props_xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1559,26 +1184,20 @@ impl wire::Lenient for SaleOrderPropertyValue {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_property_variant)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleOrderPropertyVariant {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `orderPropsId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_props_id: Option<u64>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1596,146 +1215,100 @@ impl wire::Lenient for SaleOrderPropertyVariant {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_shipment)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleOrderShipment {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `dateInsert`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
     /// `orderId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_id: Option<u64>,
     /// `accountNumber`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub account_number: Option<String>,
     /// `allowDelivery`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_delivery: Option<bool>,
     /// `dateAllowDelivery`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_allow_delivery: Option<wire::DateTime>,
     /// `empAllowDeliveryId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_allow_delivery_id: Option<u64>,
     /// `deducted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deducted: Option<bool>,
     /// `dateDeducted`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_deducted: Option<wire::DateTime>,
     /// `empDeductedId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_deducted_id: Option<u64>,
     /// `reasonUndoDeducted`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reason_undo_deducted: Option<String>,
     /// `system`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub system: Option<bool>,
     /// `deliveryId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_id: Option<u64>,
     /// `deliveryName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_name: Option<String>,
     /// `deliveryXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_xml_id: Option<String>,
     /// `statusId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_id: Option<String>,
     /// `statusXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_xml_id: Option<String>,
     /// `canceled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub canceled: Option<bool>,
     /// `dateCanceled`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_canceled: Option<wire::DateTime>,
     /// `empCanceledId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_canceled_id: Option<u64>,
     /// `marked`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub marked: Option<bool>,
     /// `dateMarked`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_marked: Option<wire::DateTime>,
     /// `reasonMarked`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reason_marked: Option<String>,
     /// `empMarkedId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_marked_id: Option<u64>,
     /// `deliveryDocDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_doc_date: Option<wire::DateTime>,
     /// `deliveryDocNum`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_doc_num: Option<String>,
     /// `trackingNumber`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tracking_number: Option<String>,
     /// `trackingDescription`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tracking_description: Option<String>,
     /// `trackingLastCheck`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tracking_last_check: Option<wire::DateTime>,
     /// `trackingStatus`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tracking_status: Option<String>,
     /// `currency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
     /// `customPriceDelivery`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub custom_price_delivery: Option<bool>,
     /// `basePriceDelivery`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub base_price_delivery: Option<wire::Decimal>,
     /// `priceDelivery`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_delivery: Option<wire::Decimal>,
     /// `discountPrice`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_price: Option<wire::Decimal>,
     /// `comments`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments: Option<String>,
     /// `companyId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_id: Option<i64>,
     /// `responsibleId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<u64>,
     /// `dateResponsibleId`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_responsible_id: Option<wire::DateTime>,
     /// `empResponsibleId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_responsible_id: Option<u64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `externalDelivery`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_delivery: Option<bool>,
     /// `id1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id1c: Option<String>,
     /// `updated1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated1c: Option<String>,
     /// `version1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version1c: Option<String>,
     /// `shipmentItems`: `SaleShipmentAddSaleOrderShipmentItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment_items: Option<Vec<SaleShipmentAddSaleOrderShipmentItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1753,29 +1326,22 @@ impl wire::Lenient for SaleOrderShipment {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_shipment_item)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleOrderShipmentItem {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `orderDeliveryId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_delivery_id: Option<String>,
     /// `basketId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_id: Option<u64>,
     /// `quantity`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<f64>,
     /// `reservedQuantity`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reserved_quantity: Option<f64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `dateInsert`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1793,26 +1359,20 @@ impl wire::Lenient for SaleOrderShipmentItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_payment_item_basket)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalePaymentItemBasket {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `paymentId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_id: Option<u64>,
     /// `basketId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_id: Option<u64>,
     /// `quantity`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<f64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `dateInsert`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1830,23 +1390,18 @@ impl wire::Lenient for SalePaymentItemBasket {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_payment_item_shipment)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalePaymentItemShipment {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `shipmentId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment_id: Option<String>,
     /// `paymentId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment_id: Option<u64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `dateInsert`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1864,26 +1419,20 @@ impl wire::Lenient for SalePaymentItemShipment {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_person_type)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalePersonType {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `sort`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1901,14 +1450,11 @@ impl wire::Lenient for SalePersonType {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SalePropertyAddSettings2 {
     /// `maxlength`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub maxlength: Option<String>,
     /// `multiline`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiline: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1926,29 +1472,22 @@ impl wire::Lenient for SalePropertyAddSettings2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_shipment_item)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleShipmentAddSaleOrderShipmentItem {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `orderDeliveryId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_delivery_id: Option<String>,
     /// `basketId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_id: Option<u64>,
     /// `quantity`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<f64>,
     /// `reservedQuantity`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reserved_quantity: Option<f64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `dateInsert`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1966,26 +1505,20 @@ impl wire::Lenient for SaleShipmentAddSaleOrderShipmentItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_status)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleStatus {
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `type`: `SaleStatusAddType`. One of `O`, `D`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<SaleStatusAddType>,
     /// `notify`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify: Option<bool>,
     /// `color`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub color: Option<String>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2003,20 +1536,16 @@ impl wire::Lenient for SaleStatus {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_status_lang)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleStatusLang {
     /// `statusId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_id: Option<String>,
     /// `lid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lid: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -61,11 +62,9 @@ pub struct SaleShipmentAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SaleShipmentAddResult {
     /// `shipment`: `SaleOrderShipment`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment: Option<SaleOrderShipment>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -83,11 +82,9 @@ impl wire::Lenient for SaleShipmentAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SaleShipmentGetFieldsResult {
     /// `shipment`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -105,146 +102,100 @@ impl wire::Lenient for SaleShipmentGetFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleShipmentGetShipment {
     /// `accountNumber`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub account_number: Option<String>,
     /// `allowDelivery`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_delivery: Option<bool>,
     /// `basePriceDelivery`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub base_price_delivery: Option<wire::Decimal>,
     /// `canceled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub canceled: Option<bool>,
     /// `comments`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments: Option<String>,
     /// `companyId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_id: Option<i64>,
     /// `currency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
     /// `customPriceDelivery`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub custom_price_delivery: Option<bool>,
     /// `dateAllowDelivery`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_allow_delivery: Option<wire::DateTime>,
     /// `dateCanceled`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_canceled: Option<wire::DateTime>,
     /// `dateDeducted`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_deducted: Option<wire::DateTime>,
     /// `dateInsert`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
     /// `dateMarked`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_marked: Option<wire::DateTime>,
     /// `dateResponsibleId`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_responsible_id: Option<wire::DateTime>,
     /// `deducted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deducted: Option<bool>,
     /// `deliveryDocDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_doc_date: Option<wire::DateTime>,
     /// `deliveryDocNum`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_doc_num: Option<String>,
     /// `deliveryId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_id: Option<i64>,
     /// `deliveryName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_name: Option<String>,
     /// `deliveryXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_xml_id: Option<String>,
     /// `discountPrice`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_price: Option<wire::Decimal>,
     /// `empAllowDeliveryId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_allow_delivery_id: Option<i64>,
     /// `empCanceledId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_canceled_id: Option<i64>,
     /// `empDeductedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_deducted_id: Option<i64>,
     /// `empMarkedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_marked_id: Option<i64>,
     /// `empResponsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_responsible_id: Option<i64>,
     /// `externalDelivery`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_delivery: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `id1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id1c: Option<String>,
     /// `marked`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub marked: Option<bool>,
     /// `orderId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_id: Option<i64>,
     /// `priceDelivery`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_delivery: Option<wire::Decimal>,
     /// `reasonMarked`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reason_marked: Option<String>,
     /// `reasonUndoDeducted`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reason_undo_deducted: Option<String>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `shipmentItems`: `SaleShipmentGetShipmentItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment_items: Option<Vec<SaleShipmentGetShipmentItemsItem>>,
     /// `statusId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_id: Option<String>,
     /// `statusXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_xml_id: Option<String>,
     /// `system`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub system: Option<bool>,
     /// `trackingDescription`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tracking_description: Option<String>,
     /// `trackingLastCheck`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tracking_last_check: Option<String>,
     /// `trackingNumber`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tracking_number: Option<String>,
     /// `trackingStatus`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tracking_status: Option<String>,
     /// `updated1c`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated1c: Option<bool>,
     /// `version1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version1c: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -262,29 +213,22 @@ impl wire::Lenient for SaleShipmentGetShipment {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleShipmentGetShipmentItemsItem {
     /// `basketId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_id: Option<i64>,
     /// `dateInsert`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `orderDeliveryId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_delivery_id: Option<i64>,
     /// `quantity`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<i64>,
     /// `reservedQuantity`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reserved_quantity: Option<i64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -302,11 +246,9 @@ impl wire::Lenient for SaleShipmentGetShipmentItemsItem {
 /// A list page's `result`: the records sit under `shipments`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SaleShipmentListResult {
     /// `shipments`: `SaleShipmentListShipments[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipments: Option<Vec<SaleShipmentListShipments>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -329,143 +271,98 @@ impl IntoRecords<SaleShipmentListShipments> for SaleShipmentListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleShipmentListShipments {
     /// `accountNumber`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub account_number: Option<String>,
     /// `allowDelivery`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_delivery: Option<bool>,
     /// `basePriceDelivery`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub base_price_delivery: Option<wire::Decimal>,
     /// `canceled`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub canceled: Option<bool>,
     /// `comments`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments: Option<String>,
     /// `companyId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_id: Option<i64>,
     /// `currency`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub currency: Option<String>,
     /// `customPriceDelivery`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub custom_price_delivery: Option<bool>,
     /// `dateAllowDelivery`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_allow_delivery: Option<wire::DateTime>,
     /// `dateCanceled`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_canceled: Option<wire::DateTime>,
     /// `dateDeducted`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_deducted: Option<wire::DateTime>,
     /// `dateInsert`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
     /// `dateMarked`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_marked: Option<wire::DateTime>,
     /// `dateResponsibleId`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_responsible_id: Option<wire::DateTime>,
     /// `deducted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deducted: Option<bool>,
     /// `deliveryDocDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_doc_date: Option<wire::DateTime>,
     /// `deliveryDocNum`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_doc_num: Option<String>,
     /// `deliveryId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_id: Option<i64>,
     /// `deliveryName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_name: Option<String>,
     /// `deliveryXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delivery_xml_id: Option<String>,
     /// `discountPrice`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub discount_price: Option<serde_json::Value>,
     /// `empAllowDeliveryId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_allow_delivery_id: Option<i64>,
     /// `empCanceledId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_canceled_id: Option<i64>,
     /// `empDeductedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_deducted_id: Option<i64>,
     /// `empMarkedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_marked_id: Option<i64>,
     /// `empResponsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub emp_responsible_id: Option<i64>,
     /// `externalDelivery`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_delivery: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `id1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id1c: Option<String>,
     /// `marked`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub marked: Option<bool>,
     /// `orderId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_id: Option<i64>,
     /// `priceDelivery`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub price_delivery: Option<wire::Decimal>,
     /// `reasonMarked`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reason_marked: Option<String>,
     /// `reasonUndoDeducted`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reason_undo_deducted: Option<String>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `statusId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_id: Option<String>,
     /// `statusXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_xml_id: Option<String>,
     /// `system`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub system: Option<bool>,
     /// `trackingDescription`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tracking_description: Option<String>,
     /// `trackingLastCheck`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tracking_last_check: Option<String>,
     /// `trackingNumber`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tracking_number: Option<String>,
     /// `trackingStatus`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tracking_status: Option<String>,
     /// `updated1c`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated1c: Option<bool>,
     /// `version1c`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub version1c: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -532,11 +429,9 @@ pub struct SaleShipmentUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SaleShipmentUpdateResult {
     /// `shipment`: `SaleOrderShipment`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment: Option<SaleOrderShipment>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -554,11 +449,9 @@ impl wire::Lenient for SaleShipmentUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Shipment {
     /// `shipment`: `SaleShipmentGetShipment`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment: Option<SaleShipmentGetShipment>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

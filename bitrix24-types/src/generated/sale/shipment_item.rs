@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -33,11 +34,10 @@ pub struct SaleShipmentitemAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleShipmentitemAddResult {
     /// `shipmentItem`: `SaleOrderShipmentItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment_item: Option<SaleOrderShipmentItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -55,11 +55,10 @@ impl wire::Lenient for SaleShipmentitemAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleShipmentitemGetfieldsResult {
     /// `shipmentItem`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment_item: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -77,11 +76,10 @@ impl wire::Lenient for SaleShipmentitemGetfieldsResult {
 /// A list page's `result`: the records sit under `shipmentItems`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleShipmentitemListResult {
     /// `shipmentItems`: `SaleShipmentitemListShipmentItems[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment_items: Option<Vec<SaleShipmentitemListShipmentItems>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -104,29 +102,22 @@ impl IntoRecords<SaleShipmentitemListShipmentItems> for SaleShipmentitemListResu
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleShipmentitemListShipmentItems {
     /// `basketId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub basket_id: Option<i64>,
     /// `dateInsert`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_insert: Option<wire::DateTime>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `orderDeliveryId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_delivery_id: Option<i64>,
     /// `quantity`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub quantity: Option<i64>,
     /// `reservedQuantity`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reserved_quantity: Option<i64>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -160,11 +151,10 @@ pub struct SaleShipmentitemUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleShipmentitemUpdateResult {
     /// `shipmentItem`: `SaleOrderShipmentItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment_item: Option<SaleOrderShipmentItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -182,11 +172,10 @@ impl wire::Lenient for SaleShipmentitemUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Shipmentitem {
     /// `shipmentItem`: `SaleOrderShipmentItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment_item: Option<SaleOrderShipmentItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -12,23 +13,18 @@ use super::super::common::FieldDescription;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleShipmentpropertyvalueGetPropertyValue {
     /// `code`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `shipmentPropsId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment_props_id: Option<i64>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -46,11 +42,10 @@ impl wire::Lenient for SaleShipmentpropertyvalueGetPropertyValue {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleShipmentpropertyvalueGetfieldsResult {
     /// `propertyValue`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_value: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -68,29 +63,22 @@ impl wire::Lenient for SaleShipmentpropertyvalueGetfieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleShipmentpropertyvalueListPropertyValues {
     /// `code`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `shipmentId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment_id: Option<i64>,
     /// `shipmentPropsId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment_props_id: Option<i64>,
     /// `shipmentPropsXmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment_props_xml_id: Option<String>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -108,11 +96,10 @@ impl wire::Lenient for SaleShipmentpropertyvalueListPropertyValues {
 /// A list page's `result`: the records sit under `propertyValues`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleShipmentpropertyvalueListResult {
     /// `propertyValues`: `SaleShipmentpropertyvalueListPropertyValues[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_values: Option<Vec<SaleShipmentpropertyvalueListPropertyValues>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -164,14 +151,12 @@ pub struct SaleShipmentpropertyvalueModifyPropertyvalues {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-modify.html#propertyvalues)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleShipmentpropertyvalueModifyPropertyvalues2 {
     /// `shipmentPropsId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shipment_props_id: Option<u64>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -189,11 +174,10 @@ impl wire::Lenient for SaleShipmentpropertyvalueModifyPropertyvalues2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-modify.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleShipmentpropertyvalueModifyResult {
     /// `propertyValues`: `SaleShipmentpropertyvalueModifyPropertyvalues2[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_values: Option<Vec<SaleShipmentpropertyvalueModifyPropertyvalues2>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -226,11 +210,10 @@ pub struct SaleShipmentpropertyvalueModifyShipment {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Shipmentpropertyvalue {
     /// `propertyValue`: `SaleShipmentpropertyvalueGetPropertyValue`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub property_value: Option<SaleShipmentpropertyvalueGetPropertyValue>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -12,11 +13,10 @@ use super::super::common::FieldDescription;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-binding/sale-trade-binding-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleTradeBindingGetFieldsResult {
     /// `tradeBinding`: `map<FieldDescription>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub trade_binding: Option<BTreeMap<String, FieldDescription>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -34,11 +34,10 @@ impl wire::Lenient for SaleTradeBindingGetFieldsResult {
 /// A list page's `result`: the records sit under `tradeBindings`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-binding/sale-trade-binding-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleTradeBindingListResult {
     /// `tradeBindings`: `SaleTradeBindingListTradeBindings[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub trade_bindings: Option<Vec<SaleTradeBindingListTradeBindings>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -61,14 +60,12 @@ impl IntoRecords<SaleTradeBindingListTradeBindings> for SaleTradeBindingListResu
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/trade-binding/sale-trade-binding-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SaleTradeBindingListTradeBindings {
     /// `orderId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub order_id: Option<i64>,
     /// `tradingPlatformId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub trading_platform_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

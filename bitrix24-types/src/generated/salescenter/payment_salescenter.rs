@@ -2,24 +2,22 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/salescenter-payment-get-public-url.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SalescenterPaymentGetPublicUrlPayment {
     /// `qr`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub qr: Option<String>,
     /// `shortUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub short_url: Option<String>,
     /// `url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -37,11 +35,9 @@ impl wire::Lenient for SalescenterPaymentGetPublicUrlPayment {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/salescenter-payment-get-public-url.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SalescenterPaymentGetPublicUrlResult {
     /// `payment`: `SalescenterPaymentGetPublicUrlPayment`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub payment: Option<SalescenterPaymentGetPublicUrlPayment>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,29 +2,26 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::sign_b2e_values::SignB2eDocumentSendRole;
 /// The `data` of the event `ONSIGNB2EDOCUMENTSTATUSCHANGED`: scope `sign_b2e`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-b2e-document-status-changed.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OnSignB2eDocumentStatusChanged {
     /// `documentUid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_uid: Option<String>,
     /// `companyUid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_uid: Option<String>,
     /// `statusCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_code: Option<String>,
     /// `statusName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -46,23 +43,18 @@ impl EventPayload for OnSignB2eDocumentStatusChanged {
 /// The `data` of the event `ONSIGNB2EMEMBERSTATUSCHANGED`: scope `sign_b2e`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-b2e-member-status-changed.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OnSignB2eMemberStatusChanged {
     /// `memberUid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub member_uid: Option<String>,
     /// `documentUid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_uid: Option<String>,
     /// `companyUid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company_uid: Option<String>,
     /// `statusCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_code: Option<String>,
     /// `statusName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -84,14 +76,11 @@ impl EventPayload for OnSignB2eMemberStatusChanged {
 /// The `data` of the event `ONSIGNHCMLINKB2EDOCUMENTSIGNED`: scope `sign_b2e`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-hcm-link-b2e-document-signed.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnSignHcmLinkB2eDocumentSigned {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `company`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -113,23 +102,17 @@ impl EventPayload for OnSignHcmLinkB2eDocumentSigned {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-company-provider-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SignB2eCompanyProviderListResultItem {
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `expires`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub expires: Option<wire::DateTime>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `uid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uid: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -147,17 +130,13 @@ impl wire::Lenient for SignB2eCompanyProviderListResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SignB2eDocument {
     /// `members`: `SignB2eDocumentGetMembersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<Vec<SignB2eDocumentGetMembersItem>>,
     /// `state`: `SignB2eDocumentGetState2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub state: Option<SignB2eDocumentGetState2>,
     /// `uid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uid: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -175,23 +154,17 @@ impl wire::Lenient for SignB2eDocument {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SignB2eDocumentGetMembersItem {
     /// `party`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub party: Option<i64>,
     /// `role`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// `state`: `SignB2eDocumentGetState`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub state: Option<SignB2eDocumentGetState>,
     /// `uid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uid: Option<String>,
     /// `user`: `SignB2eDocumentGetUser`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<SignB2eDocumentGetUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -209,14 +182,11 @@ impl wire::Lenient for SignB2eDocumentGetMembersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SignB2eDocumentGetState {
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -234,14 +204,11 @@ impl wire::Lenient for SignB2eDocumentGetState {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SignB2eDocumentGetState2 {
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -259,17 +226,14 @@ impl wire::Lenient for SignB2eDocumentGetState2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SignB2eDocumentGetUser {
     /// `employeeCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub employee_code: Option<String>,
     /// `employeeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub employee_id: Option<i64>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -381,23 +345,17 @@ pub struct SignB2eDocumentSendMembers {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SignB2eDocumentSendMembersItem {
     /// `party`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub party: Option<i64>,
     /// `role`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// `state`: `SignB2eDocumentSendState`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub state: Option<SignB2eDocumentSendState>,
     /// `uid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uid: Option<String>,
     /// `user`: `SignB2eDocumentSendUser`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<SignB2eDocumentSendUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -435,17 +393,13 @@ pub struct SignB2eDocumentSendResponsible {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SignB2eDocumentSendResult {
     /// `members`: `SignB2eDocumentSendMembersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<Vec<SignB2eDocumentSendMembersItem>>,
     /// `state`: `SignB2eDocumentSendState2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub state: Option<SignB2eDocumentSendState2>,
     /// `uid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uid: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -463,14 +417,11 @@ impl wire::Lenient for SignB2eDocumentSendResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SignB2eDocumentSendState {
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -488,14 +439,11 @@ impl wire::Lenient for SignB2eDocumentSendState {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SignB2eDocumentSendState2 {
     /// `code`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -513,17 +461,14 @@ impl wire::Lenient for SignB2eDocumentSendState2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SignB2eDocumentSendUser {
     /// `employeeCode`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub employee_code: Option<String>,
     /// `employeeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub employee_id: Option<i64>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -541,17 +486,13 @@ impl wire::Lenient for SignB2eDocumentSendUser {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-hcmlink-document-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SignB2eHcmlinkDocument {
     /// `company`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company: Option<String>,
     /// `employee`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub employee: Option<String>,
     /// `document`: `SignB2eHcmlinkDocumentGetDocument`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document: Option<SignB2eHcmlinkDocumentGetDocument>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -569,26 +510,20 @@ impl wire::Lenient for SignB2eHcmlinkDocument {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-hcmlink-document-get.html#document)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SignB2eHcmlinkDocumentGetDocument {
     /// `date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<wire::DateTime>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `fileUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_url: Option<String>,
     /// `fileName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_name: Option<String>,
     /// `uid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uid: Option<String>,
     /// `documentUid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub document_uid: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -606,32 +541,23 @@ impl wire::Lenient for SignB2eHcmlinkDocumentGetDocument {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-mysafe-tail.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SignB2eMysafeTailResultItem {
     /// `create_date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_date: Option<wire::DateTime>,
     /// `creator_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub creator_id: Option<i64>,
     /// `file_url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_url: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `member_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub member_id: Option<i64>,
     /// `role`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// `signed_date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub signed_date: Option<wire::DateTime>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -649,20 +575,15 @@ impl wire::Lenient for SignB2eMysafeTailResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-personal-tail.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SignB2ePersonalTailResultItem {
     /// `file_url`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_url: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `signed_date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub signed_date: Option<wire::DateTime>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

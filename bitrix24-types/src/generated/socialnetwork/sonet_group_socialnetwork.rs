@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -14,32 +15,24 @@ use super::socialnetwork_values::{
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#actions)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SocialnetworkApiWorkgroupGetActions {
     /// `EDIT`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit: Option<bool>,
     /// `DELETE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delete: Option<bool>,
     /// `INVITE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub invite: Option<bool>,
     /// `JOIN`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub join: Option<bool>,
     /// `LEAVE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub leave: Option<bool>,
     /// `FOLLOW`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub follow: Option<bool>,
     /// `PIN`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pin: Option<bool>,
     /// `EDIT_FEATURES`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_features: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -57,14 +50,12 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetActions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#additionaldata)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SocialnetworkApiWorkgroupGetAdditionaldata {
     /// `ROLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// `INITIATED_BY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub initiated_by_type: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -82,14 +73,12 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetAdditionaldata {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#avatardata)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SocialnetworkApiWorkgroupGetAvatardata {
     /// `type`: `SocialnetworkApiWorkgroupGetType`. One of `icon`, `image`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<SocialnetworkApiWorkgroupGetType>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -107,20 +96,16 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetAvatardata {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#avatartypes)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SocialnetworkApiWorkgroupGetAvatartypes {
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `mobileUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mobile_url: Option<String>,
     /// `webCssClass`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub web_css_class: Option<String>,
     /// `entitySelectorUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_selector_url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -138,14 +123,11 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetAvatartypes {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#counters)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SocialnetworkApiWorkgroupGetCounters {
     /// `workgroup_requests_out`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub workgroup_requests_out: Option<i64>,
     /// `workgroup_requests_in`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub workgroup_requests_in: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -163,23 +145,18 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetCounters {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#features)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SocialnetworkApiWorkgroupGetFeatures {
     /// `featureName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub feature_name: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `customName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub custom_name: Option<String>,
     /// `id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -197,20 +174,16 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetFeatures {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#groupmemberslist)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SocialnetworkApiWorkgroupGetGroupmemberslist {
     /// `id`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `invited`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub invited: Option<bool>,
     /// `isAwaiting`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_awaiting: Option<bool>,
     /// `isMember`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_member: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -228,35 +201,26 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetGroupmemberslist {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#listofmembers)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SocialnetworkApiWorkgroupGetListofmembers {
     /// `id`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `isOwner`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_owner: Option<bool>,
     /// `isModerator`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_moderator: Option<bool>,
     /// `isScrumMaster`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_scrum_master: Option<bool>,
     /// `isAutoMember`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_auto_member: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `lastName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `position`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub position: Option<String>,
     /// `photo`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub photo: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -274,17 +238,13 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetListofmembers {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#listofmembersawaitinginvite)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SocialnetworkApiWorkgroupGetListofmembersawaitinginvite {
     /// `id`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `photo`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub photo: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -302,17 +262,14 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetListofmembersawaitinginvite {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#ownerdata)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SocialnetworkApiWorkgroupGetOwnerdata {
     /// `ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `PHOTO`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub photo: Option<String>,
     /// `FORMATTED_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub formatted_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -414,14 +371,12 @@ pub struct SocialnetworkApiWorkgroupGetParamsselect {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#subjectdata)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SocialnetworkApiWorkgroupGetSubjectdata {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -439,17 +394,14 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetSubjectdata {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#userdata)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SocialnetworkApiWorkgroupGetUserdata {
     /// `ROLE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<serde_json::Value>,
     /// `INITIATED_BY_TYPE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub initiated_by_type: Option<serde_json::Value>,
     /// `IS_SUBSCRIBED`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_subscribed: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -467,14 +419,12 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetUserdata {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SocialnetworkApiWorkgroupListAdditionalData {
     /// `initiatedByType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub initiated_by_type: Option<String>,
     /// `role`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -577,11 +527,9 @@ pub struct SocialnetworkApiWorkgroupListParams {
 /// A list page's `result`: the records sit under `workgroups`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SocialnetworkApiWorkgroupListResult {
     /// `workgroups`: `SocialnetworkApiWorkgroupListWorkgroups[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub workgroups: Option<Vec<SocialnetworkApiWorkgroupListWorkgroups>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -700,32 +648,24 @@ pub struct SocialnetworkApiWorkgroupListSelectable {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SocialnetworkApiWorkgroupListWorkgroups {
     /// `additionalData`: `SocialnetworkApiWorkgroupListAdditionalData`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_data: Option<SocialnetworkApiWorkgroupListAdditionalData>,
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `avatarType`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar_type: Option<serde_json::Value>,
     /// `dialogId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `imageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -743,169 +683,117 @@ impl wire::Lenient for SocialnetworkApiWorkgroupListWorkgroups {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Workgroup {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ACTIVE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `SITE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `SUBJECT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subject_id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `DESCRIPTION`: text.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `KEYWORDS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub keywords: Option<String>,
     /// `CLOSED`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed: Option<bool>,
     /// `VISIBLE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub visible: Option<bool>,
     /// `OPENED`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
     /// `DATE_CREATE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<String>,
     /// `DATE_UPDATE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_update: Option<String>,
     /// `DATE_ACTIVITY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_activity: Option<String>,
     /// `IMAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_id: Option<i64>,
     /// `AVATAR_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar_type: Option<String>,
     /// `OWNER_ID`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_id: Option<u64>,
     /// `INITIATE_PERMS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub initiate_perms: Option<String>,
     /// `NUMBER_OF_MEMBERS`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub number_of_members: Option<i64>,
     /// `NUMBER_OF_MODERATORS`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub number_of_moderators: Option<i64>,
     /// `PROJECT`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub project: Option<bool>,
     /// `PROJECT_DATE_START`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub project_date_start: Option<wire::DateTime>,
     /// `PROJECT_DATE_FINISH`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub project_date_finish: Option<wire::DateTime>,
     /// `SEARCH_INDEX`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub search_index: Option<String>,
     /// `LANDING`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub landing: Option<bool>,
     /// `SCRUM_MASTER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub scrum_master_id: Option<i64>,
     /// `SCRUM_SPRINT_DURATION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub scrum_sprint_duration: Option<i64>,
     /// `SCRUM_TASK_RESPONSIBLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub scrum_task_responsible: Option<String>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `MEMBERS`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<Vec<i64>>,
     /// `CHAT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `DIALOG_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub dialog_id: Option<String>,
     /// `ORDINARY_MEMBERS`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ordinary_members: Option<Vec<i64>>,
     /// `INVITED_MEMBERS`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub invited_members: Option<Vec<i64>>,
     /// `MODERATOR_MEMBERS`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub moderator_members: Option<Vec<i64>>,
     /// `SITE_IDS`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_ids: Option<Vec<String>>,
     /// `AVATAR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `AVATAR_TYPES`: `SocialnetworkApiWorkgroupGetAvatartypes`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar_types: Option<SocialnetworkApiWorkgroupGetAvatartypes>,
     /// `AVATAR_DATA`: `SocialnetworkApiWorkgroupGetAvatardata`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar_data: Option<SocialnetworkApiWorkgroupGetAvatardata>,
     /// `OWNER_DATA`: `SocialnetworkApiWorkgroupGetOwnerdata`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_data: Option<SocialnetworkApiWorkgroupGetOwnerdata>,
     /// `SUBJECT_DATA`: `SocialnetworkApiWorkgroupGetSubjectdata`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subject_data: Option<SocialnetworkApiWorkgroupGetSubjectdata>,
     /// `TAGS`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tags: Option<Vec<String>>,
     /// `ACTIONS`: `SocialnetworkApiWorkgroupGetActions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub actions: Option<SocialnetworkApiWorkgroupGetActions>,
     /// `USER_DATA`: `SocialnetworkApiWorkgroupGetUserdata`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_data: Option<SocialnetworkApiWorkgroupGetUserdata>,
     /// `DEPARTMENTS`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<Vec<i64>>,
     /// `IS_PIN`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pin: Option<bool>,
     /// `PRIVACY_CODE`: `SocialnetworkApiWorkgroupGetPrivacyCode`. One of `open`, `closed`, `secret`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub privacy_code: Option<SocialnetworkApiWorkgroupGetPrivacyCode>,
     /// `LIST_OF_MEMBERS`: `SocialnetworkApiWorkgroupGetListofmembers`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_of_members: Option<SocialnetworkApiWorkgroupGetListofmembers>,
     /// `FEATURES`: `SocialnetworkApiWorkgroupGetFeatures`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub features: Option<SocialnetworkApiWorkgroupGetFeatures>,
     /// `LIST_OF_MEMBERS_AWAITING_INVITE`: `SocialnetworkApiWorkgroupGetListofmembersawaitinginvite`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_of_members_awaiting_invite: Option<
         SocialnetworkApiWorkgroupGetListofmembersawaitinginvite,
     >,
     /// `GROUP_MEMBERS_LIST`: `SocialnetworkApiWorkgroupGetGroupmemberslist`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_members_list: Option<SocialnetworkApiWorkgroupGetGroupmemberslist>,
     /// `COUNTERS`: `SocialnetworkApiWorkgroupGetCounters`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub counters: Option<SocialnetworkApiWorkgroupGetCounters>,
     /// `EFFICIENCY`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub efficiency: Option<i64>,
     /// `ADDITIONAL_DATA`: `SocialnetworkApiWorkgroupGetAdditionaldata`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_data: Option<SocialnetworkApiWorkgroupGetAdditionaldata>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -15,11 +16,10 @@ use super::sonet_values::{
 /// The `data` of the event `ONSONETGROUPADD`: scope `sonet`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSonetGroupAdd {
     /// `FIELDS`: `OnSonetGroupAddFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnSonetGroupAddFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -41,11 +41,10 @@ impl EventPayload for OnSonetGroupAdd {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSonetGroupAddFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -63,11 +62,10 @@ impl wire::Lenient for OnSonetGroupAddFields {
 /// The `data` of the event `ONSONETGROUPDELETE`: scope `sonet`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSonetGroupDelete {
     /// `FIELDS`: `OnSonetGroupDeleteFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnSonetGroupDeleteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -89,11 +87,10 @@ impl EventPayload for OnSonetGroupDelete {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-delete.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSonetGroupDeleteFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -111,11 +108,10 @@ impl wire::Lenient for OnSonetGroupDeleteFields {
 /// The `data` of the event `ONSONETGROUPUPDATE`: scope `sonet`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSonetGroupUpdate {
     /// `FIELDS`: `OnSonetGroupUpdateFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<OnSonetGroupUpdateFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -137,11 +133,10 @@ impl EventPayload for OnSonetGroupUpdate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSonetGroupUpdateFields {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -159,62 +154,44 @@ impl wire::Lenient for OnSonetGroupUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SonetGroup {
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `CLOSED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed: Option<bool>,
     /// `DATE_ACTIVITY`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_activity: Option<wire::DateTime>,
     /// `DATE_CREATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_create: Option<wire::DateTime>,
     /// `DATE_UPDATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_update: Option<wire::DateTime>,
     /// `DESCRIPTION`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<serde_json::Value>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IS_EXTRANET`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_extranet: Option<bool>,
     /// `KEYWORDS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub keywords: Option<serde_json::Value>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `NUMBER_OF_MEMBERS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub number_of_members: Option<String>,
     /// `OPENED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
     /// `OWNER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_id: Option<i64>,
     /// `PROJECT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub project: Option<bool>,
     /// `SITE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `SUBJECT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subject_id: Option<i64>,
     /// `SUBJECT_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subject_name: Option<String>,
     /// `VISIBLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub visible: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -291,23 +268,18 @@ pub struct SonetGroupGetFilterable {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/sonet-group-user-groups.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SonetGroupUserGroupsResultItem {
     /// `GROUP_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `GROUP_IMAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_image: Option<String>,
     /// `GROUP_IMAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_image_id: Option<i64>,
     /// `GROUP_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_name: Option<String>,
     /// `ROLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub role: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,18 +2,18 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Checklist {
     /// `checkListItem`: `TasksTemplateChecklistGetCheckListItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<TasksTemplateChecklistGetCheckListItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -48,50 +48,36 @@ pub struct TasksTemplateChecklistAddAttachmentByContentAttachmentparameters {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddAttachmentByContentCheckListItem {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: `TasksTemplateChecklistAddAttachmentByContentMembersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<Vec<TasksTemplateChecklistAddAttachmentByContentMembersItem>>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `templateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -109,29 +95,22 @@ impl wire::Lenient for TasksTemplateChecklistAddAttachmentByContentCheckListItem
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddAttachmentByContentMembersItem {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `isCollaber`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_collaber: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `personalGender`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_gender: Option<String>,
     /// `personalPhoto`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_photo: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -149,11 +128,10 @@ impl wire::Lenient for TasksTemplateChecklistAddAttachmentByContentMembersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddAttachmentByContentResult {
     /// `checkListItem`: `TasksTemplateChecklistAddAttachmentByContentCheckListItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<
         TasksTemplateChecklistAddAttachmentByContentCheckListItem,
     >,
@@ -173,50 +151,36 @@ impl wire::Lenient for TasksTemplateChecklistAddAttachmentByContentResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachments-from-disk.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem {
     /// `attachments`: `map<string>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: `TasksTemplateChecklistAddAttachmentsFromDiskMembersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<Vec<TasksTemplateChecklistAddAttachmentsFromDiskMembersItem>>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `templateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -234,29 +198,22 @@ impl wire::Lenient for TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachments-from-disk.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddAttachmentsFromDiskMembersItem {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `isCollaber`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_collaber: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `personalGender`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_gender: Option<String>,
     /// `personalPhoto`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_photo: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -274,11 +231,10 @@ impl wire::Lenient for TasksTemplateChecklistAddAttachmentsFromDiskMembersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachments-from-disk.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddAttachmentsFromDiskResult {
     /// `checkListItem`: `TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<
         TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem,
     >,
@@ -298,50 +254,36 @@ impl wire::Lenient for TasksTemplateChecklistAddAttachmentsFromDiskResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddCheckListItem {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: `TasksTemplateChecklistAddMembersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<Vec<TasksTemplateChecklistAddMembersItem>>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `templateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -392,14 +334,12 @@ pub struct TasksTemplateChecklistAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddMembersItem {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -417,11 +357,10 @@ impl wire::Lenient for TasksTemplateChecklistAddMembersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddResult {
     /// `checkListItem`: `TasksTemplateChecklistAddCheckListItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<TasksTemplateChecklistAddCheckListItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -439,50 +378,36 @@ impl wire::Lenient for TasksTemplateChecklistAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistCompleteCheckListItem {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `templateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -500,11 +425,10 @@ impl wire::Lenient for TasksTemplateChecklistCompleteCheckListItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-complete.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistCompleteResult {
     /// `checkListItem`: `TasksTemplateChecklistCompleteCheckListItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<TasksTemplateChecklistCompleteCheckListItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -522,50 +446,36 @@ impl wire::Lenient for TasksTemplateChecklistCompleteResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistGetCheckListItem {
     /// `attachments`: `map<string>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: `TasksTemplateChecklistGetMembersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<Vec<TasksTemplateChecklistGetMembersItem>>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `templateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -583,29 +493,22 @@ impl wire::Lenient for TasksTemplateChecklistGetCheckListItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistGetMembersItem {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `isCollaber`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_collaber: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `personalGender`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_gender: Option<String>,
     /// `personalPhoto`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_photo: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -623,26 +526,20 @@ impl wire::Lenient for TasksTemplateChecklistGetMembersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistListCheckListItemsItem {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `sortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<String>,
     /// `templateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -660,11 +557,10 @@ impl wire::Lenient for TasksTemplateChecklistListCheckListItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-list.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistListResult {
     /// `checkListItems`: `map<TasksTemplateChecklistListCheckListItemsItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_items: Option<
         BTreeMap<String, TasksTemplateChecklistListCheckListItemsItem>,
     >,
@@ -684,50 +580,36 @@ impl wire::Lenient for TasksTemplateChecklistListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-after.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistMoveAfterCheckListItem {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `templateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -745,11 +627,10 @@ impl wire::Lenient for TasksTemplateChecklistMoveAfterCheckListItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-after.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistMoveAfterResult {
     /// `checkListItem`: `TasksTemplateChecklistMoveAfterCheckListItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<TasksTemplateChecklistMoveAfterCheckListItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -767,50 +648,36 @@ impl wire::Lenient for TasksTemplateChecklistMoveAfterResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-before.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistMoveBeforeCheckListItem {
     /// `attachments`: `map<string>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: `TasksTemplateChecklistMoveBeforeMembersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<Vec<TasksTemplateChecklistMoveBeforeMembersItem>>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `templateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -828,29 +695,22 @@ impl wire::Lenient for TasksTemplateChecklistMoveBeforeCheckListItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-before.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistMoveBeforeMembersItem {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `isCollaber`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_collaber: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `personalGender`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_gender: Option<String>,
     /// `personalPhoto`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_photo: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -868,11 +728,10 @@ impl wire::Lenient for TasksTemplateChecklistMoveBeforeMembersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-before.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistMoveBeforeResult {
     /// `checkListItem`: `TasksTemplateChecklistMoveBeforeCheckListItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<TasksTemplateChecklistMoveBeforeCheckListItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -890,50 +749,36 @@ impl wire::Lenient for TasksTemplateChecklistMoveBeforeResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-remove-attachments.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistRemoveAttachmentsCheckListItem {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: `TasksTemplateChecklistRemoveAttachmentsMembersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<Vec<TasksTemplateChecklistRemoveAttachmentsMembersItem>>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `templateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -951,29 +796,22 @@ impl wire::Lenient for TasksTemplateChecklistRemoveAttachmentsCheckListItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-remove-attachments.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistRemoveAttachmentsMembersItem {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `isCollaber`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_collaber: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `personalGender`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_gender: Option<String>,
     /// `personalPhoto`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_photo: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -991,11 +829,10 @@ impl wire::Lenient for TasksTemplateChecklistRemoveAttachmentsMembersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-remove-attachments.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistRemoveAttachmentsResult {
     /// `checkListItem`: `TasksTemplateChecklistRemoveAttachmentsCheckListItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<TasksTemplateChecklistRemoveAttachmentsCheckListItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1013,50 +850,36 @@ impl wire::Lenient for TasksTemplateChecklistRemoveAttachmentsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-renew.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistRenewCheckListItem {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `templateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1074,11 +897,10 @@ impl wire::Lenient for TasksTemplateChecklistRenewCheckListItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-renew.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistRenewResult {
     /// `checkListItem`: `TasksTemplateChecklistRenewCheckListItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<TasksTemplateChecklistRenewCheckListItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1096,50 +918,36 @@ impl wire::Lenient for TasksTemplateChecklistRenewResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistUpdateCheckListItem {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: `TasksTemplateChecklistUpdateMembersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<Vec<TasksTemplateChecklistUpdateMembersItem>>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `templateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1192,29 +1000,22 @@ pub struct TasksTemplateChecklistUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistUpdateMembersItem {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `isCollaber`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_collaber: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `personalGender`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_gender: Option<String>,
     /// `personalPhoto`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_photo: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1232,11 +1033,10 @@ impl wire::Lenient for TasksTemplateChecklistUpdateMembersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistUpdateResult {
     /// `checkListItem`: `TasksTemplateChecklistUpdateCheckListItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_item: Option<TasksTemplateChecklistUpdateCheckListItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,52 +2,41 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_values::TaskChecklistitemIsactionallowedActionid;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get.html#result-fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Checklistitem {
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `TASK_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<String>,
     /// `PARENT_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<String>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `SORT_INDEX`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<String>,
     /// `IS_COMPLETE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `IS_IMPORTANT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `TOGGLED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<String>,
     /// `TOGGLED_DATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_date: Option<wire::DateTime>,
     /// `MEMBERS`: `TaskChecklistitemGetMembersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<Vec<TaskChecklistitemGetMembersItem>>,
     /// `ATTACHMENTS`: `TaskChecklistitemGetAttachments`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<TaskChecklistitemGetAttachments>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -99,26 +88,20 @@ pub struct TaskChecklistitemAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get.html#attachments)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskChecklistitemGetAttachments {
     /// `ATTACHMENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachment_id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SIZE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<String>,
     /// `FILE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<String>,
     /// `DOWNLOAD_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `VIEW_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub view_url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -136,29 +119,23 @@ impl wire::Lenient for TaskChecklistitemGetAttachments {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskChecklistitemGetMembersItem {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IMAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `IS_COLLABER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_collaber: Option<bool>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PERSONAL_GENDER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_gender: Option<String>,
     /// `PERSONAL_PHOTO`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_photo: Option<String>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -176,26 +153,20 @@ impl wire::Lenient for TaskChecklistitemGetMembersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskChecklistitemGetlistAttachmentsItem {
     /// `ATTACHMENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachment_id: Option<i64>,
     /// `DOWNLOAD_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `FILE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SIZE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<String>,
     /// `VIEW_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub view_url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -213,29 +184,23 @@ impl wire::Lenient for TaskChecklistitemGetlistAttachmentsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskChecklistitemGetlistMembersItem {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IMAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `IS_COLLABER`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_collaber: Option<bool>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PERSONAL_GENDER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_gender: Option<String>,
     /// `PERSONAL_PHOTO`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_photo: Option<String>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -253,44 +218,32 @@ impl wire::Lenient for TaskChecklistitemGetlistMembersItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskChecklistitemGetlistResultItem {
     /// `ATTACHMENTS`: `map<TaskChecklistitemGetlistAttachmentsItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<BTreeMap<String, TaskChecklistitemGetlistAttachmentsItem>>,
     /// `CREATED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IS_COMPLETE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `IS_IMPORTANT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `MEMBERS`: `TaskChecklistitemGetlistMembersItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<Vec<TaskChecklistitemGetlistMembersItem>>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `SORT_INDEX`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<String>,
     /// `TASK_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `TOGGLED_BY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<String>,
     /// `TOGGLED_DATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_date: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -3,41 +3,34 @@
 
 #![allow(deprecated)]
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_values::TaskCommentitemIsactionallowedActionid;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Commentitem {
     /// `POST_MESSAGE_HTML`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub post_message_html: Option<String>,
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `AUTHOR_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<String>,
     /// `AUTHOR_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_name: Option<String>,
     /// `AUTHOR_EMAIL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_email: Option<String>,
     /// `POST_DATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub post_date: Option<wire::DateTime>,
     /// `POST_MESSAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub post_message: Option<String>,
     /// `ATTACHED_OBJECTS`: `TaskCommentitemGetAttachedObjects`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attached_objects: Option<TaskCommentitemGetAttachedObjects>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -55,20 +48,16 @@ impl wire::Lenient for Commentitem {
 /// The `data` of the event `ONTASKCOMMENTADD`: scope `task`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskCommentAdd {
     /// `FIELDS_BEFORE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_before: Option<serde_json::Value>,
     /// `FIELDS_AFTER`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_after: Option<serde_json::Value>,
     /// `IS_ACCESSIBLE_BEFORE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_before: Option<String>,
     /// `IS_ACCESSIBLE_AFTER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_after: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -90,20 +79,16 @@ impl EventPayload for OnTaskCommentAdd {
 /// The `data` of the event `ONTASKCOMMENTDELETE`: scope `task`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskCommentDelete {
     /// `FIELDS_BEFORE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_before: Option<serde_json::Value>,
     /// `FIELDS_AFTER`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_after: Option<serde_json::Value>,
     /// `IS_ACCESSIBLE_BEFORE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_before: Option<String>,
     /// `IS_ACCESSIBLE_AFTER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_after: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -125,20 +110,16 @@ impl EventPayload for OnTaskCommentDelete {
 /// The `data` of the event `ONTASKCOMMENTUPDATE`: scope `task`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskCommentUpdate {
     /// `FIELDS_BEFORE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_before: Option<serde_json::Value>,
     /// `FIELDS_AFTER`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_after: Option<serde_json::Value>,
     /// `IS_ACCESSIBLE_BEFORE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_before: Option<String>,
     /// `IS_ACCESSIBLE_AFTER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_after: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -182,26 +163,20 @@ pub struct TaskCommentitemAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get.html#attached-objects)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskCommentitemGetAttachedObjects {
     /// `ATTACHMENT_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachment_id: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SIZE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<String>,
     /// `FILE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<String>,
     /// `DOWNLOAD_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `VIEW_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub view_url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -219,26 +194,20 @@ impl wire::Lenient for TaskCommentitemGetAttachedObjects {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskCommentitemGetlistAttachedObjectsItem {
     /// `ATTACHMENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachment_id: Option<i64>,
     /// `DOWNLOAD_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `FILE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SIZE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<String>,
     /// `VIEW_URL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub view_url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -256,34 +225,26 @@ impl wire::Lenient for TaskCommentitemGetlistAttachedObjectsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskCommentitemGetlistResultItem {
     /// `ATTACHED_OBJECTS`: `map<TaskCommentitemGetlistAttachedObjectsItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attached_objects: Option<
         BTreeMap<String, TaskCommentitemGetlistAttachedObjectsItem>,
     >,
     /// `AUTHOR_EMAIL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_email: Option<String>,
     /// `AUTHOR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `AUTHOR_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_name: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `POST_DATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub post_date: Option<wire::DateTime>,
     /// `POST_MESSAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub post_message: Option<String>,
     /// `POST_MESSAGE_HTML`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub post_message_html: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_values::{
@@ -15,38 +16,28 @@ use super::task_values::{
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Elapseditem {
     /// `COMMENT_TEXT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comment_text: Option<String>,
     /// `CREATED_DATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<wire::DateTime>,
     /// `DATE_START`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `DATE_STOP`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_stop: Option<wire::DateTime>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `MINUTES`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub minutes: Option<String>,
     /// `SECONDS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub seconds: Option<String>,
     /// `SOURCE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub source: Option<String>,
     /// `TASK_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `USER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,88 +2,65 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_values::TasksFlowFlowCreateDistributionType;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Flow {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `creatorId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub creator_id: Option<i64>,
     /// `ownerId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_id: Option<i64>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `templateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<i64>,
     /// `efficiency`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub efficiency: Option<i64>,
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `plannedCompletionTime`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub planned_completion_time: Option<i64>,
     /// `activity`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `distributionType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub distribution_type: Option<String>,
     /// `responsibleList`: `string[][]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_list: Option<Vec<Vec<String>>>,
     /// `demo`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub demo: Option<bool>,
     /// `responsibleCanChangeDeadline`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_can_change_deadline: Option<bool>,
     /// `matchWorkTime`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `taskControl`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `notifyAtHalfTime`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_at_half_time: Option<bool>,
     /// `notifyOnQueueOverflow`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_on_queue_overflow: Option<i64>,
     /// `notifyOnTasksInProgressOverflow`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_on_tasks_in_progress_overflow: Option<i64>,
     /// `notifyWhenEfficiencyDecreases`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_when_efficiency_decreases: Option<i64>,
     /// `taskCreators`: `string[][]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_creators: Option<Vec<Vec<String>>>,
     /// `team`: `string[][]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub team: Option<Vec<Vec<String>>>,
     /// `trialFeatureEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub trial_feature_enabled: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -156,80 +133,56 @@ pub struct TasksFlowFlowCreateFlowData {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksFlowFlowCreateResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `creatorId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub creator_id: Option<i64>,
     /// `ownerId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_id: Option<i64>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `templateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<i64>,
     /// `efficiency`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub efficiency: Option<i64>,
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `plannedCompletionTime`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub planned_completion_time: Option<i64>,
     /// `activity`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `distributionType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub distribution_type: Option<String>,
     /// `responsibleList`: `string[][]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_list: Option<Vec<Vec<String>>>,
     /// `demo`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub demo: Option<bool>,
     /// `responsibleCanChangeDeadline`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_can_change_deadline: Option<bool>,
     /// `matchWorkTime`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `taskControl`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `notifyAtHalfTime`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_at_half_time: Option<bool>,
     /// `notifyOnQueueOverflow`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_on_queue_overflow: Option<i64>,
     /// `notifyOnTasksInProgressOverflow`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_on_tasks_in_progress_overflow: Option<i64>,
     /// `notifyWhenEfficiencyDecreases`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_when_efficiency_decreases: Option<i64>,
     /// `taskCreators`: `string[][]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_creators: Option<Vec<Vec<String>>>,
     /// `team`: `string[][]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub team: Option<Vec<Vec<String>>>,
     /// `trialFeatureEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub trial_feature_enabled: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -247,11 +200,9 @@ impl wire::Lenient for TasksFlowFlowCreateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksFlowFlowDeleteResult {
     /// `deleted`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -269,11 +220,9 @@ impl wire::Lenient for TasksFlowFlowDeleteResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-is-exists.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksFlowFlowIsExistsResult {
     /// `exists`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exists: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -349,80 +298,56 @@ pub struct TasksFlowFlowUpdateFlowData {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksFlowFlowUpdateResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `creatorId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub creator_id: Option<i64>,
     /// `ownerId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub owner_id: Option<i64>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `templateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_id: Option<i64>,
     /// `efficiency`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub efficiency: Option<i64>,
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `plannedCompletionTime`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub planned_completion_time: Option<i64>,
     /// `activity`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `distributionType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub distribution_type: Option<String>,
     /// `responsibleList`: `string[][]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_list: Option<Vec<Vec<String>>>,
     /// `demo`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub demo: Option<bool>,
     /// `responsibleCanChangeDeadline`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_can_change_deadline: Option<bool>,
     /// `matchWorkTime`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `taskControl`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `notifyAtHalfTime`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_at_half_time: Option<bool>,
     /// `notifyOnQueueOverflow`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_on_queue_overflow: Option<i64>,
     /// `notifyOnTasksInProgressOverflow`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_on_tasks_in_progress_overflow: Option<i64>,
     /// `notifyWhenEfficiencyDecreases`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub notify_when_efficiency_decreases: Option<i64>,
     /// `taskCreators`: `string[][]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_creators: Option<Vec<Vec<String>>>,
     /// `team`: `string[][]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub team: Option<Vec<Vec<String>>>,
     /// `trialFeatureEnabled`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub trial_feature_enabled: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

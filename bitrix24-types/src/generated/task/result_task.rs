@@ -2,46 +2,37 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_values::TasksTaskResultAddFromCommentStatus;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add-from-comment.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskResultAddFromCommentResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `taskId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `commentId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comment_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `createdAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_at: Option<wire::DateTime>,
     /// `updatedAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_at: Option<wire::DateTime>,
     /// `status`: `TasksTaskResultAddFromCommentStatus`. One of `0`, `1`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<TasksTaskResultAddFromCommentStatus>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// `formattedText`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub formatted_text: Option<String>,
     /// `files`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub files: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -59,38 +50,28 @@ impl wire::Lenient for TasksTaskResultAddFromCommentResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskResultListResultItem {
     /// `commentId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comment_id: Option<i64>,
     /// `createdAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_at: Option<wire::DateTime>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `files`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub files: Option<Vec<i64>>,
     /// `formattedText`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub formatted_text: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `status`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<i64>,
     /// `taskId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// `updatedAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_at: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,49 +2,39 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_values::TasksApiScrumSprintAddStatus;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Sprint {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `entityType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `goal`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub goal: Option<String>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `modifiedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<i64>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `dateEnd`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_end: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -89,41 +79,30 @@ pub struct TasksApiScrumSprintAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintAddResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `entityType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `goal`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub goal: Option<String>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `modifiedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<i64>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `dateEnd`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_end: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -141,41 +120,30 @@ impl wire::Lenient for TasksApiScrumSprintAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintCompleteResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `entityType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `goal`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub goal: Option<String>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `modifiedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<i64>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `dateEnd`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_end: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -193,11 +161,10 @@ impl wire::Lenient for TasksApiScrumSprintCompleteResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintGetFieldsCreatedBy {
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -215,11 +182,10 @@ impl wire::Lenient for TasksApiScrumSprintGetFieldsCreatedBy {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintGetFieldsDateEnd {
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -237,11 +203,10 @@ impl wire::Lenient for TasksApiScrumSprintGetFieldsDateEnd {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintGetFieldsDateStart {
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -259,32 +224,24 @@ impl wire::Lenient for TasksApiScrumSprintGetFieldsDateStart {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintGetFieldsFields {
     /// `createdBy`: `TasksApiScrumSprintGetFieldsCreatedBy`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<TasksApiScrumSprintGetFieldsCreatedBy>,
     /// `dateEnd`: `TasksApiScrumSprintGetFieldsDateEnd`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_end: Option<TasksApiScrumSprintGetFieldsDateEnd>,
     /// `dateStart`: `TasksApiScrumSprintGetFieldsDateStart`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<TasksApiScrumSprintGetFieldsDateStart>,
     /// `groupId`: `TasksApiScrumSprintGetFieldsGroupId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<TasksApiScrumSprintGetFieldsGroupId>,
     /// `modifiedBy`: `TasksApiScrumSprintGetFieldsModifiedBy`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<TasksApiScrumSprintGetFieldsModifiedBy>,
     /// `name`: `TasksApiScrumSprintGetFieldsName`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<TasksApiScrumSprintGetFieldsName>,
     /// `sort`: `TasksApiScrumSprintGetFieldsSort`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<TasksApiScrumSprintGetFieldsSort>,
     /// `status`: `TasksApiScrumSprintGetFieldsStatus`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<TasksApiScrumSprintGetFieldsStatus>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -302,11 +259,10 @@ impl wire::Lenient for TasksApiScrumSprintGetFieldsFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintGetFieldsGroupId {
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -324,11 +280,10 @@ impl wire::Lenient for TasksApiScrumSprintGetFieldsGroupId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintGetFieldsModifiedBy {
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -346,11 +301,10 @@ impl wire::Lenient for TasksApiScrumSprintGetFieldsModifiedBy {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintGetFieldsName {
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -368,11 +322,9 @@ impl wire::Lenient for TasksApiScrumSprintGetFieldsName {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksApiScrumSprintGetFieldsResult {
     /// `fields`: `TasksApiScrumSprintGetFieldsFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksApiScrumSprintGetFieldsFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -390,11 +342,10 @@ impl wire::Lenient for TasksApiScrumSprintGetFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintGetFieldsSort {
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -412,11 +363,10 @@ impl wire::Lenient for TasksApiScrumSprintGetFieldsSort {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintGetFieldsStatus {
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -478,41 +428,30 @@ pub struct TasksApiScrumSprintListFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintListResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `entityType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `goal`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub goal: Option<String>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `modifiedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<i64>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `dateEnd`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_end: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -530,41 +469,30 @@ impl wire::Lenient for TasksApiScrumSprintListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintStartResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `entityType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `goal`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub goal: Option<String>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `modifiedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<i64>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `dateEnd`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_end: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -611,41 +539,30 @@ pub struct TasksApiScrumSprintUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintUpdateResult {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `entityType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_type: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `goal`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub goal: Option<String>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `modifiedBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modified_by: Option<i64>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `dateEnd`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_end: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

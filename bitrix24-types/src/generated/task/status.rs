@@ -2,30 +2,26 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskCompleteAccomplicesDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -43,23 +39,18 @@ impl wire::Lenient for TasksTaskCompleteAccomplicesDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskCompleteAction {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -77,23 +68,18 @@ impl wire::Lenient for TasksTaskCompleteAction {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskCompleteAction2 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -111,23 +97,18 @@ impl wire::Lenient for TasksTaskCompleteAction2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskCompleteAction3 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -145,23 +126,18 @@ impl wire::Lenient for TasksTaskCompleteAction3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskCompleteAuditorsDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -179,20 +155,16 @@ impl wire::Lenient for TasksTaskCompleteAuditorsDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskCompleteCheckListTree {
     /// `action`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<serde_json::Value>,
     /// `descendants`: `TasksTaskCompleteDescendantsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskCompleteDescendantsItem>>,
     /// `fields`: `TasksTaskCompleteFields3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskCompleteFields3>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -210,50 +182,36 @@ impl wire::Lenient for TasksTaskCompleteCheckListTree {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskCompleteChecklistItem {
     /// `action`: `TasksTaskCompleteAction3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskCompleteAction3>,
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `sortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<String>,
     /// `taskId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `toggledBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
     /// `toggledDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -271,23 +229,18 @@ impl wire::Lenient for TasksTaskCompleteChecklistItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskCompleteCreator {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -305,20 +258,16 @@ impl wire::Lenient for TasksTaskCompleteCreator {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskCompleteDescendantsItem {
     /// `action`: `TasksTaskCompleteAction`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskCompleteAction>,
     /// `descendants`: `TasksTaskCompleteDescendantsItem2[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskCompleteDescendantsItem2>>,
     /// `fields`: `TasksTaskCompleteFields2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskCompleteFields2>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -336,20 +285,16 @@ impl wire::Lenient for TasksTaskCompleteDescendantsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskCompleteDescendantsItem2 {
     /// `action`: `TasksTaskCompleteAction2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskCompleteAction2>,
     /// `descendants`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<serde_json::Value>,
     /// `fields`: `TasksTaskCompleteFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskCompleteFields>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -367,50 +312,36 @@ impl wire::Lenient for TasksTaskCompleteDescendantsItem2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskCompleteFields {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -428,50 +359,36 @@ impl wire::Lenient for TasksTaskCompleteFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskCompleteFields2 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -489,50 +406,36 @@ impl wire::Lenient for TasksTaskCompleteFields2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskCompleteFields3 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -550,26 +453,20 @@ impl wire::Lenient for TasksTaskCompleteFields3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskCompleteGroup {
     /// `additionalData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_data: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `membersCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members_count: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `opened`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -587,23 +484,18 @@ impl wire::Lenient for TasksTaskCompleteGroup {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskCompleteResponsible {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -621,11 +513,9 @@ impl wire::Lenient for TasksTaskCompleteResponsible {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskCompleteResult {
     /// `task`: `TasksTaskCompleteTask`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task: Option<TasksTaskCompleteTask>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -643,215 +533,146 @@ impl wire::Lenient for TasksTaskCompleteResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskCompleteTask {
     /// `accomplices`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices: Option<Vec<String>>,
     /// `accomplicesData`: `map<TasksTaskCompleteAccomplicesDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices_data: Option<BTreeMap<String, TasksTaskCompleteAccomplicesDataItem>>,
     /// `action`: `map<boolean>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<BTreeMap<String, bool>>,
     /// `activityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_date: Option<wire::DateTime>,
     /// `addInReport`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<bool>,
     /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_time_tracking: Option<bool>,
     /// `auditors`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors: Option<Vec<String>>,
     /// `auditorsData`: `map<TasksTaskCompleteAuditorsDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors_data: Option<BTreeMap<String, TasksTaskCompleteAuditorsDataItem>>,
     /// `backlogId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub backlog_id: Option<i64>,
     /// `changedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_by: Option<String>,
     /// `changedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_date: Option<wire::DateTime>,
     /// `checkListCanAdd`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_can_add: Option<bool>,
     /// `checkListTree`: `TasksTaskCompleteCheckListTree`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_tree: Option<TasksTaskCompleteCheckListTree>,
     /// `checklist`: `map<TasksTaskCompleteChecklistItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist: Option<BTreeMap<String, TasksTaskCompleteChecklistItem>>,
     /// `closedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
     /// `closedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<wire::DateTime>,
     /// `creator`: `TasksTaskCompleteCreator`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub creator: Option<TasksTaskCompleteCreator>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_in_bbcode: Option<bool>,
     /// `durationFact`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_fact: Option<String>,
     /// `durationPlan`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_plan: Option<String>,
     /// `durationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
     /// `endDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
     /// `exchangeModified`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_modified: Option<serde_json::Value>,
     /// `favorite`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `flowId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub flow_id: Option<i64>,
     /// `forkedByTemplateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forked_by_template_id: Option<i64>,
     /// `forumId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_id: Option<i64>,
     /// `forumTopicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_topic_id: Option<i64>,
     /// `group`: `TasksTaskCompleteGroup`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<TasksTaskCompleteGroup>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `guid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isMuted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned_in_group: Option<bool>,
     /// `mark`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<String>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `multitask`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multitask: Option<bool>,
     /// `newCommentsCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new_comments_count: Option<i64>,
     /// `notViewed`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub not_viewed: Option<bool>,
     /// `outlookVersion`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outlook_version: Option<String>,
     /// `priority`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<String>,
     /// `replicate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<bool>,
     /// `responsible`: `TasksTaskCompleteResponsible`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible: Option<TasksTaskCompleteResponsible>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `serviceCommentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service_comments_count: Option<String>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `sorting`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sorting: Option<serde_json::Value>,
     /// `sprintId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sprint_id: Option<i64>,
     /// `stageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
     /// `startDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `statusChangedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_by: Option<String>,
     /// `statusChangedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_date: Option<wire::DateTime>,
     /// `subordinate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subordinate: Option<bool>,
     /// `taskControl`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `timeEstimate`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_spent_in_logs: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `viewedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewed_date: Option<wire::DateTime>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -869,23 +690,18 @@ impl wire::Lenient for TasksTaskCompleteTask {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDeferAccomplicesDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -903,23 +719,18 @@ impl wire::Lenient for TasksTaskDeferAccomplicesDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDeferAction {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -937,23 +748,18 @@ impl wire::Lenient for TasksTaskDeferAction {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDeferAction2 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -971,23 +777,18 @@ impl wire::Lenient for TasksTaskDeferAction2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDeferAction3 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1005,23 +806,18 @@ impl wire::Lenient for TasksTaskDeferAction3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDeferAuditorsDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1039,20 +835,16 @@ impl wire::Lenient for TasksTaskDeferAuditorsDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDeferCheckListTree {
     /// `action`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<serde_json::Value>,
     /// `descendants`: `TasksTaskDeferDescendantsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskDeferDescendantsItem>>,
     /// `fields`: `TasksTaskDeferFields3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskDeferFields3>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1070,50 +862,36 @@ impl wire::Lenient for TasksTaskDeferCheckListTree {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDeferChecklistItem {
     /// `action`: `TasksTaskDeferAction3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskDeferAction3>,
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `sortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<String>,
     /// `taskId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `toggledBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
     /// `toggledDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1131,23 +909,18 @@ impl wire::Lenient for TasksTaskDeferChecklistItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDeferCreator {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1165,20 +938,16 @@ impl wire::Lenient for TasksTaskDeferCreator {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDeferDescendantsItem {
     /// `action`: `TasksTaskDeferAction`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskDeferAction>,
     /// `descendants`: `TasksTaskDeferDescendantsItem2[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskDeferDescendantsItem2>>,
     /// `fields`: `TasksTaskDeferFields2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskDeferFields2>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1196,20 +965,16 @@ impl wire::Lenient for TasksTaskDeferDescendantsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDeferDescendantsItem2 {
     /// `action`: `TasksTaskDeferAction2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskDeferAction2>,
     /// `descendants`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<serde_json::Value>,
     /// `fields`: `TasksTaskDeferFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskDeferFields>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1227,50 +992,36 @@ impl wire::Lenient for TasksTaskDeferDescendantsItem2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDeferFields {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1288,50 +1039,36 @@ impl wire::Lenient for TasksTaskDeferFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDeferFields2 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1349,50 +1086,36 @@ impl wire::Lenient for TasksTaskDeferFields2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDeferFields3 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1410,26 +1133,20 @@ impl wire::Lenient for TasksTaskDeferFields3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDeferGroup {
     /// `additionalData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_data: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `membersCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members_count: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `opened`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1447,23 +1164,18 @@ impl wire::Lenient for TasksTaskDeferGroup {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDeferResponsible {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1481,11 +1193,9 @@ impl wire::Lenient for TasksTaskDeferResponsible {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskDeferResult {
     /// `task`: `TasksTaskDeferTask`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task: Option<TasksTaskDeferTask>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1503,215 +1213,146 @@ impl wire::Lenient for TasksTaskDeferResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-defer.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDeferTask {
     /// `accomplices`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices: Option<Vec<String>>,
     /// `accomplicesData`: `map<TasksTaskDeferAccomplicesDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices_data: Option<BTreeMap<String, TasksTaskDeferAccomplicesDataItem>>,
     /// `action`: `map<boolean>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<BTreeMap<String, bool>>,
     /// `activityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_date: Option<wire::DateTime>,
     /// `addInReport`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<bool>,
     /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_time_tracking: Option<bool>,
     /// `auditors`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors: Option<Vec<String>>,
     /// `auditorsData`: `map<TasksTaskDeferAuditorsDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors_data: Option<BTreeMap<String, TasksTaskDeferAuditorsDataItem>>,
     /// `backlogId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub backlog_id: Option<i64>,
     /// `changedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_by: Option<String>,
     /// `changedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_date: Option<wire::DateTime>,
     /// `checkListCanAdd`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_can_add: Option<bool>,
     /// `checkListTree`: `TasksTaskDeferCheckListTree`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_tree: Option<TasksTaskDeferCheckListTree>,
     /// `checklist`: `map<TasksTaskDeferChecklistItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist: Option<BTreeMap<String, TasksTaskDeferChecklistItem>>,
     /// `closedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
     /// `closedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<wire::DateTime>,
     /// `creator`: `TasksTaskDeferCreator`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub creator: Option<TasksTaskDeferCreator>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_in_bbcode: Option<bool>,
     /// `durationFact`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_fact: Option<String>,
     /// `durationPlan`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_plan: Option<String>,
     /// `durationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
     /// `endDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
     /// `exchangeModified`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_modified: Option<serde_json::Value>,
     /// `favorite`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `flowId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub flow_id: Option<i64>,
     /// `forkedByTemplateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forked_by_template_id: Option<i64>,
     /// `forumId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_id: Option<i64>,
     /// `forumTopicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_topic_id: Option<i64>,
     /// `group`: `TasksTaskDeferGroup`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<TasksTaskDeferGroup>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `guid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isMuted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned_in_group: Option<bool>,
     /// `mark`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<String>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `multitask`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multitask: Option<bool>,
     /// `newCommentsCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new_comments_count: Option<i64>,
     /// `notViewed`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub not_viewed: Option<bool>,
     /// `outlookVersion`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outlook_version: Option<String>,
     /// `priority`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<String>,
     /// `replicate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<bool>,
     /// `responsible`: `TasksTaskDeferResponsible`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible: Option<TasksTaskDeferResponsible>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `serviceCommentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service_comments_count: Option<String>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `sorting`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sorting: Option<serde_json::Value>,
     /// `sprintId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sprint_id: Option<i64>,
     /// `stageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
     /// `startDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `statusChangedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_by: Option<String>,
     /// `statusChangedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_date: Option<wire::DateTime>,
     /// `subordinate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subordinate: Option<bool>,
     /// `taskControl`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `timeEstimate`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_spent_in_logs: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `viewedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewed_date: Option<wire::DateTime>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1729,23 +1370,18 @@ impl wire::Lenient for TasksTaskDeferTask {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-pause.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPauseAccomplicesDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1763,23 +1399,18 @@ impl wire::Lenient for TasksTaskPauseAccomplicesDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-pause.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPauseAction {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1797,23 +1428,18 @@ impl wire::Lenient for TasksTaskPauseAction {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-pause.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPauseAction2 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1831,23 +1457,18 @@ impl wire::Lenient for TasksTaskPauseAction2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-pause.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPauseAction3 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1865,23 +1486,18 @@ impl wire::Lenient for TasksTaskPauseAction3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-pause.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPauseAuditorsDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1899,20 +1515,16 @@ impl wire::Lenient for TasksTaskPauseAuditorsDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-pause.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPauseCheckListTree {
     /// `action`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<serde_json::Value>,
     /// `descendants`: `TasksTaskPauseDescendantsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskPauseDescendantsItem>>,
     /// `fields`: `TasksTaskPauseFields3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskPauseFields3>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1930,50 +1542,36 @@ impl wire::Lenient for TasksTaskPauseCheckListTree {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-pause.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPauseChecklistItem {
     /// `action`: `TasksTaskPauseAction3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskPauseAction3>,
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `sortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<String>,
     /// `taskId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `toggledBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
     /// `toggledDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1991,23 +1589,18 @@ impl wire::Lenient for TasksTaskPauseChecklistItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-pause.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPauseCreator {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2025,20 +1618,16 @@ impl wire::Lenient for TasksTaskPauseCreator {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-pause.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPauseDescendantsItem {
     /// `action`: `TasksTaskPauseAction`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskPauseAction>,
     /// `descendants`: `TasksTaskPauseDescendantsItem2[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskPauseDescendantsItem2>>,
     /// `fields`: `TasksTaskPauseFields2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskPauseFields2>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2056,20 +1645,16 @@ impl wire::Lenient for TasksTaskPauseDescendantsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-pause.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPauseDescendantsItem2 {
     /// `action`: `TasksTaskPauseAction2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskPauseAction2>,
     /// `descendants`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<serde_json::Value>,
     /// `fields`: `TasksTaskPauseFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskPauseFields>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2087,50 +1672,36 @@ impl wire::Lenient for TasksTaskPauseDescendantsItem2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-pause.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPauseFields {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2148,50 +1719,36 @@ impl wire::Lenient for TasksTaskPauseFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-pause.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPauseFields2 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2209,50 +1766,36 @@ impl wire::Lenient for TasksTaskPauseFields2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-pause.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPauseFields3 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2270,26 +1813,20 @@ impl wire::Lenient for TasksTaskPauseFields3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-pause.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPauseGroup {
     /// `additionalData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_data: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `membersCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members_count: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `opened`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2307,23 +1844,18 @@ impl wire::Lenient for TasksTaskPauseGroup {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-pause.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPauseResponsible {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2341,11 +1873,9 @@ impl wire::Lenient for TasksTaskPauseResponsible {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-pause.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskPauseResult {
     /// `task`: `TasksTaskPauseTask`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task: Option<TasksTaskPauseTask>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2363,215 +1893,146 @@ impl wire::Lenient for TasksTaskPauseResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-pause.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPauseTask {
     /// `accomplices`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices: Option<Vec<String>>,
     /// `accomplicesData`: `map<TasksTaskPauseAccomplicesDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices_data: Option<BTreeMap<String, TasksTaskPauseAccomplicesDataItem>>,
     /// `action`: `map<boolean>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<BTreeMap<String, bool>>,
     /// `activityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_date: Option<wire::DateTime>,
     /// `addInReport`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<bool>,
     /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_time_tracking: Option<bool>,
     /// `auditors`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors: Option<Vec<String>>,
     /// `auditorsData`: `map<TasksTaskPauseAuditorsDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors_data: Option<BTreeMap<String, TasksTaskPauseAuditorsDataItem>>,
     /// `backlogId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub backlog_id: Option<i64>,
     /// `changedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_by: Option<String>,
     /// `changedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_date: Option<wire::DateTime>,
     /// `checkListCanAdd`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_can_add: Option<bool>,
     /// `checkListTree`: `TasksTaskPauseCheckListTree`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_tree: Option<TasksTaskPauseCheckListTree>,
     /// `checklist`: `map<TasksTaskPauseChecklistItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist: Option<BTreeMap<String, TasksTaskPauseChecklistItem>>,
     /// `closedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
     /// `closedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<wire::DateTime>,
     /// `creator`: `TasksTaskPauseCreator`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub creator: Option<TasksTaskPauseCreator>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_in_bbcode: Option<bool>,
     /// `durationFact`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_fact: Option<String>,
     /// `durationPlan`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_plan: Option<String>,
     /// `durationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
     /// `endDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
     /// `exchangeModified`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_modified: Option<serde_json::Value>,
     /// `favorite`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `flowId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub flow_id: Option<i64>,
     /// `forkedByTemplateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forked_by_template_id: Option<i64>,
     /// `forumId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_id: Option<i64>,
     /// `forumTopicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_topic_id: Option<i64>,
     /// `group`: `TasksTaskPauseGroup`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<TasksTaskPauseGroup>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `guid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isMuted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned_in_group: Option<bool>,
     /// `mark`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<String>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `multitask`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multitask: Option<bool>,
     /// `newCommentsCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new_comments_count: Option<i64>,
     /// `notViewed`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub not_viewed: Option<bool>,
     /// `outlookVersion`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outlook_version: Option<String>,
     /// `priority`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<String>,
     /// `replicate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<bool>,
     /// `responsible`: `TasksTaskPauseResponsible`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible: Option<TasksTaskPauseResponsible>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `serviceCommentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service_comments_count: Option<String>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `sorting`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sorting: Option<serde_json::Value>,
     /// `sprintId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sprint_id: Option<i64>,
     /// `stageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
     /// `startDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `statusChangedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_by: Option<String>,
     /// `statusChangedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_date: Option<wire::DateTime>,
     /// `subordinate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subordinate: Option<bool>,
     /// `taskControl`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `timeEstimate`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_spent_in_logs: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `viewedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewed_date: Option<wire::DateTime>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2589,23 +2050,18 @@ impl wire::Lenient for TasksTaskPauseTask {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-renew.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskRenewAccomplicesDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2623,23 +2079,18 @@ impl wire::Lenient for TasksTaskRenewAccomplicesDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-renew.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskRenewAction {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2657,23 +2108,18 @@ impl wire::Lenient for TasksTaskRenewAction {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-renew.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskRenewAction2 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2691,23 +2137,18 @@ impl wire::Lenient for TasksTaskRenewAction2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-renew.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskRenewAction3 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2725,23 +2166,18 @@ impl wire::Lenient for TasksTaskRenewAction3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-renew.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskRenewAuditorsDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2759,20 +2195,16 @@ impl wire::Lenient for TasksTaskRenewAuditorsDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-renew.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskRenewCheckListTree {
     /// `action`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<serde_json::Value>,
     /// `descendants`: `TasksTaskRenewDescendantsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskRenewDescendantsItem>>,
     /// `fields`: `TasksTaskRenewFields3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskRenewFields3>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2790,50 +2222,36 @@ impl wire::Lenient for TasksTaskRenewCheckListTree {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-renew.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskRenewChecklistItem {
     /// `action`: `TasksTaskRenewAction3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskRenewAction3>,
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `sortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<String>,
     /// `taskId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `toggledBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
     /// `toggledDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2851,23 +2269,18 @@ impl wire::Lenient for TasksTaskRenewChecklistItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-renew.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskRenewCreator {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2885,20 +2298,16 @@ impl wire::Lenient for TasksTaskRenewCreator {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-renew.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskRenewDescendantsItem {
     /// `action`: `TasksTaskRenewAction`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskRenewAction>,
     /// `descendants`: `TasksTaskRenewDescendantsItem2[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskRenewDescendantsItem2>>,
     /// `fields`: `TasksTaskRenewFields2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskRenewFields2>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2916,20 +2325,16 @@ impl wire::Lenient for TasksTaskRenewDescendantsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-renew.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskRenewDescendantsItem2 {
     /// `action`: `TasksTaskRenewAction2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskRenewAction2>,
     /// `descendants`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<serde_json::Value>,
     /// `fields`: `TasksTaskRenewFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskRenewFields>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2947,50 +2352,36 @@ impl wire::Lenient for TasksTaskRenewDescendantsItem2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-renew.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskRenewFields {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3008,50 +2399,36 @@ impl wire::Lenient for TasksTaskRenewFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-renew.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskRenewFields2 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3069,50 +2446,36 @@ impl wire::Lenient for TasksTaskRenewFields2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-renew.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskRenewFields3 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3130,26 +2493,20 @@ impl wire::Lenient for TasksTaskRenewFields3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-renew.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskRenewGroup {
     /// `additionalData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_data: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `membersCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members_count: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `opened`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3167,23 +2524,18 @@ impl wire::Lenient for TasksTaskRenewGroup {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-renew.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskRenewResponsible {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3201,11 +2553,9 @@ impl wire::Lenient for TasksTaskRenewResponsible {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-renew.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskRenewResult {
     /// `task`: `TasksTaskRenewTask`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task: Option<TasksTaskRenewTask>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3223,215 +2573,146 @@ impl wire::Lenient for TasksTaskRenewResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-renew.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskRenewTask {
     /// `accomplices`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices: Option<Vec<String>>,
     /// `accomplicesData`: `map<TasksTaskRenewAccomplicesDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices_data: Option<BTreeMap<String, TasksTaskRenewAccomplicesDataItem>>,
     /// `action`: `map<boolean>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<BTreeMap<String, bool>>,
     /// `activityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_date: Option<wire::DateTime>,
     /// `addInReport`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<bool>,
     /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_time_tracking: Option<bool>,
     /// `auditors`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors: Option<Vec<String>>,
     /// `auditorsData`: `map<TasksTaskRenewAuditorsDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors_data: Option<BTreeMap<String, TasksTaskRenewAuditorsDataItem>>,
     /// `backlogId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub backlog_id: Option<i64>,
     /// `changedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_by: Option<String>,
     /// `changedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_date: Option<wire::DateTime>,
     /// `checkListCanAdd`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_can_add: Option<bool>,
     /// `checkListTree`: `TasksTaskRenewCheckListTree`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_tree: Option<TasksTaskRenewCheckListTree>,
     /// `checklist`: `map<TasksTaskRenewChecklistItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist: Option<BTreeMap<String, TasksTaskRenewChecklistItem>>,
     /// `closedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
     /// `closedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<wire::DateTime>,
     /// `creator`: `TasksTaskRenewCreator`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub creator: Option<TasksTaskRenewCreator>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_in_bbcode: Option<bool>,
     /// `durationFact`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_fact: Option<String>,
     /// `durationPlan`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_plan: Option<String>,
     /// `durationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
     /// `endDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
     /// `exchangeModified`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_modified: Option<serde_json::Value>,
     /// `favorite`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `flowId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub flow_id: Option<i64>,
     /// `forkedByTemplateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forked_by_template_id: Option<i64>,
     /// `forumId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_id: Option<i64>,
     /// `forumTopicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_topic_id: Option<i64>,
     /// `group`: `TasksTaskRenewGroup`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<TasksTaskRenewGroup>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `guid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isMuted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned_in_group: Option<bool>,
     /// `mark`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<String>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `multitask`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multitask: Option<bool>,
     /// `newCommentsCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new_comments_count: Option<i64>,
     /// `notViewed`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub not_viewed: Option<bool>,
     /// `outlookVersion`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outlook_version: Option<String>,
     /// `priority`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<String>,
     /// `replicate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<bool>,
     /// `responsible`: `TasksTaskRenewResponsible`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible: Option<TasksTaskRenewResponsible>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `serviceCommentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service_comments_count: Option<String>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `sorting`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sorting: Option<serde_json::Value>,
     /// `sprintId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sprint_id: Option<i64>,
     /// `stageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
     /// `startDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `statusChangedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_by: Option<String>,
     /// `statusChangedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_date: Option<wire::DateTime>,
     /// `subordinate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subordinate: Option<bool>,
     /// `taskControl`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `timeEstimate`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_spent_in_logs: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `viewedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewed_date: Option<wire::DateTime>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3449,23 +2730,18 @@ impl wire::Lenient for TasksTaskRenewTask {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartAccomplicesDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3483,23 +2759,18 @@ impl wire::Lenient for TasksTaskStartAccomplicesDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartAction {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3517,23 +2788,18 @@ impl wire::Lenient for TasksTaskStartAction {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartAction2 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3551,23 +2817,18 @@ impl wire::Lenient for TasksTaskStartAction2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartAction3 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3585,23 +2846,18 @@ impl wire::Lenient for TasksTaskStartAction3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartAuditorsDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3619,20 +2875,16 @@ impl wire::Lenient for TasksTaskStartAuditorsDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartCheckListTree {
     /// `action`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<serde_json::Value>,
     /// `descendants`: `TasksTaskStartDescendantsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskStartDescendantsItem>>,
     /// `fields`: `TasksTaskStartFields3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskStartFields3>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3650,50 +2902,36 @@ impl wire::Lenient for TasksTaskStartCheckListTree {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartChecklistItem {
     /// `action`: `TasksTaskStartAction3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskStartAction3>,
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `sortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<String>,
     /// `taskId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `toggledBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
     /// `toggledDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3711,23 +2949,18 @@ impl wire::Lenient for TasksTaskStartChecklistItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartCreator {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3745,20 +2978,16 @@ impl wire::Lenient for TasksTaskStartCreator {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartDescendantsItem {
     /// `action`: `TasksTaskStartAction`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskStartAction>,
     /// `descendants`: `TasksTaskStartDescendantsItem2[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskStartDescendantsItem2>>,
     /// `fields`: `TasksTaskStartFields2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskStartFields2>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3776,20 +3005,16 @@ impl wire::Lenient for TasksTaskStartDescendantsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartDescendantsItem2 {
     /// `action`: `TasksTaskStartAction2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskStartAction2>,
     /// `descendants`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<serde_json::Value>,
     /// `fields`: `TasksTaskStartFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskStartFields>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3807,50 +3032,36 @@ impl wire::Lenient for TasksTaskStartDescendantsItem2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartFields {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3868,50 +3079,36 @@ impl wire::Lenient for TasksTaskStartFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartFields2 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3929,50 +3126,36 @@ impl wire::Lenient for TasksTaskStartFields2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartFields3 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3990,26 +3173,20 @@ impl wire::Lenient for TasksTaskStartFields3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartGroup {
     /// `additionalData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_data: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `membersCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members_count: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `opened`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4027,23 +3204,18 @@ impl wire::Lenient for TasksTaskStartGroup {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartResponsible {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4061,11 +3233,9 @@ impl wire::Lenient for TasksTaskStartResponsible {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskStartResult {
     /// `task`: `TasksTaskStartTask`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task: Option<TasksTaskStartTask>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4083,215 +3253,146 @@ impl wire::Lenient for TasksTaskStartResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/status/tasks-task-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartTask {
     /// `accomplices`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices: Option<Vec<String>>,
     /// `accomplicesData`: `map<TasksTaskStartAccomplicesDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices_data: Option<BTreeMap<String, TasksTaskStartAccomplicesDataItem>>,
     /// `action`: `map<boolean>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<BTreeMap<String, bool>>,
     /// `activityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_date: Option<wire::DateTime>,
     /// `addInReport`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<bool>,
     /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_time_tracking: Option<bool>,
     /// `auditors`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors: Option<Vec<String>>,
     /// `auditorsData`: `map<TasksTaskStartAuditorsDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors_data: Option<BTreeMap<String, TasksTaskStartAuditorsDataItem>>,
     /// `backlogId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub backlog_id: Option<i64>,
     /// `changedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_by: Option<String>,
     /// `changedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_date: Option<wire::DateTime>,
     /// `checkListCanAdd`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_can_add: Option<bool>,
     /// `checkListTree`: `TasksTaskStartCheckListTree`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_tree: Option<TasksTaskStartCheckListTree>,
     /// `checklist`: `map<TasksTaskStartChecklistItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist: Option<BTreeMap<String, TasksTaskStartChecklistItem>>,
     /// `closedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
     /// `closedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<wire::DateTime>,
     /// `creator`: `TasksTaskStartCreator`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub creator: Option<TasksTaskStartCreator>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_in_bbcode: Option<bool>,
     /// `durationFact`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_fact: Option<String>,
     /// `durationPlan`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_plan: Option<String>,
     /// `durationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
     /// `endDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
     /// `exchangeModified`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_modified: Option<serde_json::Value>,
     /// `favorite`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `flowId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub flow_id: Option<i64>,
     /// `forkedByTemplateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forked_by_template_id: Option<i64>,
     /// `forumId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_id: Option<i64>,
     /// `forumTopicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_topic_id: Option<i64>,
     /// `group`: `TasksTaskStartGroup`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<TasksTaskStartGroup>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `guid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isMuted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned_in_group: Option<bool>,
     /// `mark`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<String>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `multitask`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multitask: Option<bool>,
     /// `newCommentsCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new_comments_count: Option<i64>,
     /// `notViewed`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub not_viewed: Option<bool>,
     /// `outlookVersion`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outlook_version: Option<String>,
     /// `priority`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<String>,
     /// `replicate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<bool>,
     /// `responsible`: `TasksTaskStartResponsible`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible: Option<TasksTaskStartResponsible>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `serviceCommentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service_comments_count: Option<String>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `sorting`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sorting: Option<serde_json::Value>,
     /// `sprintId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sprint_id: Option<i64>,
     /// `stageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
     /// `startDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `statusChangedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_by: Option<String>,
     /// `statusChangedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_date: Option<wire::DateTime>,
     /// `subordinate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subordinate: Option<bool>,
     /// `taskControl`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `timeEstimate`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_spent_in_logs: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `viewedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewed_date: Option<wire::DateTime>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

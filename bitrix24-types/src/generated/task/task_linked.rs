@@ -2,7 +2,8 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_values::{
@@ -727,26 +728,20 @@ pub struct TasksTemplateAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/data-types.html#uf_enum_element)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct UfEnumElement {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `DEF`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub def: Option<bool>,
     /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `DEL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub del: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

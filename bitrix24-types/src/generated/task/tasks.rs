@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::{EventPayload, IntoRecords};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -13,20 +14,16 @@ use super::task_values::{TaskDependenceAddLinkType, TasksTaskCountersGetType};
 /// The `data` of the event `ONTASKADD`: scope `task`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskAdd {
     /// `FIELDS_BEFORE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_before: Option<serde_json::Value>,
     /// `FIELDS_AFTER`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_after: Option<serde_json::Value>,
     /// `IS_ACCESSIBLE_BEFORE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_before: Option<String>,
     /// `IS_ACCESSIBLE_AFTER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_after: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -48,20 +45,16 @@ impl EventPayload for OnTaskAdd {
 /// The `data` of the event `ONTASKDELETE`: scope `task`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskDelete {
     /// `FIELDS_BEFORE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_before: Option<serde_json::Value>,
     /// `FIELDS_AFTER`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_after: Option<serde_json::Value>,
     /// `IS_ACCESSIBLE_BEFORE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_before: Option<String>,
     /// `IS_ACCESSIBLE_AFTER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_after: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -83,20 +76,16 @@ impl EventPayload for OnTaskDelete {
 /// The `data` of the event `ONTASKUPDATE`: scope `task`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskUpdate {
     /// `FIELDS_BEFORE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_before: Option<serde_json::Value>,
     /// `FIELDS_AFTER`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields_after: Option<serde_json::Value>,
     /// `IS_ACCESSIBLE_BEFORE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_before: Option<String>,
     /// `IS_ACCESSIBLE_AFTER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_accessible_after: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -118,161 +107,110 @@ impl EventPayload for OnTaskUpdate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Task {
     /// `id`: id, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<u64>,
     /// `parentId`: id.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<u64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `description`: text.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `mark`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<String>,
     /// `priority`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<i64>,
     /// `status`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<i64>,
     /// `subStatus`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sub_status: Option<i64>,
     /// `multitask`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multitask: Option<bool>,
     /// `notViewed`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub not_viewed: Option<bool>,
     /// `replicate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<bool>,
     /// `stageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `createdBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<u64>,
     /// `createdDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<wire::DateTime>,
     /// `responsibleId`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<u64>,
     /// `changedBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_by: Option<u64>,
     /// `changedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_date: Option<wire::DateTime>,
     /// `statusChangedBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_by: Option<u64>,
     /// `statusChangedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_date: Option<wire::DateTime>,
     /// `closedBy`: user.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<u64>,
     /// `closedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_date: Option<wire::DateTime>,
     /// `activityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_date: Option<wire::DateTime>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `startDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date_plan: Option<wire::DateTime>,
     /// `endDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_date_plan: Option<wire::DateTime>,
     /// `guid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `commentsCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<i64>,
     /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_time_tracking: Option<bool>,
     /// `taskControl`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `addInReport`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<bool>,
     /// `timeEstimate`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_estimate: Option<i64>,
     /// `timeSpentInLogs`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_spent_in_logs: Option<i64>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `subordinate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subordinate: Option<bool>,
     /// `favorite`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `isMuted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned_in_group: Option<bool>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_in_bbcode: Option<bool>,
     /// `durationPlan`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_plan: Option<i64>,
     /// `durationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
     /// `auditors`: `user[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors: Option<Vec<u64>>,
     /// `accomplices`: `user[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices: Option<Vec<u64>>,
     /// `ufCrmTask`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_crm_task: Option<Vec<String>>,
     /// `chatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `flowId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub flow_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -290,11 +228,9 @@ impl wire::Lenient for Task {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TaskDeleted {
     /// `task`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -312,11 +248,9 @@ impl wire::Lenient for TaskDeleted {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TaskReply {
     /// `task`: `Task`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task: Option<Task>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -334,36 +268,20 @@ impl wire::Lenient for TaskReply {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskAddCheckListTree {
     /// `action`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<serde_json::Value>,
     /// `descendants`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub descendants: Option<serde_json::Value>,
     /// `fields`: `TasksTaskAddFields2`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<TasksTaskAddFields2>,
     /// `nodeId`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -381,43 +299,23 @@ impl wire::Lenient for TasksTaskAddCheckListTree {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskAddCreator {
     /// `icon`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -435,99 +333,47 @@ impl wire::Lenient for TasksTaskAddCreator {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskAddFields2 {
     /// `attachments`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<serde_json::Value>,
     /// `sortIndex`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_index: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -545,43 +391,23 @@ impl wire::Lenient for TasksTaskAddFields2 {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskAddResponsible {
     /// `icon`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -599,15 +425,11 @@ impl wire::Lenient for TasksTaskAddResponsible {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskAddResult {
     /// `task`: `TasksTaskAddTask`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task: Option<TasksTaskAddTask>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -625,491 +447,251 @@ impl wire::Lenient for TasksTaskAddResult {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskAddTask {
     /// `accomplices`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accomplices: Option<serde_json::Value>,
     /// `accomplicesData`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accomplices_data: Option<serde_json::Value>,
     /// `action`: `map<boolean>`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<BTreeMap<String, bool>>,
     /// `activityDate`: datetime.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub activity_date: Option<wire::DateTime>,
     /// `addInReport`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub add_in_report: Option<bool>,
     /// `allowChangeDeadline`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub allow_time_tracking: Option<bool>,
     /// `auditors`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auditors: Option<serde_json::Value>,
     /// `auditorsData`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auditors_data: Option<serde_json::Value>,
     /// `changedBy`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub changed_by: Option<String>,
     /// `changedDate`: datetime.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub changed_date: Option<wire::DateTime>,
     /// `checkListCanAdd`: boolean.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub check_list_can_add: Option<bool>,
     /// `checkListTree`: `TasksTaskAddCheckListTree`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub check_list_tree: Option<TasksTaskAddCheckListTree>,
     /// `checklist`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checklist: Option<serde_json::Value>,
     /// `closedBy`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_by: Option<serde_json::Value>,
     /// `closedDate`: datetime.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments_count: Option<serde_json::Value>,
     /// `createdBy`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wire::DateTime>,
     /// `creator`: `TasksTaskAddCreator`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator: Option<TasksTaskAddCreator>,
     /// `dateStart`: datetime.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<serde_json::Value>,
     /// `description`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub description_in_bbcode: Option<bool>,
     /// `durationFact`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_fact: Option<serde_json::Value>,
     /// `durationPlan`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_plan: Option<serde_json::Value>,
     /// `durationType`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_type: Option<String>,
     /// `endDatePlan`: datetime.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange_id: Option<i64>,
     /// `exchangeModified`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange_modified: Option<serde_json::Value>,
     /// `favorite`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub favorite: Option<bool>,
     /// `flowId`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<i64>,
     /// `forkedByTemplateId`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub forked_by_template_id: Option<i64>,
     /// `forumId`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub forum_id: Option<i64>,
     /// `forumTopicId`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub forum_topic_id: Option<i64>,
     /// `group`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<serde_json::Value>,
     /// `groupId`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// `guid`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guid: Option<String>,
     /// `id`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// `isMuted`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_pinned_in_group: Option<bool>,
     /// `mark`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mark: Option<serde_json::Value>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub match_work_time: Option<bool>,
     /// `multitask`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub multitask: Option<bool>,
     /// `newCommentsCount`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_comments_count: Option<i64>,
     /// `notViewed`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub not_viewed: Option<bool>,
     /// `outlookVersion`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outlook_version: Option<String>,
     /// `priority`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// `replicate`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub replicate: Option<bool>,
     /// `responsible`: `TasksTaskAddResponsible`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible: Option<TasksTaskAddResponsible>,
     /// `responsibleId`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_id: Option<i64>,
     /// `serviceCommentsCount`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_comments_count: Option<serde_json::Value>,
     /// `siteId`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// `sorting`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sorting: Option<serde_json::Value>,
     /// `stageId`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage_id: Option<i64>,
     /// `startDatePlan`: datetime.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `statusChangedBy`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_changed_by: Option<serde_json::Value>,
     /// `statusChangedDate`: datetime.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_changed_date: Option<wire::DateTime>,
     /// `subordinate`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub subordinate: Option<bool>,
     /// `taskControl`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub task_control: Option<bool>,
     /// `timeEstimate`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_spent_in_logs: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `viewedDate`: datetime.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub viewed_date: Option<wire::DateTime>,
     /// `xmlId`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1127,23 +709,18 @@ impl wire::Lenient for TasksTaskAddTask {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveAction {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1161,23 +738,18 @@ impl wire::Lenient for TasksTaskApproveAction {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveAction2 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1195,23 +767,18 @@ impl wire::Lenient for TasksTaskApproveAction2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveAction3 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1229,23 +796,18 @@ impl wire::Lenient for TasksTaskApproveAction3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveAuditorsDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1263,20 +825,16 @@ impl wire::Lenient for TasksTaskApproveAuditorsDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveCheckListTree {
     /// `action`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<serde_json::Value>,
     /// `descendants`: `TasksTaskApproveDescendantsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskApproveDescendantsItem>>,
     /// `fields`: `TasksTaskApproveFields3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskApproveFields3>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1294,50 +852,36 @@ impl wire::Lenient for TasksTaskApproveCheckListTree {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveChecklistItem {
     /// `action`: `TasksTaskApproveAction3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskApproveAction3>,
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `sortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<String>,
     /// `taskId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `toggledBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
     /// `toggledDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1355,23 +899,18 @@ impl wire::Lenient for TasksTaskApproveChecklistItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveCreator {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1389,20 +928,16 @@ impl wire::Lenient for TasksTaskApproveCreator {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveDescendantsItem {
     /// `action`: `TasksTaskApproveAction`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskApproveAction>,
     /// `descendants`: `TasksTaskApproveDescendantsItem2[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskApproveDescendantsItem2>>,
     /// `fields`: `TasksTaskApproveFields2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskApproveFields2>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1420,20 +955,16 @@ impl wire::Lenient for TasksTaskApproveDescendantsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveDescendantsItem2 {
     /// `action`: `TasksTaskApproveAction2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskApproveAction2>,
     /// `descendants`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<serde_json::Value>,
     /// `fields`: `TasksTaskApproveFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskApproveFields>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1451,50 +982,36 @@ impl wire::Lenient for TasksTaskApproveDescendantsItem2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveFields {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1512,50 +1029,36 @@ impl wire::Lenient for TasksTaskApproveFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveFields2 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1573,50 +1076,36 @@ impl wire::Lenient for TasksTaskApproveFields2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveFields3 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1634,26 +1123,20 @@ impl wire::Lenient for TasksTaskApproveFields3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveGroup {
     /// `additionalData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_data: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `membersCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members_count: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `opened`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1671,23 +1154,18 @@ impl wire::Lenient for TasksTaskApproveGroup {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveResponsible {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1705,11 +1183,9 @@ impl wire::Lenient for TasksTaskApproveResponsible {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskApproveResult {
     /// `task`: `TasksTaskApproveTask`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task: Option<TasksTaskApproveTask>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1727,215 +1203,146 @@ impl wire::Lenient for TasksTaskApproveResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveTask {
     /// `accomplices`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices: Option<serde_json::Value>,
     /// `accomplicesData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices_data: Option<serde_json::Value>,
     /// `action`: `map<boolean>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<BTreeMap<String, bool>>,
     /// `activityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_date: Option<wire::DateTime>,
     /// `addInReport`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<bool>,
     /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_time_tracking: Option<bool>,
     /// `auditors`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors: Option<Vec<String>>,
     /// `auditorsData`: `map<TasksTaskApproveAuditorsDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors_data: Option<BTreeMap<String, TasksTaskApproveAuditorsDataItem>>,
     /// `backlogId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub backlog_id: Option<i64>,
     /// `changedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_by: Option<String>,
     /// `changedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_date: Option<wire::DateTime>,
     /// `checkListCanAdd`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_can_add: Option<bool>,
     /// `checkListTree`: `TasksTaskApproveCheckListTree`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_tree: Option<TasksTaskApproveCheckListTree>,
     /// `checklist`: `map<TasksTaskApproveChecklistItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist: Option<BTreeMap<String, TasksTaskApproveChecklistItem>>,
     /// `closedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
     /// `closedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<wire::DateTime>,
     /// `creator`: `TasksTaskApproveCreator`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub creator: Option<TasksTaskApproveCreator>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_in_bbcode: Option<bool>,
     /// `durationFact`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_fact: Option<String>,
     /// `durationPlan`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_plan: Option<String>,
     /// `durationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
     /// `endDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
     /// `exchangeModified`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_modified: Option<serde_json::Value>,
     /// `favorite`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `flowId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub flow_id: Option<i64>,
     /// `forkedByTemplateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forked_by_template_id: Option<i64>,
     /// `forumId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_id: Option<i64>,
     /// `forumTopicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_topic_id: Option<i64>,
     /// `group`: `TasksTaskApproveGroup`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<TasksTaskApproveGroup>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `guid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isMuted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned_in_group: Option<bool>,
     /// `mark`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<String>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `multitask`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multitask: Option<bool>,
     /// `newCommentsCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new_comments_count: Option<i64>,
     /// `notViewed`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub not_viewed: Option<bool>,
     /// `outlookVersion`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outlook_version: Option<String>,
     /// `priority`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<String>,
     /// `replicate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<bool>,
     /// `responsible`: `TasksTaskApproveResponsible`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible: Option<TasksTaskApproveResponsible>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `serviceCommentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service_comments_count: Option<String>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `sorting`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sorting: Option<serde_json::Value>,
     /// `sprintId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sprint_id: Option<i64>,
     /// `stageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
     /// `startDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `statusChangedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_by: Option<String>,
     /// `statusChangedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_date: Option<wire::DateTime>,
     /// `subordinate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subordinate: Option<bool>,
     /// `taskControl`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `timeEstimate`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_spent_in_logs: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `viewedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewed_date: Option<wire::DateTime>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1953,14 +1360,11 @@ impl wire::Lenient for TasksTaskApproveTask {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-counters-get.html#counter)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskCounters {
     /// `counter`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub counter: Option<i64>,
     /// `code`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub code: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1978,23 +1382,18 @@ impl wire::Lenient for TasksTaskCounters {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDelegateAccomplicesDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2012,23 +1411,18 @@ impl wire::Lenient for TasksTaskDelegateAccomplicesDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDelegateAction {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2046,23 +1440,18 @@ impl wire::Lenient for TasksTaskDelegateAction {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDelegateAction2 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2080,23 +1469,18 @@ impl wire::Lenient for TasksTaskDelegateAction2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDelegateAction3 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2114,23 +1498,18 @@ impl wire::Lenient for TasksTaskDelegateAction3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDelegateAuditorsDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2148,20 +1527,16 @@ impl wire::Lenient for TasksTaskDelegateAuditorsDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDelegateCheckListTree {
     /// `action`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<serde_json::Value>,
     /// `descendants`: `TasksTaskDelegateDescendantsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskDelegateDescendantsItem>>,
     /// `fields`: `TasksTaskDelegateFields3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskDelegateFields3>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2179,50 +1554,36 @@ impl wire::Lenient for TasksTaskDelegateCheckListTree {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDelegateChecklistItem {
     /// `action`: `TasksTaskDelegateAction3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskDelegateAction3>,
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `sortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<String>,
     /// `taskId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `toggledBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
     /// `toggledDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2240,23 +1601,18 @@ impl wire::Lenient for TasksTaskDelegateChecklistItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDelegateCreator {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2274,20 +1630,16 @@ impl wire::Lenient for TasksTaskDelegateCreator {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDelegateDescendantsItem {
     /// `action`: `TasksTaskDelegateAction`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskDelegateAction>,
     /// `descendants`: `TasksTaskDelegateDescendantsItem2[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskDelegateDescendantsItem2>>,
     /// `fields`: `TasksTaskDelegateFields2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskDelegateFields2>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2305,20 +1657,16 @@ impl wire::Lenient for TasksTaskDelegateDescendantsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDelegateDescendantsItem2 {
     /// `action`: `TasksTaskDelegateAction2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskDelegateAction2>,
     /// `descendants`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<serde_json::Value>,
     /// `fields`: `TasksTaskDelegateFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskDelegateFields>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2336,50 +1684,36 @@ impl wire::Lenient for TasksTaskDelegateDescendantsItem2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDelegateFields {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2397,50 +1731,36 @@ impl wire::Lenient for TasksTaskDelegateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDelegateFields2 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2458,50 +1778,36 @@ impl wire::Lenient for TasksTaskDelegateFields2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDelegateFields3 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2519,26 +1825,20 @@ impl wire::Lenient for TasksTaskDelegateFields3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDelegateGroup {
     /// `additionalData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_data: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `membersCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members_count: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `opened`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2556,23 +1856,18 @@ impl wire::Lenient for TasksTaskDelegateGroup {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDelegateResponsible {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2590,11 +1885,9 @@ impl wire::Lenient for TasksTaskDelegateResponsible {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskDelegateResult {
     /// `task`: `TasksTaskDelegateTask`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task: Option<TasksTaskDelegateTask>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2612,215 +1905,146 @@ impl wire::Lenient for TasksTaskDelegateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDelegateTask {
     /// `accomplices`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices: Option<Vec<String>>,
     /// `accomplicesData`: `map<TasksTaskDelegateAccomplicesDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices_data: Option<BTreeMap<String, TasksTaskDelegateAccomplicesDataItem>>,
     /// `action`: `map<boolean>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<BTreeMap<String, bool>>,
     /// `activityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_date: Option<wire::DateTime>,
     /// `addInReport`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<bool>,
     /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_time_tracking: Option<bool>,
     /// `auditors`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors: Option<Vec<String>>,
     /// `auditorsData`: `map<TasksTaskDelegateAuditorsDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors_data: Option<BTreeMap<String, TasksTaskDelegateAuditorsDataItem>>,
     /// `backlogId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub backlog_id: Option<i64>,
     /// `changedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_by: Option<String>,
     /// `changedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_date: Option<wire::DateTime>,
     /// `checkListCanAdd`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_can_add: Option<bool>,
     /// `checkListTree`: `TasksTaskDelegateCheckListTree`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_tree: Option<TasksTaskDelegateCheckListTree>,
     /// `checklist`: `map<TasksTaskDelegateChecklistItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist: Option<BTreeMap<String, TasksTaskDelegateChecklistItem>>,
     /// `closedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
     /// `closedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<wire::DateTime>,
     /// `creator`: `TasksTaskDelegateCreator`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub creator: Option<TasksTaskDelegateCreator>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_in_bbcode: Option<bool>,
     /// `durationFact`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_fact: Option<String>,
     /// `durationPlan`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_plan: Option<String>,
     /// `durationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
     /// `endDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
     /// `exchangeModified`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_modified: Option<serde_json::Value>,
     /// `favorite`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `flowId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub flow_id: Option<i64>,
     /// `forkedByTemplateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forked_by_template_id: Option<i64>,
     /// `forumId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_id: Option<i64>,
     /// `forumTopicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_topic_id: Option<i64>,
     /// `group`: `TasksTaskDelegateGroup`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<TasksTaskDelegateGroup>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `guid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isMuted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned_in_group: Option<bool>,
     /// `mark`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<String>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `multitask`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multitask: Option<bool>,
     /// `newCommentsCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new_comments_count: Option<i64>,
     /// `notViewed`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub not_viewed: Option<bool>,
     /// `outlookVersion`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outlook_version: Option<String>,
     /// `priority`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<String>,
     /// `replicate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<bool>,
     /// `responsible`: `TasksTaskDelegateResponsible`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible: Option<TasksTaskDelegateResponsible>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `serviceCommentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service_comments_count: Option<String>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `sorting`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sorting: Option<serde_json::Value>,
     /// `sprintId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sprint_id: Option<i64>,
     /// `stageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
     /// `startDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `statusChangedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_by: Option<String>,
     /// `statusChangedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_date: Option<wire::DateTime>,
     /// `subordinate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subordinate: Option<bool>,
     /// `taskControl`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `timeEstimate`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_spent_in_logs: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `viewedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewed_date: Option<wire::DateTime>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2838,15 +2062,11 @@ impl wire::Lenient for TasksTaskDelegateTask {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskDeleteResult {
     /// `task`: boolean.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2864,23 +2084,18 @@ impl wire::Lenient for TasksTaskDeleteResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDisapproveAction {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2898,23 +2113,18 @@ impl wire::Lenient for TasksTaskDisapproveAction {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDisapproveAction2 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2932,23 +2142,18 @@ impl wire::Lenient for TasksTaskDisapproveAction2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDisapproveAction3 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2966,23 +2171,18 @@ impl wire::Lenient for TasksTaskDisapproveAction3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDisapproveAuditorsDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3000,20 +2200,16 @@ impl wire::Lenient for TasksTaskDisapproveAuditorsDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDisapproveCheckListTree {
     /// `action`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<serde_json::Value>,
     /// `descendants`: `TasksTaskDisapproveDescendantsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskDisapproveDescendantsItem>>,
     /// `fields`: `TasksTaskDisapproveFields3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskDisapproveFields3>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3031,50 +2227,36 @@ impl wire::Lenient for TasksTaskDisapproveCheckListTree {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDisapproveChecklistItem {
     /// `action`: `TasksTaskDisapproveAction3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskDisapproveAction3>,
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `sortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<String>,
     /// `taskId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `toggledBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
     /// `toggledDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3092,23 +2274,18 @@ impl wire::Lenient for TasksTaskDisapproveChecklistItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDisapproveCreator {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3126,20 +2303,16 @@ impl wire::Lenient for TasksTaskDisapproveCreator {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDisapproveDescendantsItem {
     /// `action`: `TasksTaskDisapproveAction`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskDisapproveAction>,
     /// `descendants`: `TasksTaskDisapproveDescendantsItem2[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskDisapproveDescendantsItem2>>,
     /// `fields`: `TasksTaskDisapproveFields2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskDisapproveFields2>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3157,20 +2330,16 @@ impl wire::Lenient for TasksTaskDisapproveDescendantsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDisapproveDescendantsItem2 {
     /// `action`: `TasksTaskDisapproveAction2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskDisapproveAction2>,
     /// `descendants`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<serde_json::Value>,
     /// `fields`: `TasksTaskDisapproveFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskDisapproveFields>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3188,50 +2357,36 @@ impl wire::Lenient for TasksTaskDisapproveDescendantsItem2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDisapproveFields {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3249,50 +2404,36 @@ impl wire::Lenient for TasksTaskDisapproveFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDisapproveFields2 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3310,50 +2451,36 @@ impl wire::Lenient for TasksTaskDisapproveFields2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDisapproveFields3 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3371,26 +2498,20 @@ impl wire::Lenient for TasksTaskDisapproveFields3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDisapproveGroup {
     /// `additionalData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_data: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `membersCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members_count: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `opened`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3408,23 +2529,18 @@ impl wire::Lenient for TasksTaskDisapproveGroup {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDisapproveResponsible {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3442,11 +2558,9 @@ impl wire::Lenient for TasksTaskDisapproveResponsible {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskDisapproveResult {
     /// `task`: `TasksTaskDisapproveTask`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task: Option<TasksTaskDisapproveTask>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3464,215 +2578,146 @@ impl wire::Lenient for TasksTaskDisapproveResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskDisapproveTask {
     /// `accomplices`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices: Option<serde_json::Value>,
     /// `accomplicesData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices_data: Option<serde_json::Value>,
     /// `action`: `map<boolean>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<BTreeMap<String, bool>>,
     /// `activityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_date: Option<wire::DateTime>,
     /// `addInReport`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<bool>,
     /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_time_tracking: Option<bool>,
     /// `auditors`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors: Option<Vec<String>>,
     /// `auditorsData`: `map<TasksTaskDisapproveAuditorsDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors_data: Option<BTreeMap<String, TasksTaskDisapproveAuditorsDataItem>>,
     /// `backlogId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub backlog_id: Option<i64>,
     /// `changedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_by: Option<String>,
     /// `changedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_date: Option<wire::DateTime>,
     /// `checkListCanAdd`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_can_add: Option<bool>,
     /// `checkListTree`: `TasksTaskDisapproveCheckListTree`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_tree: Option<TasksTaskDisapproveCheckListTree>,
     /// `checklist`: `map<TasksTaskDisapproveChecklistItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist: Option<BTreeMap<String, TasksTaskDisapproveChecklistItem>>,
     /// `closedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
     /// `closedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<wire::DateTime>,
     /// `creator`: `TasksTaskDisapproveCreator`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub creator: Option<TasksTaskDisapproveCreator>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_in_bbcode: Option<bool>,
     /// `durationFact`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_fact: Option<String>,
     /// `durationPlan`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_plan: Option<String>,
     /// `durationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
     /// `endDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
     /// `exchangeModified`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_modified: Option<serde_json::Value>,
     /// `favorite`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `flowId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub flow_id: Option<i64>,
     /// `forkedByTemplateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forked_by_template_id: Option<i64>,
     /// `forumId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_id: Option<i64>,
     /// `forumTopicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_topic_id: Option<i64>,
     /// `group`: `TasksTaskDisapproveGroup`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<TasksTaskDisapproveGroup>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `guid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isMuted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned_in_group: Option<bool>,
     /// `mark`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<String>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `multitask`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multitask: Option<bool>,
     /// `newCommentsCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new_comments_count: Option<i64>,
     /// `notViewed`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub not_viewed: Option<bool>,
     /// `outlookVersion`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outlook_version: Option<String>,
     /// `priority`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<String>,
     /// `replicate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<bool>,
     /// `responsible`: `TasksTaskDisapproveResponsible`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible: Option<TasksTaskDisapproveResponsible>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `serviceCommentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service_comments_count: Option<String>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `sorting`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sorting: Option<serde_json::Value>,
     /// `sprintId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sprint_id: Option<i64>,
     /// `stageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
     /// `startDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `statusChangedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_by: Option<String>,
     /// `statusChangedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_date: Option<wire::DateTime>,
     /// `subordinate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subordinate: Option<bool>,
     /// `taskControl`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `timeEstimate`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_spent_in_logs: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `viewedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewed_date: Option<wire::DateTime>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3690,11 +2735,10 @@ impl wire::Lenient for TasksTaskDisapproveTask {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-files-attach.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskFilesAttachResult {
     /// `attachmentId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachment_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3712,43 +2756,23 @@ impl wire::Lenient for TasksTaskFilesAttachResult {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskGetCreator {
     /// `icon`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3766,14 +2790,12 @@ impl wire::Lenient for TasksTaskGetCreator {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsAccomplices {
     /// `title`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<serde_json::Value>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3791,17 +2813,14 @@ impl wire::Lenient for TasksTaskGetFieldsAccomplices {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsActivityDate {
     /// `default`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<serde_json::Value>,
     /// `title`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<serde_json::Value>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3819,20 +2838,16 @@ impl wire::Lenient for TasksTaskGetFieldsActivityDate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsAddInReport {
     /// `default`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<TasksTaskGetFieldsValues>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3850,20 +2865,16 @@ impl wire::Lenient for TasksTaskGetFieldsAddInReport {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsAllowChangeDeadline {
     /// `default`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<bool>,
     /// `title`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<serde_json::Value>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<TasksTaskGetFieldsValues2>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3881,20 +2892,16 @@ impl wire::Lenient for TasksTaskGetFieldsAllowChangeDeadline {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsAllowTimeTracking {
     /// `default`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<bool>,
     /// `title`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<serde_json::Value>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<TasksTaskGetFieldsValues3>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3912,14 +2919,12 @@ impl wire::Lenient for TasksTaskGetFieldsAllowTimeTracking {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsAuditors {
     /// `title`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<serde_json::Value>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3937,17 +2942,14 @@ impl wire::Lenient for TasksTaskGetFieldsAuditors {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsBacklogId {
     /// `default`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3965,14 +2967,12 @@ impl wire::Lenient for TasksTaskGetFieldsBacklogId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsChangedBy {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3990,14 +2990,12 @@ impl wire::Lenient for TasksTaskGetFieldsChangedBy {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsChangedDate {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4015,14 +3013,12 @@ impl wire::Lenient for TasksTaskGetFieldsChangedDate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsChecklist {
     /// `title`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<serde_json::Value>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4040,17 +3036,14 @@ impl wire::Lenient for TasksTaskGetFieldsChecklist {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsClosedBy {
     /// `default`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4068,17 +3061,14 @@ impl wire::Lenient for TasksTaskGetFieldsClosedBy {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsClosedDate {
     /// `default`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4096,17 +3086,14 @@ impl wire::Lenient for TasksTaskGetFieldsClosedDate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsCommentsCount {
     /// `default`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4124,17 +3111,14 @@ impl wire::Lenient for TasksTaskGetFieldsCommentsCount {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsCreatedBy {
     /// `required`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4152,14 +3136,12 @@ impl wire::Lenient for TasksTaskGetFieldsCreatedBy {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsCreatedDate {
     /// `title`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<serde_json::Value>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4177,17 +3159,14 @@ impl wire::Lenient for TasksTaskGetFieldsCreatedDate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsDateStart {
     /// `default`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4205,17 +3184,14 @@ impl wire::Lenient for TasksTaskGetFieldsDateStart {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsDeadline {
     /// `default`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4233,14 +3209,12 @@ impl wire::Lenient for TasksTaskGetFieldsDeadline {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsDescription {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4258,14 +3232,12 @@ impl wire::Lenient for TasksTaskGetFieldsDescription {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsDurationFact {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4283,14 +3255,12 @@ impl wire::Lenient for TasksTaskGetFieldsDurationFact {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsDurationPlan {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4308,20 +3278,16 @@ impl wire::Lenient for TasksTaskGetFieldsDurationPlan {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsDurationType {
     /// `default`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `values`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4339,17 +3305,14 @@ impl wire::Lenient for TasksTaskGetFieldsDurationType {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsEndDatePlan {
     /// `default`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4367,17 +3330,14 @@ impl wire::Lenient for TasksTaskGetFieldsEndDatePlan {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsExchangeId {
     /// `default`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4395,17 +3355,14 @@ impl wire::Lenient for TasksTaskGetFieldsExchangeId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsExchangeModified {
     /// `default`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4423,20 +3380,16 @@ impl wire::Lenient for TasksTaskGetFieldsExchangeModified {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsFavorite {
     /// `default`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<serde_json::Value>,
     /// `title`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<serde_json::Value>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues4`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<TasksTaskGetFieldsValues4>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4454,191 +3407,130 @@ impl wire::Lenient for TasksTaskGetFieldsFavorite {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTaskGetFieldsFields {
     /// `ACCOMPLICES`: `TasksTaskGetFieldsAccomplices`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices: Option<TasksTaskGetFieldsAccomplices>,
     /// `ACTIVITY_DATE`: `TasksTaskGetFieldsActivityDate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_date: Option<TasksTaskGetFieldsActivityDate>,
     /// `ADD_IN_REPORT`: `TasksTaskGetFieldsAddInReport`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<TasksTaskGetFieldsAddInReport>,
     /// `ALLOW_CHANGE_DEADLINE`: `TasksTaskGetFieldsAllowChangeDeadline`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_change_deadline: Option<TasksTaskGetFieldsAllowChangeDeadline>,
     /// `ALLOW_TIME_TRACKING`: `TasksTaskGetFieldsAllowTimeTracking`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_time_tracking: Option<TasksTaskGetFieldsAllowTimeTracking>,
     /// `AUDITORS`: `TasksTaskGetFieldsAuditors`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors: Option<TasksTaskGetFieldsAuditors>,
     /// `BACKLOG_ID`: `TasksTaskGetFieldsBacklogId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub backlog_id: Option<TasksTaskGetFieldsBacklogId>,
     /// `CHANGED_BY`: `TasksTaskGetFieldsChangedBy`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_by: Option<TasksTaskGetFieldsChangedBy>,
     /// `CHANGED_DATE`: `TasksTaskGetFieldsChangedDate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_date: Option<TasksTaskGetFieldsChangedDate>,
     /// `CHECKLIST`: `TasksTaskGetFieldsChecklist`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist: Option<TasksTaskGetFieldsChecklist>,
     /// `CLOSED_BY`: `TasksTaskGetFieldsClosedBy`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<TasksTaskGetFieldsClosedBy>,
     /// `CLOSED_DATE`: `TasksTaskGetFieldsClosedDate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_date: Option<TasksTaskGetFieldsClosedDate>,
     /// `COMMENTS_COUNT`: `TasksTaskGetFieldsCommentsCount`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<TasksTaskGetFieldsCommentsCount>,
     /// `CREATED_BY`: `TasksTaskGetFieldsCreatedBy`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<TasksTaskGetFieldsCreatedBy>,
     /// `CREATED_DATE`: `TasksTaskGetFieldsCreatedDate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<TasksTaskGetFieldsCreatedDate>,
     /// `DATE_START`: `TasksTaskGetFieldsDateStart`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<TasksTaskGetFieldsDateStart>,
     /// `DEADLINE`: `TasksTaskGetFieldsDeadline`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<TasksTaskGetFieldsDeadline>,
     /// `DESCRIPTION`: `TasksTaskGetFieldsDescription`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<TasksTaskGetFieldsDescription>,
     /// `DURATION_FACT`: `TasksTaskGetFieldsDurationFact`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_fact: Option<TasksTaskGetFieldsDurationFact>,
     /// `DURATION_PLAN`: `TasksTaskGetFieldsDurationPlan`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_plan: Option<TasksTaskGetFieldsDurationPlan>,
     /// `DURATION_TYPE`: `TasksTaskGetFieldsDurationType`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<TasksTaskGetFieldsDurationType>,
     /// `END_DATE_PLAN`: `TasksTaskGetFieldsEndDatePlan`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_date_plan: Option<TasksTaskGetFieldsEndDatePlan>,
     /// `EXCHANGE_ID`: `TasksTaskGetFieldsExchangeId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<TasksTaskGetFieldsExchangeId>,
     /// `EXCHANGE_MODIFIED`: `TasksTaskGetFieldsExchangeModified`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_modified: Option<TasksTaskGetFieldsExchangeModified>,
     /// `FAVORITE`: `TasksTaskGetFieldsFavorite`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<TasksTaskGetFieldsFavorite>,
     /// `FLOW_ID`: `TasksTaskGetFieldsFlowId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub flow_id: Option<TasksTaskGetFieldsFlowId>,
     /// `FORKED_BY_TEMPLATE_ID`: `TasksTaskGetFieldsForkedByTemplateId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forked_by_template_id: Option<TasksTaskGetFieldsForkedByTemplateId>,
     /// `FORUM_ID`: `TasksTaskGetFieldsForumId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_id: Option<TasksTaskGetFieldsForumId>,
     /// `FORUM_TOPIC_ID`: `TasksTaskGetFieldsForumTopicId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_topic_id: Option<TasksTaskGetFieldsForumTopicId>,
     /// `GROUP_ID`: `TasksTaskGetFieldsGroupId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<TasksTaskGetFieldsGroupId>,
     /// `GUID`: `TasksTaskGetFieldsGuid`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<TasksTaskGetFieldsGuid>,
     /// `ID`: `TasksTaskGetFieldsId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<TasksTaskGetFieldsId>,
     /// `IS_MUTED`: `TasksTaskGetFieldsIsMuted`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_muted: Option<TasksTaskGetFieldsIsMuted>,
     /// `IS_PINNED`: `TasksTaskGetFieldsIsPinned`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned: Option<TasksTaskGetFieldsIsPinned>,
     /// `IS_PINNED_IN_GROUP`: `TasksTaskGetFieldsIsPinnedInGroup`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned_in_group: Option<TasksTaskGetFieldsIsPinnedInGroup>,
     /// `MARK`: `TasksTaskGetFieldsMark`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<TasksTaskGetFieldsMark>,
     /// `MATCH_WORK_TIME`: `TasksTaskGetFieldsMatchWorkTime`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<TasksTaskGetFieldsMatchWorkTime>,
     /// `MULTITASK`: `TasksTaskGetFieldsMultitask`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multitask: Option<TasksTaskGetFieldsMultitask>,
     /// `NEW_COMMENTS_COUNT`: `TasksTaskGetFieldsNewCommentsCount`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new_comments_count: Option<TasksTaskGetFieldsNewCommentsCount>,
     /// `NOT_VIEWED`: `TasksTaskGetFieldsNotViewed`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub not_viewed: Option<TasksTaskGetFieldsNotViewed>,
     /// `OUTLOOK_VERSION`: `TasksTaskGetFieldsOutlookVersion`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outlook_version: Option<TasksTaskGetFieldsOutlookVersion>,
     /// `PARENT_ID`: `TasksTaskGetFieldsParentId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<TasksTaskGetFieldsParentId>,
     /// `PRIORITY`: `TasksTaskGetFieldsPriority`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<TasksTaskGetFieldsPriority>,
     /// `REPLICATE`: `TasksTaskGetFieldsReplicate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<TasksTaskGetFieldsReplicate>,
     /// `RESPONSIBLE_ID`: `TasksTaskGetFieldsResponsibleId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<TasksTaskGetFieldsResponsibleId>,
     /// `SERVICE_COMMENTS_COUNT`: `TasksTaskGetFieldsServiceCommentsCount`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service_comments_count: Option<TasksTaskGetFieldsServiceCommentsCount>,
     /// `SITE_ID`: `TasksTaskGetFieldsSiteId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<TasksTaskGetFieldsSiteId>,
     /// `SORTING`: `TasksTaskGetFieldsSorting`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sorting: Option<TasksTaskGetFieldsSorting>,
     /// `SPRINT_ID`: `TasksTaskGetFieldsSprintId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sprint_id: Option<TasksTaskGetFieldsSprintId>,
     /// `STAGE_ID`: `TasksTaskGetFieldsStageId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<TasksTaskGetFieldsStageId>,
     /// `START_DATE_PLAN`: `TasksTaskGetFieldsStartDatePlan`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date_plan: Option<TasksTaskGetFieldsStartDatePlan>,
     /// `STATUS`: `TasksTaskGetFieldsStatus`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<TasksTaskGetFieldsStatus>,
     /// `STATUS_CHANGED_BY`: `TasksTaskGetFieldsStatusChangedBy`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_by: Option<TasksTaskGetFieldsStatusChangedBy>,
     /// `STATUS_CHANGED_DATE`: `TasksTaskGetFieldsStatusChangedDate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_date: Option<TasksTaskGetFieldsStatusChangedDate>,
     /// `SUBORDINATE`: `TasksTaskGetFieldsSubordinate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subordinate: Option<TasksTaskGetFieldsSubordinate>,
     /// `TASK_CONTROL`: `TasksTaskGetFieldsTaskControl`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<TasksTaskGetFieldsTaskControl>,
     /// `TIME_ESTIMATE`: `TasksTaskGetFieldsTimeEstimate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_estimate: Option<TasksTaskGetFieldsTimeEstimate>,
     /// `TIME_SPENT_IN_LOGS`: `TasksTaskGetFieldsTimeSpentInLogs`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_spent_in_logs: Option<TasksTaskGetFieldsTimeSpentInLogs>,
     /// `TITLE`: `TasksTaskGetFieldsTitle`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<TasksTaskGetFieldsTitle>,
     /// `VIEWED_DATE`: `TasksTaskGetFieldsViewedDate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewed_date: Option<TasksTaskGetFieldsViewedDate>,
     /// `XML_ID`: `TasksTaskGetFieldsXmlId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<TasksTaskGetFieldsXmlId>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4656,17 +3548,14 @@ impl wire::Lenient for TasksTaskGetFieldsFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsFlowId {
     /// `default`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4684,20 +3573,16 @@ impl wire::Lenient for TasksTaskGetFieldsFlowId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsForkedByTemplateId {
     /// `default`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues5`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<TasksTaskGetFieldsValues5>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4715,14 +3600,12 @@ impl wire::Lenient for TasksTaskGetFieldsForkedByTemplateId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsForumId {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4740,14 +3623,12 @@ impl wire::Lenient for TasksTaskGetFieldsForumId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsForumTopicId {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4765,17 +3646,14 @@ impl wire::Lenient for TasksTaskGetFieldsForumTopicId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsGroupId {
     /// `default`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4793,17 +3671,14 @@ impl wire::Lenient for TasksTaskGetFieldsGroupId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsGuid {
     /// `default`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4821,17 +3696,14 @@ impl wire::Lenient for TasksTaskGetFieldsGuid {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsId {
     /// `primary`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub primary: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4849,20 +3721,16 @@ impl wire::Lenient for TasksTaskGetFieldsId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsIsMuted {
     /// `default`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<bool>,
     /// `title`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<serde_json::Value>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues6`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<TasksTaskGetFieldsValues6>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4880,20 +3748,16 @@ impl wire::Lenient for TasksTaskGetFieldsIsMuted {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsIsPinned {
     /// `default`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<bool>,
     /// `title`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<serde_json::Value>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues7`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<TasksTaskGetFieldsValues7>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4911,20 +3775,16 @@ impl wire::Lenient for TasksTaskGetFieldsIsPinned {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsIsPinnedInGroup {
     /// `default`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<bool>,
     /// `title`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<serde_json::Value>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues8`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<TasksTaskGetFieldsValues8>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4942,20 +3802,16 @@ impl wire::Lenient for TasksTaskGetFieldsIsPinnedInGroup {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsMark {
     /// `default`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues9`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<TasksTaskGetFieldsValues9>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4973,14 +3829,12 @@ impl wire::Lenient for TasksTaskGetFieldsMark {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsMatchWorkTime {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4998,20 +3852,16 @@ impl wire::Lenient for TasksTaskGetFieldsMatchWorkTime {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsMultitask {
     /// `default`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues10`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<TasksTaskGetFieldsValues10>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5029,17 +3879,14 @@ impl wire::Lenient for TasksTaskGetFieldsMultitask {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsNewCommentsCount {
     /// `default`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<i64>,
     /// `title`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<serde_json::Value>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5057,20 +3904,16 @@ impl wire::Lenient for TasksTaskGetFieldsNewCommentsCount {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsNotViewed {
     /// `default`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<bool>,
     /// `title`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<serde_json::Value>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues11`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<TasksTaskGetFieldsValues11>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5088,17 +3931,14 @@ impl wire::Lenient for TasksTaskGetFieldsNotViewed {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsOutlookVersion {
     /// `default`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5116,17 +3956,14 @@ impl wire::Lenient for TasksTaskGetFieldsOutlookVersion {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsParentId {
     /// `default`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5144,20 +3981,16 @@ impl wire::Lenient for TasksTaskGetFieldsParentId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsPriority {
     /// `default`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `values`: `map<string>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<BTreeMap<String, String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5175,20 +4008,16 @@ impl wire::Lenient for TasksTaskGetFieldsPriority {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsReplicate {
     /// `default`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues12`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<TasksTaskGetFieldsValues12>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5206,17 +4035,14 @@ impl wire::Lenient for TasksTaskGetFieldsReplicate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsResponsibleId {
     /// `required`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5234,11 +4060,9 @@ impl wire::Lenient for TasksTaskGetFieldsResponsibleId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskGetFieldsResult {
     /// `fields`: `TasksTaskGetFieldsFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskGetFieldsFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5256,17 +4080,14 @@ impl wire::Lenient for TasksTaskGetFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsServiceCommentsCount {
     /// `default`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<i64>,
     /// `title`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<serde_json::Value>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5284,14 +4105,12 @@ impl wire::Lenient for TasksTaskGetFieldsServiceCommentsCount {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsSiteId {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5309,14 +4128,12 @@ impl wire::Lenient for TasksTaskGetFieldsSiteId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsSorting {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5334,17 +4151,14 @@ impl wire::Lenient for TasksTaskGetFieldsSorting {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsSprintId {
     /// `default`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5362,17 +4176,14 @@ impl wire::Lenient for TasksTaskGetFieldsSprintId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsStageId {
     /// `default`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5390,17 +4201,14 @@ impl wire::Lenient for TasksTaskGetFieldsStageId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsStartDatePlan {
     /// `default`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5418,20 +4226,16 @@ impl wire::Lenient for TasksTaskGetFieldsStartDatePlan {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsStatus {
     /// `default`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `values`: `map<string>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<BTreeMap<String, String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5449,14 +4253,12 @@ impl wire::Lenient for TasksTaskGetFieldsStatus {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsStatusChangedBy {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5474,14 +4276,12 @@ impl wire::Lenient for TasksTaskGetFieldsStatusChangedBy {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsStatusChangedDate {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5499,20 +4299,16 @@ impl wire::Lenient for TasksTaskGetFieldsStatusChangedDate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsSubordinate {
     /// `default`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues13`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<TasksTaskGetFieldsValues13>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5530,20 +4326,16 @@ impl wire::Lenient for TasksTaskGetFieldsSubordinate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsTaskControl {
     /// `default`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues14`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<TasksTaskGetFieldsValues14>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5561,14 +4353,12 @@ impl wire::Lenient for TasksTaskGetFieldsTaskControl {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsTimeEstimate {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5586,14 +4376,12 @@ impl wire::Lenient for TasksTaskGetFieldsTimeEstimate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsTimeSpentInLogs {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5611,17 +4399,14 @@ impl wire::Lenient for TasksTaskGetFieldsTimeSpentInLogs {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsTitle {
     /// `required`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5639,14 +4424,12 @@ impl wire::Lenient for TasksTaskGetFieldsTitle {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTaskGetFieldsValues {
     /// `N`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub n: Option<String>,
     /// `Y`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub y: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5664,14 +4447,12 @@ impl wire::Lenient for TasksTaskGetFieldsValues {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTaskGetFieldsValues10 {
     /// `N`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub n: Option<String>,
     /// `Y`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub y: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5689,14 +4470,12 @@ impl wire::Lenient for TasksTaskGetFieldsValues10 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTaskGetFieldsValues11 {
     /// `N`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub n: Option<String>,
     /// `Y`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub y: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5714,14 +4493,12 @@ impl wire::Lenient for TasksTaskGetFieldsValues11 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTaskGetFieldsValues12 {
     /// `N`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub n: Option<String>,
     /// `Y`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub y: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5739,14 +4516,12 @@ impl wire::Lenient for TasksTaskGetFieldsValues12 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTaskGetFieldsValues13 {
     /// `N`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub n: Option<String>,
     /// `Y`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub y: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5764,14 +4539,12 @@ impl wire::Lenient for TasksTaskGetFieldsValues13 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTaskGetFieldsValues14 {
     /// `N`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub n: Option<String>,
     /// `Y`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub y: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5789,14 +4562,12 @@ impl wire::Lenient for TasksTaskGetFieldsValues14 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTaskGetFieldsValues2 {
     /// `N`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub n: Option<String>,
     /// `Y`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub y: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5814,14 +4585,12 @@ impl wire::Lenient for TasksTaskGetFieldsValues2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTaskGetFieldsValues3 {
     /// `N`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub n: Option<String>,
     /// `Y`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub y: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5839,14 +4608,12 @@ impl wire::Lenient for TasksTaskGetFieldsValues3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTaskGetFieldsValues4 {
     /// `N`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub n: Option<String>,
     /// `Y`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub y: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5864,14 +4631,12 @@ impl wire::Lenient for TasksTaskGetFieldsValues4 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTaskGetFieldsValues5 {
     /// `N`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub n: Option<String>,
     /// `Y`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub y: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5889,14 +4654,12 @@ impl wire::Lenient for TasksTaskGetFieldsValues5 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTaskGetFieldsValues6 {
     /// `N`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub n: Option<String>,
     /// `Y`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub y: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5914,14 +4677,12 @@ impl wire::Lenient for TasksTaskGetFieldsValues6 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTaskGetFieldsValues7 {
     /// `N`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub n: Option<String>,
     /// `Y`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub y: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5939,14 +4700,12 @@ impl wire::Lenient for TasksTaskGetFieldsValues7 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTaskGetFieldsValues8 {
     /// `N`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub n: Option<String>,
     /// `Y`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub y: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5964,14 +4723,12 @@ impl wire::Lenient for TasksTaskGetFieldsValues8 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTaskGetFieldsValues9 {
     /// `N`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub n: Option<String>,
     /// `P`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub p: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -5989,14 +4746,12 @@ impl wire::Lenient for TasksTaskGetFieldsValues9 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsViewedDate {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -6014,17 +4769,14 @@ impl wire::Lenient for TasksTaskGetFieldsViewedDate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsXmlId {
     /// `default`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -6042,43 +4794,23 @@ impl wire::Lenient for TasksTaskGetFieldsXmlId {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskGetResponsible {
     /// `icon`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -6096,15 +4828,11 @@ impl wire::Lenient for TasksTaskGetResponsible {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskGetResult {
     /// `task`: `TasksTaskGetTask`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task: Option<TasksTaskGetTask>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -6122,108 +4850,56 @@ impl wire::Lenient for TasksTaskGetResult {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskGetTask {
     /// `action`: `map<boolean>`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<BTreeMap<String, bool>>,
     /// `createdBy`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// `creator`: `TasksTaskGetCreator`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator: Option<TasksTaskGetCreator>,
     /// `deadline`: datetime.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub description_in_bbcode: Option<bool>,
     /// `favorite`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub favorite: Option<bool>,
     /// `group`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// `responsible`: `TasksTaskGetResponsible`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible: Option<TasksTaskGetResponsible>,
     /// `responsibleId`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_id: Option<i64>,
     /// `title`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `ufMailMessage`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uf_mail_message: Option<serde_json::Value>,
     /// `ufTaskWebdavFiles`: `integer[]`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uf_task_webdav_files: Option<Vec<i64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -6241,11 +4917,10 @@ impl wire::Lenient for TasksTaskGetTask {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-access.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetaccessResult {
     /// `allowedActions`: `map<map<boolean>>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allowed_actions: Option<BTreeMap<String, BTreeMap<String, bool>>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -6289,23 +4964,18 @@ pub struct TasksTaskHistoryListLists {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html#lists)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskHistoryListLists2 {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `createdDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<wire::DateTime>,
     /// `field`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field: Option<String>,
     /// `value`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<serde_json::Value>,
     /// `user`: `TasksTaskHistoryListUser2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<TasksTaskHistoryListUser2>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -6349,23 +5019,18 @@ pub struct TasksTaskHistoryListUser {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html#user)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskHistoryListUser2 {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `lastName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `secondName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub second_name: Option<String>,
     /// `login`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub login: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -6383,43 +5048,23 @@ impl wire::Lenient for TasksTaskHistoryListUser2 {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskListAuditorsDataItem {
     /// `icon`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -6437,29 +5082,17 @@ impl wire::Lenient for TasksTaskListAuditorsDataItem {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskListCounter {
     /// `color`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// `counters`: `TasksTaskListCounters`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub counters: Option<TasksTaskListCounters>,
     /// `value`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -6477,50 +5110,26 @@ impl wire::Lenient for TasksTaskListCounter {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskListCounters {
     /// `expired`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expired: Option<i64>,
     /// `mutedExpired`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub muted_expired: Option<i64>,
     /// `mutedNewComments`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub muted_new_comments: Option<i64>,
     /// `newComments`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_comments: Option<i64>,
     /// `projectExpired`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_expired: Option<i64>,
     /// `projectNewComments`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub project_new_comments: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -6538,43 +5147,23 @@ impl wire::Lenient for TasksTaskListCounters {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskListResponsible {
     /// `icon`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -6592,11 +5181,9 @@ impl wire::Lenient for TasksTaskListResponsible {
 /// A list page's `result`: the records sit under `tasks`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskListResult {
     /// `tasks`: `Task[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tasks: Option<Vec<Task>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -6619,22 +5206,14 @@ impl IntoRecords<Task> for TasksTaskListResult {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskListTagsItem {
     /// `id`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// `title`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -6652,195 +5231,101 @@ impl wire::Lenient for TasksTaskListTagsItem {
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskListTasksItem {
     /// `accomplices`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accomplices: Option<serde_json::Value>,
     /// `accomplicesData`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accomplices_data: Option<serde_json::Value>,
     /// `auditors`: `string[]`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auditors: Option<Vec<String>>,
     /// `auditorsData`: `map<TasksTaskListAuditorsDataItem>`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auditors_data: Option<BTreeMap<String, TasksTaskListAuditorsDataItem>>,
     /// `counter`: `TasksTaskListCounter`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub counter: Option<TasksTaskListCounter>,
     /// `createdDate`: datetime.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wire::DateTime>,
     /// `deadline`: datetime.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub description_in_bbcode: Option<bool>,
     /// `group`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// `lengthDeadline`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub length_deadline: Option<String>,
     /// `mark`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mark: Option<String>,
     /// `parsedDescription`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parsed_description: Option<String>,
     /// `priority`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
     /// `responsible`: `TasksTaskListResponsible`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible: Option<TasksTaskListResponsible>,
     /// `responsibleId`: integer.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_id: Option<i64>,
     /// `status`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// `subStatus`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_status: Option<String>,
     /// `tags`: `map<TasksTaskListTagsItem>`.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, TasksTaskListTagsItem>>,
     /// `taskHasOpenResult`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub task_has_open_result: Option<bool>,
     /// `taskHasResult`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub task_has_result: Option<bool>,
     /// `taskRequireResult`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub task_require_result: Option<bool>,
     /// `timeElapsed`: raw.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_elapsed: Option<serde_json::Value>,
     /// `timerIsRunningForCurrentUser`: char. One of `Y`, `N`.
     #[serde(
-        default,
-        deserialize_with = "wire::lenient",
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub timer_is_running_for_current_user: Option<bool>,
     /// `title`: string.
-    #[serde(
-        default,
-        deserialize_with = "wire::lenient",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -6858,23 +5343,18 @@ impl wire::Lenient for TasksTaskListTasksItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUpdateAuditorsDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -6892,20 +5372,16 @@ impl wire::Lenient for TasksTaskUpdateAuditorsDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUpdateCheckListTree {
     /// `action`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<serde_json::Value>,
     /// `descendants`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<serde_json::Value>,
     /// `fields`: `TasksTaskUpdateFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskUpdateFields>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -6923,23 +5399,18 @@ impl wire::Lenient for TasksTaskUpdateCheckListTree {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUpdateCreator {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -6957,50 +5428,36 @@ impl wire::Lenient for TasksTaskUpdateCreator {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUpdateFields {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -7018,23 +5475,18 @@ impl wire::Lenient for TasksTaskUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUpdateResponsible {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -7052,11 +5504,9 @@ impl wire::Lenient for TasksTaskUpdateResponsible {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskUpdateResult {
     /// `task`: `TasksTaskUpdateTask`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task: Option<TasksTaskUpdateTask>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -7074,215 +5524,146 @@ impl wire::Lenient for TasksTaskUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUpdateTask {
     /// `accomplices`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices: Option<serde_json::Value>,
     /// `accomplicesData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices_data: Option<serde_json::Value>,
     /// `action`: `map<boolean>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<BTreeMap<String, bool>>,
     /// `activityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_date: Option<wire::DateTime>,
     /// `addInReport`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<bool>,
     /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_time_tracking: Option<bool>,
     /// `auditors`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors: Option<Vec<String>>,
     /// `auditorsData`: `map<TasksTaskUpdateAuditorsDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors_data: Option<BTreeMap<String, TasksTaskUpdateAuditorsDataItem>>,
     /// `backlogId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub backlog_id: Option<i64>,
     /// `changedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_by: Option<String>,
     /// `changedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_date: Option<wire::DateTime>,
     /// `checkListCanAdd`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_can_add: Option<bool>,
     /// `checkListTree`: `TasksTaskUpdateCheckListTree`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_tree: Option<TasksTaskUpdateCheckListTree>,
     /// `checklist`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist: Option<serde_json::Value>,
     /// `closedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
     /// `closedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<wire::DateTime>,
     /// `creator`: `TasksTaskUpdateCreator`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub creator: Option<TasksTaskUpdateCreator>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_in_bbcode: Option<bool>,
     /// `durationFact`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_fact: Option<serde_json::Value>,
     /// `durationPlan`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_plan: Option<String>,
     /// `durationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
     /// `endDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
     /// `exchangeModified`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_modified: Option<serde_json::Value>,
     /// `favorite`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `flowId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub flow_id: Option<i64>,
     /// `forkedByTemplateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forked_by_template_id: Option<i64>,
     /// `forumId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_id: Option<i64>,
     /// `forumTopicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_topic_id: Option<i64>,
     /// `group`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<serde_json::Value>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `guid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isMuted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned_in_group: Option<bool>,
     /// `mark`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<serde_json::Value>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `multitask`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multitask: Option<bool>,
     /// `newCommentsCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new_comments_count: Option<i64>,
     /// `notViewed`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub not_viewed: Option<bool>,
     /// `outlookVersion`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outlook_version: Option<String>,
     /// `priority`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<String>,
     /// `replicate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<bool>,
     /// `responsible`: `TasksTaskUpdateResponsible`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible: Option<TasksTaskUpdateResponsible>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `serviceCommentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service_comments_count: Option<String>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `sorting`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sorting: Option<serde_json::Value>,
     /// `sprintId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sprint_id: Option<i64>,
     /// `stageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
     /// `startDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `statusChangedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_by: Option<String>,
     /// `statusChangedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_date: Option<wire::DateTime>,
     /// `subordinate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subordinate: Option<bool>,
     /// `taskControl`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `timeEstimate`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_spent_in_logs: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `viewedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewed_date: Option<wire::DateTime>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,166 +2,117 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_linked::TasksTemplateAddFields;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTemplate {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `DESCRIPTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `DESCRIPTION_IN_BBCODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_in_bbcode: Option<String>,
     /// `PRIORITY`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<i64>,
     /// `STATUS`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<i64>,
     /// `STAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
     /// `RESPONSIBLE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `DEADLINE_AFTER`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline_after: Option<wire::DateTime>,
     /// `START_DATE_PLAN_AFTER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date_plan_after: Option<String>,
     /// `END_DATE_PLAN_AFTER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_date_plan_after: Option<String>,
     /// `REPLICATE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<String>,
     /// `CREATED_BY`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `ALLOW_CHANGE_DEADLINE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_change_deadline: Option<String>,
     /// `ALLOW_TIME_TRACKING`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_time_tracking: Option<String>,
     /// `TASK_CONTROL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<String>,
     /// `ADD_IN_REPORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<String>,
     /// `GROUP_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `PARENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_id: Option<i64>,
     /// `MULTITASK`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multitask: Option<String>,
     /// `SITE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `ACCOMPLICES`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices: Option<String>,
     /// `AUDITORS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors: Option<String>,
     /// `RESPONSIBLES`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsibles: Option<String>,
     /// `FILES`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub files: Option<serde_json::Value>,
     /// `TAGS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tags: Option<serde_json::Value>,
     /// `DEPENDS_ON`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub depends_on: Option<serde_json::Value>,
     /// `MATCH_WORK_TIME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<String>,
     /// `TASK_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `TPARAM_TYPE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tparam_type: Option<i64>,
     /// `TPARAM_REPLICATION_COUNT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tparam_replication_count: Option<i64>,
     /// `REPLICATE_PARAMS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate_params: Option<String>,
     /// `BASE_TEMPLATE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub base_template_id: Option<i64>,
     /// `TEMPLATE_CHILDREN_COUNT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub template_children_count: Option<i64>,
     /// `CREATED_BY_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_name: Option<String>,
     /// `CREATED_BY_LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_last_name: Option<String>,
     /// `CREATED_BY_SECOND_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_second_name: Option<String>,
     /// `CREATED_BY_LOGIN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_login: Option<String>,
     /// `CREATED_BY_WORK_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_work_position: Option<String>,
     /// `CREATED_BY_PHOTO`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by_photo: Option<i64>,
     /// `RESPONSIBLE_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_name: Option<String>,
     /// `RESPONSIBLE_LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_last_name: Option<String>,
     /// `RESPONSIBLE_SECOND_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_second_name: Option<String>,
     /// `RESPONSIBLE_LOGIN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_login: Option<String>,
     /// `RESPONSIBLE_WORK_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_work_position: Option<String>,
     /// `RESPONSIBLE_PHOTO`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_photo: Option<i64>,
     /// `SCENARIO`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub scenario: Option<String>,
     /// `UF_CRM_TASK`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_crm_task: Option<Vec<String>>,
     /// `UF_TASK_WEBDAV_FILES`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_task_webdav_files: Option<Vec<i64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -179,26 +130,20 @@ impl wire::Lenient for TasksTemplate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-fields.html#field-description)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTemplateFieldsFieldDescription {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `required`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required: Option<bool>,
     /// `default`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default: Option<String>,
     /// `values`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub values: Option<serde_json::Value>,
     /// `primary`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub primary: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,30 +2,26 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-mute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskMuteAccomplicesDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -43,23 +39,18 @@ impl wire::Lenient for TasksTaskMuteAccomplicesDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-mute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskMuteAction {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -77,23 +68,18 @@ impl wire::Lenient for TasksTaskMuteAction {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-mute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskMuteAction2 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -111,23 +97,18 @@ impl wire::Lenient for TasksTaskMuteAction2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-mute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskMuteAction3 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -145,23 +126,18 @@ impl wire::Lenient for TasksTaskMuteAction3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-mute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskMuteAuditorsDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -179,20 +155,16 @@ impl wire::Lenient for TasksTaskMuteAuditorsDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-mute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskMuteCheckListTree {
     /// `action`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<serde_json::Value>,
     /// `descendants`: `TasksTaskMuteDescendantsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskMuteDescendantsItem>>,
     /// `fields`: `TasksTaskMuteFields3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskMuteFields3>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -210,50 +182,36 @@ impl wire::Lenient for TasksTaskMuteCheckListTree {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-mute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskMuteChecklistItem {
     /// `action`: `TasksTaskMuteAction3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskMuteAction3>,
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `sortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<String>,
     /// `taskId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `toggledBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
     /// `toggledDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -271,23 +229,18 @@ impl wire::Lenient for TasksTaskMuteChecklistItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-mute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskMuteCreator {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -305,20 +258,16 @@ impl wire::Lenient for TasksTaskMuteCreator {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-mute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskMuteDescendantsItem {
     /// `action`: `TasksTaskMuteAction`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskMuteAction>,
     /// `descendants`: `TasksTaskMuteDescendantsItem2[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskMuteDescendantsItem2>>,
     /// `fields`: `TasksTaskMuteFields2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskMuteFields2>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -336,20 +285,16 @@ impl wire::Lenient for TasksTaskMuteDescendantsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-mute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskMuteDescendantsItem2 {
     /// `action`: `TasksTaskMuteAction2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskMuteAction2>,
     /// `descendants`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<serde_json::Value>,
     /// `fields`: `TasksTaskMuteFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskMuteFields>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -367,50 +312,36 @@ impl wire::Lenient for TasksTaskMuteDescendantsItem2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-mute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskMuteFields {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -428,50 +359,36 @@ impl wire::Lenient for TasksTaskMuteFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-mute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskMuteFields2 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -489,50 +406,36 @@ impl wire::Lenient for TasksTaskMuteFields2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-mute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskMuteFields3 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -550,26 +453,20 @@ impl wire::Lenient for TasksTaskMuteFields3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-mute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskMuteGroup {
     /// `additionalData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_data: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `membersCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members_count: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `opened`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -587,23 +484,18 @@ impl wire::Lenient for TasksTaskMuteGroup {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-mute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskMuteResponsible {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -621,11 +513,9 @@ impl wire::Lenient for TasksTaskMuteResponsible {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-mute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskMuteResult {
     /// `task`: `TasksTaskMuteTask`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task: Option<TasksTaskMuteTask>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -643,215 +533,146 @@ impl wire::Lenient for TasksTaskMuteResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-mute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskMuteTask {
     /// `accomplices`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices: Option<Vec<String>>,
     /// `accomplicesData`: `map<TasksTaskMuteAccomplicesDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices_data: Option<BTreeMap<String, TasksTaskMuteAccomplicesDataItem>>,
     /// `action`: `map<boolean>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<BTreeMap<String, bool>>,
     /// `activityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_date: Option<wire::DateTime>,
     /// `addInReport`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<bool>,
     /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_time_tracking: Option<bool>,
     /// `auditors`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors: Option<Vec<String>>,
     /// `auditorsData`: `map<TasksTaskMuteAuditorsDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors_data: Option<BTreeMap<String, TasksTaskMuteAuditorsDataItem>>,
     /// `backlogId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub backlog_id: Option<i64>,
     /// `changedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_by: Option<String>,
     /// `changedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_date: Option<wire::DateTime>,
     /// `checkListCanAdd`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_can_add: Option<bool>,
     /// `checkListTree`: `TasksTaskMuteCheckListTree`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_tree: Option<TasksTaskMuteCheckListTree>,
     /// `checklist`: `map<TasksTaskMuteChecklistItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist: Option<BTreeMap<String, TasksTaskMuteChecklistItem>>,
     /// `closedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
     /// `closedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<wire::DateTime>,
     /// `creator`: `TasksTaskMuteCreator`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub creator: Option<TasksTaskMuteCreator>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_in_bbcode: Option<bool>,
     /// `durationFact`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_fact: Option<String>,
     /// `durationPlan`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_plan: Option<String>,
     /// `durationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
     /// `endDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
     /// `exchangeModified`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_modified: Option<serde_json::Value>,
     /// `favorite`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `flowId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub flow_id: Option<i64>,
     /// `forkedByTemplateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forked_by_template_id: Option<i64>,
     /// `forumId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_id: Option<i64>,
     /// `forumTopicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_topic_id: Option<i64>,
     /// `group`: `TasksTaskMuteGroup`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<TasksTaskMuteGroup>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `guid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isMuted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned_in_group: Option<bool>,
     /// `mark`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<String>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `multitask`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multitask: Option<bool>,
     /// `newCommentsCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new_comments_count: Option<i64>,
     /// `notViewed`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub not_viewed: Option<bool>,
     /// `outlookVersion`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outlook_version: Option<String>,
     /// `priority`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<String>,
     /// `replicate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<bool>,
     /// `responsible`: `TasksTaskMuteResponsible`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible: Option<TasksTaskMuteResponsible>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `serviceCommentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service_comments_count: Option<String>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `sorting`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sorting: Option<serde_json::Value>,
     /// `sprintId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sprint_id: Option<i64>,
     /// `stageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
     /// `startDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `statusChangedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_by: Option<String>,
     /// `statusChangedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_date: Option<wire::DateTime>,
     /// `subordinate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subordinate: Option<bool>,
     /// `taskControl`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `timeEstimate`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_spent_in_logs: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `viewedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewed_date: Option<wire::DateTime>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -869,20 +690,16 @@ impl wire::Lenient for TasksTaskMuteTask {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-pin.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPinCheckListTree {
     /// `action`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<serde_json::Value>,
     /// `descendants`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<serde_json::Value>,
     /// `fields`: `TasksTaskPinFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskPinFields>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -900,23 +717,18 @@ impl wire::Lenient for TasksTaskPinCheckListTree {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-pin.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPinCreator {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -934,50 +746,36 @@ impl wire::Lenient for TasksTaskPinCreator {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-pin.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPinFields {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -995,23 +793,18 @@ impl wire::Lenient for TasksTaskPinFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-pin.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPinResponsible {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1029,11 +822,9 @@ impl wire::Lenient for TasksTaskPinResponsible {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-pin.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskPinResult {
     /// `task`: `TasksTaskPinTask`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task: Option<TasksTaskPinTask>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1051,218 +842,148 @@ impl wire::Lenient for TasksTaskPinResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-pin.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskPinTask {
     /// `accomplices`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices: Option<serde_json::Value>,
     /// `accomplicesData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices_data: Option<serde_json::Value>,
     /// `action`: `map<boolean>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<BTreeMap<String, bool>>,
     /// `activityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_date: Option<wire::DateTime>,
     /// `addInReport`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<bool>,
     /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_time_tracking: Option<bool>,
     /// `auditors`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors: Option<serde_json::Value>,
     /// `auditorsData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors_data: Option<serde_json::Value>,
     /// `backlogId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub backlog_id: Option<i64>,
     /// `changedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_by: Option<String>,
     /// `changedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_date: Option<wire::DateTime>,
     /// `chatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `checkListCanAdd`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_can_add: Option<bool>,
     /// `checkListTree`: `TasksTaskPinCheckListTree`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_tree: Option<TasksTaskPinCheckListTree>,
     /// `checklist`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist: Option<serde_json::Value>,
     /// `closedBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<serde_json::Value>,
     /// `closedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<serde_json::Value>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<wire::DateTime>,
     /// `creator`: `TasksTaskPinCreator`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub creator: Option<TasksTaskPinCreator>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_in_bbcode: Option<bool>,
     /// `durationFact`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_fact: Option<serde_json::Value>,
     /// `durationPlan`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_plan: Option<serde_json::Value>,
     /// `durationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
     /// `endDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
     /// `exchangeModified`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_modified: Option<serde_json::Value>,
     /// `favorite`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `flowId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub flow_id: Option<i64>,
     /// `forkedByTemplateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forked_by_template_id: Option<i64>,
     /// `forumId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_id: Option<i64>,
     /// `forumTopicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_topic_id: Option<i64>,
     /// `group`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<serde_json::Value>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `guid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isMuted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned_in_group: Option<bool>,
     /// `mark`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<serde_json::Value>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `multitask`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multitask: Option<bool>,
     /// `newCommentsCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new_comments_count: Option<i64>,
     /// `notViewed`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub not_viewed: Option<bool>,
     /// `outlookVersion`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outlook_version: Option<String>,
     /// `priority`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<String>,
     /// `replicate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<bool>,
     /// `responsible`: `TasksTaskPinResponsible`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible: Option<TasksTaskPinResponsible>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `serviceCommentsCount`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service_comments_count: Option<serde_json::Value>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `sorting`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sorting: Option<serde_json::Value>,
     /// `sprintId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sprint_id: Option<i64>,
     /// `stageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
     /// `startDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `statusChangedBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_by: Option<serde_json::Value>,
     /// `statusChangedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_date: Option<wire::DateTime>,
     /// `subordinate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subordinate: Option<bool>,
     /// `taskControl`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `timeEstimate`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_spent_in_logs: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `viewedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewed_date: Option<wire::DateTime>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1280,23 +1001,18 @@ impl wire::Lenient for TasksTaskPinTask {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-start-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartwatchAccomplicesDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1314,23 +1030,18 @@ impl wire::Lenient for TasksTaskStartwatchAccomplicesDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-start-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartwatchAction {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1348,23 +1059,18 @@ impl wire::Lenient for TasksTaskStartwatchAction {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-start-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartwatchAction2 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1382,23 +1088,18 @@ impl wire::Lenient for TasksTaskStartwatchAction2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-start-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartwatchAction3 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1416,23 +1117,18 @@ impl wire::Lenient for TasksTaskStartwatchAction3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-start-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartwatchAuditorsDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1450,20 +1146,16 @@ impl wire::Lenient for TasksTaskStartwatchAuditorsDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-start-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartwatchCheckListTree {
     /// `action`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<serde_json::Value>,
     /// `descendants`: `TasksTaskStartwatchDescendantsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskStartwatchDescendantsItem>>,
     /// `fields`: `TasksTaskStartwatchFields3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskStartwatchFields3>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1481,50 +1173,36 @@ impl wire::Lenient for TasksTaskStartwatchCheckListTree {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-start-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartwatchChecklistItem {
     /// `action`: `TasksTaskStartwatchAction3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskStartwatchAction3>,
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `sortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<String>,
     /// `taskId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `toggledBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
     /// `toggledDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1542,23 +1220,18 @@ impl wire::Lenient for TasksTaskStartwatchChecklistItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-start-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartwatchCreator {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1576,20 +1249,16 @@ impl wire::Lenient for TasksTaskStartwatchCreator {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-start-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartwatchDescendantsItem {
     /// `action`: `TasksTaskStartwatchAction`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskStartwatchAction>,
     /// `descendants`: `TasksTaskStartwatchDescendantsItem2[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskStartwatchDescendantsItem2>>,
     /// `fields`: `TasksTaskStartwatchFields2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskStartwatchFields2>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1607,20 +1276,16 @@ impl wire::Lenient for TasksTaskStartwatchDescendantsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-start-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartwatchDescendantsItem2 {
     /// `action`: `TasksTaskStartwatchAction2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskStartwatchAction2>,
     /// `descendants`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<serde_json::Value>,
     /// `fields`: `TasksTaskStartwatchFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskStartwatchFields>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1638,50 +1303,36 @@ impl wire::Lenient for TasksTaskStartwatchDescendantsItem2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-start-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartwatchFields {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1699,50 +1350,36 @@ impl wire::Lenient for TasksTaskStartwatchFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-start-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartwatchFields2 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1760,50 +1397,36 @@ impl wire::Lenient for TasksTaskStartwatchFields2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-start-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartwatchFields3 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1821,26 +1444,20 @@ impl wire::Lenient for TasksTaskStartwatchFields3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-start-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartwatchGroup {
     /// `additionalData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_data: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `membersCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members_count: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `opened`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1858,23 +1475,18 @@ impl wire::Lenient for TasksTaskStartwatchGroup {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-start-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartwatchResponsible {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1892,11 +1504,9 @@ impl wire::Lenient for TasksTaskStartwatchResponsible {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-start-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskStartwatchResult {
     /// `task`: `TasksTaskStartwatchTask`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task: Option<TasksTaskStartwatchTask>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1914,217 +1524,148 @@ impl wire::Lenient for TasksTaskStartwatchResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-start-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartwatchTask {
     /// `accomplices`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices: Option<Vec<String>>,
     /// `accomplicesData`: `map<TasksTaskStartwatchAccomplicesDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices_data: Option<
         BTreeMap<String, TasksTaskStartwatchAccomplicesDataItem>,
     >,
     /// `action`: `map<boolean>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<BTreeMap<String, bool>>,
     /// `activityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_date: Option<wire::DateTime>,
     /// `addInReport`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<bool>,
     /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_time_tracking: Option<bool>,
     /// `auditors`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors: Option<Vec<String>>,
     /// `auditorsData`: `map<TasksTaskStartwatchAuditorsDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors_data: Option<BTreeMap<String, TasksTaskStartwatchAuditorsDataItem>>,
     /// `backlogId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub backlog_id: Option<i64>,
     /// `changedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_by: Option<String>,
     /// `changedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_date: Option<wire::DateTime>,
     /// `checkListCanAdd`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_can_add: Option<bool>,
     /// `checkListTree`: `TasksTaskStartwatchCheckListTree`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_tree: Option<TasksTaskStartwatchCheckListTree>,
     /// `checklist`: `map<TasksTaskStartwatchChecklistItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist: Option<BTreeMap<String, TasksTaskStartwatchChecklistItem>>,
     /// `closedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
     /// `closedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<wire::DateTime>,
     /// `creator`: `TasksTaskStartwatchCreator`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub creator: Option<TasksTaskStartwatchCreator>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_in_bbcode: Option<bool>,
     /// `durationFact`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_fact: Option<String>,
     /// `durationPlan`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_plan: Option<String>,
     /// `durationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
     /// `endDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
     /// `exchangeModified`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_modified: Option<serde_json::Value>,
     /// `favorite`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `flowId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub flow_id: Option<i64>,
     /// `forkedByTemplateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forked_by_template_id: Option<i64>,
     /// `forumId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_id: Option<i64>,
     /// `forumTopicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_topic_id: Option<i64>,
     /// `group`: `TasksTaskStartwatchGroup`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<TasksTaskStartwatchGroup>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `guid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isMuted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned_in_group: Option<bool>,
     /// `mark`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<String>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `multitask`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multitask: Option<bool>,
     /// `newCommentsCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new_comments_count: Option<i64>,
     /// `notViewed`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub not_viewed: Option<bool>,
     /// `outlookVersion`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outlook_version: Option<String>,
     /// `priority`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<String>,
     /// `replicate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<bool>,
     /// `responsible`: `TasksTaskStartwatchResponsible`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible: Option<TasksTaskStartwatchResponsible>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `serviceCommentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service_comments_count: Option<String>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `sorting`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sorting: Option<serde_json::Value>,
     /// `sprintId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sprint_id: Option<i64>,
     /// `stageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
     /// `startDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `statusChangedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_by: Option<String>,
     /// `statusChangedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_date: Option<wire::DateTime>,
     /// `subordinate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subordinate: Option<bool>,
     /// `taskControl`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `timeEstimate`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_spent_in_logs: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `viewedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewed_date: Option<wire::DateTime>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2142,23 +1683,18 @@ impl wire::Lenient for TasksTaskStartwatchTask {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-stop-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStopwatchAccomplicesDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2176,23 +1712,18 @@ impl wire::Lenient for TasksTaskStopwatchAccomplicesDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-stop-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStopwatchAction {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2210,23 +1741,18 @@ impl wire::Lenient for TasksTaskStopwatchAction {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-stop-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStopwatchAction2 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2244,23 +1770,18 @@ impl wire::Lenient for TasksTaskStopwatchAction2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-stop-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStopwatchAction3 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2278,23 +1799,18 @@ impl wire::Lenient for TasksTaskStopwatchAction3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-stop-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStopwatchAuditorsDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2312,20 +1828,16 @@ impl wire::Lenient for TasksTaskStopwatchAuditorsDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-stop-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStopwatchCheckListTree {
     /// `action`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<serde_json::Value>,
     /// `descendants`: `TasksTaskStopwatchDescendantsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskStopwatchDescendantsItem>>,
     /// `fields`: `TasksTaskStopwatchFields3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskStopwatchFields3>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2343,50 +1855,36 @@ impl wire::Lenient for TasksTaskStopwatchCheckListTree {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-stop-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStopwatchChecklistItem {
     /// `action`: `TasksTaskStopwatchAction3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskStopwatchAction3>,
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `sortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<String>,
     /// `taskId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `toggledBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
     /// `toggledDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2404,23 +1902,18 @@ impl wire::Lenient for TasksTaskStopwatchChecklistItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-stop-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStopwatchCreator {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2438,20 +1931,16 @@ impl wire::Lenient for TasksTaskStopwatchCreator {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-stop-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStopwatchDescendantsItem {
     /// `action`: `TasksTaskStopwatchAction`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskStopwatchAction>,
     /// `descendants`: `TasksTaskStopwatchDescendantsItem2[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskStopwatchDescendantsItem2>>,
     /// `fields`: `TasksTaskStopwatchFields2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskStopwatchFields2>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2469,20 +1958,16 @@ impl wire::Lenient for TasksTaskStopwatchDescendantsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-stop-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStopwatchDescendantsItem2 {
     /// `action`: `TasksTaskStopwatchAction2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskStopwatchAction2>,
     /// `descendants`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<serde_json::Value>,
     /// `fields`: `TasksTaskStopwatchFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskStopwatchFields>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2500,50 +1985,36 @@ impl wire::Lenient for TasksTaskStopwatchDescendantsItem2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-stop-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStopwatchFields {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2561,50 +2032,36 @@ impl wire::Lenient for TasksTaskStopwatchFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-stop-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStopwatchFields2 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2622,50 +2079,36 @@ impl wire::Lenient for TasksTaskStopwatchFields2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-stop-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStopwatchFields3 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2683,26 +2126,20 @@ impl wire::Lenient for TasksTaskStopwatchFields3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-stop-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStopwatchGroup {
     /// `additionalData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_data: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `membersCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members_count: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `opened`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2720,23 +2157,18 @@ impl wire::Lenient for TasksTaskStopwatchGroup {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-stop-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStopwatchResponsible {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2754,11 +2186,9 @@ impl wire::Lenient for TasksTaskStopwatchResponsible {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-stop-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskStopwatchResult {
     /// `task`: `TasksTaskStopwatchTask`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task: Option<TasksTaskStopwatchTask>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -2776,217 +2206,148 @@ impl wire::Lenient for TasksTaskStopwatchResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-stop-watch.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskStopwatchTask {
     /// `accomplices`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices: Option<Vec<String>>,
     /// `accomplicesData`: `map<TasksTaskStopwatchAccomplicesDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices_data: Option<
         BTreeMap<String, TasksTaskStopwatchAccomplicesDataItem>,
     >,
     /// `action`: `map<boolean>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<BTreeMap<String, bool>>,
     /// `activityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_date: Option<wire::DateTime>,
     /// `addInReport`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<bool>,
     /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_time_tracking: Option<bool>,
     /// `auditors`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors: Option<Vec<String>>,
     /// `auditorsData`: `map<TasksTaskStopwatchAuditorsDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors_data: Option<BTreeMap<String, TasksTaskStopwatchAuditorsDataItem>>,
     /// `backlogId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub backlog_id: Option<i64>,
     /// `changedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_by: Option<String>,
     /// `changedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_date: Option<wire::DateTime>,
     /// `checkListCanAdd`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_can_add: Option<bool>,
     /// `checkListTree`: `TasksTaskStopwatchCheckListTree`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_tree: Option<TasksTaskStopwatchCheckListTree>,
     /// `checklist`: `map<TasksTaskStopwatchChecklistItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist: Option<BTreeMap<String, TasksTaskStopwatchChecklistItem>>,
     /// `closedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
     /// `closedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<wire::DateTime>,
     /// `creator`: `TasksTaskStopwatchCreator`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub creator: Option<TasksTaskStopwatchCreator>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_in_bbcode: Option<bool>,
     /// `durationFact`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_fact: Option<String>,
     /// `durationPlan`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_plan: Option<String>,
     /// `durationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
     /// `endDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
     /// `exchangeModified`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_modified: Option<serde_json::Value>,
     /// `favorite`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `flowId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub flow_id: Option<i64>,
     /// `forkedByTemplateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forked_by_template_id: Option<i64>,
     /// `forumId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_id: Option<i64>,
     /// `forumTopicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_topic_id: Option<i64>,
     /// `group`: `TasksTaskStopwatchGroup`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<TasksTaskStopwatchGroup>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `guid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isMuted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned_in_group: Option<bool>,
     /// `mark`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<String>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `multitask`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multitask: Option<bool>,
     /// `newCommentsCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new_comments_count: Option<i64>,
     /// `notViewed`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub not_viewed: Option<bool>,
     /// `outlookVersion`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outlook_version: Option<String>,
     /// `priority`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<String>,
     /// `replicate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<bool>,
     /// `responsible`: `TasksTaskStopwatchResponsible`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible: Option<TasksTaskStopwatchResponsible>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `serviceCommentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service_comments_count: Option<String>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `sorting`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sorting: Option<serde_json::Value>,
     /// `sprintId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sprint_id: Option<i64>,
     /// `stageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
     /// `startDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `statusChangedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_by: Option<String>,
     /// `statusChangedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_date: Option<wire::DateTime>,
     /// `subordinate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subordinate: Option<bool>,
     /// `taskControl`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `timeEstimate`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_spent_in_logs: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `viewedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewed_date: Option<wire::DateTime>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3004,23 +2365,18 @@ impl wire::Lenient for TasksTaskStopwatchTask {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unmute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnmuteAccomplicesDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3038,23 +2394,18 @@ impl wire::Lenient for TasksTaskUnmuteAccomplicesDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unmute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnmuteAction {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3072,23 +2423,18 @@ impl wire::Lenient for TasksTaskUnmuteAction {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unmute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnmuteAction2 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3106,23 +2452,18 @@ impl wire::Lenient for TasksTaskUnmuteAction2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unmute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnmuteAction3 {
     /// `add`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add: Option<bool>,
     /// `addAccomplice`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_accomplice: Option<bool>,
     /// `modify`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub modify: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `toggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggle: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3140,23 +2481,18 @@ impl wire::Lenient for TasksTaskUnmuteAction3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unmute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnmuteAuditorsDataItem {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3174,20 +2510,16 @@ impl wire::Lenient for TasksTaskUnmuteAuditorsDataItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unmute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnmuteCheckListTree {
     /// `action`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<serde_json::Value>,
     /// `descendants`: `TasksTaskUnmuteDescendantsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskUnmuteDescendantsItem>>,
     /// `fields`: `TasksTaskUnmuteFields3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskUnmuteFields3>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3205,50 +2537,36 @@ impl wire::Lenient for TasksTaskUnmuteCheckListTree {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unmute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnmuteChecklistItem {
     /// `action`: `TasksTaskUnmuteAction3`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskUnmuteAction3>,
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `sortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<String>,
     /// `taskId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `toggledBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_by: Option<serde_json::Value>,
     /// `toggledDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub toggled_date: Option<wire::DateTime>,
     /// `ufChecklistFiles`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_checklist_files: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3266,23 +2584,18 @@ impl wire::Lenient for TasksTaskUnmuteChecklistItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unmute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnmuteCreator {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3300,20 +2613,16 @@ impl wire::Lenient for TasksTaskUnmuteCreator {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unmute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnmuteDescendantsItem {
     /// `action`: `TasksTaskUnmuteAction`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskUnmuteAction>,
     /// `descendants`: `TasksTaskUnmuteDescendantsItem2[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<Vec<TasksTaskUnmuteDescendantsItem2>>,
     /// `fields`: `TasksTaskUnmuteFields2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskUnmuteFields2>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3331,20 +2640,16 @@ impl wire::Lenient for TasksTaskUnmuteDescendantsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unmute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnmuteDescendantsItem2 {
     /// `action`: `TasksTaskUnmuteAction2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<TasksTaskUnmuteAction2>,
     /// `descendants`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<serde_json::Value>,
     /// `fields`: `TasksTaskUnmuteFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskUnmuteFields>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3362,50 +2667,36 @@ impl wire::Lenient for TasksTaskUnmuteDescendantsItem2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unmute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnmuteFields {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3423,50 +2714,36 @@ impl wire::Lenient for TasksTaskUnmuteFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unmute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnmuteFields2 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<i64>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3484,50 +2761,36 @@ impl wire::Lenient for TasksTaskUnmuteFields2 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unmute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnmuteFields3 {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3545,26 +2808,20 @@ impl wire::Lenient for TasksTaskUnmuteFields3 {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unmute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnmuteGroup {
     /// `additionalData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub additional_data: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `image`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `membersCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members_count: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `opened`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub opened: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3582,23 +2839,18 @@ impl wire::Lenient for TasksTaskUnmuteGroup {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unmute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnmuteResponsible {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3616,11 +2868,9 @@ impl wire::Lenient for TasksTaskUnmuteResponsible {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unmute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskUnmuteResult {
     /// `task`: `TasksTaskUnmuteTask`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task: Option<TasksTaskUnmuteTask>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3638,215 +2888,146 @@ impl wire::Lenient for TasksTaskUnmuteResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unmute.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnmuteTask {
     /// `accomplices`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices: Option<Vec<String>>,
     /// `accomplicesData`: `map<TasksTaskUnmuteAccomplicesDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices_data: Option<BTreeMap<String, TasksTaskUnmuteAccomplicesDataItem>>,
     /// `action`: `map<boolean>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<BTreeMap<String, bool>>,
     /// `activityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_date: Option<wire::DateTime>,
     /// `addInReport`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<bool>,
     /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_time_tracking: Option<bool>,
     /// `auditors`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors: Option<Vec<String>>,
     /// `auditorsData`: `map<TasksTaskUnmuteAuditorsDataItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors_data: Option<BTreeMap<String, TasksTaskUnmuteAuditorsDataItem>>,
     /// `backlogId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub backlog_id: Option<i64>,
     /// `changedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_by: Option<String>,
     /// `changedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_date: Option<wire::DateTime>,
     /// `checkListCanAdd`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_can_add: Option<bool>,
     /// `checkListTree`: `TasksTaskUnmuteCheckListTree`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_tree: Option<TasksTaskUnmuteCheckListTree>,
     /// `checklist`: `map<TasksTaskUnmuteChecklistItem>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist: Option<BTreeMap<String, TasksTaskUnmuteChecklistItem>>,
     /// `closedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<String>,
     /// `closedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<String>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<wire::DateTime>,
     /// `creator`: `TasksTaskUnmuteCreator`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub creator: Option<TasksTaskUnmuteCreator>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_in_bbcode: Option<bool>,
     /// `durationFact`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_fact: Option<String>,
     /// `durationPlan`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_plan: Option<String>,
     /// `durationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
     /// `endDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
     /// `exchangeModified`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_modified: Option<serde_json::Value>,
     /// `favorite`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `flowId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub flow_id: Option<i64>,
     /// `forkedByTemplateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forked_by_template_id: Option<i64>,
     /// `forumId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_id: Option<i64>,
     /// `forumTopicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_topic_id: Option<i64>,
     /// `group`: `TasksTaskUnmuteGroup`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<TasksTaskUnmuteGroup>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `guid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isMuted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned_in_group: Option<bool>,
     /// `mark`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<String>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `multitask`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multitask: Option<bool>,
     /// `newCommentsCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new_comments_count: Option<i64>,
     /// `notViewed`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub not_viewed: Option<bool>,
     /// `outlookVersion`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outlook_version: Option<String>,
     /// `priority`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<String>,
     /// `replicate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<bool>,
     /// `responsible`: `TasksTaskUnmuteResponsible`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible: Option<TasksTaskUnmuteResponsible>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `serviceCommentsCount`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service_comments_count: Option<String>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `sorting`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sorting: Option<serde_json::Value>,
     /// `sprintId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sprint_id: Option<i64>,
     /// `stageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
     /// `startDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `statusChangedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_by: Option<String>,
     /// `statusChangedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_date: Option<wire::DateTime>,
     /// `subordinate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subordinate: Option<bool>,
     /// `taskControl`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `timeEstimate`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_spent_in_logs: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `viewedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewed_date: Option<wire::DateTime>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3864,20 +3045,16 @@ impl wire::Lenient for TasksTaskUnmuteTask {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unpin.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnpinCheckListTree {
     /// `action`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<serde_json::Value>,
     /// `descendants`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub descendants: Option<serde_json::Value>,
     /// `fields`: `TasksTaskUnpinFields`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<TasksTaskUnpinFields>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3895,23 +3072,18 @@ impl wire::Lenient for TasksTaskUnpinCheckListTree {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unpin.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnpinCreator {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3929,50 +3101,36 @@ impl wire::Lenient for TasksTaskUnpinCreator {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unpin.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnpinFields {
     /// `attachments`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attachments: Option<serde_json::Value>,
     /// `completedCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copied_id: Option<i64>,
     /// `createdBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isComplete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_important: Option<bool>,
     /// `members`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub members: Option<serde_json::Value>,
     /// `nodeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub node_id: Option<i64>,
     /// `sortIndex`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort_index: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `userId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -3990,23 +3148,18 @@ impl wire::Lenient for TasksTaskUnpinFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unpin.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnpinResponsible {
     /// `icon`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub icon: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `workPosition`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4024,11 +3177,9 @@ impl wire::Lenient for TasksTaskUnpinResponsible {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unpin.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskUnpinResult {
     /// `task`: `TasksTaskUnpinTask`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task: Option<TasksTaskUnpinTask>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -4046,218 +3197,148 @@ impl wire::Lenient for TasksTaskUnpinResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-actions/tasks-task-unpin.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnpinTask {
     /// `accomplices`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices: Option<serde_json::Value>,
     /// `accomplicesData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub accomplices_data: Option<serde_json::Value>,
     /// `action`: `map<boolean>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub action: Option<BTreeMap<String, bool>>,
     /// `activityDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity_date: Option<wire::DateTime>,
     /// `addInReport`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<bool>,
     /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allow_time_tracking: Option<bool>,
     /// `auditors`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors: Option<serde_json::Value>,
     /// `auditorsData`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auditors_data: Option<serde_json::Value>,
     /// `backlogId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub backlog_id: Option<i64>,
     /// `changedBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_by: Option<String>,
     /// `changedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed_date: Option<wire::DateTime>,
     /// `chatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `checkListCanAdd`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_can_add: Option<bool>,
     /// `checkListTree`: `TasksTaskUnpinCheckListTree`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub check_list_tree: Option<TasksTaskUnpinCheckListTree>,
     /// `checklist`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist: Option<serde_json::Value>,
     /// `closedBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_by: Option<serde_json::Value>,
     /// `closedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed_date: Option<wire::DateTime>,
     /// `commentsCount`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comments_count: Option<serde_json::Value>,
     /// `createdBy`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_date: Option<wire::DateTime>,
     /// `creator`: `TasksTaskUnpinCreator`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub creator: Option<TasksTaskUnpinCreator>,
     /// `dateStart`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description_in_bbcode: Option<bool>,
     /// `durationFact`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_fact: Option<serde_json::Value>,
     /// `durationPlan`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_plan: Option<serde_json::Value>,
     /// `durationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
     /// `endDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_date_plan: Option<wire::DateTime>,
     /// `exchangeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
     /// `exchangeModified`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_modified: Option<serde_json::Value>,
     /// `favorite`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `flowId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub flow_id: Option<i64>,
     /// `forkedByTemplateId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forked_by_template_id: Option<i64>,
     /// `forumId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_id: Option<i64>,
     /// `forumTopicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_topic_id: Option<i64>,
     /// `group`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group: Option<serde_json::Value>,
     /// `groupId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub group_id: Option<i64>,
     /// `guid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isMuted`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_pinned_in_group: Option<bool>,
     /// `mark`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<serde_json::Value>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub match_work_time: Option<bool>,
     /// `multitask`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multitask: Option<bool>,
     /// `newCommentsCount`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub new_comments_count: Option<i64>,
     /// `notViewed`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub not_viewed: Option<bool>,
     /// `outlookVersion`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outlook_version: Option<String>,
     /// `priority`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<String>,
     /// `replicate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<bool>,
     /// `responsible`: `TasksTaskUnpinResponsible`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible: Option<TasksTaskUnpinResponsible>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `serviceCommentsCount`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub service_comments_count: Option<serde_json::Value>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `sorting`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sorting: Option<serde_json::Value>,
     /// `sprintId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sprint_id: Option<i64>,
     /// `stageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub stage_id: Option<i64>,
     /// `startDatePlan`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `statusChangedBy`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_by: Option<serde_json::Value>,
     /// `statusChangedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed_date: Option<wire::DateTime>,
     /// `subordinate`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub subordinate: Option<bool>,
     /// `taskControl`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_control: Option<bool>,
     /// `timeEstimate`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_estimate: Option<String>,
     /// `timeSpentInLogs`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_spent_in_logs: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `viewedDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub viewed_date: Option<wire::DateTime>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

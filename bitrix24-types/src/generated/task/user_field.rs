@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_linked::UfEnumElement;
@@ -11,62 +12,44 @@ use super::task_values::TaskItemUserfieldAddUserTypeId;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemUserfield {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// `USER_TYPE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `SORT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `MANDATORY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mandatory: Option<bool>,
     /// `SHOW_FILTER`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_filter: Option<bool>,
     /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_in_list: Option<bool>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_searchable: Option<bool>,
     /// `EDIT_FORM_LABEL`: `TaskItemUserfieldGetEditFormLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_form_label: Option<TaskItemUserfieldGetEditFormLabel>,
     /// `LIST_COLUMN_LABEL`: `TaskItemUserfieldGetListColumnLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_column_label: Option<TaskItemUserfieldGetListColumnLabel>,
     /// `LIST_FILTER_LABEL`: `TaskItemUserfieldGetListFilterLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_filter_label: Option<TaskItemUserfieldGetListFilterLabel>,
     /// `ERROR_MESSAGE`: `TaskItemUserfieldGetErrorMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_message: Option<TaskItemUserfieldGetErrorMessage>,
     /// `HELP_MESSAGE`: `TaskItemUserfieldGetHelpMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub help_message: Option<TaskItemUserfieldGetHelpMessage>,
     /// `SETTINGS`: `TaskItemUserfieldGetSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<TaskItemUserfieldGetSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -160,20 +143,15 @@ pub struct TaskItemUserfieldAddSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TaskItemUserfieldGetEditFormLabel {
     /// `ar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ar: Option<String>,
     /// `br`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub br: Option<String>,
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -191,11 +169,9 @@ impl wire::Lenient for TaskItemUserfieldGetEditFormLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TaskItemUserfieldGetErrorMessage {
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -213,11 +189,9 @@ impl wire::Lenient for TaskItemUserfieldGetErrorMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TaskItemUserfieldGetHelpMessage {
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -235,11 +209,9 @@ impl wire::Lenient for TaskItemUserfieldGetHelpMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TaskItemUserfieldGetListColumnLabel {
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -257,11 +229,9 @@ impl wire::Lenient for TaskItemUserfieldGetListColumnLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TaskItemUserfieldGetListFilterLabel {
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -279,26 +249,20 @@ impl wire::Lenient for TaskItemUserfieldGetListFilterLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemUserfieldGetSettings {
     /// `SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<i64>,
     /// `ROWS`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rows: Option<i64>,
     /// `REGEXP`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub regexp: Option<String>,
     /// `MIN_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub min_length: Option<i64>,
     /// `MAX_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_length: Option<i64>,
     /// `DEFAULT_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -316,14 +280,12 @@ impl wire::Lenient for TaskItemUserfieldGetSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsEditFormLabel {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -341,14 +303,12 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsEditFormLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsEditInList {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -366,17 +326,14 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsEditInList {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsEntityId {
     /// `isImmutable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_immutable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -394,14 +351,12 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsEntityId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsErrorMessage {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -419,17 +374,14 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsErrorMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsFieldName {
     /// `isImmutable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_immutable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -447,14 +399,12 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsFieldName {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsHelpMessage {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -472,17 +422,14 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsHelpMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsId {
     /// `isReadOnly`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_read_only: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -500,14 +447,12 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsIsSearchable {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -525,14 +470,12 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsIsSearchable {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsListColumnLabel {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -550,14 +493,12 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsListColumnLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsListFilterLabel {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -575,14 +516,12 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsListFilterLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsMandatory {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -600,14 +539,12 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsMandatory {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsMultiple {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -625,65 +562,46 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsMultiple {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemUserfieldGetfieldsResult {
     /// `ID`: `TaskItemUserfieldGetfieldsId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<TaskItemUserfieldGetfieldsId>,
     /// `ENTITY_ID`: `TaskItemUserfieldGetfieldsEntityId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<TaskItemUserfieldGetfieldsEntityId>,
     /// `FIELD_NAME`: `TaskItemUserfieldGetfieldsFieldName`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<TaskItemUserfieldGetfieldsFieldName>,
     /// `USER_TYPE_ID`: `TaskItemUserfieldGetfieldsUserTypeId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<TaskItemUserfieldGetfieldsUserTypeId>,
     /// `XML_ID`: `TaskItemUserfieldGetfieldsXmlId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<TaskItemUserfieldGetfieldsXmlId>,
     /// `SORT`: `TaskItemUserfieldGetfieldsSort`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<TaskItemUserfieldGetfieldsSort>,
     /// `MULTIPLE`: `TaskItemUserfieldGetfieldsMultiple`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<TaskItemUserfieldGetfieldsMultiple>,
     /// `MANDATORY`: `TaskItemUserfieldGetfieldsMandatory`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mandatory: Option<TaskItemUserfieldGetfieldsMandatory>,
     /// `SHOW_FILTER`: `TaskItemUserfieldGetfieldsShowFilter`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_filter: Option<TaskItemUserfieldGetfieldsShowFilter>,
     /// `SHOW_IN_LIST`: `TaskItemUserfieldGetfieldsShowInList`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<TaskItemUserfieldGetfieldsShowInList>,
     /// `EDIT_IN_LIST`: `TaskItemUserfieldGetfieldsEditInList`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_in_list: Option<TaskItemUserfieldGetfieldsEditInList>,
     /// `IS_SEARCHABLE`: `TaskItemUserfieldGetfieldsIsSearchable`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_searchable: Option<TaskItemUserfieldGetfieldsIsSearchable>,
     /// `EDIT_FORM_LABEL`: `TaskItemUserfieldGetfieldsEditFormLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_form_label: Option<TaskItemUserfieldGetfieldsEditFormLabel>,
     /// `LIST_COLUMN_LABEL`: `TaskItemUserfieldGetfieldsListColumnLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_column_label: Option<TaskItemUserfieldGetfieldsListColumnLabel>,
     /// `LIST_FILTER_LABEL`: `TaskItemUserfieldGetfieldsListFilterLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_filter_label: Option<TaskItemUserfieldGetfieldsListFilterLabel>,
     /// `ERROR_MESSAGE`: `TaskItemUserfieldGetfieldsErrorMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_message: Option<TaskItemUserfieldGetfieldsErrorMessage>,
     /// `HELP_MESSAGE`: `TaskItemUserfieldGetfieldsHelpMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub help_message: Option<TaskItemUserfieldGetfieldsHelpMessage>,
     /// `LIST`: `UfEnumElement`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list: Option<UfEnumElement>,
     /// `SETTINGS`: `TaskItemUserfieldGetfieldsSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<TaskItemUserfieldGetfieldsSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -701,14 +619,12 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsSettings {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -726,14 +642,12 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsShowFilter {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -751,14 +665,12 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsShowFilter {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsShowInList {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -776,14 +688,12 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsShowInList {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsSort {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -801,17 +711,14 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsSort {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsUserTypeId {
     /// `isImmutable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_immutable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -829,14 +736,12 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsUserTypeId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsXmlId {
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -854,47 +759,34 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsXmlId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemUserfieldGetlistResultItem {
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_in_list: Option<bool>,
     /// `ENTITY_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_searchable: Option<bool>,
     /// `MANDATORY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mandatory: Option<bool>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `SETTINGS`: `TaskItemUserfieldGetlistSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<TaskItemUserfieldGetlistSettings>,
     /// `SHOW_FILTER`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_filter: Option<bool>,
     /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
     /// `SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `USER_TYPE_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -912,68 +804,48 @@ impl wire::Lenient for TaskItemUserfieldGetlistResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemUserfieldGetlistSettings {
     /// `COMPANY`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub company: Option<bool>,
     /// `CONTACT`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contact: Option<bool>,
     /// `DEAL`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deal: Option<bool>,
     /// `DEFAULT_VALUE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_value: Option<serde_json::Value>,
     /// `DISPLAY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display: Option<String>,
     /// `IBLOCK_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_id: Option<i64>,
     /// `LABEL`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub label: Option<Vec<String>>,
     /// `LABEL_CHECKBOX`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub label_checkbox: Option<String>,
     /// `LEAD`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lead: Option<bool>,
     /// `MAX_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_length: Option<i64>,
     /// `MAX_VALUE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_value: Option<i64>,
     /// `MIN_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub min_length: Option<i64>,
     /// `MIN_VALUE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub min_value: Option<i64>,
     /// `PRECISION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub precision: Option<i64>,
     /// `REGEXP`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub regexp: Option<String>,
     /// `ROWS`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rows: Option<i64>,
     /// `SECTION_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub section_id: Option<i64>,
     /// `SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<i64>,
     /// `USE_SECOND`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_second: Option<bool>,
     /// `USE_TIMEZONE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub use_timezone: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -991,14 +863,12 @@ impl wire::Lenient for TaskItemUserfieldGetlistSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TaskItemUserfieldGettypesResultItem {
     /// `ID`: string.
-    #[serde(rename = "ID", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "ID")]
     pub id: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::tasks_values::TasksTaskResultAddStatus;
@@ -25,38 +26,28 @@ pub struct TasksTaskResultAddFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add.html#item)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskResultAddItem {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `taskId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// `authorId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `createdAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_at: Option<wire::DateTime>,
     /// `updatedAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_at: Option<wire::DateTime>,
     /// `status`: `TasksTaskResultAddStatus`. One of `open`, `closed`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<TasksTaskResultAddStatus>,
     /// `fileIds`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_ids: Option<serde_json::Value>,
     /// `rights`: `TasksTaskResultAddRights`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rights: Option<TasksTaskResultAddRights>,
     /// `messageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -74,11 +65,9 @@ impl wire::Lenient for TasksTaskResultAddItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskResultAddResult {
     /// `item`: `TasksTaskResultAddItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<TasksTaskResultAddItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -96,14 +85,11 @@ impl wire::Lenient for TasksTaskResultAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add.html#rights)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskResultAddRights {
     /// `edit`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -134,38 +120,28 @@ pub struct TasksTaskResultAddfromchatmessageFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-addfromchatmessage.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskResultAddfromchatmessageItem {
     /// `authorId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `createdAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_at: Option<wire::DateTime>,
     /// `fileIds`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_ids: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `messageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// `rights`: `TasksTaskResultAddfromchatmessageRights`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rights: Option<TasksTaskResultAddfromchatmessageRights>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `taskId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// `updatedAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_at: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -183,11 +159,9 @@ impl wire::Lenient for TasksTaskResultAddfromchatmessageItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-addfromchatmessage.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskResultAddfromchatmessageResult {
     /// `item`: `TasksTaskResultAddfromchatmessageItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<TasksTaskResultAddfromchatmessageItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -205,14 +179,11 @@ impl wire::Lenient for TasksTaskResultAddfromchatmessageResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-addfromchatmessage.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskResultAddfromchatmessageRights {
     /// `edit`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -230,11 +201,9 @@ impl wire::Lenient for TasksTaskResultAddfromchatmessageRights {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-delete.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskResultDeleteResult {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -265,38 +234,28 @@ pub struct TasksTaskResultUpdateFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskResultUpdateItem {
     /// `authorId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `createdAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_at: Option<wire::DateTime>,
     /// `fileIds`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_ids: Option<serde_json::Value>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `messageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// `rights`: `TasksTaskResultUpdateRights`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rights: Option<TasksTaskResultUpdateRights>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `taskId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// `updatedAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_at: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -314,11 +273,9 @@ impl wire::Lenient for TasksTaskResultUpdateItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskResultUpdateResult {
     /// `item`: `TasksTaskResultUpdateItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<TasksTaskResultUpdateItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -336,14 +293,11 @@ impl wire::Lenient for TasksTaskResultUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskResultUpdateRights {
     /// `edit`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,36 +2,30 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-list-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskResultListV3ItemsItem {
     /// `authorId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub author_id: Option<i64>,
     /// `createdAt`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_at: Option<wire::DateTime>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `messageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `taskId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub task_id: Option<i64>,
     /// `text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -49,11 +43,9 @@ impl wire::Lenient for TasksTaskResultListV3ItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-list-rest-v3.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskResultListV3Result {
     /// `items`: `TasksTaskResultListV3ItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<TasksTaskResultListV3ItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,150 +2,106 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-access-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Access {
     /// `addAuditors`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_auditors: Option<bool>,
     /// `admin`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub admin: Option<bool>,
     /// `approve`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub approve: Option<bool>,
     /// `attachFile`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attach_file: Option<bool>,
     /// `automate`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub automate: Option<bool>,
     /// `changeAccomplices`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_accomplices: Option<bool>,
     /// `changeDirector`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_director: Option<bool>,
     /// `changeResponsible`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_responsible: Option<bool>,
     /// `changeStatus`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_status: Option<bool>,
     /// `checklistAdd`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist_add: Option<bool>,
     /// `checklistEdit`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist_edit: Option<bool>,
     /// `checklistSave`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist_save: Option<bool>,
     /// `checklistToggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist_toggle: Option<bool>,
     /// `complete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub complete: Option<bool>,
     /// `completeResult`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub complete_result: Option<bool>,
     /// `copy`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copy: Option<bool>,
     /// `createGanttDependence`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_gantt_dependence: Option<bool>,
     /// `createResult`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_result: Option<bool>,
     /// `createSubtask`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_subtask: Option<bool>,
     /// `datePlan`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_plan: Option<bool>,
     /// `deadline`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<bool>,
     /// `defer`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub defer: Option<bool>,
     /// `delegate`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delegate: Option<bool>,
     /// `detachFile`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detach_file: Option<bool>,
     /// `detachParent`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detach_parent: Option<bool>,
     /// `disapprove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub disapprove: Option<bool>,
     /// `edit`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit: Option<bool>,
     /// `elapsedTime`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub elapsed_time: Option<bool>,
     /// `favorite`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `mark`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<bool>,
     /// `mute`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mute: Option<bool>,
     /// `pause`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pause: Option<bool>,
     /// `read`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub read: Option<bool>,
     /// `reminder`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reminder: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `removeResult`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove_result: Option<bool>,
     /// `renew`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub renew: Option<bool>,
     /// `resultEdit`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_edit: Option<bool>,
     /// `resultRead`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_read: Option<bool>,
     /// `saveAsTemplate`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub save_as_template: Option<bool>,
     /// `sort`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<bool>,
     /// `start`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start: Option<bool>,
     /// `take`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub take: Option<bool>,
     /// `timeTracking`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_tracking: Option<bool>,
     /// `watch`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub watch: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -163,11 +119,9 @@ impl wire::Lenient for Access {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-access-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskAccessField {
     /// `item`: `TasksTaskAccessFieldGetItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<TasksTaskAccessFieldGetItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -185,41 +139,30 @@ impl wire::Lenient for TasksTaskAccessField {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-access-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskAccessFieldGetItem {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `editable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub editable: Option<bool>,
     /// `elementType`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub element_type: Option<serde_json::Value>,
     /// `filterable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filterable: Option<bool>,
     /// `multiple`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `requiredGroups`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required_groups: Option<serde_json::Value>,
     /// `sortable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sortable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `validationRules`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub validation_rules: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -237,41 +180,30 @@ impl wire::Lenient for TasksTaskAccessFieldGetItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-access-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskAccessFieldListItemsItem {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `editable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub editable: Option<bool>,
     /// `elementType`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub element_type: Option<serde_json::Value>,
     /// `filterable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filterable: Option<bool>,
     /// `multiple`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `requiredGroups`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required_groups: Option<serde_json::Value>,
     /// `sortable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sortable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `validationRules`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub validation_rules: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -289,11 +221,9 @@ impl wire::Lenient for TasksTaskAccessFieldListItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-access-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskAccessFieldListResult {
     /// `items`: `TasksTaskAccessFieldListItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<TasksTaskAccessFieldListItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -311,11 +241,9 @@ impl wire::Lenient for TasksTaskAccessFieldListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskChatMessageField {
     /// `item`: `TasksTaskChatMessageFieldGetItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<TasksTaskChatMessageFieldGetItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -333,29 +261,22 @@ impl wire::Lenient for TasksTaskChatMessageField {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskChatMessageFieldGetItem {
     /// `description`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<serde_json::Value>,
     /// `filterable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filterable: Option<bool>,
     /// `multiple`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `sortable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sortable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -373,29 +294,22 @@ impl wire::Lenient for TasksTaskChatMessageFieldGetItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskChatMessageFieldListItemsItem {
     /// `description`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<serde_json::Value>,
     /// `filterable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filterable: Option<bool>,
     /// `multiple`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `sortable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sortable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -413,11 +327,9 @@ impl wire::Lenient for TasksTaskChatMessageFieldListItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskChatMessageFieldListResult {
     /// `items`: `TasksTaskChatMessageFieldListItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<TasksTaskChatMessageFieldListItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -450,11 +362,9 @@ pub struct TasksTaskChatMessageSendFields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-send.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskChatMessageSendResult {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -472,11 +382,9 @@ impl wire::Lenient for TasksTaskChatMessageSendResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskField {
     /// `item`: `TasksTaskFieldGetItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<TasksTaskFieldGetItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -494,41 +402,30 @@ impl wire::Lenient for TasksTaskField {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskFieldGetItem {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `editable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub editable: Option<bool>,
     /// `elementType`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub element_type: Option<serde_json::Value>,
     /// `filterable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filterable: Option<bool>,
     /// `multiple`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `requiredGroups`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required_groups: Option<serde_json::Value>,
     /// `sortable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sortable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// `validationRules`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub validation_rules: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -546,29 +443,22 @@ impl wire::Lenient for TasksTaskFieldGetItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskFieldListItemsItem {
     /// `description`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<serde_json::Value>,
     /// `filterable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filterable: Option<bool>,
     /// `multiple`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `sortable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sortable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -586,11 +476,9 @@ impl wire::Lenient for TasksTaskFieldListItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskFieldListResult {
     /// `items`: `TasksTaskFieldListItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<TasksTaskFieldListItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -608,11 +496,9 @@ impl wire::Lenient for TasksTaskFieldListResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-file-attach.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskFileAttachResult {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -630,11 +516,9 @@ impl wire::Lenient for TasksTaskFileAttachResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-file-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskFileField {
     /// `item`: `TasksTaskFileFieldGetItem`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<TasksTaskFileFieldGetItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -652,29 +536,22 @@ impl wire::Lenient for TasksTaskFileField {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-file-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskFileFieldGetItem {
     /// `description`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<serde_json::Value>,
     /// `filterable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filterable: Option<bool>,
     /// `multiple`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `sortable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sortable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -692,29 +569,22 @@ impl wire::Lenient for TasksTaskFileFieldGetItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-file-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskFileFieldListItemsItem {
     /// `description`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<serde_json::Value>,
     /// `filterable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub filterable: Option<bool>,
     /// `multiple`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `sortable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sortable: Option<bool>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -732,11 +602,9 @@ impl wire::Lenient for TasksTaskFileFieldListItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-file-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskFileFieldListResult {
     /// `items`: `TasksTaskFileFieldListItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<TasksTaskFileFieldListItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

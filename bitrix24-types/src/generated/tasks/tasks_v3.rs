@@ -2,19 +2,18 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::tasks_linked::TasksTaskGetV3Select;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTask {
     /// `item`: `TasksTaskGetV3Item`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<TasksTaskGetV3Item>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -49,197 +48,134 @@ pub struct TasksTaskAddV3Fields {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskAddV3Item {
     /// `activity`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity: Option<wire::DateTime>,
     /// `actualDuration`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub actual_duration: Option<i64>,
     /// `addInReport`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<serde_json::Value>,
     /// `allowsChangeDatePlan`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allows_change_date_plan: Option<bool>,
     /// `allowsChangeDeadline`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allows_change_deadline: Option<bool>,
     /// `allowsTimeTracking`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allows_time_tracking: Option<bool>,
     /// `archiveLink`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub archive_link: Option<String>,
     /// `autocompleteSubTasks`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub autocomplete_sub_tasks: Option<bool>,
     /// `changed`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed: Option<wire::DateTime>,
     /// `chatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `checklist`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist: Option<serde_json::Value>,
     /// `closed`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed: Option<serde_json::Value>,
     /// `containsChecklist`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contains_checklist: Option<bool>,
     /// `containsGanttLinks`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contains_gantt_links: Option<bool>,
     /// `containsPlacements`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contains_placements: Option<bool>,
     /// `containsRelatedTasks`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contains_related_tasks: Option<bool>,
     /// `containsResults`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contains_results: Option<bool>,
     /// `containsSubTasks`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contains_sub_tasks: Option<bool>,
     /// `crmItemIds`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_item_ids: Option<Vec<String>>,
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `deadlineCount`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline_count: Option<serde_json::Value>,
     /// `declineReason`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub decline_reason: Option<serde_json::Value>,
     /// `dependsOn`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub depends_on: Option<serde_json::Value>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `durationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
     /// `endPlan`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_plan: Option<serde_json::Value>,
     /// `epicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub epic_id: Option<i64>,
     /// `estimatedTime`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub estimated_time: Option<i64>,
     /// `exchangeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
     /// `exchangeModified`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_modified: Option<serde_json::Value>,
     /// `fileIds`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_ids: Option<serde_json::Value>,
     /// `forumTopicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_topic_id: Option<i64>,
     /// `guid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `inFavorite`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_favorite: Option<serde_json::Value>,
     /// `inGroupPin`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_group_pin: Option<serde_json::Value>,
     /// `inMute`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_mute: Option<serde_json::Value>,
     /// `inPin`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_pin: Option<serde_json::Value>,
     /// `isMultitask`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_multitask: Option<bool>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `mark`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<String>,
     /// `matchesSubTasksTime`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub matches_sub_tasks_time: Option<bool>,
     /// `matchesWorkTime`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub matches_work_time: Option<bool>,
     /// `maxDeadlineChangeDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_deadline_change_date: Option<wire::DateTime>,
     /// `maxDeadlineChanges`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_deadline_changes: Option<serde_json::Value>,
     /// `needsControl`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub needs_control: Option<bool>,
     /// `numberOfReminders`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub number_of_reminders: Option<i64>,
     /// `outlookVersion`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outlook_version: Option<i64>,
     /// `plannedDuration`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub planned_duration: Option<i64>,
     /// `priority`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<String>,
     /// `replicate`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<bool>,
     /// `requireDeadlineChangeReason`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub require_deadline_change_reason: Option<bool>,
     /// `requireResult`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub require_result: Option<bool>,
     /// `rights`: `TasksTaskAddV3Rights`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rights: Option<TasksTaskAddV3Rights>,
     /// `scenarios`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub scenarios: Option<Vec<String>>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `startPlan`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_plan: Option<serde_json::Value>,
     /// `started`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub started: Option<serde_json::Value>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `statusChanged`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed: Option<serde_json::Value>,
     /// `storyPoints`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub story_points: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -257,11 +193,9 @@ impl wire::Lenient for TasksTaskAddV3Item {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskAddV3Result {
     /// `item`: `TasksTaskAddV3Item`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub item: Option<TasksTaskAddV3Item>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -279,143 +213,98 @@ impl wire::Lenient for TasksTaskAddV3Result {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskAddV3Rights {
     /// `addAuditors`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_auditors: Option<bool>,
     /// `admin`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub admin: Option<bool>,
     /// `approve`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub approve: Option<bool>,
     /// `attachFile`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attach_file: Option<bool>,
     /// `automate`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub automate: Option<bool>,
     /// `changeAccomplices`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_accomplices: Option<bool>,
     /// `changeDirector`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_director: Option<bool>,
     /// `changeResponsible`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_responsible: Option<bool>,
     /// `changeStatus`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_status: Option<bool>,
     /// `checklistAdd`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist_add: Option<bool>,
     /// `checklistEdit`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist_edit: Option<bool>,
     /// `checklistSave`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist_save: Option<bool>,
     /// `checklistToggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist_toggle: Option<bool>,
     /// `complete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub complete: Option<bool>,
     /// `completeResult`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub complete_result: Option<bool>,
     /// `copy`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copy: Option<bool>,
     /// `createGanttDependence`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_gantt_dependence: Option<bool>,
     /// `createResult`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_result: Option<bool>,
     /// `createSubtask`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_subtask: Option<bool>,
     /// `datePlan`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_plan: Option<bool>,
     /// `deadline`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<bool>,
     /// `defer`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub defer: Option<bool>,
     /// `delegate`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delegate: Option<bool>,
     /// `detachFile`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detach_file: Option<bool>,
     /// `detachParent`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detach_parent: Option<bool>,
     /// `disapprove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub disapprove: Option<bool>,
     /// `edit`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit: Option<bool>,
     /// `elapsedTime`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub elapsed_time: Option<bool>,
     /// `favorite`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `mark`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<bool>,
     /// `mute`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mute: Option<bool>,
     /// `pause`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pause: Option<bool>,
     /// `read`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub read: Option<bool>,
     /// `reminder`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reminder: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `removeResult`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove_result: Option<bool>,
     /// `renew`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub renew: Option<bool>,
     /// `resultEdit`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_edit: Option<bool>,
     /// `resultRead`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_read: Option<bool>,
     /// `saveAsTemplate`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub save_as_template: Option<bool>,
     /// `sort`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<bool>,
     /// `start`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start: Option<bool>,
     /// `take`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub take: Option<bool>,
     /// `timeTracking`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_tracking: Option<bool>,
     /// `watch`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub watch: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -433,11 +322,9 @@ impl wire::Lenient for TasksTaskAddV3Rights {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delete-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskDeleteV3Result {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -455,200 +342,136 @@ impl wire::Lenient for TasksTaskDeleteV3Result {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetV3Item {
     /// `activity`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub activity: Option<wire::DateTime>,
     /// `actualDuration`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub actual_duration: Option<i64>,
     /// `addInReport`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_in_report: Option<serde_json::Value>,
     /// `allowsChangeDatePlan`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allows_change_date_plan: Option<bool>,
     /// `allowsChangeDeadline`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allows_change_deadline: Option<bool>,
     /// `allowsTimeTracking`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allows_time_tracking: Option<bool>,
     /// `archiveLink`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub archive_link: Option<String>,
     /// `autocompleteSubTasks`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub autocomplete_sub_tasks: Option<bool>,
     /// `changed`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub changed: Option<wire::DateTime>,
     /// `chatId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chat_id: Option<i64>,
     /// `checklist`: `integer[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist: Option<Vec<i64>>,
     /// `closed`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub closed: Option<serde_json::Value>,
     /// `containsChecklist`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contains_checklist: Option<bool>,
     /// `containsGanttLinks`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contains_gantt_links: Option<bool>,
     /// `containsPlacements`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contains_placements: Option<bool>,
     /// `containsRelatedTasks`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contains_related_tasks: Option<bool>,
     /// `containsResults`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contains_results: Option<bool>,
     /// `containsSubTasks`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub contains_sub_tasks: Option<bool>,
     /// `crmItemIds`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_item_ids: Option<Vec<String>>,
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `deadlineCount`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline_count: Option<serde_json::Value>,
     /// `declineReason`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub decline_reason: Option<serde_json::Value>,
     /// `dependsOn`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub depends_on: Option<serde_json::Value>,
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `durationType`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration_type: Option<String>,
     /// `endPlan`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub end_plan: Option<serde_json::Value>,
     /// `epicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub epic_id: Option<i64>,
     /// `estimatedTime`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub estimated_time: Option<i64>,
     /// `exchangeId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_id: Option<i64>,
     /// `exchangeModified`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exchange_modified: Option<serde_json::Value>,
     /// `fileIds`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file_ids: Option<serde_json::Value>,
     /// `forumTopicId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub forum_topic_id: Option<i64>,
     /// `guid`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub guid: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `inFavorite`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_favorite: Option<serde_json::Value>,
     /// `inGroupPin`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_group_pin: Option<serde_json::Value>,
     /// `inMute`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_mute: Option<serde_json::Value>,
     /// `inPin`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub in_pin: Option<serde_json::Value>,
     /// `isMultitask`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_multitask: Option<bool>,
     /// `link`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub link: Option<String>,
     /// `mark`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<String>,
     /// `matchesSubTasksTime`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub matches_sub_tasks_time: Option<bool>,
     /// `matchesWorkTime`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub matches_work_time: Option<bool>,
     /// `maxDeadlineChangeDate`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_deadline_change_date: Option<wire::DateTime>,
     /// `maxDeadlineChanges`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_deadline_changes: Option<serde_json::Value>,
     /// `needsControl`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub needs_control: Option<bool>,
     /// `numberOfReminders`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub number_of_reminders: Option<i64>,
     /// `outlookVersion`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outlook_version: Option<i64>,
     /// `plannedDuration`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub planned_duration: Option<i64>,
     /// `priority`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub priority: Option<String>,
     /// `replicate`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub replicate: Option<bool>,
     /// `requireDeadlineChangeReason`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub require_deadline_change_reason: Option<bool>,
     /// `requireResult`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub require_result: Option<bool>,
     /// `responsible`: `TasksTaskGetV3Responsible`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible: Option<TasksTaskGetV3Responsible>,
     /// `rights`: `TasksTaskGetV3Rights`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rights: Option<TasksTaskGetV3Rights>,
     /// `scenarios`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub scenarios: Option<Vec<String>>,
     /// `siteId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub site_id: Option<String>,
     /// `startPlan`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_plan: Option<serde_json::Value>,
     /// `started`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub started: Option<serde_json::Value>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `statusChanged`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_changed: Option<wire::DateTime>,
     /// `storyPoints`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub story_points: Option<serde_json::Value>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -666,14 +489,11 @@ impl wire::Lenient for TasksTaskGetV3Item {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskGetV3Responsible {
     /// `email`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -691,143 +511,98 @@ impl wire::Lenient for TasksTaskGetV3Responsible {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetV3Rights {
     /// `addAuditors`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub add_auditors: Option<bool>,
     /// `admin`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub admin: Option<bool>,
     /// `approve`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub approve: Option<bool>,
     /// `attachFile`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attach_file: Option<bool>,
     /// `automate`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub automate: Option<bool>,
     /// `changeAccomplices`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_accomplices: Option<bool>,
     /// `changeDirector`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_director: Option<bool>,
     /// `changeResponsible`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_responsible: Option<bool>,
     /// `changeStatus`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub change_status: Option<bool>,
     /// `checklistAdd`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist_add: Option<bool>,
     /// `checklistEdit`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist_edit: Option<bool>,
     /// `checklistSave`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist_save: Option<bool>,
     /// `checklistToggle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub checklist_toggle: Option<bool>,
     /// `complete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub complete: Option<bool>,
     /// `completeResult`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub complete_result: Option<bool>,
     /// `copy`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub copy: Option<bool>,
     /// `createGanttDependence`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_gantt_dependence: Option<bool>,
     /// `createResult`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_result: Option<bool>,
     /// `createSubtask`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub create_subtask: Option<bool>,
     /// `datePlan`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_plan: Option<bool>,
     /// `deadline`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<bool>,
     /// `defer`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub defer: Option<bool>,
     /// `delegate`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub delegate: Option<bool>,
     /// `detachFile`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detach_file: Option<bool>,
     /// `detachParent`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detach_parent: Option<bool>,
     /// `disapprove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub disapprove: Option<bool>,
     /// `edit`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit: Option<bool>,
     /// `elapsedTime`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub elapsed_time: Option<bool>,
     /// `favorite`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub favorite: Option<bool>,
     /// `mark`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mark: Option<bool>,
     /// `mute`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mute: Option<bool>,
     /// `pause`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub pause: Option<bool>,
     /// `read`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub read: Option<bool>,
     /// `reminder`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reminder: Option<bool>,
     /// `remove`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove: Option<bool>,
     /// `removeResult`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub remove_result: Option<bool>,
     /// `renew`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub renew: Option<bool>,
     /// `resultEdit`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_edit: Option<bool>,
     /// `resultRead`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_read: Option<bool>,
     /// `saveAsTemplate`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub save_as_template: Option<bool>,
     /// `sort`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<bool>,
     /// `start`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start: Option<bool>,
     /// `take`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub take: Option<bool>,
     /// `timeTracking`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_tracking: Option<bool>,
     /// `watch`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub watch: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -845,23 +620,18 @@ impl wire::Lenient for TasksTaskGetV3Rights {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TasksTaskListV3ItemsItem {
     /// `deadline`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deadline: Option<wire::DateTime>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `responsibleId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub responsible_id: Option<i64>,
     /// `status`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<String>,
     /// `title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -879,11 +649,9 @@ impl wire::Lenient for TasksTaskListV3ItemsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskListV3Result {
     /// `items`: `TasksTaskListV3ItemsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub items: Option<Vec<TasksTaskListV3ItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -901,11 +669,9 @@ impl wire::Lenient for TasksTaskListV3Result {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskUpdateV3Result {
     /// `result`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

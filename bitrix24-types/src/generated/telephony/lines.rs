@@ -2,30 +2,25 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/lines/voximplant-line-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Line {
     /// `reg150907`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reg150907: Option<String>,
     /// `reg151083`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reg151083: Option<String>,
     /// `reg151085`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reg151085: Option<String>,
     /// `sip11`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sip11: Option<String>,
     /// `sip7`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sip7: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

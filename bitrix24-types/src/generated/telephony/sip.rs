@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -13,56 +14,41 @@ use super::telephony_values::{
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Sip {
     /// `AUTH_USER`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auth_user: Option<serde_json::Value>,
     /// `CONFIG_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub config_id: Option<i64>,
     /// `DETECT_LINE_NUMBER`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detect_line_number: Option<bool>,
     /// `INCOMING_LOGIN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub incoming_login: Option<String>,
     /// `INCOMING_PASSWORD`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub incoming_password: Option<String>,
     /// `INCOMING_SERVER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub incoming_server: Option<String>,
     /// `LINE_DETECT_HEADER_ORDER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub line_detect_header_order: Option<String>,
     /// `LOGIN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub login: Option<String>,
     /// `OUTBOUND_PROXY`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outbound_proxy: Option<serde_json::Value>,
     /// `PASSWORD`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub password: Option<String>,
     /// `REGISTRATION_ERROR_MESSAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub registration_error_message: Option<String>,
     /// `REGISTRATION_STATUS_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub registration_status_code: Option<String>,
     /// `REG_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reg_id: Option<i64>,
     /// `SERVER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub server: Option<String>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -80,59 +66,43 @@ impl wire::Lenient for Sip {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoximplantSipAddResult {
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "TYPE")]
     pub type_: Option<String>,
     /// `CONFIG_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub config_id: Option<String>,
     /// `REG_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reg_id: Option<i64>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `SERVER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub server: Option<String>,
     /// `LOGIN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub login: Option<String>,
     /// `PASSWORD`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub password: Option<String>,
     /// `AUTH_USER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auth_user: Option<String>,
     /// `OUTBOUND_PROXY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub outbound_proxy: Option<String>,
     /// `DETECT_LINE_NUMBER`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detect_line_number: Option<bool>,
     /// `LINE_DETECT_HEADER_ORDER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub line_detect_header_order: Option<String>,
     /// `REGISTRATION_STATUS_CODE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub registration_status_code: Option<i64>,
     /// `REGISTRATION_ERROR_MESSAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub registration_error_message: Option<String>,
     /// `INCOMING_SERVER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub incoming_server: Option<String>,
     /// `INCOMING_LOGIN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub incoming_login: Option<String>,
     /// `INCOMING_PASSWORD`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub incoming_password: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -150,17 +120,14 @@ impl wire::Lenient for VoximplantSipAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-connector-status.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoximplantSipConnectorStatusResult {
     /// `FREE_MINUTES`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub free_minutes: Option<i64>,
     /// `PAID`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub paid: Option<bool>,
     /// `PAID_DATE_END`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub paid_date_end: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -246,23 +213,18 @@ pub struct VoximplantSipGetFilterable {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/sip/voximplant-sip-status.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoximplantSipStatusResult {
     /// `REG_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reg_id: Option<i64>,
     /// `LAST_UPDATED`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_updated: Option<String>,
     /// `ERROR_MESSAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_message: Option<String>,
     /// `STATUS_CODE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_code: Option<i64>,
     /// `STATUS_RESULT`: `VoximplantSipStatusStatusResult`. One of `success`, `error`, `in_progress`, `wait`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status_result: Option<VoximplantSipStatusStatusResult>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::telephony_values::{
@@ -18,17 +19,14 @@ use super::telephony_values::{
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ExternalLine {
     /// `CRM_AUTO_CREATE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_auto_create: Option<bool>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `NUMBER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub number: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -46,26 +44,20 @@ impl wire::Lenient for ExternalLine {
 /// The `data` of the event `ONEXTERNALCALLBACKSTART`: scope `telephony`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-back-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnExternalCallBackStart {
     /// `PHONE_NUMBER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phone_number: Option<String>,
     /// `TEXT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub text: Option<String>,
     /// `VOICE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub voice: Option<String>,
     /// `CRM_ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_entity_type: Option<String>,
     /// `CRM_ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_entity_id: Option<i64>,
     /// `LINE_NUMBER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub line_number: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -87,38 +79,28 @@ impl EventPayload for OnExternalCallBackStart {
 /// The `data` of the event `ONEXTERNALCALLSTART`: scope `telephony`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/events/on-external-call-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnExternalCallStart {
     /// `PHONE_NUMBER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phone_number: Option<String>,
     /// `PHONE_NUMBER_INTERNATIONAL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phone_number_international: Option<String>,
     /// `EXTENSION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub extension: Option<String>,
     /// `USER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// `CALL_LIST_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_list_id: Option<i64>,
     /// `LINE_NUMBER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub line_number: Option<String>,
     /// `IS_MOBILE`: `OnExternalCallStartIsMobile`. One of `0`, `1`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_mobile: Option<OnExternalCallStartIsMobile>,
     /// `CALL_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_id: Option<String>,
     /// `CRM_ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_entity_type: Option<String>,
     /// `CRM_ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_entity_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -159,11 +141,10 @@ pub struct TelephonyCallAttachTranscriptionMessages {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-call-attach-transcription.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TelephonyCallAttachTranscriptionResult {
     /// `TRANSCRIPT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub transcript_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -181,17 +162,15 @@ impl wire::Lenient for TelephonyCallAttachTranscriptionResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-attach-record.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TelephonyExternalCallAttachRecordResult {
     /// `FILE_ID`: integer.
-    #[serde(rename = "FILE_ID", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "FILE_ID")]
     pub file_id: Option<i64>,
     /// `uploadUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub upload_url: Option<String>,
     /// `fieldName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -209,74 +188,52 @@ impl wire::Lenient for TelephonyExternalCallAttachRecordResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-finish.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TelephonyExternalCallFinishResult {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `CALL_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_id: Option<String>,
     /// `EXTERNAL_CALL_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_call_id: Option<String>,
     /// `PORTAL_USER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub portal_user_id: Option<i64>,
     /// `PHONE_NUMBER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phone_number: Option<String>,
     /// `PORTAL_NUMBER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub portal_number: Option<String>,
     /// `INCOMING`: `TelephonyExternalCallFinishIncoming`. One of `1`, `2`, `3`, `4`, `5`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub incoming: Option<TelephonyExternalCallFinishIncoming>,
     /// `CALL_DURATION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_duration: Option<i64>,
     /// `CALL_START_DATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_start_date: Option<wire::DateTime>,
     /// `CALL_STATUS`: `TelephonyExternalCallFinishCallStatus`. One of `1`, `0`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_status: Option<TelephonyExternalCallFinishCallStatus>,
     /// `CALL_VOTE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_vote: Option<i64>,
     /// `COST`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cost: Option<wire::Decimal>,
     /// `COST_CURRENCY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cost_currency: Option<String>,
     /// `CALL_FAILED_CODE`: `TelephonyExternalCallFinishCallFailedCode`. One of the 13 values of `TelephonyExternalCallFinishCallFailedCode`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_failed_code: Option<TelephonyExternalCallFinishCallFailedCode>,
     /// `CALL_FAILED_REASON`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_failed_reason: Option<String>,
     /// `REST_APP_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest_app_id: Option<i64>,
     /// `REST_APP_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest_app_name: Option<String>,
     /// `CRM_ACTIVITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_activity_id: Option<i64>,
     /// `COMMENT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comment: Option<String>,
     /// `CRM_ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_entity_type: Option<String>,
     /// `CRM_ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_entity_id: Option<i64>,
     /// `ERRORS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub errors: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -294,26 +251,20 @@ impl wire::Lenient for TelephonyExternalCallFinishResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TelephonyExternalCallRegisterResult {
     /// `CALL_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_id: Option<String>,
     /// `CRM_CREATED_LEAD`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_created_lead: Option<i64>,
     /// `CRM_CREATED_ENTITIES`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_created_entities: Option<serde_json::Value>,
     /// `CRM_ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_entity_type: Option<String>,
     /// `CRM_ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_entity_id: Option<i64>,
     /// `LEAD_CREATION_ERROR`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lead_creation_error: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -331,26 +282,20 @@ impl wire::Lenient for TelephonyExternalCallRegisterResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-search-crm-entities.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TelephonyExternalCallSearchCrmEntitiesAssignedBy {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `PERSONAL_MOBILE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_mobile: Option<String>,
     /// `PERSONAL_PHONE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_phone: Option<serde_json::Value>,
     /// `TIMEMAN_STATUS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timeman_status: Option<String>,
     /// `USER_PHONE_INNER`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_phone_inner: Option<serde_json::Value>,
     /// `WORK_PHONE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_phone: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -368,23 +313,18 @@ impl wire::Lenient for TelephonyExternalCallSearchCrmEntitiesAssignedBy {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-search-crm-entities.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TelephonyExternalCallSearchCrmEntitiesResultItem {
     /// `ASSIGNED_BY`: `TelephonyExternalCallSearchCrmEntitiesAssignedBy`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub assigned_by: Option<TelephonyExternalCallSearchCrmEntitiesAssignedBy>,
     /// `ASSIGNED_BY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub assigned_by_id: Option<i64>,
     /// `CRM_ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_entity_id: Option<i64>,
     /// `CRM_ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_entity_type: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -402,11 +342,10 @@ impl wire::Lenient for TelephonyExternalCallSearchCrmEntitiesResultItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TelephonyExternalLineAddResult {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -424,11 +363,10 @@ impl wire::Lenient for TelephonyExternalLineAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TelephonyExternalLineUpdateResult {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

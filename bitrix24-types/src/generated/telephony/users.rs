@@ -2,36 +2,30 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/users/voximplant-user-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoximplantUser {
     /// `DEFAULT_LINE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_line: Option<serde_json::Value>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `INNER_NUMBER`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub inner_number: Option<serde_json::Value>,
     /// `PHONE_ENABLED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phone_enabled: Option<bool>,
     /// `SIP_LOGIN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sip_login: Option<String>,
     /// `SIP_PASSWORD`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sip_password: Option<String>,
     /// `SIP_SERVER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sip_server: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -16,44 +17,32 @@ use super::telephony_values::{
 /// The `data` of the event `ONVOXIMPLANTCALLEND`: scope `telephony`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-end.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnVoximplantCallEnd {
     /// `CALL_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_id: Option<String>,
     /// `CALL_TYPE`: `VoximplantStatisticGetCallType`. One of `1`, `2`, `3`, `4`, `5`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_type: Option<VoximplantStatisticGetCallType>,
     /// `PHONE_NUMBER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phone_number: Option<String>,
     /// `PORTAL_NUMBER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub portal_number: Option<String>,
     /// `PORTAL_USER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub portal_user_id: Option<i64>,
     /// `CALL_DURATION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_duration: Option<i64>,
     /// `CALL_START_DATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_start_date: Option<wire::DateTime>,
     /// `COST`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cost: Option<wire::Decimal>,
     /// `COST_CURRENCY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cost_currency: Option<String>,
     /// `CALL_FAILED_CODE`: `TelephonyExternalCallFinishCallFailedCode`. One of the 13 values of `TelephonyExternalCallFinishCallFailedCode`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_failed_code: Option<TelephonyExternalCallFinishCallFailedCode>,
     /// `CALL_FAILED_REASON`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_failed_reason: Option<String>,
     /// `CRM_ACTIVITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_activity_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -75,26 +64,20 @@ impl EventPayload for OnVoximplantCallEnd {
 /// The `data` of the event `ONVOXIMPLANTCALLINIT`: scope `telephony`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-init.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnVoximplantCallInit {
     /// `CALL_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_id: Option<String>,
     /// `CALL_TYPE`: `VoximplantStatisticGetCallType`. One of `1`, `2`, `3`, `4`, `5`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_type: Option<VoximplantStatisticGetCallType>,
     /// `ACCOUNT_SEARCH_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub account_search_id: Option<String>,
     /// `PHONE_NUMBER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phone_number: Option<String>,
     /// `CALLER_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub caller_id: Option<String>,
     /// `REST_APP_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest_app_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -116,14 +99,12 @@ impl EventPayload for OnVoximplantCallInit {
 /// The `data` of the event `ONVOXIMPLANTCALLSTART`: scope `telephony`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/events/on-voximplant-call-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnVoximplantCallStart {
     /// `CALL_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_id: Option<String>,
     /// `USER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -145,95 +126,66 @@ impl EventPayload for OnVoximplantCallStart {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-statistic-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Statistic {
     /// `CALL_CATEGORY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_category: Option<String>,
     /// `CALL_DURATION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_duration: Option<String>,
     /// `CALL_FAILED_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_failed_code: Option<String>,
     /// `CALL_FAILED_REASON`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_failed_reason: Option<String>,
     /// `CALL_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_id: Option<String>,
     /// `CALL_LOG`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_log: Option<String>,
     /// `CALL_RECORD_URL`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_record_url: Option<serde_json::Value>,
     /// `CALL_START_DATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_start_date: Option<wire::DateTime>,
     /// `CALL_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_type: Option<String>,
     /// `CALL_VOTE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_vote: Option<String>,
     /// `COMMENT`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub comment: Option<serde_json::Value>,
     /// `COST`: decimal.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cost: Option<wire::Decimal>,
     /// `COST_CURRENCY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cost_currency: Option<String>,
     /// `CRM_ACTIVITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_activity_id: Option<i64>,
     /// `CRM_ENTITY_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_entity_id: Option<i64>,
     /// `CRM_ENTITY_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_entity_type: Option<String>,
     /// `EXTERNAL_CALL_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub external_call_id: Option<i64>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `PHONE_NUMBER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub phone_number: Option<String>,
     /// `PORTAL_NUMBER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub portal_number: Option<String>,
     /// `PORTAL_USER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub portal_user_id: Option<i64>,
     /// `RECORD_DURATION`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub record_duration: Option<serde_json::Value>,
     /// `RECORD_FILE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub record_file_id: Option<i64>,
     /// `REDIAL_ATTEMPT`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub redial_attempt: Option<serde_json::Value>,
     /// `REST_APP_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest_app_id: Option<i64>,
     /// `REST_APP_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest_app_name: Option<String>,
     /// `SESSION_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub session_id: Option<i64>,
     /// `TRANSCRIPT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub transcript_id: Option<i64>,
     /// `TRANSCRIPT_PENDING`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub transcript_pending: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -251,20 +203,15 @@ impl wire::Lenient for Statistic {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-url-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Url {
     /// `detail_statistics`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub detail_statistics: Option<String>,
     /// `buy_connector`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub buy_connector: Option<String>,
     /// `edit_config`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_config: Option<String>,
     /// `lines`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lines: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -282,134 +229,91 @@ impl wire::Lenient for Url {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-tts-voices-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Voices {
     /// `auenglishfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub auenglishfemale: Option<String>,
     /// `brportuguesefemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub brportuguesefemale: Option<String>,
     /// `caenglishfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub caenglishfemale: Option<String>,
     /// `cafrenchfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cafrenchfemale: Option<String>,
     /// `cafrenchmale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub cafrenchmale: Option<String>,
     /// `chchinesefemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chchinesefemale: Option<String>,
     /// `chchinesemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub chchinesemale: Option<String>,
     /// `eurcatalanfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub eurcatalanfemale: Option<String>,
     /// `eurczechfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub eurczechfemale: Option<String>,
     /// `eurdanishfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub eurdanishfemale: Option<String>,
     /// `eurdutchfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub eurdutchfemale: Option<String>,
     /// `eurfinnishfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub eurfinnishfemale: Option<String>,
     /// `eurfrenchfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub eurfrenchfemale: Option<String>,
     /// `eurfrenchmale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub eurfrenchmale: Option<String>,
     /// `eurgermanfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub eurgermanfemale: Option<String>,
     /// `eurgermanmale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub eurgermanmale: Option<String>,
     /// `euritalianfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub euritalianfemale: Option<String>,
     /// `euritalianmale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub euritalianmale: Option<String>,
     /// `eurnorwegianfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub eurnorwegianfemale: Option<String>,
     /// `eurpolishfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub eurpolishfemale: Option<String>,
     /// `eurportuguesefemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub eurportuguesefemale: Option<String>,
     /// `eurportuguesemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub eurportuguesemale: Option<String>,
     /// `eurspanishfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub eurspanishfemale: Option<String>,
     /// `eurspanishmale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub eurspanishmale: Option<String>,
     /// `eurturkishfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub eurturkishfemale: Option<String>,
     /// `eurturkishmale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub eurturkishmale: Option<String>,
     /// `hkchinesefemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub hkchinesefemale: Option<String>,
     /// `huhungarianfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub huhungarianfemale: Option<String>,
     /// `jpjapanesefemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub jpjapanesefemale: Option<String>,
     /// `jpjapanesemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub jpjapanesemale: Option<String>,
     /// `krkoreanfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub krkoreanfemale: Option<String>,
     /// `krkoreanmale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub krkoreanmale: Option<String>,
     /// `swswedishfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub swswedishfemale: Option<String>,
     /// `twchinesefemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub twchinesefemale: Option<String>,
     /// `ukenglishfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ukenglishfemale: Option<String>,
     /// `ukenglishmale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ukenglishmale: Option<String>,
     /// `usenglishfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub usenglishfemale: Option<String>,
     /// `usenglishmale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub usenglishmale: Option<String>,
     /// `usinternalfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub usinternalfemale: Option<String>,
     /// `usinternalmale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub usinternalmale: Option<String>,
     /// `usspanishfemale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub usspanishfemale: Option<String>,
     /// `usspanishmale`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub usspanishmale: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -427,14 +331,12 @@ impl wire::Lenient for Voices {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-callback-start.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoximplantCallbackStartResult {
     /// `RESULT`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// `CALL_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -452,14 +354,12 @@ impl wire::Lenient for VoximplantCallbackStartResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-infocall-start-with-sound.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoximplantInfocallStartwithsoundResult {
     /// `RESULT`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// `CALL_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -477,14 +377,12 @@ impl wire::Lenient for VoximplantInfocallStartwithsoundResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-infocall-start-with-text.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoximplantInfocallStartwithtextResult {
     /// `RESULT`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result: Option<bool>,
     /// `CALL_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub call_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,58 +2,45 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::timeman_values::TimemanCloseStatus;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-close.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TimemanCloseResult {
     /// `STATUS`: `TimemanCloseStatus`. One of `OPENED`, `CLOSED`, `PAUSED`, `EXPIRED`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<TimemanCloseStatus>,
     /// `TIME_START`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_start: Option<wire::DateTime>,
     /// `TIME_FINISH`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_finish: Option<wire::DateTime>,
     /// `DURATION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration: Option<String>,
     /// `TIME_LEAKS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_leaks: Option<String>,
     /// `ACTIVE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `IP_OPEN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ip_open: Option<String>,
     /// `IP_CLOSE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ip_close: Option<String>,
     /// `LAT_OPEN`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lat_open: Option<f64>,
     /// `LON_OPEN`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lon_open: Option<f64>,
     /// `LAT_CLOSE`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lat_close: Option<f64>,
     /// `LON_CLOSE`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lon_close: Option<f64>,
     /// `TZ_OFFSET`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tz_offset: Option<i64>,
     /// `TIME_FINISH_DEFAULT`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_finish_default: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -71,50 +58,36 @@ impl wire::Lenient for TimemanCloseResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-open.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TimemanOpenResult {
     /// `STATUS`: `TimemanCloseStatus`. One of `OPENED`, `CLOSED`, `PAUSED`, `EXPIRED`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<TimemanCloseStatus>,
     /// `TIME_START`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_start: Option<wire::DateTime>,
     /// `TIME_FINISH`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_finish: Option<wire::DateTime>,
     /// `DURATION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration: Option<String>,
     /// `TIME_LEAKS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_leaks: Option<String>,
     /// `ACTIVE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `IP_OPEN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ip_open: Option<String>,
     /// `IP_CLOSE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ip_close: Option<String>,
     /// `LAT_OPEN`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lat_open: Option<f64>,
     /// `LON_OPEN`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lon_open: Option<f64>,
     /// `LAT_CLOSE`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lat_close: Option<f64>,
     /// `LON_CLOSE`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lon_close: Option<f64>,
     /// `TZ_OFFSET`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tz_offset: Option<i64>,
     /// `TIME_FINISH_DEFAULT`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_finish_default: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -132,50 +105,36 @@ impl wire::Lenient for TimemanOpenResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-pause.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TimemanPauseResult {
     /// `STATUS`: `TimemanCloseStatus`. One of `OPENED`, `CLOSED`, `PAUSED`, `EXPIRED`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<TimemanCloseStatus>,
     /// `TIME_START`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_start: Option<wire::DateTime>,
     /// `TIME_FINISH`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_finish: Option<wire::DateTime>,
     /// `DURATION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration: Option<String>,
     /// `TIME_LEAKS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_leaks: Option<String>,
     /// `ACTIVE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `IP_OPEN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ip_open: Option<String>,
     /// `IP_CLOSE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ip_close: Option<String>,
     /// `LAT_OPEN`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lat_open: Option<f64>,
     /// `LON_OPEN`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lon_open: Option<f64>,
     /// `LAT_CLOSE`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lat_close: Option<f64>,
     /// `LON_CLOSE`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lon_close: Option<f64>,
     /// `TZ_OFFSET`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tz_offset: Option<i64>,
     /// `TIME_FINISH_DEFAULT`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_finish_default: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -193,29 +152,22 @@ impl wire::Lenient for TimemanPauseResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-settings.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TimemanSettingsResult {
     /// `UF_TIMEMAN`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_timeman: Option<bool>,
     /// `UF_TM_FREE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_tm_free: Option<bool>,
     /// `UF_TM_MAX_START`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_tm_max_start: Option<String>,
     /// `UF_TM_MIN_FINISH`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_tm_min_finish: Option<String>,
     /// `UF_TM_MIN_DURATION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_tm_min_duration: Option<String>,
     /// `UF_TM_ALLOWED_DELTA`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_tm_allowed_delta: Option<String>,
     /// `ADMIN`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub admin: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -233,50 +185,36 @@ impl wire::Lenient for TimemanSettingsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-status.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TimemanStatusResult {
     /// `STATUS`: `TimemanCloseStatus`. One of `OPENED`, `CLOSED`, `PAUSED`, `EXPIRED`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub status: Option<TimemanCloseStatus>,
     /// `TIME_START`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_start: Option<wire::DateTime>,
     /// `TIME_FINISH`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_finish: Option<wire::DateTime>,
     /// `DURATION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration: Option<String>,
     /// `TIME_LEAKS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_leaks: Option<String>,
     /// `ACTIVE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `IP_OPEN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ip_open: Option<String>,
     /// `IP_CLOSE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ip_close: Option<String>,
     /// `LAT_OPEN`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lat_open: Option<f64>,
     /// `LON_OPEN`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lon_open: Option<f64>,
     /// `LAT_CLOSE`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lat_close: Option<f64>,
     /// `LON_CLOSE`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub lon_close: Option<f64>,
     /// `TZ_OFFSET`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub tz_offset: Option<i64>,
     /// `TIME_FINISH_DEFAULT`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_finish_default: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::timeman_values::{
@@ -13,65 +14,46 @@ use super::timeman_values::{
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/schedule/timeman-schedule-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Schedule {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SCHEDULE_TYPE`: `TimemanScheduleGetScheduleType`. One of `FIXED`, `SHIFT`, `FLEXTIME`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub schedule_type: Option<TimemanScheduleGetScheduleType>,
     /// `REPORT_PERIOD`: `TimemanScheduleGetReportPeriod`. One of `MONTH`, `WEEK`, `TWO_WEEKS`, `QUARTER`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub report_period: Option<TimemanScheduleGetReportPeriod>,
     /// `REPORT_PERIOD_OPTIONS`: `TimemanScheduleGetReportPeriodOptions`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub report_period_options: Option<TimemanScheduleGetReportPeriodOptions>,
     /// `CALENDAR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub calendar_id: Option<i64>,
     /// `ALLOWED_DEVICES`: `TimemanScheduleGetAllowedDevices`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub allowed_devices: Option<TimemanScheduleGetAllowedDevices>,
     /// `DELETED`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted: Option<String>,
     /// `IS_FOR_ALL_USERS`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_for_all_users: Option<bool>,
     /// `WORKTIME_RESTRICTIONS`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub worktime_restrictions: Option<Vec<String>>,
     /// `CONTROLLED_ACTIONS`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub controlled_actions: Option<i64>,
     /// `UPDATED_BY`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub updated_by: Option<i64>,
     /// `DELETED_BY`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_by: Option<i64>,
     /// `DELETED_AT`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted_at: Option<wire::DateTime>,
     /// `CREATED_BY`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_by: Option<i64>,
     /// `CREATED_AT`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub created_at: Option<wire::DateTime>,
     /// `SHIFTS`: `TimemanScheduleGetShiftsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shifts: Option<Vec<TimemanScheduleGetShiftsItem>>,
     /// `CALENDAR`: `TimemanScheduleGetCalendar`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub calendar: Option<TimemanScheduleGetCalendar>,
     /// `SCHEDULE_VIOLATION_RULES`: `TimemanScheduleGetScheduleViolationRules`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub schedule_violation_rules: Option<TimemanScheduleGetScheduleViolationRules>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -89,11 +71,9 @@ impl wire::Lenient for Schedule {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/schedule/timeman-schedule-get.html#allowed_devices)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TimemanScheduleGetAllowedDevices {
     /// `browser`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub browser: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -111,23 +91,18 @@ impl wire::Lenient for TimemanScheduleGetAllowedDevices {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/schedule/timeman-schedule-get.html#calendar)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TimemanScheduleGetCalendar {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PARENT_CALENDAR_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub parent_calendar_id: Option<i64>,
     /// `SYSTEM_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub system_code: Option<String>,
     /// `EXCLUSIONS`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub exclusions: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -145,11 +120,10 @@ impl wire::Lenient for TimemanScheduleGetCalendar {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/schedule/timeman-schedule-get.html#report_period_options)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TimemanScheduleGetReportPeriodOptions {
     /// `START_WEEK_DAY`: `TimemanScheduleGetStartWeekDay`. One of `0`, `1`, `2`, `3`, `4`, `5`, `6`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start_week_day: Option<TimemanScheduleGetStartWeekDay>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -167,62 +141,44 @@ impl wire::Lenient for TimemanScheduleGetReportPeriodOptions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/schedule/timeman-schedule-get.html#schedule_violation_rules)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TimemanScheduleGetScheduleViolationRules {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `SCHEDULE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub schedule_id: Option<i64>,
     /// `ENTITY_CODE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_code: Option<String>,
     /// `MAX_EXACT_START`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_exact_start: Option<i64>,
     /// `MIN_EXACT_END`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub min_exact_end: Option<i64>,
     /// `MAX_OFFSET_START`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_offset_start: Option<i64>,
     /// `MIN_OFFSET_END`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub min_offset_end: Option<i64>,
     /// `RELATIVE_START_FROM`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub relative_start_from: Option<i64>,
     /// `RELATIVE_START_TO`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub relative_start_to: Option<i64>,
     /// `RELATIVE_END_FROM`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub relative_end_from: Option<i64>,
     /// `RELATIVE_END_TO`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub relative_end_to: Option<i64>,
     /// `MIN_DAY_DURATION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub min_day_duration: Option<i64>,
     /// `MAX_ALLOWED_TO_EDIT_WORK_TIME`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_allowed_to_edit_work_time: Option<i64>,
     /// `MAX_WORK_TIME_LACK_FOR_PERIOD`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_work_time_lack_for_period: Option<i64>,
     /// `PERIOD_TIME_LACK_AGENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub period_time_lack_agent_id: Option<i64>,
     /// `MAX_SHIFT_START_DELAY`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_shift_start_delay: Option<i64>,
     /// `MISSED_SHIFT_START`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub missed_shift_start: Option<i64>,
     /// `USERS_TO_NOTIFY`: `TimemanScheduleGetUsersToNotify`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub users_to_notify: Option<TimemanScheduleGetUsersToNotify>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -240,32 +196,24 @@ impl wire::Lenient for TimemanScheduleGetScheduleViolationRules {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/schedule/timeman-schedule-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TimemanScheduleGetShiftsItem {
     /// `BREAK_DURATION`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub break_duration: Option<i64>,
     /// `DELETED`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub deleted: Option<bool>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `SCHEDULE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub schedule_id: Option<i64>,
     /// `WORK_DAYS`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_days: Option<String>,
     /// `WORK_TIME_END`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_time_end: Option<i64>,
     /// `WORK_TIME_START`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_time_start: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -283,26 +231,20 @@ impl wire::Lenient for TimemanScheduleGetShiftsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/schedule/timeman-schedule-get.html#users_to_notify)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TimemanScheduleGetUsersToNotify {
     /// `FIXED_START_END`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fixed_start_end: Option<Vec<String>>,
     /// `FIXED_PER_RECORD`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fixed_per_record: Option<Vec<String>>,
     /// `FIXED_EDIT_WORKTIME`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fixed_edit_worktime: Option<Vec<String>>,
     /// `FIXED_PERIODIC`: `string[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fixed_periodic: Option<Vec<String>>,
     /// `SHIFT_DELAY`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shift_delay: Option<serde_json::Value>,
     /// `SHIFT_MISSED_START`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub shift_missed_start: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,8 +2,9 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::timeman_values::{
@@ -18,17 +19,13 @@ use super::timeman_values::{
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Reports {
     /// `report`: `TimemanTimecontrolReportsGetReport`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub report: Option<TimemanTimecontrolReportsGetReport>,
     /// `time`: `TimemanTimecontrolReportsGetTime`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time: Option<TimemanTimecontrolReportsGetTime>,
     /// `user`: `TimemanTimecontrolReportsGetUser`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user: Option<TimemanTimecontrolReportsGetUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -46,44 +43,31 @@ impl wire::Lenient for Reports {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TimemanTimecontrolReportsGetDaysItem {
     /// `day_title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub day_title: Option<String>,
     /// `index`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub index: Option<String>,
     /// `reports`: `TimemanTimecontrolReportsGetReportsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub reports: Option<Vec<TimemanTimecontrolReportsGetReportsItem>>,
     /// `workday_complete`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub workday_complete: Option<bool>,
     /// `workday_date_finish`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub workday_date_finish: Option<wire::DateTime>,
     /// `workday_date_start`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub workday_date_start: Option<wire::DateTime>,
     /// `workday_duration`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub workday_duration: Option<i64>,
     /// `workday_duration_config`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub workday_duration_config: Option<i64>,
     /// `workday_duration_final`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub workday_duration_final: Option<i64>,
     /// `workday_time_leaks_final`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub workday_time_leaks_final: Option<i64>,
     /// `workday_time_leaks_real`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub workday_time_leaks_real: Option<i64>,
     /// `workday_time_leaks_user`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub workday_time_leaks_user: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -101,20 +85,15 @@ impl wire::Lenient for TimemanTimecontrolReportsGetDaysItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TimemanTimecontrolReportsGetReport {
     /// `date_finish`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_finish: Option<wire::DateTime>,
     /// `date_start`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `days`: `TimemanTimecontrolReportsGetDaysItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub days: Option<Vec<TimemanTimecontrolReportsGetDaysItem>>,
     /// `month_title`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub month_title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -132,59 +111,42 @@ impl wire::Lenient for TimemanTimecontrolReportsGetReport {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TimemanTimecontrolReportsGetReportsItem {
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `date_finish`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_finish: Option<wire::DateTime>,
     /// `date_start`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `duration`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration: Option<i64>,
     /// `entry_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entry_id: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ip_finish`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ip_finish: Option<String>,
     /// `ip_finish_network`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ip_finish_network: Option<bool>,
     /// `ip_start`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ip_start: Option<String>,
     /// `ip_start_network`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ip_start_network: Option<bool>,
     /// `report_text`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub report_text: Option<String>,
     /// `report_type`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub report_type: Option<String>,
     /// `source_finish`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub source_finish: Option<String>,
     /// `source_start`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub source_start: Option<String>,
     /// `system_text`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub system_text: Option<serde_json::Value>,
     /// `type`: string.
-    #[serde(rename = "type", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "type")]
     pub type_: Option<String>,
     /// `user_id`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -202,32 +164,23 @@ impl wire::Lenient for TimemanTimecontrolReportsGetReportsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TimemanTimecontrolReportsGetTime {
     /// `date_finish`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_finish: Option<wire::DateTime>,
     /// `date_start`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_start: Option<wire::DateTime>,
     /// `duration`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub duration: Option<f64>,
     /// `finish`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub finish: Option<f64>,
     /// `operating`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub operating: Option<i64>,
     /// `operating_reset_at`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub operating_reset_at: Option<i64>,
     /// `processing`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub processing: Option<f64>,
     /// `start`: double.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub start: Option<f64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -245,35 +198,25 @@ impl wire::Lenient for TimemanTimecontrolReportsGetTime {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TimemanTimecontrolReportsGetUser {
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `first_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `last_activity_date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_date: Option<wire::DateTime>,
     /// `last_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `personal_gender`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_gender: Option<String>,
     /// `work_position`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -291,29 +234,21 @@ impl wire::Lenient for TimemanTimecontrolReportsGetUser {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-settings-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TimemanTimecontrolReportsSettings {
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `user_id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_id: Option<i64>,
     /// `user_admin`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_admin: Option<bool>,
     /// `user_head`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_head: Option<bool>,
     /// `departments`: `TimemanTimecontrolReportsSettingsGetDepartmentsItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub departments: Option<Vec<TimemanTimecontrolReportsSettingsGetDepartmentsItem>>,
     /// `minimum_idle_for_report`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub minimum_idle_for_report: Option<i64>,
     /// `report_view_type`: `TimemanTimecontrolReportsSettingsGetReportViewType`. One of `none`, `head`, `full`, `simple`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub report_view_type: Option<TimemanTimecontrolReportsSettingsGetReportViewType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -331,14 +266,11 @@ impl wire::Lenient for TimemanTimecontrolReportsSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-settings-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TimemanTimecontrolReportsSettingsGetDepartmentsItem {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -356,41 +288,29 @@ impl wire::Lenient for TimemanTimecontrolReportsSettingsGetDepartmentsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-settings-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TimemanTimecontrolSettings {
     /// `active`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `minimum_idle_for_report`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub minimum_idle_for_report: Option<i64>,
     /// `register_offline`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub register_offline: Option<bool>,
     /// `register_idle`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub register_idle: Option<bool>,
     /// `register_desktop`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub register_desktop: Option<bool>,
     /// `report_request_type`: `TimemanTimecontrolSettingsGetReportRequestType`. One of `all`, `user`, `none`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub report_request_type: Option<TimemanTimecontrolSettingsGetReportRequestType>,
     /// `report_request_users`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub report_request_users: Option<serde_json::Value>,
     /// `report_simple_type`: `TimemanTimecontrolSettingsGetReportSimpleType`. One of `all`, `user`, `none`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub report_simple_type: Option<TimemanTimecontrolSettingsGetReportSimpleType>,
     /// `report_simple_users`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub report_simple_users: Option<serde_json::Value>,
     /// `report_full_type`: `TimemanTimecontrolSettingsGetReportFullType`. One of `all`, `user`, `none`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub report_full_type: Option<TimemanTimecontrolSettingsGetReportFullType>,
     /// `report_full_users`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub report_full_users: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -408,32 +328,23 @@ impl wire::Lenient for TimemanTimecontrolSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-users-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Users {
     /// `avatar`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub avatar: Option<String>,
     /// `first_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub first_name: Option<String>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `last_activity_date`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_date: Option<wire::DateTime>,
     /// `last_name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `name`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `personal_gender`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_gender: Option<String>,
     /// `work_position`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,50 +2,40 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize};
+use ::bitrix24_types::__private::serde;
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::user_values::OnUserAddPersonalGender;
 /// The `data` of the event `ONUSERADD`: scope `user`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/common/events/on-user-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnUserAdd {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `EMAIL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `PERSONAL_GENDER`: `OnUserAddPersonalGender`. One of `M`, `F`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_gender: Option<OnUserAddPersonalGender>,
     /// `PERSONAL_BIRTHDAY`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_birthday: Option<chrono::NaiveDate>,
     /// `UF_DEPARTMENT`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_department: Option<serde_json::Value>,
     /// `DATE_REGISTER`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_register: Option<wire::DateTime>,
     /// `WORK_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// `UF_EMPLOYMENT_DATE`: date.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub uf_employment_date: Option<chrono::NaiveDate>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::chrono;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -12,68 +13,48 @@ use super::user_values::UserGetOrder;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/user-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct User {
     /// `ACTIVE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `DATE_REGISTER`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_register: Option<wire::DateTime>,
     /// `EMAIL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IS_ONLINE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_online: Option<bool>,
     /// `LAST_ACTIVITY_DATE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_date: Option<serde_json::Value>,
     /// `LAST_LOGIN`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_login: Option<wire::DateTime>,
     /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PERSONAL_BIRTHDAY`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_birthday: Option<wire::DateTime>,
     /// `PERSONAL_CITY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_city: Option<String>,
     /// `PERSONAL_GENDER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_gender: Option<String>,
     /// `PERSONAL_MOBILE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_mobile: Option<String>,
     /// `PERSONAL_WWW`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_www: Option<String>,
     /// `SECOND_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub second_name: Option<String>,
     /// `TIMESTAMP_X`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<serde_json::Value>,
     /// `TIME_ZONE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_zone: Option<String>,
     /// `USER_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type: Option<String>,
     /// `WORK_PHONE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_phone: Option<String>,
     /// `WORK_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -91,44 +72,32 @@ impl wire::Lenient for User {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/user-current.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct UserCurrentResult {
     /// `ACTIVE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `DATE_REGISTER`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_register: Option<wire::DateTime>,
     /// `EMAIL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IS_ONLINE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_online: Option<bool>,
     /// `LAST_ACTIVITY_DATE`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_date: Option<wire::DateTime>,
     /// `LAST_LOGIN`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_login: Option<wire::DateTime>,
     /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PERSONAL_BIRTHDAY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_birthday: Option<String>,
     /// `PERSONAL_GENDER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_gender: Option<String>,
     /// `WORK_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -146,152 +115,104 @@ impl wire::Lenient for UserCurrentResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/user-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct UserFieldsResult {
     /// `ACTIVE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<String>,
     /// `DATE_REGISTER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_register: Option<String>,
     /// `EMAIL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email: Option<String>,
     /// `ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<String>,
     /// `IS_ONLINE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_online: Option<String>,
     /// `LAST_ACTIVITY_DATE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_date: Option<String>,
     /// `LAST_LOGIN`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_login: Option<String>,
     /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PERSONAL_BIRTHDAY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_birthday: Option<String>,
     /// `PERSONAL_CITY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_city: Option<String>,
     /// `PERSONAL_COUNTRY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_country: Option<String>,
     /// `PERSONAL_FAX`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_fax: Option<String>,
     /// `PERSONAL_GENDER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_gender: Option<String>,
     /// `PERSONAL_ICQ`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_icq: Option<String>,
     /// `PERSONAL_MAILBOX`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_mailbox: Option<String>,
     /// `PERSONAL_MOBILE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_mobile: Option<String>,
     /// `PERSONAL_NOTES`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_notes: Option<String>,
     /// `PERSONAL_PAGER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_pager: Option<String>,
     /// `PERSONAL_PHONE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_phone: Option<String>,
     /// `PERSONAL_PHOTO`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_photo: Option<String>,
     /// `PERSONAL_PROFESSION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_profession: Option<String>,
     /// `PERSONAL_STATE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_state: Option<String>,
     /// `PERSONAL_STREET`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_street: Option<String>,
     /// `PERSONAL_WWW`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_www: Option<String>,
     /// `PERSONAL_ZIP`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_zip: Option<String>,
     /// `SECOND_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub second_name: Option<String>,
     /// `TIMESTAMP_X`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<String>,
     /// `TIME_ZONE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_zone: Option<String>,
     /// `TITLE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub title: Option<String>,
     /// `USER_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type: Option<String>,
     /// `WORK_CITY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_city: Option<String>,
     /// `WORK_COMPANY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_company: Option<String>,
     /// `WORK_COUNTRY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_country: Option<String>,
     /// `WORK_DEPARTMENT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_department: Option<String>,
     /// `WORK_FAX`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_fax: Option<String>,
     /// `WORK_LOGO`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_logo: Option<String>,
     /// `WORK_MAILBOX`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_mailbox: Option<String>,
     /// `WORK_NOTES`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_notes: Option<String>,
     /// `WORK_PAGER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_pager: Option<String>,
     /// `WORK_PHONE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_phone: Option<String>,
     /// `WORK_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// `WORK_PROFILE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_profile: Option<String>,
     /// `WORK_STATE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_state: Option<String>,
     /// `WORK_STREET`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_street: Option<String>,
     /// `WORK_WWW`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_www: Option<String>,
     /// `WORK_ZIP`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_zip: Option<String>,
     /// `XML_ID`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -309,68 +230,48 @@ impl wire::Lenient for UserFieldsResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/user-search.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct UserSearchRecord {
     /// `ACTIVE`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `DATE_REGISTER`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date_register: Option<wire::DateTime>,
     /// `EMAIL`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub email: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IS_ONLINE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_online: Option<bool>,
     /// `LAST_ACTIVITY_DATE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_activity_date: Option<serde_json::Value>,
     /// `LAST_LOGIN`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_login: Option<wire::DateTime>,
     /// `LAST_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub last_name: Option<String>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `PERSONAL_BIRTHDAY`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_birthday: Option<wire::DateTime>,
     /// `PERSONAL_CITY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_city: Option<String>,
     /// `PERSONAL_GENDER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_gender: Option<String>,
     /// `PERSONAL_MOBILE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_mobile: Option<String>,
     /// `PERSONAL_WWW`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub personal_www: Option<String>,
     /// `SECOND_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub second_name: Option<String>,
     /// `TIMESTAMP_X`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<serde_json::Value>,
     /// `TIME_ZONE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub time_zone: Option<String>,
     /// `USER_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type: Option<String>,
     /// `WORK_PHONE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_phone: Option<String>,
     /// `WORK_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

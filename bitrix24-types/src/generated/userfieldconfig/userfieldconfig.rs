@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
@@ -12,11 +13,9 @@ use super::userfieldconfig_values::UserfieldconfigListShowFilter;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Userfieldconfig {
     /// `field`: `UserfieldconfigGetField`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field: Option<UserfieldconfigGetField>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -34,11 +33,9 @@ impl wire::Lenient for Userfieldconfig {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigAddEditFormLabel {
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -56,26 +53,20 @@ impl wire::Lenient for UserfieldconfigAddEditFormLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigAddEnumItem {
     /// `def`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub def: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `sort`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `userFieldId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_field_id: Option<i64>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -93,14 +84,11 @@ impl wire::Lenient for UserfieldconfigAddEnumItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigAddErrorMessage {
     /// `en`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<serde_json::Value>,
     /// `ru`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ru: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -171,14 +159,11 @@ pub struct UserfieldconfigAddField {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigAddHelpMessage {
     /// `en`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<serde_json::Value>,
     /// `ru`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ru: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -196,14 +181,11 @@ impl wire::Lenient for UserfieldconfigAddHelpMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigAddLanguageId {
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// `ru`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ru: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -221,14 +203,11 @@ impl wire::Lenient for UserfieldconfigAddLanguageId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigAddListColumnLabel {
     /// `en`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<serde_json::Value>,
     /// `ru`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ru: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -246,14 +225,11 @@ impl wire::Lenient for UserfieldconfigAddListColumnLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigAddListFilterLabel {
     /// `en`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<serde_json::Value>,
     /// `ru`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub ru: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -271,11 +247,9 @@ impl wire::Lenient for UserfieldconfigAddListFilterLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigAddResult {
     /// `field`: `UserfieldconfigAddResultField`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field: Option<UserfieldconfigAddResultField>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -293,68 +267,48 @@ impl wire::Lenient for UserfieldconfigAddResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html#result_field)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigAddResultField {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `entityId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `fieldName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `multiple`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `mandatory`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mandatory: Option<bool>,
     /// `showFilter`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_filter: Option<bool>,
     /// `showInList`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
     /// `editInList`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_in_list: Option<bool>,
     /// `isSearchable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_searchable: Option<bool>,
     /// `settings`: `UserfieldconfigAddSettings2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<UserfieldconfigAddSettings2>,
     /// `languageId`: `UserfieldconfigAddLanguageId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<UserfieldconfigAddLanguageId>,
     /// `editFormLabel`: `UserfieldconfigAddEditFormLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_form_label: Option<UserfieldconfigAddEditFormLabel>,
     /// `listColumnLabel`: `UserfieldconfigAddListColumnLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_column_label: Option<UserfieldconfigAddListColumnLabel>,
     /// `listFilterLabel`: `UserfieldconfigAddListFilterLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_filter_label: Option<UserfieldconfigAddListFilterLabel>,
     /// `errorMessage`: `UserfieldconfigAddErrorMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_message: Option<UserfieldconfigAddErrorMessage>,
     /// `helpMessage`: `UserfieldconfigAddHelpMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub help_message: Option<UserfieldconfigAddHelpMessage>,
     /// `enum`: `UserfieldconfigAddEnumItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub enum_: Option<Vec<UserfieldconfigAddEnumItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -401,26 +355,20 @@ pub struct UserfieldconfigAddSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct UserfieldconfigAddSettings2 {
     /// `DEFAULT_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_value: Option<String>,
     /// `ROWS`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rows: Option<i64>,
     /// `SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<i64>,
     /// `REGEXP`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub regexp: Option<String>,
     /// `MIN_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub min_length: Option<i64>,
     /// `MAX_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_length: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -463,14 +411,11 @@ pub struct UserfieldconfigAddUfEnumElement {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigGetEditFormLabel {
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -488,26 +433,20 @@ impl wire::Lenient for UserfieldconfigGetEditFormLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetEnumItem {
     /// `def`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub def: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `sort`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `userFieldId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_field_id: Option<i64>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -525,14 +464,11 @@ impl wire::Lenient for UserfieldconfigGetEnumItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigGetErrorMessage {
     /// `de`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<serde_json::Value>,
     /// `en`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -550,68 +486,48 @@ impl wire::Lenient for UserfieldconfigGetErrorMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetField {
     /// `editFormLabel`: `UserfieldconfigGetEditFormLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_form_label: Option<UserfieldconfigGetEditFormLabel>,
     /// `editInList`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_in_list: Option<bool>,
     /// `entityId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `enum`: `UserfieldconfigGetEnumItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub enum_: Option<Vec<UserfieldconfigGetEnumItem>>,
     /// `errorMessage`: `UserfieldconfigGetErrorMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_message: Option<UserfieldconfigGetErrorMessage>,
     /// `fieldName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// `helpMessage`: `UserfieldconfigGetHelpMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub help_message: Option<UserfieldconfigGetHelpMessage>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `isSearchable`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_searchable: Option<bool>,
     /// `languageId`: `UserfieldconfigGetLanguageId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<UserfieldconfigGetLanguageId>,
     /// `listColumnLabel`: `UserfieldconfigGetListColumnLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_column_label: Option<UserfieldconfigGetListColumnLabel>,
     /// `listFilterLabel`: `UserfieldconfigGetListFilterLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_filter_label: Option<UserfieldconfigGetListFilterLabel>,
     /// `mandatory`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mandatory: Option<bool>,
     /// `multiple`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `settings`: `UserfieldconfigGetSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<UserfieldconfigGetSettings>,
     /// `showFilter`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_filter: Option<bool>,
     /// `showInList`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
     /// `sort`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// `xmlId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -629,14 +545,11 @@ impl wire::Lenient for UserfieldconfigGetField {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigGetHelpMessage {
     /// `de`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<serde_json::Value>,
     /// `en`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -654,14 +567,11 @@ impl wire::Lenient for UserfieldconfigGetHelpMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigGetLanguageId {
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -679,14 +589,11 @@ impl wire::Lenient for UserfieldconfigGetLanguageId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigGetListColumnLabel {
     /// `de`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<serde_json::Value>,
     /// `en`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -704,14 +611,11 @@ impl wire::Lenient for UserfieldconfigGetListColumnLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigGetListFilterLabel {
     /// `de`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<serde_json::Value>,
     /// `en`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -729,20 +633,16 @@ impl wire::Lenient for UserfieldconfigGetListFilterLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct UserfieldconfigGetSettings {
     /// `CAPTION_NO_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub caption_no_value: Option<String>,
     /// `DISPLAY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display: Option<String>,
     /// `LIST_HEIGHT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_height: Option<i64>,
     /// `SHOW_NO_VALUE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_no_value: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -760,14 +660,12 @@ impl wire::Lenient for UserfieldconfigGetSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetTypesAddress {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -785,14 +683,12 @@ impl wire::Lenient for UserfieldconfigGetTypesAddress {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetTypesBoolean {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -810,14 +706,12 @@ impl wire::Lenient for UserfieldconfigGetTypesBoolean {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetTypesCrm {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -835,14 +729,12 @@ impl wire::Lenient for UserfieldconfigGetTypesCrm {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetTypesCrmStatus {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -860,14 +752,12 @@ impl wire::Lenient for UserfieldconfigGetTypesCrmStatus {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetTypesDate {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -885,14 +775,12 @@ impl wire::Lenient for UserfieldconfigGetTypesDate {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetTypesDatetime {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -910,14 +798,12 @@ impl wire::Lenient for UserfieldconfigGetTypesDatetime {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetTypesDouble {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -935,14 +821,12 @@ impl wire::Lenient for UserfieldconfigGetTypesDouble {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetTypesEmployee {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -960,14 +844,12 @@ impl wire::Lenient for UserfieldconfigGetTypesEmployee {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetTypesEnumeration {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -985,14 +867,12 @@ impl wire::Lenient for UserfieldconfigGetTypesEnumeration {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetTypesFile {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1010,14 +890,12 @@ impl wire::Lenient for UserfieldconfigGetTypesFile {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetTypesIblockElement {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1035,14 +913,12 @@ impl wire::Lenient for UserfieldconfigGetTypesIblockElement {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetTypesIblockSection {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1060,14 +936,12 @@ impl wire::Lenient for UserfieldconfigGetTypesIblockSection {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetTypesInteger {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1085,14 +959,12 @@ impl wire::Lenient for UserfieldconfigGetTypesInteger {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetTypesMoney {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1110,14 +982,12 @@ impl wire::Lenient for UserfieldconfigGetTypesMoney {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetTypesRest219Test {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1135,11 +1005,9 @@ impl wire::Lenient for UserfieldconfigGetTypesRest219Test {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigGetTypesResult {
     /// `types`: `UserfieldconfigGetTypesTypes`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub types: Option<UserfieldconfigGetTypesTypes>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1157,14 +1025,12 @@ impl wire::Lenient for UserfieldconfigGetTypesResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetTypesString {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1182,59 +1048,41 @@ impl wire::Lenient for UserfieldconfigGetTypesString {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigGetTypesTypes {
     /// `address`: `UserfieldconfigGetTypesAddress`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub address: Option<UserfieldconfigGetTypesAddress>,
     /// `boolean`: `UserfieldconfigGetTypesBoolean`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub boolean: Option<UserfieldconfigGetTypesBoolean>,
     /// `crm`: `UserfieldconfigGetTypesCrm`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm: Option<UserfieldconfigGetTypesCrm>,
     /// `crm_status`: `UserfieldconfigGetTypesCrmStatus`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub crm_status: Option<UserfieldconfigGetTypesCrmStatus>,
     /// `date`: `UserfieldconfigGetTypesDate`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub date: Option<UserfieldconfigGetTypesDate>,
     /// `datetime`: `UserfieldconfigGetTypesDatetime`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub datetime: Option<UserfieldconfigGetTypesDatetime>,
     /// `double`: `UserfieldconfigGetTypesDouble`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub double: Option<UserfieldconfigGetTypesDouble>,
     /// `employee`: `UserfieldconfigGetTypesEmployee`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub employee: Option<UserfieldconfigGetTypesEmployee>,
     /// `enumeration`: `UserfieldconfigGetTypesEnumeration`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub enumeration: Option<UserfieldconfigGetTypesEnumeration>,
     /// `file`: `UserfieldconfigGetTypesFile`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub file: Option<UserfieldconfigGetTypesFile>,
     /// `iblock_element`: `UserfieldconfigGetTypesIblockElement`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_element: Option<UserfieldconfigGetTypesIblockElement>,
     /// `iblock_section`: `UserfieldconfigGetTypesIblockSection`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub iblock_section: Option<UserfieldconfigGetTypesIblockSection>,
     /// `integer`: `UserfieldconfigGetTypesInteger`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub integer: Option<UserfieldconfigGetTypesInteger>,
     /// `money`: `UserfieldconfigGetTypesMoney`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub money: Option<UserfieldconfigGetTypesMoney>,
     /// `rest_219_test`: `UserfieldconfigGetTypesRest219Test`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rest_219_test: Option<UserfieldconfigGetTypesRest219Test>,
     /// `string`: `UserfieldconfigGetTypesString`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub string: Option<UserfieldconfigGetTypesString>,
     /// `url`: `UserfieldconfigGetTypesUrl`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub url: Option<UserfieldconfigGetTypesUrl>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1252,14 +1100,12 @@ impl wire::Lenient for UserfieldconfigGetTypesTypes {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get-types.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetTypesUrl {
     /// `description`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub description: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1277,11 +1123,9 @@ impl wire::Lenient for UserfieldconfigGetTypesUrl {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigListEditFormLabel {
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1349,11 +1193,9 @@ pub struct UserfieldconfigListFilterable {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigListLanguageId {
     /// `de`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub de: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1371,11 +1213,9 @@ impl wire::Lenient for UserfieldconfigListLanguageId {
 /// A list page's `result`: the records sit under `fields`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigListResult {
     /// `fields`: `UserfieldconfigListResultFields[]`, read-only.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub fields: Option<Vec<UserfieldconfigListResultFields>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1398,68 +1238,48 @@ impl IntoRecords<UserfieldconfigListResultFields> for UserfieldconfigListResult 
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html#result_fields)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigListResultFields {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `entityId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `fieldName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `multiple`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `mandatory`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mandatory: Option<bool>,
     /// `showFilter`: `UserfieldconfigListShowFilter`. One of `N`, `I`, `E`, `S`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_filter: Option<UserfieldconfigListShowFilter>,
     /// `showInList`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
     /// `editInList`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_in_list: Option<bool>,
     /// `isSearchable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_searchable: Option<bool>,
     /// `settings`: `UserfieldconfigListSettings`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<UserfieldconfigListSettings>,
     /// `languageId`: `UserfieldconfigListLanguageId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<UserfieldconfigListLanguageId>,
     /// `editFormLabel`: `UserfieldconfigListEditFormLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_form_label: Option<UserfieldconfigListEditFormLabel>,
     /// `listColumnLabel`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_column_label: Option<serde_json::Value>,
     /// `listFilterLabel`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_filter_label: Option<serde_json::Value>,
     /// `errorMessage`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_message: Option<serde_json::Value>,
     /// `helpMessage`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub help_message: Option<serde_json::Value>,
     /// `enum`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub enum_: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1536,20 +1356,16 @@ pub struct UserfieldconfigListSelect {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct UserfieldconfigListSettings {
     /// `CAPTION_NO_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub caption_no_value: Option<String>,
     /// `DISPLAY`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub display: Option<String>,
     /// `LIST_HEIGHT`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_height: Option<i64>,
     /// `SHOW_NO_VALUE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_no_value: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1567,11 +1383,9 @@ impl wire::Lenient for UserfieldconfigListSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigUpdateEditFormLabel {
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1589,26 +1403,20 @@ impl wire::Lenient for UserfieldconfigUpdateEditFormLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigUpdateEnumItem {
     /// `def`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub def: Option<bool>,
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `sort`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<String>,
     /// `userFieldId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_field_id: Option<i64>,
     /// `value`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub value: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1626,11 +1434,9 @@ impl wire::Lenient for UserfieldconfigUpdateEnumItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigUpdateErrorMessage {
     /// `en`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1689,11 +1495,9 @@ pub struct UserfieldconfigUpdateField {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigUpdateHelpMessage {
     /// `en`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1711,11 +1515,9 @@ impl wire::Lenient for UserfieldconfigUpdateHelpMessage {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigUpdateLanguageId {
     /// `en`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1733,11 +1535,9 @@ impl wire::Lenient for UserfieldconfigUpdateLanguageId {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigUpdateListColumnLabel {
     /// `en`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1755,11 +1555,9 @@ impl wire::Lenient for UserfieldconfigUpdateListColumnLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigUpdateListFilterLabel {
     /// `en`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub en: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1777,11 +1575,9 @@ impl wire::Lenient for UserfieldconfigUpdateListFilterLabel {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigUpdateResult {
     /// `field`: `UserfieldconfigUpdateResultField`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field: Option<UserfieldconfigUpdateResultField>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1799,68 +1595,48 @@ impl wire::Lenient for UserfieldconfigUpdateResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html#result_field)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigUpdateResultField {
     /// `id`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `entityId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<String>,
     /// `fieldName`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// `userTypeId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_type_id: Option<String>,
     /// `xmlId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub xml_id: Option<String>,
     /// `sort`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub sort: Option<i64>,
     /// `multiple`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub multiple: Option<bool>,
     /// `mandatory`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub mandatory: Option<bool>,
     /// `showFilter`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_filter: Option<bool>,
     /// `showInList`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub show_in_list: Option<bool>,
     /// `editInList`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_in_list: Option<bool>,
     /// `isSearchable`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_searchable: Option<bool>,
     /// `settings`: `UserfieldconfigUpdateSettings2`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub settings: Option<UserfieldconfigUpdateSettings2>,
     /// `languageId`: `UserfieldconfigUpdateLanguageId`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub language_id: Option<UserfieldconfigUpdateLanguageId>,
     /// `editFormLabel`: `UserfieldconfigUpdateEditFormLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub edit_form_label: Option<UserfieldconfigUpdateEditFormLabel>,
     /// `listColumnLabel`: `UserfieldconfigUpdateListColumnLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_column_label: Option<UserfieldconfigUpdateListColumnLabel>,
     /// `listFilterLabel`: `UserfieldconfigUpdateListFilterLabel`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub list_filter_label: Option<UserfieldconfigUpdateListFilterLabel>,
     /// `errorMessage`: `UserfieldconfigUpdateErrorMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub error_message: Option<UserfieldconfigUpdateErrorMessage>,
     /// `helpMessage`: `UserfieldconfigUpdateHelpMessage`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub help_message: Option<UserfieldconfigUpdateHelpMessage>,
     /// `enum`: `UserfieldconfigUpdateEnumItem[]`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub enum_: Option<Vec<UserfieldconfigUpdateEnumItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1907,26 +1683,20 @@ pub struct UserfieldconfigUpdateSettings {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct UserfieldconfigUpdateSettings2 {
     /// `DEFAULT_VALUE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub default_value: Option<String>,
     /// `ROWS`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub rows: Option<i64>,
     /// `SIZE`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub size: Option<i64>,
     /// `REGEXP`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub regexp: Option<String>,
     /// `MIN_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub min_length: Option<i64>,
     /// `MAX_LENGTH`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub max_length: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.

@@ -2,64 +2,55 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::vote_values::{VoteIntegrationImSendAnonymity, VoteIntegrationImSendOptions};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.get.html#attach)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AttachedVote {
     /// `ID`: integer.
-    #[serde(rename = "ID", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "ID")]
     pub id: Option<i64>,
     /// `VOTE_ID`: integer.
-    #[serde(rename = "VOTE_ID", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "VOTE_ID")]
     pub vote_id: Option<i64>,
     /// `COUNTER`: integer.
-    #[serde(rename = "COUNTER", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "COUNTER")]
     pub counter: Option<i64>,
     /// `QUESTIONS`: raw.
-    #[serde(rename = "QUESTIONS", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "QUESTIONS")]
     pub questions: Option<serde_json::Value>,
     /// `ANONYMITY`: integer.
-    #[serde(rename = "ANONYMITY", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "ANONYMITY")]
     pub anonymity: Option<i64>,
     /// `OPTIONS`: integer.
-    #[serde(rename = "OPTIONS", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "OPTIONS")]
     pub options: Option<i64>,
     /// `userAnswerMap`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_answer_map: Option<serde_json::Value>,
     /// `canEdit`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_edit: Option<bool>,
     /// `canVote`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_vote: Option<bool>,
     /// `canRevote`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_revote: Option<bool>,
     /// `isVoted`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_voted: Option<bool>,
     /// `signedAttachId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub signed_attach_id: Option<String>,
     /// `resultUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_url: Option<String>,
     /// `downloadUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `isFinished`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_finished: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -77,20 +68,16 @@ impl wire::Lenient for AttachedVote {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getAnswerVoted.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoteAttachedVoteGetAnswerVotedResult {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `IMAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `WORK_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -108,56 +95,46 @@ impl wire::Lenient for VoteAttachedVoteGetAnswerVotedResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getMany.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct VoteAttachedVoteGetManyResult {
     /// `ID`: integer.
-    #[serde(rename = "ID", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "ID")]
     pub id: Option<i64>,
     /// `VOTE_ID`: integer.
-    #[serde(rename = "VOTE_ID", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "VOTE_ID")]
     pub vote_id: Option<i64>,
     /// `COUNTER`: integer.
-    #[serde(rename = "COUNTER", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "COUNTER")]
     pub counter: Option<i64>,
     /// `QUESTIONS`: raw.
-    #[serde(rename = "QUESTIONS", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "QUESTIONS")]
     pub questions: Option<serde_json::Value>,
     /// `ANONYMITY`: integer.
-    #[serde(rename = "ANONYMITY", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "ANONYMITY")]
     pub anonymity: Option<i64>,
     /// `OPTIONS`: integer.
-    #[serde(rename = "OPTIONS", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "OPTIONS")]
     pub options: Option<i64>,
     /// `userAnswerMap`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_answer_map: Option<serde_json::Value>,
     /// `canEdit`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_edit: Option<bool>,
     /// `canVote`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_vote: Option<bool>,
     /// `canRevote`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_revote: Option<bool>,
     /// `isVoted`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_voted: Option<bool>,
     /// `signedAttachId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub signed_attach_id: Option<String>,
     /// `resultUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_url: Option<String>,
     /// `downloadUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `isFinished`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_finished: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -175,29 +152,28 @@ impl wire::Lenient for VoteAttachedVoteGetManyResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html#attach)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct VoteAttachedVoteGetWithVotedAttach {
     /// `ID`: integer.
-    #[serde(rename = "ID", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "ID")]
     pub id: Option<i64>,
     /// `VOTE_ID`: integer.
-    #[serde(rename = "VOTE_ID", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "VOTE_ID")]
     pub vote_id: Option<i64>,
     /// `COUNTER`: integer.
-    #[serde(rename = "COUNTER", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "COUNTER")]
     pub counter: Option<i64>,
     /// `QUESTIONS`: `map<VoteAttachedVoteGetWithVotedQuestionsItem>`.
-    #[serde(rename = "QUESTIONS", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "QUESTIONS")]
     pub questions: Option<BTreeMap<String, VoteAttachedVoteGetWithVotedQuestionsItem>>,
     /// `ANONYMITY`: integer.
-    #[serde(rename = "ANONYMITY", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "ANONYMITY")]
     pub anonymity: Option<i64>,
     /// `OPTIONS`: integer.
-    #[serde(rename = "OPTIONS", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "OPTIONS")]
     pub options: Option<i64>,
     /// `userAnswerMap`: `map<map<VoteAttachedVoteGetWithVotedUserAnswerMapItemItem>>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_answer_map: Option<
         BTreeMap<
             String,
@@ -205,31 +181,22 @@ pub struct VoteAttachedVoteGetWithVotedAttach {
         >,
     >,
     /// `canEdit`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_edit: Option<bool>,
     /// `canVote`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_vote: Option<bool>,
     /// `canRevote`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_revote: Option<bool>,
     /// `isVoted`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_voted: Option<bool>,
     /// `signedAttachId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub signed_attach_id: Option<String>,
     /// `resultUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_url: Option<String>,
     /// `downloadUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `isFinished`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_finished: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -247,56 +214,40 @@ impl wire::Lenient for VoteAttachedVoteGetWithVotedAttach {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoteAttachedVoteGetWithVotedQuestionsItem {
     /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub active: Option<bool>,
     /// `ANSWERS`: `map<map<string>>`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub answers: Option<BTreeMap<String, BTreeMap<String, String>>>,
     /// `COUNTER`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub counter: Option<String>,
     /// `C_SORT`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub c_sort: Option<String>,
     /// `DIAGRAM`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub diagram: Option<bool>,
     /// `DIAGRAM_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub diagram_type: Option<String>,
     /// `FIELD_NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_name: Option<String>,
     /// `FIELD_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub field_type: Option<String>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `IMAGE`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<serde_json::Value>,
     /// `IMAGE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image_id: Option<i64>,
     /// `QUESTION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub question: Option<String>,
     /// `QUESTION_TYPE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub question_type: Option<String>,
     /// `REQUIRED`: char. One of `Y`, `N`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub required: Option<bool>,
     /// `TIMESTAMP_X`: datetime.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `VOTE_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -314,14 +265,11 @@ impl wire::Lenient for VoteAttachedVoteGetWithVotedQuestionsItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct VoteAttachedVoteGetWithVotedResult {
     /// `attach`: `VoteAttachedVoteGetWithVotedAttach`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub attach: Option<VoteAttachedVoteGetWithVotedAttach>,
     /// `voted`: `VoteAttachedVoteGetWithVotedVoted`.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub voted: Option<VoteAttachedVoteGetWithVotedVoted>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -339,23 +287,18 @@ impl wire::Lenient for VoteAttachedVoteGetWithVotedResult {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoteAttachedVoteGetWithVotedUserAnswerMapItemItem {
     /// `ANSWER_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub answer_id: Option<i64>,
     /// `EVENT_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_id: Option<i64>,
     /// `EVENT_QUESTION_ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub event_question_id: Option<i64>,
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `MESSAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -373,20 +316,16 @@ impl wire::Lenient for VoteAttachedVoteGetWithVotedUserAnswerMapItemItem {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html#voted)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoteAttachedVoteGetWithVotedVoted {
     /// `ID`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub id: Option<i64>,
     /// `NAME`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub name: Option<String>,
     /// `IMAGE`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub image: Option<String>,
     /// `WORK_POSITION`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -404,56 +343,46 @@ impl wire::Lenient for VoteAttachedVoteGetWithVotedVoted {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.recall.html#attach)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct VoteAttachedVoteRecallAttach {
     /// `ID`: integer.
-    #[serde(rename = "ID", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "ID")]
     pub id: Option<i64>,
     /// `VOTE_ID`: integer.
-    #[serde(rename = "VOTE_ID", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "VOTE_ID")]
     pub vote_id: Option<i64>,
     /// `COUNTER`: integer.
-    #[serde(rename = "COUNTER", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "COUNTER")]
     pub counter: Option<i64>,
     /// `QUESTIONS`: raw.
-    #[serde(rename = "QUESTIONS", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "QUESTIONS")]
     pub questions: Option<serde_json::Value>,
     /// `ANONYMITY`: integer.
-    #[serde(rename = "ANONYMITY", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "ANONYMITY")]
     pub anonymity: Option<i64>,
     /// `OPTIONS`: integer.
-    #[serde(rename = "OPTIONS", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "OPTIONS")]
     pub options: Option<i64>,
     /// `userAnswerMap`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_answer_map: Option<serde_json::Value>,
     /// `canEdit`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_edit: Option<bool>,
     /// `canVote`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_vote: Option<bool>,
     /// `canRevote`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_revote: Option<bool>,
     /// `isVoted`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_voted: Option<bool>,
     /// `signedAttachId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub signed_attach_id: Option<String>,
     /// `resultUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_url: Option<String>,
     /// `downloadUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `isFinished`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_finished: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -471,56 +400,46 @@ impl wire::Lenient for VoteAttachedVoteRecallAttach {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.vote.html#attach)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct VoteAttachedVoteVoteAttach {
     /// `ID`: integer.
-    #[serde(rename = "ID", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "ID")]
     pub id: Option<i64>,
     /// `VOTE_ID`: integer.
-    #[serde(rename = "VOTE_ID", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "VOTE_ID")]
     pub vote_id: Option<i64>,
     /// `COUNTER`: integer.
-    #[serde(rename = "COUNTER", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "COUNTER")]
     pub counter: Option<i64>,
     /// `QUESTIONS`: raw.
-    #[serde(rename = "QUESTIONS", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "QUESTIONS")]
     pub questions: Option<serde_json::Value>,
     /// `ANONYMITY`: integer.
-    #[serde(rename = "ANONYMITY", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "ANONYMITY")]
     pub anonymity: Option<i64>,
     /// `OPTIONS`: integer.
-    #[serde(rename = "OPTIONS", default, deserialize_with = "wire::lenient")]
+    #[serde(rename = "OPTIONS")]
     pub options: Option<i64>,
     /// `userAnswerMap`: raw.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub user_answer_map: Option<serde_json::Value>,
     /// `canEdit`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_edit: Option<bool>,
     /// `canVote`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_vote: Option<bool>,
     /// `canRevote`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub can_revote: Option<bool>,
     /// `isVoted`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_voted: Option<bool>,
     /// `signedAttachId`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub signed_attach_id: Option<String>,
     /// `resultUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub result_url: Option<String>,
     /// `downloadUrl`: string.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub download_url: Option<String>,
     /// `entityId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub entity_id: Option<i64>,
     /// `isFinished`: boolean.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub is_finished: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -591,14 +510,12 @@ pub struct VoteIntegrationImSendQuestions {
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html#result)
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct VoteIntegrationImSendResult {
     /// `messageId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub message_id: Option<i64>,
     /// `voteId`: integer.
-    #[serde(default, deserialize_with = "wire::lenient")]
     pub vote_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
