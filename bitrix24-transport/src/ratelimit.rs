@@ -251,13 +251,11 @@ impl MemoryLimiter {
 
 impl Limiter for MemoryLimiter {
     fn acquire<'a>(&'a self, method: &'a str) -> LimiterFuture<'a, Result<(), LimiterError>> {
+        // Without a limit the wait always ends in `Ok`: the same budget-then-bucket order.
         Box::pin(async move {
-            // The method's budget first: a call that waits for it takes no bucket slot.
-            while let Some(wait) = self.operating_wait(method) {
-                tokio::time::sleep(wait).await;
-            }
-            MemoryLimiter::acquire(self).await;
-            Ok(())
+            Limiter::acquire_within(self, method, None)
+                .await
+                .map(|_waited| ())
         })
     }
 
@@ -268,6 +266,7 @@ impl Limiter for MemoryLimiter {
     ) -> LimiterFuture<'a, Result<Result<Duration, Duration>, LimiterError>> {
         Box::pin(async move {
             let start = Instant::now();
+            // The method's budget first: a call that waits for it takes no bucket slot.
             let late = |wait: Duration| limit.is_some_and(|limit| start.elapsed() + wait >= limit);
             while let Some(wait) = self.operating_wait(method) {
                 if late(wait) {

@@ -17,9 +17,7 @@ use super::emit_yaml::Yaml;
 use super::records::{drop_unused, type_fields};
 use super::render::FileTree;
 use super::report::Problem;
-
-/// Rows of a result object that are the envelope, not content.
-const ENVELOPE: &[&str] = &["total", "next", "time"];
+use super::result::ENVELOPE_ROWS;
 
 /// Spec types an ID to order by may have.
 const INTEGER_IDS: &[&str] = &["integer", "id", "user"];
@@ -138,7 +136,7 @@ fn list_shape(files: &BTreeMap<String, FileTree>, ty: &str) -> Option<(String, O
     let fields = type_fields(files, ty);
     let mut content = fields
         .iter()
-        .filter(|(name, _)| !ENVELOPE.contains(&name.as_str()));
+        .filter(|(name, _)| !ENVELOPE_ROWS.contains(&name.as_str()));
     let (key, records) = content.next()?;
     if content.next().is_some() || !records.ends_with("[]") || records == "raw[]" {
         return None;

@@ -13,25 +13,29 @@ pub(super) fn type_fields(
     files: &BTreeMap<String, FileTree>,
     name: &str,
 ) -> BTreeMap<String, String> {
-    let field_type = |field: &Yaml| {
-        field
-            .as_str()
-            .or_else(|| field.get("type")?.as_str())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    files
+    field_entries(files, name)
+        .iter()
+        .map(|(wire, field)| (wire.clone(), field_type(field).to_owned()))
+        .collect()
+}
+
+/// A record type's field entries as written (`string`, or `{type, required, ...}`).
+pub(super) fn field_entries(files: &BTreeMap<String, FileTree>, name: &str) -> Vec<(String, Yaml)> {
+    match files
         .values()
         .find_map(|file| file.types.get(name))
-        .and_then(|ty| match ty.get("fields") {
-            Some(Yaml::Map(fields)) => Some(
-                fields
-                    .iter()
-                    .map(|(k, field)| (k.clone(), field_type(field)))
-                    .collect(),
-            ),
-            _ => None,
-        })
+        .and_then(|ty| ty.get("fields"))
+    {
+        Some(Yaml::Map(fields)) => fields.clone(),
+        _ => Vec::new(),
+    }
+}
+
+/// A field or parameter entry's type expression (`string`, or `{type: string, ...}`).
+pub(super) fn field_type(field: &Yaml) -> &str {
+    field
+        .as_str()
+        .or_else(|| field.get("type")?.as_str())
         .unwrap_or_default()
 }
 

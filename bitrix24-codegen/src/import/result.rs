@@ -12,7 +12,7 @@ use super::types::{Mapped, map_doc_type};
 use crate::naming;
 
 /// Rows of a Returned Data table that describe the envelope, not `result`.
-const ENVELOPE_ROWS: &[&str] = &[
+pub(super) const ENVELOPE_ROWS: &[&str] = &[
     "result",
     "total",
     "next",

@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::emit_yaml::Yaml;
-use super::records::{reads_as, type_fields};
+use super::records::{field_entries, field_type, reads_as, type_fields};
 use super::render::FileTree;
 use super::report::Problem;
 use crate::naming;
@@ -59,7 +59,7 @@ pub(super) fn share_with_writes(
         if own_fields.is_empty() || !alike || common * 2 < own_fields.len() {
             continue;
         }
-        for (name, field) in type_field_entries(files, &own) {
+        for (name, field) in field_entries(files, &own) {
             if record_fields
                 .get(&name)
                 .is_some_and(|t| upgrades(field_type(&field), t))
@@ -141,14 +141,6 @@ fn upgrades(own: &str, target: &str) -> bool {
     own != "raw" && (target == "raw" || (own == "string" && NUMBERS.contains(&target)))
 }
 
-/// A field entry's type expression.
-fn field_type(field: &Yaml) -> &str {
-    field
-        .as_str()
-        .or_else(|| field.get("type")?.as_str())
-        .unwrap_or_default()
-}
-
 /// The named type of `method`'s `fields` parameter.
 fn fields_param_type(files: &BTreeMap<String, FileTree>, method: &str) -> Option<String> {
     let param = files
@@ -156,22 +148,7 @@ fn fields_param_type(files: &BTreeMap<String, FileTree>, method: &str) -> Option
         .find_map(|file| file.methods.get(method))?
         .get("params")?
         .get("fields")?;
-    param
-        .as_str()
-        .or_else(|| param.get("type")?.as_str())
-        .map(str::to_owned)
-}
-
-/// A type's field entries as written (`string`, or `{type, required, ...}`).
-fn type_field_entries(files: &BTreeMap<String, FileTree>, name: &str) -> Vec<(String, Yaml)> {
-    match files
-        .values()
-        .find_map(|file| file.types.get(name))
-        .and_then(|ty| ty.get("fields"))
-    {
-        Some(Yaml::Map(fields)) => fields.clone(),
-        _ => Vec::new(),
-    }
+    Some(field_type(param).to_owned()).filter(|ty| !ty.is_empty())
 }
 
 /// `ty` -> `{type: ty, read_only: true}`.
