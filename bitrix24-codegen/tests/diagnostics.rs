@@ -50,6 +50,8 @@ fn every_error_is_reported_with_its_location_and_key_path() {
         "17:3: methods.crm.thing.list.params: a list method needs an optional `start: integer` parameter for pagination",
         "20:13: methods.crm.thing.list.result.type: a list method's result type is its records list (`Thing[]`)",
         "27:13: methods.crm.thing.search.result.list.counted: `counted` changes how the fast path pages; without `fast_path: true` pages are counted anyway: remove it or add `fast_path: true`",
+        "32:11: methods.crm.thing.delete.params.id.type: `none` (a reply with no data) is a method's result type, not a field's",
+        "33:13: methods.crm.thing.delete.result.type: `none` (a reply with no data) is a method's result type, not a field's",
     ];
     assert_eq!(errors, expected, "got:\n{}", errors.join("\n"));
 }

@@ -4,11 +4,12 @@
 #![cfg(feature = "crm")]
 
 use bitrix24_testkit::TestPortal;
-use bitrix24_types::crm::SmartProcessItem;
+use bitrix24_types::crm::{CrmItemDelete, SmartProcessItem};
 use bitrix24_types::export::ExportOptions;
 use bitrix24_types::items::{
     Deals, ItemAdd, ItemGet, ItemList, ItemType, ItemUpdate, SmartProcess,
 };
+use bitrix24_types::wire::NoData;
 use bitrix24_types::{Client, ListMethod};
 use futures_util::StreamExt;
 use serde_json::json;
@@ -77,13 +78,27 @@ async fn a_smart_process_item_is_added_read_updated_and_exported_as_its_record()
     assert_eq!(updated.title.as_deref(), Some("Order 7b"));
     assert_eq!(updated.currency_id.as_deref(), Some("EUR"), "kept");
 
+    // The portal answers a delete with `[]`, the docs show `null`: either is no data.
+    let deleted = client
+        .call(&CrmItemDelete::new(ORDERS.entity_type_id().into(), id))
+        .await
+        .unwrap();
+    assert_eq!(deleted.result, NoData);
+    let gone = client.call(&ItemGet::new(ORDERS, id)).await.unwrap_err();
+    assert!(gone.to_string().contains("NOT_FOUND"), "{gone}");
+    let again = client
+        .call(&CrmItemDelete::new(ORDERS.entity_type_id().into(), id))
+        .await
+        .unwrap_err();
+    assert!(again.to_string().contains("NOT_FOUND"), "{again}");
+
     portal.seed_items(1032, 2_600);
     let mut export = client.export(&ItemList::new(ORDERS), ExportOptions::default());
     let mut ids = Vec::new();
     while let Some(chunk) = export.next().await {
         ids.extend(chunk.unwrap().records.iter().map(|item| item.id.unwrap()));
     }
-    assert_eq!(ids.len(), 2_601);
+    assert_eq!(ids.len(), 2_600, "the deleted item is not exported");
     assert!(ids.windows(2).all(|w| w[0] < w[1]));
     // Another smart process has its own items.
     let other = client

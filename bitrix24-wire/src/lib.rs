@@ -69,6 +69,7 @@ mod file;
 pub mod form;
 mod lenient;
 mod multifield;
+mod no_data;
 pub mod query;
 pub mod record;
 pub mod scalar;
@@ -82,3 +83,4 @@ pub use enums::{
 pub use file::{File, FileInfo};
 pub use lenient::{Lenient, lenient, object_or_nothing, required};
 pub use multifield::Multifield;
+pub use no_data::NoData;

@@ -114,6 +114,7 @@ impl<'a> Context<'a> {
             Builtin::File => (Import::Wire, quote!(wire::File)),
             Builtin::Multifield => (Import::Wire, quote!(wire::Multifield)),
             Builtin::Raw => (Import::SerdeJson, quote!(serde_json::Value)),
+            Builtin::Nothing => (Import::Wire, quote!(wire::NoData)),
         };
         self.uses(import);
         tokens

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use super::markdown;
-use super::page::MethodPage;
+use super::page::{MethodPage, join};
 use super::table::Row;
 
 /// Every page that may hold a linked table, by path relative to the docs root.
@@ -129,22 +129,6 @@ impl<'p> Linked<'p> {
             .filter(|table| lists_fields(*table))
             .map(|table| (*page, table))
     }
-}
-
-/// `file` (relative, `./x.md`, `../y/z.md`) seen from the page at `from`, normalised.
-fn join(from: &str, file: &str) -> Option<String> {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for part in file.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 #[cfg(test)]

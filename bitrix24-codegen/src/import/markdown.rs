@@ -36,6 +36,9 @@ pub(crate) enum Block {
     },
     /// A `#| ... |#` table, or why it could not be read.
     Table(Result<Table, TableError>),
+    /// A line of prose that links another page (`[rpa.item.get](./rpa-item-get.md)`),
+    /// as written: what says one reply is another's.
+    Prose(String),
 }
 
 /// A heading.
@@ -174,6 +177,9 @@ pub(crate) fn parse_page(text: &str) -> Page {
             page.blocks.push(Block::Heading(h));
         } else if page.scope_line.is_none() && trimmed.starts_with("> Scope") {
             page.scope_line = Some(trimmed.to_owned());
+        } else if trimmed.contains(".md)") && !trimmed.starts_with('-') {
+            // List items are "Continue learning" links, not statements.
+            page.blocks.push(Block::Prose(trimmed.to_owned()));
         }
         i += 1;
     }

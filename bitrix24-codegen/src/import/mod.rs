@@ -63,7 +63,12 @@
 //!   sub-table is a named type; `T[]` with `total`/`next` documented and a `start`
 //!   parameter is a paginated list (`raw[]` records when the record type is unclear); an
 //!   `object` `result` whose only other row is a list that the example shows under
-//!   `result.KEY` is a keyed list; everything else is `raw`.
+//!   `result.KEY` is a keyed list; a reply whose `result` is documented `null` (or, for a
+//!   method that changes something, shown only as `null` or `[]`) is `none`; a page whose
+//!   examples never show `result` shows the result itself (`{"comment": {...}}`), unless
+//!   the example is an envelope missing `result`; a `*.fields` page that lists the fields
+//!   but shows no reply returns `map<FieldDescription>`; everything else is `raw`, until
+//!   `inherited` (below) finds it elsewhere.
 //! - **Entities** (run once every page is built): the record a family's `*.get` returns is
 //!   the entity's record, named for it (`families`); its `list`, `current`, `add` and
 //!   `update` take it where their own types read alike (`records::reads_as`; `writes`:
@@ -71,7 +76,9 @@
 //!   Every method with `start` declares its list, on the fast path where it takes
 //!   `filter`, `order` and `start` and its records have an integer ID (`lists`). The
 //!   per-object-type records of the universal `crm.item.*` come from object-fields.md
-//!   (`item_types`).
+//!   (`item_types`). A result left raw takes the result of the page its Response section
+//!   says the reply is like, or, on a page that shows no reply, the result the documented
+//!   methods of its scope with the same verb and parameters agree on (`inherited`).
 //! - **Event pages**: a page under an events folder (`crm/deals/events/`,
 //!   `tasks/events-tasks/`) that is not a method page and names an event code: the JSON
 //!   example's `"event"` value, else the title's last code-like token (`onCrmDealAdd`,
@@ -165,6 +172,7 @@ mod emit_yaml;
 mod families;
 mod fixtures;
 mod infer;
+mod inherited;
 mod item_types;
 mod kind;
 mod layout;

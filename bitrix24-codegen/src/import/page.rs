@@ -46,6 +46,9 @@ pub(crate) struct MethodPage {
     /// Every JSON code block under a response heading, as written (valid JSON or the
     /// docs' shorthand with comments and `...`): what [`super::infer`] reads shapes from.
     pub(crate) response_json: Vec<String>,
+    /// The page (docs path) whose reply the Response section says this one's is like
+    /// ("returns a result similar to [rpa.item.get](./rpa-item-get.md)").
+    pub(crate) reply_like: Option<String>,
     /// Tables (or rows) that could not be read: (line, reason).
     pub(crate) problems: Vec<(usize, String)>,
     /// What the code samples call and send.
@@ -347,6 +350,7 @@ fn read_page_with(
         example: None,
         json_examples: Vec::new(),
         response_json: Vec::new(),
+        reply_like: None,
         problems: Vec::new(),
         samples: Samples::default(),
         title_method: None,
@@ -384,6 +388,11 @@ fn read_page_with(
                 }
             }
             Block::Note { .. } => {}
+            Block::Prose(line) => {
+                if out.reply_like.is_none() && in_response(h2.as_deref(), heading) {
+                    out.reply_like = reply_like(path, line);
+                }
+            }
             Block::Code { lang, text } => {
                 let in_response = in_response(h2.as_deref(), heading);
                 if in_response && lang == "json" && out.example.is_none() {
@@ -480,6 +489,37 @@ fn in_response(h2: Option<&str>, heading: Option<&markdown::Heading>) -> bool {
         let text = h.text.to_ascii_lowercase();
         h.level >= 3 && !in_errors && (text.contains("response") || text.contains("returned"))
     })
+}
+
+/// The page a line of a Response section says the reply is like: "similar to" or "same
+/// as" with a link to a method page, resolved from `path`.
+fn reply_like(path: &str, line: &str) -> Option<String> {
+    let lower = line.to_ascii_lowercase();
+    if !(lower.contains("similar to") || lower.contains("same as")) {
+        return None;
+    }
+    let target = line.split("](").nth(1)?.split(')').next()?;
+    let file = target.split('#').next()?;
+    if !file.ends_with(".md") || file.contains("://") || file.contains("data-types") {
+        return None;
+    }
+    join(path, file)
+}
+
+/// `file` (relative, `./x.md`, `../y/z.md`) seen from the page at `from`, normalised.
+pub(crate) fn join(from: &str, file: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in file.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// A heading's generated anchor: lowercase, words joined by `-`, punctuation dropped

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use super::builder::PageBuilder;
 use super::emit_yaml::Yaml;
 use super::infer::{self, Shape};
+use super::kind::method_kind;
 use super::page::{self, JsonKind};
 use super::types::{Mapped, map_doc_type};
 use crate::naming;
@@ -32,22 +33,94 @@ fn is_portal_key(key: &str) -> bool {
 }
 
 impl PageBuilder<'_> {
-    /// The `result` of every reply example of the page, merged into one value.
-    fn result_example(&self) -> Option<Value> {
-        let results: Vec<Value> = self
+    /// The `result` of every reply example of the page, unmerged. A page whose replies
+    /// never show `result` shows the result itself, without its envelope (`{"comment":
+    /// {...}}` on rpa.comment.add): those replies are taken whole, error replies and
+    /// envelopes left out.
+    fn result_examples(&self) -> Vec<Value> {
+        let replies: Vec<Value> = self
             .page
             .response_json
             .iter()
             .filter_map(|text| infer::parse_example(text))
-            .filter_map(|mut reply| reply.get_mut("result").map(Value::take))
             .collect();
-        infer::merge_all(results.iter())
+        let enveloped = replies.iter().any(|reply| reply.get("result").is_some());
+        replies
+            .into_iter()
+            .filter_map(|mut reply| match reply.get_mut("result") {
+                Some(result) => Some(result.take()),
+                None if enveloped => None,
+                None => reply
+                    .as_object()
+                    // An envelope without `result` (`{"measures": [...], "total": 4}`) is
+                    // a mistake of the example, not a bare result.
+                    .is_some_and(|map| {
+                        !map.is_empty() && !ENVELOPE_ROWS.iter().any(|key| map.contains_key(*key))
+                    })
+                    .then_some(reply),
+            })
+            .collect()
+    }
+
+    /// The `result` of every reply example of the page, merged into one value.
+    fn result_example(&self) -> Option<Value> {
+        infer::merge_all(self.result_examples().iter())
+    }
+
+    /// The reply carries no data (the `none` result): the `result` row documents `null`,
+    /// or a method that changes something shows `result` only as `null` or `[]`. A
+    /// reading method's `[]` is an empty list, not nothing, so it is not taken.
+    fn no_data(&self) -> bool {
+        let rows: &[page::Row] = self
+            .page
+            .returned
+            .map(|table| self.page.tables[table].rows.as_slice())
+            .unwrap_or_default();
+        let row = rows.iter().find(|r| r.name == "result");
+        if let Some(row) = row {
+            if let [(text, _)] = row.types.as_slice() {
+                if text.eq_ignore_ascii_case("null") {
+                    return true;
+                }
+            }
+        }
+        if method_kind(&self.page.method) == "read" {
+            return false;
+        }
+        let results = self.result_examples();
+        !results.is_empty()
+            && results
+                .iter()
+                .all(|r| r.is_null() || r.as_array().is_some_and(Vec::is_empty))
+    }
+
+    /// A `*.fields` method whose page documents no reply but lists the entity's fields
+    /// (the outdated `crm.measure.fields`): its reply is their descriptions, as every
+    /// documented `*.fields` reply is.
+    fn field_list_page(&self) -> bool {
+        self.page.method.to_ascii_lowercase().ends_with(".fields")
+            && self.page.response_json.is_empty()
+            && self
+                .linked
+                .family_fields(&self.page.method)
+                .is_some_and(|(page, _)| page.path == self.page.path)
     }
 
     /// The result type (see the module docs); where the reply examples contradict what
     /// the table says (`integer` documented, `{"id": 1823}` shown), the examples win:
     /// they are what a portal sent.
     pub(super) fn result(&mut self, params: &[(String, Yaml)]) -> Yaml {
+        let at = format!("{}.result", self.page.method);
+        if self.no_data() {
+            self.note(format!("{at}: the reply carries no data (`null` or `[]`)"));
+            return Yaml::str("none");
+        }
+        if self.field_list_page() {
+            self.note(format!(
+                "{at}: no reply documented: the page lists the fields it describes"
+            ));
+            return Yaml::str("map<FieldDescription>");
+        }
         let documented = self.documented_result(params);
         let ty = match &documented {
             Yaml::Str(ty) => Some(ty.as_str()),
@@ -70,7 +143,6 @@ impl PageBuilder<'_> {
         match (ty, records) {
             (Some(ty), Some(records)) if !infer::fits(ty, records) => {
                 let example = shown.clone().unwrap_or_default();
-                let at = format!("{}.result", self.page.method);
                 self.note(format!(
                     "{at}: documented `{ty}`, but the reply examples show otherwise: typed by them"
                 ));

@@ -11,6 +11,7 @@ use super::doc_types::{DocTypes, is_data_types_page};
 use super::emit_yaml::Yaml;
 use super::families;
 use super::fixtures::add_fixtures;
+use super::inherited;
 use super::item_types;
 use super::layout::{GroupKey, NO_SCOPE, Root, events_home, file_paths, folder_of};
 use super::linked::Linked;
@@ -174,6 +175,7 @@ pub(super) fn import_trees(docs_root: &Path) -> Imported {
         files.insert(item_types::FILE.to_owned(), tree);
     }
     families::unify(&mut files, &used, &mut report.notes);
+    inherited::inherit(&mut files, &pages, &mut report.notes);
     lists::declare(&mut files, &mut report.notes);
     if records::is_referenced(&files, "FieldDescription") {
         files.insert("common/fields.yaml".to_owned(), field_description());

@@ -180,6 +180,8 @@ pub enum Builtin {
     Multifield,
     /// `raw`: any JSON, the escape hatch
     Raw,
+    /// `none`: a result that carries no data (documented `null` or `[]`); results only
+    Nothing,
 }
 
 /// Spec names of the builtins, as the spec writes them.
@@ -199,6 +201,7 @@ pub const BUILTINS: &[(&str, Builtin)] = &[
     ("file", Builtin::File),
     ("crm_multifield", Builtin::Multifield),
     ("raw", Builtin::Raw),
+    ("none", Builtin::Nothing),
 ];
 
 /// How a call changes the portal (spec `kind`).

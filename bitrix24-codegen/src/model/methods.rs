@@ -64,7 +64,10 @@ pub(super) fn build_method(
     let params = build_fields(ctx, &def.params, &format!("{key}.params"), errors);
     let result_span = span_of_result(&def.result);
     let result_key = format!("{key}.result");
-    let records = match ctx.resolver.resolve(def.result.ty.as_str(), ctx.scope) {
+    let records = match ctx
+        .resolver
+        .resolve_result(def.result.ty.as_str(), ctx.scope)
+    {
         Ok(ty) => Some(ty),
         Err(message) => {
             errors.push(

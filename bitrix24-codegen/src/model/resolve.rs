@@ -1,7 +1,10 @@
 //! Type expressions (`Deal`, `id[]`, `map<FieldDescription>`) resolved to [`TypeRef`]s
 //! against the builtins and the named types of all specs.
 
-use super::items::{BUILTINS, COMMON_SCOPE, TypeRef};
+use super::items::{BUILTINS, Builtin, COMMON_SCOPE, TypeRef};
+
+/// The spec name of [`Builtin::Nothing`].
+const NOTHING: &str = "none";
 use super::namespace::Names;
 use crate::diagnostics::suggestion;
 
@@ -22,9 +25,24 @@ impl<'a> Resolver<'a> {
         Self { names, known }
     }
 
+    /// Resolve a method's result type: what [`Self::resolve`] takes, or `none` alone.
+    pub(super) fn resolve_result(&self, expr: &str, from_scope: &str) -> Result<TypeRef, String> {
+        if expr.trim() == NOTHING {
+            return Ok(TypeRef::Builtin(Builtin::Nothing));
+        }
+        self.resolve(expr, from_scope)
+    }
+
     /// Parse and resolve `expr` as used from `from_scope`.
     pub(super) fn resolve(&self, expr: &str, from_scope: &str) -> Result<TypeRef, String> {
         let expr = expr.trim();
+        if expr == NOTHING {
+            // A field or parameter that is never there is no field: only a whole reply
+            // can carry nothing.
+            return Err(format!(
+                "`{NOTHING}` (a reply with no data) is a method's result type, not a field's"
+            ));
+        }
         if let Some(inner) = expr.strip_suffix("[]") {
             return Ok(TypeRef::List(Box::new(self.resolve(inner, from_scope)?)));
         }

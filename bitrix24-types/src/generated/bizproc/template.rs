@@ -188,7 +188,7 @@ impl BizprocWorkflowTemplateAdd {
     "bizproc.workflow.template.delete",
     scope = "bizproc",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

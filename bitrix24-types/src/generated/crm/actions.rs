@@ -3,7 +3,7 @@
 
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
-use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 /// `crm.timeline.item.pin`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/actions/crm-timeline-item-pin.html)
@@ -11,7 +11,7 @@ use ::bitrix24_types::serde_json;
     "crm.timeline.item.pin",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -40,7 +40,7 @@ impl CrmTimelineItemPin {
     "crm.timeline.item.unpin",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

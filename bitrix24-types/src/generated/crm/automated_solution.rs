@@ -280,7 +280,7 @@ impl CrmAutomatedsolutionAdd {
     "crm.automatedsolution.delete",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

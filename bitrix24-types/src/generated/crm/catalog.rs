@@ -2,9 +2,10 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
-use ::bitrix24_types::serde_json;
+use super::super::common::FieldDescription;
 use super::crm_linked::CrmCatalog;
 /// `crm.catalog.fields`: scope `crm`; reads only.
 ///
@@ -16,7 +17,8 @@ use super::crm_linked::CrmCatalog;
     "crm.catalog.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -311,7 +311,7 @@ impl CrmCategoryAdd {
     "crm.category.delete",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -5,51 +5,16 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
-use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
-use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 use super::crm_linked::Dealcategory;
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmDealcategoryFieldsResult {
-    /// `CREATED_DATE`: datetime.
-    pub created_date: Option<wire::DateTime>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
-    /// `IS_LOCKED`: char. One of `Y`, `N`.
-    pub is_locked: Option<bool>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `SORT`: integer.
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDealcategoryFieldsResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `crm.dealcategory.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/category-old/crm-deal-category-add.html)
 #[deprecated(
     note = "Bitrix24 deprecated `crm.dealcategory.add`; use `crm.category.add` instead"
 )]
-#[bitrix_method(
-    "crm.dealcategory.add",
-    scope = "crm",
-    kind = write,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.dealcategory.add", scope = "crm", kind = write, response = u64)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealcategoryAdd {
@@ -97,7 +62,7 @@ pub struct CrmDealcategoryDefaultSet {
     "crm.dealcategory.delete",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -116,7 +81,8 @@ pub struct CrmDealcategoryDelete {
     "crm.dealcategory.fields",
     scope = "crm",
     kind = read,
-    response = CrmDealcategoryFieldsResult
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -209,7 +175,7 @@ pub struct CrmDealcategoryStatus {
     "crm.dealcategory.update",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -1605,7 +1605,7 @@ impl CrmItemAdd {
     "crm.item.delete",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

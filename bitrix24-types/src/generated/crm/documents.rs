@@ -1216,7 +1216,7 @@ impl CrmDocumentgeneratorDocumentAdd {
     "crm.documentgenerator.document.delete",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -5,169 +5,14 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
-use ::bitrix24_types::chrono;
-use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
-use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 use super::crm_linked::{CrmInvoice, CrmInvoiceRecurring};
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmInvoiceFieldsResult {
-    /// `ID`: integer.
-    pub id: Option<i64>,
-    /// `ACCOUNT_NUMBER`: string.
-    pub account_number: Option<String>,
-    /// `COMMENTS`: text.
-    pub comments: Option<String>,
-    /// `CREATED_BY`: integer.
-    pub created_by: Option<i64>,
-    /// `CURRENCY`: string.
-    pub currency: Option<String>,
-    /// `DATE_BILL`: date.
-    pub date_bill: Option<chrono::NaiveDate>,
-    /// `DATE_INSERT`: datetime.
-    pub date_insert: Option<wire::DateTime>,
-    /// `DATE_MARKED`: datetime.
-    pub date_marked: Option<wire::DateTime>,
-    /// `DATE_PAY_BEFORE`: date.
-    pub date_pay_before: Option<chrono::NaiveDate>,
-    /// `DATE_PAYED`: datetime.
-    pub date_payed: Option<wire::DateTime>,
-    /// `DATE_STATUS`: datetime.
-    pub date_status: Option<wire::DateTime>,
-    /// `DATE_UPDATE`: datetime.
-    pub date_update: Option<wire::DateTime>,
-    /// `EMP_PAYED_ID`: integer.
-    pub emp_payed_id: Option<i64>,
-    /// `EMP_STATUS_ID`: integer.
-    pub emp_status_id: Option<i64>,
-    /// `LID`: integer.
-    pub lid: Option<i64>,
-    /// `XML_ID`: string.
-    pub xml_id: Option<String>,
-    /// `ORDER_TOPIC`: string.
-    pub order_topic: Option<String>,
-    /// `PAY_SYSTEM_ID`: integer.
-    pub pay_system_id: Option<i64>,
-    /// `PAY_VOUCHER_DATE`: date.
-    pub pay_voucher_date: Option<chrono::NaiveDate>,
-    /// `PAY_VOUCHER_NUM`: string.
-    pub pay_voucher_num: Option<String>,
-    /// `PAYED`: char. One of `Y`, `N`.
-    pub payed: Option<bool>,
-    /// `PERSON_TYPE_ID`: integer.
-    pub person_type_id: Option<i64>,
-    /// `PRICE`: decimal.
-    pub price: Option<wire::Decimal>,
-    /// `REASON_MARKED`: string.
-    pub reason_marked: Option<String>,
-    /// `RESPONSIBLE_EMAIL`: string.
-    pub responsible_email: Option<String>,
-    /// `RESPONSIBLE_ID`: integer.
-    pub responsible_id: Option<i64>,
-    /// `RESPONSIBLE_LAST_NAME`: string.
-    pub responsible_last_name: Option<String>,
-    /// `RESPONSIBLE_LOGIN`: string.
-    pub responsible_login: Option<String>,
-    /// `RESPONSIBLE_NAME`: string.
-    pub responsible_name: Option<String>,
-    /// `RESPONSIBLE_PERSONAL_PHOTO`: integer.
-    pub responsible_personal_photo: Option<i64>,
-    /// `RESPONSIBLE_SECOND_NAME`: string.
-    pub responsible_second_name: Option<String>,
-    /// `RESPONSIBLE_WORK_POSITION`: string.
-    pub responsible_work_position: Option<String>,
-    /// `STATUS_ID`: string.
-    pub status_id: Option<String>,
-    /// `TAX_VALUE`: decimal.
-    pub tax_value: Option<wire::Decimal>,
-    /// `UF_COMPANY_ID`: integer.
-    pub uf_company_id: Option<i64>,
-    /// `UF_CONTACT_ID`: integer.
-    pub uf_contact_id: Option<i64>,
-    /// `UF_MYCOMPANY_ID`: integer.
-    pub uf_mycompany_id: Option<i64>,
-    /// `UF_DEAL_ID`: integer.
-    pub uf_deal_id: Option<i64>,
-    /// `USER_DESCRIPTION`: string.
-    pub user_description: Option<String>,
-    /// `PR_LOCATION`: integer.
-    pub pr_location: Option<i64>,
-    /// `INVOICE_PROPERTIES`: raw.
-    pub invoice_properties: Option<serde_json::Value>,
-    /// `PRODUCT_ROWS`: raw.
-    pub product_rows: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmInvoiceFieldsResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-recurring-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmInvoiceRecurringFieldsResult {
-    /// `ID`: integer.
-    pub id: Option<i64>,
-    /// `INVOICE_ID`: integer.
-    pub invoice_id: Option<i64>,
-    /// `ACTIVE`: char. One of `Y`, `N`.
-    pub active: Option<bool>,
-    /// `NEXT_EXECUTION`: date.
-    pub next_execution: Option<chrono::NaiveDate>,
-    /// `LAST_EXECUTION`: date.
-    pub last_execution: Option<chrono::NaiveDate>,
-    /// `COUNTER_REPEAT`: integer.
-    pub counter_repeat: Option<i64>,
-    /// `START_DATE`: date.
-    pub start_date: Option<chrono::NaiveDate>,
-    /// `SEND_BILL`: char. One of `Y`, `N`.
-    pub send_bill: Option<bool>,
-    /// `EMAIL_ID`: integer.
-    pub email_id: Option<i64>,
-    /// `IS_LIMIT`: char. One of `Y`, `N`.
-    pub is_limit: Option<bool>,
-    /// `LIMIT_REPEAT`: integer.
-    pub limit_repeat: Option<i64>,
-    /// `LIMIT_DATE`: date.
-    pub limit_date: Option<chrono::NaiveDate>,
-    /// `PARAMS`: raw.
-    pub params: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmInvoiceRecurringFieldsResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `crm.invoice.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-add.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.add`")]
-#[bitrix_method(
-    "crm.invoice.add",
-    scope = "crm",
-    kind = write,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.invoice.add", scope = "crm", kind = write, response = u64)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceAdd {
@@ -179,12 +24,7 @@ pub struct CrmInvoiceAdd {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-delete.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.delete`")]
-#[bitrix_method(
-    "crm.invoice.delete",
-    scope = "crm",
-    kind = idempotent,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.invoice.delete", scope = "crm", kind = idempotent, response = bool)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceDelete {
@@ -200,7 +40,8 @@ pub struct CrmInvoiceDelete {
     "crm.invoice.fields",
     scope = "crm",
     kind = read,
-    response = CrmInvoiceFieldsResult
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -262,7 +103,7 @@ pub struct CrmInvoiceList {
     "crm.invoice.recurring.add",
     scope = "crm",
     kind = write,
-    response = serde_json::Value
+    response = u64
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -279,7 +120,7 @@ pub struct CrmInvoiceRecurringAdd {
     "crm.invoice.recurring.delete",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -313,7 +154,8 @@ pub struct CrmInvoiceRecurringExpose {
     "crm.invoice.recurring.fields",
     scope = "crm",
     kind = read,
-    response = CrmInvoiceRecurringFieldsResult
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -366,7 +208,7 @@ pub struct CrmInvoiceRecurringList {
     "crm.invoice.recurring.update",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -382,12 +224,7 @@ pub struct CrmInvoiceRecurringUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-update.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.update`")]
-#[bitrix_method(
-    "crm.invoice.update",
-    scope = "crm",
-    kind = idempotent,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.invoice.update", scope = "crm", kind = idempotent, response = bool)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceUpdate {
@@ -426,7 +263,7 @@ pub struct CrmInvoiceUserfieldAdd {
     "crm.invoice.userfield.delete",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -503,7 +340,8 @@ pub struct CrmInvoiceUserfieldUpdate {
     "crm.paysystem.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -536,7 +374,8 @@ pub struct CrmPaysystemList {
     "crm.persontype.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

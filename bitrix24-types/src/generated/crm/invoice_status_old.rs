@@ -5,53 +5,14 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
-use ::bitrix24_types::LenientDeserialize;
-use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 use super::crm_linked::CrmInvoiceStatus;
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmInvoiceStatusFieldsResult {
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `NAME_INIT`: string.
-    pub name_init: Option<String>,
-    /// `SORT`: integer.
-    pub sort: Option<i64>,
-    /// `STATUS_ID`: string.
-    pub status_id: Option<String>,
-    /// `SYSTEM`: char. One of `Y`, `N`.
-    pub system: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmInvoiceStatusFieldsResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `crm.invoice.status.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-add.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.status.add`")]
-#[bitrix_method(
-    "crm.invoice.status.add",
-    scope = "crm",
-    kind = write,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.invoice.status.add", scope = "crm", kind = write, response = u64)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceStatusAdd {
@@ -72,7 +33,7 @@ impl CrmInvoiceStatusAdd {
     "crm.invoice.status.delete",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -94,7 +55,8 @@ impl CrmInvoiceStatusDelete {
     "crm.invoice.status.fields",
     scope = "crm",
     kind = read,
-    response = CrmInvoiceStatusFieldsResult
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -179,7 +141,7 @@ pub struct CrmInvoiceStatusList;
     "crm.invoice.status.update",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

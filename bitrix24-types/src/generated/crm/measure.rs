@@ -9,6 +9,7 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 use super::crm_linked::CrmMeasure;
 /// The `data` of the event `ONCRMMEASUREADD`: scope `crm`.
 ///
@@ -82,12 +83,7 @@ impl EventPayload for OnCrmMeasureUpdate {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.measure.add`; use `catalog.measure.add` instead"
 )]
-#[bitrix_method(
-    "crm.measure.add",
-    scope = "crm",
-    kind = write,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.measure.add", scope = "crm", kind = write, response = u64)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmMeasureAdd {
@@ -106,12 +102,7 @@ impl CrmMeasureAdd {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.measure.delete`; use `catalog.measure.delete` instead"
 )]
-#[bitrix_method(
-    "crm.measure.delete",
-    scope = "crm",
-    kind = idempotent,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.measure.delete", scope = "crm", kind = idempotent, response = bool)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmMeasureDelete {
@@ -134,7 +125,8 @@ impl CrmMeasureDelete {
     "crm.measure.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -189,12 +181,7 @@ pub struct CrmMeasureList {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.measure.update`; use `catalog.measure.update` instead"
 )]
-#[bitrix_method(
-    "crm.measure.update",
-    scope = "crm",
-    kind = idempotent,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.measure.update", scope = "crm", kind = idempotent, response = bool)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmMeasureUpdate {

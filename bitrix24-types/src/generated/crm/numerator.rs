@@ -417,7 +417,7 @@ impl CrmDocumentgeneratorNumeratorAdd {
     "crm.documentgenerator.numerator.delete",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -543,7 +543,7 @@ impl CrmItemProductrowAdd {
     "crm.item.productrow.delete",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -9,6 +9,7 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 use super::crm_linked::Productsection;
 /// The `data` of the event `ONCRMPRODUCTSECTIONADD`: scope `crm`.
 ///
@@ -82,12 +83,7 @@ impl EventPayload for OnCrmProductSectionUpdate {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.productsection.add`; use `catalog.section.add` instead"
 )]
-#[bitrix_method(
-    "crm.productsection.add",
-    scope = "crm",
-    kind = write,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.productsection.add", scope = "crm", kind = write, response = u64)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductsectionAdd {
@@ -110,7 +106,7 @@ impl CrmProductsectionAdd {
     "crm.productsection.delete",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -134,7 +130,8 @@ impl CrmProductsectionDelete {
     "crm.productsection.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -198,7 +195,7 @@ pub struct CrmProductsectionList {
     "crm.productsection.update",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use super::super::common::FieldDescription;
 /// `crm.productrow.fields`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/productrow-old/crm-productrow-fields.html)
@@ -16,7 +17,8 @@ use ::bitrix24_types::serde_json;
     "crm.productrow.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

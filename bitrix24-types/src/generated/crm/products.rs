@@ -5,81 +5,16 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
-use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
-use ::bitrix24_types::wire;
+use super::super::common::FieldDescription;
 use super::crm_linked::CrmProduct;
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmProductFieldsResult {
-    /// `ACTIVE`: char. One of `Y`, `N`.
-    pub active: Option<bool>,
-    /// `CATALOG_ID`: integer.
-    pub catalog_id: Option<i64>,
-    /// `CREATED_BY`: integer.
-    pub created_by: Option<i64>,
-    /// `CURRENCY_ID`: string.
-    pub currency_id: Option<String>,
-    /// `DATE_CREATE`: datetime.
-    pub date_create: Option<wire::DateTime>,
-    /// `DESCRIPTION`: string.
-    pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: string.
-    pub description_type: Option<String>,
-    /// `DETAIL_PICTURE`: raw.
-    pub detail_picture: Option<serde_json::Value>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
-    /// `MEASURE`: integer.
-    pub measure: Option<i64>,
-    /// `MODIFIED_BY`: integer.
-    pub modified_by: Option<i64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `PREVIEW_PICTURE`: raw.
-    pub preview_picture: Option<serde_json::Value>,
-    /// `PRICE`: decimal.
-    pub price: Option<wire::Decimal>,
-    /// `SECTION_ID`: integer.
-    pub section_id: Option<i64>,
-    /// `SORT`: integer.
-    pub sort: Option<i64>,
-    /// `TIMESTAMP_X`: datetime.
-    pub timestamp_x: Option<wire::DateTime>,
-    /// `VAT_ID`: integer.
-    pub vat_id: Option<i64>,
-    /// `VAT_INCLUDED`: char. One of `Y`, `N`.
-    pub vat_included: Option<bool>,
-    /// `XML_ID`: string.
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmProductFieldsResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `crm.product.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/products/crm-product-add.html)
 #[deprecated(
     note = "Bitrix24 deprecated `crm.product.add`; use `catalog.product.add` instead"
 )]
-#[bitrix_method(
-    "crm.product.add",
-    scope = "crm",
-    kind = write,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.product.add", scope = "crm", kind = write, response = u64)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductAdd {
@@ -93,12 +28,7 @@ pub struct CrmProductAdd {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.product.delete`; use `catalog.product.delete` instead"
 )]
-#[bitrix_method(
-    "crm.product.delete",
-    scope = "crm",
-    kind = idempotent,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.product.delete", scope = "crm", kind = idempotent, response = bool)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductDelete {
@@ -116,7 +46,8 @@ pub struct CrmProductDelete {
     "crm.product.fields",
     scope = "crm",
     kind = read,
-    response = CrmProductFieldsResult
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -166,12 +97,7 @@ pub struct CrmProductList {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.product.property.add`; use `catalog.productProperty.add` instead"
 )]
-#[bitrix_method(
-    "crm.product.property.add",
-    scope = "crm",
-    kind = write,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.product.property.add", scope = "crm", kind = write, response = u64)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductPropertyAdd {
@@ -189,7 +115,7 @@ pub struct CrmProductPropertyAdd {
     "crm.product.property.delete",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -206,7 +132,8 @@ pub struct CrmProductPropertyDelete {
     "crm.product.property.enumeration.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -221,7 +148,8 @@ pub struct CrmProductPropertyEnumerationFields;
     "crm.product.property.fields",
     scope = "crm",
     kind = read,
-    response = serde_json::Value
+    response = BTreeMap<String,
+    FieldDescription>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -314,7 +242,7 @@ pub struct CrmProductPropertyTypes {
     "crm.product.property.update",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = bool
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -332,12 +260,7 @@ pub struct CrmProductPropertyUpdate {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.product.update`; use `catalog.product.update` instead"
 )]
-#[bitrix_method(
-    "crm.product.update",
-    scope = "crm",
-    kind = idempotent,
-    response = serde_json::Value
-)]
+#[bitrix_method("crm.product.update", scope = "crm", kind = idempotent, response = bool)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductUpdate {

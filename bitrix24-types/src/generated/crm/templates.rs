@@ -491,7 +491,7 @@ impl CrmDocumentgeneratorTemplateAdd {
     "crm.documentgenerator.template.delete",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

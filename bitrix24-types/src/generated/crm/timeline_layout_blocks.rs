@@ -11,7 +11,7 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Blocks {
+pub struct CrmTimelineLayoutBlocks {
     /// `layout`: `CrmTimelineLayoutBlocksGetLayout`.
     pub layout: Option<CrmTimelineLayoutBlocksGetLayout>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -19,7 +19,7 @@ pub struct Blocks {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for Blocks {
+impl wire::Lenient for CrmTimelineLayoutBlocks {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -399,7 +399,7 @@ impl CrmTimelineLayoutBlocksDelete {
     "crm.timeline.layout.blocks.get",
     scope = "crm",
     kind = read,
-    response = Blocks
+    response = CrmTimelineLayoutBlocks
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 use super::crm_values::CrmTrackingTraceAddType;
 /// Sent in requests.
 ///
@@ -48,7 +49,7 @@ impl CrmTrackingTraceAdd {
     "crm.tracking.trace.delete",
     scope = "crm",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

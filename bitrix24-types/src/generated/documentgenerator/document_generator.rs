@@ -779,7 +779,7 @@ impl DocumentgeneratorDocumentAdd {
     "documentgenerator.document.delete",
     scope = "documentgenerator",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -487,7 +487,7 @@ impl DocumentgeneratorNumeratorAdd {
     "documentgenerator.numerator.delete",
     scope = "documentgenerator",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -373,7 +373,7 @@ impl DocumentgeneratorRegionAdd {
     "documentgenerator.region.delete",
     scope = "documentgenerator",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -686,7 +686,7 @@ impl DocumentgeneratorRoleAdd {
     "documentgenerator.role.delete",
     scope = "documentgenerator",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -707,7 +707,7 @@ impl DocumentgeneratorRoleDelete {
     "documentgenerator.role.fillaccesses",
     scope = "documentgenerator",
     kind = write,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

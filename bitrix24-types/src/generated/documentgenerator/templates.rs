@@ -588,7 +588,7 @@ impl DocumentgeneratorTemplateAdd {
     "documentgenerator.template.delete",
     scope = "documentgenerator",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

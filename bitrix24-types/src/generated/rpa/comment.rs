@@ -5,7 +5,76 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RpaCommentAddComment {
+    /// `action`: string.
+    pub action: Option<String>,
+    /// `createdTime`: datetime.
+    pub created_time: Option<wire::DateTime>,
+    /// `createdTimestamp`: integer.
+    pub created_timestamp: Option<i64>,
+    /// `data`: `RpaCommentAddData`.
+    pub data: Option<RpaCommentAddData>,
+    /// `description`: string.
+    pub description: Option<String>,
+    /// `htmlDescription`: string.
+    pub html_description: Option<String>,
+    /// `id`: integer.
+    pub id: Option<i64>,
+    /// `isFixed`: boolean.
+    pub is_fixed: Option<bool>,
+    /// `itemId`: integer.
+    pub item_id: Option<i64>,
+    /// `textDescription`: string.
+    pub text_description: Option<String>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `typeId`: integer.
+    pub type_id: Option<i64>,
+    /// `userId`: integer.
+    pub user_id: Option<i64>,
+    /// `users`: `map<RpaCommentAddUsersItem>`.
+    pub users: Option<BTreeMap<String, RpaCommentAddUsersItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaCommentAddComment {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaCommentAddData {
+    /// `files`: `integer[]`.
+    pub files: Option<Vec<i64>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaCommentAddData {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-add.html#fields)
@@ -22,6 +91,61 @@ pub struct RpaCommentAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaCommentAddResult {
+    /// `comment`: `RpaCommentAddComment`.
+    pub comment: Option<RpaCommentAddComment>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaCommentAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/comment/rpa-comment-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RpaCommentAddUsersItem {
+    /// `fullName`: string.
+    pub full_name: Option<String>,
+    /// `id`: integer.
+    pub id: Option<i64>,
+    /// `lastName`: string.
+    pub last_name: Option<String>,
+    /// `link`: string.
+    pub link: Option<String>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `secondName`: string.
+    pub second_name: Option<String>,
+    /// `title`: raw.
+    pub title: Option<serde_json::Value>,
+    /// `workPosition`: string.
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaCommentAddUsersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -48,7 +172,7 @@ pub struct RpaCommentUpdateFields {
     "rpa.comment.add",
     scope = "rpa",
     kind = write,
-    response = serde_json::Value
+    response = RpaCommentAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -2,9 +2,92 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 #![allow(deprecated)]
+use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-get-settings.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaFieldsGetSettingsCreate {
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaFieldsGetSettingsCreate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-get-settings.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaFieldsGetSettingsFields {
+    /// `create`: `RpaFieldsGetSettingsCreate`.
+    pub create: Option<RpaFieldsGetSettingsCreate>,
+    /// `kanban`: `RpaFieldsGetSettingsKanban`.
+    pub kanban: Option<RpaFieldsGetSettingsKanban>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaFieldsGetSettingsFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-get-settings.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaFieldsGetSettingsKanban {
+    /// `id`: boolean.
+    pub id: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaFieldsGetSettingsKanban {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-get-settings.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaFieldsGetSettingsResult {
+    /// `fields`: `RpaFieldsGetSettingsFields`.
+    pub fields: Option<RpaFieldsGetSettingsFields>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaFieldsGetSettingsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `rpa.fields.getSettings`: scope `rpa`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/fields/rpa-fields-get-settings.html)
@@ -13,7 +96,7 @@ use ::bitrix24_types::serde_json;
     "rpa.fields.getSettings",
     scope = "rpa",
     kind = read,
-    response = serde_json::Value
+    response = RpaFieldsGetSettingsResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -38,7 +121,7 @@ impl RpaFieldsGetSettings {
     "rpa.fields.setSettings",
     scope = "rpa",
     kind = idempotent,
-    response = serde_json::Value
+    response = RpaFieldsGetSettingsResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -69,7 +152,7 @@ impl RpaFieldsSetSettings {
     "rpa.fields.setVisibilitySettings",
     scope = "rpa",
     kind = idempotent,
-    response = serde_json::Value
+    response = RpaFieldsGetSettingsResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

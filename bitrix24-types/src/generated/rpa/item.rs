@@ -6,57 +6,15 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
-use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Sent in requests and read from responses.
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct RpaItem {
-    /// `stageId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage_id: Option<i64>,
-    /// `previousStageId`: raw, read-only.
-    #[serde(skip_serializing)]
-    pub previous_stage_id: Option<serde_json::Value>,
-    /// `name`: raw, read-only.
-    #[serde(skip_serializing)]
-    pub name: Option<serde_json::Value>,
-    /// `typeId`: raw, read-only.
-    #[serde(skip_serializing)]
-    pub type_id: Option<serde_json::Value>,
-    /// `createdBy`: raw, read-only.
-    #[serde(skip_serializing)]
-    pub created_by: Option<serde_json::Value>,
-    /// `updatedBy`: raw, read-only.
-    #[serde(skip_serializing)]
-    pub updated_by: Option<serde_json::Value>,
-    /// `movedBy`: raw, read-only.
-    #[serde(skip_serializing)]
-    pub moved_by: Option<serde_json::Value>,
-    /// `createdTime`: raw, read-only.
-    #[serde(skip_serializing)]
-    pub created_time: Option<serde_json::Value>,
-    /// `updatedTime`: raw, read-only.
-    #[serde(skip_serializing)]
-    pub updated_time: Option<serde_json::Value>,
-    /// `movedTime`: raw, read-only.
-    #[serde(skip_serializing)]
-    pub moved_time: Option<serde_json::Value>,
-    /// `detailUrl`: raw, read-only.
-    #[serde(skip_serializing)]
-    pub detail_url: Option<serde_json::Value>,
-    /// `tasksCounter`: raw, read-only.
-    #[serde(skip_serializing)]
-    pub tasks_counter: Option<serde_json::Value>,
-    /// `tasksFaces`: raw, read-only.
-    #[serde(skip_serializing)]
-    pub tasks_faces: Option<serde_json::Value>,
-    /// `users`: raw, read-only.
-    #[serde(skip_serializing)]
-    pub users: Option<serde_json::Value>,
+    /// `item`: `RpaItemGetItem`.
+    pub item: Option<RpaItemGetItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -70,68 +28,351 @@ impl wire::Lenient for RpaItem {
         wire::object_or_nothing(de)
     }
 }
-/// The fields of [`RpaItem`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RpaItemField {
-    /// `stageId`
-    StageId,
-    /// `previousStageId`
-    PreviousStageId,
-    /// `name`
-    Name,
-    /// `typeId`
-    TypeId,
-    /// `createdBy`
-    CreatedBy,
-    /// `updatedBy`
-    UpdatedBy,
-    /// `movedBy`
-    MovedBy,
-    /// `createdTime`
-    CreatedTime,
-    /// `updatedTime`
-    UpdatedTime,
-    /// `movedTime`
-    MovedTime,
-    /// `detailUrl`
-    DetailUrl,
-    /// `tasksCounter`
-    TasksCounter,
-    /// `tasksFaces`
-    TasksFaces,
-    /// `users`
-    Users,
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RpaItemGetItem {
+    /// `createdBy`: integer.
+    pub created_by: Option<i64>,
+    /// `createdTime`: string.
+    pub created_time: Option<String>,
+    /// `detailUrl`: string.
+    pub detail_url: Option<String>,
+    /// `id`: integer.
+    pub id: Option<i64>,
+    /// `movedBy`: integer.
+    pub moved_by: Option<i64>,
+    /// `movedTime`: string.
+    pub moved_time: Option<String>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `previousStageId`: integer.
+    pub previous_stage_id: Option<i64>,
+    /// `stageId`: integer.
+    pub stage_id: Option<i64>,
+    /// `tasksCounter`: integer.
+    pub tasks_counter: Option<i64>,
+    /// `tasksFaces`: `RpaItemGetTasksFaces`.
+    pub tasks_faces: Option<RpaItemGetTasksFaces>,
+    /// `typeId`: integer.
+    pub type_id: Option<i64>,
+    /// `updatedBy`: integer.
+    pub updated_by: Option<i64>,
+    /// `updatedTime`: string.
+    pub updated_time: Option<String>,
+    /// `users`: `map<RpaItemGetUsersItem>`.
+    pub users: Option<BTreeMap<String, RpaItemGetUsersItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl query::RecordField for RpaItemField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::StageId => "stageId",
-            Self::PreviousStageId => "previousStageId",
-            Self::Name => "name",
-            Self::TypeId => "typeId",
-            Self::CreatedBy => "createdBy",
-            Self::UpdatedBy => "updatedBy",
-            Self::MovedBy => "movedBy",
-            Self::CreatedTime => "createdTime",
-            Self::UpdatedTime => "updatedTime",
-            Self::MovedTime => "movedTime",
-            Self::DetailUrl => "detailUrl",
-            Self::TasksCounter => "tasksCounter",
-            Self::TasksFaces => "tasksFaces",
-            Self::Users => "users",
-        }
+impl wire::Lenient for RpaItemGetItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct RpaItemGetTasksButtonsItem {
+    /// `COLOR`: string.
+    pub color: Option<String>,
+    /// `NAME`: string.
+    pub name: Option<String>,
+    /// `TARGET_USER_STATUS`: integer.
+    pub target_user_status: Option<i64>,
+    /// `TEXT`: string.
+    pub text: Option<String>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE")]
+    pub type_: Option<String>,
+    /// `VALUE`: char. One of `Y`, `N`.
+    pub value: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaItemGetTasksButtonsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct RpaItemGetTasksControls {
+    /// `BUTTONS`: `RpaItemGetTasksButtonsItem[]`.
+    pub buttons: Option<Vec<RpaItemGetTasksButtonsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaItemGetTasksControls {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RpaItemGetTasksData {
+    /// `controls`: `RpaItemGetTasksControls`.
+    pub controls: Option<RpaItemGetTasksControls>,
+    /// `fieldsToSet`: `string[]`.
+    pub fields_to_set: Option<Vec<String>>,
+    /// `fieldsToShow`: raw.
+    pub fields_to_show: Option<serde_json::Value>,
+    /// `isMine`: boolean.
+    pub is_mine: Option<bool>,
+    /// `participantJoint`: string.
+    pub participant_joint: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// `url`: string.
+    pub url: Option<String>,
+    /// `users`: `RpaItemGetTasksUsersItem[]`.
+    pub users: Option<Vec<RpaItemGetTasksUsersItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaItemGetTasksData {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaItemGetTasksFaces {
+    /// `all`: `integer[]`.
+    pub all: Option<Vec<i64>>,
+    /// `completed`: `integer[]`.
+    pub completed: Option<Vec<i64>>,
+    /// `running`: raw.
+    pub running: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaItemGetTasksFaces {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaItemGetTasksResult {
+    /// `tasks`: `RpaItemGetTasksTasksItem[]`.
+    pub tasks: Option<Vec<RpaItemGetTasksTasksItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaItemGetTasksResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RpaItemGetTasksTasksItem {
+    /// `data`: `RpaItemGetTasksData`.
+    pub data: Option<RpaItemGetTasksData>,
+    /// `description`: string.
+    pub description: Option<String>,
+    /// `id`: integer.
+    pub id: Option<i64>,
+    /// `itemClassName`: string.
+    pub item_class_name: Option<String>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `userId`: integer.
+    pub user_id: Option<i64>,
+    /// `users`: `map<RpaItemGetTasksUsersItem2>`.
+    pub users: Option<BTreeMap<String, RpaItemGetTasksUsersItem2>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaItemGetTasksTasksItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaItemGetTasksUsersItem {
+    /// `id`: integer.
+    pub id: Option<i64>,
+    /// `status`: integer.
+    pub status: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaItemGetTasksUsersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RpaItemGetTasksUsersItem2 {
+    /// `fullName`: string.
+    pub full_name: Option<String>,
+    /// `id`: integer.
+    pub id: Option<i64>,
+    /// `lastName`: string.
+    pub last_name: Option<String>,
+    /// `link`: string.
+    pub link: Option<String>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `secondName`: string.
+    pub second_name: Option<String>,
+    /// `title`: raw.
+    pub title: Option<serde_json::Value>,
+    /// `workPosition`: string.
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaItemGetTasksUsersItem2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RpaItemGetUsersItem {
+    /// `fullName`: string.
+    pub full_name: Option<String>,
+    /// `id`: integer.
+    pub id: Option<i64>,
+    /// `lastName`: string.
+    pub last_name: Option<String>,
+    /// `link`: string.
+    pub link: Option<String>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `secondName`: raw.
+    pub second_name: Option<serde_json::Value>,
+    /// `title`: raw.
+    pub title: Option<serde_json::Value>,
+    /// `workPosition`: raw.
+    pub work_position: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaItemGetUsersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaItemListResult {
+    /// `items`: `raw[]`.
+    pub items: Option<Vec<serde_json::Value>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaItemListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-update.html#fields)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct RpaItemUpdateFields {
+    /// `stageId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `rpa.item.add`: scope `rpa`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-add.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.item.add`")]
-#[bitrix_method(
-    "rpa.item.add",
-    scope = "rpa",
-    kind = write,
-    response = serde_json::Value
-)]
+#[bitrix_method("rpa.item.add", scope = "rpa", kind = write, response = RpaItem)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaItemAdd {
@@ -194,7 +435,7 @@ pub struct RpaItemGet {
     "rpa.item.getTasks",
     scope = "rpa",
     kind = read,
-    response = serde_json::Value
+    response = RpaItemGetTasksResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -214,8 +455,7 @@ pub struct RpaItemGetTasks {
     "rpa.item.list",
     scope = "rpa",
     kind = read,
-    response = Vec<RpaItem>,
-    list(record = RpaItem, records = result, id = "ID")
+    response = RpaItemListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -223,12 +463,12 @@ pub struct RpaItemList {
     /// `typeId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<i64>,
-    /// `order`: `map<string>`. Field names: [`RpaItemField`].
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<RpaItemField>>,
-    /// `filter`: `map<raw>`. Field names: [`RpaItemField`].
+    pub order: Option<BTreeMap<String, String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<RpaItemField>>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -252,12 +492,12 @@ pub struct RpaItemUpdate {
     /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
-    /// `fields`: `RpaItem`, required.
-    pub fields: RpaItem,
+    /// `fields`: `RpaItemUpdateFields`, required.
+    pub fields: RpaItemUpdateFields,
 }
 impl RpaItemUpdate {
     /// A `rpa.item.update` call with the required parameters; optional ones unset.
-    pub fn new(fields: RpaItem) -> Self {
+    pub fn new(fields: RpaItemUpdateFields) -> Self {
         Self {
             type_id: None,
             id: None,

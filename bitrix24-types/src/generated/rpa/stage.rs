@@ -4,8 +4,10 @@
 #![allow(deprecated)]
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests and read from responses.
@@ -13,46 +15,206 @@ use ::bitrix24_types::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct RpaStageGetPermissions {
+    /// `canMoveFrom`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub can_move_from: Option<bool>,
+    /// `droppable`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub droppable: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaStageGetPermissions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct RpaStageGetTasksItem {
+    /// `canAppendResponsibles`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub can_append_responsibles: Option<bool>,
+    /// `robotName`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub robot_name: Option<String>,
+    /// `robotType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub robot_type: Option<String>,
+    /// `title`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `users`: `RpaStageGetUsersItem[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub users: Option<Vec<RpaStageGetUsersItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaStageGetTasksItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct RpaStageGetUsersItem {
+    /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `entityType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// `id`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `photoSrc`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub photo_src: Option<String>,
+    /// `url`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaStageGetUsersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// A list page's `result`: the records sit under `stages`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-list-for-type.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaStageListForTypeResult {
+    /// `stages`: `RpaStageListForTypeStagesItem[]`, read-only.
+    pub stages: Option<Vec<RpaStageListForTypeStagesItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaStageListForTypeResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<RpaStageListForTypeStagesItem> for RpaStageListForTypeResult {
+    fn into_records(self) -> Vec<RpaStageListForTypeStagesItem> {
+        self.stages.unwrap_or_default()
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-list-for-type.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RpaStageListForTypeStagesItem {
+    /// `code`: string.
+    pub code: Option<String>,
+    /// `color`: string.
+    pub color: Option<String>,
+    /// `id`: integer.
+    pub id: Option<i64>,
+    /// `isFail`: boolean.
+    pub is_fail: Option<bool>,
+    /// `isFirst`: boolean.
+    pub is_first: Option<bool>,
+    /// `isSuccess`: boolean.
+    pub is_success: Option<bool>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `semantic`: raw.
+    pub semantic: Option<serde_json::Value>,
+    /// `sort`: integer.
+    pub sort: Option<i64>,
+    /// `typeId`: integer.
+    pub type_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaStageListForTypeStagesItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct Stage {
-    /// `name`: raw.
+    /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<serde_json::Value>,
-    /// `code`: raw.
+    pub name: Option<String>,
+    /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<serde_json::Value>,
-    /// `color`: raw.
+    pub code: Option<String>,
+    /// `color`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<serde_json::Value>,
-    /// `sort`: raw.
+    pub color: Option<String>,
+    /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<serde_json::Value>,
+    pub sort: Option<i64>,
     /// `semantic`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub semantic: Option<serde_json::Value>,
     /// `typeId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<i64>,
-    /// `isFirst`: raw, read-only.
+    /// `isFirst`: boolean, read-only.
     #[serde(skip_serializing)]
-    pub is_first: Option<serde_json::Value>,
-    /// `isSuccess`: raw, read-only.
+    pub is_first: Option<bool>,
+    /// `isSuccess`: boolean, read-only.
     #[serde(skip_serializing)]
-    pub is_success: Option<serde_json::Value>,
-    /// `isFail`: raw, read-only.
+    pub is_success: Option<bool>,
+    /// `isFail`: boolean, read-only.
     #[serde(skip_serializing)]
-    pub is_fail: Option<serde_json::Value>,
-    /// `tasks`: raw, read-only.
+    pub is_fail: Option<bool>,
+    /// `tasks`: `RpaStageGetTasksItem[]`, read-only.
     #[serde(skip_serializing)]
-    pub tasks: Option<serde_json::Value>,
-    /// `robotsCount`: raw, read-only.
+    pub tasks: Option<Vec<RpaStageGetTasksItem>>,
+    /// `robotsCount`: integer, read-only.
     #[serde(skip_serializing)]
-    pub robots_count: Option<serde_json::Value>,
-    /// `possibleNextStages`: raw, read-only.
+    pub robots_count: Option<i64>,
+    /// `possibleNextStages`: `integer[]`, read-only.
     #[serde(skip_serializing)]
-    pub possible_next_stages: Option<serde_json::Value>,
-    /// `permissions`: raw, read-only.
+    pub possible_next_stages: Option<Vec<i64>>,
+    /// `permissions`: `RpaStageGetPermissions`, read-only.
     #[serde(skip_serializing)]
-    pub permissions: Option<serde_json::Value>,
+    pub permissions: Option<RpaStageGetPermissions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -66,16 +228,51 @@ impl wire::Lenient for Stage {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`RpaStageListForTypeStagesItem`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RpaStageListForTypeStagesItemField {
+    /// `code`
+    Code,
+    /// `color`
+    Color,
+    /// `id`
+    Id,
+    /// `isFail`
+    IsFail,
+    /// `isFirst`
+    IsFirst,
+    /// `isSuccess`
+    IsSuccess,
+    /// `name`
+    Name,
+    /// `semantic`
+    Semantic,
+    /// `sort`
+    Sort,
+    /// `typeId`
+    TypeId,
+}
+impl query::RecordField for RpaStageListForTypeStagesItemField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Code => "code",
+            Self::Color => "color",
+            Self::Id => "id",
+            Self::IsFail => "isFail",
+            Self::IsFirst => "isFirst",
+            Self::IsSuccess => "isSuccess",
+            Self::Name => "name",
+            Self::Semantic => "semantic",
+            Self::Sort => "sort",
+            Self::TypeId => "typeId",
+        }
+    }
+}
 /// `rpa.stage.add`: scope `rpa`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-add.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.stage.add`")]
-#[bitrix_method(
-    "rpa.stage.add",
-    scope = "rpa",
-    kind = write,
-    response = serde_json::Value
-)]
+#[bitrix_method("rpa.stage.add", scope = "rpa", kind = write, response = Stage)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaStageAdd {
@@ -135,7 +332,8 @@ impl RpaStageGet {
     "rpa.stage.listForType",
     scope = "rpa",
     kind = read,
-    response = serde_json::Value
+    response = RpaStageListForTypeResult,
+    list(record = RpaStageListForTypeStagesItem, records = "stages", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -156,12 +354,7 @@ impl RpaStageListForType {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-update.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.stage.update`")]
-#[bitrix_method(
-    "rpa.stage.update",
-    scope = "rpa",
-    kind = idempotent,
-    response = serde_json::Value
-)]
+#[bitrix_method("rpa.stage.update", scope = "rpa", kind = idempotent, response = Stage)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaStageUpdate {

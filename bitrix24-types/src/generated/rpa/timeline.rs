@@ -4,10 +4,32 @@
 #![allow(deprecated)]
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaTimelineAddData {
+    /// `scope`: string.
+    pub scope: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTimelineAddData {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html#fields)
@@ -27,36 +49,412 @@ pub struct RpaTimelineAddFields {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaTimelineAddResult {
+    /// `timeline`: `RpaTimelineAddTimeline`.
+    pub timeline: Option<RpaTimelineAddTimeline>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTimelineAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RpaTimelineAddTimeline {
+    /// `action`: boolean.
+    pub action: Option<bool>,
+    /// `createdTime`: datetime.
+    pub created_time: Option<wire::DateTime>,
+    /// `createdTimestamp`: integer.
+    pub created_timestamp: Option<i64>,
+    /// `data`: `RpaTimelineAddData`.
+    pub data: Option<RpaTimelineAddData>,
+    /// `description`: string.
+    pub description: Option<String>,
+    /// `id`: integer.
+    pub id: Option<i64>,
+    /// `isFixed`: boolean.
+    pub is_fixed: Option<bool>,
+    /// `itemId`: integer.
+    pub item_id: Option<i64>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `typeId`: integer.
+    pub type_id: Option<i64>,
+    /// `userId`: integer.
+    pub user_id: Option<i64>,
+    /// `users`: `map<RpaTimelineAddUsersItem>`.
+    pub users: Option<BTreeMap<String, RpaTimelineAddUsersItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTimelineAddTimeline {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RpaTimelineAddUsersItem {
+    /// `fullName`: string.
+    pub full_name: Option<String>,
+    /// `id`: integer.
+    pub id: Option<i64>,
+    /// `lastName`: string.
+    pub last_name: Option<String>,
+    /// `link`: string.
+    pub link: Option<String>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `secondName`: string.
+    pub second_name: Option<String>,
+    /// `title`: raw.
+    pub title: Option<serde_json::Value>,
+    /// `workPosition`: string.
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTimelineAddUsersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
+pub struct RpaTimelineListForItemActionsItem {
+    /// `color`: string.
+    pub color: Option<String>,
+    /// `label`: string.
+    pub label: Option<String>,
+    /// `stageId`: integer.
+    pub stage_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTimelineListForItemActionsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RpaTimelineListForItemData {
+    /// `fields`: `RpaTimelineListForItemFieldsItem[]`.
+    pub fields: Option<Vec<RpaTimelineListForItemFieldsItem>>,
+    /// `item`: `RpaTimelineListForItemItem`.
+    pub item: Option<RpaTimelineListForItemItem>,
+    /// `scope`: string.
+    pub scope: Option<String>,
+    /// `stageFrom`: `RpaTimelineListForItemStageFrom`.
+    pub stage_from: Option<RpaTimelineListForItemStageFrom>,
+    /// `stageTo`: `RpaTimelineListForItemStageTo`.
+    pub stage_to: Option<RpaTimelineListForItemStageTo>,
+    /// `task`: `RpaTimelineListForItemTask`.
+    pub task: Option<RpaTimelineListForItemTask>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTimelineListForItemData {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaTimelineListForItemFieldsItem {
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTimelineListForItemFieldsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaTimelineListForItemItem {
+    /// `name`: string.
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTimelineListForItemItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct RpaTimelineListForItemParameters {
+    /// `ACTIONS`: `RpaTimelineListForItemActionsItem[]`.
+    pub actions: Option<Vec<RpaTimelineListForItemActionsItem>>,
+    /// `APPROVE_TYPE`: raw.
+    pub approve_type: Option<serde_json::Value>,
+    /// `DOCUMENT_ID`: `string[]`.
+    pub document_id: Option<Vec<String>>,
+    /// `FIELDS_TO_SET`: `string[]`.
+    pub fields_to_set: Option<Vec<String>>,
+    /// `FIELDS_TO_SHOW`: `string[]`.
+    pub fields_to_show: Option<Vec<String>>,
+    /// `RESPONSIBLE_TYPE`: raw.
+    pub responsible_type: Option<serde_json::Value>,
+    /// `TASK_EDIT_URL`: string.
+    pub task_edit_url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTimelineListForItemParameters {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// A list page's `result`: the records sit under `timeline`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct RpaTimelineListForItemResult {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `typeId`: raw.
-    pub type_id: Option<serde_json::Value>,
-    /// `itemId`: raw.
-    pub item_id: Option<serde_json::Value>,
-    /// `createdTime`: raw.
-    pub created_time: Option<serde_json::Value>,
-    /// `userId`: raw.
-    pub user_id: Option<serde_json::Value>,
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
-    /// `description`: raw.
-    pub description: Option<serde_json::Value>,
-    /// `action`: raw.
-    pub action: Option<serde_json::Value>,
-    /// `isFixed`: raw.
-    pub is_fixed: Option<serde_json::Value>,
-    /// `data`: raw.
-    pub data: Option<serde_json::Value>,
+    /// `timeline`: `RpaTimelineListForItemTimelineItem[]`, read-only.
+    pub timeline: Option<Vec<RpaTimelineListForItemTimelineItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for RpaTimelineListForItemResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<RpaTimelineListForItemTimelineItem> for RpaTimelineListForItemResult {
+    fn into_records(self) -> Vec<RpaTimelineListForItemTimelineItem> {
+        self.timeline.unwrap_or_default()
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaTimelineListForItemStageFrom {
+    /// `id`: integer.
+    pub id: Option<i64>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTimelineListForItemStageFrom {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaTimelineListForItemStageTo {
+    /// `id`: integer.
+    pub id: Option<i64>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTimelineListForItemStageTo {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct RpaTimelineListForItemTask {
+    /// `ACTIVITY`: string.
+    pub activity: Option<String>,
+    /// `ACTIVITY_NAME`: string.
+    pub activity_name: Option<String>,
+    /// `DESCRIPTION`: string.
+    pub description: Option<String>,
+    /// `ID`: integer.
+    pub id: Option<i64>,
+    /// `INCOMPLETE_USERS`: raw.
+    pub incomplete_users: Option<serde_json::Value>,
+    /// `NAME`: string.
+    pub name: Option<String>,
+    /// `PARAMETERS`: `RpaTimelineListForItemParameters`.
+    pub parameters: Option<RpaTimelineListForItemParameters>,
+    /// `USERS`: `integer[]`.
+    pub users: Option<Vec<i64>>,
+    /// `USER_ID`: integer.
+    pub user_id: Option<i64>,
+    /// `WORKFLOW_ID`: string.
+    pub workflow_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTimelineListForItemTask {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RpaTimelineListForItemTimelineItem {
+    /// `action`: string.
+    pub action: Option<String>,
+    /// `createdTime`: datetime.
+    pub created_time: Option<wire::DateTime>,
+    /// `createdTimestamp`: integer.
+    pub created_timestamp: Option<i64>,
+    /// `data`: `RpaTimelineListForItemData`.
+    pub data: Option<RpaTimelineListForItemData>,
+    /// `description`: string.
+    pub description: Option<String>,
+    /// `id`: integer.
+    pub id: Option<i64>,
+    /// `isFixed`: boolean.
+    pub is_fixed: Option<bool>,
+    /// `itemId`: integer.
+    pub item_id: Option<i64>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `typeId`: integer.
+    pub type_id: Option<i64>,
+    /// `userId`: integer.
+    pub user_id: Option<i64>,
+    /// `users`: `map<RpaTimelineListForItemUsersItem>`.
+    pub users: Option<BTreeMap<String, RpaTimelineListForItemUsersItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTimelineListForItemTimelineItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RpaTimelineListForItemUsersItem {
+    /// `fullName`: string.
+    pub full_name: Option<String>,
+    /// `id`: integer.
+    pub id: Option<i64>,
+    /// `lastName`: string.
+    pub last_name: Option<String>,
+    /// `link`: string.
+    pub link: Option<String>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `secondName`: string.
+    pub second_name: Option<String>,
+    /// `title`: raw.
+    pub title: Option<serde_json::Value>,
+    /// `workPosition`: string.
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTimelineListForItemUsersItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -81,6 +479,92 @@ pub struct RpaTimelineUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-update-is-fixed.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaTimelineUpdateIsFixedResult {
+    /// `timeline`: `RpaTimelineUpdateIsFixedTimeline`.
+    pub timeline: Option<RpaTimelineUpdateIsFixedTimeline>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTimelineUpdateIsFixedResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-update-is-fixed.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaTimelineUpdateIsFixedTimeline {
+    /// `id`: integer.
+    pub id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTimelineUpdateIsFixedTimeline {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// The fields of [`RpaTimelineListForItemTimelineItem`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RpaTimelineListForItemTimelineItemField {
+    /// `action`
+    Action,
+    /// `createdTime`
+    CreatedTime,
+    /// `createdTimestamp`
+    CreatedTimestamp,
+    /// `data`
+    Data,
+    /// `description`
+    Description,
+    /// `id`
+    Id,
+    /// `isFixed`
+    IsFixed,
+    /// `itemId`
+    ItemId,
+    /// `title`
+    Title,
+    /// `typeId`
+    TypeId,
+    /// `userId`
+    UserId,
+    /// `users`
+    Users,
+}
+impl query::RecordField for RpaTimelineListForItemTimelineItemField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Action => "action",
+            Self::CreatedTime => "createdTime",
+            Self::CreatedTimestamp => "createdTimestamp",
+            Self::Data => "data",
+            Self::Description => "description",
+            Self::Id => "id",
+            Self::IsFixed => "isFixed",
+            Self::ItemId => "itemId",
+            Self::Title => "title",
+            Self::TypeId => "typeId",
+            Self::UserId => "userId",
+            Self::Users => "users",
+        }
+    }
+}
 /// `rpa.timeline.add`: scope `rpa`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html)
@@ -89,7 +573,7 @@ pub struct RpaTimelineUpdateFields {
     "rpa.timeline.add",
     scope = "rpa",
     kind = write,
-    response = serde_json::Value
+    response = RpaTimelineAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -134,7 +618,8 @@ impl RpaTimelineDelete {
     "rpa.timeline.listForItem",
     scope = "rpa",
     kind = read,
-    response = RpaTimelineListForItemResult
+    response = RpaTimelineListForItemResult,
+    list(record = RpaTimelineListForItemTimelineItem, records = "timeline", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -177,7 +662,7 @@ pub struct RpaTimelineUpdate {
     "rpa.timeline.updateIsFixed",
     scope = "rpa",
     kind = idempotent,
-    response = serde_json::Value
+    response = RpaTimelineUpdateIsFixedResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -6,33 +6,16 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
-use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Sent in requests and read from responses.
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RpaType {
-    /// `id`: id, read-only.
-    #[serde(skip_serializing)]
-    pub id: Option<u64>,
-    /// `title`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `image`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
-    /// `createdBy`: raw, read-only.
-    #[serde(skip_serializing)]
-    pub created_by: Option<serde_json::Value>,
-    /// `settings`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<serde_json::Value>,
-    /// `permissions`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub permissions: Option<serde_json::Value>,
+    /// `type`: `RpaTypeGetType`.
+    pub type_: Option<RpaTypeGetType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -46,53 +29,124 @@ impl wire::Lenient for RpaType {
         wire::object_or_nothing(de)
     }
 }
-/// The fields of [`RpaType`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RpaTypeField {
-    /// `id`
-    Id,
-    /// `title`
-    Title,
-    /// `image`
-    Image,
-    /// `createdBy`
-    CreatedBy,
-    /// `settings`
-    Settings,
-    /// `permissions`
-    Permissions,
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-add.html#fields)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct RpaTypeAddFields {
+    /// `title`: string, required.
+    pub title: String,
+    /// `image`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// `settings`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<serde_json::Value>,
+    /// `permissions`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl query::RecordField for RpaTypeField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Title => "title",
-            Self::Image => "image",
-            Self::CreatedBy => "createdBy",
-            Self::Settings => "settings",
-            Self::Permissions => "permissions",
-        }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RpaTypeGetPermissionsItem {
+    /// `accessCode`: string.
+    pub access_code: Option<String>,
+    /// `action`: string.
+    pub action: Option<String>,
+    /// `entity`: string.
+    pub entity: Option<String>,
+    /// `entityId`: integer.
+    pub entity_id: Option<i64>,
+    /// `id`: integer.
+    pub id: Option<i64>,
+    /// `permission`: string.
+    pub permission: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTypeGetPermissionsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RpaTypeGetType {
+    /// `createdBy`: integer.
+    pub created_by: Option<i64>,
+    /// `id`: integer.
+    pub id: Option<i64>,
+    /// `image`: string.
+    pub image: Option<String>,
+    /// `permissions`: `RpaTypeGetPermissionsItem[]`.
+    pub permissions: Option<Vec<RpaTypeGetPermissionsItem>>,
+    /// `settings`: raw.
+    pub settings: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTypeGetType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct RpaTypeListResult {
+    /// `types`: `raw[]`.
+    pub types: Option<Vec<serde_json::Value>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTypeListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// `rpa.type.add`: scope `rpa`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-add.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.type.add`")]
-#[bitrix_method(
-    "rpa.type.add",
-    scope = "rpa",
-    kind = write,
-    response = serde_json::Value
-)]
+#[bitrix_method("rpa.type.add", scope = "rpa", kind = write, response = RpaType)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaTypeAdd {
-    /// `fields`: `RpaType`, required.
-    pub fields: RpaType,
+    /// `fields`: `RpaTypeAddFields`, required.
+    pub fields: RpaTypeAddFields,
 }
 impl RpaTypeAdd {
     /// A `rpa.type.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: RpaType) -> Self {
+    pub fn new(fields: RpaTypeAddFields) -> Self {
         Self { fields }
     }
 }
@@ -143,21 +197,20 @@ impl RpaTypeGet {
     "rpa.type.list",
     scope = "rpa",
     kind = read,
-    response = Vec<RpaType>,
-    list(record = RpaType, records = result, id = "id", fast_path)
+    response = RpaTypeListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaTypeList {
-    /// `select`: `string[]`. Field names: [`RpaTypeField`].
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<RpaTypeField>>,
-    /// `order`: `map<string>`. Field names: [`RpaTypeField`].
+    pub select: Option<Vec<String>>,
+    /// `order`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<RpaTypeField>>,
-    /// `filter`: `map<raw>`. Field names: [`RpaTypeField`].
+    pub order: Option<BTreeMap<String, String>>,
+    /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<RpaTypeField>>,
+    pub filter: Option<BTreeMap<String, serde_json::Value>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -166,12 +219,7 @@ pub struct RpaTypeList {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-update.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.type.update`")]
-#[bitrix_method(
-    "rpa.type.update",
-    scope = "rpa",
-    kind = idempotent,
-    response = serde_json::Value
-)]
+#[bitrix_method("rpa.type.update", scope = "rpa", kind = idempotent, response = RpaType)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaTypeUpdate {

@@ -228,7 +228,7 @@ impl TasksApiScrumBacklogAdd {
     "tasks.api.scrum.backlog.delete",
     scope = "task",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

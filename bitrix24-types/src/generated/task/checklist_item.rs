@@ -453,7 +453,7 @@ impl TaskChecklistitemIsactionallowed {
     "task.checklistitem.moveafteritem",
     scope = "task",
     kind = write,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -505,7 +505,7 @@ impl TaskChecklistitemRenew {
     "task.checklistitem.update",
     scope = "task",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

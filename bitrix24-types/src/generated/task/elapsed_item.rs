@@ -165,7 +165,7 @@ impl TaskElapseditemAdd {
     "task.elapseditem.delete",
     scope = "task",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -277,7 +277,7 @@ impl TaskElapseditemIsActionAllowed {
     "task.elapseditem.update",
     scope = "task",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

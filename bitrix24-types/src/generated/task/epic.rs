@@ -35,9 +35,9 @@ pub struct Epic {
     /// `color`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// `files`: raw.
+    /// `files`: `TasksApiScrumEpicGetFiles`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub files: Option<serde_json::Value>,
+    pub files: Option<TasksApiScrumEpicGetFiles>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -77,6 +77,381 @@ pub struct TasksApiScrumEpicAddResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksApiScrumEpicAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TasksApiScrumEpicGetCustomData {
+    /// `PHOTO_TEMPLATE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub photo_template: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumEpicGetCustomData {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksApiScrumEpicGetFieldsColor {
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumEpicGetFieldsColor {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksApiScrumEpicGetFieldsCreatedBy {
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumEpicGetFieldsCreatedBy {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksApiScrumEpicGetFieldsDescription {
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumEpicGetFieldsDescription {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksApiScrumEpicGetFieldsFields {
+    /// `color`: `TasksApiScrumEpicGetFieldsColor`.
+    pub color: Option<TasksApiScrumEpicGetFieldsColor>,
+    /// `createdBy`: `TasksApiScrumEpicGetFieldsCreatedBy`.
+    pub created_by: Option<TasksApiScrumEpicGetFieldsCreatedBy>,
+    /// `description`: `TasksApiScrumEpicGetFieldsDescription`.
+    pub description: Option<TasksApiScrumEpicGetFieldsDescription>,
+    /// `files`: `TasksApiScrumEpicGetFieldsFiles`.
+    pub files: Option<TasksApiScrumEpicGetFieldsFiles>,
+    /// `groupId`: `TasksApiScrumEpicGetFieldsGroupId`.
+    pub group_id: Option<TasksApiScrumEpicGetFieldsGroupId>,
+    /// `modifiedBy`: `TasksApiScrumEpicGetFieldsModifiedBy`.
+    pub modified_by: Option<TasksApiScrumEpicGetFieldsModifiedBy>,
+    /// `name`: `TasksApiScrumEpicGetFieldsName`.
+    pub name: Option<TasksApiScrumEpicGetFieldsName>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumEpicGetFieldsFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksApiScrumEpicGetFieldsFiles {
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumEpicGetFieldsFiles {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksApiScrumEpicGetFieldsGroupId {
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumEpicGetFieldsGroupId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksApiScrumEpicGetFieldsModifiedBy {
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumEpicGetFieldsModifiedBy {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksApiScrumEpicGetFieldsName {
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumEpicGetFieldsName {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct TasksApiScrumEpicGetFieldsResult {
+    /// `fields`: `TasksApiScrumEpicGetFieldsFields`.
+    pub fields: Option<TasksApiScrumEpicGetFieldsFields>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumEpicGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TasksApiScrumEpicGetFiles {
+    /// `CUSTOM_DATA`: `TasksApiScrumEpicGetCustomData`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_data: Option<TasksApiScrumEpicGetCustomData>,
+    /// `EDIT_FORM_LABEL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit_form_label: Option<String>,
+    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub edit_in_list: Option<bool>,
+    /// `ENTITY_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+    /// `ENTITY_VALUE_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_value_id: Option<i64>,
+    /// `FIELD_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field_name: Option<String>,
+    /// `ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_searchable: Option<bool>,
+    /// `MANDATORY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub mandatory: Option<bool>,
+    /// `MULTIPLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub multiple: Option<bool>,
+    /// `SETTINGS`: `TasksApiScrumEpicGetSettings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<TasksApiScrumEpicGetSettings>,
+    /// `SHOW_FILTER`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub show_filter: Option<bool>,
+    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub show_in_list: Option<bool>,
+    /// `SORT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+    /// `TAG`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// `USER_TYPE`: `TasksApiScrumEpicGetUserType`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_type: Option<TasksApiScrumEpicGetUserType>,
+    /// `USER_TYPE_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_type_id: Option<String>,
+    /// `VALUE`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+    /// `XML_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumEpicGetFiles {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TasksApiScrumEpicGetSettings {
+    /// `IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_id: Option<i64>,
+    /// `SECTION_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumEpicGetSettings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TasksApiScrumEpicGetUserType {
+    /// `BASE_TYPE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_type: Option<String>,
+    /// `CLASS_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    /// `DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `TAG`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<Vec<String>>,
+    /// `USER_TYPE_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_type_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumEpicGetUserType {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -220,7 +595,7 @@ impl TasksApiScrumEpicGet {
     "tasks.api.scrum.epic.getFields",
     scope = "task",
     kind = read,
-    response = serde_json::Value
+    response = TasksApiScrumEpicGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

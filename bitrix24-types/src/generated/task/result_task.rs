@@ -114,7 +114,7 @@ impl TasksTaskResultAddFromComment {
     "tasks.task.result.deleteFromComment",
     scope = "task",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -626,7 +626,7 @@ impl TasksApiScrumSprintComplete {
     "tasks.api.scrum.sprint.delete",
     scope = "task",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -50,25 +50,171 @@ impl wire::Lenient for TasksApiScrumTask {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
+pub struct TasksApiScrumTaskGetFieldsCreatedBy {
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumTaskGetFieldsCreatedBy {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksApiScrumTaskGetFieldsEntityId {
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumTaskGetFieldsEntityId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksApiScrumTaskGetFieldsEpicId {
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumTaskGetFieldsEpicId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksApiScrumTaskGetFieldsFields {
+    /// `createdBy`: `TasksApiScrumTaskGetFieldsCreatedBy`.
+    pub created_by: Option<TasksApiScrumTaskGetFieldsCreatedBy>,
+    /// `entityId`: `TasksApiScrumTaskGetFieldsEntityId`.
+    pub entity_id: Option<TasksApiScrumTaskGetFieldsEntityId>,
+    /// `epicId`: `TasksApiScrumTaskGetFieldsEpicId`.
+    pub epic_id: Option<TasksApiScrumTaskGetFieldsEpicId>,
+    /// `modifiedBy`: `TasksApiScrumTaskGetFieldsModifiedBy`.
+    pub modified_by: Option<TasksApiScrumTaskGetFieldsModifiedBy>,
+    /// `sort`: `TasksApiScrumTaskGetFieldsSort`.
+    pub sort: Option<TasksApiScrumTaskGetFieldsSort>,
+    /// `storyPoints`: `TasksApiScrumTaskGetFieldsStoryPoints`.
+    pub story_points: Option<TasksApiScrumTaskGetFieldsStoryPoints>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumTaskGetFieldsFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksApiScrumTaskGetFieldsModifiedBy {
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumTaskGetFieldsModifiedBy {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksApiScrumTaskGetFieldsResult {
-    /// `entityId`: integer.
-    pub entity_id: Option<i64>,
-    /// `storyPoints`: string.
-    pub story_points: Option<String>,
-    /// `epicId`: integer.
-    pub epic_id: Option<i64>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `modifiedBy`: integer.
-    pub modified_by: Option<i64>,
+    /// `fields`: `TasksApiScrumTaskGetFieldsFields`.
+    pub fields: Option<TasksApiScrumTaskGetFieldsFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksApiScrumTaskGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksApiScrumTaskGetFieldsSort {
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumTaskGetFieldsSort {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksApiScrumTaskGetFieldsStoryPoints {
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksApiScrumTaskGetFieldsStoryPoints {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

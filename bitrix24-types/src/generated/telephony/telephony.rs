@@ -699,7 +699,7 @@ impl TelephonyExternalLineAdd {
     "telephony.externalLine.delete",
     scope = "telephony",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

@@ -1846,7 +1846,7 @@ impl UserfieldconfigAdd {
     "userfieldconfig.delete",
     scope = "userfieldconfig",
     kind = idempotent,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

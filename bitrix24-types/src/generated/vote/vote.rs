@@ -721,7 +721,7 @@ pub struct VoteAttachedVoteRecall {
     "vote.AttachedVote.resume",
     scope = "vote",
     kind = write,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -749,7 +749,7 @@ pub struct VoteAttachedVoteResume {
     "vote.AttachedVote.stop",
     scope = "vote",
     kind = write,
-    response = serde_json::Value
+    response = wire::NoData
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -1,0 +1,71 @@
+//! Results the docs leave unclear: a reply with no data, a result shown without its
+//! envelope, a reply like another page's, and the convention of the verb for pages that
+//! show no reply (`tests/docs-results/`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use bitrix24_codegen::import;
+use bitrix24_codegen::spec::SpecFile;
+
+/// The imported spec files, each loaded, keyed by method: (file, result type).
+fn results() -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/docs-results");
+    let report = import::import_docs(&docs);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    import::build_model(&report.files).unwrap_or_else(|errors| panic!("{errors}"));
+    let mut results = BTreeMap::new();
+    for (path, text) in &report.files {
+        let spec: SpecFile = bitrix24_codegen::load::parse(Path::new(path), text)
+            .unwrap_or_else(|errors| panic!("{path} does not load:\n{errors}\n{text}"));
+        for (name, method) in &spec.methods {
+            results.insert(
+                name.as_str().to_owned(),
+                method.result.ty.as_str().to_owned(),
+            );
+        }
+    }
+    let notes = report
+        .notes
+        .iter()
+        .map(|note| (note.page.clone(), note.message.clone()))
+        .collect();
+    (results, notes)
+}
+
+#[test]
+fn a_reply_shown_as_null_carries_no_data_but_a_reading_empty_list_is_a_list() {
+    let (results, _) = results();
+    assert_eq!(results["crm.gizmo.pin"], "none");
+    assert_ne!(results["crm.gizmo.list"], "none");
+}
+
+#[test]
+fn a_result_shown_without_its_envelope_is_typed_but_an_envelope_missing_result_is_not() {
+    let (results, _) = results();
+    let get = &results["crm.gizmo.get"];
+    assert!(!get.starts_with("raw"), "crm.gizmo.get: {get}");
+    assert_eq!(results["crm.gizmo.count"], "raw");
+}
+
+#[test]
+fn a_reply_like_another_pages_takes_its_type() {
+    let (results, notes) = results();
+    assert_eq!(results["crm.gizmo.add"], results["crm.gizmo.get"]);
+    let note = notes
+        .values()
+        .find(|message| message.starts_with("crm.gizmo.add.result"))
+        .expect("a note says where the result came from");
+    assert!(note.contains("crm.gizmo.get"), "{note}");
+}
+
+#[test]
+fn a_page_without_a_reply_follows_the_documented_methods_of_its_verb() {
+    let (results, notes) = results();
+    assert_eq!(results["crm.alpha.delete"], "boolean");
+    assert_eq!(results["crm.relic.delete"], "boolean");
+    let note = &notes["api-reference/crm/relic/crm-relic-delete.md"];
+    assert!(note.contains("the 5 documented `delete` methods"), "{note}");
+    // No documented `bury` says what one returns.
+    assert_eq!(results["crm.relic.bury"], "raw");
+}
