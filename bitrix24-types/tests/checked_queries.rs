@@ -170,7 +170,7 @@ async fn contacts_filtered_by_checked_fields_are_those_the_portal_holds() {
         ..CrmContactList::default()
     };
     let page = client.list(&request).await.unwrap();
-    let found: Vec<u64> = page.records.iter().map(|c| c.id.unwrap() as u64).collect();
+    let found: Vec<u64> = page.records.iter().map(|c| c.id.unwrap()).collect();
     assert_eq!(found, wanted);
     let first = portal.contact(wanted[0]).unwrap();
     assert_eq!(page.records[0].name.as_deref(), first["NAME"].as_str());

@@ -49,7 +49,7 @@ async fn a_contact_is_added_read_and_updated_as_one_record_type() {
     assert_eq!(portal.crm_count(bitrix24_testkit::CrmEntity::Contact), 1);
 
     let contact = client.call(&CrmContactGet::new(id)).await.unwrap().result;
-    assert_eq!(contact.id, Some(id as i64));
+    assert_eq!(contact.id, Some(id), "the ID the add returned");
     assert_eq!(contact.name.as_deref(), Some("Ann"));
     assert_eq!(contact.opened, Some(true));
     let emails: Vec<_> = contact

@@ -13,6 +13,7 @@ use super::layout::NO_SCOPE;
 use super::layout::Root;
 use super::linked::Linked;
 use super::markdown;
+use super::namesakes;
 use super::page::{self, EventPage, MethodPage};
 use super::query::query_param;
 use super::report::{Problem, RawFallback};
@@ -122,6 +123,9 @@ pub(super) struct PageBuilder<'a> {
     /// The example of the record whose table is being read, innermost last.
     records: Vec<Option<serde_json::Value>>,
     pub(super) raws: Vec<RawFallback>,
+    /// Where a raw type stands for a value nothing showed (no type, an empty example),
+    /// not for one shown to be unclear: what `namesakes` may type.
+    unseen: BTreeSet<String>,
     notes: Vec<Problem>,
 }
 
@@ -156,6 +160,7 @@ impl<'a> PageBuilder<'a> {
             table_examples: BTreeMap::new(),
             records: Vec::new(),
             raws: Vec::new(),
+            unseen: BTreeSet::new(),
             notes: Vec::new(),
         }
     }
@@ -166,6 +171,22 @@ impl<'a> PageBuilder<'a> {
             types: self.types,
             raws: self.raws,
             notes: self.notes,
+        }
+    }
+
+    /// `raw` for a value nothing showed (see `unseen`), for `reason`.
+    pub(super) fn unseen(&mut self, at: &str, reason: impl Into<String>) -> String {
+        self.unseen.insert(at.to_owned());
+        self.raw(at, reason)
+    }
+
+    /// A response field's entry: its type, marked for `namesakes` when it is raw because
+    /// nothing showed what it holds.
+    pub(super) fn response_field(&self, ty: String, at: &str) -> Yaml {
+        if ty == "raw" && self.unseen.contains(at) {
+            namesakes::unseen_field()
+        } else {
+            Yaml::Str(ty)
         }
     }
 
@@ -332,12 +353,15 @@ impl<'a> PageBuilder<'a> {
                 continue;
             }
             idents.insert(ident, row.name.clone());
-            let ty = self.field_type(row, response, &format!("{at}.{}", row.name));
+            let field_at = format!("{at}.{}", row.name);
+            let ty = self.field_type(row, response, &field_at);
             let value = if row.required && !response {
                 Yaml::Map(vec![
                     ("type".to_owned(), Yaml::Str(ty)),
                     ("required".to_owned(), Yaml::Bool(true)),
                 ])
+            } else if response {
+                self.response_field(ty, &field_at)
             } else {
                 Yaml::Str(ty)
             };
@@ -376,10 +400,10 @@ impl<'a> PageBuilder<'a> {
                 ty = self.inferred(&example, at, &row.name);
             }
         }
-        // A method's own `id` parameter names a record, as the ID its `add` returned
-        // (`id`, unsigned): `crm.contact.get` documents it `integer`.
-        let top_param = !response && at == format!("{}.params.{}", self.page.method, row.name);
-        if top_param && matches!(row.name.as_str(), "id" | "ID") && ty == "integer" {
+        // A record's own `ID`, and a method's own `id` parameter, name a record as the ID
+        // its `add` returned does (`id`, unsigned): `crm.contact.get` documents both
+        // `integer`.
+        if is_record_id(&row.name) && ty == "integer" {
             ty = "id".to_owned();
         }
         // `CONTACT_IDS`, `memberIds`: a list of IDs, where a row types one (`crm_contact`
@@ -501,7 +525,11 @@ impl<'a> PageBuilder<'a> {
                 // An untyped `TASKID`, `USER_ID` sent is an identifier too (an integer).
                 "integer".to_owned()
             } else if row.types.is_empty() {
-                self.unclear(row, response, at, "no type given".to_owned())
+                let ty = self.unclear(row, response, at, "no type given".to_owned());
+                if ty == "raw" {
+                    self.unseen.insert(at.to_owned());
+                }
+                ty
             } else {
                 let parts: Vec<&str> = row.types.iter().map(|(text, _)| text.as_str()).collect();
                 // Other entities' fields (`catalog_product.id`) as the data-types pages
@@ -851,6 +879,11 @@ impl<'a> PageBuilder<'a> {
 /// A field named as a list of IDs: `CONTACT_IDS`, `memberIds`.
 fn is_ids_name(name: &str) -> bool {
     name.ends_with("_IDS") || (name.ends_with("Ids") && name.len() > 3)
+}
+
+/// A record's own identifier field (`ID`, `id`), which reads and sends as an `id`.
+pub(super) fn is_record_id(name: &str) -> bool {
+    matches!(name, "id" | "ID")
 }
 
 #[cfg(test)]

@@ -69,6 +69,9 @@
 //!   the example is an envelope missing `result`; a `*.fields` page that lists the fields
 //!   but shows no reply returns `map<FieldDescription>`; everything else is `raw`, until
 //!   `inherited` (below) finds it elsewhere.
+//! - **Namesakes** (run once every page is built, first): a response field left raw
+//!   because nothing showed its value (no type, an empty example) takes the type its
+//!   namesakes in the scope agree on, at least two of them (`namesakes`).
 //! - **Entities** (run once every page is built): the record a family's `*.get` returns is
 //!   the entity's record, named for it (`families`); its `list`, `current`, `add` and
 //!   `update` take it where their own types read alike (`records::reads_as`; `writes`:
@@ -180,6 +183,7 @@ mod linked;
 mod lists;
 mod markdown;
 mod names;
+mod namesakes;
 pub mod overlay;
 mod page;
 mod params;

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::builder::PageBuilder;
+use super::builder::{PageBuilder, is_record_id};
 use super::emit_yaml::Yaml;
 use super::infer::{self, Shape};
 use super::kind::method_kind;
@@ -485,7 +485,7 @@ impl PageBuilder<'_> {
                 format!("{inner}[]")
             }
             Shape::Object(map) => self.inferred_object(&map, at, key),
-            Shape::Unknown => self.raw(at, "the example shows nothing to type it by"),
+            Shape::Unknown => self.unseen(at, "the example shows nothing to type it by"),
             Shape::Mixed => self.raw(at, "the examples show values of different kinds"),
         }
     }
@@ -504,8 +504,12 @@ impl PageBuilder<'_> {
             if ident == "extra" || !idents.insert(ident) {
                 continue;
             }
-            let ty = self.inferred(value, &format!("{at}.{field}"), field);
-            fields.push((field.clone(), Yaml::Str(ty)));
+            let field_at = format!("{at}.{field}");
+            let mut ty = self.inferred(value, &field_at, field);
+            if is_record_id(field) && ty == "integer" {
+                ty = "id".to_owned();
+            }
+            fields.push((field.clone(), self.response_field(ty, &field_at)));
         }
         self.types.push((
             name.clone(),

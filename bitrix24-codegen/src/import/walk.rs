@@ -17,6 +17,7 @@ use super::layout::{GroupKey, NO_SCOPE, Root, events_home, file_paths, folder_of
 use super::linked::Linked;
 use super::lists;
 use super::markdown;
+use super::namesakes;
 use super::page::{self, EventPage, MethodPage};
 use super::records;
 use super::render::FileTree;
@@ -165,6 +166,7 @@ pub(super) fn import_trees(docs_root: &Path) -> Imported {
             },
         );
     }
+    namesakes::type_by_namesakes(&mut files, &mut report.notes);
     // Read apart from the method pages: it documents no method, only the records the
     // universal crm.item.* methods return per object type.
     if let Some(tree) = fs::read_to_string(docs_root.join(item_types::PAGE))

@@ -14,9 +14,9 @@ use super::ai_admin_values::{AiEngineRegisterCategory, AiEngineRegisterModelCont
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct AiEngineListFilter {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `APP_CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_code: Option<String>,
@@ -55,8 +55,8 @@ pub struct AiEngineListResultItem {
     pub completions_url: Option<String>,
     /// `date_create`: integer.
     pub date_create: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `settings`: `AiEngineListSettings`.

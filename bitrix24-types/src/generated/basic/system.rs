@@ -89,8 +89,8 @@ pub struct AppInfoResult {
     pub code: Option<String>,
     /// `DAYS`: raw.
     pub days: Option<serde_json::Value>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `INSTALLED`: boolean.
     pub installed: Option<bool>,
     /// `LANGUAGE_ID`: string.

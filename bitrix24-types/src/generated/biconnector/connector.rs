@@ -43,8 +43,8 @@ pub struct BiconnectorConnectorAddFields {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct BiconnectorConnectorAddResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -119,8 +119,8 @@ pub struct BiconnectorConnectorGetItem {
     pub date_create: Option<wire::DateTime>,
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `logo`: string.
     pub logo: Option<String>,
     /// `settings`: `BiconnectorConnectorGetSettingsItem[]`.
@@ -183,8 +183,8 @@ impl wire::Lenient for BiconnectorConnectorGetSettingsItem {
 pub struct BiconnectorConnectorListResultItem {
     /// `dateCreate`: datetime.
     pub date_create: Option<wire::DateTime>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `title`: string.
     pub title: Option<String>,
     /// `urlCheck`: string.

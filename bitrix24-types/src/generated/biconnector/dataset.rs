@@ -37,8 +37,8 @@ pub struct BiconnectorDatasetAddFields {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct BiconnectorDatasetAddResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -113,8 +113,8 @@ pub struct BiconnectorDatasetGetFieldsItem {
     pub dataset_id: Option<i64>,
     /// `externalCode`: string.
     pub external_code: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `type`: string.
@@ -156,8 +156,8 @@ pub struct BiconnectorDatasetGetItem {
     pub external_name: Option<String>,
     /// `fields`: `BiconnectorDatasetGetFieldsItem[]`.
     pub fields: Option<Vec<BiconnectorDatasetGetFieldsItem>>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `type`: string.
@@ -184,8 +184,8 @@ impl wire::Lenient for BiconnectorDatasetGetItem {
 pub struct BiconnectorDatasetListResultItem {
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

@@ -35,8 +35,8 @@ pub struct BiconnectorSourceAddFields {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct BiconnectorSourceAddResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -119,8 +119,8 @@ pub struct BiconnectorSourceGetConnection {
     pub date_update: Option<wire::DateTime>,
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `title`: string.
     pub title: Option<String>,
     /// `type`: string.
@@ -173,8 +173,8 @@ impl wire::Lenient for BiconnectorSourceGetItem {
 pub struct BiconnectorSourceGetSettingsItem {
     /// `code`: string.
     pub code: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `type`: string.
@@ -204,8 +204,8 @@ pub struct BiconnectorSourceListResultItem {
     pub active: Option<bool>,
     /// `dateCreate`: datetime.
     pub date_create: Option<wire::DateTime>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `title`: string.
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

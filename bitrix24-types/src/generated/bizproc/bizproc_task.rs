@@ -17,9 +17,9 @@ use super::bizproc_values::{
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct BizprocTaskListFields {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `WORKFLOW_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_id: Option<String>,
@@ -261,8 +261,8 @@ pub struct BizprocTaskListResultItem {
     pub document_url: Option<String>,
     /// `ENTITY`: string.
     pub entity: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `MODIFIED`: datetime.
     pub modified: Option<wire::DateTime>,
     /// `MODULE_ID`: string.

@@ -18,9 +18,9 @@ use super::bizproc_values::{
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct BizprocWorkflowTemplateListFields {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `MODULE_ID`: `BizprocWorkflowTemplateListModuleId`. One of `crm`, `lists`, `disk`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub module_id: Option<BizprocWorkflowTemplateListModuleId>,
@@ -74,8 +74,8 @@ pub struct BizprocWorkflowTemplateListFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct BizprocWorkflowTemplateListRecord {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `SYSTEM_CODE`: string.

@@ -20,9 +20,9 @@ pub struct Booking {
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `id`: integer, read-only.
+    /// `id`: id, read-only.
     #[serde(skip_serializing)]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -70,8 +70,8 @@ impl wire::Lenient for BookingV1BookingAddDatePeriod {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct BookingV1BookingAddResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -131,8 +131,8 @@ pub struct BookingV1BookingListBooking {
     pub date_period: Option<serde_json::Value>,
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `resourceIds`: raw.
@@ -193,8 +193,8 @@ pub struct BookingV1BookingListOrder {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnBookingAdd {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -218,8 +218,8 @@ impl EventPayload for OnBookingAdd {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnBookingDelete {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -243,8 +243,8 @@ impl EventPayload for OnBookingDelete {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnBookingUpdate {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -18,8 +18,8 @@ use super::booking_values::{
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct BookingV1ResourceTypeAddResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -96,8 +96,8 @@ pub struct BookingV1ResourceTypeListResource {
     pub delayed_counter_delay: Option<i64>,
     /// `delayedDelay`: integer.
     pub delayed_delay: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `infoDelay`: integer.
     pub info_delay: Option<i64>,
     /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
@@ -139,8 +139,8 @@ impl wire::Lenient for BookingV1ResourceTypeListResource {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnBookingResourceTypeAdd {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -164,8 +164,8 @@ impl EventPayload for OnBookingResourceTypeAdd {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnBookingResourceTypeDelete {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -189,8 +189,8 @@ impl EventPayload for OnBookingResourceTypeDelete {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnBookingResourceTypeUpdate {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -235,9 +235,9 @@ pub struct ResourceType {
     /// `delayedDelay`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delayed_delay: Option<i64>,
-    /// `id`: integer, read-only.
+    /// `id`: id, read-only.
     #[serde(skip_serializing)]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `infoDelay`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub info_delay: Option<i64>,

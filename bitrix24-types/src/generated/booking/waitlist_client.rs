@@ -13,8 +13,8 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BookingV1WaitlistClientListWaitListClient {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `type`: raw.
     pub type_: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -36,8 +36,8 @@ impl wire::Lenient for BookingV1WaitlistClientListWaitListClient {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct BookingV1WaitlistClientSetClients {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `type`: raw, required.
     pub type_: serde_json::Value,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

@@ -63,8 +63,8 @@ pub struct CalendarResourceBookingListResultItem {
     pub dt_skip_time: Option<bool>,
     /// `EVENT_TYPE`: string.
     pub event_type: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IS_MEETING`: boolean.
     pub is_meeting: Option<bool>,
     /// `MEETING_HOST`: string.
@@ -116,8 +116,8 @@ impl wire::Lenient for CalendarResourceBookingListResultItem {
 pub struct CalendarResourceListResultItem {
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

@@ -136,8 +136,8 @@ impl wire::Lenient for CallFollowupListActionItemsItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallFollowupListAfterCursor {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `startDate`: datetime.
     pub start_date: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -161,8 +161,8 @@ impl wire::Lenient for CallFollowupListAfterCursor {
 pub struct CallFollowupListAftercursor {
     /// `startDate`: datetime, required.
     pub start_date: wire::DateTime,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -404,8 +404,8 @@ impl wire::Lenient for SaleCashboxHandlerListPassword {
 pub struct SaleCashboxHandlerListRecord {
     /// `CODE`: string.
     pub code: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `SETTINGS`: `SaleCashboxHandlerListSettings`.
@@ -468,8 +468,8 @@ pub struct SaleCashboxListRecord {
     pub email: Option<String>,
     /// `ENABLED`: char. One of `Y`, `N`.
     pub enabled: Option<bool>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `KKM_ID`: integer.
     pub kkm_id: Option<i64>,
     /// `NAME`: string.

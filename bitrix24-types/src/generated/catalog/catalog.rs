@@ -61,8 +61,8 @@ pub struct CatalogCatalogListCatalogs {
     pub iblock_id: Option<i64>,
     /// `iblockTypeId`: integer.
     pub iblock_type_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `lid`: string.
     pub lid: Option<String>,
     /// `name`: string.

@@ -21,8 +21,8 @@ use super::catalog_values::{
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogCatalog {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `iblockId`: integer.
     pub iblock_id: Option<i64>,
     /// `iblockTypeId`: string.
@@ -58,8 +58,8 @@ impl wire::Lenient for CatalogCatalog {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogDocument {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `docType`: string.
     pub doc_type: Option<String>,
     /// `docNumber`: string.
@@ -111,8 +111,8 @@ impl wire::Lenient for CatalogDocument {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogDocumentContractor {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `documentId`: id.
     pub document_id: Option<u64>,
     /// `entityTypeId`: integer.
@@ -138,8 +138,8 @@ impl wire::Lenient for CatalogDocumentContractor {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogDocumentElement {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `docId`: id.
     pub doc_id: Option<u64>,
     /// `elementId`: id.
@@ -192,8 +192,8 @@ impl wire::Lenient for CatalogEnum {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_extra)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogExtra {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `percentage`: double.
@@ -241,8 +241,8 @@ impl wire::Lenient for CatalogLanguage {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogMeasure {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `code`: integer.
     pub code: Option<i64>,
     /// `isDefault`: char. One of `Y`, `N`.
@@ -274,8 +274,8 @@ impl wire::Lenient for CatalogMeasure {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogPrice {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `productId`: id.
     pub product_id: Option<u64>,
     /// `catalogGroupId`: id.
@@ -313,8 +313,8 @@ impl wire::Lenient for CatalogPrice {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogPriceType {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `base`: char. One of `Y`, `N`.
@@ -350,8 +350,8 @@ impl wire::Lenient for CatalogPriceType {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogPriceTypeGroup {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `catalogGroupId`: id.
     pub catalog_group_id: Option<u64>,
     /// `groupId`: integer.
@@ -377,8 +377,8 @@ impl wire::Lenient for CatalogPriceTypeGroup {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogPriceTypeLang {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `catalogGroupId`: id.
     pub catalog_group_id: Option<u64>,
     /// `name`: string.
@@ -404,8 +404,8 @@ impl wire::Lenient for CatalogPriceTypeLang {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProduct {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `iblockId`: id.
     pub iblock_id: Option<u64>,
     /// `name`: string.
@@ -509,8 +509,8 @@ impl wire::Lenient for CatalogProduct {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductAddDetailPicture {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `url`: string.
     pub url: Option<String>,
     /// `urlMachine`: string.
@@ -534,8 +534,8 @@ impl wire::Lenient for CatalogProductAddDetailPicture {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductAddPreviewPicture {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `url`: string.
     pub url: Option<String>,
     /// `urlMachine`: string.
@@ -559,8 +559,8 @@ impl wire::Lenient for CatalogProductAddPreviewPicture {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductImage {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `productId`: integer.
@@ -592,8 +592,8 @@ impl wire::Lenient for CatalogProductImage {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductOffer {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `iblockId`: id.
     pub iblock_id: Option<u64>,
     /// `name`: string.
@@ -697,8 +697,8 @@ impl wire::Lenient for CatalogProductOffer {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductOfferAddDetailPicture {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `url`: string.
     pub url: Option<String>,
     /// `urlMachine`: string.
@@ -722,8 +722,8 @@ impl wire::Lenient for CatalogProductOfferAddDetailPicture {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductOfferAddPreviewPicture {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `url`: string.
     pub url: Option<String>,
     /// `urlMachine`: string.
@@ -747,8 +747,8 @@ impl wire::Lenient for CatalogProductOfferAddPreviewPicture {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductProperty {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `timestampX`: datetime.
     pub timestamp_x: Option<wire::DateTime>,
     /// `iblockId`: id.
@@ -843,8 +843,8 @@ impl wire::Lenient for CatalogProductPropertyAddUserTypeSettings {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductPropertyEnum {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `propertyId`: id.
     pub property_id: Option<u64>,
     /// `value`: string.
@@ -874,8 +874,8 @@ impl wire::Lenient for CatalogProductPropertyEnum {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductPropertyFeatures {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `propertyId`: id.
     pub property_id: Option<u64>,
     /// `moduleId`: string.
@@ -936,8 +936,8 @@ impl wire::Lenient for CatalogProductPropertySection {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductService {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `iblockId`: id.
     pub iblock_id: Option<u64>,
     /// `name`: string.
@@ -1009,8 +1009,8 @@ impl wire::Lenient for CatalogProductService {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductServiceAddDetailPicture {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `url`: string.
     pub url: Option<String>,
     /// `urlMachine`: string.
@@ -1034,8 +1034,8 @@ impl wire::Lenient for CatalogProductServiceAddDetailPicture {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductServiceAddPreviewPicture {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `url`: string.
     pub url: Option<String>,
     /// `urlMachine`: string.
@@ -1059,8 +1059,8 @@ impl wire::Lenient for CatalogProductServiceAddPreviewPicture {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductSku {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `iblockId`: id.
     pub iblock_id: Option<u64>,
     /// `name`: string.
@@ -1150,8 +1150,8 @@ impl wire::Lenient for CatalogProductSku {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductSkuAddDetailPicture {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `url`: string.
     pub url: Option<String>,
     /// `urlMachine`: string.
@@ -1175,8 +1175,8 @@ impl wire::Lenient for CatalogProductSkuAddDetailPicture {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductSkuAddPreviewPicture {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `url`: string.
     pub url: Option<String>,
     /// `urlMachine`: string.
@@ -1200,8 +1200,8 @@ impl wire::Lenient for CatalogProductSkuAddPreviewPicture {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogRatio {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `productId`: integer.
     pub product_id: Option<i64>,
     /// `ratio`: double.
@@ -1227,8 +1227,8 @@ impl wire::Lenient for CatalogRatio {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogRoundingRule {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `catalogGroupId`: id.
     pub catalog_group_id: Option<u64>,
     /// `price`: decimal.
@@ -1264,8 +1264,8 @@ impl wire::Lenient for CatalogRoundingRule {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogSection {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `iblockId`: id.
     pub iblock_id: Option<u64>,
     /// `iblockSectionId`: id.
@@ -1303,8 +1303,8 @@ impl wire::Lenient for CatalogSection {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogStore {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `address`: string.
     pub address: Option<String>,
     /// `title`: string.
@@ -1359,8 +1359,8 @@ impl wire::Lenient for CatalogStore {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogStoreAddImageId {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `url`: string.
     pub url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -1382,8 +1382,8 @@ impl wire::Lenient for CatalogStoreAddImageId {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogStoreproduct {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `productId`: id.
     pub product_id: Option<u64>,
     /// `storeId`: id.
@@ -1436,8 +1436,8 @@ impl wire::Lenient for CatalogUserfieldDocument {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogVat {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `active`: char. One of `Y`, `N`.

@@ -104,8 +104,8 @@ impl wire::Lenient for CatalogDocumentGetFieldsResult {
 pub struct CatalogDocumentListDocuments {
     /// `docType`: string.
     pub doc_type: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `status`: char. One of `Y`, `N`.
     pub status: Option<bool>,
     /// `title`: string.

@@ -92,12 +92,12 @@ pub struct CatalogDocumentElementListDocumentElements {
     pub doc_id: Option<i64>,
     /// `elementId`: integer.
     pub element_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `purchasingPrice`: decimal.
     pub purchasing_price: Option<wire::Decimal>,
-    /// `storeFrom`: raw.
-    pub store_from: Option<serde_json::Value>,
+    /// `storeFrom`: id.
+    pub store_from: Option<u64>,
     /// `storeTo`: integer.
     pub store_to: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

@@ -78,8 +78,8 @@ impl wire::Lenient for CatalogDocumentcontractorGetFieldsResult {
 pub struct CatalogDocumentcontractorListDocumentContractor {
     /// `documentId`: integer.
     pub document_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

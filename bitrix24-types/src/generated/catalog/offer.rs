@@ -236,8 +236,8 @@ impl wire::Lenient for CatalogProductOfferGetFieldsByFilterResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductOfferListDetailPicture {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `url`: string.
     pub url: Option<String>,
     /// `urlMachine`: string.
@@ -283,8 +283,8 @@ pub struct CatalogProductOfferListOffers {
     pub date_create: Option<wire::DateTime>,
     /// `detailPicture`: `CatalogProductOfferListDetailPicture`.
     pub detail_picture: Option<CatalogProductOfferListDetailPicture>,
-    /// `detailText`: raw.
-    pub detail_text: Option<serde_json::Value>,
+    /// `detailText`: string.
+    pub detail_text: Option<String>,
     /// `detailTextType`: string.
     pub detail_text_type: Option<String>,
     /// `height`: integer.
@@ -293,8 +293,8 @@ pub struct CatalogProductOfferListOffers {
     pub iblock_id: Option<i64>,
     /// `iblockSectionId`: integer.
     pub iblock_section_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `length`: integer.
     pub length: Option<i64>,
     /// `measure`: integer.
@@ -305,8 +305,8 @@ pub struct CatalogProductOfferListOffers {
     pub name: Option<String>,
     /// `previewPicture`: `CatalogProductOfferListPreviewPicture`.
     pub preview_picture: Option<CatalogProductOfferListPreviewPicture>,
-    /// `previewText`: raw.
-    pub preview_text: Option<serde_json::Value>,
+    /// `previewText`: string.
+    pub preview_text: Option<String>,
     /// `previewTextType`: string.
     pub preview_text_type: Option<String>,
     /// `purchasingCurrency`: string.
@@ -319,8 +319,8 @@ pub struct CatalogProductOfferListOffers {
     pub quantity_reserved: Option<i64>,
     /// `quantityTrace`: char. One of `Y`, `N`.
     pub quantity_trace: Option<bool>,
-    /// `recurSchemeLength`: raw.
-    pub recur_scheme_length: Option<serde_json::Value>,
+    /// `recurSchemeLength`: integer.
+    pub recur_scheme_length: Option<i64>,
     /// `recurSchemeType`: string.
     pub recur_scheme_type: Option<String>,
     /// `sort`: integer.
@@ -364,8 +364,8 @@ impl wire::Lenient for CatalogProductOfferListOffers {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductOfferListPreviewPicture {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `url`: string.
     pub url: Option<String>,
     /// `urlMachine`: string.

@@ -80,8 +80,8 @@ pub struct CatalogPriceListPrices {
     pub catalog_group_id: Option<i64>,
     /// `currency`: string.
     pub currency: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `price`: decimal.
     pub price: Option<wire::Decimal>,
     /// `productId`: integer.

@@ -83,8 +83,8 @@ pub struct CatalogPriceTypeGroupListPriceTypeGroups {
     pub catalog_group_id: Option<i64>,
     /// `groupId`: integer.
     pub group_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -156,8 +156,8 @@ impl wire::Lenient for CatalogProductPropertyGetFieldsResult {
 pub struct CatalogProductPropertyListProductProperties {
     /// `iblockId`: integer.
     pub iblock_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `propertyType`: string.

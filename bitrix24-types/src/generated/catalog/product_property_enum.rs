@@ -87,8 +87,8 @@ impl wire::Lenient for CatalogProductPropertyEnumGetFieldsResult {
 pub struct CatalogProductPropertyEnumListProductPropertyEnums {
     /// `def`: char. One of `Y`, `N`.
     pub def: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `propertyId`: integer.
     pub property_id: Option<i64>,
     /// `sort`: integer.

@@ -130,8 +130,8 @@ impl wire::Lenient for CatalogProductPropertyFeatureGetFieldsResult {
 pub struct CatalogProductPropertyFeatureListProductPropertyFeatures {
     /// `featureId`: string.
     pub feature_id: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isEnabled`: char. One of `Y`, `N`.
     pub is_enabled: Option<bool>,
     /// `moduleId`: string.

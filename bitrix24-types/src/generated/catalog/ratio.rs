@@ -37,8 +37,8 @@ impl wire::Lenient for CatalogRatioGetFieldsResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogRatioListRatios {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isDefault`: char. One of `Y`, `N`.
     pub is_default: Option<bool>,
     /// `productId`: integer.

@@ -194,8 +194,8 @@ impl wire::Lenient for CatalogProductServiceGetResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductServiceListDetailPicture {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `url`: string.
     pub url: Option<String>,
     /// `urlMachine`: string.
@@ -219,8 +219,8 @@ impl wire::Lenient for CatalogProductServiceListDetailPicture {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductServiceListPreviewPicture {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `url`: string.
     pub url: Option<String>,
     /// `urlMachine`: string.
@@ -287,24 +287,24 @@ pub struct CatalogProductServiceListServices {
     pub date_create: Option<wire::DateTime>,
     /// `detailPicture`: `CatalogProductServiceListDetailPicture`.
     pub detail_picture: Option<CatalogProductServiceListDetailPicture>,
-    /// `detailText`: raw.
-    pub detail_text: Option<serde_json::Value>,
+    /// `detailText`: string.
+    pub detail_text: Option<String>,
     /// `detailTextType`: string.
     pub detail_text_type: Option<String>,
     /// `iblockId`: integer.
     pub iblock_id: Option<i64>,
     /// `iblockSectionId`: integer.
     pub iblock_section_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `modifiedBy`: integer.
     pub modified_by: Option<i64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `previewPicture`: `CatalogProductServiceListPreviewPicture`.
     pub preview_picture: Option<CatalogProductServiceListPreviewPicture>,
-    /// `previewText`: raw.
-    pub preview_text: Option<serde_json::Value>,
+    /// `previewText`: string.
+    pub preview_text: Option<String>,
     /// `previewTextType`: string.
     pub preview_text_type: Option<String>,
     /// `sort`: integer.

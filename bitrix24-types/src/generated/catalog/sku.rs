@@ -205,8 +205,8 @@ impl wire::Lenient for CatalogProductSkuGetFieldsByFilterResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductSkuListDetailPicture {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `url`: string.
     pub url: Option<String>,
     /// `urlMachine`: string.
@@ -230,8 +230,8 @@ impl wire::Lenient for CatalogProductSkuListDetailPicture {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductSkuListPreviewPicture {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `url`: string.
     pub url: Option<String>,
     /// `urlMachine`: string.
@@ -346,8 +346,8 @@ pub struct CatalogProductSkuListUnits {
     pub date_create: Option<wire::DateTime>,
     /// `detailPicture`: `CatalogProductSkuListDetailPicture`.
     pub detail_picture: Option<CatalogProductSkuListDetailPicture>,
-    /// `detailText`: raw.
-    pub detail_text: Option<serde_json::Value>,
+    /// `detailText`: string.
+    pub detail_text: Option<String>,
     /// `detailTextType`: string.
     pub detail_text_type: Option<String>,
     /// `height`: raw.
@@ -356,8 +356,8 @@ pub struct CatalogProductSkuListUnits {
     pub iblock_id: Option<i64>,
     /// `iblockSectionId`: integer.
     pub iblock_section_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `length`: raw.
     pub length: Option<serde_json::Value>,
     /// `measure`: raw.
@@ -368,18 +368,18 @@ pub struct CatalogProductSkuListUnits {
     pub name: Option<String>,
     /// `previewPicture`: `CatalogProductSkuListPreviewPicture`.
     pub preview_picture: Option<CatalogProductSkuListPreviewPicture>,
-    /// `previewText`: raw.
-    pub preview_text: Option<serde_json::Value>,
+    /// `previewText`: string.
+    pub preview_text: Option<String>,
     /// `previewTextType`: string.
     pub preview_text_type: Option<String>,
     /// `property258`: `CatalogProductSkuListProperty258`.
     pub property258: Option<CatalogProductSkuListProperty258>,
     /// `property259`: `CatalogProductSkuListProperty259Item[]`.
     pub property259: Option<Vec<CatalogProductSkuListProperty259Item>>,
-    /// `purchasingCurrency`: raw.
-    pub purchasing_currency: Option<serde_json::Value>,
-    /// `purchasingPrice`: raw.
-    pub purchasing_price: Option<serde_json::Value>,
+    /// `purchasingCurrency`: string.
+    pub purchasing_currency: Option<String>,
+    /// `purchasingPrice`: decimal.
+    pub purchasing_price: Option<wire::Decimal>,
     /// `quantity`: raw.
     pub quantity: Option<serde_json::Value>,
     /// `sort`: integer.

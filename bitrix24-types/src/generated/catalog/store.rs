@@ -126,8 +126,8 @@ impl wire::Lenient for CatalogStoreGetFieldsResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogStoreListImageId {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `url`: string.
     pub url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -192,8 +192,8 @@ pub struct CatalogStoreListStores {
     pub gps_n: Option<f64>,
     /// `gpsS`: double.
     pub gps_s: Option<f64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `imageId`: `CatalogStoreListImageId`.
     pub image_id: Option<CatalogStoreListImageId>,
     /// `issuingCenter`: char. One of `Y`, `N`.

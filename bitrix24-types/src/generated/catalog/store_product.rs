@@ -67,8 +67,8 @@ for CatalogStoreproductListResult {
 pub struct CatalogStoreproductListStoreProducts {
     /// `amount`: decimal.
     pub amount: Option<wire::Decimal>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `productId`: integer.
     pub product_id: Option<i64>,
     /// `storeId`: integer.

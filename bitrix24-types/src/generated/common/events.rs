@@ -95,9 +95,9 @@ pub struct EventOfflineGetEventsItem {
     /// `EVENT_NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `MESSAGE_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<i64>,

@@ -210,8 +210,8 @@ impl EventPayload for OnCrmInvoiceUpdate {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OnCrmInvoiceUserFieldAdd {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `entityId`: string.
     pub entity_id: Option<String>,
     /// `fieldName`: string.
@@ -239,8 +239,8 @@ impl EventPayload for OnCrmInvoiceUserFieldAdd {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OnCrmInvoiceUserFieldDelete {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `entityId`: string.
     pub entity_id: Option<String>,
     /// `fieldName`: string.
@@ -268,8 +268,8 @@ impl EventPayload for OnCrmInvoiceUserFieldDelete {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OnCrmInvoiceUserFieldSetEnumValues {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `entityId`: string.
     pub entity_id: Option<String>,
     /// `fieldName`: string.
@@ -297,8 +297,8 @@ impl EventPayload for OnCrmInvoiceUserFieldSetEnumValues {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OnCrmInvoiceUserFieldUpdate {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `entityId`: string.
     pub entity_id: Option<String>,
     /// `fieldName`: string.

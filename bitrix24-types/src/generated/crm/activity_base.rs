@@ -43,8 +43,8 @@ pub struct Activity {
     pub editor_id: Option<i64>,
     /// `END_TIME`: datetime.
     pub end_time: Option<wire::DateTime>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `LAST_UPDATED`: datetime.
     pub last_updated: Option<wire::DateTime>,
     /// `LOCATION`: string.
@@ -63,8 +63,8 @@ pub struct Activity {
     pub owner_type_id: Option<i64>,
     /// `PRIORITY`: string.
     pub priority: Option<String>,
-    /// `PROVIDER_DATA`: raw.
-    pub provider_data: Option<serde_json::Value>,
+    /// `PROVIDER_DATA`: string.
+    pub provider_data: Option<String>,
     /// `PROVIDER_GROUP_ID`: integer.
     pub provider_group_id: Option<i64>,
     /// `PROVIDER_ID`: string.
@@ -240,8 +240,8 @@ pub struct CrmActivityListCommunicationsItem {
     pub entity_settings: Option<CrmActivityListEntitySettings>,
     /// `ENTITY_TYPE_ID`: integer.
     pub entity_type_id: Option<i64>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `TYPE`: string.
     #[serde(rename = "TYPE")]
     pub type_: Option<String>,
@@ -296,8 +296,8 @@ impl wire::Lenient for CrmActivityListEntitySettings {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityListFilesItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `url`: string.
     pub url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -345,8 +345,8 @@ pub struct CrmActivityListRecord {
     pub end_time: Option<wire::DateTime>,
     /// `FILES`: `CrmActivityListFilesItem[]`.
     pub files: Option<Vec<CrmActivityListFilesItem>>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `LAST_UPDATED`: datetime.
     pub last_updated: Option<wire::DateTime>,
     /// `LOCATION`: string.
@@ -365,8 +365,8 @@ pub struct CrmActivityListRecord {
     pub owner_type_id: Option<i64>,
     /// `PRIORITY`: string.
     pub priority: Option<String>,
-    /// `PROVIDER_DATA`: raw.
-    pub provider_data: Option<serde_json::Value>,
+    /// `PROVIDER_DATA`: string.
+    pub provider_data: Option<String>,
     /// `PROVIDER_GROUP_ID`: integer.
     pub provider_group_id: Option<i64>,
     /// `PROVIDER_ID`: string.

@@ -141,8 +141,8 @@ pub struct CrmAddressListRecord {
     pub city: Option<String>,
     /// `COUNTRY`: string.
     pub country: Option<String>,
-    /// `COUNTRY_CODE`: raw.
-    pub country_code: Option<serde_json::Value>,
+    /// `COUNTRY_CODE`: string.
+    pub country_code: Option<String>,
     /// `ENTITY_ID`: integer.
     pub entity_id: Option<i64>,
     /// `ENTITY_TYPE_ID`: integer.

@@ -37,8 +37,8 @@ impl wire::Lenient for Automatedsolution {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmAutomatedsolutionAddAutomatedSolution {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `title`: string.
     pub title: Option<String>,
     /// `typeIds`: `integer[]`.
@@ -99,8 +99,8 @@ impl wire::Lenient for CrmAutomatedsolutionAddResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmAutomatedsolutionGetAutomatedSolution {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `title`: string.
     pub title: Option<String>,
     /// `typeIds`: `integer[]`.
@@ -124,8 +124,8 @@ impl wire::Lenient for CrmAutomatedsolutionGetAutomatedSolution {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmAutomatedsolutionListAutomatedSolutionsItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `title`: string.
     pub title: Option<String>,
     /// `typeIds`: `integer[]`.
@@ -176,8 +176,8 @@ for CrmAutomatedsolutionListResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmAutomatedsolutionUpdateAutomatedSolution {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `title`: string.
     pub title: Option<String>,
     /// `typeIds`: `integer[]`.

@@ -42,9 +42,9 @@ pub struct Bankdetail {
     /// `ENTITY_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<i64>,
-    /// `ID`: integer, read-only.
+    /// `ID`: id, read-only.
     #[serde(skip_serializing)]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `MODIFY_BY_ID`: integer, read-only.
     #[serde(skip_serializing)]
     pub modify_by_id: Option<i64>,
@@ -136,9 +136,9 @@ impl wire::Lenient for Bankdetail {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmRequisiteBankdetailListFields {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `ENTITY_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<i64>,

@@ -14,8 +14,8 @@ use super::crm_values::CrmCalllistAddEntityType;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Calllist {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `DATE_CREATE`: datetime.
     pub date_create: Option<wire::DateTime>,
     /// `CREATED_BY_ID`: integer.
@@ -47,8 +47,8 @@ impl wire::Lenient for Calllist {
 pub struct CrmCalllistItems {
     /// `ENTITY_TYPE`: integer.
     pub entity_type: Option<i64>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `STATUS`: string.
     pub status: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -70,8 +70,8 @@ impl wire::Lenient for CrmCalllistItems {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCalllistStatuslistResultItem {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `SORT`: integer.

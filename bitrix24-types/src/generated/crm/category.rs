@@ -33,8 +33,8 @@ impl wire::Lenient for Category {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmCategoryAddCategory {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `sort`: integer.
@@ -92,8 +92,8 @@ pub struct CrmCategoryAddFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmCategoryFieldsFields {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `sort`: integer.
@@ -131,8 +131,8 @@ impl wire::Lenient for CrmCategoryFieldsFields {
 pub struct CrmCategoryGetCategory {
     /// `entityTypeId`: integer.
     pub entity_type_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isDefault`: char. One of `Y`, `N`.
     pub is_default: Option<bool>,
     /// `name`: string.
@@ -164,8 +164,8 @@ impl wire::Lenient for CrmCategoryGetCategory {
 pub struct CrmCategoryListCategoriesItem {
     /// `entityTypeId`: integer.
     pub entity_type_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isDefault`: char. One of `Y`, `N`.
     pub is_default: Option<bool>,
     /// `name`: string.
@@ -217,8 +217,8 @@ impl wire::Lenient for CrmCategoryListResult {
 pub struct CrmCategoryUpdateCategory {
     /// `entityTypeId`: integer.
     pub entity_type_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isDefault`: char. One of `Y`, `N`.
     pub is_default: Option<bool>,
     /// `name`: string.

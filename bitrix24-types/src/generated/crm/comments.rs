@@ -34,9 +34,9 @@ pub struct Comment {
     /// `FILES`: `map<CrmTimelineCommentGetFilesItem>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<BTreeMap<String, CrmTimelineCommentGetFilesItem>>,
-    /// `ID`: integer, read-only.
+    /// `ID`: id, read-only.
     #[serde(skip_serializing)]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -65,9 +65,9 @@ pub struct CrmTimelineCommentGetFilesItem {
     /// `date`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<wire::DateTime>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `image`: `CrmTimelineCommentGetImage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<CrmTimelineCommentGetImage>,
@@ -139,8 +139,8 @@ pub struct CrmTimelineCommentListFilesItem {
     pub author_name: Option<String>,
     /// `date`: datetime.
     pub date: Option<wire::DateTime>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: `CrmTimelineCommentListImage`.
     pub image: Option<CrmTimelineCommentListImage>,
     /// `name`: string.
@@ -208,8 +208,8 @@ pub struct CrmTimelineCommentListRecord {
     pub entity_type: Option<String>,
     /// `FILES`: `map<CrmTimelineCommentListFilesItem>`.
     pub files: Option<BTreeMap<String, CrmTimelineCommentListFilesItem>>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -229,8 +229,8 @@ impl wire::Lenient for CrmTimelineCommentListRecord {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTimelineCommentAdd {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -254,8 +254,8 @@ impl EventPayload for OnCrmTimelineCommentAdd {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTimelineCommentDelete {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -279,8 +279,8 @@ impl EventPayload for OnCrmTimelineCommentDelete {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTimelineCommentUpdate {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -18,36 +18,36 @@ use super::crm_values::CrmCompanyAddUtmMedium;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Company {
-    /// `ADDRESS`: raw, read-only.
+    /// `ADDRESS`: string, read-only.
     #[serde(skip_serializing)]
-    pub address: Option<serde_json::Value>,
-    /// `ADDRESS_2`: raw, read-only.
+    pub address: Option<String>,
+    /// `ADDRESS_2`: string, read-only.
     #[serde(skip_serializing)]
-    pub address_2: Option<serde_json::Value>,
-    /// `ADDRESS_CITY`: raw, read-only.
+    pub address_2: Option<String>,
+    /// `ADDRESS_CITY`: string, read-only.
     #[serde(skip_serializing)]
-    pub address_city: Option<serde_json::Value>,
-    /// `ADDRESS_COUNTRY`: raw, read-only.
+    pub address_city: Option<String>,
+    /// `ADDRESS_COUNTRY`: string, read-only.
     #[serde(skip_serializing)]
-    pub address_country: Option<serde_json::Value>,
-    /// `ADDRESS_COUNTRY_CODE`: raw, read-only.
+    pub address_country: Option<String>,
+    /// `ADDRESS_COUNTRY_CODE`: string, read-only.
     #[serde(skip_serializing)]
-    pub address_country_code: Option<serde_json::Value>,
+    pub address_country_code: Option<String>,
     /// `ADDRESS_LEGAL`: raw, read-only.
     #[serde(skip_serializing)]
     pub address_legal: Option<serde_json::Value>,
     /// `ADDRESS_LOC_ADDR_ID`: integer, read-only.
     #[serde(skip_serializing)]
     pub address_loc_addr_id: Option<i64>,
-    /// `ADDRESS_POSTAL_CODE`: raw, read-only.
+    /// `ADDRESS_POSTAL_CODE`: string, read-only.
     #[serde(skip_serializing)]
-    pub address_postal_code: Option<serde_json::Value>,
-    /// `ADDRESS_PROVINCE`: raw, read-only.
+    pub address_postal_code: Option<String>,
+    /// `ADDRESS_PROVINCE`: string, read-only.
     #[serde(skip_serializing)]
-    pub address_province: Option<serde_json::Value>,
-    /// `ADDRESS_REGION`: raw, read-only.
+    pub address_province: Option<String>,
+    /// `ADDRESS_REGION`: string, read-only.
     #[serde(skip_serializing)]
-    pub address_region: Option<serde_json::Value>,
+    pub address_region: Option<String>,
     /// `ASSIGNED_BY_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_by_id: Option<i64>,
@@ -84,9 +84,9 @@ pub struct Company {
     /// `HAS_PHONE`: char, read-only. One of `Y`, `N`.
     #[serde(skip_serializing)]
     pub has_phone: Option<bool>,
-    /// `ID`: integer, read-only.
+    /// `ID`: id, read-only.
     #[serde(skip_serializing)]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `INDUSTRY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub industry: Option<String>,
@@ -214,8 +214,8 @@ impl wire::Lenient for Company {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCompanyListPhoneItem {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `TYPE_ID`: string.
     pub type_id: Option<String>,
     /// `VALUE`: string.
@@ -243,8 +243,8 @@ impl wire::Lenient for CrmCompanyListPhoneItem {
 pub struct CrmCompanyListRecord {
     /// `ASSIGNED_BY_ID`: integer.
     pub assigned_by_id: Option<i64>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `PHONE`: `CrmCompanyListPhoneItem[]`.
     pub phone: Option<Vec<CrmCompanyListPhoneItem>>,
     /// `TITLE`: string.
@@ -293,8 +293,8 @@ impl EventPayload for OnCrmCompanyAdd {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyAddFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -339,8 +339,8 @@ impl EventPayload for OnCrmCompanyDelete {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyDeleteFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -385,8 +385,8 @@ impl EventPayload for OnCrmCompanyUpdate {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUpdateFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -33,8 +33,8 @@ impl wire::Lenient for Configurable {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableAddActivity {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -288,8 +288,8 @@ impl wire::Lenient for CrmActivityConfigurableGetActionParams {
 pub struct CrmActivityConfigurableGetActivity {
     /// `fields`: `CrmActivityConfigurableGetFields`.
     pub fields: Option<CrmActivityConfigurableGetFields>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `layout`: `CrmActivityConfigurableGetLayout`.
     pub layout: Option<CrmActivityConfigurableGetLayout>,
     /// `ownerId`: integer.
@@ -930,8 +930,8 @@ impl wire::Lenient for CrmActivityConfigurableGetTags {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableUpdateActivity {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -15,8 +15,8 @@ use super::crm_values::CrmCompanyUserfieldListShowFilter;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmContactUserfield {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
@@ -468,8 +468,8 @@ impl wire::Lenient for CrmContactUserfieldGetSettings {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmContactUserfieldGetUfEnumElement {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `VALUE`: string.
     pub value: Option<String>,
     /// `SORT`: integer.
@@ -495,9 +495,9 @@ impl wire::Lenient for CrmContactUserfieldGetUfEnumElement {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmContactUserfieldListFilterable {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `FIELD_NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
@@ -554,8 +554,8 @@ pub struct CrmContactUserfieldListRecord {
     pub field_name: Option<String>,
     /// `HELP_MESSAGE`: raw.
     pub help_message: Option<serde_json::Value>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
     /// `LIST_COLUMN_LABEL`: string.
@@ -790,8 +790,8 @@ impl EventPayload for OnCrmContactUserFieldAdd {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUserFieldAddFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
@@ -840,8 +840,8 @@ impl EventPayload for OnCrmContactUserFieldDelete {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUserFieldDeleteFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
@@ -890,8 +890,8 @@ impl EventPayload for OnCrmContactUserFieldSetEnumValues {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUserFieldSetEnumValuesFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
@@ -940,8 +940,8 @@ impl EventPayload for OnCrmContactUserFieldUpdate {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUserFieldUpdateFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.

@@ -20,8 +20,8 @@ pub struct CrmStagehistoryListItems {
     pub category_id: Option<i64>,
     /// `CREATED_TIME`: datetime.
     pub created_time: Option<wire::DateTime>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `OWNER_ID`: integer.
     pub owner_id: Option<i64>,
     /// `STAGE_ID`: string.

@@ -19,9 +19,9 @@ use super::crm_values::CrmCompanyAddUtmMedium;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Contact {
-    /// `ID`: integer, read-only.
+    /// `ID`: id, read-only.
     #[serde(skip_serializing)]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `POST`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub post: Option<String>,
@@ -223,8 +223,8 @@ impl EventPayload for OnCrmContactAdd {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactAddFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -269,8 +269,8 @@ impl EventPayload for OnCrmContactDelete {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactDeleteFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -315,8 +315,8 @@ impl EventPayload for OnCrmContactUpdate {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUpdateFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

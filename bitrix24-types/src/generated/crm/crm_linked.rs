@@ -56,8 +56,8 @@ pub struct CrmActivityConfigurableUpdateFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCatalog {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `ORIGINATOR_ID`: string.
@@ -85,9 +85,9 @@ impl wire::Lenient for CrmCatalog {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCompanyListFilter {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `TITLE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -231,9 +231,9 @@ pub struct CrmCompanyListFilter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmContactListFilter {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `HONORIFIC`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub honorific: Option<String>,
@@ -368,9 +368,9 @@ pub struct CrmContactListFilter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmInvoice {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `ACCOUNT_NUMBER`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
@@ -516,9 +516,9 @@ impl wire::Lenient for CrmInvoice {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmInvoiceRecurring {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `INVOICE_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<i64>,
@@ -586,9 +586,9 @@ pub struct CrmInvoiceStatus {
     /// `ENTITY_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -638,9 +638,9 @@ pub struct CrmItemListSelect {
     /// `entityTypeId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type_id: Option<i64>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `lastActivityBy`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_activity_by: Option<u64>,
@@ -693,8 +693,8 @@ impl wire::Lenient for CrmItemListSelect {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmItemProductRow {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `ownerId`: integer.
     pub owner_id: Option<i64>,
     /// `ownerType`: string.
@@ -761,9 +761,9 @@ pub struct CrmMeasure {
     /// `CODE`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `IS_DEFAULT`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -853,9 +853,9 @@ pub struct CrmProduct {
     /// `DETAIL_PICTURE`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_picture: Option<serde_json::Value>,
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `MEASURE`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub measure: Option<i64>,
@@ -911,9 +911,9 @@ impl wire::Lenient for CrmProduct {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmRequisiteListSelect {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `ENTITY_TYPE_ID`: `CrmRequisiteAddEntityTypeId`, required. One of `3`, `4`.
     pub entity_type_id: CrmRequisiteAddEntityTypeId,
     /// `ENTITY_ID`: integer, required.
@@ -1152,9 +1152,9 @@ pub struct CrmRequisiteListSelect {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmRequisitePresetFieldAvailabletoaddPreset {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string, required.
     pub entity_id: String,
     /// `FIELD_NAME`: string, required.
@@ -1232,9 +1232,9 @@ pub struct CrmRequisitePresetFieldAvailabletoaddPreset {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmTimelineCommentListSelect {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `CREATED`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<wire::DateTime>,
@@ -1339,9 +1339,9 @@ pub struct Dealcategory {
     /// `CREATED_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wire::DateTime>,
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `IS_LOCKED`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -1376,9 +1376,9 @@ pub struct Productsection {
     /// `CATALOG_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_id: Option<i64>,
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -1407,8 +1407,8 @@ impl wire::Lenient for Productsection {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Type {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `title`: string.
     pub title: Option<String>,
     /// `code`: string.

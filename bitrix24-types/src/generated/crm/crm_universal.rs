@@ -112,9 +112,9 @@ pub struct CrmItemAddItem {
     /// `hasProducts`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub has_products: Option<serde_json::Value>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `isLose`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_lose: Option<serde_json::Value>,
@@ -208,9 +208,9 @@ pub struct CrmItemAddItem {
     /// `receivedAmount`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub received_amount: Option<serde_json::Value>,
-    /// `searchContent`: raw.
+    /// `searchContent`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub search_content: Option<serde_json::Value>,
+    pub search_content: Option<String>,
     /// `sourceDescription`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_description: Option<String>,
@@ -238,21 +238,21 @@ pub struct CrmItemAddItem {
     /// `updatedTime`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<wire::DateTime>,
-    /// `utmCampaign`: raw.
+    /// `utmCampaign`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_campaign: Option<serde_json::Value>,
-    /// `utmContent`: raw.
+    pub utm_campaign: Option<String>,
+    /// `utmContent`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_content: Option<serde_json::Value>,
+    pub utm_content: Option<String>,
     /// `utmMedium`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_medium: Option<String>,
     /// `utmSource`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
-    /// `utmTerm`: raw.
+    /// `utmTerm`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_term: Option<serde_json::Value>,
+    pub utm_term: Option<String>,
     /// `webformId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webform_id: Option<i64>,
@@ -317,9 +317,9 @@ impl wire::Lenient for CrmItemFieldsResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmItemGetFmItem {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `typeId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<String>,
@@ -369,9 +369,9 @@ pub struct CrmItemGetItem {
     /// `contactId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<i64>,
-    /// `contactIds`: raw.
+    /// `contactIds`: `id[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_ids: Option<serde_json::Value>,
+    pub contact_ids: Option<Vec<u64>>,
     /// `createdBy`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
@@ -432,9 +432,9 @@ pub struct CrmItemGetItem {
     /// `icq`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icq: Option<serde_json::Value>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `imol`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub imol: Option<String>,
@@ -474,9 +474,9 @@ pub struct CrmItemGetItem {
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `observers`: raw.
+    /// `observers`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub observers: Option<serde_json::Value>,
+    pub observers: Option<Vec<i64>>,
     /// `opened`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -534,9 +534,9 @@ pub struct CrmItemGetItem {
     /// `stageSemanticId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stage_semantic_id: Option<String>,
-    /// `statusDescription`: raw.
+    /// `statusDescription`: text.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_description: Option<serde_json::Value>,
+    pub status_description: Option<String>,
     /// `title`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -546,21 +546,21 @@ pub struct CrmItemGetItem {
     /// `updatedTime`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<wire::DateTime>,
-    /// `utmCampaign`: raw.
+    /// `utmCampaign`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_campaign: Option<serde_json::Value>,
-    /// `utmContent`: raw.
+    pub utm_campaign: Option<String>,
+    /// `utmContent`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_content: Option<serde_json::Value>,
-    /// `utmMedium`: raw.
+    pub utm_content: Option<String>,
+    /// `utmMedium`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_medium: Option<serde_json::Value>,
-    /// `utmSource`: raw.
+    pub utm_medium: Option<String>,
+    /// `utmSource`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_source: Option<serde_json::Value>,
-    /// `utmTerm`: raw.
+    pub utm_source: Option<String>,
+    /// `utmTerm`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_term: Option<serde_json::Value>,
+    pub utm_term: Option<String>,
     /// `webformId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webform_id: Option<i64>,
@@ -586,9 +586,9 @@ pub struct CrmItemListItems {
     /// `assignedById`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_by_id: Option<i64>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `isManualOpportunity`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -693,9 +693,9 @@ pub struct CrmItemUpdateItem {
     /// `contactId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<i64>,
-    /// `contactIds`: raw.
+    /// `contactIds`: `id[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_ids: Option<serde_json::Value>,
+    pub contact_ids: Option<Vec<u64>>,
     /// `createdBy`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
@@ -729,9 +729,9 @@ pub struct CrmItemUpdateItem {
     /// `hasProducts`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub has_products: Option<serde_json::Value>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `isLose`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_lose: Option<serde_json::Value>,
@@ -855,21 +855,21 @@ pub struct CrmItemUpdateItem {
     /// `updatedTime`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<wire::DateTime>,
-    /// `utmCampaign`: raw.
+    /// `utmCampaign`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_campaign: Option<serde_json::Value>,
-    /// `utmContent`: raw.
+    pub utm_campaign: Option<String>,
+    /// `utmContent`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_content: Option<serde_json::Value>,
-    /// `utmMedium`: raw.
+    pub utm_content: Option<String>,
+    /// `utmMedium`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_medium: Option<serde_json::Value>,
+    pub utm_medium: Option<String>,
     /// `utmSource`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
-    /// `utmTerm`: raw.
+    /// `utmTerm`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_term: Option<serde_json::Value>,
+    pub utm_term: Option<String>,
     /// `webformId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webform_id: Option<i64>,
@@ -1162,8 +1162,8 @@ impl EventPayload for OnCrmDynamicItemAdd {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDynamicItemAddFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_TYPE_ID`: integer.
     pub entity_type_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -1210,8 +1210,8 @@ impl EventPayload for OnCrmDynamicItemDelete {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDynamicItemDeleteFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_TYPE_ID`: integer.
     pub entity_type_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -1258,8 +1258,8 @@ impl EventPayload for OnCrmDynamicItemUpdate {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDynamicItemUpdateFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_TYPE_ID`: integer.
     pub entity_type_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -1306,8 +1306,8 @@ impl EventPayload for OnCrmTypeAdd {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeAddFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1352,8 +1352,8 @@ impl EventPayload for OnCrmTypeDelete {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeDeleteFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1398,8 +1398,8 @@ impl EventPayload for OnCrmTypeUpdate {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeUpdateFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

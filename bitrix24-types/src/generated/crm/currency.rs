@@ -118,8 +118,8 @@ pub struct CrmCurrencyGetEn {
     pub full_name: Option<String>,
     /// `HIDE_ZERO`: char. One of `Y`, `N`.
     pub hide_zero: Option<bool>,
-    /// `THOUSANDS_SEP`: raw.
-    pub thousands_sep: Option<serde_json::Value>,
+    /// `THOUSANDS_SEP`: string.
+    pub thousands_sep: Option<String>,
     /// `THOUSANDS_VARIANT`: string.
     pub thousands_variant: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

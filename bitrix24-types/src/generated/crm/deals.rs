@@ -19,8 +19,8 @@ use super::crm_values::{CrmDealProductrowsGetDiscountTypeId, CrmDealProductrowsG
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealProductrows {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `OWNER_ID`: integer.
     pub owner_id: Option<i64>,
     /// `OWNER_TYPE`: string.
@@ -397,8 +397,8 @@ impl EventPayload for OnCrmDealAdd {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealAddFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -443,8 +443,8 @@ impl EventPayload for OnCrmDealDelete {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealDeleteFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -489,8 +489,8 @@ impl EventPayload for OnCrmDealMoveToCategory {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealMoveToCategoryFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `CATEGORY_ID`: integer.
     pub category_id: Option<i64>,
     /// `STAGE_ID`: string.
@@ -539,8 +539,8 @@ impl EventPayload for OnCrmDealUpdate {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUpdateFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -27,8 +27,8 @@ pub struct CrmDealUserfield {
     pub field_name: Option<String>,
     /// `HELP_MESSAGE`: `CrmDealUserfieldGetHelpMessage`.
     pub help_message: Option<CrmDealUserfieldGetHelpMessage>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
     /// `LIST_COLUMN_LABEL`: `CrmDealUserfieldGetListColumnLabel`.
@@ -521,9 +521,9 @@ impl wire::Lenient for CrmDealUserfieldGetSettings {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealUserfieldListFilterable {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `FIELD_NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
@@ -579,8 +579,8 @@ pub struct CrmDealUserfieldListFilterable {
 pub struct CrmDealUserfieldListListItem {
     /// `DEF`: char. One of `Y`, `N`.
     pub def: Option<bool>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `SORT`: string.
     pub sort: Option<String>,
     /// `VALUE`: string.
@@ -663,8 +663,8 @@ pub struct CrmDealUserfieldListResultItem {
     pub field_name: Option<String>,
     /// `HELP_MESSAGE`: string.
     pub help_message: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
     /// `LIST`: `CrmDealUserfieldListListItem[]`.
@@ -710,8 +710,8 @@ impl wire::Lenient for CrmDealUserfieldListResultItem {
 pub struct CrmDealUserfieldListSectionsItem {
     /// `CAL_TYPE`: string.
     pub cal_type: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -733,8 +733,8 @@ impl wire::Lenient for CrmDealUserfieldListSectionsItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmDealUserfieldListSelectedResourcesItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `title`: string.
     pub title: Option<String>,
     /// `type`: string.
@@ -985,8 +985,8 @@ impl EventPayload for OnCrmDealUserFieldAdd {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUserFieldAddFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
@@ -1035,8 +1035,8 @@ impl EventPayload for OnCrmDealUserFieldDelete {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUserFieldDeleteFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
@@ -1085,8 +1085,8 @@ impl EventPayload for OnCrmDealUserFieldSetEnumValues {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUserFieldSetEnumValuesFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
@@ -1135,8 +1135,8 @@ impl EventPayload for OnCrmDealUserFieldUpdate {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUserFieldUpdateFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.

@@ -25,8 +25,8 @@ pub struct CrmItemDeliveryListResultItem {
     pub delivery_id: Option<i64>,
     /// `deliveryName`: string.
     pub delivery_name: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `priceDelivery`: decimal.
     pub price_delivery: Option<wire::Decimal>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

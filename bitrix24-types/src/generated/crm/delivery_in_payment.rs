@@ -15,8 +15,8 @@ use ::bitrix24_types::wire;
 pub struct CrmItemPaymentDeliveryListRecord {
     /// `deliveryId`: integer.
     pub delivery_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `paymentId`: integer.
     pub payment_id: Option<i64>,
     /// `quantity`: integer.

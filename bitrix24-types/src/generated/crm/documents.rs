@@ -41,8 +41,8 @@ impl wire::Lenient for CrmDocumentgeneratorDocument {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocumentAddDocument {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `title`: string.
     pub title: Option<String>,
     /// `number`: string.
@@ -972,8 +972,8 @@ impl EventPayload for OnCrmDocumentGeneratorDocumentAdd {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDocumentGeneratorDocumentAddFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_TYPE_ID`: integer.
     pub entity_type_id: Option<i64>,
     /// `ENTITY_ID`: integer.
@@ -1022,8 +1022,8 @@ impl EventPayload for OnCrmDocumentGeneratorDocumentDelete {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDocumentGeneratorDocumentDeleteFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_TYPE_ID`: integer.
     pub entity_type_id: Option<i64>,
     /// `ENTITY_ID`: integer.
@@ -1072,8 +1072,8 @@ impl EventPayload for OnCrmDocumentGeneratorDocumentUpdate {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDocumentGeneratorDocumentUpdateFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_TYPE_ID`: integer.
     pub entity_type_id: Option<i64>,
     /// `ENTITY_ID`: integer.

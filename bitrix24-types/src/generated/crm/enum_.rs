@@ -14,8 +14,8 @@ use super::super::common::FieldDescription;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmEnumAddresstypeResultItem {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `SYMBOL_CODE`: raw.
@@ -44,8 +44,8 @@ pub struct CrmEnumGetorderownertypesResultItem {
     pub attribute: Option<String>,
     /// `code`: string.
     pub code: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -67,8 +67,8 @@ impl wire::Lenient for CrmEnumGetorderownertypesResultItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmEnumOwnertypeResultItem {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `SYMBOL_CODE`: string.
@@ -94,8 +94,8 @@ impl wire::Lenient for CrmEnumOwnertypeResultItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmEnumSettingsModeResultItem {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `SYMBOL_CODE`: raw.

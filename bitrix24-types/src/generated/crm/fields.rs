@@ -21,9 +21,9 @@ pub struct CrmRequisitePresetField {
     /// `FIELD_TITLE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_title: Option<String>,
-    /// `ID`: integer, read-only.
+    /// `ID`: id, read-only.
     #[serde(skip_serializing)]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `IN_SHORT_LIST`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",

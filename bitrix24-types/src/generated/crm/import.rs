@@ -13,8 +13,8 @@ use ::bitrix24_types::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/import/crm-item-batch-import.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmItemBatchImportItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -184,8 +184,8 @@ pub struct CrmItemImportFields {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/import/crm-item-import.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmItemImportItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -206,8 +206,8 @@ impl wire::Lenient for CrmItemImportItem {
 pub struct CrmItemImportResult {
     /// `item`: `CrmItemImportItem`.
     pub item: Option<CrmItemImportItem>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

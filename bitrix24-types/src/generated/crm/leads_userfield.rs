@@ -27,8 +27,8 @@ pub struct CrmLeadUserfield {
     pub field_name: Option<String>,
     /// `HELP_MESSAGE`: `CrmLeadUserfieldGetHelpMessage`.
     pub help_message: Option<CrmLeadUserfieldGetHelpMessage>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
     /// `LIST_COLUMN_LABEL`: `CrmLeadUserfieldGetListColumnLabel`.
@@ -521,9 +521,9 @@ impl wire::Lenient for CrmLeadUserfieldGetSettings {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmLeadUserfieldListFilterable {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `FIELD_NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
@@ -579,8 +579,8 @@ pub struct CrmLeadUserfieldListFilterable {
 pub struct CrmLeadUserfieldListListItem {
     /// `DEF`: char. One of `Y`, `N`.
     pub def: Option<bool>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `SORT`: string.
     pub sort: Option<String>,
     /// `VALUE`: string.
@@ -663,8 +663,8 @@ pub struct CrmLeadUserfieldListResultItem {
     pub field_name: Option<String>,
     /// `HELP_MESSAGE`: string.
     pub help_message: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
     /// `LIST`: `CrmLeadUserfieldListListItem[]`.
@@ -710,8 +710,8 @@ impl wire::Lenient for CrmLeadUserfieldListResultItem {
 pub struct CrmLeadUserfieldListSectionsItem {
     /// `CAL_TYPE`: string.
     pub cal_type: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -733,8 +733,8 @@ impl wire::Lenient for CrmLeadUserfieldListSectionsItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmLeadUserfieldListSelectedResourcesItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `title`: string.
     pub title: Option<String>,
     /// `type`: string.
@@ -985,8 +985,8 @@ impl EventPayload for OnCrmLeadUserFieldAdd {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUserFieldAddFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
@@ -1035,8 +1035,8 @@ impl EventPayload for OnCrmLeadUserFieldDelete {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUserFieldDeleteFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
@@ -1085,8 +1085,8 @@ impl EventPayload for OnCrmLeadUserFieldSetEnumValues {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUserFieldSetEnumValuesFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
@@ -1135,8 +1135,8 @@ impl EventPayload for OnCrmLeadUserFieldUpdate {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUserFieldUpdateFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.

@@ -35,8 +35,8 @@ pub struct CrmTimelineLogmessageAddFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmTimelineLogmessageAddLogMessage {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `created`: datetime.
     pub created: Option<wire::DateTime>,
     /// `authorId`: integer.
@@ -72,8 +72,8 @@ pub struct CrmTimelineLogmessageGetLogMessage {
     pub created: Option<wire::DateTime>,
     /// `iconCode`: string.
     pub icon_code: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `text`: string.
     pub text: Option<String>,
     /// `title`: string.
@@ -103,8 +103,8 @@ pub struct CrmTimelineLogmessageListRecord {
     pub created: Option<wire::DateTime>,
     /// `iconCode`: string.
     pub icon_code: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `text`: string.
     pub text: Option<String>,
     /// `title`: string.

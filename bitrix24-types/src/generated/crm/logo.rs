@@ -13,12 +13,12 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmTimelineLogoAddLogo {
-    /// `code`: raw.
-    pub code: Option<serde_json::Value>,
-    /// `isSystem`: raw.
-    pub is_system: Option<serde_json::Value>,
-    /// `fileUri`: raw.
-    pub file_uri: Option<serde_json::Value>,
+    /// `code`: string.
+    pub code: Option<String>,
+    /// `isSystem`: boolean.
+    pub is_system: Option<bool>,
+    /// `fileUri`: string.
+    pub file_uri: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -40,8 +40,8 @@ impl wire::Lenient for CrmDocumentgeneratorNumerator {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html#numerator)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmDocumentgeneratorNumeratorAddNumerator {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `template`: string.

@@ -14,8 +14,8 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmEnumActivitydirectionResultItem {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `SYMBOL_CODE`: raw.
@@ -41,8 +41,8 @@ impl wire::Lenient for CrmEnumActivitydirectionResultItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmEnumActivitynotifytypeResultItem {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `SYMBOL_CODE`: raw.
@@ -68,8 +68,8 @@ impl wire::Lenient for CrmEnumActivitynotifytypeResultItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmEnumActivitypriorityResultItem {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `SYMBOL_CODE`: raw.
@@ -95,8 +95,8 @@ impl wire::Lenient for CrmEnumActivitypriorityResultItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmEnumActivitystatusResultItem {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `SYMBOL_CODE`: raw.
@@ -122,8 +122,8 @@ impl wire::Lenient for CrmEnumActivitystatusResultItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmEnumActivitytypeResultItem {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `SYMBOL_CODE`: raw.
@@ -149,8 +149,8 @@ impl wire::Lenient for CrmEnumActivitytypeResultItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmEnumContenttypeResultItem {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `SYMBOL_CODE`: raw.

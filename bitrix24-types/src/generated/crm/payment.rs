@@ -70,8 +70,8 @@ pub struct CrmItemPaymentListRecord {
     pub date_paid: Option<wire::DateTime>,
     /// `empPaidId`: integer.
     pub emp_paid_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `paid`: char. One of `Y`, `N`.
     pub paid: Option<bool>,
     /// `paySystemId`: integer.

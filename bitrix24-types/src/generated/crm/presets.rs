@@ -17,8 +17,8 @@ use super::super::common::FieldDescription;
 pub struct CrmRequisitePresetCountriesResultItem {
     /// `CODE`: string.
     pub code: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `TITLE`: string.
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -40,9 +40,9 @@ impl wire::Lenient for CrmRequisitePresetCountriesResultItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmRequisitePresetListFields {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `ENTITY_TYPE_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type_id: Option<i64>,
@@ -108,9 +108,9 @@ pub struct Preset {
     /// `ENTITY_TYPE_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type_id: Option<i64>,
-    /// `ID`: integer, read-only.
+    /// `ID`: id, read-only.
     #[serde(skip_serializing)]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `MODIFY_BY_ID`: integer, read-only.
     #[serde(skip_serializing)]
     pub modify_by_id: Option<i64>,

@@ -139,8 +139,8 @@ pub struct CrmItemProductrowListProductRows {
     pub discount_sum: Option<wire::Decimal>,
     /// `discountTypeId`: integer.
     pub discount_type_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `measureCode`: integer.
     pub measure_code: Option<i64>,
     /// `measureName`: string.
@@ -277,8 +277,8 @@ pub struct CrmItemProductrowSetProductRowsItem {
     pub discount_sum: Option<wire::Decimal>,
     /// `discountTypeId`: integer.
     pub discount_type_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `measureCode`: integer.
     pub measure_code: Option<i64>,
     /// `measureName`: string.

@@ -100,8 +100,8 @@ pub struct CrmQuoteAddParameterParams {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmQuoteProductrows {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `OWNER_ID`: integer.
     pub owner_id: Option<i64>,
     /// `OWNER_TYPE`: string.
@@ -336,8 +336,8 @@ impl EventPayload for OnCrmQuoteAdd {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteAddFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -382,8 +382,8 @@ impl EventPayload for OnCrmQuoteDelete {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteDeleteFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -428,8 +428,8 @@ impl EventPayload for OnCrmQuoteUpdate {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUpdateFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -455,16 +455,16 @@ pub struct Quote {
     pub assigned_by_id: Option<i64>,
     /// `BEGINDATE`: datetime.
     pub begindate: Option<wire::DateTime>,
-    /// `CLIENT_ADDR`: raw.
-    pub client_addr: Option<serde_json::Value>,
+    /// `CLIENT_ADDR`: string.
+    pub client_addr: Option<String>,
     /// `CLIENT_CONTACT`: raw.
     pub client_contact: Option<serde_json::Value>,
-    /// `CLIENT_EMAIL`: raw.
-    pub client_email: Option<serde_json::Value>,
-    /// `CLIENT_PHONE`: raw.
-    pub client_phone: Option<serde_json::Value>,
-    /// `CLIENT_TITLE`: raw.
-    pub client_title: Option<serde_json::Value>,
+    /// `CLIENT_EMAIL`: string.
+    pub client_email: Option<String>,
+    /// `CLIENT_PHONE`: string.
+    pub client_phone: Option<String>,
+    /// `CLIENT_TITLE`: string.
+    pub client_title: Option<String>,
     /// `CLIENT_TPA_ID`: integer.
     pub client_tpa_id: Option<i64>,
     /// `CLIENT_TP_ID`: integer.
@@ -491,8 +491,8 @@ pub struct Quote {
     pub date_modify: Option<wire::DateTime>,
     /// `DEAL_ID`: integer.
     pub deal_id: Option<i64>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `LAST_ACTIVITY_BY`: string.
     pub last_activity_by: Option<String>,
     /// `LAST_ACTIVITY_TIME`: datetime.
@@ -523,16 +523,16 @@ pub struct Quote {
     pub terms: Option<serde_json::Value>,
     /// `TITLE`: string.
     pub title: Option<String>,
-    /// `UTM_CAMPAIGN`: raw.
-    pub utm_campaign: Option<serde_json::Value>,
-    /// `UTM_CONTENT`: raw.
-    pub utm_content: Option<serde_json::Value>,
+    /// `UTM_CAMPAIGN`: string.
+    pub utm_campaign: Option<String>,
+    /// `UTM_CONTENT`: string.
+    pub utm_content: Option<String>,
     /// `UTM_MEDIUM`: raw.
     pub utm_medium: Option<serde_json::Value>,
-    /// `UTM_SOURCE`: raw.
-    pub utm_source: Option<serde_json::Value>,
-    /// `UTM_TERM`: raw.
-    pub utm_term: Option<serde_json::Value>,
+    /// `UTM_SOURCE`: string.
+    pub utm_source: Option<String>,
+    /// `UTM_TERM`: string.
+    pub utm_term: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -22,8 +22,8 @@ use super::crm_values::{
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealRecurring {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `DEAL_ID`: integer.
     pub deal_id: Option<i64>,
     /// `BASED_ID`: integer.
@@ -271,9 +271,9 @@ pub struct CrmDealRecurringListRecord {
     /// `deal_id`: string.
     #[serde(rename = "deal_id")]
     pub deal_id: Option<String>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(rename = "id")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -394,8 +394,8 @@ impl EventPayload for OnCrmDealRecurringAdd {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealRecurringAddFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `RECURRING_DEAL_ID`: integer.
     pub recurring_deal_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -442,8 +442,8 @@ impl EventPayload for OnCrmDealRecurringDelete {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealRecurringDeleteFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -488,8 +488,8 @@ impl EventPayload for OnCrmDealRecurringExpose {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealRecurringExposeFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `RECURRING_DEAL_ID`: integer.
     pub recurring_deal_id: Option<i64>,
     /// `DEAL_ID`: integer.
@@ -538,8 +538,8 @@ impl EventPayload for OnCrmDealRecurringUpdate {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealRecurringUpdateFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `RECURRING_DEAL_ID`: integer.
     pub recurring_deal_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

@@ -246,8 +246,8 @@ pub struct CrmRequisiteListRecord {
     pub entity_id: Option<i64>,
     /// `ENTITY_TYPE_ID`: integer.
     pub entity_type_id: Option<i64>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

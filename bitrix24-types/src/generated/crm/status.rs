@@ -14,9 +14,9 @@ use super::super::common::FieldDescription;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmStatus {
-    /// `ID`: integer, read-only.
+    /// `ID`: id, read-only.
     #[serde(skip_serializing)]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
@@ -164,8 +164,8 @@ pub struct CrmStatusListResultItem {
     pub color: Option<String>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `NAME_INIT`: string.

@@ -391,8 +391,8 @@ pub struct CrmDocumentgeneratorTemplateListTemplatesItem {
     pub download_machine: Option<String>,
     /// `entityTypeId`: `string[]`.
     pub entity_type_id: Option<Vec<String>>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `region`: string.

@@ -12,8 +12,8 @@ use ::bitrix24_types::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityTodoAddResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -32,8 +32,8 @@ impl wire::Lenient for CrmActivityTodoAddResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-color.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityTodoUpdateColorResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -52,8 +52,8 @@ impl wire::Lenient for CrmActivityTodoUpdateColorResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-deadline.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityTodoUpdateDeadlineResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -72,8 +72,8 @@ impl wire::Lenient for CrmActivityTodoUpdateDeadlineResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-description.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityTodoUpdateDescriptionResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -92,8 +92,8 @@ impl wire::Lenient for CrmActivityTodoUpdateDescriptionResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-responsible-user.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityTodoUpdateResponsibleUserResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -112,8 +112,8 @@ impl wire::Lenient for CrmActivityTodoUpdateResponsibleUserResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityTodoUpdateResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -16,8 +16,8 @@ pub struct CrmTrackingTraceAddEntities {
     /// `TYPE`: `CrmTrackingTraceAddType`, required. One of `COMPANY`, `CONTACT`, `DEAL`, `LEAD`, `QUOTE`.
     #[serde(rename = "TYPE")]
     pub type_: CrmTrackingTraceAddType,
-    /// `ID`: integer, required.
-    pub id: i64,
+    /// `ID`: id, required.
+    pub id: u64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -313,8 +313,8 @@ pub struct CrmTypeGetByEntityTypeIdType {
     pub custom_sections: Option<serde_json::Value>,
     /// `entityTypeId`: integer.
     pub entity_type_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isAutomationEnabled`: char. One of `Y`, `N`.
     pub is_automation_enabled: Option<bool>,
     /// `isBeginCloseDatesEnabled`: char. One of `Y`, `N`.
@@ -460,8 +460,8 @@ pub struct CrmTypeGetType {
     pub custom_sections: Option<serde_json::Value>,
     /// `entityTypeId`: integer.
     pub entity_type_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isAutomationEnabled`: char. One of `Y`, `N`.
     pub is_automation_enabled: Option<bool>,
     /// `isBeginCloseDatesEnabled`: char. One of `Y`, `N`.
@@ -558,8 +558,8 @@ pub struct CrmTypeListTypes {
     pub custom_section_id: Option<i64>,
     /// `entityTypeId`: integer.
     pub entity_type_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isAutomationEnabled`: char. One of `Y`, `N`.
     pub is_automation_enabled: Option<bool>,
     /// `isBeginCloseDatesEnabled`: char. One of `Y`, `N`.

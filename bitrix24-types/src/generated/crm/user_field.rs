@@ -27,8 +27,8 @@ pub struct CrmQuoteUserfield {
     pub field_name: Option<String>,
     /// `HELP_MESSAGE`: `CrmQuoteUserfieldGetHelpMessage`.
     pub help_message: Option<CrmQuoteUserfieldGetHelpMessage>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
     /// `LIST_COLUMN_LABEL`: `CrmQuoteUserfieldGetListColumnLabel`.
@@ -511,9 +511,9 @@ impl wire::Lenient for CrmQuoteUserfieldGetSettings {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmQuoteUserfieldListFilterable {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `FIELD_NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
@@ -569,8 +569,8 @@ pub struct CrmQuoteUserfieldListFilterable {
 pub struct CrmQuoteUserfieldListListItem {
     /// `DEF`: char. One of `Y`, `N`.
     pub def: Option<bool>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `SORT`: string.
     pub sort: Option<String>,
     /// `VALUE`: string.
@@ -653,8 +653,8 @@ pub struct CrmQuoteUserfieldListResultItem {
     pub field_name: Option<String>,
     /// `HELP_MESSAGE`: string.
     pub help_message: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
     /// `LIST`: `CrmQuoteUserfieldListListItem[]`.
@@ -700,8 +700,8 @@ impl wire::Lenient for CrmQuoteUserfieldListResultItem {
 pub struct CrmQuoteUserfieldListSectionsItem {
     /// `CAL_TYPE`: string.
     pub cal_type: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -723,8 +723,8 @@ impl wire::Lenient for CrmQuoteUserfieldListSectionsItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmQuoteUserfieldListSelectedResourcesItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `title`: string.
     pub title: Option<String>,
     /// `type`: string.
@@ -975,8 +975,8 @@ impl EventPayload for OnCrmQuoteUserFieldAdd {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUserFieldAddFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
@@ -1025,8 +1025,8 @@ impl EventPayload for OnCrmQuoteUserFieldDelete {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUserFieldDeleteFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
@@ -1075,8 +1075,8 @@ impl EventPayload for OnCrmQuoteUserFieldSetEnumValues {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUserFieldSetEnumValuesFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
@@ -1125,8 +1125,8 @@ impl EventPayload for OnCrmQuoteUserFieldUpdate {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUserFieldUpdateFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.

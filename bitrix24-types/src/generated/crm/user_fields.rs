@@ -26,8 +26,8 @@ pub struct CrmRequisiteUserfield {
     pub field_name: Option<String>,
     /// `HELP_MESSAGE`: `CrmRequisiteUserfieldGetHelpMessage`.
     pub help_message: Option<CrmRequisiteUserfieldGetHelpMessage>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
     /// `LIST_COLUMN_LABEL`: `CrmRequisiteUserfieldGetListColumnLabel`.
@@ -287,9 +287,9 @@ impl wire::Lenient for CrmRequisiteUserfieldGetSettings {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmRequisiteUserfieldListFieldsDescription {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
@@ -380,8 +380,8 @@ pub struct CrmRequisiteUserfieldListResultItem {
     pub field_name: Option<String>,
     /// `HELP_MESSAGE`: string.
     pub help_message: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
     /// `LIST_COLUMN_LABEL`: string.

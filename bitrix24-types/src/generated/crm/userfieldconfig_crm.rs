@@ -38,8 +38,8 @@ impl EventPayload for OnCrmTypeUserFieldAdd {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeUserFieldAddFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
@@ -88,8 +88,8 @@ impl EventPayload for OnCrmTypeUserFieldDelete {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeUserFieldDeleteFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
@@ -138,8 +138,8 @@ impl EventPayload for OnCrmTypeUserFieldSetEnumValues {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeUserFieldSetEnumValuesFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
@@ -188,8 +188,8 @@ impl EventPayload for OnCrmTypeUserFieldUpdate {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeUserFieldUpdateFields {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.

@@ -20,8 +20,8 @@ pub struct SaleDeliveryExtraService {
     pub code: Option<String>,
     /// `DESCRIPTION`: string.
     pub description: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ITEMS`: `SaleDeliveryExtraServiceGetItemsItem[]`.
     pub items: Option<Vec<SaleDeliveryExtraServiceGetItemsItem>>,
     /// `NAME`: string.
@@ -70,8 +70,8 @@ pub struct SaleDeliveryExtraServiceAddItems {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryExtraServiceGetItemsItem {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: string.
+    pub code: Option<String>,
     /// `PRICE`: decimal.
     pub price: Option<wire::Decimal>,
     /// `TITLE`: string.

@@ -14,8 +14,8 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFile {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -34,8 +34,8 @@ pub struct DiskFile {
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: string.
     pub global_content_version: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
@@ -70,8 +70,8 @@ impl wire::Lenient for DiskFile {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileCopyToResult {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -90,8 +90,8 @@ pub struct DiskFileCopyToResult {
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: integer.
     pub global_content_version: Option<i64>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
@@ -602,8 +602,8 @@ pub struct DiskFileGetVersionsRecord {
     pub download_url: Option<String>,
     /// `GLOBAL_CONTENT_VERSION`: string.
     pub global_content_version: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `OBJECT_ID`: integer.
@@ -629,8 +629,8 @@ impl wire::Lenient for DiskFileGetVersionsRecord {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileMarkDeletedResult {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -649,8 +649,8 @@ pub struct DiskFileMarkDeletedResult {
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: string.
     pub global_content_version: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
@@ -685,8 +685,8 @@ impl wire::Lenient for DiskFileMarkDeletedResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileMoveToResult {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -705,8 +705,8 @@ pub struct DiskFileMoveToResult {
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: string.
     pub global_content_version: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
@@ -741,8 +741,8 @@ impl wire::Lenient for DiskFileMoveToResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileRenameResult {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -761,8 +761,8 @@ pub struct DiskFileRenameResult {
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: string.
     pub global_content_version: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
@@ -797,8 +797,8 @@ impl wire::Lenient for DiskFileRenameResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileRestoreFromVersionResult {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -817,8 +817,8 @@ pub struct DiskFileRestoreFromVersionResult {
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: integer.
     pub global_content_version: Option<i64>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
@@ -853,8 +853,8 @@ impl wire::Lenient for DiskFileRestoreFromVersionResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileRestoreResult {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -873,8 +873,8 @@ pub struct DiskFileRestoreResult {
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: string.
     pub global_content_version: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
@@ -926,8 +926,8 @@ pub struct DiskFileSearchFilter {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileSearchRecord {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -946,8 +946,8 @@ pub struct DiskFileSearchRecord {
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: string.
     pub global_content_version: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
@@ -984,8 +984,8 @@ impl wire::Lenient for DiskFileSearchRecord {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileUploadVersionResult {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -1004,8 +1004,8 @@ pub struct DiskFileUploadVersionResult {
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: integer.
     pub global_content_version: Option<i64>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.

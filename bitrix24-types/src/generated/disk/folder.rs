@@ -9,14 +9,15 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::disk_values::DiskFolderShareToUserTaskName;
+use super::file::DiskFileGetFieldsCode;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolder {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -29,8 +30,8 @@ pub struct DiskFolder {
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
     pub detail_url: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
@@ -65,8 +66,8 @@ impl wire::Lenient for DiskFolder {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderAddSubFolderResult {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -79,8 +80,8 @@ pub struct DiskFolderAddSubFolderResult {
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
     pub detail_url: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
@@ -115,8 +116,8 @@ impl wire::Lenient for DiskFolderAddSubFolderResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderCopyToResult {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -129,8 +130,8 @@ pub struct DiskFolderCopyToResult {
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
     pub detail_url: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
@@ -165,8 +166,8 @@ impl wire::Lenient for DiskFolderCopyToResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetChildrenRecord {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -185,8 +186,8 @@ pub struct DiskFolderGetChildrenRecord {
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: string.
     pub global_content_version: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
@@ -635,8 +636,8 @@ impl wire::Lenient for DiskFolderGetFieldsUpdatedBy {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderMarkDeletedResult {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -649,8 +650,8 @@ pub struct DiskFolderMarkDeletedResult {
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
     pub detail_url: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
@@ -685,8 +686,8 @@ impl wire::Lenient for DiskFolderMarkDeletedResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderMoveToResult {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -699,8 +700,8 @@ pub struct DiskFolderMoveToResult {
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
     pub detail_url: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
@@ -735,8 +736,8 @@ impl wire::Lenient for DiskFolderMoveToResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderRenameResult {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -749,8 +750,8 @@ pub struct DiskFolderRenameResult {
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
     pub detail_url: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
@@ -785,8 +786,8 @@ impl wire::Lenient for DiskFolderRenameResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderRestoreResult {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -799,8 +800,8 @@ pub struct DiskFolderRestoreResult {
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
     pub detail_url: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
@@ -835,8 +836,8 @@ impl wire::Lenient for DiskFolderRestoreResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderUploadFileResult {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -855,8 +856,8 @@ pub struct DiskFolderUploadFileResult {
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: integer.
     pub global_content_version: Option<i64>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.

@@ -8,14 +8,15 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::file::DiskFileGetFieldsCode;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-add-folder.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageAddFolderResult {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -28,8 +29,8 @@ pub struct DiskStorageAddFolderResult {
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
     pub detail_url: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
@@ -64,8 +65,8 @@ impl wire::Lenient for DiskStorageAddFolderResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageGetChildrenRecord {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -78,8 +79,8 @@ pub struct DiskStorageGetChildrenRecord {
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
     pub detail_url: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
@@ -329,14 +330,14 @@ impl wire::Lenient for DiskStorageGetFieldsRootObjectId {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageGetForAppResult {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `ENTITY_ID`: integer.
     pub entity_id: Option<i64>,
     /// `ENTITY_TYPE`: string.
     pub entity_type: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `MODULE_ID`: string.
     pub module_id: Option<String>,
     /// `NAME`: string.
@@ -362,14 +363,14 @@ impl wire::Lenient for DiskStorageGetForAppResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageRenameResult {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `ENTITY_ID`: integer.
     pub entity_id: Option<i64>,
     /// `ENTITY_TYPE`: string.
     pub entity_type: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `MODULE_ID`: string.
     pub module_id: Option<String>,
     /// `NAME`: string.
@@ -395,8 +396,8 @@ impl wire::Lenient for DiskStorageRenameResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageUploadFileResult {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
@@ -415,8 +416,8 @@ pub struct DiskStorageUploadFileResult {
     pub file_id: Option<i64>,
     /// `GLOBAL_CONTENT_VERSION`: integer.
     pub global_content_version: Option<i64>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
@@ -451,14 +452,14 @@ impl wire::Lenient for DiskStorageUploadFileResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Storage {
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
     /// `ENTITY_ID`: integer.
     pub entity_id: Option<i64>,
     /// `ENTITY_TYPE`: string.
     pub entity_type: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `MODULE_ID`: string.
     pub module_id: Option<String>,
     /// `NAME`: string.

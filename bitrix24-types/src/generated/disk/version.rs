@@ -21,8 +21,8 @@ pub struct Version {
     pub download_url: Option<String>,
     /// `GLOBAL_CONTENT_VERSION`: string.
     pub global_content_version: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `OBJECT_ID`: integer.

@@ -39,8 +39,8 @@ impl wire::Lenient for DocumentgeneratorDocument {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentAddDocument {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `title`: string.
     pub title: Option<String>,
     /// `number`: string.
@@ -371,8 +371,8 @@ pub struct DocumentgeneratorDocumentListDocumentsItem {
     pub download_url_machine: Option<String>,
     /// `fileId`: integer.
     pub file_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `imageId`: integer.
     pub image_id: Option<i64>,
     /// `imageUrl`: string.
@@ -420,9 +420,9 @@ impl wire::Lenient for DocumentgeneratorDocumentListDocumentsItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorDocumentListListFields {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `title`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,

@@ -121,8 +121,8 @@ impl wire::Lenient for DocumentgeneratorNumeratorAddResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html#result-numerator)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorNumeratorAddResultNumerator {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `template`: string.

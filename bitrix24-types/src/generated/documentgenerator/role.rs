@@ -118,8 +118,8 @@ impl wire::Lenient for DocumentgeneratorRoleAddResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleAddResultRole {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `code`: string.
@@ -331,8 +331,8 @@ impl wire::Lenient for DocumentgeneratorRoleGetPermissionsTemplates {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#role)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleGetRole {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `code`: string.
@@ -385,8 +385,8 @@ for DocumentgeneratorRoleListResult {
 pub struct DocumentgeneratorRoleListRolesItem {
     /// `code`: string.
     pub code: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -512,8 +512,8 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleUpdateResultRole {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `code`: string.

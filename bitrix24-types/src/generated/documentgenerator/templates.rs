@@ -291,9 +291,9 @@ impl wire::Lenient for DocumentgeneratorTemplateGetfieldsTemplatefield {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DocumentgeneratorTemplateListListFields {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `active`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",

@@ -14,8 +14,8 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct EntityItem {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `TIMESTAMP_X`: datetime.
     pub timestamp_x: Option<wire::DateTime>,
     /// `MODIFIED_BY`: integer.
@@ -69,9 +69,9 @@ impl wire::Lenient for EntityItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct EntityItemGetItem {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `TIMESTAMP_X`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp_x: Option<wire::DateTime>,

@@ -14,8 +14,8 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct EntitySection {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `CODE`: string.
     pub code: Option<String>,
     /// `TIMESTAMP_X`: datetime.
@@ -67,9 +67,9 @@ impl wire::Lenient for EntitySection {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct EntitySectionGetSection {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,

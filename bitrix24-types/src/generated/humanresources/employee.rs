@@ -53,8 +53,8 @@ impl wire::Lenient for HumanresourcesEmployeeField {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HumanresourcesEmployeeFieldGetItem {
-    /// `description`: raw.
-    pub description: Option<serde_json::Value>,
+    /// `description`: string.
+    pub description: Option<String>,
     /// `editable`: boolean.
     pub editable: Option<bool>,
     /// `elementType`: raw.
@@ -94,8 +94,8 @@ impl wire::Lenient for HumanresourcesEmployeeFieldGetItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HumanresourcesEmployeeFieldListItemsItem {
-    /// `description`: raw.
-    pub description: Option<serde_json::Value>,
+    /// `description`: string.
+    pub description: Option<String>,
     /// `editable`: boolean.
     pub editable: Option<bool>,
     /// `elementType`: raw.
@@ -154,8 +154,8 @@ impl wire::Lenient for HumanresourcesEmployeeFieldListResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-multidepartment.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesEmployeeMultidepartmentDepartmentsItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -225,8 +225,8 @@ impl wire::Lenient for HumanresourcesEmployeeMultidepartmentResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-search.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesEmployeeSearchDepartmentsItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

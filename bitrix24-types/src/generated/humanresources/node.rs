@@ -47,8 +47,8 @@ impl wire::Lenient for HumanresourcesNodeAddMembersItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeAddResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `type`: string.
@@ -150,14 +150,14 @@ pub struct HumanresourcesNodeAddUserids {
 pub struct HumanresourcesNodeChildrenItemsItem {
     /// `accessCode`: string.
     pub access_code: Option<String>,
-    /// `colorName`: raw.
-    pub color_name: Option<serde_json::Value>,
+    /// `colorName`: string.
+    pub color_name: Option<String>,
     /// `createdAt`: datetime.
     pub created_at: Option<wire::DateTime>,
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `structureId`: integer.
@@ -231,8 +231,8 @@ impl wire::Lenient for HumanresourcesNodeCountResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeEditResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `type`: string.
@@ -370,14 +370,14 @@ impl wire::Lenient for HumanresourcesNodeFieldListResult {
 pub struct HumanresourcesNodeGetItem {
     /// `accessCode`: string.
     pub access_code: Option<String>,
-    /// `colorName`: raw.
-    pub color_name: Option<serde_json::Value>,
+    /// `colorName`: string.
+    pub color_name: Option<String>,
     /// `createdAt`: datetime.
     pub created_at: Option<wire::DateTime>,
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `members`: `HumanresourcesNodeGetMembersItem[]`.
     pub members: Option<Vec<HumanresourcesNodeGetMembersItem>>,
     /// `name`: string.
@@ -444,14 +444,14 @@ impl wire::Lenient for HumanresourcesNodeGetMembersItem {
 pub struct HumanresourcesNodeListItemsItem {
     /// `accessCode`: string.
     pub access_code: Option<String>,
-    /// `colorName`: raw.
-    pub color_name: Option<serde_json::Value>,
+    /// `colorName`: string.
+    pub color_name: Option<String>,
     /// `createdAt`: datetime.
     pub created_at: Option<wire::DateTime>,
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `structureId`: integer.
@@ -503,8 +503,8 @@ impl wire::Lenient for HumanresourcesNodeListResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeMoveResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `type`: string.
@@ -548,14 +548,14 @@ impl wire::Lenient for HumanresourcesNodeMoveResult {
 pub struct HumanresourcesNodeSearchItemsItem {
     /// `accessCode`: string.
     pub access_code: Option<String>,
-    /// `colorName`: raw.
-    pub color_name: Option<serde_json::Value>,
+    /// `colorName`: string.
+    pub color_name: Option<String>,
     /// `createdAt`: datetime.
     pub created_at: Option<wire::DateTime>,
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `structureId`: integer.

@@ -79,8 +79,8 @@ impl wire::Lenient for HumanresourcesNodeMemberFieldGetItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeMemberFieldListItemsItem {
-    /// `description`: raw.
-    pub description: Option<serde_json::Value>,
+    /// `description`: string.
+    pub description: Option<String>,
     /// `filterable`: boolean.
     pub filterable: Option<bool>,
     /// `name`: string.

@@ -121,8 +121,8 @@ pub struct HumanresourcesHcmlinkCompanyListResultItem {
     pub data: Option<HumanresourcesHcmlinkCompanyListData>,
     /// `fields`: `HumanresourcesHcmlinkCompanyListFieldsItem[]`.
     pub fields: Option<Vec<HumanresourcesHcmlinkCompanyListFieldsItem>>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `title`: string.
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -217,8 +217,8 @@ pub struct HumanresourcesHcmlinkCompanyUserListResultItem {
     pub crm_company_id: Option<i64>,
     /// `data`: `HumanresourcesHcmlinkCompanyUserListData`.
     pub data: Option<HumanresourcesHcmlinkCompanyUserListData>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `person`: string.
     pub person: Option<String>,
     /// `title`: string.
@@ -268,8 +268,8 @@ pub struct HumanresourcesHcmlinkEmployeeListEmployeesItem {
     pub data: Option<HumanresourcesHcmlinkEmployeeListData>,
     /// `employee`: string.
     pub employee: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -295,8 +295,8 @@ pub struct HumanresourcesHcmlinkEmployeeListResultItem {
     pub created_at: Option<wire::DateTime>,
     /// `employees`: `HumanresourcesHcmlinkEmployeeListEmployeesItem[]`.
     pub employees: Option<Vec<HumanresourcesHcmlinkEmployeeListEmployeesItem>>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `person`: string.
     pub person: Option<String>,
     /// `title`: string.
@@ -364,8 +364,8 @@ pub struct HumanresourcesHcmlinkEmployeeSetEmployeeData {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesHcmlinkEmployeeSetJob {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `HumanresourcesHcmlinkEmployeeSetJobFields`, required.
     pub fields: HumanresourcesHcmlinkEmployeeSetJobFields,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -440,8 +440,8 @@ pub struct HumanresourcesHcmlinkFieldValueSetData {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesHcmlinkFieldValueSetJob {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `fields`: `HumanresourcesHcmlinkFieldValueSetJobFields`, required.
     pub fields: HumanresourcesHcmlinkFieldValueSetJobFields,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

@@ -17,8 +17,8 @@ use super::im_values::{
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImChat {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -102,8 +102,8 @@ impl wire::Lenient for ImCountersGetType {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#result-item)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImDialog {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `parent_chat_id`: integer.
     pub parent_chat_id: Option<i64>,
     /// `parent_message_id`: integer.
@@ -388,8 +388,8 @@ pub struct ImRecentGetChat {
     pub entity_type: Option<String>,
     /// `extranet`: boolean.
     pub extranet: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `manager_list`: `integer[]`.
     pub manager_list: Option<Vec<i64>>,
     /// `message_type`: string.
@@ -438,8 +438,8 @@ impl wire::Lenient for ImRecentGetChat {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImRecentGetEntityLink {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `type`: string.
     pub type_: Option<String>,
     /// `url`: string.
@@ -470,16 +470,16 @@ pub struct ImRecentGetMessage {
     pub date: Option<wire::DateTime>,
     /// `file`: boolean.
     pub file: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `status`: string.
     pub status: Option<String>,
     /// `sticker`: raw.
     pub sticker: Option<serde_json::Value>,
     /// `text`: string.
     pub text: Option<String>,
-    /// `uuid`: raw.
-    pub uuid: Option<serde_json::Value>,
+    /// `uuid`: string.
+    pub uuid: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -564,8 +564,8 @@ impl wire::Lenient for ImRecentGetRestrictions {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRecentGetUser {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -654,10 +654,10 @@ pub struct ImRecentListChat {
     pub entity_type: Option<String>,
     /// `extranet`: boolean.
     pub extranet: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
-    /// `manager_list`: raw.
-    pub manager_list: Option<serde_json::Value>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `manager_list`: `integer[]`.
+    pub manager_list: Option<Vec<i64>>,
     /// `message_type`: string.
     pub message_type: Option<String>,
     /// `mute_list`: `map<boolean>`.
@@ -844,8 +844,8 @@ pub struct ImRecentListMessage {
     pub date: Option<wire::DateTime>,
     /// `file`: boolean.
     pub file: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `status`: string.
     pub status: Option<String>,
     /// `sticker`: raw.
@@ -1048,8 +1048,8 @@ pub struct ImRecentListUser {
     pub first_name: Option<String>,
     /// `gender`: string.
     pub gender: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `idle`: boolean.
     pub idle: Option<bool>,
     /// `last_activity_date`: datetime.

@@ -76,8 +76,8 @@ impl wire::Lenient for ImDiskFileCommitResultItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-save.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImDiskFileSaveFile {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -98,8 +98,8 @@ impl wire::Lenient for ImDiskFileSaveFile {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/files/im-disk-file-save.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImDiskFileSaveFolder {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -143,8 +143,8 @@ impl wire::Lenient for ImDiskFileSaveResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImDiskFolder {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

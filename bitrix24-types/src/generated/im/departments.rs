@@ -13,8 +13,8 @@ use ::bitrix24_types::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-employees-get.html#user-object)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Employees {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `active`: boolean.
     pub active: Option<bool>,
     /// `name`: string.
@@ -90,8 +90,8 @@ impl wire::Lenient for Employees {
 pub struct ImDepartment {
     /// `full_name`: string.
     pub full_name: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `manager_user_data`: `ImDepartmentGetManagerUserData`.
     pub manager_user_data: Option<ImDepartmentGetManagerUserData>,
     /// `manager_user_id`: integer.
@@ -170,8 +170,8 @@ pub struct ImDepartmentGetManagerUserData {
     pub first_name: Option<String>,
     /// `gender`: string.
     pub gender: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `idle`: boolean.
     pub idle: Option<bool>,
     /// `last_activity_date`: datetime.
@@ -235,8 +235,8 @@ impl wire::Lenient for ImDepartmentManagersGetPhones {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-managers-get.html#user-object)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Managers {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `active`: boolean.
     pub active: Option<bool>,
     /// `name`: string.

@@ -62,8 +62,8 @@ pub struct ImV2FileUploadFile {
     pub date: Option<wire::DateTime>,
     /// `extension`: string.
     pub extension: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: boolean.
     pub image: Option<bool>,
     /// `isTranscribable`: boolean.

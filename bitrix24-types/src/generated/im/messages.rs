@@ -25,8 +25,8 @@ pub struct ImDialogMessagesGetFilesItem {
     pub date: Option<wire::DateTime>,
     /// `extension`: string.
     pub extension: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: `ImDialogMessagesGetImage`.
     pub image: Option<ImDialogMessagesGetImage>,
     /// `isTranscribable`: boolean.
@@ -123,8 +123,8 @@ pub struct ImDialogMessagesGetMessagesItem {
     pub date: Option<wire::DateTime>,
     /// `disappearing_date`: datetime.
     pub disappearing_date: Option<wire::DateTime>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `params`: `ImDialogMessagesGetParams`.
     pub params: Option<ImDialogMessagesGetParams>,
     /// `replaces`: raw.
@@ -210,8 +210,8 @@ pub struct ImDialogMessagesGetUsersItem {
     pub first_name: Option<String>,
     /// `gender`: string.
     pub gender: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `idle`: boolean.
     pub idle: Option<bool>,
     /// `last_activity_date`: datetime.
@@ -301,8 +301,8 @@ pub struct ImDialogMessagesSearchMessagesItem {
     pub date: Option<wire::DateTime>,
     /// `forward`: raw.
     pub forward: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isSystem`: boolean.
     pub is_system: Option<bool>,
     /// `params`: raw.
@@ -450,8 +450,8 @@ pub struct ImDialogMessagesSearchUsersItem {
     pub first_name: Option<String>,
     /// `gender`: string.
     pub gender: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `idle`: boolean.
     pub idle: Option<bool>,
     /// `lastActivityDate`: datetime.

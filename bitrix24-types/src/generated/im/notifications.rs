@@ -59,8 +59,8 @@ pub struct ImNotifyGetNotificationsItem {
     pub chat_id: Option<i64>,
     /// `date`: datetime.
     pub date: Option<wire::DateTime>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `notify_event`: string.
     pub notify_event: Option<String>,
     /// `notify_module`: string.
@@ -153,8 +153,8 @@ pub struct ImNotifyGetUsersItem {
     pub first_name: Option<String>,
     /// `gender`: string.
     pub gender: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `idle`: boolean.
     pub idle: Option<bool>,
     /// `last_activity_date`: datetime.
@@ -202,8 +202,8 @@ pub struct ImNotifyHistorySearchNotificationsItem {
     pub chat_id: Option<i64>,
     /// `date`: datetime.
     pub date: Option<wire::DateTime>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `notify_event`: string.
     pub notify_event: Option<String>,
     /// `notify_module`: string.
@@ -322,8 +322,8 @@ pub struct ImNotifyHistorySearchUsersItem {
     pub first_name: Option<String>,
     /// `gender`: string.
     pub gender: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `idle`: boolean.
     pub idle: Option<bool>,
     /// `last_activity_date`: datetime.

@@ -14,8 +14,8 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImSearchChatListEntityLink {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `type`: string.
     pub type_: Option<String>,
     /// `url`: string.
@@ -136,8 +136,8 @@ pub struct ImSearchChatListResultItem {
     pub entity_type: Option<String>,
     /// `extranet`: boolean.
     pub extranet: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `is_new`: boolean.
     pub is_new: Option<bool>,
     /// `last_id`: integer.
@@ -227,8 +227,8 @@ pub struct ImSearchDepartmentListManagerUserData {
     pub first_name: Option<String>,
     /// `gender`: string.
     pub gender: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `idle`: boolean.
     pub idle: Option<bool>,
     /// `last_activity_date`: datetime.
@@ -294,8 +294,8 @@ impl wire::Lenient for ImSearchDepartmentListPhones {
 pub struct ImSearchDepartmentListResultItem {
     /// `full_name`: string.
     pub full_name: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `manager_user_data`: `ImSearchDepartmentListManagerUserData`.
     pub manager_user_data: Option<ImSearchDepartmentListManagerUserData>,
     /// `manager_user_id`: integer.
@@ -360,8 +360,8 @@ pub struct ImSearchLastGetChat {
     pub entity_type: Option<String>,
     /// `extranet`: boolean.
     pub extranet: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `message_type`: string.
     pub message_type: Option<String>,
     /// `mute_list`: raw.
@@ -447,8 +447,8 @@ pub struct ImSearchLastGetUser {
     pub first_name: Option<String>,
     /// `gender`: string.
     pub gender: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `idle`: boolean.
     pub idle: Option<bool>,
     /// `last_activity_date`: datetime.
@@ -514,8 +514,8 @@ impl wire::Lenient for ImSearchUserListPhones {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-user-list.html#user-object)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImSearchUserListUserObject {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `first_name`: string.

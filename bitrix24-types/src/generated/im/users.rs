@@ -14,8 +14,8 @@ use super::im_values::ImUserStatusSetStatus;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-get.html#result-object)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImUser {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `active`: boolean.
     pub active: Option<bool>,
     /// `name`: string.
@@ -145,8 +145,8 @@ pub struct ImUserList {
     pub first_name: Option<String>,
     /// `gender`: string.
     pub gender: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `idle`: boolean.
     pub idle: Option<bool>,
     /// `last_activity_date`: datetime.

@@ -56,8 +56,8 @@ pub struct ImbotV2FileUploadFile {
     pub chat_id: Option<i64>,
     /// `extension`: string.
     pub extension: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `size`: integer.

@@ -59,9 +59,9 @@ pub struct ImbotCommandAnswerMenu {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotV2CommandAnswerAttach {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `COLOR_TOKEN`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color_token: Option<String>,

@@ -50,8 +50,8 @@ pub struct ImbotV2BotGetBot {
     pub count_user: Option<i64>,
     /// `eventMode`: string.
     pub event_mode: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isHidden`: boolean.
     pub is_hidden: Option<bool>,
     /// `isReactionsEnabled`: boolean.
@@ -87,8 +87,8 @@ pub struct ImbotV2BotGetUsersItem {
     pub active: Option<bool>,
     /// `bot`: boolean.
     pub bot: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `type`: string.
@@ -126,8 +126,8 @@ pub struct ImbotV2BotListBotsItem {
     pub count_user: Option<i64>,
     /// `eventMode`: string.
     pub event_mode: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isHidden`: boolean.
     pub is_hidden: Option<bool>,
     /// `isReactionsEnabled`: boolean.
@@ -188,8 +188,8 @@ pub struct ImbotV2BotListUsersItem {
     pub active: Option<bool>,
     /// `bot`: boolean.
     pub bot: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `type`: string.
@@ -227,8 +227,8 @@ pub struct ImbotV2BotRegisterBot {
     pub count_user: Option<i64>,
     /// `eventMode`: string.
     pub event_mode: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isHidden`: boolean.
     pub is_hidden: Option<bool>,
     /// `isReactionsEnabled`: boolean.
@@ -373,8 +373,8 @@ pub struct ImbotV2BotRegisterUsersItem {
     pub first_name: Option<String>,
     /// `gender`: string.
     pub gender: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `idle`: boolean.
     pub idle: Option<bool>,
     /// `lastActivityDate`: datetime.
@@ -444,8 +444,8 @@ pub struct ImbotV2BotUpdateBot {
     pub count_user: Option<i64>,
     /// `eventMode`: string.
     pub event_mode: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isHidden`: boolean.
     pub is_hidden: Option<bool>,
     /// `isReactionsEnabled`: boolean.
@@ -567,8 +567,8 @@ pub struct ImbotV2BotUpdateUsersItem {
     pub active: Option<bool>,
     /// `bot`: boolean.
     pub bot: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `type`: string.

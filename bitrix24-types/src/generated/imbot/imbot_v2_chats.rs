@@ -63,8 +63,8 @@ pub struct ImbotV2ChatAddChat {
     pub entity_type: Option<String>,
     /// `extranet`: boolean.
     pub extranet: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isNew`: boolean.
     pub is_new: Option<bool>,
     /// `lastId`: integer.
@@ -202,8 +202,8 @@ pub struct ImbotV2ChatAddUsersItem {
     pub first_name: Option<String>,
     /// `gender`: string.
     pub gender: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `idle`: boolean.
     pub idle: Option<bool>,
     /// `lastActivityDate`: datetime.
@@ -269,8 +269,8 @@ pub struct ImbotV2ChatGetChat {
     pub entity_type: Option<String>,
     /// `extranet`: boolean.
     pub extranet: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isNew`: boolean.
     pub is_new: Option<bool>,
     /// `lastId`: integer.
@@ -517,8 +517,8 @@ pub struct ImbotV2ChatUserListResultItem {
     pub first_name: Option<String>,
     /// `gender`: string.
     pub gender: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `idle`: boolean.
     pub idle: Option<bool>,
     /// `lastActivityDate`: datetime.

@@ -74,8 +74,8 @@ pub struct ImbotV2CommandListCommandsItem {
     pub extranet_support: Option<bool>,
     /// `hidden`: boolean.
     pub hidden: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `params`: string.
     pub params: Option<String>,
     /// `title`: string.
@@ -129,8 +129,8 @@ pub struct ImbotV2CommandRegisterCommand {
     pub extranet_support: Option<bool>,
     /// `hidden`: boolean.
     pub hidden: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -228,8 +228,8 @@ pub struct ImbotV2CommandUpdateCommand {
     pub extranet_support: Option<bool>,
     /// `hidden`: boolean.
     pub hidden: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -42,8 +42,8 @@ pub struct ImbotV2ChatMessageGetContextMessagesItem {
     pub date: Option<wire::DateTime>,
     /// `forward`: raw.
     pub forward: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isSystem`: boolean.
     pub is_system: Option<bool>,
     /// `params`: raw.
@@ -104,8 +104,8 @@ pub struct ImbotV2ChatMessageGetContextUsersItem {
     pub active: Option<bool>,
     /// `bot`: boolean.
     pub bot: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `type`: string.
@@ -137,8 +137,8 @@ pub struct ImbotV2ChatMessageGetMessage {
     pub date: Option<wire::DateTime>,
     /// `forward`: raw.
     pub forward: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isSystem`: boolean.
     pub is_system: Option<bool>,
     /// `params`: raw.
@@ -172,8 +172,8 @@ pub struct ImbotV2ChatMessageGetUser {
     pub active: Option<bool>,
     /// `bot`: boolean.
     pub bot: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `type`: string.
@@ -299,8 +299,8 @@ pub struct ImbotV2ChatMessageSendFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImbotV2ChatMessageSendResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `uuidMap`: raw.
     pub uuid_map: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

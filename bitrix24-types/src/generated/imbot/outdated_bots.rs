@@ -18,8 +18,8 @@ use super::imbot_values::{ImbotRegisterPersonalGender, ImbotRegisterType};
 pub struct ImbotBotListResultItem {
     /// `CODE`: string.
     pub code: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `OPENLINE`: char. One of `Y`, `N`.

@@ -19,8 +19,8 @@ use super::imbot_values::{
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImbotChat {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -69,8 +69,8 @@ pub struct ImbotDialog {
     pub entity_type: Option<String>,
     /// `extranet`: boolean.
     pub extranet: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `is_new`: boolean.
     pub is_new: Option<bool>,
     /// `last_id`: integer.
@@ -135,8 +135,8 @@ impl wire::Lenient for ImbotDialog {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImbotDialogGetEntityLink {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `type`: string.
     pub type_: Option<String>,
     /// `url`: string.
@@ -395,8 +395,8 @@ impl wire::Lenient for OnImbotJoinChatParams {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotJoinChatUser {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `FIRST_NAME`: string.

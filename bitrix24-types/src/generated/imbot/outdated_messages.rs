@@ -192,8 +192,8 @@ impl wire::Lenient for OnImbotMessageAddParams {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageAddUser {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `FIRST_NAME`: string.
@@ -279,8 +279,8 @@ impl wire::Lenient for OnImbotMessageDeleteBot {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageDeleteParams {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `CHAT_ID`: integer.
     pub chat_id: Option<i64>,
     /// `AUTHOR_ID`: integer.
@@ -328,8 +328,8 @@ impl wire::Lenient for OnImbotMessageDeleteParams {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageDeleteUser {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `FIRST_NAME`: string.
@@ -433,8 +433,8 @@ impl wire::Lenient for OnImbotMessageUpdateMentionedList {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageUpdateParams {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `CHAT_ID`: integer.
     pub chat_id: Option<i64>,
     /// `AUTHOR_ID`: integer.
@@ -494,8 +494,8 @@ impl wire::Lenient for OnImbotMessageUpdateParams {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnImbotMessageUpdateUser {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `FIRST_NAME`: string.

@@ -532,8 +532,8 @@ impl wire::Lenient for ImconnectorSendMessagesResultItem {
 pub struct ImconnectorSendMessagesSession {
     /// `CHAT_ID`: integer.
     pub chat_id: Option<i64>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -627,8 +627,8 @@ pub struct ImopenlinesConfigList {
     pub active: Option<bool>,
     /// `CONFIG_QUEUE`: `ImopenlinesConfigListGetConfigQueueItem[]`.
     pub config_queue: Option<Vec<ImopenlinesConfigListGetConfigQueueItem>>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `LINE_NAME`: string.
     pub line_name: Option<String>,
     /// `QUEUE`: `integer[]`.

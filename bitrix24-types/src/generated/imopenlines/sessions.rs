@@ -66,8 +66,8 @@ impl wire::Lenient for History {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImopenlinesDialog {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `parent_chat_id`: integer.
     pub parent_chat_id: Option<i64>,
     /// `parent_message_id`: integer.

@@ -405,8 +405,8 @@ pub struct LandingDemosGetSiteListEmpty {
     pub publication: Option<bool>,
     /// `REST`: integer.
     pub rest: Option<i64>,
-    /// `SECTION`: raw.
-    pub section: Option<serde_json::Value>,
+    /// `SECTION`: `string[]`.
+    pub section: Option<Vec<String>>,
     /// `SINGLETON`: boolean.
     pub singleton: Option<bool>,
     /// `TITLE`: string.

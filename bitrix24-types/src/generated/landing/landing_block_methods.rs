@@ -86,8 +86,8 @@ pub struct LandingBlockGetbyidParams {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-by-id.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetbyidResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `lid`: integer.
     pub lid: Option<i64>,
     /// `code`: string.
@@ -206,8 +206,8 @@ pub struct LandingBlockGetcontentParams {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LandingBlockGetcontentResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `sections`: string.
     pub sections: Option<String>,
     /// `active`: boolean.
@@ -227,8 +227,8 @@ pub struct LandingBlockGetcontentResult {
     /// `content_ext`: string.
     #[serde(rename = "content_ext")]
     pub content_ext: Option<String>,
-    /// `css`: raw.
-    pub css: Option<serde_json::Value>,
+    /// `css`: `string[]`.
+    pub css: Option<Vec<String>>,
     /// `js`: `string[]`.
     pub js: Option<Vec<String>>,
     /// `assetStrings`: raw.
@@ -259,8 +259,8 @@ impl wire::Lenient for LandingBlockGetcontentResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-list.html#block)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetlistBlock {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `lid`: integer.
     pub lid: Option<i64>,
     /// `code`: string.
@@ -902,8 +902,8 @@ pub struct LandingBlockGetrepositoryItemsItem {
     pub app_code: Option<serde_json::Value>,
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `namespace`: string.
@@ -927,8 +927,8 @@ pub struct LandingBlockGetrepositoryItemsItem {
     /// `type`: raw.
     #[serde(rename = "type")]
     pub type_: Option<serde_json::Value>,
-    /// `version`: raw.
-    pub version: Option<serde_json::Value>,
+    /// `version`: integer.
+    pub version: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -951,8 +951,8 @@ pub struct LandingBlockGetrepositoryItemsItem2 {
     pub app_code: Option<bool>,
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `namespace`: string.
@@ -976,8 +976,8 @@ pub struct LandingBlockGetrepositoryItemsItem2 {
     /// `type`: raw.
     #[serde(rename = "type")]
     pub type_: Option<serde_json::Value>,
-    /// `version`: raw.
-    pub version: Option<serde_json::Value>,
+    /// `version`: integer.
+    pub version: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1203,8 +1203,8 @@ pub struct LandingBlockUploadfileParams {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-upload-file.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockUploadfileResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `src`: string.
     pub src: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

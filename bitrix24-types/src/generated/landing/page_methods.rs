@@ -22,9 +22,9 @@ pub struct LandingLandingAddByTemplateFields {
     /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `FOLDER_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<i64>,

@@ -407,9 +407,9 @@ impl wire::Lenient for LandingSiteFullExportResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingSiteGetFoldersFilter {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `PARENT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,

@@ -16,9 +16,9 @@ use super::landing_values::LandingRepowidgetRegisterSections;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingRepowidgetGetlistAnchorField {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
@@ -78,9 +78,9 @@ pub struct LandingRepowidgetGetlistAnchorField {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct LandingRepowidgetGetlistAnchorField2 {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
@@ -318,10 +318,10 @@ pub struct LandingRepowidgetGetlistResultItem {
     pub date_create: Option<wire::DateTime>,
     /// `DATE_MODIFY`: datetime.
     pub date_modify: Option<wire::DateTime>,
-    /// `DESCRIPTION`: raw.
-    pub description: Option<serde_json::Value>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `DESCRIPTION`: string.
+    pub description: Option<String>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `MANIFEST`: `LandingRepowidgetGetlistManifest`.
     pub manifest: Option<LandingRepowidgetGetlistManifest>,
     /// `MODIFIED_BY_ID`: integer.

@@ -21,8 +21,8 @@ pub struct Element {
     pub created_by: Option<String>,
     /// `IBLOCK_SECTION_ID`: integer.
     pub iblock_section_id: Option<i64>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PROPERTY_1003`: `map<string>`.

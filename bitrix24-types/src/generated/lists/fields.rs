@@ -100,8 +100,8 @@ pub struct ListsFieldGetL {
     pub display_values_form: Option<BTreeMap<String, String>>,
     /// `FIELD_ID`: string.
     pub field_id: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IS_REQUIRED`: char. One of `Y`, `N`.
     pub is_required: Option<bool>,
     /// `LINK_IBLOCK_ID`: integer.

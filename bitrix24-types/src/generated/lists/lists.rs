@@ -23,8 +23,8 @@ pub struct Lists {
     pub bizproc: Option<bool>,
     /// `CANONICAL_PAGE_URL`: raw.
     pub canonical_page_url: Option<serde_json::Value>,
-    /// `CODE`: raw.
-    pub code: Option<serde_json::Value>,
+    /// `CODE`: string.
+    pub code: Option<String>,
     /// `DESCRIPTION`: string.
     pub description: Option<String>,
     /// `DESCRIPTION_TYPE`: string.
@@ -45,8 +45,8 @@ pub struct Lists {
     pub fulltext_index: Option<bool>,
     /// `IBLOCK_TYPE_ID`: string.
     pub iblock_type_id: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `INDEX_ELEMENT`: char. One of `Y`, `N`.
     pub index_element: Option<bool>,
     /// `INDEX_SECTION`: char. One of `Y`, `N`.

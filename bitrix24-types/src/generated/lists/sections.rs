@@ -30,8 +30,8 @@ pub struct ListsSection {
     pub global_active: Option<bool>,
     /// `IBLOCK_SECTION_ID`: integer.
     pub iblock_section_id: Option<i64>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `LEFT_MARGIN`: string.
     pub left_margin: Option<String>,
     /// `MODIFIED_BY`: string.

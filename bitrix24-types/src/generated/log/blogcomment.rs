@@ -40,8 +40,8 @@ pub struct LogBlogcommentUserGetCommentsItem {
     pub comment_id: Option<i64>,
     /// `date`: datetime.
     pub date: Option<wire::DateTime>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `log_id`: integer.
     pub log_id: Option<i64>,
     /// `text`: string.
@@ -71,8 +71,8 @@ pub struct LogBlogcommentUserGetFilesItem {
     pub author_name: Option<String>,
     /// `date`: datetime.
     pub date: Option<wire::DateTime>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: `LogBlogcommentUserGetImage`.
     pub image: Option<LogBlogcommentUserGetImage>,
     /// `name`: string.

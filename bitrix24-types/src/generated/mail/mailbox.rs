@@ -109,8 +109,8 @@ impl wire::Lenient for MailMailboxFieldListResult {
 pub struct MailMailboxGetItem {
     /// `email`: string.
     pub email: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `senderName`: string.
@@ -136,8 +136,8 @@ impl wire::Lenient for MailMailboxGetItem {
 pub struct MailMailboxListItemsItem {
     /// `email`: string.
     pub email: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `senderName`: string.

@@ -236,16 +236,16 @@ pub struct MailMessageGetItem {
     pub bindings: Option<serde_json::Value>,
     /// `body`: string.
     pub body: Option<String>,
-    /// `cc`: raw.
-    pub cc: Option<serde_json::Value>,
+    /// `cc`: string.
+    pub cc: Option<String>,
     /// `date`: datetime.
     pub date: Option<wire::DateTime>,
     /// `from`: string.
     pub from: Option<String>,
     /// `hasAttachments`: boolean.
     pub has_attachments: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isSeen`: boolean.
     pub is_seen: Option<bool>,
     /// `mailboxEmail`: string.
@@ -309,8 +309,8 @@ pub struct MailMessageListItemsItem {
     pub from: Option<String>,
     /// `hasAttachments`: boolean.
     pub has_attachments: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isSeen`: boolean.
     pub is_seen: Option<bool>,
     /// `mailboxEmail`: string.
@@ -438,8 +438,8 @@ pub struct MailMessageThreadResultItem {
     pub date: Option<wire::DateTime>,
     /// `from`: string.
     pub from: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `subject`: string.
     pub subject: Option<String>,
     /// `to`: string.

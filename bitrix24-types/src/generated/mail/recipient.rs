@@ -108,8 +108,8 @@ impl wire::Lenient for MailRecipientFieldListResult {
 pub struct MailRecipientListcontactsItemsItem {
     /// `email`: string.
     pub email: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -152,8 +152,8 @@ impl wire::Lenient for MailRecipientListcontactsResult {
 pub struct MailRecipientListemployeesItemsItem {
     /// `email`: string.
     pub email: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

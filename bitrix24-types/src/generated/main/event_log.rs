@@ -94,8 +94,8 @@ impl wire::Lenient for MainEventlogFieldGetItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MainEventlogFieldListItemsItem {
-    /// `description`: raw.
-    pub description: Option<serde_json::Value>,
+    /// `description`: string.
+    pub description: Option<String>,
     /// `filterable`: boolean.
     pub filterable: Option<bool>,
     /// `multiple`: boolean.
@@ -153,8 +153,8 @@ pub struct MainEventlogGetItem {
     pub description: Option<String>,
     /// `guestId`: integer.
     pub guest_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `itemId`: integer.
     pub item_id: Option<i64>,
     /// `moduleId`: string.
@@ -196,8 +196,8 @@ pub struct MainEventlogListItemsItem {
     pub audit_type_id: Option<String>,
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `itemId`: integer.
     pub item_id: Option<i64>,
     /// `moduleId`: string.
@@ -251,8 +251,8 @@ pub struct MainEventlogTailItemsItem {
     pub audit_type_id: Option<String>,
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `itemId`: integer.
     pub item_id: Option<i64>,
     /// `moduleId`: string.

@@ -53,8 +53,8 @@ pub struct NoteCollectionAddItem {
     pub created_at: Option<wire::DateTime>,
     /// `createdBy`: integer.
     pub created_by: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `policyLevel`: string.
@@ -242,8 +242,8 @@ pub struct NoteCollectionGetItem {
     pub created_at: Option<wire::DateTime>,
     /// `createdBy`: integer.
     pub created_by: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `policyLevel`: string.
@@ -275,8 +275,8 @@ impl wire::Lenient for NoteCollectionGetItem {
 pub struct NoteCollectionListAftercursor {
     /// `position`: integer, required.
     pub position: i64,
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -292,8 +292,8 @@ pub struct NoteCollectionListItemsItem {
     pub created_at: Option<wire::DateTime>,
     /// `createdBy`: integer.
     pub created_by: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `policyLevel`: string.
@@ -322,8 +322,8 @@ impl wire::Lenient for NoteCollectionListItemsItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct NoteCollectionListNextCursor {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `position`: integer.
     pub position: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -402,8 +402,8 @@ pub struct NoteCollectionUpdateItem {
     pub created_at: Option<wire::DateTime>,
     /// `createdBy`: integer.
     pub created_by: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `policyLevel`: string.

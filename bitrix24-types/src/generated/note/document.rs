@@ -16,9 +16,9 @@ pub struct NoteDocument {
     /// `item`: raw, read-only.
     #[serde(skip_serializing)]
     pub item: Option<serde_json::Value>,
-    /// `id`: integer, read-only.
+    /// `id`: id, read-only.
     #[serde(skip_serializing)]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `collectionId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub collection_id: Option<i64>,
@@ -67,8 +67,8 @@ impl wire::Lenient for NoteDocument {
 pub struct NoteDocumentAddResult {
     /// `item`: raw.
     pub item: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `collectionId`: integer.
     pub collection_id: Option<i64>,
     /// `parentId`: integer.
@@ -500,8 +500,8 @@ pub struct NoteDocumentTreeListChildrenItem {
     pub children: Option<serde_json::Value>,
     /// `collectionId`: integer.
     pub collection_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `position`: integer.
     pub position: Option<i64>,
     /// `title`: string.
@@ -529,8 +529,8 @@ pub struct NoteDocumentTreeListItemsItem {
     pub children: Option<Vec<NoteDocumentTreeListChildrenItem>>,
     /// `collectionId`: integer.
     pub collection_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `position`: integer.
     pub position: Option<i64>,
     /// `title`: string.
@@ -582,8 +582,8 @@ pub struct NoteDocumentUpdateItem {
     pub created_at: Option<wire::DateTime>,
     /// `createdBy`: integer.
     pub created_by: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `markdown`: string.
     pub markdown: Option<String>,
     /// `position`: integer.

@@ -39,8 +39,8 @@ pub struct NoteFileAddItem {
     pub asset_type: Option<String>,
     /// `documentId`: integer.
     pub document_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `mimeType`: string.
     pub mime_type: Option<String>,
     /// `name`: string.
@@ -186,8 +186,8 @@ pub struct NoteFileGetItem {
     pub asset_type: Option<String>,
     /// `documentId`: integer.
     pub document_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `mimeType`: string.
     pub mime_type: Option<String>,
     /// `name`: string.

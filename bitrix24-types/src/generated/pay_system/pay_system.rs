@@ -524,8 +524,8 @@ impl wire::Lenient for SalePaysystemHandlerListPsWorkMode {
 pub struct SalePaysystemHandlerListRecord {
     /// `CODE`: string.
     pub code: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `SETTINGS`: `SalePaysystemHandlerListSettings`.
@@ -698,8 +698,8 @@ pub struct SalePaysystemListRecord {
     pub have_result: Option<bool>,
     /// `HAVE_RESULT_RECEIVE`: char. One of `Y`, `N`.
     pub have_result_receive: Option<bool>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IS_CASH`: char. One of `Y`, `N`.
     pub is_cash: Option<bool>,
     /// `NAME`: string.

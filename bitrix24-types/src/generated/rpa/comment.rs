@@ -26,8 +26,8 @@ pub struct RpaCommentAddComment {
     pub description: Option<String>,
     /// `htmlDescription`: string.
     pub html_description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isFixed`: boolean.
     pub is_fixed: Option<bool>,
     /// `itemId`: integer.
@@ -120,8 +120,8 @@ impl wire::Lenient for RpaCommentAddResult {
 pub struct RpaCommentAddUsersItem {
     /// `fullName`: string.
     pub full_name: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `lastName`: string.
     pub last_name: Option<String>,
     /// `link`: string.
@@ -130,8 +130,8 @@ pub struct RpaCommentAddUsersItem {
     pub name: Option<String>,
     /// `secondName`: string.
     pub second_name: Option<String>,
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
     /// `workPosition`: string.
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

@@ -40,8 +40,8 @@ pub struct RpaItemGetItem {
     pub created_time: Option<String>,
     /// `detailUrl`: string.
     pub detail_url: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `movedBy`: integer.
     pub moved_by: Option<i64>,
     /// `movedTime`: string.
@@ -219,8 +219,8 @@ pub struct RpaItemGetTasksTasksItem {
     pub data: Option<RpaItemGetTasksData>,
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `itemClassName`: string.
     pub item_class_name: Option<String>,
     /// `title`: string.
@@ -247,8 +247,8 @@ impl wire::Lenient for RpaItemGetTasksTasksItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct RpaItemGetTasksUsersItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `status`: integer.
     pub status: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -272,8 +272,8 @@ impl wire::Lenient for RpaItemGetTasksUsersItem {
 pub struct RpaItemGetTasksUsersItem2 {
     /// `fullName`: string.
     pub full_name: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `lastName`: string.
     pub last_name: Option<String>,
     /// `link`: string.
@@ -282,8 +282,8 @@ pub struct RpaItemGetTasksUsersItem2 {
     pub name: Option<String>,
     /// `secondName`: string.
     pub second_name: Option<String>,
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
     /// `workPosition`: string.
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -307,20 +307,20 @@ impl wire::Lenient for RpaItemGetTasksUsersItem2 {
 pub struct RpaItemGetUsersItem {
     /// `fullName`: string.
     pub full_name: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `lastName`: string.
     pub last_name: Option<String>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
     pub name: Option<String>,
-    /// `secondName`: raw.
-    pub second_name: Option<serde_json::Value>,
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
-    /// `workPosition`: raw.
-    pub work_position: Option<serde_json::Value>,
+    /// `secondName`: string.
+    pub second_name: Option<String>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `workPosition`: string.
+    pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

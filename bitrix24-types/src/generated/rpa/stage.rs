@@ -141,8 +141,8 @@ pub struct RpaStageListForTypeStagesItem {
     pub code: Option<String>,
     /// `color`: string.
     pub color: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isFail`: boolean.
     pub is_fail: Option<bool>,
     /// `isFirst`: boolean.

@@ -83,8 +83,8 @@ pub struct RpaTimelineAddTimeline {
     pub data: Option<RpaTimelineAddData>,
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isFixed`: boolean.
     pub is_fixed: Option<bool>,
     /// `itemId`: integer.
@@ -118,8 +118,8 @@ impl wire::Lenient for RpaTimelineAddTimeline {
 pub struct RpaTimelineAddUsersItem {
     /// `fullName`: string.
     pub full_name: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `lastName`: string.
     pub last_name: Option<String>,
     /// `link`: string.
@@ -128,8 +128,8 @@ pub struct RpaTimelineAddUsersItem {
     pub name: Option<String>,
     /// `secondName`: string.
     pub second_name: Option<String>,
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
     /// `workPosition`: string.
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -306,8 +306,8 @@ impl IntoRecords<RpaTimelineListForItemTimelineItem> for RpaTimelineListForItemR
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct RpaTimelineListForItemStageFrom {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -328,8 +328,8 @@ impl wire::Lenient for RpaTimelineListForItemStageFrom {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct RpaTimelineListForItemStageTo {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -357,8 +357,8 @@ pub struct RpaTimelineListForItemTask {
     pub activity_name: Option<String>,
     /// `DESCRIPTION`: string.
     pub description: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `INCOMPLETE_USERS`: raw.
     pub incomplete_users: Option<serde_json::Value>,
     /// `NAME`: string.
@@ -400,8 +400,8 @@ pub struct RpaTimelineListForItemTimelineItem {
     pub data: Option<RpaTimelineListForItemData>,
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isFixed`: boolean.
     pub is_fixed: Option<bool>,
     /// `itemId`: integer.
@@ -435,8 +435,8 @@ impl wire::Lenient for RpaTimelineListForItemTimelineItem {
 pub struct RpaTimelineListForItemUsersItem {
     /// `fullName`: string.
     pub full_name: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `lastName`: string.
     pub last_name: Option<String>,
     /// `link`: string.
@@ -445,8 +445,8 @@ pub struct RpaTimelineListForItemUsersItem {
     pub name: Option<String>,
     /// `secondName`: string.
     pub second_name: Option<String>,
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
     /// `workPosition`: string.
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -504,8 +504,8 @@ impl wire::Lenient for RpaTimelineUpdateIsFixedResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-update-is-fixed.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct RpaTimelineUpdateIsFixedTimeline {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

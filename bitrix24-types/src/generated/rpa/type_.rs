@@ -65,8 +65,8 @@ pub struct RpaTypeGetPermissionsItem {
     pub entity: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `permission`: string.
     pub permission: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -90,8 +90,8 @@ impl wire::Lenient for RpaTypeGetPermissionsItem {
 pub struct RpaTypeGetType {
     /// `createdBy`: integer.
     pub created_by: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: string.
     pub image: Option<String>,
     /// `permissions`: `RpaTypeGetPermissionsItem[]`.

@@ -241,8 +241,8 @@ impl wire::Lenient for SaleBasketitemGetFieldsResult {
 pub struct SaleBasketitemListBasketItems {
     /// `currency`: string.
     pub currency: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `orderId`: integer.

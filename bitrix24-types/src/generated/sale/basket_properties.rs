@@ -109,8 +109,8 @@ pub struct SaleBasketpropertiesListBasketProperties {
     pub basket_id: Option<i64>,
     /// `code`: string.
     pub code: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `value`: string.

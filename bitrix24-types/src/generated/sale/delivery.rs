@@ -95,8 +95,8 @@ pub struct SaleDeliveryGetlistRecord {
     pub currency: Option<String>,
     /// `DESCRIPTION`: string.
     pub description: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.

@@ -171,8 +171,8 @@ pub struct SaleDeliveryHandlerListRecord {
     pub code: Option<String>,
     /// `DESCRIPTION`: string.
     pub description: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PROFILES`: `SaleDeliveryHandlerListProfilesItem[]`.

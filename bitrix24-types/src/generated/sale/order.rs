@@ -225,8 +225,8 @@ pub struct SaleOrderListOrders {
     pub emp_status_id: Option<i64>,
     /// `externalOrder`: char. One of `Y`, `N`.
     pub external_order: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `id1c`: string.
     pub id1c: Option<String>,
     /// `lid`: string.

@@ -239,8 +239,8 @@ pub struct SalePaymentListPayments {
     pub emp_return_id: Option<i64>,
     /// `externalPayment`: char. One of `Y`, `N`.
     pub external_payment: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `id1c`: string.
     pub id1c: Option<String>,
     /// `isReturn`: char. One of `Y`, `N`.
@@ -285,8 +285,8 @@ pub struct SalePaymentListPayments {
     pub ps_status_description: Option<String>,
     /// `psStatusMessage`: string.
     pub ps_status_message: Option<String>,
-    /// `psSum`: raw.
-    pub ps_sum: Option<serde_json::Value>,
+    /// `psSum`: decimal.
+    pub ps_sum: Option<wire::Decimal>,
     /// `reasonMarked`: string.
     pub reason_marked: Option<String>,
     /// `responsibleId`: integer.

@@ -105,8 +105,8 @@ pub struct SalePaymentitembasketListPaymentItemsBasket {
     pub basket_id: Option<i64>,
     /// `dateInsert`: datetime.
     pub date_insert: Option<wire::DateTime>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `paymentId`: integer.
     pub payment_id: Option<i64>,
     /// `quantity`: integer.

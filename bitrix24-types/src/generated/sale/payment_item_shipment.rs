@@ -100,8 +100,8 @@ impl wire::Lenient for SalePaymentItemShipmentGetFieldsResult {
 pub struct SalePaymentItemShipmentListPaymentItemsShipment {
     /// `dateInsert`: datetime.
     pub date_insert: Option<wire::DateTime>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `paymentId`: integer.
     pub payment_id: Option<i64>,
     /// `shipmentId`: integer.

@@ -191,8 +191,8 @@ pub struct SalePropertyListProperties {
     pub default_value: Option<String>,
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `inputFieldLocation`: string.
     pub input_field_location: Option<String>,
     /// `isAddress`: char. One of `Y`, `N`.

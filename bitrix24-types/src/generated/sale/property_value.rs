@@ -61,8 +61,8 @@ impl wire::Lenient for SalePropertyvalueGetfieldsResult {
 pub struct SalePropertyvalueListPropertyValues {
     /// `code`: string.
     pub code: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `orderId`: integer.

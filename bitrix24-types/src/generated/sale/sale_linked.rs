@@ -18,8 +18,8 @@ use super::sale_values::{
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleBasketItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `orderId`: id.
     pub order_id: Option<u64>,
     /// `sort`: integer.
@@ -93,8 +93,8 @@ impl wire::Lenient for SaleBasketItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleBasketItemProperty {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `basketId`: id.
     pub basket_id: Option<u64>,
     /// `name`: string.
@@ -126,8 +126,8 @@ impl wire::Lenient for SaleBasketItemProperty {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleBasketitemAddCatalogProductSaleBasketItemProperty {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `basketId`: id.
     pub basket_id: Option<u64>,
     /// `name`: string.
@@ -159,8 +159,8 @@ impl wire::Lenient for SaleBasketitemAddCatalogProductSaleBasketItemProperty {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleBasketitemAddCatalogProductSaleBasketItemReservation {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `basketId`: id.
     pub basket_id: Option<u64>,
     /// `storeId`: integer.
@@ -215,8 +215,8 @@ impl wire::Lenient for SaleBusinessValuePersonDomain {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryService {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `PARENT_ID`: integer.
     pub parent_id: Option<i64>,
     /// `NAME`: string.
@@ -272,8 +272,8 @@ impl wire::Lenient for SaleLang {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleOrder {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `lid`: string.
     pub lid: Option<String>,
     /// `dateInsert`: datetime.
@@ -389,8 +389,8 @@ impl wire::Lenient for SaleOrder {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleOrderAddSaleBasketItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `orderId`: id.
     pub order_id: Option<u64>,
     /// `sort`: integer.
@@ -462,8 +462,8 @@ impl wire::Lenient for SaleOrderAddSaleBasketItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleOrderAddSaleBasketItemProperty {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `basketId`: id.
     pub basket_id: Option<u64>,
     /// `name`: string.
@@ -495,8 +495,8 @@ impl wire::Lenient for SaleOrderAddSaleBasketItemProperty {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleOrderAddSaleBasketItemReservation {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `basketId`: id.
     pub basket_id: Option<u64>,
     /// `storeId`: integer.
@@ -528,8 +528,8 @@ impl wire::Lenient for SaleOrderAddSaleBasketItemReservation {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleOrderAddSaleOrderCrmClient {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
     /// `entityTypeId`: integer.
@@ -561,8 +561,8 @@ impl wire::Lenient for SaleOrderAddSaleOrderCrmClient {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleOrderAddSaleOrderPayment {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `orderId`: id.
     pub order_id: Option<u64>,
     /// `paySystemXmlId`: string.
@@ -668,8 +668,8 @@ impl wire::Lenient for SaleOrderAddSaleOrderPayment {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleOrderAddSaleOrderProperty {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `personTypeId`: id.
     pub person_type_id: Option<u64>,
     /// `propsGroupId`: id.
@@ -887,8 +887,8 @@ impl wire::Lenient for SaleOrderAddSaleOrderShipmentItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleOrderAddSaleOrderTradeBinding {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `xmlId`: string.
     pub xml_id: Option<String>,
     /// `externalOrderId`: string.
@@ -920,8 +920,8 @@ impl wire::Lenient for SaleOrderAddSaleOrderTradeBinding {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleOrderPayment {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `orderId`: id.
     pub order_id: Option<u64>,
     /// `paySystemXmlId`: string.
@@ -1027,8 +1027,8 @@ impl wire::Lenient for SaleOrderPayment {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleOrderProperty {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `personTypeId`: id.
     pub person_type_id: Option<u64>,
     /// `propsGroupId`: id.
@@ -1102,8 +1102,8 @@ impl wire::Lenient for SaleOrderProperty {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleOrderPropertyGroup {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `personTypeId`: id.
@@ -1154,8 +1154,8 @@ impl wire::Lenient for SaleOrderPropertyRelation {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleOrderPropertyValue {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `orderId`: id.
@@ -1187,8 +1187,8 @@ impl wire::Lenient for SaleOrderPropertyValue {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleOrderPropertyVariant {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `value`: string.
@@ -1362,8 +1362,8 @@ impl wire::Lenient for SaleOrderShipmentItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SalePaymentItemBasket {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `paymentId`: id.
     pub payment_id: Option<u64>,
     /// `basketId`: id.
@@ -1393,8 +1393,8 @@ impl wire::Lenient for SalePaymentItemBasket {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SalePaymentItemShipment {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `shipmentId`: string.
     pub shipment_id: Option<String>,
     /// `paymentId`: id.
@@ -1422,8 +1422,8 @@ impl wire::Lenient for SalePaymentItemShipment {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SalePersonType {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `code`: string.

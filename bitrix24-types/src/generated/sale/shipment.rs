@@ -159,8 +159,8 @@ pub struct SaleShipmentGetShipment {
     pub emp_responsible_id: Option<i64>,
     /// `externalDelivery`: char. One of `Y`, `N`.
     pub external_delivery: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `id1c`: string.
     pub id1c: Option<String>,
     /// `marked`: char. One of `Y`, `N`.
@@ -220,8 +220,8 @@ pub struct SaleShipmentGetShipmentItemsItem {
     pub basket_id: Option<i64>,
     /// `dateInsert`: datetime.
     pub date_insert: Option<wire::DateTime>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `orderDeliveryId`: integer.
     pub order_delivery_id: Option<i64>,
     /// `quantity`: integer.
@@ -314,8 +314,8 @@ pub struct SaleShipmentListShipments {
     pub delivery_name: Option<String>,
     /// `deliveryXmlId`: string.
     pub delivery_xml_id: Option<String>,
-    /// `discountPrice`: raw.
-    pub discount_price: Option<serde_json::Value>,
+    /// `discountPrice`: decimal.
+    pub discount_price: Option<wire::Decimal>,
     /// `empAllowDeliveryId`: integer.
     pub emp_allow_delivery_id: Option<i64>,
     /// `empCanceledId`: integer.
@@ -328,8 +328,8 @@ pub struct SaleShipmentListShipments {
     pub emp_responsible_id: Option<i64>,
     /// `externalDelivery`: char. One of `Y`, `N`.
     pub external_delivery: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `id1c`: string.
     pub id1c: Option<String>,
     /// `marked`: char. One of `Y`, `N`.

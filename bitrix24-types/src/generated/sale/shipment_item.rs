@@ -109,8 +109,8 @@ pub struct SaleShipmentitemListShipmentItems {
     pub basket_id: Option<i64>,
     /// `dateInsert`: datetime.
     pub date_insert: Option<wire::DateTime>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `orderDeliveryId`: integer.
     pub order_delivery_id: Option<i64>,
     /// `quantity`: integer.

@@ -98,8 +98,8 @@ pub struct SaleShipmentpropertyAddProperty {
     pub default_value: Option<String>,
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `inputFieldLocation`: string.
     pub input_field_location: Option<String>,
     /// `isAddress`: char. One of `Y`, `N`.
@@ -247,8 +247,8 @@ pub struct SaleShipmentpropertyGetProperty {
     pub default_value: Option<String>,
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `inputFieldLocation`: string.
     pub input_field_location: Option<String>,
     /// `isAddress`: char. One of `Y`, `N`.
@@ -342,8 +342,8 @@ pub struct SaleShipmentpropertyListProperties {
     pub default_value: Option<String>,
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `inputFieldLocation`: string.
     pub input_field_location: Option<String>,
     /// `isAddress`: char. One of `Y`, `N`.
@@ -527,8 +527,8 @@ pub struct SaleShipmentpropertyUpdateProperty {
     pub default_value: Option<String>,
     /// `description`: string.
     pub description: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `inputFieldLocation`: string.
     pub input_field_location: Option<String>,
     /// `isAddress`: char. One of `Y`, `N`.

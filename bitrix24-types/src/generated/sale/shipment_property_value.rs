@@ -16,10 +16,10 @@ use super::super::common::FieldDescription;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleShipmentpropertyvalueGetPropertyValue {
-    /// `code`: raw.
-    pub code: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `code`: string.
+    pub code: Option<String>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `shipmentPropsId`: integer.
@@ -66,10 +66,10 @@ impl wire::Lenient for SaleShipmentpropertyvalueGetfieldsResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleShipmentpropertyvalueListPropertyValues {
-    /// `code`: raw.
-    pub code: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `code`: string.
+    pub code: Option<String>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `shipmentId`: integer.

@@ -64,8 +64,8 @@ impl IntoRecords<SaleTradePlatformListTradePlatforms> for SaleTradePlatformListR
 pub struct SaleTradePlatformListTradePlatforms {
     /// `code`: string.
     pub code: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -78,8 +78,8 @@ impl EventPayload for OnSignB2eMemberStatusChanged {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/events/on-sign-hcm-link-b2e-document-signed.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnSignHcmLinkB2eDocumentSigned {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `company`: string.
     pub company: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -549,8 +549,8 @@ pub struct SignB2eMysafeTailResultItem {
     pub creator_id: Option<i64>,
     /// `file_url`: string.
     pub file_url: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `member_id`: integer.
     pub member_id: Option<i64>,
     /// `role`: string.
@@ -579,8 +579,8 @@ impl wire::Lenient for SignB2eMysafeTailResultItem {
 pub struct SignB2ePersonalTailResultItem {
     /// `file_url`: string.
     pub file_url: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `signed_date`: datetime.
     pub signed_date: Option<wire::DateTime>,
     /// `title`: string.

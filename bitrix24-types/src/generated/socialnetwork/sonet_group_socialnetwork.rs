@@ -374,8 +374,8 @@ pub struct SocialnetworkApiWorkgroupGetParamsselect {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SocialnetworkApiWorkgroupGetSubjectdata {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -445,9 +445,9 @@ impl wire::Lenient for SocialnetworkApiWorkgroupListAdditionalData {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SocialnetworkApiWorkgroupListFilterable {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -556,9 +556,9 @@ for SocialnetworkApiWorkgroupListResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SocialnetworkApiWorkgroupListSelectable {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `ACTIVE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<String>,
@@ -659,8 +659,8 @@ pub struct SocialnetworkApiWorkgroupListWorkgroups {
     pub avatar_type: Option<serde_json::Value>,
     /// `dialogId`: string.
     pub dialog_id: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `imageId`: integer.
     pub image_id: Option<i64>,
     /// `name`: string.
@@ -686,8 +686,8 @@ impl wire::Lenient for SocialnetworkApiWorkgroupListWorkgroups {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Workgroup {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ACTIVE`: boolean.
     pub active: Option<bool>,
     /// `SITE_ID`: string.

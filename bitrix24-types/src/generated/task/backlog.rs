@@ -19,9 +19,9 @@ pub struct Backlog {
     /// `groupId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
-    /// `id`: integer, read-only.
+    /// `id`: id, read-only.
     #[serde(skip_serializing)]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `modifiedBy`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<i64>,
@@ -48,8 +48,8 @@ pub struct TasksApiScrumBacklogAddResult {
     pub created_by: Option<i64>,
     /// `groupId`: integer.
     pub group_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `modifiedBy`: integer.
     pub modified_by: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -183,8 +183,8 @@ pub struct TasksApiScrumBacklogUpdateResult {
     pub created_by: Option<i64>,
     /// `groupId`: integer.
     pub group_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `modifiedBy`: integer.
     pub modified_by: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

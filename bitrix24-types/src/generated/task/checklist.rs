@@ -51,8 +51,8 @@ pub struct TasksTemplateChecklistAddAttachmentByContentAttachmentparameters {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddAttachmentByContentCheckListItem {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -61,8 +61,8 @@ pub struct TasksTemplateChecklistAddAttachmentByContentCheckListItem {
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
     pub display_sort_index: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -98,8 +98,8 @@ impl wire::Lenient for TasksTemplateChecklistAddAttachmentByContentCheckListItem
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddAttachmentByContentMembersItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: string.
     pub image: Option<String>,
     /// `isCollaber`: boolean.
@@ -164,8 +164,8 @@ pub struct TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem {
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
     pub display_sort_index: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -201,8 +201,8 @@ impl wire::Lenient for TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddAttachmentsFromDiskMembersItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: string.
     pub image: Option<String>,
     /// `isCollaber`: boolean.
@@ -257,8 +257,8 @@ impl wire::Lenient for TasksTemplateChecklistAddAttachmentsFromDiskResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddCheckListItem {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -267,8 +267,8 @@ pub struct TasksTemplateChecklistAddCheckListItem {
     pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
     pub display_sort_index: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -337,8 +337,8 @@ pub struct TasksTemplateChecklistAddFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddMembersItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `type`: string.
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -381,8 +381,8 @@ impl wire::Lenient for TasksTemplateChecklistAddResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistCompleteCheckListItem {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -391,8 +391,8 @@ pub struct TasksTemplateChecklistCompleteCheckListItem {
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
     pub display_sort_index: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -459,8 +459,8 @@ pub struct TasksTemplateChecklistGetCheckListItem {
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
     pub display_sort_index: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -496,8 +496,8 @@ impl wire::Lenient for TasksTemplateChecklistGetCheckListItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistGetMembersItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: string.
     pub image: Option<String>,
     /// `isCollaber`: boolean.
@@ -529,8 +529,8 @@ impl wire::Lenient for TasksTemplateChecklistGetMembersItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistListCheckListItemsItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: char. One of `Y`, `N`.
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
@@ -583,8 +583,8 @@ impl wire::Lenient for TasksTemplateChecklistListResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistMoveAfterCheckListItem {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -593,8 +593,8 @@ pub struct TasksTemplateChecklistMoveAfterCheckListItem {
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
     pub display_sort_index: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -661,8 +661,8 @@ pub struct TasksTemplateChecklistMoveBeforeCheckListItem {
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
     pub display_sort_index: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -698,8 +698,8 @@ impl wire::Lenient for TasksTemplateChecklistMoveBeforeCheckListItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistMoveBeforeMembersItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: string.
     pub image: Option<String>,
     /// `isCollaber`: boolean.
@@ -752,8 +752,8 @@ impl wire::Lenient for TasksTemplateChecklistMoveBeforeResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistRemoveAttachmentsCheckListItem {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -762,8 +762,8 @@ pub struct TasksTemplateChecklistRemoveAttachmentsCheckListItem {
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
     pub display_sort_index: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -799,8 +799,8 @@ impl wire::Lenient for TasksTemplateChecklistRemoveAttachmentsCheckListItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistRemoveAttachmentsMembersItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: string.
     pub image: Option<String>,
     /// `isCollaber`: boolean.
@@ -853,8 +853,8 @@ impl wire::Lenient for TasksTemplateChecklistRemoveAttachmentsResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistRenewCheckListItem {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -863,8 +863,8 @@ pub struct TasksTemplateChecklistRenewCheckListItem {
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
     pub display_sort_index: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -921,8 +921,8 @@ impl wire::Lenient for TasksTemplateChecklistRenewResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistUpdateCheckListItem {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -931,8 +931,8 @@ pub struct TasksTemplateChecklistUpdateCheckListItem {
     pub created_by: Option<serde_json::Value>,
     /// `displaySortIndex`: string.
     pub display_sort_index: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -1003,8 +1003,8 @@ pub struct TasksTemplateChecklistUpdateFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistUpdateMembersItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: string.
     pub image: Option<String>,
     /// `isCollaber`: boolean.

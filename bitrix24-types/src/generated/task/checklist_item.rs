@@ -122,8 +122,8 @@ impl wire::Lenient for TaskChecklistitemGetAttachments {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskChecklistitemGetMembersItem {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IMAGE`: string.
     pub image: Option<String>,
     /// `IS_COLLABER`: boolean.
@@ -187,8 +187,8 @@ impl wire::Lenient for TaskChecklistitemGetlistAttachmentsItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskChecklistitemGetlistMembersItem {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IMAGE`: string.
     pub image: Option<String>,
     /// `IS_COLLABER`: boolean.
@@ -225,8 +225,8 @@ pub struct TaskChecklistitemGetlistResultItem {
     pub attachments: Option<BTreeMap<String, TaskChecklistitemGetlistAttachmentsItem>>,
     /// `CREATED_BY`: string.
     pub created_by: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IS_COMPLETE`: char. One of `Y`, `N`.
     pub is_complete: Option<bool>,
     /// `IS_IMPORTANT`: char. One of `Y`, `N`.

@@ -238,8 +238,8 @@ pub struct TaskCommentitemGetlistResultItem {
     pub author_id: Option<i64>,
     /// `AUTHOR_NAME`: string.
     pub author_name: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `POST_DATE`: datetime.
     pub post_date: Option<wire::DateTime>,
     /// `POST_MESSAGE`: string.

@@ -27,8 +27,8 @@ pub struct Elapseditem {
     pub date_start: Option<wire::DateTime>,
     /// `DATE_STOP`: datetime.
     pub date_stop: Option<wire::DateTime>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `MINUTES`: string.
     pub minutes: Option<String>,
     /// `SECONDS`: string.
@@ -76,9 +76,9 @@ pub struct TaskElapseditemAddArfields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskElapseditemGetlistFilter {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `USER_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,

@@ -14,9 +14,9 @@ use super::task_linked::TasksApiScrumEpicListOrder;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct Epic {
-    /// `id`: integer, read-only.
+    /// `id`: id, read-only.
     #[serde(skip_serializing)]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `groupId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
@@ -57,8 +57,8 @@ impl wire::Lenient for Epic {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumEpicAddResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `groupId`: integer.
     pub group_id: Option<i64>,
     /// `name`: string.
@@ -333,9 +333,9 @@ pub struct TasksApiScrumEpicGetFiles {
     /// `FIELD_NAME`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -465,8 +465,8 @@ impl wire::Lenient for TasksApiScrumEpicGetUserType {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumEpicListResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `groupId`: integer.
     pub group_id: Option<i64>,
     /// `name`: string.
@@ -498,8 +498,8 @@ impl wire::Lenient for TasksApiScrumEpicListResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumEpicUpdateResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `groupId`: integer.
     pub group_id: Option<i64>,
     /// `name`: string.

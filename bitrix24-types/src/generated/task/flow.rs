@@ -14,8 +14,8 @@ use super::task_values::TasksFlowFlowCreateDistributionType;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Flow {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `creatorId`: integer.
     pub creator_id: Option<i64>,
     /// `ownerId`: integer.
@@ -136,8 +136,8 @@ pub struct TasksFlowFlowCreateFlowData {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksFlowFlowCreateResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `creatorId`: integer.
     pub creator_id: Option<i64>,
     /// `ownerId`: integer.
@@ -243,8 +243,8 @@ impl wire::Lenient for TasksFlowFlowIsExistsResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksFlowFlowUpdateFlowData {
-    /// `id`: integer, required.
-    pub id: i64,
+    /// `id`: id, required.
+    pub id: u64,
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -301,8 +301,8 @@ pub struct TasksFlowFlowUpdateFlowData {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksFlowFlowUpdateResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `creatorId`: integer.
     pub creator_id: Option<i64>,
     /// `ownerId`: integer.

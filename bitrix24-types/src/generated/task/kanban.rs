@@ -194,8 +194,8 @@ impl wire::Lenient for TasksApiScrumKanbanGetFieldsType {
 pub struct TasksApiScrumKanbanGetStagesResultItem {
     /// `color`: string.
     pub color: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `sort`: string.

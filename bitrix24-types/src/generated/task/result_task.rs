@@ -14,8 +14,8 @@ use super::task_values::TasksTaskResultAddFromCommentStatus;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskResultAddFromCommentResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `taskId`: integer.
     pub task_id: Option<i64>,
     /// `commentId`: integer.
@@ -63,8 +63,8 @@ pub struct TasksTaskResultListResultItem {
     pub files: Option<Vec<i64>>,
     /// `formattedText`: string.
     pub formatted_text: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `status`: integer.
     pub status: Option<i64>,
     /// `taskId`: integer.

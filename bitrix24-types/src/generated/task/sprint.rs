@@ -14,8 +14,8 @@ use super::task_values::TasksApiScrumSprintAddStatus;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Sprint {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `groupId`: integer.
     pub group_id: Option<i64>,
     /// `entityType`: string.
@@ -82,8 +82,8 @@ pub struct TasksApiScrumSprintAddFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintAddResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `groupId`: integer.
     pub group_id: Option<i64>,
     /// `entityType`: string.
@@ -123,8 +123,8 @@ impl wire::Lenient for TasksApiScrumSprintAddResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintCompleteResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `groupId`: integer.
     pub group_id: Option<i64>,
     /// `entityType`: string.
@@ -387,9 +387,9 @@ impl wire::Lenient for TasksApiScrumSprintGetFieldsStatus {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksApiScrumSprintListFields {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `GROUP_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
@@ -431,8 +431,8 @@ pub struct TasksApiScrumSprintListFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintListResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `groupId`: integer.
     pub group_id: Option<i64>,
     /// `entityType`: string.
@@ -472,8 +472,8 @@ impl wire::Lenient for TasksApiScrumSprintListResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintStartResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `groupId`: integer.
     pub group_id: Option<i64>,
     /// `entityType`: string.
@@ -542,8 +542,8 @@ pub struct TasksApiScrumSprintUpdateFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintUpdateResult {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `groupId`: integer.
     pub group_id: Option<i64>,
     /// `entityType`: string.

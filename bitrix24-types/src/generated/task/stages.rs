@@ -44,8 +44,8 @@ pub struct TaskStagesGetResultItem {
     pub entity_id: Option<i64>,
     /// `ENTITY_TYPE`: string.
     pub entity_type: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `SORT`: string.
     pub sort: Option<String>,
     /// `SYSTEM_TYPE`: string.

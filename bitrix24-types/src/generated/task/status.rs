@@ -15,8 +15,8 @@ use ::bitrix24_types::wire;
 pub struct TasksTaskCompleteAccomplicesDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -131,8 +131,8 @@ impl wire::Lenient for TasksTaskCompleteAction3 {
 pub struct TasksTaskCompleteAuditorsDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -187,14 +187,14 @@ impl wire::Lenient for TasksTaskCompleteCheckListTree {
 pub struct TasksTaskCompleteChecklistItem {
     /// `action`: `TasksTaskCompleteAction3`.
     pub action: Option<TasksTaskCompleteAction3>,
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `createdBy`: string.
     pub created_by: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: char. One of `Y`, `N`.
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
@@ -234,8 +234,8 @@ impl wire::Lenient for TasksTaskCompleteChecklistItem {
 pub struct TasksTaskCompleteCreator {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -315,8 +315,8 @@ impl wire::Lenient for TasksTaskCompleteDescendantsItem2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskCompleteFields {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -327,8 +327,8 @@ pub struct TasksTaskCompleteFields {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -362,8 +362,8 @@ impl wire::Lenient for TasksTaskCompleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskCompleteFields2 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -374,8 +374,8 @@ pub struct TasksTaskCompleteFields2 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -409,8 +409,8 @@ impl wire::Lenient for TasksTaskCompleteFields2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskCompleteFields3 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -421,8 +421,8 @@ pub struct TasksTaskCompleteFields3 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -458,8 +458,8 @@ impl wire::Lenient for TasksTaskCompleteFields3 {
 pub struct TasksTaskCompleteGroup {
     /// `additionalData`: raw.
     pub additional_data: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: string.
     pub image: Option<String>,
     /// `membersCount`: integer.
@@ -489,8 +489,8 @@ impl wire::Lenient for TasksTaskCompleteGroup {
 pub struct TasksTaskCompleteResponsible {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -614,8 +614,8 @@ pub struct TasksTaskCompleteTask {
     pub group_id: Option<i64>,
     /// `guid`: string.
     pub guid: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isMuted`: char. One of `Y`, `N`.
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
@@ -695,8 +695,8 @@ impl wire::Lenient for TasksTaskCompleteTask {
 pub struct TasksTaskDeferAccomplicesDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -811,8 +811,8 @@ impl wire::Lenient for TasksTaskDeferAction3 {
 pub struct TasksTaskDeferAuditorsDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -867,14 +867,14 @@ impl wire::Lenient for TasksTaskDeferCheckListTree {
 pub struct TasksTaskDeferChecklistItem {
     /// `action`: `TasksTaskDeferAction3`.
     pub action: Option<TasksTaskDeferAction3>,
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `createdBy`: string.
     pub created_by: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: char. One of `Y`, `N`.
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
@@ -914,8 +914,8 @@ impl wire::Lenient for TasksTaskDeferChecklistItem {
 pub struct TasksTaskDeferCreator {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -995,8 +995,8 @@ impl wire::Lenient for TasksTaskDeferDescendantsItem2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskDeferFields {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -1007,8 +1007,8 @@ pub struct TasksTaskDeferFields {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -1042,8 +1042,8 @@ impl wire::Lenient for TasksTaskDeferFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskDeferFields2 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -1054,8 +1054,8 @@ pub struct TasksTaskDeferFields2 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -1089,8 +1089,8 @@ impl wire::Lenient for TasksTaskDeferFields2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskDeferFields3 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -1101,8 +1101,8 @@ pub struct TasksTaskDeferFields3 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -1138,8 +1138,8 @@ impl wire::Lenient for TasksTaskDeferFields3 {
 pub struct TasksTaskDeferGroup {
     /// `additionalData`: raw.
     pub additional_data: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: string.
     pub image: Option<String>,
     /// `membersCount`: integer.
@@ -1169,8 +1169,8 @@ impl wire::Lenient for TasksTaskDeferGroup {
 pub struct TasksTaskDeferResponsible {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -1294,8 +1294,8 @@ pub struct TasksTaskDeferTask {
     pub group_id: Option<i64>,
     /// `guid`: string.
     pub guid: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isMuted`: char. One of `Y`, `N`.
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
@@ -1375,8 +1375,8 @@ impl wire::Lenient for TasksTaskDeferTask {
 pub struct TasksTaskPauseAccomplicesDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -1491,8 +1491,8 @@ impl wire::Lenient for TasksTaskPauseAction3 {
 pub struct TasksTaskPauseAuditorsDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -1547,14 +1547,14 @@ impl wire::Lenient for TasksTaskPauseCheckListTree {
 pub struct TasksTaskPauseChecklistItem {
     /// `action`: `TasksTaskPauseAction3`.
     pub action: Option<TasksTaskPauseAction3>,
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `createdBy`: string.
     pub created_by: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: char. One of `Y`, `N`.
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
@@ -1594,8 +1594,8 @@ impl wire::Lenient for TasksTaskPauseChecklistItem {
 pub struct TasksTaskPauseCreator {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -1675,8 +1675,8 @@ impl wire::Lenient for TasksTaskPauseDescendantsItem2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskPauseFields {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -1687,8 +1687,8 @@ pub struct TasksTaskPauseFields {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -1722,8 +1722,8 @@ impl wire::Lenient for TasksTaskPauseFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskPauseFields2 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -1734,8 +1734,8 @@ pub struct TasksTaskPauseFields2 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -1769,8 +1769,8 @@ impl wire::Lenient for TasksTaskPauseFields2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskPauseFields3 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -1781,8 +1781,8 @@ pub struct TasksTaskPauseFields3 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -1818,8 +1818,8 @@ impl wire::Lenient for TasksTaskPauseFields3 {
 pub struct TasksTaskPauseGroup {
     /// `additionalData`: raw.
     pub additional_data: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: string.
     pub image: Option<String>,
     /// `membersCount`: integer.
@@ -1849,8 +1849,8 @@ impl wire::Lenient for TasksTaskPauseGroup {
 pub struct TasksTaskPauseResponsible {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -1974,8 +1974,8 @@ pub struct TasksTaskPauseTask {
     pub group_id: Option<i64>,
     /// `guid`: string.
     pub guid: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isMuted`: char. One of `Y`, `N`.
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
@@ -2055,8 +2055,8 @@ impl wire::Lenient for TasksTaskPauseTask {
 pub struct TasksTaskRenewAccomplicesDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -2171,8 +2171,8 @@ impl wire::Lenient for TasksTaskRenewAction3 {
 pub struct TasksTaskRenewAuditorsDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -2227,14 +2227,14 @@ impl wire::Lenient for TasksTaskRenewCheckListTree {
 pub struct TasksTaskRenewChecklistItem {
     /// `action`: `TasksTaskRenewAction3`.
     pub action: Option<TasksTaskRenewAction3>,
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `createdBy`: string.
     pub created_by: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: char. One of `Y`, `N`.
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
@@ -2274,8 +2274,8 @@ impl wire::Lenient for TasksTaskRenewChecklistItem {
 pub struct TasksTaskRenewCreator {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -2355,8 +2355,8 @@ impl wire::Lenient for TasksTaskRenewDescendantsItem2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskRenewFields {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -2367,8 +2367,8 @@ pub struct TasksTaskRenewFields {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -2402,8 +2402,8 @@ impl wire::Lenient for TasksTaskRenewFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskRenewFields2 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -2414,8 +2414,8 @@ pub struct TasksTaskRenewFields2 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -2449,8 +2449,8 @@ impl wire::Lenient for TasksTaskRenewFields2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskRenewFields3 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -2461,8 +2461,8 @@ pub struct TasksTaskRenewFields3 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -2498,8 +2498,8 @@ impl wire::Lenient for TasksTaskRenewFields3 {
 pub struct TasksTaskRenewGroup {
     /// `additionalData`: raw.
     pub additional_data: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: string.
     pub image: Option<String>,
     /// `membersCount`: integer.
@@ -2529,8 +2529,8 @@ impl wire::Lenient for TasksTaskRenewGroup {
 pub struct TasksTaskRenewResponsible {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -2654,8 +2654,8 @@ pub struct TasksTaskRenewTask {
     pub group_id: Option<i64>,
     /// `guid`: string.
     pub guid: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isMuted`: char. One of `Y`, `N`.
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
@@ -2735,8 +2735,8 @@ impl wire::Lenient for TasksTaskRenewTask {
 pub struct TasksTaskStartAccomplicesDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -2851,8 +2851,8 @@ impl wire::Lenient for TasksTaskStartAction3 {
 pub struct TasksTaskStartAuditorsDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -2907,14 +2907,14 @@ impl wire::Lenient for TasksTaskStartCheckListTree {
 pub struct TasksTaskStartChecklistItem {
     /// `action`: `TasksTaskStartAction3`.
     pub action: Option<TasksTaskStartAction3>,
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `createdBy`: string.
     pub created_by: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: char. One of `Y`, `N`.
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
@@ -2954,8 +2954,8 @@ impl wire::Lenient for TasksTaskStartChecklistItem {
 pub struct TasksTaskStartCreator {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -3035,8 +3035,8 @@ impl wire::Lenient for TasksTaskStartDescendantsItem2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartFields {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -3047,8 +3047,8 @@ pub struct TasksTaskStartFields {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -3082,8 +3082,8 @@ impl wire::Lenient for TasksTaskStartFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartFields2 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -3094,8 +3094,8 @@ pub struct TasksTaskStartFields2 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -3129,8 +3129,8 @@ impl wire::Lenient for TasksTaskStartFields2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartFields3 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -3141,8 +3141,8 @@ pub struct TasksTaskStartFields3 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -3178,8 +3178,8 @@ impl wire::Lenient for TasksTaskStartFields3 {
 pub struct TasksTaskStartGroup {
     /// `additionalData`: raw.
     pub additional_data: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: string.
     pub image: Option<String>,
     /// `membersCount`: integer.
@@ -3209,8 +3209,8 @@ impl wire::Lenient for TasksTaskStartGroup {
 pub struct TasksTaskStartResponsible {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -3334,8 +3334,8 @@ pub struct TasksTaskStartTask {
     pub group_id: Option<i64>,
     /// `guid`: string.
     pub guid: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isMuted`: char. One of `Y`, `N`.
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.

@@ -15,9 +15,9 @@ use super::task_values::{
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksApiScrumEpicListOrder {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `groupId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
@@ -636,9 +636,9 @@ pub struct TasksTaskAddUser {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTemplateAddFields {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `PARENT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
@@ -731,8 +731,8 @@ pub struct TasksTemplateAddFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct UfEnumElement {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `VALUE`: string.
     pub value: Option<String>,
     /// `DEF`: char. One of `Y`, `N`.

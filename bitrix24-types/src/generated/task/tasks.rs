@@ -305,9 +305,9 @@ pub struct TasksTaskAddCreator {
     /// `icon`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `link`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
@@ -336,9 +336,9 @@ impl wire::Lenient for TasksTaskAddCreator {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskAddFields2 {
-    /// `attachments`: raw.
+    /// `attachments`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<serde_json::Value>,
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_count: Option<i64>,
@@ -354,9 +354,9 @@ pub struct TasksTaskAddFields2 {
     /// `entityId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<i64>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_complete: Option<bool>,
@@ -397,9 +397,9 @@ pub struct TasksTaskAddResponsible {
     /// `icon`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `link`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
@@ -450,9 +450,9 @@ impl wire::Lenient for TasksTaskAddResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskAddTask {
-    /// `accomplices`: raw.
+    /// `accomplices`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accomplices: Option<serde_json::Value>,
+    pub accomplices: Option<Vec<String>>,
     /// `accomplicesData`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accomplices_data: Option<serde_json::Value>,
@@ -480,9 +480,9 @@ pub struct TasksTaskAddTask {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub allow_time_tracking: Option<bool>,
-    /// `auditors`: raw.
+    /// `auditors`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auditors: Option<serde_json::Value>,
+    pub auditors: Option<Vec<String>>,
     /// `auditorsData`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auditors_data: Option<serde_json::Value>,
@@ -501,15 +501,15 @@ pub struct TasksTaskAddTask {
     /// `checklist`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checklist: Option<serde_json::Value>,
-    /// `closedBy`: raw.
+    /// `closedBy`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub closed_by: Option<serde_json::Value>,
+    pub closed_by: Option<String>,
     /// `closedDate`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_date: Option<wire::DateTime>,
-    /// `commentsCount`: raw.
+    /// `commentsCount`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments_count: Option<serde_json::Value>,
+    pub comments_count: Option<String>,
     /// `createdBy`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
@@ -534,12 +534,12 @@ pub struct TasksTaskAddTask {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub description_in_bbcode: Option<bool>,
-    /// `durationFact`: raw.
+    /// `durationFact`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration_fact: Option<serde_json::Value>,
-    /// `durationPlan`: raw.
+    pub duration_fact: Option<String>,
+    /// `durationPlan`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration_plan: Option<serde_json::Value>,
+    pub duration_plan: Option<String>,
     /// `durationType`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_type: Option<String>,
@@ -579,9 +579,9 @@ pub struct TasksTaskAddTask {
     /// `guid`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guid: Option<String>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `isMuted`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -600,9 +600,9 @@ pub struct TasksTaskAddTask {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_pinned_in_group: Option<bool>,
-    /// `mark`: raw.
+    /// `mark`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mark: Option<serde_json::Value>,
+    pub mark: Option<String>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -642,9 +642,9 @@ pub struct TasksTaskAddTask {
     /// `responsibleId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_id: Option<i64>,
-    /// `serviceCommentsCount`: raw.
+    /// `serviceCommentsCount`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub service_comments_count: Option<serde_json::Value>,
+    pub service_comments_count: Option<String>,
     /// `siteId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
@@ -660,9 +660,9 @@ pub struct TasksTaskAddTask {
     /// `status`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `statusChangedBy`: raw.
+    /// `statusChangedBy`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_changed_by: Option<serde_json::Value>,
+    pub status_changed_by: Option<String>,
     /// `statusChangedDate`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_changed_date: Option<wire::DateTime>,
@@ -681,9 +681,9 @@ pub struct TasksTaskAddTask {
     /// `timeEstimate`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_estimate: Option<String>,
-    /// `timeSpentInLogs`: raw.
+    /// `timeSpentInLogs`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_spent_in_logs: Option<serde_json::Value>,
+    pub time_spent_in_logs: Option<String>,
     /// `title`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -801,8 +801,8 @@ impl wire::Lenient for TasksTaskApproveAction3 {
 pub struct TasksTaskApproveAuditorsDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -857,14 +857,14 @@ impl wire::Lenient for TasksTaskApproveCheckListTree {
 pub struct TasksTaskApproveChecklistItem {
     /// `action`: `TasksTaskApproveAction3`.
     pub action: Option<TasksTaskApproveAction3>,
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `createdBy`: string.
     pub created_by: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: char. One of `Y`, `N`.
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
@@ -904,8 +904,8 @@ impl wire::Lenient for TasksTaskApproveChecklistItem {
 pub struct TasksTaskApproveCreator {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -985,8 +985,8 @@ impl wire::Lenient for TasksTaskApproveDescendantsItem2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveFields {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -997,8 +997,8 @@ pub struct TasksTaskApproveFields {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -1032,8 +1032,8 @@ impl wire::Lenient for TasksTaskApproveFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveFields2 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -1044,8 +1044,8 @@ pub struct TasksTaskApproveFields2 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -1079,8 +1079,8 @@ impl wire::Lenient for TasksTaskApproveFields2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveFields3 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -1091,8 +1091,8 @@ pub struct TasksTaskApproveFields3 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -1128,8 +1128,8 @@ impl wire::Lenient for TasksTaskApproveFields3 {
 pub struct TasksTaskApproveGroup {
     /// `additionalData`: raw.
     pub additional_data: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: string.
     pub image: Option<String>,
     /// `membersCount`: integer.
@@ -1159,8 +1159,8 @@ impl wire::Lenient for TasksTaskApproveGroup {
 pub struct TasksTaskApproveResponsible {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -1206,8 +1206,8 @@ impl wire::Lenient for TasksTaskApproveResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveTask {
-    /// `accomplices`: raw.
-    pub accomplices: Option<serde_json::Value>,
+    /// `accomplices`: `string[]`.
+    pub accomplices: Option<Vec<String>>,
     /// `accomplicesData`: raw.
     pub accomplices_data: Option<serde_json::Value>,
     /// `action`: `map<boolean>`.
@@ -1284,8 +1284,8 @@ pub struct TasksTaskApproveTask {
     pub group_id: Option<i64>,
     /// `guid`: string.
     pub guid: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isMuted`: char. One of `Y`, `N`.
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
@@ -1387,8 +1387,8 @@ impl wire::Lenient for TasksTaskCounters {
 pub struct TasksTaskDelegateAccomplicesDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -1503,8 +1503,8 @@ impl wire::Lenient for TasksTaskDelegateAction3 {
 pub struct TasksTaskDelegateAuditorsDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -1559,14 +1559,14 @@ impl wire::Lenient for TasksTaskDelegateCheckListTree {
 pub struct TasksTaskDelegateChecklistItem {
     /// `action`: `TasksTaskDelegateAction3`.
     pub action: Option<TasksTaskDelegateAction3>,
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `createdBy`: string.
     pub created_by: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: char. One of `Y`, `N`.
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
@@ -1606,8 +1606,8 @@ impl wire::Lenient for TasksTaskDelegateChecklistItem {
 pub struct TasksTaskDelegateCreator {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -1687,8 +1687,8 @@ impl wire::Lenient for TasksTaskDelegateDescendantsItem2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskDelegateFields {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -1699,8 +1699,8 @@ pub struct TasksTaskDelegateFields {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -1734,8 +1734,8 @@ impl wire::Lenient for TasksTaskDelegateFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskDelegateFields2 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -1746,8 +1746,8 @@ pub struct TasksTaskDelegateFields2 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -1781,8 +1781,8 @@ impl wire::Lenient for TasksTaskDelegateFields2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskDelegateFields3 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -1793,8 +1793,8 @@ pub struct TasksTaskDelegateFields3 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -1830,8 +1830,8 @@ impl wire::Lenient for TasksTaskDelegateFields3 {
 pub struct TasksTaskDelegateGroup {
     /// `additionalData`: raw.
     pub additional_data: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: string.
     pub image: Option<String>,
     /// `membersCount`: integer.
@@ -1861,8 +1861,8 @@ impl wire::Lenient for TasksTaskDelegateGroup {
 pub struct TasksTaskDelegateResponsible {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -1986,8 +1986,8 @@ pub struct TasksTaskDelegateTask {
     pub group_id: Option<i64>,
     /// `guid`: string.
     pub guid: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isMuted`: char. One of `Y`, `N`.
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
@@ -2176,8 +2176,8 @@ impl wire::Lenient for TasksTaskDisapproveAction3 {
 pub struct TasksTaskDisapproveAuditorsDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -2232,14 +2232,14 @@ impl wire::Lenient for TasksTaskDisapproveCheckListTree {
 pub struct TasksTaskDisapproveChecklistItem {
     /// `action`: `TasksTaskDisapproveAction3`.
     pub action: Option<TasksTaskDisapproveAction3>,
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `createdBy`: string.
     pub created_by: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: char. One of `Y`, `N`.
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
@@ -2279,8 +2279,8 @@ impl wire::Lenient for TasksTaskDisapproveChecklistItem {
 pub struct TasksTaskDisapproveCreator {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -2360,8 +2360,8 @@ impl wire::Lenient for TasksTaskDisapproveDescendantsItem2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskDisapproveFields {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -2372,8 +2372,8 @@ pub struct TasksTaskDisapproveFields {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -2407,8 +2407,8 @@ impl wire::Lenient for TasksTaskDisapproveFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskDisapproveFields2 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -2419,8 +2419,8 @@ pub struct TasksTaskDisapproveFields2 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -2454,8 +2454,8 @@ impl wire::Lenient for TasksTaskDisapproveFields2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskDisapproveFields3 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -2466,8 +2466,8 @@ pub struct TasksTaskDisapproveFields3 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -2503,8 +2503,8 @@ impl wire::Lenient for TasksTaskDisapproveFields3 {
 pub struct TasksTaskDisapproveGroup {
     /// `additionalData`: raw.
     pub additional_data: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: string.
     pub image: Option<String>,
     /// `membersCount`: integer.
@@ -2534,8 +2534,8 @@ impl wire::Lenient for TasksTaskDisapproveGroup {
 pub struct TasksTaskDisapproveResponsible {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -2581,8 +2581,8 @@ impl wire::Lenient for TasksTaskDisapproveResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskDisapproveTask {
-    /// `accomplices`: raw.
-    pub accomplices: Option<serde_json::Value>,
+    /// `accomplices`: `string[]`.
+    pub accomplices: Option<Vec<String>>,
     /// `accomplicesData`: raw.
     pub accomplices_data: Option<serde_json::Value>,
     /// `action`: `map<boolean>`.
@@ -2659,8 +2659,8 @@ pub struct TasksTaskDisapproveTask {
     pub group_id: Option<i64>,
     /// `guid`: string.
     pub guid: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isMuted`: char. One of `Y`, `N`.
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
@@ -2762,9 +2762,9 @@ pub struct TasksTaskGetCreator {
     /// `icon`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `link`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
@@ -2793,8 +2793,8 @@ impl wire::Lenient for TasksTaskGetCreator {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsAccomplices {
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -2818,8 +2818,8 @@ impl wire::Lenient for TasksTaskGetFieldsAccomplices {
 pub struct TasksTaskGetFieldsActivityDate {
     /// `default`: raw.
     pub default: Option<serde_json::Value>,
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -2870,8 +2870,8 @@ impl wire::Lenient for TasksTaskGetFieldsAddInReport {
 pub struct TasksTaskGetFieldsAllowChangeDeadline {
     /// `default`: char. One of `Y`, `N`.
     pub default: Option<bool>,
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues2`.
@@ -2897,8 +2897,8 @@ impl wire::Lenient for TasksTaskGetFieldsAllowChangeDeadline {
 pub struct TasksTaskGetFieldsAllowTimeTracking {
     /// `default`: char. One of `Y`, `N`.
     pub default: Option<bool>,
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues3`.
@@ -2922,8 +2922,8 @@ impl wire::Lenient for TasksTaskGetFieldsAllowTimeTracking {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsAuditors {
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -3016,8 +3016,8 @@ impl wire::Lenient for TasksTaskGetFieldsChangedDate {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsChecklist {
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -3139,8 +3139,8 @@ impl wire::Lenient for TasksTaskGetFieldsCreatedBy {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsCreatedDate {
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -3385,8 +3385,8 @@ impl wire::Lenient for TasksTaskGetFieldsExchangeModified {
 pub struct TasksTaskGetFieldsFavorite {
     /// `default`: raw.
     pub default: Option<serde_json::Value>,
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues4`.
@@ -3726,8 +3726,8 @@ impl wire::Lenient for TasksTaskGetFieldsId {
 pub struct TasksTaskGetFieldsIsMuted {
     /// `default`: char. One of `Y`, `N`.
     pub default: Option<bool>,
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues6`.
@@ -3753,8 +3753,8 @@ impl wire::Lenient for TasksTaskGetFieldsIsMuted {
 pub struct TasksTaskGetFieldsIsPinned {
     /// `default`: char. One of `Y`, `N`.
     pub default: Option<bool>,
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues7`.
@@ -3780,8 +3780,8 @@ impl wire::Lenient for TasksTaskGetFieldsIsPinned {
 pub struct TasksTaskGetFieldsIsPinnedInGroup {
     /// `default`: char. One of `Y`, `N`.
     pub default: Option<bool>,
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues8`.
@@ -3884,8 +3884,8 @@ impl wire::Lenient for TasksTaskGetFieldsMultitask {
 pub struct TasksTaskGetFieldsNewCommentsCount {
     /// `default`: integer.
     pub default: Option<i64>,
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -3909,8 +3909,8 @@ impl wire::Lenient for TasksTaskGetFieldsNewCommentsCount {
 pub struct TasksTaskGetFieldsNotViewed {
     /// `default`: char. One of `Y`, `N`.
     pub default: Option<bool>,
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
     /// `values`: `TasksTaskGetFieldsValues11`.
@@ -4085,8 +4085,8 @@ impl wire::Lenient for TasksTaskGetFieldsResult {
 pub struct TasksTaskGetFieldsServiceCommentsCount {
     /// `default`: integer.
     pub default: Option<i64>,
-    /// `title`: raw.
-    pub title: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -4800,9 +4800,9 @@ pub struct TasksTaskGetResponsible {
     /// `icon`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `link`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
@@ -4883,9 +4883,9 @@ pub struct TasksTaskGetTask {
     /// `group`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<serde_json::Value>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `responsible`: `TasksTaskGetResponsible`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible: Option<TasksTaskGetResponsible>,
@@ -4941,9 +4941,9 @@ impl wire::Lenient for TasksTaskGetaccessResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskHistoryListLists {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `createdDate`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wire::DateTime>,
@@ -4967,8 +4967,8 @@ pub struct TasksTaskHistoryListLists {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskHistoryListLists2 {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `createdDate`: datetime.
     pub created_date: Option<wire::DateTime>,
     /// `field`: string.
@@ -4996,9 +4996,9 @@ impl wire::Lenient for TasksTaskHistoryListLists2 {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskHistoryListUser {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -5022,8 +5022,8 @@ pub struct TasksTaskHistoryListUser {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskHistoryListUser2 {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `lastName`: string.
@@ -5054,9 +5054,9 @@ pub struct TasksTaskListAuditorsDataItem {
     /// `icon`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `link`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
@@ -5153,9 +5153,9 @@ pub struct TasksTaskListResponsible {
     /// `icon`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `link`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
@@ -5209,9 +5209,9 @@ impl IntoRecords<Task> for TasksTaskListResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskListTagsItem {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `title`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -5234,9 +5234,9 @@ impl wire::Lenient for TasksTaskListTagsItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskListTasksItem {
-    /// `accomplices`: raw.
+    /// `accomplices`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accomplices: Option<serde_json::Value>,
+    pub accomplices: Option<Vec<String>>,
     /// `accomplicesData`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accomplices_data: Option<serde_json::Value>,
@@ -5267,9 +5267,9 @@ pub struct TasksTaskListTasksItem {
     /// `group`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<serde_json::Value>,
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `lengthDeadline`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub length_deadline: Option<String>,
@@ -5348,8 +5348,8 @@ impl wire::Lenient for TasksTaskListTasksItem {
 pub struct TasksTaskUpdateAuditorsDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -5404,8 +5404,8 @@ impl wire::Lenient for TasksTaskUpdateCheckListTree {
 pub struct TasksTaskUpdateCreator {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -5431,8 +5431,8 @@ impl wire::Lenient for TasksTaskUpdateCreator {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskUpdateFields {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -5443,8 +5443,8 @@ pub struct TasksTaskUpdateFields {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -5480,8 +5480,8 @@ impl wire::Lenient for TasksTaskUpdateFields {
 pub struct TasksTaskUpdateResponsible {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -5527,8 +5527,8 @@ impl wire::Lenient for TasksTaskUpdateResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskUpdateTask {
-    /// `accomplices`: raw.
-    pub accomplices: Option<serde_json::Value>,
+    /// `accomplices`: `string[]`.
+    pub accomplices: Option<Vec<String>>,
     /// `accomplicesData`: raw.
     pub accomplices_data: Option<serde_json::Value>,
     /// `action`: `map<boolean>`.
@@ -5577,8 +5577,8 @@ pub struct TasksTaskUpdateTask {
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
     pub description_in_bbcode: Option<bool>,
-    /// `durationFact`: raw.
-    pub duration_fact: Option<serde_json::Value>,
+    /// `durationFact`: string.
+    pub duration_fact: Option<String>,
     /// `durationPlan`: string.
     pub duration_plan: Option<String>,
     /// `durationType`: string.
@@ -5605,16 +5605,16 @@ pub struct TasksTaskUpdateTask {
     pub group_id: Option<i64>,
     /// `guid`: string.
     pub guid: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isMuted`: char. One of `Y`, `N`.
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
     pub is_pinned_in_group: Option<bool>,
-    /// `mark`: raw.
-    pub mark: Option<serde_json::Value>,
+    /// `mark`: string.
+    pub mark: Option<String>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
     pub match_work_time: Option<bool>,
     /// `multitask`: char. One of `Y`, `N`.
@@ -5657,8 +5657,8 @@ pub struct TasksTaskUpdateTask {
     pub task_control: Option<bool>,
     /// `timeEstimate`: string.
     pub time_estimate: Option<String>,
-    /// `timeSpentInLogs`: raw.
-    pub time_spent_in_logs: Option<serde_json::Value>,
+    /// `timeSpentInLogs`: string.
+    pub time_spent_in_logs: Option<String>,
     /// `title`: string.
     pub title: Option<String>,
     /// `viewedDate`: datetime.

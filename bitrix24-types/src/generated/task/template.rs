@@ -14,8 +14,8 @@ use super::task_linked::TasksTemplateAddFields;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTemplate {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `TITLE`: string.
     pub title: Option<String>,
     /// `DESCRIPTION`: string.

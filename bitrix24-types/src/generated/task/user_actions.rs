@@ -15,8 +15,8 @@ use ::bitrix24_types::wire;
 pub struct TasksTaskMuteAccomplicesDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -131,8 +131,8 @@ impl wire::Lenient for TasksTaskMuteAction3 {
 pub struct TasksTaskMuteAuditorsDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -187,14 +187,14 @@ impl wire::Lenient for TasksTaskMuteCheckListTree {
 pub struct TasksTaskMuteChecklistItem {
     /// `action`: `TasksTaskMuteAction3`.
     pub action: Option<TasksTaskMuteAction3>,
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `createdBy`: string.
     pub created_by: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: char. One of `Y`, `N`.
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
@@ -234,8 +234,8 @@ impl wire::Lenient for TasksTaskMuteChecklistItem {
 pub struct TasksTaskMuteCreator {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -315,8 +315,8 @@ impl wire::Lenient for TasksTaskMuteDescendantsItem2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskMuteFields {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -327,8 +327,8 @@ pub struct TasksTaskMuteFields {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -362,8 +362,8 @@ impl wire::Lenient for TasksTaskMuteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskMuteFields2 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -374,8 +374,8 @@ pub struct TasksTaskMuteFields2 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -409,8 +409,8 @@ impl wire::Lenient for TasksTaskMuteFields2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskMuteFields3 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -421,8 +421,8 @@ pub struct TasksTaskMuteFields3 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -458,8 +458,8 @@ impl wire::Lenient for TasksTaskMuteFields3 {
 pub struct TasksTaskMuteGroup {
     /// `additionalData`: raw.
     pub additional_data: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: string.
     pub image: Option<String>,
     /// `membersCount`: integer.
@@ -489,8 +489,8 @@ impl wire::Lenient for TasksTaskMuteGroup {
 pub struct TasksTaskMuteResponsible {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -614,8 +614,8 @@ pub struct TasksTaskMuteTask {
     pub group_id: Option<i64>,
     /// `guid`: string.
     pub guid: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isMuted`: char. One of `Y`, `N`.
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
@@ -722,14 +722,14 @@ impl wire::Lenient for TasksTaskPinCheckListTree {
 pub struct TasksTaskPinCreator {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
     pub name: Option<String>,
-    /// `workPosition`: raw.
-    pub work_position: Option<serde_json::Value>,
+    /// `workPosition`: string.
+    pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -749,8 +749,8 @@ impl wire::Lenient for TasksTaskPinCreator {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskPinFields {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -761,8 +761,8 @@ pub struct TasksTaskPinFields {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -798,14 +798,14 @@ impl wire::Lenient for TasksTaskPinFields {
 pub struct TasksTaskPinResponsible {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
     pub name: Option<String>,
-    /// `workPosition`: raw.
-    pub work_position: Option<serde_json::Value>,
+    /// `workPosition`: string.
+    pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -845,8 +845,8 @@ impl wire::Lenient for TasksTaskPinResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskPinTask {
-    /// `accomplices`: raw.
-    pub accomplices: Option<serde_json::Value>,
+    /// `accomplices`: `string[]`.
+    pub accomplices: Option<Vec<String>>,
     /// `accomplicesData`: raw.
     pub accomplices_data: Option<serde_json::Value>,
     /// `action`: `map<boolean>`.
@@ -859,8 +859,8 @@ pub struct TasksTaskPinTask {
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
     pub allow_time_tracking: Option<bool>,
-    /// `auditors`: raw.
-    pub auditors: Option<serde_json::Value>,
+    /// `auditors`: `string[]`.
+    pub auditors: Option<Vec<String>>,
     /// `auditorsData`: raw.
     pub auditors_data: Option<serde_json::Value>,
     /// `backlogId`: integer.
@@ -877,12 +877,12 @@ pub struct TasksTaskPinTask {
     pub check_list_tree: Option<TasksTaskPinCheckListTree>,
     /// `checklist`: raw.
     pub checklist: Option<serde_json::Value>,
-    /// `closedBy`: raw.
-    pub closed_by: Option<serde_json::Value>,
+    /// `closedBy`: string.
+    pub closed_by: Option<String>,
     /// `closedDate`: datetime.
     pub closed_date: Option<wire::DateTime>,
-    /// `commentsCount`: raw.
-    pub comments_count: Option<serde_json::Value>,
+    /// `commentsCount`: string.
+    pub comments_count: Option<String>,
     /// `createdBy`: string.
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
@@ -897,10 +897,10 @@ pub struct TasksTaskPinTask {
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
     pub description_in_bbcode: Option<bool>,
-    /// `durationFact`: raw.
-    pub duration_fact: Option<serde_json::Value>,
-    /// `durationPlan`: raw.
-    pub duration_plan: Option<serde_json::Value>,
+    /// `durationFact`: string.
+    pub duration_fact: Option<String>,
+    /// `durationPlan`: string.
+    pub duration_plan: Option<String>,
     /// `durationType`: string.
     pub duration_type: Option<String>,
     /// `endDatePlan`: datetime.
@@ -925,16 +925,16 @@ pub struct TasksTaskPinTask {
     pub group_id: Option<i64>,
     /// `guid`: string.
     pub guid: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isMuted`: char. One of `Y`, `N`.
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
     pub is_pinned_in_group: Option<bool>,
-    /// `mark`: raw.
-    pub mark: Option<serde_json::Value>,
+    /// `mark`: string.
+    pub mark: Option<String>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
     pub match_work_time: Option<bool>,
     /// `multitask`: char. One of `Y`, `N`.
@@ -953,8 +953,8 @@ pub struct TasksTaskPinTask {
     pub responsible: Option<TasksTaskPinResponsible>,
     /// `responsibleId`: integer.
     pub responsible_id: Option<i64>,
-    /// `serviceCommentsCount`: raw.
-    pub service_comments_count: Option<serde_json::Value>,
+    /// `serviceCommentsCount`: string.
+    pub service_comments_count: Option<String>,
     /// `siteId`: string.
     pub site_id: Option<String>,
     /// `sorting`: raw.
@@ -967,8 +967,8 @@ pub struct TasksTaskPinTask {
     pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
     pub status: Option<String>,
-    /// `statusChangedBy`: raw.
-    pub status_changed_by: Option<serde_json::Value>,
+    /// `statusChangedBy`: string.
+    pub status_changed_by: Option<String>,
     /// `statusChangedDate`: datetime.
     pub status_changed_date: Option<wire::DateTime>,
     /// `subordinate`: char. One of `Y`, `N`.
@@ -977,8 +977,8 @@ pub struct TasksTaskPinTask {
     pub task_control: Option<bool>,
     /// `timeEstimate`: string.
     pub time_estimate: Option<String>,
-    /// `timeSpentInLogs`: raw.
-    pub time_spent_in_logs: Option<serde_json::Value>,
+    /// `timeSpentInLogs`: string.
+    pub time_spent_in_logs: Option<String>,
     /// `title`: string.
     pub title: Option<String>,
     /// `viewedDate`: datetime.
@@ -1006,8 +1006,8 @@ impl wire::Lenient for TasksTaskPinTask {
 pub struct TasksTaskStartwatchAccomplicesDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -1122,8 +1122,8 @@ impl wire::Lenient for TasksTaskStartwatchAction3 {
 pub struct TasksTaskStartwatchAuditorsDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -1178,14 +1178,14 @@ impl wire::Lenient for TasksTaskStartwatchCheckListTree {
 pub struct TasksTaskStartwatchChecklistItem {
     /// `action`: `TasksTaskStartwatchAction3`.
     pub action: Option<TasksTaskStartwatchAction3>,
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `createdBy`: string.
     pub created_by: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: char. One of `Y`, `N`.
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
@@ -1225,8 +1225,8 @@ impl wire::Lenient for TasksTaskStartwatchChecklistItem {
 pub struct TasksTaskStartwatchCreator {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -1306,8 +1306,8 @@ impl wire::Lenient for TasksTaskStartwatchDescendantsItem2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartwatchFields {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -1318,8 +1318,8 @@ pub struct TasksTaskStartwatchFields {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -1353,8 +1353,8 @@ impl wire::Lenient for TasksTaskStartwatchFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartwatchFields2 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -1365,8 +1365,8 @@ pub struct TasksTaskStartwatchFields2 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -1400,8 +1400,8 @@ impl wire::Lenient for TasksTaskStartwatchFields2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskStartwatchFields3 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -1412,8 +1412,8 @@ pub struct TasksTaskStartwatchFields3 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -1449,8 +1449,8 @@ impl wire::Lenient for TasksTaskStartwatchFields3 {
 pub struct TasksTaskStartwatchGroup {
     /// `additionalData`: raw.
     pub additional_data: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: string.
     pub image: Option<String>,
     /// `membersCount`: integer.
@@ -1480,8 +1480,8 @@ impl wire::Lenient for TasksTaskStartwatchGroup {
 pub struct TasksTaskStartwatchResponsible {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -1607,8 +1607,8 @@ pub struct TasksTaskStartwatchTask {
     pub group_id: Option<i64>,
     /// `guid`: string.
     pub guid: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isMuted`: char. One of `Y`, `N`.
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
@@ -1688,8 +1688,8 @@ impl wire::Lenient for TasksTaskStartwatchTask {
 pub struct TasksTaskStopwatchAccomplicesDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -1804,8 +1804,8 @@ impl wire::Lenient for TasksTaskStopwatchAction3 {
 pub struct TasksTaskStopwatchAuditorsDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -1860,14 +1860,14 @@ impl wire::Lenient for TasksTaskStopwatchCheckListTree {
 pub struct TasksTaskStopwatchChecklistItem {
     /// `action`: `TasksTaskStopwatchAction3`.
     pub action: Option<TasksTaskStopwatchAction3>,
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `createdBy`: string.
     pub created_by: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: char. One of `Y`, `N`.
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
@@ -1907,8 +1907,8 @@ impl wire::Lenient for TasksTaskStopwatchChecklistItem {
 pub struct TasksTaskStopwatchCreator {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -1988,8 +1988,8 @@ impl wire::Lenient for TasksTaskStopwatchDescendantsItem2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskStopwatchFields {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -2000,8 +2000,8 @@ pub struct TasksTaskStopwatchFields {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -2035,8 +2035,8 @@ impl wire::Lenient for TasksTaskStopwatchFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskStopwatchFields2 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -2047,8 +2047,8 @@ pub struct TasksTaskStopwatchFields2 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -2082,8 +2082,8 @@ impl wire::Lenient for TasksTaskStopwatchFields2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskStopwatchFields3 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -2094,8 +2094,8 @@ pub struct TasksTaskStopwatchFields3 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -2131,8 +2131,8 @@ impl wire::Lenient for TasksTaskStopwatchFields3 {
 pub struct TasksTaskStopwatchGroup {
     /// `additionalData`: raw.
     pub additional_data: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: string.
     pub image: Option<String>,
     /// `membersCount`: integer.
@@ -2162,8 +2162,8 @@ impl wire::Lenient for TasksTaskStopwatchGroup {
 pub struct TasksTaskStopwatchResponsible {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -2289,8 +2289,8 @@ pub struct TasksTaskStopwatchTask {
     pub group_id: Option<i64>,
     /// `guid`: string.
     pub guid: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isMuted`: char. One of `Y`, `N`.
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
@@ -2370,8 +2370,8 @@ impl wire::Lenient for TasksTaskStopwatchTask {
 pub struct TasksTaskUnmuteAccomplicesDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -2486,8 +2486,8 @@ impl wire::Lenient for TasksTaskUnmuteAction3 {
 pub struct TasksTaskUnmuteAuditorsDataItem {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -2542,14 +2542,14 @@ impl wire::Lenient for TasksTaskUnmuteCheckListTree {
 pub struct TasksTaskUnmuteChecklistItem {
     /// `action`: `TasksTaskUnmuteAction3`.
     pub action: Option<TasksTaskUnmuteAction3>,
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `createdBy`: string.
     pub created_by: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: char. One of `Y`, `N`.
     pub is_complete: Option<bool>,
     /// `isImportant`: char. One of `Y`, `N`.
@@ -2589,8 +2589,8 @@ impl wire::Lenient for TasksTaskUnmuteChecklistItem {
 pub struct TasksTaskUnmuteCreator {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -2670,8 +2670,8 @@ impl wire::Lenient for TasksTaskUnmuteDescendantsItem2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnmuteFields {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -2682,8 +2682,8 @@ pub struct TasksTaskUnmuteFields {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -2717,8 +2717,8 @@ impl wire::Lenient for TasksTaskUnmuteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnmuteFields2 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -2729,8 +2729,8 @@ pub struct TasksTaskUnmuteFields2 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -2764,8 +2764,8 @@ impl wire::Lenient for TasksTaskUnmuteFields2 {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnmuteFields3 {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -2776,8 +2776,8 @@ pub struct TasksTaskUnmuteFields3 {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -2813,8 +2813,8 @@ impl wire::Lenient for TasksTaskUnmuteFields3 {
 pub struct TasksTaskUnmuteGroup {
     /// `additionalData`: raw.
     pub additional_data: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `image`: string.
     pub image: Option<String>,
     /// `membersCount`: integer.
@@ -2844,8 +2844,8 @@ impl wire::Lenient for TasksTaskUnmuteGroup {
 pub struct TasksTaskUnmuteResponsible {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
@@ -2969,8 +2969,8 @@ pub struct TasksTaskUnmuteTask {
     pub group_id: Option<i64>,
     /// `guid`: string.
     pub guid: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isMuted`: char. One of `Y`, `N`.
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
@@ -3077,14 +3077,14 @@ impl wire::Lenient for TasksTaskUnpinCheckListTree {
 pub struct TasksTaskUnpinCreator {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
     pub name: Option<String>,
-    /// `workPosition`: raw.
-    pub work_position: Option<serde_json::Value>,
+    /// `workPosition`: string.
+    pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -3104,8 +3104,8 @@ impl wire::Lenient for TasksTaskUnpinCreator {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnpinFields {
-    /// `attachments`: raw.
-    pub attachments: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
@@ -3116,8 +3116,8 @@ pub struct TasksTaskUnpinFields {
     pub display_sort_index: Option<String>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isComplete`: boolean.
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
@@ -3153,14 +3153,14 @@ impl wire::Lenient for TasksTaskUnpinFields {
 pub struct TasksTaskUnpinResponsible {
     /// `icon`: string.
     pub icon: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `link`: string.
     pub link: Option<String>,
     /// `name`: string.
     pub name: Option<String>,
-    /// `workPosition`: raw.
-    pub work_position: Option<serde_json::Value>,
+    /// `workPosition`: string.
+    pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -3200,8 +3200,8 @@ impl wire::Lenient for TasksTaskUnpinResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskUnpinTask {
-    /// `accomplices`: raw.
-    pub accomplices: Option<serde_json::Value>,
+    /// `accomplices`: `string[]`.
+    pub accomplices: Option<Vec<String>>,
     /// `accomplicesData`: raw.
     pub accomplices_data: Option<serde_json::Value>,
     /// `action`: `map<boolean>`.
@@ -3214,8 +3214,8 @@ pub struct TasksTaskUnpinTask {
     pub allow_change_deadline: Option<bool>,
     /// `allowTimeTracking`: char. One of `Y`, `N`.
     pub allow_time_tracking: Option<bool>,
-    /// `auditors`: raw.
-    pub auditors: Option<serde_json::Value>,
+    /// `auditors`: `string[]`.
+    pub auditors: Option<Vec<String>>,
     /// `auditorsData`: raw.
     pub auditors_data: Option<serde_json::Value>,
     /// `backlogId`: integer.
@@ -3232,12 +3232,12 @@ pub struct TasksTaskUnpinTask {
     pub check_list_tree: Option<TasksTaskUnpinCheckListTree>,
     /// `checklist`: raw.
     pub checklist: Option<serde_json::Value>,
-    /// `closedBy`: raw.
-    pub closed_by: Option<serde_json::Value>,
+    /// `closedBy`: string.
+    pub closed_by: Option<String>,
     /// `closedDate`: datetime.
     pub closed_date: Option<wire::DateTime>,
-    /// `commentsCount`: raw.
-    pub comments_count: Option<serde_json::Value>,
+    /// `commentsCount`: string.
+    pub comments_count: Option<String>,
     /// `createdBy`: string.
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
@@ -3252,10 +3252,10 @@ pub struct TasksTaskUnpinTask {
     pub description: Option<String>,
     /// `descriptionInBbcode`: char. One of `Y`, `N`.
     pub description_in_bbcode: Option<bool>,
-    /// `durationFact`: raw.
-    pub duration_fact: Option<serde_json::Value>,
-    /// `durationPlan`: raw.
-    pub duration_plan: Option<serde_json::Value>,
+    /// `durationFact`: string.
+    pub duration_fact: Option<String>,
+    /// `durationPlan`: string.
+    pub duration_plan: Option<String>,
     /// `durationType`: string.
     pub duration_type: Option<String>,
     /// `endDatePlan`: datetime.
@@ -3280,16 +3280,16 @@ pub struct TasksTaskUnpinTask {
     pub group_id: Option<i64>,
     /// `guid`: string.
     pub guid: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isMuted`: char. One of `Y`, `N`.
     pub is_muted: Option<bool>,
     /// `isPinned`: char. One of `Y`, `N`.
     pub is_pinned: Option<bool>,
     /// `isPinnedInGroup`: char. One of `Y`, `N`.
     pub is_pinned_in_group: Option<bool>,
-    /// `mark`: raw.
-    pub mark: Option<serde_json::Value>,
+    /// `mark`: string.
+    pub mark: Option<String>,
     /// `matchWorkTime`: char. One of `Y`, `N`.
     pub match_work_time: Option<bool>,
     /// `multitask`: char. One of `Y`, `N`.
@@ -3308,8 +3308,8 @@ pub struct TasksTaskUnpinTask {
     pub responsible: Option<TasksTaskUnpinResponsible>,
     /// `responsibleId`: integer.
     pub responsible_id: Option<i64>,
-    /// `serviceCommentsCount`: raw.
-    pub service_comments_count: Option<serde_json::Value>,
+    /// `serviceCommentsCount`: string.
+    pub service_comments_count: Option<String>,
     /// `siteId`: string.
     pub site_id: Option<String>,
     /// `sorting`: raw.
@@ -3322,8 +3322,8 @@ pub struct TasksTaskUnpinTask {
     pub start_date_plan: Option<wire::DateTime>,
     /// `status`: string.
     pub status: Option<String>,
-    /// `statusChangedBy`: raw.
-    pub status_changed_by: Option<serde_json::Value>,
+    /// `statusChangedBy`: string.
+    pub status_changed_by: Option<String>,
     /// `statusChangedDate`: datetime.
     pub status_changed_date: Option<wire::DateTime>,
     /// `subordinate`: char. One of `Y`, `N`.
@@ -3332,8 +3332,8 @@ pub struct TasksTaskUnpinTask {
     pub task_control: Option<bool>,
     /// `timeEstimate`: string.
     pub time_estimate: Option<String>,
-    /// `timeSpentInLogs`: raw.
-    pub time_spent_in_logs: Option<serde_json::Value>,
+    /// `timeSpentInLogs`: string.
+    pub time_spent_in_logs: Option<String>,
     /// `title`: string.
     pub title: Option<String>,
     /// `viewedDate`: datetime.

@@ -15,8 +15,8 @@ use super::task_values::TaskItemUserfieldAddUserTypeId;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskItemUserfield {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
@@ -768,8 +768,8 @@ pub struct TaskItemUserfieldGetlistResultItem {
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
     pub field_name: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
     /// `MANDATORY`: char. One of `Y`, `N`.

@@ -29,8 +29,8 @@ pub struct TasksTaskResultAddFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskResultAddItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `taskId`: integer.
     pub task_id: Option<i64>,
     /// `text`: string.
@@ -129,8 +129,8 @@ pub struct TasksTaskResultAddfromchatmessageItem {
     pub created_at: Option<wire::DateTime>,
     /// `fileIds`: raw.
     pub file_ids: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `messageId`: integer.
     pub message_id: Option<i64>,
     /// `rights`: `TasksTaskResultAddfromchatmessageRights`.
@@ -243,8 +243,8 @@ pub struct TasksTaskResultUpdateItem {
     pub created_at: Option<wire::DateTime>,
     /// `fileIds`: raw.
     pub file_ids: Option<serde_json::Value>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `messageId`: integer.
     pub message_id: Option<i64>,
     /// `rights`: `TasksTaskResultUpdateRights`.

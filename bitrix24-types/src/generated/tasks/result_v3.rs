@@ -17,8 +17,8 @@ pub struct TasksTaskResultListV3ItemsItem {
     pub author_id: Option<i64>,
     /// `createdAt`: datetime.
     pub created_at: Option<wire::DateTime>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `messageId`: integer.
     pub message_id: Option<i64>,
     /// `status`: string.

@@ -14,9 +14,9 @@ use super::tasks_values::{
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskGetV3ElapsedTime {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `userId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
@@ -55,9 +55,9 @@ pub struct TasksTaskGetV3ElapsedTime {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskGetV3Email {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `taskId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<i64>,
@@ -90,9 +90,9 @@ pub struct TasksTaskGetV3Email {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskGetV3File {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `src`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
@@ -128,9 +128,9 @@ pub struct TasksTaskGetV3File {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskGetV3Flow {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -145,9 +145,9 @@ pub struct TasksTaskGetV3Flow {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskGetV3Group {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -171,9 +171,9 @@ pub struct TasksTaskGetV3Group {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskGetV3Select {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `title`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -493,9 +493,9 @@ pub struct TasksTaskGetV3Source {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskGetV3Stage {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `title`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -513,9 +513,9 @@ pub struct TasksTaskGetV3Stage {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskGetV3TaskChat {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `entityId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<i64>,
@@ -533,9 +533,9 @@ pub struct TasksTaskGetV3TaskChat {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskGetV3Template {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `task`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task: Option<serde_json::Value>,
@@ -675,9 +675,9 @@ pub struct TasksTaskGetV3TemplateReplicateParams {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskGetV3User {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -264,8 +264,8 @@ impl wire::Lenient for TasksTaskChatMessageField {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskChatMessageFieldGetItem {
-    /// `description`: raw.
-    pub description: Option<serde_json::Value>,
+    /// `description`: string.
+    pub description: Option<String>,
     /// `filterable`: boolean.
     pub filterable: Option<bool>,
     /// `multiple`: boolean.
@@ -297,8 +297,8 @@ impl wire::Lenient for TasksTaskChatMessageFieldGetItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskChatMessageFieldListItemsItem {
-    /// `description`: raw.
-    pub description: Option<serde_json::Value>,
+    /// `description`: string.
+    pub description: Option<String>,
     /// `filterable`: boolean.
     pub filterable: Option<bool>,
     /// `multiple`: boolean.
@@ -446,8 +446,8 @@ impl wire::Lenient for TasksTaskFieldGetItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskFieldListItemsItem {
-    /// `description`: raw.
-    pub description: Option<serde_json::Value>,
+    /// `description`: string.
+    pub description: Option<String>,
     /// `filterable`: boolean.
     pub filterable: Option<bool>,
     /// `multiple`: boolean.
@@ -539,8 +539,8 @@ impl wire::Lenient for TasksTaskFileField {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskFileFieldGetItem {
-    /// `description`: raw.
-    pub description: Option<serde_json::Value>,
+    /// `description`: string.
+    pub description: Option<String>,
     /// `filterable`: boolean.
     pub filterable: Option<bool>,
     /// `multiple`: boolean.
@@ -572,8 +572,8 @@ impl wire::Lenient for TasksTaskFileFieldGetItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskFileFieldListItemsItem {
-    /// `description`: raw.
-    pub description: Option<serde_json::Value>,
+    /// `description`: string.
+    pub description: Option<String>,
     /// `filterable`: boolean.
     pub filterable: Option<bool>,
     /// `multiple`: boolean.

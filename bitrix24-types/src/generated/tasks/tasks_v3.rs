@@ -117,8 +117,8 @@ pub struct TasksTaskAddV3Item {
     pub forum_topic_id: Option<i64>,
     /// `guid`: string.
     pub guid: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `inFavorite`: raw.
     pub in_favorite: Option<serde_json::Value>,
     /// `inGroupPin`: raw.
@@ -169,8 +169,8 @@ pub struct TasksTaskAddV3Item {
     pub started: Option<serde_json::Value>,
     /// `status`: string.
     pub status: Option<String>,
-    /// `statusChanged`: raw.
-    pub status_changed: Option<serde_json::Value>,
+    /// `statusChanged`: datetime.
+    pub status_changed: Option<wire::DateTime>,
     /// `storyPoints`: raw.
     pub story_points: Option<serde_json::Value>,
     /// `title`: string.
@@ -411,8 +411,8 @@ pub struct TasksTaskGetV3Item {
     pub forum_topic_id: Option<i64>,
     /// `guid`: string.
     pub guid: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `inFavorite`: raw.
     pub in_favorite: Option<serde_json::Value>,
     /// `inGroupPin`: raw.
@@ -625,8 +625,8 @@ impl wire::Lenient for TasksTaskGetV3Rights {
 pub struct TasksTaskListV3ItemsItem {
     /// `deadline`: datetime.
     pub deadline: Option<wire::DateTime>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `responsibleId`: integer.
     pub responsible_id: Option<i64>,
     /// `status`: string.

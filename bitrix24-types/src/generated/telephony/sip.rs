@@ -17,8 +17,8 @@ use super::telephony_values::{
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Sip {
-    /// `AUTH_USER`: raw.
-    pub auth_user: Option<serde_json::Value>,
+    /// `AUTH_USER`: string.
+    pub auth_user: Option<String>,
     /// `CONFIG_ID`: integer.
     pub config_id: Option<i64>,
     /// `DETECT_LINE_NUMBER`: char. One of `Y`, `N`.
@@ -33,8 +33,8 @@ pub struct Sip {
     pub line_detect_header_order: Option<String>,
     /// `LOGIN`: string.
     pub login: Option<String>,
-    /// `OUTBOUND_PROXY`: raw.
-    pub outbound_proxy: Option<serde_json::Value>,
+    /// `OUTBOUND_PROXY`: string.
+    pub outbound_proxy: Option<String>,
     /// `PASSWORD`: string.
     pub password: Option<String>,
     /// `REGISTRATION_ERROR_MESSAGE`: string.
@@ -148,9 +148,9 @@ impl wire::Lenient for VoximplantSipConnectorStatusResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoximplantSipGetFilterable {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `TYPE`: `VoximplantSipAddType`. One of `cloud`, `office`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
     pub type_: Option<VoximplantSipAddType>,

@@ -191,8 +191,8 @@ impl wire::Lenient for TelephonyExternalCallAttachRecordResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TelephonyExternalCallFinishResult {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `CALL_ID`: string.
     pub call_id: Option<String>,
     /// `EXTERNAL_CALL_ID`: string.
@@ -285,8 +285,8 @@ impl wire::Lenient for TelephonyExternalCallRegisterResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TelephonyExternalCallSearchCrmEntitiesAssignedBy {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `PERSONAL_MOBILE`: string.
     pub personal_mobile: Option<String>,
     /// `PERSONAL_PHONE`: raw.
@@ -345,8 +345,8 @@ impl wire::Lenient for TelephonyExternalCallSearchCrmEntitiesResultItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TelephonyExternalLineAddResult {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -366,8 +366,8 @@ impl wire::Lenient for TelephonyExternalLineAddResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TelephonyExternalLineUpdateResult {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

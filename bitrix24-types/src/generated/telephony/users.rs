@@ -15,8 +15,8 @@ use ::bitrix24_types::wire;
 pub struct VoximplantUser {
     /// `DEFAULT_LINE`: raw.
     pub default_line: Option<serde_json::Value>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `INNER_NUMBER`: raw.
     pub inner_number: Option<serde_json::Value>,
     /// `PHONE_ENABLED`: char. One of `Y`, `N`.

@@ -149,8 +149,8 @@ pub struct Statistic {
     pub call_type: Option<String>,
     /// `CALL_VOTE`: string.
     pub call_vote: Option<String>,
-    /// `COMMENT`: raw.
-    pub comment: Option<serde_json::Value>,
+    /// `COMMENT`: string.
+    pub comment: Option<String>,
     /// `COST`: decimal.
     pub cost: Option<wire::Decimal>,
     /// `COST_CURRENCY`: string.
@@ -163,8 +163,8 @@ pub struct Statistic {
     pub crm_entity_type: Option<String>,
     /// `EXTERNAL_CALL_ID`: integer.
     pub external_call_id: Option<i64>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `PHONE_NUMBER`: string.
     pub phone_number: Option<String>,
     /// `PORTAL_NUMBER`: string.
@@ -403,9 +403,9 @@ impl wire::Lenient for VoximplantInfocallStartwithtextResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoximplantStatisticGetFilterable {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `CALL_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_id: Option<String>,

@@ -115,8 +115,8 @@ pub struct TimemanRecordListItemsItem {
     pub duration: Option<i64>,
     /// `endTime`: datetime.
     pub end_time: Option<wire::DateTime>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `startTime`: datetime.
     pub start_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

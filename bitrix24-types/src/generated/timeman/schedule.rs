@@ -17,8 +17,8 @@ use super::timeman_values::{
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Schedule {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `SCHEDULE_TYPE`: `TimemanScheduleGetScheduleType`. One of `FIXED`, `SHIFT`, `FLEXTIME`.
@@ -94,8 +94,8 @@ impl wire::Lenient for TimemanScheduleGetAllowedDevices {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TimemanScheduleGetCalendar {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_CALENDAR_ID`: integer.
@@ -144,8 +144,8 @@ impl wire::Lenient for TimemanScheduleGetReportPeriodOptions {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TimemanScheduleGetScheduleViolationRules {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `SCHEDULE_ID`: integer.
     pub schedule_id: Option<i64>,
     /// `ENTITY_CODE`: string.
@@ -203,8 +203,8 @@ pub struct TimemanScheduleGetShiftsItem {
     pub break_duration: Option<i64>,
     /// `DELETED`: boolean.
     pub deleted: Option<bool>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `SCHEDULE_ID`: integer.

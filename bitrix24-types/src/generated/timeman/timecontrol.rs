@@ -123,8 +123,8 @@ pub struct TimemanTimecontrolReportsGetReportsItem {
     pub duration: Option<i64>,
     /// `entry_id`: string.
     pub entry_id: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `ip_finish`: string.
     pub ip_finish: Option<String>,
     /// `ip_finish_network`: boolean.
@@ -206,8 +206,8 @@ pub struct TimemanTimecontrolReportsGetUser {
     pub avatar: Option<String>,
     /// `first_name`: string.
     pub first_name: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `last_activity_date`: datetime.
     pub last_activity_date: Option<wire::DateTime>,
     /// `last_name`: string.
@@ -268,8 +268,8 @@ impl wire::Lenient for TimemanTimecontrolReportsSettings {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-settings-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TimemanTimecontrolReportsSettingsGetDepartmentsItem {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -334,8 +334,8 @@ pub struct Users {
     pub avatar: Option<String>,
     /// `first_name`: string.
     pub first_name: Option<String>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `last_activity_date`: datetime.
     pub last_activity_date: Option<wire::DateTime>,
     /// `last_name`: string.

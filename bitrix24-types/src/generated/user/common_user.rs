@@ -15,8 +15,8 @@ use super::user_values::OnUserAddPersonalGender;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnUserAdd {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `ACTIVE`: char. One of `Y`, `N`.
     pub active: Option<bool>,
     /// `EMAIL`: string.

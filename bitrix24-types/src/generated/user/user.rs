@@ -22,8 +22,8 @@ pub struct User {
     pub date_register: Option<wire::DateTime>,
     /// `EMAIL`: string.
     pub email: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IS_ONLINE`: char. One of `Y`, `N`.
     pub is_online: Option<bool>,
     /// `LAST_ACTIVITY_DATE`: raw.
@@ -81,8 +81,8 @@ pub struct UserCurrentResult {
     pub date_register: Option<wire::DateTime>,
     /// `EMAIL`: string.
     pub email: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IS_ONLINE`: char. One of `Y`, `N`.
     pub is_online: Option<bool>,
     /// `LAST_ACTIVITY_DATE`: datetime.
@@ -239,8 +239,8 @@ pub struct UserSearchRecord {
     pub date_register: Option<wire::DateTime>,
     /// `EMAIL`: string.
     pub email: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IS_ONLINE`: char. One of `Y`, `N`.
     pub is_online: Option<bool>,
     /// `LAST_ACTIVITY_DATE`: raw.

@@ -15,8 +15,8 @@ use ::bitrix24_types::wire;
 pub struct UserUserfieldListListItem {
     /// `DEF`: char. One of `Y`, `N`.
     pub def: Option<bool>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `SORT`: string.
     pub sort: Option<String>,
     /// `VALUE`: string.
@@ -48,8 +48,8 @@ pub struct UserUserfieldListResultItem {
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
     pub field_name: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
     /// `LIST`: `UserUserfieldListListItem[]`.

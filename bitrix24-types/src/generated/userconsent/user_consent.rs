@@ -15,8 +15,8 @@ use ::bitrix24_types::wire;
 pub struct UserconsentAgreementListResultItem {
     /// `ACTIVE`: char. One of `Y`, `N`.
     pub active: Option<bool>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `LANGUAGE_ID`: string.
     pub language_id: Option<String>,
     /// `NAME`: string.

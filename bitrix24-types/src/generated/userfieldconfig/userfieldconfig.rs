@@ -58,8 +58,8 @@ impl wire::Lenient for UserfieldconfigAddEditFormLabel {
 pub struct UserfieldconfigAddEnumItem {
     /// `def`: char. One of `Y`, `N`.
     pub def: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `sort`: string.
     pub sort: Option<String>,
     /// `userFieldId`: integer.
@@ -86,8 +86,8 @@ impl wire::Lenient for UserfieldconfigAddEnumItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigAddErrorMessage {
-    /// `en`: raw.
-    pub en: Option<serde_json::Value>,
+    /// `en`: string.
+    pub en: Option<String>,
     /// `ru`: raw.
     pub ru: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -161,8 +161,8 @@ pub struct UserfieldconfigAddField {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigAddHelpMessage {
-    /// `en`: raw.
-    pub en: Option<serde_json::Value>,
+    /// `en`: string.
+    pub en: Option<String>,
     /// `ru`: raw.
     pub ru: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -205,8 +205,8 @@ impl wire::Lenient for UserfieldconfigAddLanguageId {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigAddListColumnLabel {
-    /// `en`: raw.
-    pub en: Option<serde_json::Value>,
+    /// `en`: string.
+    pub en: Option<String>,
     /// `ru`: raw.
     pub ru: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -227,8 +227,8 @@ impl wire::Lenient for UserfieldconfigAddListColumnLabel {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigAddListFilterLabel {
-    /// `en`: raw.
-    pub en: Option<serde_json::Value>,
+    /// `en`: string.
+    pub en: Option<String>,
     /// `ru`: raw.
     pub ru: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -270,8 +270,8 @@ impl wire::Lenient for UserfieldconfigAddResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigAddResultField {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `entityId`: string.
     pub entity_id: Option<String>,
     /// `fieldName`: string.
@@ -438,8 +438,8 @@ impl wire::Lenient for UserfieldconfigGetEditFormLabel {
 pub struct UserfieldconfigGetEnumItem {
     /// `def`: char. One of `Y`, `N`.
     pub def: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `sort`: string.
     pub sort: Option<String>,
     /// `userFieldId`: integer.
@@ -466,10 +466,10 @@ impl wire::Lenient for UserfieldconfigGetEnumItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigGetErrorMessage {
-    /// `de`: raw.
-    pub de: Option<serde_json::Value>,
-    /// `en`: raw.
-    pub en: Option<serde_json::Value>,
+    /// `de`: string.
+    pub de: Option<String>,
+    /// `en`: string.
+    pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -503,8 +503,8 @@ pub struct UserfieldconfigGetField {
     pub field_name: Option<String>,
     /// `helpMessage`: `UserfieldconfigGetHelpMessage`.
     pub help_message: Option<UserfieldconfigGetHelpMessage>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `isSearchable`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
     /// `languageId`: `UserfieldconfigGetLanguageId`.
@@ -547,10 +547,10 @@ impl wire::Lenient for UserfieldconfigGetField {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigGetHelpMessage {
-    /// `de`: raw.
-    pub de: Option<serde_json::Value>,
-    /// `en`: raw.
-    pub en: Option<serde_json::Value>,
+    /// `de`: string.
+    pub de: Option<String>,
+    /// `en`: string.
+    pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -591,10 +591,10 @@ impl wire::Lenient for UserfieldconfigGetLanguageId {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigGetListColumnLabel {
-    /// `de`: raw.
-    pub de: Option<serde_json::Value>,
-    /// `en`: raw.
-    pub en: Option<serde_json::Value>,
+    /// `de`: string.
+    pub de: Option<String>,
+    /// `en`: string.
+    pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -613,10 +613,10 @@ impl wire::Lenient for UserfieldconfigGetListColumnLabel {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigGetListFilterLabel {
-    /// `de`: raw.
-    pub de: Option<serde_json::Value>,
-    /// `en`: raw.
-    pub en: Option<serde_json::Value>,
+    /// `de`: string.
+    pub de: Option<String>,
+    /// `en`: string.
+    pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1146,9 +1146,9 @@ impl wire::Lenient for UserfieldconfigListEditFormLabel {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct UserfieldconfigListFilterable {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `fieldName`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
@@ -1241,8 +1241,8 @@ impl IntoRecords<UserfieldconfigListResultFields> for UserfieldconfigListResult 
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigListResultFields {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `entityId`: string.
     pub entity_id: Option<String>,
     /// `fieldName`: string.
@@ -1408,8 +1408,8 @@ impl wire::Lenient for UserfieldconfigUpdateEditFormLabel {
 pub struct UserfieldconfigUpdateEnumItem {
     /// `def`: char. One of `Y`, `N`.
     pub def: Option<bool>,
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `sort`: string.
     pub sort: Option<String>,
     /// `userFieldId`: integer.
@@ -1436,8 +1436,8 @@ impl wire::Lenient for UserfieldconfigUpdateEnumItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigUpdateErrorMessage {
-    /// `en`: raw.
-    pub en: Option<serde_json::Value>,
+    /// `en`: string.
+    pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1497,8 +1497,8 @@ pub struct UserfieldconfigUpdateField {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigUpdateHelpMessage {
-    /// `en`: raw.
-    pub en: Option<serde_json::Value>,
+    /// `en`: string.
+    pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1537,8 +1537,8 @@ impl wire::Lenient for UserfieldconfigUpdateLanguageId {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigUpdateListColumnLabel {
-    /// `en`: raw.
-    pub en: Option<serde_json::Value>,
+    /// `en`: string.
+    pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1557,8 +1557,8 @@ impl wire::Lenient for UserfieldconfigUpdateListColumnLabel {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigUpdateListFilterLabel {
-    /// `en`: raw.
-    pub en: Option<serde_json::Value>,
+    /// `en`: string.
+    pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1598,8 +1598,8 @@ impl wire::Lenient for UserfieldconfigUpdateResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigUpdateResultField {
-    /// `id`: integer.
-    pub id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `entityId`: string.
     pub entity_id: Option<String>,
     /// `fieldName`: string.
@@ -1717,9 +1717,9 @@ impl wire::Lenient for UserfieldconfigUpdateSettings2 {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct UserfieldconfigUpdateUfEnumElement {
-    /// `id`: integer.
+    /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `value`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,

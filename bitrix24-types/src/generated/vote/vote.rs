@@ -14,9 +14,9 @@ use super::vote_values::{VoteIntegrationImSendAnonymity, VoteIntegrationImSendOp
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AttachedVote {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(rename = "ID")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `VOTE_ID`: integer.
     #[serde(rename = "VOTE_ID")]
     pub vote_id: Option<i64>,
@@ -71,8 +71,8 @@ impl wire::Lenient for AttachedVote {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoteAttachedVoteGetAnswerVotedResult {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `IMAGE`: string.
@@ -98,9 +98,9 @@ impl wire::Lenient for VoteAttachedVoteGetAnswerVotedResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VoteAttachedVoteGetManyResult {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(rename = "ID")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `VOTE_ID`: integer.
     #[serde(rename = "VOTE_ID")]
     pub vote_id: Option<i64>,
@@ -155,9 +155,9 @@ impl wire::Lenient for VoteAttachedVoteGetManyResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VoteAttachedVoteGetWithVotedAttach {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(rename = "ID")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `VOTE_ID`: integer.
     #[serde(rename = "VOTE_ID")]
     pub vote_id: Option<i64>,
@@ -233,10 +233,10 @@ pub struct VoteAttachedVoteGetWithVotedQuestionsItem {
     pub field_name: Option<String>,
     /// `FIELD_TYPE`: string.
     pub field_type: Option<String>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
-    /// `IMAGE`: raw.
-    pub image: Option<serde_json::Value>,
+    /// `ID`: id.
+    pub id: Option<u64>,
+    /// `IMAGE`: string.
+    pub image: Option<String>,
     /// `IMAGE_ID`: integer.
     pub image_id: Option<i64>,
     /// `QUESTION`: string.
@@ -296,8 +296,8 @@ pub struct VoteAttachedVoteGetWithVotedUserAnswerMapItemItem {
     pub event_id: Option<i64>,
     /// `EVENT_QUESTION_ID`: integer.
     pub event_question_id: Option<i64>,
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `MESSAGE`: string.
     pub message: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -319,8 +319,8 @@ impl wire::Lenient for VoteAttachedVoteGetWithVotedUserAnswerMapItemItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoteAttachedVoteGetWithVotedVoted {
-    /// `ID`: integer.
-    pub id: Option<i64>,
+    /// `ID`: id.
+    pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `IMAGE`: string.
@@ -346,9 +346,9 @@ impl wire::Lenient for VoteAttachedVoteGetWithVotedVoted {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VoteAttachedVoteRecallAttach {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(rename = "ID")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `VOTE_ID`: integer.
     #[serde(rename = "VOTE_ID")]
     pub vote_id: Option<i64>,
@@ -403,9 +403,9 @@ impl wire::Lenient for VoteAttachedVoteRecallAttach {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VoteAttachedVoteVoteAttach {
-    /// `ID`: integer.
+    /// `ID`: id.
     #[serde(rename = "ID")]
-    pub id: Option<i64>,
+    pub id: Option<u64>,
     /// `VOTE_ID`: integer.
     #[serde(rename = "VOTE_ID")]
     pub vote_id: Option<i64>,
