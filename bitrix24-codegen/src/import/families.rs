@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::ToUpperCamelCase;
 
 use super::emit_yaml::Yaml;
-use super::records::{drop_unused, is_type_expr, is_within, type_fields};
+use super::records::{drop_unused, is_within, rename, type_fields};
 use super::render::FileTree;
 use super::report::Problem;
 use super::writes;
@@ -248,55 +248,6 @@ fn has_start(files: &BTreeMap<String, FileTree>, method: &str) -> bool {
             .and_then(|params| params.get("start"))
             .is_some()
     })
-}
-
-/// Renames types (keys and every reference) by `renames`.
-fn rename(files: &mut BTreeMap<String, FileTree>, renames: &BTreeMap<String, String>) {
-    if renames.is_empty() {
-        return;
-    }
-    for file in files.values_mut() {
-        let types = std::mem::take(&mut file.types);
-        file.types = types
-            .into_iter()
-            .map(|(name, mut ty)| {
-                rename_refs(&mut ty, renames);
-                (renames.get(&name).cloned().unwrap_or(name), ty)
-            })
-            .collect();
-        for value in file.methods.values_mut().chain(file.events.values_mut()) {
-            rename_refs(value, renames);
-        }
-    }
-}
-
-fn rename_refs(value: &mut Yaml, renames: &BTreeMap<String, String>) {
-    match value {
-        Yaml::Str(text) if is_type_expr(text) => {
-            let mut out = String::with_capacity(text.len());
-            let mut word = String::new();
-            for c in text.chars().chain(std::iter::once(' ')) {
-                if c.is_ascii_alphanumeric() || c == '_' {
-                    word.push(c);
-                    continue;
-                }
-                out.push_str(renames.get(&word).map_or(word.as_str(), String::as_str));
-                word.clear();
-                if c != ' ' {
-                    out.push(c);
-                }
-            }
-            *text = out;
-        }
-        Yaml::Map(entries) => {
-            for (key, value) in entries {
-                if key != "docs" {
-                    rename_refs(value, renames);
-                }
-            }
-        }
-        _ => {}
-    }
 }
 
 #[cfg(test)]

@@ -192,6 +192,7 @@ mod records;
 mod render;
 mod report;
 mod result;
+mod same_types;
 mod samples;
 mod table;
 #[cfg(test)]
@@ -202,7 +203,7 @@ mod values;
 mod walk;
 mod writes;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::Path;
 
@@ -217,7 +218,7 @@ use crate::tree::{Stale, WriteReport};
 
 /// Import every method page under `docs_root/api-reference/`, without overlays.
 pub fn import_docs(docs_root: &Path) -> ImportReport {
-    let imported = walk::import_trees(docs_root);
+    let imported = walk::import_trees(docs_root, &BTreeSet::new());
     render::render(imported.report, imported.files, BTreeMap::new())
 }
 
@@ -228,7 +229,15 @@ pub fn import_docs_with_overlays(
     overlays: &Path,
 ) -> Result<ImportReport, Vec<String>> {
     let overlays = overlay::load_dir(overlays)?;
-    let imported = walk::import_trees(docs_root);
+    // The types the overlays correct keep their names (see `same_types`).
+    let mut named = BTreeSet::new();
+    for overlay in overlays.values() {
+        if let Some(Yaml::Map(types)) = overlay.get("types") {
+            named.extend(types.iter().map(|(name, _)| name.clone()));
+        }
+        records::type_refs(overlay, &mut named);
+    }
+    let imported = walk::import_trees(docs_root, &named);
     Ok(render::render(imported.report, imported.files, overlays))
 }
 

@@ -22,6 +22,7 @@ use super::page::{self, EventPage, MethodPage};
 use super::records;
 use super::render::FileTree;
 use super::report::{ImportReport, MethodFacts, Problem};
+use super::same_types;
 use super::typing::Shared;
 
 /// The report so far and the spec files built, by path.
@@ -47,7 +48,8 @@ fn markdown_files(base: &Path, dir: &Path, errors: &mut Vec<String>) -> Vec<(Str
 }
 
 /// Read every page under `docs_root/api-reference/` and build the spec file trees.
-pub(super) fn import_trees(docs_root: &Path) -> Imported {
+/// `protected`: the type names overlays refer to, which keep their names.
+pub(super) fn import_trees(docs_root: &Path, protected: &BTreeSet<String>) -> Imported {
     let mut report = ImportReport::default();
     let mut shared = Shared::default();
     let Some((pages, event_pages, other_pages)) =
@@ -167,6 +169,7 @@ pub(super) fn import_trees(docs_root: &Path) -> Imported {
         );
     }
     namesakes::type_by_namesakes(&mut files, &mut report.notes);
+    same_types::merge(&mut files, &mut used, protected, &mut report.notes);
     // Read apart from the method pages: it documents no method, only the records the
     // universal crm.item.* methods return per object type.
     if let Some(tree) = fs::read_to_string(docs_root.join(item_types::PAGE))
@@ -179,6 +182,10 @@ pub(super) fn import_trees(docs_root: &Path) -> Imported {
     families::unify(&mut files, &used, &mut report.notes);
     inherited::inherit(&mut files, &pages, &mut report.notes);
     lists::declare(&mut files, &mut report.notes);
+    // A file whose types all merged into other pages' has nothing left to say.
+    files.retain(|_, file| {
+        !(file.types.is_empty() && file.methods.is_empty() && file.events.is_empty())
+    });
     if records::is_referenced(&files, "FieldDescription") {
         files.insert("common/fields.yaml".to_owned(), field_description());
     }

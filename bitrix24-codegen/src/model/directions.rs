@@ -31,19 +31,28 @@ pub(super) fn mark_directions(model: &mut Model) {
             roots_received.extend(module.events.iter().map(|e| e.type_name.clone()));
         }
     }
-    let sent = reachable(roots_sent.iter().flat_map(named_in).collect(), &fields_of);
+    let mut roots_sent: Vec<String> = roots_sent.iter().flat_map(named_in).collect();
+    let sent = reachable(roots_sent.clone(), &fields_of);
+    let received = reachable(roots_received.clone(), &fields_of);
+    // A type no method or event uses is still public API: it goes both ways (rather than
+    // a struct with serde attributes and no serde derives), and so does what it holds.
+    let unused: Vec<String> = model
+        .scopes
+        .values()
+        .flat_map(|scope| scope.modules.values())
+        .flat_map(|module| &module.types)
+        .filter(|ty| !ty.received && !sent.contains(&ty.name) && !received.contains(&ty.name))
+        .map(|ty| ty.name.clone())
+        .collect();
+    roots_sent.extend(unused.iter().cloned());
+    roots_received.extend(unused);
+    let sent = reachable(roots_sent, &fields_of);
     let received = reachable(roots_received, &fields_of);
     for scope in model.scopes.values_mut() {
         for module in scope.modules.values_mut() {
             for ty in &mut module.types {
                 ty.sent |= sent.contains(&ty.name);
                 ty.received |= received.contains(&ty.name);
-                // A type no method uses yet is still public API: give it both directions
-                // rather than a struct with serde attributes and no serde derives.
-                if !ty.sent && !ty.received {
-                    ty.sent = true;
-                    ty.received = true;
-                }
             }
         }
     }

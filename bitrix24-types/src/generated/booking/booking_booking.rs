@@ -14,9 +14,9 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct Booking {
-    /// `datePeriod`: `BookingV1BookingAddDatePeriod`.
+    /// `datePeriod`: `BookingV1BookingDatePeriod`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_period: Option<BookingV1BookingAddDatePeriod>,
+    pub date_period: Option<BookingV1BookingDatePeriod>,
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -35,29 +35,6 @@ pub struct Booking {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for Booking {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-add.html#datePeriod)
-#[derive(Debug, Clone, PartialEq, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde")]
-pub struct BookingV1BookingAddDatePeriod {
-    /// `from`: raw, required.
-    pub from: serde_json::Value,
-    /// `to`: raw, required.
-    pub to: serde_json::Value,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for BookingV1BookingAddDatePeriod {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -85,12 +62,12 @@ impl wire::Lenient for BookingV1BookingAddResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-createfromwaitlist.html#datePeriod)
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-add.html#datePeriod)
+#[derive(Debug, Clone, PartialEq, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
-pub struct BookingV1BookingCreatefromwaitlistDatePeriod {
+pub struct BookingV1BookingDatePeriod {
     /// `from`: raw, required.
     pub from: serde_json::Value,
     /// `to`: raw, required.
@@ -100,12 +77,20 @@ pub struct BookingV1BookingCreatefromwaitlistDatePeriod {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+impl wire::Lenient for BookingV1BookingDatePeriod {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-createfromwaitlist.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct BookingV1BookingCreatefromwaitlistFields {
+pub struct BookingV1BookingFields {
     /// `resourceIds`: raw, required.
     pub resource_ids: serde_json::Value,
     /// `name`: string.
@@ -114,41 +99,12 @@ pub struct BookingV1BookingCreatefromwaitlistFields {
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `datePeriod`: `BookingV1BookingCreatefromwaitlistDatePeriod`, required.
-    pub date_period: BookingV1BookingCreatefromwaitlistDatePeriod,
+    /// `datePeriod`: `BookingV1BookingDatePeriod`, required.
+    pub date_period: BookingV1BookingDatePeriod,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html#booking)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BookingV1BookingListBooking {
-    /// `datePeriod`: raw.
-    pub date_period: Option<serde_json::Value>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `resourceIds`: raw.
-    pub resource_ids: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for BookingV1BookingListBooking {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///
@@ -297,9 +253,9 @@ impl BookingV1BookingAdd {
 pub struct BookingV1BookingCreatefromwaitlist {
     /// `waitListId`: integer, required.
     pub wait_list_id: i64,
-    /// `fields`: `BookingV1BookingCreatefromwaitlistFields`.
+    /// `fields`: `BookingV1BookingFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<BookingV1BookingCreatefromwaitlistFields>,
+    pub fields: Option<BookingV1BookingFields>,
 }
 impl BookingV1BookingCreatefromwaitlist {
     /// A `booking.v1.booking.createfromwaitlist` call with the required parameters; optional ones unset.
@@ -356,7 +312,7 @@ impl BookingV1BookingGet {
     "booking.v1.booking.list",
     scope = "booking",
     kind = read,
-    response = BookingV1BookingListBooking
+    response = Booking
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

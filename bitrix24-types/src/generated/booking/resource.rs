@@ -79,71 +79,6 @@ pub struct BookingV1ResourceListOrder {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-list.html#resource)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BookingV1ResourceListResource {
-    /// `confirmationCounterDelay`: integer.
-    pub confirmation_counter_delay: Option<i64>,
-    /// `confirmationDelay`: integer.
-    pub confirmation_delay: Option<i64>,
-    /// `confirmationRepetitions`: integer.
-    pub confirmation_repetitions: Option<i64>,
-    /// `confirmationRepetitionsInterval`: integer.
-    pub confirmation_repetitions_interval: Option<i64>,
-    /// `delayedCounterDelay`: integer.
-    pub delayed_counter_delay: Option<i64>,
-    /// `delayedDelay`: integer.
-    pub delayed_delay: Option<i64>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `infoDelay`: integer.
-    pub info_delay: Option<i64>,
-    /// `isConfirmationNotificationOn`: char. One of `Y`, `N`.
-    pub is_confirmation_notification_on: Option<bool>,
-    /// `isDelayedNotificationOn`: char. One of `Y`, `N`.
-    pub is_delayed_notification_on: Option<bool>,
-    /// `isFeedbackNotificationOn`: char. One of `Y`, `N`.
-    pub is_feedback_notification_on: Option<bool>,
-    /// `isInfoNotificationOn`: char. One of `Y`, `N`.
-    pub is_info_notification_on: Option<bool>,
-    /// `isMain`: char. One of `Y`, `N`.
-    pub is_main: Option<bool>,
-    /// `isReminderNotificationOn`: char. One of `Y`, `N`.
-    pub is_reminder_notification_on: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `reminderDelay`: integer.
-    pub reminder_delay: Option<i64>,
-    /// `templateTypeConfirmation`: `BookingV1ResourceAddTemplateTypeConfirmation`. One of `inanimate`, `animate`.
-    pub template_type_confirmation: Option<BookingV1ResourceAddTemplateTypeConfirmation>,
-    /// `templateTypeDelayed`: `BookingV1ResourceAddTemplateTypeDelayed`. One of `inanimate`, `animate`.
-    pub template_type_delayed: Option<BookingV1ResourceAddTemplateTypeDelayed>,
-    /// `templateTypeFeedback`: `BookingV1ResourceAddTemplateTypeFeedback`. One of `inanimate`, `animate`.
-    pub template_type_feedback: Option<BookingV1ResourceAddTemplateTypeFeedback>,
-    /// `templateTypeInfo`: `BookingV1ResourceAddTemplateTypeInfo`. One of `inanimate`, `animate`.
-    pub template_type_info: Option<BookingV1ResourceAddTemplateTypeInfo>,
-    /// `templateTypeReminder`: string.
-    pub template_type_reminder: Option<String>,
-    /// `typeId`: integer.
-    pub type_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for BookingV1ResourceListResource {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONBOOKINGRESOURCEADD`: scope `booking`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/events/on-booking-resource-add.html)
@@ -395,7 +330,7 @@ impl BookingV1ResourceGet {
     "booking.v1.resource.list",
     scope = "booking",
     kind = read,
-    response = BookingV1ResourceListResource
+    response = Resource
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

@@ -43,28 +43,6 @@ pub struct BookingV1WaitlistListCreatedWithin {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-list.html#waitList)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct BookingV1WaitlistListWaitList {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `note`: string.
-    pub note: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for BookingV1WaitlistListWaitList {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONBOOKINGWAITLISTITEMADD`: scope `booking`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/events/on-booking-waitlistitem-add.html)
@@ -256,7 +234,7 @@ impl BookingV1WaitlistGet {
     "booking.v1.waitlist.list",
     scope = "booking",
     kind = read,
-    response = BookingV1WaitlistListWaitList
+    response = Waitlist
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -17,24 +17,7 @@ use super::calendar_values::{
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-add.html#export)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CalendarSectionAddExport {
-    /// `ALLOW`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allow: Option<bool>,
-    /// `SET`: `CalendarSectionAddSet`. One of `all`, `3_9`, `6_12`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub set: Option<CalendarSectionAddSet>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-update.html#export)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CalendarSectionUpdateExport {
+pub struct CalendarSectionExport {
     /// `ALLOW`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow: Option<bool>,
@@ -182,10 +165,10 @@ impl wire::Lenient for CalendarUserSettings {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CalendarUserSettingsGetDefaultReminders {
-    /// `fullDay`: `CalendarUserSettingsGetFullDayItem[]`.
-    pub full_day: Option<Vec<CalendarUserSettingsGetFullDayItem>>,
-    /// `withTime`: `CalendarUserSettingsGetWithTimeItem[]`.
-    pub with_time: Option<Vec<CalendarUserSettingsGetWithTimeItem>>,
+    /// `fullDay`: `CalendarUserSettingsGetItem[]`.
+    pub full_day: Option<Vec<CalendarUserSettingsGetItem>>,
+    /// `withTime`: `CalendarUserSettingsGetItem[]`.
+    pub with_time: Option<Vec<CalendarUserSettingsGetItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -226,7 +209,7 @@ impl wire::Lenient for CalendarUserSettingsGetDefaultSections {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CalendarUserSettingsGetFullDayItem {
+pub struct CalendarUserSettingsGetItem {
     /// `count`: integer.
     pub count: Option<i64>,
     /// `type`: string.
@@ -236,30 +219,7 @@ pub struct CalendarUserSettingsGetFullDayItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CalendarUserSettingsGetFullDayItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-user-settings-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CalendarUserSettingsGetWithTimeItem {
-    /// `count`: integer.
-    pub count: Option<i64>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CalendarUserSettingsGetWithTimeItem {
+impl wire::Lenient for CalendarUserSettingsGetItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -474,9 +434,9 @@ pub struct CalendarSectionAdd {
     /// `text_color`: string.
     #[serde(rename = "text_color", skip_serializing_if = "Option::is_none")]
     pub text_color: Option<String>,
-    /// `export`: `CalendarSectionAddExport`.
+    /// `export`: `CalendarSectionExport`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub export: Option<CalendarSectionAddExport>,
+    pub export: Option<CalendarSectionExport>,
 }
 impl CalendarSectionAdd {
     /// A `calendar.section.add` call with the required parameters; optional ones unset.
@@ -570,9 +530,9 @@ pub struct CalendarSectionUpdate {
     /// `text_color`: string.
     #[serde(rename = "text_color", skip_serializing_if = "Option::is_none")]
     pub text_color: Option<String>,
-    /// `export`: `CalendarSectionUpdateExport`.
+    /// `export`: `CalendarSectionExport`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub export: Option<CalendarSectionUpdateExport>,
+    pub export: Option<CalendarSectionExport>,
 }
 impl CalendarSectionUpdate {
     /// A `calendar.section.update` call with the required parameters; optional ones unset.

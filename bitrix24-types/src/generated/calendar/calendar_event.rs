@@ -67,7 +67,7 @@ impl wire::Lenient for Accessibility {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html#meeting)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CalendarEventAddMeeting {
+pub struct CalendarEventMeeting {
     /// `notify`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<bool>,
@@ -90,7 +90,7 @@ pub struct CalendarEventAddMeeting {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html#remind)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CalendarEventAddRemind {
+pub struct CalendarEventRemind {
     /// `type`: `CalendarUserSettingsSetType`. One of `min`, `hour`, `day`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<CalendarUserSettingsSetType>,
@@ -107,73 +107,7 @@ pub struct CalendarEventAddRemind {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-add.html#rrule)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CalendarEventAddRrule {
-    /// `FREQ`: `CalendarEventAddFreq`. One of `DAILY`, `WEEKLY`, `MONTHLY`, `YEARLY`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub freq: Option<CalendarEventAddFreq>,
-    /// `COUNT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
-    /// `INTERVAL`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interval: Option<i64>,
-    /// `BYDAY`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub byday: Option<serde_json::Value>,
-    /// `UNTIL`: date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub until: Option<chrono::NaiveDate>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html#meeting)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct CalendarEventUpdateMeeting {
-    /// `notify`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notify: Option<bool>,
-    /// `reinvite`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reinvite: Option<bool>,
-    /// `allow_invite`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allow_invite: Option<bool>,
-    /// `hide_guests`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hide_guests: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html#remind)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CalendarEventUpdateRemind {
-    /// `type`: `CalendarUserSettingsSetType`. One of `min`, `hour`, `day`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CalendarUserSettingsSetType>,
-    /// `count`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-event/calendar-event-update.html#rrule)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CalendarEventUpdateRrule {
+pub struct CalendarEventRrule {
     /// `FREQ`: `CalendarEventAddFreq`. One of `DAILY`, `WEEKLY`, `MONTHLY`, `YEARLY`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub freq: Option<CalendarEventAddFreq>,
@@ -351,24 +285,24 @@ pub struct CalendarEventAdd {
     /// `private_event`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub private_event: Option<String>,
-    /// `rrule`: `CalendarEventAddRrule`.
+    /// `rrule`: `CalendarEventRrule`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rrule: Option<CalendarEventAddRrule>,
+    pub rrule: Option<CalendarEventRrule>,
     /// `is_meeting`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_meeting: Option<String>,
     /// `location`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
-    /// `remind`: `CalendarEventAddRemind[]`.
+    /// `remind`: `CalendarEventRemind[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remind: Option<Vec<CalendarEventAddRemind>>,
+    pub remind: Option<Vec<CalendarEventRemind>>,
     /// `attendees`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attendees: Option<Vec<i64>>,
-    /// `meeting`: `CalendarEventAddMeeting`.
+    /// `meeting`: `CalendarEventMeeting`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub meeting: Option<CalendarEventAddMeeting>,
+    pub meeting: Option<CalendarEventMeeting>,
     /// `crm_fields`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_fields: Option<Vec<String>>,
@@ -597,27 +531,27 @@ pub struct CalendarEventUpdate {
     /// `current_date_from`: date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_date_from: Option<chrono::NaiveDate>,
-    /// `rrule`: `CalendarEventUpdateRrule`.
+    /// `rrule`: `CalendarEventRrule`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rrule: Option<CalendarEventUpdateRrule>,
+    pub rrule: Option<CalendarEventRrule>,
     /// `is_meeting`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_meeting: Option<String>,
     /// `location`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
-    /// `remind`: `CalendarEventUpdateRemind[]`.
+    /// `remind`: `CalendarEventRemind[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub remind: Option<Vec<CalendarEventUpdateRemind>>,
+    pub remind: Option<Vec<CalendarEventRemind>>,
     /// `attendees`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attendees: Option<Vec<i64>>,
     /// `host`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<i64>,
-    /// `meeting`: `CalendarEventUpdateMeeting`.
+    /// `meeting`: `CalendarEventMeeting`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub meeting: Option<CalendarEventUpdateMeeting>,
+    pub meeting: Option<CalendarEventMeeting>,
     /// `crm_fields`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub crm_fields: Option<Vec<String>>,

@@ -12,26 +12,6 @@ use super::cashbox_values::{
 };
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-add.html#ofd_settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct SaleCashboxAddOfdSettings {
-    /// `OFD_MODE`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ofd_mode: Option<serde_json::Value>,
-    /// `SELLER_INFO`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seller_info: Option<serde_json::Value>,
-    /// `AUTH`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auth: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-handler-add.html#settings)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -497,6 +477,26 @@ impl wire::Lenient for SaleCashboxListRecord {
 }
 /// Sent in requests.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-add.html#ofd_settings)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleCashboxOfdSettings {
+    /// `OFD_MODE`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ofd_mode: Option<serde_json::Value>,
+    /// `SELLER_INFO`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seller_info: Option<serde_json::Value>,
+    /// `AUTH`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-update.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -510,9 +510,9 @@ pub struct SaleCashboxUpdateFields {
     /// `OFD`: `SaleCashboxAddOfd`. One of `bx_firstofd`, `bx_platformaofd`, `bx_yarusofd`, `bx_taxcomofd`, `bx_ofdruofd`, `bx_tenzorofd`, `bx_conturofd`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ofd: Option<SaleCashboxAddOfd>,
-    /// `OFD_SETTINGS`: `SaleCashboxUpdateOfdSettings`.
+    /// `OFD_SETTINGS`: `SaleCashboxOfdSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ofd_settings: Option<SaleCashboxUpdateOfdSettings>,
+    pub ofd_settings: Option<SaleCashboxOfdSettings>,
     /// `NUMBER_KKM`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number_kkm: Option<String>,
@@ -536,26 +536,6 @@ pub struct SaleCashboxUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-update.html#ofd_settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct SaleCashboxUpdateOfdSettings {
-    /// `OFD_MODE`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ofd_mode: Option<serde_json::Value>,
-    /// `SELLER_INFO`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seller_info: Option<serde_json::Value>,
-    /// `AUTH`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auth: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// `sale.cashbox.add`: scope `cashbox`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/cashbox/sale-cashbox-add.html)
@@ -572,9 +552,9 @@ pub struct SaleCashboxAdd {
     /// `OFD`: `SaleCashboxAddOfd`. One of `bx_firstofd`, `bx_platformaofd`, `bx_yarusofd`, `bx_taxcomofd`, `bx_ofdruofd`, `bx_tenzorofd`, `bx_conturofd`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ofd: Option<SaleCashboxAddOfd>,
-    /// `OFD_SETTINGS`: `SaleCashboxAddOfdSettings`.
+    /// `OFD_SETTINGS`: `SaleCashboxOfdSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ofd_settings: Option<SaleCashboxAddOfdSettings>,
+    pub ofd_settings: Option<SaleCashboxOfdSettings>,
     /// `NUMBER_KKM`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number_kkm: Option<String>,

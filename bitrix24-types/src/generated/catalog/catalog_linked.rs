@@ -444,10 +444,10 @@ pub struct CatalogProduct {
     pub preview_text: Option<String>,
     /// `detailText`: string.
     pub detail_text: Option<String>,
-    /// `previewPicture`: `CatalogProductAddPreviewPicture`.
-    pub preview_picture: Option<CatalogProductAddPreviewPicture>,
-    /// `detailPicture`: `CatalogProductAddDetailPicture`.
-    pub detail_picture: Option<CatalogProductAddDetailPicture>,
+    /// `previewPicture`: `CatalogProductPicture`.
+    pub preview_picture: Option<CatalogProductPicture>,
+    /// `detailPicture`: `CatalogProductPicture`.
+    pub detail_picture: Option<CatalogProductPicture>,
     /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
     pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
     /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
@@ -496,56 +496,6 @@ pub struct CatalogProduct {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CatalogProduct {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductAddDetailPicture {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// `urlMachine`: string.
-    pub url_machine: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductAddDetailPicture {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductAddPreviewPicture {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// `urlMachine`: string.
-    pub url_machine: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductAddPreviewPicture {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -632,10 +582,10 @@ pub struct CatalogProductOffer {
     pub preview_text: Option<String>,
     /// `detailText`: string.
     pub detail_text: Option<String>,
-    /// `previewPicture`: `CatalogProductOfferAddPreviewPicture`.
-    pub preview_picture: Option<CatalogProductOfferAddPreviewPicture>,
-    /// `detailPicture`: `CatalogProductOfferAddDetailPicture`.
-    pub detail_picture: Option<CatalogProductOfferAddDetailPicture>,
+    /// `previewPicture`: `CatalogProductPicture`.
+    pub preview_picture: Option<CatalogProductPicture>,
+    /// `detailPicture`: `CatalogProductPicture`.
+    pub detail_picture: Option<CatalogProductPicture>,
     /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
     pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
     /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
@@ -696,7 +646,7 @@ impl wire::Lenient for CatalogProductOffer {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CatalogProductOfferAddDetailPicture {
+pub struct CatalogProductPicture {
     /// `id`: id.
     pub id: Option<u64>,
     /// `url`: string.
@@ -708,32 +658,7 @@ pub struct CatalogProductOfferAddDetailPicture {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogProductOfferAddDetailPicture {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductOfferAddPreviewPicture {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// `urlMachine`: string.
-    pub url_machine: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductOfferAddPreviewPicture {
+impl wire::Lenient for CatalogProductPicture {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -972,10 +897,10 @@ pub struct CatalogProductService {
     pub preview_text: Option<String>,
     /// `detailText`: string.
     pub detail_text: Option<String>,
-    /// `previewPicture`: `CatalogProductServiceAddPreviewPicture`.
-    pub preview_picture: Option<CatalogProductServiceAddPreviewPicture>,
-    /// `detailPicture`: `CatalogProductServiceAddDetailPicture`.
-    pub detail_picture: Option<CatalogProductServiceAddDetailPicture>,
+    /// `previewPicture`: `CatalogProductPicture`.
+    pub preview_picture: Option<CatalogProductPicture>,
+    /// `detailPicture`: `CatalogProductPicture`.
+    pub detail_picture: Option<CatalogProductPicture>,
     /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
     pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
     /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
@@ -996,56 +921,6 @@ pub struct CatalogProductService {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CatalogProductService {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductServiceAddDetailPicture {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// `urlMachine`: string.
-    pub url_machine: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductServiceAddDetailPicture {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductServiceAddPreviewPicture {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// `urlMachine`: string.
-    pub url_machine: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductServiceAddPreviewPicture {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1097,10 +972,10 @@ pub struct CatalogProductSku {
     pub preview_text: Option<String>,
     /// `detailText`: string.
     pub detail_text: Option<String>,
-    /// `previewPicture`: `CatalogProductSkuAddPreviewPicture`.
-    pub preview_picture: Option<CatalogProductSkuAddPreviewPicture>,
-    /// `detailPicture`: `CatalogProductSkuAddDetailPicture`.
-    pub detail_picture: Option<CatalogProductSkuAddDetailPicture>,
+    /// `previewPicture`: `CatalogProductPicture`.
+    pub preview_picture: Option<CatalogProductPicture>,
+    /// `detailPicture`: `CatalogProductPicture`.
+    pub detail_picture: Option<CatalogProductPicture>,
     /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
     pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
     /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
@@ -1137,56 +1012,6 @@ pub struct CatalogProductSku {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CatalogProductSku {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductSkuAddDetailPicture {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// `urlMachine`: string.
-    pub url_machine: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductSkuAddDetailPicture {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductSkuAddPreviewPicture {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// `urlMachine`: string.
-    pub url_machine: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductSkuAddPreviewPicture {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

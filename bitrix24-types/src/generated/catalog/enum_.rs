@@ -13,7 +13,7 @@ use super::catalog_linked::CatalogEnum;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/enum/catalog-enum-get-round-types.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CatalogEnumGetRoundTypesResult {
+pub struct CatalogEnumGetTypesResult {
     /// `enum`: `CatalogEnum[]`.
     pub enum_: Option<Vec<CatalogEnum>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -21,28 +21,7 @@ pub struct CatalogEnumGetRoundTypesResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogEnumGetRoundTypesResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/enum/catalog-enum-get-store-document-types.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogEnumGetStoreDocumentTypesResult {
-    /// `enum`: `CatalogEnum[]`.
-    pub enum_: Option<Vec<CatalogEnum>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogEnumGetStoreDocumentTypesResult {
+impl wire::Lenient for CatalogEnumGetTypesResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -57,7 +36,7 @@ impl wire::Lenient for CatalogEnumGetStoreDocumentTypesResult {
     "catalog.enum.getRoundTypes",
     scope = "catalog",
     kind = read,
-    response = CatalogEnumGetRoundTypesResult
+    response = CatalogEnumGetTypesResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -69,7 +48,7 @@ pub struct CatalogEnumGetRoundTypes;
     "catalog.enum.getStoreDocumentTypes",
     scope = "catalog",
     kind = read,
-    response = CatalogEnumGetStoreDocumentTypesResult
+    response = CatalogEnumGetTypesResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

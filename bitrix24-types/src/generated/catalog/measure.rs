@@ -43,26 +43,6 @@ pub struct CatalogMeasureAddFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogMeasureAddResult {
-    /// `measure`: `CatalogMeasure`.
-    pub measure: Option<CatalogMeasure>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogMeasureAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogMeasureGetFieldsResult {
@@ -74,26 +54,6 @@ pub struct CatalogMeasureGetFieldsResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CatalogMeasureGetFieldsResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogMeasureGetResult {
-    /// `measure`: `CatalogMeasure`.
-    pub measure: Option<CatalogMeasure>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogMeasureGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -132,8 +92,8 @@ impl IntoRecords<CatalogMeasure> for CatalogMeasureListResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogMeasureOnAdd {
-    /// `FIELDS`: `CatalogMeasureOnAddFields`.
-    pub fields: Option<CatalogMeasureOnAddFields>,
+    /// `FIELDS`: `CatalogMeasureOnFields`.
+    pub fields: Option<CatalogMeasureOnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -151,35 +111,14 @@ impl EventPayload for CatalogMeasureOnAdd {
     const CODE: &'static str = "CATALOG.MEASURE.ON.ADD";
     const SCOPE: Option<&'static str> = Some("catalog");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/events/catalog-measure-on-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CatalogMeasureOnAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogMeasureOnAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `CATALOG.MEASURE.ON.DELETE`: scope `catalog`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/events/catalog-measure-on-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogMeasureOnDelete {
-    /// `FIELDS`: `CatalogMeasureOnDeleteFields`.
-    pub fields: Option<CatalogMeasureOnDeleteFields>,
+    /// `FIELDS`: `CatalogMeasureOnFields`.
+    pub fields: Option<CatalogMeasureOnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -199,10 +138,10 @@ impl EventPayload for CatalogMeasureOnDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/events/catalog-measure-on-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/events/catalog-measure-on-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CatalogMeasureOnDeleteFields {
+pub struct CatalogMeasureOnFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -210,7 +149,7 @@ pub struct CatalogMeasureOnDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogMeasureOnDeleteFields {
+impl wire::Lenient for CatalogMeasureOnFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -224,8 +163,8 @@ impl wire::Lenient for CatalogMeasureOnDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogMeasureOnUpdate {
-    /// `FIELDS`: `CatalogMeasureOnUpdateFields`.
-    pub fields: Option<CatalogMeasureOnUpdateFields>,
+    /// `FIELDS`: `CatalogMeasureOnFields`.
+    pub fields: Option<CatalogMeasureOnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -245,18 +184,17 @@ impl EventPayload for CatalogMeasureOnUpdate {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/events/catalog-measure-on-update.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CatalogMeasureOnUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
+pub struct CatalogMeasureResult {
+    /// `measure`: `CatalogMeasure`.
+    pub measure: Option<CatalogMeasure>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogMeasureOnUpdateFields {
+impl wire::Lenient for CatalogMeasureResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -296,26 +234,6 @@ pub struct CatalogMeasureUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogMeasureUpdateResult {
-    /// `measure`: `CatalogMeasure`.
-    pub measure: Option<CatalogMeasure>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogMeasureUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `catalog.measure.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-add.html)
@@ -323,7 +241,7 @@ impl wire::Lenient for CatalogMeasureUpdateResult {
     "catalog.measure.add",
     scope = "catalog",
     kind = write,
-    response = CatalogMeasureAddResult
+    response = CatalogMeasureResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -365,7 +283,7 @@ impl CatalogMeasureDelete {
     "catalog.measure.get",
     scope = "catalog",
     kind = read,
-    response = CatalogMeasureGetResult
+    response = CatalogMeasureResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -424,7 +342,7 @@ pub struct CatalogMeasureList {
     "catalog.measure.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogMeasureUpdateResult
+    response = CatalogMeasureResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

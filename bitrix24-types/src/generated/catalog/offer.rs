@@ -160,26 +160,6 @@ pub struct CatalogProductOfferAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogProductOfferAddResult {
-    /// `offer`: `CatalogProductOffer`.
-    pub offer: Option<CatalogProductOffer>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductOfferAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-download.html)
@@ -235,31 +215,6 @@ impl wire::Lenient for CatalogProductOfferGetFieldsByFilterResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CatalogProductOfferListDetailPicture {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// `urlMachine`: string.
-    pub url_machine: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductOfferListDetailPicture {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct CatalogProductOfferListOffers {
     /// `active`: char. One of `Y`, `N`.
     pub active: Option<bool>,
@@ -281,8 +236,8 @@ pub struct CatalogProductOfferListOffers {
     pub date_active_to: Option<wire::DateTime>,
     /// `dateCreate`: datetime.
     pub date_create: Option<wire::DateTime>,
-    /// `detailPicture`: `CatalogProductOfferListDetailPicture`.
-    pub detail_picture: Option<CatalogProductOfferListDetailPicture>,
+    /// `detailPicture`: `CatalogProductOfferListPicture`.
+    pub detail_picture: Option<CatalogProductOfferListPicture>,
     /// `detailText`: string.
     pub detail_text: Option<String>,
     /// `detailTextType`: string.
@@ -303,8 +258,8 @@ pub struct CatalogProductOfferListOffers {
     pub modified_by: Option<i64>,
     /// `name`: string.
     pub name: Option<String>,
-    /// `previewPicture`: `CatalogProductOfferListPreviewPicture`.
-    pub preview_picture: Option<CatalogProductOfferListPreviewPicture>,
+    /// `previewPicture`: `CatalogProductOfferListPicture`.
+    pub preview_picture: Option<CatalogProductOfferListPicture>,
     /// `previewText`: string.
     pub preview_text: Option<String>,
     /// `previewTextType`: string.
@@ -363,7 +318,7 @@ impl wire::Lenient for CatalogProductOfferListOffers {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CatalogProductOfferListPreviewPicture {
+pub struct CatalogProductOfferListPicture {
     /// `id`: id.
     pub id: Option<u64>,
     /// `url`: string.
@@ -375,7 +330,7 @@ pub struct CatalogProductOfferListPreviewPicture {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogProductOfferListPreviewPicture {
+impl wire::Lenient for CatalogProductOfferListPicture {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -553,27 +508,7 @@ pub struct CatalogProductOfferUpdateFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogProductOfferUpdateResult {
-    /// `offer`: `CatalogProductOffer`.
-    pub offer: Option<CatalogProductOffer>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductOfferUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Offer {
     /// `offer`: `CatalogProductOffer`.
@@ -734,7 +669,7 @@ impl query::RecordField for CatalogProductOfferListOffersField {
     "catalog.product.offer.add",
     scope = "catalog",
     kind = write,
-    response = CatalogProductOfferAddResult
+    response = Offer
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -870,7 +805,7 @@ pub struct CatalogProductOfferList {
     "catalog.product.offer.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogProductOfferUpdateResult
+    response = Offer
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

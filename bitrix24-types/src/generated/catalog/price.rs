@@ -32,26 +32,6 @@ pub struct CatalogPriceAddFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogPriceAddResult {
-    /// `price`: `CatalogPrice`.
-    pub price: Option<CatalogPrice>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogPriceAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogPriceGetFieldsResult {
@@ -225,8 +205,8 @@ impl wire::Lenient for CatalogPriceModifyResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceOnAdd {
-    /// `FIELDS`: `CatalogPriceOnAddFields`.
-    pub fields: Option<CatalogPriceOnAddFields>,
+    /// `FIELDS`: `CatalogPriceOnFields`.
+    pub fields: Option<CatalogPriceOnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -244,35 +224,14 @@ impl EventPayload for CatalogPriceOnAdd {
     const CODE: &'static str = "CATALOG.PRICE.ON.ADD";
     const SCOPE: Option<&'static str> = Some("catalog");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/events/catalog-price-on-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CatalogPriceOnAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogPriceOnAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `CATALOG.PRICE.ON.DELETE`: scope `catalog`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/events/catalog-price-on-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceOnDelete {
-    /// `FIELDS`: `CatalogPriceOnDeleteFields`.
-    pub fields: Option<CatalogPriceOnDeleteFields>,
+    /// `FIELDS`: `CatalogPriceOnFields`.
+    pub fields: Option<CatalogPriceOnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -292,10 +251,10 @@ impl EventPayload for CatalogPriceOnDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/events/catalog-price-on-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/events/catalog-price-on-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CatalogPriceOnDeleteFields {
+pub struct CatalogPriceOnFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -303,7 +262,7 @@ pub struct CatalogPriceOnDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogPriceOnDeleteFields {
+impl wire::Lenient for CatalogPriceOnFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -317,8 +276,8 @@ impl wire::Lenient for CatalogPriceOnDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceOnUpdate {
-    /// `FIELDS`: `CatalogPriceOnUpdateFields`.
-    pub fields: Option<CatalogPriceOnUpdateFields>,
+    /// `FIELDS`: `CatalogPriceOnFields`.
+    pub fields: Option<CatalogPriceOnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -335,27 +294,6 @@ impl wire::Lenient for CatalogPriceOnUpdate {
 impl EventPayload for CatalogPriceOnUpdate {
     const CODE: &'static str = "CATALOG.PRICE.ON.UPDATE";
     const SCOPE: Option<&'static str> = Some("catalog");
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/events/catalog-price-on-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CatalogPriceOnUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogPriceOnUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///
@@ -374,27 +312,7 @@ pub struct CatalogPriceUpdateFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogPriceUpdateResult {
-    /// `price`: `CatalogPrice`.
-    pub price: Option<CatalogPrice>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogPriceUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Price {
     /// `price`: `CatalogPrice`.
@@ -440,12 +358,7 @@ impl query::RecordField for CatalogPriceListPricesField {
 /// `catalog.price.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-add.html)
-#[bitrix_method(
-    "catalog.price.add",
-    scope = "catalog",
-    kind = write,
-    response = CatalogPriceAddResult
-)]
+#[bitrix_method("catalog.price.add", scope = "catalog", kind = write, response = Price)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceAdd {
@@ -561,7 +474,7 @@ impl CatalogPriceModify {
     "catalog.price.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogPriceUpdateResult
+    response = Price
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -16,7 +16,7 @@ use super::super::common::FieldDescription;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogPriceTypeAddFields {
+pub struct CatalogPriceTypeFields {
     /// `name`: string, required.
     pub name: String,
     /// `base`: char. One of `Y`, `N`.
@@ -35,27 +35,6 @@ pub struct CatalogPriceTypeAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogPriceTypeAddResult {
-    /// `priceType`: `CatalogPriceType`.
-    pub price_type: Option<CatalogPriceType>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogPriceTypeAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -110,8 +89,8 @@ impl IntoRecords<CatalogPriceType> for CatalogPriceTypeListResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceTypeOnAdd {
-    /// `FIELDS`: `CatalogPriceTypeOnAddFields`.
-    pub fields: Option<CatalogPriceTypeOnAddFields>,
+    /// `FIELDS`: `CatalogPriceTypeOnFields`.
+    pub fields: Option<CatalogPriceTypeOnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -129,35 +108,14 @@ impl EventPayload for CatalogPriceTypeOnAdd {
     const CODE: &'static str = "CATALOG.PRICE.TYPE.ON.ADD";
     const SCOPE: Option<&'static str> = Some("catalog");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/events/catalog-price-type-on-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CatalogPriceTypeOnAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogPriceTypeOnAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `CATALOG.PRICE.TYPE.ON.DELETE`: scope `catalog`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/events/catalog-price-type-on-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceTypeOnDelete {
-    /// `FIELDS`: `CatalogPriceTypeOnDeleteFields`.
-    pub fields: Option<CatalogPriceTypeOnDeleteFields>,
+    /// `FIELDS`: `CatalogPriceTypeOnFields`.
+    pub fields: Option<CatalogPriceTypeOnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -177,10 +135,10 @@ impl EventPayload for CatalogPriceTypeOnDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/events/catalog-price-type-on-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/events/catalog-price-type-on-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CatalogPriceTypeOnDeleteFields {
+pub struct CatalogPriceTypeOnFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -188,7 +146,7 @@ pub struct CatalogPriceTypeOnDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogPriceTypeOnDeleteFields {
+impl wire::Lenient for CatalogPriceTypeOnFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -202,8 +160,8 @@ impl wire::Lenient for CatalogPriceTypeOnDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogPriceTypeOnUpdate {
-    /// `FIELDS`: `CatalogPriceTypeOnUpdateFields`.
-    pub fields: Option<CatalogPriceTypeOnUpdateFields>,
+    /// `FIELDS`: `CatalogPriceTypeOnFields`.
+    pub fields: Option<CatalogPriceTypeOnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -223,74 +181,7 @@ impl EventPayload for CatalogPriceTypeOnUpdate {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/events/catalog-price-type-on-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CatalogPriceTypeOnUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogPriceTypeOnUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogPriceTypeUpdateFields {
-    /// `name`: string, required.
-    pub name: String,
-    /// `base`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub base: Option<bool>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogPriceTypeUpdateResult {
-    /// `priceType`: `CatalogPriceType`.
-    pub price_type: Option<CatalogPriceType>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogPriceTypeUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PriceType {
@@ -316,17 +207,17 @@ impl wire::Lenient for PriceType {
     "catalog.priceType.add",
     scope = "catalog",
     kind = write,
-    response = CatalogPriceTypeAddResult
+    response = PriceType
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeAdd {
-    /// `fields`: `CatalogPriceTypeAddFields`, required.
-    pub fields: CatalogPriceTypeAddFields,
+    /// `fields`: `CatalogPriceTypeFields`, required.
+    pub fields: CatalogPriceTypeFields,
 }
 impl CatalogPriceTypeAdd {
     /// A `catalog.priceType.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogPriceTypeAddFields) -> Self {
+    pub fn new(fields: CatalogPriceTypeFields) -> Self {
         Self { fields }
     }
 }
@@ -417,19 +308,19 @@ pub struct CatalogPriceTypeList {
     "catalog.priceType.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogPriceTypeUpdateResult
+    response = PriceType
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CatalogPriceTypeUpdateFields`, required.
-    pub fields: CatalogPriceTypeUpdateFields,
+    /// `fields`: `CatalogPriceTypeFields`, required.
+    pub fields: CatalogPriceTypeFields,
 }
 impl CatalogPriceTypeUpdate {
     /// A `catalog.priceType.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogPriceTypeUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogPriceTypeFields) -> Self {
         Self { id, fields }
     }
 }

@@ -157,26 +157,6 @@ pub struct CatalogProductAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogProductAddResult {
-    /// `element`: `CatalogProduct`.
-    pub element: Option<CatalogProduct>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-download.html)
@@ -278,8 +258,8 @@ impl IntoRecords<CatalogProduct> for CatalogProductListResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnAdd {
-    /// `FIELDS`: `CatalogProductOnAddFields`.
-    pub fields: Option<CatalogProductOnAddFields>,
+    /// `FIELDS`: `CatalogProductOnFields`.
+    pub fields: Option<CatalogProductOnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -297,38 +277,14 @@ impl EventPayload for CatalogProductOnAdd {
     const CODE: &'static str = "CATALOG.PRODUCT.ON.ADD";
     const SCOPE: Option<&'static str> = Some("catalog");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CatalogProductOnAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `TYPE`: `CatalogProductOnAddType`. One of `1`, `3`, `4`, `5`, `6`, `7`.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<CatalogProductOnAddType>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductOnAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `CATALOG.PRODUCT.ON.DELETE`: scope `catalog`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnDelete {
-    /// `FIELDS`: `CatalogProductOnDeleteFields`.
-    pub fields: Option<CatalogProductOnDeleteFields>,
+    /// `FIELDS`: `CatalogProductOnFields`.
+    pub fields: Option<CatalogProductOnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -348,10 +304,10 @@ impl EventPayload for CatalogProductOnDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CatalogProductOnDeleteFields {
+pub struct CatalogProductOnFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// `TYPE`: `CatalogProductOnAddType`. One of `1`, `3`, `4`, `5`, `6`, `7`.
@@ -362,7 +318,7 @@ pub struct CatalogProductOnDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogProductOnDeleteFields {
+impl wire::Lenient for CatalogProductOnFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -376,8 +332,8 @@ impl wire::Lenient for CatalogProductOnDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogProductOnUpdate {
-    /// `FIELDS`: `CatalogProductOnUpdateFields`.
-    pub fields: Option<CatalogProductOnUpdateFields>,
+    /// `FIELDS`: `CatalogProductOnFields`.
+    pub fields: Option<CatalogProductOnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -397,21 +353,17 @@ impl EventPayload for CatalogProductOnUpdate {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/events/catalog-product-on-update.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CatalogProductOnUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `TYPE`: `CatalogProductOnAddType`. One of `1`, `3`, `4`, `5`, `6`, `7`.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<CatalogProductOnAddType>,
+pub struct CatalogProductResult {
+    /// `element`: `CatalogProduct`.
+    pub element: Option<CatalogProduct>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogProductOnUpdateFields {
+impl wire::Lenient for CatalogProductResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -559,26 +511,6 @@ pub struct CatalogProductUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogProductUpdateResult {
-    /// `element`: `CatalogProduct`.
-    pub element: Option<CatalogProduct>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `catalog.product.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
@@ -586,7 +518,7 @@ impl wire::Lenient for CatalogProductUpdateResult {
     "catalog.product.add",
     scope = "catalog",
     kind = write,
-    response = CatalogProductAddResult
+    response = CatalogProductResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -717,7 +649,7 @@ pub struct CatalogProductList {
     "catalog.product.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogProductUpdateResult
+    response = CatalogProductResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -16,7 +16,7 @@ use super::super::common::FieldDescription;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogProductPropertyEnumAddFields {
+pub struct CatalogProductPropertyEnumFields {
     /// `propertyId`: id, required.
     pub property_id: u64,
     /// `value`: string, required.
@@ -36,27 +36,6 @@ pub struct CatalogProductPropertyEnumAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductPropertyEnumAddResult {
-    /// `productPropertyEnum`: `CatalogProductPropertyEnum`.
-    pub product_property_enum: Option<CatalogProductPropertyEnum>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductPropertyEnumAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -139,56 +118,9 @@ for CatalogProductPropertyEnumListResult {
         self.product_property_enums.unwrap_or_default()
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogProductPropertyEnumUpdateFields {
-    /// `propertyId`: id, required.
-    pub property_id: u64,
-    /// `value`: string, required.
-    pub value: String,
-    /// `xmlId`: string, required.
-    pub xml_id: String,
-    /// `def`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub def: Option<bool>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductPropertyEnumUpdateResult {
-    /// `productPropertyEnum`: `CatalogProductPropertyEnum`.
-    pub product_property_enum: Option<CatalogProductPropertyEnum>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductPropertyEnumUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductPropertyEnum {
@@ -242,17 +174,17 @@ impl query::RecordField for CatalogProductPropertyEnumListProductPropertyEnumsFi
     "catalog.productPropertyEnum.add",
     scope = "catalog",
     kind = write,
-    response = CatalogProductPropertyEnumAddResult
+    response = ProductPropertyEnum
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyEnumAdd {
-    /// `fields`: `CatalogProductPropertyEnumAddFields`, required.
-    pub fields: CatalogProductPropertyEnumAddFields,
+    /// `fields`: `CatalogProductPropertyEnumFields`, required.
+    pub fields: CatalogProductPropertyEnumFields,
 }
 impl CatalogProductPropertyEnumAdd {
     /// A `catalog.productPropertyEnum.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogProductPropertyEnumAddFields) -> Self {
+    pub fn new(fields: CatalogProductPropertyEnumFields) -> Self {
         Self { fields }
     }
 }
@@ -354,19 +286,19 @@ pub struct CatalogProductPropertyEnumList {
     "catalog.productPropertyEnum.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogProductPropertyEnumUpdateResult
+    response = ProductPropertyEnum
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyEnumUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CatalogProductPropertyEnumUpdateFields`, required.
-    pub fields: CatalogProductPropertyEnumUpdateFields,
+    /// `fields`: `CatalogProductPropertyEnumFields`, required.
+    pub fields: CatalogProductPropertyEnumFields,
 }
 impl CatalogProductPropertyEnumUpdate {
     /// A `catalog.productPropertyEnum.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogProductPropertyEnumUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogProductPropertyEnumFields) -> Self {
         Self { id, fields }
     }
 }

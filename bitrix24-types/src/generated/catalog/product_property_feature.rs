@@ -16,7 +16,7 @@ use super::super::common::FieldDescription;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogProductPropertyFeatureAddFields {
+pub struct CatalogProductPropertyFeatureFields {
     /// `propertyId`: id, required.
     pub property_id: u64,
     /// `moduleId`: string, required.
@@ -30,27 +30,6 @@ pub struct CatalogProductPropertyFeatureAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductPropertyFeatureAddResult {
-    /// `productPropertyFeature`: `CatalogProductPropertyFeatures`.
-    pub product_property_feature: Option<CatalogProductPropertyFeatures>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductPropertyFeatureAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -182,50 +161,9 @@ for CatalogProductPropertyFeatureListResult {
         self.product_property_features.unwrap_or_default()
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogProductPropertyFeatureUpdateFields {
-    /// `propertyId`: id, required.
-    pub property_id: u64,
-    /// `moduleId`: string, required.
-    pub module_id: String,
-    /// `featureId`: string, required.
-    pub feature_id: String,
-    /// `isEnabled`: char, required. One of `Y`, `N`.
-    #[serde(serialize_with = "wire::yes_no::serialize")]
-    pub is_enabled: bool,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductPropertyFeatureUpdateResult {
-    /// `productPropertyFeature`: `CatalogProductPropertyFeatures`.
-    pub product_property_feature: Option<CatalogProductPropertyFeatures>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductPropertyFeatureUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductPropertyFeature {
@@ -277,17 +215,17 @@ for CatalogProductPropertyFeatureListProductPropertyFeaturesField {
     "catalog.productPropertyFeature.add",
     scope = "catalog",
     kind = write,
-    response = CatalogProductPropertyFeatureAddResult
+    response = ProductPropertyFeature
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyFeatureAdd {
-    /// `fields`: `CatalogProductPropertyFeatureAddFields`, required.
-    pub fields: CatalogProductPropertyFeatureAddFields,
+    /// `fields`: `CatalogProductPropertyFeatureFields`, required.
+    pub fields: CatalogProductPropertyFeatureFields,
 }
 impl CatalogProductPropertyFeatureAdd {
     /// A `catalog.productPropertyFeature.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogProductPropertyFeatureAddFields) -> Self {
+    pub fn new(fields: CatalogProductPropertyFeatureFields) -> Self {
         Self { fields }
     }
 }
@@ -389,19 +327,19 @@ pub struct CatalogProductPropertyFeatureList {
     "catalog.productPropertyFeature.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogProductPropertyFeatureUpdateResult
+    response = ProductPropertyFeature
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyFeatureUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CatalogProductPropertyFeatureUpdateFields`, required.
-    pub fields: CatalogProductPropertyFeatureUpdateFields,
+    /// `fields`: `CatalogProductPropertyFeatureFields`, required.
+    pub fields: CatalogProductPropertyFeatureFields,
 }
 impl CatalogProductPropertyFeatureUpdate {
     /// A `catalog.productPropertyFeature.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogProductPropertyFeatureUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogProductPropertyFeatureFields) -> Self {
         Self { id, fields }
     }
 }

@@ -18,8 +18,8 @@ use super::super::common::FieldDescription;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnAdd {
-    /// `FIELDS`: `CatalogRoundingOnAddFields`.
-    pub fields: Option<CatalogRoundingOnAddFields>,
+    /// `FIELDS`: `CatalogRoundingOnFields`.
+    pub fields: Option<CatalogRoundingOnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -37,35 +37,14 @@ impl EventPayload for CatalogRoundingOnAdd {
     const CODE: &'static str = "CATALOG.ROUNDING.ON.ADD";
     const SCOPE: Option<&'static str> = Some("catalog");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CatalogRoundingOnAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogRoundingOnAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `CATALOG.ROUNDING.ON.DELETE`: scope `catalog`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnDelete {
-    /// `FIELDS`: `CatalogRoundingOnDeleteFields`.
-    pub fields: Option<CatalogRoundingOnDeleteFields>,
+    /// `FIELDS`: `CatalogRoundingOnFields`.
+    pub fields: Option<CatalogRoundingOnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -85,10 +64,10 @@ impl EventPayload for CatalogRoundingOnDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CatalogRoundingOnDeleteFields {
+pub struct CatalogRoundingOnFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -96,7 +75,7 @@ pub struct CatalogRoundingOnDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogRoundingOnDeleteFields {
+impl wire::Lenient for CatalogRoundingOnFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -110,8 +89,8 @@ impl wire::Lenient for CatalogRoundingOnDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CatalogRoundingOnUpdate {
-    /// `FIELDS`: `CatalogRoundingOnUpdateFields`.
-    pub fields: Option<CatalogRoundingOnUpdateFields>,
+    /// `FIELDS`: `CatalogRoundingOnFields`.
+    pub fields: Option<CatalogRoundingOnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -129,33 +108,12 @@ impl EventPayload for CatalogRoundingOnUpdate {
     const CODE: &'static str = "CATALOG.ROUNDING.ON.UPDATE";
     const SCOPE: Option<&'static str> = Some("catalog");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/events/catalog-rounding-on-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CatalogRoundingOnUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogRoundingOnUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogRoundingRuleAddFields {
+pub struct CatalogRoundingRuleFields {
     /// `catalogGroupId`: id, required.
     pub catalog_group_id: u64,
     /// `price`: decimal, required.
@@ -168,27 +126,6 @@ pub struct CatalogRoundingRuleAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogRoundingRuleAddResult {
-    /// `roundingRule`: `CatalogRoundingRule`.
-    pub rounding_rule: Option<CatalogRoundingRule>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogRoundingRuleAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -237,49 +174,9 @@ impl IntoRecords<CatalogRoundingRule> for CatalogRoundingRuleListResult {
         self.rounding_rules.unwrap_or_default()
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogRoundingRuleUpdateFields {
-    /// `catalogGroupId`: id, required.
-    pub catalog_group_id: u64,
-    /// `price`: decimal, required.
-    pub price: wire::Decimal,
-    /// `roundType`: `CatalogRoundingRuleAddRoundType`, required. One of `1`, `2`, `4`.
-    pub round_type: CatalogRoundingRuleAddRoundType,
-    /// `roundPrecision`: double, required.
-    pub round_precision: f64,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogRoundingRuleUpdateResult {
-    /// `roundingRule`: `CatalogRoundingRule`.
-    pub rounding_rule: Option<CatalogRoundingRule>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogRoundingRuleUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RoundingRule {
@@ -305,17 +202,17 @@ impl wire::Lenient for RoundingRule {
     "catalog.roundingRule.add",
     scope = "catalog",
     kind = write,
-    response = CatalogRoundingRuleAddResult
+    response = RoundingRule
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogRoundingRuleAdd {
-    /// `fields`: `CatalogRoundingRuleAddFields`, required.
-    pub fields: CatalogRoundingRuleAddFields,
+    /// `fields`: `CatalogRoundingRuleFields`, required.
+    pub fields: CatalogRoundingRuleFields,
 }
 impl CatalogRoundingRuleAdd {
     /// A `catalog.roundingRule.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogRoundingRuleAddFields) -> Self {
+    pub fn new(fields: CatalogRoundingRuleFields) -> Self {
         Self { fields }
     }
 }
@@ -406,7 +303,7 @@ pub struct CatalogRoundingRuleList {
     "catalog.roundingRule.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogRoundingRuleUpdateResult
+    response = RoundingRule
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -414,12 +311,12 @@ pub struct CatalogRoundingRuleUpdate {
     /// `Id`: id, required.
     #[serde(rename = "Id")]
     pub id: u64,
-    /// `fields`: `CatalogRoundingRuleUpdateFields`, required.
-    pub fields: CatalogRoundingRuleUpdateFields,
+    /// `fields`: `CatalogRoundingRuleFields`, required.
+    pub fields: CatalogRoundingRuleFields,
 }
 impl CatalogRoundingRuleUpdate {
     /// A `catalog.roundingRule.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogRoundingRuleUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogRoundingRuleFields) -> Self {
         Self { id, fields }
     }
 }

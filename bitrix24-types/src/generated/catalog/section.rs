@@ -16,7 +16,7 @@ use super::super::common::FieldDescription;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogSectionAddFields {
+pub struct CatalogSectionFields {
     /// `iblockId`: id, required.
     pub iblock_id: u64,
     /// `iblockSectionId`: id.
@@ -52,26 +52,6 @@ pub struct CatalogSectionAddFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogSectionAddResult {
-    /// `section`: `CatalogSection`.
-    pub section: Option<CatalogSection>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogSectionAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogSectionGetFieldsResult {
@@ -83,26 +63,6 @@ pub struct CatalogSectionGetFieldsResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CatalogSectionGetFieldsResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogSectionGetResult {
-    /// `section`: `CatalogSection`.
-    pub section: Option<CatalogSection>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogSectionGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -135,50 +95,11 @@ impl IntoRecords<CatalogSection> for CatalogSectionListResult {
         self.section.unwrap_or_default()
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-update.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogSectionUpdateFields {
-    /// `iblockId`: id, required.
-    pub iblock_id: u64,
-    /// `iblockSectionId`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub iblock_section_id: Option<u64>,
-    /// `name`: string, required.
-    pub name: String,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `descriptionType`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description_type: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-update.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogSectionUpdateResult {
+pub struct CatalogSectionResult {
     /// `section`: `CatalogSection`.
     pub section: Option<CatalogSection>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -186,7 +107,7 @@ pub struct CatalogSectionUpdateResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogSectionUpdateResult {
+impl wire::Lenient for CatalogSectionResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -201,17 +122,17 @@ impl wire::Lenient for CatalogSectionUpdateResult {
     "catalog.section.add",
     scope = "catalog",
     kind = write,
-    response = CatalogSectionAddResult
+    response = CatalogSectionResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogSectionAdd {
-    /// `fields`: `CatalogSectionAddFields`, required.
-    pub fields: CatalogSectionAddFields,
+    /// `fields`: `CatalogSectionFields`, required.
+    pub fields: CatalogSectionFields,
 }
 impl CatalogSectionAdd {
     /// A `catalog.section.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogSectionAddFields) -> Self {
+    pub fn new(fields: CatalogSectionFields) -> Self {
         Self { fields }
     }
 }
@@ -243,7 +164,7 @@ impl CatalogSectionDelete {
     "catalog.section.get",
     scope = "catalog",
     kind = read,
-    response = CatalogSectionGetResult
+    response = CatalogSectionResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -302,19 +223,19 @@ pub struct CatalogSectionList {
     "catalog.section.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogSectionUpdateResult
+    response = CatalogSectionResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogSectionUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CatalogSectionUpdateFields`, required.
-    pub fields: CatalogSectionUpdateFields,
+    /// `fields`: `CatalogSectionFields`, required.
+    pub fields: CatalogSectionFields,
 }
 impl CatalogSectionUpdate {
     /// A `catalog.section.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogSectionUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogSectionFields) -> Self {
         Self { id, fields }
     }
 }

@@ -98,26 +98,6 @@ pub struct CatalogProductServiceAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogProductServiceAddResult {
-    /// `service`: `CatalogProductService`.
-    pub service: Option<CatalogProductService>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductServiceAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-download.html)
@@ -170,30 +150,10 @@ impl wire::Lenient for CatalogProductServiceGetFieldsByFilterResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogProductServiceGetResult {
-    /// `service`: `CatalogProductService`.
-    pub service: Option<CatalogProductService>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductServiceGetResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CatalogProductServiceListDetailPicture {
+pub struct CatalogProductServiceListPicture {
     /// `id`: id.
     pub id: Option<u64>,
     /// `url`: string.
@@ -205,32 +165,7 @@ pub struct CatalogProductServiceListDetailPicture {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogProductServiceListDetailPicture {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductServiceListPreviewPicture {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// `urlMachine`: string.
-    pub url_machine: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductServiceListPreviewPicture {
+impl wire::Lenient for CatalogProductServiceListPicture {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -285,8 +220,8 @@ pub struct CatalogProductServiceListServices {
     pub date_active_to: Option<wire::DateTime>,
     /// `dateCreate`: datetime.
     pub date_create: Option<wire::DateTime>,
-    /// `detailPicture`: `CatalogProductServiceListDetailPicture`.
-    pub detail_picture: Option<CatalogProductServiceListDetailPicture>,
+    /// `detailPicture`: `CatalogProductServiceListPicture`.
+    pub detail_picture: Option<CatalogProductServiceListPicture>,
     /// `detailText`: string.
     pub detail_text: Option<String>,
     /// `detailTextType`: string.
@@ -301,8 +236,8 @@ pub struct CatalogProductServiceListServices {
     pub modified_by: Option<i64>,
     /// `name`: string.
     pub name: Option<String>,
-    /// `previewPicture`: `CatalogProductServiceListPreviewPicture`.
-    pub preview_picture: Option<CatalogProductServiceListPreviewPicture>,
+    /// `previewPicture`: `CatalogProductServiceListPicture`.
+    pub preview_picture: Option<CatalogProductServiceListPicture>,
     /// `previewText`: string.
     pub preview_text: Option<String>,
     /// `previewTextType`: string.
@@ -325,6 +260,26 @@ pub struct CatalogProductServiceListServices {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CatalogProductServiceListServices {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CatalogProductServiceResult {
+    /// `service`: `CatalogProductService`.
+    pub service: Option<CatalogProductService>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductServiceResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -414,26 +369,6 @@ pub struct CatalogProductServiceUpdateFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogProductServiceUpdateResult {
-    /// `service`: `CatalogProductService`.
-    pub service: Option<CatalogProductService>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductServiceUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// The fields of [`CatalogProductServiceListServices`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -527,7 +462,7 @@ impl query::RecordField for CatalogProductServiceListServicesField {
     "catalog.product.service.add",
     scope = "catalog",
     kind = write,
-    response = CatalogProductServiceAddResult
+    response = CatalogProductServiceResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -590,7 +525,7 @@ impl CatalogProductServiceDownload {
     "catalog.product.service.get",
     scope = "catalog",
     kind = read,
-    response = CatalogProductServiceGetResult
+    response = CatalogProductServiceResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -663,7 +598,7 @@ pub struct CatalogProductServiceList {
     "catalog.product.service.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogProductServiceUpdateResult
+    response = CatalogProductServiceResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -129,26 +129,6 @@ pub struct CatalogProductSkuAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogProductSkuAddResult {
-    /// `sku`: `CatalogProductSku`.
-    pub sku: Option<CatalogProductSku>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductSkuAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-download.html)
@@ -204,7 +184,7 @@ impl wire::Lenient for CatalogProductSkuGetFieldsByFilterResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CatalogProductSkuListDetailPicture {
+pub struct CatalogProductSkuListPicture {
     /// `id`: id.
     pub id: Option<u64>,
     /// `url`: string.
@@ -216,32 +196,7 @@ pub struct CatalogProductSkuListDetailPicture {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogProductSkuListDetailPicture {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductSkuListPreviewPicture {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// `urlMachine`: string.
-    pub url_machine: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductSkuListPreviewPicture {
+impl wire::Lenient for CatalogProductSkuListPicture {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -344,8 +299,8 @@ pub struct CatalogProductSkuListUnits {
     pub date_active_to: Option<wire::DateTime>,
     /// `dateCreate`: datetime.
     pub date_create: Option<wire::DateTime>,
-    /// `detailPicture`: `CatalogProductSkuListDetailPicture`.
-    pub detail_picture: Option<CatalogProductSkuListDetailPicture>,
+    /// `detailPicture`: `CatalogProductSkuListPicture`.
+    pub detail_picture: Option<CatalogProductSkuListPicture>,
     /// `detailText`: string.
     pub detail_text: Option<String>,
     /// `detailTextType`: string.
@@ -366,8 +321,8 @@ pub struct CatalogProductSkuListUnits {
     pub modified_by: Option<i64>,
     /// `name`: string.
     pub name: Option<String>,
-    /// `previewPicture`: `CatalogProductSkuListPreviewPicture`.
-    pub preview_picture: Option<CatalogProductSkuListPreviewPicture>,
+    /// `previewPicture`: `CatalogProductSkuListPicture`.
+    pub preview_picture: Option<CatalogProductSkuListPicture>,
     /// `previewText`: string.
     pub preview_text: Option<String>,
     /// `previewTextType`: string.
@@ -528,27 +483,7 @@ pub struct CatalogProductSkuUpdateFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogProductSkuUpdateResult {
-    /// `sku`: `CatalogProductSku`.
-    pub sku: Option<CatalogProductSku>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductSkuUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Sku {
     /// `sku`: `CatalogProductSku`.
@@ -694,7 +629,7 @@ impl query::RecordField for CatalogProductSkuListUnitsField {
     "catalog.product.sku.add",
     scope = "catalog",
     kind = write,
-    response = CatalogProductSkuAddResult
+    response = Sku
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -825,7 +760,7 @@ pub struct CatalogProductSkuList {
     "catalog.product.sku.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogProductSkuUpdateResult
+    response = Sku
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -83,26 +83,6 @@ pub struct CatalogStoreAddFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogStoreAddResult {
-    /// `store`: `CatalogStore`.
-    pub store: Option<CatalogStore>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogStoreAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogStoreGetFieldsResult {
@@ -298,27 +278,7 @@ pub struct CatalogStoreUpdateFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogStoreUpdateResult {
-    /// `store`: `CatalogStore`.
-    pub store: Option<CatalogStore>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogStoreUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Store {
     /// `store`: `CatalogStore`.
@@ -406,12 +366,7 @@ impl query::RecordField for CatalogStoreListStoresField {
 /// `catalog.store.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-add.html)
-#[bitrix_method(
-    "catalog.store.add",
-    scope = "catalog",
-    kind = write,
-    response = CatalogStoreAddResult
-)]
+#[bitrix_method("catalog.store.add", scope = "catalog", kind = write, response = Store)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogStoreAdd {
@@ -506,7 +461,7 @@ pub struct CatalogStoreList {
     "catalog.store.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogStoreUpdateResult
+    response = Store
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

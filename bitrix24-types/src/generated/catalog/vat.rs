@@ -16,7 +16,7 @@ use super::super::common::FieldDescription;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct CatalogVatAddFields {
+pub struct CatalogVatFields {
     /// `name`: string, required.
     pub name: String,
     /// `active`: char. One of `Y`, `N`.
@@ -37,26 +37,6 @@ pub struct CatalogVatAddFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogVatAddResult {
-    /// `vat`: `CatalogVat`.
-    pub vat: Option<CatalogVat>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogVatAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogVatGetFieldsResult {
@@ -68,26 +48,6 @@ pub struct CatalogVatGetFieldsResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CatalogVatGetFieldsResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogVatGetResult {
-    /// `vat`: `CatalogVat`.
-    pub vat: Option<CatalogVat>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogVatGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -120,35 +80,11 @@ impl IntoRecords<CatalogVat> for CatalogVatListResult {
         self.vat.unwrap_or_default()
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct CatalogVatUpdateFields {
-    /// `name`: string, required.
-    pub name: String,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `rate`: double, required.
-    pub rate: f64,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-update.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogVatUpdateResult {
+pub struct CatalogVatResult {
     /// `vat`: `CatalogVat`.
     pub vat: Option<CatalogVat>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -156,7 +92,7 @@ pub struct CatalogVatUpdateResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogVatUpdateResult {
+impl wire::Lenient for CatalogVatResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -171,17 +107,17 @@ impl wire::Lenient for CatalogVatUpdateResult {
     "catalog.vat.add",
     scope = "catalog",
     kind = write,
-    response = CatalogVatAddResult
+    response = CatalogVatResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogVatAdd {
-    /// `fields`: `CatalogVatAddFields`, required.
-    pub fields: CatalogVatAddFields,
+    /// `fields`: `CatalogVatFields`, required.
+    pub fields: CatalogVatFields,
 }
 impl CatalogVatAdd {
     /// A `catalog.vat.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogVatAddFields) -> Self {
+    pub fn new(fields: CatalogVatFields) -> Self {
         Self { fields }
     }
 }
@@ -213,7 +149,7 @@ impl CatalogVatDelete {
     "catalog.vat.get",
     scope = "catalog",
     kind = read,
-    response = CatalogVatGetResult
+    response = CatalogVatResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -272,19 +208,19 @@ pub struct CatalogVatList {
     "catalog.vat.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogVatUpdateResult
+    response = CatalogVatResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogVatUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CatalogVatUpdateFields`, required.
-    pub fields: CatalogVatUpdateFields,
+    /// `fields`: `CatalogVatFields`, required.
+    pub fields: CatalogVatFields,
 }
 impl CatalogVatUpdate {
     /// A `catalog.vat.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogVatUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogVatFields) -> Self {
         Self { id, fields }
     }
 }

@@ -29,26 +29,6 @@ impl wire::Lenient for CrmActivityLayoutBlocks {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmActivityLayoutBlocksDeleteResult {
-    /// `success`: boolean.
-    pub success: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmActivityLayoutBlocksDeleteResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
@@ -76,8 +56,8 @@ impl wire::Lenient for CrmActivityLayoutBlocksGetAction {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmActivityLayoutBlocksGetBlock {
-    /// `properties`: `CrmActivityLayoutBlocksGetProperties5`.
-    pub properties: Option<CrmActivityLayoutBlocksGetProperties5>,
+    /// `properties`: `CrmActivityLayoutBlocksGetProperties2`.
+    pub properties: Option<CrmActivityLayoutBlocksGetProperties2>,
     /// `type`: string.
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -109,29 +89,6 @@ pub struct CrmActivityLayoutBlocksGetBlock1 {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmActivityLayoutBlocksGetBlock1 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmActivityLayoutBlocksGetBlock2 {
-    /// `properties`: `CrmActivityLayoutBlocksGetProperties2`.
-    pub properties: Option<CrmActivityLayoutBlocksGetProperties2>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmActivityLayoutBlocksGetBlock2 {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -192,8 +149,8 @@ impl wire::Lenient for CrmActivityLayoutBlocksGetBlock4 {
 pub struct CrmActivityLayoutBlocksGetBlocks {
     /// `block_1`: `CrmActivityLayoutBlocksGetBlock1`.
     pub block_1: Option<CrmActivityLayoutBlocksGetBlock1>,
-    /// `block_2`: `CrmActivityLayoutBlocksGetBlock2`.
-    pub block_2: Option<CrmActivityLayoutBlocksGetBlock2>,
+    /// `block_2`: `CrmActivityLayoutBlocksGetBlock`.
+    pub block_2: Option<CrmActivityLayoutBlocksGetBlock>,
     /// `block_3`: `CrmActivityLayoutBlocksGetBlock3`.
     pub block_3: Option<CrmActivityLayoutBlocksGetBlock3>,
     /// `block_4`: `CrmActivityLayoutBlocksGetBlock4`.
@@ -325,29 +282,9 @@ impl wire::Lenient for CrmActivityLayoutBlocksGetProperties4 {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmActivityLayoutBlocksGetProperties5 {
-    /// `value`: string.
-    pub value: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmActivityLayoutBlocksGetProperties5 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-set.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmActivityLayoutBlocksSetResult {
+pub struct CrmActivityLayoutBlocksResult {
     /// `success`: boolean.
     pub success: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -355,7 +292,7 @@ pub struct CrmActivityLayoutBlocksSetResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmActivityLayoutBlocksSetResult {
+impl wire::Lenient for CrmActivityLayoutBlocksResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -370,7 +307,7 @@ impl wire::Lenient for CrmActivityLayoutBlocksSetResult {
     "crm.activity.layout.blocks.delete",
     scope = "crm",
     kind = idempotent,
-    response = CrmActivityLayoutBlocksDeleteResult
+    response = CrmActivityLayoutBlocksResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -428,7 +365,7 @@ impl CrmActivityLayoutBlocksGet {
     "crm.activity.layout.blocks.set",
     scope = "crm",
     kind = idempotent,
-    response = CrmActivityLayoutBlocksSetResult
+    response = CrmActivityLayoutBlocksResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

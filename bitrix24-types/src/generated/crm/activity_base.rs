@@ -414,102 +414,6 @@ impl wire::Lenient for CrmActivityListRecord {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmActivityUpdateFields {
-    /// `OWNER_ID`: integer, required.
-    pub owner_id: i64,
-    /// `OWNER_TYPE_ID`: integer, required.
-    pub owner_type_id: i64,
-    /// `TYPE_ID`: `CrmEnumActivitytypeValue`, required. One of `1`, `2`, `3`, `4`, `5`, `6`, `0`.
-    pub type_id: CrmEnumActivitytypeValue,
-    /// `ASSOCIATED_ENTITY_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub associated_entity_id: Option<i64>,
-    /// `COMMUNICATIONS`: raw, required.
-    pub communications: serde_json::Value,
-    /// `DEADLINE`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deadline: Option<wire::DateTime>,
-    /// `DESCRIPTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: `CrmEnumContenttypeValue`. One of `1`, `2`, `3`, `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description_type: Option<CrmEnumContenttypeValue>,
-    /// `DIRECTION`: `CrmEnumActivitydirectionValue`. One of `1`, `2`, `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub direction: Option<CrmEnumActivitydirectionValue>,
-    /// `END_TIME`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<wire::DateTime>,
-    /// `FILES`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub files: Option<serde_json::Value>,
-    /// `LOCATION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-    /// `NOTIFY_TYPE`: `CrmEnumActivitynotifytypeValue`. One of `1`, `2`, `3`, `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notify_type: Option<CrmEnumActivitynotifytypeValue>,
-    /// `ORIGINATOR_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub originator_id: Option<String>,
-    /// `ORIGIN_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin_id: Option<String>,
-    /// `ORIGIN_VERSION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin_version: Option<String>,
-    /// `PRIORITY`: `CrmEnumActivitypriorityValue`. One of `1`, `2`, `3`, `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<CrmEnumActivitypriorityValue>,
-    /// `PROVIDER_DATA`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_data: Option<String>,
-    /// `PROVIDER_GROUP_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_group_id: Option<String>,
-    /// `PROVIDER_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_id: Option<String>,
-    /// `PROVIDER_TYPE_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_type_id: Option<String>,
-    /// `PROVIDER_PARAMS`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_params: Option<serde_json::Value>,
-    /// `RESPONSIBLE_ID`: user, required.
-    pub responsible_id: u64,
-    /// `SETTINGS`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<serde_json::Value>,
-    /// `START_TIME`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<wire::DateTime>,
-    /// `STATUS`: `CrmEnumActivitystatusValue`. One of `1`, `2`, `3`, `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<CrmEnumActivitystatusValue>,
-    /// `SUBJECT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
-    /// `WEBDAV_ELEMENTS`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub webdav_elements: Option<serde_json::Value>,
-    /// `IS_INCOMING_CHANNEL`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_incoming_channel: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// The fields of [`CrmActivityListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CrmActivityListRecordField {
@@ -789,12 +693,12 @@ pub struct CrmActivityList {
 pub struct CrmActivityUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CrmActivityUpdateFields`, required.
-    pub fields: CrmActivityUpdateFields,
+    /// `fields`: `CrmActivityAddFields`, required.
+    pub fields: CrmActivityAddFields,
 }
 impl CrmActivityUpdate {
     /// A `crm.activity.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CrmActivityUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CrmActivityAddFields) -> Self {
         Self { id, fields }
     }
 }

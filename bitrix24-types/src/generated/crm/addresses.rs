@@ -170,50 +170,6 @@ impl wire::Lenient for CrmAddressListRecord {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-update.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmAddressUpdateFields {
-    /// `TYPE_ID`: integer, required.
-    pub type_id: i64,
-    /// `ENTITY_TYPE_ID`: integer, required.
-    pub entity_type_id: i64,
-    /// `ENTITY_ID`: string, required.
-    pub entity_id: String,
-    /// `ADDRESS_1`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address_1: Option<String>,
-    /// `ADDRESS_2`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address_2: Option<String>,
-    /// `CITY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    /// `POSTAL_CODE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
-    /// `REGION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// `PROVINCE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub province: Option<String>,
-    /// `COUNTRY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// `COUNTRY_CODE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub country_code: Option<String>,
-    /// `LOC_ADDR_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub loc_addr_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// The fields of [`CrmAddressListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CrmAddressListRecordField {
@@ -344,12 +300,12 @@ pub struct CrmAddressList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmAddressUpdate {
-    /// `fields`: `CrmAddressUpdateFields`, required.
-    pub fields: CrmAddressUpdateFields,
+    /// `fields`: `CrmAddressAddFields`, required.
+    pub fields: CrmAddressAddFields,
 }
 impl CrmAddressUpdate {
     /// A `crm.address.update` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmAddressUpdateFields) -> Self {
+    pub fn new(fields: CrmAddressAddFields) -> Self {
         Self { fields }
     }
 }

@@ -12,43 +12,18 @@ use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Automatedsolution {
-    /// `automatedSolution`: `CrmAutomatedsolutionGetAutomatedSolution`.
-    pub automated_solution: Option<CrmAutomatedsolutionGetAutomatedSolution>,
+    /// `automatedSolution`: `CrmAutomatedsolutionAutomatedSolution`.
+    pub automated_solution: Option<CrmAutomatedsolutionAutomatedSolution>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for Automatedsolution {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmAutomatedsolutionAddAutomatedSolution {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `typeIds`: `integer[]`.
-    pub type_ids: Option<Vec<i64>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmAutomatedsolutionAddAutomatedSolution {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -77,28 +52,7 @@ pub struct CrmAutomatedsolutionAddFields {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CrmAutomatedsolutionAddResult {
-    /// `automatedSolution`: `CrmAutomatedsolutionAddAutomatedSolution`.
-    pub automated_solution: Option<CrmAutomatedsolutionAddAutomatedSolution>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmAutomatedsolutionAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmAutomatedsolutionGetAutomatedSolution {
+pub struct CrmAutomatedsolutionAutomatedSolution {
     /// `id`: id.
     pub id: Option<u64>,
     /// `title`: string.
@@ -110,7 +64,7 @@ pub struct CrmAutomatedsolutionGetAutomatedSolution {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmAutomatedsolutionGetAutomatedSolution {
+impl wire::Lenient for CrmAutomatedsolutionAutomatedSolution {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -170,31 +124,6 @@ for CrmAutomatedsolutionListResult {
         self.automated_solutions.unwrap_or_default()
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmAutomatedsolutionUpdateAutomatedSolution {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `typeIds`: `integer[]`.
-    pub type_ids: Option<Vec<i64>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmAutomatedsolutionUpdateAutomatedSolution {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-update.html)
@@ -211,27 +140,6 @@ pub struct CrmAutomatedsolutionUpdateFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmAutomatedsolutionUpdateResult {
-    /// `automatedSolution`: `CrmAutomatedsolutionUpdateAutomatedSolution`.
-    pub automated_solution: Option<CrmAutomatedsolutionUpdateAutomatedSolution>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmAutomatedsolutionUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// The fields of [`CrmAutomatedsolutionListAutomatedSolutionsItem`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -259,7 +167,7 @@ impl query::RecordField for CrmAutomatedsolutionListAutomatedSolutionsItemField 
     "crm.automatedsolution.add",
     scope = "crm",
     kind = write,
-    response = CrmAutomatedsolutionAddResult
+    response = Automatedsolution
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -365,7 +273,7 @@ pub struct CrmAutomatedsolutionList {
     "crm.automatedsolution.update",
     scope = "crm",
     kind = idempotent,
-    response = CrmAutomatedsolutionUpdateResult
+    response = Automatedsolution
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -51,23 +51,6 @@ impl wire::Lenient for CrmTimelineBindingsListResultItem {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-unbind.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmTimelineBindingsUnbindFields {
-    /// `OWNER_ID`: integer, required.
-    pub owner_id: i64,
-    /// `ENTITY_ID`: integer, required.
-    pub entity_id: i64,
-    /// `ENTITY_TYPE`: `CrmTimelineBindingsBindEntityType`, required. One of `lead`, `deal`, `contact`, `company`, `order`.
-    pub entity_type: CrmTimelineBindingsBindEntityType,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// `crm.timeline.bindings.bind`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/bindings/crm-timeline-bindings-bind.html)
@@ -135,12 +118,12 @@ impl CrmTimelineBindingsList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTimelineBindingsUnbind {
-    /// `fields`: `CrmTimelineBindingsUnbindFields`, required.
-    pub fields: CrmTimelineBindingsUnbindFields,
+    /// `fields`: `CrmTimelineBindingsBindFields`, required.
+    pub fields: CrmTimelineBindingsBindFields,
 }
 impl CrmTimelineBindingsUnbind {
     /// A `crm.timeline.bindings.unbind` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmTimelineBindingsUnbindFields) -> Self {
+    pub fn new(fields: CrmTimelineBindingsBindFields) -> Self {
         Self { fields }
     }
 }

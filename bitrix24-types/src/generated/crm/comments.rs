@@ -31,9 +31,9 @@ pub struct Comment {
     /// `ENTITY_TYPE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<String>,
-    /// `FILES`: `map<CrmTimelineCommentGetFilesItem>`.
+    /// `FILES`: `map<CrmTimelineCommentFilesItem>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub files: Option<BTreeMap<String, CrmTimelineCommentGetFilesItem>>,
+    pub files: Option<BTreeMap<String, CrmTimelineCommentFilesItem>>,
     /// `ID`: id, read-only.
     #[serde(skip_serializing)]
     pub id: Option<u64>,
@@ -55,7 +55,7 @@ impl wire::Lenient for Comment {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmTimelineCommentGetFilesItem {
+pub struct CrmTimelineCommentFilesItem {
     /// `authorId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub author_id: Option<i64>,
@@ -68,9 +68,9 @@ pub struct CrmTimelineCommentGetFilesItem {
     /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
-    /// `image`: `CrmTimelineCommentGetImage`.
+    /// `image`: `CrmTimelineCommentImage`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub image: Option<CrmTimelineCommentGetImage>,
+    pub image: Option<CrmTimelineCommentImage>,
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -94,7 +94,7 @@ pub struct CrmTimelineCommentGetFilesItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmTimelineCommentGetFilesItem {
+impl wire::Lenient for CrmTimelineCommentFilesItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -107,7 +107,7 @@ impl wire::Lenient for CrmTimelineCommentGetFilesItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
-pub struct CrmTimelineCommentGetImage {
+pub struct CrmTimelineCommentImage {
     /// `height`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
@@ -119,103 +119,7 @@ pub struct CrmTimelineCommentGetImage {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmTimelineCommentGetImage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmTimelineCommentListFilesItem {
-    /// `authorId`: integer.
-    pub author_id: Option<i64>,
-    /// `authorName`: string.
-    pub author_name: Option<String>,
-    /// `date`: datetime.
-    pub date: Option<wire::DateTime>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `image`: `CrmTimelineCommentListImage`.
-    pub image: Option<CrmTimelineCommentListImage>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `size`: integer.
-    pub size: Option<i64>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `urlDownload`: string.
-    pub url_download: Option<String>,
-    /// `urlPreview`: string.
-    pub url_preview: Option<String>,
-    /// `urlShow`: string.
-    pub url_show: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTimelineCommentListFilesItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmTimelineCommentListImage {
-    /// `height`: integer.
-    pub height: Option<i64>,
-    /// `width`: integer.
-    pub width: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTimelineCommentListImage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmTimelineCommentListRecord {
-    /// `AUTHOR_ID`: integer.
-    pub author_id: Option<i64>,
-    /// `COMMENT`: string.
-    pub comment: Option<String>,
-    /// `CREATED`: datetime.
-    pub created: Option<wire::DateTime>,
-    /// `ENTITY_ID`: integer.
-    pub entity_id: Option<i64>,
-    /// `ENTITY_TYPE`: string.
-    pub entity_type: Option<String>,
-    /// `FILES`: `map<CrmTimelineCommentListFilesItem>`.
-    pub files: Option<BTreeMap<String, CrmTimelineCommentListFilesItem>>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTimelineCommentListRecord {
+impl wire::Lenient for CrmTimelineCommentImage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -298,9 +202,9 @@ impl EventPayload for OnCrmTimelineCommentUpdate {
     const CODE: &'static str = "ONCRMTIMELINECOMMENTUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// The fields of [`CrmTimelineCommentListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// The fields of [`Comment`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CrmTimelineCommentListRecordField {
+pub enum CommentField {
     /// `AUTHOR_ID`
     AuthorId,
     /// `COMMENT`
@@ -316,7 +220,7 @@ pub enum CrmTimelineCommentListRecordField {
     /// `ID`
     Id,
 }
-impl query::RecordField for CrmTimelineCommentListRecordField {
+impl query::RecordField for CommentField {
     fn name(&self) -> &'static str {
         match self {
             Self::AuthorId => "AUTHOR_ID",
@@ -417,27 +321,27 @@ impl CrmTimelineCommentGet {
     "crm.timeline.comment.list",
     scope = "crm",
     kind = read,
-    response = Vec<CrmTimelineCommentListRecord>,
-    list(record = CrmTimelineCommentListRecord, records = result, id = "ID", fast_path)
+    response = Vec<Comment>,
+    list(record = Comment, records = result, id = "ID", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTimelineCommentList {
-    /// `select`: `CrmTimelineCommentListSelect`. Field names: [`CrmTimelineCommentListRecordField`].
+    /// `select`: `CrmTimelineCommentListSelect`. Field names: [`CommentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<CrmTimelineCommentListRecordField>>,
-    /// `filter`: `map<raw>`, required. Field names: [`CrmTimelineCommentListRecordField`].
-    pub filter: query::Filter<CrmTimelineCommentListRecordField>,
-    /// `order`: `map<string>`. Field names: [`CrmTimelineCommentListRecordField`].
+    pub select: Option<query::Select<CommentField>>,
+    /// `filter`: `map<raw>`, required. Field names: [`CommentField`].
+    pub filter: query::Filter<CommentField>,
+    /// `order`: `map<string>`. Field names: [`CommentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CrmTimelineCommentListRecordField>>,
+    pub order: Option<query::Order<CommentField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
 impl CrmTimelineCommentList {
     /// A `crm.timeline.comment.list` call with the required parameters; optional ones unset.
-    pub fn new(filter: query::Filter<CrmTimelineCommentListRecordField>) -> Self {
+    pub fn new(filter: query::Filter<CommentField>) -> Self {
         Self {
             select: None,
             filter,

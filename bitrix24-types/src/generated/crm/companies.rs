@@ -268,8 +268,8 @@ impl wire::Lenient for CrmCompanyListRecord {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyAdd {
-    /// `FIELDS`: `OnCrmCompanyAddFields`.
-    pub fields: Option<OnCrmCompanyAddFields>,
+    /// `FIELDS`: `OnCrmCompanyFields`.
+    pub fields: Option<OnCrmCompanyFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -287,35 +287,14 @@ impl EventPayload for OnCrmCompanyAdd {
     const CODE: &'static str = "ONCRMCOMPANYADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmCompanyAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmCompanyAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMCOMPANYDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyDelete {
-    /// `FIELDS`: `OnCrmCompanyDeleteFields`.
-    pub fields: Option<OnCrmCompanyDeleteFields>,
+    /// `FIELDS`: `OnCrmCompanyFields`.
+    pub fields: Option<OnCrmCompanyFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -335,10 +314,10 @@ impl EventPayload for OnCrmCompanyDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmCompanyDeleteFields {
+pub struct OnCrmCompanyFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -346,7 +325,7 @@ pub struct OnCrmCompanyDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for OnCrmCompanyDeleteFields {
+impl wire::Lenient for OnCrmCompanyFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -360,8 +339,8 @@ impl wire::Lenient for OnCrmCompanyDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCompanyUpdate {
-    /// `FIELDS`: `OnCrmCompanyUpdateFields`.
-    pub fields: Option<OnCrmCompanyUpdateFields>,
+    /// `FIELDS`: `OnCrmCompanyFields`.
+    pub fields: Option<OnCrmCompanyFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -378,27 +357,6 @@ impl wire::Lenient for OnCrmCompanyUpdate {
 impl EventPayload for OnCrmCompanyUpdate {
     const CODE: &'static str = "ONCRMCOMPANYUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/events/on-crm-company-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmCompanyUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmCompanyUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// The fields of [`CrmCompanyListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

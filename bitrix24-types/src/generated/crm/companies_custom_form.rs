@@ -40,29 +40,6 @@ impl wire::Lenient for CrmCompanyDetailsConfiguration {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html#options)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmCompanyDetailsConfigurationGetOptions {
-    /// `defaultAddressType`: integer.
-    pub default_address_type: Option<i64>,
-    /// `defaultCountry`: string.
-    pub default_country: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmCompanyDetailsConfigurationGetOptions {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html#section_element)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
@@ -71,8 +48,8 @@ pub struct CrmCompanyDetailsConfigurationGetSectionElement {
     pub name: Option<String>,
     /// `optionFlags`: boolean.
     pub option_flags: Option<bool>,
-    /// `options`: `CrmCompanyDetailsConfigurationGetOptions`.
-    pub options: Option<CrmCompanyDetailsConfigurationGetOptions>,
+    /// `options`: `CrmCompanyDetailsConfigurationOptions`.
+    pub options: Option<CrmCompanyDetailsConfigurationOptions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -86,12 +63,12 @@ impl wire::Lenient for CrmCompanyDetailsConfigurationGetSectionElement {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-set.html#options)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/custom-form/crm-company-details-configuration-get.html#options)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmCompanyDetailsConfigurationSetOptions {
+pub struct CrmCompanyDetailsConfigurationOptions {
     /// `defaultAddressType`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_address_type: Option<i64>,
@@ -102,6 +79,14 @@ pub struct CrmCompanyDetailsConfigurationSetOptions {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmCompanyDetailsConfigurationOptions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -134,9 +119,9 @@ pub struct CrmCompanyDetailsConfigurationSetSectionElement {
     /// `optionFlags`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub option_flags: Option<i64>,
-    /// `options`: `CrmCompanyDetailsConfigurationSetOptions`.
+    /// `options`: `CrmCompanyDetailsConfigurationOptions`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<CrmCompanyDetailsConfigurationSetOptions>,
+    pub options: Option<CrmCompanyDetailsConfigurationOptions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

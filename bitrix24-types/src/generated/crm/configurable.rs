@@ -32,7 +32,7 @@ impl wire::Lenient for Configurable {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmActivityConfigurableAddActivity {
+pub struct CrmActivityConfigurableActivity {
     /// `id`: id.
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -40,7 +40,7 @@ pub struct CrmActivityConfigurableAddActivity {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmActivityConfigurableAddActivity {
+impl wire::Lenient for CrmActivityConfigurableActivity {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -88,60 +88,6 @@ pub struct CrmActivityConfigurableAddParametrFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmActivityConfigurableAddResult {
-    /// `activity`: `CrmActivityConfigurableAddActivity`.
-    pub activity: Option<CrmActivityConfigurableAddActivity>,
-    /// `time`: `CrmActivityConfigurableAddTime`.
-    pub time: Option<CrmActivityConfigurableAddTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmActivityConfigurableAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmActivityConfigurableAddTime {
-    /// `date_finish`: datetime.
-    pub date_finish: Option<wire::DateTime>,
-    /// `date_start`: datetime.
-    pub date_start: Option<wire::DateTime>,
-    /// `duration`: double.
-    pub duration: Option<f64>,
-    /// `finish`: double.
-    pub finish: Option<f64>,
-    /// `operating`: integer.
-    pub operating: Option<i64>,
-    /// `processing`: double.
-    pub processing: Option<f64>,
-    /// `start`: double.
-    pub start: Option<f64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmActivityConfigurableAddTime {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
@@ -156,29 +102,6 @@ pub struct CrmActivityConfigurableGetAction {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmActivityConfigurableGetAction {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmActivityConfigurableGetAction2 {
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `uri`: string.
-    pub uri: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmActivityConfigurableGetAction2 {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -227,31 +150,6 @@ pub struct CrmActivityConfigurableGetAction4 {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmActivityConfigurableGetAction4 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmActivityConfigurableGetAction5 {
-    /// `animationType`: string.
-    pub animation_type: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmActivityConfigurableGetAction5 {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -492,8 +390,8 @@ impl wire::Lenient for CrmActivityConfigurableGetConfirm {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableGetDecline {
-    /// `action`: `CrmActivityConfigurableGetAction5`.
-    pub action: Option<CrmActivityConfigurableGetAction5>,
+    /// `action`: `CrmActivityConfigurableGetAction4`.
+    pub action: Option<CrmActivityConfigurableGetAction4>,
     /// `title`: string.
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -663,8 +561,8 @@ impl wire::Lenient for CrmActivityConfigurableGetLayout {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityConfigurableGetLogo {
-    /// `action`: `CrmActivityConfigurableGetAction2`.
-    pub action: Option<CrmActivityConfigurableGetAction2>,
+    /// `action`: `CrmActivityConfigurableGetAction`.
+    pub action: Option<CrmActivityConfigurableGetAction>,
     /// `code`: string.
     pub code: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -709,8 +607,8 @@ impl wire::Lenient for CrmActivityConfigurableGetMenu {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetPhone {
-    /// `properties`: `CrmActivityConfigurableGetProperties5`.
-    pub properties: Option<CrmActivityConfigurableGetProperties5>,
+    /// `properties`: `CrmActivityConfigurableGetProperties2`.
+    pub properties: Option<CrmActivityConfigurableGetProperties2>,
     /// `type`: string.
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -818,26 +716,6 @@ impl wire::Lenient for CrmActivityConfigurableGetProperties4 {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmActivityConfigurableGetProperties5 {
-    /// `value`: string.
-    pub value: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmActivityConfigurableGetProperties5 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetResponsible {
     /// `properties`: `CrmActivityConfigurableGetProperties3`.
@@ -927,17 +805,19 @@ impl wire::Lenient for CrmActivityConfigurableGetTags {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmActivityConfigurableUpdateActivity {
-    /// `id`: id.
-    pub id: Option<u64>,
+pub struct CrmActivityConfigurableResult {
+    /// `activity`: `CrmActivityConfigurableActivity`.
+    pub activity: Option<CrmActivityConfigurableActivity>,
+    /// `time`: `CrmActivityConfigurableTime`.
+    pub time: Option<CrmActivityConfigurableTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmActivityConfigurableUpdateActivity {
+impl wire::Lenient for CrmActivityConfigurableResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -947,31 +827,9 @@ impl wire::Lenient for CrmActivityConfigurableUpdateActivity {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmActivityConfigurableUpdateResult {
-    /// `activity`: `CrmActivityConfigurableUpdateActivity`.
-    pub activity: Option<CrmActivityConfigurableUpdateActivity>,
-    /// `time`: `CrmActivityConfigurableUpdateTime`.
-    pub time: Option<CrmActivityConfigurableUpdateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmActivityConfigurableUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmActivityConfigurableUpdateTime {
+pub struct CrmActivityConfigurableTime {
     /// `date_finish`: datetime.
     pub date_finish: Option<wire::DateTime>,
     /// `date_start`: datetime.
@@ -991,7 +849,7 @@ pub struct CrmActivityConfigurableUpdateTime {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmActivityConfigurableUpdateTime {
+impl wire::Lenient for CrmActivityConfigurableTime {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1006,7 +864,7 @@ impl wire::Lenient for CrmActivityConfigurableUpdateTime {
     "crm.activity.configurable.add",
     scope = "crm",
     kind = write,
-    response = CrmActivityConfigurableAddResult
+    response = CrmActivityConfigurableResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -1064,7 +922,7 @@ impl CrmActivityConfigurableGet {
     "crm.activity.configurable.update",
     scope = "crm",
     kind = idempotent,
-    response = CrmActivityConfigurableUpdateResult
+    response = CrmActivityConfigurableResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -37,33 +37,6 @@ impl wire::Lenient for CrmContactDetailsConfiguration {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-get.html#options)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmContactDetailsConfigurationGetOptions {
-    /// `defaultAddressType`: integer.
-    pub default_address_type: Option<i64>,
-    /// `defaultCountry`: string.
-    pub default_country: Option<String>,
-    /// `isPayButtonVisible`: boolean.
-    pub is_pay_button_visible: Option<bool>,
-    /// `isPaymentDocumentsVisible`: boolean.
-    pub is_payment_documents_visible: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmContactDetailsConfigurationGetOptions {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-get.html#section_element)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
@@ -72,8 +45,8 @@ pub struct CrmContactDetailsConfigurationGetSectionElement {
     pub name: Option<String>,
     /// `optionFlags`: boolean.
     pub option_flags: Option<bool>,
-    /// `options`: `CrmContactDetailsConfigurationGetOptions`.
-    pub options: Option<CrmContactDetailsConfigurationGetOptions>,
+    /// `options`: `CrmContactDetailsConfigurationOptions`.
+    pub options: Option<CrmContactDetailsConfigurationOptions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -87,12 +60,12 @@ impl wire::Lenient for CrmContactDetailsConfigurationGetSectionElement {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-set.html#options)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/custom-form/crm-contact-details-configuration-get.html#options)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmContactDetailsConfigurationSetOptions {
+pub struct CrmContactDetailsConfigurationOptions {
     /// `defaultAddressType`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_address_type: Option<i64>,
@@ -109,6 +82,14 @@ pub struct CrmContactDetailsConfigurationSetOptions {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmContactDetailsConfigurationOptions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -141,9 +122,9 @@ pub struct CrmContactDetailsConfigurationSetSectionElement {
     /// `optionFlags`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub option_flags: Option<i64>,
-    /// `options`: `CrmContactDetailsConfigurationSetOptions`.
+    /// `options`: `CrmContactDetailsConfigurationOptions`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<CrmContactDetailsConfigurationSetOptions>,
+    pub options: Option<CrmContactDetailsConfigurationOptions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

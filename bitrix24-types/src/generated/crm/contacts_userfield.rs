@@ -43,16 +43,16 @@ pub struct CrmContactUserfield {
     pub settings: Option<CrmContactUserfieldGetSettings>,
     /// `LIST`: `CrmContactUserfieldGetUfEnumElement[]`.
     pub list: Option<Vec<CrmContactUserfieldGetUfEnumElement>>,
-    /// `EDIT_FORM_LABEL`: `CrmContactUserfieldGetEditFormLabel`.
-    pub edit_form_label: Option<CrmContactUserfieldGetEditFormLabel>,
-    /// `LIST_COLUMN_LABEL`: `CrmContactUserfieldGetListColumnLabel`.
-    pub list_column_label: Option<CrmContactUserfieldGetListColumnLabel>,
-    /// `LIST_FILTER_LABEL`: `CrmContactUserfieldGetListFilterLabel`.
-    pub list_filter_label: Option<CrmContactUserfieldGetListFilterLabel>,
-    /// `ERROR_MESSAGE`: `CrmContactUserfieldGetErrorMessage`.
-    pub error_message: Option<CrmContactUserfieldGetErrorMessage>,
-    /// `HELP_MESSAGE`: `CrmContactUserfieldGetHelpMessage`.
-    pub help_message: Option<CrmContactUserfieldGetHelpMessage>,
+    /// `EDIT_FORM_LABEL`: `CrmContactUserfieldGetLabel`.
+    pub edit_form_label: Option<CrmContactUserfieldGetLabel>,
+    /// `LIST_COLUMN_LABEL`: `CrmContactUserfieldGetLabel`.
+    pub list_column_label: Option<CrmContactUserfieldGetLabel>,
+    /// `LIST_FILTER_LABEL`: `CrmContactUserfieldGetLabel`.
+    pub list_filter_label: Option<CrmContactUserfieldGetLabel>,
+    /// `ERROR_MESSAGE`: `CrmContactUserfieldGetMessage`.
+    pub error_message: Option<CrmContactUserfieldGetMessage>,
+    /// `HELP_MESSAGE`: `CrmContactUserfieldGetMessage`.
+    pub help_message: Option<CrmContactUserfieldGetMessage>,
     /// `USER_TYPE_OWNER`: string.
     pub user_type_owner: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -108,9 +108,9 @@ pub struct CrmContactUserfieldAddParameterFields {
     /// `SHOW_FILTER`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_filter: Option<bool>,
-    /// `SETTINGS`: `CrmContactUserfieldAddSettings`.
+    /// `SETTINGS`: `CrmContactUserfieldSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<CrmContactUserfieldAddSettings>,
+    pub settings: Option<CrmContactUserfieldSettings>,
     /// `LIST`: `CrmContactUserfieldAddUfEnumElement[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<CrmContactUserfieldAddUfEnumElement>>,
@@ -135,23 +135,6 @@ pub struct CrmContactUserfieldAddParameterFields {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_searchable: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-add.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmContactUserfieldAddSettings {
-    /// `DEFAULT_VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `ROWS`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rows: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -187,7 +170,7 @@ pub struct CrmContactUserfieldAddUfEnumElement {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmContactUserfieldGetEditFormLabel {
+pub struct CrmContactUserfieldGetLabel {
     /// `ar`: string.
     pub ar: Option<String>,
     /// `br`: string.
@@ -225,7 +208,7 @@ pub struct CrmContactUserfieldGetEditFormLabel {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmContactUserfieldGetEditFormLabel {
+impl wire::Lenient for CrmContactUserfieldGetLabel {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -237,7 +220,7 @@ impl wire::Lenient for CrmContactUserfieldGetEditFormLabel {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmContactUserfieldGetErrorMessage {
+pub struct CrmContactUserfieldGetMessage {
     /// `ar`: string.
     pub ar: Option<String>,
     /// `br`: string.
@@ -275,157 +258,7 @@ pub struct CrmContactUserfieldGetErrorMessage {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmContactUserfieldGetErrorMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmContactUserfieldGetHelpMessage {
-    /// `ar`: string.
-    pub ar: Option<String>,
-    /// `br`: string.
-    pub br: Option<String>,
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `fr`: string.
-    pub fr: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `it`: string.
-    pub it: Option<String>,
-    /// `ja`: string.
-    pub ja: Option<String>,
-    /// `la`: string.
-    pub la: Option<String>,
-    /// `ms`: string.
-    pub ms: Option<String>,
-    /// `pl`: string.
-    pub pl: Option<String>,
-    /// `sc`: string.
-    pub sc: Option<String>,
-    /// `tc`: string.
-    pub tc: Option<String>,
-    /// `th`: string.
-    pub th: Option<String>,
-    /// `tr`: string.
-    pub tr: Option<String>,
-    /// `vn`: string.
-    pub vn: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmContactUserfieldGetHelpMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmContactUserfieldGetListColumnLabel {
-    /// `ar`: string.
-    pub ar: Option<String>,
-    /// `br`: string.
-    pub br: Option<String>,
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `fr`: string.
-    pub fr: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `it`: string.
-    pub it: Option<String>,
-    /// `ja`: string.
-    pub ja: Option<String>,
-    /// `la`: string.
-    pub la: Option<String>,
-    /// `ms`: string.
-    pub ms: Option<String>,
-    /// `pl`: string.
-    pub pl: Option<String>,
-    /// `sc`: string.
-    pub sc: Option<String>,
-    /// `tc`: string.
-    pub tc: Option<String>,
-    /// `th`: string.
-    pub th: Option<String>,
-    /// `tr`: string.
-    pub tr: Option<String>,
-    /// `vn`: string.
-    pub vn: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmContactUserfieldGetListColumnLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmContactUserfieldGetListFilterLabel {
-    /// `ar`: string.
-    pub ar: Option<String>,
-    /// `br`: string.
-    pub br: Option<String>,
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `fr`: string.
-    pub fr: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `it`: string.
-    pub it: Option<String>,
-    /// `ja`: string.
-    pub ja: Option<String>,
-    /// `la`: string.
-    pub la: Option<String>,
-    /// `ms`: string.
-    pub ms: Option<String>,
-    /// `pl`: string.
-    pub pl: Option<String>,
-    /// `sc`: string.
-    pub sc: Option<String>,
-    /// `tc`: string.
-    pub tc: Option<String>,
-    /// `th`: string.
-    pub th: Option<String>,
-    /// `tr`: string.
-    pub tr: Option<String>,
-    /// `vn`: string.
-    pub vn: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmContactUserfieldGetListFilterLabel {
+impl wire::Lenient for CrmContactUserfieldGetMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -650,6 +483,23 @@ impl wire::Lenient for CrmContactUserfieldListSettings {
 }
 /// Sent in requests.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-add.html#settings)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmContactUserfieldSettings {
+    /// `DEFAULT_VALUE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<String>,
+    /// `ROWS`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-update.html#parameter-fields)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -663,9 +513,9 @@ pub struct CrmContactUserfieldUpdateParameterFields {
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `SETTINGS`: `CrmContactUserfieldUpdateSettings`.
+    /// `SETTINGS`: `CrmContactUserfieldSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<CrmContactUserfieldUpdateSettings>,
+    pub settings: Option<CrmContactUserfieldSettings>,
     /// `LIST`: `CrmContactUserfieldUpdateUfEnumElement[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<CrmContactUserfieldUpdateUfEnumElement>>,
@@ -712,23 +562,6 @@ pub struct CrmContactUserfieldUpdateParameterFields {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-update.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmContactUserfieldUpdateSettings {
-    /// `DEFAULT_VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `ROWS`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rows: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-update.html#uf_enum_element)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -765,8 +598,8 @@ pub struct CrmContactUserfieldUpdateUfEnumElement {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUserFieldAdd {
-    /// `FIELDS`: `OnCrmContactUserFieldAddFields`.
-    pub fields: Option<OnCrmContactUserFieldAddFields>,
+    /// `FIELDS`: `OnCrmContactUserFieldFields`.
+    pub fields: Option<OnCrmContactUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -784,39 +617,14 @@ impl EventPayload for OnCrmContactUserFieldAdd {
     const CODE: &'static str = "ONCRMCONTACTUSERFIELDADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmContactUserFieldAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmContactUserFieldAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMCONTACTUSERFIELDDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUserFieldDelete {
-    /// `FIELDS`: `OnCrmContactUserFieldDeleteFields`.
-    pub fields: Option<OnCrmContactUserFieldDeleteFields>,
+    /// `FIELDS`: `OnCrmContactUserFieldFields`.
+    pub fields: Option<OnCrmContactUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -836,10 +644,10 @@ impl EventPayload for OnCrmContactUserFieldDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmContactUserFieldDeleteFields {
+pub struct OnCrmContactUserFieldFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// `ENTITY_ID`: string.
@@ -851,7 +659,7 @@ pub struct OnCrmContactUserFieldDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for OnCrmContactUserFieldDeleteFields {
+impl wire::Lenient for OnCrmContactUserFieldFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -865,8 +673,8 @@ impl wire::Lenient for OnCrmContactUserFieldDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUserFieldSetEnumValues {
-    /// `FIELDS`: `OnCrmContactUserFieldSetEnumValuesFields`.
-    pub fields: Option<OnCrmContactUserFieldSetEnumValuesFields>,
+    /// `FIELDS`: `OnCrmContactUserFieldFields`.
+    pub fields: Option<OnCrmContactUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -884,39 +692,14 @@ impl EventPayload for OnCrmContactUserFieldSetEnumValues {
     const CODE: &'static str = "ONCRMCONTACTUSERFIELDSETENUMVALUES";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-set-enum-values.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmContactUserFieldSetEnumValuesFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmContactUserFieldSetEnumValuesFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMCONTACTUSERFIELDUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmContactUserFieldUpdate {
-    /// `FIELDS`: `OnCrmContactUserFieldUpdateFields`.
-    pub fields: Option<OnCrmContactUserFieldUpdateFields>,
+    /// `FIELDS`: `OnCrmContactUserFieldFields`.
+    pub fields: Option<OnCrmContactUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -933,31 +716,6 @@ impl wire::Lenient for OnCrmContactUserFieldUpdate {
 impl EventPayload for OnCrmContactUserFieldUpdate {
     const CODE: &'static str = "ONCRMCONTACTUSERFIELDUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/events/on-crm-contact-user-field-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmContactUserFieldUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmContactUserFieldUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// `crm.contact.userfield.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///

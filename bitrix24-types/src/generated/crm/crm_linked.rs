@@ -1263,7 +1263,7 @@ pub struct CrmTimelineCommentListSelect {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CrmTypeAddChildItem {
+pub struct CrmTypeAddItem {
     /// `entityTypeId`: integer.
     pub entity_type_id: Option<i64>,
     /// `isChildrenListEnabled`: char. One of `Y`, `N`.
@@ -1275,32 +1275,7 @@ pub struct CrmTypeAddChildItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmTypeAddChildItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmTypeAddParentItem {
-    /// `entityTypeId`: integer.
-    pub entity_type_id: Option<i64>,
-    /// `isChildrenListEnabled`: char. One of `Y`, `N`.
-    pub is_children_list_enabled: Option<bool>,
-    /// `isPredefined`: char. One of `Y`, `N`.
-    pub is_predefined: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTypeAddParentItem {
+impl wire::Lenient for CrmTypeAddItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1313,10 +1288,10 @@ impl wire::Lenient for CrmTypeAddParentItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTypeAddRelations2 {
-    /// `child`: `CrmTypeAddChildItem[]`.
-    pub child: Option<Vec<CrmTypeAddChildItem>>,
-    /// `parent`: `CrmTypeAddParentItem[]`.
-    pub parent: Option<Vec<CrmTypeAddParentItem>>,
+    /// `child`: `CrmTypeAddItem[]`.
+    pub child: Option<Vec<CrmTypeAddItem>>,
+    /// `parent`: `CrmTypeAddItem[]`.
+    pub parent: Option<Vec<CrmTypeAddItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -1137,8 +1137,8 @@ impl wire::Lenient for ItemReply {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDynamicItemAdd {
-    /// `FIELDS`: `OnCrmDynamicItemAddFields`.
-    pub fields: Option<OnCrmDynamicItemAddFields>,
+    /// `FIELDS`: `OnCrmDynamicItemFields`.
+    pub fields: Option<OnCrmDynamicItemFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1156,37 +1156,14 @@ impl EventPayload for OnCrmDynamicItemAdd {
     const CODE: &'static str = "ONCRMDYNAMICITEMADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/on-crm-dynamic-item-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmDynamicItemAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_TYPE_ID`: integer.
-    pub entity_type_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmDynamicItemAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMDYNAMICITEMDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/on-crm-dynamic-item-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDynamicItemDelete {
-    /// `FIELDS`: `OnCrmDynamicItemDeleteFields`.
-    pub fields: Option<OnCrmDynamicItemDeleteFields>,
+    /// `FIELDS`: `OnCrmDynamicItemFields`.
+    pub fields: Option<OnCrmDynamicItemFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1206,10 +1183,10 @@ impl EventPayload for OnCrmDynamicItemDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/on-crm-dynamic-item-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/on-crm-dynamic-item-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmDynamicItemDeleteFields {
+pub struct OnCrmDynamicItemFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// `ENTITY_TYPE_ID`: integer.
@@ -1219,7 +1196,7 @@ pub struct OnCrmDynamicItemDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for OnCrmDynamicItemDeleteFields {
+impl wire::Lenient for OnCrmDynamicItemFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1233,8 +1210,8 @@ impl wire::Lenient for OnCrmDynamicItemDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDynamicItemUpdate {
-    /// `FIELDS`: `OnCrmDynamicItemUpdateFields`.
-    pub fields: Option<OnCrmDynamicItemUpdateFields>,
+    /// `FIELDS`: `OnCrmDynamicItemFields`.
+    pub fields: Option<OnCrmDynamicItemFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1252,37 +1229,14 @@ impl EventPayload for OnCrmDynamicItemUpdate {
     const CODE: &'static str = "ONCRMDYNAMICITEMUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/on-crm-dynamic-item-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmDynamicItemUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_TYPE_ID`: integer.
-    pub entity_type_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmDynamicItemUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMTYPEADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/type/on-crm-type-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeAdd {
-    /// `FIELDS`: `OnCrmTypeAddFields`.
-    pub fields: Option<OnCrmTypeAddFields>,
+    /// `FIELDS`: `OnCrmTypeFields`.
+    pub fields: Option<OnCrmTypeFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1300,35 +1254,14 @@ impl EventPayload for OnCrmTypeAdd {
     const CODE: &'static str = "ONCRMTYPEADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/type/on-crm-type-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmTypeAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmTypeAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMTYPEDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/type/on-crm-type-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeDelete {
-    /// `FIELDS`: `OnCrmTypeDeleteFields`.
-    pub fields: Option<OnCrmTypeDeleteFields>,
+    /// `FIELDS`: `OnCrmTypeFields`.
+    pub fields: Option<OnCrmTypeFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1348,10 +1281,10 @@ impl EventPayload for OnCrmTypeDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/type/on-crm-type-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/type/on-crm-type-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmTypeDeleteFields {
+pub struct OnCrmTypeFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -1359,7 +1292,7 @@ pub struct OnCrmTypeDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for OnCrmTypeDeleteFields {
+impl wire::Lenient for OnCrmTypeFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1373,8 +1306,8 @@ impl wire::Lenient for OnCrmTypeDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeUpdate {
-    /// `FIELDS`: `OnCrmTypeUpdateFields`.
-    pub fields: Option<OnCrmTypeUpdateFields>,
+    /// `FIELDS`: `OnCrmTypeFields`.
+    pub fields: Option<OnCrmTypeFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1391,27 +1324,6 @@ impl wire::Lenient for OnCrmTypeUpdate {
 impl EventPayload for OnCrmTypeUpdate {
     const CODE: &'static str = "ONCRMTYPEUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/events/type/on-crm-type-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmTypeUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmTypeUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// The fields of [`Item`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -30,40 +30,9 @@ pub struct CrmCurrencyAddFields {
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// `LANG`: `CrmCurrencyAddLang`.
+    /// `LANG`: `CrmCurrencyLang`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lang: Option<CrmCurrencyAddLang>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmCurrencyAddLang {
-    /// `DECIMALS`: integer, required.
-    pub decimals: i64,
-    /// `DEC_POINT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dec_point: Option<String>,
-    /// `FORMAT_STRING`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format_string: Option<String>,
-    /// `FULL_NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub full_name: Option<String>,
-    /// `HIDE_ZERO`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hide_zero: Option<String>,
-    /// `THOUSANDS_SEP`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub thousands_sep: Option<String>,
-    /// `THOUSANDS_VARIANT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub thousands_variant: Option<String>,
+    pub lang: Option<CrmCurrencyLang>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -159,37 +128,10 @@ impl wire::Lenient for CrmCurrencyGetLang {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-update.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmCurrencyUpdateFields {
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `AMOUNT_CNT`: integer, required.
-    pub amount_cnt: i64,
-    /// `AMOUNT`: decimal, required.
-    pub amount: wire::Decimal,
-    /// `BASE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub base: Option<bool>,
-    /// `LANG`: `CrmCurrencyUpdateLang`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lang: Option<CrmCurrencyUpdateLang>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-update.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmCurrencyUpdateLang {
+pub struct CrmCurrencyLang {
     /// `DECIMALS`: integer, required.
     pub decimals: i64,
     /// `DEC_POINT`: string.
@@ -210,6 +152,33 @@ pub struct CrmCurrencyUpdateLang {
     /// `THOUSANDS_VARIANT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thousands_variant: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-update.html)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmCurrencyUpdateFields {
+    /// `SORT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `AMOUNT_CNT`: integer, required.
+    pub amount_cnt: i64,
+    /// `AMOUNT`: decimal, required.
+    pub amount: wire::Decimal,
+    /// `BASE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub base: Option<bool>,
+    /// `LANG`: `CrmCurrencyLang`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<CrmCurrencyLang>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -266,8 +235,8 @@ impl wire::Lenient for Currency {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCurrencyAdd {
-    /// `FIELDS`: `OnCrmCurrencyAddFields`.
-    pub fields: Option<OnCrmCurrencyAddFields>,
+    /// `FIELDS`: `OnCrmCurrencyFields`.
+    pub fields: Option<OnCrmCurrencyFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -285,35 +254,14 @@ impl EventPayload for OnCrmCurrencyAdd {
     const CODE: &'static str = "ONCRMCURRENCYADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmCurrencyAddFields {
-    /// `ID`: string.
-    pub id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmCurrencyAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMCURRENCYDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCurrencyDelete {
-    /// `FIELDS`: `OnCrmCurrencyDeleteFields`.
-    pub fields: Option<OnCrmCurrencyDeleteFields>,
+    /// `FIELDS`: `OnCrmCurrencyFields`.
+    pub fields: Option<OnCrmCurrencyFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -333,10 +281,10 @@ impl EventPayload for OnCrmCurrencyDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmCurrencyDeleteFields {
+pub struct OnCrmCurrencyFields {
     /// `ID`: string.
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -344,7 +292,7 @@ pub struct OnCrmCurrencyDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for OnCrmCurrencyDeleteFields {
+impl wire::Lenient for OnCrmCurrencyFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -358,8 +306,8 @@ impl wire::Lenient for OnCrmCurrencyDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmCurrencyUpdate {
-    /// `FIELDS`: `OnCrmCurrencyUpdateFields`.
-    pub fields: Option<OnCrmCurrencyUpdateFields>,
+    /// `FIELDS`: `OnCrmCurrencyFields`.
+    pub fields: Option<OnCrmCurrencyFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -376,27 +324,6 @@ impl wire::Lenient for OnCrmCurrencyUpdate {
 impl EventPayload for OnCrmCurrencyUpdate {
     const CODE: &'static str = "ONCRMCURRENCYUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/events/on-crm-currency-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmCurrencyUpdateFields {
-    /// `ID`: string.
-    pub id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmCurrencyUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// `crm.currency.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///

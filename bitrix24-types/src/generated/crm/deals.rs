@@ -372,8 +372,8 @@ pub struct DealUpdateOptions {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealAdd {
-    /// `FIELDS`: `OnCrmDealAddFields`.
-    pub fields: Option<OnCrmDealAddFields>,
+    /// `FIELDS`: `OnCrmDealFields`.
+    pub fields: Option<OnCrmDealFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -391,35 +391,14 @@ impl EventPayload for OnCrmDealAdd {
     const CODE: &'static str = "ONCRMDEALADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmDealAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmDealAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMDEALDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealDelete {
-    /// `FIELDS`: `OnCrmDealDeleteFields`.
-    pub fields: Option<OnCrmDealDeleteFields>,
+    /// `FIELDS`: `OnCrmDealFields`.
+    pub fields: Option<OnCrmDealFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -439,10 +418,10 @@ impl EventPayload for OnCrmDealDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmDealDeleteFields {
+pub struct OnCrmDealFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -450,7 +429,7 @@ pub struct OnCrmDealDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for OnCrmDealDeleteFields {
+impl wire::Lenient for OnCrmDealFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -514,8 +493,8 @@ impl wire::Lenient for OnCrmDealMoveToCategoryFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUpdate {
-    /// `FIELDS`: `OnCrmDealUpdateFields`.
-    pub fields: Option<OnCrmDealUpdateFields>,
+    /// `FIELDS`: `OnCrmDealFields`.
+    pub fields: Option<OnCrmDealFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -532,27 +511,6 @@ impl wire::Lenient for OnCrmDealUpdate {
 impl EventPayload for OnCrmDealUpdate {
     const CODE: &'static str = "ONCRMDEALUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/events/on-crm-deal-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmDealUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmDealUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// An open enumeration: a value not listed is kept in `Unknown`.
 ///

@@ -39,20 +39,6 @@ impl wire::Lenient for CrmDealDetailsConfiguration {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-force-common-scope-for-all.html#parameter-extras)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmDealDetailsConfigurationForceCommonScopeForAllParameterExtras {
-    /// `dealCategoryId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deal_category_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-get.html)
@@ -78,38 +64,10 @@ impl wire::Lenient for CrmDealDetailsConfigurationGetElementsItem {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-get.html#parameter-extras)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-force-common-scope-for-all.html#parameter-extras)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmDealDetailsConfigurationGetParameterExtras {
-    /// `dealCategoryId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deal_category_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-reset.html#parameter-extras)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmDealDetailsConfigurationResetParameterExtras {
-    /// `dealCategoryId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deal_category_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/custom-form/crm-deal-details-configuration-set.html#parameter-extras)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmDealDetailsConfigurationSetParameterExtras {
+pub struct CrmDealDetailsConfigurationParameterExtras {
     /// `dealCategoryId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deal_category_id: Option<i64>,
@@ -172,9 +130,9 @@ pub struct CrmDealDetailsConfigurationSetSectionElement {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealDetailsConfigurationForceCommonScopeForAll {
-    /// `extras`: `CrmDealDetailsConfigurationForceCommonScopeForAllParameterExtras`.
+    /// `extras`: `CrmDealDetailsConfigurationParameterExtras`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub extras: Option<CrmDealDetailsConfigurationForceCommonScopeForAllParameterExtras>,
+    pub extras: Option<CrmDealDetailsConfigurationParameterExtras>,
 }
 /// `crm.deal.details.configuration.get`: scope `crm`; reads only.
 ///
@@ -197,9 +155,9 @@ pub struct CrmDealDetailsConfigurationGet {
     /// `userId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
-    /// `extras`: `CrmDealDetailsConfigurationGetParameterExtras`.
+    /// `extras`: `CrmDealDetailsConfigurationParameterExtras`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub extras: Option<CrmDealDetailsConfigurationGetParameterExtras>,
+    pub extras: Option<CrmDealDetailsConfigurationParameterExtras>,
 }
 /// `crm.deal.details.configuration.reset`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
@@ -222,9 +180,9 @@ pub struct CrmDealDetailsConfigurationReset {
     /// `userId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
-    /// `extras`: `CrmDealDetailsConfigurationResetParameterExtras`.
+    /// `extras`: `CrmDealDetailsConfigurationParameterExtras`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub extras: Option<CrmDealDetailsConfigurationResetParameterExtras>,
+    pub extras: Option<CrmDealDetailsConfigurationParameterExtras>,
 }
 /// `crm.deal.details.configuration.set`: scope `crm`; writes idempotently.
 ///
@@ -249,9 +207,9 @@ pub struct CrmDealDetailsConfigurationSet {
     pub user_id: Option<u64>,
     /// `data`: `CrmDealDetailsConfigurationSetSection[]`, required.
     pub data: Vec<CrmDealDetailsConfigurationSetSection>,
-    /// `extras`: `CrmDealDetailsConfigurationSetParameterExtras`.
+    /// `extras`: `CrmDealDetailsConfigurationParameterExtras`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub extras: Option<CrmDealDetailsConfigurationSetParameterExtras>,
+    pub extras: Option<CrmDealDetailsConfigurationParameterExtras>,
 }
 impl CrmDealDetailsConfigurationSet {
     /// A `crm.deal.details.configuration.set` call with the required parameters; optional ones unset.

@@ -15,26 +15,26 @@ use super::crm_values::CrmCompanyUserfieldListShowFilter;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmDealUserfield {
-    /// `EDIT_FORM_LABEL`: `CrmDealUserfieldGetEditFormLabel`.
-    pub edit_form_label: Option<CrmDealUserfieldGetEditFormLabel>,
+    /// `EDIT_FORM_LABEL`: `CrmDealUserfieldGetLabel`.
+    pub edit_form_label: Option<CrmDealUserfieldGetLabel>,
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
     pub edit_in_list: Option<bool>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
-    /// `ERROR_MESSAGE`: `CrmDealUserfieldGetErrorMessage`.
-    pub error_message: Option<CrmDealUserfieldGetErrorMessage>,
+    /// `ERROR_MESSAGE`: `CrmDealUserfieldGetMessage`.
+    pub error_message: Option<CrmDealUserfieldGetMessage>,
     /// `FIELD_NAME`: string.
     pub field_name: Option<String>,
-    /// `HELP_MESSAGE`: `CrmDealUserfieldGetHelpMessage`.
-    pub help_message: Option<CrmDealUserfieldGetHelpMessage>,
+    /// `HELP_MESSAGE`: `CrmDealUserfieldGetMessage`.
+    pub help_message: Option<CrmDealUserfieldGetMessage>,
     /// `ID`: id.
     pub id: Option<u64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
-    /// `LIST_COLUMN_LABEL`: `CrmDealUserfieldGetListColumnLabel`.
-    pub list_column_label: Option<CrmDealUserfieldGetListColumnLabel>,
-    /// `LIST_FILTER_LABEL`: `CrmDealUserfieldGetListFilterLabel`.
-    pub list_filter_label: Option<CrmDealUserfieldGetListFilterLabel>,
+    /// `LIST_COLUMN_LABEL`: `CrmDealUserfieldGetLabel`.
+    pub list_column_label: Option<CrmDealUserfieldGetLabel>,
+    /// `LIST_FILTER_LABEL`: `CrmDealUserfieldGetLabel`.
+    pub list_filter_label: Option<CrmDealUserfieldGetLabel>,
     /// `MANDATORY`: char. One of `Y`, `N`.
     pub mandatory: Option<bool>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
@@ -104,12 +104,12 @@ pub struct CrmDealUserfieldAddParameterFields {
     /// `SHOW_FILTER`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_filter: Option<bool>,
-    /// `SETTINGS`: `CrmDealUserfieldAddSettings`.
+    /// `SETTINGS`: `CrmDealUserfieldSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<CrmDealUserfieldAddSettings>,
-    /// `LIST`: `CrmDealUserfieldAddUfEnumElement[]`.
+    pub settings: Option<CrmDealUserfieldSettings>,
+    /// `LIST`: `CrmDealUserfieldUfEnumElement[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<Vec<CrmDealUserfieldAddUfEnumElement>>,
+    pub list: Option<Vec<CrmDealUserfieldUfEnumElement>>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -136,55 +136,12 @@ pub struct CrmDealUserfieldAddParameterFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmDealUserfieldAddSettings {
-    /// `DEFAULT_VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `ROWS`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rows: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html#uf_enum_element)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmDealUserfieldAddUfEnumElement {
-    /// `VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `DEF`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub def: Option<bool>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CrmDealUserfieldGetEditFormLabel {
+pub struct CrmDealUserfieldGetLabel {
     /// `ar`: string.
     pub ar: Option<String>,
     /// `br`: string.
@@ -232,7 +189,7 @@ pub struct CrmDealUserfieldGetEditFormLabel {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmDealUserfieldGetEditFormLabel {
+impl wire::Lenient for CrmDealUserfieldGetLabel {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -245,7 +202,7 @@ impl wire::Lenient for CrmDealUserfieldGetEditFormLabel {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CrmDealUserfieldGetErrorMessage {
+pub struct CrmDealUserfieldGetMessage {
     /// `ar`: string.
     pub ar: Option<String>,
     /// `br`: string.
@@ -293,190 +250,7 @@ pub struct CrmDealUserfieldGetErrorMessage {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmDealUserfieldGetErrorMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmDealUserfieldGetHelpMessage {
-    /// `ar`: string.
-    pub ar: Option<String>,
-    /// `br`: string.
-    pub br: Option<String>,
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `fr`: string.
-    pub fr: Option<String>,
-    /// `hi`: string.
-    pub hi: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `in`: string.
-    pub in_: Option<String>,
-    /// `it`: string.
-    pub it: Option<String>,
-    /// `ja`: string.
-    pub ja: Option<String>,
-    /// `kz`: string.
-    pub kz: Option<String>,
-    /// `la`: string.
-    pub la: Option<String>,
-    /// `ms`: string.
-    pub ms: Option<String>,
-    /// `pl`: string.
-    pub pl: Option<String>,
-    /// `ru`: string.
-    pub ru: Option<String>,
-    /// `sc`: string.
-    pub sc: Option<String>,
-    /// `tc`: string.
-    pub tc: Option<String>,
-    /// `th`: string.
-    pub th: Option<String>,
-    /// `tr`: string.
-    pub tr: Option<String>,
-    /// `ua`: string.
-    pub ua: Option<String>,
-    /// `vn`: string.
-    pub vn: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDealUserfieldGetHelpMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmDealUserfieldGetListColumnLabel {
-    /// `ar`: string.
-    pub ar: Option<String>,
-    /// `br`: string.
-    pub br: Option<String>,
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `fr`: string.
-    pub fr: Option<String>,
-    /// `hi`: string.
-    pub hi: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `in`: string.
-    pub in_: Option<String>,
-    /// `it`: string.
-    pub it: Option<String>,
-    /// `ja`: string.
-    pub ja: Option<String>,
-    /// `kz`: string.
-    pub kz: Option<String>,
-    /// `la`: string.
-    pub la: Option<String>,
-    /// `ms`: string.
-    pub ms: Option<String>,
-    /// `pl`: string.
-    pub pl: Option<String>,
-    /// `ru`: string.
-    pub ru: Option<String>,
-    /// `sc`: string.
-    pub sc: Option<String>,
-    /// `tc`: string.
-    pub tc: Option<String>,
-    /// `th`: string.
-    pub th: Option<String>,
-    /// `tr`: string.
-    pub tr: Option<String>,
-    /// `ua`: string.
-    pub ua: Option<String>,
-    /// `vn`: string.
-    pub vn: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDealUserfieldGetListColumnLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmDealUserfieldGetListFilterLabel {
-    /// `ar`: string.
-    pub ar: Option<String>,
-    /// `br`: string.
-    pub br: Option<String>,
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `fr`: string.
-    pub fr: Option<String>,
-    /// `hi`: string.
-    pub hi: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `in`: string.
-    pub in_: Option<String>,
-    /// `it`: string.
-    pub it: Option<String>,
-    /// `ja`: string.
-    pub ja: Option<String>,
-    /// `kz`: string.
-    pub kz: Option<String>,
-    /// `la`: string.
-    pub la: Option<String>,
-    /// `ms`: string.
-    pub ms: Option<String>,
-    /// `pl`: string.
-    pub pl: Option<String>,
-    /// `ru`: string.
-    pub ru: Option<String>,
-    /// `sc`: string.
-    pub sc: Option<String>,
-    /// `tc`: string.
-    pub tc: Option<String>,
-    /// `th`: string.
-    pub th: Option<String>,
-    /// `tr`: string.
-    pub tr: Option<String>,
-    /// `ua`: string.
-    pub ua: Option<String>,
-    /// `vn`: string.
-    pub vn: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDealUserfieldGetListFilterLabel {
+impl wire::Lenient for CrmDealUserfieldGetMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -851,6 +625,49 @@ impl wire::Lenient for CrmDealUserfieldListSettings {
 }
 /// Sent in requests.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html#settings)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmDealUserfieldSettings {
+    /// `DEFAULT_VALUE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<String>,
+    /// `ROWS`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html#uf_enum_element)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmDealUserfieldUfEnumElement {
+    /// `VALUE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `SORT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `DEF`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub def: Option<bool>,
+    /// `XML_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-update.html#parameter-fields)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -864,12 +681,12 @@ pub struct CrmDealUserfieldUpdateParameterFields {
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `SETTINGS`: `CrmDealUserfieldUpdateSettings`.
+    /// `SETTINGS`: `CrmDealUserfieldSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<CrmDealUserfieldUpdateSettings>,
-    /// `LIST`: `CrmDealUserfieldUpdateUfEnumElement[]`.
+    pub settings: Option<CrmDealUserfieldSettings>,
+    /// `LIST`: `CrmDealUserfieldUfEnumElement[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<Vec<CrmDealUserfieldUpdateUfEnumElement>>,
+    pub list: Option<Vec<CrmDealUserfieldUfEnumElement>>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -911,57 +728,14 @@ pub struct CrmDealUserfieldUpdateParameterFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-update.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmDealUserfieldUpdateSettings {
-    /// `DEFAULT_VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `ROWS`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rows: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-update.html#uf_enum_element)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmDealUserfieldUpdateUfEnumElement {
-    /// `VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `DEF`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub def: Option<bool>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// The `data` of the event `ONCRMDEALUSERFIELDADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUserFieldAdd {
-    /// `FIELDS`: `OnCrmDealUserFieldAddFields`.
-    pub fields: Option<OnCrmDealUserFieldAddFields>,
+    /// `FIELDS`: `OnCrmDealUserFieldFields`.
+    pub fields: Option<OnCrmDealUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -979,39 +753,14 @@ impl EventPayload for OnCrmDealUserFieldAdd {
     const CODE: &'static str = "ONCRMDEALUSERFIELDADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmDealUserFieldAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmDealUserFieldAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMDEALUSERFIELDDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUserFieldDelete {
-    /// `FIELDS`: `OnCrmDealUserFieldDeleteFields`.
-    pub fields: Option<OnCrmDealUserFieldDeleteFields>,
+    /// `FIELDS`: `OnCrmDealUserFieldFields`.
+    pub fields: Option<OnCrmDealUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1031,10 +780,10 @@ impl EventPayload for OnCrmDealUserFieldDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmDealUserFieldDeleteFields {
+pub struct OnCrmDealUserFieldFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// `ENTITY_ID`: string.
@@ -1046,7 +795,7 @@ pub struct OnCrmDealUserFieldDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for OnCrmDealUserFieldDeleteFields {
+impl wire::Lenient for OnCrmDealUserFieldFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1060,8 +809,8 @@ impl wire::Lenient for OnCrmDealUserFieldDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUserFieldSetEnumValues {
-    /// `FIELDS`: `OnCrmDealUserFieldSetEnumValuesFields`.
-    pub fields: Option<OnCrmDealUserFieldSetEnumValuesFields>,
+    /// `FIELDS`: `OnCrmDealUserFieldFields`.
+    pub fields: Option<OnCrmDealUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1079,39 +828,14 @@ impl EventPayload for OnCrmDealUserFieldSetEnumValues {
     const CODE: &'static str = "ONCRMDEALUSERFIELDSETENUMVALUES";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-set-enum-values.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmDealUserFieldSetEnumValuesFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmDealUserFieldSetEnumValuesFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMDEALUSERFIELDUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealUserFieldUpdate {
-    /// `FIELDS`: `OnCrmDealUserFieldUpdateFields`.
-    pub fields: Option<OnCrmDealUserFieldUpdateFields>,
+    /// `FIELDS`: `OnCrmDealUserFieldFields`.
+    pub fields: Option<OnCrmDealUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1128,31 +852,6 @@ impl wire::Lenient for OnCrmDealUserFieldUpdate {
 impl EventPayload for OnCrmDealUserFieldUpdate {
     const CODE: &'static str = "ONCRMDEALUSERFIELDUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/events/on-crm-deal-user-field-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmDealUserFieldUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmDealUserFieldUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// `crm.deal.userfield.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///

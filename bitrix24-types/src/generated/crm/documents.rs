@@ -65,8 +65,8 @@ pub struct CrmDocumentgeneratorDocumentAddDocument {
     pub qr_code_enabled: Option<bool>,
     /// `changeQrCodeDisabledReason`: string.
     pub change_qr_code_disabled_reason: Option<String>,
-    /// `products`: `CrmDocumentgeneratorDocumentAddProducts`.
-    pub products: Option<CrmDocumentgeneratorDocumentAddProducts>,
+    /// `products`: `CrmDocumentgeneratorDocumentProducts`.
+    pub products: Option<CrmDocumentgeneratorDocumentProducts>,
     /// `stampsEnabled`: boolean.
     pub stamps_enabled: Option<bool>,
     /// `downloadUrl`: string.
@@ -91,8 +91,8 @@ pub struct CrmDocumentgeneratorDocumentAddDocument {
     pub entity_type_id: Option<i64>,
     /// `entityId`: integer.
     pub entity_id: Option<i64>,
-    /// `values`: `CrmDocumentgeneratorDocumentAddValues`.
-    pub values: Option<CrmDocumentgeneratorDocumentAddValues>,
+    /// `values`: `CrmDocumentgeneratorDocumentValues`.
+    pub values: Option<CrmDocumentgeneratorDocumentValues>,
     /// `imageUrl`: string.
     pub image_url: Option<String>,
     /// `pdfUrl`: string.
@@ -103,31 +103,6 @@ pub struct CrmDocumentgeneratorDocumentAddDocument {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmDocumentgeneratorDocumentAddDocument {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorDocumentAddProducts {
-    /// `currencyId`: string.
-    pub currency_id: Option<String>,
-    /// `totalRows`: integer.
-    pub total_rows: Option<i64>,
-    /// `totalSum`: decimal.
-    pub total_sum: Option<wire::Decimal>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDocumentgeneratorDocumentAddProducts {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -148,35 +123,6 @@ pub struct CrmDocumentgeneratorDocumentAddResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmDocumentgeneratorDocumentAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorDocumentAddValues {
-    /// `DocumentNumber`: string.
-    #[serde(rename = "DocumentNumber")]
-    pub document_number: Option<String>,
-    /// `_creationMethod`: string.
-    #[serde(rename = "_creationMethod")]
-    pub creation_method: Option<String>,
-    /// `productsTableVariant`: string.
-    pub products_table_variant: Option<String>,
-    /// `stampsEnabled`: boolean.
-    pub stamps_enabled: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDocumentgeneratorDocumentAddValues {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -235,8 +181,8 @@ pub struct CrmDocumentgeneratorDocumentGetDocument {
     pub qr_code_enabled: Option<bool>,
     /// `changeQrCodeDisabledReason`: string.
     pub change_qr_code_disabled_reason: Option<String>,
-    /// `products`: `CrmDocumentgeneratorDocumentGetProducts`.
-    pub products: Option<CrmDocumentgeneratorDocumentGetProducts>,
+    /// `products`: `CrmDocumentgeneratorDocumentProducts`.
+    pub products: Option<CrmDocumentgeneratorDocumentProducts>,
     /// `stampsEnabled`: boolean.
     pub stamps_enabled: Option<bool>,
     /// `downloadUrl`: string.
@@ -277,31 +223,6 @@ pub struct CrmDocumentgeneratorDocumentGetDocument {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmDocumentgeneratorDocumentGetDocument {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorDocumentGetProducts {
-    /// `currencyId`: string.
-    pub currency_id: Option<String>,
-    /// `totalRows`: integer.
-    pub total_rows: Option<i64>,
-    /// `totalSum`: decimal.
-    pub total_sum: Option<wire::Decimal>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDocumentgeneratorDocumentGetProducts {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -617,6 +538,31 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentListValues {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrmDocumentgeneratorDocumentProducts {
+    /// `currencyId`: string.
+    pub currency_id: Option<String>,
+    /// `totalRows`: integer.
+    pub total_rows: Option<i64>,
+    /// `totalSum`: decimal.
+    pub total_sum: Option<wire::Decimal>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorDocumentProducts {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-update.html#document)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
@@ -645,8 +591,8 @@ pub struct CrmDocumentgeneratorDocumentUpdateDocument {
     pub qr_code_enabled: Option<bool>,
     /// `changeQrCodeDisabledReason`: string.
     pub change_qr_code_disabled_reason: Option<String>,
-    /// `products`: `CrmDocumentgeneratorDocumentUpdateProducts`.
-    pub products: Option<CrmDocumentgeneratorDocumentUpdateProducts>,
+    /// `products`: `CrmDocumentgeneratorDocumentProducts`.
+    pub products: Option<CrmDocumentgeneratorDocumentProducts>,
     /// `stampsEnabled`: boolean.
     pub stamps_enabled: Option<bool>,
     /// `downloadUrl`: string.
@@ -671,8 +617,8 @@ pub struct CrmDocumentgeneratorDocumentUpdateDocument {
     pub entity_type_id: Option<String>,
     /// `entityId`: string.
     pub entity_id: Option<String>,
-    /// `values`: `CrmDocumentgeneratorDocumentUpdateValues`.
-    pub values: Option<CrmDocumentgeneratorDocumentUpdateValues>,
+    /// `values`: `CrmDocumentgeneratorDocumentValues`.
+    pub values: Option<CrmDocumentgeneratorDocumentValues>,
     /// `imageUrl`: string.
     pub image_url: Option<String>,
     /// `pdfUrl`: string.
@@ -683,31 +629,6 @@ pub struct CrmDocumentgeneratorDocumentUpdateDocument {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmDocumentgeneratorDocumentUpdateDocument {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorDocumentUpdateProducts {
-    /// `currencyId`: string.
-    pub currency_id: Option<String>,
-    /// `totalRows`: integer.
-    pub total_rows: Option<i64>,
-    /// `totalSum`: decimal.
-    pub total_sum: Option<wire::Decimal>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDocumentgeneratorDocumentUpdateProducts {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -728,35 +649,6 @@ pub struct CrmDocumentgeneratorDocumentUpdateResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmDocumentgeneratorDocumentUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorDocumentUpdateValues {
-    /// `DocumentNumber`: string.
-    #[serde(rename = "DocumentNumber")]
-    pub document_number: Option<String>,
-    /// `_creationMethod`: string.
-    #[serde(rename = "_creationMethod")]
-    pub creation_method: Option<String>,
-    /// `productsTableVariant`: string.
-    pub products_table_variant: Option<String>,
-    /// `stampsEnabled`: boolean.
-    pub stamps_enabled: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDocumentgeneratorDocumentUpdateValues {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -794,8 +686,8 @@ pub struct CrmDocumentgeneratorDocumentUploadDocument {
     pub qr_code_enabled: Option<bool>,
     /// `changeQrCodeDisabledReason`: string.
     pub change_qr_code_disabled_reason: Option<String>,
-    /// `products`: `CrmDocumentgeneratorDocumentUploadProducts`.
-    pub products: Option<CrmDocumentgeneratorDocumentUploadProducts>,
+    /// `products`: `CrmDocumentgeneratorDocumentProducts`.
+    pub products: Option<CrmDocumentgeneratorDocumentProducts>,
     /// `stampsEnabled`: boolean.
     pub stamps_enabled: Option<bool>,
     /// `downloadUrl`: string.
@@ -874,31 +766,6 @@ pub struct CrmDocumentgeneratorDocumentUploadFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorDocumentUploadProducts {
-    /// `currencyId`: string.
-    pub currency_id: Option<String>,
-    /// `totalRows`: integer.
-    pub total_rows: Option<i64>,
-    /// `totalSum`: decimal.
-    pub total_sum: Option<wire::Decimal>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDocumentgeneratorDocumentUploadProducts {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmDocumentgeneratorDocumentUploadResult {
@@ -941,14 +808,43 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentUploadValues {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrmDocumentgeneratorDocumentValues {
+    /// `DocumentNumber`: string.
+    #[serde(rename = "DocumentNumber")]
+    pub document_number: Option<String>,
+    /// `_creationMethod`: string.
+    #[serde(rename = "_creationMethod")]
+    pub creation_method: Option<String>,
+    /// `productsTableVariant`: string.
+    pub products_table_variant: Option<String>,
+    /// `stampsEnabled`: boolean.
+    pub stamps_enabled: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorDocumentValues {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONCRMDOCUMENTGENERATORDOCUMENTADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDocumentGeneratorDocumentAdd {
-    /// `FIELDS`: `OnCrmDocumentGeneratorDocumentAddFields`.
-    pub fields: Option<OnCrmDocumentGeneratorDocumentAddFields>,
+    /// `FIELDS`: `OnCrmDocumentGeneratorDocumentFields`.
+    pub fields: Option<OnCrmDocumentGeneratorDocumentFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -966,39 +862,14 @@ impl EventPayload for OnCrmDocumentGeneratorDocumentAdd {
     const CODE: &'static str = "ONCRMDOCUMENTGENERATORDOCUMENTADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmDocumentGeneratorDocumentAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_TYPE_ID`: integer.
-    pub entity_type_id: Option<i64>,
-    /// `ENTITY_ID`: integer.
-    pub entity_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmDocumentGeneratorDocumentAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMDOCUMENTGENERATORDOCUMENTDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDocumentGeneratorDocumentDelete {
-    /// `FIELDS`: `OnCrmDocumentGeneratorDocumentDeleteFields`.
-    pub fields: Option<OnCrmDocumentGeneratorDocumentDeleteFields>,
+    /// `FIELDS`: `OnCrmDocumentGeneratorDocumentFields`.
+    pub fields: Option<OnCrmDocumentGeneratorDocumentFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1018,10 +889,10 @@ impl EventPayload for OnCrmDocumentGeneratorDocumentDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmDocumentGeneratorDocumentDeleteFields {
+pub struct OnCrmDocumentGeneratorDocumentFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// `ENTITY_TYPE_ID`: integer.
@@ -1033,7 +904,7 @@ pub struct OnCrmDocumentGeneratorDocumentDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for OnCrmDocumentGeneratorDocumentDeleteFields {
+impl wire::Lenient for OnCrmDocumentGeneratorDocumentFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1047,8 +918,8 @@ impl wire::Lenient for OnCrmDocumentGeneratorDocumentDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDocumentGeneratorDocumentUpdate {
-    /// `FIELDS`: `OnCrmDocumentGeneratorDocumentUpdateFields`.
-    pub fields: Option<OnCrmDocumentGeneratorDocumentUpdateFields>,
+    /// `FIELDS`: `OnCrmDocumentGeneratorDocumentFields`.
+    pub fields: Option<OnCrmDocumentGeneratorDocumentFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1065,31 +936,6 @@ impl wire::Lenient for OnCrmDocumentGeneratorDocumentUpdate {
 impl EventPayload for OnCrmDocumentGeneratorDocumentUpdate {
     const CODE: &'static str = "ONCRMDOCUMENTGENERATORDOCUMENTUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/events/on-crm-document-generator-document-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmDocumentGeneratorDocumentUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_TYPE_ID`: integer.
-    pub entity_type_id: Option<i64>,
-    /// `ENTITY_ID`: integer.
-    pub entity_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmDocumentGeneratorDocumentUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// The fields of [`CrmDocumentgeneratorDocumentListDocument2`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

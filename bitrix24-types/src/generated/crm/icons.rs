@@ -12,7 +12,7 @@ use ::bitrix24_types::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-add.html#icon)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CrmTimelineIconAddIcon {
+pub struct CrmTimelineIconIcon {
     /// `code`: string.
     pub code: Option<String>,
     /// `isSystem`: boolean.
@@ -24,32 +24,7 @@ pub struct CrmTimelineIconAddIcon {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmTimelineIconAddIcon {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmTimelineIconGetIcon {
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `fileUri`: string.
-    pub file_uri: Option<String>,
-    /// `isSystem`: boolean.
-    pub is_system: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTimelineIconGetIcon {
+impl wire::Lenient for CrmTimelineIconIcon {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -107,8 +82,8 @@ impl wire::Lenient for CrmTimelineIconListResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Icon {
-    /// `icon`: `CrmTimelineIconGetIcon`.
-    pub icon: Option<CrmTimelineIconGetIcon>,
+    /// `icon`: `CrmTimelineIconIcon`.
+    pub icon: Option<CrmTimelineIconIcon>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -129,7 +104,7 @@ impl wire::Lenient for Icon {
     "crm.timeline.icon.add",
     scope = "crm",
     kind = write,
-    response = CrmTimelineIconAddIcon
+    response = CrmTimelineIconIcon
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -12,33 +12,13 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/import/crm-item-batch-import.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmItemBatchImportItem {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmItemBatchImportItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/import/crm-item-batch-import.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmItemBatchImportItemsItem {
     /// `error`: string.
     pub error: Option<String>,
     /// `error_description`: string.
     pub error_description: Option<String>,
-    /// `item`: `CrmItemBatchImportItem`.
-    pub item: Option<CrmItemBatchImportItem>,
+    /// `item`: `CrmItemImportItem`.
+    pub item: Option<CrmItemImportItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

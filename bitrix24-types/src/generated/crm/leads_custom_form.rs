@@ -41,15 +41,13 @@ impl wire::Lenient for CrmLeadDetailsConfiguration {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-force-common-scope-for-all.html#extras)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-get.html#extras)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmLeadDetailsConfigurationForceCommonScopeForAllExtras {
-    /// `leadCustomerType`: `CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType`. One of `1`, `2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lead_customer_type: Option<
-        CrmLeadDetailsConfigurationForceCommonScopeForAllLeadCustomerType,
-    >,
+#[serde(crate = "self::serde")]
+pub struct CrmLeadDetailsConfigurationExtras {
+    /// `lead.customer.type`: `CrmLeadDetailsConfigurationGetLeadCustomerType`. One of `1`, `2`.
+    #[serde(rename = "lead.customer.type", skip_serializing_if = "Option::is_none")]
+    pub lead_customer_type: Option<CrmLeadDetailsConfigurationGetLeadCustomerType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -77,34 +75,6 @@ impl wire::Lenient for CrmLeadDetailsConfigurationGetElementsItem {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-get.html#extras)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct CrmLeadDetailsConfigurationGetExtras {
-    /// `lead.customer.type`: `CrmLeadDetailsConfigurationGetLeadCustomerType`. One of `1`, `2`.
-    #[serde(rename = "lead.customer.type", skip_serializing_if = "Option::is_none")]
-    pub lead_customer_type: Option<CrmLeadDetailsConfigurationGetLeadCustomerType>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/custom-form/crm-lead-details-configuration-reset.html#extras)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct CrmLeadDetailsConfigurationResetExtras {
-    /// `lead.customer.type`: `CrmLeadDetailsConfigurationGetLeadCustomerType`. One of `1`, `2`.
-    #[serde(rename = "lead.customer.type", skip_serializing_if = "Option::is_none")]
-    pub lead_customer_type: Option<CrmLeadDetailsConfigurationGetLeadCustomerType>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Sent in requests.
 ///
@@ -176,9 +146,9 @@ pub struct CrmLeadDetailsConfigurationSetSectionElement {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmLeadDetailsConfigurationForceCommonScopeForAll {
-    /// `extras`: `CrmLeadDetailsConfigurationForceCommonScopeForAllExtras`.
+    /// `extras`: `CrmLeadDetailsConfigurationSetExtras`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub extras: Option<CrmLeadDetailsConfigurationForceCommonScopeForAllExtras>,
+    pub extras: Option<CrmLeadDetailsConfigurationSetExtras>,
 }
 /// `crm.lead.details.configuration.get`: scope `crm`; reads only.
 ///
@@ -201,9 +171,9 @@ pub struct CrmLeadDetailsConfigurationGet {
     /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `extras`: `CrmLeadDetailsConfigurationGetExtras`.
+    /// `extras`: `CrmLeadDetailsConfigurationExtras`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub extras: Option<CrmLeadDetailsConfigurationGetExtras>,
+    pub extras: Option<CrmLeadDetailsConfigurationExtras>,
 }
 /// `crm.lead.details.configuration.reset`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
@@ -226,9 +196,9 @@ pub struct CrmLeadDetailsConfigurationReset {
     /// `scope`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
-    /// `extras`: `CrmLeadDetailsConfigurationResetExtras`.
+    /// `extras`: `CrmLeadDetailsConfigurationExtras`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub extras: Option<CrmLeadDetailsConfigurationResetExtras>,
+    pub extras: Option<CrmLeadDetailsConfigurationExtras>,
 }
 /// `crm.lead.details.configuration.set`: scope `crm`; writes idempotently.
 ///

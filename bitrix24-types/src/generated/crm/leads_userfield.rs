@@ -15,26 +15,26 @@ use super::crm_values::CrmCompanyUserfieldListShowFilter;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmLeadUserfield {
-    /// `EDIT_FORM_LABEL`: `CrmLeadUserfieldGetEditFormLabel`.
-    pub edit_form_label: Option<CrmLeadUserfieldGetEditFormLabel>,
+    /// `EDIT_FORM_LABEL`: `CrmLeadUserfieldGetLabel`.
+    pub edit_form_label: Option<CrmLeadUserfieldGetLabel>,
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
     pub edit_in_list: Option<bool>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
-    /// `ERROR_MESSAGE`: `CrmLeadUserfieldGetErrorMessage`.
-    pub error_message: Option<CrmLeadUserfieldGetErrorMessage>,
+    /// `ERROR_MESSAGE`: `CrmLeadUserfieldGetMessage`.
+    pub error_message: Option<CrmLeadUserfieldGetMessage>,
     /// `FIELD_NAME`: string.
     pub field_name: Option<String>,
-    /// `HELP_MESSAGE`: `CrmLeadUserfieldGetHelpMessage`.
-    pub help_message: Option<CrmLeadUserfieldGetHelpMessage>,
+    /// `HELP_MESSAGE`: `CrmLeadUserfieldGetMessage`.
+    pub help_message: Option<CrmLeadUserfieldGetMessage>,
     /// `ID`: id.
     pub id: Option<u64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
-    /// `LIST_COLUMN_LABEL`: `CrmLeadUserfieldGetListColumnLabel`.
-    pub list_column_label: Option<CrmLeadUserfieldGetListColumnLabel>,
-    /// `LIST_FILTER_LABEL`: `CrmLeadUserfieldGetListFilterLabel`.
-    pub list_filter_label: Option<CrmLeadUserfieldGetListFilterLabel>,
+    /// `LIST_COLUMN_LABEL`: `CrmLeadUserfieldGetLabel`.
+    pub list_column_label: Option<CrmLeadUserfieldGetLabel>,
+    /// `LIST_FILTER_LABEL`: `CrmLeadUserfieldGetLabel`.
+    pub list_filter_label: Option<CrmLeadUserfieldGetLabel>,
     /// `MANDATORY`: char. One of `Y`, `N`.
     pub mandatory: Option<bool>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
@@ -104,12 +104,12 @@ pub struct CrmLeadUserfieldAddParameterFields {
     /// `SHOW_FILTER`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_filter: Option<bool>,
-    /// `SETTINGS`: `CrmLeadUserfieldAddSettings`.
+    /// `SETTINGS`: `CrmLeadUserfieldSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<CrmLeadUserfieldAddSettings>,
-    /// `LIST`: `CrmLeadUserfieldAddUfEnumElement[]`.
+    pub settings: Option<CrmLeadUserfieldSettings>,
+    /// `LIST`: `CrmLeadUserfieldUfEnumElement[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<Vec<CrmLeadUserfieldAddUfEnumElement>>,
+    pub list: Option<Vec<CrmLeadUserfieldUfEnumElement>>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -136,55 +136,12 @@ pub struct CrmLeadUserfieldAddParameterFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-add.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmLeadUserfieldAddSettings {
-    /// `DEFAULT_VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `ROWS`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rows: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-add.html#uf_enum_element)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmLeadUserfieldAddUfEnumElement {
-    /// `VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `DEF`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub def: Option<bool>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CrmLeadUserfieldGetEditFormLabel {
+pub struct CrmLeadUserfieldGetLabel {
     /// `ar`: string.
     pub ar: Option<String>,
     /// `br`: string.
@@ -232,7 +189,7 @@ pub struct CrmLeadUserfieldGetEditFormLabel {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmLeadUserfieldGetEditFormLabel {
+impl wire::Lenient for CrmLeadUserfieldGetLabel {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -245,7 +202,7 @@ impl wire::Lenient for CrmLeadUserfieldGetEditFormLabel {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CrmLeadUserfieldGetErrorMessage {
+pub struct CrmLeadUserfieldGetMessage {
     /// `ar`: string.
     pub ar: Option<String>,
     /// `br`: string.
@@ -293,190 +250,7 @@ pub struct CrmLeadUserfieldGetErrorMessage {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmLeadUserfieldGetErrorMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmLeadUserfieldGetHelpMessage {
-    /// `ar`: string.
-    pub ar: Option<String>,
-    /// `br`: string.
-    pub br: Option<String>,
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `fr`: string.
-    pub fr: Option<String>,
-    /// `hi`: string.
-    pub hi: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `in`: string.
-    pub in_: Option<String>,
-    /// `it`: string.
-    pub it: Option<String>,
-    /// `ja`: string.
-    pub ja: Option<String>,
-    /// `kz`: string.
-    pub kz: Option<String>,
-    /// `la`: string.
-    pub la: Option<String>,
-    /// `ms`: string.
-    pub ms: Option<String>,
-    /// `pl`: string.
-    pub pl: Option<String>,
-    /// `ru`: string.
-    pub ru: Option<String>,
-    /// `sc`: string.
-    pub sc: Option<String>,
-    /// `tc`: string.
-    pub tc: Option<String>,
-    /// `th`: string.
-    pub th: Option<String>,
-    /// `tr`: string.
-    pub tr: Option<String>,
-    /// `ua`: string.
-    pub ua: Option<String>,
-    /// `vn`: string.
-    pub vn: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmLeadUserfieldGetHelpMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmLeadUserfieldGetListColumnLabel {
-    /// `ar`: string.
-    pub ar: Option<String>,
-    /// `br`: string.
-    pub br: Option<String>,
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `fr`: string.
-    pub fr: Option<String>,
-    /// `hi`: string.
-    pub hi: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `in`: string.
-    pub in_: Option<String>,
-    /// `it`: string.
-    pub it: Option<String>,
-    /// `ja`: string.
-    pub ja: Option<String>,
-    /// `kz`: string.
-    pub kz: Option<String>,
-    /// `la`: string.
-    pub la: Option<String>,
-    /// `ms`: string.
-    pub ms: Option<String>,
-    /// `pl`: string.
-    pub pl: Option<String>,
-    /// `ru`: string.
-    pub ru: Option<String>,
-    /// `sc`: string.
-    pub sc: Option<String>,
-    /// `tc`: string.
-    pub tc: Option<String>,
-    /// `th`: string.
-    pub th: Option<String>,
-    /// `tr`: string.
-    pub tr: Option<String>,
-    /// `ua`: string.
-    pub ua: Option<String>,
-    /// `vn`: string.
-    pub vn: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmLeadUserfieldGetListColumnLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmLeadUserfieldGetListFilterLabel {
-    /// `ar`: string.
-    pub ar: Option<String>,
-    /// `br`: string.
-    pub br: Option<String>,
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `fr`: string.
-    pub fr: Option<String>,
-    /// `hi`: string.
-    pub hi: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `in`: string.
-    pub in_: Option<String>,
-    /// `it`: string.
-    pub it: Option<String>,
-    /// `ja`: string.
-    pub ja: Option<String>,
-    /// `kz`: string.
-    pub kz: Option<String>,
-    /// `la`: string.
-    pub la: Option<String>,
-    /// `ms`: string.
-    pub ms: Option<String>,
-    /// `pl`: string.
-    pub pl: Option<String>,
-    /// `ru`: string.
-    pub ru: Option<String>,
-    /// `sc`: string.
-    pub sc: Option<String>,
-    /// `tc`: string.
-    pub tc: Option<String>,
-    /// `th`: string.
-    pub th: Option<String>,
-    /// `tr`: string.
-    pub tr: Option<String>,
-    /// `ua`: string.
-    pub ua: Option<String>,
-    /// `vn`: string.
-    pub vn: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmLeadUserfieldGetListFilterLabel {
+impl wire::Lenient for CrmLeadUserfieldGetMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -851,6 +625,49 @@ impl wire::Lenient for CrmLeadUserfieldListSettings {
 }
 /// Sent in requests.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-add.html#settings)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmLeadUserfieldSettings {
+    /// `DEFAULT_VALUE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<String>,
+    /// `ROWS`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-add.html#uf_enum_element)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmLeadUserfieldUfEnumElement {
+    /// `VALUE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `SORT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `DEF`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub def: Option<bool>,
+    /// `XML_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-update.html#parameter-fields)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -864,12 +681,12 @@ pub struct CrmLeadUserfieldUpdateParameterFields {
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `SETTINGS`: `CrmLeadUserfieldUpdateSettings`.
+    /// `SETTINGS`: `CrmLeadUserfieldSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<CrmLeadUserfieldUpdateSettings>,
-    /// `LIST`: `CrmLeadUserfieldUpdateUfEnumElement[]`.
+    pub settings: Option<CrmLeadUserfieldSettings>,
+    /// `LIST`: `CrmLeadUserfieldUfEnumElement[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<Vec<CrmLeadUserfieldUpdateUfEnumElement>>,
+    pub list: Option<Vec<CrmLeadUserfieldUfEnumElement>>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -911,57 +728,14 @@ pub struct CrmLeadUserfieldUpdateParameterFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-update.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmLeadUserfieldUpdateSettings {
-    /// `DEFAULT_VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `ROWS`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rows: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/crm-lead-userfield-update.html#uf_enum_element)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmLeadUserfieldUpdateUfEnumElement {
-    /// `VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `DEF`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub def: Option<bool>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// The `data` of the event `ONCRMLEADUSERFIELDADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUserFieldAdd {
-    /// `FIELDS`: `OnCrmLeadUserFieldAddFields`.
-    pub fields: Option<OnCrmLeadUserFieldAddFields>,
+    /// `FIELDS`: `OnCrmLeadUserFieldFields`.
+    pub fields: Option<OnCrmLeadUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -979,39 +753,14 @@ impl EventPayload for OnCrmLeadUserFieldAdd {
     const CODE: &'static str = "ONCRMLEADUSERFIELDADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmLeadUserFieldAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmLeadUserFieldAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMLEADUSERFIELDDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUserFieldDelete {
-    /// `FIELDS`: `OnCrmLeadUserFieldDeleteFields`.
-    pub fields: Option<OnCrmLeadUserFieldDeleteFields>,
+    /// `FIELDS`: `OnCrmLeadUserFieldFields`.
+    pub fields: Option<OnCrmLeadUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1031,10 +780,10 @@ impl EventPayload for OnCrmLeadUserFieldDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmLeadUserFieldDeleteFields {
+pub struct OnCrmLeadUserFieldFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// `ENTITY_ID`: string.
@@ -1046,7 +795,7 @@ pub struct OnCrmLeadUserFieldDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for OnCrmLeadUserFieldDeleteFields {
+impl wire::Lenient for OnCrmLeadUserFieldFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1060,8 +809,8 @@ impl wire::Lenient for OnCrmLeadUserFieldDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUserFieldSetEnumValues {
-    /// `FIELDS`: `OnCrmLeadUserFieldSetEnumValuesFields`.
-    pub fields: Option<OnCrmLeadUserFieldSetEnumValuesFields>,
+    /// `FIELDS`: `OnCrmLeadUserFieldFields`.
+    pub fields: Option<OnCrmLeadUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1079,39 +828,14 @@ impl EventPayload for OnCrmLeadUserFieldSetEnumValues {
     const CODE: &'static str = "ONCRMLEADUSERFIELDSETENUMVALUES";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-set-enum-values.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmLeadUserFieldSetEnumValuesFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmLeadUserFieldSetEnumValuesFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMLEADUSERFIELDUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmLeadUserFieldUpdate {
-    /// `FIELDS`: `OnCrmLeadUserFieldUpdateFields`.
-    pub fields: Option<OnCrmLeadUserFieldUpdateFields>,
+    /// `FIELDS`: `OnCrmLeadUserFieldFields`.
+    pub fields: Option<OnCrmLeadUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1128,31 +852,6 @@ impl wire::Lenient for OnCrmLeadUserFieldUpdate {
 impl EventPayload for OnCrmLeadUserFieldUpdate {
     const CODE: &'static str = "ONCRMLEADUSERFIELDUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/leads/userfield/events/on-crm-lead-user-field-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmLeadUserFieldUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmLeadUserFieldUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// `crm.lead.userfield.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///

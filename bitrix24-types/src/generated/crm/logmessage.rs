@@ -31,68 +31,6 @@ pub struct CrmTimelineLogmessageAddFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-add.html#logMessage)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmTimelineLogmessageAddLogMessage {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `created`: datetime.
-    pub created: Option<wire::DateTime>,
-    /// `authorId`: integer.
-    pub author_id: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `text`: string.
-    pub text: Option<String>,
-    /// `iconCode`: string.
-    pub icon_code: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTimelineLogmessageAddLogMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmTimelineLogmessageGetLogMessage {
-    /// `authorId`: integer.
-    pub author_id: Option<i64>,
-    /// `created`: datetime.
-    pub created: Option<wire::DateTime>,
-    /// `iconCode`: string.
-    pub icon_code: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `text`: string.
-    pub text: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTimelineLogmessageGetLogMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
@@ -124,12 +62,43 @@ impl wire::Lenient for CrmTimelineLogmessageListRecord {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-add.html#logMessage)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrmTimelineLogmessageLogMessage {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `created`: datetime.
+    pub created: Option<wire::DateTime>,
+    /// `authorId`: integer.
+    pub author_id: Option<i64>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `text`: string.
+    pub text: Option<String>,
+    /// `iconCode`: string.
+    pub icon_code: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTimelineLogmessageLogMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Logmessage {
-    /// `logMessage`: `CrmTimelineLogmessageGetLogMessage`.
-    pub log_message: Option<CrmTimelineLogmessageGetLogMessage>,
+    /// `logMessage`: `CrmTimelineLogmessageLogMessage`.
+    pub log_message: Option<CrmTimelineLogmessageLogMessage>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -178,7 +147,7 @@ impl query::RecordField for CrmTimelineLogmessageListRecordField {
     "crm.timeline.logmessage.add",
     scope = "crm",
     kind = write,
-    response = CrmTimelineLogmessageAddLogMessage
+    response = CrmTimelineLogmessageLogMessage
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

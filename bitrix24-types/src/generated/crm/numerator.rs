@@ -20,8 +20,8 @@ pub struct CrmDocumentgeneratorNumerator {
     pub template: Option<String>,
     /// `code`: string.
     pub code: Option<String>,
-    /// `settings`: `CrmDocumentgeneratorNumeratorGetSettings`.
-    pub settings: Option<CrmDocumentgeneratorNumeratorGetSettings>,
+    /// `settings`: `CrmDocumentgeneratorNumeratorSettings`.
+    pub settings: Option<CrmDocumentgeneratorNumeratorSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -48,8 +48,8 @@ pub struct CrmDocumentgeneratorNumeratorAddNumerator {
     pub template: Option<String>,
     /// `code`: string.
     pub code: Option<String>,
-    /// `settings`: `CrmDocumentgeneratorNumeratorAddSettings`.
-    pub settings: Option<CrmDocumentgeneratorNumeratorAddSettings>,
+    /// `settings`: `CrmDocumentgeneratorNumeratorSettings`.
+    pub settings: Option<CrmDocumentgeneratorNumeratorSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -73,130 +73,13 @@ pub struct CrmDocumentgeneratorNumeratorAddParameterFields {
     pub name: String,
     /// `template`: string, required.
     pub template: String,
-    /// `settings`: `CrmDocumentgeneratorNumeratorAddParameterSettings`.
+    /// `settings`: `CrmDocumentgeneratorNumeratorParameterSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<CrmDocumentgeneratorNumeratorAddParameterSettings>,
+    pub settings: Option<CrmDocumentgeneratorNumeratorParameterSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html#parameter-sequent-settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorNumeratorAddParameterSequentSettings {
-    /// `start`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `step`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub step: Option<i64>,
-    /// `length`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub length: Option<i64>,
-    /// `padString`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pad_string: Option<String>,
-    /// `periodicBy`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub periodic_by: Option<String>,
-    /// `timezone`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
-    /// `isDirectNumeration`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_direct_numeration: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html#parameter-settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct CrmDocumentgeneratorNumeratorAddParameterSettings {
-    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: `CrmDocumentgeneratorNumeratorAddParameterSequentSettings`.
-    #[serde(
-        rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bitrix_main_numerator_generator_sequent_number_generator: Option<
-        CrmDocumentgeneratorNumeratorAddParameterSequentSettings,
-    >,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorNumeratorAddSettings {
-    /// `start`: integer.
-    pub start: Option<i64>,
-    /// `step`: integer.
-    pub step: Option<i64>,
-    /// `length`: integer.
-    pub length: Option<i64>,
-    /// `padString`: string.
-    pub pad_string: Option<String>,
-    /// `periodicBy`: string.
-    pub periodic_by: Option<String>,
-    /// `timezone`: string.
-    pub timezone: Option<String>,
-    /// `isDirectNumeration`: boolean.
-    pub is_direct_numeration: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDocumentgeneratorNumeratorAddSettings {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-get.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorNumeratorGetSettings {
-    /// `start`: integer.
-    pub start: Option<i64>,
-    /// `step`: integer.
-    pub step: Option<i64>,
-    /// `length`: integer.
-    pub length: Option<i64>,
-    /// `padString`: string.
-    pub pad_string: Option<String>,
-    /// `periodicBy`: string.
-    pub periodic_by: Option<String>,
-    /// `timezone`: string.
-    pub timezone: Option<String>,
-    /// `isDirectNumeration`: boolean.
-    pub is_direct_numeration: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDocumentgeneratorNumeratorGetSettings {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -209,8 +92,8 @@ pub struct CrmDocumentgeneratorNumeratorListNumerators {
     pub name: Option<String>,
     /// `template`: string.
     pub template: Option<String>,
-    /// `settings`: `CrmDocumentgeneratorNumeratorListSettings`.
-    pub settings: Option<CrmDocumentgeneratorNumeratorListSettings>,
+    /// `settings`: `CrmDocumentgeneratorNumeratorSettings`.
+    pub settings: Option<CrmDocumentgeneratorNumeratorSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -224,32 +107,58 @@ impl wire::Lenient for CrmDocumentgeneratorNumeratorListNumerators {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-list.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorNumeratorListSettings {
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html#parameter-settings)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct CrmDocumentgeneratorNumeratorParameterSettings {
+    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: `CrmDocumentgeneratorNumeratorSettings`.
+    #[serde(
+        rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bitrix_main_numerator_generator_sequent_number_generator: Option<
+        CrmDocumentgeneratorNumeratorSettings,
+    >,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html#parameter-sequent-settings)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmDocumentgeneratorNumeratorSettings {
     /// `start`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
     /// `step`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<i64>,
     /// `length`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<i64>,
     /// `padString`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pad_string: Option<String>,
     /// `periodicBy`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub periodic_by: Option<String>,
     /// `timezone`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// `isDirectNumeration`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_direct_numeration: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmDocumentgeneratorNumeratorListSettings {
+impl wire::Lenient for CrmDocumentgeneratorNumeratorSettings {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -269,60 +178,9 @@ pub struct CrmDocumentgeneratorNumeratorUpdateParameterFields {
     /// `template`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
-    /// `settings`: `CrmDocumentgeneratorNumeratorUpdateParameterSettings`.
+    /// `settings`: `CrmDocumentgeneratorNumeratorParameterSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<CrmDocumentgeneratorNumeratorUpdateParameterSettings>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-update.html#parameter-sequent-settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorNumeratorUpdateParameterSequentSettings {
-    /// `start`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `step`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub step: Option<i64>,
-    /// `length`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub length: Option<i64>,
-    /// `padString`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pad_string: Option<String>,
-    /// `periodicBy`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub periodic_by: Option<String>,
-    /// `timezone`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
-    /// `isDirectNumeration`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_direct_numeration: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-update.html#parameter-settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct CrmDocumentgeneratorNumeratorUpdateParameterSettings {
-    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: `CrmDocumentgeneratorNumeratorUpdateParameterSequentSettings`.
-    #[serde(
-        rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bitrix_main_numerator_generator_sequent_number_generator: Option<
-        CrmDocumentgeneratorNumeratorUpdateParameterSequentSettings,
-    >,
+    pub settings: Option<CrmDocumentgeneratorNumeratorParameterSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -341,47 +199,14 @@ pub struct CrmDocumentgeneratorNumeratorUpdateResult {
     pub template: Option<String>,
     /// `code`: string.
     pub code: Option<String>,
-    /// `settings`: `CrmDocumentgeneratorNumeratorUpdateSettings`.
-    pub settings: Option<CrmDocumentgeneratorNumeratorUpdateSettings>,
+    /// `settings`: `CrmDocumentgeneratorNumeratorSettings`.
+    pub settings: Option<CrmDocumentgeneratorNumeratorSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmDocumentgeneratorNumeratorUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-update.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorNumeratorUpdateSettings {
-    /// `start`: integer.
-    pub start: Option<i64>,
-    /// `step`: integer.
-    pub step: Option<i64>,
-    /// `length`: integer.
-    pub length: Option<i64>,
-    /// `padString`: string.
-    pub pad_string: Option<String>,
-    /// `periodicBy`: string.
-    pub periodic_by: Option<String>,
-    /// `timezone`: string.
-    pub timezone: Option<String>,
-    /// `isDirectNumeration`: boolean.
-    pub is_direct_numeration: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDocumentgeneratorNumeratorUpdateSettings {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

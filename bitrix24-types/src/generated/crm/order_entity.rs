@@ -11,23 +11,6 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
 use super::crm_linked::CrmOrderentity;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmOrderentityAddFields {
-    /// `orderId`: id, required.
-    pub order_id: u64,
-    /// `ownerTypeId`: integer, required.
-    pub owner_type_id: i64,
-    /// `ownerId`: integer, required.
-    pub owner_id: i64,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-add.html)
@@ -51,10 +34,10 @@ impl wire::Lenient for CrmOrderentityAddResult {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-delete-by-filter.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmOrderentityDeleteByFilterFields {
+pub struct CrmOrderentityFields {
     /// `orderId`: id, required.
     pub order_id: u64,
     /// `ownerTypeId`: integer, required.
@@ -164,12 +147,12 @@ impl query::RecordField for CrmOrderentityListOrderEntityField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmOrderentityAdd {
-    /// `fields`: `CrmOrderentityAddFields`, required.
-    pub fields: CrmOrderentityAddFields,
+    /// `fields`: `CrmOrderentityFields`, required.
+    pub fields: CrmOrderentityFields,
 }
 impl CrmOrderentityAdd {
     /// A `crm.orderentity.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmOrderentityAddFields) -> Self {
+    pub fn new(fields: CrmOrderentityFields) -> Self {
         Self { fields }
     }
 }
@@ -185,12 +168,12 @@ impl CrmOrderentityAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmOrderentityDeleteByFilter {
-    /// `fields`: `CrmOrderentityDeleteByFilterFields`, required.
-    pub fields: CrmOrderentityDeleteByFilterFields,
+    /// `fields`: `CrmOrderentityFields`, required.
+    pub fields: CrmOrderentityFields,
 }
 impl CrmOrderentityDeleteByFilter {
     /// A `crm.orderentity.deleteByFilter` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmOrderentityDeleteByFilterFields) -> Self {
+    pub fn new(fields: CrmOrderentityFields) -> Self {
         Self { fields }
     }
 }

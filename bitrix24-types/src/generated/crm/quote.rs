@@ -311,8 +311,8 @@ pub struct CrmQuoteUpdateParameterParams {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteAdd {
-    /// `FIELDS`: `OnCrmQuoteAddFields`.
-    pub fields: Option<OnCrmQuoteAddFields>,
+    /// `FIELDS`: `OnCrmQuoteFields`.
+    pub fields: Option<OnCrmQuoteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -330,35 +330,14 @@ impl EventPayload for OnCrmQuoteAdd {
     const CODE: &'static str = "ONCRMQUOTEADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmQuoteAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmQuoteAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMQUOTEDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteDelete {
-    /// `FIELDS`: `OnCrmQuoteDeleteFields`.
-    pub fields: Option<OnCrmQuoteDeleteFields>,
+    /// `FIELDS`: `OnCrmQuoteFields`.
+    pub fields: Option<OnCrmQuoteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -378,10 +357,10 @@ impl EventPayload for OnCrmQuoteDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmQuoteDeleteFields {
+pub struct OnCrmQuoteFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -389,7 +368,7 @@ pub struct OnCrmQuoteDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for OnCrmQuoteDeleteFields {
+impl wire::Lenient for OnCrmQuoteFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -403,8 +382,8 @@ impl wire::Lenient for OnCrmQuoteDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUpdate {
-    /// `FIELDS`: `OnCrmQuoteUpdateFields`.
-    pub fields: Option<OnCrmQuoteUpdateFields>,
+    /// `FIELDS`: `OnCrmQuoteFields`.
+    pub fields: Option<OnCrmQuoteFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -421,27 +400,6 @@ impl wire::Lenient for OnCrmQuoteUpdate {
 impl EventPayload for OnCrmQuoteUpdate {
     const CODE: &'static str = "ONCRMQUOTEUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/events/on-crm-quote-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmQuoteUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmQuoteUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///

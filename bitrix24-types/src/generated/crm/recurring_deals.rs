@@ -46,8 +46,8 @@ pub struct CrmDealRecurring {
     pub limit_repeat: Option<i64>,
     /// `LIMIT_DATE`: datetime.
     pub limit_date: Option<wire::DateTime>,
-    /// `PARAMS`: `CrmDealRecurringGetParamsFields`.
-    pub params: Option<CrmDealRecurringGetParamsFields>,
+    /// `PARAMS`: `CrmDealRecurringParamsFields`.
+    pub params: Option<CrmDealRecurringParamsFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -97,47 +97,9 @@ pub struct CrmDealRecurringAddFields {
     /// `START_DATE`: date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<chrono::NaiveDate>,
-    /// `PARAMS`: `CrmDealRecurringAddParams`.
+    /// `PARAMS`: `CrmDealRecurringParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub params: Option<CrmDealRecurringAddParams>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-add.html#params)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmDealRecurringAddParams {
-    /// `MODE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
-    /// `MULTIPLE_TYPE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple_type: Option<String>,
-    /// `MULTIPLE_INTERVAL`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple_interval: Option<i64>,
-    /// `SINGLE_BEFORE_START_DATE_TYPE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub single_before_start_date_type: Option<String>,
-    /// `SINGLE_BEFORE_START_DATE_VALUE`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub single_before_start_date_value: Option<i64>,
-    /// `OFFSET_BEGINDATE_TYPE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset_begindate_type: Option<String>,
-    /// `OFFSET_BEGINDATE_VALUE`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset_begindate_value: Option<i64>,
-    /// `OFFSET_CLOSEDATE_TYPE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset_closedate_type: Option<String>,
-    /// `OFFSET_CLOSEDATE_VALUE`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset_closedate_value: Option<i64>,
+    pub params: Option<CrmDealRecurringParams>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -166,80 +128,6 @@ impl wire::Lenient for CrmDealRecurringExposeResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-get.html#params-fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmDealRecurringGetParamsFields {
-    /// `MODE`: `CrmDealRecurringGetMode`. One of `single`, `multiple`.
-    pub mode: Option<CrmDealRecurringGetMode>,
-    /// `MULTIPLE_TYPE`: string.
-    pub multiple_type: Option<String>,
-    /// `MULTIPLE_INTERVAL`: integer.
-    pub multiple_interval: Option<i64>,
-    /// `SINGLE_BEFORE_START_DATE_TYPE`: string.
-    pub single_before_start_date_type: Option<String>,
-    /// `SINGLE_BEFORE_START_DATE_VALUE`: integer.
-    pub single_before_start_date_value: Option<i64>,
-    /// `OFFSET_BEGINDATE_TYPE`: `CrmDealRecurringGetOffsetBegindateType`. One of `day`, `week`, `month`, `year`.
-    pub offset_begindate_type: Option<CrmDealRecurringGetOffsetBegindateType>,
-    /// `OFFSET_BEGINDATE_VALUE`: integer.
-    pub offset_begindate_value: Option<i64>,
-    /// `OFFSET_CLOSEDATE_TYPE`: `CrmDealRecurringGetOffsetClosedateType`. One of `day`, `week`, `month`, `year`.
-    pub offset_closedate_type: Option<CrmDealRecurringGetOffsetClosedateType>,
-    /// `OFFSET_CLOSEDATE_VALUE`: integer.
-    pub offset_closedate_value: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDealRecurringGetParamsFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmDealRecurringListParams {
-    /// `MODE`: string.
-    pub mode: Option<String>,
-    /// `MULTIPLE_INTERVAL`: integer.
-    pub multiple_interval: Option<i64>,
-    /// `MULTIPLE_TYPE`: string.
-    pub multiple_type: Option<String>,
-    /// `OFFSET_BEGINDATE_TYPE`: string.
-    pub offset_begindate_type: Option<String>,
-    /// `OFFSET_BEGINDATE_VALUE`: integer.
-    pub offset_begindate_value: Option<i64>,
-    /// `OFFSET_CLOSEDATE_TYPE`: string.
-    pub offset_closedate_type: Option<String>,
-    /// `OFFSET_CLOSEDATE_VALUE`: integer.
-    pub offset_closedate_value: Option<i64>,
-    /// `SINGLE_BEFORE_START_DATE_TYPE`: string.
-    pub single_before_start_date_type: Option<String>,
-    /// `SINGLE_BEFORE_START_DATE_VALUE`: integer.
-    pub single_before_start_date_value: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDealRecurringListParams {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -258,8 +146,8 @@ pub struct CrmDealRecurringListRecord {
     pub limit_repeat: Option<String>,
     /// `NEXT_EXECUTION`: datetime.
     pub next_execution: Option<wire::DateTime>,
-    /// `PARAMS`: `CrmDealRecurringListParams`.
-    pub params: Option<CrmDealRecurringListParams>,
+    /// `PARAMS`: `CrmDealRecurringParams`.
+    pub params: Option<CrmDealRecurringParams>,
     /// `START_DATE`: datetime.
     pub start_date: Option<wire::DateTime>,
     /// `based_id`: string.
@@ -280,6 +168,98 @@ pub struct CrmDealRecurringListRecord {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmDealRecurringListRecord {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-add.html#params)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmDealRecurringParams {
+    /// `MODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// `MULTIPLE_TYPE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multiple_type: Option<String>,
+    /// `MULTIPLE_INTERVAL`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multiple_interval: Option<i64>,
+    /// `SINGLE_BEFORE_START_DATE_TYPE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub single_before_start_date_type: Option<String>,
+    /// `SINGLE_BEFORE_START_DATE_VALUE`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub single_before_start_date_value: Option<i64>,
+    /// `OFFSET_BEGINDATE_TYPE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset_begindate_type: Option<String>,
+    /// `OFFSET_BEGINDATE_VALUE`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset_begindate_value: Option<i64>,
+    /// `OFFSET_CLOSEDATE_TYPE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset_closedate_type: Option<String>,
+    /// `OFFSET_CLOSEDATE_VALUE`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset_closedate_value: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDealRecurringParams {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-get.html#params-fields)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmDealRecurringParamsFields {
+    /// `MODE`: `CrmDealRecurringGetMode`. One of `single`, `multiple`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<CrmDealRecurringGetMode>,
+    /// `MULTIPLE_TYPE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multiple_type: Option<String>,
+    /// `MULTIPLE_INTERVAL`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multiple_interval: Option<i64>,
+    /// `SINGLE_BEFORE_START_DATE_TYPE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub single_before_start_date_type: Option<String>,
+    /// `SINGLE_BEFORE_START_DATE_VALUE`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub single_before_start_date_value: Option<i64>,
+    /// `OFFSET_BEGINDATE_TYPE`: `CrmDealRecurringGetOffsetBegindateType`. One of `day`, `week`, `month`, `year`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset_begindate_type: Option<CrmDealRecurringGetOffsetBegindateType>,
+    /// `OFFSET_BEGINDATE_VALUE`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset_begindate_value: Option<i64>,
+    /// `OFFSET_CLOSEDATE_TYPE`: `CrmDealRecurringGetOffsetClosedateType`. One of `day`, `week`, `month`, `year`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset_closedate_type: Option<CrmDealRecurringGetOffsetClosedateType>,
+    /// `OFFSET_CLOSEDATE_VALUE`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset_closedate_value: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDealRecurringParamsFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -317,47 +297,9 @@ pub struct CrmDealRecurringUpdateFields {
     /// `START_DATE`: date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<chrono::NaiveDate>,
-    /// `PARAMS`: `CrmDealRecurringUpdateParamsFields`.
+    /// `PARAMS`: `CrmDealRecurringParamsFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub params: Option<CrmDealRecurringUpdateParamsFields>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/crm-deal-recurring-update.html#params-fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmDealRecurringUpdateParamsFields {
-    /// `MODE`: `CrmDealRecurringGetMode`. One of `single`, `multiple`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mode: Option<CrmDealRecurringGetMode>,
-    /// `MULTIPLE_TYPE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple_type: Option<String>,
-    /// `MULTIPLE_INTERVAL`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple_interval: Option<i64>,
-    /// `SINGLE_BEFORE_START_DATE_TYPE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub single_before_start_date_type: Option<String>,
-    /// `SINGLE_BEFORE_START_DATE_VALUE`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub single_before_start_date_value: Option<i64>,
-    /// `OFFSET_BEGINDATE_TYPE`: `CrmDealRecurringGetOffsetBegindateType`. One of `day`, `week`, `month`, `year`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset_begindate_type: Option<CrmDealRecurringGetOffsetBegindateType>,
-    /// `OFFSET_BEGINDATE_VALUE`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset_begindate_value: Option<i64>,
-    /// `OFFSET_CLOSEDATE_TYPE`: `CrmDealRecurringGetOffsetClosedateType`. One of `day`, `week`, `month`, `year`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset_closedate_type: Option<CrmDealRecurringGetOffsetClosedateType>,
-    /// `OFFSET_CLOSEDATE_VALUE`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset_closedate_value: Option<i64>,
+    pub params: Option<CrmDealRecurringParamsFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -369,8 +311,8 @@ pub struct CrmDealRecurringUpdateParamsFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealRecurringAdd {
-    /// `FIELDS`: `OnCrmDealRecurringAddFields`.
-    pub fields: Option<OnCrmDealRecurringAddFields>,
+    /// `FIELDS`: `OnCrmDealRecurringFields`.
+    pub fields: Option<OnCrmDealRecurringFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -387,29 +329,6 @@ impl wire::Lenient for OnCrmDealRecurringAdd {
 impl EventPayload for OnCrmDealRecurringAdd {
     const CODE: &'static str = "ONCRMDEALRECURRINGADD";
     const SCOPE: Option<&'static str> = Some("crm");
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmDealRecurringAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `RECURRING_DEAL_ID`: integer.
-    pub recurring_deal_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmDealRecurringAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// The `data` of the event `ONCRMDEALRECURRINGDELETE`: scope `crm`.
 ///
@@ -507,14 +426,37 @@ impl wire::Lenient for OnCrmDealRecurringExposeFields {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-add.html#fields)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct OnCrmDealRecurringFields {
+    /// `ID`: id.
+    pub id: Option<u64>,
+    /// `RECURRING_DEAL_ID`: integer.
+    pub recurring_deal_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnCrmDealRecurringFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONCRMDEALRECURRINGUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmDealRecurringUpdate {
-    /// `FIELDS`: `OnCrmDealRecurringUpdateFields`.
-    pub fields: Option<OnCrmDealRecurringUpdateFields>,
+    /// `FIELDS`: `OnCrmDealRecurringFields`.
+    pub fields: Option<OnCrmDealRecurringFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -531,29 +473,6 @@ impl wire::Lenient for OnCrmDealRecurringUpdate {
 impl EventPayload for OnCrmDealRecurringUpdate {
     const CODE: &'static str = "ONCRMDEALRECURRINGUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/recurring-deals/events/on-crm-deal-recurring-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmDealRecurringUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `RECURRING_DEAL_ID`: integer.
-    pub recurring_deal_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmDealRecurringUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// The fields of [`CrmDealRecurringListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

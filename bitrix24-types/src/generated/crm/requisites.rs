@@ -7,14 +7,43 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-address-register.html#fields)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct OnCrmAddressFields {
+    /// `TYPE_ID`: integer.
+    pub type_id: Option<i64>,
+    /// `ENTITY_TYPE_ID`: integer.
+    pub entity_type_id: Option<i64>,
+    /// `ENTITY_ID`: integer.
+    pub entity_id: Option<i64>,
+    /// `ANCHOR_ID`: integer.
+    pub anchor_id: Option<i64>,
+    /// `ANCHOR_TYPE_ID`: integer.
+    pub anchor_type_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnCrmAddressFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONCRMADDRESSREGISTER`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-address-register.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmAddressRegister {
-    /// `FIELDS`: `OnCrmAddressRegisterFields`.
-    pub fields: Option<OnCrmAddressRegisterFields>,
+    /// `FIELDS`: `OnCrmAddressFields`.
+    pub fields: Option<OnCrmAddressFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -32,43 +61,14 @@ impl EventPayload for OnCrmAddressRegister {
     const CODE: &'static str = "ONCRMADDRESSREGISTER";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-address-register.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmAddressRegisterFields {
-    /// `TYPE_ID`: integer.
-    pub type_id: Option<i64>,
-    /// `ENTITY_TYPE_ID`: integer.
-    pub entity_type_id: Option<i64>,
-    /// `ENTITY_ID`: integer.
-    pub entity_id: Option<i64>,
-    /// `ANCHOR_ID`: integer.
-    pub anchor_id: Option<i64>,
-    /// `ANCHOR_TYPE_ID`: integer.
-    pub anchor_type_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmAddressRegisterFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMADDRESSUNREGISTER`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-address-unregister.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmAddressUnregister {
-    /// `FIELDS`: `OnCrmAddressUnregisterFields`.
-    pub fields: Option<OnCrmAddressUnregisterFields>,
+    /// `FIELDS`: `OnCrmAddressFields`.
+    pub fields: Option<OnCrmAddressFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -86,43 +86,14 @@ impl EventPayload for OnCrmAddressUnregister {
     const CODE: &'static str = "ONCRMADDRESSUNREGISTER";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-address-unregister.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmAddressUnregisterFields {
-    /// `TYPE_ID`: integer.
-    pub type_id: Option<i64>,
-    /// `ENTITY_TYPE_ID`: integer.
-    pub entity_type_id: Option<i64>,
-    /// `ENTITY_ID`: integer.
-    pub entity_id: Option<i64>,
-    /// `ANCHOR_ID`: integer.
-    pub anchor_id: Option<i64>,
-    /// `ANCHOR_TYPE_ID`: integer.
-    pub anchor_type_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmAddressUnregisterFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMBANKDETAILADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-bank-detail-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmBankDetailAdd {
-    /// `FIELDS`: `OnCrmBankDetailAddFields`.
-    pub fields: Option<OnCrmBankDetailAddFields>,
+    /// `FIELDS`: `OnCrmFields`.
+    pub fields: Option<OnCrmFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -140,35 +111,14 @@ impl EventPayload for OnCrmBankDetailAdd {
     const CODE: &'static str = "ONCRMBANKDETAILADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-bank-detail-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmBankDetailAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmBankDetailAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMBANKDETAILDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-bank-detail-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmBankDetailDelete {
-    /// `FIELDS`: `OnCrmBankDetailDeleteFields`.
-    pub fields: Option<OnCrmBankDetailDeleteFields>,
+    /// `FIELDS`: `OnCrmFields`.
+    pub fields: Option<OnCrmFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -186,35 +136,14 @@ impl EventPayload for OnCrmBankDetailDelete {
     const CODE: &'static str = "ONCRMBANKDETAILDELETE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-bank-detail-delete.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmBankDetailDeleteFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmBankDetailDeleteFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMBANKDETAILUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-bank-detail-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmBankDetailUpdate {
-    /// `FIELDS`: `OnCrmBankDetailUpdateFields`.
-    pub fields: Option<OnCrmBankDetailUpdateFields>,
+    /// `FIELDS`: `OnCrmFields`.
+    pub fields: Option<OnCrmFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -234,10 +163,10 @@ impl EventPayload for OnCrmBankDetailUpdate {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-bank-detail-update.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-bank-detail-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmBankDetailUpdateFields {
+pub struct OnCrmFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -245,7 +174,7 @@ pub struct OnCrmBankDetailUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for OnCrmBankDetailUpdateFields {
+impl wire::Lenient for OnCrmFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -259,8 +188,8 @@ impl wire::Lenient for OnCrmBankDetailUpdateFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmRequisiteAdd {
-    /// `FIELDS`: `OnCrmRequisiteAddFields`.
-    pub fields: Option<OnCrmRequisiteAddFields>,
+    /// `FIELDS`: `OnCrmFields`.
+    pub fields: Option<OnCrmFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -278,35 +207,14 @@ impl EventPayload for OnCrmRequisiteAdd {
     const CODE: &'static str = "ONCRMREQUISITEADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmRequisiteAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmRequisiteAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMREQUISITEDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmRequisiteDelete {
-    /// `FIELDS`: `OnCrmRequisiteDeleteFields`.
-    pub fields: Option<OnCrmRequisiteDeleteFields>,
+    /// `FIELDS`: `OnCrmFields`.
+    pub fields: Option<OnCrmFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -324,35 +232,14 @@ impl EventPayload for OnCrmRequisiteDelete {
     const CODE: &'static str = "ONCRMREQUISITEDELETE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-delete.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmRequisiteDeleteFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmRequisiteDeleteFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMREQUISITEUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmRequisiteUpdate {
-    /// `FIELDS`: `OnCrmRequisiteUpdateFields`.
-    pub fields: Option<OnCrmRequisiteUpdateFields>,
+    /// `FIELDS`: `OnCrmFields`.
+    pub fields: Option<OnCrmFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -370,35 +257,14 @@ impl EventPayload for OnCrmRequisiteUpdate {
     const CODE: &'static str = "ONCRMREQUISITEUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmRequisiteUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmRequisiteUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMREQUISITEUSERFIELDADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-user-field-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmRequisiteUserFieldAdd {
-    /// `FIELDS`: `OnCrmRequisiteUserFieldAddFields`.
-    pub fields: Option<OnCrmRequisiteUserFieldAddFields>,
+    /// `FIELDS`: `OnCrmRequisiteUserFieldFields`.
+    pub fields: Option<OnCrmRequisiteUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -416,39 +282,14 @@ impl EventPayload for OnCrmRequisiteUserFieldAdd {
     const CODE: &'static str = "ONCRMREQUISITEUSERFIELDADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-user-field-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmRequisiteUserFieldAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmRequisiteUserFieldAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMREQUISITEUSERFIELDDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-user-field-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmRequisiteUserFieldDelete {
-    /// `FIELDS`: `OnCrmRequisiteUserFieldDeleteFields`.
-    pub fields: Option<OnCrmRequisiteUserFieldDeleteFields>,
+    /// `FIELDS`: `OnCrmRequisiteUserFieldFields`.
+    pub fields: Option<OnCrmRequisiteUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -468,10 +309,10 @@ impl EventPayload for OnCrmRequisiteUserFieldDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-user-field-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-user-field-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmRequisiteUserFieldDeleteFields {
+pub struct OnCrmRequisiteUserFieldFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// `ENTITY_ID`: string.
@@ -483,7 +324,7 @@ pub struct OnCrmRequisiteUserFieldDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for OnCrmRequisiteUserFieldDeleteFields {
+impl wire::Lenient for OnCrmRequisiteUserFieldFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -497,8 +338,8 @@ impl wire::Lenient for OnCrmRequisiteUserFieldDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmRequisiteUserFieldSetEnumValues {
-    /// `FIELDS`: `OnCrmRequisiteUserFieldSetEnumValuesFields`.
-    pub fields: Option<OnCrmRequisiteUserFieldSetEnumValuesFields>,
+    /// `FIELDS`: `OnCrmRequisiteUserFieldFields`.
+    pub fields: Option<OnCrmRequisiteUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -516,39 +357,14 @@ impl EventPayload for OnCrmRequisiteUserFieldSetEnumValues {
     const CODE: &'static str = "ONCRMREQUISITEUSERFIELDSETENUMVALUES";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-user-field-set-enum-values.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmRequisiteUserFieldSetEnumValuesFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmRequisiteUserFieldSetEnumValuesFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMREQUISITEUSERFIELDUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-user-field-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmRequisiteUserFieldUpdate {
-    /// `FIELDS`: `OnCrmRequisiteUserFieldUpdateFields`.
-    pub fields: Option<OnCrmRequisiteUserFieldUpdateFields>,
+    /// `FIELDS`: `OnCrmRequisiteUserFieldFields`.
+    pub fields: Option<OnCrmRequisiteUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -565,29 +381,4 @@ impl wire::Lenient for OnCrmRequisiteUserFieldUpdate {
 impl EventPayload for OnCrmRequisiteUserFieldUpdate {
     const CODE: &'static str = "ONCRMREQUISITEUSERFIELDUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/events/on-crm-requisite-user-field-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmRequisiteUserFieldUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmRequisiteUserFieldUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }

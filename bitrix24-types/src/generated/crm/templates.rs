@@ -9,7 +9,7 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-get.html#template)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-add.html#template)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorTemplate {
@@ -76,57 +76,6 @@ pub struct CrmDocumentgeneratorTemplate {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmDocumentgeneratorTemplate {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-add.html#template)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorTemplateAddTemplate {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `region`: string.
-    pub region: Option<String>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `download`: string.
-    pub download: Option<String>,
-    /// `downloadMachine`: string.
-    pub download_machine: Option<String>,
-    /// `active`: char. One of `Y`, `N`.
-    pub active: Option<bool>,
-    /// `moduleId`: string.
-    pub module_id: Option<String>,
-    /// `numeratorId`: string.
-    pub numerator_id: Option<String>,
-    /// `withStamps`: char. One of `Y`, `N`.
-    pub with_stamps: Option<bool>,
-    /// `users`: raw.
-    pub users: Option<serde_json::Value>,
-    /// `isDeleted`: char. One of `Y`, `N`.
-    pub is_deleted: Option<bool>,
-    /// `sort`: string.
-    pub sort: Option<String>,
-    /// `entityTypeId`: raw.
-    pub entity_type_id: Option<serde_json::Value>,
-    /// `createTime`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `updateTime`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDocumentgeneratorTemplateAddTemplate {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -412,57 +361,6 @@ impl wire::Lenient for CrmDocumentgeneratorTemplateListTemplatesItem {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-update.html#template)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorTemplateUpdateTemplate {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `region`: string.
-    pub region: Option<String>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `download`: string.
-    pub download: Option<String>,
-    /// `downloadMachine`: string.
-    pub download_machine: Option<String>,
-    /// `active`: char. One of `Y`, `N`.
-    pub active: Option<bool>,
-    /// `moduleId`: string.
-    pub module_id: Option<String>,
-    /// `numeratorId`: string.
-    pub numerator_id: Option<String>,
-    /// `withStamps`: char. One of `Y`, `N`.
-    pub with_stamps: Option<bool>,
-    /// `users`: raw.
-    pub users: Option<serde_json::Value>,
-    /// `isDeleted`: char. One of `Y`, `N`.
-    pub is_deleted: Option<bool>,
-    /// `sort`: string.
-    pub sort: Option<String>,
-    /// `entityTypeId`: raw.
-    pub entity_type_id: Option<serde_json::Value>,
-    /// `createTime`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `updateTime`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDocumentgeneratorTemplateUpdateTemplate {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `crm.documentgenerator.template.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-add.html)
@@ -470,7 +368,7 @@ impl wire::Lenient for CrmDocumentgeneratorTemplateUpdateTemplate {
     "crm.documentgenerator.template.add",
     scope = "crm",
     kind = write,
-    response = CrmDocumentgeneratorTemplateAddTemplate
+    response = CrmDocumentgeneratorTemplate
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -592,7 +490,7 @@ pub struct CrmDocumentgeneratorTemplateList {
     "crm.documentgenerator.template.update",
     scope = "crm",
     kind = idempotent,
-    response = CrmDocumentgeneratorTemplateUpdateTemplate
+    response = CrmDocumentgeneratorTemplate
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -29,26 +29,6 @@ impl wire::Lenient for CrmTimelineLayoutBlocks {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmTimelineLayoutBlocksDeleteResult {
-    /// `success`: boolean.
-    pub success: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTimelineLayoutBlocksDeleteResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
@@ -76,8 +56,8 @@ impl wire::Lenient for CrmTimelineLayoutBlocksGetAction {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmTimelineLayoutBlocksGetBlock {
-    /// `properties`: `CrmTimelineLayoutBlocksGetProperties5`.
-    pub properties: Option<CrmTimelineLayoutBlocksGetProperties5>,
+    /// `properties`: `CrmTimelineLayoutBlocksGetProperties2`.
+    pub properties: Option<CrmTimelineLayoutBlocksGetProperties2>,
     /// `type`: string.
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -109,29 +89,6 @@ pub struct CrmTimelineLayoutBlocksGetBlock1 {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmTimelineLayoutBlocksGetBlock1 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmTimelineLayoutBlocksGetBlock2 {
-    /// `properties`: `CrmTimelineLayoutBlocksGetProperties2`.
-    pub properties: Option<CrmTimelineLayoutBlocksGetProperties2>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTimelineLayoutBlocksGetBlock2 {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -192,8 +149,8 @@ impl wire::Lenient for CrmTimelineLayoutBlocksGetBlock4 {
 pub struct CrmTimelineLayoutBlocksGetBlocks {
     /// `block_1`: `CrmTimelineLayoutBlocksGetBlock1`.
     pub block_1: Option<CrmTimelineLayoutBlocksGetBlock1>,
-    /// `block_2`: `CrmTimelineLayoutBlocksGetBlock2`.
-    pub block_2: Option<CrmTimelineLayoutBlocksGetBlock2>,
+    /// `block_2`: `CrmTimelineLayoutBlocksGetBlock`.
+    pub block_2: Option<CrmTimelineLayoutBlocksGetBlock>,
     /// `block_3`: `CrmTimelineLayoutBlocksGetBlock3`.
     pub block_3: Option<CrmTimelineLayoutBlocksGetBlock3>,
     /// `block_4`: `CrmTimelineLayoutBlocksGetBlock4`.
@@ -325,29 +282,9 @@ impl wire::Lenient for CrmTimelineLayoutBlocksGetProperties4 {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmTimelineLayoutBlocksGetProperties5 {
-    /// `value`: string.
-    pub value: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTimelineLayoutBlocksGetProperties5 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-set.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmTimelineLayoutBlocksSetResult {
+pub struct CrmTimelineLayoutBlocksResult {
     /// `success`: boolean.
     pub success: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -355,7 +292,7 @@ pub struct CrmTimelineLayoutBlocksSetResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmTimelineLayoutBlocksSetResult {
+impl wire::Lenient for CrmTimelineLayoutBlocksResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -370,7 +307,7 @@ impl wire::Lenient for CrmTimelineLayoutBlocksSetResult {
     "crm.timeline.layout.blocks.delete",
     scope = "crm",
     kind = idempotent,
-    response = CrmTimelineLayoutBlocksDeleteResult
+    response = CrmTimelineLayoutBlocksResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -428,7 +365,7 @@ impl CrmTimelineLayoutBlocksGet {
     "crm.timeline.layout.blocks.set",
     scope = "crm",
     kind = idempotent,
-    response = CrmTimelineLayoutBlocksSetResult
+    response = CrmTimelineLayoutBlocksResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -11,7 +11,7 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmActivityTodoAddResult {
+pub struct CrmActivityTodoResult {
     /// `id`: id.
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -19,107 +19,7 @@ pub struct CrmActivityTodoAddResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmActivityTodoAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-color.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmActivityTodoUpdateColorResult {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmActivityTodoUpdateColorResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-deadline.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmActivityTodoUpdateDeadlineResult {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmActivityTodoUpdateDeadlineResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-description.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmActivityTodoUpdateDescriptionResult {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmActivityTodoUpdateDescriptionResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update-responsible-user.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmActivityTodoUpdateResponsibleUserResult {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmActivityTodoUpdateResponsibleUserResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/todo/crm-activity-todo-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmActivityTodoUpdateResult {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmActivityTodoUpdateResult {
+impl wire::Lenient for CrmActivityTodoResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -134,7 +34,7 @@ impl wire::Lenient for CrmActivityTodoUpdateResult {
     "crm.activity.todo.add",
     scope = "crm",
     kind = write,
-    response = CrmActivityTodoAddResult
+    response = CrmActivityTodoResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -187,7 +87,7 @@ impl CrmActivityTodoAdd {
     "crm.activity.todo.update",
     scope = "crm",
     kind = idempotent,
-    response = CrmActivityTodoUpdateResult
+    response = CrmActivityTodoResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -248,7 +148,7 @@ impl CrmActivityTodoUpdate {
     "crm.activity.todo.updateColor",
     scope = "crm",
     kind = idempotent,
-    response = CrmActivityTodoUpdateColorResult
+    response = CrmActivityTodoResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -280,7 +180,7 @@ impl CrmActivityTodoUpdateColor {
     "crm.activity.todo.updateDeadline",
     scope = "crm",
     kind = idempotent,
-    response = CrmActivityTodoUpdateDeadlineResult
+    response = CrmActivityTodoResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -317,7 +217,7 @@ impl CrmActivityTodoUpdateDeadline {
     "crm.activity.todo.updateDescription",
     scope = "crm",
     kind = idempotent,
-    response = CrmActivityTodoUpdateDescriptionResult
+    response = CrmActivityTodoResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -349,7 +249,7 @@ impl CrmActivityTodoUpdateDescription {
     "crm.activity.todo.updateResponsibleUser",
     scope = "crm",
     kind = idempotent,
-    response = CrmActivityTodoUpdateResponsibleUserResult
+    response = CrmActivityTodoResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -55,41 +55,16 @@ impl wire::Lenient for CrmUserfieldEnumerationFieldsDel {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-enumeration-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmUserfieldEnumerationFieldsId {
-    /// `isReadOnly`: boolean.
-    pub is_read_only: Option<bool>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmUserfieldEnumerationFieldsId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-enumeration-fields.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmUserfieldEnumerationFieldsResult {
-    /// `ID`: `CrmUserfieldEnumerationFieldsId`.
-    pub id: Option<CrmUserfieldEnumerationFieldsId>,
-    /// `SORT`: `CrmUserfieldEnumerationFieldsSort`.
-    pub sort: Option<CrmUserfieldEnumerationFieldsSort>,
-    /// `VALUE`: `CrmUserfieldEnumerationFieldsValue`.
-    pub value: Option<CrmUserfieldEnumerationFieldsValue>,
+    /// `ID`: `CrmUserfieldFieldsId`.
+    pub id: Option<CrmUserfieldFieldsId>,
+    /// `SORT`: `CrmUserfieldFieldsSort`.
+    pub sort: Option<CrmUserfieldFieldsSort>,
+    /// `VALUE`: `CrmUserfieldValue`.
+    pub value: Option<CrmUserfieldValue>,
     /// `DEF`: `CrmUserfieldEnumerationFieldsDef`.
     pub def: Option<CrmUserfieldEnumerationFieldsDef>,
     /// `DEL`: `CrmUserfieldEnumerationFieldsDel`.
@@ -100,98 +75,6 @@ pub struct CrmUserfieldEnumerationFieldsResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmUserfieldEnumerationFieldsResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-enumeration-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmUserfieldEnumerationFieldsSort {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmUserfieldEnumerationFieldsSort {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-enumeration-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmUserfieldEnumerationFieldsValue {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmUserfieldEnumerationFieldsValue {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmUserfieldFieldsEditFormLabel {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmUserfieldFieldsEditFormLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmUserfieldFieldsEditInList {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmUserfieldFieldsEditInList {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -229,29 +112,6 @@ impl wire::Lenient for CrmUserfieldFieldsEntityId {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CrmUserfieldFieldsErrorMessage {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmUserfieldFieldsErrorMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct CrmUserfieldFieldsFieldName {
     /// `isImmutable`: boolean.
     pub is_immutable: Option<bool>,
@@ -265,29 +125,6 @@ pub struct CrmUserfieldFieldsFieldName {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmUserfieldFieldsFieldName {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmUserfieldFieldsHelpMessage {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmUserfieldFieldsHelpMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -325,6 +162,29 @@ impl wire::Lenient for CrmUserfieldFieldsId {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
+pub struct CrmUserfieldFieldsInList {
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmUserfieldFieldsInList {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmUserfieldFieldsIsSearchable {
     /// `title`: string.
     pub title: Option<String>,
@@ -336,6 +196,29 @@ pub struct CrmUserfieldFieldsIsSearchable {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmUserfieldFieldsIsSearchable {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrmUserfieldFieldsLabel {
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmUserfieldFieldsLabel {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -373,52 +256,6 @@ impl wire::Lenient for CrmUserfieldFieldsList {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CrmUserfieldFieldsListColumnLabel {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmUserfieldFieldsListColumnLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmUserfieldFieldsListFilterLabel {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmUserfieldFieldsListFilterLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct CrmUserfieldFieldsMandatory {
     /// `title`: string.
     pub title: Option<String>,
@@ -430,6 +267,29 @@ pub struct CrmUserfieldFieldsMandatory {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmUserfieldFieldsMandatory {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrmUserfieldFieldsMessage {
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmUserfieldFieldsMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -472,8 +332,8 @@ pub struct CrmUserfieldFieldsResult {
     pub entity_id: Option<CrmUserfieldFieldsEntityId>,
     /// `FIELD_NAME`: `CrmUserfieldFieldsFieldName`.
     pub field_name: Option<CrmUserfieldFieldsFieldName>,
-    /// `USER_TYPE_ID`: `CrmUserfieldFieldsUserTypeId`.
-    pub user_type_id: Option<CrmUserfieldFieldsUserTypeId>,
+    /// `USER_TYPE_ID`: `CrmUserfieldFieldsEntityId`.
+    pub user_type_id: Option<CrmUserfieldFieldsEntityId>,
     /// `XML_ID`: `CrmUserfieldFieldsXmlId`.
     pub xml_id: Option<CrmUserfieldFieldsXmlId>,
     /// `SORT`: `CrmUserfieldFieldsSort`.
@@ -484,22 +344,22 @@ pub struct CrmUserfieldFieldsResult {
     pub mandatory: Option<CrmUserfieldFieldsMandatory>,
     /// `SHOW_FILTER`: `CrmUserfieldFieldsShowFilter`.
     pub show_filter: Option<CrmUserfieldFieldsShowFilter>,
-    /// `SHOW_IN_LIST`: `CrmUserfieldFieldsShowInList`.
-    pub show_in_list: Option<CrmUserfieldFieldsShowInList>,
-    /// `EDIT_IN_LIST`: `CrmUserfieldFieldsEditInList`.
-    pub edit_in_list: Option<CrmUserfieldFieldsEditInList>,
+    /// `SHOW_IN_LIST`: `CrmUserfieldFieldsInList`.
+    pub show_in_list: Option<CrmUserfieldFieldsInList>,
+    /// `EDIT_IN_LIST`: `CrmUserfieldFieldsInList`.
+    pub edit_in_list: Option<CrmUserfieldFieldsInList>,
     /// `IS_SEARCHABLE`: `CrmUserfieldFieldsIsSearchable`.
     pub is_searchable: Option<CrmUserfieldFieldsIsSearchable>,
-    /// `EDIT_FORM_LABEL`: `CrmUserfieldFieldsEditFormLabel`.
-    pub edit_form_label: Option<CrmUserfieldFieldsEditFormLabel>,
-    /// `LIST_COLUMN_LABEL`: `CrmUserfieldFieldsListColumnLabel`.
-    pub list_column_label: Option<CrmUserfieldFieldsListColumnLabel>,
-    /// `LIST_FILTER_LABEL`: `CrmUserfieldFieldsListFilterLabel`.
-    pub list_filter_label: Option<CrmUserfieldFieldsListFilterLabel>,
-    /// `ERROR_MESSAGE`: `CrmUserfieldFieldsErrorMessage`.
-    pub error_message: Option<CrmUserfieldFieldsErrorMessage>,
-    /// `HELP_MESSAGE`: `CrmUserfieldFieldsHelpMessage`.
-    pub help_message: Option<CrmUserfieldFieldsHelpMessage>,
+    /// `EDIT_FORM_LABEL`: `CrmUserfieldFieldsLabel`.
+    pub edit_form_label: Option<CrmUserfieldFieldsLabel>,
+    /// `LIST_COLUMN_LABEL`: `CrmUserfieldFieldsLabel`.
+    pub list_column_label: Option<CrmUserfieldFieldsLabel>,
+    /// `LIST_FILTER_LABEL`: `CrmUserfieldFieldsLabel`.
+    pub list_filter_label: Option<CrmUserfieldFieldsLabel>,
+    /// `ERROR_MESSAGE`: `CrmUserfieldFieldsMessage`.
+    pub error_message: Option<CrmUserfieldFieldsMessage>,
+    /// `HELP_MESSAGE`: `CrmUserfieldFieldsMessage`.
+    pub help_message: Option<CrmUserfieldFieldsMessage>,
     /// `LIST`: `CrmUserfieldFieldsList`.
     pub list: Option<CrmUserfieldFieldsList>,
     /// `SETTINGS`: `CrmUserfieldFieldsSettings`.
@@ -568,29 +428,6 @@ impl wire::Lenient for CrmUserfieldFieldsShowFilter {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CrmUserfieldFieldsShowInList {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmUserfieldFieldsShowInList {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct CrmUserfieldFieldsSort {
     /// `title`: string.
     pub title: Option<String>,
@@ -614,31 +451,6 @@ impl wire::Lenient for CrmUserfieldFieldsSort {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CrmUserfieldFieldsUserTypeId {
-    /// `isImmutable`: boolean.
-    pub is_immutable: Option<bool>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmUserfieldFieldsUserTypeId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct CrmUserfieldFieldsXmlId {
     /// `title`: string.
     pub title: Option<String>,
@@ -650,29 +462,6 @@ pub struct CrmUserfieldFieldsXmlId {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmUserfieldFieldsXmlId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-settings-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmUserfieldSettingsFieldsDefaultValue {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmUserfieldSettingsFieldsDefaultValue {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -709,8 +498,8 @@ impl wire::Lenient for CrmUserfieldSettingsFieldsPrecision {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmUserfieldSettingsFieldsResult {
-    /// `DEFAULT_VALUE`: `CrmUserfieldSettingsFieldsDefaultValue`.
-    pub default_value: Option<CrmUserfieldSettingsFieldsDefaultValue>,
+    /// `DEFAULT_VALUE`: `CrmUserfieldValue`.
+    pub default_value: Option<CrmUserfieldValue>,
     /// `PRECISION`: `CrmUserfieldSettingsFieldsPrecision`.
     pub precision: Option<CrmUserfieldSettingsFieldsPrecision>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -742,6 +531,29 @@ pub struct CrmUserfieldTypesResultItem {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmUserfieldTypesResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-enumeration-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrmUserfieldValue {
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmUserfieldValue {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

@@ -160,27 +160,6 @@ pub struct CrmTypeAddRelations {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmTypeAddResult {
-    /// `type`: `Type`.
-    pub type_: Option<Type>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTypeAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTypeFieldsResult {
@@ -207,7 +186,7 @@ impl wire::Lenient for CrmTypeFieldsResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CrmTypeGetByEntityTypeIdChildItem {
+pub struct CrmTypeGetItem {
     /// `entityTypeId`: integer.
     pub entity_type_id: Option<i64>,
     /// `isChildrenListEnabled`: char. One of `Y`, `N`.
@@ -219,200 +198,7 @@ pub struct CrmTypeGetByEntityTypeIdChildItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmTypeGetByEntityTypeIdChildItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmTypeGetByEntityTypeIdParentItem {
-    /// `entityTypeId`: integer.
-    pub entity_type_id: Option<i64>,
-    /// `isChildrenListEnabled`: char. One of `Y`, `N`.
-    pub is_children_list_enabled: Option<bool>,
-    /// `isPredefined`: char. One of `Y`, `N`.
-    pub is_predefined: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTypeGetByEntityTypeIdParentItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmTypeGetByEntityTypeIdRelations {
-    /// `child`: `CrmTypeGetByEntityTypeIdChildItem[]`.
-    pub child: Option<Vec<CrmTypeGetByEntityTypeIdChildItem>>,
-    /// `parent`: `CrmTypeGetByEntityTypeIdParentItem[]`.
-    pub parent: Option<Vec<CrmTypeGetByEntityTypeIdParentItem>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTypeGetByEntityTypeIdRelations {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmTypeGetByEntityTypeIdResult {
-    /// `type`: `CrmTypeGetByEntityTypeIdType`.
-    pub type_: Option<CrmTypeGetByEntityTypeIdType>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTypeGetByEntityTypeIdResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmTypeGetByEntityTypeIdType {
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `createdTime`: datetime.
-    pub created_time: Option<wire::DateTime>,
-    /// `customSectionId`: integer.
-    pub custom_section_id: Option<i64>,
-    /// `customSections`: raw.
-    pub custom_sections: Option<serde_json::Value>,
-    /// `entityTypeId`: integer.
-    pub entity_type_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isAutomationEnabled`: char. One of `Y`, `N`.
-    pub is_automation_enabled: Option<bool>,
-    /// `isBeginCloseDatesEnabled`: char. One of `Y`, `N`.
-    pub is_begin_close_dates_enabled: Option<bool>,
-    /// `isBizProcEnabled`: char. One of `Y`, `N`.
-    pub is_biz_proc_enabled: Option<bool>,
-    /// `isCategoriesEnabled`: char. One of `Y`, `N`.
-    pub is_categories_enabled: Option<bool>,
-    /// `isClientEnabled`: char. One of `Y`, `N`.
-    pub is_client_enabled: Option<bool>,
-    /// `isCountersEnabled`: char. One of `Y`, `N`.
-    pub is_counters_enabled: Option<bool>,
-    /// `isDocumentsEnabled`: char. One of `Y`, `N`.
-    pub is_documents_enabled: Option<bool>,
-    /// `isLinkWithProductsEnabled`: char. One of `Y`, `N`.
-    pub is_link_with_products_enabled: Option<bool>,
-    /// `isMycompanyEnabled`: char. One of `Y`, `N`.
-    pub is_mycompany_enabled: Option<bool>,
-    /// `isObserversEnabled`: char. One of `Y`, `N`.
-    pub is_observers_enabled: Option<bool>,
-    /// `isPaymentsEnabled`: char. One of `Y`, `N`.
-    pub is_payments_enabled: Option<bool>,
-    /// `isRecyclebinEnabled`: char. One of `Y`, `N`.
-    pub is_recyclebin_enabled: Option<bool>,
-    /// `isSetOpenPermissions`: char. One of `Y`, `N`.
-    pub is_set_open_permissions: Option<bool>,
-    /// `isSourceEnabled`: char. One of `Y`, `N`.
-    pub is_source_enabled: Option<bool>,
-    /// `isStagesEnabled`: char. One of `Y`, `N`.
-    pub is_stages_enabled: Option<bool>,
-    /// `isUseInUserfieldEnabled`: char. One of `Y`, `N`.
-    pub is_use_in_userfield_enabled: Option<bool>,
-    /// `linkedUserFields`: `map<char>`. Each one of `Y`, `N`.
-    pub linked_user_fields: Option<BTreeMap<String, bool>>,
-    /// `relations`: `CrmTypeGetByEntityTypeIdRelations`.
-    pub relations: Option<CrmTypeGetByEntityTypeIdRelations>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `updatedBy`: integer.
-    pub updated_by: Option<i64>,
-    /// `updatedTime`: datetime.
-    pub updated_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTypeGetByEntityTypeIdType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmTypeGetChildItem {
-    /// `entityTypeId`: integer.
-    pub entity_type_id: Option<i64>,
-    /// `isChildrenListEnabled`: char. One of `Y`, `N`.
-    pub is_children_list_enabled: Option<bool>,
-    /// `isPredefined`: char. One of `Y`, `N`.
-    pub is_predefined: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTypeGetChildItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmTypeGetParentItem {
-    /// `entityTypeId`: integer.
-    pub entity_type_id: Option<i64>,
-    /// `isChildrenListEnabled`: char. One of `Y`, `N`.
-    pub is_children_list_enabled: Option<bool>,
-    /// `isPredefined`: char. One of `Y`, `N`.
-    pub is_predefined: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTypeGetParentItem {
+impl wire::Lenient for CrmTypeGetItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -425,10 +211,10 @@ impl wire::Lenient for CrmTypeGetParentItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTypeGetRelations {
-    /// `child`: `CrmTypeGetChildItem[]`.
-    pub child: Option<Vec<CrmTypeGetChildItem>>,
-    /// `parent`: `CrmTypeGetParentItem[]`.
-    pub parent: Option<Vec<CrmTypeGetParentItem>>,
+    /// `child`: `CrmTypeGetItem[]`.
+    pub child: Option<Vec<CrmTypeGetItem>>,
+    /// `parent`: `CrmTypeGetItem[]`.
+    pub parent: Option<Vec<CrmTypeGetItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -611,6 +397,27 @@ impl wire::Lenient for CrmTypeListTypes {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrmTypeResult {
+    /// `type`: `Type`.
+    pub type_: Option<Type>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTypeResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-update.html)
@@ -681,27 +488,6 @@ pub struct CrmTypeUpdateFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmTypeUpdateResult {
-    /// `type`: `Type`.
-    pub type_: Option<Type>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTypeUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// The fields of [`CrmTypeListTypes`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -791,12 +577,7 @@ impl query::RecordField for CrmTypeListTypesField {
 /// `crm.type.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-add.html)
-#[bitrix_method(
-    "crm.type.add",
-    scope = "crm",
-    kind = write,
-    response = CrmTypeAddResult
-)]
+#[bitrix_method("crm.type.add", scope = "crm", kind = write, response = CrmTypeResult)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTypeAdd {
@@ -865,7 +646,7 @@ impl CrmTypeGet {
     "crm.type.getByEntityTypeId",
     scope = "crm",
     kind = read,
-    response = CrmTypeGetByEntityTypeIdResult
+    response = CrmType
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -909,7 +690,7 @@ pub struct CrmTypeList {
     "crm.type.update",
     scope = "crm",
     kind = idempotent,
-    response = CrmTypeUpdateResult
+    response = CrmTypeResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

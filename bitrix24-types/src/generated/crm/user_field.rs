@@ -15,26 +15,26 @@ use super::crm_values::CrmCompanyUserfieldListShowFilter;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmQuoteUserfield {
-    /// `EDIT_FORM_LABEL`: `CrmQuoteUserfieldGetEditFormLabel`.
-    pub edit_form_label: Option<CrmQuoteUserfieldGetEditFormLabel>,
+    /// `EDIT_FORM_LABEL`: `CrmQuoteUserfieldGetLabel`.
+    pub edit_form_label: Option<CrmQuoteUserfieldGetLabel>,
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
     pub edit_in_list: Option<bool>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
-    /// `ERROR_MESSAGE`: `CrmQuoteUserfieldGetErrorMessage`.
-    pub error_message: Option<CrmQuoteUserfieldGetErrorMessage>,
+    /// `ERROR_MESSAGE`: `CrmQuoteUserfieldGetMessage`.
+    pub error_message: Option<CrmQuoteUserfieldGetMessage>,
     /// `FIELD_NAME`: string.
     pub field_name: Option<String>,
-    /// `HELP_MESSAGE`: `CrmQuoteUserfieldGetHelpMessage`.
-    pub help_message: Option<CrmQuoteUserfieldGetHelpMessage>,
+    /// `HELP_MESSAGE`: `CrmQuoteUserfieldGetMessage`.
+    pub help_message: Option<CrmQuoteUserfieldGetMessage>,
     /// `ID`: id.
     pub id: Option<u64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
-    /// `LIST_COLUMN_LABEL`: `CrmQuoteUserfieldGetListColumnLabel`.
-    pub list_column_label: Option<CrmQuoteUserfieldGetListColumnLabel>,
-    /// `LIST_FILTER_LABEL`: `CrmQuoteUserfieldGetListFilterLabel`.
-    pub list_filter_label: Option<CrmQuoteUserfieldGetListFilterLabel>,
+    /// `LIST_COLUMN_LABEL`: `CrmQuoteUserfieldGetLabel`.
+    pub list_column_label: Option<CrmQuoteUserfieldGetLabel>,
+    /// `LIST_FILTER_LABEL`: `CrmQuoteUserfieldGetLabel`.
+    pub list_filter_label: Option<CrmQuoteUserfieldGetLabel>,
     /// `MANDATORY`: char. One of `Y`, `N`.
     pub mandatory: Option<bool>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
@@ -104,12 +104,12 @@ pub struct CrmQuoteUserfieldAddParameterFields {
     /// `SHOW_FILTER`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_filter: Option<bool>,
-    /// `SETTINGS`: `CrmQuoteUserfieldAddSettings`.
+    /// `SETTINGS`: `CrmQuoteUserfieldSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<CrmQuoteUserfieldAddSettings>,
-    /// `LIST`: `CrmQuoteUserfieldAddUfEnumElement[]`.
+    pub settings: Option<CrmQuoteUserfieldSettings>,
+    /// `LIST`: `CrmQuoteUserfieldUfEnumElement[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<Vec<CrmQuoteUserfieldAddUfEnumElement>>,
+    pub list: Option<Vec<CrmQuoteUserfieldUfEnumElement>>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -136,55 +136,12 @@ pub struct CrmQuoteUserfieldAddParameterFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-add.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmQuoteUserfieldAddSettings {
-    /// `DEFAULT_VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `ROWS`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rows: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-add.html#uf_enum_element)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmQuoteUserfieldAddUfEnumElement {
-    /// `VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `DEF`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub def: Option<bool>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CrmQuoteUserfieldGetEditFormLabel {
+pub struct CrmQuoteUserfieldGetLabel {
     /// `ar`: string.
     pub ar: Option<String>,
     /// `br`: string.
@@ -230,7 +187,7 @@ pub struct CrmQuoteUserfieldGetEditFormLabel {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmQuoteUserfieldGetEditFormLabel {
+impl wire::Lenient for CrmQuoteUserfieldGetLabel {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -243,7 +200,7 @@ impl wire::Lenient for CrmQuoteUserfieldGetEditFormLabel {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CrmQuoteUserfieldGetErrorMessage {
+pub struct CrmQuoteUserfieldGetMessage {
     /// `ar`: string.
     pub ar: Option<String>,
     /// `br`: string.
@@ -289,184 +246,7 @@ pub struct CrmQuoteUserfieldGetErrorMessage {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmQuoteUserfieldGetErrorMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmQuoteUserfieldGetHelpMessage {
-    /// `ar`: string.
-    pub ar: Option<String>,
-    /// `br`: string.
-    pub br: Option<String>,
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `fr`: string.
-    pub fr: Option<String>,
-    /// `hi`: string.
-    pub hi: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `in`: string.
-    pub in_: Option<String>,
-    /// `it`: string.
-    pub it: Option<String>,
-    /// `ja`: string.
-    pub ja: Option<String>,
-    /// `kz`: string.
-    pub kz: Option<String>,
-    /// `la`: string.
-    pub la: Option<String>,
-    /// `ms`: string.
-    pub ms: Option<String>,
-    /// `pl`: string.
-    pub pl: Option<String>,
-    /// `sc`: string.
-    pub sc: Option<String>,
-    /// `tc`: string.
-    pub tc: Option<String>,
-    /// `th`: string.
-    pub th: Option<String>,
-    /// `tr`: string.
-    pub tr: Option<String>,
-    /// `ua`: string.
-    pub ua: Option<String>,
-    /// `vn`: string.
-    pub vn: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmQuoteUserfieldGetHelpMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmQuoteUserfieldGetListColumnLabel {
-    /// `ar`: string.
-    pub ar: Option<String>,
-    /// `br`: string.
-    pub br: Option<String>,
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `fr`: string.
-    pub fr: Option<String>,
-    /// `hi`: string.
-    pub hi: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `in`: string.
-    pub in_: Option<String>,
-    /// `it`: string.
-    pub it: Option<String>,
-    /// `ja`: string.
-    pub ja: Option<String>,
-    /// `kz`: string.
-    pub kz: Option<String>,
-    /// `la`: string.
-    pub la: Option<String>,
-    /// `ms`: string.
-    pub ms: Option<String>,
-    /// `pl`: string.
-    pub pl: Option<String>,
-    /// `sc`: string.
-    pub sc: Option<String>,
-    /// `tc`: string.
-    pub tc: Option<String>,
-    /// `th`: string.
-    pub th: Option<String>,
-    /// `tr`: string.
-    pub tr: Option<String>,
-    /// `ua`: string.
-    pub ua: Option<String>,
-    /// `vn`: string.
-    pub vn: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmQuoteUserfieldGetListColumnLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmQuoteUserfieldGetListFilterLabel {
-    /// `ar`: string.
-    pub ar: Option<String>,
-    /// `br`: string.
-    pub br: Option<String>,
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `fr`: string.
-    pub fr: Option<String>,
-    /// `hi`: string.
-    pub hi: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `in`: string.
-    pub in_: Option<String>,
-    /// `it`: string.
-    pub it: Option<String>,
-    /// `ja`: string.
-    pub ja: Option<String>,
-    /// `kz`: string.
-    pub kz: Option<String>,
-    /// `la`: string.
-    pub la: Option<String>,
-    /// `ms`: string.
-    pub ms: Option<String>,
-    /// `pl`: string.
-    pub pl: Option<String>,
-    /// `sc`: string.
-    pub sc: Option<String>,
-    /// `tc`: string.
-    pub tc: Option<String>,
-    /// `th`: string.
-    pub th: Option<String>,
-    /// `tr`: string.
-    pub tr: Option<String>,
-    /// `ua`: string.
-    pub ua: Option<String>,
-    /// `vn`: string.
-    pub vn: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmQuoteUserfieldGetListFilterLabel {
+impl wire::Lenient for CrmQuoteUserfieldGetMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -841,6 +621,49 @@ impl wire::Lenient for CrmQuoteUserfieldListSettings {
 }
 /// Sent in requests.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-add.html#settings)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmQuoteUserfieldSettings {
+    /// `DEFAULT_VALUE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<String>,
+    /// `ROWS`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-add.html#uf_enum_element)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmQuoteUserfieldUfEnumElement {
+    /// `VALUE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `SORT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `DEF`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub def: Option<bool>,
+    /// `XML_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-update.html#parameter-fields)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -854,12 +677,12 @@ pub struct CrmQuoteUserfieldUpdateParameterFields {
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `SETTINGS`: `CrmQuoteUserfieldUpdateSettings`.
+    /// `SETTINGS`: `CrmQuoteUserfieldSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<CrmQuoteUserfieldUpdateSettings>,
-    /// `LIST`: `CrmQuoteUserfieldUpdateUfEnumElement[]`.
+    pub settings: Option<CrmQuoteUserfieldSettings>,
+    /// `LIST`: `CrmQuoteUserfieldUfEnumElement[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<Vec<CrmQuoteUserfieldUpdateUfEnumElement>>,
+    pub list: Option<Vec<CrmQuoteUserfieldUfEnumElement>>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
@@ -901,57 +724,14 @@ pub struct CrmQuoteUserfieldUpdateParameterFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-update.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmQuoteUserfieldUpdateSettings {
-    /// `DEFAULT_VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `ROWS`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rows: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-update.html#uf_enum_element)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmQuoteUserfieldUpdateUfEnumElement {
-    /// `VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `DEF`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub def: Option<bool>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// The `data` of the event `ONCRMQUOTEUSERFIELDADD`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUserFieldAdd {
-    /// `FIELDS`: `OnCrmQuoteUserFieldAddFields`.
-    pub fields: Option<OnCrmQuoteUserFieldAddFields>,
+    /// `FIELDS`: `OnCrmQuoteUserFieldFields`.
+    pub fields: Option<OnCrmQuoteUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -969,39 +749,14 @@ impl EventPayload for OnCrmQuoteUserFieldAdd {
     const CODE: &'static str = "ONCRMQUOTEUSERFIELDADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmQuoteUserFieldAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmQuoteUserFieldAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMQUOTEUSERFIELDDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUserFieldDelete {
-    /// `FIELDS`: `OnCrmQuoteUserFieldDeleteFields`.
-    pub fields: Option<OnCrmQuoteUserFieldDeleteFields>,
+    /// `FIELDS`: `OnCrmQuoteUserFieldFields`.
+    pub fields: Option<OnCrmQuoteUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1021,10 +776,10 @@ impl EventPayload for OnCrmQuoteUserFieldDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmQuoteUserFieldDeleteFields {
+pub struct OnCrmQuoteUserFieldFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// `ENTITY_ID`: string.
@@ -1036,7 +791,7 @@ pub struct OnCrmQuoteUserFieldDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for OnCrmQuoteUserFieldDeleteFields {
+impl wire::Lenient for OnCrmQuoteUserFieldFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1050,8 +805,8 @@ impl wire::Lenient for OnCrmQuoteUserFieldDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUserFieldSetEnumValues {
-    /// `FIELDS`: `OnCrmQuoteUserFieldSetEnumValuesFields`.
-    pub fields: Option<OnCrmQuoteUserFieldSetEnumValuesFields>,
+    /// `FIELDS`: `OnCrmQuoteUserFieldFields`.
+    pub fields: Option<OnCrmQuoteUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1069,39 +824,14 @@ impl EventPayload for OnCrmQuoteUserFieldSetEnumValues {
     const CODE: &'static str = "ONCRMQUOTEUSERFIELDSETENUMVALUES";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-set-enum-values.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmQuoteUserFieldSetEnumValuesFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmQuoteUserFieldSetEnumValuesFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMQUOTEUSERFIELDUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmQuoteUserFieldUpdate {
-    /// `FIELDS`: `OnCrmQuoteUserFieldUpdateFields`.
-    pub fields: Option<OnCrmQuoteUserFieldUpdateFields>,
+    /// `FIELDS`: `OnCrmQuoteUserFieldFields`.
+    pub fields: Option<OnCrmQuoteUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1118,31 +848,6 @@ impl wire::Lenient for OnCrmQuoteUserFieldUpdate {
 impl EventPayload for OnCrmQuoteUserFieldUpdate {
     const CODE: &'static str = "ONCRMQUOTEUSERFIELDUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/events/on-crm-quote-user-field-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmQuoteUserFieldUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmQuoteUserFieldUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// `crm.quote.userfield.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///

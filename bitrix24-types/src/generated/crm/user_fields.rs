@@ -14,26 +14,26 @@ use super::crm_values::CrmCompanyUserfieldListShowFilter;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmRequisiteUserfield {
-    /// `EDIT_FORM_LABEL`: `CrmRequisiteUserfieldGetEditFormLabel`.
-    pub edit_form_label: Option<CrmRequisiteUserfieldGetEditFormLabel>,
+    /// `EDIT_FORM_LABEL`: `CrmRequisiteUserfieldGetLabel`.
+    pub edit_form_label: Option<CrmRequisiteUserfieldGetLabel>,
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
     pub edit_in_list: Option<bool>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
-    /// `ERROR_MESSAGE`: `CrmRequisiteUserfieldGetErrorMessage`.
-    pub error_message: Option<CrmRequisiteUserfieldGetErrorMessage>,
+    /// `ERROR_MESSAGE`: `CrmRequisiteUserfieldGetMessage`.
+    pub error_message: Option<CrmRequisiteUserfieldGetMessage>,
     /// `FIELD_NAME`: string.
     pub field_name: Option<String>,
-    /// `HELP_MESSAGE`: `CrmRequisiteUserfieldGetHelpMessage`.
-    pub help_message: Option<CrmRequisiteUserfieldGetHelpMessage>,
+    /// `HELP_MESSAGE`: `CrmRequisiteUserfieldGetMessage`.
+    pub help_message: Option<CrmRequisiteUserfieldGetMessage>,
     /// `ID`: id.
     pub id: Option<u64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
-    /// `LIST_COLUMN_LABEL`: `CrmRequisiteUserfieldGetListColumnLabel`.
-    pub list_column_label: Option<CrmRequisiteUserfieldGetListColumnLabel>,
-    /// `LIST_FILTER_LABEL`: `CrmRequisiteUserfieldGetListFilterLabel`.
-    pub list_filter_label: Option<CrmRequisiteUserfieldGetListFilterLabel>,
+    /// `LIST_COLUMN_LABEL`: `CrmRequisiteUserfieldGetLabel`.
+    pub list_column_label: Option<CrmRequisiteUserfieldGetLabel>,
+    /// `LIST_FILTER_LABEL`: `CrmRequisiteUserfieldGetLabel`.
+    pub list_filter_label: Option<CrmRequisiteUserfieldGetLabel>,
     /// `MANDATORY`: char. One of `Y`, `N`.
     pub mandatory: Option<bool>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
@@ -144,7 +144,7 @@ pub struct CrmRequisiteUserfieldAddFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmRequisiteUserfieldGetEditFormLabel {
+pub struct CrmRequisiteUserfieldGetLabel {
     /// `de`: string.
     pub de: Option<String>,
     /// `en`: string.
@@ -154,7 +154,7 @@ pub struct CrmRequisiteUserfieldGetEditFormLabel {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmRequisiteUserfieldGetEditFormLabel {
+impl wire::Lenient for CrmRequisiteUserfieldGetLabel {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -166,7 +166,7 @@ impl wire::Lenient for CrmRequisiteUserfieldGetEditFormLabel {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmRequisiteUserfieldGetErrorMessage {
+pub struct CrmRequisiteUserfieldGetMessage {
     /// `de`: string.
     pub de: Option<String>,
     /// `en`: string.
@@ -176,73 +176,7 @@ pub struct CrmRequisiteUserfieldGetErrorMessage {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmRequisiteUserfieldGetErrorMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmRequisiteUserfieldGetHelpMessage {
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmRequisiteUserfieldGetHelpMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmRequisiteUserfieldGetListColumnLabel {
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmRequisiteUserfieldGetListColumnLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmRequisiteUserfieldGetListFilterLabel {
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmRequisiteUserfieldGetListFilterLabel {
+impl wire::Lenient for CrmRequisiteUserfieldGetMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

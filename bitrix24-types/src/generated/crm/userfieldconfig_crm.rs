@@ -13,8 +13,8 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeUserFieldAdd {
-    /// `FIELDS`: `OnCrmTypeUserFieldAddFields`.
-    pub fields: Option<OnCrmTypeUserFieldAddFields>,
+    /// `FIELDS`: `OnCrmTypeUserFieldFields`.
+    pub fields: Option<OnCrmTypeUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -32,39 +32,14 @@ impl EventPayload for OnCrmTypeUserFieldAdd {
     const CODE: &'static str = "ONCRMTYPEUSERFIELDADD";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/events/on-crm-type-user-field-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmTypeUserFieldAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmTypeUserFieldAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMTYPEUSERFIELDDELETE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/events/on-crm-type-user-field-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeUserFieldDelete {
-    /// `FIELDS`: `OnCrmTypeUserFieldDeleteFields`.
-    pub fields: Option<OnCrmTypeUserFieldDeleteFields>,
+    /// `FIELDS`: `OnCrmTypeUserFieldFields`.
+    pub fields: Option<OnCrmTypeUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -84,10 +59,10 @@ impl EventPayload for OnCrmTypeUserFieldDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/events/on-crm-type-user-field-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/events/on-crm-type-user-field-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmTypeUserFieldDeleteFields {
+pub struct OnCrmTypeUserFieldFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// `ENTITY_ID`: string.
@@ -99,7 +74,7 @@ pub struct OnCrmTypeUserFieldDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for OnCrmTypeUserFieldDeleteFields {
+impl wire::Lenient for OnCrmTypeUserFieldFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -113,8 +88,8 @@ impl wire::Lenient for OnCrmTypeUserFieldDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeUserFieldSetEnumValues {
-    /// `FIELDS`: `OnCrmTypeUserFieldSetEnumValuesFields`.
-    pub fields: Option<OnCrmTypeUserFieldSetEnumValuesFields>,
+    /// `FIELDS`: `OnCrmTypeUserFieldFields`.
+    pub fields: Option<OnCrmTypeUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -132,39 +107,14 @@ impl EventPayload for OnCrmTypeUserFieldSetEnumValues {
     const CODE: &'static str = "ONCRMTYPEUSERFIELDSETENUMVALUES";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/events/on-crm-type-user-field-set-enum-values.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmTypeUserFieldSetEnumValuesFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmTypeUserFieldSetEnumValuesFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONCRMTYPEUSERFIELDUPDATE`: scope `crm`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/events/on-crm-type-user-field-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnCrmTypeUserFieldUpdate {
-    /// `FIELDS`: `OnCrmTypeUserFieldUpdateFields`.
-    pub fields: Option<OnCrmTypeUserFieldUpdateFields>,
+    /// `FIELDS`: `OnCrmTypeUserFieldFields`.
+    pub fields: Option<OnCrmTypeUserFieldFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -181,29 +131,4 @@ impl wire::Lenient for OnCrmTypeUserFieldUpdate {
 impl EventPayload for OnCrmTypeUserFieldUpdate {
     const CODE: &'static str = "ONCRMTYPEUSERFIELDUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/events/on-crm-type-user-field-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnCrmTypeUserFieldUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnCrmTypeUserFieldUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }

@@ -87,30 +87,6 @@ impl wire::Lenient for CrmVatListResultItem {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmVatUpdateFields {
-    /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `C_SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub c_sort: Option<i64>,
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `RATE`: double, required.
-    pub rate: f64,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// `crm.vat.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-add.html)
@@ -217,12 +193,12 @@ pub struct CrmVatList {
 pub struct CrmVatUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CrmVatUpdateFields`, required.
-    pub fields: CrmVatUpdateFields,
+    /// `fields`: `CrmVatAddFields`, required.
+    pub fields: CrmVatAddFields,
 }
 impl CrmVatUpdate {
     /// A `crm.vat.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CrmVatUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CrmVatAddFields) -> Self {
         Self { id, fields }
     }
 }

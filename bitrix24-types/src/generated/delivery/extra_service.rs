@@ -46,24 +46,6 @@ impl wire::Lenient for SaleDeliveryExtraService {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct SaleDeliveryExtraServiceAddItems {
-    /// `TITLE`: string, required.
-    pub title: String,
-    /// `CODE`: string, required.
-    pub code: String,
-    /// `PRICE`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<wire::Decimal>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-get.html)
@@ -91,10 +73,10 @@ impl wire::Lenient for SaleDeliveryExtraServiceGetItemsItem {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-update.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/extra-service/sale-delivery-extra-service-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct SaleDeliveryExtraServiceUpdateItems {
+pub struct SaleDeliveryExtraServiceItems {
     /// `TITLE`: string, required.
     pub title: String,
     /// `CODE`: string, required.
@@ -144,8 +126,8 @@ pub struct SaleDeliveryExtraServiceAdd {
     /// `PRICE`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<wire::Decimal>,
-    /// `ITEMS`: `SaleDeliveryExtraServiceAddItems[]`, required.
-    pub items: Vec<SaleDeliveryExtraServiceAddItems>,
+    /// `ITEMS`: `SaleDeliveryExtraServiceItems[]`, required.
+    pub items: Vec<SaleDeliveryExtraServiceItems>,
 }
 impl SaleDeliveryExtraServiceAdd {
     /// A `sale.delivery.extra.service.add` call with the required parameters; optional ones unset.
@@ -153,7 +135,7 @@ impl SaleDeliveryExtraServiceAdd {
         delivery_id: u64,
         type_: SaleDeliveryExtraServiceAddType,
         name: String,
-        items: Vec<SaleDeliveryExtraServiceAddItems>,
+        items: Vec<SaleDeliveryExtraServiceItems>,
     ) -> Self {
         Self {
             delivery_id,
@@ -245,9 +227,9 @@ pub struct SaleDeliveryExtraServiceUpdate {
     /// `PRICE`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<wire::Decimal>,
-    /// `ITEMS`: `SaleDeliveryExtraServiceUpdateItems[]`.
+    /// `ITEMS`: `SaleDeliveryExtraServiceItems[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub items: Option<Vec<SaleDeliveryExtraServiceUpdateItems>>,
+    pub items: Option<Vec<SaleDeliveryExtraServiceItems>>,
 }
 impl SaleDeliveryExtraServiceUpdate {
     /// A `sale.delivery.extra.service.update` call with the required parameters; optional ones unset.

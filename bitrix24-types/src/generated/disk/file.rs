@@ -125,6 +125,32 @@ impl wire::Lenient for DiskFileCopyToResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFileGetFieldsBy {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFileGetFieldsBy {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetFieldsCode {
     /// `TYPE`: string.
     #[serde(rename = "TYPE")]
@@ -139,162 +165,6 @@ pub struct DiskFileGetFieldsCode {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DiskFileGetFieldsCode {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFileGetFieldsCreateTime {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFileGetFieldsCreateTime {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFileGetFieldsCreatedBy {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFileGetFieldsCreatedBy {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFileGetFieldsDeleteTime {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFileGetFieldsDeleteTime {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFileGetFieldsDeletedBy {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFileGetFieldsDeletedBy {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFileGetFieldsDeletedType {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFileGetFieldsDeletedType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFileGetFieldsFileId {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFileGetFieldsFileId {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -385,66 +255,40 @@ impl wire::Lenient for DiskFileGetFieldsName {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFileGetFieldsParentId {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFileGetFieldsParentId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetFieldsResult {
     /// `CODE`: `DiskFileGetFieldsCode`.
     pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: `DiskFileGetFieldsCreatedBy`.
-    pub created_by: Option<DiskFileGetFieldsCreatedBy>,
-    /// `CREATE_TIME`: `DiskFileGetFieldsCreateTime`.
-    pub create_time: Option<DiskFileGetFieldsCreateTime>,
-    /// `DELETED_BY`: `DiskFileGetFieldsDeletedBy`.
-    pub deleted_by: Option<DiskFileGetFieldsDeletedBy>,
-    /// `DELETED_TYPE`: `DiskFileGetFieldsDeletedType`.
-    pub deleted_type: Option<DiskFileGetFieldsDeletedType>,
-    /// `DELETE_TIME`: `DiskFileGetFieldsDeleteTime`.
-    pub delete_time: Option<DiskFileGetFieldsDeleteTime>,
-    /// `FILE_ID`: `DiskFileGetFieldsFileId`.
-    pub file_id: Option<DiskFileGetFieldsFileId>,
+    /// `CREATED_BY`: `DiskFileGetFieldsBy`.
+    pub created_by: Option<DiskFileGetFieldsBy>,
+    /// `CREATE_TIME`: `DiskFileGetFieldsTime`.
+    pub create_time: Option<DiskFileGetFieldsTime>,
+    /// `DELETED_BY`: `DiskFileGetFieldsBy`.
+    pub deleted_by: Option<DiskFileGetFieldsBy>,
+    /// `DELETED_TYPE`: `DiskFileGetFieldsType`.
+    pub deleted_type: Option<DiskFileGetFieldsType>,
+    /// `DELETE_TIME`: `DiskFileGetFieldsTime`.
+    pub delete_time: Option<DiskFileGetFieldsTime>,
+    /// `FILE_ID`: `DiskFileGetFieldsId`.
+    pub file_id: Option<DiskFileGetFieldsId>,
     /// `GLOBAL_CONTENT_VERSION`: `DiskFileGetFieldsGlobalContentVersion`.
     pub global_content_version: Option<DiskFileGetFieldsGlobalContentVersion>,
     /// `ID`: `DiskFileGetFieldsId`.
     pub id: Option<DiskFileGetFieldsId>,
     /// `NAME`: `DiskFileGetFieldsName`.
     pub name: Option<DiskFileGetFieldsName>,
-    /// `PARENT_ID`: `DiskFileGetFieldsParentId`.
-    pub parent_id: Option<DiskFileGetFieldsParentId>,
+    /// `PARENT_ID`: `DiskFileGetFieldsId`.
+    pub parent_id: Option<DiskFileGetFieldsId>,
     /// `SIZE`: `DiskFileGetFieldsSize`.
     pub size: Option<DiskFileGetFieldsSize>,
-    /// `STORAGE_ID`: `DiskFileGetFieldsStorageId`.
-    pub storage_id: Option<DiskFileGetFieldsStorageId>,
+    /// `STORAGE_ID`: `DiskFileGetFieldsId`.
+    pub storage_id: Option<DiskFileGetFieldsId>,
     /// `TYPE`: `DiskFileGetFieldsType`.
     #[serde(rename = "TYPE")]
     pub type_: Option<DiskFileGetFieldsType>,
-    /// `UPDATED_BY`: `DiskFileGetFieldsUpdatedBy`.
-    pub updated_by: Option<DiskFileGetFieldsUpdatedBy>,
-    /// `UPDATE_TIME`: `DiskFileGetFieldsUpdateTime`.
-    pub update_time: Option<DiskFileGetFieldsUpdateTime>,
+    /// `UPDATED_BY`: `DiskFileGetFieldsBy`.
+    pub updated_by: Option<DiskFileGetFieldsBy>,
+    /// `UPDATE_TIME`: `DiskFileGetFieldsTime`.
+    pub update_time: Option<DiskFileGetFieldsTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -489,7 +333,7 @@ impl wire::Lenient for DiskFileGetFieldsSize {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFileGetFieldsStorageId {
+pub struct DiskFileGetFieldsTime {
     /// `TYPE`: string.
     #[serde(rename = "TYPE")]
     pub type_: Option<String>,
@@ -502,7 +346,7 @@ pub struct DiskFileGetFieldsStorageId {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for DiskFileGetFieldsStorageId {
+impl wire::Lenient for DiskFileGetFieldsTime {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -538,58 +382,6 @@ impl wire::Lenient for DiskFileGetFieldsType {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFileGetFieldsUpdateTime {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFileGetFieldsUpdateTime {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFileGetFieldsUpdatedBy {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFileGetFieldsUpdatedBy {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get-versions.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -616,230 +408,6 @@ pub struct DiskFileGetVersionsRecord {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DiskFileGetVersionsRecord {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-mark-deleted.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFileMarkDeletedResult {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
-    /// `CREATE_TIME`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
-    /// `DELETED_TYPE`: string.
-    pub deleted_type: Option<String>,
-    /// `DELETE_TIME`: datetime.
-    pub delete_time: Option<wire::DateTime>,
-    /// `DETAIL_URL`: string.
-    pub detail_url: Option<String>,
-    /// `DOWNLOAD_URL`: string.
-    pub download_url: Option<String>,
-    /// `FILE_ID`: integer.
-    pub file_id: Option<i64>,
-    /// `GLOBAL_CONTENT_VERSION`: string.
-    pub global_content_version: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `PARENT_ID`: integer.
-    pub parent_id: Option<i64>,
-    /// `SIZE`: string.
-    pub size: Option<String>,
-    /// `STORAGE_ID`: integer.
-    pub storage_id: Option<i64>,
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
-    /// `UPDATE_TIME`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFileMarkDeletedResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-move-to.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFileMoveToResult {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
-    /// `CREATE_TIME`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
-    /// `DELETED_TYPE`: string.
-    pub deleted_type: Option<String>,
-    /// `DELETE_TIME`: datetime.
-    pub delete_time: Option<wire::DateTime>,
-    /// `DETAIL_URL`: string.
-    pub detail_url: Option<String>,
-    /// `DOWNLOAD_URL`: string.
-    pub download_url: Option<String>,
-    /// `FILE_ID`: integer.
-    pub file_id: Option<i64>,
-    /// `GLOBAL_CONTENT_VERSION`: string.
-    pub global_content_version: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `PARENT_ID`: integer.
-    pub parent_id: Option<i64>,
-    /// `SIZE`: string.
-    pub size: Option<String>,
-    /// `STORAGE_ID`: integer.
-    pub storage_id: Option<i64>,
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
-    /// `UPDATE_TIME`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFileMoveToResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-rename.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFileRenameResult {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
-    /// `CREATE_TIME`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
-    /// `DELETED_TYPE`: string.
-    pub deleted_type: Option<String>,
-    /// `DELETE_TIME`: datetime.
-    pub delete_time: Option<wire::DateTime>,
-    /// `DETAIL_URL`: string.
-    pub detail_url: Option<String>,
-    /// `DOWNLOAD_URL`: string.
-    pub download_url: Option<String>,
-    /// `FILE_ID`: integer.
-    pub file_id: Option<i64>,
-    /// `GLOBAL_CONTENT_VERSION`: string.
-    pub global_content_version: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `PARENT_ID`: integer.
-    pub parent_id: Option<i64>,
-    /// `SIZE`: string.
-    pub size: Option<String>,
-    /// `STORAGE_ID`: integer.
-    pub storage_id: Option<i64>,
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
-    /// `UPDATE_TIME`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFileRenameResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-restore-from-version.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFileRestoreFromVersionResult {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
-    /// `CREATE_TIME`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
-    /// `DELETED_TYPE`: string.
-    pub deleted_type: Option<String>,
-    /// `DELETE_TIME`: datetime.
-    pub delete_time: Option<wire::DateTime>,
-    /// `DETAIL_URL`: string.
-    pub detail_url: Option<String>,
-    /// `DOWNLOAD_URL`: string.
-    pub download_url: Option<String>,
-    /// `FILE_ID`: integer.
-    pub file_id: Option<i64>,
-    /// `GLOBAL_CONTENT_VERSION`: integer.
-    pub global_content_version: Option<i64>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `PARENT_ID`: integer.
-    pub parent_id: Option<i64>,
-    /// `SIZE`: string.
-    pub size: Option<String>,
-    /// `STORAGE_ID`: integer.
-    pub storage_id: Option<i64>,
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
-    /// `UPDATE_TIME`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFileRestoreFromVersionResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -980,10 +548,10 @@ impl wire::Lenient for DiskFileSearchRecord {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-upload-version.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-restore-from-version.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFileUploadVersionResult {
+pub struct DiskFileVersionResult {
     /// `CODE`: `DiskFileGetFieldsCode`.
     pub code: Option<DiskFileGetFieldsCode>,
     /// `CREATED_BY`: string.
@@ -1026,7 +594,7 @@ pub struct DiskFileUploadVersionResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for DiskFileUploadVersionResult {
+impl wire::Lenient for DiskFileVersionResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1262,7 +830,7 @@ impl DiskFileGetVersions {
     "disk.file.markDeleted",
     scope = "disk",
     kind = write,
-    response = DiskFileMarkDeletedResult
+    response = DiskFile
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -1279,12 +847,7 @@ impl DiskFileMarkDeleted {
 /// `disk.file.moveTo`: scope `disk`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-move-to.html)
-#[bitrix_method(
-    "disk.file.moveTo",
-    scope = "disk",
-    kind = write,
-    response = DiskFileMoveToResult
-)]
+#[bitrix_method("disk.file.moveTo", scope = "disk", kind = write, response = DiskFile)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DiskFileMoveTo {
@@ -1306,7 +869,7 @@ impl DiskFileMoveTo {
     "disk.file.rename",
     scope = "disk",
     kind = idempotent,
-    response = DiskFileRenameResult
+    response = DiskFile
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -1350,7 +913,7 @@ impl DiskFileRestore {
     "disk.file.restoreFromVersion",
     scope = "disk",
     kind = write,
-    response = DiskFileRestoreFromVersionResult
+    response = DiskFileVersionResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -1409,7 +972,7 @@ impl DiskFileSearch {
     "disk.file.uploadVersion",
     scope = "disk",
     kind = write,
-    response = DiskFileUploadVersionResult
+    response = DiskFileVersionResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -62,106 +62,6 @@ impl wire::Lenient for DiskFolder {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-add-subfolder.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFolderAddSubFolderResult {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
-    /// `CREATE_TIME`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: raw.
-    pub deleted_by: Option<serde_json::Value>,
-    /// `DELETED_TYPE`: integer.
-    pub deleted_type: Option<i64>,
-    /// `DELETE_TIME`: datetime.
-    pub delete_time: Option<wire::DateTime>,
-    /// `DETAIL_URL`: string.
-    pub detail_url: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `PARENT_ID`: integer.
-    pub parent_id: Option<i64>,
-    /// `REAL_OBJECT_ID`: integer.
-    pub real_object_id: Option<i64>,
-    /// `STORAGE_ID`: integer.
-    pub storage_id: Option<i64>,
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
-    /// `UPDATE_TIME`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFolderAddSubFolderResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-copy-to.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFolderCopyToResult {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
-    /// `CREATE_TIME`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: raw.
-    pub deleted_by: Option<serde_json::Value>,
-    /// `DELETED_TYPE`: integer.
-    pub deleted_type: Option<i64>,
-    /// `DELETE_TIME`: datetime.
-    pub delete_time: Option<wire::DateTime>,
-    /// `DETAIL_URL`: string.
-    pub detail_url: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `PARENT_ID`: integer.
-    pub parent_id: Option<i64>,
-    /// `REAL_OBJECT_ID`: integer.
-    pub real_object_id: Option<i64>,
-    /// `STORAGE_ID`: integer.
-    pub storage_id: Option<i64>,
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
-    /// `UPDATE_TIME`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFolderCopyToResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-children.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -223,6 +123,32 @@ impl wire::Lenient for DiskFolderGetChildrenRecord {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderGetFieldsBy {
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE")]
+    pub type_: Option<String>,
+    /// `USE_IN_FILTER`: boolean.
+    pub use_in_filter: Option<bool>,
+    /// `USE_IN_SHOW`: boolean.
+    pub use_in_show: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderGetFieldsBy {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetFieldsCode {
     /// `TYPE`: string.
     #[serde(rename = "TYPE")]
@@ -237,136 +163,6 @@ pub struct DiskFolderGetFieldsCode {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DiskFolderGetFieldsCode {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFolderGetFieldsCreateTime {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFolderGetFieldsCreateTime {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFolderGetFieldsCreatedBy {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFolderGetFieldsCreatedBy {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFolderGetFieldsDeleteTime {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFolderGetFieldsDeleteTime {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFolderGetFieldsDeletedBy {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFolderGetFieldsDeletedBy {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFolderGetFieldsDeletedType {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFolderGetFieldsDeletedType {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -431,88 +227,36 @@ impl wire::Lenient for DiskFolderGetFieldsName {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFolderGetFieldsParentId {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFolderGetFieldsParentId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFolderGetFieldsRealObjectId {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFolderGetFieldsRealObjectId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetFieldsResult {
     /// `CODE`: `DiskFolderGetFieldsCode`.
     pub code: Option<DiskFolderGetFieldsCode>,
-    /// `CREATED_BY`: `DiskFolderGetFieldsCreatedBy`.
-    pub created_by: Option<DiskFolderGetFieldsCreatedBy>,
-    /// `CREATE_TIME`: `DiskFolderGetFieldsCreateTime`.
-    pub create_time: Option<DiskFolderGetFieldsCreateTime>,
-    /// `DELETED_BY`: `DiskFolderGetFieldsDeletedBy`.
-    pub deleted_by: Option<DiskFolderGetFieldsDeletedBy>,
-    /// `DELETED_TYPE`: `DiskFolderGetFieldsDeletedType`.
-    pub deleted_type: Option<DiskFolderGetFieldsDeletedType>,
-    /// `DELETE_TIME`: `DiskFolderGetFieldsDeleteTime`.
-    pub delete_time: Option<DiskFolderGetFieldsDeleteTime>,
+    /// `CREATED_BY`: `DiskFolderGetFieldsBy`.
+    pub created_by: Option<DiskFolderGetFieldsBy>,
+    /// `CREATE_TIME`: `DiskFolderGetFieldsTime`.
+    pub create_time: Option<DiskFolderGetFieldsTime>,
+    /// `DELETED_BY`: `DiskFolderGetFieldsBy`.
+    pub deleted_by: Option<DiskFolderGetFieldsBy>,
+    /// `DELETED_TYPE`: `DiskFolderGetFieldsType`.
+    pub deleted_type: Option<DiskFolderGetFieldsType>,
+    /// `DELETE_TIME`: `DiskFolderGetFieldsTime`.
+    pub delete_time: Option<DiskFolderGetFieldsTime>,
     /// `ID`: `DiskFolderGetFieldsId`.
     pub id: Option<DiskFolderGetFieldsId>,
     /// `NAME`: `DiskFolderGetFieldsName`.
     pub name: Option<DiskFolderGetFieldsName>,
-    /// `PARENT_ID`: `DiskFolderGetFieldsParentId`.
-    pub parent_id: Option<DiskFolderGetFieldsParentId>,
-    /// `REAL_OBJECT_ID`: `DiskFolderGetFieldsRealObjectId`.
-    pub real_object_id: Option<DiskFolderGetFieldsRealObjectId>,
-    /// `STORAGE_ID`: `DiskFolderGetFieldsStorageId`.
-    pub storage_id: Option<DiskFolderGetFieldsStorageId>,
+    /// `PARENT_ID`: `DiskFolderGetFieldsId`.
+    pub parent_id: Option<DiskFolderGetFieldsId>,
+    /// `REAL_OBJECT_ID`: `DiskFolderGetFieldsId`.
+    pub real_object_id: Option<DiskFolderGetFieldsId>,
+    /// `STORAGE_ID`: `DiskFolderGetFieldsId`.
+    pub storage_id: Option<DiskFolderGetFieldsId>,
     /// `TYPE`: `DiskFolderGetFieldsType`.
     #[serde(rename = "TYPE")]
     pub type_: Option<DiskFolderGetFieldsType>,
-    /// `UPDATED_BY`: `DiskFolderGetFieldsUpdatedBy`.
-    pub updated_by: Option<DiskFolderGetFieldsUpdatedBy>,
-    /// `UPDATE_TIME`: `DiskFolderGetFieldsUpdateTime`.
-    pub update_time: Option<DiskFolderGetFieldsUpdateTime>,
+    /// `UPDATED_BY`: `DiskFolderGetFieldsBy`.
+    pub updated_by: Option<DiskFolderGetFieldsBy>,
+    /// `UPDATE_TIME`: `DiskFolderGetFieldsTime`.
+    pub update_time: Option<DiskFolderGetFieldsTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -531,7 +275,7 @@ impl wire::Lenient for DiskFolderGetFieldsResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFolderGetFieldsStorageId {
+pub struct DiskFolderGetFieldsTime {
     /// `TYPE`: string.
     #[serde(rename = "TYPE")]
     pub type_: Option<String>,
@@ -544,7 +288,7 @@ pub struct DiskFolderGetFieldsStorageId {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for DiskFolderGetFieldsStorageId {
+impl wire::Lenient for DiskFolderGetFieldsTime {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -571,208 +315,6 @@ pub struct DiskFolderGetFieldsType {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DiskFolderGetFieldsType {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFolderGetFieldsUpdateTime {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFolderGetFieldsUpdateTime {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFolderGetFieldsUpdatedBy {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFolderGetFieldsUpdatedBy {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-mark-deleted.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFolderMarkDeletedResult {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
-    /// `CREATE_TIME`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
-    /// `DELETED_TYPE`: integer.
-    pub deleted_type: Option<i64>,
-    /// `DELETE_TIME`: datetime.
-    pub delete_time: Option<wire::DateTime>,
-    /// `DETAIL_URL`: string.
-    pub detail_url: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `PARENT_ID`: integer.
-    pub parent_id: Option<i64>,
-    /// `REAL_OBJECT_ID`: integer.
-    pub real_object_id: Option<i64>,
-    /// `STORAGE_ID`: integer.
-    pub storage_id: Option<i64>,
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
-    /// `UPDATE_TIME`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFolderMarkDeletedResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-move-to.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFolderMoveToResult {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
-    /// `CREATE_TIME`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
-    /// `DELETED_TYPE`: string.
-    pub deleted_type: Option<String>,
-    /// `DELETE_TIME`: datetime.
-    pub delete_time: Option<wire::DateTime>,
-    /// `DETAIL_URL`: string.
-    pub detail_url: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `PARENT_ID`: integer.
-    pub parent_id: Option<i64>,
-    /// `REAL_OBJECT_ID`: integer.
-    pub real_object_id: Option<i64>,
-    /// `STORAGE_ID`: integer.
-    pub storage_id: Option<i64>,
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
-    /// `UPDATE_TIME`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFolderMoveToResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-rename.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFolderRenameResult {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
-    /// `CREATE_TIME`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
-    /// `DELETED_TYPE`: string.
-    pub deleted_type: Option<String>,
-    /// `DELETE_TIME`: datetime.
-    pub delete_time: Option<wire::DateTime>,
-    /// `DETAIL_URL`: string.
-    pub detail_url: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `PARENT_ID`: integer.
-    pub parent_id: Option<i64>,
-    /// `REAL_OBJECT_ID`: integer.
-    pub real_object_id: Option<i64>,
-    /// `STORAGE_ID`: integer.
-    pub storage_id: Option<i64>,
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
-    /// `UPDATE_TIME`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFolderRenameResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -823,6 +365,56 @@ pub struct DiskFolderRestoreResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DiskFolderRestoreResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-add-subfolder.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DiskFolderResult {
+    /// `CODE`: `DiskFileGetFieldsCode`.
+    pub code: Option<DiskFileGetFieldsCode>,
+    /// `CREATED_BY`: string.
+    pub created_by: Option<String>,
+    /// `CREATE_TIME`: datetime.
+    pub create_time: Option<wire::DateTime>,
+    /// `DELETED_BY`: raw.
+    pub deleted_by: Option<serde_json::Value>,
+    /// `DELETED_TYPE`: integer.
+    pub deleted_type: Option<i64>,
+    /// `DELETE_TIME`: datetime.
+    pub delete_time: Option<wire::DateTime>,
+    /// `DETAIL_URL`: string.
+    pub detail_url: Option<String>,
+    /// `ID`: id.
+    pub id: Option<u64>,
+    /// `NAME`: string.
+    pub name: Option<String>,
+    /// `PARENT_ID`: integer.
+    pub parent_id: Option<i64>,
+    /// `REAL_OBJECT_ID`: integer.
+    pub real_object_id: Option<i64>,
+    /// `STORAGE_ID`: integer.
+    pub storage_id: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE")]
+    pub type_: Option<String>,
+    /// `UPDATED_BY`: string.
+    pub updated_by: Option<String>,
+    /// `UPDATE_TIME`: datetime.
+    pub update_time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DiskFolderResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -960,7 +552,7 @@ impl query::RecordField for DiskFolderGetChildrenRecordField {
     "disk.folder.addSubFolder",
     scope = "disk",
     kind = write,
-    response = DiskFolderAddSubFolderResult
+    response = DiskFolderResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -983,7 +575,7 @@ impl DiskFolderAddSubFolder {
     "disk.folder.copyTo",
     scope = "disk",
     kind = write,
-    response = DiskFolderCopyToResult
+    response = DiskFolderResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -1112,7 +704,7 @@ pub struct DiskFolderGetFields;
     "disk.folder.markDeleted",
     scope = "disk",
     kind = write,
-    response = DiskFolderMarkDeletedResult
+    response = DiskFolderRestoreResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -1133,7 +725,7 @@ impl DiskFolderMarkDeleted {
     "disk.folder.moveTo",
     scope = "disk",
     kind = write,
-    response = DiskFolderMoveToResult
+    response = DiskFolder
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -1156,7 +748,7 @@ impl DiskFolderMoveTo {
     "disk.folder.rename",
     scope = "disk",
     kind = idempotent,
-    response = DiskFolderRenameResult
+    response = DiskFolder
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

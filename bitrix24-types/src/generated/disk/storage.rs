@@ -140,32 +140,6 @@ impl wire::Lenient for DiskStorageGetFieldsCode {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskStorageGetFieldsEntityId {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskStorageGetFieldsEntityId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageGetFieldsEntityType {
     /// `TYPE`: string.
     #[serde(rename = "TYPE")]
@@ -218,32 +192,6 @@ impl wire::Lenient for DiskStorageGetFieldsId {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskStorageGetFieldsModuleId {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskStorageGetFieldsModuleId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageGetFieldsName {
     /// `TYPE`: string.
     #[serde(rename = "TYPE")]
@@ -273,116 +221,24 @@ impl wire::Lenient for DiskStorageGetFieldsName {
 pub struct DiskStorageGetFieldsResult {
     /// `CODE`: `DiskStorageGetFieldsCode`.
     pub code: Option<DiskStorageGetFieldsCode>,
-    /// `ENTITY_ID`: `DiskStorageGetFieldsEntityId`.
-    pub entity_id: Option<DiskStorageGetFieldsEntityId>,
+    /// `ENTITY_ID`: `DiskStorageGetFieldsId`.
+    pub entity_id: Option<DiskStorageGetFieldsId>,
     /// `ENTITY_TYPE`: `DiskStorageGetFieldsEntityType`.
     pub entity_type: Option<DiskStorageGetFieldsEntityType>,
     /// `ID`: `DiskStorageGetFieldsId`.
     pub id: Option<DiskStorageGetFieldsId>,
-    /// `MODULE_ID`: `DiskStorageGetFieldsModuleId`.
-    pub module_id: Option<DiskStorageGetFieldsModuleId>,
+    /// `MODULE_ID`: `DiskStorageGetFieldsId`.
+    pub module_id: Option<DiskStorageGetFieldsId>,
     /// `NAME`: `DiskStorageGetFieldsName`.
     pub name: Option<DiskStorageGetFieldsName>,
-    /// `ROOT_OBJECT_ID`: `DiskStorageGetFieldsRootObjectId`.
-    pub root_object_id: Option<DiskStorageGetFieldsRootObjectId>,
+    /// `ROOT_OBJECT_ID`: `DiskStorageGetFieldsId`.
+    pub root_object_id: Option<DiskStorageGetFieldsId>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DiskStorageGetFieldsResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskStorageGetFieldsRootObjectId {
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USE_IN_FILTER`: boolean.
-    pub use_in_filter: Option<bool>,
-    /// `USE_IN_SHOW`: boolean.
-    pub use_in_show: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskStorageGetFieldsRootObjectId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-for-app.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskStorageGetForAppResult {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `ENTITY_ID`: integer.
-    pub entity_id: Option<i64>,
-    /// `ENTITY_TYPE`: string.
-    pub entity_type: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `MODULE_ID`: string.
-    pub module_id: Option<String>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `ROOT_OBJECT_ID`: integer.
-    pub root_object_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskStorageGetForAppResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-rename.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskStorageRenameResult {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `ENTITY_ID`: integer.
-    pub entity_id: Option<i64>,
-    /// `ENTITY_TYPE`: string.
-    pub entity_type: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `MODULE_ID`: string.
-    pub module_id: Option<String>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `ROOT_OBJECT_ID`: integer.
-    pub root_object_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskStorageRenameResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -448,7 +304,7 @@ impl wire::Lenient for DiskStorageUploadFileResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-get-for-app.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Storage {
@@ -662,7 +518,7 @@ pub struct DiskStorageGetFields;
     "disk.storage.getForApp",
     scope = "disk",
     kind = idempotent,
-    response = DiskStorageGetForAppResult
+    response = Storage
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -709,7 +565,7 @@ pub struct DiskStorageGetTypes;
     "disk.storage.rename",
     scope = "disk",
     kind = idempotent,
-    response = DiskStorageRenameResult
+    response = Storage
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -51,8 +51,8 @@ pub struct DocumentgeneratorDocumentAddDocument {
     pub provider: Option<String>,
     /// `value`: string.
     pub value: Option<String>,
-    /// `values`: `DocumentgeneratorDocumentAddDocumentValues`.
-    pub values: Option<DocumentgeneratorDocumentAddDocumentValues>,
+    /// `values`: `DocumentgeneratorDocumentDocumentValues`.
+    pub values: Option<DocumentgeneratorDocumentDocumentValues>,
     /// `stampsEnabled`: boolean.
     pub stamps_enabled: Option<bool>,
     /// `downloadUrl`: string.
@@ -90,53 +90,6 @@ impl wire::Lenient for DocumentgeneratorDocumentAddDocument {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html#document-values)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentgeneratorDocumentAddDocumentValues {
-    /// `_creationMethod`: string.
-    #[serde(rename = "_creationMethod")]
-    pub creation_method: Option<String>,
-    /// `stampsEnabled`: boolean.
-    pub stamps_enabled: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorDocumentAddDocumentValues {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DocumentgeneratorDocumentAddFields {
-    /// `TYPE`: `DocumentgeneratorDocumentAddType`. One of `DATE`, `NAME`.
-    #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<DocumentgeneratorDocumentAddType>,
-    /// `FORMAT`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format: Option<serde_json::Value>,
-    /// `PROVIDER`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
-    /// `TITLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorDocumentAddResult {
@@ -148,6 +101,30 @@ pub struct DocumentgeneratorDocumentAddResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DocumentgeneratorDocumentAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html#document-values)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentgeneratorDocumentDocumentValues {
+    /// `_creationMethod`: string.
+    #[serde(rename = "_creationMethod")]
+    pub creation_method: Option<String>,
+    /// `stampsEnabled`: boolean.
+    pub stamps_enabled: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DocumentgeneratorDocumentDocumentValues {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -176,6 +153,29 @@ impl wire::Lenient for DocumentgeneratorDocumentEnablepublicurlResult {
         wire::object_or_nothing(de)
     }
 }
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-add.html#fields)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DocumentgeneratorDocumentFields {
+    /// `TYPE`: `DocumentgeneratorDocumentAddType`. One of `DATE`, `NAME`.
+    #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<DocumentgeneratorDocumentAddType>,
+    /// `FORMAT`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<serde_json::Value>,
+    /// `PROVIDER`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// `TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html#document)
@@ -194,8 +194,8 @@ pub struct DocumentgeneratorDocumentGetDocument {
     pub provider: Option<String>,
     /// `value`: string.
     pub value: Option<String>,
-    /// `values`: `DocumentgeneratorDocumentGetDocumentValues`.
-    pub values: Option<DocumentgeneratorDocumentGetDocumentValues>,
+    /// `values`: `DocumentgeneratorDocumentDocumentValues`.
+    pub values: Option<DocumentgeneratorDocumentDocumentValues>,
     /// `fileId`: integer.
     pub file_id: Option<i64>,
     /// `imageId`: integer.
@@ -242,58 +242,14 @@ pub struct DocumentgeneratorDocumentGetDocument {
     pub created_by: Option<String>,
     /// `updatedBy`: integer.
     pub updated_by: Option<i64>,
-    /// `publicUrlView`: `DocumentgeneratorDocumentGetPublicUrlView`.
-    pub public_url_view: Option<DocumentgeneratorDocumentGetPublicUrlView>,
+    /// `publicUrlView`: `DocumentgeneratorDocumentPublicUrlView`.
+    pub public_url_view: Option<DocumentgeneratorDocumentPublicUrlView>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DocumentgeneratorDocumentGetDocument {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html#document-values)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentgeneratorDocumentGetDocumentValues {
-    /// `_creationMethod`: string.
-    #[serde(rename = "_creationMethod")]
-    pub creation_method: Option<String>,
-    /// `stampsEnabled`: boolean.
-    pub stamps_enabled: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorDocumentGetDocumentValues {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html#public-url-view)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorDocumentGetPublicUrlView {
-    /// `time`: datetime.
-    pub time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorDocumentGetPublicUrlView {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -495,6 +451,26 @@ for DocumentgeneratorDocumentListResult {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html#public-url-view)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct DocumentgeneratorDocumentPublicUrlView {
+    /// `time`: datetime.
+    pub time: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DocumentgeneratorDocumentPublicUrlView {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html#document)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
@@ -539,8 +515,8 @@ pub struct DocumentgeneratorDocumentUpdateDocument {
     pub print_url_machine: Option<String>,
     /// `publicUrl`: string.
     pub public_url: Option<String>,
-    /// `publicUrlView`: `DocumentgeneratorDocumentUpdatePublicUrlView`.
-    pub public_url_view: Option<DocumentgeneratorDocumentUpdatePublicUrlView>,
+    /// `publicUrlView`: `DocumentgeneratorDocumentPublicUrlView`.
+    pub public_url_view: Option<DocumentgeneratorDocumentPublicUrlView>,
     /// `isTransformationError`: boolean.
     pub is_transformation_error: Option<bool>,
     /// `pullTag`: string.
@@ -587,49 +563,6 @@ pub struct DocumentgeneratorDocumentUpdateDocumentValues {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DocumentgeneratorDocumentUpdateDocumentValues {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DocumentgeneratorDocumentUpdateFields {
-    /// `TYPE`: `DocumentgeneratorDocumentAddType`. One of `DATE`, `NAME`.
-    #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<DocumentgeneratorDocumentAddType>,
-    /// `FORMAT`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format: Option<serde_json::Value>,
-    /// `PROVIDER`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
-    /// `TITLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html#public-url-view)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorDocumentUpdatePublicUrlView {
-    /// `time`: datetime.
-    pub time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorDocumentUpdatePublicUrlView {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -755,9 +688,9 @@ pub struct DocumentgeneratorDocumentAdd {
     /// `stampsEnabled`: `DocumentgeneratorDocumentAddStampsEnabled`. One of `1`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stamps_enabled: Option<DocumentgeneratorDocumentAddStampsEnabled>,
-    /// `fields`: `DocumentgeneratorDocumentAddFields`.
+    /// `fields`: `DocumentgeneratorDocumentFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<DocumentgeneratorDocumentAddFields>,
+    pub fields: Option<DocumentgeneratorDocumentFields>,
 }
 impl DocumentgeneratorDocumentAdd {
     /// A `documentgenerator.document.add` call with the required parameters; optional ones unset.
@@ -913,9 +846,9 @@ pub struct DocumentgeneratorDocumentUpdate {
     /// `stampsEnabled`: `DocumentgeneratorDocumentAddStampsEnabled`. One of `1`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stamps_enabled: Option<DocumentgeneratorDocumentAddStampsEnabled>,
-    /// `fields`: `DocumentgeneratorDocumentUpdateFields`.
+    /// `fields`: `DocumentgeneratorDocumentFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<DocumentgeneratorDocumentUpdateFields>,
+    pub fields: Option<DocumentgeneratorDocumentFields>,
 }
 impl DocumentgeneratorDocumentUpdate {
     /// A `documentgenerator.document.update` call with the required parameters; optional ones unset.

@@ -37,60 +37,9 @@ pub struct DocumentgeneratorNumeratorAddFields {
     pub name: String,
     /// `template`: string, required.
     pub template: String,
-    /// `settings`: `DocumentgeneratorNumeratorAddFieldsSettings`.
+    /// `settings`: `DocumentgeneratorNumeratorSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<DocumentgeneratorNumeratorAddFieldsSettings>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html#fields-settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct DocumentgeneratorNumeratorAddFieldsSettings {
-    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: `DocumentgeneratorNumeratorAddFieldsSettingsSequent`.
-    #[serde(
-        rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub bitrix_main_numerator_generator_sequent_number_generator: Option<
-        DocumentgeneratorNumeratorAddFieldsSettingsSequent,
-    >,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html#fields-settings-sequent)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct DocumentgeneratorNumeratorAddFieldsSettingsSequent {
-    /// `start`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// `step`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub step: Option<i64>,
-    /// `length`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub length: Option<i64>,
-    /// `padString`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pad_string: Option<String>,
-    /// `periodicBy`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub periodic_by: Option<String>,
-    /// `timezone`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
-    /// `isDirectNumeration`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_direct_numeration: Option<bool>,
+    pub settings: Option<DocumentgeneratorNumeratorSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -129,70 +78,14 @@ pub struct DocumentgeneratorNumeratorAddResultNumerator {
     pub template: Option<String>,
     /// `code`: string.
     pub code: Option<String>,
-    /// `settings`: `DocumentgeneratorNumeratorAddResultNumeratorSettings`.
-    pub settings: Option<DocumentgeneratorNumeratorAddResultNumeratorSettings>,
+    /// `settings`: `DocumentgeneratorNumeratorSettings`.
+    pub settings: Option<DocumentgeneratorNumeratorSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DocumentgeneratorNumeratorAddResultNumerator {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html#result-numerator-settings)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorNumeratorAddResultNumeratorSettings {
-    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: `DocumentgeneratorNumeratorAddResultNumeratorSettingsSequent`.
-    #[serde(rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator")]
-    pub bitrix_main_numerator_generator_sequent_number_generator: Option<
-        DocumentgeneratorNumeratorAddResultNumeratorSettingsSequent,
-    >,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorNumeratorAddResultNumeratorSettings {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html#result-numerator-settings-sequent)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentgeneratorNumeratorAddResultNumeratorSettingsSequent {
-    /// `start`: integer.
-    pub start: Option<i64>,
-    /// `step`: integer.
-    pub step: Option<i64>,
-    /// `length`: integer.
-    pub length: Option<i64>,
-    /// `padString`: string.
-    pub pad_string: Option<String>,
-    /// `periodicBy`: string.
-    pub periodic_by: Option<String>,
-    /// `timezone`: string.
-    pub timezone: Option<String>,
-    /// `isDirectNumeration`: boolean.
-    pub is_direct_numeration: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorNumeratorAddResultNumeratorSettingsSequent {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -213,70 +106,14 @@ pub struct DocumentgeneratorNumeratorGetResultNumerator {
     pub template: Option<String>,
     /// `code`: string.
     pub code: Option<String>,
-    /// `settings`: `DocumentgeneratorNumeratorGetResultNumeratorSettings`.
-    pub settings: Option<DocumentgeneratorNumeratorGetResultNumeratorSettings>,
+    /// `settings`: `DocumentgeneratorNumeratorSettings`.
+    pub settings: Option<DocumentgeneratorNumeratorSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DocumentgeneratorNumeratorGetResultNumerator {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-get.html#result-numerator-settings)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorNumeratorGetResultNumeratorSettings {
-    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: `DocumentgeneratorNumeratorGetResultNumeratorSettingsSequent`.
-    #[serde(rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator")]
-    pub bitrix_main_numerator_generator_sequent_number_generator: Option<
-        DocumentgeneratorNumeratorGetResultNumeratorSettingsSequent,
-    >,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorNumeratorGetResultNumeratorSettings {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-get.html#result-numerator-settings-sequent)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentgeneratorNumeratorGetResultNumeratorSettingsSequent {
-    /// `start`: integer.
-    pub start: Option<i64>,
-    /// `step`: integer.
-    pub step: Option<i64>,
-    /// `length`: integer.
-    pub length: Option<i64>,
-    /// `padString`: string.
-    pub pad_string: Option<String>,
-    /// `periodicBy`: string.
-    pub periodic_by: Option<String>,
-    /// `timezone`: string.
-    pub timezone: Option<String>,
-    /// `isDirectNumeration`: boolean.
-    pub is_direct_numeration: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorNumeratorGetResultNumeratorSettingsSequent {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -304,51 +141,39 @@ impl wire::Lenient for DocumentgeneratorNumeratorListResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html#fields-settings)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
-pub struct DocumentgeneratorNumeratorUpdateFields {
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `template`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template: Option<String>,
-    /// `settings`: `DocumentgeneratorNumeratorUpdateFieldsSettings`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<DocumentgeneratorNumeratorUpdateFieldsSettings>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html#fields-settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct DocumentgeneratorNumeratorUpdateFieldsSettings {
-    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: `DocumentgeneratorNumeratorUpdateFieldsSettingsSequent`.
+pub struct DocumentgeneratorNumeratorSettings {
+    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: `DocumentgeneratorNumeratorSettingsSequent`.
     #[serde(
         rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator",
         skip_serializing_if = "Option::is_none"
     )]
     pub bitrix_main_numerator_generator_sequent_number_generator: Option<
-        DocumentgeneratorNumeratorUpdateFieldsSettingsSequent,
+        DocumentgeneratorNumeratorSettingsSequent,
     >,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
+impl wire::Lenient for DocumentgeneratorNumeratorSettings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html#fields-settings-sequent)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html#fields-settings-sequent)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct DocumentgeneratorNumeratorUpdateFieldsSettingsSequent {
+pub struct DocumentgeneratorNumeratorSettingsSequent {
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -370,6 +195,34 @@ pub struct DocumentgeneratorNumeratorUpdateFieldsSettingsSequent {
     /// `isDirectNumeration`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_direct_numeration: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DocumentgeneratorNumeratorSettingsSequent {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html#fields)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct DocumentgeneratorNumeratorUpdateFields {
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `template`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// `settings`: `DocumentgeneratorNumeratorSettings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<DocumentgeneratorNumeratorSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -388,70 +241,14 @@ pub struct DocumentgeneratorNumeratorUpdateResult {
     pub template: Option<String>,
     /// `code`: string.
     pub code: Option<String>,
-    /// `settings`: `DocumentgeneratorNumeratorUpdateResultSettings`.
-    pub settings: Option<DocumentgeneratorNumeratorUpdateResultSettings>,
+    /// `settings`: `DocumentgeneratorNumeratorSettings`.
+    pub settings: Option<DocumentgeneratorNumeratorSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DocumentgeneratorNumeratorUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html#result-settings)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorNumeratorUpdateResultSettings {
-    /// `Bitrix_Main_Numerator_Generator_SequentNumberGenerator`: `DocumentgeneratorNumeratorUpdateResultSettingsSequent`.
-    #[serde(rename = "Bitrix_Main_Numerator_Generator_SequentNumberGenerator")]
-    pub bitrix_main_numerator_generator_sequent_number_generator: Option<
-        DocumentgeneratorNumeratorUpdateResultSettingsSequent,
-    >,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorNumeratorUpdateResultSettings {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html#result-settings-sequent)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentgeneratorNumeratorUpdateResultSettingsSequent {
-    /// `start`: integer.
-    pub start: Option<i64>,
-    /// `step`: integer.
-    pub step: Option<i64>,
-    /// `length`: integer.
-    pub length: Option<i64>,
-    /// `padString`: string.
-    pub pad_string: Option<String>,
-    /// `periodicBy`: string.
-    pub periodic_by: Option<String>,
-    /// `timezone`: string.
-    pub timezone: Option<String>,
-    /// `isDirectNumeration`: boolean.
-    pub is_direct_numeration: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorNumeratorUpdateResultSettingsSequent {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

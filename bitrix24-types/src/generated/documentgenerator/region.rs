@@ -37,138 +37,6 @@ pub struct DocumentgeneratorRegionAddFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DocumentgeneratorRegionAddPhrases {
-    /// `TAX_INCLUDED`: string.
-    pub tax_included: Option<String>,
-    /// `TAX_NOT_INCLUDED`: string.
-    pub tax_not_included: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRegionAddPhrases {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html#region)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentgeneratorRegionAddRegion {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `languageId`: string.
-    pub language_id: Option<String>,
-    /// `formatDate`: string.
-    pub format_date: Option<String>,
-    /// `formatDatetime`: string.
-    pub format_datetime: Option<String>,
-    /// `formatName`: string.
-    pub format_name: Option<String>,
-    /// `phrases`: `DocumentgeneratorRegionAddPhrases`.
-    pub phrases: Option<DocumentgeneratorRegionAddPhrases>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRegionAddRegion {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html#result)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorRegionAddResult {
-    /// `region`: `DocumentgeneratorRegionAddRegion`.
-    pub region: Option<DocumentgeneratorRegionAddRegion>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRegionAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DocumentgeneratorRegionGetPhrases {
-    /// `TAX_INCLUDED`: string.
-    pub tax_included: Option<String>,
-    /// `TAX_NOT_INCLUDED`: string.
-    pub tax_not_included: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRegionGetPhrases {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-get.html#region)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentgeneratorRegionGetRegion {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `languageId`: string.
-    pub language_id: Option<String>,
-    /// `formatDate`: string.
-    pub format_date: Option<String>,
-    /// `formatDatetime`: string.
-    pub format_datetime: Option<String>,
-    /// `formatName`: string.
-    pub format_name: Option<String>,
-    /// `phrases`: `DocumentgeneratorRegionGetPhrases`.
-    pub phrases: Option<DocumentgeneratorRegionGetPhrases>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRegionGetRegion {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-list.html#regions)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
@@ -220,6 +88,62 @@ impl wire::Lenient for DocumentgeneratorRegionListResult {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DocumentgeneratorRegionPhrases {
+    /// `TAX_INCLUDED`: string.
+    pub tax_included: Option<String>,
+    /// `TAX_NOT_INCLUDED`: string.
+    pub tax_not_included: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DocumentgeneratorRegionPhrases {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html#region)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentgeneratorRegionRegion {
+    /// `id`: string.
+    pub id: Option<String>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `languageId`: string.
+    pub language_id: Option<String>,
+    /// `formatDate`: string.
+    pub format_date: Option<String>,
+    /// `formatDatetime`: string.
+    pub format_datetime: Option<String>,
+    /// `formatName`: string.
+    pub format_name: Option<String>,
+    /// `phrases`: `DocumentgeneratorRegionPhrases`.
+    pub phrases: Option<DocumentgeneratorRegionPhrases>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for DocumentgeneratorRegionRegion {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html#fields)
@@ -251,87 +175,11 @@ pub struct DocumentgeneratorRegionUpdateFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DocumentgeneratorRegionUpdatePhrases {
-    /// `TAX_INCLUDED`: string.
-    pub tax_included: Option<String>,
-    /// `TAX_NOT_INCLUDED`: string.
-    pub tax_not_included: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRegionUpdatePhrases {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html#region)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentgeneratorRegionUpdateRegion {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `languageId`: string.
-    pub language_id: Option<String>,
-    /// `formatDate`: string.
-    pub format_date: Option<String>,
-    /// `formatDatetime`: string.
-    pub format_datetime: Option<String>,
-    /// `formatName`: string.
-    pub format_name: Option<String>,
-    /// `phrases`: `DocumentgeneratorRegionUpdatePhrases`.
-    pub phrases: Option<DocumentgeneratorRegionUpdatePhrases>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRegionUpdateRegion {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html#result)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorRegionUpdateResult {
-    /// `region`: `DocumentgeneratorRegionUpdateRegion`.
-    pub region: Option<DocumentgeneratorRegionUpdateRegion>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRegionUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-get.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Region {
-    /// `region`: `DocumentgeneratorRegionGetRegion`.
-    pub region: Option<DocumentgeneratorRegionGetRegion>,
+    /// `region`: `DocumentgeneratorRegionRegion`.
+    pub region: Option<DocumentgeneratorRegionRegion>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -352,7 +200,7 @@ impl wire::Lenient for Region {
     "documentgenerator.region.add",
     scope = "documentgenerator",
     kind = write,
-    response = DocumentgeneratorRegionAddResult
+    response = Region
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -427,7 +275,7 @@ pub struct DocumentgeneratorRegionList;
     "documentgenerator.region.update",
     scope = "documentgenerator",
     kind = idempotent,
-    response = DocumentgeneratorRegionUpdateResult
+    response = Region
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

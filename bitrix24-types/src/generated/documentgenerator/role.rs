@@ -20,210 +20,13 @@ pub struct DocumentgeneratorRoleAddFields {
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `permissions`: `DocumentgeneratorRoleAddPermissions`.
+    /// `permissions`: `DocumentgeneratorRolePermissions`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub permissions: Option<DocumentgeneratorRoleAddPermissions>,
+    pub permissions: Option<DocumentgeneratorRolePermissions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#permissions)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DocumentgeneratorRoleAddPermissions {
-    /// `SETTINGS`: `DocumentgeneratorRoleAddPermissionsSettings`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<DocumentgeneratorRoleAddPermissionsSettings>,
-    /// `TEMPLATES`: `DocumentgeneratorRoleAddPermissionsTemplates`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub templates: Option<DocumentgeneratorRoleAddPermissionsTemplates>,
-    /// `DOCUMENTS`: `DocumentgeneratorRoleAddPermissionsDocuments`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub documents: Option<DocumentgeneratorRoleAddPermissionsDocuments>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#permissions-documents)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DocumentgeneratorRoleAddPermissionsDocuments {
-    /// `MODIFY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modify: Option<String>,
-    /// `VIEW`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub view: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#permissions-settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DocumentgeneratorRoleAddPermissionsSettings {
-    /// `MODIFY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modify: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#permissions-templates)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DocumentgeneratorRoleAddPermissionsTemplates {
-    /// `MODIFY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modify: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorRoleAddResult {
-    /// `role`: `DocumentgeneratorRoleAddResultRole`.
-    pub role: Option<DocumentgeneratorRoleAddResultRole>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRoleAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorRoleAddResultRole {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `permissions`: `DocumentgeneratorRoleAddResultRolePermissions`.
-    pub permissions: Option<DocumentgeneratorRoleAddResultRolePermissions>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRoleAddResultRole {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role-permissions)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorRoleAddResultRolePermissions {
-    /// `settings`: `DocumentgeneratorRoleAddResultRolePermissionsSettings`.
-    pub settings: Option<DocumentgeneratorRoleAddResultRolePermissionsSettings>,
-    /// `templates`: `DocumentgeneratorRoleAddResultRolePermissionsTemplates`.
-    pub templates: Option<DocumentgeneratorRoleAddResultRolePermissionsTemplates>,
-    /// `documents`: `DocumentgeneratorRoleAddResultRolePermissionsDocuments`.
-    pub documents: Option<DocumentgeneratorRoleAddResultRolePermissionsDocuments>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRoleAddResultRolePermissions {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role-permissions-documents)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorRoleAddResultRolePermissionsDocuments {
-    /// `modify`: string.
-    pub modify: Option<String>,
-    /// `view`: string.
-    pub view: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRoleAddResultRolePermissionsDocuments {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role-permissions-settings)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorRoleAddResultRolePermissionsSettings {
-    /// `modify`: string.
-    pub modify: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRoleAddResultRolePermissionsSettings {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role-permissions-templates)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorRoleAddResultRolePermissionsTemplates {
-    /// `modify`: string.
-    pub modify: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRoleAddResultRolePermissionsTemplates {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///
@@ -326,32 +129,6 @@ impl wire::Lenient for DocumentgeneratorRoleGetPermissionsTemplates {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#role)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorRoleGetRole {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `permissions`: `DocumentgeneratorRoleGetPermissions`.
-    pub permissions: Option<DocumentgeneratorRoleGetPermissions>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRoleGetRole {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `roles`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-list.html)
@@ -404,19 +181,19 @@ impl wire::Lenient for DocumentgeneratorRoleListRolesItem {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#permissions)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct DocumentgeneratorRoleUpdateFields {
-    /// `name`: string.
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct DocumentgeneratorRolePermissions {
+    /// `SETTINGS`: `DocumentgeneratorRolePermissionsSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `code`: string.
+    pub settings: Option<DocumentgeneratorRolePermissionsSettings>,
+    /// `TEMPLATES`: `DocumentgeneratorRolePermissionsTemplates`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `permissions`: `DocumentgeneratorRoleUpdatePermissions`.
+    pub templates: Option<DocumentgeneratorRolePermissionsTemplates>,
+    /// `DOCUMENTS`: `DocumentgeneratorRolePermissionsDocuments`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub permissions: Option<DocumentgeneratorRoleUpdatePermissions>,
+    pub documents: Option<DocumentgeneratorRolePermissionsDocuments>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -424,30 +201,10 @@ pub struct DocumentgeneratorRoleUpdateFields {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#permissions)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#permissions-documents)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DocumentgeneratorRoleUpdatePermissions {
-    /// `SETTINGS`: `DocumentgeneratorRoleUpdatePermissionsSettings`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<DocumentgeneratorRoleUpdatePermissionsSettings>,
-    /// `TEMPLATES`: `DocumentgeneratorRoleUpdatePermissionsTemplates`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub templates: Option<DocumentgeneratorRoleUpdatePermissionsTemplates>,
-    /// `DOCUMENTS`: `DocumentgeneratorRoleUpdatePermissionsDocuments`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub documents: Option<DocumentgeneratorRoleUpdatePermissionsDocuments>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#permissions-documents)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DocumentgeneratorRoleUpdatePermissionsDocuments {
+pub struct DocumentgeneratorRolePermissionsDocuments {
     /// `MODIFY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modify: Option<String>,
@@ -461,10 +218,10 @@ pub struct DocumentgeneratorRoleUpdatePermissionsDocuments {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#permissions-settings)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#permissions-settings)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DocumentgeneratorRoleUpdatePermissionsSettings {
+pub struct DocumentgeneratorRolePermissionsSettings {
     /// `MODIFY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modify: Option<String>,
@@ -475,10 +232,10 @@ pub struct DocumentgeneratorRoleUpdatePermissionsSettings {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#permissions-templates)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#permissions-templates)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DocumentgeneratorRoleUpdatePermissionsTemplates {
+pub struct DocumentgeneratorRolePermissionsTemplates {
     /// `MODIFY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modify: Option<String>,
@@ -489,43 +246,23 @@ pub struct DocumentgeneratorRoleUpdatePermissionsTemplates {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorRoleUpdateResult {
-    /// `role`: `DocumentgeneratorRoleUpdateResultRole`.
-    pub role: Option<DocumentgeneratorRoleUpdateResultRole>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRoleUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorRoleUpdateResultRole {
+pub struct DocumentgeneratorRoleRole {
     /// `id`: id.
     pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
     /// `code`: string.
     pub code: Option<String>,
-    /// `permissions`: `DocumentgeneratorRoleUpdateResultRolePermissions`.
-    pub permissions: Option<DocumentgeneratorRoleUpdateResultRolePermissions>,
+    /// `permissions`: `DocumentgeneratorRoleGetPermissions`.
+    pub permissions: Option<DocumentgeneratorRoleGetPermissions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for DocumentgeneratorRoleUpdateResultRole {
+impl wire::Lenient for DocumentgeneratorRoleRole {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -533,99 +270,33 @@ impl wire::Lenient for DocumentgeneratorRoleUpdateResultRole {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role-permissions)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorRoleUpdateResultRolePermissions {
-    /// `settings`: `DocumentgeneratorRoleUpdateResultRolePermissionsSettings`.
-    pub settings: Option<DocumentgeneratorRoleUpdateResultRolePermissionsSettings>,
-    /// `templates`: `DocumentgeneratorRoleUpdateResultRolePermissionsTemplates`.
-    pub templates: Option<DocumentgeneratorRoleUpdateResultRolePermissionsTemplates>,
-    /// `documents`: `DocumentgeneratorRoleUpdateResultRolePermissionsDocuments`.
-    pub documents: Option<DocumentgeneratorRoleUpdateResultRolePermissionsDocuments>,
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#fields)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct DocumentgeneratorRoleUpdateFields {
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `permissions`: `DocumentgeneratorRolePermissions`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<DocumentgeneratorRolePermissions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for DocumentgeneratorRoleUpdateResultRolePermissions {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role-permissions-documents)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorRoleUpdateResultRolePermissionsDocuments {
-    /// `modify`: string.
-    pub modify: Option<String>,
-    /// `view`: string.
-    pub view: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRoleUpdateResultRolePermissionsDocuments {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role-permissions-settings)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorRoleUpdateResultRolePermissionsSettings {
-    /// `modify`: string.
-    pub modify: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRoleUpdateResultRolePermissionsSettings {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-update.html#result-role-permissions-templates)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorRoleUpdateResultRolePermissionsTemplates {
-    /// `modify`: string.
-    pub modify: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRoleUpdateResultRolePermissionsTemplates {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-get.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Role {
-    /// `role`: `DocumentgeneratorRoleGetRole`.
-    pub role: Option<DocumentgeneratorRoleGetRole>,
+    /// `role`: `DocumentgeneratorRoleRole`.
+    pub role: Option<DocumentgeneratorRoleRole>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -665,7 +336,7 @@ impl query::RecordField for DocumentgeneratorRoleListRolesItemField {
     "documentgenerator.role.add",
     scope = "documentgenerator",
     kind = write,
-    response = DocumentgeneratorRoleAddResult
+    response = Role
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -761,7 +432,7 @@ pub struct DocumentgeneratorRoleList {
     "documentgenerator.role.update",
     scope = "documentgenerator",
     kind = idempotent,
-    response = DocumentgeneratorRoleUpdateResult
+    response = Role
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

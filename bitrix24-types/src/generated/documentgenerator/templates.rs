@@ -187,8 +187,8 @@ pub struct DocumentgeneratorTemplateGetTemplate {
     pub with_stamps: Option<bool>,
     /// `providers`: `map<string>`.
     pub providers: Option<BTreeMap<String, String>>,
-    /// `users`: `DocumentgeneratorTemplateGetUsers`.
-    pub users: Option<DocumentgeneratorTemplateGetUsers>,
+    /// `users`: `DocumentgeneratorTemplateUsers`.
+    pub users: Option<DocumentgeneratorTemplateUsers>,
     /// `isDeleted`: char. One of `Y`, `N`.
     pub is_deleted: Option<bool>,
     /// `sort`: string.
@@ -203,27 +203,6 @@ pub struct DocumentgeneratorTemplateGetTemplate {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for DocumentgeneratorTemplateGetTemplate {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DocumentgeneratorTemplateGetUsers {
-    /// `U503`: string.
-    pub u503: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorTemplateGetUsers {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -516,8 +495,8 @@ pub struct DocumentgeneratorTemplateUpdateTemplate {
     pub with_stamps: Option<bool>,
     /// `providers`: `map<string>`.
     pub providers: Option<BTreeMap<String, String>>,
-    /// `users`: `DocumentgeneratorTemplateUpdateUsers`.
-    pub users: Option<DocumentgeneratorTemplateUpdateUsers>,
+    /// `users`: `DocumentgeneratorTemplateUsers`.
+    pub users: Option<DocumentgeneratorTemplateUsers>,
     /// `isDeleted`: char. One of `Y`, `N`.
     pub is_deleted: Option<bool>,
     /// `sort`: string.
@@ -541,10 +520,10 @@ impl wire::Lenient for DocumentgeneratorTemplateUpdateTemplate {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-update.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DocumentgeneratorTemplateUpdateUsers {
+pub struct DocumentgeneratorTemplateUsers {
     /// `U503`: string.
     pub u503: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -552,7 +531,7 @@ pub struct DocumentgeneratorTemplateUpdateUsers {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for DocumentgeneratorTemplateUpdateUsers {
+impl wire::Lenient for DocumentgeneratorTemplateUsers {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

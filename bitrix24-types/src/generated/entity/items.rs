@@ -8,47 +8,65 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/entity-item-get.html#item)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct EntityItem {
     /// `ID`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `TIMESTAMP_X`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `MODIFIED_BY`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<i64>,
     /// `DATE_CREATE`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_create: Option<wire::DateTime>,
     /// `CREATED_BY`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
     /// `ACTIVE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<String>,
     /// `DATE_ACTIVE_FROM`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_active_from: Option<wire::DateTime>,
     /// `DATE_ACTIVE_TO`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_active_to: Option<wire::DateTime>,
     /// `SORT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `PREVIEW_PICTURE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_picture: Option<String>,
     /// `PREVIEW_TEXT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text: Option<String>,
     /// `DETAIL_PICTURE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_picture: Option<String>,
     /// `DETAIL_TEXT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_text: Option<String>,
     /// `CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `ENTITY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity: Option<String>,
     /// `SECTION`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub section: Option<i64>,
     /// `PROPERTY_VALUES`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub property_values: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -62,71 +80,6 @@ impl wire::Lenient for EntityItem {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/items/entity-item-get.html#item)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct EntityItemGetItem {
-    /// `ID`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `TIMESTAMP_X`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp_x: Option<wire::DateTime>,
-    /// `MODIFIED_BY`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modified_by: Option<i64>,
-    /// `DATE_CREATE`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_create: Option<wire::DateTime>,
-    /// `CREATED_BY`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<i64>,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
-    /// `DATE_ACTIVE_FROM`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_active_from: Option<wire::DateTime>,
-    /// `DATE_ACTIVE_TO`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_active_to: Option<wire::DateTime>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `PREVIEW_PICTURE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_picture: Option<String>,
-    /// `PREVIEW_TEXT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text: Option<String>,
-    /// `DETAIL_PICTURE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_picture: Option<String>,
-    /// `DETAIL_TEXT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text: Option<String>,
-    /// `CODE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `ENTITY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity: Option<String>,
-    /// `SECTION`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub section: Option<i64>,
-    /// `PROPERTY_VALUES`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub property_values: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// The fields of [`EntityItem`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -276,12 +229,12 @@ impl EntityItemDelete {
 pub struct EntityItemGet {
     /// `ENTITY`: string, required.
     pub entity: String,
-    /// `SORT`: `EntityItemGetItem`.
+    /// `SORT`: `EntityItem`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<EntityItemGetItem>,
-    /// `FILTER`: `EntityItemGetItem`.
+    pub sort: Option<EntityItem>,
+    /// `FILTER`: `EntityItem`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<EntityItemGetItem>,
+    pub filter: Option<EntityItem>,
     /// `start`: integer.
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

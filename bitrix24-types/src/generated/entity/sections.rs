@@ -8,45 +8,62 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/sections/entity-section-get.html#section)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct EntitySection {
     /// `ID`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `TIMESTAMP_X`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp_x: Option<wire::DateTime>,
     /// `DATE_CREATE`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_create: Option<wire::DateTime>,
     /// `CREATED_BY`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
     /// `MODIFIED_BY`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<i64>,
     /// `ACTIVE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<String>,
     /// `SORT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `PICTURE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub picture: Option<String>,
     /// `DETAIL_PICTURE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_picture: Option<String>,
     /// `DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `LEFT_MARGIN`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub left_margin: Option<i64>,
     /// `RIGHT_MARGIN`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub right_margin: Option<i64>,
     /// `DEPTH_LEVEL`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub depth_level: Option<i64>,
     /// `ENTITY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity: Option<String>,
     /// `SECTION`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub section: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -60,68 +77,6 @@ impl wire::Lenient for EntitySection {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/entity/sections/entity-section-get.html#section)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct EntitySectionGetSection {
-    /// `ID`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `CODE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `TIMESTAMP_X`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp_x: Option<wire::DateTime>,
-    /// `DATE_CREATE`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_create: Option<wire::DateTime>,
-    /// `CREATED_BY`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<i64>,
-    /// `MODIFIED_BY`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modified_by: Option<i64>,
-    /// `ACTIVE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `PICTURE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub picture: Option<String>,
-    /// `DETAIL_PICTURE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_picture: Option<String>,
-    /// `DESCRIPTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `LEFT_MARGIN`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub left_margin: Option<i64>,
-    /// `RIGHT_MARGIN`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub right_margin: Option<i64>,
-    /// `DEPTH_LEVEL`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub depth_level: Option<i64>,
-    /// `ENTITY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity: Option<String>,
-    /// `SECTION`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub section: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// The fields of [`EntitySection`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -274,12 +229,12 @@ impl EntitySectionDelete {
 pub struct EntitySectionGet {
     /// `ENTITY`: string, required.
     pub entity: String,
-    /// `SORT`: `EntitySectionGetSection`.
+    /// `SORT`: `EntitySection`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<EntitySectionGetSection>,
-    /// `FILTER`: `EntitySectionGetSection`.
+    pub sort: Option<EntitySection>,
+    /// `FILTER`: `EntitySection`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<EntitySectionGetSection>,
+    pub filter: Option<EntitySection>,
     /// `start`: integer.
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

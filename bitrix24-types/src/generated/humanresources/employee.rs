@@ -29,11 +29,33 @@ impl wire::Lenient for HumanresourcesEmployeeCountResult {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-multidepartment.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct HumanresourcesEmployeeDepartmentsItem {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesEmployeeDepartmentsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesEmployeeField {
-    /// `item`: `HumanresourcesEmployeeFieldGetItem`.
-    pub item: Option<HumanresourcesEmployeeFieldGetItem>,
+    /// `item`: `HumanresourcesEmployeeFieldItem`.
+    pub item: Option<HumanresourcesEmployeeFieldItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -52,7 +74,7 @@ impl wire::Lenient for HumanresourcesEmployeeField {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct HumanresourcesEmployeeFieldGetItem {
+pub struct HumanresourcesEmployeeFieldItem {
     /// `description`: string.
     pub description: Option<String>,
     /// `editable`: boolean.
@@ -80,48 +102,7 @@ pub struct HumanresourcesEmployeeFieldGetItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for HumanresourcesEmployeeFieldGetItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HumanresourcesEmployeeFieldListItemsItem {
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `editable`: boolean.
-    pub editable: Option<bool>,
-    /// `elementType`: raw.
-    pub element_type: Option<serde_json::Value>,
-    /// `filterable`: boolean.
-    pub filterable: Option<bool>,
-    /// `multiple`: boolean.
-    pub multiple: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `requiredGroups`: raw.
-    pub required_groups: Option<serde_json::Value>,
-    /// `sortable`: boolean.
-    pub sortable: Option<bool>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `validationRules`: raw.
-    pub validation_rules: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for HumanresourcesEmployeeFieldListItemsItem {
+impl wire::Lenient for HumanresourcesEmployeeFieldItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -134,8 +115,8 @@ impl wire::Lenient for HumanresourcesEmployeeFieldListItemsItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-field-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesEmployeeFieldListResult {
-    /// `items`: `HumanresourcesEmployeeFieldListItemsItem[]`.
-    pub items: Option<Vec<HumanresourcesEmployeeFieldListItemsItem>>,
+    /// `items`: `HumanresourcesEmployeeFieldItem[]`.
+    pub items: Option<Vec<HumanresourcesEmployeeFieldItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -153,32 +134,10 @@ impl wire::Lenient for HumanresourcesEmployeeFieldListResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-multidepartment.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct HumanresourcesEmployeeMultidepartmentDepartmentsItem {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for HumanresourcesEmployeeMultidepartmentDepartmentsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-multidepartment.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HumanresourcesEmployeeMultidepartmentEmployeesItem {
-    /// `departments`: `HumanresourcesEmployeeMultidepartmentDepartmentsItem[]`.
-    pub departments: Option<Vec<HumanresourcesEmployeeMultidepartmentDepartmentsItem>>,
+    /// `departments`: `HumanresourcesEmployeeDepartmentsItem[]`.
+    pub departments: Option<Vec<HumanresourcesEmployeeDepartmentsItem>>,
     /// `name`: string.
     pub name: Option<String>,
     /// `userId`: integer.
@@ -224,34 +183,12 @@ impl wire::Lenient for HumanresourcesEmployeeMultidepartmentResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-search.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct HumanresourcesEmployeeSearchDepartmentsItem {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for HumanresourcesEmployeeSearchDepartmentsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-search.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HumanresourcesEmployeeSearchItemsItem {
     /// `avatar`: string.
     pub avatar: Option<String>,
-    /// `departments`: `HumanresourcesEmployeeSearchDepartmentsItem[]`.
-    pub departments: Option<Vec<HumanresourcesEmployeeSearchDepartmentsItem>>,
+    /// `departments`: `HumanresourcesEmployeeDepartmentsItem[]`.
+    pub departments: Option<Vec<HumanresourcesEmployeeDepartmentsItem>>,
     /// `name`: string.
     pub name: Option<String>,
     /// `teams`: raw.

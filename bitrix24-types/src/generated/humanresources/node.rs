@@ -15,37 +15,6 @@ use super::humanresources_values::{
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct HumanresourcesNodeAddMembersItem {
-    /// `avatar`: string.
-    pub avatar: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `role`: string.
-    pub role: Option<String>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// `workPosition`: string.
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for HumanresourcesNodeAddMembersItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeAddResult {
     /// `id`: id.
     pub id: Option<u64>,
@@ -71,8 +40,8 @@ pub struct HumanresourcesNodeAddResult {
     pub created_at: Option<wire::DateTime>,
     /// `updatedAt`: datetime.
     pub updated_at: Option<wire::DateTime>,
-    /// `members`: `HumanresourcesNodeAddMembersItem[]`.
-    pub members: Option<Vec<HumanresourcesNodeAddMembersItem>>,
+    /// `members`: `HumanresourcesNodeMembersItem[]`.
+    pub members: Option<Vec<HumanresourcesNodeMembersItem>>,
     /// `userId`: integer.
     pub user_id: Option<i64>,
     /// `workPosition`: string.
@@ -144,67 +113,6 @@ pub struct HumanresourcesNodeAddUserids {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-children.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HumanresourcesNodeChildrenItemsItem {
-    /// `accessCode`: string.
-    pub access_code: Option<String>,
-    /// `colorName`: string.
-    pub color_name: Option<String>,
-    /// `createdAt`: datetime.
-    pub created_at: Option<wire::DateTime>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `structureId`: integer.
-    pub structure_id: Option<i64>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `updatedAt`: datetime.
-    pub updated_at: Option<wire::DateTime>,
-    /// `userCount`: integer.
-    pub user_count: Option<i64>,
-    /// `xmlId`: integer.
-    pub xml_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for HumanresourcesNodeChildrenItemsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-children.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct HumanresourcesNodeChildrenResult {
-    /// `items`: `HumanresourcesNodeChildrenItemsItem[]`.
-    pub items: Option<Vec<HumanresourcesNodeChildrenItemsItem>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for HumanresourcesNodeChildrenResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-count.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesNodeCountResult {
@@ -218,49 +126,6 @@ pub struct HumanresourcesNodeCountResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for HumanresourcesNodeCountResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-edit.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HumanresourcesNodeEditResult {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `structureId`: integer.
-    pub structure_id: Option<i64>,
-    /// `parentId`: integer.
-    pub parent_id: Option<i64>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `accessCode`: string.
-    pub access_code: Option<String>,
-    /// `userCount`: integer.
-    pub user_count: Option<i64>,
-    /// `colorName`: string.
-    pub color_name: Option<String>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// `createdAt`: datetime.
-    pub created_at: Option<wire::DateTime>,
-    /// `updatedAt`: datetime.
-    pub updated_at: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for HumanresourcesNodeEditResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -378,8 +243,8 @@ pub struct HumanresourcesNodeGetItem {
     pub description: Option<String>,
     /// `id`: id.
     pub id: Option<u64>,
-    /// `members`: `HumanresourcesNodeGetMembersItem[]`.
-    pub members: Option<Vec<HumanresourcesNodeGetMembersItem>>,
+    /// `members`: `HumanresourcesNodeMembersItem[]`.
+    pub members: Option<Vec<HumanresourcesNodeMembersItem>>,
     /// `name`: string.
     pub name: Option<String>,
     /// `structureId`: integer.
@@ -407,28 +272,38 @@ impl wire::Lenient for HumanresourcesNodeGetItem {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-children.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct HumanresourcesNodeGetMembersItem {
-    /// `avatar`: string.
-    pub avatar: Option<String>,
+pub struct HumanresourcesNodeItemsItem {
+    /// `accessCode`: string.
+    pub access_code: Option<String>,
+    /// `colorName`: string.
+    pub color_name: Option<String>,
+    /// `createdAt`: datetime.
+    pub created_at: Option<wire::DateTime>,
+    /// `description`: string.
+    pub description: Option<String>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
-    /// `role`: string.
-    pub role: Option<String>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// `workPosition`: string.
-    pub work_position: Option<String>,
+    /// `structureId`: integer.
+    pub structure_id: Option<i64>,
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// `updatedAt`: datetime.
+    pub updated_at: Option<wire::DateTime>,
+    /// `userCount`: integer.
+    pub user_count: Option<i64>,
+    /// `xmlId`: integer.
+    pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for HumanresourcesNodeGetMembersItem {
+impl wire::Lenient for HumanresourcesNodeItemsItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -499,10 +374,41 @@ impl wire::Lenient for HumanresourcesNodeListResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-move.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct HumanresourcesNodeMoveResult {
+pub struct HumanresourcesNodeMembersItem {
+    /// `avatar`: string.
+    pub avatar: Option<String>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `role`: string.
+    pub role: Option<String>,
+    /// `url`: string.
+    pub url: Option<String>,
+    /// `userId`: integer.
+    pub user_id: Option<i64>,
+    /// `workPosition`: string.
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesNodeMembersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-edit.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HumanresourcesNodeResult {
     /// `id`: id.
     pub id: Option<u64>,
     /// `name`: string.
@@ -532,48 +438,7 @@ pub struct HumanresourcesNodeMoveResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for HumanresourcesNodeMoveResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-search.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HumanresourcesNodeSearchItemsItem {
-    /// `accessCode`: string.
-    pub access_code: Option<String>,
-    /// `colorName`: string.
-    pub color_name: Option<String>,
-    /// `createdAt`: datetime.
-    pub created_at: Option<wire::DateTime>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `structureId`: integer.
-    pub structure_id: Option<i64>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `updatedAt`: datetime.
-    pub updated_at: Option<wire::DateTime>,
-    /// `userCount`: integer.
-    pub user_count: Option<i64>,
-    /// `xmlId`: integer.
-    pub xml_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for HumanresourcesNodeSearchItemsItem {
+impl wire::Lenient for HumanresourcesNodeResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -586,8 +451,8 @@ impl wire::Lenient for HumanresourcesNodeSearchItemsItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-search.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesNodeSearchResult {
-    /// `items`: `HumanresourcesNodeSearchItemsItem[]`.
-    pub items: Option<Vec<HumanresourcesNodeSearchItemsItem>>,
+    /// `items`: `HumanresourcesNodeItemsItem[]`.
+    pub items: Option<Vec<HumanresourcesNodeItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -703,7 +568,7 @@ impl HumanresourcesNodeAdd {
     scope = "humanresources",
     kind = read,
     api = v3,
-    response = HumanresourcesNodeChildrenResult
+    response = HumanresourcesNodeSearchResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -741,7 +606,7 @@ pub struct HumanresourcesNodeCount;
     scope = "humanresources",
     kind = write,
     api = v3,
-    response = HumanresourcesNodeEditResult
+    response = HumanresourcesNodeResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -876,7 +741,7 @@ impl HumanresourcesNodeList {
     scope = "humanresources",
     kind = write,
     api = v3,
-    response = HumanresourcesNodeMoveResult
+    response = HumanresourcesNodeResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

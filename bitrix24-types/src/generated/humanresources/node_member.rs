@@ -10,26 +10,6 @@ use ::bitrix24_types::wire;
 use super::humanresources_values::HumanresourcesNodeMemberAddRole;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-member/humanresources-node-member-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct HumanresourcesNodeMemberAddResult {
-    /// `success`: boolean.
-    pub success: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for HumanresourcesNodeMemberAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-member/humanresources-node-member-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesNodeMemberField {
@@ -126,26 +106,6 @@ impl wire::Lenient for HumanresourcesNodeMemberFieldListResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-member/humanresources-node-member-move.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct HumanresourcesNodeMemberMoveResult {
-    /// `success`: boolean.
-    pub success: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for HumanresourcesNodeMemberMoveResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-member/humanresources-node-member-remove.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
@@ -191,9 +151,9 @@ impl wire::Lenient for HumanresourcesNodeMemberRemoveResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-member/humanresources-node-member-set.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-member/humanresources-node-member-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct HumanresourcesNodeMemberSetResult {
+pub struct HumanresourcesNodeMemberResult {
     /// `success`: boolean.
     pub success: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -201,7 +161,7 @@ pub struct HumanresourcesNodeMemberSetResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for HumanresourcesNodeMemberSetResult {
+impl wire::Lenient for HumanresourcesNodeMemberResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -246,7 +206,7 @@ pub struct HumanresourcesNodeMemberSetUserids {
     scope = "humanresources",
     kind = write,
     api = v3,
-    response = HumanresourcesNodeMemberAddResult
+    response = HumanresourcesNodeMemberResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -318,7 +278,7 @@ pub struct HumanresourcesNodeMemberFieldList {
     scope = "humanresources",
     kind = write,
     api = v3,
-    response = HumanresourcesNodeMemberMoveResult
+    response = HumanresourcesNodeMemberResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -373,7 +333,7 @@ impl HumanresourcesNodeMemberRemove {
     scope = "humanresources",
     kind = idempotent,
     api = v3,
-    response = HumanresourcesNodeMemberSetResult
+    response = HumanresourcesNodeMemberResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -16,7 +16,7 @@ use super::humanresources_hcmlink_values::{
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-add.html#field)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct HumanresourcesHcmlinkCompanyAddField {
+pub struct HumanresourcesHcmlinkCompanyField {
     /// `field`: string, required.
     pub field: String,
     /// `title`: string, required.
@@ -40,7 +40,7 @@ pub struct HumanresourcesHcmlinkCompanyAddField {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct HumanresourcesHcmlinkCompanyAddFields {
+pub struct HumanresourcesHcmlinkCompanyFields {
     /// `company`: string, required.
     pub company: String,
     /// `crmCompanyId`: integer, required.
@@ -50,8 +50,8 @@ pub struct HumanresourcesHcmlinkCompanyAddFields {
     /// `data`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
-    /// `fields`: `HumanresourcesHcmlinkCompanyAddField`, required.
-    pub fields: HumanresourcesHcmlinkCompanyAddField,
+    /// `fields`: `HumanresourcesHcmlinkCompanyField`, required.
+    pub fields: HumanresourcesHcmlinkCompanyField,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -138,73 +138,6 @@ impl wire::Lenient for HumanresourcesHcmlinkCompanyListResultItem {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-update.html#field)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct HumanresourcesHcmlinkCompanyUpdateField {
-    /// `field`: string, required.
-    pub field: String,
-    /// `title`: string, required.
-    pub title: String,
-    /// `type`: `HumanresourcesHcmlinkCompanyAddType`. One of the 13 values of `HumanresourcesHcmlinkCompanyAddType`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<HumanresourcesHcmlinkCompanyAddType>,
-    /// `entityType`: `HumanresourcesHcmlinkCompanyAddEntityType`. One of `EMPLOYEE`, `COMPANY`, `DOCUMENT`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_type: Option<HumanresourcesHcmlinkCompanyAddEntityType>,
-    /// `ttl`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ttl: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct HumanresourcesHcmlinkCompanyUpdateFields {
-    /// `company`: string, required.
-    pub company: String,
-    /// `crmCompanyId`: integer, required.
-    pub crm_company_id: i64,
-    /// `title`: string, required.
-    pub title: String,
-    /// `data`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
-    /// `fields`: `HumanresourcesHcmlinkCompanyUpdateField`, required.
-    pub fields: HumanresourcesHcmlinkCompanyUpdateField,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-user-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HumanresourcesHcmlinkCompanyUserListData {
-    /// `taxId`: integer.
-    pub tax_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for HumanresourcesHcmlinkCompanyUserListData {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-company-user-list.html)
@@ -215,8 +148,8 @@ pub struct HumanresourcesHcmlinkCompanyUserListResultItem {
     pub company: Option<String>,
     /// `crmCompanyId`: integer.
     pub crm_company_id: Option<i64>,
-    /// `data`: `HumanresourcesHcmlinkCompanyUserListData`.
-    pub data: Option<HumanresourcesHcmlinkCompanyUserListData>,
+    /// `data`: `HumanresourcesHcmlinkCompanyListData`.
+    pub data: Option<HumanresourcesHcmlinkCompanyListData>,
     /// `id`: id.
     pub id: Option<u64>,
     /// `person`: string.
@@ -360,65 +293,6 @@ pub struct HumanresourcesHcmlinkEmployeeSetEmployeeData {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-employee-set.html#job)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct HumanresourcesHcmlinkEmployeeSetJob {
-    /// `id`: id, required.
-    pub id: u64,
-    /// `fields`: `HumanresourcesHcmlinkEmployeeSetJobFields`, required.
-    pub fields: HumanresourcesHcmlinkEmployeeSetJobFields,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-employee-set.html#job-fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct HumanresourcesHcmlinkEmployeeSetJobFields {
-    /// `status`: `HumanresourcesHcmlinkEmployeeSetStatus`, required. One of `IN_PROGRESS`, `DONE`, `CANCELED`.
-    pub status: HumanresourcesHcmlinkEmployeeSetStatus,
-    /// `total`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    /// `sent`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sent: Option<i64>,
-    /// `data`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-employee-set.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct HumanresourcesHcmlinkEmployeeSetResult {
-    /// `errors`: raw.
-    pub errors: Option<serde_json::Value>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for HumanresourcesHcmlinkEmployeeSetResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-field-value-set.html#data)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -436,25 +310,10 @@ pub struct HumanresourcesHcmlinkFieldValueSetData {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-field-value-set.html#job)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-employee-set.html#job-fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct HumanresourcesHcmlinkFieldValueSetJob {
-    /// `id`: id, required.
-    pub id: u64,
-    /// `fields`: `HumanresourcesHcmlinkFieldValueSetJobFields`, required.
-    pub fields: HumanresourcesHcmlinkFieldValueSetJobFields,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-field-value-set.html#job-fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct HumanresourcesHcmlinkFieldValueSetJobFields {
+pub struct HumanresourcesHcmlinkFields {
     /// `status`: `HumanresourcesHcmlinkEmployeeSetStatus`, required. One of `IN_PROGRESS`, `DONE`, `CANCELED`.
     pub status: HumanresourcesHcmlinkEmployeeSetStatus,
     /// `total`: integer.
@@ -470,28 +329,6 @@ pub struct HumanresourcesHcmlinkFieldValueSetJobFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-field-value-set.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct HumanresourcesHcmlinkFieldValueSetResult {
-    /// `errors`: raw.
-    pub errors: Option<serde_json::Value>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for HumanresourcesHcmlinkFieldValueSetResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -515,25 +352,40 @@ impl wire::Lenient for HumanresourcesHcmlinkJobStatus {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-job-update.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-employee-set.html#job)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct HumanresourcesHcmlinkJobUpdateFields {
-    /// `status`: `HumanresourcesHcmlinkEmployeeSetStatus`, required. One of `IN_PROGRESS`, `DONE`, `CANCELED`.
-    pub status: HumanresourcesHcmlinkEmployeeSetStatus,
-    /// `total`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
-    /// `sent`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sent: Option<i64>,
-    /// `data`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
+pub struct HumanresourcesHcmlinkSetJob {
+    /// `id`: id, required.
+    pub id: u64,
+    /// `fields`: `HumanresourcesHcmlinkFields`, required.
+    pub fields: HumanresourcesHcmlinkFields,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/hcm-link/humanresources-hcmlink-employee-set.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct HumanresourcesHcmlinkSetResult {
+    /// `errors`: raw.
+    pub errors: Option<serde_json::Value>,
+    /// `status`: string.
+    pub status: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesHcmlinkSetResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// `humanresources.hcmlink.company.add`: scope `humanresources_hcmlink`; writes (not idempotent: never repeated blindly).
 ///
@@ -547,12 +399,12 @@ pub struct HumanresourcesHcmlinkJobUpdateFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct HumanresourcesHcmlinkCompanyAdd {
-    /// `fields`: `HumanresourcesHcmlinkCompanyAddFields`, required.
-    pub fields: HumanresourcesHcmlinkCompanyAddFields,
+    /// `fields`: `HumanresourcesHcmlinkCompanyFields`, required.
+    pub fields: HumanresourcesHcmlinkCompanyFields,
 }
 impl HumanresourcesHcmlinkCompanyAdd {
     /// A `humanresources.hcmlink.company.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: HumanresourcesHcmlinkCompanyAddFields) -> Self {
+    pub fn new(fields: HumanresourcesHcmlinkCompanyFields) -> Self {
         Self { fields }
     }
 }
@@ -613,12 +465,12 @@ pub struct HumanresourcesHcmlinkCompanyList {
 pub struct HumanresourcesHcmlinkCompanyUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `HumanresourcesHcmlinkCompanyUpdateFields`, required.
-    pub fields: HumanresourcesHcmlinkCompanyUpdateFields,
+    /// `fields`: `HumanresourcesHcmlinkCompanyFields`, required.
+    pub fields: HumanresourcesHcmlinkCompanyFields,
 }
 impl HumanresourcesHcmlinkCompanyUpdate {
     /// A `humanresources.hcmlink.company.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: HumanresourcesHcmlinkCompanyUpdateFields) -> Self {
+    pub fn new(id: u64, fields: HumanresourcesHcmlinkCompanyFields) -> Self {
         Self { id, fields }
     }
 }
@@ -683,7 +535,7 @@ impl HumanresourcesHcmlinkEmployeeList {
     "humanresources.hcmlink.employee.set",
     scope = "humanresources_hcmlink",
     kind = idempotent,
-    response = HumanresourcesHcmlinkEmployeeSetResult
+    response = HumanresourcesHcmlinkSetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -692,9 +544,9 @@ pub struct HumanresourcesHcmlinkEmployeeSet {
     pub company: String,
     /// `data`: `HumanresourcesHcmlinkEmployeeSetData[]`, required.
     pub data: Vec<HumanresourcesHcmlinkEmployeeSetData>,
-    /// `job`: `HumanresourcesHcmlinkEmployeeSetJob`.
+    /// `job`: `HumanresourcesHcmlinkSetJob`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub job: Option<HumanresourcesHcmlinkEmployeeSetJob>,
+    pub job: Option<HumanresourcesHcmlinkSetJob>,
 }
 impl HumanresourcesHcmlinkEmployeeSet {
     /// A `humanresources.hcmlink.employee.set` call with the required parameters; optional ones unset.
@@ -712,7 +564,7 @@ impl HumanresourcesHcmlinkEmployeeSet {
     "humanresources.hcmlink.field.value.set",
     scope = "humanresources_hcmlink",
     kind = idempotent,
-    response = HumanresourcesHcmlinkFieldValueSetResult
+    response = HumanresourcesHcmlinkSetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -721,9 +573,9 @@ pub struct HumanresourcesHcmlinkFieldValueSet {
     pub company: String,
     /// `data`: `HumanresourcesHcmlinkFieldValueSetData[]`, required.
     pub data: Vec<HumanresourcesHcmlinkFieldValueSetData>,
-    /// `job`: `HumanresourcesHcmlinkFieldValueSetJob`.
+    /// `job`: `HumanresourcesHcmlinkSetJob`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub job: Option<HumanresourcesHcmlinkFieldValueSetJob>,
+    pub job: Option<HumanresourcesHcmlinkSetJob>,
 }
 impl HumanresourcesHcmlinkFieldValueSet {
     /// A `humanresources.hcmlink.field.value.set` call with the required parameters; optional ones unset.
@@ -769,12 +621,12 @@ impl HumanresourcesHcmlinkJobStatusGet {
 pub struct HumanresourcesHcmlinkJobUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `HumanresourcesHcmlinkJobUpdateFields`, required.
-    pub fields: HumanresourcesHcmlinkJobUpdateFields,
+    /// `fields`: `HumanresourcesHcmlinkFields`, required.
+    pub fields: HumanresourcesHcmlinkFields,
 }
 impl HumanresourcesHcmlinkJobUpdate {
     /// A `humanresources.hcmlink.job.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: HumanresourcesHcmlinkJobUpdateFields) -> Self {
+    pub fn new(id: u64, fields: HumanresourcesHcmlinkFields) -> Self {
         Self { id, fields }
     }
 }

@@ -161,14 +161,14 @@ pub struct ImDialog {
     pub public: Option<String>,
     /// `role`: string.
     pub role: Option<String>,
-    /// `entity_link`: `ImDialogGetEntityLink`.
-    pub entity_link: Option<ImDialogGetEntityLink>,
+    /// `entity_link`: `ImEntityLink`.
+    pub entity_link: Option<ImEntityLink>,
     /// `text_field_enabled`: boolean.
     pub text_field_enabled: Option<bool>,
     /// `background_id`: integer.
     pub background_id: Option<i64>,
-    /// `permissions`: `ImDialogGetPermissions`.
-    pub permissions: Option<ImDialogGetPermissions>,
+    /// `permissions`: `ImPermissions`.
+    pub permissions: Option<ImPermissions>,
     /// `is_new`: boolean.
     pub is_new: Option<bool>,
     /// `readed_list`: `ImDialogGetReadedListItem[]`.
@@ -194,31 +194,6 @@ impl wire::Lenient for ImDialog {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#entity-link)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImDialogGetEntityLink {
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImDialogGetEntityLink {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#last-message-views)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImDialogGetLastMessageViews {
@@ -234,36 +209,6 @@ pub struct ImDialogGetLastMessageViews {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for ImDialogGetLastMessageViews {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#permissions)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImDialogGetPermissions {
-    /// `manage_users_add`: string.
-    pub manage_users_add: Option<String>,
-    /// `manage_users_delete`: string.
-    pub manage_users_delete: Option<String>,
-    /// `manage_ui`: string.
-    pub manage_ui: Option<String>,
-    /// `manage_settings`: string.
-    pub manage_settings: Option<String>,
-    /// `manage_messages`: string.
-    pub manage_messages: Option<String>,
-    /// `can_post`: string.
-    pub can_post: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImDialogGetPermissions {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -339,9 +284,64 @@ impl wire::Lenient for ImDialogGetRestrictions {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#entity-link)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImEntityLink {
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// `url`: string.
+    pub url: Option<String>,
+    /// `id`: string.
+    pub id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImEntityLink {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-dialog-get.html#permissions)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct ImPermissions {
+    /// `manage_users_add`: string.
+    pub manage_users_add: Option<String>,
+    /// `manage_users_delete`: string.
+    pub manage_users_delete: Option<String>,
+    /// `manage_ui`: string.
+    pub manage_ui: Option<String>,
+    /// `manage_settings`: string.
+    pub manage_settings: Option<String>,
+    /// `manage_messages`: string.
+    pub manage_messages: Option<String>,
+    /// `can_post`: string.
+    pub can_post: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImPermissions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImRecentGetAvatar {
+pub struct ImRecentAvatar {
     /// `color`: string.
     pub color: Option<String>,
     /// `url`: string.
@@ -351,7 +351,7 @@ pub struct ImRecentGetAvatar {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImRecentGetAvatar {
+impl wire::Lenient for ImRecentAvatar {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -404,12 +404,12 @@ pub struct ImRecentGetChat {
     pub parent_chat_id: Option<i64>,
     /// `parent_message_id`: integer.
     pub parent_message_id: Option<i64>,
-    /// `permissions`: `ImRecentGetPermissions`.
-    pub permissions: Option<ImRecentGetPermissions>,
+    /// `permissions`: `ImPermissions`.
+    pub permissions: Option<ImPermissions>,
     /// `public`: string.
     pub public: Option<String>,
-    /// `restrictions`: `ImRecentGetRestrictions`.
-    pub restrictions: Option<ImRecentGetRestrictions>,
+    /// `restrictions`: `ImRecentRestrictions`.
+    pub restrictions: Option<ImRecentRestrictions>,
     /// `role`: string.
     pub role: Option<String>,
     /// `text_field_enabled`: boolean.
@@ -461,108 +461,6 @@ impl wire::Lenient for ImRecentGetEntityLink {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImRecentGetMessage {
-    /// `attach`: boolean.
-    pub attach: Option<bool>,
-    /// `author_id`: integer.
-    pub author_id: Option<i64>,
-    /// `date`: datetime.
-    pub date: Option<wire::DateTime>,
-    /// `file`: boolean.
-    pub file: Option<bool>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// `sticker`: raw.
-    pub sticker: Option<serde_json::Value>,
-    /// `text`: string.
-    pub text: Option<String>,
-    /// `uuid`: string.
-    pub uuid: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImRecentGetMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImRecentGetPermissions {
-    /// `can_post`: string.
-    pub can_post: Option<String>,
-    /// `manage_messages`: string.
-    pub manage_messages: Option<String>,
-    /// `manage_settings`: string.
-    pub manage_settings: Option<String>,
-    /// `manage_ui`: string.
-    pub manage_ui: Option<String>,
-    /// `manage_users_add`: string.
-    pub manage_users_add: Option<String>,
-    /// `manage_users_delete`: string.
-    pub manage_users_delete: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImRecentGetPermissions {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImRecentGetRestrictions {
-    /// `avatar`: boolean.
-    pub avatar: Option<bool>,
-    /// `call`: boolean.
-    pub call: Option<bool>,
-    /// `extend`: boolean.
-    pub extend: Option<bool>,
-    /// `leave`: boolean.
-    pub leave: Option<bool>,
-    /// `leave_owner`: boolean.
-    pub leave_owner: Option<bool>,
-    /// `mute`: boolean.
-    pub mute: Option<bool>,
-    /// `rename`: boolean.
-    pub rename: Option<bool>,
-    /// `send`: boolean.
-    pub send: Option<bool>,
-    /// `user_list`: boolean.
-    pub user_list: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImRecentGetRestrictions {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRecentGetUser {
     /// `id`: id.
     pub id: Option<u64>,
@@ -572,28 +470,6 @@ pub struct ImRecentGetUser {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for ImRecentGetUser {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImRecentListAvatar {
-    /// `color`: string.
-    pub color: Option<String>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImRecentListAvatar {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -648,8 +524,8 @@ pub struct ImRecentListChat {
     pub entity_data_3: Option<String>,
     /// `entity_id`: string.
     pub entity_id: Option<String>,
-    /// `entity_link`: `ImRecentListEntityLink`.
-    pub entity_link: Option<ImRecentListEntityLink>,
+    /// `entity_link`: `ImEntityLink`.
+    pub entity_link: Option<ImEntityLink>,
     /// `entity_type`: string.
     pub entity_type: Option<String>,
     /// `extranet`: boolean.
@@ -670,12 +546,12 @@ pub struct ImRecentListChat {
     pub parent_chat_id: Option<i64>,
     /// `parent_message_id`: integer.
     pub parent_message_id: Option<i64>,
-    /// `permissions`: `ImRecentListPermissions`.
-    pub permissions: Option<ImRecentListPermissions>,
+    /// `permissions`: `ImPermissions`.
+    pub permissions: Option<ImPermissions>,
     /// `public`: string.
     pub public: Option<String>,
-    /// `restrictions`: `ImRecentListRestrictions`.
-    pub restrictions: Option<ImRecentListRestrictions>,
+    /// `restrictions`: `ImRecentRestrictions`.
+    pub restrictions: Option<ImRecentRestrictions>,
     /// `role`: string.
     pub role: Option<String>,
     /// `text_field_enabled`: boolean.
@@ -759,34 +635,9 @@ impl wire::Lenient for ImRecentListCopilotAssistant {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImRecentListEntityLink {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImRecentListEntityLink {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRecentListItemsItem {
-    /// `avatar`: `ImRecentListAvatar`.
-    pub avatar: Option<ImRecentListAvatar>,
+    /// `avatar`: `ImRecentAvatar`.
+    pub avatar: Option<ImRecentAvatar>,
     /// `chat`: `ImRecentListChat`.
     pub chat: Option<ImRecentListChat>,
     /// `chat_id`: integer.
@@ -803,8 +654,8 @@ pub struct ImRecentListItemsItem {
     pub id: Option<String>,
     /// `last_id`: integer.
     pub last_id: Option<i64>,
-    /// `message`: `ImRecentListMessage`.
-    pub message: Option<ImRecentListMessage>,
+    /// `message`: `ImRecentMessage`.
+    pub message: Option<ImRecentMessage>,
     /// `options`: raw.
     pub options: Option<serde_json::Value>,
     /// `pinned`: boolean.
@@ -835,72 +686,6 @@ impl wire::Lenient for ImRecentListItemsItem {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImRecentListMessage {
-    /// `attach`: boolean.
-    pub attach: Option<bool>,
-    /// `author_id`: integer.
-    pub author_id: Option<i64>,
-    /// `date`: datetime.
-    pub date: Option<wire::DateTime>,
-    /// `file`: boolean.
-    pub file: Option<bool>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// `sticker`: raw.
-    pub sticker: Option<serde_json::Value>,
-    /// `text`: string.
-    pub text: Option<String>,
-    /// `uuid`: string.
-    pub uuid: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImRecentListMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImRecentListPermissions {
-    /// `can_post`: string.
-    pub can_post: Option<String>,
-    /// `manage_messages`: string.
-    pub manage_messages: Option<String>,
-    /// `manage_settings`: string.
-    pub manage_settings: Option<String>,
-    /// `manage_ui`: string.
-    pub manage_ui: Option<String>,
-    /// `manage_users_add`: string.
-    pub manage_users_add: Option<String>,
-    /// `manage_users_delete`: string.
-    pub manage_users_delete: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImRecentListPermissions {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImRecentListPromptsItem {
     /// `code`: string.
@@ -919,42 +704,6 @@ pub struct ImRecentListPromptsItem {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for ImRecentListPromptsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImRecentListRestrictions {
-    /// `avatar`: boolean.
-    pub avatar: Option<bool>,
-    /// `call`: boolean.
-    pub call: Option<bool>,
-    /// `extend`: boolean.
-    pub extend: Option<bool>,
-    /// `leave`: boolean.
-    pub leave: Option<bool>,
-    /// `leave_owner`: boolean.
-    pub leave_owner: Option<bool>,
-    /// `mute`: boolean.
-    pub mute: Option<bool>,
-    /// `rename`: boolean.
-    pub rename: Option<bool>,
-    /// `send`: boolean.
-    pub send: Option<bool>,
-    /// `user_list`: boolean.
-    pub user_list: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImRecentListRestrictions {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1088,6 +837,78 @@ impl wire::Lenient for ImRecentListUser {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct ImRecentMessage {
+    /// `attach`: boolean.
+    pub attach: Option<bool>,
+    /// `author_id`: integer.
+    pub author_id: Option<i64>,
+    /// `date`: datetime.
+    pub date: Option<wire::DateTime>,
+    /// `file`: boolean.
+    pub file: Option<bool>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `status`: string.
+    pub status: Option<String>,
+    /// `sticker`: raw.
+    pub sticker: Option<serde_json::Value>,
+    /// `text`: string.
+    pub text: Option<String>,
+    /// `uuid`: string.
+    pub uuid: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct ImRecentRestrictions {
+    /// `avatar`: boolean.
+    pub avatar: Option<bool>,
+    /// `call`: boolean.
+    pub call: Option<bool>,
+    /// `extend`: boolean.
+    pub extend: Option<bool>,
+    /// `leave`: boolean.
+    pub leave: Option<bool>,
+    /// `leave_owner`: boolean.
+    pub leave_owner: Option<bool>,
+    /// `mute`: boolean.
+    pub mute: Option<bool>,
+    /// `rename`: boolean.
+    pub rename: Option<bool>,
+    /// `send`: boolean.
+    pub send: Option<bool>,
+    /// `user_list`: boolean.
+    pub user_list: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImRecentRestrictions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-revision-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImRevision {
@@ -1119,8 +940,8 @@ impl wire::Lenient for ImRevision {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Recent {
-    /// `avatar`: `ImRecentGetAvatar`.
-    pub avatar: Option<ImRecentGetAvatar>,
+    /// `avatar`: `ImRecentAvatar`.
+    pub avatar: Option<ImRecentAvatar>,
     /// `chat`: `ImRecentGetChat`.
     pub chat: Option<ImRecentGetChat>,
     /// `chat_id`: integer.
@@ -1137,8 +958,8 @@ pub struct Recent {
     pub id: Option<String>,
     /// `last_id`: integer.
     pub last_id: Option<i64>,
-    /// `message`: `ImRecentGetMessage`.
-    pub message: Option<ImRecentGetMessage>,
+    /// `message`: `ImRecentMessage`.
+    pub message: Option<ImRecentMessage>,
     /// `options`: raw.
     pub options: Option<serde_json::Value>,
     /// `pinned`: boolean.

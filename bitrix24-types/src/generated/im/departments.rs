@@ -59,8 +59,8 @@ pub struct Employees {
     pub absent: Option<wire::DateTime>,
     /// `departments`: raw.
     pub departments: Option<serde_json::Value>,
-    /// `phones`: `ImDepartmentEmployeesGetPhones`.
-    pub phones: Option<ImDepartmentEmployeesGetPhones>,
+    /// `phones`: `ImDepartmentGetPhones`.
+    pub phones: Option<ImDepartmentGetPhones>,
     /// `bot_data`: raw.
     pub bot_data: Option<serde_json::Value>,
     /// `type`: string.
@@ -104,28 +104,6 @@ pub struct ImDepartment {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for ImDepartment {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-employees-get.html#phones)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImDepartmentEmployeesGetPhones {
-    /// `personal_mobile`: string.
-    pub personal_mobile: Option<String>,
-    /// `inner_phone`: string.
-    pub inner_phone: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImDepartmentEmployeesGetPhones {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -210,9 +188,9 @@ impl wire::Lenient for ImDepartmentGetManagerUserData {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-managers-get.html#phones)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-employees-get.html#phones)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImDepartmentManagersGetPhones {
+pub struct ImDepartmentGetPhones {
     /// `personal_mobile`: string.
     pub personal_mobile: Option<String>,
     /// `inner_phone`: string.
@@ -222,7 +200,7 @@ pub struct ImDepartmentManagersGetPhones {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImDepartmentManagersGetPhones {
+impl wire::Lenient for ImDepartmentGetPhones {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -281,8 +259,8 @@ pub struct Managers {
     pub absent: Option<wire::DateTime>,
     /// `departments`: raw.
     pub departments: Option<serde_json::Value>,
-    /// `phones`: `ImDepartmentManagersGetPhones`.
-    pub phones: Option<ImDepartmentManagersGetPhones>,
+    /// `phones`: `ImDepartmentGetPhones`.
+    pub phones: Option<ImDepartmentGetPhones>,
     /// `bot_data`: raw.
     pub bot_data: Option<serde_json::Value>,
     /// `type`: string.

@@ -10,257 +10,6 @@ use ::bitrix24_types::wire;
 use super::im_values::{ImNotifyGetLastType, ImNotifyType};
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-answer.html#result-object)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImNotifyAnswerResultObject {
-    /// `result_message`: `string[]`.
-    pub result_message: Option<Vec<String>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImNotifyAnswerResultObject {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-confirm.html#result-object)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImNotifyConfirmResultObject {
-    /// `result_message`: `string[]`.
-    pub result_message: Option<Vec<String>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImNotifyConfirmResultObject {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImNotifyGetNotificationsItem {
-    /// `author_id`: integer.
-    pub author_id: Option<i64>,
-    /// `chat_id`: integer.
-    pub chat_id: Option<i64>,
-    /// `date`: datetime.
-    pub date: Option<wire::DateTime>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `notify_event`: string.
-    pub notify_event: Option<String>,
-    /// `notify_module`: string.
-    pub notify_module: Option<String>,
-    /// `notify_read`: char. One of `Y`, `N`.
-    pub notify_read: Option<bool>,
-    /// `notify_sub_tag`: string.
-    pub notify_sub_tag: Option<String>,
-    /// `notify_tag`: string.
-    pub notify_tag: Option<String>,
-    /// `notify_title`: string.
-    pub notify_title: Option<String>,
-    /// `notify_type`: integer.
-    pub notify_type: Option<i64>,
-    /// `params`: raw.
-    pub params: Option<serde_json::Value>,
-    /// `setting_name`: string.
-    pub setting_name: Option<String>,
-    /// `text`: string.
-    pub text: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImNotifyGetNotificationsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImNotifyGetPhones {
-    /// `inner_phone`: string.
-    pub inner_phone: Option<String>,
-    /// `work_phone`: string.
-    pub work_phone: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImNotifyGetPhones {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImNotifyGetUsersItem {
-    /// `absent`: boolean.
-    pub absent: Option<bool>,
-    /// `active`: boolean.
-    pub active: Option<bool>,
-    /// `avatar`: string.
-    pub avatar: Option<String>,
-    /// `avatar_hr`: string.
-    pub avatar_hr: Option<String>,
-    /// `birthday`: string.
-    pub birthday: Option<String>,
-    /// `bot`: boolean.
-    pub bot: Option<bool>,
-    /// `bot_data`: raw.
-    pub bot_data: Option<serde_json::Value>,
-    /// `color`: string.
-    pub color: Option<String>,
-    /// `connector`: boolean.
-    pub connector: Option<bool>,
-    /// `departments`: `integer[]`.
-    pub departments: Option<Vec<i64>>,
-    /// `desktop_last_date`: boolean.
-    pub desktop_last_date: Option<bool>,
-    /// `email`: string.
-    pub email: Option<String>,
-    /// `external_auth_id`: string.
-    pub external_auth_id: Option<String>,
-    /// `extranet`: boolean.
-    pub extranet: Option<bool>,
-    /// `first_name`: string.
-    pub first_name: Option<String>,
-    /// `gender`: string.
-    pub gender: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `idle`: boolean.
-    pub idle: Option<bool>,
-    /// `last_activity_date`: datetime.
-    pub last_activity_date: Option<wire::DateTime>,
-    /// `last_name`: string.
-    pub last_name: Option<String>,
-    /// `mobile_last_date`: boolean.
-    pub mobile_last_date: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `network`: boolean.
-    pub network: Option<bool>,
-    /// `phones`: `ImNotifyGetPhones`.
-    pub phones: Option<ImNotifyGetPhones>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// `type`: string.
-    #[serde(rename = "type")]
-    pub type_: Option<String>,
-    /// `website`: string.
-    pub website: Option<String>,
-    /// `work_position`: string.
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImNotifyGetUsersItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImNotifyHistorySearchNotificationsItem {
-    /// `author_id`: integer.
-    pub author_id: Option<i64>,
-    /// `chat_id`: integer.
-    pub chat_id: Option<i64>,
-    /// `date`: datetime.
-    pub date: Option<wire::DateTime>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `notify_event`: string.
-    pub notify_event: Option<String>,
-    /// `notify_module`: string.
-    pub notify_module: Option<String>,
-    /// `notify_read`: char. One of `Y`, `N`.
-    pub notify_read: Option<bool>,
-    /// `notify_sub_tag`: string.
-    pub notify_sub_tag: Option<String>,
-    /// `notify_tag`: string.
-    pub notify_tag: Option<String>,
-    /// `notify_title`: string.
-    pub notify_title: Option<String>,
-    /// `notify_type`: integer.
-    pub notify_type: Option<i64>,
-    /// `params`: raw.
-    pub params: Option<serde_json::Value>,
-    /// `setting_name`: string.
-    pub setting_name: Option<String>,
-    /// `text`: string.
-    pub text: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImNotifyHistorySearchNotificationsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImNotifyHistorySearchPhones {
-    /// `inner_phone`: string.
-    pub inner_phone: Option<String>,
-    /// `work_phone`: string.
-    pub work_phone: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImNotifyHistorySearchPhones {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html#result-object)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImNotifyHistorySearchResultObject {
@@ -268,10 +17,10 @@ pub struct ImNotifyHistorySearchResultObject {
     pub chat_id: Option<i64>,
     /// `total_results`: integer.
     pub total_results: Option<i64>,
-    /// `notifications`: `ImNotifyHistorySearchNotificationsItem[]`.
-    pub notifications: Option<Vec<ImNotifyHistorySearchNotificationsItem>>,
-    /// `users`: `ImNotifyHistorySearchUsersItem[]`.
-    pub users: Option<Vec<ImNotifyHistorySearchUsersItem>>,
+    /// `notifications`: `ImNotifyNotificationsItem[]`.
+    pub notifications: Option<Vec<ImNotifyNotificationsItem>>,
+    /// `users`: `ImNotifyUsersItem[]`.
+    pub users: Option<Vec<ImNotifyUsersItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -287,72 +36,65 @@ impl wire::Lenient for ImNotifyHistorySearchResultObject {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-history-search.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImNotifyHistorySearchUsersItem {
-    /// `absent`: boolean.
-    pub absent: Option<bool>,
-    /// `active`: boolean.
-    pub active: Option<bool>,
-    /// `avatar`: string.
-    pub avatar: Option<String>,
-    /// `avatar_hr`: string.
-    pub avatar_hr: Option<String>,
-    /// `birthday`: string.
-    pub birthday: Option<String>,
-    /// `bot`: boolean.
-    pub bot: Option<bool>,
-    /// `bot_data`: raw.
-    pub bot_data: Option<serde_json::Value>,
-    /// `color`: string.
-    pub color: Option<String>,
-    /// `connector`: boolean.
-    pub connector: Option<bool>,
-    /// `departments`: `integer[]`.
-    pub departments: Option<Vec<i64>>,
-    /// `desktop_last_date`: boolean.
-    pub desktop_last_date: Option<bool>,
-    /// `email`: string.
-    pub email: Option<String>,
-    /// `external_auth_id`: string.
-    pub external_auth_id: Option<String>,
-    /// `extranet`: boolean.
-    pub extranet: Option<bool>,
-    /// `first_name`: string.
-    pub first_name: Option<String>,
-    /// `gender`: string.
-    pub gender: Option<String>,
+pub struct ImNotifyNotificationsItem {
+    /// `author_id`: integer.
+    pub author_id: Option<i64>,
+    /// `chat_id`: integer.
+    pub chat_id: Option<i64>,
+    /// `date`: datetime.
+    pub date: Option<wire::DateTime>,
     /// `id`: id.
     pub id: Option<u64>,
-    /// `idle`: boolean.
-    pub idle: Option<bool>,
-    /// `last_activity_date`: datetime.
-    pub last_activity_date: Option<wire::DateTime>,
-    /// `last_name`: string.
-    pub last_name: Option<String>,
-    /// `mobile_last_date`: boolean.
-    pub mobile_last_date: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `network`: boolean.
-    pub network: Option<bool>,
-    /// `phones`: `ImNotifyHistorySearchPhones`.
-    pub phones: Option<ImNotifyHistorySearchPhones>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// `type`: string.
-    #[serde(rename = "type")]
-    pub type_: Option<String>,
-    /// `website`: string.
-    pub website: Option<String>,
-    /// `work_position`: string.
-    pub work_position: Option<String>,
+    /// `notify_event`: string.
+    pub notify_event: Option<String>,
+    /// `notify_module`: string.
+    pub notify_module: Option<String>,
+    /// `notify_read`: char. One of `Y`, `N`.
+    pub notify_read: Option<bool>,
+    /// `notify_sub_tag`: string.
+    pub notify_sub_tag: Option<String>,
+    /// `notify_tag`: string.
+    pub notify_tag: Option<String>,
+    /// `notify_title`: string.
+    pub notify_title: Option<String>,
+    /// `notify_type`: integer.
+    pub notify_type: Option<i64>,
+    /// `params`: raw.
+    pub params: Option<serde_json::Value>,
+    /// `setting_name`: string.
+    pub setting_name: Option<String>,
+    /// `text`: string.
+    pub text: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImNotifyHistorySearchUsersItem {
+impl wire::Lenient for ImNotifyNotificationsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct ImNotifyPhones {
+    /// `inner_phone`: string.
+    pub inner_phone: Option<String>,
+    /// `work_phone`: string.
+    pub work_phone: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImNotifyPhones {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -385,6 +127,101 @@ impl wire::Lenient for ImNotifyReadAllResultObject {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-answer.html#result-object)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct ImNotifyResultObject {
+    /// `result_message`: `string[]`.
+    pub result_message: Option<Vec<String>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImNotifyResultObject {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct ImNotifyUsersItem {
+    /// `absent`: boolean.
+    pub absent: Option<bool>,
+    /// `active`: boolean.
+    pub active: Option<bool>,
+    /// `avatar`: string.
+    pub avatar: Option<String>,
+    /// `avatar_hr`: string.
+    pub avatar_hr: Option<String>,
+    /// `birthday`: string.
+    pub birthday: Option<String>,
+    /// `bot`: boolean.
+    pub bot: Option<bool>,
+    /// `bot_data`: raw.
+    pub bot_data: Option<serde_json::Value>,
+    /// `color`: string.
+    pub color: Option<String>,
+    /// `connector`: boolean.
+    pub connector: Option<bool>,
+    /// `departments`: `integer[]`.
+    pub departments: Option<Vec<i64>>,
+    /// `desktop_last_date`: boolean.
+    pub desktop_last_date: Option<bool>,
+    /// `email`: string.
+    pub email: Option<String>,
+    /// `external_auth_id`: string.
+    pub external_auth_id: Option<String>,
+    /// `extranet`: boolean.
+    pub extranet: Option<bool>,
+    /// `first_name`: string.
+    pub first_name: Option<String>,
+    /// `gender`: string.
+    pub gender: Option<String>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `idle`: boolean.
+    pub idle: Option<bool>,
+    /// `last_activity_date`: datetime.
+    pub last_activity_date: Option<wire::DateTime>,
+    /// `last_name`: string.
+    pub last_name: Option<String>,
+    /// `mobile_last_date`: boolean.
+    pub mobile_last_date: Option<bool>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `network`: boolean.
+    pub network: Option<bool>,
+    /// `phones`: `ImNotifyPhones`.
+    pub phones: Option<ImNotifyPhones>,
+    /// `status`: string.
+    pub status: Option<String>,
+    /// `type`: string.
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+    /// `website`: string.
+    pub website: Option<String>,
+    /// `work_position`: string.
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImNotifyUsersItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html#result-object)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Notify {
@@ -394,10 +231,10 @@ pub struct Notify {
     pub total_unread_count: Option<i64>,
     /// `chat_id`: integer.
     pub chat_id: Option<i64>,
-    /// `notifications`: `ImNotifyGetNotificationsItem[]`.
-    pub notifications: Option<Vec<ImNotifyGetNotificationsItem>>,
-    /// `users`: `ImNotifyGetUsersItem[]`.
-    pub users: Option<Vec<ImNotifyGetUsersItem>>,
+    /// `notifications`: `ImNotifyNotificationsItem[]`.
+    pub notifications: Option<Vec<ImNotifyNotificationsItem>>,
+    /// `users`: `ImNotifyUsersItem[]`.
+    pub users: Option<Vec<ImNotifyUsersItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -488,7 +325,7 @@ impl ImNotify {
     "im.notify.answer",
     scope = "im",
     kind = write,
-    response = ImNotifyAnswerResultObject
+    response = ImNotifyResultObject
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -511,7 +348,7 @@ impl ImNotifyAnswer {
     "im.notify.confirm",
     scope = "im",
     kind = write,
-    response = ImNotifyConfirmResultObject
+    response = ImNotifyResultObject
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

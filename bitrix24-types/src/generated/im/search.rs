@@ -390,30 +390,6 @@ impl wire::Lenient for ImSearchLastGetChat {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImSearchLastGetPhones {
-    /// `inner_phone`: string.
-    pub inner_phone: Option<String>,
-    /// `personal_mobile`: string.
-    pub personal_mobile: Option<String>,
-    /// `work_phone`: string.
-    pub work_phone: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImSearchLastGetPhones {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImSearchLastGetUser {
     /// `absent`: boolean.
     pub absent: Option<bool>,
@@ -461,8 +437,8 @@ pub struct ImSearchLastGetUser {
     pub name: Option<String>,
     /// `network`: boolean.
     pub network: Option<bool>,
-    /// `phones`: `ImSearchLastGetPhones`.
-    pub phones: Option<ImSearchLastGetPhones>,
+    /// `phones`: `ImSearchPhones`.
+    pub phones: Option<ImSearchPhones>,
     /// `status`: string.
     pub status: Option<String>,
     /// `type`: string.
@@ -487,21 +463,21 @@ impl wire::Lenient for ImSearchLastGetUser {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-user-list.html#phones)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-last-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImSearchUserListPhones {
-    /// `work_phone`: string.
-    pub work_phone: Option<String>,
-    /// `personal_mobile`: string.
-    pub personal_mobile: Option<String>,
+pub struct ImSearchPhones {
     /// `inner_phone`: string.
     pub inner_phone: Option<String>,
+    /// `personal_mobile`: string.
+    pub personal_mobile: Option<String>,
+    /// `work_phone`: string.
+    pub work_phone: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImSearchUserListPhones {
+impl wire::Lenient for ImSearchPhones {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -554,8 +530,8 @@ pub struct ImSearchUserListUserObject {
     pub departments: Option<serde_json::Value>,
     /// `absent`: raw.
     pub absent: Option<serde_json::Value>,
-    /// `phones`: `ImSearchUserListPhones`.
-    pub phones: Option<ImSearchUserListPhones>,
+    /// `phones`: `ImSearchPhones`.
+    pub phones: Option<ImSearchPhones>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

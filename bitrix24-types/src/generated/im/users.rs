@@ -159,8 +159,8 @@ pub struct ImUserList {
     pub name: Option<String>,
     /// `network`: boolean.
     pub network: Option<bool>,
-    /// `phones`: `ImUserListGetPhones`.
-    pub phones: Option<ImUserListGetPhones>,
+    /// `phones`: `ImUserGetPhones`.
+    pub phones: Option<ImUserGetPhones>,
     /// `status`: string.
     pub status: Option<String>,
     /// `type`: string.
@@ -176,30 +176,6 @@ pub struct ImUserList {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for ImUserList {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/users/im-user-list-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImUserListGetPhones {
-    /// `inner_phone`: string.
-    pub inner_phone: Option<String>,
-    /// `personal_mobile`: string.
-    pub personal_mobile: Option<String>,
-    /// `work_phone`: string.
-    pub work_phone: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImUserListGetPhones {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

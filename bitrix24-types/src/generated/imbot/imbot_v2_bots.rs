@@ -13,10 +13,10 @@ use super::imbot_values::{ImbotV2BotRegisterEventMode, ImbotV2BotRegisterGender}
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Bot {
-    /// `bot`: `ImbotV2BotGetBot`.
-    pub bot: Option<ImbotV2BotGetBot>,
-    /// `users`: `ImbotV2BotGetUsersItem[]`.
-    pub users: Option<Vec<ImbotV2BotGetUsersItem>>,
+    /// `bot`: `ImbotV2BotBot`.
+    pub bot: Option<ImbotV2BotBot>,
+    /// `users`: `ImbotV2BotUsersItem[]`.
+    pub users: Option<Vec<ImbotV2BotUsersItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -35,7 +35,7 @@ impl wire::Lenient for Bot {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ImbotV2BotGetBot {
+pub struct ImbotV2BotBot {
     /// `backgroundId`: integer.
     pub background_id: Option<i64>,
     /// `code`: string.
@@ -69,36 +69,7 @@ pub struct ImbotV2BotGetBot {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImbotV2BotGetBot {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImbotV2BotGetUsersItem {
-    /// `active`: boolean.
-    pub active: Option<bool>,
-    /// `bot`: boolean.
-    pub bot: Option<bool>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImbotV2BotGetUsersItem {
+impl wire::Lenient for ImbotV2BotBot {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -163,90 +134,14 @@ pub struct ImbotV2BotListResult {
     pub bots: Option<Vec<ImbotV2BotListBotsItem>>,
     /// `hasNextPage`: boolean.
     pub has_next_page: Option<bool>,
-    /// `users`: `ImbotV2BotListUsersItem[]`.
-    pub users: Option<Vec<ImbotV2BotListUsersItem>>,
+    /// `users`: `ImbotV2BotUsersItem[]`.
+    pub users: Option<Vec<ImbotV2BotUsersItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for ImbotV2BotListResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImbotV2BotListUsersItem {
-    /// `active`: boolean.
-    pub active: Option<bool>,
-    /// `bot`: boolean.
-    pub bot: Option<bool>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImbotV2BotListUsersItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImbotV2BotRegisterBot {
-    /// `backgroundId`: integer.
-    pub background_id: Option<i64>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `countChat`: integer.
-    pub count_chat: Option<i64>,
-    /// `countCommand`: integer.
-    pub count_command: Option<i64>,
-    /// `countMessage`: integer.
-    pub count_message: Option<i64>,
-    /// `countUser`: integer.
-    pub count_user: Option<i64>,
-    /// `eventMode`: string.
-    pub event_mode: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isHidden`: boolean.
-    pub is_hidden: Option<bool>,
-    /// `isReactionsEnabled`: boolean.
-    pub is_reactions_enabled: Option<bool>,
-    /// `isSupportOpenline`: boolean.
-    pub is_support_openline: Option<bool>,
-    /// `language`: string.
-    pub language: Option<String>,
-    /// `moduleId`: string.
-    pub module_id: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImbotV2BotRegisterBot {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -326,8 +221,8 @@ pub struct ImbotV2BotRegisterProperties {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-register.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2BotRegisterResult {
-    /// `bot`: `ImbotV2BotRegisterBot`.
-    pub bot: Option<ImbotV2BotRegisterBot>,
+    /// `bot`: `ImbotV2BotBot`.
+    pub bot: Option<ImbotV2BotBot>,
     /// `users`: `ImbotV2BotRegisterUsersItem[]`.
     pub users: Option<Vec<ImbotV2BotRegisterUsersItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -424,53 +319,6 @@ impl wire::Lenient for ImbotV2BotUnregisterResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImbotV2BotUpdateBot {
-    /// `backgroundId`: integer.
-    pub background_id: Option<i64>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `countChat`: integer.
-    pub count_chat: Option<i64>,
-    /// `countCommand`: integer.
-    pub count_command: Option<i64>,
-    /// `countMessage`: integer.
-    pub count_message: Option<i64>,
-    /// `countUser`: integer.
-    pub count_user: Option<i64>,
-    /// `eventMode`: string.
-    pub event_mode: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isHidden`: boolean.
-    pub is_hidden: Option<bool>,
-    /// `isReactionsEnabled`: boolean.
-    pub is_reactions_enabled: Option<bool>,
-    /// `isSupportOpenline`: boolean.
-    pub is_support_openline: Option<bool>,
-    /// `language`: string.
-    pub language: Option<String>,
-    /// `moduleId`: string.
-    pub module_id: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImbotV2BotUpdateBot {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-update.html#fields)
@@ -537,32 +385,10 @@ pub struct ImbotV2BotUpdateProperties {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImbotV2BotUpdateResult {
-    /// `bot`: `ImbotV2BotUpdateBot`.
-    pub bot: Option<ImbotV2BotUpdateBot>,
-    /// `users`: `ImbotV2BotUpdateUsersItem[]`.
-    pub users: Option<Vec<ImbotV2BotUpdateUsersItem>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImbotV2BotUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-update.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/bots/bot-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ImbotV2BotUpdateUsersItem {
+pub struct ImbotV2BotUsersItem {
     /// `active`: boolean.
     pub active: Option<bool>,
     /// `bot`: boolean.
@@ -578,7 +404,7 @@ pub struct ImbotV2BotUpdateUsersItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImbotV2BotUpdateUsersItem {
+impl wire::Lenient for ImbotV2BotUsersItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -680,7 +506,7 @@ impl ImbotV2BotUnregister {
     "imbot.v2.Bot.update",
     scope = "imbot",
     kind = idempotent,
-    response = ImbotV2BotUpdateResult
+    response = Bot
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -12,105 +12,14 @@ use ::bitrix24_types::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Chat {
-    /// `chat`: `ImbotV2ChatGetChat`.
-    pub chat: Option<ImbotV2ChatGetChat>,
+    /// `chat`: `ImbotV2ChatChat`.
+    pub chat: Option<ImbotV2ChatChat>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for Chat {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImbotV2ChatAddChat {
-    /// `avatar`: string.
-    pub avatar: Option<String>,
-    /// `backgroundId`: integer.
-    pub background_id: Option<i64>,
-    /// `color`: string.
-    pub color: Option<String>,
-    /// `containsCollaber`: boolean.
-    pub contains_collaber: Option<bool>,
-    /// `dateCreate`: datetime.
-    pub date_create: Option<wire::DateTime>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `dialogId`: string.
-    pub dialog_id: Option<String>,
-    /// `diskFolderId`: integer.
-    pub disk_folder_id: Option<i64>,
-    /// `entityData1`: string.
-    pub entity_data1: Option<String>,
-    /// `entityData2`: string.
-    pub entity_data2: Option<String>,
-    /// `entityData3`: string.
-    pub entity_data3: Option<String>,
-    /// `entityId`: string.
-    pub entity_id: Option<String>,
-    /// `entityLink`: raw.
-    pub entity_link: Option<serde_json::Value>,
-    /// `entityType`: string.
-    pub entity_type: Option<String>,
-    /// `extranet`: boolean.
-    pub extranet: Option<bool>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isNew`: boolean.
-    pub is_new: Option<bool>,
-    /// `lastId`: integer.
-    pub last_id: Option<i64>,
-    /// `lastMessageId`: integer.
-    pub last_message_id: Option<i64>,
-    /// `lastMessageViews`: string.
-    pub last_message_views: Option<String>,
-    /// `managerList`: raw.
-    pub manager_list: Option<serde_json::Value>,
-    /// `markedId`: integer.
-    pub marked_id: Option<i64>,
-    /// `messageCount`: integer.
-    pub message_count: Option<i64>,
-    /// `messageType`: string.
-    pub message_type: Option<String>,
-    /// `muteList`: raw.
-    pub mute_list: Option<serde_json::Value>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `owner`: integer.
-    pub owner: Option<i64>,
-    /// `parentChatId`: integer.
-    pub parent_chat_id: Option<i64>,
-    /// `parentMessageId`: integer.
-    pub parent_message_id: Option<i64>,
-    /// `permissions`: raw.
-    pub permissions: Option<serde_json::Value>,
-    /// `public`: string.
-    pub public: Option<String>,
-    /// `role`: string.
-    pub role: Option<String>,
-    /// `textFieldEnabled`: char. One of `Y`, `N`.
-    pub text_field_enabled: Option<bool>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `unreadId`: integer.
-    pub unread_id: Option<i64>,
-    /// `userCounter`: integer.
-    pub user_counter: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImbotV2ChatAddChat {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -155,10 +64,10 @@ pub struct ImbotV2ChatAddFields {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2ChatAddResult {
-    /// `chat`: `ImbotV2ChatAddChat`.
-    pub chat: Option<ImbotV2ChatAddChat>,
-    /// `users`: `ImbotV2ChatAddUsersItem[]`.
-    pub users: Option<Vec<ImbotV2ChatAddUsersItem>>,
+    /// `chat`: `ImbotV2ChatChat`.
+    pub chat: Option<ImbotV2ChatChat>,
+    /// `users`: `ImbotV2ChatItem[]`.
+    pub users: Option<Vec<ImbotV2ChatItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -177,68 +86,7 @@ impl wire::Lenient for ImbotV2ChatAddResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ImbotV2ChatAddUsersItem {
-    /// `absent`: boolean.
-    pub absent: Option<bool>,
-    /// `active`: boolean.
-    pub active: Option<bool>,
-    /// `avatar`: string.
-    pub avatar: Option<String>,
-    /// `birthday`: string.
-    pub birthday: Option<String>,
-    /// `bot`: boolean.
-    pub bot: Option<bool>,
-    /// `color`: string.
-    pub color: Option<String>,
-    /// `connector`: boolean.
-    pub connector: Option<bool>,
-    /// `departments`: `integer[]`.
-    pub departments: Option<Vec<i64>>,
-    /// `externalAuthId`: string.
-    pub external_auth_id: Option<String>,
-    /// `extranet`: boolean.
-    pub extranet: Option<bool>,
-    /// `firstName`: string.
-    pub first_name: Option<String>,
-    /// `gender`: string.
-    pub gender: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `idle`: boolean.
-    pub idle: Option<bool>,
-    /// `lastActivityDate`: datetime.
-    pub last_activity_date: Option<wire::DateTime>,
-    /// `lastName`: string.
-    pub last_name: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `phones`: boolean.
-    pub phones: Option<bool>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `workPosition`: string.
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImbotV2ChatAddUsersItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImbotV2ChatGetChat {
+pub struct ImbotV2ChatChat {
     /// `avatar`: string.
     pub avatar: Option<String>,
     /// `backgroundId`: integer.
@@ -316,7 +164,7 @@ pub struct ImbotV2ChatGetChat {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImbotV2ChatGetChat {
+impl wire::Lenient for ImbotV2ChatChat {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -326,173 +174,10 @@ impl wire::Lenient for ImbotV2ChatGetChat {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-leave.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImbotV2ChatLeaveResult {
-    /// `result`: boolean.
-    pub result: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImbotV2ChatLeaveResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-manager-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImbotV2ChatManagerAddResult {
-    /// `result`: boolean.
-    pub result: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImbotV2ChatManagerAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-manager-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImbotV2ChatManagerDeleteResult {
-    /// `result`: boolean.
-    pub result: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImbotV2ChatManagerDeleteResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-set-owner.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImbotV2ChatSetOwnerResult {
-    /// `result`: boolean.
-    pub result: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImbotV2ChatSetOwnerResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct ImbotV2ChatUpdateFields {
-    /// `title`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `color`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
-    /// `avatar`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<wire::File>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImbotV2ChatUpdateResult {
-    /// `result`: boolean.
-    pub result: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImbotV2ChatUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-user-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImbotV2ChatUserAddResult {
-    /// `result`: boolean.
-    pub result: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImbotV2ChatUserAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-user-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImbotV2ChatUserDeleteResult {
-    /// `result`: boolean.
-    pub result: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImbotV2ChatUserDeleteResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-user-list.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ImbotV2ChatUserListResultItem {
+pub struct ImbotV2ChatItem {
     /// `absent`: boolean.
     pub absent: Option<bool>,
     /// `active`: boolean.
@@ -540,13 +225,56 @@ pub struct ImbotV2ChatUserListResultItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImbotV2ChatUserListResultItem {
+impl wire::Lenient for ImbotV2ChatItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
     }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-leave.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct ImbotV2ChatResult {
+    /// `result`: boolean.
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-update.html#fields)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImbotV2ChatUpdateFields {
+    /// `title`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `color`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// `avatar`: file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<wire::File>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `imbot.v2.Chat.Manager.add`: scope `imbot`; writes (not idempotent: never repeated blindly).
 ///
@@ -555,7 +283,7 @@ impl wire::Lenient for ImbotV2ChatUserListResultItem {
     "imbot.v2.Chat.Manager.add",
     scope = "imbot",
     kind = write,
-    response = ImbotV2ChatManagerAddResult
+    response = ImbotV2ChatResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -588,7 +316,7 @@ impl ImbotV2ChatManagerAdd {
     "imbot.v2.Chat.Manager.delete",
     scope = "imbot",
     kind = idempotent,
-    response = ImbotV2ChatManagerDeleteResult
+    response = ImbotV2ChatResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -621,7 +349,7 @@ impl ImbotV2ChatManagerDelete {
     "imbot.v2.Chat.User.add",
     scope = "imbot",
     kind = write,
-    response = ImbotV2ChatUserAddResult
+    response = ImbotV2ChatResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -654,7 +382,7 @@ impl ImbotV2ChatUserAdd {
     "imbot.v2.Chat.User.delete",
     scope = "imbot",
     kind = idempotent,
-    response = ImbotV2ChatUserDeleteResult
+    response = ImbotV2ChatResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -687,7 +415,7 @@ impl ImbotV2ChatUserDelete {
     "imbot.v2.Chat.User.list",
     scope = "imbot",
     kind = read,
-    response = Vec<ImbotV2ChatUserListResultItem>
+    response = Vec<ImbotV2ChatItem>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -781,7 +509,7 @@ impl ImbotV2ChatGet {
     "imbot.v2.Chat.leave",
     scope = "imbot",
     kind = write,
-    response = ImbotV2ChatLeaveResult
+    response = ImbotV2ChatResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -811,7 +539,7 @@ impl ImbotV2ChatLeave {
     "imbot.v2.Chat.setOwner",
     scope = "imbot",
     kind = idempotent,
-    response = ImbotV2ChatSetOwnerResult
+    response = ImbotV2ChatResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -844,7 +572,7 @@ impl ImbotV2ChatSetOwner {
     "imbot.v2.Chat.update",
     scope = "imbot",
     kind = idempotent,
-    response = ImbotV2ChatUpdateResult
+    response = ImbotV2ChatResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -36,17 +36,28 @@ pub struct ImbotV2CommandAnswerFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-answer.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-register.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImbotV2CommandAnswerResult {
-    /// `result`: boolean.
-    pub result: Option<bool>,
+#[serde(rename_all = "camelCase")]
+pub struct ImbotV2CommandCommand {
+    /// `botId`: integer.
+    pub bot_id: Option<i64>,
+    /// `command`: string.
+    pub command: Option<String>,
+    /// `common`: boolean.
+    pub common: Option<bool>,
+    /// `extranetSupport`: boolean.
+    pub extranet_support: Option<bool>,
+    /// `hidden`: boolean.
+    pub hidden: Option<bool>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImbotV2CommandAnswerResult {
+impl wire::Lenient for ImbotV2CommandCommand {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -113,37 +124,6 @@ impl wire::Lenient for ImbotV2CommandListResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-register.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImbotV2CommandRegisterCommand {
-    /// `botId`: integer.
-    pub bot_id: Option<i64>,
-    /// `command`: string.
-    pub command: Option<String>,
-    /// `common`: boolean.
-    pub common: Option<bool>,
-    /// `extranetSupport`: boolean.
-    pub extranet_support: Option<bool>,
-    /// `hidden`: boolean.
-    pub hidden: Option<bool>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImbotV2CommandRegisterCommand {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-register.html#fields)
@@ -174,29 +154,9 @@ pub struct ImbotV2CommandRegisterFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-register.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-answer.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImbotV2CommandRegisterResult {
-    /// `command`: `ImbotV2CommandRegisterCommand`.
-    pub command: Option<ImbotV2CommandRegisterCommand>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImbotV2CommandRegisterResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-unregister.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImbotV2CommandUnregisterResult {
+pub struct ImbotV2CommandResult {
     /// `result`: boolean.
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -204,38 +164,7 @@ pub struct ImbotV2CommandUnregisterResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImbotV2CommandUnregisterResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImbotV2CommandUpdateCommand {
-    /// `botId`: integer.
-    pub bot_id: Option<i64>,
-    /// `command`: string.
-    pub command: Option<String>,
-    /// `common`: boolean.
-    pub common: Option<bool>,
-    /// `extranetSupport`: boolean.
-    pub extranet_support: Option<bool>,
-    /// `hidden`: boolean.
-    pub hidden: Option<bool>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImbotV2CommandUpdateCommand {
+impl wire::Lenient for ImbotV2CommandResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -277,8 +206,8 @@ pub struct ImbotV2CommandUpdateFields {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/commands/command-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2CommandUpdateResult {
-    /// `command`: `ImbotV2CommandUpdateCommand`.
-    pub command: Option<ImbotV2CommandUpdateCommand>,
+    /// `command`: `ImbotV2CommandCommand`.
+    pub command: Option<ImbotV2CommandCommand>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -299,7 +228,7 @@ impl wire::Lenient for ImbotV2CommandUpdateResult {
     "imbot.v2.Command.answer",
     scope = "imbot",
     kind = write,
-    response = ImbotV2CommandAnswerResult
+    response = ImbotV2CommandResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -368,7 +297,7 @@ impl ImbotV2CommandList {
     "imbot.v2.Command.register",
     scope = "imbot",
     kind = write,
-    response = ImbotV2CommandRegisterResult
+    response = ImbotV2CommandUpdateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -398,7 +327,7 @@ impl ImbotV2CommandRegister {
     "imbot.v2.Command.unregister",
     scope = "imbot",
     kind = idempotent,
-    response = ImbotV2CommandUnregisterResult
+    response = ImbotV2CommandResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -16,7 +16,7 @@ use super::imbot_values::{OnImbotJoinChatChatType, OnImbotJoinChatMessageType};
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-register.html#lang)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ImbotCommandRegisterLang {
+pub struct ImbotCommandLang {
     /// `LANGUAGE_ID`: string, required.
     pub language_id: String,
     /// `TITLE`: string, required.
@@ -53,27 +53,9 @@ pub struct ImbotCommandUpdateFields {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub extranet_support: Option<bool>,
-    /// `LANG`: `ImbotCommandUpdateFieldsLang`.
+    /// `LANG`: `ImbotCommandLang`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lang: Option<ImbotCommandUpdateFieldsLang>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/commands/imbot-command-update.html#fields-lang)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ImbotCommandUpdateFieldsLang {
-    /// `LANGUAGE_ID`: string, required.
-    pub language_id: String,
-    /// `TITLE`: string, required.
-    pub title: String,
-    /// `PARAMS`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub params: Option<String>,
+    pub lang: Option<ImbotCommandLang>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -358,8 +340,8 @@ pub struct ImbotCommandRegister {
     pub command: String,
     /// `EVENT_COMMAND_ADD`: string, required.
     pub event_command_add: String,
-    /// `LANG`: `ImbotCommandRegisterLang[]`, required.
-    pub lang: Vec<ImbotCommandRegisterLang>,
+    /// `LANG`: `ImbotCommandLang[]`, required.
+    pub lang: Vec<ImbotCommandLang>,
     /// `COMMON`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -388,7 +370,7 @@ impl ImbotCommandRegister {
         bot_id: i64,
         command: String,
         event_command_add: String,
-        lang: Vec<ImbotCommandRegisterLang>,
+        lang: Vec<ImbotCommandLang>,
     ) -> Self {
         Self {
             bot_id,

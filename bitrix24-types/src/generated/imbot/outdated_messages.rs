@@ -24,8 +24,8 @@ pub struct OnImbotMessageAdd {
     pub bot: Option<OnImbotMessageAddBot>,
     /// `PARAMS`: `OnImbotMessageAddParams`.
     pub params: Option<OnImbotMessageAddParams>,
-    /// `USER`: `OnImbotMessageAddUser`.
-    pub user: Option<OnImbotMessageAddUser>,
+    /// `USER`: `OnImbotMessageUser`.
+    pub user: Option<OnImbotMessageUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -186,45 +186,6 @@ impl wire::Lenient for OnImbotMessageAddParams {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html#user)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnImbotMessageAddUser {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `FIRST_NAME`: string.
-    pub first_name: Option<String>,
-    /// `LAST_NAME`: string.
-    pub last_name: Option<String>,
-    /// `WORK_POSITION`: string.
-    pub work_position: Option<String>,
-    /// `GENDER`: string.
-    pub gender: Option<String>,
-    /// `IS_BOT`: string.
-    pub is_bot: Option<String>,
-    /// `IS_CONNECTOR`: string.
-    pub is_connector: Option<String>,
-    /// `IS_NETWORK`: string.
-    pub is_network: Option<String>,
-    /// `IS_EXTRANET`: string.
-    pub is_extranet: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnImbotMessageAddUser {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONIMBOTMESSAGEDELETE`: scope `imbot`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html)
@@ -236,8 +197,8 @@ pub struct OnImbotMessageDelete {
     pub bot: Option<OnImbotMessageDeleteBot>,
     /// `PARAMS`: `OnImbotMessageDeleteParams`.
     pub params: Option<OnImbotMessageDeleteParams>,
-    /// `USER`: `OnImbotMessageDeleteUser`.
-    pub user: Option<OnImbotMessageDeleteUser>,
+    /// `USER`: `OnImbotMessageUser`.
+    pub user: Option<OnImbotMessageUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -322,45 +283,6 @@ impl wire::Lenient for OnImbotMessageDeleteParams {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-delete.html#user)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnImbotMessageDeleteUser {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `FIRST_NAME`: string.
-    pub first_name: Option<String>,
-    /// `LAST_NAME`: string.
-    pub last_name: Option<String>,
-    /// `WORK_POSITION`: string.
-    pub work_position: Option<String>,
-    /// `GENDER`: string.
-    pub gender: Option<String>,
-    /// `IS_BOT`: string.
-    pub is_bot: Option<String>,
-    /// `IS_CONNECTOR`: string.
-    pub is_connector: Option<String>,
-    /// `IS_NETWORK`: string.
-    pub is_network: Option<String>,
-    /// `IS_EXTRANET`: string.
-    pub is_extranet: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnImbotMessageDeleteUser {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONIMBOTMESSAGEUPDATE`: scope `imbot`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html)
@@ -372,8 +294,8 @@ pub struct OnImbotMessageUpdate {
     pub bot: Option<OnImbotMessageUpdateBot>,
     /// `PARAMS`: `OnImbotMessageUpdateParams`.
     pub params: Option<OnImbotMessageUpdateParams>,
-    /// `USER`: `OnImbotMessageUpdateUser`.
-    pub user: Option<OnImbotMessageUpdateUser>,
+    /// `USER`: `OnImbotMessageUser`.
+    pub user: Option<OnImbotMessageUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -490,10 +412,10 @@ impl wire::Lenient for OnImbotMessageUpdateParams {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-update.html#user)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/outdated/messages/events/on-imbot-message-add.html#user)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnImbotMessageUpdateUser {
+pub struct OnImbotMessageUser {
     /// `ID`: id.
     pub id: Option<u64>,
     /// `NAME`: string.
@@ -519,7 +441,7 @@ pub struct OnImbotMessageUpdateUser {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for OnImbotMessageUpdateUser {
+impl wire::Lenient for OnImbotMessageUser {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

@@ -9,26 +9,6 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/ui/chat-input-action-notify.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImbotV2ChatInputActionNotifyResult {
-    /// `result`: boolean.
-    pub result: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImbotV2ChatInputActionNotifyResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/ui/chat-text-field-enabled.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImbotV2ChatTextFieldEnabledResult {
@@ -54,7 +34,7 @@ impl wire::Lenient for ImbotV2ChatTextFieldEnabledResult {
     "imbot.v2.Chat.InputAction.notify",
     scope = "imbot",
     kind = write,
-    response = ImbotV2ChatInputActionNotifyResult
+    response = ImbotV2ChatTextFieldEnabledResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -163,48 +163,6 @@ impl EventPayload for OnImConnectorMessageAdd {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#chat)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct OnImConnectorMessageAddChat {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnImConnectorMessageAddChat {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#im)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct OnImConnectorMessageAddIm {
-    /// `chat_id`: integer.
-    pub chat_id: Option<i64>,
-    /// `message_id`: integer.
-    pub message_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnImConnectorMessageAddIm {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#message)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorMessageAddMessage {
@@ -230,18 +188,38 @@ impl wire::Lenient for OnImConnectorMessageAddMessage {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#messages-item)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorMessageAddMessagesItem {
-    /// `im`: `OnImConnectorMessageAddIm`.
-    pub im: Option<OnImConnectorMessageAddIm>,
+    /// `im`: `OnImConnectorMessageIm`.
+    pub im: Option<OnImConnectorMessageIm>,
     /// `message`: `OnImConnectorMessageAddMessage`.
     pub message: Option<OnImConnectorMessageAddMessage>,
-    /// `chat`: `OnImConnectorMessageAddChat`.
-    pub chat: Option<OnImConnectorMessageAddChat>,
+    /// `chat`: `OnImConnectorMessageChat`.
+    pub chat: Option<OnImConnectorMessageChat>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for OnImConnectorMessageAddMessagesItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#chat)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct OnImConnectorMessageChat {
+    /// `id`: string.
+    pub id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnImConnectorMessageChat {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -280,48 +258,6 @@ impl EventPayload for OnImConnectorMessageDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#chat)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct OnImConnectorMessageDeleteChat {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnImConnectorMessageDeleteChat {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#im)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct OnImConnectorMessageDeleteIm {
-    /// `chat_id`: integer.
-    pub chat_id: Option<i64>,
-    /// `message_id`: integer.
-    pub message_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnImConnectorMessageDeleteIm {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#message)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorMessageDeleteMessage {
@@ -345,18 +281,40 @@ impl wire::Lenient for OnImConnectorMessageDeleteMessage {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-delete.html#messages-item)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorMessageDeleteMessagesItem {
-    /// `im`: `OnImConnectorMessageDeleteIm`.
-    pub im: Option<OnImConnectorMessageDeleteIm>,
+    /// `im`: `OnImConnectorMessageIm`.
+    pub im: Option<OnImConnectorMessageIm>,
     /// `message`: `OnImConnectorMessageDeleteMessage`.
     pub message: Option<OnImConnectorMessageDeleteMessage>,
-    /// `chat`: `OnImConnectorMessageDeleteChat`.
-    pub chat: Option<OnImConnectorMessageDeleteChat>,
+    /// `chat`: `OnImConnectorMessageChat`.
+    pub chat: Option<OnImConnectorMessageChat>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for OnImConnectorMessageDeleteMessagesItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-add.html#im)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct OnImConnectorMessageIm {
+    /// `chat_id`: integer.
+    pub chat_id: Option<i64>,
+    /// `message_id`: integer.
+    pub message_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnImConnectorMessageIm {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -395,48 +353,6 @@ impl EventPayload for OnImConnectorMessageUpdate {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#chat)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct OnImConnectorMessageUpdateChat {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnImConnectorMessageUpdateChat {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#im)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct OnImConnectorMessageUpdateIm {
-    /// `chat_id`: integer.
-    pub chat_id: Option<i64>,
-    /// `message_id`: integer.
-    pub message_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnImConnectorMessageUpdateIm {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#message)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorMessageUpdateMessage {
@@ -462,12 +378,12 @@ impl wire::Lenient for OnImConnectorMessageUpdateMessage {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-message-update.html#messages-item)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct OnImConnectorMessageUpdateMessagesItem {
-    /// `im`: `OnImConnectorMessageUpdateIm`.
-    pub im: Option<OnImConnectorMessageUpdateIm>,
+    /// `im`: `OnImConnectorMessageIm`.
+    pub im: Option<OnImConnectorMessageIm>,
     /// `message`: `OnImConnectorMessageUpdateMessage`.
     pub message: Option<OnImConnectorMessageUpdateMessage>,
-    /// `chat`: `OnImConnectorMessageUpdateChat`.
-    pub chat: Option<OnImConnectorMessageUpdateChat>,
+    /// `chat`: `OnImConnectorMessageChat`.
+    pub chat: Option<OnImConnectorMessageChat>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -31,12 +31,14 @@ pub struct ImconnectorConnectorDataSetData {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-delete-messages.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
 pub struct ImconnectorDeleteMessagesChat {
     /// `id`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -227,6 +229,135 @@ impl wire::Lenient for ImconnectorListResult {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct ImconnectorMessagesChat {
+    /// `description`: string.
+    pub description: Option<String>,
+    /// `id`: string.
+    pub id: Option<String>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImconnectorMessagesChat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorMessagesMessages {
+    /// `user`: `ImconnectorMessagesMessagesUser`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<ImconnectorMessagesMessagesUser>,
+    /// `message`: `ImconnectorMessagesMessagesMessage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<ImconnectorMessagesMessagesMessage>,
+    /// `chat`: `ImconnectorMessagesMessagesChat`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chat: Option<ImconnectorMessagesMessagesChat>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-chat)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorMessagesMessagesChat {
+    /// `id`: string, required.
+    pub id: String,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `url`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-message)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorMessagesMessagesMessage {
+    /// `id`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `date`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<i64>,
+    /// `text`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// `files`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<serde_json::Value>,
+    /// `disable_crm`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_crm: Option<String>,
+    /// `user_id`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-user)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorMessagesMessagesUser {
+    /// `id`: string, required.
+    pub id: String,
+    /// `last_name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `picture`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub picture: Option<serde_json::Value>,
+    /// `url`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// `gender`: `ImconnectorSendMessagesGender`. One of `male`, `female`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gender: Option<ImconnectorSendMessagesGender>,
+    /// `email`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `phone`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `skip_phone_validate`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_phone_validate: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-register.html#icon)
@@ -300,30 +431,6 @@ impl wire::Lenient for ImconnectorRegisterResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImconnectorSendMessagesChat {
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImconnectorSendMessagesChat {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImconnectorSendMessagesMessage {
     /// `date`: raw.
     pub date: Option<serde_json::Value>,
@@ -345,111 +452,6 @@ impl wire::Lenient for ImconnectorSendMessagesMessage {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct ImconnectorSendMessagesMessages {
-    /// `user`: `ImconnectorSendMessagesMessagesUser`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<ImconnectorSendMessagesMessagesUser>,
-    /// `message`: `ImconnectorSendMessagesMessagesMessage`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<ImconnectorSendMessagesMessagesMessage>,
-    /// `chat`: `ImconnectorSendMessagesMessagesChat`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat: Option<ImconnectorSendMessagesMessagesChat>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-chat)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct ImconnectorSendMessagesMessagesChat {
-    /// `id`: string, required.
-    pub id: String,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `url`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-message)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct ImconnectorSendMessagesMessagesMessage {
-    /// `id`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `date`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<i64>,
-    /// `text`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    /// `files`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub files: Option<serde_json::Value>,
-    /// `disable_crm`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disable_crm: Option<String>,
-    /// `user_id`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html#messages-user)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct ImconnectorSendMessagesMessagesUser {
-    /// `id`: string, required.
-    pub id: String,
-    /// `last_name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `picture`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub picture: Option<serde_json::Value>,
-    /// `url`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// `gender`: `ImconnectorSendMessagesGender`. One of `male`, `female`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gender: Option<ImconnectorSendMessagesGender>,
-    /// `email`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `phone`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// `skip_phone_validate`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_phone_validate: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Read from responses.
 ///
@@ -503,8 +505,8 @@ pub struct ImconnectorSendMessagesResultItem {
     /// `SUCCESS`: boolean.
     #[serde(rename = "SUCCESS")]
     pub success: Option<bool>,
-    /// `chat`: `ImconnectorSendMessagesChat`.
-    pub chat: Option<ImconnectorSendMessagesChat>,
+    /// `chat`: `ImconnectorMessagesChat`.
+    pub chat: Option<ImconnectorMessagesChat>,
     /// `message`: `ImconnectorSendMessagesMessage`.
     pub message: Option<ImconnectorSendMessagesMessage>,
     /// `session`: `ImconnectorSendMessagesSession`.
@@ -553,46 +555,15 @@ impl wire::Lenient for ImconnectorSendMessagesSession {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct ImconnectorSendStatusDeliveryMessages {
-    /// `im`: `ImconnectorSendStatusDeliveryMessagesIm`.
+    /// `im`: `ImconnectorSendStatusMessagesIm`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub im: Option<ImconnectorSendStatusDeliveryMessagesIm>,
+    pub im: Option<ImconnectorSendStatusMessagesIm>,
     /// `message`: `ImconnectorSendStatusDeliveryMessagesMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<ImconnectorSendStatusDeliveryMessagesMessage>,
-    /// `chat`: `ImconnectorSendStatusDeliveryMessagesChat`.
+    /// `chat`: `ImconnectorDeleteMessagesChat`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat: Option<ImconnectorSendStatusDeliveryMessagesChat>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-chat)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct ImconnectorSendStatusDeliveryMessagesChat {
-    /// `id`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-im)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct ImconnectorSendStatusDeliveryMessagesIm {
-    /// `chat_id`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat_id: Option<i64>,
-    /// `message_id`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_id: Option<i64>,
+    pub chat: Option<ImconnectorDeleteMessagesChat>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -615,28 +586,22 @@ pub struct ImconnectorSendStatusDeliveryMessagesMessage {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
+/// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ImconnectorSendStatusDeliveryResult {
-    /// `SUCCESS`: boolean.
-    pub success: Option<bool>,
-    /// `DATA`: raw.
-    pub data: Option<serde_json::Value>,
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html#messages-im)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct ImconnectorSendStatusMessagesIm {
+    /// `chat_id`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chat_id: Option<i64>,
+    /// `message_id`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImconnectorSendStatusDeliveryResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///
@@ -644,46 +609,15 @@ impl wire::Lenient for ImconnectorSendStatusDeliveryResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct ImconnectorSendStatusReadingMessages {
-    /// `im`: `ImconnectorSendStatusReadingMessagesIm`.
+    /// `im`: `ImconnectorSendStatusMessagesIm`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub im: Option<ImconnectorSendStatusReadingMessagesIm>,
+    pub im: Option<ImconnectorSendStatusMessagesIm>,
     /// `message`: `ImconnectorSendStatusReadingMessagesMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<ImconnectorSendStatusReadingMessagesMessage>,
-    /// `chat`: `ImconnectorSendStatusReadingMessagesChat`.
+    /// `chat`: `ImconnectorDeleteMessagesChat`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat: Option<ImconnectorSendStatusReadingMessagesChat>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages-chat)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct ImconnectorSendStatusReadingMessagesChat {
-    /// `id`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html#messages-im)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct ImconnectorSendStatusReadingMessagesIm {
-    /// `chat_id`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat_id: Option<i64>,
-    /// `message_id`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_id: Option<i64>,
+    pub chat: Option<ImconnectorDeleteMessagesChat>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -705,10 +639,10 @@ pub struct ImconnectorSendStatusReadingMessagesMessage {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-reading.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-status-delivery.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ImconnectorSendStatusReadingResult {
+pub struct ImconnectorSendStatusResult {
     /// `SUCCESS`: boolean.
     pub success: Option<bool>,
     /// `DATA`: raw.
@@ -718,7 +652,7 @@ pub struct ImconnectorSendStatusReadingResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImconnectorSendStatusReadingResult {
+impl wire::Lenient for ImconnectorSendStatusResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -779,30 +713,6 @@ impl wire::Lenient for ImconnectorUnregisterResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImconnectorUpdateMessagesChat {
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImconnectorUpdateMessagesChat {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImconnectorUpdateMessagesMessage {
     /// `date`: raw.
     pub date: Option<serde_json::Value>,
@@ -822,111 +732,6 @@ impl wire::Lenient for ImconnectorUpdateMessagesMessage {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct ImconnectorUpdateMessagesMessages {
-    /// `user`: `ImconnectorUpdateMessagesMessagesUser`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<ImconnectorUpdateMessagesMessagesUser>,
-    /// `message`: `ImconnectorUpdateMessagesMessagesMessage`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<ImconnectorUpdateMessagesMessagesMessage>,
-    /// `chat`: `ImconnectorUpdateMessagesMessagesChat`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat: Option<ImconnectorUpdateMessagesMessagesChat>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages-chat)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct ImconnectorUpdateMessagesMessagesChat {
-    /// `id`: string, required.
-    pub id: String,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `url`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages-message)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct ImconnectorUpdateMessagesMessagesMessage {
-    /// `id`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `date`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date: Option<i64>,
-    /// `text`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    /// `files`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub files: Option<serde_json::Value>,
-    /// `disable_crm`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub disable_crm: Option<String>,
-    /// `user_id`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html#messages-user)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct ImconnectorUpdateMessagesMessagesUser {
-    /// `id`: string, required.
-    pub id: String,
-    /// `last_name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `picture`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub picture: Option<serde_json::Value>,
-    /// `url`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// `gender`: `ImconnectorSendMessagesGender`. One of `male`, `female`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gender: Option<ImconnectorSendMessagesGender>,
-    /// `email`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `phone`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// `skip_phone_validate`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_phone_validate: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Read from responses.
 ///
@@ -980,8 +785,8 @@ pub struct ImconnectorUpdateMessagesResultItem {
     /// `SUCCESS`: boolean.
     #[serde(rename = "SUCCESS")]
     pub success: Option<bool>,
-    /// `chat`: `ImconnectorUpdateMessagesChat`.
-    pub chat: Option<ImconnectorUpdateMessagesChat>,
+    /// `chat`: `ImconnectorMessagesChat`.
+    pub chat: Option<ImconnectorMessagesChat>,
     /// `message`: `ImconnectorUpdateMessagesMessage`.
     pub message: Option<ImconnectorUpdateMessagesMessage>,
     /// `user`: string.
@@ -1179,15 +984,15 @@ pub struct ImconnectorSendMessages {
     pub connector: String,
     /// `LINE`: integer, required.
     pub line: i64,
-    /// `MESSAGES`: `ImconnectorSendMessagesMessages[]`, required.
-    pub messages: Vec<ImconnectorSendMessagesMessages>,
+    /// `MESSAGES`: `ImconnectorMessagesMessages[]`, required.
+    pub messages: Vec<ImconnectorMessagesMessages>,
 }
 impl ImconnectorSendMessages {
     /// A `imconnector.send.messages` call with the required parameters; optional ones unset.
     pub fn new(
         connector: String,
         line: i64,
-        messages: Vec<ImconnectorSendMessagesMessages>,
+        messages: Vec<ImconnectorMessagesMessages>,
     ) -> Self {
         Self { connector, line, messages }
     }
@@ -1199,7 +1004,7 @@ impl ImconnectorSendMessages {
     "imconnector.send.status.delivery",
     scope = "imopenlines",
     kind = write,
-    response = ImconnectorSendStatusDeliveryResult
+    response = ImconnectorSendStatusResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -1228,7 +1033,7 @@ impl ImconnectorSendStatusDelivery {
     "imconnector.send.status.reading",
     scope = "imopenlines",
     kind = write,
-    response = ImconnectorSendStatusReadingResult
+    response = ImconnectorSendStatusResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -1311,15 +1116,15 @@ pub struct ImconnectorUpdateMessages {
     pub connector: String,
     /// `LINE`: integer, required.
     pub line: i64,
-    /// `MESSAGES`: `ImconnectorUpdateMessagesMessages[]`, required.
-    pub messages: Vec<ImconnectorUpdateMessagesMessages>,
+    /// `MESSAGES`: `ImconnectorMessagesMessages[]`, required.
+    pub messages: Vec<ImconnectorMessagesMessages>,
 }
 impl ImconnectorUpdateMessages {
     /// A `imconnector.update.messages` call with the required parameters; optional ones unset.
     pub fn new(
         connector: String,
         line: i64,
-        messages: Vec<ImconnectorUpdateMessagesMessages>,
+        messages: Vec<ImconnectorMessagesMessages>,
     ) -> Self {
         Self { connector, line, messages }
     }

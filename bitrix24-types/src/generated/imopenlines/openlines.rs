@@ -172,8 +172,8 @@ pub struct ImopenlinesConfig {
     pub queue: Option<Vec<String>>,
     /// `QUEUE_FULL`: `ImopenlinesConfigGetResultQueueFullItem`.
     pub queue_full: Option<ImopenlinesConfigGetResultQueueFullItem>,
-    /// `QUEUE_USERS_FIELDS`: `ImopenlinesConfigGetResultQueueUsersFieldsItem`.
-    pub queue_users_fields: Option<ImopenlinesConfigGetResultQueueUsersFieldsItem>,
+    /// `QUEUE_USERS_FIELDS`: `ImopenlinesConfigQueueUsersFieldsItem`.
+    pub queue_users_fields: Option<ImopenlinesConfigQueueUsersFieldsItem>,
     /// `QUEUE_ONLINE`: char. One of `Y`, `N`.
     pub queue_online: Option<bool>,
     /// `DEFAULT_OPERATOR_DATA`: raw.
@@ -592,33 +592,6 @@ impl wire::Lenient for ImopenlinesConfigGetResultQueueFullItem {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html#result-queue-users-fields-item)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ImopenlinesConfigGetResultQueueUsersFieldsItem {
-    /// `USER_NAME`: string.
-    pub user_name: Option<String>,
-    /// `USER_WORK_POSITION`: string.
-    pub user_work_position: Option<String>,
-    /// `USER_AVATAR`: string.
-    pub user_avatar: Option<String>,
-    /// `USER_AVATAR_ID`: string.
-    pub user_avatar_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImopenlinesConfigGetResultQueueUsersFieldsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -737,29 +710,6 @@ pub struct ImopenlinesConfigListGetParams {
     /// `offset`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html#queue-users-fields-item)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ImopenlinesConfigListGetQueueUsersFieldsItem {
-    /// `USER_NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_name: Option<String>,
-    /// `USER_WORK_POSITION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_work_position: Option<String>,
-    /// `USER_AVATAR`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_avatar: Option<String>,
-    /// `USER_AVATAR_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_avatar_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1071,9 +1021,9 @@ pub struct ImopenlinesConfigListGetResult {
     /// `QUEUE`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queue: Option<serde_json::Value>,
-    /// `QUEUE_USERS_FIELDS`: `ImopenlinesConfigListGetQueueUsersFieldsItem`.
+    /// `QUEUE_USERS_FIELDS`: `ImopenlinesConfigQueueUsersFieldsItem`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub queue_users_fields: Option<ImopenlinesConfigListGetQueueUsersFieldsItem>,
+    pub queue_users_fields: Option<ImopenlinesConfigQueueUsersFieldsItem>,
     /// `CONFIG_QUEUE`: `ImopenlinesConfigListGetConfigQueueItemFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_queue: Option<ImopenlinesConfigListGetConfigQueueItemFields>,
@@ -1159,6 +1109,37 @@ pub struct ImopenlinesConfigListGetResult {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html#result-queue-users-fields-item)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImopenlinesConfigQueueUsersFieldsItem {
+    /// `USER_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    /// `USER_WORK_POSITION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_work_position: Option<String>,
+    /// `USER_AVATAR`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_avatar: Option<String>,
+    /// `USER_AVATAR_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_avatar_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImopenlinesConfigQueueUsersFieldsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Read from responses.
 ///

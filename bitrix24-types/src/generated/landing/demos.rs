@@ -233,68 +233,6 @@ impl wire::Lenient for LandingDemosGetPageListItemsItem {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html#page-template)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct LandingDemosGetPageListPageTemplate {
-    /// `ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `TYPE`: `string[]`.
-    #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<Vec<String>>,
-    /// `TITLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `ACTIVE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    /// `PUBLICATION`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub publication: Option<bool>,
-    /// `LOCK_DELETE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lock_delete: Option<bool>,
-    /// `AVAILABLE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub available: Option<bool>,
-    /// `SINGLETON`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub singleton: Option<bool>,
-    /// `SECTION`: `string[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub section: Option<Vec<String>>,
-    /// `DESCRIPTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `PREVIEW`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview: Option<String>,
-    /// `PREVIEW2X`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview2x: Option<String>,
-    /// `PREVIEW3X`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview3x: Option<String>,
-    /// `APP_CODE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_code: Option<String>,
-    /// `REST`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rest: Option<i64>,
-    /// `DATA`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html)
@@ -451,10 +389,10 @@ impl wire::Lenient for LandingDemosGetSiteListResult {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html#site-template)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html#page-template)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct LandingDemosGetSiteListSiteTemplate {
+pub struct LandingDemosGetTemplate {
     /// `ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -562,9 +500,9 @@ pub struct LandingDemosGetList {
 pub struct LandingDemosGetPageList {
     /// `type`: `LandingDemosGetPageListType`, required. One of `page`, `store`, `knowledge`, `group`, `mainpage`.
     pub type_: LandingDemosGetPageListType,
-    /// `filter`: `LandingDemosGetPageListPageTemplate`.
+    /// `filter`: `LandingDemosGetTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<LandingDemosGetPageListPageTemplate>,
+    pub filter: Option<LandingDemosGetTemplate>,
 }
 impl LandingDemosGetPageList {
     /// A `landing.demos.getPageList` call with the required parameters; optional ones unset.
@@ -586,9 +524,9 @@ impl LandingDemosGetPageList {
 pub struct LandingDemosGetSiteList {
     /// `type`: `LandingDemosGetPageListType`, required. One of `page`, `store`, `knowledge`, `group`, `mainpage`.
     pub type_: LandingDemosGetPageListType,
-    /// `filter`: `LandingDemosGetSiteListSiteTemplate`.
+    /// `filter`: `LandingDemosGetTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<LandingDemosGetSiteListSiteTemplate>,
+    pub filter: Option<LandingDemosGetTemplate>,
 }
 impl LandingDemosGetSiteList {
     /// A `landing.demos.getSiteList` call with the required parameters; optional ones unset.

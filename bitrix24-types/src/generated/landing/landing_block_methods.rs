@@ -7,6 +7,28 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct LandingBlockCardsItem {
+    /// `label`: `string[]`.
+    pub label: Option<Vec<String>>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingBlockCardsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-change-node-name.html#data)
@@ -60,26 +82,6 @@ impl wire::Lenient for LandingBlockGetbyidMeta {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-by-id.html#params)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct LandingBlockGetbyidParams {
-    /// `edit_mode`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_mode: Option<serde_json::Value>,
-    /// `deleted`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<serde_json::Value>,
-    /// `get_content`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub get_content: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Read from responses.
 ///
@@ -143,33 +145,11 @@ impl wire::Lenient for LandingBlockGetcontentBlock {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct LandingBlockGetcontentCardsItem {
-    /// `label`: `string[]`.
-    pub label: Option<Vec<String>>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for LandingBlockGetcontentCardsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-content.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetcontentManifest {
     /// `block`: `LandingBlockGetcontentBlock`.
     pub block: Option<LandingBlockGetcontentBlock>,
-    /// `cards`: `map<LandingBlockGetcontentCardsItem>`.
-    pub cards: Option<BTreeMap<String, LandingBlockGetcontentCardsItem>>,
+    /// `cards`: `map<LandingBlockCardsItem>`.
+    pub cards: Option<BTreeMap<String, LandingBlockCardsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -328,26 +308,6 @@ impl wire::Lenient for LandingBlockGetlistMeta {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-list.html#params)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct LandingBlockGetlistParams {
-    /// `edit_mode`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_mode: Option<serde_json::Value>,
-    /// `deleted`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<serde_json::Value>,
-    /// `get_content`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub get_content: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Read from responses.
 ///
@@ -711,28 +671,6 @@ impl wire::Lenient for LandingBlockGetmanifestfileBlock2 {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct LandingBlockGetmanifestfileCardsItem {
-    /// `label`: `string[]`.
-    pub label: Option<Vec<String>>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for LandingBlockGetmanifestfileCardsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-manifest-file.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingBlockGetmanifestfileDimensions {
     /// `height`: integer.
     pub height: Option<i64>,
@@ -816,8 +754,8 @@ pub struct LandingBlockGetmanifestfileResult {
     pub assets: Option<LandingBlockGetmanifestfileAssets>,
     /// `block`: `LandingBlockGetmanifestfileBlock`.
     pub block: Option<LandingBlockGetmanifestfileBlock>,
-    /// `cards`: `map<LandingBlockGetmanifestfileCardsItem>`.
-    pub cards: Option<BTreeMap<String, LandingBlockGetmanifestfileCardsItem>>,
+    /// `cards`: `map<LandingBlockCardsItem>`.
+    pub cards: Option<BTreeMap<String, LandingBlockCardsItem>>,
     /// `nodes`: `map<LandingBlockGetmanifestfileNodesItem>`.
     pub nodes: Option<BTreeMap<String, LandingBlockGetmanifestfileNodesItem>>,
     /// `style`: `LandingBlockGetmanifestfileStyle`.
@@ -1017,28 +955,6 @@ impl wire::Lenient for LandingBlockGetrepositoryMeta {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct LandingBlockGetrepositoryMeta2 {
-    /// `ai_text_max_tokens`: integer.
-    pub ai_text_max_tokens: Option<i64>,
-    /// `ai_text_placeholder`: string.
-    pub ai_text_placeholder: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for LandingBlockGetrepositoryMeta2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-repository.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LandingBlockGetrepositoryResult {
     /// `app_code`: boolean.
@@ -1086,8 +1002,8 @@ pub struct LandingBlockGetrepositoryText {
     pub app_code: Option<bool>,
     /// `items`: `map<LandingBlockGetrepositoryItemsItem2>`.
     pub items: Option<BTreeMap<String, LandingBlockGetrepositoryItemsItem2>>,
-    /// `meta`: `LandingBlockGetrepositoryMeta2`.
-    pub meta: Option<LandingBlockGetrepositoryMeta2>,
+    /// `meta`: `LandingBlockGetrepositoryMeta`.
+    pub meta: Option<LandingBlockGetrepositoryMeta>,
     /// `name`: string.
     pub name: Option<String>,
     /// `new`: boolean.
@@ -1110,6 +1026,26 @@ impl wire::Lenient for LandingBlockGetrepositoryText {
     {
         wire::object_or_nothing(de)
     }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-by-id.html#params)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingBlockParams {
+    /// `edit_mode`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit_mode: Option<serde_json::Value>,
+    /// `deleted`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<serde_json::Value>,
+    /// `get_content`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub get_content: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Sent in requests.
 ///
@@ -1409,9 +1345,9 @@ pub struct LandingBlockGetbyid {
     pub scope: Option<String>,
     /// `block`: integer, required.
     pub block: i64,
-    /// `params`: `LandingBlockGetbyidParams`.
+    /// `params`: `LandingBlockParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub params: Option<LandingBlockGetbyidParams>,
+    pub params: Option<LandingBlockParams>,
 }
 impl LandingBlockGetbyid {
     /// A `landing.block.getbyid` call with the required parameters; optional ones unset.
@@ -1478,9 +1414,9 @@ pub struct LandingBlockGetlist {
     pub scope: Option<String>,
     /// `lid`: `integer[]`, required.
     pub lid: Vec<i64>,
-    /// `params`: `LandingBlockGetlistParams`.
+    /// `params`: `LandingBlockParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub params: Option<LandingBlockGetlistParams>,
+    pub params: Option<LandingBlockParams>,
 }
 impl LandingBlockGetlist {
     /// A `landing.block.getlist` call with the required parameters; optional ones unset.

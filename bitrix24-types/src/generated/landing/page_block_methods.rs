@@ -32,23 +32,6 @@ pub struct LandingLandingAddblockFields {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-copy-block.html#params)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct LandingLandingCopyblockParams {
-    /// `AFTER_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub after_id: Option<i64>,
-    /// `RETURN_CONTENT`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub return_content: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-favorite-block.html#meta)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -72,10 +55,10 @@ pub struct LandingLandingFavoriteBlockMeta {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-move-block.html#params)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/block-methods/landing-landing-copy-block.html#params)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct LandingLandingMoveblockParams {
+pub struct LandingLandingParams {
     /// `AFTER_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub after_id: Option<i64>,
@@ -140,9 +123,9 @@ pub struct LandingLandingCopyblock {
     pub lid: i64,
     /// `block`: integer, required.
     pub block: i64,
-    /// `params`: `LandingLandingCopyblockParams`.
+    /// `params`: `LandingLandingParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub params: Option<LandingLandingCopyblockParams>,
+    pub params: Option<LandingLandingParams>,
 }
 impl LandingLandingCopyblock {
     /// A `landing.landing.copyblock` call with the required parameters; optional ones unset.
@@ -366,9 +349,9 @@ pub struct LandingLandingMoveblock {
     pub lid: i64,
     /// `block`: integer, required.
     pub block: i64,
-    /// `params`: `LandingLandingMoveblockParams`.
+    /// `params`: `LandingLandingParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub params: Option<LandingLandingMoveblockParams>,
+    pub params: Option<LandingLandingParams>,
 }
 impl LandingLandingMoveblock {
     /// A `landing.landing.moveblock` call with the required parameters; optional ones unset.

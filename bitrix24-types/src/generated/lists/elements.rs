@@ -47,23 +47,7 @@ impl wire::Lenient for Element {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-add.html#parametr-fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ListsElementAddParametrFields {
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `PROPERTY_PropertyId`: integer.
-    #[serde(rename = "PROPERTY_PropertyId", skip_serializing_if = "Option::is_none")]
-    pub property_property_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-update.html#parametr-fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ListsElementUpdateParametrFields {
+pub struct ListsElementParametrFields {
     /// `NAME`: string, required.
     pub name: String,
     /// `PROPERTY_PropertyId`: integer.
@@ -120,8 +104,8 @@ pub struct ListsElementAdd {
     pub iblock_code: String,
     /// `ELEMENT_CODE`: string, required.
     pub element_code: String,
-    /// `FIELDS`: `ListsElementAddParametrFields`, required.
-    pub fields: ListsElementAddParametrFields,
+    /// `FIELDS`: `ListsElementParametrFields`, required.
+    pub fields: ListsElementParametrFields,
     /// `IBLOCK_SECTION_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iblock_section_id: Option<i64>,
@@ -136,7 +120,7 @@ impl ListsElementAdd {
         iblock_id: i64,
         iblock_code: String,
         element_code: String,
-        fields: ListsElementAddParametrFields,
+        fields: ListsElementParametrFields,
     ) -> Self {
         Self {
             iblock_type_id,
@@ -315,8 +299,8 @@ pub struct ListsElementUpdate {
     pub element_id: i64,
     /// `ELEMENT_CODE`: string, required.
     pub element_code: String,
-    /// `FIELDS`: `ListsElementUpdateParametrFields`, required.
-    pub fields: ListsElementUpdateParametrFields,
+    /// `FIELDS`: `ListsElementParametrFields`, required.
+    pub fields: ListsElementParametrFields,
 }
 impl ListsElementUpdate {
     /// A `lists.element.update` call with the required parameters; optional ones unset.
@@ -326,7 +310,7 @@ impl ListsElementUpdate {
         iblock_code: String,
         element_id: i64,
         element_code: String,
-        fields: ListsElementUpdateParametrFields,
+        fields: ListsElementParametrFields,
     ) -> Self {
         Self {
             iblock_type_id,

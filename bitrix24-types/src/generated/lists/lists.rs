@@ -127,35 +127,7 @@ impl wire::Lenient for Lists {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-add.html#parametr-fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ListsAddParametrFields {
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `DESCRIPTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `PICTURE`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub picture: Option<serde_json::Value>,
-    /// `BIZPROC`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub bizproc: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-update.html#parametr-fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ListsUpdateParametrFields {
+pub struct ListsParametrFields {
     /// `NAME`: string, required.
     pub name: String,
     /// `DESCRIPTION`: string.
@@ -343,8 +315,8 @@ pub struct ListsAdd {
     /// `SOCNET_GROUP_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub socnet_group_id: Option<i64>,
-    /// `FIELDS`: `ListsAddParametrFields`, required.
-    pub fields: ListsAddParametrFields,
+    /// `FIELDS`: `ListsParametrFields`, required.
+    pub fields: ListsParametrFields,
     /// `MESSAGES`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<serde_json::Value>,
@@ -357,7 +329,7 @@ impl ListsAdd {
     pub fn new(
         iblock_type_id: ListsElementAddIblockTypeId,
         iblock_code: String,
-        fields: ListsAddParametrFields,
+        fields: ListsParametrFields,
     ) -> Self {
         Self {
             iblock_type_id,
@@ -480,8 +452,8 @@ pub struct ListsUpdate {
     /// `SOCNET_GROUP_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub socnet_group_id: Option<i64>,
-    /// `FIELDS`: `ListsUpdateParametrFields`, required.
-    pub fields: ListsUpdateParametrFields,
+    /// `FIELDS`: `ListsParametrFields`, required.
+    pub fields: ListsParametrFields,
     /// `MESSAGES`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<serde_json::Value>,
@@ -495,7 +467,7 @@ impl ListsUpdate {
         iblock_type_id: ListsElementAddIblockTypeId,
         iblock_id: i64,
         iblock_code: String,
-        fields: ListsUpdateParametrFields,
+        fields: ListsParametrFields,
     ) -> Self {
         Self {
             iblock_type_id,

@@ -66,50 +66,7 @@ impl wire::Lenient for ListsSection {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-add.html#parametr-fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ListsSectionAddParametrFields {
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `EXTERNAL_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `PICTURE`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub picture: Option<serde_json::Value>,
-    /// `DESCRIPTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: `ListsSectionAddDescriptionType`. One of `text`, `html`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description_type: Option<ListsSectionAddDescriptionType>,
-    /// `DETAIL_PICTURE`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_picture: Option<serde_json::Value>,
-    /// `SECTION_PROPERTY`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub section_property: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-update.html#parametr-fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ListsSectionUpdateParametrFields {
+pub struct ListsSectionParametrFields {
     /// `NAME`: string, required.
     pub name: String,
     /// `EXTERNAL_ID`: string.
@@ -165,8 +122,8 @@ pub struct ListsSectionAdd {
     pub iblock_section_id: Option<i64>,
     /// `SECTION_CODE`: string, required.
     pub section_code: String,
-    /// `FIELDS`: `ListsSectionAddParametrFields`, required.
-    pub fields: ListsSectionAddParametrFields,
+    /// `FIELDS`: `ListsSectionParametrFields`, required.
+    pub fields: ListsSectionParametrFields,
 }
 impl ListsSectionAdd {
     /// A `lists.section.add` call with the required parameters; optional ones unset.
@@ -175,7 +132,7 @@ impl ListsSectionAdd {
         iblock_id: i64,
         iblock_code: String,
         section_code: String,
-        fields: ListsSectionAddParametrFields,
+        fields: ListsSectionParametrFields,
     ) -> Self {
         Self {
             iblock_type_id,
@@ -291,8 +248,8 @@ pub struct ListsSectionUpdate {
     pub section_id: i64,
     /// `SECTION_CODE`: string, required.
     pub section_code: String,
-    /// `FIELDS`: `ListsSectionUpdateParametrFields`, required.
-    pub fields: ListsSectionUpdateParametrFields,
+    /// `FIELDS`: `ListsSectionParametrFields`, required.
+    pub fields: ListsSectionParametrFields,
 }
 impl ListsSectionUpdate {
     /// A `lists.section.update` call with the required parameters; optional ones unset.
@@ -302,7 +259,7 @@ impl ListsSectionUpdate {
         iblock_code: String,
         section_id: i64,
         section_code: String,
-        fields: ListsSectionUpdateParametrFields,
+        fields: ListsSectionParametrFields,
     ) -> Self {
         Self {
             iblock_type_id,

@@ -14,8 +14,8 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnLiveFeedPostAdd {
-    /// `FIELDS`: `OnLiveFeedPostAddFields`.
-    pub fields: Option<OnLiveFeedPostAddFields>,
+    /// `FIELDS`: `OnLiveFeedPostFields`.
+    pub fields: Option<OnLiveFeedPostFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -33,35 +33,14 @@ impl EventPayload for OnLiveFeedPostAdd {
     const CODE: &'static str = "ONLIVEFEEDPOSTADD";
     const SCOPE: Option<&'static str> = Some("log");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnLiveFeedPostAddFields {
-    /// `POST_ID`: integer.
-    pub post_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnLiveFeedPostAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONLIVEFEEDPOSTDELETE`: scope `log`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnLiveFeedPostDelete {
-    /// `FIELDS`: `OnLiveFeedPostDeleteFields`.
-    pub fields: Option<OnLiveFeedPostDeleteFields>,
+    /// `FIELDS`: `OnLiveFeedPostFields`.
+    pub fields: Option<OnLiveFeedPostFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -81,10 +60,10 @@ impl EventPayload for OnLiveFeedPostDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnLiveFeedPostDeleteFields {
+pub struct OnLiveFeedPostFields {
     /// `POST_ID`: integer.
     pub post_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -92,7 +71,7 @@ pub struct OnLiveFeedPostDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for OnLiveFeedPostDeleteFields {
+impl wire::Lenient for OnLiveFeedPostFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -106,8 +85,8 @@ impl wire::Lenient for OnLiveFeedPostDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnLiveFeedPostUpdate {
-    /// `FIELDS`: `OnLiveFeedPostUpdateFields`.
-    pub fields: Option<OnLiveFeedPostUpdateFields>,
+    /// `FIELDS`: `OnLiveFeedPostFields`.
+    pub fields: Option<OnLiveFeedPostFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -124,27 +103,6 @@ impl wire::Lenient for OnLiveFeedPostUpdate {
 impl EventPayload for OnLiveFeedPostUpdate {
     const CODE: &'static str = "ONLIVEFEEDPOSTUPDATE";
     const SCOPE: Option<&'static str> = Some("log");
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnLiveFeedPostUpdateFields {
-    /// `POST_ID`: integer.
-    pub post_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnLiveFeedPostUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// `log.blogpost.add`: scope `log`; writes (not idempotent: never repeated blindly).
 ///

@@ -106,7 +106,7 @@ impl wire::Lenient for MailMailboxFieldListResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/mailbox/mail-mailbox-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct MailMailboxGetItem {
+pub struct MailMailboxItem {
     /// `email`: string.
     pub email: Option<String>,
     /// `id`: id.
@@ -120,34 +120,7 @@ pub struct MailMailboxGetItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for MailMailboxGetItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/mailbox/mail-mailbox-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MailMailboxListItemsItem {
-    /// `email`: string.
-    pub email: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `senderName`: string.
-    pub sender_name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for MailMailboxListItemsItem {
+impl wire::Lenient for MailMailboxItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -160,8 +133,8 @@ impl wire::Lenient for MailMailboxListItemsItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/mailbox/mail-mailbox-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct MailMailboxListResult {
-    /// `items`: `MailMailboxListItemsItem[]`.
-    pub items: Option<Vec<MailMailboxListItemsItem>>,
+    /// `items`: `MailMailboxItem[]`.
+    pub items: Option<Vec<MailMailboxItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -224,8 +197,8 @@ impl wire::Lenient for MailMailboxSendersResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/mailbox/mail-mailbox-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Mailbox {
-    /// `item`: `MailMailboxGetItem`.
-    pub item: Option<MailMailboxGetItem>,
+    /// `item`: `MailMailboxItem`.
+    pub item: Option<MailMailboxItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

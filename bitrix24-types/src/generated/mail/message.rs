@@ -206,78 +206,11 @@ impl wire::Lenient for MailMessageFieldListResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-forward.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct MailMessageForwardResult {
-    /// `success`: boolean.
-    pub success: Option<bool>,
-    /// `to`: `string[]`.
-    pub to: Option<Vec<String>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for MailMessageForwardResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MailMessageGetItem {
-    /// `bindings`: raw.
-    pub bindings: Option<serde_json::Value>,
-    /// `body`: string.
-    pub body: Option<String>,
-    /// `cc`: string.
-    pub cc: Option<String>,
-    /// `date`: datetime.
-    pub date: Option<wire::DateTime>,
-    /// `from`: string.
-    pub from: Option<String>,
-    /// `hasAttachments`: boolean.
-    pub has_attachments: Option<bool>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isSeen`: boolean.
-    pub is_seen: Option<bool>,
-    /// `mailboxEmail`: string.
-    pub mailbox_email: Option<String>,
-    /// `mailboxId`: integer.
-    pub mailbox_id: Option<i64>,
-    /// `subject`: string.
-    pub subject: Option<String>,
-    /// `to`: string.
-    pub to: Option<String>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for MailMessageGetItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct MailMessageGetResult {
-    /// `item`: `MailMessageGetItem`.
-    pub item: Option<MailMessageGetItem>,
+    /// `item`: `MailMessageItem`.
+    pub item: Option<MailMessageItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -293,10 +226,10 @@ impl wire::Lenient for MailMessageGetResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-list.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct MailMessageListItemsItem {
+pub struct MailMessageItem {
     /// `bindings`: raw.
     pub bindings: Option<serde_json::Value>,
     /// `body`: string.
@@ -328,7 +261,7 @@ pub struct MailMessageListItemsItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for MailMessageListItemsItem {
+impl wire::Lenient for MailMessageItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -341,8 +274,8 @@ impl wire::Lenient for MailMessageListItemsItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct MailMessageListResult {
-    /// `items`: `MailMessageListItemsItem[]`.
-    pub items: Option<Vec<MailMessageListItemsItem>>,
+    /// `items`: `MailMessageItem[]`.
+    pub items: Option<Vec<MailMessageItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -383,9 +316,9 @@ impl wire::Lenient for MailMessageMovetofolderResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-reply.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-forward.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct MailMessageReplyResult {
+pub struct MailMessageResult {
     /// `success`: boolean.
     pub success: Option<bool>,
     /// `to`: `string[]`.
@@ -395,29 +328,7 @@ pub struct MailMessageReplyResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for MailMessageReplyResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-send.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct MailMessageSendResult {
-    /// `success`: boolean.
-    pub success: Option<bool>,
-    /// `to`: `string[]`.
-    pub to: Option<Vec<String>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for MailMessageSendResult {
+impl wire::Lenient for MailMessageResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -654,7 +565,7 @@ pub struct MailMessageFieldList {
     scope = "mail",
     kind = write,
     api = v3,
-    response = MailMessageForwardResult
+    response = MailMessageResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -820,7 +731,7 @@ impl MailMessageRemovecrmactivity {
     scope = "mail",
     kind = write,
     api = v3,
-    response = MailMessageReplyResult
+    response = MailMessageResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -870,7 +781,7 @@ impl MailMessageReply {
     scope = "mail",
     kind = write,
     api = v3,
-    response = MailMessageSendResult
+    response = MailMessageResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -105,7 +105,7 @@ impl wire::Lenient for MailRecipientFieldListResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/recipient/mail-recipient-listcontacts.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct MailRecipientListcontactsItemsItem {
+pub struct MailRecipientItemsItem {
     /// `email`: string.
     pub email: Option<String>,
     /// `id`: id.
@@ -117,7 +117,7 @@ pub struct MailRecipientListcontactsItemsItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for MailRecipientListcontactsItemsItem {
+impl wire::Lenient for MailRecipientItemsItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -129,59 +129,15 @@ impl wire::Lenient for MailRecipientListcontactsItemsItem {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/recipient/mail-recipient-listcontacts.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct MailRecipientListcontactsResult {
-    /// `items`: `MailRecipientListcontactsItemsItem[]`.
-    pub items: Option<Vec<MailRecipientListcontactsItemsItem>>,
+pub struct MailRecipientResult {
+    /// `items`: `MailRecipientItemsItem[]`.
+    pub items: Option<Vec<MailRecipientItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for MailRecipientListcontactsResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/recipient/mail-recipient-listemployees.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct MailRecipientListemployeesItemsItem {
-    /// `email`: string.
-    pub email: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for MailRecipientListemployeesItemsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/recipient/mail-recipient-listemployees.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct MailRecipientListemployeesResult {
-    /// `items`: `MailRecipientListemployeesItemsItem[]`.
-    pub items: Option<Vec<MailRecipientListemployeesItemsItem>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for MailRecipientListemployeesResult {
+impl wire::Lenient for MailRecipientResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -239,7 +195,7 @@ pub struct MailRecipientFieldList {
     scope = "mail",
     kind = read,
     api = v3,
-    response = MailRecipientListcontactsResult
+    response = MailRecipientResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -259,7 +215,7 @@ pub struct MailRecipientListcontacts {
     scope = "mail",
     kind = read,
     api = v3,
-    response = MailRecipientListemployeesResult
+    response = MailRecipientResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -191,7 +191,7 @@ impl wire::Lenient for MainEventlogGetItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct MainEventlogListItemsItem {
+pub struct MainEventlogItemsItem {
     /// `auditTypeId`: string.
     pub audit_type_id: Option<String>,
     /// `description`: string.
@@ -213,7 +213,7 @@ pub struct MainEventlogListItemsItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for MainEventlogListItemsItem {
+impl wire::Lenient for MainEventlogItemsItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -225,70 +225,15 @@ impl wire::Lenient for MainEventlogListItemsItem {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct MainEventlogListResult {
-    /// `items`: `MainEventlogListItemsItem[]`.
-    pub items: Option<Vec<MainEventlogListItemsItem>>,
+pub struct MainEventlogResult {
+    /// `items`: `MainEventlogItemsItem[]`.
+    pub items: Option<Vec<MainEventlogItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for MainEventlogListResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-tail.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MainEventlogTailItemsItem {
-    /// `auditTypeId`: string.
-    pub audit_type_id: Option<String>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `itemId`: integer.
-    pub item_id: Option<i64>,
-    /// `moduleId`: string.
-    pub module_id: Option<String>,
-    /// `severity`: string.
-    pub severity: Option<String>,
-    /// `timestampX`: datetime.
-    pub timestamp_x: Option<wire::DateTime>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for MainEventlogTailItemsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-tail.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct MainEventlogTailResult {
-    /// `items`: `MainEventlogTailItemsItem[]`.
-    pub items: Option<Vec<MainEventlogTailItemsItem>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for MainEventlogTailResult {
+impl wire::Lenient for MainEventlogResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -371,7 +316,7 @@ impl MainEventlogGet {
     scope = "main",
     kind = read,
     api = v3,
-    response = MainEventlogListResult
+    response = MainEventlogResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -397,7 +342,7 @@ pub struct MainEventlogList {
     scope = "main",
     kind = read,
     api = v3,
-    response = MainEventlogTailResult
+    response = MainEventlogResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

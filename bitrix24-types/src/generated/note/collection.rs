@@ -9,11 +9,11 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Collection {
-    /// `item`: `NoteCollectionGetItem`.
-    pub item: Option<NoteCollectionGetItem>,
+    /// `item`: `NoteCollectionItem`.
+    pub item: Option<NoteCollectionItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -42,101 +42,6 @@ pub struct NoteCollectionAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoteCollectionAddItem {
-    /// `createdAt`: datetime.
-    pub created_at: Option<wire::DateTime>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `policyLevel`: string.
-    pub policy_level: Option<String>,
-    /// `position`: integer.
-    pub position: Option<i64>,
-    /// `updatedAt`: datetime.
-    pub updated_at: Option<wire::DateTime>,
-    /// `updatedBy`: integer.
-    pub updated_by: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteCollectionAddItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct NoteCollectionAddResult {
-    /// `item`: `NoteCollectionAddItem`.
-    pub item: Option<NoteCollectionAddItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteCollectionAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-archive.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct NoteCollectionArchiveResult {
-    /// `result`: boolean.
-    pub result: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteCollectionArchiveResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct NoteCollectionDeleteResult {
-    /// `result`: boolean.
-    pub result: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteCollectionDeleteResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -234,10 +139,10 @@ impl wire::Lenient for NoteCollectionFieldListResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct NoteCollectionGetItem {
+pub struct NoteCollectionItem {
     /// `createdAt`: datetime.
     pub created_at: Option<wire::DateTime>,
     /// `createdBy`: integer.
@@ -259,7 +164,7 @@ pub struct NoteCollectionGetItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for NoteCollectionGetItem {
+impl wire::Lenient for NoteCollectionItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -281,41 +186,6 @@ pub struct NoteCollectionListAftercursor {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoteCollectionListItemsItem {
-    /// `createdAt`: datetime.
-    pub created_at: Option<wire::DateTime>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `policyLevel`: string.
-    pub policy_level: Option<String>,
-    /// `position`: integer.
-    pub position: Option<i64>,
-    /// `updatedAt`: datetime.
-    pub updated_at: Option<wire::DateTime>,
-    /// `updatedBy`: integer.
-    pub updated_by: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteCollectionListItemsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -362,8 +232,8 @@ pub struct NoteCollectionListPagination {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NoteCollectionListResult {
-    /// `items`: `NoteCollectionListItemsItem[]`.
-    pub items: Option<Vec<NoteCollectionListItemsItem>>,
+    /// `items`: `NoteCollectionItem[]`.
+    pub items: Option<Vec<NoteCollectionItem>>,
     /// `nextCursor`: `NoteCollectionListNextCursor`.
     pub next_cursor: Option<NoteCollectionListNextCursor>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -372,6 +242,26 @@ pub struct NoteCollectionListResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for NoteCollectionListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-archive.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct NoteCollectionResult {
+    /// `result`: boolean.
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteCollectionResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -392,61 +282,6 @@ pub struct NoteCollectionUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoteCollectionUpdateItem {
-    /// `createdAt`: datetime.
-    pub created_at: Option<wire::DateTime>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `policyLevel`: string.
-    pub policy_level: Option<String>,
-    /// `position`: integer.
-    pub position: Option<i64>,
-    /// `updatedAt`: datetime.
-    pub updated_at: Option<wire::DateTime>,
-    /// `updatedBy`: integer.
-    pub updated_by: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteCollectionUpdateItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct NoteCollectionUpdateResult {
-    /// `item`: `NoteCollectionUpdateItem`.
-    pub item: Option<NoteCollectionUpdateItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteCollectionUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `note.collection.add`: scope `note`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-add.html)
@@ -455,7 +290,7 @@ impl wire::Lenient for NoteCollectionUpdateResult {
     scope = "note",
     kind = write,
     api = v3,
-    response = NoteCollectionAddResult
+    response = Collection
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -477,7 +312,7 @@ impl NoteCollectionAdd {
     scope = "note",
     kind = write,
     api = v3,
-    response = NoteCollectionArchiveResult
+    response = NoteCollectionResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -499,7 +334,7 @@ impl NoteCollectionArchive {
     scope = "note",
     kind = idempotent,
     api = v3,
-    response = NoteCollectionDeleteResult
+    response = NoteCollectionResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -602,7 +437,7 @@ pub struct NoteCollectionList {
     scope = "note",
     kind = idempotent,
     api = v3,
-    response = NoteCollectionUpdateResult
+    response = Collection
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

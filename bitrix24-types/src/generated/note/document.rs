@@ -9,7 +9,7 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct NoteDocument {
@@ -61,67 +61,6 @@ impl wire::Lenient for NoteDocument {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoteDocumentAddResult {
-    /// `item`: raw.
-    pub item: Option<serde_json::Value>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `collectionId`: integer.
-    pub collection_id: Option<i64>,
-    /// `parentId`: integer.
-    pub parent_id: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `markdown`: string.
-    pub markdown: Option<String>,
-    /// `position`: integer.
-    pub position: Option<i64>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `updatedBy`: integer.
-    pub updated_by: Option<i64>,
-    /// `createdAt`: datetime.
-    pub created_at: Option<wire::DateTime>,
-    /// `updatedAt`: datetime.
-    pub updated_at: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteDocumentAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-archive.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct NoteDocumentArchiveResult {
-    /// `result`: boolean.
-    pub result: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteDocumentArchiveResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct NoteDocumentDeleteResult {
@@ -133,26 +72,6 @@ pub struct NoteDocumentDeleteResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for NoteDocumentDeleteResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct NoteDocumentField {
-    /// `item`: `NoteDocumentFieldGetItem`.
-    pub item: Option<NoteDocumentFieldGetItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteDocumentField {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -178,6 +97,26 @@ pub struct NoteDocumentFieldGetItem {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for NoteDocumentFieldGetItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct NoteDocumentFieldGetResult {
+    /// `item`: `NoteDocumentFieldGetItem`.
+    pub item: Option<NoteDocumentFieldGetItem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for NoteDocumentFieldGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -227,100 +166,6 @@ pub struct NoteDocumentFieldListResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for NoteDocumentFieldListResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct NoteDocumentSearchField {
-    /// `item`: `NoteDocumentSearchFieldGetItem`.
-    pub item: Option<NoteDocumentSearchFieldGetItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteDocumentSearchField {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoteDocumentSearchFieldGetItem {
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteDocumentSearchFieldGetItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoteDocumentSearchFieldListItemsItem {
-    /// `filterable`: boolean.
-    pub filterable: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `sortable`: boolean.
-    pub sortable: Option<bool>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteDocumentSearchFieldListItemsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-search-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct NoteDocumentSearchFieldListResult {
-    /// `items`: `NoteDocumentSearchFieldListItemsItem[]`.
-    pub items: Option<Vec<NoteDocumentSearchFieldListItemsItem>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteDocumentSearchFieldListResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -389,100 +234,6 @@ pub struct NoteDocumentSearchListResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for NoteDocumentSearchListResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-tree-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct NoteDocumentTreeField {
-    /// `item`: `NoteDocumentTreeFieldGetItem`.
-    pub item: Option<NoteDocumentTreeFieldGetItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteDocumentTreeField {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-tree-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoteDocumentTreeFieldGetItem {
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteDocumentTreeFieldGetItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-tree-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoteDocumentTreeFieldListItemsItem {
-    /// `filterable`: boolean.
-    pub filterable: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `sortable`: boolean.
-    pub sortable: Option<bool>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteDocumentTreeFieldListItemsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-tree-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct NoteDocumentTreeFieldListResult {
-    /// `items`: `NoteDocumentTreeFieldListItemsItem[]`.
-    pub items: Option<Vec<NoteDocumentTreeFieldListItemsItem>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteDocumentTreeFieldListResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -635,7 +386,7 @@ impl wire::Lenient for NoteDocumentUpdateResult {
     scope = "note",
     kind = write,
     api = v3,
-    response = NoteDocumentAddResult
+    response = NoteDocument
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -657,7 +408,7 @@ impl NoteDocumentAdd {
     scope = "note",
     kind = write,
     api = v3,
-    response = NoteDocumentArchiveResult
+    response = NoteDocumentDeleteResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -701,7 +452,7 @@ impl NoteDocumentDelete {
     scope = "note",
     kind = read,
     api = v3,
-    response = NoteDocumentField
+    response = NoteDocumentFieldGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -765,7 +516,7 @@ impl NoteDocumentGet {
     scope = "note",
     kind = read,
     api = v3,
-    response = NoteDocumentSearchField
+    response = NoteDocumentFieldGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -790,7 +541,7 @@ impl NoteDocumentSearchFieldGet {
     scope = "note",
     kind = read,
     api = v3,
-    response = NoteDocumentSearchFieldListResult
+    response = NoteDocumentFieldListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -832,7 +583,7 @@ impl NoteDocumentSearchList {
     scope = "note",
     kind = read,
     api = v3,
-    response = NoteDocumentTreeField
+    response = NoteDocumentFieldGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -857,7 +608,7 @@ impl NoteDocumentTreeFieldGet {
     scope = "note",
     kind = read,
     api = v3,
-    response = NoteDocumentTreeFieldListResult
+    response = NoteDocumentFieldListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -9,70 +9,17 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/file/note-file-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/file/note-file-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct NoteFile {
-    /// `item`: `NoteFileGetItem`.
-    pub item: Option<NoteFileGetItem>,
+    /// `item`: `NoteFileItem`.
+    pub item: Option<NoteFileItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for NoteFile {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/file/note-file-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoteFileAddItem {
-    /// `assetMarkdown`: string.
-    pub asset_markdown: Option<String>,
-    /// `assetType`: string.
-    pub asset_type: Option<String>,
-    /// `documentId`: integer.
-    pub document_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `mimeType`: string.
-    pub mime_type: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `size`: integer.
-    pub size: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteFileAddItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/file/note-file-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct NoteFileAddResult {
-    /// `item`: `NoteFileAddItem`.
-    pub item: Option<NoteFileAddItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteFileAddResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -176,10 +123,10 @@ impl wire::Lenient for NoteFileFieldListResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/file/note-file-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/file/note-file-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct NoteFileGetItem {
+pub struct NoteFileItem {
     /// `assetMarkdown`: string.
     pub asset_markdown: Option<String>,
     /// `assetType`: string.
@@ -199,7 +146,7 @@ pub struct NoteFileGetItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for NoteFileGetItem {
+impl wire::Lenient for NoteFileItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -215,7 +162,7 @@ impl wire::Lenient for NoteFileGetItem {
     scope = "note",
     kind = write,
     api = v3,
-    response = NoteFileAddResult
+    response = NoteFile
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

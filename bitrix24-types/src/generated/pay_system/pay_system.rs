@@ -57,29 +57,12 @@ pub struct SalePaysystemHandlerAddCodes {
     /// `GROUP`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    /// `DEFAULT`: `SalePaysystemHandlerAddDefault`.
+    /// `DEFAULT`: `SalePaysystemHandlerDefault`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default: Option<SalePaysystemHandlerAddDefault>,
+    pub default: Option<SalePaysystemHandlerDefault>,
     /// `INPUT`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct SalePaysystemHandlerAddDefault {
-    /// `PROVIDER_KEY`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_key: Option<String>,
-    /// `PROVIDER_VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -147,6 +130,31 @@ pub struct SalePaysystemHandlerAddSettings {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SalePaysystemHandlerDefault {
+    /// `PROVIDER_KEY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_key: Option<String>,
+    /// `PROVIDER_VALUE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_value: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePaysystemHandlerDefault {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
@@ -177,8 +185,8 @@ impl wire::Lenient for SalePaysystemHandlerListCode {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListCodes {
-    /// `PAYMENT_BUYER_ID`: `SalePaysystemHandlerListPaymentBuyerId`.
-    pub payment_buyer_id: Option<SalePaysystemHandlerListPaymentBuyerId>,
+    /// `PAYMENT_BUYER_ID`: `SalePaysystemHandlerListPaymentId`.
+    pub payment_buyer_id: Option<SalePaysystemHandlerListPaymentId>,
     /// `PAYMENT_ID`: `SalePaysystemHandlerListPaymentId`.
     pub payment_id: Option<SalePaysystemHandlerListPaymentId>,
     /// `PS_CHANGE_STATUS_PAY`: `SalePaysystemHandlerListPsChangeStatusPay`.
@@ -195,52 +203,6 @@ pub struct SalePaysystemHandlerListCodes {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for SalePaysystemHandlerListCodes {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct SalePaysystemHandlerListDefault {
-    /// `PROVIDER_KEY`: string.
-    pub provider_key: Option<String>,
-    /// `PROVIDER_VALUE`: string.
-    pub provider_value: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePaysystemHandlerListDefault {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct SalePaysystemHandlerListDefault2 {
-    /// `PROVIDER_KEY`: string.
-    pub provider_key: Option<String>,
-    /// `PROVIDER_VALUE`: string.
-    pub provider_value: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePaysystemHandlerListDefault2 {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -371,36 +333,9 @@ impl wire::Lenient for SalePaysystemHandlerListOptions {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct SalePaysystemHandlerListPaymentBuyerId {
-    /// `DEFAULT`: `SalePaysystemHandlerListDefault`.
-    pub default: Option<SalePaysystemHandlerListDefault>,
-    /// `GROUP`: string.
-    pub group: Option<String>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `SORT`: string.
-    pub sort: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePaysystemHandlerListPaymentBuyerId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-handler-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SalePaysystemHandlerListPaymentId {
-    /// `DEFAULT`: `SalePaysystemHandlerListDefault2`.
-    pub default: Option<SalePaysystemHandlerListDefault2>,
+    /// `DEFAULT`: `SalePaysystemHandlerDefault`.
+    pub default: Option<SalePaysystemHandlerDefault>,
     /// `GROUP`: string.
     pub group: Option<String>,
     /// `NAME`: string.
@@ -738,7 +673,7 @@ impl wire::Lenient for SalePaysystemListRecord {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-settings-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct SalePaysystemSettings {
+pub struct SalePaysystemSettingsGetResult {
     /// `PS_WORK_MODE_IFRAME`: string.
     pub ps_work_mode_iframe: Option<String>,
     /// `REST_SERVICE_ID_IFRAME`: string.
@@ -750,32 +685,7 @@ pub struct SalePaysystemSettings {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for SalePaysystemSettings {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/pay-system/sale-pay-system-settings-payment-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct SalePaysystemSettingsPayment {
-    /// `PS_WORK_MODE_IFRAME`: string.
-    pub ps_work_mode_iframe: Option<String>,
-    /// `REST_SERVICE_ID_IFRAME`: string.
-    pub rest_service_id_iframe: Option<String>,
-    /// `REST_SERVICE_KEY_IFRAME`: string.
-    pub rest_service_key_iframe: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePaysystemSettingsPayment {
+impl wire::Lenient for SalePaysystemSettingsGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1070,7 +980,7 @@ impl SalePaysystemPayPayment {
     "sale.paysystem.settings.get",
     scope = "pay_system",
     kind = read,
-    response = SalePaysystemSettings
+    response = SalePaysystemSettingsGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -1093,7 +1003,7 @@ impl SalePaysystemSettingsGet {
     "sale.paysystem.settings.payment.get",
     scope = "pay_system",
     kind = read,
-    response = SalePaysystemSettingsPayment
+    response = SalePaysystemSettingsGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

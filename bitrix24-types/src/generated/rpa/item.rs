@@ -227,8 +227,8 @@ pub struct RpaItemGetTasksTasksItem {
     pub title: Option<String>,
     /// `userId`: integer.
     pub user_id: Option<i64>,
-    /// `users`: `map<RpaItemGetTasksUsersItem2>`.
-    pub users: Option<BTreeMap<String, RpaItemGetTasksUsersItem2>>,
+    /// `users`: `map<RpaItemGetUsersItem>`.
+    pub users: Option<BTreeMap<String, RpaItemGetUsersItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -257,41 +257,6 @@ pub struct RpaItemGetTasksUsersItem {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for RpaItemGetTasksUsersItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get-tasks.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RpaItemGetTasksUsersItem2 {
-    /// `fullName`: string.
-    pub full_name: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `lastName`: string.
-    pub last_name: Option<String>,
-    /// `link`: string.
-    pub link: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `secondName`: string.
-    pub second_name: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `workPosition`: string.
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for RpaItemGetTasksUsersItem2 {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

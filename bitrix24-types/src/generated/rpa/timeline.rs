@@ -30,23 +30,6 @@ impl wire::Lenient for RpaTimelineAddData {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct RpaTimelineAddFields {
-    /// `title`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html)
@@ -95,8 +78,8 @@ pub struct RpaTimelineAddTimeline {
     pub type_id: Option<i64>,
     /// `userId`: integer.
     pub user_id: Option<i64>,
-    /// `users`: `map<RpaTimelineAddUsersItem>`.
-    pub users: Option<BTreeMap<String, RpaTimelineAddUsersItem>>,
+    /// `users`: `map<RpaTimelineUsersItem>`.
+    pub users: Option<BTreeMap<String, RpaTimelineUsersItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -110,40 +93,22 @@ impl wire::Lenient for RpaTimelineAddTimeline {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RpaTimelineAddUsersItem {
-    /// `fullName`: string.
-    pub full_name: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `lastName`: string.
-    pub last_name: Option<String>,
-    /// `link`: string.
-    pub link: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `secondName`: string.
-    pub second_name: Option<String>,
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html#fields)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct RpaTimelineFields {
     /// `title`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `workPosition`: string.
-    pub work_position: Option<String>,
+    /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for RpaTimelineAddUsersItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -412,8 +377,8 @@ pub struct RpaTimelineListForItemTimelineItem {
     pub type_id: Option<i64>,
     /// `userId`: integer.
     pub user_id: Option<i64>,
-    /// `users`: `map<RpaTimelineListForItemUsersItem>`.
-    pub users: Option<BTreeMap<String, RpaTimelineListForItemUsersItem>>,
+    /// `users`: `map<RpaTimelineUsersItem>`.
+    pub users: Option<BTreeMap<String, RpaTimelineUsersItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -426,58 +391,6 @@ impl wire::Lenient for RpaTimelineListForItemTimelineItem {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-list-for-item.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RpaTimelineListForItemUsersItem {
-    /// `fullName`: string.
-    pub full_name: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `lastName`: string.
-    pub last_name: Option<String>,
-    /// `link`: string.
-    pub link: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `secondName`: string.
-    pub second_name: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `workPosition`: string.
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for RpaTimelineListForItemUsersItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct RpaTimelineUpdateFields {
-    /// `title`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Read from responses.
 ///
@@ -512,6 +425,41 @@ pub struct RpaTimelineUpdateIsFixedTimeline {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for RpaTimelineUpdateIsFixedTimeline {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/timeline/rpa-timeline-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RpaTimelineUsersItem {
+    /// `fullName`: string.
+    pub full_name: Option<String>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `lastName`: string.
+    pub last_name: Option<String>,
+    /// `link`: string.
+    pub link: Option<String>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `secondName`: string.
+    pub second_name: Option<String>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `workPosition`: string.
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RpaTimelineUsersItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -584,9 +532,9 @@ pub struct RpaTimelineAdd {
     /// `itemId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item_id: Option<i64>,
-    /// `fields`: `RpaTimelineAddFields`.
+    /// `fields`: `RpaTimelineFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<RpaTimelineAddFields>,
+    pub fields: Option<RpaTimelineFields>,
 }
 /// `rpa.timeline.delete`: scope `rpa`; writes idempotently.
 ///
@@ -650,9 +598,9 @@ pub struct RpaTimelineUpdate {
     /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
-    /// `fields`: `RpaTimelineUpdateFields`.
+    /// `fields`: `RpaTimelineFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<RpaTimelineUpdateFields>,
+    pub fields: Option<RpaTimelineFields>,
 }
 /// `rpa.timeline.updateIsFixed`: scope `rpa`; writes idempotently.
 ///

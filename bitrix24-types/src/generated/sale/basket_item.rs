@@ -13,7 +13,7 @@ use super::super::common::FieldDescription;
 use super::sale_linked::SaleBasketItem;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add-catalog-product.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Basketitem {
@@ -73,27 +73,6 @@ pub struct SaleBasketitemAddCatalogProductFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add-catalog-product.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleBasketitemAddCatalogProductResult {
-    /// `basketItem`: `SaleBasketItem`.
-    pub basket_item: Option<SaleBasketItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleBasketitemAddCatalogProductResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///
@@ -169,48 +148,6 @@ pub struct SaleBasketitemAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleBasketitemAddResult {
-    /// `basketItem`: `SaleBasketItem`.
-    pub basket_item: Option<SaleBasketItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleBasketitemAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-get-catalog-product-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleBasketitemGetFieldsCatalogProductResult {
-    /// `basketItem`: `map<FieldDescription>`.
-    pub basket_item: Option<BTreeMap<String, FieldDescription>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleBasketitemGetFieldsCatalogProductResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -309,27 +246,6 @@ pub struct SaleBasketitemUpdateCatalogProductFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update-catalog-product.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleBasketitemUpdateCatalogProductResult {
-    /// `basketItem`: `SaleBasketItem`.
-    pub basket_item: Option<SaleBasketItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleBasketitemUpdateCatalogProductResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update.html)
@@ -395,27 +311,6 @@ pub struct SaleBasketitemUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleBasketitemUpdateResult {
-    /// `basketItem`: `SaleBasketItem`.
-    pub basket_item: Option<SaleBasketItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleBasketitemUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The fields of [`SaleBasketitemListBasketItems`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SaleBasketitemListBasketItemsField {
@@ -451,7 +346,7 @@ impl query::RecordField for SaleBasketitemListBasketItemsField {
     "sale.basketitem.add",
     scope = "sale",
     kind = write,
-    response = SaleBasketitemAddResult
+    response = Basketitem
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -472,7 +367,7 @@ impl SaleBasketitemAdd {
     "sale.basketitem.addCatalogProduct",
     scope = "sale",
     kind = write,
-    response = SaleBasketitemAddCatalogProductResult
+    response = Basketitem
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -547,7 +442,7 @@ pub struct SaleBasketitemGetFields;
     "sale.basketitem.getFieldsCatalogProduct",
     scope = "sale",
     kind = read,
-    response = SaleBasketitemGetFieldsCatalogProductResult
+    response = SaleBasketitemGetFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -590,7 +485,7 @@ pub struct SaleBasketitemList {
     "sale.basketitem.update",
     scope = "sale",
     kind = idempotent,
-    response = SaleBasketitemUpdateResult
+    response = Basketitem
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -613,7 +508,7 @@ impl SaleBasketitemUpdate {
     "sale.basketitem.updateCatalogProduct",
     scope = "sale",
     kind = idempotent,
-    response = SaleBasketitemUpdateCatalogProductResult
+    response = Basketitem
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -13,7 +13,7 @@ use super::super::common::FieldDescription;
 use super::sale_linked::SaleBasketItemProperty;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Basketproperties {
@@ -56,27 +56,6 @@ pub struct SaleBasketpropertiesAddParametrFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleBasketpropertiesAddResult {
-    /// `basketProperty`: `SaleBasketItemProperty`.
-    pub basket_property: Option<SaleBasketItemProperty>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleBasketpropertiesAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -181,27 +160,6 @@ pub struct SaleBasketpropertiesUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleBasketpropertiesUpdateResult {
-    /// `basketProperty`: `SaleBasketItemProperty`.
-    pub basket_property: Option<SaleBasketItemProperty>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleBasketpropertiesUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The fields of [`SaleBasketpropertiesListBasketProperties`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SaleBasketpropertiesListBasketPropertiesField {
@@ -234,7 +192,7 @@ impl query::RecordField for SaleBasketpropertiesListBasketPropertiesField {
     "sale.basketproperties.add",
     scope = "sale",
     kind = write,
-    response = SaleBasketpropertiesAddResult
+    response = Basketproperties
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -340,7 +298,7 @@ pub struct SaleBasketpropertiesList {
     "sale.basketproperties.update",
     scope = "sale",
     kind = idempotent,
-    response = SaleBasketpropertiesUpdateResult
+    response = Basketproperties
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -8,21 +8,6 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::sale_linked::SaleDeliveryService;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct SaleDeliveryAddConfig {
-    /// `CODE`: string, required.
-    pub code: String,
-    /// `VALUE`: raw, required.
-    pub value: serde_json::Value,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-add.html)
@@ -45,12 +30,27 @@ impl wire::Lenient for SaleDeliveryAddResult {
         wire::object_or_nothing(de)
     }
 }
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-add.html)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleDeliveryConfig {
+    /// `CODE`: string, required.
+    pub code: String,
+    /// `VALUE`: raw, required.
+    pub value: serde_json::Value,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-config-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct SaleDeliveryConfig {
+pub struct SaleDeliveryConfigGetRecord {
     /// `CODE`: string.
     pub code: Option<String>,
     /// `VALUE`: string.
@@ -60,28 +60,13 @@ pub struct SaleDeliveryConfig {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for SaleDeliveryConfig {
+impl wire::Lenient for SaleDeliveryConfigGetRecord {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/delivery/sale-delivery-config-update.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct SaleDeliveryConfigUpdateConfig {
-    /// `CODE`: string, required.
-    pub code: String,
-    /// `VALUE`: raw, required.
-    pub value: serde_json::Value,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Read from responses.
 ///
@@ -146,9 +131,9 @@ pub struct SaleDeliveryAdd {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub active: Option<bool>,
-    /// `CONFIG`: `SaleDeliveryAddConfig[]`.
+    /// `CONFIG`: `SaleDeliveryConfig[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub config: Option<Vec<SaleDeliveryAddConfig>>,
+    pub config: Option<Vec<SaleDeliveryConfig>>,
     /// `LOGOTYPE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logotype: Option<String>,
@@ -175,7 +160,7 @@ impl SaleDeliveryAdd {
     "sale.delivery.config.get",
     scope = "sale",
     kind = read,
-    response = Vec<SaleDeliveryConfig>
+    response = Vec<SaleDeliveryConfigGetRecord>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -203,9 +188,9 @@ impl SaleDeliveryConfigGet {
 pub struct SaleDeliveryConfigUpdate {
     /// `ID`: id, required.
     pub id: u64,
-    /// `CONFIG`: `SaleDeliveryConfigUpdateConfig[]`.
+    /// `CONFIG`: `SaleDeliveryConfig[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub config: Option<Vec<SaleDeliveryConfigUpdateConfig>>,
+    pub config: Option<Vec<SaleDeliveryConfig>>,
 }
 impl SaleDeliveryConfigUpdate {
     /// A `sale.delivery.config.update` call with the required parameters; optional ones unset.

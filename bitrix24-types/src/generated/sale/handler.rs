@@ -13,45 +13,6 @@ use super::sale_values::SaleDeliveryHandlerAddType;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct SaleDeliveryHandlerAddConfig {
-    /// `TYPE`: `SaleDeliveryHandlerAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `DATE`, `LOCATION`.
-    #[serde(rename = "TYPE")]
-    pub type_: SaleDeliveryHandlerAddType,
-    /// `CODE`: string, required.
-    pub code: String,
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `OPTIONS`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct SaleDeliveryHandlerAddProfiles {
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `CODE`: string, required.
-    pub code: String,
-    /// `DESCRIPTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SaleDeliveryHandlerAddSettings {
     /// `CALCULATE_URL`: string, required.
     pub calculate_url: String,
@@ -67,9 +28,30 @@ pub struct SaleDeliveryHandlerAddSettings {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub has_callback_tracking_support: Option<bool>,
-    /// `CONFIG`: `SaleDeliveryHandlerAddConfig[]`.
+    /// `CONFIG`: `SaleDeliveryHandlerConfig[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub config: Option<Vec<SaleDeliveryHandlerAddConfig>>,
+    pub config: Option<Vec<SaleDeliveryHandlerConfig>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-add.html)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct SaleDeliveryHandlerConfig {
+    /// `TYPE`: `SaleDeliveryHandlerAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `DATE`, `LOCATION`.
+    #[serde(rename = "TYPE")]
+    pub type_: SaleDeliveryHandlerAddType,
+    /// `CODE`: string, required.
+    pub code: String,
+    /// `NAME`: string, required.
+    pub name: String,
+    /// `OPTIONS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub options: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -225,31 +207,10 @@ impl wire::Lenient for SaleDeliveryHandlerListSettings {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-update.html#parametr-config)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct SaleDeliveryHandlerUpdateParametrConfig {
-    /// `TYPE`: `SaleDeliveryHandlerAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `DATE`, `LOCATION`.
-    #[serde(rename = "TYPE")]
-    pub type_: SaleDeliveryHandlerAddType,
-    /// `CODE`: string, required.
-    pub code: String,
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `OPTIONS`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/delivery/handler/sale-delivery-handler-update.html#parametr-profiles)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct SaleDeliveryHandlerUpdateParametrProfiles {
+pub struct SaleDeliveryHandlerProfiles {
     /// `NAME`: string, required.
     pub name: String,
     /// `CODE`: string, required.
@@ -282,9 +243,9 @@ pub struct SaleDeliveryHandlerUpdateParametrSettings {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub has_callback_tracking_support: Option<bool>,
-    /// `CONFIG`: `SaleDeliveryHandlerUpdateParametrConfig`.
+    /// `CONFIG`: `SaleDeliveryHandlerConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub config: Option<SaleDeliveryHandlerUpdateParametrConfig>,
+    pub config: Option<SaleDeliveryHandlerConfig>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -314,8 +275,8 @@ pub struct SaleDeliveryHandlerAdd {
     pub description: Option<i64>,
     /// `SETTINGS`: `SaleDeliveryHandlerAddSettings`, required.
     pub settings: SaleDeliveryHandlerAddSettings,
-    /// `PROFILES`: `SaleDeliveryHandlerAddProfiles[]`, required.
-    pub profiles: Vec<SaleDeliveryHandlerAddProfiles>,
+    /// `PROFILES`: `SaleDeliveryHandlerProfiles[]`, required.
+    pub profiles: Vec<SaleDeliveryHandlerProfiles>,
 }
 impl SaleDeliveryHandlerAdd {
     /// A `sale.delivery.handler.add` call with the required parameters; optional ones unset.
@@ -323,7 +284,7 @@ impl SaleDeliveryHandlerAdd {
         name: String,
         code: String,
         settings: SaleDeliveryHandlerAddSettings,
-        profiles: Vec<SaleDeliveryHandlerAddProfiles>,
+        profiles: Vec<SaleDeliveryHandlerProfiles>,
     ) -> Self {
         Self {
             name,
@@ -407,9 +368,9 @@ pub struct SaleDeliveryHandlerUpdate {
     /// `SETTINGS`: `SaleDeliveryHandlerUpdateParametrSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<SaleDeliveryHandlerUpdateParametrSettings>,
-    /// `PROFILES`: `SaleDeliveryHandlerUpdateParametrProfiles[]`.
+    /// `PROFILES`: `SaleDeliveryHandlerProfiles[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub profiles: Option<Vec<SaleDeliveryHandlerUpdateParametrProfiles>>,
+    pub profiles: Option<Vec<SaleDeliveryHandlerProfiles>>,
 }
 impl SaleDeliveryHandlerUpdate {
     /// A `sale.delivery.handler.update` call with the required parameters; optional ones unset.

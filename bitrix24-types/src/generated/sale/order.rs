@@ -13,7 +13,7 @@ use super::super::common::FieldDescription;
 use super::sale_linked::SaleOrder;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Order {
     /// `order`: `SaleOrder`.
@@ -140,26 +140,6 @@ pub struct SaleOrderAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SaleOrderAddResult {
-    /// `order`: `SaleOrder`.
-    pub order: Option<SaleOrder>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleOrderAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -412,26 +392,6 @@ pub struct SaleOrderUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SaleOrderUpdateResult {
-    /// `order`: `SaleOrder`.
-    pub order: Option<SaleOrder>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleOrderUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The fields of [`SaleOrderListOrders`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SaleOrderListOrdersField {
@@ -574,12 +534,7 @@ impl query::RecordField for SaleOrderListOrdersField {
 /// `sale.order.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)
-#[bitrix_method(
-    "sale.order.add",
-    scope = "sale",
-    kind = write,
-    response = SaleOrderAddResult
-)]
+#[bitrix_method("sale.order.add", scope = "sale", kind = write, response = Order)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleOrderAdd {
@@ -669,7 +624,7 @@ pub struct SaleOrderList {
     "sale.order.update",
     scope = "sale",
     kind = idempotent,
-    response = SaleOrderUpdateResult
+    response = Order
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -15,7 +15,7 @@ use super::sale_linked::SaleOrderPayment;
 use super::sale_values::SalePaymentAddExternalPayment;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SalePayment {
     /// `payment`: `SaleOrderPayment`.
@@ -164,26 +164,6 @@ pub struct SalePaymentAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SalePaymentAddResult {
-    /// `payment`: `SaleOrderPayment`.
-    pub payment: Option<SaleOrderPayment>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePaymentAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -467,26 +447,6 @@ pub struct SalePaymentUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SalePaymentUpdateResult {
-    /// `payment`: `SaleOrderPayment`.
-    pub payment: Option<SaleOrderPayment>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePaymentUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The fields of [`SalePaymentListPayments`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SalePaymentListPaymentsField {
@@ -636,7 +596,7 @@ impl query::RecordField for SalePaymentListPaymentsField {
     "sale.payment.add",
     scope = "sale",
     kind = write,
-    response = SalePaymentAddResult
+    response = SalePayment
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -732,7 +692,7 @@ pub struct SalePaymentList {
     "sale.payment.update",
     scope = "sale",
     kind = idempotent,
-    response = SalePaymentUpdateResult
+    response = SalePayment
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -13,7 +13,7 @@ use super::super::common::FieldDescription;
 use super::sale_linked::SalePaymentItemBasket;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Paymentitembasket {
@@ -52,27 +52,6 @@ pub struct SalePaymentitembasketAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SalePaymentitembasketAddResult {
-    /// `paymentItemBasket`: `SalePaymentItemBasket`.
-    pub payment_item_basket: Option<SalePaymentItemBasket>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePaymentitembasketAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -169,27 +148,6 @@ pub struct SalePaymentitembasketUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SalePaymentitembasketUpdateResult {
-    /// `paymentItemBasket`: `SalePaymentItemBasket`.
-    pub payment_item_basket: Option<SalePaymentItemBasket>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePaymentitembasketUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The fields of [`SalePaymentitembasketListPaymentItemsBasket`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SalePaymentitembasketListPaymentItemsBasketField {
@@ -225,7 +183,7 @@ impl query::RecordField for SalePaymentitembasketListPaymentItemsBasketField {
     "sale.paymentitembasket.add",
     scope = "sale",
     kind = write,
-    response = SalePaymentitembasketAddResult
+    response = Paymentitembasket
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -331,7 +289,7 @@ pub struct SalePaymentitembasketList {
     "sale.paymentitembasket.update",
     scope = "sale",
     kind = idempotent,
-    response = SalePaymentitembasketUpdateResult
+    response = Paymentitembasket
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

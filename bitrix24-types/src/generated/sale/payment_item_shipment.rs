@@ -13,7 +13,7 @@ use super::super::common::FieldDescription;
 use super::sale_linked::SalePaymentItemShipment;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentItemShipment {
@@ -49,27 +49,6 @@ pub struct SalePaymentItemShipmentAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SalePaymentItemShipmentAddResult {
-    /// `paymentItemShipment`: `SalePaymentItemShipment`.
-    pub payment_item_shipment: Option<SalePaymentItemShipment>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePaymentItemShipmentAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -164,27 +143,6 @@ pub struct SalePaymentItemShipmentUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SalePaymentItemShipmentUpdateResult {
-    /// `paymentItemShipment`: `SalePaymentItemShipment`.
-    pub payment_item_shipment: Option<SalePaymentItemShipment>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePaymentItemShipmentUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The fields of [`SalePaymentItemShipmentListPaymentItemsShipment`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SalePaymentItemShipmentListPaymentItemsShipmentField {
@@ -217,7 +175,7 @@ impl query::RecordField for SalePaymentItemShipmentListPaymentItemsShipmentField
     "sale.paymentItemShipment.add",
     scope = "sale",
     kind = write,
-    response = SalePaymentItemShipmentAddResult
+    response = PaymentItemShipment
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -329,7 +287,7 @@ pub struct SalePaymentItemShipmentList {
     "sale.paymentItemShipment.update",
     scope = "sale",
     kind = idempotent,
-    response = SalePaymentItemShipmentUpdateResult
+    response = PaymentItemShipment
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

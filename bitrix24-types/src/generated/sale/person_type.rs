@@ -13,7 +13,7 @@ use super::super::common::FieldDescription;
 use super::sale_linked::{SalePersonType, SalePersonTypeField};
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Persontype {
@@ -37,7 +37,7 @@ impl wire::Lenient for Persontype {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SalePersontypeAddFields {
+pub struct SalePersontypeFields {
     /// `name`: string, required.
     pub name: String,
     /// `code`: string.
@@ -56,27 +56,6 @@ pub struct SalePersontypeAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SalePersontypeAddResult {
-    /// `personType`: `SalePersonType`.
-    pub person_type: Option<SalePersonType>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePersontypeAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -125,52 +104,6 @@ impl IntoRecords<SalePersonType> for SalePersontypeListResult {
         self.person_types.unwrap_or_default()
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-update.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SalePersontypeUpdateFields {
-    /// `name`: string, required.
-    pub name: String,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `sort`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<String>,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SalePersontypeUpdateResult {
-    /// `personType`: `SalePersonType`.
-    pub person_type: Option<SalePersonType>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePersontypeUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `sale.persontype.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-add.html)
@@ -178,17 +111,17 @@ impl wire::Lenient for SalePersontypeUpdateResult {
     "sale.persontype.add",
     scope = "sale",
     kind = write,
-    response = SalePersontypeAddResult
+    response = Persontype
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePersontypeAdd {
-    /// `fields`: `SalePersontypeAddFields`, required.
-    pub fields: SalePersontypeAddFields,
+    /// `fields`: `SalePersontypeFields`, required.
+    pub fields: SalePersontypeFields,
 }
 impl SalePersontypeAdd {
     /// A `sale.persontype.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: SalePersontypeAddFields) -> Self {
+    pub fn new(fields: SalePersontypeFields) -> Self {
         Self { fields }
     }
 }
@@ -279,19 +212,19 @@ pub struct SalePersontypeList {
     "sale.persontype.update",
     scope = "sale",
     kind = idempotent,
-    response = SalePersontypeUpdateResult
+    response = Persontype
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePersontypeUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `SalePersontypeUpdateFields`, required.
-    pub fields: SalePersontypeUpdateFields,
+    /// `fields`: `SalePersontypeFields`, required.
+    pub fields: SalePersontypeFields,
 }
 impl SalePersontypeUpdate {
     /// A `sale.persontype.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: SalePersontypeUpdateFields) -> Self {
+    pub fn new(id: u64, fields: SalePersontypeFields) -> Self {
         Self { id, fields }
     }
 }

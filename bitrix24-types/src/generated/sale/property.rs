@@ -14,7 +14,7 @@ use super::sale_linked::SaleOrderProperty;
 use super::sale_values::SaleOrderAddType;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SaleProperty {
     /// `property`: `SaleOrderProperty`.
@@ -104,26 +104,6 @@ pub struct SalePropertyAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SalePropertyAddResult {
-    /// `property`: `SaleOrderProperty`.
-    pub property: Option<SaleOrderProperty>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePropertyAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///
@@ -362,26 +342,6 @@ pub struct SalePropertyUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SalePropertyUpdateResult {
-    /// `property`: `SaleOrderProperty`.
-    pub property: Option<SaleOrderProperty>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePropertyUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The fields of [`SalePropertyListProperties`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SalePropertyListPropertiesField {
@@ -480,7 +440,7 @@ impl query::RecordField for SalePropertyListPropertiesField {
     "sale.property.add",
     scope = "sale",
     kind = write,
-    response = SalePropertyAddResult
+    response = SaleProperty
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -595,7 +555,7 @@ pub struct SalePropertyList {
     "sale.property.update",
     scope = "sale",
     kind = idempotent,
-    response = SalePropertyUpdateResult
+    response = SaleProperty
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -11,7 +11,7 @@ use super::super::common::FieldDescription;
 use super::sale_linked::SaleOrderPropertyGroup;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Propertygroup {
@@ -35,7 +35,7 @@ impl wire::Lenient for Propertygroup {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SalePropertygroupAddFields {
+pub struct SalePropertygroupFields {
     /// `personTypeId`: id, required.
     pub person_type_id: u64,
     /// `name`: string, required.
@@ -47,27 +47,6 @@ pub struct SalePropertygroupAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SalePropertygroupAddResult {
-    /// `propertyGroup`: `SaleOrderPropertyGroup`.
-    pub property_group: Option<SaleOrderPropertyGroup>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePropertygroupAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -111,45 +90,6 @@ impl wire::Lenient for SalePropertygroupListResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-update.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SalePropertygroupUpdateFields {
-    /// `personTypeId`: id, required.
-    pub person_type_id: u64,
-    /// `name`: string, required.
-    pub name: String,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SalePropertygroupUpdateResult {
-    /// `propertyGroup`: `SaleOrderPropertyGroup`.
-    pub property_group: Option<SaleOrderPropertyGroup>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePropertygroupUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `sale.propertygroup.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-add.html)
@@ -157,17 +97,17 @@ impl wire::Lenient for SalePropertygroupUpdateResult {
     "sale.propertygroup.add",
     scope = "sale",
     kind = write,
-    response = SalePropertygroupAddResult
+    response = Propertygroup
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertygroupAdd {
-    /// `fields`: `SalePropertygroupAddFields`, required.
-    pub fields: SalePropertygroupAddFields,
+    /// `fields`: `SalePropertygroupFields`, required.
+    pub fields: SalePropertygroupFields,
 }
 impl SalePropertygroupAdd {
     /// A `sale.propertygroup.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: SalePropertygroupAddFields) -> Self {
+    pub fn new(fields: SalePropertygroupFields) -> Self {
         Self { fields }
     }
 }
@@ -254,19 +194,19 @@ pub struct SalePropertygroupList {
     "sale.propertygroup.update",
     scope = "sale",
     kind = idempotent,
-    response = SalePropertygroupUpdateResult
+    response = Propertygroup
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertygroupUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `SalePropertygroupUpdateFields`, required.
-    pub fields: SalePropertygroupUpdateFields,
+    /// `fields`: `SalePropertygroupFields`, required.
+    pub fields: SalePropertygroupFields,
 }
 impl SalePropertygroupUpdate {
     /// A `sale.propertygroup.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: SalePropertygroupUpdateFields) -> Self {
+    pub fn new(id: u64, fields: SalePropertygroupFields) -> Self {
         Self { id, fields }
     }
 }

@@ -12,23 +12,6 @@ use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
 use super::sale_linked::SaleOrderPropertyRelation;
 use super::sale_values::SalePropertyRelationAddEntityType;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SalePropertyRelationAddFields {
-    /// `entityId`: integer, required.
-    pub entity_id: i64,
-    /// `entityType`: `SalePropertyRelationAddEntityType`, required. One of `P`, `D`, `L`, `T`.
-    pub entity_type: SalePropertyRelationAddEntityType,
-    /// `propertyId`: id, required.
-    pub property_id: u64,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-add.html)
@@ -52,10 +35,10 @@ impl wire::Lenient for SalePropertyRelationAddResult {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-delete-by-filter.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SalePropertyRelationDeleteByFilterFields {
+pub struct SalePropertyRelationFields {
     /// `entityId`: integer, required.
     pub entity_id: i64,
     /// `entityType`: `SalePropertyRelationAddEntityType`, required. One of `P`, `D`, `L`, `T`.
@@ -171,12 +154,12 @@ impl query::RecordField for SalePropertyRelationListPropertyRelationsItemField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyRelationAdd {
-    /// `fields`: `SalePropertyRelationAddFields`, required.
-    pub fields: SalePropertyRelationAddFields,
+    /// `fields`: `SalePropertyRelationFields`, required.
+    pub fields: SalePropertyRelationFields,
 }
 impl SalePropertyRelationAdd {
     /// A `sale.propertyRelation.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: SalePropertyRelationAddFields) -> Self {
+    pub fn new(fields: SalePropertyRelationFields) -> Self {
         Self { fields }
     }
 }
@@ -192,12 +175,12 @@ impl SalePropertyRelationAdd {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyRelationDeleteByFilter {
-    /// `fields`: `SalePropertyRelationDeleteByFilterFields`, required.
-    pub fields: SalePropertyRelationDeleteByFilterFields,
+    /// `fields`: `SalePropertyRelationFields`, required.
+    pub fields: SalePropertyRelationFields,
 }
 impl SalePropertyRelationDeleteByFilter {
     /// A `sale.propertyRelation.deleteByFilter` call with the required parameters; optional ones unset.
-    pub fn new(fields: SalePropertyRelationDeleteByFilterFields) -> Self {
+    pub fn new(fields: SalePropertyRelationFields) -> Self {
         Self { fields }
     }
 }

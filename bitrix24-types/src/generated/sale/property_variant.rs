@@ -11,7 +11,7 @@ use super::super::common::FieldDescription;
 use super::sale_linked::SaleOrderPropertyVariant;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Propertyvariant {
@@ -52,27 +52,6 @@ pub struct SalePropertyvariantAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SalePropertyvariantAddResult {
-    /// `propertyVariant`: `SaleOrderPropertyVariant`.
-    pub property_variant: Option<SaleOrderPropertyVariant>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePropertyvariantAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -137,27 +116,6 @@ pub struct SalePropertyvariantUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SalePropertyvariantUpdateResult {
-    /// `propertyVariant`: `SaleOrderPropertyVariant`.
-    pub property_variant: Option<SaleOrderPropertyVariant>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePropertyvariantUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `sale.propertyvariant.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-add.html)
@@ -165,7 +123,7 @@ impl wire::Lenient for SalePropertyvariantUpdateResult {
     "sale.propertyvariant.add",
     scope = "sale",
     kind = write,
-    response = SalePropertyvariantAddResult
+    response = Propertyvariant
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -262,7 +220,7 @@ pub struct SalePropertyvariantList {
     "sale.propertyvariant.update",
     scope = "sale",
     kind = idempotent,
-    response = SalePropertyvariantUpdateResult
+    response = Propertyvariant
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

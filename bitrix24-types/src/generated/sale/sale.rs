@@ -7,14 +7,35 @@ use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-order-deleted.html#fields)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct OnFields {
+    /// `ID`: id.
+    pub id: Option<u64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONORDERDELETED`: scope `sale`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-order-deleted.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnOrderDeleted {
-    /// `FIELDS`: `OnOrderDeletedFields`.
-    pub fields: Option<OnOrderDeletedFields>,
+    /// `FIELDS`: `OnFields`.
+    pub fields: Option<OnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -32,35 +53,14 @@ impl EventPayload for OnOrderDeleted {
     const CODE: &'static str = "ONORDERDELETED";
     const SCOPE: Option<&'static str> = Some("sale");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-order-deleted.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnOrderDeletedFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnOrderDeletedFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONORDERENTITYSAVED`: scope `sale`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-order-entity-saved.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnOrderEntitySaved {
-    /// `FIELDS`: `OnOrderEntitySavedFields`.
-    pub fields: Option<OnOrderEntitySavedFields>,
+    /// `FIELDS`: `OnFields`.
+    pub fields: Option<OnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -78,35 +78,14 @@ impl EventPayload for OnOrderEntitySaved {
     const CODE: &'static str = "ONORDERENTITYSAVED";
     const SCOPE: Option<&'static str> = Some("sale");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-order-entity-saved.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnOrderEntitySavedFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnOrderEntitySavedFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONPAYMENTDELETED`: scope `sale`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-payment-deleted.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnPaymentDeleted {
-    /// `FIELDS`: `OnPaymentDeletedFields`.
-    pub fields: Option<OnPaymentDeletedFields>,
+    /// `FIELDS`: `OnFields`.
+    pub fields: Option<OnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -124,35 +103,14 @@ impl EventPayload for OnPaymentDeleted {
     const CODE: &'static str = "ONPAYMENTDELETED";
     const SCOPE: Option<&'static str> = Some("sale");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-payment-deleted.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnPaymentDeletedFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnPaymentDeletedFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONPAYMENTENTITYSAVED`: scope `sale`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-payment-entity-saved.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnPaymentEntitySaved {
-    /// `FIELDS`: `OnPaymentEntitySavedFields`.
-    pub fields: Option<OnPaymentEntitySavedFields>,
+    /// `FIELDS`: `OnFields`.
+    pub fields: Option<OnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -170,35 +128,14 @@ impl EventPayload for OnPaymentEntitySaved {
     const CODE: &'static str = "ONPAYMENTENTITYSAVED";
     const SCOPE: Option<&'static str> = Some("sale");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-payment-entity-saved.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnPaymentEntitySavedFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnPaymentEntitySavedFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONPROPERTYVALUEDELETED`: scope `sale`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-property-value-deleted.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnPropertyValueDeleted {
-    /// `FIELDS`: `OnPropertyValueDeletedFields`.
-    pub fields: Option<OnPropertyValueDeletedFields>,
+    /// `FIELDS`: `OnFields`.
+    pub fields: Option<OnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -216,35 +153,14 @@ impl EventPayload for OnPropertyValueDeleted {
     const CODE: &'static str = "ONPROPERTYVALUEDELETED";
     const SCOPE: Option<&'static str> = Some("sale");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-property-value-deleted.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnPropertyValueDeletedFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnPropertyValueDeletedFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONPROPERTYVALUEENTITYSAVED`: scope `sale`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-property-value-entity-saved.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnPropertyValueEntitySaved {
-    /// `FIELDS`: `OnPropertyValueEntitySavedFields`.
-    pub fields: Option<OnPropertyValueEntitySavedFields>,
+    /// `FIELDS`: `OnFields`.
+    pub fields: Option<OnFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -262,35 +178,14 @@ impl EventPayload for OnPropertyValueEntitySaved {
     const CODE: &'static str = "ONPROPERTYVALUEENTITYSAVED";
     const SCOPE: Option<&'static str> = Some("sale");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-property-value-entity-saved.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnPropertyValueEntitySavedFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnPropertyValueEntitySavedFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONSALEBEFOREORDERDELETE`: scope `sale`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-sale-before-order-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSaleBeforeOrderDelete {
-    /// `FIELDS`: `OnSaleBeforeOrderDeleteFields`.
-    pub fields: Option<OnSaleBeforeOrderDeleteFields>,
+    /// `FIELDS`: `OnSaleFields`.
+    pub fields: Option<OnSaleFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -313,7 +208,7 @@ impl EventPayload for OnSaleBeforeOrderDelete {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-sale-before-order-delete.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnSaleBeforeOrderDeleteFields {
+pub struct OnSaleFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// `XML_ID`: string.
@@ -325,7 +220,7 @@ pub struct OnSaleBeforeOrderDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for OnSaleBeforeOrderDeleteFields {
+impl wire::Lenient for OnSaleFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -339,8 +234,8 @@ impl wire::Lenient for OnSaleBeforeOrderDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSaleOrderSaved {
-    /// `FIELDS`: `OnSaleOrderSavedFields`.
-    pub fields: Option<OnSaleOrderSavedFields>,
+    /// `FIELDS`: `OnSaleFields`.
+    pub fields: Option<OnSaleFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -358,39 +253,14 @@ impl EventPayload for OnSaleOrderSaved {
     const CODE: &'static str = "ONSALEORDERSAVED";
     const SCOPE: Option<&'static str> = Some("sale");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-sale-order-saved.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnSaleOrderSavedFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `XML_ID`: string.
-    pub xml_id: Option<String>,
-    /// `ACTION`: string.
-    pub action: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnSaleOrderSavedFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONSHIPMENTDELETED`: scope `sale`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-shipment-deleted.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnShipmentDeleted {
-    /// `FIELDS`: `OnShipmentDeletedFields`.
-    pub fields: Option<OnShipmentDeletedFields>,
+    /// `FIELDS`: `OnShipmentFields`.
+    pub fields: Option<OnShipmentFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -408,35 +278,14 @@ impl EventPayload for OnShipmentDeleted {
     const CODE: &'static str = "ONSHIPMENTDELETED";
     const SCOPE: Option<&'static str> = Some("sale");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-shipment-deleted.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnShipmentDeletedFields {
-    /// `ID`: string.
-    pub id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnShipmentDeletedFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONSHIPMENTENTITYSAVED`: scope `sale`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-shipment-entity-saved.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnShipmentEntitySaved {
-    /// `FIELDS`: `OnShipmentEntitySavedFields`.
-    pub fields: Option<OnShipmentEntitySavedFields>,
+    /// `FIELDS`: `OnShipmentFields`.
+    pub fields: Option<OnShipmentFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -456,10 +305,10 @@ impl EventPayload for OnShipmentEntitySaved {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-shipment-entity-saved.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/events/on-shipment-deleted.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnShipmentEntitySavedFields {
+pub struct OnShipmentFields {
     /// `ID`: string.
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -467,7 +316,7 @@ pub struct OnShipmentEntitySavedFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for OnShipmentEntitySavedFields {
+impl wire::Lenient for OnShipmentFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

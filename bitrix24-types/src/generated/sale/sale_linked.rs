@@ -40,8 +40,8 @@ pub struct SaleBasketItem {
     pub date_insert: Option<wire::DateTime>,
     /// `dateUpdate`: datetime.
     pub date_update: Option<wire::DateTime>,
-    /// `properties`: `SaleBasketitemAddCatalogProductSaleBasketItemProperty[]`.
-    pub properties: Option<Vec<SaleBasketitemAddCatalogProductSaleBasketItemProperty>>,
+    /// `properties`: `SaleBasketItemProperty[]`.
+    pub properties: Option<Vec<SaleBasketItemProperty>>,
     /// `name`: string.
     pub name: Option<String>,
     /// `basePrice`: decimal.
@@ -70,10 +70,8 @@ pub struct SaleBasketItem {
     pub catalog_xml_id: Option<String>,
     /// `productXmlId`: string.
     pub product_xml_id: Option<String>,
-    /// `reservations`: `SaleBasketitemAddCatalogProductSaleBasketItemReservation[]`.
-    pub reservations: Option<
-        Vec<SaleBasketitemAddCatalogProductSaleBasketItemReservation>,
-    >,
+    /// `reservations`: `SaleSaleBasketItemReservation[]`.
+    pub reservations: Option<Vec<SaleSaleBasketItemReservation>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -113,72 +111,6 @@ pub struct SaleBasketItemProperty {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for SaleBasketItemProperty {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_basket_item_property)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleBasketitemAddCatalogProductSaleBasketItemProperty {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `basketId`: id.
-    pub basket_id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `value`: string.
-    pub value: Option<String>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleBasketitemAddCatalogProductSaleBasketItemProperty {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_basket_item_reservation)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleBasketitemAddCatalogProductSaleBasketItemReservation {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `basketId`: id.
-    pub basket_id: Option<u64>,
-    /// `storeId`: integer.
-    pub store_id: Option<i64>,
-    /// `quantity`: double.
-    pub quantity: Option<f64>,
-    /// `dateReserve`: datetime.
-    pub date_reserve: Option<wire::DateTime>,
-    /// `dateReserveEnd`: datetime.
-    pub date_reserve_end: Option<wire::DateTime>,
-    /// `reservedBy`: user.
-    pub reserved_by: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleBasketitemAddCatalogProductSaleBasketItemReservation {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -356,14 +288,14 @@ pub struct SaleOrder {
     pub payed: Option<bool>,
     /// `deducted`: char. One of `Y`, `N`.
     pub deducted: Option<bool>,
-    /// `basketItems`: `SaleOrderAddSaleBasketItem[]`.
-    pub basket_items: Option<Vec<SaleOrderAddSaleBasketItem>>,
+    /// `basketItems`: `SaleBasketItem[]`.
+    pub basket_items: Option<Vec<SaleBasketItem>>,
     /// `clients`: `SaleOrderAddSaleOrderCrmClient[]`.
     pub clients: Option<Vec<SaleOrderAddSaleOrderCrmClient>>,
-    /// `payments`: `SaleOrderAddSaleOrderPayment[]`.
-    pub payments: Option<Vec<SaleOrderAddSaleOrderPayment>>,
-    /// `shipments`: `SaleOrderAddSaleOrderShipment[]`.
-    pub shipments: Option<Vec<SaleOrderAddSaleOrderShipment>>,
+    /// `payments`: `SaleOrderPayment[]`.
+    pub payments: Option<Vec<SaleOrderPayment>>,
+    /// `shipments`: `SaleOrderShipment[]`.
+    pub shipments: Option<Vec<SaleOrderShipment>>,
     /// `propertyValues`: `SaleOrderAddSaleOrderProperty[]`.
     pub property_values: Option<Vec<SaleOrderAddSaleOrderProperty>>,
     /// `requisiteLink`: raw.
@@ -376,145 +308,6 @@ pub struct SaleOrder {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for SaleOrder {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_basket_item)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleOrderAddSaleBasketItem {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `orderId`: id.
-    pub order_id: Option<u64>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `productId`: integer.
-    pub product_id: Option<i64>,
-    /// `price`: decimal.
-    pub price: Option<wire::Decimal>,
-    /// `customPrice`: char. One of `Y`, `N`.
-    pub custom_price: Option<bool>,
-    /// `currency`: string.
-    pub currency: Option<String>,
-    /// `quantity`: double.
-    pub quantity: Option<f64>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// `dateInsert`: datetime.
-    pub date_insert: Option<wire::DateTime>,
-    /// `dateUpdate`: datetime.
-    pub date_update: Option<wire::DateTime>,
-    /// `properties`: `SaleOrderAddSaleBasketItemProperty[]`.
-    pub properties: Option<Vec<SaleOrderAddSaleBasketItemProperty>>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `basePrice`: decimal.
-    pub base_price: Option<wire::Decimal>,
-    /// `discountPrice`: decimal.
-    pub discount_price: Option<wire::Decimal>,
-    /// `weight`: double.
-    pub weight: Option<f64>,
-    /// `dimensions`: string.
-    pub dimensions: Option<String>,
-    /// `measureCode`: string.
-    pub measure_code: Option<String>,
-    /// `measureName`: string.
-    pub measure_name: Option<String>,
-    /// `canBuy`: char. One of `Y`, `N`.
-    pub can_buy: Option<bool>,
-    /// `vatRate`: double.
-    pub vat_rate: Option<f64>,
-    /// `vatIncluded`: char. One of `Y`, `N`.
-    pub vat_included: Option<bool>,
-    /// `barcodeMulti`: string.
-    pub barcode_multi: Option<String>,
-    /// `type`: integer.
-    pub type_: Option<i64>,
-    /// `catalogXmlId`: string.
-    pub catalog_xml_id: Option<String>,
-    /// `productXmlId`: string.
-    pub product_xml_id: Option<String>,
-    /// `reservations`: `SaleOrderAddSaleBasketItemReservation[]`.
-    pub reservations: Option<Vec<SaleOrderAddSaleBasketItemReservation>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleOrderAddSaleBasketItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_basket_item_property)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleOrderAddSaleBasketItemProperty {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `basketId`: id.
-    pub basket_id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `value`: string.
-    pub value: Option<String>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleOrderAddSaleBasketItemProperty {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_basket_item_reservation)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleOrderAddSaleBasketItemReservation {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `basketId`: id.
-    pub basket_id: Option<u64>,
-    /// `storeId`: integer.
-    pub store_id: Option<i64>,
-    /// `quantity`: double.
-    pub quantity: Option<f64>,
-    /// `dateReserve`: datetime.
-    pub date_reserve: Option<wire::DateTime>,
-    /// `dateReserveEnd`: datetime.
-    pub date_reserve_end: Option<wire::DateTime>,
-    /// `reservedBy`: user.
-    pub reserved_by: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleOrderAddSaleBasketItemReservation {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -548,113 +341,6 @@ pub struct SaleOrderAddSaleOrderCrmClient {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for SaleOrderAddSaleOrderCrmClient {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_payment)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleOrderAddSaleOrderPayment {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `orderId`: id.
-    pub order_id: Option<u64>,
-    /// `paySystemXmlId`: string.
-    pub pay_system_xml_id: Option<String>,
-    /// `paySystemIsCash`: char. One of `Y`, `N`.
-    pub pay_system_is_cash: Option<bool>,
-    /// `accountNumber`: string.
-    pub account_number: Option<String>,
-    /// `paid`: char. One of `Y`, `N`.
-    pub paid: Option<bool>,
-    /// `datePaid`: datetime.
-    pub date_paid: Option<wire::DateTime>,
-    /// `empPaidId`: user.
-    pub emp_paid_id: Option<u64>,
-    /// `paySystemId`: string.
-    pub pay_system_id: Option<String>,
-    /// `psStatus`: char. One of `Y`, `N`.
-    pub ps_status: Option<bool>,
-    /// `psStatusCode`: string.
-    pub ps_status_code: Option<String>,
-    /// `psStatusDescription`: string.
-    pub ps_status_description: Option<String>,
-    /// `psStatusMessage`: string.
-    pub ps_status_message: Option<String>,
-    /// `psSum`: decimal.
-    pub ps_sum: Option<wire::Decimal>,
-    /// `psCurrency`: string.
-    pub ps_currency: Option<String>,
-    /// `psResponseDate`: datetime.
-    pub ps_response_date: Option<wire::DateTime>,
-    /// `payVoucherNum`: string.
-    pub pay_voucher_num: Option<String>,
-    /// `payVoucherDate`: date.
-    pub pay_voucher_date: Option<chrono::NaiveDate>,
-    /// `datePayBefore`: datetime.
-    pub date_pay_before: Option<wire::DateTime>,
-    /// `dateBill`: datetime.
-    pub date_bill: Option<wire::DateTime>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// `sum`: decimal.
-    pub sum: Option<wire::Decimal>,
-    /// `currency`: string.
-    pub currency: Option<String>,
-    /// `paySystemName`: string.
-    pub pay_system_name: Option<String>,
-    /// `companyId`: integer.
-    pub company_id: Option<i64>,
-    /// `payReturnNum`: string.
-    pub pay_return_num: Option<String>,
-    /// `priceCod`: decimal.
-    pub price_cod: Option<wire::Decimal>,
-    /// `payReturnDate`: date.
-    pub pay_return_date: Option<chrono::NaiveDate>,
-    /// `empReturnId`: user.
-    pub emp_return_id: Option<u64>,
-    /// `payReturnComment`: string.
-    pub pay_return_comment: Option<String>,
-    /// `responsibleId`: user.
-    pub responsible_id: Option<u64>,
-    /// `empResponsibleId`: user.
-    pub emp_responsible_id: Option<u64>,
-    /// `dateResponsibleId`: datetime.
-    pub date_responsible_id: Option<wire::DateTime>,
-    /// `isReturn`: char. One of `Y`, `N`.
-    pub is_return: Option<bool>,
-    /// `comments`: string.
-    pub comments: Option<String>,
-    /// `updated1c`: char. One of `Y`, `N`.
-    pub updated1c: Option<bool>,
-    /// `id1c`: string.
-    pub id1c: Option<String>,
-    /// `version1c`: string.
-    pub version1c: Option<String>,
-    /// `externalPayment`: char. One of `Y`, `N`.
-    pub external_payment: Option<bool>,
-    /// `psInvoiceId`: string.
-    pub ps_invoice_id: Option<String>,
-    /// `marked`: char. One of `Y`, `N`.
-    pub marked: Option<bool>,
-    /// `reasonMarked`: string.
-    pub reason_marked: Option<String>,
-    /// `dateMarked`: datetime.
-    pub date_marked: Option<wire::DateTime>,
-    /// `empMarkedId`: user.
-    pub emp_marked_id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleOrderAddSaleOrderPayment {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -730,150 +416,6 @@ pub struct SaleOrderAddSaleOrderProperty {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for SaleOrderAddSaleOrderProperty {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_shipment)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleOrderAddSaleOrderShipment {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `dateInsert`: datetime.
-    pub date_insert: Option<wire::DateTime>,
-    /// `orderId`: id.
-    pub order_id: Option<u64>,
-    /// `accountNumber`: string.
-    pub account_number: Option<String>,
-    /// `allowDelivery`: char. One of `Y`, `N`.
-    pub allow_delivery: Option<bool>,
-    /// `dateAllowDelivery`: datetime.
-    pub date_allow_delivery: Option<wire::DateTime>,
-    /// `empAllowDeliveryId`: user.
-    pub emp_allow_delivery_id: Option<u64>,
-    /// `deducted`: char. One of `Y`, `N`.
-    pub deducted: Option<bool>,
-    /// `dateDeducted`: datetime.
-    pub date_deducted: Option<wire::DateTime>,
-    /// `empDeductedId`: user.
-    pub emp_deducted_id: Option<u64>,
-    /// `reasonUndoDeducted`: string.
-    pub reason_undo_deducted: Option<String>,
-    /// `system`: char. One of `Y`, `N`.
-    pub system: Option<bool>,
-    /// `deliveryId`: id.
-    pub delivery_id: Option<u64>,
-    /// `deliveryName`: string.
-    pub delivery_name: Option<String>,
-    /// `deliveryXmlId`: string.
-    pub delivery_xml_id: Option<String>,
-    /// `statusId`: string.
-    pub status_id: Option<String>,
-    /// `statusXmlId`: string.
-    pub status_xml_id: Option<String>,
-    /// `canceled`: char. One of `Y`, `N`.
-    pub canceled: Option<bool>,
-    /// `dateCanceled`: datetime.
-    pub date_canceled: Option<wire::DateTime>,
-    /// `empCanceledId`: user.
-    pub emp_canceled_id: Option<u64>,
-    /// `marked`: char. One of `Y`, `N`.
-    pub marked: Option<bool>,
-    /// `dateMarked`: datetime.
-    pub date_marked: Option<wire::DateTime>,
-    /// `reasonMarked`: string.
-    pub reason_marked: Option<String>,
-    /// `empMarkedId`: user.
-    pub emp_marked_id: Option<u64>,
-    /// `deliveryDocDate`: datetime.
-    pub delivery_doc_date: Option<wire::DateTime>,
-    /// `deliveryDocNum`: string.
-    pub delivery_doc_num: Option<String>,
-    /// `trackingNumber`: string.
-    pub tracking_number: Option<String>,
-    /// `trackingDescription`: string.
-    pub tracking_description: Option<String>,
-    /// `trackingLastCheck`: datetime.
-    pub tracking_last_check: Option<wire::DateTime>,
-    /// `trackingStatus`: string.
-    pub tracking_status: Option<String>,
-    /// `currency`: string.
-    pub currency: Option<String>,
-    /// `customPriceDelivery`: char. One of `Y`, `N`.
-    pub custom_price_delivery: Option<bool>,
-    /// `basePriceDelivery`: decimal.
-    pub base_price_delivery: Option<wire::Decimal>,
-    /// `priceDelivery`: decimal.
-    pub price_delivery: Option<wire::Decimal>,
-    /// `discountPrice`: decimal.
-    pub discount_price: Option<wire::Decimal>,
-    /// `comments`: string.
-    pub comments: Option<String>,
-    /// `companyId`: integer.
-    pub company_id: Option<i64>,
-    /// `responsibleId`: user.
-    pub responsible_id: Option<u64>,
-    /// `dateResponsibleId`: datetime.
-    pub date_responsible_id: Option<wire::DateTime>,
-    /// `empResponsibleId`: user.
-    pub emp_responsible_id: Option<u64>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// `externalDelivery`: char. One of `Y`, `N`.
-    pub external_delivery: Option<bool>,
-    /// `id1c`: string.
-    pub id1c: Option<String>,
-    /// `updated1c`: string.
-    pub updated1c: Option<String>,
-    /// `version1c`: string.
-    pub version1c: Option<String>,
-    /// `shipmentItems`: `SaleOrderAddSaleOrderShipmentItem[]`.
-    pub shipment_items: Option<Vec<SaleOrderAddSaleOrderShipmentItem>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleOrderAddSaleOrderShipment {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_shipment_item)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleOrderAddSaleOrderShipmentItem {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `orderDeliveryId`: string.
-    pub order_delivery_id: Option<String>,
-    /// `basketId`: id.
-    pub basket_id: Option<u64>,
-    /// `quantity`: double.
-    pub quantity: Option<f64>,
-    /// `reservedQuantity`: double.
-    pub reserved_quantity: Option<f64>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// `dateInsert`: datetime.
-    pub date_insert: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleOrderAddSaleOrderShipmentItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1308,8 +850,8 @@ pub struct SaleOrderShipment {
     pub updated1c: Option<String>,
     /// `version1c`: string.
     pub version1c: Option<String>,
-    /// `shipmentItems`: `SaleShipmentAddSaleOrderShipmentItem[]`.
-    pub shipment_items: Option<Vec<SaleShipmentAddSaleOrderShipmentItem>>,
+    /// `shipmentItems`: `SaleOrderShipmentItem[]`.
+    pub shipment_items: Option<Vec<SaleOrderShipmentItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1471,30 +1013,30 @@ impl wire::Lenient for SalePropertyAddSettings2 {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_shipment_item)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_basket_item_reservation)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SaleShipmentAddSaleOrderShipmentItem {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `orderDeliveryId`: string.
-    pub order_delivery_id: Option<String>,
+pub struct SaleSaleBasketItemReservation {
+    /// `id`: id.
+    pub id: Option<u64>,
     /// `basketId`: id.
     pub basket_id: Option<u64>,
+    /// `storeId`: integer.
+    pub store_id: Option<i64>,
     /// `quantity`: double.
     pub quantity: Option<f64>,
-    /// `reservedQuantity`: double.
-    pub reserved_quantity: Option<f64>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// `dateInsert`: datetime.
-    pub date_insert: Option<wire::DateTime>,
+    /// `dateReserve`: datetime.
+    pub date_reserve: Option<wire::DateTime>,
+    /// `dateReserveEnd`: datetime.
+    pub date_reserve_end: Option<wire::DateTime>,
+    /// `reservedBy`: user.
+    pub reserved_by: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for SaleShipmentAddSaleOrderShipmentItem {
+impl wire::Lenient for SaleSaleBasketItemReservation {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

@@ -84,101 +84,6 @@ pub struct SaleShipmentpropertyAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleShipmentpropertyAddProperty {
-    /// `active`: char. One of `Y`, `N`.
-    pub active: Option<bool>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `defaultValue`: string.
-    pub default_value: Option<String>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `inputFieldLocation`: string.
-    pub input_field_location: Option<String>,
-    /// `isAddress`: char. One of `Y`, `N`.
-    pub is_address: Option<bool>,
-    /// `isAddressFrom`: char. One of `Y`, `N`.
-    pub is_address_from: Option<bool>,
-    /// `isAddressTo`: char. One of `Y`, `N`.
-    pub is_address_to: Option<bool>,
-    /// `isEmail`: char. One of `Y`, `N`.
-    pub is_email: Option<bool>,
-    /// `isFiltered`: char. One of `Y`, `N`.
-    pub is_filtered: Option<bool>,
-    /// `isLocation`: char. One of `Y`, `N`.
-    pub is_location: Option<bool>,
-    /// `isLocation4tax`: char. One of `Y`, `N`.
-    pub is_location4tax: Option<bool>,
-    /// `isPayer`: char. One of `Y`, `N`.
-    pub is_payer: Option<bool>,
-    /// `isPhone`: char. One of `Y`, `N`.
-    pub is_phone: Option<bool>,
-    /// `isProfileName`: char. One of `Y`, `N`.
-    pub is_profile_name: Option<bool>,
-    /// `isZip`: char. One of `Y`, `N`.
-    pub is_zip: Option<bool>,
-    /// `multiple`: char. One of `Y`, `N`.
-    pub multiple: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `personTypeId`: integer.
-    pub person_type_id: Option<i64>,
-    /// `propsGroupId`: integer.
-    pub props_group_id: Option<i64>,
-    /// `required`: char. One of `Y`, `N`.
-    pub required: Option<bool>,
-    /// `settings`: `SaleShipmentpropertyAddSettings2`.
-    pub settings: Option<SaleShipmentpropertyAddSettings2>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `userProps`: char. One of `Y`, `N`.
-    pub user_props: Option<bool>,
-    /// `util`: char. One of `Y`, `N`.
-    pub util: Option<bool>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleShipmentpropertyAddProperty {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SaleShipmentpropertyAddResult {
-    /// `property`: `SaleShipmentpropertyAddProperty`.
-    pub property: Option<SaleShipmentpropertyAddProperty>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleShipmentpropertyAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
@@ -210,28 +115,6 @@ pub struct SaleShipmentpropertyAddSettings {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SaleShipmentpropertyAddSettings2 {
-    /// `maxlength`: string.
-    pub maxlength: Option<String>,
-    /// `multiline`: char. One of `Y`, `N`.
-    pub multiline: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleShipmentpropertyAddSettings2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -446,6 +329,123 @@ impl wire::Lenient for SaleShipmentpropertyListSettings {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SaleShipmentpropertyProperty {
+    /// `active`: char. One of `Y`, `N`.
+    pub active: Option<bool>,
+    /// `code`: string.
+    pub code: Option<String>,
+    /// `defaultValue`: string.
+    pub default_value: Option<String>,
+    /// `description`: string.
+    pub description: Option<String>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `inputFieldLocation`: string.
+    pub input_field_location: Option<String>,
+    /// `isAddress`: char. One of `Y`, `N`.
+    pub is_address: Option<bool>,
+    /// `isAddressFrom`: char. One of `Y`, `N`.
+    pub is_address_from: Option<bool>,
+    /// `isAddressTo`: char. One of `Y`, `N`.
+    pub is_address_to: Option<bool>,
+    /// `isEmail`: char. One of `Y`, `N`.
+    pub is_email: Option<bool>,
+    /// `isFiltered`: char. One of `Y`, `N`.
+    pub is_filtered: Option<bool>,
+    /// `isLocation`: char. One of `Y`, `N`.
+    pub is_location: Option<bool>,
+    /// `isLocation4tax`: char. One of `Y`, `N`.
+    pub is_location4tax: Option<bool>,
+    /// `isPayer`: char. One of `Y`, `N`.
+    pub is_payer: Option<bool>,
+    /// `isPhone`: char. One of `Y`, `N`.
+    pub is_phone: Option<bool>,
+    /// `isProfileName`: char. One of `Y`, `N`.
+    pub is_profile_name: Option<bool>,
+    /// `isZip`: char. One of `Y`, `N`.
+    pub is_zip: Option<bool>,
+    /// `multiple`: char. One of `Y`, `N`.
+    pub multiple: Option<bool>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `personTypeId`: integer.
+    pub person_type_id: Option<i64>,
+    /// `propsGroupId`: integer.
+    pub props_group_id: Option<i64>,
+    /// `required`: char. One of `Y`, `N`.
+    pub required: Option<bool>,
+    /// `settings`: `SaleShipmentpropertySettings`.
+    pub settings: Option<SaleShipmentpropertySettings>,
+    /// `sort`: integer.
+    pub sort: Option<i64>,
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// `userProps`: char. One of `Y`, `N`.
+    pub user_props: Option<bool>,
+    /// `util`: char. One of `Y`, `N`.
+    pub util: Option<bool>,
+    /// `xmlId`: string.
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentpropertyProperty {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct SaleShipmentpropertyResult {
+    /// `property`: `SaleShipmentpropertyProperty`.
+    pub property: Option<SaleShipmentpropertyProperty>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentpropertyResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct SaleShipmentpropertySettings {
+    /// `maxlength`: string.
+    pub maxlength: Option<String>,
+    /// `multiline`: char. One of `Y`, `N`.
+    pub multiline: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleShipmentpropertySettings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-update.html)
@@ -512,123 +512,6 @@ pub struct SaleShipmentpropertyUpdateFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleShipmentpropertyUpdateProperty {
-    /// `active`: char. One of `Y`, `N`.
-    pub active: Option<bool>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `defaultValue`: string.
-    pub default_value: Option<String>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `inputFieldLocation`: string.
-    pub input_field_location: Option<String>,
-    /// `isAddress`: char. One of `Y`, `N`.
-    pub is_address: Option<bool>,
-    /// `isAddressFrom`: char. One of `Y`, `N`.
-    pub is_address_from: Option<bool>,
-    /// `isAddressTo`: char. One of `Y`, `N`.
-    pub is_address_to: Option<bool>,
-    /// `isEmail`: char. One of `Y`, `N`.
-    pub is_email: Option<bool>,
-    /// `isFiltered`: char. One of `Y`, `N`.
-    pub is_filtered: Option<bool>,
-    /// `isLocation`: char. One of `Y`, `N`.
-    pub is_location: Option<bool>,
-    /// `isLocation4tax`: char. One of `Y`, `N`.
-    pub is_location4tax: Option<bool>,
-    /// `isPayer`: char. One of `Y`, `N`.
-    pub is_payer: Option<bool>,
-    /// `isPhone`: char. One of `Y`, `N`.
-    pub is_phone: Option<bool>,
-    /// `isProfileName`: char. One of `Y`, `N`.
-    pub is_profile_name: Option<bool>,
-    /// `isZip`: char. One of `Y`, `N`.
-    pub is_zip: Option<bool>,
-    /// `multiple`: char. One of `Y`, `N`.
-    pub multiple: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `personTypeId`: integer.
-    pub person_type_id: Option<i64>,
-    /// `propsGroupId`: integer.
-    pub props_group_id: Option<i64>,
-    /// `required`: char. One of `Y`, `N`.
-    pub required: Option<bool>,
-    /// `settings`: `SaleShipmentpropertyUpdateSettings`.
-    pub settings: Option<SaleShipmentpropertyUpdateSettings>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `userProps`: char. One of `Y`, `N`.
-    pub user_props: Option<bool>,
-    /// `util`: char. One of `Y`, `N`.
-    pub util: Option<bool>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleShipmentpropertyUpdateProperty {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SaleShipmentpropertyUpdateResult {
-    /// `property`: `SaleShipmentpropertyUpdateProperty`.
-    pub property: Option<SaleShipmentpropertyUpdateProperty>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleShipmentpropertyUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SaleShipmentpropertyUpdateSettings {
-    /// `maxlength`: string.
-    pub maxlength: Option<String>,
-    /// `multiline`: char. One of `Y`, `N`.
-    pub multiline: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleShipmentpropertyUpdateSettings {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -748,7 +631,7 @@ impl query::RecordField for SaleShipmentpropertyListPropertiesField {
     "sale.shipmentproperty.add",
     scope = "sale",
     kind = write,
-    response = SaleShipmentpropertyAddResult
+    response = SaleShipmentpropertyResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -863,7 +746,7 @@ pub struct SaleShipmentpropertyList {
     "sale.shipmentproperty.update",
     scope = "sale",
     kind = idempotent,
-    response = SaleShipmentpropertyUpdateResult
+    response = SaleShipmentpropertyResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -132,10 +132,10 @@ impl wire::Lenient for SignB2eCompanyProviderListResultItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SignB2eDocument {
-    /// `members`: `SignB2eDocumentGetMembersItem[]`.
-    pub members: Option<Vec<SignB2eDocumentGetMembersItem>>,
-    /// `state`: `SignB2eDocumentGetState2`.
-    pub state: Option<SignB2eDocumentGetState2>,
+    /// `members`: `SignB2eDocumentMembersItem[]`.
+    pub members: Option<Vec<SignB2eDocumentMembersItem>>,
+    /// `state`: `SignB2eDocumentState`.
+    pub state: Option<SignB2eDocumentState>,
     /// `uid`: string.
     pub uid: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -155,92 +155,23 @@ impl wire::Lenient for SignB2eDocument {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SignB2eDocumentGetMembersItem {
+pub struct SignB2eDocumentMembersItem {
     /// `party`: integer.
     pub party: Option<i64>,
     /// `role`: string.
     pub role: Option<String>,
-    /// `state`: `SignB2eDocumentGetState`.
-    pub state: Option<SignB2eDocumentGetState>,
+    /// `state`: `SignB2eDocumentState`.
+    pub state: Option<SignB2eDocumentState>,
     /// `uid`: string.
     pub uid: Option<String>,
-    /// `user`: `SignB2eDocumentGetUser`.
-    pub user: Option<SignB2eDocumentGetUser>,
+    /// `user`: `SignB2eDocumentUser`.
+    pub user: Option<SignB2eDocumentUser>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for SignB2eDocumentGetMembersItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SignB2eDocumentGetState {
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SignB2eDocumentGetState {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SignB2eDocumentGetState2 {
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SignB2eDocumentGetState2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SignB2eDocumentGetUser {
-    /// `employeeCode`: string.
-    pub employee_code: Option<String>,
-    /// `employeeId`: integer.
-    pub employee_id: Option<i64>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SignB2eDocumentGetUser {
+impl wire::Lenient for SignB2eDocumentMembersItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -342,34 +273,6 @@ pub struct SignB2eDocumentSendMembers {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SignB2eDocumentSendMembersItem {
-    /// `party`: integer.
-    pub party: Option<i64>,
-    /// `role`: string.
-    pub role: Option<String>,
-    /// `state`: `SignB2eDocumentSendState`.
-    pub state: Option<SignB2eDocumentSendState>,
-    /// `uid`: string.
-    pub uid: Option<String>,
-    /// `user`: `SignB2eDocumentSendUser`.
-    pub user: Option<SignB2eDocumentSendUser>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SignB2eDocumentSendMembersItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html#responsible)
@@ -392,33 +295,9 @@ pub struct SignB2eDocumentSendResponsible {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SignB2eDocumentSendResult {
-    /// `members`: `SignB2eDocumentSendMembersItem[]`.
-    pub members: Option<Vec<SignB2eDocumentSendMembersItem>>,
-    /// `state`: `SignB2eDocumentSendState2`.
-    pub state: Option<SignB2eDocumentSendState2>,
-    /// `uid`: string.
-    pub uid: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SignB2eDocumentSendResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SignB2eDocumentSendState {
+pub struct SignB2eDocumentState {
     /// `code`: string.
     pub code: Option<String>,
     /// `name`: string.
@@ -428,7 +307,7 @@ pub struct SignB2eDocumentSendState {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for SignB2eDocumentSendState {
+impl wire::Lenient for SignB2eDocumentState {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -438,32 +317,10 @@ impl wire::Lenient for SignB2eDocumentSendState {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SignB2eDocumentSendState2 {
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SignB2eDocumentSendState2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-send.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sign/sign-b2e-document-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SignB2eDocumentSendUser {
+pub struct SignB2eDocumentUser {
     /// `employeeCode`: string.
     pub employee_code: Option<String>,
     /// `employeeId`: integer.
@@ -475,7 +332,7 @@ pub struct SignB2eDocumentSendUser {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for SignB2eDocumentSendUser {
+impl wire::Lenient for SignB2eDocumentUser {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -662,7 +519,7 @@ pub struct SignB2eDocumentGet {
     "sign.b2e.document.send",
     scope = "sign_b2e",
     kind = write,
-    response = SignB2eDocumentSendResult
+    response = SignB2eDocument
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -19,8 +19,8 @@ use super::sonet_values::{
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSonetGroupAdd {
-    /// `FIELDS`: `OnSonetGroupAddFields`.
-    pub fields: Option<OnSonetGroupAddFields>,
+    /// `FIELDS`: `OnSonetGroupFields`.
+    pub fields: Option<OnSonetGroupFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -38,35 +38,14 @@ impl EventPayload for OnSonetGroupAdd {
     const CODE: &'static str = "ONSONETGROUPADD";
     const SCOPE: Option<&'static str> = Some("sonet");
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnSonetGroupAddFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnSonetGroupAddFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The `data` of the event `ONSONETGROUPDELETE`: scope `sonet`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSonetGroupDelete {
-    /// `FIELDS`: `OnSonetGroupDeleteFields`.
-    pub fields: Option<OnSonetGroupDeleteFields>,
+    /// `FIELDS`: `OnSonetGroupFields`.
+    pub fields: Option<OnSonetGroupFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -86,10 +65,10 @@ impl EventPayload for OnSonetGroupDelete {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-delete.html#fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-add.html#fields)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnSonetGroupDeleteFields {
+pub struct OnSonetGroupFields {
     /// `ID`: id.
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -97,7 +76,7 @@ pub struct OnSonetGroupDeleteFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for OnSonetGroupDeleteFields {
+impl wire::Lenient for OnSonetGroupFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -111,8 +90,8 @@ impl wire::Lenient for OnSonetGroupDeleteFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSonetGroupUpdate {
-    /// `FIELDS`: `OnSonetGroupUpdateFields`.
-    pub fields: Option<OnSonetGroupUpdateFields>,
+    /// `FIELDS`: `OnSonetGroupFields`.
+    pub fields: Option<OnSonetGroupFields>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -129,27 +108,6 @@ impl wire::Lenient for OnSonetGroupUpdate {
 impl EventPayload for OnSonetGroupUpdate {
     const CODE: &'static str = "ONSONETGROUPUPDATE";
     const SCOPE: Option<&'static str> = Some("sonet");
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/events/on-sonet-group-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct OnSonetGroupUpdateFields {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for OnSonetGroupUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///

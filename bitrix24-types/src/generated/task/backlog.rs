@@ -9,7 +9,7 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct Backlog {
@@ -40,37 +40,10 @@ impl wire::Lenient for Backlog {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumBacklogAddResult {
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `groupId`: integer.
-    pub group_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `modifiedBy`: integer.
-    pub modified_by: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksApiScrumBacklogAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumBacklogGetFieldsCreatedBy {
+pub struct TasksApiScrumBacklogGetFieldsBy {
     /// `type`: string.
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -78,7 +51,7 @@ pub struct TasksApiScrumBacklogGetFieldsCreatedBy {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksApiScrumBacklogGetFieldsCreatedBy {
+impl wire::Lenient for TasksApiScrumBacklogGetFieldsBy {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -92,12 +65,12 @@ impl wire::Lenient for TasksApiScrumBacklogGetFieldsCreatedBy {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumBacklogGetFieldsFields {
-    /// `createdBy`: `TasksApiScrumBacklogGetFieldsCreatedBy`.
-    pub created_by: Option<TasksApiScrumBacklogGetFieldsCreatedBy>,
+    /// `createdBy`: `TasksApiScrumBacklogGetFieldsBy`.
+    pub created_by: Option<TasksApiScrumBacklogGetFieldsBy>,
     /// `groupId`: `TasksApiScrumBacklogGetFieldsGroupId`.
     pub group_id: Option<TasksApiScrumBacklogGetFieldsGroupId>,
-    /// `modifiedBy`: `TasksApiScrumBacklogGetFieldsModifiedBy`.
-    pub modified_by: Option<TasksApiScrumBacklogGetFieldsModifiedBy>,
+    /// `modifiedBy`: `TasksApiScrumBacklogGetFieldsBy`.
+    pub modified_by: Option<TasksApiScrumBacklogGetFieldsBy>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -136,27 +109,6 @@ impl wire::Lenient for TasksApiScrumBacklogGetFieldsGroupId {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumBacklogGetFieldsModifiedBy {
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksApiScrumBacklogGetFieldsModifiedBy {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksApiScrumBacklogGetFieldsResult {
     /// `fields`: `TasksApiScrumBacklogGetFieldsFields`.
     pub fields: Option<TasksApiScrumBacklogGetFieldsFields>,
@@ -173,33 +125,6 @@ impl wire::Lenient for TasksApiScrumBacklogGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumBacklogUpdateResult {
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `groupId`: integer.
-    pub group_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `modifiedBy`: integer.
-    pub modified_by: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksApiScrumBacklogUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `tasks.api.scrum.backlog.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/backlog/tasks-api-scrum-backlog-add.html)
@@ -207,7 +132,7 @@ impl wire::Lenient for TasksApiScrumBacklogUpdateResult {
     "tasks.api.scrum.backlog.add",
     scope = "task",
     kind = write,
-    response = TasksApiScrumBacklogAddResult
+    response = Backlog
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -282,7 +207,7 @@ pub struct TasksApiScrumBacklogGetFields;
     "tasks.api.scrum.backlog.update",
     scope = "task",
     kind = idempotent,
-    response = TasksApiScrumBacklogUpdateResult
+    response = Backlog
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

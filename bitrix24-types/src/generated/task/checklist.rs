@@ -47,212 +47,6 @@ pub struct TasksTemplateChecklistAddAttachmentByContentAttachmentparameters {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistAddAttachmentByContentCheckListItem {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: raw.
-    pub created_by: Option<serde_json::Value>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: `TasksTemplateChecklistAddAttachmentByContentMembersItem[]`.
-    pub members: Option<Vec<TasksTemplateChecklistAddAttachmentByContentMembersItem>>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: integer.
-    pub sort_index: Option<i64>,
-    /// `templateId`: integer.
-    pub template_id: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistAddAttachmentByContentCheckListItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistAddAttachmentByContentMembersItem {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `image`: string.
-    pub image: Option<String>,
-    /// `isCollaber`: boolean.
-    pub is_collaber: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `personalGender`: string.
-    pub personal_gender: Option<String>,
-    /// `personalPhoto`: string.
-    pub personal_photo: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistAddAttachmentByContentMembersItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html#result)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistAddAttachmentByContentResult {
-    /// `checkListItem`: `TasksTemplateChecklistAddAttachmentByContentCheckListItem`.
-    pub check_list_item: Option<
-        TasksTemplateChecklistAddAttachmentByContentCheckListItem,
-    >,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistAddAttachmentByContentResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachments-from-disk.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: raw.
-    pub created_by: Option<serde_json::Value>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: `TasksTemplateChecklistAddAttachmentsFromDiskMembersItem[]`.
-    pub members: Option<Vec<TasksTemplateChecklistAddAttachmentsFromDiskMembersItem>>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: integer.
-    pub sort_index: Option<i64>,
-    /// `templateId`: integer.
-    pub template_id: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachments-from-disk.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistAddAttachmentsFromDiskMembersItem {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `image`: string.
-    pub image: Option<String>,
-    /// `isCollaber`: boolean.
-    pub is_collaber: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `personalGender`: string.
-    pub personal_gender: Option<String>,
-    /// `personalPhoto`: string.
-    pub personal_photo: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistAddAttachmentsFromDiskMembersItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachments-from-disk.html#result)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistAddAttachmentsFromDiskResult {
-    /// `checkListItem`: `TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem`.
-    pub check_list_item: Option<
-        TasksTemplateChecklistAddAttachmentsFromDiskCheckListItem,
-    >,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistAddAttachmentsFromDiskResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
@@ -380,7 +174,7 @@ impl wire::Lenient for TasksTemplateChecklistAddResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-complete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistCompleteCheckListItem {
+pub struct TasksTemplateChecklistCheckListItem {
     /// `attachments`: `map<string>`.
     pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
@@ -414,28 +208,7 @@ pub struct TasksTemplateChecklistCompleteCheckListItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTemplateChecklistCompleteCheckListItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-complete.html#result)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistCompleteResult {
-    /// `checkListItem`: `TasksTemplateChecklistCompleteCheckListItem`.
-    pub check_list_item: Option<TasksTemplateChecklistCompleteCheckListItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistCompleteResult {
+impl wire::Lenient for TasksTemplateChecklistCheckListItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -465,8 +238,8 @@ pub struct TasksTemplateChecklistGetCheckListItem {
     pub is_complete: Option<bool>,
     /// `isImportant`: boolean.
     pub is_important: Option<bool>,
-    /// `members`: `TasksTemplateChecklistGetMembersItem[]`.
-    pub members: Option<Vec<TasksTemplateChecklistGetMembersItem>>,
+    /// `members`: `TasksTemplateChecklistMembersItem[]`.
+    pub members: Option<Vec<TasksTemplateChecklistMembersItem>>,
     /// `nodeId`: integer.
     pub node_id: Option<i64>,
     /// `sortIndex`: integer.
@@ -483,39 +256,6 @@ pub struct TasksTemplateChecklistGetCheckListItem {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTemplateChecklistGetCheckListItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistGetMembersItem {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `image`: string.
-    pub image: Option<String>,
-    /// `isCollaber`: boolean.
-    pub is_collaber: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `personalGender`: string.
-    pub personal_gender: Option<String>,
-    /// `personalPhoto`: string.
-    pub personal_photo: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistGetMembersItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -579,125 +319,10 @@ impl wire::Lenient for TasksTemplateChecklistListResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-after.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add-attachment-by-content.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistMoveAfterCheckListItem {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: raw.
-    pub created_by: Option<serde_json::Value>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: raw.
-    pub members: Option<serde_json::Value>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: integer.
-    pub sort_index: Option<i64>,
-    /// `templateId`: integer.
-    pub template_id: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistMoveAfterCheckListItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-after.html#result)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistMoveAfterResult {
-    /// `checkListItem`: `TasksTemplateChecklistMoveAfterCheckListItem`.
-    pub check_list_item: Option<TasksTemplateChecklistMoveAfterCheckListItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistMoveAfterResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-before.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistMoveBeforeCheckListItem {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: raw.
-    pub created_by: Option<serde_json::Value>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: `TasksTemplateChecklistMoveBeforeMembersItem[]`.
-    pub members: Option<Vec<TasksTemplateChecklistMoveBeforeMembersItem>>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: integer.
-    pub sort_index: Option<i64>,
-    /// `templateId`: integer.
-    pub template_id: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistMoveBeforeCheckListItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-before.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistMoveBeforeMembersItem {
+pub struct TasksTemplateChecklistMembersItem {
     /// `id`: id.
     pub id: Option<u64>,
     /// `image`: string.
@@ -717,7 +342,7 @@ pub struct TasksTemplateChecklistMoveBeforeMembersItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTemplateChecklistMoveBeforeMembersItem {
+impl wire::Lenient for TasksTemplateChecklistMembersItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -727,234 +352,18 @@ impl wire::Lenient for TasksTemplateChecklistMoveBeforeMembersItem {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-move-before.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-complete.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistMoveBeforeResult {
-    /// `checkListItem`: `TasksTemplateChecklistMoveBeforeCheckListItem`.
-    pub check_list_item: Option<TasksTemplateChecklistMoveBeforeCheckListItem>,
+pub struct TasksTemplateChecklistResult {
+    /// `checkListItem`: `TasksTemplateChecklistCheckListItem`.
+    pub check_list_item: Option<TasksTemplateChecklistCheckListItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTemplateChecklistMoveBeforeResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-remove-attachments.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistRemoveAttachmentsCheckListItem {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: raw.
-    pub created_by: Option<serde_json::Value>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: `TasksTemplateChecklistRemoveAttachmentsMembersItem[]`.
-    pub members: Option<Vec<TasksTemplateChecklistRemoveAttachmentsMembersItem>>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: integer.
-    pub sort_index: Option<i64>,
-    /// `templateId`: integer.
-    pub template_id: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistRemoveAttachmentsCheckListItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-remove-attachments.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistRemoveAttachmentsMembersItem {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `image`: string.
-    pub image: Option<String>,
-    /// `isCollaber`: boolean.
-    pub is_collaber: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `personalGender`: string.
-    pub personal_gender: Option<String>,
-    /// `personalPhoto`: string.
-    pub personal_photo: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistRemoveAttachmentsMembersItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-remove-attachments.html#result)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistRemoveAttachmentsResult {
-    /// `checkListItem`: `TasksTemplateChecklistRemoveAttachmentsCheckListItem`.
-    pub check_list_item: Option<TasksTemplateChecklistRemoveAttachmentsCheckListItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistRemoveAttachmentsResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-renew.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistRenewCheckListItem {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: raw.
-    pub created_by: Option<serde_json::Value>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: raw.
-    pub members: Option<serde_json::Value>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: integer.
-    pub sort_index: Option<i64>,
-    /// `templateId`: integer.
-    pub template_id: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistRenewCheckListItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-renew.html#result)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistRenewResult {
-    /// `checkListItem`: `TasksTemplateChecklistRenewCheckListItem`.
-    pub check_list_item: Option<TasksTemplateChecklistRenewCheckListItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistRenewResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistUpdateCheckListItem {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: raw.
-    pub created_by: Option<serde_json::Value>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: `TasksTemplateChecklistUpdateMembersItem[]`.
-    pub members: Option<Vec<TasksTemplateChecklistUpdateMembersItem>>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: integer.
-    pub sort_index: Option<i64>,
-    /// `templateId`: integer.
-    pub template_id: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistUpdateCheckListItem {
+impl wire::Lenient for TasksTemplateChecklistResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -997,60 +406,6 @@ pub struct TasksTemplateChecklistUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistUpdateMembersItem {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `image`: string.
-    pub image: Option<String>,
-    /// `isCollaber`: boolean.
-    pub is_collaber: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `personalGender`: string.
-    pub personal_gender: Option<String>,
-    /// `personalPhoto`: string.
-    pub personal_photo: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistUpdateMembersItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-update.html#result)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistUpdateResult {
-    /// `checkListItem`: `TasksTemplateChecklistUpdateCheckListItem`.
-    pub check_list_item: Option<TasksTemplateChecklistUpdateCheckListItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `tasks.template.checklist.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html)
@@ -1081,7 +436,7 @@ impl TasksTemplateChecklistAdd {
     "tasks.template.checklist.addAttachmentByContent",
     scope = "task",
     kind = write,
-    response = TasksTemplateChecklistAddAttachmentByContentResult
+    response = Checklist
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -1114,7 +469,7 @@ impl TasksTemplateChecklistAddAttachmentByContent {
     "tasks.template.checklist.addAttachmentsFromDisk",
     scope = "task",
     kind = write,
-    response = TasksTemplateChecklistAddAttachmentsFromDiskResult
+    response = Checklist
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -1147,7 +502,7 @@ impl TasksTemplateChecklistAddAttachmentsFromDisk {
     "tasks.template.checklist.complete",
     scope = "task",
     kind = write,
-    response = TasksTemplateChecklistCompleteResult
+    response = TasksTemplateChecklistResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -1260,7 +615,7 @@ impl TasksTemplateChecklistList {
     "tasks.template.checklist.moveAfter",
     scope = "task",
     kind = write,
-    response = TasksTemplateChecklistMoveAfterResult
+    response = TasksTemplateChecklistResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -1289,7 +644,7 @@ impl TasksTemplateChecklistMoveAfter {
     "tasks.template.checklist.moveBefore",
     scope = "task",
     kind = write,
-    response = TasksTemplateChecklistMoveBeforeResult
+    response = Checklist
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -1318,7 +673,7 @@ impl TasksTemplateChecklistMoveBefore {
     "tasks.template.checklist.removeAttachments",
     scope = "task",
     kind = write,
-    response = TasksTemplateChecklistRemoveAttachmentsResult
+    response = Checklist
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -1351,7 +706,7 @@ impl TasksTemplateChecklistRemoveAttachments {
     "tasks.template.checklist.renew",
     scope = "task",
     kind = write,
-    response = TasksTemplateChecklistRenewResult
+    response = TasksTemplateChecklistResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -1377,7 +732,7 @@ impl TasksTemplateChecklistRenew {
     "tasks.template.checklist.update",
     scope = "task",
     kind = idempotent,
-    response = TasksTemplateChecklistUpdateResult
+    response = Checklist
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -34,8 +34,8 @@ pub struct Checklistitem {
     pub toggled_by: Option<String>,
     /// `TOGGLED_DATE`: datetime.
     pub toggled_date: Option<wire::DateTime>,
-    /// `MEMBERS`: `TaskChecklistitemGetMembersItem[]`.
-    pub members: Option<Vec<TaskChecklistitemGetMembersItem>>,
+    /// `MEMBERS`: `TaskChecklistitemMembersItem[]`.
+    pub members: Option<Vec<TaskChecklistitemMembersItem>>,
     /// `ATTACHMENTS`: `TaskChecklistitemGetAttachments`.
     pub attachments: Option<TaskChecklistitemGetAttachments>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -118,40 +118,6 @@ impl wire::Lenient for TaskChecklistitemGetAttachments {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TaskChecklistitemGetMembersItem {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `IMAGE`: string.
-    pub image: Option<String>,
-    /// `IS_COLLABER`: boolean.
-    pub is_collaber: Option<bool>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `PERSONAL_GENDER`: string.
-    pub personal_gender: Option<String>,
-    /// `PERSONAL_PHOTO`: string.
-    pub personal_photo: Option<String>,
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TaskChecklistitemGetMembersItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -186,7 +152,50 @@ impl wire::Lenient for TaskChecklistitemGetlistAttachmentsItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TaskChecklistitemGetlistMembersItem {
+pub struct TaskChecklistitemGetlistResultItem {
+    /// `ATTACHMENTS`: `map<TaskChecklistitemGetlistAttachmentsItem>`.
+    pub attachments: Option<BTreeMap<String, TaskChecklistitemGetlistAttachmentsItem>>,
+    /// `CREATED_BY`: string.
+    pub created_by: Option<String>,
+    /// `ID`: id.
+    pub id: Option<u64>,
+    /// `IS_COMPLETE`: char. One of `Y`, `N`.
+    pub is_complete: Option<bool>,
+    /// `IS_IMPORTANT`: char. One of `Y`, `N`.
+    pub is_important: Option<bool>,
+    /// `MEMBERS`: `TaskChecklistitemMembersItem[]`.
+    pub members: Option<Vec<TaskChecklistitemMembersItem>>,
+    /// `PARENT_ID`: integer.
+    pub parent_id: Option<i64>,
+    /// `SORT_INDEX`: string.
+    pub sort_index: Option<String>,
+    /// `TASK_ID`: integer.
+    pub task_id: Option<i64>,
+    /// `TITLE`: string.
+    pub title: Option<String>,
+    /// `TOGGLED_BY`: string.
+    pub toggled_by: Option<String>,
+    /// `TOGGLED_DATE`: datetime.
+    pub toggled_date: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskChecklistitemGetlistResultItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskChecklistitemMembersItem {
     /// `ID`: id.
     pub id: Option<u64>,
     /// `IMAGE`: string.
@@ -207,50 +216,7 @@ pub struct TaskChecklistitemGetlistMembersItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TaskChecklistitemGetlistMembersItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TaskChecklistitemGetlistResultItem {
-    /// `ATTACHMENTS`: `map<TaskChecklistitemGetlistAttachmentsItem>`.
-    pub attachments: Option<BTreeMap<String, TaskChecklistitemGetlistAttachmentsItem>>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `IS_COMPLETE`: char. One of `Y`, `N`.
-    pub is_complete: Option<bool>,
-    /// `IS_IMPORTANT`: char. One of `Y`, `N`.
-    pub is_important: Option<bool>,
-    /// `MEMBERS`: `TaskChecklistitemGetlistMembersItem[]`.
-    pub members: Option<Vec<TaskChecklistitemGetlistMembersItem>>,
-    /// `PARENT_ID`: integer.
-    pub parent_id: Option<i64>,
-    /// `SORT_INDEX`: string.
-    pub sort_index: Option<String>,
-    /// `TASK_ID`: integer.
-    pub task_id: Option<i64>,
-    /// `TITLE`: string.
-    pub title: Option<String>,
-    /// `TOGGLED_BY`: string.
-    pub toggled_by: Option<String>,
-    /// `TOGGLED_DATE`: datetime.
-    pub toggled_date: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TaskChecklistitemGetlistResultItem {
+impl wire::Lenient for TaskChecklistitemMembersItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

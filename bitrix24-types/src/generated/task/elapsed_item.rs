@@ -57,7 +57,7 @@ impl wire::Lenient for Elapseditem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-add.html)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TaskElapseditemAddArfields {
+pub struct TaskElapseditemArfields {
     /// `SECONDS`: integer, required.
     pub seconds: i64,
     /// `COMMENT_TEXT`: string, required.
@@ -122,24 +122,6 @@ pub struct TaskElapseditemGetlistOrder {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-update.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TaskElapseditemUpdateArfields {
-    /// `SECONDS`: integer, required.
-    pub seconds: i64,
-    /// `COMMENT_TEXT`: string, required.
-    pub comment_text: String,
-    /// `USER_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// `task.elapseditem.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/elapsed-item/task-elapsed-item-add.html)
@@ -149,12 +131,12 @@ pub struct TaskElapseditemUpdateArfields {
 pub struct TaskElapseditemAdd {
     /// `TASKID`: integer, required.
     pub taskid: i64,
-    /// `ARFIELDS`: `TaskElapseditemAddArfields`, required.
-    pub arfields: TaskElapseditemAddArfields,
+    /// `ARFIELDS`: `TaskElapseditemArfields`, required.
+    pub arfields: TaskElapseditemArfields,
 }
 impl TaskElapseditemAdd {
     /// A `task.elapseditem.add` call with the required parameters; optional ones unset.
-    pub fn new(taskid: i64, arfields: TaskElapseditemAddArfields) -> Self {
+    pub fn new(taskid: i64, arfields: TaskElapseditemArfields) -> Self {
         Self { taskid, arfields }
     }
 }
@@ -286,16 +268,12 @@ pub struct TaskElapseditemUpdate {
     pub taskid: i64,
     /// `ITEMID`: integer, required.
     pub itemid: i64,
-    /// `ARFIELDS`: `TaskElapseditemUpdateArfields`, required.
-    pub arfields: TaskElapseditemUpdateArfields,
+    /// `ARFIELDS`: `TaskElapseditemArfields`, required.
+    pub arfields: TaskElapseditemArfields,
 }
 impl TaskElapseditemUpdate {
     /// A `task.elapseditem.update` call with the required parameters; optional ones unset.
-    pub fn new(
-        taskid: i64,
-        itemid: i64,
-        arfields: TaskElapseditemUpdateArfields,
-    ) -> Self {
+    pub fn new(taskid: i64, itemid: i64, arfields: TaskElapseditemArfields) -> Self {
         Self { taskid, itemid, arfields }
     }
 }

@@ -51,39 +51,6 @@ impl wire::Lenient for Epic {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumEpicAddResult {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `groupId`: integer.
-    pub group_id: Option<i64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `modifiedBy`: integer.
-    pub modified_by: Option<i64>,
-    /// `color`: string.
-    pub color: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksApiScrumEpicAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get.html)
@@ -111,7 +78,7 @@ impl wire::Lenient for TasksApiScrumEpicGetCustomData {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumEpicGetFieldsColor {
+pub struct TasksApiScrumEpicGetFieldsBy {
     /// `type`: string.
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -119,7 +86,7 @@ pub struct TasksApiScrumEpicGetFieldsColor {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksApiScrumEpicGetFieldsColor {
+impl wire::Lenient for TasksApiScrumEpicGetFieldsBy {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -132,7 +99,7 @@ impl wire::Lenient for TasksApiScrumEpicGetFieldsColor {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumEpicGetFieldsCreatedBy {
+pub struct TasksApiScrumEpicGetFieldsColor {
     /// `type`: string.
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -140,7 +107,7 @@ pub struct TasksApiScrumEpicGetFieldsCreatedBy {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksApiScrumEpicGetFieldsCreatedBy {
+impl wire::Lenient for TasksApiScrumEpicGetFieldsColor {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -177,16 +144,16 @@ impl wire::Lenient for TasksApiScrumEpicGetFieldsDescription {
 pub struct TasksApiScrumEpicGetFieldsFields {
     /// `color`: `TasksApiScrumEpicGetFieldsColor`.
     pub color: Option<TasksApiScrumEpicGetFieldsColor>,
-    /// `createdBy`: `TasksApiScrumEpicGetFieldsCreatedBy`.
-    pub created_by: Option<TasksApiScrumEpicGetFieldsCreatedBy>,
+    /// `createdBy`: `TasksApiScrumEpicGetFieldsBy`.
+    pub created_by: Option<TasksApiScrumEpicGetFieldsBy>,
     /// `description`: `TasksApiScrumEpicGetFieldsDescription`.
     pub description: Option<TasksApiScrumEpicGetFieldsDescription>,
     /// `files`: `TasksApiScrumEpicGetFieldsFiles`.
     pub files: Option<TasksApiScrumEpicGetFieldsFiles>,
     /// `groupId`: `TasksApiScrumEpicGetFieldsGroupId`.
     pub group_id: Option<TasksApiScrumEpicGetFieldsGroupId>,
-    /// `modifiedBy`: `TasksApiScrumEpicGetFieldsModifiedBy`.
-    pub modified_by: Option<TasksApiScrumEpicGetFieldsModifiedBy>,
+    /// `modifiedBy`: `TasksApiScrumEpicGetFieldsBy`.
+    pub modified_by: Option<TasksApiScrumEpicGetFieldsBy>,
     /// `name`: `TasksApiScrumEpicGetFieldsName`.
     pub name: Option<TasksApiScrumEpicGetFieldsName>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -237,27 +204,6 @@ pub struct TasksApiScrumEpicGetFieldsGroupId {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksApiScrumEpicGetFieldsGroupId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumEpicGetFieldsModifiedBy {
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksApiScrumEpicGetFieldsModifiedBy {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -461,10 +407,10 @@ impl wire::Lenient for TasksApiScrumEpicGetUserType {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-list.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumEpicListResult {
+pub struct TasksApiScrumEpicResult {
     /// `id`: id.
     pub id: Option<u64>,
     /// `groupId`: integer.
@@ -484,40 +430,7 @@ pub struct TasksApiScrumEpicListResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksApiScrumEpicListResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumEpicUpdateResult {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `groupId`: integer.
-    pub group_id: Option<i64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `modifiedBy`: integer.
-    pub modified_by: Option<i64>,
-    /// `color`: string.
-    pub color: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksApiScrumEpicUpdateResult {
+impl wire::Lenient for TasksApiScrumEpicResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -532,7 +445,7 @@ impl wire::Lenient for TasksApiScrumEpicUpdateResult {
     "tasks.api.scrum.epic.add",
     scope = "task",
     kind = write,
-    response = TasksApiScrumEpicAddResult
+    response = TasksApiScrumEpicResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -607,7 +520,7 @@ pub struct TasksApiScrumEpicGetFields;
     "tasks.api.scrum.epic.list",
     scope = "task",
     kind = read,
-    response = TasksApiScrumEpicListResult
+    response = TasksApiScrumEpicResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -632,7 +545,7 @@ pub struct TasksApiScrumEpicList {
     "tasks.api.scrum.epic.update",
     scope = "task",
     kind = idempotent,
-    response = TasksApiScrumEpicUpdateResult
+    response = TasksApiScrumEpicResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

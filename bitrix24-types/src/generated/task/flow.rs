@@ -10,7 +10,7 @@ use ::bitrix24_types::wire;
 use super::task_values::TasksFlowFlowCreateDistributionType;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Flow {
@@ -132,73 +132,6 @@ pub struct TasksFlowFlowCreateFlowData {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksFlowFlowCreateResult {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `creatorId`: integer.
-    pub creator_id: Option<i64>,
-    /// `ownerId`: integer.
-    pub owner_id: Option<i64>,
-    /// `groupId`: integer.
-    pub group_id: Option<i64>,
-    /// `templateId`: integer.
-    pub template_id: Option<i64>,
-    /// `efficiency`: integer.
-    pub efficiency: Option<i64>,
-    /// `active`: boolean.
-    pub active: Option<bool>,
-    /// `plannedCompletionTime`: integer.
-    pub planned_completion_time: Option<i64>,
-    /// `activity`: string.
-    pub activity: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `distributionType`: string.
-    pub distribution_type: Option<String>,
-    /// `responsibleList`: `string[][]`.
-    pub responsible_list: Option<Vec<Vec<String>>>,
-    /// `demo`: boolean.
-    pub demo: Option<bool>,
-    /// `responsibleCanChangeDeadline`: boolean.
-    pub responsible_can_change_deadline: Option<bool>,
-    /// `matchWorkTime`: boolean.
-    pub match_work_time: Option<bool>,
-    /// `taskControl`: boolean.
-    pub task_control: Option<bool>,
-    /// `notifyAtHalfTime`: boolean.
-    pub notify_at_half_time: Option<bool>,
-    /// `notifyOnQueueOverflow`: integer.
-    pub notify_on_queue_overflow: Option<i64>,
-    /// `notifyOnTasksInProgressOverflow`: integer.
-    pub notify_on_tasks_in_progress_overflow: Option<i64>,
-    /// `notifyWhenEfficiencyDecreases`: integer.
-    pub notify_when_efficiency_decreases: Option<i64>,
-    /// `taskCreators`: `string[][]`.
-    pub task_creators: Option<Vec<Vec<String>>>,
-    /// `team`: `string[][]`.
-    pub team: Option<Vec<Vec<String>>>,
-    /// `trialFeatureEnabled`: boolean.
-    pub trial_feature_enabled: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksFlowFlowCreateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksFlowFlowDeleteResult {
@@ -295,73 +228,6 @@ pub struct TasksFlowFlowUpdateFlowData {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksFlowFlowUpdateResult {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `creatorId`: integer.
-    pub creator_id: Option<i64>,
-    /// `ownerId`: integer.
-    pub owner_id: Option<i64>,
-    /// `groupId`: integer.
-    pub group_id: Option<i64>,
-    /// `templateId`: integer.
-    pub template_id: Option<i64>,
-    /// `efficiency`: integer.
-    pub efficiency: Option<i64>,
-    /// `active`: boolean.
-    pub active: Option<bool>,
-    /// `plannedCompletionTime`: integer.
-    pub planned_completion_time: Option<i64>,
-    /// `activity`: string.
-    pub activity: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `distributionType`: string.
-    pub distribution_type: Option<String>,
-    /// `responsibleList`: `string[][]`.
-    pub responsible_list: Option<Vec<Vec<String>>>,
-    /// `demo`: boolean.
-    pub demo: Option<bool>,
-    /// `responsibleCanChangeDeadline`: boolean.
-    pub responsible_can_change_deadline: Option<bool>,
-    /// `matchWorkTime`: boolean.
-    pub match_work_time: Option<bool>,
-    /// `taskControl`: boolean.
-    pub task_control: Option<bool>,
-    /// `notifyAtHalfTime`: boolean.
-    pub notify_at_half_time: Option<bool>,
-    /// `notifyOnQueueOverflow`: integer.
-    pub notify_on_queue_overflow: Option<i64>,
-    /// `notifyOnTasksInProgressOverflow`: integer.
-    pub notify_on_tasks_in_progress_overflow: Option<i64>,
-    /// `notifyWhenEfficiencyDecreases`: integer.
-    pub notify_when_efficiency_decreases: Option<i64>,
-    /// `taskCreators`: `string[][]`.
-    pub task_creators: Option<Vec<Vec<String>>>,
-    /// `team`: `string[][]`.
-    pub team: Option<Vec<Vec<String>>>,
-    /// `trialFeatureEnabled`: boolean.
-    pub trial_feature_enabled: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksFlowFlowUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `tasks.flow.Flow.activate`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-activate.html)
@@ -386,12 +252,7 @@ impl TasksFlowFlowActivate {
 /// `tasks.flow.Flow.create`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/flow/tasks-flow-flow-create.html)
-#[bitrix_method(
-    "tasks.flow.Flow.create",
-    scope = "task",
-    kind = write,
-    response = TasksFlowFlowCreateResult
-)]
+#[bitrix_method("tasks.flow.Flow.create", scope = "task", kind = write, response = Flow)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksFlowFlowCreate {
@@ -498,7 +359,7 @@ impl TasksFlowFlowPin {
     "tasks.flow.Flow.update",
     scope = "task",
     kind = idempotent,
-    response = TasksFlowFlowUpdateResult
+    response = Flow
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -10,7 +10,7 @@ use ::bitrix24_types::wire;
 use super::task_values::TasksApiScrumSprintAddStatus;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Sprint {
@@ -78,92 +78,10 @@ pub struct TasksApiScrumSprintAddFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumSprintAddResult {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `groupId`: integer.
-    pub group_id: Option<i64>,
-    /// `entityType`: string.
-    pub entity_type: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `goal`: string.
-    pub goal: Option<String>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `modifiedBy`: integer.
-    pub modified_by: Option<i64>,
-    /// `dateStart`: datetime.
-    pub date_start: Option<wire::DateTime>,
-    /// `dateEnd`: datetime.
-    pub date_end: Option<wire::DateTime>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksApiScrumSprintAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumSprintCompleteResult {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `groupId`: integer.
-    pub group_id: Option<i64>,
-    /// `entityType`: string.
-    pub entity_type: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `goal`: string.
-    pub goal: Option<String>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `modifiedBy`: integer.
-    pub modified_by: Option<i64>,
-    /// `dateStart`: datetime.
-    pub date_start: Option<wire::DateTime>,
-    /// `dateEnd`: datetime.
-    pub date_end: Option<wire::DateTime>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksApiScrumSprintCompleteResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumSprintGetFieldsCreatedBy {
+pub struct TasksApiScrumSprintGetFieldsBy {
     /// `type`: string.
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -171,7 +89,7 @@ pub struct TasksApiScrumSprintGetFieldsCreatedBy {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksApiScrumSprintGetFieldsCreatedBy {
+impl wire::Lenient for TasksApiScrumSprintGetFieldsBy {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -227,16 +145,16 @@ impl wire::Lenient for TasksApiScrumSprintGetFieldsDateStart {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumSprintGetFieldsFields {
-    /// `createdBy`: `TasksApiScrumSprintGetFieldsCreatedBy`.
-    pub created_by: Option<TasksApiScrumSprintGetFieldsCreatedBy>,
+    /// `createdBy`: `TasksApiScrumSprintGetFieldsBy`.
+    pub created_by: Option<TasksApiScrumSprintGetFieldsBy>,
     /// `dateEnd`: `TasksApiScrumSprintGetFieldsDateEnd`.
     pub date_end: Option<TasksApiScrumSprintGetFieldsDateEnd>,
     /// `dateStart`: `TasksApiScrumSprintGetFieldsDateStart`.
     pub date_start: Option<TasksApiScrumSprintGetFieldsDateStart>,
     /// `groupId`: `TasksApiScrumSprintGetFieldsGroupId`.
     pub group_id: Option<TasksApiScrumSprintGetFieldsGroupId>,
-    /// `modifiedBy`: `TasksApiScrumSprintGetFieldsModifiedBy`.
-    pub modified_by: Option<TasksApiScrumSprintGetFieldsModifiedBy>,
+    /// `modifiedBy`: `TasksApiScrumSprintGetFieldsBy`.
+    pub modified_by: Option<TasksApiScrumSprintGetFieldsBy>,
     /// `name`: `TasksApiScrumSprintGetFieldsName`.
     pub name: Option<TasksApiScrumSprintGetFieldsName>,
     /// `sort`: `TasksApiScrumSprintGetFieldsSort`.
@@ -270,27 +188,6 @@ pub struct TasksApiScrumSprintGetFieldsGroupId {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksApiScrumSprintGetFieldsGroupId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumSprintGetFieldsModifiedBy {
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksApiScrumSprintGetFieldsModifiedBy {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -425,88 +322,6 @@ pub struct TasksApiScrumSprintListFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumSprintListResult {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `groupId`: integer.
-    pub group_id: Option<i64>,
-    /// `entityType`: string.
-    pub entity_type: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `goal`: string.
-    pub goal: Option<String>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `modifiedBy`: integer.
-    pub modified_by: Option<i64>,
-    /// `dateStart`: datetime.
-    pub date_start: Option<wire::DateTime>,
-    /// `dateEnd`: datetime.
-    pub date_end: Option<wire::DateTime>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksApiScrumSprintListResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-start.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumSprintStartResult {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `groupId`: integer.
-    pub group_id: Option<i64>,
-    /// `entityType`: string.
-    pub entity_type: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `goal`: string.
-    pub goal: Option<String>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `modifiedBy`: integer.
-    pub modified_by: Option<i64>,
-    /// `dateStart`: datetime.
-    pub date_start: Option<wire::DateTime>,
-    /// `dateEnd`: datetime.
-    pub date_end: Option<wire::DateTime>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksApiScrumSprintStartResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-update.html)
@@ -536,47 +351,6 @@ pub struct TasksApiScrumSprintUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumSprintUpdateResult {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `groupId`: integer.
-    pub group_id: Option<i64>,
-    /// `entityType`: string.
-    pub entity_type: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `goal`: string.
-    pub goal: Option<String>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `modifiedBy`: integer.
-    pub modified_by: Option<i64>,
-    /// `dateStart`: datetime.
-    pub date_start: Option<wire::DateTime>,
-    /// `dateEnd`: datetime.
-    pub date_end: Option<wire::DateTime>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksApiScrumSprintUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `tasks.api.scrum.sprint.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-add.html)
@@ -584,7 +358,7 @@ impl wire::Lenient for TasksApiScrumSprintUpdateResult {
     "tasks.api.scrum.sprint.add",
     scope = "task",
     kind = write,
-    response = TasksApiScrumSprintAddResult
+    response = Sprint
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -605,7 +379,7 @@ impl TasksApiScrumSprintAdd {
     "tasks.api.scrum.sprint.complete",
     scope = "task",
     kind = write,
-    response = TasksApiScrumSprintCompleteResult
+    response = Sprint
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -680,7 +454,7 @@ pub struct TasksApiScrumSprintGetFields;
     "tasks.api.scrum.sprint.list",
     scope = "task",
     kind = read,
-    response = TasksApiScrumSprintListResult
+    response = Sprint
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -705,7 +479,7 @@ pub struct TasksApiScrumSprintList {
     "tasks.api.scrum.sprint.start",
     scope = "task",
     kind = write,
-    response = TasksApiScrumSprintStartResult
+    response = Sprint
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -726,7 +500,7 @@ impl TasksApiScrumSprintStart {
     "tasks.api.scrum.sprint.update",
     scope = "task",
     kind = idempotent,
-    response = TasksApiScrumSprintUpdateResult
+    response = Sprint
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

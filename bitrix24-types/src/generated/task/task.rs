@@ -50,7 +50,7 @@ impl wire::Lenient for TasksApiScrumTask {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumTaskGetFieldsCreatedBy {
+pub struct TasksApiScrumTaskGetFieldsBy {
     /// `type`: string.
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -58,49 +58,7 @@ pub struct TasksApiScrumTaskGetFieldsCreatedBy {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksApiScrumTaskGetFieldsCreatedBy {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumTaskGetFieldsEntityId {
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksApiScrumTaskGetFieldsEntityId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumTaskGetFieldsEpicId {
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksApiScrumTaskGetFieldsEpicId {
+impl wire::Lenient for TasksApiScrumTaskGetFieldsBy {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -114,14 +72,14 @@ impl wire::Lenient for TasksApiScrumTaskGetFieldsEpicId {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksApiScrumTaskGetFieldsFields {
-    /// `createdBy`: `TasksApiScrumTaskGetFieldsCreatedBy`.
-    pub created_by: Option<TasksApiScrumTaskGetFieldsCreatedBy>,
-    /// `entityId`: `TasksApiScrumTaskGetFieldsEntityId`.
-    pub entity_id: Option<TasksApiScrumTaskGetFieldsEntityId>,
-    /// `epicId`: `TasksApiScrumTaskGetFieldsEpicId`.
-    pub epic_id: Option<TasksApiScrumTaskGetFieldsEpicId>,
-    /// `modifiedBy`: `TasksApiScrumTaskGetFieldsModifiedBy`.
-    pub modified_by: Option<TasksApiScrumTaskGetFieldsModifiedBy>,
+    /// `createdBy`: `TasksApiScrumTaskGetFieldsBy`.
+    pub created_by: Option<TasksApiScrumTaskGetFieldsBy>,
+    /// `entityId`: `TasksApiScrumTaskGetFieldsId`.
+    pub entity_id: Option<TasksApiScrumTaskGetFieldsId>,
+    /// `epicId`: `TasksApiScrumTaskGetFieldsId`.
+    pub epic_id: Option<TasksApiScrumTaskGetFieldsId>,
+    /// `modifiedBy`: `TasksApiScrumTaskGetFieldsBy`.
+    pub modified_by: Option<TasksApiScrumTaskGetFieldsBy>,
     /// `sort`: `TasksApiScrumTaskGetFieldsSort`.
     pub sort: Option<TasksApiScrumTaskGetFieldsSort>,
     /// `storyPoints`: `TasksApiScrumTaskGetFieldsStoryPoints`.
@@ -144,7 +102,7 @@ impl wire::Lenient for TasksApiScrumTaskGetFieldsFields {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/task/tasks-api-scrum-task-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumTaskGetFieldsModifiedBy {
+pub struct TasksApiScrumTaskGetFieldsId {
     /// `type`: string.
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -152,7 +110,7 @@ pub struct TasksApiScrumTaskGetFieldsModifiedBy {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksApiScrumTaskGetFieldsModifiedBy {
+impl wire::Lenient for TasksApiScrumTaskGetFieldsId {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

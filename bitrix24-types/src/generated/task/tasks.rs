@@ -265,6 +265,35 @@ impl wire::Lenient for TaskReply {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksTaskAction {
+    /// `add`: boolean.
+    pub add: Option<bool>,
+    /// `addAccomplice`: boolean.
+    pub add_accomplice: Option<bool>,
+    /// `modify`: boolean.
+    pub modify: Option<bool>,
+    /// `remove`: boolean.
+    pub remove: Option<bool>,
+    /// `toggle`: boolean.
+    pub toggle: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskAction {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
@@ -289,40 +318,6 @@ pub struct TasksTaskAddCheckListTree {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskAddCheckListTree {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskAddCreator {
-    /// `icon`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `link`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskAddCreator {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -381,40 +376,6 @@ pub struct TasksTaskAddFields2 {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskAddFields2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskAddResponsible {
-    /// `icon`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `link`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskAddResponsible {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -516,9 +477,9 @@ pub struct TasksTaskAddTask {
     /// `createdDate`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_date: Option<wire::DateTime>,
-    /// `creator`: `TasksTaskAddCreator`.
+    /// `creator`: `TasksTaskCreator`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<TasksTaskAddCreator>,
+    pub creator: Option<TasksTaskCreator>,
     /// `dateStart`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_start: Option<wire::DateTime>,
@@ -636,9 +597,9 @@ pub struct TasksTaskAddTask {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub replicate: Option<bool>,
-    /// `responsible`: `TasksTaskAddResponsible`.
+    /// `responsible`: `TasksTaskResponsible`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible: Option<TasksTaskAddResponsible>,
+    pub responsible: Option<TasksTaskResponsible>,
     /// `responsibleId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_id: Option<i64>,
@@ -711,129 +672,13 @@ impl wire::Lenient for TasksTaskAddTask {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksTaskApproveAction {
-    /// `add`: boolean.
-    pub add: Option<bool>,
-    /// `addAccomplice`: boolean.
-    pub add_accomplice: Option<bool>,
-    /// `modify`: boolean.
-    pub modify: Option<bool>,
-    /// `remove`: boolean.
-    pub remove: Option<bool>,
-    /// `toggle`: boolean.
-    pub toggle: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskApproveAction {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskApproveAction2 {
-    /// `add`: boolean.
-    pub add: Option<bool>,
-    /// `addAccomplice`: boolean.
-    pub add_accomplice: Option<bool>,
-    /// `modify`: boolean.
-    pub modify: Option<bool>,
-    /// `remove`: boolean.
-    pub remove: Option<bool>,
-    /// `toggle`: boolean.
-    pub toggle: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskApproveAction2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskApproveAction3 {
-    /// `add`: boolean.
-    pub add: Option<bool>,
-    /// `addAccomplice`: boolean.
-    pub add_accomplice: Option<bool>,
-    /// `modify`: boolean.
-    pub modify: Option<bool>,
-    /// `remove`: boolean.
-    pub remove: Option<bool>,
-    /// `toggle`: boolean.
-    pub toggle: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskApproveAction3 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskApproveAuditorsDataItem {
-    /// `icon`: string.
-    pub icon: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `link`: string.
-    pub link: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskApproveAuditorsDataItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveCheckListTree {
     /// `action`: raw.
     pub action: Option<serde_json::Value>,
     /// `descendants`: `TasksTaskApproveDescendantsItem[]`.
     pub descendants: Option<Vec<TasksTaskApproveDescendantsItem>>,
-    /// `fields`: `TasksTaskApproveFields3`.
-    pub fields: Option<TasksTaskApproveFields3>,
+    /// `fields`: `TasksTaskUpdateFields`.
+    pub fields: Option<TasksTaskUpdateFields>,
     /// `nodeId`: integer.
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -854,89 +699,13 @@ impl wire::Lenient for TasksTaskApproveCheckListTree {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksTaskApproveChecklistItem {
-    /// `action`: `TasksTaskApproveAction3`.
-    pub action: Option<TasksTaskApproveAction3>,
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `createdBy`: string.
-    pub created_by: Option<String>,
-    /// `entityId`: integer.
-    pub entity_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: char. One of `Y`, `N`.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: char. One of `Y`, `N`.
-    pub is_important: Option<bool>,
-    /// `members`: raw.
-    pub members: Option<serde_json::Value>,
-    /// `sortIndex`: string.
-    pub sort_index: Option<String>,
-    /// `taskId`: integer.
-    pub task_id: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `toggledBy`: raw.
-    pub toggled_by: Option<serde_json::Value>,
-    /// `toggledDate`: datetime.
-    pub toggled_date: Option<wire::DateTime>,
-    /// `ufChecklistFiles`: boolean.
-    pub uf_checklist_files: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskApproveChecklistItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskApproveCreator {
-    /// `icon`: string.
-    pub icon: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `link`: string.
-    pub link: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskApproveCreator {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct TasksTaskApproveDescendantsItem {
-    /// `action`: `TasksTaskApproveAction`.
-    pub action: Option<TasksTaskApproveAction>,
-    /// `descendants`: `TasksTaskApproveDescendantsItem2[]`.
-    pub descendants: Option<Vec<TasksTaskApproveDescendantsItem2>>,
-    /// `fields`: `TasksTaskApproveFields2`.
-    pub fields: Option<TasksTaskApproveFields2>,
+    /// `action`: `TasksTaskAction`.
+    pub action: Option<TasksTaskAction>,
+    /// `descendants`: `TasksTaskDescendantsItem[]`.
+    pub descendants: Option<Vec<TasksTaskDescendantsItem>>,
+    /// `fields`: `TasksTaskFields`.
+    pub fields: Option<TasksTaskFields>,
     /// `nodeId`: integer.
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -945,234 +714,6 @@ pub struct TasksTaskApproveDescendantsItem {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskApproveDescendantsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskApproveDescendantsItem2 {
-    /// `action`: `TasksTaskApproveAction2`.
-    pub action: Option<TasksTaskApproveAction2>,
-    /// `descendants`: raw.
-    pub descendants: Option<serde_json::Value>,
-    /// `fields`: `TasksTaskApproveFields`.
-    pub fields: Option<TasksTaskApproveFields>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskApproveDescendantsItem2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskApproveFields {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `entityId`: integer.
-    pub entity_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: raw.
-    pub members: Option<serde_json::Value>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: integer.
-    pub sort_index: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskApproveFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskApproveFields2 {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `entityId`: integer.
-    pub entity_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: raw.
-    pub members: Option<serde_json::Value>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: integer.
-    pub sort_index: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskApproveFields2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskApproveFields3 {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: raw.
-    pub created_by: Option<serde_json::Value>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `entityId`: integer.
-    pub entity_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: raw.
-    pub members: Option<serde_json::Value>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: raw.
-    pub sort_index: Option<serde_json::Value>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskApproveFields3 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskApproveGroup {
-    /// `additionalData`: raw.
-    pub additional_data: Option<serde_json::Value>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `image`: string.
-    pub image: Option<String>,
-    /// `membersCount`: integer.
-    pub members_count: Option<i64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `opened`: boolean.
-    pub opened: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskApproveGroup {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskApproveResponsible {
-    /// `icon`: string.
-    pub icon: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `link`: string.
-    pub link: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskApproveResponsible {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1222,8 +763,8 @@ pub struct TasksTaskApproveTask {
     pub allow_time_tracking: Option<bool>,
     /// `auditors`: `string[]`.
     pub auditors: Option<Vec<String>>,
-    /// `auditorsData`: `map<TasksTaskApproveAuditorsDataItem>`.
-    pub auditors_data: Option<BTreeMap<String, TasksTaskApproveAuditorsDataItem>>,
+    /// `auditorsData`: `map<TasksTaskDataItem>`.
+    pub auditors_data: Option<BTreeMap<String, TasksTaskDataItem>>,
     /// `backlogId`: integer.
     pub backlog_id: Option<i64>,
     /// `changedBy`: string.
@@ -1234,8 +775,8 @@ pub struct TasksTaskApproveTask {
     pub check_list_can_add: Option<bool>,
     /// `checkListTree`: `TasksTaskApproveCheckListTree`.
     pub check_list_tree: Option<TasksTaskApproveCheckListTree>,
-    /// `checklist`: `map<TasksTaskApproveChecklistItem>`.
-    pub checklist: Option<BTreeMap<String, TasksTaskApproveChecklistItem>>,
+    /// `checklist`: `map<TasksTaskChecklistItem>`.
+    pub checklist: Option<BTreeMap<String, TasksTaskChecklistItem>>,
     /// `closedBy`: string.
     pub closed_by: Option<String>,
     /// `closedDate`: datetime.
@@ -1246,8 +787,8 @@ pub struct TasksTaskApproveTask {
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
     pub created_date: Option<wire::DateTime>,
-    /// `creator`: `TasksTaskApproveCreator`.
-    pub creator: Option<TasksTaskApproveCreator>,
+    /// `creator`: `TasksTaskCreator`.
+    pub creator: Option<TasksTaskCreator>,
     /// `dateStart`: datetime.
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
@@ -1278,8 +819,8 @@ pub struct TasksTaskApproveTask {
     pub forum_id: Option<i64>,
     /// `forumTopicId`: integer.
     pub forum_topic_id: Option<i64>,
-    /// `group`: `TasksTaskApproveGroup`.
-    pub group: Option<TasksTaskApproveGroup>,
+    /// `group`: `TasksTaskGroup`.
+    pub group: Option<TasksTaskGroup>,
     /// `groupId`: integer.
     pub group_id: Option<i64>,
     /// `guid`: string.
@@ -1308,8 +849,8 @@ pub struct TasksTaskApproveTask {
     pub priority: Option<String>,
     /// `replicate`: char. One of `Y`, `N`.
     pub replicate: Option<bool>,
-    /// `responsible`: `TasksTaskApproveResponsible`.
-    pub responsible: Option<TasksTaskApproveResponsible>,
+    /// `responsible`: `TasksTaskResponsible`.
+    pub responsible: Option<TasksTaskResponsible>,
     /// `responsibleId`: integer.
     pub responsible_id: Option<i64>,
     /// `serviceCommentsCount`: string.
@@ -1359,206 +900,12 @@ impl wire::Lenient for TasksTaskApproveTask {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-counters-get.html#counter)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskCounters {
-    /// `counter`: integer.
-    pub counter: Option<i64>,
-    /// `code`: integer.
-    pub code: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskCounters {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksTaskDelegateAccomplicesDataItem {
-    /// `icon`: string.
-    pub icon: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `link`: string.
-    pub link: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDelegateAccomplicesDataItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDelegateAction {
-    /// `add`: boolean.
-    pub add: Option<bool>,
-    /// `addAccomplice`: boolean.
-    pub add_accomplice: Option<bool>,
-    /// `modify`: boolean.
-    pub modify: Option<bool>,
-    /// `remove`: boolean.
-    pub remove: Option<bool>,
-    /// `toggle`: boolean.
-    pub toggle: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDelegateAction {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDelegateAction2 {
-    /// `add`: boolean.
-    pub add: Option<bool>,
-    /// `addAccomplice`: boolean.
-    pub add_accomplice: Option<bool>,
-    /// `modify`: boolean.
-    pub modify: Option<bool>,
-    /// `remove`: boolean.
-    pub remove: Option<bool>,
-    /// `toggle`: boolean.
-    pub toggle: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDelegateAction2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDelegateAction3 {
-    /// `add`: boolean.
-    pub add: Option<bool>,
-    /// `addAccomplice`: boolean.
-    pub add_accomplice: Option<bool>,
-    /// `modify`: boolean.
-    pub modify: Option<bool>,
-    /// `remove`: boolean.
-    pub remove: Option<bool>,
-    /// `toggle`: boolean.
-    pub toggle: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDelegateAction3 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDelegateAuditorsDataItem {
-    /// `icon`: string.
-    pub icon: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `link`: string.
-    pub link: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDelegateAuditorsDataItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDelegateCheckListTree {
-    /// `action`: raw.
-    pub action: Option<serde_json::Value>,
-    /// `descendants`: `TasksTaskDelegateDescendantsItem[]`.
-    pub descendants: Option<Vec<TasksTaskDelegateDescendantsItem>>,
-    /// `fields`: `TasksTaskDelegateFields3`.
-    pub fields: Option<TasksTaskDelegateFields3>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDelegateCheckListTree {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDelegateChecklistItem {
-    /// `action`: `TasksTaskDelegateAction3`.
-    pub action: Option<TasksTaskDelegateAction3>,
+pub struct TasksTaskChecklistItem {
+    /// `action`: `TasksTaskAction`.
+    pub action: Option<TasksTaskAction>,
     /// `attachments`: `map<string>`.
     pub attachments: Option<BTreeMap<String, String>>,
     /// `createdBy`: string.
@@ -1590,7 +937,7 @@ pub struct TasksTaskDelegateChecklistItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTaskDelegateChecklistItem {
+impl wire::Lenient for TasksTaskChecklistItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1600,26 +947,53 @@ impl wire::Lenient for TasksTaskDelegateChecklistItem {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-counters-get.html#counter)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDelegateCreator {
+pub struct TasksTaskCounters {
+    /// `counter`: integer.
+    pub counter: Option<i64>,
+    /// `code`: integer.
+    pub code: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskCounters {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskCreator {
     /// `icon`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `link`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `workPosition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTaskDelegateCreator {
+impl wire::Lenient for TasksTaskCreator {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1627,254 +1001,33 @@ impl wire::Lenient for TasksTaskDelegateCreator {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDelegateDescendantsItem {
-    /// `action`: `TasksTaskDelegateAction`.
-    pub action: Option<TasksTaskDelegateAction>,
-    /// `descendants`: `TasksTaskDelegateDescendantsItem2[]`.
-    pub descendants: Option<Vec<TasksTaskDelegateDescendantsItem2>>,
-    /// `fields`: `TasksTaskDelegateFields2`.
-    pub fields: Option<TasksTaskDelegateFields2>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDelegateDescendantsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDelegateDescendantsItem2 {
-    /// `action`: `TasksTaskDelegateAction2`.
-    pub action: Option<TasksTaskDelegateAction2>,
-    /// `descendants`: raw.
-    pub descendants: Option<serde_json::Value>,
-    /// `fields`: `TasksTaskDelegateFields`.
-    pub fields: Option<TasksTaskDelegateFields>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDelegateDescendantsItem2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDelegateFields {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `entityId`: integer.
-    pub entity_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: raw.
-    pub members: Option<serde_json::Value>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: integer.
-    pub sort_index: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDelegateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDelegateFields2 {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `entityId`: integer.
-    pub entity_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: raw.
-    pub members: Option<serde_json::Value>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: integer.
-    pub sort_index: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDelegateFields2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDelegateFields3 {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: raw.
-    pub created_by: Option<serde_json::Value>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `entityId`: integer.
-    pub entity_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: raw.
-    pub members: Option<serde_json::Value>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: raw.
-    pub sort_index: Option<serde_json::Value>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDelegateFields3 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDelegateGroup {
-    /// `additionalData`: raw.
-    pub additional_data: Option<serde_json::Value>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `image`: string.
-    pub image: Option<String>,
-    /// `membersCount`: integer.
-    pub members_count: Option<i64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `opened`: boolean.
-    pub opened: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDelegateGroup {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDelegateResponsible {
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskDataItem {
     /// `icon`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `link`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `workPosition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTaskDelegateResponsible {
+impl wire::Lenient for TasksTaskDataItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1910,8 +1063,8 @@ impl wire::Lenient for TasksTaskDelegateResult {
 pub struct TasksTaskDelegateTask {
     /// `accomplices`: `string[]`.
     pub accomplices: Option<Vec<String>>,
-    /// `accomplicesData`: `map<TasksTaskDelegateAccomplicesDataItem>`.
-    pub accomplices_data: Option<BTreeMap<String, TasksTaskDelegateAccomplicesDataItem>>,
+    /// `accomplicesData`: `map<TasksTaskDataItem>`.
+    pub accomplices_data: Option<BTreeMap<String, TasksTaskDataItem>>,
     /// `action`: `map<boolean>`.
     pub action: Option<BTreeMap<String, bool>>,
     /// `activityDate`: datetime.
@@ -1924,8 +1077,8 @@ pub struct TasksTaskDelegateTask {
     pub allow_time_tracking: Option<bool>,
     /// `auditors`: `string[]`.
     pub auditors: Option<Vec<String>>,
-    /// `auditorsData`: `map<TasksTaskDelegateAuditorsDataItem>`.
-    pub auditors_data: Option<BTreeMap<String, TasksTaskDelegateAuditorsDataItem>>,
+    /// `auditorsData`: `map<TasksTaskDataItem>`.
+    pub auditors_data: Option<BTreeMap<String, TasksTaskDataItem>>,
     /// `backlogId`: integer.
     pub backlog_id: Option<i64>,
     /// `changedBy`: string.
@@ -1934,10 +1087,10 @@ pub struct TasksTaskDelegateTask {
     pub changed_date: Option<wire::DateTime>,
     /// `checkListCanAdd`: boolean.
     pub check_list_can_add: Option<bool>,
-    /// `checkListTree`: `TasksTaskDelegateCheckListTree`.
-    pub check_list_tree: Option<TasksTaskDelegateCheckListTree>,
-    /// `checklist`: `map<TasksTaskDelegateChecklistItem>`.
-    pub checklist: Option<BTreeMap<String, TasksTaskDelegateChecklistItem>>,
+    /// `checkListTree`: `TasksTaskApproveCheckListTree`.
+    pub check_list_tree: Option<TasksTaskApproveCheckListTree>,
+    /// `checklist`: `map<TasksTaskChecklistItem>`.
+    pub checklist: Option<BTreeMap<String, TasksTaskChecklistItem>>,
     /// `closedBy`: string.
     pub closed_by: Option<String>,
     /// `closedDate`: datetime.
@@ -1948,8 +1101,8 @@ pub struct TasksTaskDelegateTask {
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
     pub created_date: Option<wire::DateTime>,
-    /// `creator`: `TasksTaskDelegateCreator`.
-    pub creator: Option<TasksTaskDelegateCreator>,
+    /// `creator`: `TasksTaskCreator`.
+    pub creator: Option<TasksTaskCreator>,
     /// `dateStart`: datetime.
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
@@ -1980,8 +1133,8 @@ pub struct TasksTaskDelegateTask {
     pub forum_id: Option<i64>,
     /// `forumTopicId`: integer.
     pub forum_topic_id: Option<i64>,
-    /// `group`: `TasksTaskDelegateGroup`.
-    pub group: Option<TasksTaskDelegateGroup>,
+    /// `group`: `TasksTaskGroup`.
+    pub group: Option<TasksTaskGroup>,
     /// `groupId`: integer.
     pub group_id: Option<i64>,
     /// `guid`: string.
@@ -2010,8 +1163,8 @@ pub struct TasksTaskDelegateTask {
     pub priority: Option<String>,
     /// `replicate`: char. One of `Y`, `N`.
     pub replicate: Option<bool>,
-    /// `responsible`: `TasksTaskDelegateResponsible`.
-    pub responsible: Option<TasksTaskDelegateResponsible>,
+    /// `responsible`: `TasksTaskResponsible`.
+    pub responsible: Option<TasksTaskResponsible>,
     /// `responsibleId`: integer.
     pub responsible_id: Option<i64>,
     /// `serviceCommentsCount`: string.
@@ -2083,262 +1236,16 @@ impl wire::Lenient for TasksTaskDeleteResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksTaskDisapproveAction {
-    /// `add`: boolean.
-    pub add: Option<bool>,
-    /// `addAccomplice`: boolean.
-    pub add_accomplice: Option<bool>,
-    /// `modify`: boolean.
-    pub modify: Option<bool>,
-    /// `remove`: boolean.
-    pub remove: Option<bool>,
-    /// `toggle`: boolean.
-    pub toggle: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDisapproveAction {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDisapproveAction2 {
-    /// `add`: boolean.
-    pub add: Option<bool>,
-    /// `addAccomplice`: boolean.
-    pub add_accomplice: Option<bool>,
-    /// `modify`: boolean.
-    pub modify: Option<bool>,
-    /// `remove`: boolean.
-    pub remove: Option<bool>,
-    /// `toggle`: boolean.
-    pub toggle: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDisapproveAction2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDisapproveAction3 {
-    /// `add`: boolean.
-    pub add: Option<bool>,
-    /// `addAccomplice`: boolean.
-    pub add_accomplice: Option<bool>,
-    /// `modify`: boolean.
-    pub modify: Option<bool>,
-    /// `remove`: boolean.
-    pub remove: Option<bool>,
-    /// `toggle`: boolean.
-    pub toggle: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDisapproveAction3 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDisapproveAuditorsDataItem {
-    /// `icon`: string.
-    pub icon: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `link`: string.
-    pub link: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDisapproveAuditorsDataItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDisapproveCheckListTree {
-    /// `action`: raw.
-    pub action: Option<serde_json::Value>,
-    /// `descendants`: `TasksTaskDisapproveDescendantsItem[]`.
-    pub descendants: Option<Vec<TasksTaskDisapproveDescendantsItem>>,
-    /// `fields`: `TasksTaskDisapproveFields3`.
-    pub fields: Option<TasksTaskDisapproveFields3>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDisapproveCheckListTree {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDisapproveChecklistItem {
-    /// `action`: `TasksTaskDisapproveAction3`.
-    pub action: Option<TasksTaskDisapproveAction3>,
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `createdBy`: string.
-    pub created_by: Option<String>,
-    /// `entityId`: integer.
-    pub entity_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: char. One of `Y`, `N`.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: char. One of `Y`, `N`.
-    pub is_important: Option<bool>,
-    /// `members`: raw.
-    pub members: Option<serde_json::Value>,
-    /// `sortIndex`: string.
-    pub sort_index: Option<String>,
-    /// `taskId`: integer.
-    pub task_id: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `toggledBy`: raw.
-    pub toggled_by: Option<serde_json::Value>,
-    /// `toggledDate`: datetime.
-    pub toggled_date: Option<wire::DateTime>,
-    /// `ufChecklistFiles`: boolean.
-    pub uf_checklist_files: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDisapproveChecklistItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDisapproveCreator {
-    /// `icon`: string.
-    pub icon: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `link`: string.
-    pub link: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDisapproveCreator {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDisapproveDescendantsItem {
-    /// `action`: `TasksTaskDisapproveAction`.
-    pub action: Option<TasksTaskDisapproveAction>,
-    /// `descendants`: `TasksTaskDisapproveDescendantsItem2[]`.
-    pub descendants: Option<Vec<TasksTaskDisapproveDescendantsItem2>>,
-    /// `fields`: `TasksTaskDisapproveFields2`.
-    pub fields: Option<TasksTaskDisapproveFields2>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDisapproveDescendantsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDisapproveDescendantsItem2 {
-    /// `action`: `TasksTaskDisapproveAction2`.
-    pub action: Option<TasksTaskDisapproveAction2>,
+pub struct TasksTaskDescendantsItem {
+    /// `action`: `TasksTaskAction`.
+    pub action: Option<TasksTaskAction>,
     /// `descendants`: raw.
     pub descendants: Option<serde_json::Value>,
-    /// `fields`: `TasksTaskDisapproveFields`.
-    pub fields: Option<TasksTaskDisapproveFields>,
+    /// `fields`: `TasksTaskFields`.
+    pub fields: Option<TasksTaskFields>,
     /// `nodeId`: integer.
     pub node_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -2346,7 +1253,7 @@ pub struct TasksTaskDisapproveDescendantsItem2 {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTaskDisapproveDescendantsItem2 {
+impl wire::Lenient for TasksTaskDescendantsItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -2356,10 +1263,10 @@ impl wire::Lenient for TasksTaskDisapproveDescendantsItem2 {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksTaskDisapproveFields {
+pub struct TasksTaskFields {
     /// `attachments`: `map<string>`.
     pub attachments: Option<BTreeMap<String, String>>,
     /// `completedCount`: integer.
@@ -2393,338 +1300,7 @@ pub struct TasksTaskDisapproveFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTaskDisapproveFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDisapproveFields2 {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `entityId`: integer.
-    pub entity_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: raw.
-    pub members: Option<serde_json::Value>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: integer.
-    pub sort_index: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDisapproveFields2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDisapproveFields3 {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: raw.
-    pub created_by: Option<serde_json::Value>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `entityId`: integer.
-    pub entity_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: raw.
-    pub members: Option<serde_json::Value>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: raw.
-    pub sort_index: Option<serde_json::Value>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDisapproveFields3 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDisapproveGroup {
-    /// `additionalData`: raw.
-    pub additional_data: Option<serde_json::Value>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `image`: string.
-    pub image: Option<String>,
-    /// `membersCount`: integer.
-    pub members_count: Option<i64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `opened`: boolean.
-    pub opened: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDisapproveGroup {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDisapproveResponsible {
-    /// `icon`: string.
-    pub icon: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `link`: string.
-    pub link: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDisapproveResponsible {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskDisapproveResult {
-    /// `task`: `TasksTaskDisapproveTask`.
-    pub task: Option<TasksTaskDisapproveTask>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDisapproveResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-disapprove.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDisapproveTask {
-    /// `accomplices`: `string[]`.
-    pub accomplices: Option<Vec<String>>,
-    /// `accomplicesData`: raw.
-    pub accomplices_data: Option<serde_json::Value>,
-    /// `action`: `map<boolean>`.
-    pub action: Option<BTreeMap<String, bool>>,
-    /// `activityDate`: datetime.
-    pub activity_date: Option<wire::DateTime>,
-    /// `addInReport`: char. One of `Y`, `N`.
-    pub add_in_report: Option<bool>,
-    /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    pub allow_change_deadline: Option<bool>,
-    /// `allowTimeTracking`: char. One of `Y`, `N`.
-    pub allow_time_tracking: Option<bool>,
-    /// `auditors`: `string[]`.
-    pub auditors: Option<Vec<String>>,
-    /// `auditorsData`: `map<TasksTaskDisapproveAuditorsDataItem>`.
-    pub auditors_data: Option<BTreeMap<String, TasksTaskDisapproveAuditorsDataItem>>,
-    /// `backlogId`: integer.
-    pub backlog_id: Option<i64>,
-    /// `changedBy`: string.
-    pub changed_by: Option<String>,
-    /// `changedDate`: datetime.
-    pub changed_date: Option<wire::DateTime>,
-    /// `checkListCanAdd`: boolean.
-    pub check_list_can_add: Option<bool>,
-    /// `checkListTree`: `TasksTaskDisapproveCheckListTree`.
-    pub check_list_tree: Option<TasksTaskDisapproveCheckListTree>,
-    /// `checklist`: `map<TasksTaskDisapproveChecklistItem>`.
-    pub checklist: Option<BTreeMap<String, TasksTaskDisapproveChecklistItem>>,
-    /// `closedBy`: string.
-    pub closed_by: Option<String>,
-    /// `closedDate`: datetime.
-    pub closed_date: Option<wire::DateTime>,
-    /// `commentsCount`: string.
-    pub comments_count: Option<String>,
-    /// `createdBy`: string.
-    pub created_by: Option<String>,
-    /// `createdDate`: datetime.
-    pub created_date: Option<wire::DateTime>,
-    /// `creator`: `TasksTaskDisapproveCreator`.
-    pub creator: Option<TasksTaskDisapproveCreator>,
-    /// `dateStart`: datetime.
-    pub date_start: Option<wire::DateTime>,
-    /// `deadline`: datetime.
-    pub deadline: Option<wire::DateTime>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    pub description_in_bbcode: Option<bool>,
-    /// `durationFact`: string.
-    pub duration_fact: Option<String>,
-    /// `durationPlan`: string.
-    pub duration_plan: Option<String>,
-    /// `durationType`: string.
-    pub duration_type: Option<String>,
-    /// `endDatePlan`: datetime.
-    pub end_date_plan: Option<wire::DateTime>,
-    /// `exchangeId`: integer.
-    pub exchange_id: Option<i64>,
-    /// `exchangeModified`: raw.
-    pub exchange_modified: Option<serde_json::Value>,
-    /// `favorite`: char. One of `Y`, `N`.
-    pub favorite: Option<bool>,
-    /// `flowId`: integer.
-    pub flow_id: Option<i64>,
-    /// `forkedByTemplateId`: integer.
-    pub forked_by_template_id: Option<i64>,
-    /// `forumId`: integer.
-    pub forum_id: Option<i64>,
-    /// `forumTopicId`: integer.
-    pub forum_topic_id: Option<i64>,
-    /// `group`: `TasksTaskDisapproveGroup`.
-    pub group: Option<TasksTaskDisapproveGroup>,
-    /// `groupId`: integer.
-    pub group_id: Option<i64>,
-    /// `guid`: string.
-    pub guid: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isMuted`: char. One of `Y`, `N`.
-    pub is_muted: Option<bool>,
-    /// `isPinned`: char. One of `Y`, `N`.
-    pub is_pinned: Option<bool>,
-    /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    pub is_pinned_in_group: Option<bool>,
-    /// `mark`: string.
-    pub mark: Option<String>,
-    /// `matchWorkTime`: char. One of `Y`, `N`.
-    pub match_work_time: Option<bool>,
-    /// `multitask`: char. One of `Y`, `N`.
-    pub multitask: Option<bool>,
-    /// `newCommentsCount`: integer.
-    pub new_comments_count: Option<i64>,
-    /// `notViewed`: char. One of `Y`, `N`.
-    pub not_viewed: Option<bool>,
-    /// `outlookVersion`: string.
-    pub outlook_version: Option<String>,
-    /// `priority`: string.
-    pub priority: Option<String>,
-    /// `replicate`: char. One of `Y`, `N`.
-    pub replicate: Option<bool>,
-    /// `responsible`: `TasksTaskDisapproveResponsible`.
-    pub responsible: Option<TasksTaskDisapproveResponsible>,
-    /// `responsibleId`: integer.
-    pub responsible_id: Option<i64>,
-    /// `serviceCommentsCount`: string.
-    pub service_comments_count: Option<String>,
-    /// `siteId`: string.
-    pub site_id: Option<String>,
-    /// `sorting`: raw.
-    pub sorting: Option<serde_json::Value>,
-    /// `sprintId`: integer.
-    pub sprint_id: Option<i64>,
-    /// `stageId`: integer.
-    pub stage_id: Option<i64>,
-    /// `startDatePlan`: datetime.
-    pub start_date_plan: Option<wire::DateTime>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// `statusChangedBy`: string.
-    pub status_changed_by: Option<String>,
-    /// `statusChangedDate`: datetime.
-    pub status_changed_date: Option<wire::DateTime>,
-    /// `subordinate`: char. One of `Y`, `N`.
-    pub subordinate: Option<bool>,
-    /// `taskControl`: char. One of `Y`, `N`.
-    pub task_control: Option<bool>,
-    /// `timeEstimate`: string.
-    pub time_estimate: Option<String>,
-    /// `timeSpentInLogs`: string.
-    pub time_spent_in_logs: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `viewedDate`: datetime.
-    pub viewed_date: Option<wire::DateTime>,
-    /// `xmlId`: integer.
-    pub xml_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDisapproveTask {
+impl wire::Lenient for TasksTaskFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -2753,40 +1329,6 @@ impl wire::Lenient for TasksTaskFilesAttachResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskGetCreator {
-    /// `icon`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `link`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetCreator {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
@@ -2803,31 +1345,6 @@ pub struct TasksTaskGetFieldsAccomplices {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskGetFieldsAccomplices {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetFieldsActivityDate {
-    /// `default`: raw.
-    pub default: Option<serde_json::Value>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsActivityDate {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -2874,8 +1391,8 @@ pub struct TasksTaskGetFieldsAllowChangeDeadline {
     pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
-    /// `values`: `TasksTaskGetFieldsValues2`.
-    pub values: Option<TasksTaskGetFieldsValues2>,
+    /// `values`: `TasksTaskGetFieldsValues`.
+    pub values: Option<TasksTaskGetFieldsValues>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -2901,8 +1418,8 @@ pub struct TasksTaskGetFieldsAllowTimeTracking {
     pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
-    /// `values`: `TasksTaskGetFieldsValues3`.
-    pub values: Option<TasksTaskGetFieldsValues3>,
+    /// `values`: `TasksTaskGetFieldsValues`.
+    pub values: Option<TasksTaskGetFieldsValues>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -2944,31 +1461,6 @@ impl wire::Lenient for TasksTaskGetFieldsAuditors {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetFieldsBacklogId {
-    /// `default`: integer.
-    pub default: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsBacklogId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsChangedBy {
     /// `title`: string.
     pub title: Option<String>,
@@ -2980,29 +1472,6 @@ pub struct TasksTaskGetFieldsChangedBy {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskGetFieldsChangedBy {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetFieldsChangedDate {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsChangedDate {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -3051,31 +1520,6 @@ pub struct TasksTaskGetFieldsClosedBy {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskGetFieldsClosedBy {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetFieldsClosedDate {
-    /// `default`: raw.
-    pub default: Option<serde_json::Value>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsClosedDate {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -3138,7 +1582,9 @@ impl wire::Lenient for TasksTaskGetFieldsCreatedBy {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetFieldsCreatedDate {
+pub struct TasksTaskGetFieldsDate {
+    /// `default`: raw.
+    pub default: Option<serde_json::Value>,
     /// `title`: string.
     pub title: Option<String>,
     /// `type`: string.
@@ -3148,7 +1594,32 @@ pub struct TasksTaskGetFieldsCreatedDate {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTaskGetFieldsCreatedDate {
+impl wire::Lenient for TasksTaskGetFieldsDate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksTaskGetFieldsDatePlan {
+    /// `default`: raw.
+    pub default: Option<serde_json::Value>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetFieldsDatePlan {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -3307,56 +1778,6 @@ impl wire::Lenient for TasksTaskGetFieldsDurationType {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetFieldsEndDatePlan {
-    /// `default`: raw.
-    pub default: Option<serde_json::Value>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsEndDatePlan {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetFieldsExchangeId {
-    /// `default`: raw.
-    pub default: Option<serde_json::Value>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsExchangeId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsExchangeModified {
     /// `default`: raw.
     pub default: Option<serde_json::Value>,
@@ -3389,8 +1810,8 @@ pub struct TasksTaskGetFieldsFavorite {
     pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
-    /// `values`: `TasksTaskGetFieldsValues4`.
-    pub values: Option<TasksTaskGetFieldsValues4>,
+    /// `values`: `TasksTaskGetFieldsValues`.
+    pub values: Option<TasksTaskGetFieldsValues>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -3412,8 +1833,8 @@ impl wire::Lenient for TasksTaskGetFieldsFavorite {
 pub struct TasksTaskGetFieldsFields {
     /// `ACCOMPLICES`: `TasksTaskGetFieldsAccomplices`.
     pub accomplices: Option<TasksTaskGetFieldsAccomplices>,
-    /// `ACTIVITY_DATE`: `TasksTaskGetFieldsActivityDate`.
-    pub activity_date: Option<TasksTaskGetFieldsActivityDate>,
+    /// `ACTIVITY_DATE`: `TasksTaskGetFieldsDate`.
+    pub activity_date: Option<TasksTaskGetFieldsDate>,
     /// `ADD_IN_REPORT`: `TasksTaskGetFieldsAddInReport`.
     pub add_in_report: Option<TasksTaskGetFieldsAddInReport>,
     /// `ALLOW_CHANGE_DEADLINE`: `TasksTaskGetFieldsAllowChangeDeadline`.
@@ -3422,24 +1843,24 @@ pub struct TasksTaskGetFieldsFields {
     pub allow_time_tracking: Option<TasksTaskGetFieldsAllowTimeTracking>,
     /// `AUDITORS`: `TasksTaskGetFieldsAuditors`.
     pub auditors: Option<TasksTaskGetFieldsAuditors>,
-    /// `BACKLOG_ID`: `TasksTaskGetFieldsBacklogId`.
-    pub backlog_id: Option<TasksTaskGetFieldsBacklogId>,
+    /// `BACKLOG_ID`: `TasksTaskGetFieldsFlowId`.
+    pub backlog_id: Option<TasksTaskGetFieldsFlowId>,
     /// `CHANGED_BY`: `TasksTaskGetFieldsChangedBy`.
     pub changed_by: Option<TasksTaskGetFieldsChangedBy>,
-    /// `CHANGED_DATE`: `TasksTaskGetFieldsChangedDate`.
-    pub changed_date: Option<TasksTaskGetFieldsChangedDate>,
+    /// `CHANGED_DATE`: `TasksTaskGetFieldsViewedDate`.
+    pub changed_date: Option<TasksTaskGetFieldsViewedDate>,
     /// `CHECKLIST`: `TasksTaskGetFieldsChecklist`.
     pub checklist: Option<TasksTaskGetFieldsChecklist>,
     /// `CLOSED_BY`: `TasksTaskGetFieldsClosedBy`.
     pub closed_by: Option<TasksTaskGetFieldsClosedBy>,
-    /// `CLOSED_DATE`: `TasksTaskGetFieldsClosedDate`.
-    pub closed_date: Option<TasksTaskGetFieldsClosedDate>,
+    /// `CLOSED_DATE`: `TasksTaskGetFieldsDate`.
+    pub closed_date: Option<TasksTaskGetFieldsDate>,
     /// `COMMENTS_COUNT`: `TasksTaskGetFieldsCommentsCount`.
     pub comments_count: Option<TasksTaskGetFieldsCommentsCount>,
     /// `CREATED_BY`: `TasksTaskGetFieldsCreatedBy`.
     pub created_by: Option<TasksTaskGetFieldsCreatedBy>,
-    /// `CREATED_DATE`: `TasksTaskGetFieldsCreatedDate`.
-    pub created_date: Option<TasksTaskGetFieldsCreatedDate>,
+    /// `CREATED_DATE`: `TasksTaskGetFieldsViewedDate`.
+    pub created_date: Option<TasksTaskGetFieldsViewedDate>,
     /// `DATE_START`: `TasksTaskGetFieldsDateStart`.
     pub date_start: Option<TasksTaskGetFieldsDateStart>,
     /// `DEADLINE`: `TasksTaskGetFieldsDeadline`.
@@ -3452,10 +1873,10 @@ pub struct TasksTaskGetFieldsFields {
     pub duration_plan: Option<TasksTaskGetFieldsDurationPlan>,
     /// `DURATION_TYPE`: `TasksTaskGetFieldsDurationType`.
     pub duration_type: Option<TasksTaskGetFieldsDurationType>,
-    /// `END_DATE_PLAN`: `TasksTaskGetFieldsEndDatePlan`.
-    pub end_date_plan: Option<TasksTaskGetFieldsEndDatePlan>,
-    /// `EXCHANGE_ID`: `TasksTaskGetFieldsExchangeId`.
-    pub exchange_id: Option<TasksTaskGetFieldsExchangeId>,
+    /// `END_DATE_PLAN`: `TasksTaskGetFieldsDatePlan`.
+    pub end_date_plan: Option<TasksTaskGetFieldsDatePlan>,
+    /// `EXCHANGE_ID`: `TasksTaskGetFieldsXmlId`.
+    pub exchange_id: Option<TasksTaskGetFieldsXmlId>,
     /// `EXCHANGE_MODIFIED`: `TasksTaskGetFieldsExchangeModified`.
     pub exchange_modified: Option<TasksTaskGetFieldsExchangeModified>,
     /// `FAVORITE`: `TasksTaskGetFieldsFavorite`.
@@ -3464,12 +1885,12 @@ pub struct TasksTaskGetFieldsFields {
     pub flow_id: Option<TasksTaskGetFieldsFlowId>,
     /// `FORKED_BY_TEMPLATE_ID`: `TasksTaskGetFieldsForkedByTemplateId`.
     pub forked_by_template_id: Option<TasksTaskGetFieldsForkedByTemplateId>,
-    /// `FORUM_ID`: `TasksTaskGetFieldsForumId`.
-    pub forum_id: Option<TasksTaskGetFieldsForumId>,
-    /// `FORUM_TOPIC_ID`: `TasksTaskGetFieldsForumTopicId`.
-    pub forum_topic_id: Option<TasksTaskGetFieldsForumTopicId>,
-    /// `GROUP_ID`: `TasksTaskGetFieldsGroupId`.
-    pub group_id: Option<TasksTaskGetFieldsGroupId>,
+    /// `FORUM_ID`: `TasksTaskGetFieldsSiteId`.
+    pub forum_id: Option<TasksTaskGetFieldsSiteId>,
+    /// `FORUM_TOPIC_ID`: `TasksTaskGetFieldsSiteId`.
+    pub forum_topic_id: Option<TasksTaskGetFieldsSiteId>,
+    /// `GROUP_ID`: `TasksTaskGetFieldsFlowId`.
+    pub group_id: Option<TasksTaskGetFieldsFlowId>,
     /// `GUID`: `TasksTaskGetFieldsGuid`.
     pub guid: Option<TasksTaskGetFieldsGuid>,
     /// `ID`: `TasksTaskGetFieldsId`.
@@ -3486,38 +1907,38 @@ pub struct TasksTaskGetFieldsFields {
     pub match_work_time: Option<TasksTaskGetFieldsMatchWorkTime>,
     /// `MULTITASK`: `TasksTaskGetFieldsMultitask`.
     pub multitask: Option<TasksTaskGetFieldsMultitask>,
-    /// `NEW_COMMENTS_COUNT`: `TasksTaskGetFieldsNewCommentsCount`.
-    pub new_comments_count: Option<TasksTaskGetFieldsNewCommentsCount>,
+    /// `NEW_COMMENTS_COUNT`: `TasksTaskGetFieldsCommentsCount`.
+    pub new_comments_count: Option<TasksTaskGetFieldsCommentsCount>,
     /// `NOT_VIEWED`: `TasksTaskGetFieldsNotViewed`.
     pub not_viewed: Option<TasksTaskGetFieldsNotViewed>,
     /// `OUTLOOK_VERSION`: `TasksTaskGetFieldsOutlookVersion`.
     pub outlook_version: Option<TasksTaskGetFieldsOutlookVersion>,
-    /// `PARENT_ID`: `TasksTaskGetFieldsParentId`.
-    pub parent_id: Option<TasksTaskGetFieldsParentId>,
+    /// `PARENT_ID`: `TasksTaskGetFieldsFlowId`.
+    pub parent_id: Option<TasksTaskGetFieldsFlowId>,
     /// `PRIORITY`: `TasksTaskGetFieldsPriority`.
     pub priority: Option<TasksTaskGetFieldsPriority>,
     /// `REPLICATE`: `TasksTaskGetFieldsReplicate`.
     pub replicate: Option<TasksTaskGetFieldsReplicate>,
     /// `RESPONSIBLE_ID`: `TasksTaskGetFieldsResponsibleId`.
     pub responsible_id: Option<TasksTaskGetFieldsResponsibleId>,
-    /// `SERVICE_COMMENTS_COUNT`: `TasksTaskGetFieldsServiceCommentsCount`.
-    pub service_comments_count: Option<TasksTaskGetFieldsServiceCommentsCount>,
+    /// `SERVICE_COMMENTS_COUNT`: `TasksTaskGetFieldsCommentsCount`.
+    pub service_comments_count: Option<TasksTaskGetFieldsCommentsCount>,
     /// `SITE_ID`: `TasksTaskGetFieldsSiteId`.
     pub site_id: Option<TasksTaskGetFieldsSiteId>,
     /// `SORTING`: `TasksTaskGetFieldsSorting`.
     pub sorting: Option<TasksTaskGetFieldsSorting>,
-    /// `SPRINT_ID`: `TasksTaskGetFieldsSprintId`.
-    pub sprint_id: Option<TasksTaskGetFieldsSprintId>,
-    /// `STAGE_ID`: `TasksTaskGetFieldsStageId`.
-    pub stage_id: Option<TasksTaskGetFieldsStageId>,
-    /// `START_DATE_PLAN`: `TasksTaskGetFieldsStartDatePlan`.
-    pub start_date_plan: Option<TasksTaskGetFieldsStartDatePlan>,
+    /// `SPRINT_ID`: `TasksTaskGetFieldsFlowId`.
+    pub sprint_id: Option<TasksTaskGetFieldsFlowId>,
+    /// `STAGE_ID`: `TasksTaskGetFieldsFlowId`.
+    pub stage_id: Option<TasksTaskGetFieldsFlowId>,
+    /// `START_DATE_PLAN`: `TasksTaskGetFieldsDatePlan`.
+    pub start_date_plan: Option<TasksTaskGetFieldsDatePlan>,
     /// `STATUS`: `TasksTaskGetFieldsStatus`.
     pub status: Option<TasksTaskGetFieldsStatus>,
-    /// `STATUS_CHANGED_BY`: `TasksTaskGetFieldsStatusChangedBy`.
-    pub status_changed_by: Option<TasksTaskGetFieldsStatusChangedBy>,
-    /// `STATUS_CHANGED_DATE`: `TasksTaskGetFieldsStatusChangedDate`.
-    pub status_changed_date: Option<TasksTaskGetFieldsStatusChangedDate>,
+    /// `STATUS_CHANGED_BY`: `TasksTaskGetFieldsChangedBy`.
+    pub status_changed_by: Option<TasksTaskGetFieldsChangedBy>,
+    /// `STATUS_CHANGED_DATE`: `TasksTaskGetFieldsViewedDate`.
+    pub status_changed_date: Option<TasksTaskGetFieldsViewedDate>,
     /// `SUBORDINATE`: `TasksTaskGetFieldsSubordinate`.
     pub subordinate: Option<TasksTaskGetFieldsSubordinate>,
     /// `TASK_CONTROL`: `TasksTaskGetFieldsTaskControl`.
@@ -3582,85 +2003,14 @@ pub struct TasksTaskGetFieldsForkedByTemplateId {
     pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
-    /// `values`: `TasksTaskGetFieldsValues5`.
-    pub values: Option<TasksTaskGetFieldsValues5>,
+    /// `values`: `TasksTaskGetFieldsValues`.
+    pub values: Option<TasksTaskGetFieldsValues>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskGetFieldsForkedByTemplateId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetFieldsForumId {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsForumId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetFieldsForumTopicId {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsForumTopicId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetFieldsGroupId {
-    /// `default`: integer.
-    pub default: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsGroupId {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -3730,8 +2080,8 @@ pub struct TasksTaskGetFieldsIsMuted {
     pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
-    /// `values`: `TasksTaskGetFieldsValues6`.
-    pub values: Option<TasksTaskGetFieldsValues6>,
+    /// `values`: `TasksTaskGetFieldsValues`.
+    pub values: Option<TasksTaskGetFieldsValues>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -3757,8 +2107,8 @@ pub struct TasksTaskGetFieldsIsPinned {
     pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
-    /// `values`: `TasksTaskGetFieldsValues7`.
-    pub values: Option<TasksTaskGetFieldsValues7>,
+    /// `values`: `TasksTaskGetFieldsValues`.
+    pub values: Option<TasksTaskGetFieldsValues>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -3784,8 +2134,8 @@ pub struct TasksTaskGetFieldsIsPinnedInGroup {
     pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
-    /// `values`: `TasksTaskGetFieldsValues8`.
-    pub values: Option<TasksTaskGetFieldsValues8>,
+    /// `values`: `TasksTaskGetFieldsValues`.
+    pub values: Option<TasksTaskGetFieldsValues>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -3861,39 +2211,14 @@ pub struct TasksTaskGetFieldsMultitask {
     pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
-    /// `values`: `TasksTaskGetFieldsValues10`.
-    pub values: Option<TasksTaskGetFieldsValues10>,
+    /// `values`: `TasksTaskGetFieldsValues`.
+    pub values: Option<TasksTaskGetFieldsValues>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskGetFieldsMultitask {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetFieldsNewCommentsCount {
-    /// `default`: integer.
-    pub default: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsNewCommentsCount {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -3913,8 +2238,8 @@ pub struct TasksTaskGetFieldsNotViewed {
     pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
-    /// `values`: `TasksTaskGetFieldsValues11`.
-    pub values: Option<TasksTaskGetFieldsValues11>,
+    /// `values`: `TasksTaskGetFieldsValues`.
+    pub values: Option<TasksTaskGetFieldsValues>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -3946,31 +2271,6 @@ pub struct TasksTaskGetFieldsOutlookVersion {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskGetFieldsOutlookVersion {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetFieldsParentId {
-    /// `default`: integer.
-    pub default: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsParentId {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -4017,8 +2317,8 @@ pub struct TasksTaskGetFieldsReplicate {
     pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
-    /// `values`: `TasksTaskGetFieldsValues12`.
-    pub values: Option<TasksTaskGetFieldsValues12>,
+    /// `values`: `TasksTaskGetFieldsValues`.
+    pub values: Option<TasksTaskGetFieldsValues>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -4082,31 +2382,6 @@ impl wire::Lenient for TasksTaskGetFieldsResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetFieldsServiceCommentsCount {
-    /// `default`: integer.
-    pub default: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsServiceCommentsCount {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsSiteId {
     /// `title`: string.
     pub title: Option<String>,
@@ -4153,81 +2428,6 @@ impl wire::Lenient for TasksTaskGetFieldsSorting {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetFieldsSprintId {
-    /// `default`: integer.
-    pub default: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsSprintId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetFieldsStageId {
-    /// `default`: integer.
-    pub default: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsStageId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetFieldsStartDatePlan {
-    /// `default`: raw.
-    pub default: Option<serde_json::Value>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsStartDatePlan {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsStatus {
     /// `default`: integer.
     pub default: Option<i64>,
@@ -4255,52 +2455,6 @@ impl wire::Lenient for TasksTaskGetFieldsStatus {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetFieldsStatusChangedBy {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsStatusChangedBy {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetFieldsStatusChangedDate {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsStatusChangedDate {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetFieldsSubordinate {
     /// `default`: raw.
     pub default: Option<serde_json::Value>,
@@ -4308,8 +2462,8 @@ pub struct TasksTaskGetFieldsSubordinate {
     pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
-    /// `values`: `TasksTaskGetFieldsValues13`.
-    pub values: Option<TasksTaskGetFieldsValues13>,
+    /// `values`: `TasksTaskGetFieldsValues`.
+    pub values: Option<TasksTaskGetFieldsValues>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -4335,8 +2489,8 @@ pub struct TasksTaskGetFieldsTaskControl {
     pub title: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
-    /// `values`: `TasksTaskGetFieldsValues14`.
-    pub values: Option<TasksTaskGetFieldsValues14>,
+    /// `values`: `TasksTaskGetFieldsValues`.
+    pub values: Option<TasksTaskGetFieldsValues>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -4449,282 +2603,6 @@ impl wire::Lenient for TasksTaskGetFieldsValues {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TasksTaskGetFieldsValues10 {
-    /// `N`: string.
-    pub n: Option<String>,
-    /// `Y`: string.
-    pub y: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsValues10 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TasksTaskGetFieldsValues11 {
-    /// `N`: string.
-    pub n: Option<String>,
-    /// `Y`: string.
-    pub y: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsValues11 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TasksTaskGetFieldsValues12 {
-    /// `N`: string.
-    pub n: Option<String>,
-    /// `Y`: string.
-    pub y: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsValues12 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TasksTaskGetFieldsValues13 {
-    /// `N`: string.
-    pub n: Option<String>,
-    /// `Y`: string.
-    pub y: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsValues13 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TasksTaskGetFieldsValues14 {
-    /// `N`: string.
-    pub n: Option<String>,
-    /// `Y`: string.
-    pub y: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsValues14 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TasksTaskGetFieldsValues2 {
-    /// `N`: string.
-    pub n: Option<String>,
-    /// `Y`: string.
-    pub y: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsValues2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TasksTaskGetFieldsValues3 {
-    /// `N`: string.
-    pub n: Option<String>,
-    /// `Y`: string.
-    pub y: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsValues3 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TasksTaskGetFieldsValues4 {
-    /// `N`: string.
-    pub n: Option<String>,
-    /// `Y`: string.
-    pub y: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsValues4 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TasksTaskGetFieldsValues5 {
-    /// `N`: string.
-    pub n: Option<String>,
-    /// `Y`: string.
-    pub y: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsValues5 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TasksTaskGetFieldsValues6 {
-    /// `N`: string.
-    pub n: Option<String>,
-    /// `Y`: string.
-    pub y: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsValues6 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TasksTaskGetFieldsValues7 {
-    /// `N`: string.
-    pub n: Option<String>,
-    /// `Y`: string.
-    pub y: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsValues7 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TasksTaskGetFieldsValues8 {
-    /// `N`: string.
-    pub n: Option<String>,
-    /// `Y`: string.
-    pub y: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetFieldsValues8 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTaskGetFieldsValues9 {
     /// `N`: string.
     pub n: Option<String>,
@@ -4795,40 +2673,6 @@ impl wire::Lenient for TasksTaskGetFieldsXmlId {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskGetResponsible {
-    /// `icon`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `link`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetResponsible {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskGetResult {
     /// `task`: `TasksTaskGetTask`.
@@ -4859,9 +2703,9 @@ pub struct TasksTaskGetTask {
     /// `createdBy`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// `creator`: `TasksTaskGetCreator`.
+    /// `creator`: `TasksTaskCreator`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<TasksTaskGetCreator>,
+    pub creator: Option<TasksTaskCreator>,
     /// `deadline`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<wire::DateTime>,
@@ -4886,9 +2730,9 @@ pub struct TasksTaskGetTask {
     /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
-    /// `responsible`: `TasksTaskGetResponsible`.
+    /// `responsible`: `TasksTaskResponsible`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible: Option<TasksTaskGetResponsible>,
+    pub responsible: Option<TasksTaskResponsible>,
     /// `responsibleId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_id: Option<i64>,
@@ -4935,10 +2779,41 @@ impl wire::Lenient for TasksTaskGetaccessResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksTaskGroup {
+    /// `additionalData`: raw.
+    pub additional_data: Option<serde_json::Value>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `image`: string.
+    pub image: Option<String>,
+    /// `membersCount`: integer.
+    pub members_count: Option<i64>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `opened`: boolean.
+    pub opened: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGroup {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html#lists)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskHistoryListLists {
     /// `id`: id.
@@ -4961,28 +2836,7 @@ pub struct TasksTaskHistoryListLists {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html#lists)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskHistoryListLists2 {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `createdDate`: datetime.
-    pub created_date: Option<wire::DateTime>,
-    /// `field`: string.
-    pub field: Option<String>,
-    /// `value`: raw.
-    pub value: Option<serde_json::Value>,
-    /// `user`: `TasksTaskHistoryListUser2`.
-    pub user: Option<TasksTaskHistoryListUser2>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskHistoryListLists2 {
+impl wire::Lenient for TasksTaskHistoryListLists {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -4990,10 +2844,10 @@ impl wire::Lenient for TasksTaskHistoryListLists2 {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html#user)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskHistoryListUser {
     /// `id`: id.
@@ -5016,62 +2870,7 @@ pub struct TasksTaskHistoryListUser {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html#user)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskHistoryListUser2 {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `lastName`: string.
-    pub last_name: Option<String>,
-    /// `secondName`: string.
-    pub second_name: Option<String>,
-    /// `login`: string.
-    pub login: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskHistoryListUser2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskListAuditorsDataItem {
-    /// `icon`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `link`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskListAuditorsDataItem {
+impl wire::Lenient for TasksTaskHistoryListUser {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -5144,40 +2943,6 @@ impl wire::Lenient for TasksTaskListCounters {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskListResponsible {
-    /// `icon`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `link`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskListResponsible {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `tasks`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
@@ -5243,9 +3008,9 @@ pub struct TasksTaskListTasksItem {
     /// `auditors`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auditors: Option<Vec<String>>,
-    /// `auditorsData`: `map<TasksTaskListAuditorsDataItem>`.
+    /// `auditorsData`: `map<TasksTaskDataItem>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auditors_data: Option<BTreeMap<String, TasksTaskListAuditorsDataItem>>,
+    pub auditors_data: Option<BTreeMap<String, TasksTaskDataItem>>,
     /// `counter`: `TasksTaskListCounter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub counter: Option<TasksTaskListCounter>,
@@ -5282,9 +3047,9 @@ pub struct TasksTaskListTasksItem {
     /// `priority`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
-    /// `responsible`: `TasksTaskListResponsible`.
+    /// `responsible`: `TasksTaskResponsible`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible: Option<TasksTaskListResponsible>,
+    pub responsible: Option<TasksTaskResponsible>,
     /// `responsibleId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_id: Option<i64>,
@@ -5340,28 +3105,33 @@ impl wire::Lenient for TasksTaskListTasksItem {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskUpdateAuditorsDataItem {
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskResponsible {
     /// `icon`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
     /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `link`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `workPosition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTaskUpdateAuditorsDataItem {
+impl wire::Lenient for TasksTaskResponsible {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -5389,35 +3159,6 @@ pub struct TasksTaskUpdateCheckListTree {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskUpdateCheckListTree {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskUpdateCreator {
-    /// `icon`: string.
-    pub icon: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `link`: string.
-    pub link: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskUpdateCreator {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -5476,35 +3217,6 @@ impl wire::Lenient for TasksTaskUpdateFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskUpdateResponsible {
-    /// `icon`: string.
-    pub icon: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `link`: string.
-    pub link: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskUpdateResponsible {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskUpdateResult {
     /// `task`: `TasksTaskUpdateTask`.
     pub task: Option<TasksTaskUpdateTask>,
@@ -5543,8 +3255,8 @@ pub struct TasksTaskUpdateTask {
     pub allow_time_tracking: Option<bool>,
     /// `auditors`: `string[]`.
     pub auditors: Option<Vec<String>>,
-    /// `auditorsData`: `map<TasksTaskUpdateAuditorsDataItem>`.
-    pub auditors_data: Option<BTreeMap<String, TasksTaskUpdateAuditorsDataItem>>,
+    /// `auditorsData`: `map<TasksTaskDataItem>`.
+    pub auditors_data: Option<BTreeMap<String, TasksTaskDataItem>>,
     /// `backlogId`: integer.
     pub backlog_id: Option<i64>,
     /// `changedBy`: string.
@@ -5567,8 +3279,8 @@ pub struct TasksTaskUpdateTask {
     pub created_by: Option<String>,
     /// `createdDate`: datetime.
     pub created_date: Option<wire::DateTime>,
-    /// `creator`: `TasksTaskUpdateCreator`.
-    pub creator: Option<TasksTaskUpdateCreator>,
+    /// `creator`: `TasksTaskCreator`.
+    pub creator: Option<TasksTaskCreator>,
     /// `dateStart`: datetime.
     pub date_start: Option<wire::DateTime>,
     /// `deadline`: datetime.
@@ -5629,8 +3341,8 @@ pub struct TasksTaskUpdateTask {
     pub priority: Option<String>,
     /// `replicate`: char. One of `Y`, `N`.
     pub replicate: Option<bool>,
-    /// `responsible`: `TasksTaskUpdateResponsible`.
-    pub responsible: Option<TasksTaskUpdateResponsible>,
+    /// `responsible`: `TasksTaskResponsible`.
+    pub responsible: Option<TasksTaskResponsible>,
     /// `responsibleId`: integer.
     pub responsible_id: Option<i64>,
     /// `serviceCommentsCount`: string.
@@ -6007,7 +3719,7 @@ impl TasksTaskDelete {
     "tasks.task.disapprove",
     scope = "task",
     kind = write,
-    response = TasksTaskDisapproveResult
+    response = TasksTaskApproveResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -6106,7 +3818,7 @@ impl TasksTaskGetaccess {
     "tasks.task.history.list",
     scope = "task",
     kind = read,
-    response = TasksTaskHistoryListLists2
+    response = TasksTaskHistoryListLists
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -41,14 +41,14 @@ pub struct TaskItemUserfield {
     pub is_searchable: Option<bool>,
     /// `EDIT_FORM_LABEL`: `TaskItemUserfieldGetEditFormLabel`.
     pub edit_form_label: Option<TaskItemUserfieldGetEditFormLabel>,
-    /// `LIST_COLUMN_LABEL`: `TaskItemUserfieldGetListColumnLabel`.
-    pub list_column_label: Option<TaskItemUserfieldGetListColumnLabel>,
-    /// `LIST_FILTER_LABEL`: `TaskItemUserfieldGetListFilterLabel`.
-    pub list_filter_label: Option<TaskItemUserfieldGetListFilterLabel>,
-    /// `ERROR_MESSAGE`: `TaskItemUserfieldGetErrorMessage`.
-    pub error_message: Option<TaskItemUserfieldGetErrorMessage>,
-    /// `HELP_MESSAGE`: `TaskItemUserfieldGetHelpMessage`.
-    pub help_message: Option<TaskItemUserfieldGetHelpMessage>,
+    /// `LIST_COLUMN_LABEL`: `TaskItemUserfieldGetListLabel`.
+    pub list_column_label: Option<TaskItemUserfieldGetListLabel>,
+    /// `LIST_FILTER_LABEL`: `TaskItemUserfieldGetListLabel`.
+    pub list_filter_label: Option<TaskItemUserfieldGetListLabel>,
+    /// `ERROR_MESSAGE`: `TaskItemUserfieldGetMessage`.
+    pub error_message: Option<TaskItemUserfieldGetMessage>,
+    /// `HELP_MESSAGE`: `TaskItemUserfieldGetMessage`.
+    pub help_message: Option<TaskItemUserfieldGetMessage>,
     /// `SETTINGS`: `TaskItemUserfieldGetSettings`.
     pub settings: Option<TaskItemUserfieldGetSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -115,26 +115,9 @@ pub struct TaskItemUserfieldAddParams {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub mandatory: Option<bool>,
-    /// `SETTINGS`: `TaskItemUserfieldAddSettings`.
+    /// `SETTINGS`: `TaskItemUserfieldSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<TaskItemUserfieldAddSettings>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-add.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TaskItemUserfieldAddSettings {
-    /// `DEFAULT_VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `ROWS`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rows: Option<i64>,
+    pub settings: Option<TaskItemUserfieldSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -170,7 +153,7 @@ impl wire::Lenient for TaskItemUserfieldGetEditFormLabel {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TaskItemUserfieldGetErrorMessage {
+pub struct TaskItemUserfieldGetListLabel {
     /// `en`: string.
     pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -178,7 +161,7 @@ pub struct TaskItemUserfieldGetErrorMessage {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TaskItemUserfieldGetErrorMessage {
+impl wire::Lenient for TaskItemUserfieldGetListLabel {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -190,7 +173,7 @@ impl wire::Lenient for TaskItemUserfieldGetErrorMessage {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TaskItemUserfieldGetHelpMessage {
+pub struct TaskItemUserfieldGetMessage {
     /// `en`: string.
     pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -198,47 +181,7 @@ pub struct TaskItemUserfieldGetHelpMessage {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TaskItemUserfieldGetHelpMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TaskItemUserfieldGetListColumnLabel {
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TaskItemUserfieldGetListColumnLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TaskItemUserfieldGetListFilterLabel {
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TaskItemUserfieldGetListFilterLabel {
+impl wire::Lenient for TaskItemUserfieldGetMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -282,52 +225,6 @@ impl wire::Lenient for TaskItemUserfieldGetSettings {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TaskItemUserfieldGetfieldsEditFormLabel {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TaskItemUserfieldGetfieldsEditFormLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TaskItemUserfieldGetfieldsEditInList {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TaskItemUserfieldGetfieldsEditInList {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsEntityId {
     /// `isImmutable`: boolean.
     pub is_immutable: Option<bool>,
@@ -341,29 +238,6 @@ pub struct TaskItemUserfieldGetfieldsEntityId {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TaskItemUserfieldGetfieldsEntityId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TaskItemUserfieldGetfieldsErrorMessage {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TaskItemUserfieldGetfieldsErrorMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -401,29 +275,6 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsFieldName {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TaskItemUserfieldGetfieldsHelpMessage {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TaskItemUserfieldGetfieldsHelpMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsId {
     /// `isReadOnly`: boolean.
     pub is_read_only: Option<bool>,
@@ -437,6 +288,29 @@ pub struct TaskItemUserfieldGetfieldsId {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TaskItemUserfieldGetfieldsId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsInList {
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsInList {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -472,7 +346,7 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsIsSearchable {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TaskItemUserfieldGetfieldsListColumnLabel {
+pub struct TaskItemUserfieldGetfieldsLabel {
     /// `title`: string.
     pub title: Option<String>,
     /// `type`: string.
@@ -482,30 +356,7 @@ pub struct TaskItemUserfieldGetfieldsListColumnLabel {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TaskItemUserfieldGetfieldsListColumnLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TaskItemUserfieldGetfieldsListFilterLabel {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TaskItemUserfieldGetfieldsListFilterLabel {
+impl wire::Lenient for TaskItemUserfieldGetfieldsLabel {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -529,6 +380,29 @@ pub struct TaskItemUserfieldGetfieldsMandatory {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TaskItemUserfieldGetfieldsMandatory {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskItemUserfieldGetfieldsMessage {
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskItemUserfieldGetfieldsMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -571,8 +445,8 @@ pub struct TaskItemUserfieldGetfieldsResult {
     pub entity_id: Option<TaskItemUserfieldGetfieldsEntityId>,
     /// `FIELD_NAME`: `TaskItemUserfieldGetfieldsFieldName`.
     pub field_name: Option<TaskItemUserfieldGetfieldsFieldName>,
-    /// `USER_TYPE_ID`: `TaskItemUserfieldGetfieldsUserTypeId`.
-    pub user_type_id: Option<TaskItemUserfieldGetfieldsUserTypeId>,
+    /// `USER_TYPE_ID`: `TaskItemUserfieldGetfieldsEntityId`.
+    pub user_type_id: Option<TaskItemUserfieldGetfieldsEntityId>,
     /// `XML_ID`: `TaskItemUserfieldGetfieldsXmlId`.
     pub xml_id: Option<TaskItemUserfieldGetfieldsXmlId>,
     /// `SORT`: `TaskItemUserfieldGetfieldsSort`.
@@ -583,22 +457,22 @@ pub struct TaskItemUserfieldGetfieldsResult {
     pub mandatory: Option<TaskItemUserfieldGetfieldsMandatory>,
     /// `SHOW_FILTER`: `TaskItemUserfieldGetfieldsShowFilter`.
     pub show_filter: Option<TaskItemUserfieldGetfieldsShowFilter>,
-    /// `SHOW_IN_LIST`: `TaskItemUserfieldGetfieldsShowInList`.
-    pub show_in_list: Option<TaskItemUserfieldGetfieldsShowInList>,
-    /// `EDIT_IN_LIST`: `TaskItemUserfieldGetfieldsEditInList`.
-    pub edit_in_list: Option<TaskItemUserfieldGetfieldsEditInList>,
+    /// `SHOW_IN_LIST`: `TaskItemUserfieldGetfieldsInList`.
+    pub show_in_list: Option<TaskItemUserfieldGetfieldsInList>,
+    /// `EDIT_IN_LIST`: `TaskItemUserfieldGetfieldsInList`.
+    pub edit_in_list: Option<TaskItemUserfieldGetfieldsInList>,
     /// `IS_SEARCHABLE`: `TaskItemUserfieldGetfieldsIsSearchable`.
     pub is_searchable: Option<TaskItemUserfieldGetfieldsIsSearchable>,
-    /// `EDIT_FORM_LABEL`: `TaskItemUserfieldGetfieldsEditFormLabel`.
-    pub edit_form_label: Option<TaskItemUserfieldGetfieldsEditFormLabel>,
-    /// `LIST_COLUMN_LABEL`: `TaskItemUserfieldGetfieldsListColumnLabel`.
-    pub list_column_label: Option<TaskItemUserfieldGetfieldsListColumnLabel>,
-    /// `LIST_FILTER_LABEL`: `TaskItemUserfieldGetfieldsListFilterLabel`.
-    pub list_filter_label: Option<TaskItemUserfieldGetfieldsListFilterLabel>,
-    /// `ERROR_MESSAGE`: `TaskItemUserfieldGetfieldsErrorMessage`.
-    pub error_message: Option<TaskItemUserfieldGetfieldsErrorMessage>,
-    /// `HELP_MESSAGE`: `TaskItemUserfieldGetfieldsHelpMessage`.
-    pub help_message: Option<TaskItemUserfieldGetfieldsHelpMessage>,
+    /// `EDIT_FORM_LABEL`: `TaskItemUserfieldGetfieldsLabel`.
+    pub edit_form_label: Option<TaskItemUserfieldGetfieldsLabel>,
+    /// `LIST_COLUMN_LABEL`: `TaskItemUserfieldGetfieldsLabel`.
+    pub list_column_label: Option<TaskItemUserfieldGetfieldsLabel>,
+    /// `LIST_FILTER_LABEL`: `TaskItemUserfieldGetfieldsLabel`.
+    pub list_filter_label: Option<TaskItemUserfieldGetfieldsLabel>,
+    /// `ERROR_MESSAGE`: `TaskItemUserfieldGetfieldsMessage`.
+    pub error_message: Option<TaskItemUserfieldGetfieldsMessage>,
+    /// `HELP_MESSAGE`: `TaskItemUserfieldGetfieldsMessage`.
+    pub help_message: Option<TaskItemUserfieldGetfieldsMessage>,
     /// `LIST`: `UfEnumElement`.
     pub list: Option<UfEnumElement>,
     /// `SETTINGS`: `TaskItemUserfieldGetfieldsSettings`.
@@ -667,29 +541,6 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsShowFilter {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TaskItemUserfieldGetfieldsShowInList {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TaskItemUserfieldGetfieldsShowInList {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct TaskItemUserfieldGetfieldsSort {
     /// `title`: string.
     pub title: Option<String>,
@@ -701,31 +552,6 @@ pub struct TaskItemUserfieldGetfieldsSort {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TaskItemUserfieldGetfieldsSort {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TaskItemUserfieldGetfieldsUserTypeId {
-    /// `isImmutable`: boolean.
-    pub is_immutable: Option<bool>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TaskItemUserfieldGetfieldsUserTypeId {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -885,6 +711,23 @@ impl wire::Lenient for TaskItemUserfieldGettypesResultItem {
 }
 /// Sent in requests.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-add.html#settings)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TaskItemUserfieldSettings {
+    /// `DEFAULT_VALUE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<String>,
+    /// `ROWS`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-update.html#data)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -913,9 +756,9 @@ pub struct TaskItemUserfieldUpdateData {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub mandatory: Option<bool>,
-    /// `SETTINGS`: `TaskItemUserfieldUpdateSettings`.
+    /// `SETTINGS`: `TaskItemUserfieldSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<TaskItemUserfieldUpdateSettings>,
+    pub settings: Option<TaskItemUserfieldSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -933,23 +776,6 @@ pub struct TaskItemUserfieldUpdateEditFormLabel {
     /// `en`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-update.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TaskItemUserfieldUpdateSettings {
-    /// `DEFAULT_VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `ROWS`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rows: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -45,8 +45,8 @@ pub struct TasksTaskResultAddItem {
     pub status: Option<TasksTaskResultAddStatus>,
     /// `fileIds`: raw.
     pub file_ids: Option<serde_json::Value>,
-    /// `rights`: `TasksTaskResultAddRights`.
-    pub rights: Option<TasksTaskResultAddRights>,
+    /// `rights`: `TasksTaskResultRights`.
+    pub rights: Option<TasksTaskResultRights>,
     /// `messageId`: integer.
     pub message_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -82,28 +82,6 @@ impl wire::Lenient for TasksTaskResultAddResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add.html#rights)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskResultAddRights {
-    /// `edit`: boolean.
-    pub edit: Option<bool>,
-    /// `remove`: boolean.
-    pub remove: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskResultAddRights {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-addfromchatmessage.html#fields)
@@ -116,87 +94,6 @@ pub struct TasksTaskResultAddfromchatmessageFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-addfromchatmessage.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskResultAddfromchatmessageItem {
-    /// `authorId`: integer.
-    pub author_id: Option<i64>,
-    /// `createdAt`: datetime.
-    pub created_at: Option<wire::DateTime>,
-    /// `fileIds`: raw.
-    pub file_ids: Option<serde_json::Value>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `messageId`: integer.
-    pub message_id: Option<i64>,
-    /// `rights`: `TasksTaskResultAddfromchatmessageRights`.
-    pub rights: Option<TasksTaskResultAddfromchatmessageRights>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// `taskId`: integer.
-    pub task_id: Option<i64>,
-    /// `text`: string.
-    pub text: Option<String>,
-    /// `updatedAt`: datetime.
-    pub updated_at: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskResultAddfromchatmessageItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-addfromchatmessage.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskResultAddfromchatmessageResult {
-    /// `item`: `TasksTaskResultAddfromchatmessageItem`.
-    pub item: Option<TasksTaskResultAddfromchatmessageItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskResultAddfromchatmessageResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-addfromchatmessage.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskResultAddfromchatmessageRights {
-    /// `edit`: boolean.
-    pub edit: Option<bool>,
-    /// `remove`: boolean.
-    pub remove: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskResultAddfromchatmessageRights {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -218,25 +115,12 @@ impl wire::Lenient for TasksTaskResultDeleteResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TasksTaskResultUpdateFields {
-    /// `text`: string, required.
-    pub text: String,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-update.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-addfromchatmessage.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksTaskResultUpdateItem {
+pub struct TasksTaskResultItem {
     /// `authorId`: integer.
     pub author_id: Option<i64>,
     /// `createdAt`: datetime.
@@ -247,8 +131,8 @@ pub struct TasksTaskResultUpdateItem {
     pub id: Option<u64>,
     /// `messageId`: integer.
     pub message_id: Option<i64>,
-    /// `rights`: `TasksTaskResultUpdateRights`.
-    pub rights: Option<TasksTaskResultUpdateRights>,
+    /// `rights`: `TasksTaskResultRights`.
+    pub rights: Option<TasksTaskResultRights>,
     /// `status`: string.
     pub status: Option<String>,
     /// `taskId`: integer.
@@ -262,7 +146,7 @@ pub struct TasksTaskResultUpdateItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTaskResultUpdateItem {
+impl wire::Lenient for TasksTaskResultItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -272,17 +156,17 @@ impl wire::Lenient for TasksTaskResultUpdateItem {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-update.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-addfromchatmessage.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskResultUpdateResult {
-    /// `item`: `TasksTaskResultUpdateItem`.
-    pub item: Option<TasksTaskResultUpdateItem>,
+pub struct TasksTaskResultResult {
+    /// `item`: `TasksTaskResultItem`.
+    pub item: Option<TasksTaskResultItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTaskResultUpdateResult {
+impl wire::Lenient for TasksTaskResultResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -292,9 +176,9 @@ impl wire::Lenient for TasksTaskResultUpdateResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-update.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add.html#rights)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskResultUpdateRights {
+pub struct TasksTaskResultRights {
     /// `edit`: boolean.
     pub edit: Option<bool>,
     /// `remove`: boolean.
@@ -304,13 +188,26 @@ pub struct TasksTaskResultUpdateRights {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTaskResultUpdateRights {
+impl wire::Lenient for TasksTaskResultRights {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
     }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-update.html#fields)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTaskResultUpdateFields {
+    /// `text`: string, required.
+    pub text: String,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `tasks.task.result.add`: scope `tasks`; writes (not idempotent: never repeated blindly).
 ///
@@ -342,7 +239,7 @@ impl TasksTaskResultAdd {
     scope = "tasks",
     kind = write,
     api = v3,
-    response = TasksTaskResultAddfromchatmessageResult
+    response = TasksTaskResultResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -386,7 +283,7 @@ impl TasksTaskResultDelete {
     scope = "tasks",
     kind = idempotent,
     api = v3,
-    response = TasksTaskResultUpdateResult
+    response = TasksTaskResultResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -118,225 +118,17 @@ impl wire::Lenient for Access {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-access-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskAccessField {
-    /// `item`: `TasksTaskAccessFieldGetItem`.
-    pub item: Option<TasksTaskAccessFieldGetItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskAccessField {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-access-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskAccessFieldGetItem {
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `editable`: boolean.
-    pub editable: Option<bool>,
-    /// `elementType`: raw.
-    pub element_type: Option<serde_json::Value>,
-    /// `filterable`: boolean.
-    pub filterable: Option<bool>,
-    /// `multiple`: boolean.
-    pub multiple: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `requiredGroups`: raw.
-    pub required_groups: Option<serde_json::Value>,
-    /// `sortable`: boolean.
-    pub sortable: Option<bool>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `validationRules`: raw.
-    pub validation_rules: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskAccessFieldGetItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-access-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskAccessFieldListItemsItem {
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `editable`: boolean.
-    pub editable: Option<bool>,
-    /// `elementType`: raw.
-    pub element_type: Option<serde_json::Value>,
-    /// `filterable`: boolean.
-    pub filterable: Option<bool>,
-    /// `multiple`: boolean.
-    pub multiple: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `requiredGroups`: raw.
-    pub required_groups: Option<serde_json::Value>,
-    /// `sortable`: boolean.
-    pub sortable: Option<bool>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `validationRules`: raw.
-    pub validation_rules: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskAccessFieldListItemsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-access-field-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskAccessFieldListResult {
-    /// `items`: `TasksTaskAccessFieldListItemsItem[]`.
-    pub items: Option<Vec<TasksTaskAccessFieldListItemsItem>>,
+    /// `items`: `TasksTaskItem[]`.
+    pub items: Option<Vec<TasksTaskItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskAccessFieldListResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskChatMessageField {
-    /// `item`: `TasksTaskChatMessageFieldGetItem`.
-    pub item: Option<TasksTaskChatMessageFieldGetItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskChatMessageField {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskChatMessageFieldGetItem {
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `filterable`: boolean.
-    pub filterable: Option<bool>,
-    /// `multiple`: boolean.
-    pub multiple: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `sortable`: boolean.
-    pub sortable: Option<bool>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskChatMessageFieldGetItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskChatMessageFieldListItemsItem {
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `filterable`: boolean.
-    pub filterable: Option<bool>,
-    /// `multiple`: boolean.
-    pub multiple: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `sortable`: boolean.
-    pub sortable: Option<bool>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskChatMessageFieldListItemsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskChatMessageFieldListResult {
-    /// `items`: `TasksTaskChatMessageFieldListItemsItem[]`.
-    pub items: Option<Vec<TasksTaskChatMessageFieldListItemsItem>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskChatMessageFieldListResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -361,111 +153,17 @@ pub struct TasksTaskChatMessageSendFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-send.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskChatMessageSendResult {
-    /// `result`: boolean.
-    pub result: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskChatMessageSendResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskField {
-    /// `item`: `TasksTaskFieldGetItem`.
-    pub item: Option<TasksTaskFieldGetItem>,
+pub struct TasksTaskFieldGetResult {
+    /// `item`: `TasksTaskItem`.
+    pub item: Option<TasksTaskItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTaskField {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskFieldGetItem {
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `editable`: boolean.
-    pub editable: Option<bool>,
-    /// `elementType`: raw.
-    pub element_type: Option<serde_json::Value>,
-    /// `filterable`: boolean.
-    pub filterable: Option<bool>,
-    /// `multiple`: boolean.
-    pub multiple: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `requiredGroups`: raw.
-    pub required_groups: Option<serde_json::Value>,
-    /// `sortable`: boolean.
-    pub sortable: Option<bool>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `validationRules`: raw.
-    pub validation_rules: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskFieldGetItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskFieldListItemsItem {
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `filterable`: boolean.
-    pub filterable: Option<bool>,
-    /// `multiple`: boolean.
-    pub multiple: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `sortable`: boolean.
-    pub sortable: Option<bool>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskFieldListItemsItem {
+impl wire::Lenient for TasksTaskFieldGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -478,54 +176,14 @@ impl wire::Lenient for TasksTaskFieldListItemsItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-field-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskFieldListResult {
-    /// `items`: `TasksTaskFieldListItemsItem[]`.
-    pub items: Option<Vec<TasksTaskFieldListItemsItem>>,
+    /// `items`: `TasksTaskFileFieldGetItem[]`.
+    pub items: Option<Vec<TasksTaskFileFieldGetItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskFieldListResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-file-attach.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskFileAttachResult {
-    /// `result`: boolean.
-    pub result: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskFileAttachResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-file-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskFileField {
-    /// `item`: `TasksTaskFileFieldGetItem`.
-    pub item: Option<TasksTaskFileFieldGetItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskFileField {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -568,30 +226,17 @@ impl wire::Lenient for TasksTaskFileFieldGetItem {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-file-field-list.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-file-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskFileFieldListItemsItem {
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `filterable`: boolean.
-    pub filterable: Option<bool>,
-    /// `multiple`: boolean.
-    pub multiple: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `sortable`: boolean.
-    pub sortable: Option<bool>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
+pub struct TasksTaskFileFieldGetResult {
+    /// `item`: `TasksTaskFileFieldGetItem`.
+    pub item: Option<TasksTaskFileFieldGetItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTaskFileFieldListItemsItem {
+impl wire::Lenient for TasksTaskFileFieldGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -601,17 +246,58 @@ impl wire::Lenient for TasksTaskFileFieldListItemsItem {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-file-field-list.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-access-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskFileFieldListResult {
-    /// `items`: `TasksTaskFileFieldListItemsItem[]`.
-    pub items: Option<Vec<TasksTaskFileFieldListItemsItem>>,
+#[serde(rename_all = "camelCase")]
+pub struct TasksTaskItem {
+    /// `description`: string.
+    pub description: Option<String>,
+    /// `editable`: boolean.
+    pub editable: Option<bool>,
+    /// `elementType`: raw.
+    pub element_type: Option<serde_json::Value>,
+    /// `filterable`: boolean.
+    pub filterable: Option<bool>,
+    /// `multiple`: boolean.
+    pub multiple: Option<bool>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `requiredGroups`: raw.
+    pub required_groups: Option<serde_json::Value>,
+    /// `sortable`: boolean.
+    pub sortable: Option<bool>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// `validationRules`: raw.
+    pub validation_rules: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTaskFileFieldListResult {
+impl wire::Lenient for TasksTaskItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-send.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct TasksTaskResult {
+    /// `result`: boolean.
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -627,7 +313,7 @@ impl wire::Lenient for TasksTaskFileFieldListResult {
     scope = "tasks",
     kind = read,
     api = v3,
-    response = TasksTaskAccessField
+    response = TasksTaskFieldGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -691,7 +377,7 @@ impl TasksTaskAccessGet {
     scope = "tasks",
     kind = read,
     api = v3,
-    response = TasksTaskChatMessageField
+    response = TasksTaskFileFieldGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -716,7 +402,7 @@ impl TasksTaskChatMessageFieldGet {
     scope = "tasks",
     kind = read,
     api = v3,
-    response = TasksTaskChatMessageFieldListResult
+    response = TasksTaskFieldListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -733,7 +419,7 @@ pub struct TasksTaskChatMessageFieldList {
     scope = "tasks",
     kind = write,
     api = v3,
-    response = TasksTaskChatMessageSendResult
+    response = TasksTaskResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -755,7 +441,7 @@ impl TasksTaskChatMessageSend {
     scope = "tasks",
     kind = read,
     api = v3,
-    response = TasksTaskField
+    response = TasksTaskFieldGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -797,7 +483,7 @@ pub struct TasksTaskFieldList {
     scope = "tasks",
     kind = write,
     api = v3,
-    response = TasksTaskFileAttachResult
+    response = TasksTaskResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -821,7 +507,7 @@ impl TasksTaskFileAttach {
     scope = "tasks",
     kind = read,
     api = v3,
-    response = TasksTaskFileField
+    response = TasksTaskFileFieldGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -846,7 +532,7 @@ impl TasksTaskFileFieldGet {
     scope = "tasks",
     kind = read,
     api = v3,
-    response = TasksTaskFileFieldListResult
+    response = TasksTaskFieldListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -157,8 +157,8 @@ pub struct TasksTaskAddV3Item {
     pub require_deadline_change_reason: Option<bool>,
     /// `requireResult`: boolean.
     pub require_result: Option<bool>,
-    /// `rights`: `TasksTaskAddV3Rights`.
-    pub rights: Option<TasksTaskAddV3Rights>,
+    /// `rights`: `TasksTaskV3Rights`.
+    pub rights: Option<TasksTaskV3Rights>,
     /// `scenarios`: `string[]`.
     pub scenarios: Option<Vec<String>>,
     /// `siteId`: string.
@@ -203,135 +203,6 @@ pub struct TasksTaskAddV3Result {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskAddV3Result {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskAddV3Rights {
-    /// `addAuditors`: boolean.
-    pub add_auditors: Option<bool>,
-    /// `admin`: boolean.
-    pub admin: Option<bool>,
-    /// `approve`: boolean.
-    pub approve: Option<bool>,
-    /// `attachFile`: boolean.
-    pub attach_file: Option<bool>,
-    /// `automate`: boolean.
-    pub automate: Option<bool>,
-    /// `changeAccomplices`: boolean.
-    pub change_accomplices: Option<bool>,
-    /// `changeDirector`: boolean.
-    pub change_director: Option<bool>,
-    /// `changeResponsible`: boolean.
-    pub change_responsible: Option<bool>,
-    /// `changeStatus`: boolean.
-    pub change_status: Option<bool>,
-    /// `checklistAdd`: boolean.
-    pub checklist_add: Option<bool>,
-    /// `checklistEdit`: boolean.
-    pub checklist_edit: Option<bool>,
-    /// `checklistSave`: boolean.
-    pub checklist_save: Option<bool>,
-    /// `checklistToggle`: boolean.
-    pub checklist_toggle: Option<bool>,
-    /// `complete`: boolean.
-    pub complete: Option<bool>,
-    /// `completeResult`: boolean.
-    pub complete_result: Option<bool>,
-    /// `copy`: boolean.
-    pub copy: Option<bool>,
-    /// `createGanttDependence`: boolean.
-    pub create_gantt_dependence: Option<bool>,
-    /// `createResult`: boolean.
-    pub create_result: Option<bool>,
-    /// `createSubtask`: boolean.
-    pub create_subtask: Option<bool>,
-    /// `datePlan`: boolean.
-    pub date_plan: Option<bool>,
-    /// `deadline`: boolean.
-    pub deadline: Option<bool>,
-    /// `defer`: boolean.
-    pub defer: Option<bool>,
-    /// `delegate`: boolean.
-    pub delegate: Option<bool>,
-    /// `detachFile`: boolean.
-    pub detach_file: Option<bool>,
-    /// `detachParent`: boolean.
-    pub detach_parent: Option<bool>,
-    /// `disapprove`: boolean.
-    pub disapprove: Option<bool>,
-    /// `edit`: boolean.
-    pub edit: Option<bool>,
-    /// `elapsedTime`: boolean.
-    pub elapsed_time: Option<bool>,
-    /// `favorite`: boolean.
-    pub favorite: Option<bool>,
-    /// `mark`: boolean.
-    pub mark: Option<bool>,
-    /// `mute`: boolean.
-    pub mute: Option<bool>,
-    /// `pause`: boolean.
-    pub pause: Option<bool>,
-    /// `read`: boolean.
-    pub read: Option<bool>,
-    /// `reminder`: boolean.
-    pub reminder: Option<bool>,
-    /// `remove`: boolean.
-    pub remove: Option<bool>,
-    /// `removeResult`: boolean.
-    pub remove_result: Option<bool>,
-    /// `renew`: boolean.
-    pub renew: Option<bool>,
-    /// `resultEdit`: boolean.
-    pub result_edit: Option<bool>,
-    /// `resultRead`: boolean.
-    pub result_read: Option<bool>,
-    /// `saveAsTemplate`: boolean.
-    pub save_as_template: Option<bool>,
-    /// `sort`: boolean.
-    pub sort: Option<bool>,
-    /// `start`: boolean.
-    pub start: Option<bool>,
-    /// `take`: boolean.
-    pub take: Option<bool>,
-    /// `timeTracking`: boolean.
-    pub time_tracking: Option<bool>,
-    /// `watch`: boolean.
-    pub watch: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskAddV3Rights {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delete-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskDeleteV3Result {
-    /// `result`: boolean.
-    pub result: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDeleteV3Result {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -453,8 +324,8 @@ pub struct TasksTaskGetV3Item {
     pub require_result: Option<bool>,
     /// `responsible`: `TasksTaskGetV3Responsible`.
     pub responsible: Option<TasksTaskGetV3Responsible>,
-    /// `rights`: `TasksTaskGetV3Rights`.
-    pub rights: Option<TasksTaskGetV3Rights>,
+    /// `rights`: `TasksTaskV3Rights`.
+    pub rights: Option<TasksTaskV3Rights>,
     /// `scenarios`: `string[]`.
     pub scenarios: Option<Vec<String>>,
     /// `siteId`: string.
@@ -510,10 +381,79 @@ impl wire::Lenient for TasksTaskGetV3Responsible {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-rest-v3.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetV3Rights {
+pub struct TasksTaskListV3ItemsItem {
+    /// `deadline`: datetime.
+    pub deadline: Option<wire::DateTime>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `responsibleId`: integer.
+    pub responsible_id: Option<i64>,
+    /// `status`: string.
+    pub status: Option<String>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskListV3ItemsItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct TasksTaskListV3Result {
+    /// `items`: `TasksTaskListV3ItemsItem[]`.
+    pub items: Option<Vec<TasksTaskListV3ItemsItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskListV3Result {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delete-rest-v3.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct TasksTaskV3Result {
+    /// `result`: boolean.
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskV3Result {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksTaskV3Rights {
     /// `addAuditors`: boolean.
     pub add_auditors: Option<bool>,
     /// `admin`: boolean.
@@ -609,76 +549,7 @@ pub struct TasksTaskGetV3Rights {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTaskGetV3Rights {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskListV3ItemsItem {
-    /// `deadline`: datetime.
-    pub deadline: Option<wire::DateTime>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `responsibleId`: integer.
-    pub responsible_id: Option<i64>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskListV3ItemsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskListV3Result {
-    /// `items`: `TasksTaskListV3ItemsItem[]`.
-    pub items: Option<Vec<TasksTaskListV3ItemsItem>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskListV3Result {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskUpdateV3Result {
-    /// `result`: boolean.
-    pub result: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskUpdateV3Result {
+impl wire::Lenient for TasksTaskV3Rights {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -716,7 +587,7 @@ impl TasksTaskAddV3 {
     scope = "tasks",
     kind = idempotent,
     api = v3,
-    response = TasksTaskDeleteV3Result
+    response = TasksTaskV3Result
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -789,7 +660,7 @@ pub struct TasksTaskListV3 {
     scope = "tasks",
     kind = idempotent,
     api = v3,
-    response = TasksTaskUpdateV3Result
+    response = TasksTaskV3Result
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

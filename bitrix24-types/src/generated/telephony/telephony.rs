@@ -344,7 +344,7 @@ impl wire::Lenient for TelephonyExternalCallSearchCrmEntitiesResultItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TelephonyExternalLineAddResult {
+pub struct TelephonyExternalLineResult {
     /// `ID`: id.
     pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -352,28 +352,7 @@ pub struct TelephonyExternalLineAddResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TelephonyExternalLineAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-line-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TelephonyExternalLineUpdateResult {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TelephonyExternalLineUpdateResult {
+impl wire::Lenient for TelephonyExternalLineResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -668,7 +647,7 @@ impl TelephonyExternalCallShow {
     "telephony.externalLine.add",
     scope = "telephony",
     kind = write,
-    response = TelephonyExternalLineAddResult
+    response = TelephonyExternalLineResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -732,7 +711,7 @@ pub struct TelephonyExternalLineGet;
     "telephony.externalLine.update",
     scope = "telephony",
     kind = idempotent,
-    response = TelephonyExternalLineUpdateResult
+    response = TelephonyExternalLineResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

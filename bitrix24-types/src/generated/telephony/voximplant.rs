@@ -333,7 +333,7 @@ impl wire::Lenient for Voices {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-callback-start.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct VoximplantCallbackStartResult {
+pub struct VoximplantResult {
     /// `RESULT`: boolean.
     pub result: Option<bool>,
     /// `CALL_ID`: string.
@@ -343,53 +343,7 @@ pub struct VoximplantCallbackStartResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for VoximplantCallbackStartResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-infocall-start-with-sound.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct VoximplantInfocallStartwithsoundResult {
-    /// `RESULT`: boolean.
-    pub result: Option<bool>,
-    /// `CALL_ID`: string.
-    pub call_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for VoximplantInfocallStartwithsoundResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-infocall-start-with-text.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct VoximplantInfocallStartwithtextResult {
-    /// `RESULT`: boolean.
-    pub result: Option<bool>,
-    /// `CALL_ID`: string.
-    pub call_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for VoximplantInfocallStartwithtextResult {
+impl wire::Lenient for VoximplantResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -599,7 +553,7 @@ impl query::RecordField for StatisticField {
     "voximplant.callback.start",
     scope = "telephony",
     kind = write,
-    response = VoximplantCallbackStartResult
+    response = VoximplantResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -632,7 +586,7 @@ impl VoximplantCallbackStart {
     "voximplant.infocall.startwithsound",
     scope = "telephony",
     kind = write,
-    response = VoximplantInfocallStartwithsoundResult
+    response = VoximplantResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -657,7 +611,7 @@ impl VoximplantInfocallStartwithsound {
     "voximplant.infocall.startwithtext",
     scope = "telephony",
     kind = write,
-    response = VoximplantInfocallStartwithtextResult
+    response = VoximplantResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

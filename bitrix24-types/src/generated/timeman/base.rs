@@ -13,7 +13,7 @@ use super::timeman_values::TimemanCloseStatus;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-close.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TimemanCloseResult {
+pub struct TimemanResult {
     /// `STATUS`: `TimemanCloseStatus`. One of `OPENED`, `CLOSED`, `PAUSED`, `EXPIRED`.
     pub status: Option<TimemanCloseStatus>,
     /// `TIME_START`: datetime.
@@ -47,101 +47,7 @@ pub struct TimemanCloseResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TimemanCloseResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-open.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TimemanOpenResult {
-    /// `STATUS`: `TimemanCloseStatus`. One of `OPENED`, `CLOSED`, `PAUSED`, `EXPIRED`.
-    pub status: Option<TimemanCloseStatus>,
-    /// `TIME_START`: datetime.
-    pub time_start: Option<wire::DateTime>,
-    /// `TIME_FINISH`: datetime.
-    pub time_finish: Option<wire::DateTime>,
-    /// `DURATION`: string.
-    pub duration: Option<String>,
-    /// `TIME_LEAKS`: string.
-    pub time_leaks: Option<String>,
-    /// `ACTIVE`: boolean.
-    pub active: Option<bool>,
-    /// `IP_OPEN`: string.
-    pub ip_open: Option<String>,
-    /// `IP_CLOSE`: string.
-    pub ip_close: Option<String>,
-    /// `LAT_OPEN`: double.
-    pub lat_open: Option<f64>,
-    /// `LON_OPEN`: double.
-    pub lon_open: Option<f64>,
-    /// `LAT_CLOSE`: double.
-    pub lat_close: Option<f64>,
-    /// `LON_CLOSE`: double.
-    pub lon_close: Option<f64>,
-    /// `TZ_OFFSET`: integer.
-    pub tz_offset: Option<i64>,
-    /// `TIME_FINISH_DEFAULT`: datetime.
-    pub time_finish_default: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TimemanOpenResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-pause.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TimemanPauseResult {
-    /// `STATUS`: `TimemanCloseStatus`. One of `OPENED`, `CLOSED`, `PAUSED`, `EXPIRED`.
-    pub status: Option<TimemanCloseStatus>,
-    /// `TIME_START`: datetime.
-    pub time_start: Option<wire::DateTime>,
-    /// `TIME_FINISH`: datetime.
-    pub time_finish: Option<wire::DateTime>,
-    /// `DURATION`: string.
-    pub duration: Option<String>,
-    /// `TIME_LEAKS`: string.
-    pub time_leaks: Option<String>,
-    /// `ACTIVE`: boolean.
-    pub active: Option<bool>,
-    /// `IP_OPEN`: string.
-    pub ip_open: Option<String>,
-    /// `IP_CLOSE`: string.
-    pub ip_close: Option<String>,
-    /// `LAT_OPEN`: double.
-    pub lat_open: Option<f64>,
-    /// `LON_OPEN`: double.
-    pub lon_open: Option<f64>,
-    /// `LAT_CLOSE`: double.
-    pub lat_close: Option<f64>,
-    /// `LON_CLOSE`: double.
-    pub lon_close: Option<f64>,
-    /// `TZ_OFFSET`: integer.
-    pub tz_offset: Option<i64>,
-    /// `TIME_FINISH_DEFAULT`: datetime.
-    pub time_finish_default: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TimemanPauseResult {
+impl wire::Lenient for TimemanResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -182,53 +88,6 @@ impl wire::Lenient for TimemanSettingsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-status.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TimemanStatusResult {
-    /// `STATUS`: `TimemanCloseStatus`. One of `OPENED`, `CLOSED`, `PAUSED`, `EXPIRED`.
-    pub status: Option<TimemanCloseStatus>,
-    /// `TIME_START`: datetime.
-    pub time_start: Option<wire::DateTime>,
-    /// `TIME_FINISH`: datetime.
-    pub time_finish: Option<wire::DateTime>,
-    /// `DURATION`: string.
-    pub duration: Option<String>,
-    /// `TIME_LEAKS`: string.
-    pub time_leaks: Option<String>,
-    /// `ACTIVE`: boolean.
-    pub active: Option<bool>,
-    /// `IP_OPEN`: string.
-    pub ip_open: Option<String>,
-    /// `IP_CLOSE`: string.
-    pub ip_close: Option<String>,
-    /// `LAT_OPEN`: double.
-    pub lat_open: Option<f64>,
-    /// `LON_OPEN`: double.
-    pub lon_open: Option<f64>,
-    /// `LAT_CLOSE`: double.
-    pub lat_close: Option<f64>,
-    /// `LON_CLOSE`: double.
-    pub lon_close: Option<f64>,
-    /// `TZ_OFFSET`: integer.
-    pub tz_offset: Option<i64>,
-    /// `TIME_FINISH_DEFAULT`: datetime.
-    pub time_finish_default: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TimemanStatusResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `timeman.close`: scope `timeman`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/base/timeman-close.html)
@@ -236,7 +95,7 @@ impl wire::Lenient for TimemanStatusResult {
     "timeman.close",
     scope = "timeman",
     kind = write,
-    response = TimemanCloseResult
+    response = TimemanResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -264,7 +123,7 @@ pub struct TimemanClose {
     "timeman.open",
     scope = "timeman",
     kind = write,
-    response = TimemanOpenResult
+    response = TimemanResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -292,7 +151,7 @@ pub struct TimemanOpen {
     "timeman.pause",
     scope = "timeman",
     kind = write,
-    response = TimemanPauseResult
+    response = TimemanResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -324,7 +183,7 @@ pub struct TimemanSettings {
     "timeman.status",
     scope = "timeman",
     kind = read,
-    response = TimemanStatusResult
+    response = TimemanResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

@@ -57,31 +57,9 @@ impl wire::Lenient for TimemanNetworkrangeCheckResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/networkrange/timeman-networkrange-set.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TimemanNetworkrangeSetErrorRangesItem {
-    /// `ip_range`: string.
-    pub ip_range: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TimemanNetworkrangeSetErrorRangesItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/networkrange/timeman-networkrange-set.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TimemanNetworkrangeSetResult {
-    /// `error_ranges`: `TimemanNetworkrangeSetErrorRangesItem[]`.
-    pub error_ranges: Option<Vec<TimemanNetworkrangeSetErrorRangesItem>>,
+    /// `error_ranges`: `Networkrange[]`.
+    pub error_ranges: Option<Vec<Networkrange>>,
     /// `result`: boolean.
     pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

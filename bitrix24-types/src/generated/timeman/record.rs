@@ -12,8 +12,8 @@ use ::bitrix24_types::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/record/timeman-record-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TimemanRecordField {
-    /// `item`: `TimemanRecordFieldGetItem`.
-    pub item: Option<TimemanRecordFieldGetItem>,
+    /// `item`: `TimemanRecordFieldItem`.
+    pub item: Option<TimemanRecordFieldItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -32,7 +32,7 @@ impl wire::Lenient for TimemanRecordField {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/record/timeman-record-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TimemanRecordFieldGetItem {
+pub struct TimemanRecordFieldItem {
     /// `filterable`: boolean.
     pub filterable: Option<bool>,
     /// `name`: string.
@@ -48,36 +48,7 @@ pub struct TimemanRecordFieldGetItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TimemanRecordFieldGetItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/record/timeman-record-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TimemanRecordFieldListItemsItem {
-    /// `filterable`: boolean.
-    pub filterable: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `sortable`: boolean.
-    pub sortable: Option<bool>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TimemanRecordFieldListItemsItem {
+impl wire::Lenient for TimemanRecordFieldItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -90,8 +61,8 @@ impl wire::Lenient for TimemanRecordFieldListItemsItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/record/timeman-record-field-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TimemanRecordFieldListResult {
-    /// `items`: `TimemanRecordFieldListItemsItem[]`.
-    pub items: Option<Vec<TimemanRecordFieldListItemsItem>>,
+    /// `items`: `TimemanRecordFieldItem[]`.
+    pub items: Option<Vec<TimemanRecordFieldItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -227,65 +227,6 @@ impl wire::Lenient for UserFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/user/user-search.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct UserSearchRecord {
-    /// `ACTIVE`: boolean.
-    pub active: Option<bool>,
-    /// `DATE_REGISTER`: datetime.
-    pub date_register: Option<wire::DateTime>,
-    /// `EMAIL`: string.
-    pub email: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `IS_ONLINE`: char. One of `Y`, `N`.
-    pub is_online: Option<bool>,
-    /// `LAST_ACTIVITY_DATE`: raw.
-    pub last_activity_date: Option<serde_json::Value>,
-    /// `LAST_LOGIN`: datetime.
-    pub last_login: Option<wire::DateTime>,
-    /// `LAST_NAME`: string.
-    pub last_name: Option<String>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `PERSONAL_BIRTHDAY`: datetime.
-    pub personal_birthday: Option<wire::DateTime>,
-    /// `PERSONAL_CITY`: string.
-    pub personal_city: Option<String>,
-    /// `PERSONAL_GENDER`: string.
-    pub personal_gender: Option<String>,
-    /// `PERSONAL_MOBILE`: string.
-    pub personal_mobile: Option<String>,
-    /// `PERSONAL_WWW`: string.
-    pub personal_www: Option<String>,
-    /// `SECOND_NAME`: string.
-    pub second_name: Option<String>,
-    /// `TIMESTAMP_X`: raw.
-    pub timestamp_x: Option<serde_json::Value>,
-    /// `TIME_ZONE`: string.
-    pub time_zone: Option<String>,
-    /// `USER_TYPE`: string.
-    pub user_type: Option<String>,
-    /// `WORK_PHONE`: string.
-    pub work_phone: Option<String>,
-    /// `WORK_POSITION`: string.
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserSearchRecord {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The fields of [`User`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UserField {
@@ -331,76 +272,6 @@ pub enum UserField {
     WorkPosition,
 }
 impl query::RecordField for UserField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::DateRegister => "DATE_REGISTER",
-            Self::Email => "EMAIL",
-            Self::Id => "ID",
-            Self::IsOnline => "IS_ONLINE",
-            Self::LastActivityDate => "LAST_ACTIVITY_DATE",
-            Self::LastLogin => "LAST_LOGIN",
-            Self::LastName => "LAST_NAME",
-            Self::Name => "NAME",
-            Self::PersonalBirthday => "PERSONAL_BIRTHDAY",
-            Self::PersonalCity => "PERSONAL_CITY",
-            Self::PersonalGender => "PERSONAL_GENDER",
-            Self::PersonalMobile => "PERSONAL_MOBILE",
-            Self::PersonalWww => "PERSONAL_WWW",
-            Self::SecondName => "SECOND_NAME",
-            Self::TimestampX => "TIMESTAMP_X",
-            Self::TimeZone => "TIME_ZONE",
-            Self::UserType => "USER_TYPE",
-            Self::WorkPhone => "WORK_PHONE",
-            Self::WorkPosition => "WORK_POSITION",
-        }
-    }
-}
-/// The fields of [`UserSearchRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum UserSearchRecordField {
-    /// `ACTIVE`
-    Active,
-    /// `DATE_REGISTER`
-    DateRegister,
-    /// `EMAIL`
-    Email,
-    /// `ID`
-    Id,
-    /// `IS_ONLINE`
-    IsOnline,
-    /// `LAST_ACTIVITY_DATE`
-    LastActivityDate,
-    /// `LAST_LOGIN`
-    LastLogin,
-    /// `LAST_NAME`
-    LastName,
-    /// `NAME`
-    Name,
-    /// `PERSONAL_BIRTHDAY`
-    PersonalBirthday,
-    /// `PERSONAL_CITY`
-    PersonalCity,
-    /// `PERSONAL_GENDER`
-    PersonalGender,
-    /// `PERSONAL_MOBILE`
-    PersonalMobile,
-    /// `PERSONAL_WWW`
-    PersonalWww,
-    /// `SECOND_NAME`
-    SecondName,
-    /// `TIMESTAMP_X`
-    TimestampX,
-    /// `TIME_ZONE`
-    TimeZone,
-    /// `USER_TYPE`
-    UserType,
-    /// `WORK_PHONE`
-    WorkPhone,
-    /// `WORK_POSITION`
-    WorkPosition,
-}
-impl query::RecordField for UserSearchRecordField {
     fn name(&self) -> &'static str {
         match self {
             Self::Active => "ACTIVE",
@@ -701,8 +572,8 @@ pub struct UserGet {
     "user.search",
     scope = "user",
     kind = read,
-    response = Vec<UserSearchRecord>,
-    list(record = UserSearchRecord, records = result, id = "ID")
+    response = Vec<User>,
+    list(record = User, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -719,9 +590,9 @@ pub struct UserSearch {
     /// `ADMIN_MODE`: boolean.
     #[serde(rename = "ADMIN_MODE", skip_serializing_if = "Option::is_none")]
     pub admin_mode: Option<bool>,
-    /// `select`: `string[]`. Field names: [`UserSearchRecordField`].
+    /// `select`: `string[]`. Field names: [`UserField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<UserSearchRecordField>>,
+    pub select: Option<query::Select<UserField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -30,79 +30,6 @@ impl wire::Lenient for Userfieldconfig {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigAddEditFormLabel {
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigAddEditFormLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UserfieldconfigAddEnumItem {
-    /// `def`: char. One of `Y`, `N`.
-    pub def: Option<bool>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `sort`: string.
-    pub sort: Option<String>,
-    /// `userFieldId`: integer.
-    pub user_field_id: Option<i64>,
-    /// `value`: string.
-    pub value: Option<String>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigAddEnumItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigAddErrorMessage {
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `ru`: raw.
-    pub ru: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigAddErrorMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html#field)
@@ -160,28 +87,6 @@ pub struct UserfieldconfigAddField {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigAddHelpMessage {
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `ru`: raw.
-    pub ru: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigAddHelpMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigAddLanguageId {
     /// `en`: string.
     pub en: Option<String>,
@@ -204,7 +109,7 @@ impl wire::Lenient for UserfieldconfigAddLanguageId {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigAddListColumnLabel {
+pub struct UserfieldconfigAddListLabel {
     /// `en`: string.
     pub en: Option<String>,
     /// `ru`: raw.
@@ -214,7 +119,7 @@ pub struct UserfieldconfigAddListColumnLabel {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for UserfieldconfigAddListColumnLabel {
+impl wire::Lenient for UserfieldconfigAddListLabel {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -226,7 +131,7 @@ impl wire::Lenient for UserfieldconfigAddListColumnLabel {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigAddListFilterLabel {
+pub struct UserfieldconfigAddMessage {
     /// `en`: string.
     pub en: Option<String>,
     /// `ru`: raw.
@@ -236,7 +141,7 @@ pub struct UserfieldconfigAddListFilterLabel {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for UserfieldconfigAddListFilterLabel {
+impl wire::Lenient for UserfieldconfigAddMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -294,22 +199,22 @@ pub struct UserfieldconfigAddResultField {
     pub edit_in_list: Option<bool>,
     /// `isSearchable`: boolean.
     pub is_searchable: Option<bool>,
-    /// `settings`: `UserfieldconfigAddSettings2`.
-    pub settings: Option<UserfieldconfigAddSettings2>,
+    /// `settings`: `UserfieldconfigAddSettings`.
+    pub settings: Option<UserfieldconfigAddSettings>,
     /// `languageId`: `UserfieldconfigAddLanguageId`.
     pub language_id: Option<UserfieldconfigAddLanguageId>,
-    /// `editFormLabel`: `UserfieldconfigAddEditFormLabel`.
-    pub edit_form_label: Option<UserfieldconfigAddEditFormLabel>,
-    /// `listColumnLabel`: `UserfieldconfigAddListColumnLabel`.
-    pub list_column_label: Option<UserfieldconfigAddListColumnLabel>,
-    /// `listFilterLabel`: `UserfieldconfigAddListFilterLabel`.
-    pub list_filter_label: Option<UserfieldconfigAddListFilterLabel>,
-    /// `errorMessage`: `UserfieldconfigAddErrorMessage`.
-    pub error_message: Option<UserfieldconfigAddErrorMessage>,
-    /// `helpMessage`: `UserfieldconfigAddHelpMessage`.
-    pub help_message: Option<UserfieldconfigAddHelpMessage>,
-    /// `enum`: `UserfieldconfigAddEnumItem[]`.
-    pub enum_: Option<Vec<UserfieldconfigAddEnumItem>>,
+    /// `editFormLabel`: `UserfieldconfigLabel`.
+    pub edit_form_label: Option<UserfieldconfigLabel>,
+    /// `listColumnLabel`: `UserfieldconfigAddListLabel`.
+    pub list_column_label: Option<UserfieldconfigAddListLabel>,
+    /// `listFilterLabel`: `UserfieldconfigAddListLabel`.
+    pub list_filter_label: Option<UserfieldconfigAddListLabel>,
+    /// `errorMessage`: `UserfieldconfigAddMessage`.
+    pub error_message: Option<UserfieldconfigAddMessage>,
+    /// `helpMessage`: `UserfieldconfigAddMessage`.
+    pub help_message: Option<UserfieldconfigAddMessage>,
+    /// `enum`: `UserfieldconfigEnumItem[]`.
+    pub enum_: Option<Vec<UserfieldconfigEnumItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -323,10 +228,10 @@ impl wire::Lenient for UserfieldconfigAddResultField {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct UserfieldconfigAddSettings {
     /// `DEFAULT_VALUE`: string.
@@ -352,30 +257,7 @@ pub struct UserfieldconfigAddSettings {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct UserfieldconfigAddSettings2 {
-    /// `DEFAULT_VALUE`: string.
-    pub default_value: Option<String>,
-    /// `ROWS`: integer.
-    pub rows: Option<i64>,
-    /// `SIZE`: integer.
-    pub size: Option<i64>,
-    /// `REGEXP`: string.
-    pub regexp: Option<String>,
-    /// `MIN_LENGTH`: integer.
-    pub min_length: Option<i64>,
-    /// `MAX_LENGTH`: integer.
-    pub max_length: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigAddSettings2 {
+impl wire::Lenient for UserfieldconfigAddSettings {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -410,32 +292,10 @@ pub struct UserfieldconfigAddUfEnumElement {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigGetEditFormLabel {
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigGetEditFormLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct UserfieldconfigGetEnumItem {
+pub struct UserfieldconfigEnumItem {
     /// `def`: char. One of `Y`, `N`.
     pub def: Option<bool>,
     /// `id`: id.
@@ -453,29 +313,7 @@ pub struct UserfieldconfigGetEnumItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for UserfieldconfigGetEnumItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigGetErrorMessage {
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigGetErrorMessage {
+impl wire::Lenient for UserfieldconfigEnumItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -489,36 +327,36 @@ impl wire::Lenient for UserfieldconfigGetErrorMessage {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserfieldconfigGetField {
-    /// `editFormLabel`: `UserfieldconfigGetEditFormLabel`.
-    pub edit_form_label: Option<UserfieldconfigGetEditFormLabel>,
+    /// `editFormLabel`: `UserfieldconfigGetLabel`.
+    pub edit_form_label: Option<UserfieldconfigGetLabel>,
     /// `editInList`: char. One of `Y`, `N`.
     pub edit_in_list: Option<bool>,
     /// `entityId`: string.
     pub entity_id: Option<String>,
-    /// `enum`: `UserfieldconfigGetEnumItem[]`.
-    pub enum_: Option<Vec<UserfieldconfigGetEnumItem>>,
-    /// `errorMessage`: `UserfieldconfigGetErrorMessage`.
-    pub error_message: Option<UserfieldconfigGetErrorMessage>,
+    /// `enum`: `UserfieldconfigEnumItem[]`.
+    pub enum_: Option<Vec<UserfieldconfigEnumItem>>,
+    /// `errorMessage`: `UserfieldconfigGetMessage`.
+    pub error_message: Option<UserfieldconfigGetMessage>,
     /// `fieldName`: string.
     pub field_name: Option<String>,
-    /// `helpMessage`: `UserfieldconfigGetHelpMessage`.
-    pub help_message: Option<UserfieldconfigGetHelpMessage>,
+    /// `helpMessage`: `UserfieldconfigGetMessage`.
+    pub help_message: Option<UserfieldconfigGetMessage>,
     /// `id`: id.
     pub id: Option<u64>,
     /// `isSearchable`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
     /// `languageId`: `UserfieldconfigGetLanguageId`.
     pub language_id: Option<UserfieldconfigGetLanguageId>,
-    /// `listColumnLabel`: `UserfieldconfigGetListColumnLabel`.
-    pub list_column_label: Option<UserfieldconfigGetListColumnLabel>,
-    /// `listFilterLabel`: `UserfieldconfigGetListFilterLabel`.
-    pub list_filter_label: Option<UserfieldconfigGetListFilterLabel>,
+    /// `listColumnLabel`: `UserfieldconfigGetLabel`.
+    pub list_column_label: Option<UserfieldconfigGetLabel>,
+    /// `listFilterLabel`: `UserfieldconfigGetLabel`.
+    pub list_filter_label: Option<UserfieldconfigGetLabel>,
     /// `mandatory`: char. One of `Y`, `N`.
     pub mandatory: Option<bool>,
     /// `multiple`: char. One of `Y`, `N`.
     pub multiple: Option<bool>,
-    /// `settings`: `UserfieldconfigGetSettings`.
-    pub settings: Option<UserfieldconfigGetSettings>,
+    /// `settings`: `UserfieldconfigSettings`.
+    pub settings: Option<UserfieldconfigSettings>,
     /// `showFilter`: char. One of `Y`, `N`.
     pub show_filter: Option<bool>,
     /// `showInList`: char. One of `Y`, `N`.
@@ -546,7 +384,7 @@ impl wire::Lenient for UserfieldconfigGetField {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigGetHelpMessage {
+pub struct UserfieldconfigGetLabel {
     /// `de`: string.
     pub de: Option<String>,
     /// `en`: string.
@@ -556,7 +394,7 @@ pub struct UserfieldconfigGetHelpMessage {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for UserfieldconfigGetHelpMessage {
+impl wire::Lenient for UserfieldconfigGetLabel {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -590,7 +428,7 @@ impl wire::Lenient for UserfieldconfigGetLanguageId {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigGetListColumnLabel {
+pub struct UserfieldconfigGetMessage {
     /// `de`: string.
     pub de: Option<String>,
     /// `en`: string.
@@ -600,56 +438,7 @@ pub struct UserfieldconfigGetListColumnLabel {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for UserfieldconfigGetListColumnLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigGetListFilterLabel {
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigGetListFilterLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct UserfieldconfigGetSettings {
-    /// `CAPTION_NO_VALUE`: string.
-    pub caption_no_value: Option<String>,
-    /// `DISPLAY`: string.
-    pub display: Option<String>,
-    /// `LIST_HEIGHT`: integer.
-    pub list_height: Option<i64>,
-    /// `SHOW_NO_VALUE`: char. One of `Y`, `N`.
-    pub show_no_value: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigGetSettings {
+impl wire::Lenient for UserfieldconfigGetMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1122,6 +911,26 @@ impl wire::Lenient for UserfieldconfigGetTypesUrl {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct UserfieldconfigLabel {
+    /// `en`: string.
+    pub en: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigLabel {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigListEditFormLabel {
@@ -1265,8 +1074,8 @@ pub struct UserfieldconfigListResultFields {
     pub edit_in_list: Option<bool>,
     /// `isSearchable`: boolean.
     pub is_searchable: Option<bool>,
-    /// `settings`: `UserfieldconfigListSettings`.
-    pub settings: Option<UserfieldconfigListSettings>,
+    /// `settings`: `UserfieldconfigSettings`.
+    pub settings: Option<UserfieldconfigSettings>,
     /// `languageId`: `UserfieldconfigListLanguageId`.
     pub language_id: Option<UserfieldconfigListLanguageId>,
     /// `editFormLabel`: `UserfieldconfigListEditFormLabel`.
@@ -1355,10 +1164,10 @@ pub struct UserfieldconfigListSelect {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct UserfieldconfigListSettings {
+pub struct UserfieldconfigSettings {
     /// `CAPTION_NO_VALUE`: string.
     pub caption_no_value: Option<String>,
     /// `DISPLAY`: string.
@@ -1372,78 +1181,7 @@ pub struct UserfieldconfigListSettings {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for UserfieldconfigListSettings {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigUpdateEditFormLabel {
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigUpdateEditFormLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UserfieldconfigUpdateEnumItem {
-    /// `def`: char. One of `Y`, `N`.
-    pub def: Option<bool>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `sort`: string.
-    pub sort: Option<String>,
-    /// `userFieldId`: integer.
-    pub user_field_id: Option<i64>,
-    /// `value`: string.
-    pub value: Option<String>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigUpdateEnumItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigUpdateErrorMessage {
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigUpdateErrorMessage {
+impl wire::Lenient for UserfieldconfigSettings {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1478,9 +1216,9 @@ pub struct UserfieldconfigUpdateField {
     /// `helpMessage`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help_message: Option<serde_json::Value>,
-    /// `settings`: `UserfieldconfigUpdateSettings`.
+    /// `settings`: `UserfieldconfigAddSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<UserfieldconfigUpdateSettings>,
+    pub settings: Option<UserfieldconfigAddSettings>,
     /// `enum`: `UserfieldconfigUpdateUfEnumElement[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enum_: Option<Vec<UserfieldconfigUpdateUfEnumElement>>,
@@ -1491,26 +1229,6 @@ pub struct UserfieldconfigUpdateField {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigUpdateHelpMessage {
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigUpdateHelpMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -1536,7 +1254,7 @@ impl wire::Lenient for UserfieldconfigUpdateLanguageId {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigUpdateListColumnLabel {
+pub struct UserfieldconfigUpdateMessage {
     /// `en`: string.
     pub en: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -1544,27 +1262,7 @@ pub struct UserfieldconfigUpdateListColumnLabel {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for UserfieldconfigUpdateListColumnLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigUpdateListFilterLabel {
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigUpdateListFilterLabel {
+impl wire::Lenient for UserfieldconfigUpdateMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1622,88 +1320,28 @@ pub struct UserfieldconfigUpdateResultField {
     pub edit_in_list: Option<bool>,
     /// `isSearchable`: boolean.
     pub is_searchable: Option<bool>,
-    /// `settings`: `UserfieldconfigUpdateSettings2`.
-    pub settings: Option<UserfieldconfigUpdateSettings2>,
+    /// `settings`: `UserfieldconfigAddSettings`.
+    pub settings: Option<UserfieldconfigAddSettings>,
     /// `languageId`: `UserfieldconfigUpdateLanguageId`.
     pub language_id: Option<UserfieldconfigUpdateLanguageId>,
-    /// `editFormLabel`: `UserfieldconfigUpdateEditFormLabel`.
-    pub edit_form_label: Option<UserfieldconfigUpdateEditFormLabel>,
-    /// `listColumnLabel`: `UserfieldconfigUpdateListColumnLabel`.
-    pub list_column_label: Option<UserfieldconfigUpdateListColumnLabel>,
-    /// `listFilterLabel`: `UserfieldconfigUpdateListFilterLabel`.
-    pub list_filter_label: Option<UserfieldconfigUpdateListFilterLabel>,
-    /// `errorMessage`: `UserfieldconfigUpdateErrorMessage`.
-    pub error_message: Option<UserfieldconfigUpdateErrorMessage>,
-    /// `helpMessage`: `UserfieldconfigUpdateHelpMessage`.
-    pub help_message: Option<UserfieldconfigUpdateHelpMessage>,
-    /// `enum`: `UserfieldconfigUpdateEnumItem[]`.
-    pub enum_: Option<Vec<UserfieldconfigUpdateEnumItem>>,
+    /// `editFormLabel`: `UserfieldconfigLabel`.
+    pub edit_form_label: Option<UserfieldconfigLabel>,
+    /// `listColumnLabel`: `UserfieldconfigLabel`.
+    pub list_column_label: Option<UserfieldconfigLabel>,
+    /// `listFilterLabel`: `UserfieldconfigLabel`.
+    pub list_filter_label: Option<UserfieldconfigLabel>,
+    /// `errorMessage`: `UserfieldconfigUpdateMessage`.
+    pub error_message: Option<UserfieldconfigUpdateMessage>,
+    /// `helpMessage`: `UserfieldconfigUpdateMessage`.
+    pub help_message: Option<UserfieldconfigUpdateMessage>,
+    /// `enum`: `UserfieldconfigEnumItem[]`.
+    pub enum_: Option<Vec<UserfieldconfigEnumItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for UserfieldconfigUpdateResultField {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct UserfieldconfigUpdateSettings {
-    /// `DEFAULT_VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `ROWS`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rows: Option<i64>,
-    /// `SIZE`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
-    /// `REGEXP`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub regexp: Option<String>,
-    /// `MIN_LENGTH`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<i64>,
-    /// `MAX_LENGTH`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct UserfieldconfigUpdateSettings2 {
-    /// `DEFAULT_VALUE`: string.
-    pub default_value: Option<String>,
-    /// `ROWS`: integer.
-    pub rows: Option<i64>,
-    /// `SIZE`: integer.
-    pub size: Option<i64>,
-    /// `REGEXP`: string.
-    pub regexp: Option<String>,
-    /// `MIN_LENGTH`: integer.
-    pub min_length: Option<i64>,
-    /// `MAX_LENGTH`: integer.
-    pub max_length: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigUpdateSettings2 {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

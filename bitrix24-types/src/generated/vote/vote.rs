@@ -340,120 +340,6 @@ impl wire::Lenient for VoteAttachedVoteGetWithVotedVoted {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.recall.html#attach)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VoteAttachedVoteRecallAttach {
-    /// `ID`: id.
-    #[serde(rename = "ID")]
-    pub id: Option<u64>,
-    /// `VOTE_ID`: integer.
-    #[serde(rename = "VOTE_ID")]
-    pub vote_id: Option<i64>,
-    /// `COUNTER`: integer.
-    #[serde(rename = "COUNTER")]
-    pub counter: Option<i64>,
-    /// `QUESTIONS`: raw.
-    #[serde(rename = "QUESTIONS")]
-    pub questions: Option<serde_json::Value>,
-    /// `ANONYMITY`: integer.
-    #[serde(rename = "ANONYMITY")]
-    pub anonymity: Option<i64>,
-    /// `OPTIONS`: integer.
-    #[serde(rename = "OPTIONS")]
-    pub options: Option<i64>,
-    /// `userAnswerMap`: raw.
-    pub user_answer_map: Option<serde_json::Value>,
-    /// `canEdit`: boolean.
-    pub can_edit: Option<bool>,
-    /// `canVote`: boolean.
-    pub can_vote: Option<bool>,
-    /// `canRevote`: boolean.
-    pub can_revote: Option<bool>,
-    /// `isVoted`: boolean.
-    pub is_voted: Option<bool>,
-    /// `signedAttachId`: string.
-    pub signed_attach_id: Option<String>,
-    /// `resultUrl`: string.
-    pub result_url: Option<String>,
-    /// `downloadUrl`: string.
-    pub download_url: Option<String>,
-    /// `entityId`: integer.
-    pub entity_id: Option<i64>,
-    /// `isFinished`: boolean.
-    pub is_finished: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for VoteAttachedVoteRecallAttach {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.vote.html#attach)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VoteAttachedVoteVoteAttach {
-    /// `ID`: id.
-    #[serde(rename = "ID")]
-    pub id: Option<u64>,
-    /// `VOTE_ID`: integer.
-    #[serde(rename = "VOTE_ID")]
-    pub vote_id: Option<i64>,
-    /// `COUNTER`: integer.
-    #[serde(rename = "COUNTER")]
-    pub counter: Option<i64>,
-    /// `QUESTIONS`: raw.
-    #[serde(rename = "QUESTIONS")]
-    pub questions: Option<serde_json::Value>,
-    /// `ANONYMITY`: integer.
-    #[serde(rename = "ANONYMITY")]
-    pub anonymity: Option<i64>,
-    /// `OPTIONS`: integer.
-    #[serde(rename = "OPTIONS")]
-    pub options: Option<i64>,
-    /// `userAnswerMap`: raw.
-    pub user_answer_map: Option<serde_json::Value>,
-    /// `canEdit`: boolean.
-    pub can_edit: Option<bool>,
-    /// `canVote`: boolean.
-    pub can_vote: Option<bool>,
-    /// `canRevote`: boolean.
-    pub can_revote: Option<bool>,
-    /// `isVoted`: boolean.
-    pub is_voted: Option<bool>,
-    /// `signedAttachId`: string.
-    pub signed_attach_id: Option<String>,
-    /// `resultUrl`: string.
-    pub result_url: Option<String>,
-    /// `downloadUrl`: string.
-    pub download_url: Option<String>,
-    /// `entityId`: integer.
-    pub entity_id: Option<i64>,
-    /// `isFinished`: boolean.
-    pub is_finished: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for VoteAttachedVoteVoteAttach {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.integration.im.send.html#ANSWERS)
@@ -693,7 +579,7 @@ pub struct VoteAttachedVoteGetWithVoted {
     "vote.AttachedVote.recall",
     scope = "vote",
     kind = write,
-    response = VoteAttachedVoteRecallAttach
+    response = AttachedVote
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -777,7 +663,7 @@ pub struct VoteAttachedVoteStop {
     "vote.AttachedVote.vote",
     scope = "vote",
     kind = write,
-    response = VoteAttachedVoteVoteAttach
+    response = AttachedVote
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
