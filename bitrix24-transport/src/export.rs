@@ -431,7 +431,10 @@ async fn read_chain<M: ListMethod>(
     high: Option<u64>,
     pages: usize,
     probe: Option<bool>,
-) -> Result<(Chain<M::Record>, Option<(Option<u64>, Option<u64>)>), Error> {
+) -> Result<(Chain<M::Record>, Option<(Option<u64>, Option<u64>)>), Error>
+where
+    M::Record: 'static,
+{
     let (batch, probe_cmd, cmds) = chain_batch(shared, after, high, pages, probe)?;
     let results = send(&shared.client, batch).await?;
     let probed = match probe_cmd {
@@ -531,7 +534,10 @@ async fn read_window<M: ListMethod>(
     shared: Arc<Shared<M>>,
     low: u64,
     high: Option<u64>,
-) -> Result<Window<M::Record>, Error> {
+) -> Result<Window<M::Record>, Error>
+where
+    M::Record: 'static,
+{
     let mut window = Window {
         records: Vec::new(),
         high,
@@ -729,7 +735,10 @@ async fn read_counted<M: ListMethod>(
     shared: Arc<Shared<M>>,
     offset: u64,
     pages: usize,
-) -> Result<CountedCall<M::Record>, Error> {
+) -> Result<CountedCall<M::Record>, Error>
+where
+    M::Record: 'static,
+{
     let mut batch = Batch::new();
     let mut cmds = Vec::with_capacity(pages);
     for page in 0..pages {

@@ -1,9 +1,8 @@
 //! What became of each command of a sent batch: [`BatchResults`], a command's
 //! [`CommandStatus`], and [`BatchCommandError`] when it has no result.
 
-use serde_json::value::RawValue;
-
 use super::reference::Cmd;
+use super::reply::ResultText;
 use crate::decode::decode_at;
 use crate::envelope::{Response, Time};
 use crate::error::{ApiError, DecodeError, Error};
@@ -78,7 +77,7 @@ impl BatchCommandError {
 /// One executed command's result as sent (see `BatchResults::raw`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RawResult<'a> {
-    pub(crate) result: &'a RawValue,
+    pub(crate) result: &'a ResultText,
     pub(crate) total: Option<u64>,
 }
 
@@ -136,7 +135,7 @@ pub(super) struct Slot {
 #[derive(Debug)]
 pub(super) enum Outcome {
     Executed {
-        result: Box<RawValue>,
+        result: ResultText,
         total: Option<u64>,
         next: Option<u64>,
         time: Option<Time>,
@@ -174,7 +173,7 @@ impl BatchResults {
                 next,
                 time,
             } => {
-                let result = decode_at(M::NAME, result.get(), || format!("result.result.{name}"))
+                let result = decode_at(M::NAME, &result.text(), || format!("result.result.{name}"))
                     .map_err(BatchCommandError::Decode)?;
                 Ok(Response {
                     result,
