@@ -436,11 +436,11 @@ where
     M::Record: 'static,
 {
     let (batch, probe_cmd, cmds) = chain_batch(shared, after, high, pages, probe)?;
-    let results = send(&shared.client, batch).await?;
+    let mut results = send(&shared.client, batch).await?;
     let probed = match probe_cmd {
         None => None,
         Some(cmd) => {
-            let raw = results.raw(cmd)?;
+            let raw = results.take_raw(cmd)?;
             let path = format!("result.result.{}", cmd.name());
             let page = RawPage::split(M::NAME, &path, raw.result, M::RECORDS)?;
             let highest = if page.len() == 0 {
@@ -458,10 +458,11 @@ where
     };
     let mut cursor = after;
     for cmd in cmds {
-        let raw = results.raw(cmd)?;
+        let raw = results.take_raw(cmd)?;
         let path = format!("result.result.{}", cmd.name());
         let page = RawPage::split(M::NAME, &path, raw.result, M::RECORDS)?;
-        if page.len() > 0 {
+        let read = page.len();
+        if read > 0 {
             let first = page.id(M::NAME, 0, M::ID_FIELD)?;
             let last = page.id(M::NAME, page.len() - 1, M::ID_FIELD)?;
             if first <= cursor || last < first || high.is_some_and(|high| last > high) {
@@ -479,7 +480,7 @@ where
             chain.last = Some(last);
             cursor = last;
         }
-        if page.len() < LIST_PAGE_SIZE || high.is_some_and(|high| cursor >= high) {
+        if read < LIST_PAGE_SIZE || high.is_some_and(|high| cursor >= high) {
             chain.finished = true;
             break;
         }
@@ -745,7 +746,7 @@ where
         let start = offset + (page * LIST_PAGE_SIZE) as u64;
         cmds.push(batch.push(&ListParams::<M>::new(shared.counted_params(start)))?);
     }
-    let results = send(&shared.client, batch).await?;
+    let mut results = send(&shared.client, batch).await?;
     let mut call = CountedCall {
         records: Vec::new(),
         offset,
@@ -753,7 +754,7 @@ where
         end: offset + (pages * LIST_PAGE_SIZE) as u64,
     };
     for cmd in cmds {
-        let raw = results.raw(cmd)?;
+        let raw = results.take_raw(cmd)?;
         call.total = call.total.or(raw.total);
         let path = format!("result.result.{}", cmd.name());
         let page = RawPage::split(M::NAME, &path, raw.result, M::RECORDS)?;

@@ -74,10 +74,10 @@ impl BatchCommandError {
     }
 }
 
-/// One executed command's result as sent (see `BatchResults::raw`).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct RawResult<'a> {
-    pub(crate) result: &'a ResultText,
+/// One executed command's result as sent (see `BatchResults::take_raw`).
+#[derive(Debug)]
+pub(crate) struct RawResult {
+    pub(crate) result: ResultText,
     pub(crate) total: Option<u64>,
 }
 
@@ -196,16 +196,23 @@ impl BatchResults {
         }
     }
 
-    /// The command's result as sent, with its `total` and `next`, for readers that decode
-    /// it themselves (the export reads list pages record by record).
-    pub(crate) fn raw<M: Method>(&self, cmd: Cmd<M>) -> Result<RawResult<'_>, BatchCommandError> {
+    /// The command's result as sent, with its `total`, for readers that decode it
+    /// themselves (the export reads list pages record by record). Taken out, so that the
+    /// records' text is moved, not copied: the command's result is empty afterwards.
+    pub(crate) fn take_raw<M: Method>(
+        &mut self,
+        cmd: Cmd<M>,
+    ) -> Result<RawResult, BatchCommandError> {
         let method = M::NAME.to_owned();
-        let Some(slot) = self.slot(cmd) else {
+        if cmd.batch != self.batch {
+            return Err(BatchCommandError::ForeignCommand { method });
+        }
+        let Some(slot) = self.slots.get_mut(cmd.index) else {
             return Err(BatchCommandError::ForeignCommand { method });
         };
-        match &slot.outcome {
+        match &mut slot.outcome {
             Outcome::Executed { result, total, .. } => Ok(RawResult {
-                result,
+                result: std::mem::replace(result, ResultText::List(Vec::new())),
                 total: *total,
             }),
             Outcome::Failed(error) => Err(BatchCommandError::Api(error.clone())),
