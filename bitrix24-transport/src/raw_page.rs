@@ -3,12 +3,11 @@
 //!
 //! The page arrives as a command's result: a list the reply's one pass already split into
 //! its records (see `batch::reply`), or, for records under a key or sent as a PHP map, as
-//! text split here (a validating pass that copies nothing). Each record is then decoded
-//! on its own, so a bad record is reported with its index, and reading an ID costs a look
-//! at one record instead of a second decoding of the page.
+//! text split here (a validating pass; each record's text is then copied out). Each record
+//! is then decoded on its own, so a bad record is reported with its index, and reading an
+//! ID costs a look at one record instead of a second decoding of the page.
 
 use std::any::Any;
-
 use std::fmt;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, Visitor};
@@ -114,7 +113,8 @@ impl RawPage {
                 out.push(record);
                 continue;
             }
-            let item = kept.expect("not taken: R is not the record's text");
+            // Taken above only when `R` is the record's text, and then not reached.
+            let item = kept.expect("a record not moved out is still here");
             out.push(decode_at(method, item.get(), || {
                 format!("{}.{index}", self.path)
             })?);
