@@ -431,13 +431,16 @@ async fn read_chain<M: ListMethod>(
     high: Option<u64>,
     pages: usize,
     probe: Option<bool>,
-) -> Result<(Chain<M::Record>, Option<(Option<u64>, Option<u64>)>), Error> {
+) -> Result<(Chain<M::Record>, Option<(Option<u64>, Option<u64>)>), Error>
+where
+    M::Record: 'static,
+{
     let (batch, probe_cmd, cmds) = chain_batch(shared, after, high, pages, probe)?;
-    let results = send(&shared.client, batch).await?;
+    let mut results = send(&shared.client, batch).await?;
     let probed = match probe_cmd {
         None => None,
         Some(cmd) => {
-            let raw = results.raw(cmd)?;
+            let raw = results.take_raw(cmd)?;
             let path = format!("result.result.{}", cmd.name());
             let page = RawPage::split(M::NAME, &path, raw.result, M::RECORDS)?;
             let highest = if page.len() == 0 {
@@ -455,10 +458,11 @@ async fn read_chain<M: ListMethod>(
     };
     let mut cursor = after;
     for cmd in cmds {
-        let raw = results.raw(cmd)?;
+        let raw = results.take_raw(cmd)?;
         let path = format!("result.result.{}", cmd.name());
         let page = RawPage::split(M::NAME, &path, raw.result, M::RECORDS)?;
-        if page.len() > 0 {
+        let read = page.len();
+        if read > 0 {
             let first = page.id(M::NAME, 0, M::ID_FIELD)?;
             let last = page.id(M::NAME, page.len() - 1, M::ID_FIELD)?;
             if first <= cursor || last < first || high.is_some_and(|high| last > high) {
@@ -476,7 +480,7 @@ async fn read_chain<M: ListMethod>(
             chain.last = Some(last);
             cursor = last;
         }
-        if page.len() < LIST_PAGE_SIZE || high.is_some_and(|high| cursor >= high) {
+        if read < LIST_PAGE_SIZE || high.is_some_and(|high| cursor >= high) {
             chain.finished = true;
             break;
         }
@@ -531,7 +535,10 @@ async fn read_window<M: ListMethod>(
     shared: Arc<Shared<M>>,
     low: u64,
     high: Option<u64>,
-) -> Result<Window<M::Record>, Error> {
+) -> Result<Window<M::Record>, Error>
+where
+    M::Record: 'static,
+{
     let mut window = Window {
         records: Vec::new(),
         high,
@@ -729,14 +736,17 @@ async fn read_counted<M: ListMethod>(
     shared: Arc<Shared<M>>,
     offset: u64,
     pages: usize,
-) -> Result<CountedCall<M::Record>, Error> {
+) -> Result<CountedCall<M::Record>, Error>
+where
+    M::Record: 'static,
+{
     let mut batch = Batch::new();
     let mut cmds = Vec::with_capacity(pages);
     for page in 0..pages {
         let start = offset + (page * LIST_PAGE_SIZE) as u64;
         cmds.push(batch.push(&ListParams::<M>::new(shared.counted_params(start)))?);
     }
-    let results = send(&shared.client, batch).await?;
+    let mut results = send(&shared.client, batch).await?;
     let mut call = CountedCall {
         records: Vec::new(),
         offset,
@@ -744,7 +754,7 @@ async fn read_counted<M: ListMethod>(
         end: offset + (pages * LIST_PAGE_SIZE) as u64,
     };
     for cmd in cmds {
-        let raw = results.raw(cmd)?;
+        let raw = results.take_raw(cmd)?;
         call.total = call.total.or(raw.total);
         let path = format!("result.result.{}", cmd.name());
         let page = RawPage::split(M::NAME, &path, raw.result, M::RECORDS)?;

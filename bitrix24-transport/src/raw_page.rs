@@ -1,30 +1,33 @@
 //! Reading one list page from its raw JSON: the records, typed, and the IDs the export
 //! moves its cursor by.
 //!
-//! The page arrives as the text of a command's result. It is split into records first
-//! (a validating pass that copies nothing), then each record is decoded on its own, so a
-//! bad record is reported with its index, and reading an ID costs a look at one record
-//! instead of a second decoding of the page.
+//! The page arrives as a command's result: a list the reply's one pass already split into
+//! its records (see `batch::reply`), or, for records under a key or sent as a PHP map, as
+//! text split here (a validating pass; each record's text is then copied out). Each record
+//! is then decoded on its own, so a bad record is reported with its index, and reading an
+//! ID costs a look at one record instead of a second decoding of the page.
 
+use std::any::Any;
 use std::fmt;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, Visitor};
 use serde_json::value::RawValue;
 
+use crate::batch::reply::ResultText;
 use crate::decode::decode_at;
 use crate::error::DecodeError;
 use crate::method::Records;
 
 /// The records of one page, still raw.
 #[derive(Debug)]
-pub(crate) struct RawPage<'a> {
+pub(crate) struct RawPage {
     /// Each record's JSON.
-    pub(crate) items: Vec<&'a RawValue>,
+    pub(crate) items: Vec<Box<RawValue>>,
     /// The JSON path of the record list (`result.result.c3.items`), for errors.
     path: String,
 }
 
-impl<'a> RawPage<'a> {
+impl RawPage {
     /// Split a result into its records. `path` is where the result sits in the reply.
     ///
     /// Lenient as Bitrix is: an empty list may come as `[]`, `{}` or `null`, and a list
@@ -32,7 +35,7 @@ impl<'a> RawPage<'a> {
     pub(crate) fn split(
         method: &str,
         path: &str,
-        result: &'a RawValue,
+        result: ResultText,
         records: Records,
     ) -> Result<Self, DecodeError> {
         let error = |path: String, reason: String| DecodeError {
@@ -40,23 +43,49 @@ impl<'a> RawPage<'a> {
             path,
             reason,
         };
+        let result = match (result, records) {
+            (ResultText::List(items), Records::Result) => {
+                return Ok(Self {
+                    items,
+                    path: path.to_owned(),
+                });
+            }
+            // PHP's empty map: no records under the key.
+            (ResultText::List(items), Records::Key(_)) if items.is_empty() => {
+                return Ok(Self {
+                    items: Vec::new(),
+                    path: path.to_owned(),
+                });
+            }
+            (ResultText::List(_), Records::Key(key)) => {
+                return Err(error(
+                    path.to_owned(),
+                    format!("invalid type: sequence, expected an object with `{key}`"),
+                ));
+            }
+            (ResultText::Whole(text), _) => text,
+        };
+        let result = result.as_str();
         let (list, path) = match records {
             Records::Result => (Some(result), path.to_owned()),
             Records::Key(key) => {
-                let mut de = serde_json::Deserializer::from_str(result.get());
+                let mut de = serde_json::Deserializer::from_str(result);
                 let list = FieldSeed { field: key }
                     .deserialize(&mut de)
                     .map_err(|err| error(path.to_owned(), err.to_string()))?;
-                (list, format!("{path}.{key}"))
+                (list.map(RawValue::get), format!("{path}.{key}"))
             }
         };
         let items = match list {
             None => Vec::new(),
             Some(list) => {
-                let mut de = serde_json::Deserializer::from_str(list.get());
+                let mut de = serde_json::Deserializer::from_str(list);
                 <LenientList<'_> as de::Deserialize>::deserialize(&mut de)
                     .map_err(|err| error(path.clone(), err.to_string()))?
                     .0
+                    .into_iter()
+                    .map(RawValue::to_owned)
+                    .collect()
             }
         };
         Ok(Self { items, path })
@@ -68,9 +97,24 @@ impl<'a> RawPage<'a> {
     }
 
     /// Decode every record.
-    pub(crate) fn decode<R: DeserializeOwned>(&self, method: &str) -> Result<Vec<R>, DecodeError> {
+    pub(crate) fn decode<R: DeserializeOwned + 'static>(
+        self,
+        method: &str,
+    ) -> Result<Vec<R>, DecodeError> {
         let mut out = Vec::with_capacity(self.items.len());
-        for (index, item) in self.items.iter().enumerate() {
+        for (index, item) in self.items.into_iter().enumerate() {
+            // A record kept as its text (`Box<RawValue>`, the pass-through export) is the
+            // text already read and checked: moved, not parsed again.
+            let mut kept = Some(item);
+            if let Some(record) = (&mut kept as &mut dyn Any)
+                .downcast_mut::<Option<R>>()
+                .and_then(Option::take)
+            {
+                out.push(record);
+                continue;
+            }
+            // Taken above only when `R` is the record's text, and then not reached.
+            let item = kept.expect("a record not moved out is still here");
             out.push(decode_at(method, item.get(), || {
                 format!("{}.{index}", self.path)
             })?);
@@ -244,34 +288,35 @@ impl<'de> de::Deserialize<'de> for IdValue {
 mod tests {
     use super::*;
 
-    fn raw(text: &str) -> Box<RawValue> {
-        RawValue::from_string(text.to_owned()).unwrap()
+    /// A command's result as the reply's pass reads it.
+    fn raw(text: &str) -> ResultText {
+        serde_json::from_str(text).unwrap()
     }
 
     #[test]
     fn pages_split_into_records_with_ids() {
         let result = raw(r#"[{"ID": "7", "T": "a"}, {"T": "b", "ID": 9}]"#);
-        let page = RawPage::split("m", "result", &result, Records::Result).unwrap();
+        let page = RawPage::split("m", "result", result, Records::Result).unwrap();
         assert_eq!(page.len(), 2);
         assert_eq!(page.id("m", 0, "ID").unwrap(), 7);
         assert_eq!(page.id("m", 1, "ID").unwrap(), 9);
-        let records: Vec<serde_json::Value> = page.decode("m").unwrap();
-        assert_eq!(records[1]["T"], "b");
         let missing = page.id("m", 0, "id").unwrap_err();
         assert_eq!(missing.path, "result.0.id");
         assert!(page.id("m", 5, "ID").is_err());
+        let records: Vec<serde_json::Value> = page.decode("m").unwrap();
+        assert_eq!(records[1]["T"], "b");
 
         let keyed = raw(r#"{"items": {"0": {"id": 3}, "1": {"id": "4"}}, "other": 1}"#);
-        let page = RawPage::split("m", "r.c0", &keyed, Records::Key("items")).unwrap();
+        let page = RawPage::split("m", "r.c0", keyed, Records::Key("items")).unwrap();
         assert_eq!((page.len(), page.id("m", 1, "id").unwrap()), (2, 4));
         for empty in ["[]", "null", "{}", r#"{"items": []}"#, r#"{"items": null}"#] {
             let result = raw(empty);
-            let page = RawPage::split("m", "r", &result, Records::Key("items")).unwrap();
+            let page = RawPage::split("m", "r", result, Records::Key("items")).unwrap();
             assert_eq!(page.len(), 0, "{empty}");
         }
         let result = raw("[]");
         assert_eq!(
-            RawPage::split("m", "r", &result, Records::Result)
+            RawPage::split("m", "r", result, Records::Result)
                 .unwrap()
                 .len(),
             0
@@ -281,30 +326,48 @@ mod tests {
     #[test]
     fn bad_pages_and_records_name_their_path() {
         let result = raw(r#""text""#);
-        let err = RawPage::split(
-            "crm.deal.list",
-            "result.result.c2",
-            &result,
-            Records::Result,
-        )
-        .unwrap_err();
+        let err = RawPage::split("crm.deal.list", "result.result.c2", result, Records::Result)
+            .unwrap_err();
         assert_eq!(
             (err.method.as_str(), err.path.as_str()),
             ("crm.deal.list", "result.result.c2")
         );
         let result = raw(r#"[{"ID": "1", "N": 1}, {"ID": "x", "N": "two"}]"#);
-        let page = RawPage::split("m", "result", &result, Records::Result).unwrap();
+        let page = RawPage::split("m", "result", result, Records::Result).unwrap();
         #[derive(serde::Deserialize, Debug)]
         #[allow(dead_code)] // Reason: read only to fail on the second record.
         struct Rec {
             #[serde(rename = "N")]
             n: u32,
         }
+        assert_eq!(page.id("m", 1, "ID").unwrap_err().path, "result.1.ID");
         let err = page.decode::<Rec>("m").unwrap_err();
         assert_eq!(err.path, "result.1.N");
-        assert_eq!(page.id("m", 1, "ID").unwrap_err().path, "result.1.ID");
+        // A record of a list the reply's pass split, and one of a PHP map read here.
+        for page in [
+            r#"[{"ID": "1", "N": 1}, {"ID": "2", "N": "two"}]"#,
+            r#"{"0": {"ID": "1", "N": 1}, "1": {"ID": "2", "N": "two"}}"#,
+        ] {
+            let result = raw(page);
+            let page = RawPage::split("crm.deal.list", "result.result.c2", result, Records::Result)
+                .unwrap();
+            let err = page.decode::<Rec>("crm.deal.list").unwrap_err();
+            assert_eq!(
+                (err.method.as_str(), err.path.as_str()),
+                ("crm.deal.list", "result.result.c2.1.N")
+            );
+            assert!(err.reason.contains("two"), "{}", err.reason);
+        }
+        // Records under a key are not a list.
+        let err = RawPage::split("m", "r.c0", raw("[1]"), Records::Key("items")).unwrap_err();
+        assert_eq!(err.path, "r.c0");
+        // A record kept as its text is the text it came as.
+        let result = raw(r#"[{"ID": "1", "N": [1, 2]}]"#);
+        let page = RawPage::split("m", "r", result, Records::Result).unwrap();
+        let kept: Vec<Box<RawValue>> = page.decode("m").unwrap();
+        assert_eq!(kept[0].get(), r#"{"ID": "1", "N": [1, 2]}"#);
         let result = raw(r#"[{"ID": -4}]"#);
-        let page = RawPage::split("m", "result", &result, Records::Result).unwrap();
+        let page = RawPage::split("m", "result", result, Records::Result).unwrap();
         assert!(page.id("m", 0, "ID").is_err());
     }
 }

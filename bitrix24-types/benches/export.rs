@@ -60,7 +60,25 @@ async fn portal(deals: usize) -> (TestPortal, Client) {
     .await
     .expect("the test portal starts");
     portal.seed_deals(deals);
-    let client = Client::webhook(&portal.webhook_url()).expect("a webhook client");
+    // `SAFETY_MS=N` runs the cases with a limiter margin of N ms instead of the default
+    // (`ratelimit::DEFAULT_SAFETY`): how the default was measured.
+    let client = match std::env::var("SAFETY_MS") {
+        Ok(ms) => {
+            let ms: u64 = ms.parse().expect("SAFETY_MS is a number of milliseconds");
+            let auth = bitrix24_types::Auth::Webhook(
+                bitrix24_types::auth::Webhook::parse(&portal.webhook_url())
+                    .expect("the test portal's webhook URL"),
+            );
+            Client::builder(auth)
+                .rate_limiter(bitrix24_types::ratelimit::MemoryLimiter::with_safety(
+                    bitrix24_types::ratelimit::BucketConfig::STANDARD,
+                    Duration::from_millis(ms),
+                ))
+                .build()
+                .expect("a webhook client")
+        }
+        Err(_) => Client::webhook(&portal.webhook_url()).expect("a webhook client"),
+    };
     (portal, client)
 }
 

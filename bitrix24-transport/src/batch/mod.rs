@@ -79,7 +79,7 @@ mod commands;
 mod error;
 mod query;
 mod reference;
-mod reply;
+pub(crate) mod reply;
 mod results;
 mod send;
 

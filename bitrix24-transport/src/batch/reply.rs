@@ -1,6 +1,11 @@
 //! Reading a `batch` reply: its result and error maps (PHP arrays, which arrive as
 //! objects, lists or `null`), a command's error entry and its counts.
+//!
+//! The reply is read in one pass: a command whose result is a list (a list page) keeps it
+//! split into its elements ([`ResultText::List`]), so the export reads each record's text
+//! as it is instead of scanning the page again to find where each record starts.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -25,7 +30,7 @@ pub fn check_reply(body: &[u8]) -> Result<(usize, usize), Result<ApiError, Decod
 #[derive(Deserialize)]
 pub(super) struct BatchReply {
     #[serde(default, rename = "result")]
-    pub(super) results: PhpMap,
+    pub(super) results: PhpMap<ResultText>,
     #[serde(default, rename = "result_error")]
     pub(super) errors: PhpMap,
     #[serde(default, rename = "result_total")]
@@ -37,52 +42,197 @@ pub(super) struct BatchReply {
 }
 
 /// A PHP array as JSON: an object by name, or a list by index (`[]` when empty).
-#[derive(Default)]
-pub(super) struct PhpMap(HashMap<String, Box<RawValue>>);
+pub(super) struct PhpMap<V = Box<RawValue>>(HashMap<String, V>);
 
-impl PhpMap {
-    pub(super) fn remove(&mut self, name: &str) -> Option<Box<RawValue>> {
+impl<V> Default for PhpMap<V> {
+    fn default() -> Self {
+        Self(HashMap::new())
+    }
+}
+
+impl<V> PhpMap<V> {
+    pub(super) fn remove(&mut self, name: &str) -> Option<V> {
         self.0.remove(name)
     }
+}
 
+impl PhpMap {
     pub(super) fn get(&self, name: &str) -> Option<&RawValue> {
         self.0.get(name).map(|value| &**value)
     }
 }
 
-impl<'de> Deserialize<'de> for PhpMap {
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for PhpMap<V> {
     fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-        struct PhpMapVisitor;
-        impl<'de> Visitor<'de> for PhpMapVisitor {
-            type Value = PhpMap;
+        struct PhpMapVisitor<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for PhpMapVisitor<V> {
+            type Value = PhpMap<V>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an object, a list or null")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<PhpMap, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<PhpMap<V>, A::Error> {
                 let mut map = HashMap::new();
                 while let Some(key) = access.next_key::<String>()? {
-                    let value: Box<RawValue> = access.next_value()?;
+                    let value: V = access.next_value()?;
                     map.entry(key).or_insert(value);
                 }
                 Ok(PhpMap(map))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<PhpMap, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<PhpMap<V>, A::Error> {
                 let mut map = HashMap::new();
                 let mut index = 0usize;
-                while let Some(value) = access.next_element::<Box<RawValue>>()? {
+                while let Some(value) = access.next_element::<V>()? {
                     map.insert(index.to_string(), value);
                     index += 1;
                 }
                 Ok(PhpMap(map))
             }
-            fn visit_unit<E>(self) -> Result<PhpMap, E> {
+            fn visit_unit<E>(self) -> Result<PhpMap<V>, E> {
                 Ok(PhpMap::default())
             }
-            fn visit_none<E>(self) -> Result<PhpMap, E> {
+            fn visit_none<E>(self) -> Result<PhpMap<V>, E> {
                 Ok(PhpMap::default())
             }
         }
-        de.deserialize_any(PhpMapVisitor)
+        de.deserialize_any(PhpMapVisitor(std::marker::PhantomData))
+    }
+}
+
+/// One command's result as the reply's single pass left it.
+#[derive(Debug, Clone)]
+pub(crate) enum ResultText {
+    /// A list, split into its elements' text (each copied once, not parsed again).
+    List(Vec<Box<RawValue>>),
+    /// Anything else, as its JSON text.
+    Whole(String),
+}
+
+impl ResultText {
+    /// The result's JSON text; a list's elements are joined again (a copy, not a parse),
+    /// for readers that decode the result as a whole.
+    pub(crate) fn text(&self) -> Cow<'_, str> {
+        match self {
+            Self::Whole(text) => Cow::Borrowed(text),
+            Self::List(items) => {
+                let len = items.iter().map(|item| item.get().len() + 1).sum::<usize>();
+                let mut text = String::with_capacity(len + 2);
+                text.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        text.push(',');
+                    }
+                    text.push_str(item.get());
+                }
+                text.push(']');
+                Cow::Owned(text)
+            }
+        }
+    }
+}
+
+/// Read in the reply's one pass, so the text of a command's result cannot be taken whole
+/// (serde hands a visitor a list or a map, not its text): a list keeps its elements; any
+/// other value is written back as JSON text. An object is rebuilt from its keys and its
+/// values' text as they came (borrowed from the reply, so the reply must be read from
+/// memory, as every reply is); a scalar is written again from its value.
+impl<'de> Deserialize<'de> for ResultText {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl TextVisitor {
+            fn scalar<T: serde::Serialize + ?Sized, E: serde::de::Error>(
+                value: &T,
+            ) -> Result<ResultText, E> {
+                serde_json::to_string(value)
+                    .map(ResultText::Whole)
+                    .map_err(E::custom)
+            }
+        }
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = ResultText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ResultText, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(item) = seq.next_element::<Box<RawValue>>()? {
+                    items.push(item);
+                }
+                Ok(ResultText::List(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ResultText, A::Error> {
+                let mut text = String::from("{");
+                while let Some(key) = map.next_key::<KeyText<'de>>()? {
+                    let value = map.next_value::<&'de RawValue>()?;
+                    if text.len() > 1 {
+                        text.push(',');
+                    }
+                    match key.0 {
+                        // Borrowed only when it has no escapes: its text is the key's.
+                        Cow::Borrowed(key) => {
+                            text.push('"');
+                            text.push_str(key);
+                            text.push('"');
+                        }
+                        Cow::Owned(key) => {
+                            let key =
+                                serde_json::to_string(&key).map_err(serde::de::Error::custom)?;
+                            text.push_str(&key);
+                        }
+                    }
+                    text.push(':');
+                    text.push_str(value.get());
+                }
+                text.push('}');
+                Ok(ResultText::Whole(text))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<ResultText, E> {
+                Self::scalar(&v)
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ResultText, E> {
+                Self::scalar(&v)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ResultText, E> {
+                Self::scalar(&v)
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<ResultText, E> {
+                Self::scalar(&v)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ResultText, E> {
+                Self::scalar(v)
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<ResultText, E> {
+                Self::scalar(&())
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<ResultText, E> {
+                Self::scalar(&())
+            }
+        }
+        de.deserialize_any(TextVisitor)
+    }
+}
+
+/// An object's key as the reader gives it: borrowed from the reply where it has no escapes.
+struct KeyText<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for KeyText<'de> {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = KeyText<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<KeyText<'de>, E> {
+                Ok(KeyText(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<KeyText<'de>, E> {
+                Ok(KeyText(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<KeyText<'de>, E> {
+                Ok(KeyText(Cow::Owned(v)))
+            }
+        }
+        de.deserialize_str(KeyVisitor)
     }
 }
 
@@ -122,13 +272,51 @@ mod tests {
                 "result_next": null, "result_time": {"c0": {"duration": 0.5}, "c2": "junk"}}"#,
         )
         .unwrap();
-        assert_eq!(reply.results.get("c0").unwrap().get(), "5");
+        assert_eq!(reply.results.0["c0"].text(), "5");
         assert!(reply.errors.0.is_empty() && reply.nexts.0.is_empty());
         assert_eq!(reply.totals.get("c2").and_then(count), Some(70));
         let listed: BatchReply =
             serde_json::from_str(r#"{"result": [7, 8], "result_error": {}}"#).unwrap();
-        assert_eq!(listed.results.get("1").unwrap().get(), "8");
+        assert_eq!(listed.results.0["1"].text(), "8");
         assert!(serde_json::from_str::<BatchReply>(r#"{"result": "x"}"#).is_err());
+    }
+
+    #[test]
+    fn results_keep_lists_split_and_the_rest_as_json() {
+        let reply: BatchReply = serde_json::from_str(
+            r#"{"result": {"c0": [{"ID": "1"}, [2, {"a": "]"}], "x,y"],
+                "c1": {"ID": "5", "T\u0041G": {"k": [1]}, "q\"": null},
+                "c2": "t\"ext", "c3": -7, "c4": 2.5, "c5": true, "c6": null, "c7": [], "c8": {}}}"#,
+        )
+        .unwrap();
+        let result = |name: &str| &reply.results.0[name];
+        match result("c0") {
+            ResultText::List(items) => {
+                let items: Vec<&str> = items.iter().map(|item| item.get()).collect();
+                assert_eq!(items, [r#"{"ID": "1"}"#, r#"[2, {"a": "]"}]"#, r#""x,y""#]);
+            }
+            other => panic!("a list stays split: {other:?}"),
+        }
+        let text = |name: &str| -> Value { serde_json::from_str(&result(name).text()).unwrap() };
+        assert_eq!(
+            text("c0"),
+            serde_json::json!([{"ID": "1"}, [2, {"a": "]"}], "x,y"])
+        );
+        assert_eq!(
+            text("c1"),
+            serde_json::json!({"ID": "5", "TAG": {"k": [1]}, "q\"": null})
+        );
+        assert_eq!(text("c2"), serde_json::json!("t\"ext"));
+        assert_eq!(text("c3"), serde_json::json!(-7));
+        assert_eq!(text("c4"), serde_json::json!(2.5));
+        assert_eq!(text("c5"), serde_json::json!(true));
+        assert_eq!(text("c6"), Value::Null);
+        assert_eq!(text("c7"), serde_json::json!([]));
+        assert_eq!(text("c8"), serde_json::json!({}));
+        // The path-tracking reader of a failed reply reads it alike.
+        let mut de = serde_json::Deserializer::from_str(r#"{"result": {"c1": {"ID": "5"}}}"#);
+        let reply: BatchReply = serde_path_to_error::deserialize(&mut de).unwrap();
+        assert_eq!(reply.results.0["c1"].text(), r#"{"ID":"5"}"#);
     }
 
     #[test]

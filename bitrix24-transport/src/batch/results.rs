@@ -1,9 +1,8 @@
 //! What became of each command of a sent batch: [`BatchResults`], a command's
 //! [`CommandStatus`], and [`BatchCommandError`] when it has no result.
 
-use serde_json::value::RawValue;
-
 use super::reference::Cmd;
+use super::reply::ResultText;
 use crate::decode::decode_at;
 use crate::envelope::{Response, Time};
 use crate::error::{ApiError, DecodeError, Error};
@@ -75,10 +74,10 @@ impl BatchCommandError {
     }
 }
 
-/// One executed command's result as sent (see `BatchResults::raw`).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct RawResult<'a> {
-    pub(crate) result: &'a RawValue,
+/// One executed command's result as sent (see `BatchResults::take_raw`).
+#[derive(Debug)]
+pub(crate) struct RawResult {
+    pub(crate) result: ResultText,
     pub(crate) total: Option<u64>,
 }
 
@@ -136,7 +135,7 @@ pub(super) struct Slot {
 #[derive(Debug)]
 pub(super) enum Outcome {
     Executed {
-        result: Box<RawValue>,
+        result: ResultText,
         total: Option<u64>,
         next: Option<u64>,
         time: Option<Time>,
@@ -174,7 +173,7 @@ impl BatchResults {
                 next,
                 time,
             } => {
-                let result = decode_at(M::NAME, result.get(), || format!("result.result.{name}"))
+                let result = decode_at(M::NAME, &result.text(), || format!("result.result.{name}"))
                     .map_err(BatchCommandError::Decode)?;
                 Ok(Response {
                     result,
@@ -197,16 +196,23 @@ impl BatchResults {
         }
     }
 
-    /// The command's result as sent, with its `total` and `next`, for readers that decode
-    /// it themselves (the export reads list pages record by record).
-    pub(crate) fn raw<M: Method>(&self, cmd: Cmd<M>) -> Result<RawResult<'_>, BatchCommandError> {
+    /// The command's result as sent, with its `total`, for readers that decode it
+    /// themselves (the export reads list pages record by record). Taken out, so that the
+    /// records' text is moved, not copied: the command's result is empty afterwards.
+    pub(crate) fn take_raw<M: Method>(
+        &mut self,
+        cmd: Cmd<M>,
+    ) -> Result<RawResult, BatchCommandError> {
         let method = M::NAME.to_owned();
-        let Some(slot) = self.slot(cmd) else {
+        if cmd.batch != self.batch {
+            return Err(BatchCommandError::ForeignCommand { method });
+        }
+        let Some(slot) = self.slots.get_mut(cmd.index) else {
             return Err(BatchCommandError::ForeignCommand { method });
         };
-        match &slot.outcome {
+        match &mut slot.outcome {
             Outcome::Executed { result, total, .. } => Ok(RawResult {
-                result,
+                result: std::mem::replace(result, ResultText::List(Vec::new())),
                 total: *total,
             }),
             Outcome::Failed(error) => Err(BatchCommandError::Api(error.clone())),
