@@ -21,8 +21,9 @@
 //!   often as a full datetime (`2024-08-30T02:00:00+02:00` for the date 2024-08-30);
 //! - money as decimal text, which must never pass through `f64`.
 //!
-//! Generated response types therefore read every field through [`Lenient`] (with
-//! `#[serde(default, deserialize_with = "wire::lenient")]`), and generated
+//! Generated response types therefore read every field through [`Lenient`] (their
+//! `LenientDeserialize` derive calls it per field, see [`record`]; a hand-written type
+//! uses `#[serde(default, deserialize_with = "bitrix24_wire::lenient")]`, as below), and generated
 //! request types write the one form the API documents (`"Y"`/`"N"` through [`yes_no`],
 //! decimals as exact text through [`Decimal`], datetimes as ISO 8601 through [`DateTime`]).
 //!
