@@ -131,7 +131,6 @@ pub(super) fn import_trees(docs_root: &Path, protected: &BTreeSet<String>) -> Im
             report.v3_twin_methods += usize::from(*root == Root::Twins);
             report.deprecated += usize::from(page.deprecated.is_some());
             report.v3 += usize::from(page.v3);
-            report.types_written += types.len();
             report.raw_fallbacks.extend(raws);
             report.notes.extend(notes);
             tree.types.extend(types);
@@ -146,7 +145,6 @@ pub(super) fn import_trees(docs_root: &Path, protected: &BTreeSet<String>) -> Im
             let Built { types, raws, notes } = builder.finish();
             report.events_written += 1;
             report.events_deprecated += usize::from(event.page.deprecated.is_some());
-            report.types_written += types.len();
             report.event_raw_fallbacks += raws.len();
             report.raw_fallbacks.extend(raws);
             report.notes.extend(notes);
@@ -156,7 +154,6 @@ pub(super) fn import_trees(docs_root: &Path, protected: &BTreeSet<String>) -> Im
         files.insert(path.clone(), tree);
     }
     for ((scope, kind), types) in std::mem::take(&mut shared.files) {
-        report.types_written += types.len();
         files.insert(
             kind.path(&scope),
             FileTree {
@@ -176,7 +173,6 @@ pub(super) fn import_trees(docs_root: &Path, protected: &BTreeSet<String>) -> Im
         .ok()
         .and_then(|text| item_types::item_types(&text))
     {
-        report.types_written += tree.types.len();
         files.insert(item_types::FILE.to_owned(), tree);
     }
     families::unify(&mut files, &used, &mut report.notes);
@@ -190,6 +186,8 @@ pub(super) fn import_trees(docs_root: &Path, protected: &BTreeSet<String>) -> Im
         files.insert("common/fields.yaml".to_owned(), field_description());
     }
     report.dates_kept = shared.dates_kept;
+    // What is written, after the passes merged and dropped types.
+    report.types_written = files.values().map(|file| file.types.len()).sum();
     Imported { report, files }
 }
 
