@@ -72,6 +72,10 @@
 //! - **Namesakes** (run once every page is built, first): a response field left raw
 //!   because nothing showed its value (no type, an empty example) takes the type its
 //!   namesakes in the scope agree on, at least two of them (`namesakes`).
+//! - **Same types** (run once every page is built, after the namesakes): the types of one
+//!   spec file with the same fields whose names end in the same word are one type, named
+//!   for what their names share (`TasksTask{Add,Get,Pin}Creator` -> `TasksTaskCreator`),
+//!   in rounds until nothing more merges (`same_types`).
 //! - **Entities** (run once every page is built): the record a family's `*.get` returns is
 //!   the entity's record, named for it (`families`); its `list`, `current`, `add` and
 //!   `update` take it where their own types read alike (`records::reads_as`; `writes`:
