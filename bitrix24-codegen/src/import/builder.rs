@@ -123,6 +123,9 @@ pub(super) struct PageBuilder<'a> {
     /// The example of the record whose table is being read, innermost last.
     records: Vec<Option<serde_json::Value>>,
     pub(super) raws: Vec<RawFallback>,
+    /// The `result` of the page's reply examples, parsed on first use
+    /// (`PageBuilder::result_examples`).
+    pub(super) result_examples: std::cell::OnceCell<Vec<serde_json::Value>>,
     /// Where a raw type stands for a value nothing showed (no type, an empty example),
     /// not for one shown to be unclear: what `namesakes` may type.
     unseen: BTreeSet<String>,
@@ -161,6 +164,7 @@ impl<'a> PageBuilder<'a> {
             records: Vec::new(),
             raws: Vec::new(),
             unseen: BTreeSet::new(),
+            result_examples: std::cell::OnceCell::new(),
             notes: Vec::new(),
         }
     }

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use super::markdown;
-use super::page::{MethodPage, join};
+use super::page::{MethodPage, join, page_link};
 use super::table::Row;
 
 /// Every page that may hold a linked table, by path relative to the docs root.
@@ -102,13 +102,7 @@ impl<'p> Linked<'p> {
 
     /// The field table a link names, if it names one on another page.
     fn resolve(&self, from: &str, target: &str) -> Option<(&'p MethodPage, usize)> {
-        let (file, anchor) = match target.split_once('#') {
-            Some((file, anchor)) => (file, Some(anchor)),
-            None => (target, None),
-        };
-        if !file.ends_with(".md") || file.contains("://") || file.contains("data-types") {
-            return None;
-        }
+        let (file, anchor) = page_link(target)?;
         let page = self.pages.get(join(from, file)?.as_str())?;
         if let Some(anchor) = anchor {
             return page.anchors.get(anchor).map(|table| (*page, *table));

@@ -499,11 +499,19 @@ fn reply_like(path: &str, line: &str) -> Option<String> {
         return None;
     }
     let target = line.split("](").nth(1)?.split(')').next()?;
-    let file = target.split('#').next()?;
-    if !file.ends_with(".md") || file.contains("://") || file.contains("data-types") {
-        return None;
-    }
+    let (file, _) = page_link(target)?;
     join(path, file)
+}
+
+/// A link to another method or field page of the docs: (file, anchor). `None` for a
+/// web address, a non-page file, or the data-types pages (types, not methods).
+pub(crate) fn page_link(target: &str) -> Option<(&str, Option<&str>)> {
+    let (file, anchor) = match target.split_once('#') {
+        Some((file, anchor)) => (file, Some(anchor)),
+        None => (target, None),
+    };
+    let page = file.ends_with(".md") && !file.contains("://") && !file.contains("data-types");
+    page.then_some((file, anchor))
 }
 
 /// `file` (relative, `./x.md`, `../y/z.md`) seen from the page at `from`, normalised.

@@ -33,11 +33,17 @@ fn is_portal_key(key: &str) -> bool {
 }
 
 impl PageBuilder<'_> {
-    /// The `result` of every reply example of the page, unmerged. A page whose replies
+    /// The `result` of every reply example of the page, unmerged, read once per page. A
+    /// page whose replies
     /// never show `result` shows the result itself, without its envelope (`{"comment":
     /// {...}}` on rpa.comment.add): those replies are taken whole, error replies and
     /// envelopes left out.
-    fn result_examples(&self) -> Vec<Value> {
+    fn result_examples(&self) -> &[Value] {
+        self.result_examples
+            .get_or_init(|| self.read_result_examples())
+    }
+
+    fn read_result_examples(&self) -> Vec<Value> {
         let replies: Vec<Value> = self
             .page
             .response_json
