@@ -39,6 +39,9 @@ pub struct ScopeDepth {
 pub struct Depth {
     /// By scope, sorted.
     pub scopes: BTreeMap<String, ScopeDepth>,
+    /// The raw fields counted in `reachable_raw`, as `scope/module Type.field`, sorted:
+    /// the work list for whoever types them next (`cargo xtask coverage --raw-fields`).
+    pub raw_fields: Vec<String>,
 }
 
 /// The model's types by (scope, module, name).
@@ -170,6 +173,7 @@ impl Depth {
                 }
             }
         }
+        let mut raw_fields = Vec::new();
         for (scope, module, name) in &reachable {
             let Some(TypeModel {
                 shape: Shape::Object(fields),
@@ -180,9 +184,12 @@ impl Depth {
             };
             let row = scopes.entry(scope.clone()).or_default();
             row.reachable_fields += fields.len();
-            row.reachable_raw += fields.iter().filter(|f| is_raw(&f.ty)).count();
+            for field in fields.iter().filter(|f| is_raw(&f.ty)) {
+                row.reachable_raw += 1;
+                raw_fields.push(format!("{scope}/{module} {name}.{}", field.wire));
+            }
         }
-        Self { scopes }
+        Self { scopes, raw_fields }
     }
 
     /// The sum over all scopes.

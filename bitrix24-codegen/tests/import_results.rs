@@ -69,3 +69,33 @@ fn a_page_without_a_reply_follows_the_documented_methods_of_its_verb() {
     // No documented `bury` says what one returns.
     assert_eq!(results["crm.relic.bury"], "raw");
 }
+
+#[test]
+fn a_reply_object_whose_fields_another_page_lists_is_typed_by_that_table_and_its_example() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/docs-results");
+    let report = import::import_docs(&docs);
+    let mut types: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for (path, text) in &report.files {
+        let spec: SpecFile = bitrix24_codegen::load::parse(Path::new(path), text)
+            .unwrap_or_else(|errors| panic!("{path} does not load:\n{errors}\n{text}"));
+        for (name, ty) in &spec.types {
+            let fields = ty
+                .fields
+                .iter()
+                .flatten()
+                .map(|(field, f)| (field.as_str().to_owned(), f.ty.as_str().to_owned()))
+                .collect();
+            types.insert(name.as_str().to_owned(), fields);
+        }
+    }
+    let item = types
+        .values()
+        .find(|fields| fields.contains_key("startPlan"))
+        .expect("a type for the widget");
+    // The table types what the example leaves `null` or empty.
+    assert_eq!(item["startPlan"], "datetime");
+    assert_eq!(item["inPin"], "integer[]");
+    assert_eq!(item["id"], "id");
+    // A field the example shows and the table lacks is kept, typed by its value.
+    assert_eq!(item["forumTopicId"], "integer");
+}

@@ -23,6 +23,7 @@ use serde::de::{
 ///
 /// Implemented for `String`, `i64`, `u64`, `i32`, `u32`, `f64`, `bool`, [`Decimal`],
 /// [`chrono::NaiveDate`], [`DateTime`], [`serde_json::Value`], [`Multifield`], [`File`],
+/// [`Localized`],
 /// `Vec<T: Lenient>` and `BTreeMap<String, T: Lenient>`. Generated structs implement it
 /// through [`object_or_nothing`], generated enums through [`enum_or_nothing`].
 ///
@@ -42,6 +43,7 @@ use serde::de::{
 /// [`DateTime`]: super::DateTime
 /// [`Multifield`]: super::Multifield
 /// [`File`]: super::File
+/// [`Localized`]: super::Localized
 /// [`enum_or_nothing`]: super::enum_or_nothing
 ///
 /// # Example

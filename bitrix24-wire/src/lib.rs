@@ -69,6 +69,7 @@ mod enums;
 mod file;
 pub mod form;
 mod lenient;
+mod localized;
 mod multifield;
 mod no_data;
 pub mod query;
@@ -83,5 +84,6 @@ pub use enums::{
 };
 pub use file::{File, FileInfo};
 pub use lenient::{Lenient, lenient, object_or_nothing, required};
+pub use localized::Localized;
 pub use multifield::Multifield;
 pub use no_data::NoData;

@@ -31,7 +31,8 @@ tasks:
                     per scope: methods documented (when ../shared/b24restdocs is there),
                     specced, generated, and fields that are raw JSON; then how faithfully
                     the specs follow the docs (parameters, raw, kinds, names, money, dates,
-                    value sets); --specs measures another spec tree (default specs)
+                    value sets); --specs measures another spec tree (default specs);
+                    --raw-fields lists the raw fields reachable from methods instead
   verify-fixtures DIR [--known-failures FILE]
                     decode the captured replies under DIR (a folder per method, plus batch/,
                     error/, oauth.token/) with the generated types (all scopes); one line per
@@ -54,8 +55,9 @@ fn main() -> ExitCode {
         ["codegen"] => codegen::codegen(&root, false),
         ["codegen", "--check"] => codegen::codegen(&root, true),
         ["verify-fixtures", rest @ ..] => verify_fixtures(rest),
-        ["coverage"] => coverage(None),
-        ["coverage", "--specs", dir] => coverage(Some(dir)),
+        ["coverage"] => coverage(None, false),
+        ["coverage", "--raw-fields"] => coverage(None, true),
+        ["coverage", "--specs", dir] => coverage(Some(dir), false),
         ["house"] => house(),
         ["import-docs", rest @ ..] => match import_docs::ImportArgs::parse(rest, &root) {
             Ok(args) => import_docs::import_docs(&args, &root),
@@ -102,7 +104,7 @@ fn project_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn coverage(specs: Option<&str>) -> ExitCode {
+fn coverage(specs: Option<&str>, raw_fields: bool) -> ExitCode {
     let root = project_root();
     let cwd = std::env::current_dir().unwrap_or_else(|_| root.clone());
     let specs = specs.map_or_else(|| root.join("specs"), |dir| cwd.join(dir));
@@ -120,6 +122,16 @@ fn coverage(specs: Option<&str>) -> ExitCode {
             None
         }
     };
+    if raw_fields {
+        // The work list only: no docs import, no figures.
+        let Some(model) = model else {
+            return ExitCode::FAILURE;
+        };
+        for field in bitrix24_codegen::depth::Depth::measure(&model).raw_fields {
+            println!("{field}");
+        }
+        return ExitCode::SUCCESS;
+    }
     let docs = root.join("../shared/b24restdocs");
     let report = docs
         .join("api-reference")

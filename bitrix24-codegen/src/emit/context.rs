@@ -113,6 +113,7 @@ impl<'a> Context<'a> {
             Builtin::DateTime => (Import::Wire, quote!(wire::DateTime)),
             Builtin::File => (Import::Wire, quote!(wire::File)),
             Builtin::Multifield => (Import::Wire, quote!(wire::Multifield)),
+            Builtin::Localized => (Import::Wire, quote!(wire::Localized)),
             Builtin::Raw => (Import::SerdeJson, quote!(serde_json::Value)),
             Builtin::Nothing => (Import::Wire, quote!(wire::NoData)),
         };

@@ -17,6 +17,7 @@ use super::namesakes;
 use super::page::{self, EventPage, MethodPage};
 use super::query::query_param;
 use super::report::{Problem, RawFallback};
+use super::samples::{sample_type, sent_under, shown_value};
 use super::types::{Mapped, map_doc_type, map_union, map_union_with};
 use super::typing::{
     Examples, Shared, SharedFile, Typed, enum_for, not_a_date, refine, unclear_date,
@@ -53,29 +54,6 @@ pub(super) fn event_type_name(path: &str, used: &BTreeSet<String>) -> String {
         n += 1;
     }
     name
-}
-
-/// The spec type of a value a cURL sample sends, when it is a scalar or a list of one
-/// kind of scalar (`["crm", "CCrmDocumentDeal", "DEAL_1"]` is `string[]`).
-fn sample_type(value: &serde_json::Value) -> Option<String> {
-    use serde_json::Value;
-    let scalar = |value: &Value| match value {
-        Value::String(_) => Some("string"),
-        Value::Bool(_) => Some("boolean"),
-        Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
-        Value::Number(_) => Some("double"),
-        _ => None,
-    };
-    match value {
-        Value::Array(items) => {
-            let first = scalar(items.first()?)?;
-            items
-                .iter()
-                .all(|item| scalar(item) == Some(first))
-                .then(|| format!("{first}[]"))
-        }
-        other => scalar(other).map(str::to_owned),
-    }
 }
 
 /// `USER_ID`, `entityId`, `TASKID`: a name whose last word is `id` (an upper-case name
@@ -126,6 +104,10 @@ pub(super) struct PageBuilder<'a> {
     /// The `result` of the page's reply examples, parsed on first use
     /// (`PageBuilder::result_examples`).
     pub(super) result_examples: std::cell::OnceCell<Vec<serde_json::Value>>,
+    /// Reading a table on another page for a reply: the fields its example shows and
+    /// the table lacks are added too, typed by their values (`fields-rest-v3.md` lacks
+    /// `forumTopicId`, which `tasks.task.get` sends).
+    shown_fields: bool,
     /// Where a raw type stands for a value nothing showed (no type, an empty example),
     /// not for one shown to be unclear: what `namesakes` may type.
     unseen: BTreeSet<String>,
@@ -163,6 +145,7 @@ impl<'a> PageBuilder<'a> {
             table_examples: BTreeMap::new(),
             records: Vec::new(),
             raws: Vec::new(),
+            shown_fields: false,
             unseen: BTreeSet::new(),
             result_examples: std::cell::OnceCell::new(),
             notes: Vec::new(),
@@ -371,6 +354,23 @@ impl<'a> PageBuilder<'a> {
             };
             out.push((row.name.clone(), value));
         }
+        if let Some(Some(serde_json::Value::Object(shown))) =
+            self.records.last().filter(|_| self.shown_fields).cloned()
+        {
+            for (field, value) in &shown {
+                if rows.iter().any(|row| row.name == *field)
+                    || !super::infer::is_example_field(field)
+                {
+                    continue;
+                }
+                let ident = naming::field_name(field).ident;
+                if ident == "extra" || idents.contains_key(&ident) {
+                    continue;
+                }
+                idents.insert(ident, field.clone());
+                out.push(self.example_field(field, value, at));
+            }
+        }
         self.records.pop();
         self.building.remove(&table);
         out
@@ -384,6 +384,11 @@ impl<'a> PageBuilder<'a> {
     /// A response field the table leaves unclear: typed from its example when there is
     /// one, else `raw` for `reason`.
     fn unclear(&mut self, row: &page::Row, response: bool, at: &str, reason: String) -> String {
+        if response {
+            if let Some(ty) = self.linked_reply(row) {
+                return ty;
+            }
+        }
         match self.example_of(&row.name).filter(|_| response) {
             Some(value) => self.inferred(&value, at, &row.name),
             None => self.raw(at, reason),
@@ -456,6 +461,19 @@ impl<'a> PageBuilder<'a> {
             .types
             .first()
             .map(|(text, _)| text.trim().to_ascii_lowercase());
+        if doc.as_deref() == Some("array") {
+            // A list the description shows (`e.g., ["ext-msg-1007"]`,
+            // `"inFavorite": [29]`).
+            let shown = markdown::code_spans(&row.description)
+                .iter()
+                .filter_map(|(span, _)| shown_value(span, &row.name))
+                .find(serde_json::Value::is_array)
+                .and_then(|value| sample_type(&value));
+            if let Some(list) = shown {
+                self.raws.retain(|raw| raw.at != at);
+                return list;
+            }
+        }
         // The rules below read what is sent; replies are typed by their own tables.
         if response {
             return ty;
@@ -486,19 +504,21 @@ impl<'a> PageBuilder<'a> {
                 return if list { format!("{named}[]") } else { named };
             }
         }
-        if doc.as_deref() == Some("array") {
-            // A list the description shows (`e.g., ["ext-msg-1007"]`).
-            let shown = markdown::code_spans(&row.description)
-                .iter()
-                .filter_map(|(span, _)| serde_json::from_str::<serde_json::Value>(span).ok())
-                .find(serde_json::Value::is_array)
-                .and_then(|value| sample_type(&value));
-            if let Some(list) = shown {
-                self.raws.retain(|raw| raw.at != at);
-                return list;
-            }
-        }
+        let unclear = row.types.is_empty() || matches!(doc.as_deref(), Some("array" | "any"));
         if !top_param {
+            // A field inside a parameter: what the cURL sample sends under its name, when
+            // every place the sample uses the name agrees (`fields.iblockSection: [12]`).
+            let sent = self
+                .page
+                .samples
+                .body
+                .as_ref()
+                .and_then(|body| sent_under(body, &row.name))
+                .filter(|_| unclear);
+            if let Some(typed) = sent {
+                self.raws.retain(|raw| raw.at != at);
+                return typed;
+            }
             return ty;
         }
         if let Some((query, reason)) = query_param(&row.name, doc.as_deref()) {
@@ -508,7 +528,6 @@ impl<'a> PageBuilder<'a> {
             }
             return query.to_owned();
         }
-        let unclear = row.types.is_empty() || matches!(doc.as_deref(), Some("array" | "any"));
         match sample.and_then(sample_type).filter(|_| unclear) {
             Some(typed) => {
                 self.raws.retain(|raw| raw.at != at);
@@ -757,12 +776,54 @@ impl<'a> PageBuilder<'a> {
         self.linked_table(page, table, key, true)
     }
 
+    /// A reply's `object` (or `array`, `object[]`) row whose fields a table on another
+    /// page lists ([`Linked`]): `tasks.task.get` (REST 3.0) `item` -> the task object of
+    /// `fields-rest-v3.md`. The table types every field the reply's example leaves
+    /// `null`; the example, where it shows a record, still corrects the table's types.
+    /// Fields the example shows and the table lacks are kept, typed by their values.
+    /// `None` when the row links no such table or its example is no record.
+    fn linked_reply(&mut self, row: &page::Row) -> Option<String> {
+        let doc = row
+            .types
+            .first()
+            .map(|(text, _)| text.trim().to_ascii_lowercase());
+        if !matches!(doc.as_deref(), Some("object" | "array" | "object[]")) {
+            return None;
+        }
+        let example = self.example_of(&row.name);
+        let list = match &example {
+            None | Some(serde_json::Value::Null) => doc.as_deref() == Some("object[]"),
+            Some(serde_json::Value::Object(_)) => false,
+            Some(serde_json::Value::Array(items)) if items.iter().all(|v| v.is_object()) => true,
+            Some(_) => return None,
+        };
+        if list && doc.as_deref() == Some("object") {
+            return None;
+        }
+        let (page, table) = self.linked.table_for(&self.page.path, row).ok()?;
+        let record = self.example_record(&row.name);
+        let named = self.linked_table_with(page, table, &row.name, true, record);
+        Some(if list { format!("{named}[]") } else { named })
+    }
+
     fn linked_table(
         &mut self,
         page: &'a MethodPage,
         table: usize,
         key_name: &str,
         response: bool,
+    ) -> String {
+        self.linked_table_with(page, table, key_name, response, None)
+    }
+
+    /// [`Self::linked_table`], with the reply example that shows the table's records.
+    fn linked_table_with(
+        &mut self,
+        page: &'a MethodPage,
+        table: usize,
+        key_name: &str,
+        response: bool,
+        example: Option<serde_json::Value>,
     ) -> String {
         let key = (
             self.scope.clone(),
@@ -783,6 +844,10 @@ impl<'a> PageBuilder<'a> {
             self.linked,
         );
         sub.scope = self.scope.clone();
+        if let Some(record) = example {
+            sub.table_examples.insert(table, record);
+            sub.shown_fields = true;
+        }
         sub.build_named(table, response, name.clone());
         let built = sub.finish();
         // Linked tables are shared by the pages that link them: they go to the scope's

@@ -111,6 +111,11 @@ pub(crate) fn fits(ty: &str, value: &Value) -> bool {
         }
         "double" | "decimal" => value.is_number() || text.is_some_and(is_number_text),
         "date" | "datetime" => value.is_string() || value.is_number(),
+        // A text, or texts by language.
+        "localized" => match value {
+            Value::Object(map) => map.values().all(|v| !v.is_object() && !v.is_array()),
+            _ => !value.is_array(),
+        },
         // A named type: a record (its own readers check the fields) or an open enum
         // (which reads any scalar); neither reads a list.
         _ if ty.chars().next().is_some_and(|c| c.is_ascii_uppercase()) => !value.is_array(),
@@ -241,6 +246,33 @@ fn has_data_keys(map: &Map<String, Value>) -> bool {
         let k = k.trim();
         !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit())
     }) || map.keys().any(|k| !is_identifier(k))
+        || is_by_language(map)
+}
+
+/// Texts by language id (`{"en": "...", "de": "...", "ru": ""}`, crm/data-types.md
+/// `lang_map`): keys are the portal's languages, not fields.
+fn is_by_language(map: &Map<String, Value>) -> bool {
+    map.len() >= 3
+        && map.contains_key("en")
+        && map
+            .keys()
+            .all(|k| k.len() == 2 && k.bytes().all(|b| b.is_ascii_lowercase()))
+        && map.values().all(|v| v.is_string() || v.is_null())
+}
+
+/// Keys whose names are the portal's own (user fields, smart-process links): they land in
+/// a record's `extra`, never in its fields.
+fn is_portal_key(key: &str) -> bool {
+    let upper = key.to_ascii_uppercase();
+    upper.starts_with("UF_")
+        || upper.starts_with("PARENT_ID_")
+        || key.starts_with("ufCrm")
+        || key.starts_with("parentId")
+}
+
+/// Whether an example's key becomes a field: a name, not a portal's own field.
+pub(crate) fn is_example_field(key: &str) -> bool {
+    !is_portal_key(key) && is_identifier(key)
 }
 
 /// A name that can be a field: letters, digits, `_`, not starting with a digit.
@@ -458,6 +490,15 @@ mod tests {
             shape("r", &json!({"crm.deal.add": 1})),
             Shape::Map(_)
         ));
+        assert!(matches!(
+            shape("LABEL", &json!({"de": "", "en": "Budget", "ru": null})),
+            Shape::Map(v) if v == json!("Budget")
+        ));
+        // Two-letter field names are not languages without `en` among three or more.
+        assert!(matches!(
+            shape("r", &json!({"id": "1", "to": "x"})),
+            Shape::Object(_)
+        ));
         assert_eq!(
             shape("r", &json!({"ID": {"type": "integer", "isReadOnly": true}})),
             Shape::FieldDescriptions
@@ -507,6 +548,9 @@ mod tests {
         assert!(fits("boolean", &json!("Y")));
         assert!(fits("boolean", &json!(1)));
         assert!(fits("char", &json!("N")));
+        assert!(fits("localized", &json!({"en": "A", "de": ""})));
+        assert!(fits("localized", &json!("A")));
+        assert!(!fits("localized", &json!({"en": {"a": 1}})));
         assert!(!fits("char", &json!("L")));
         assert!(!fits("boolean", &json!(13)));
         assert!(!fits("boolean", &json!("2")));

@@ -22,16 +22,6 @@ pub(super) const ENVELOPE_ROWS: &[&str] = &[
     "error_description",
 ];
 
-/// Keys whose names are the portal's own (user fields, smart-process links): they land in
-/// a record's `extra`, never in its fields.
-fn is_portal_key(key: &str) -> bool {
-    let upper = key.to_ascii_uppercase();
-    upper.starts_with("UF_")
-        || upper.starts_with("PARENT_ID_")
-        || key.starts_with("ufCrm")
-        || key.starts_with("parentId")
-}
-
 impl PageBuilder<'_> {
     /// The `result` of every reply example of the page, unmerged, read once per page. A
     /// page whose replies
@@ -496,6 +486,16 @@ impl PageBuilder<'_> {
         }
     }
 
+    /// The field `field` of the record at `at`, typed from its example `value`.
+    pub(super) fn example_field(&mut self, field: &str, value: &Value, at: &str) -> (String, Yaml) {
+        let field_at = format!("{at}.{field}");
+        let mut ty = self.inferred(value, &field_at, field);
+        if is_record_id(field) && ty == "integer" {
+            ty = "id".to_owned();
+        }
+        (field.to_owned(), self.response_field(ty, &field_at))
+    }
+
     /// A named type for an example object: one field per key (portal-specific keys land
     /// in `extra`), each typed from its value.
     fn inferred_object(&mut self, map: &Map<String, Value>, at: &str, key: &str) -> String {
@@ -503,19 +503,14 @@ impl PageBuilder<'_> {
         let mut fields = Vec::new();
         let mut idents = std::collections::BTreeSet::new();
         for (field, value) in map {
-            if is_portal_key(field) || !infer::is_identifier(field) {
+            if !infer::is_example_field(field) {
                 continue;
             }
             let ident = naming::field_name(field).ident;
             if ident == "extra" || !idents.insert(ident) {
                 continue;
             }
-            let field_at = format!("{at}.{field}");
-            let mut ty = self.inferred(value, &field_at, field);
-            if is_record_id(field) && ty == "integer" {
-                ty = "id".to_owned();
-            }
-            fields.push((field.clone(), self.response_field(ty, &field_at)));
+            fields.push(self.example_field(field, value, at));
         }
         self.types.push((
             name.clone(),

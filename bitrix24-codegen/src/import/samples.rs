@@ -111,9 +111,105 @@ fn bodies(text: &str) -> Vec<serde_json::Map<String, serde_json::Value>> {
     out
 }
 
+/// The spec type of a value a cURL sample sends, when it is a scalar or a list of one
+/// kind of scalar (`["crm", "CCrmDocumentDeal", "DEAL_1"]` is `string[]`).
+pub(super) fn sample_type(value: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    let scalar = |value: &Value| match value {
+        Value::String(_) => Some("string"),
+        Value::Bool(_) => Some("boolean"),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+        Value::Number(_) => Some("double"),
+        _ => None,
+    };
+    match value {
+        Value::Array(items) => {
+            let first = scalar(items.first()?)?;
+            items
+                .iter()
+                .all(|item| scalar(item) == Some(first))
+                .then(|| format!("{first}[]"))
+        }
+        other => scalar(other).map(str::to_owned),
+    }
+}
+
+/// The JSON value a description's code span shows for the field `name`: the span itself
+/// (`["ext-msg-1007"]`), or its value in a `"name": value` span (`"inFavorite": [29]`).
+pub(super) fn shown_value(span: &str, name: &str) -> Option<serde_json::Value> {
+    if let Ok(value) = serde_json::from_str(span) {
+        return Some(value);
+    }
+    let wrapped: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&format!("{{{span}}}")).ok()?;
+    wrapped.get(name).cloned()
+}
+
+/// The type of what a request sample sends under the key `name` anywhere in `body`, when
+/// it sends something typable and every place agrees.
+pub(super) fn sent_under(
+    body: &serde_json::Map<String, serde_json::Value>,
+    name: &str,
+) -> Option<String> {
+    fn collect<'v>(value: &'v serde_json::Value, name: &str, out: &mut Vec<&'v serde_json::Value>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, inner) in map {
+                    if key == name {
+                        out.push(inner);
+                    }
+                    collect(inner, name, out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    collect(item, name, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for (key, value) in body {
+        // Top-level parameters are typed by their own rule.
+        if key != name {
+            collect(value, name, &mut found);
+        }
+    }
+    let mut types = found.into_iter().map(sample_type);
+    let first = types.next()??;
+    types
+        .all(|ty| ty.as_deref() == Some(first.as_str()))
+        .then_some(first)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_shown_and_sent() {
+        let shown = |span| shown_value(span, "inFavorite").and_then(|v| sample_type(&v));
+        assert_eq!(shown(r#""inFavorite": [29]"#).as_deref(), Some("integer[]"));
+        assert_eq!(shown(r#"["a", "b"]"#).as_deref(), Some("string[]"));
+        assert_eq!(shown(r#""other": [29]"#), None);
+        assert_eq!(shown("not json"), None);
+
+        let body: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+            r#"{"fields": {"iblockSection": [12, 14], "rows": [{"MEMBERS": ["1"]}]},
+                "MEMBERS": 5, "other": {"MEMBERS": ["2", "3"]}, "mixed": {"A": 1, "B": {"A": "x"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            sent_under(&body, "iblockSection").as_deref(),
+            Some("integer[]")
+        );
+        // The top-level `MEMBERS` is its own parameter; the nested ones agree.
+        assert_eq!(sent_under(&body, "MEMBERS").as_deref(), Some("string[]"));
+        // Places that disagree type nothing.
+        assert_eq!(sent_under(&body, "A"), None);
+        assert_eq!(sent_under(&body, "absent"), None);
+    }
 
     #[test]
     fn samples_name_methods_and_parameters() {

@@ -8,9 +8,11 @@
 //! | `crm_category` | `integer` |
 //! | `crm_lead`, `crm_deal`, `crm_contact`, `crm_company`, `crm_quote`, `crm_entity` | `id` |
 //! | `crm_multifield` | `crm_multifield[]` |
+//! | `lang_map` | `map<string>` |
+//! | `array<T>` | as `T[]` |
 //! | `T[]` | `T[]` when `T` maps, else like `T` |
 //! | `object`, or a name the table links to a sub-table (`deal[]`, `Bot`) | a named type when the sub-table is found ([`super`]), else `raw` |
-//! | unions (`string \| null`, `datetime`\|`date`, `integer`\|`integer[]`) | see [`map_union`] |
+//! | unions (`string \| null`, `datetime`\|`date`, `integer`\|`integer[]`, `string`\|`lang_map`) | see [`map_union`]; `null` and `undefined` drop out, and one part left is that part |
 //! | `any`, `array`, `enum`, other unions, unknown names | `raw` |
 //!
 //! Matching ignores ASCII case. Every `raw` carries the reason, for the import report.
@@ -56,6 +58,8 @@ const BUILTINS: &[(&str, &str)] = &[
     ("crm_entity", "id"),
     // A PHONE/EMAIL/WEB/IM/LINK field holds any number of values.
     ("crm_multifield", "crm_multifield[]"),
+    // Language id -> text (crm/data-types.md).
+    ("lang_map", "map<string>"),
 ];
 
 /// Docs types that say "anything" or too little to type.
@@ -79,7 +83,22 @@ pub(crate) fn map_doc_type(doc: &str) -> Mapped {
     }
     if doc.contains('|') {
         let parts: Vec<&str> = doc.split('|').collect();
+        // `undefined | object`, `object | null`: what an optional field is anyway.
+        let present: Vec<&str> = parts
+            .iter()
+            .copied()
+            .filter(|part| !is_absent(part))
+            .collect();
+        if let [one] = present.as_slice() {
+            return map_doc_type(one);
+        }
         return map_union(&parts, false);
+    }
+    if let Some(inner) = doc
+        .strip_prefix("array<")
+        .and_then(|rest| rest.strip_suffix('>'))
+    {
+        return map_doc_type(&format!("{inner}[]"));
     }
     if let Some(inner) = doc.strip_suffix("[]") {
         return match map_doc_type(inner) {
@@ -113,6 +132,12 @@ pub(crate) fn map_doc_type(doc: &str) -> Mapped {
     }
 }
 
+/// `null`, `undefined` or nothing: a union part an optional field has anyway.
+fn is_absent(part: &str) -> bool {
+    let part = part.trim().trim_matches('`').trim();
+    part.is_empty() || part.eq_ignore_ascii_case("null") || part.eq_ignore_ascii_case("undefined")
+}
+
 /// Map a union of docs types (`string | null`, [`datetime`\|`date`]): `null` is what an
 /// optional field has anyway; one type left is that type; `date` and `datetime` are
 /// `datetime` (its reader takes a bare date), and with `string` (the empty text a portal
@@ -136,7 +161,7 @@ pub(crate) fn map_union_with(
     let mut specs: Vec<String> = Vec::new();
     for part in parts {
         let part = part.trim().trim_matches('`').trim();
-        if part.eq_ignore_ascii_case("null") || part.is_empty() {
+        if is_absent(part) {
             continue;
         }
         let spec = match part.to_ascii_lowercase().as_str() {
@@ -161,6 +186,8 @@ pub(crate) fn map_union_with(
         // The text is the empty string a portal sends for no date.
         [date @ ("date" | "datetime"), "string"] => Mapped::Spec((*date).to_owned()),
         ["integer", "string"] => Mapped::Spec("string".to_owned()),
+        // `string|lang_map`: one text for every language, or texts by language.
+        ["map<string>", "string"] => Mapped::Spec("localized".to_owned()),
         // Sent, one or a list of them is a list; read, the reply may hold either.
         [one, list] if request && list.strip_suffix("[]") == Some(*one) => {
             Mapped::Spec((*list).to_owned())
@@ -207,6 +234,22 @@ mod tests {
         assert_eq!(map_union(&["integer", "array"], true), spec("integer[]"));
         assert_eq!(map_union(&["true", "false"], false), spec("boolean"));
         assert_eq!(map_union(&["integer", "string"], false), spec("string"));
+        assert_eq!(map_doc_type("string|lang_map"), spec("localized"));
+        assert_eq!(map_doc_type("lang_map"), spec("map<string>"));
+        assert_eq!(
+            map_doc_type("undefined | object"),
+            Mapped::Object {
+                list: false,
+                name: "object".to_owned()
+            }
+        );
+        assert_eq!(
+            map_doc_type("array<object>"),
+            Mapped::Object {
+                list: true,
+                name: "object".to_owned()
+            }
+        );
         assert!(matches!(
             map_union(&["string", "array"], true),
             Mapped::Raw(_)

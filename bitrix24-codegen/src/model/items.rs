@@ -178,6 +178,9 @@ pub enum Builtin {
     File,
     /// `crm_multifield`: one PHONE/EMAIL/WEB/IM entry
     Multifield,
+    /// `localized`: one text for every language, or a text per language (docs
+    /// `string|lang_map`)
+    Localized,
     /// `raw`: any JSON, the escape hatch
     Raw,
     /// `none`: a result that carries no data (documented `null` or `[]`); results only
@@ -200,6 +203,7 @@ pub const BUILTINS: &[(&str, Builtin)] = &[
     ("timestamp", Builtin::Timestamp),
     ("file", Builtin::File),
     ("crm_multifield", Builtin::Multifield),
+    ("localized", Builtin::Localized),
     ("raw", Builtin::Raw),
     ("none", Builtin::Nothing),
 ];

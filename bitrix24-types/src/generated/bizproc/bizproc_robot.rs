@@ -11,7 +11,7 @@ use ::bitrix24_types::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-robot/bizproc-robot-add.html#property)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
-pub struct BizprocRobotProperty {
+pub struct BizprocRobotAddProperty {
     /// `Name`: raw.
     #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
     pub name: Option<serde_json::Value>,
@@ -30,9 +30,9 @@ pub struct BizprocRobotProperty {
     /// `Multiple`: boolean.
     #[serde(rename = "Multiple", skip_serializing_if = "Option::is_none")]
     pub multiple: Option<bool>,
-    /// `Default`: raw.
+    /// `Default`: string.
     #[serde(rename = "Default", skip_serializing_if = "Option::is_none")]
-    pub default: Option<serde_json::Value>,
+    pub default: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -62,12 +62,12 @@ pub struct BizprocRobotUpdateParametrFields {
     /// `DESCRIPTION`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<serde_json::Value>,
-    /// `PROPERTIES`: `BizprocRobotProperty`.
+    /// `PROPERTIES`: `BizprocRobotUpdateProperty`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub properties: Option<BizprocRobotProperty>,
-    /// `RETURN_PROPERTIES`: `BizprocRobotProperty`.
+    pub properties: Option<BizprocRobotUpdateProperty>,
+    /// `RETURN_PROPERTIES`: `BizprocRobotUpdateProperty`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub return_properties: Option<BizprocRobotProperty>,
+    pub return_properties: Option<BizprocRobotUpdateProperty>,
     /// `DOCUMENT_TYPE`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_type: Option<serde_json::Value>,
@@ -83,6 +83,38 @@ pub struct BizprocRobotUpdateParametrFields {
     /// `PLACEMENT_HANDLER`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub placement_handler: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/bizproc-robot/bizproc-robot-update.html#property)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct BizprocRobotUpdateProperty {
+    /// `Name`: raw.
+    #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+    pub name: Option<serde_json::Value>,
+    /// `Description`: raw.
+    #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
+    pub description: Option<serde_json::Value>,
+    /// `Type`: string.
+    #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// `Options`: raw.
+    #[serde(rename = "Options", skip_serializing_if = "Option::is_none")]
+    pub options: Option<serde_json::Value>,
+    /// `Required`: boolean.
+    #[serde(rename = "Required", skip_serializing_if = "Option::is_none")]
+    pub required: Option<bool>,
+    /// `Multiple`: boolean.
+    #[serde(rename = "Multiple", skip_serializing_if = "Option::is_none")]
+    pub multiple: Option<bool>,
+    /// `Default`: raw.
+    #[serde(rename = "Default", skip_serializing_if = "Option::is_none")]
+    pub default: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -139,12 +171,12 @@ pub struct BizprocRobotAdd {
     /// `DESCRIPTION`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<serde_json::Value>,
-    /// `PROPERTIES`: `BizprocRobotProperty`.
+    /// `PROPERTIES`: `BizprocRobotAddProperty`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub properties: Option<BizprocRobotProperty>,
-    /// `RETURN_PROPERTIES`: `BizprocRobotProperty`.
+    pub properties: Option<BizprocRobotAddProperty>,
+    /// `RETURN_PROPERTIES`: `BizprocRobotAddProperty`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub return_properties: Option<BizprocRobotProperty>,
+    pub return_properties: Option<BizprocRobotAddProperty>,
     /// `DOCUMENT_TYPE`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_type: Option<serde_json::Value>,

@@ -26,9 +26,9 @@ pub struct Booking {
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `resourceIds`: raw.
+    /// `resourceIds`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource_ids: Option<serde_json::Value>,
+    pub resource_ids: Option<Vec<i64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -91,8 +91,8 @@ impl wire::Lenient for BookingV1BookingDatePeriod {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct BookingV1BookingFields {
-    /// `resourceIds`: raw, required.
-    pub resource_ids: serde_json::Value,
+    /// `resourceIds`: `integer[]`, required.
+    pub resource_ids: Vec<i64>,
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -50,8 +50,8 @@ pub struct BookingV1ResourceSlotsSetSlots {
     pub to: i64,
     /// `timezone`: string, required.
     pub timezone: String,
-    /// `weekDays`: raw, required.
-    pub week_days: serde_json::Value,
+    /// `weekDays`: `string[]`, required.
+    pub week_days: Vec<String>,
     /// `slotSize`: integer, required.
     pub slot_size: i64,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

@@ -117,9 +117,9 @@ pub struct CalendarEventRrule {
     /// `INTERVAL`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
-    /// `BYDAY`: raw.
+    /// `BYDAY`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub byday: Option<serde_json::Value>,
+    pub byday: Option<Vec<String>>,
     /// `UNTIL`: date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until: Option<chrono::NaiveDate>,

@@ -14,8 +14,8 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CalendarResourceBookingListFilter {
-    /// `resourceTypeIdList`: raw, required.
-    pub resource_type_id_list: serde_json::Value,
+    /// `resourceTypeIdList`: `integer[]`, required.
+    pub resource_type_id_list: Vec<i64>,
     /// `from`: date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<chrono::NaiveDate>,

@@ -63,9 +63,9 @@ pub struct CrmActivityConfigurableAddParametrFields {
     /// `deadline`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<wire::DateTime>,
-    /// `pingOffsets`: raw.
+    /// `pingOffsets`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ping_offsets: Option<serde_json::Value>,
+    pub ping_offsets: Option<Vec<i64>>,
     /// `isIncomingChannel`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_incoming_channel: Option<bool>,
@@ -425,8 +425,8 @@ pub struct CrmActivityConfigurableGetFields {
     pub origin_id: Option<i64>,
     /// `originatorId`: integer.
     pub originator_id: Option<i64>,
-    /// `pingOffsets`: raw.
-    pub ping_offsets: Option<serde_json::Value>,
+    /// `pingOffsets`: `integer[]`.
+    pub ping_offsets: Option<Vec<i64>>,
     /// `responsibleId`: integer.
     pub responsible_id: Option<i64>,
     /// `typeId`: string.

@@ -43,16 +43,16 @@ pub struct CrmContactUserfield {
     pub settings: Option<CrmContactUserfieldGetSettings>,
     /// `LIST`: `CrmContactUserfieldGetUfEnumElement[]`.
     pub list: Option<Vec<CrmContactUserfieldGetUfEnumElement>>,
-    /// `EDIT_FORM_LABEL`: `CrmContactUserfieldGetLabel`.
-    pub edit_form_label: Option<CrmContactUserfieldGetLabel>,
-    /// `LIST_COLUMN_LABEL`: `CrmContactUserfieldGetLabel`.
-    pub list_column_label: Option<CrmContactUserfieldGetLabel>,
-    /// `LIST_FILTER_LABEL`: `CrmContactUserfieldGetLabel`.
-    pub list_filter_label: Option<CrmContactUserfieldGetLabel>,
-    /// `ERROR_MESSAGE`: `CrmContactUserfieldGetMessage`.
-    pub error_message: Option<CrmContactUserfieldGetMessage>,
-    /// `HELP_MESSAGE`: `CrmContactUserfieldGetMessage`.
-    pub help_message: Option<CrmContactUserfieldGetMessage>,
+    /// `EDIT_FORM_LABEL`: `map<string>`.
+    pub edit_form_label: Option<BTreeMap<String, String>>,
+    /// `LIST_COLUMN_LABEL`: `map<string>`.
+    pub list_column_label: Option<BTreeMap<String, String>>,
+    /// `LIST_FILTER_LABEL`: `map<string>`.
+    pub list_filter_label: Option<BTreeMap<String, String>>,
+    /// `ERROR_MESSAGE`: `map<string>`.
+    pub error_message: Option<BTreeMap<String, String>>,
+    /// `HELP_MESSAGE`: `map<string>`.
+    pub help_message: Option<BTreeMap<String, String>>,
     /// `USER_TYPE_OWNER`: string.
     pub user_type_owner: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -84,21 +84,21 @@ pub struct CrmContactUserfieldAddParameterFields {
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `LIST_FILTER_LABEL`: raw.
+    /// `LIST_FILTER_LABEL`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_filter_label: Option<serde_json::Value>,
-    /// `LIST_COLUMN_LABEL`: raw.
+    pub list_filter_label: Option<wire::Localized>,
+    /// `LIST_COLUMN_LABEL`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_column_label: Option<serde_json::Value>,
-    /// `EDIT_FORM_LABEL`: raw.
+    pub list_column_label: Option<wire::Localized>,
+    /// `EDIT_FORM_LABEL`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_form_label: Option<serde_json::Value>,
-    /// `ERROR_MESSAGE`: raw.
+    pub edit_form_label: Option<wire::Localized>,
+    /// `ERROR_MESSAGE`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<serde_json::Value>,
-    /// `HELP_MESSAGE`: raw.
+    pub error_message: Option<wire::Localized>,
+    /// `HELP_MESSAGE`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub help_message: Option<serde_json::Value>,
+    pub help_message: Option<wire::Localized>,
     /// `MULTIPLE`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple: Option<bool>,
@@ -165,106 +165,6 @@ pub struct CrmContactUserfieldAddUfEnumElement {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmContactUserfieldGetLabel {
-    /// `ar`: string.
-    pub ar: Option<String>,
-    /// `br`: string.
-    pub br: Option<String>,
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `fr`: string.
-    pub fr: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `it`: string.
-    pub it: Option<String>,
-    /// `ja`: string.
-    pub ja: Option<String>,
-    /// `la`: string.
-    pub la: Option<String>,
-    /// `ms`: string.
-    pub ms: Option<String>,
-    /// `pl`: string.
-    pub pl: Option<String>,
-    /// `sc`: string.
-    pub sc: Option<String>,
-    /// `tc`: string.
-    pub tc: Option<String>,
-    /// `th`: string.
-    pub th: Option<String>,
-    /// `tr`: string.
-    pub tr: Option<String>,
-    /// `vn`: string.
-    pub vn: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmContactUserfieldGetLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmContactUserfieldGetMessage {
-    /// `ar`: string.
-    pub ar: Option<String>,
-    /// `br`: string.
-    pub br: Option<String>,
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `fr`: string.
-    pub fr: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `it`: string.
-    pub it: Option<String>,
-    /// `ja`: string.
-    pub ja: Option<String>,
-    /// `la`: string.
-    pub la: Option<String>,
-    /// `ms`: string.
-    pub ms: Option<String>,
-    /// `pl`: string.
-    pub pl: Option<String>,
-    /// `sc`: string.
-    pub sc: Option<String>,
-    /// `tc`: string.
-    pub tc: Option<String>,
-    /// `th`: string.
-    pub th: Option<String>,
-    /// `tr`: string.
-    pub tr: Option<String>,
-    /// `vn`: string.
-    pub vn: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmContactUserfieldGetMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -540,21 +440,21 @@ pub struct CrmContactUserfieldUpdateParameterFields {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_searchable: Option<bool>,
-    /// `LIST_FILTER_LABEL`: raw.
+    /// `LIST_FILTER_LABEL`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_filter_label: Option<serde_json::Value>,
-    /// `LIST_COLUMN_LABEL`: raw.
+    pub list_filter_label: Option<wire::Localized>,
+    /// `LIST_COLUMN_LABEL`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_column_label: Option<serde_json::Value>,
-    /// `EDIT_FORM_LABEL`: raw.
+    pub list_column_label: Option<wire::Localized>,
+    /// `EDIT_FORM_LABEL`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_form_label: Option<serde_json::Value>,
-    /// `ERROR_MESSAGE`: raw.
+    pub edit_form_label: Option<wire::Localized>,
+    /// `ERROR_MESSAGE`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<serde_json::Value>,
-    /// `HELP_MESSAGE`: raw.
+    pub error_message: Option<wire::Localized>,
+    /// `HELP_MESSAGE`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub help_message: Option<serde_json::Value>,
+    pub help_message: Option<wire::Localized>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -27,9 +27,9 @@ pub struct CrmActivityConfigurableUpdateFields {
     /// `deadline`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<wire::DateTime>,
-    /// `pingOffsets`: raw.
+    /// `pingOffsets`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ping_offsets: Option<serde_json::Value>,
+    pub ping_offsets: Option<Vec<i64>>,
     /// `isIncomingChannel`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_incoming_channel: Option<bool>,

@@ -58,9 +58,9 @@ pub struct CrmDocumentgeneratorTemplate {
     /// `sort`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
-    /// `entityTypeId`: raw.
+    /// `entityTypeId`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_type_id: Option<serde_json::Value>,
+    pub entity_type_id: Option<Vec<String>>,
     /// `createTime`: datetime, read-only.
     #[serde(skip_serializing)]
     pub create_time: Option<wire::DateTime>,
@@ -260,74 +260,6 @@ impl wire::Lenient for CrmDocumentgeneratorTemplateListResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html#template)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorTemplateListTemplate {
-    /// `id`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `region`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// `download`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub download: Option<String>,
-    /// `users`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<serde_json::Value>,
-    /// `entityTypeId`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_type_id: Option<serde_json::Value>,
-    /// `downloadMachine`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub download_machine: Option<String>,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `moduleId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub module_id: Option<String>,
-    /// `numeratorId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub numerator_id: Option<i64>,
-    /// `withStamps`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub with_stamps: Option<bool>,
-    /// `isDeleted`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_deleted: Option<bool>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `createTime`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub create_time: Option<wire::DateTime>,
-    /// `updateTime`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub update_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html)
@@ -470,9 +402,9 @@ impl CrmDocumentgeneratorTemplateGetfields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDocumentgeneratorTemplateList {
-    /// `select`: `CrmDocumentgeneratorTemplateListTemplate`.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<CrmDocumentgeneratorTemplateListTemplate>,
+    pub select: Option<Vec<String>>,
     /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, serde_json::Value>>,

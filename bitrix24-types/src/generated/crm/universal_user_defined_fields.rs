@@ -208,29 +208,6 @@ impl wire::Lenient for CrmUserfieldFieldsIsSearchable {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CrmUserfieldFieldsLabel {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmUserfieldFieldsLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct CrmUserfieldFieldsList {
     /// `isMultiple`: boolean.
     pub is_multiple: Option<bool>,
@@ -267,29 +244,6 @@ pub struct CrmUserfieldFieldsMandatory {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmUserfieldFieldsMandatory {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-fields/crm-userfield-fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmUserfieldFieldsMessage {
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmUserfieldFieldsMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -350,16 +304,16 @@ pub struct CrmUserfieldFieldsResult {
     pub edit_in_list: Option<CrmUserfieldFieldsInList>,
     /// `IS_SEARCHABLE`: `CrmUserfieldFieldsIsSearchable`.
     pub is_searchable: Option<CrmUserfieldFieldsIsSearchable>,
-    /// `EDIT_FORM_LABEL`: `CrmUserfieldFieldsLabel`.
-    pub edit_form_label: Option<CrmUserfieldFieldsLabel>,
-    /// `LIST_COLUMN_LABEL`: `CrmUserfieldFieldsLabel`.
-    pub list_column_label: Option<CrmUserfieldFieldsLabel>,
-    /// `LIST_FILTER_LABEL`: `CrmUserfieldFieldsLabel`.
-    pub list_filter_label: Option<CrmUserfieldFieldsLabel>,
-    /// `ERROR_MESSAGE`: `CrmUserfieldFieldsMessage`.
-    pub error_message: Option<CrmUserfieldFieldsMessage>,
-    /// `HELP_MESSAGE`: `CrmUserfieldFieldsMessage`.
-    pub help_message: Option<CrmUserfieldFieldsMessage>,
+    /// `EDIT_FORM_LABEL`: localized.
+    pub edit_form_label: Option<wire::Localized>,
+    /// `LIST_COLUMN_LABEL`: localized.
+    pub list_column_label: Option<wire::Localized>,
+    /// `LIST_FILTER_LABEL`: localized.
+    pub list_filter_label: Option<wire::Localized>,
+    /// `ERROR_MESSAGE`: localized.
+    pub error_message: Option<wire::Localized>,
+    /// `HELP_MESSAGE`: localized.
+    pub help_message: Option<wire::Localized>,
     /// `LIST`: `CrmUserfieldFieldsList`.
     pub list: Option<CrmUserfieldFieldsList>,
     /// `SETTINGS`: `CrmUserfieldFieldsSettings`.

@@ -15,26 +15,26 @@ use super::crm_values::CrmCompanyUserfieldListShowFilter;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmQuoteUserfield {
-    /// `EDIT_FORM_LABEL`: `CrmQuoteUserfieldGetLabel`.
-    pub edit_form_label: Option<CrmQuoteUserfieldGetLabel>,
+    /// `EDIT_FORM_LABEL`: `map<string>`.
+    pub edit_form_label: Option<BTreeMap<String, String>>,
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
     pub edit_in_list: Option<bool>,
     /// `ENTITY_ID`: string.
     pub entity_id: Option<String>,
-    /// `ERROR_MESSAGE`: `CrmQuoteUserfieldGetMessage`.
-    pub error_message: Option<CrmQuoteUserfieldGetMessage>,
+    /// `ERROR_MESSAGE`: `map<string>`.
+    pub error_message: Option<BTreeMap<String, String>>,
     /// `FIELD_NAME`: string.
     pub field_name: Option<String>,
-    /// `HELP_MESSAGE`: `CrmQuoteUserfieldGetMessage`.
-    pub help_message: Option<CrmQuoteUserfieldGetMessage>,
+    /// `HELP_MESSAGE`: `map<string>`.
+    pub help_message: Option<BTreeMap<String, String>>,
     /// `ID`: id.
     pub id: Option<u64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
-    /// `LIST_COLUMN_LABEL`: `CrmQuoteUserfieldGetLabel`.
-    pub list_column_label: Option<CrmQuoteUserfieldGetLabel>,
-    /// `LIST_FILTER_LABEL`: `CrmQuoteUserfieldGetLabel`.
-    pub list_filter_label: Option<CrmQuoteUserfieldGetLabel>,
+    /// `LIST_COLUMN_LABEL`: `map<string>`.
+    pub list_column_label: Option<BTreeMap<String, String>>,
+    /// `LIST_FILTER_LABEL`: `map<string>`.
+    pub list_filter_label: Option<BTreeMap<String, String>>,
     /// `MANDATORY`: char. One of `Y`, `N`.
     pub mandatory: Option<bool>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
@@ -80,21 +80,21 @@ pub struct CrmQuoteUserfieldAddParameterFields {
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `LIST_FILTER_LABEL`: raw.
+    /// `LIST_FILTER_LABEL`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_filter_label: Option<serde_json::Value>,
-    /// `LIST_COLUMN_LABEL`: raw.
+    pub list_filter_label: Option<wire::Localized>,
+    /// `LIST_COLUMN_LABEL`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_column_label: Option<serde_json::Value>,
-    /// `EDIT_FORM_LABEL`: raw.
+    pub list_column_label: Option<wire::Localized>,
+    /// `EDIT_FORM_LABEL`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_form_label: Option<serde_json::Value>,
-    /// `ERROR_MESSAGE`: raw.
+    pub edit_form_label: Option<wire::Localized>,
+    /// `ERROR_MESSAGE`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<serde_json::Value>,
-    /// `HELP_MESSAGE`: raw.
+    pub error_message: Option<wire::Localized>,
+    /// `HELP_MESSAGE`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub help_message: Option<serde_json::Value>,
+    pub help_message: Option<wire::Localized>,
     /// `MULTIPLE`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple: Option<bool>,
@@ -135,124 +135,6 @@ pub struct CrmQuoteUserfieldAddParameterFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmQuoteUserfieldGetLabel {
-    /// `ar`: string.
-    pub ar: Option<String>,
-    /// `br`: string.
-    pub br: Option<String>,
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `fr`: string.
-    pub fr: Option<String>,
-    /// `hi`: string.
-    pub hi: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `in`: string.
-    pub in_: Option<String>,
-    /// `it`: string.
-    pub it: Option<String>,
-    /// `ja`: string.
-    pub ja: Option<String>,
-    /// `kz`: string.
-    pub kz: Option<String>,
-    /// `la`: string.
-    pub la: Option<String>,
-    /// `ms`: string.
-    pub ms: Option<String>,
-    /// `pl`: string.
-    pub pl: Option<String>,
-    /// `sc`: string.
-    pub sc: Option<String>,
-    /// `tc`: string.
-    pub tc: Option<String>,
-    /// `th`: string.
-    pub th: Option<String>,
-    /// `tr`: string.
-    pub tr: Option<String>,
-    /// `ua`: string.
-    pub ua: Option<String>,
-    /// `vn`: string.
-    pub vn: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmQuoteUserfieldGetLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmQuoteUserfieldGetMessage {
-    /// `ar`: string.
-    pub ar: Option<String>,
-    /// `br`: string.
-    pub br: Option<String>,
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `fr`: string.
-    pub fr: Option<String>,
-    /// `hi`: string.
-    pub hi: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `in`: string.
-    pub in_: Option<String>,
-    /// `it`: string.
-    pub it: Option<String>,
-    /// `ja`: string.
-    pub ja: Option<String>,
-    /// `kz`: string.
-    pub kz: Option<String>,
-    /// `la`: string.
-    pub la: Option<String>,
-    /// `ms`: string.
-    pub ms: Option<String>,
-    /// `pl`: string.
-    pub pl: Option<String>,
-    /// `sc`: string.
-    pub sc: Option<String>,
-    /// `tc`: string.
-    pub tc: Option<String>,
-    /// `th`: string.
-    pub th: Option<String>,
-    /// `tr`: string.
-    pub tr: Option<String>,
-    /// `ua`: string.
-    pub ua: Option<String>,
-    /// `vn`: string.
-    pub vn: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmQuoteUserfieldGetMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///
@@ -704,21 +586,21 @@ pub struct CrmQuoteUserfieldUpdateParameterFields {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_searchable: Option<bool>,
-    /// `LIST_FILTER_LABEL`: raw.
+    /// `LIST_FILTER_LABEL`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_filter_label: Option<serde_json::Value>,
-    /// `LIST_COLUMN_LABEL`: raw.
+    pub list_filter_label: Option<wire::Localized>,
+    /// `LIST_COLUMN_LABEL`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_column_label: Option<serde_json::Value>,
-    /// `EDIT_FORM_LABEL`: raw.
+    pub list_column_label: Option<wire::Localized>,
+    /// `EDIT_FORM_LABEL`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_form_label: Option<serde_json::Value>,
-    /// `ERROR_MESSAGE`: raw.
+    pub edit_form_label: Option<wire::Localized>,
+    /// `ERROR_MESSAGE`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<serde_json::Value>,
-    /// `HELP_MESSAGE`: raw.
+    pub error_message: Option<wire::Localized>,
+    /// `HELP_MESSAGE`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub help_message: Option<serde_json::Value>,
+    pub help_message: Option<wire::Localized>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

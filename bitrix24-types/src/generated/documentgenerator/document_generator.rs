@@ -813,7 +813,7 @@ impl DocumentgeneratorDocumentGetfields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorDocumentList {
-    /// `select`: `DocumentgeneratorDocumentListListFields`. Field names: [`DocumentgeneratorDocumentListDocumentsItemField`].
+    /// `select`: `string[]`. Field names: [`DocumentgeneratorDocumentListDocumentsItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<query::Select<DocumentgeneratorDocumentListDocumentsItemField>>,
     /// `order`: `DocumentgeneratorDocumentListListFields`. Field names: [`DocumentgeneratorDocumentListDocumentsItemField`].

@@ -46,9 +46,9 @@ pub struct DocumentgeneratorTemplateAddFields {
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `users`: raw.
+    /// `users`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<serde_json::Value>,
+    pub users: Option<Vec<String>>,
     /// `active`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -421,9 +421,9 @@ pub struct DocumentgeneratorTemplateUpdateFields {
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `users`: raw.
+    /// `users`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<serde_json::Value>,
+    pub users: Option<Vec<String>>,
     /// `providers`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub providers: Option<serde_json::Value>,
@@ -635,9 +635,9 @@ impl DocumentgeneratorTemplateGetfields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorTemplateList {
-    /// `select`: `DocumentgeneratorTemplateListListFields`.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<DocumentgeneratorTemplateListListFields>,
+    pub select: Option<Vec<String>>,
     /// `order`: `DocumentgeneratorTemplateListListFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<DocumentgeneratorTemplateListListFields>,

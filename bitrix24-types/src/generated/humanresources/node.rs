@@ -71,12 +71,12 @@ impl wire::Lenient for HumanresourcesNodeAddResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct HumanresourcesNodeAddSettings {
-    /// `BUSINESS_PROC_AUTHORITY`: raw.
+    /// `BUSINESS_PROC_AUTHORITY`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub business_proc_authority: Option<serde_json::Value>,
-    /// `REPORTS_AUTHORITY`: raw.
+    pub business_proc_authority: Option<Vec<String>>,
+    /// `REPORTS_AUTHORITY`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reports_authority: Option<serde_json::Value>,
+    pub reports_authority: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -88,15 +88,15 @@ pub struct HumanresourcesNodeAddSettings {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct HumanresourcesNodeAddUserids {
-    /// `MEMBER_HEAD`: raw.
+    /// `MEMBER_HEAD`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_head: Option<serde_json::Value>,
+    pub member_head: Option<Vec<i64>>,
     /// `MEMBER_DEPUTY_HEAD`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub member_deputy_head: Option<serde_json::Value>,
-    /// `MEMBER_EMPLOYEE`: raw.
+    /// `MEMBER_EMPLOYEE`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_employee: Option<serde_json::Value>,
+    pub member_employee: Option<Vec<i64>>,
     /// `MEMBER_TEAM_HEAD`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub member_team_head: Option<serde_json::Value>,

@@ -175,15 +175,15 @@ impl wire::Lenient for HumanresourcesNodeMemberResult {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct HumanresourcesNodeMemberSetUserids {
-    /// `MEMBER_HEAD`: raw.
+    /// `MEMBER_HEAD`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_head: Option<serde_json::Value>,
-    /// `MEMBER_DEPUTY_HEAD`: raw.
+    pub member_head: Option<Vec<i64>>,
+    /// `MEMBER_DEPUTY_HEAD`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_deputy_head: Option<serde_json::Value>,
-    /// `MEMBER_EMPLOYEE`: raw.
+    pub member_deputy_head: Option<Vec<i64>>,
+    /// `MEMBER_EMPLOYEE`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_employee: Option<serde_json::Value>,
+    pub member_employee: Option<Vec<i64>>,
     /// `MEMBER_TEAM_HEAD`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub member_team_head: Option<serde_json::Value>,

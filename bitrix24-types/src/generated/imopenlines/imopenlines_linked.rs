@@ -183,9 +183,9 @@ pub struct ImopenlinesConfigUpdateParams {
     /// `NO_ANSWER_TEXT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_answer_text: Option<String>,
-    /// `WORKTIME_DAYOFF`: raw.
+    /// `WORKTIME_DAYOFF`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub worktime_dayoff: Option<serde_json::Value>,
+    pub worktime_dayoff: Option<Vec<String>>,
     /// `WORKTIME_HOLIDAYS`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_holidays: Option<String>,

@@ -394,9 +394,9 @@ pub struct ImopenlinesConfigAddParams {
     /// `NO_ANSWER_TEXT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_answer_text: Option<String>,
-    /// `WORKTIME_DAYOFF`: raw.
+    /// `WORKTIME_DAYOFF`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub worktime_dayoff: Option<serde_json::Value>,
+    pub worktime_dayoff: Option<Vec<String>>,
     /// `WORKTIME_HOLIDAYS`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worktime_holidays: Option<String>,
@@ -1018,9 +1018,9 @@ pub struct ImopenlinesConfigListGetResult {
     /// `OPERATOR_DATA`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator_data: Option<String>,
-    /// `QUEUE`: raw.
+    /// `QUEUE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub queue: Option<serde_json::Value>,
+    pub queue: Option<String>,
     /// `QUEUE_USERS_FIELDS`: `ImopenlinesConfigQueueUsersFieldsItem`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub queue_users_fields: Option<ImopenlinesConfigQueueUsersFieldsItem>,

@@ -25,9 +25,9 @@ pub struct LandingDemosGetListParams {
     /// `order`: `LandingDemosGetListResultTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<LandingDemosGetListResultTemplate>,
-    /// `group`: `LandingDemosGetListResultTemplate`.
+    /// `group`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<LandingDemosGetListResultTemplate>,
+    pub group: Option<Vec<String>>,
     /// `limit`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,

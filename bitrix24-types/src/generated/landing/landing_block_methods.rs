@@ -1064,9 +1064,9 @@ pub struct LandingBlockUpdateCardsData {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct LandingBlockUpdateStylesSelectorValue {
-    /// `classList`: raw.
+    /// `classList`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub class_list: Option<serde_json::Value>,
+    pub class_list: Option<Vec<String>>,
     /// `affect`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub affect: Option<Vec<String>>,

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::landing_values::LandingLandingAddThemefontsSize;
@@ -143,6 +144,40 @@ pub struct LandingRepowidgetGetlistWidgetParams {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-register.html#anchor-widget-params)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct LandingRepowidgetGetlistWidgetParams2 {
+    /// `rootNode`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root_node: Option<String>,
+    /// `lang`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    /// `handler`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handler: Option<String>,
+    /// `style`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<String>,
+    /// `demoData`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub demo_data: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingRepowidgetGetlistWidgetParams2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///

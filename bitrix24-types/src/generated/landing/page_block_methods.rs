@@ -39,9 +39,9 @@ pub struct LandingLandingFavoriteBlockMeta {
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `section`: raw.
+    /// `section`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub section: Option<serde_json::Value>,
+    pub section: Option<Vec<String>>,
     /// `preview`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview: Option<i64>,

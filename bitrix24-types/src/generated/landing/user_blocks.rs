@@ -109,9 +109,9 @@ pub struct LandingRepoGetListParams {
     /// `order`: `LandingRepoGetListResultTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<LandingRepoGetListResultTemplate>,
-    /// `group`: `LandingRepoGetListResultTemplate`.
+    /// `group`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<LandingRepoGetListResultTemplate>,
+    pub group: Option<Vec<String>>,
     /// `limit`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,

@@ -8,7 +8,9 @@ use ::bitrix24_types::chrono;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::landing_linked::LandingRepowidgetGetlistWidgetParams;
+use super::landing_linked::{
+    LandingRepowidgetGetlistWidgetParams, LandingRepowidgetGetlistWidgetParams2,
+};
 use super::landing_values::LandingRepowidgetRegisterSections;
 /// Sent in requests.
 ///
@@ -105,9 +107,9 @@ pub struct LandingRepowidgetGetlistAnchorField2 {
     /// `PREVIEW`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview: Option<String>,
-    /// `WIDGET_PARAMS`: raw.
+    /// `WIDGET_PARAMS`: `LandingRepowidgetGetlistWidgetParams2`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub widget_params: Option<serde_json::Value>,
+    pub widget_params: Option<LandingRepowidgetGetlistWidgetParams2>,
     /// `CONTENT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,

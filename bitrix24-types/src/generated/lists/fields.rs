@@ -29,6 +29,61 @@ impl wire::Lenient for ListsField {
         wire::object_or_nothing(de)
     }
 }
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-add.html#parametr-fields)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ListsFieldAddParametrFields {
+    /// `NAME`: string, required.
+    pub name: String,
+    /// `TYPE`: string, required.
+    #[serde(rename = "TYPE")]
+    pub type_: String,
+    /// `IS_REQUIRED`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_required: Option<String>,
+    /// `MULTIPLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multiple: Option<String>,
+    /// `SORT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `DEFAULT_VALUE`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<serde_json::Value>,
+    /// `LIST`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<serde_json::Value>,
+    /// `LIST_TEXT_VALUES`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_text_values: Option<String>,
+    /// `LIST_DEF`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_def: Option<serde_json::Value>,
+    /// `CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `SETTINGS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<serde_json::Value>,
+    /// `USER_TYPE_SETTINGS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_type_settings: Option<serde_json::Value>,
+    /// `ROW_COUNT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row_count: Option<i64>,
+    /// `COL_COUNT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub col_count: Option<i64>,
+    /// `LINK_IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_iblock_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)
@@ -114,10 +169,10 @@ impl wire::Lenient for ListsFieldGetSettings {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-add.html#parametr-fields)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-update.html#parametr-fields)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ListsFieldParametrFields {
+pub struct ListsFieldUpdateParametrFields {
     /// `NAME`: string, required.
     pub name: String,
     /// `TYPE`: string, required.
@@ -141,9 +196,9 @@ pub struct ListsFieldParametrFields {
     /// `LIST_TEXT_VALUES`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list_text_values: Option<String>,
-    /// `LIST_DEF`: raw.
+    /// `LIST_DEF`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_def: Option<serde_json::Value>,
+    pub list_def: Option<Vec<String>>,
     /// `CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -180,8 +235,8 @@ pub struct ListsFieldAdd {
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
     pub iblock_code: String,
-    /// `FIELDS`: `ListsFieldParametrFields`, required.
-    pub fields: ListsFieldParametrFields,
+    /// `FIELDS`: `ListsFieldAddParametrFields`, required.
+    pub fields: ListsFieldAddParametrFields,
 }
 impl ListsFieldAdd {
     /// A `lists.field.add` call with the required parameters; optional ones unset.
@@ -189,7 +244,7 @@ impl ListsFieldAdd {
         iblock_type_id: ListsElementAddIblockTypeId,
         iblock_id: i64,
         iblock_code: String,
-        fields: ListsFieldParametrFields,
+        fields: ListsFieldAddParametrFields,
     ) -> Self {
         Self {
             iblock_type_id,
@@ -324,8 +379,8 @@ pub struct ListsFieldUpdate {
     pub iblock_id: i64,
     /// `IBLOCK_CODE`: string, required.
     pub iblock_code: String,
-    /// `FIELDS`: `ListsFieldParametrFields`, required.
-    pub fields: ListsFieldParametrFields,
+    /// `FIELDS`: `ListsFieldUpdateParametrFields`, required.
+    pub fields: ListsFieldUpdateParametrFields,
     /// `FIELD_ID`: string, required.
     pub field_id: String,
 }
@@ -335,7 +390,7 @@ impl ListsFieldUpdate {
         iblock_type_id: ListsElementAddIblockTypeId,
         iblock_id: i64,
         iblock_code: String,
-        fields: ListsFieldParametrFields,
+        fields: ListsFieldUpdateParametrFields,
         field_id: String,
     ) -> Self {
         Self {

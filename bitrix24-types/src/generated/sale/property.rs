@@ -94,9 +94,9 @@ pub struct SalePropertyAddFields {
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `defaultValue`: raw.
+    /// `defaultValue`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<serde_json::Value>,
+    pub default_value: Option<String>,
     /// `settings`: `SalePropertyAddSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<SalePropertyAddSettings>,
@@ -331,9 +331,9 @@ pub struct SalePropertyUpdateFields {
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `defaultValue`: raw.
+    /// `defaultValue`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<serde_json::Value>,
+    pub default_value: Option<String>,
     /// `settings`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<serde_json::Value>,

@@ -148,8 +148,8 @@ pub struct SalePropertyvalueModifyOrder {
 pub struct SalePropertyvalueModifyPropertyValues {
     /// `orderPropsId`: id, required.
     pub order_props_id: u64,
-    /// `value`: raw, required.
-    pub value: serde_json::Value,
+    /// `value`: string, required.
+    pub value: String,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -73,9 +73,9 @@ pub struct SaleShipmentpropertyAddFields {
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `defaultValue`: raw.
+    /// `defaultValue`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<serde_json::Value>,
+    pub default_value: Option<String>,
     /// `settings`: `SaleShipmentpropertyAddSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<SaleShipmentpropertyAddSettings>,
@@ -502,9 +502,9 @@ pub struct SaleShipmentpropertyUpdateFields {
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `defaultValue`: raw.
+    /// `defaultValue`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<serde_json::Value>,
+    pub default_value: Option<String>,
     /// `settings`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<serde_json::Value>,

@@ -152,9 +152,9 @@ pub struct TaskCommentitemAddFields {
     /// `POST_DATE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub post_date: Option<wire::DateTime>,
-    /// `UF_FORUM_MESSAGE_DOC`: raw.
+    /// `UF_FORUM_MESSAGE_DOC`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uf_forum_message_doc: Option<serde_json::Value>,
+    pub uf_forum_message_doc: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -267,9 +267,9 @@ impl wire::Lenient for TaskCommentitemGetlistResultItem {
 pub struct TaskCommentitemUpdateFields {
     /// `POST_MESSAGE`: string, required.
     pub post_message: String,
-    /// `UF_FORUM_MESSAGE_DOC`: raw.
+    /// `UF_FORUM_MESSAGE_DOC`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uf_forum_message_doc: Option<serde_json::Value>,
+    pub uf_forum_message_doc: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

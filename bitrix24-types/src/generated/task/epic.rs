@@ -26,11 +26,11 @@ pub struct Epic {
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `createdBy`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `createdBy`: integer, read-only.
+    #[serde(skip_serializing)]
     pub created_by: Option<i64>,
-    /// `modifiedBy`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `modifiedBy`: integer, read-only.
+    #[serde(skip_serializing)]
     pub modified_by: Option<i64>,
     /// `color`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -50,6 +50,36 @@ impl wire::Lenient for Epic {
     {
         wire::object_or_nothing(de)
     }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-add.html)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksApiScrumEpicAddFields {
+    /// `name`: string, required.
+    pub name: String,
+    /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `groupId`: integer, required.
+    pub group_id: i64,
+    /// `color`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// `files`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<String>>,
+    /// `createdBy`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<i64>,
+    /// `modifiedBy`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified_by: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Sent in requests and read from responses.
 ///
@@ -450,12 +480,12 @@ impl wire::Lenient for TasksApiScrumEpicResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksApiScrumEpicAdd {
-    /// `fields`: `Epic`, required.
-    pub fields: Epic,
+    /// `fields`: `TasksApiScrumEpicAddFields`, required.
+    pub fields: TasksApiScrumEpicAddFields,
 }
 impl TasksApiScrumEpicAdd {
     /// A `tasks.api.scrum.epic.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: Epic) -> Self {
+    pub fn new(fields: TasksApiScrumEpicAddFields) -> Self {
         Self { fields }
     }
 }

@@ -41,10 +41,10 @@ pub struct TasksApiScrumEpicListOrder {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html#action)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskAddAction {
     /// `accept`: boolean.
@@ -133,10 +133,18 @@ pub struct TasksTaskAddAction {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
+impl wire::Lenient for TasksTaskAddAction {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html#checklist-item)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskAddChecklistItem {
     /// `id`: string.
@@ -195,10 +203,18 @@ pub struct TasksTaskAddChecklistItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
+impl wire::Lenient for TasksTaskAddChecklistItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html#checklist-item-action)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskAddChecklistItemAction {
     /// `modify`: boolean.
@@ -220,6 +236,14 @@ pub struct TasksTaskAddChecklistItemAction {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskAddChecklistItemAction {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -243,6 +267,33 @@ pub struct TasksTaskAddChecklisttree {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html#checklisttree)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksTaskAddChecklisttree2 {
+    /// `nodeId`: integer.
+    pub node_id: Option<i64>,
+    /// `fields`: `TasksTaskAddChecklisttreeFields2`.
+    pub fields: Option<TasksTaskAddChecklisttreeFields2>,
+    /// `action`: raw.
+    pub action: Option<serde_json::Value>,
+    /// `descendants`: raw.
+    pub descendants: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskAddChecklisttree2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -299,6 +350,55 @@ pub struct TasksTaskAddChecklisttreeFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html#checklisttree-fields)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksTaskAddChecklisttreeFields2 {
+    /// `id`: string.
+    pub id: Option<String>,
+    /// `copiedId`: string.
+    pub copied_id: Option<String>,
+    /// `entityId`: string.
+    pub entity_id: Option<String>,
+    /// `userId`: integer.
+    pub user_id: Option<i64>,
+    /// `createdBy`: string.
+    pub created_by: Option<String>,
+    /// `parentId`: string.
+    pub parent_id: Option<String>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `sortIndex`: string.
+    pub sort_index: Option<String>,
+    /// `displaySortIndex`: string.
+    pub display_sort_index: Option<String>,
+    /// `isComplete`: boolean.
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    pub is_important: Option<bool>,
+    /// `completedCount`: integer.
+    pub completed_count: Option<i64>,
+    /// `members`: raw.
+    pub members: Option<serde_json::Value>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
+    /// `nodeId`: string.
+    pub node_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskAddChecklisttreeFields2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -575,10 +675,10 @@ pub struct TasksTaskAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html#group)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskAddGroup {
     /// `id`: string.
@@ -604,10 +704,185 @@ pub struct TasksTaskAddGroup {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
+impl wire::Lenient for TasksTaskAddGroup {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksTaskAddTask {
+    /// `id`: string.
+    pub id: Option<String>,
+    /// `parentId`: string.
+    pub parent_id: Option<String>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `description`: string.
+    pub description: Option<String>,
+    /// `chatId`: integer.
+    pub chat_id: Option<i64>,
+    /// `mark`: string.
+    pub mark: Option<String>,
+    /// `priority`: `TasksTaskAddPriority`. One of `2`, `1`, `0`.
+    pub priority: Option<TasksTaskAddPriority>,
+    /// `multitask`: char. One of `Y`, `N`.
+    pub multitask: Option<bool>,
+    /// `notViewed`: char. One of `Y`, `N`.
+    pub not_viewed: Option<bool>,
+    /// `replicate`: char. One of `Y`, `N`.
+    pub replicate: Option<bool>,
+    /// `stageId`: string.
+    pub stage_id: Option<String>,
+    /// `sprintId`: string.
+    pub sprint_id: Option<String>,
+    /// `backlogId`: string.
+    pub backlog_id: Option<String>,
+    /// `createdBy`: string.
+    pub created_by: Option<String>,
+    /// `createdDate`: datetime.
+    pub created_date: Option<wire::DateTime>,
+    /// `responsibleId`: string.
+    pub responsible_id: Option<String>,
+    /// `changedBy`: string.
+    pub changed_by: Option<String>,
+    /// `changedDate`: datetime.
+    pub changed_date: Option<wire::DateTime>,
+    /// `statusChangedBy`: string.
+    pub status_changed_by: Option<String>,
+    /// `closedBy`: string.
+    pub closed_by: Option<String>,
+    /// `closedDate`: datetime.
+    pub closed_date: Option<wire::DateTime>,
+    /// `activityDate`: datetime.
+    pub activity_date: Option<wire::DateTime>,
+    /// `dateStart`: datetime.
+    pub date_start: Option<wire::DateTime>,
+    /// `deadline`: string.
+    pub deadline: Option<String>,
+    /// `startDatePlan`: datetime.
+    pub start_date_plan: Option<wire::DateTime>,
+    /// `endDatePlan`: datetime.
+    pub end_date_plan: Option<wire::DateTime>,
+    /// `guid`: string.
+    pub guid: Option<String>,
+    /// `xmlId`: string.
+    pub xml_id: Option<String>,
+    /// `commentsCount`: string.
+    pub comments_count: Option<String>,
+    /// `serviceCommentsCount`: string.
+    pub service_comments_count: Option<String>,
+    /// `allowChangeDeadline`: char. One of `Y`, `N`.
+    pub allow_change_deadline: Option<bool>,
+    /// `allowTimeTracking`: char. One of `Y`, `N`.
+    pub allow_time_tracking: Option<bool>,
+    /// `taskControl`: char. One of `Y`, `N`.
+    pub task_control: Option<bool>,
+    /// `addInReport`: char. One of `Y`, `N`.
+    pub add_in_report: Option<bool>,
+    /// `forkedByTemplateId`: string.
+    pub forked_by_template_id: Option<String>,
+    /// `timeEstimate`: string.
+    pub time_estimate: Option<String>,
+    /// `timeSpentInLogs`: string.
+    pub time_spent_in_logs: Option<String>,
+    /// `matchWorkTime`: char. One of `Y`, `N`.
+    pub match_work_time: Option<bool>,
+    /// `forumTopicId`: string.
+    pub forum_topic_id: Option<String>,
+    /// `forumId`: string.
+    pub forum_id: Option<String>,
+    /// `siteId`: string.
+    pub site_id: Option<String>,
+    /// `subordinate`: char. One of `Y`, `N`.
+    pub subordinate: Option<bool>,
+    /// `exchangeModified`: string.
+    pub exchange_modified: Option<String>,
+    /// `exchangeId`: string.
+    pub exchange_id: Option<String>,
+    /// `outlookVersion`: string.
+    pub outlook_version: Option<String>,
+    /// `viewedDate`: datetime.
+    pub viewed_date: Option<wire::DateTime>,
+    /// `sorting`: string.
+    pub sorting: Option<String>,
+    /// `durationFact`: string.
+    pub duration_fact: Option<String>,
+    /// `isMuted`: char. One of `Y`, `N`.
+    pub is_muted: Option<bool>,
+    /// `isPinned`: char. One of `Y`, `N`.
+    pub is_pinned: Option<bool>,
+    /// `isPinnedInGroup`: char. One of `Y`, `N`.
+    pub is_pinned_in_group: Option<bool>,
+    /// `flowId`: string.
+    pub flow_id: Option<String>,
+    /// `descriptionInBbcode`: char. One of `Y`, `N`.
+    pub description_in_bbcode: Option<bool>,
+    /// `status`: `TasksTaskAddStatus`. One of `2`, `3`, `4`, `5`, `6`.
+    pub status: Option<TasksTaskAddStatus>,
+    /// `statusChangedDate`: datetime.
+    pub status_changed_date: Option<wire::DateTime>,
+    /// `durationPlan`: string.
+    pub duration_plan: Option<String>,
+    /// `durationType`: `TasksTaskAddDurationType`. One of `secs`, `mins`, `hours`, `days`, `weeks`, `monts`, `years`.
+    pub duration_type: Option<TasksTaskAddDurationType>,
+    /// `favorite`: char. One of `Y`, `N`.
+    pub favorite: Option<bool>,
+    /// `groupId`: string.
+    pub group_id: Option<String>,
+    /// `auditors`: raw.
+    pub auditors: Option<serde_json::Value>,
+    /// `accomplices`: raw.
+    pub accomplices: Option<serde_json::Value>,
+    /// `checklist`: `TasksTaskAddChecklistItem`.
+    pub checklist: Option<TasksTaskAddChecklistItem>,
+    /// `group`: `TasksTaskAddGroup`.
+    pub group: Option<TasksTaskAddGroup>,
+    /// `creator`: `TasksTaskAddUser`.
+    pub creator: Option<TasksTaskAddUser>,
+    /// `responsible`: `TasksTaskAddUser`.
+    pub responsible: Option<TasksTaskAddUser>,
+    /// `accomplicesData`: raw.
+    pub accomplices_data: Option<serde_json::Value>,
+    /// `auditorsData`: `TasksTaskAddUser`.
+    pub auditors_data: Option<TasksTaskAddUser>,
+    /// `newCommentsCount`: integer.
+    pub new_comments_count: Option<i64>,
+    /// `action`: `TasksTaskAddAction`.
+    pub action: Option<TasksTaskAddAction>,
+    /// `checkListTree`: `TasksTaskAddChecklisttree2`.
+    pub check_list_tree: Option<TasksTaskAddChecklisttree2>,
+    /// `checkListCanAdd`: boolean.
+    pub check_list_can_add: Option<bool>,
+    /// `ufCrmTask`: raw.
+    pub uf_crm_task: Option<serde_json::Value>,
+    /// `ufTaskWebdavFiles`: raw.
+    pub uf_task_webdav_files: Option<serde_json::Value>,
+    /// `ufMailMessage`: string.
+    pub uf_mail_message: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskAddTask {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html#user)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskAddUser {
     /// `id`: string.
@@ -629,6 +904,95 @@ pub struct TasksTaskAddUser {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskAddUser {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html#action)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksTaskGetaccessAllowedActions {
+    /// `accept`: boolean.
+    pub accept: Option<bool>,
+    /// `decline`: boolean.
+    pub decline: Option<bool>,
+    /// `complete`: boolean.
+    pub complete: Option<bool>,
+    /// `approve`: boolean.
+    pub approve: Option<bool>,
+    /// `disapprove`: boolean.
+    pub disapprove: Option<bool>,
+    /// `start`: boolean.
+    pub start: Option<bool>,
+    /// `pause`: boolean.
+    pub pause: Option<bool>,
+    /// `delegate`: boolean.
+    pub delegate: Option<bool>,
+    /// `remove`: boolean.
+    pub remove: Option<bool>,
+    /// `edit`: boolean.
+    pub edit: Option<bool>,
+    /// `defer`: boolean.
+    pub defer: Option<bool>,
+    /// `renew`: boolean.
+    pub renew: Option<bool>,
+    /// `create`: boolean.
+    pub create: Option<bool>,
+    /// `changeDeadline`: boolean.
+    pub change_deadline: Option<bool>,
+    /// `checklistAddItems`: boolean.
+    pub checklist_add_items: Option<bool>,
+    /// `addFavorite`: boolean.
+    pub add_favorite: Option<bool>,
+    /// `deleteFavorite`: boolean.
+    pub delete_favorite: Option<bool>,
+    /// `rate`: boolean.
+    pub rate: Option<bool>,
+    /// `take`: boolean.
+    pub take: Option<bool>,
+    /// `edit.originator`: boolean.
+    #[serde(rename = "edit.originator")]
+    pub edit_originator: Option<bool>,
+    /// `checklist.reorder`: boolean.
+    #[serde(rename = "checklist.reorder")]
+    pub checklist_reorder: Option<bool>,
+    /// `elapsedtime.add`: boolean.
+    #[serde(rename = "elapsedtime.add")]
+    pub elapsedtime_add: Option<bool>,
+    /// `dayplan.timer.toggle`: boolean.
+    #[serde(rename = "dayplan.timer.toggle")]
+    pub dayplan_timer_toggle: Option<bool>,
+    /// `edit.plan`: boolean.
+    #[serde(rename = "edit.plan")]
+    pub edit_plan: Option<bool>,
+    /// `checklist.add`: boolean.
+    #[serde(rename = "checklist.add")]
+    pub checklist_add: Option<bool>,
+    /// `favorite.add`: boolean.
+    #[serde(rename = "favorite.add")]
+    pub favorite_add: Option<bool>,
+    /// `favorite.delete`: boolean.
+    #[serde(rename = "favorite.delete")]
+    pub favorite_delete: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskGetaccessAllowedActions {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///

@@ -9,7 +9,10 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::task_linked::TasksTaskAddFields;
+use super::task_linked::{
+    TasksTaskAddFields, TasksTaskAddGroup, TasksTaskAddTask,
+    TasksTaskGetaccessAllowedActions,
+};
 use super::task_values::{TaskDependenceAddLinkType, TasksTaskCountersGetType};
 /// The `data` of the event `ONTASKADD`: scope `task`.
 ///
@@ -267,686 +270,6 @@ impl wire::Lenient for TaskReply {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskAction {
-    /// `add`: boolean.
-    pub add: Option<bool>,
-    /// `addAccomplice`: boolean.
-    pub add_accomplice: Option<bool>,
-    /// `modify`: boolean.
-    pub modify: Option<bool>,
-    /// `remove`: boolean.
-    pub remove: Option<bool>,
-    /// `toggle`: boolean.
-    pub toggle: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskAction {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskAddCheckListTree {
-    /// `action`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<serde_json::Value>,
-    /// `descendants`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub descendants: Option<serde_json::Value>,
-    /// `fields`: `TasksTaskAddFields2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<TasksTaskAddFields2>,
-    /// `nodeId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub node_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskAddCheckListTree {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskAddFields2 {
-    /// `attachments`: `map<string>`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub copied_id: Option<i64>,
-    /// `createdBy`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<serde_json::Value>,
-    /// `displaySortIndex`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub display_sort_index: Option<String>,
-    /// `entityId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<i64>,
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_important: Option<bool>,
-    /// `members`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<serde_json::Value>,
-    /// `sortIndex`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_index: Option<serde_json::Value>,
-    /// `title`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `userId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskAddFields2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde")]
-pub struct TasksTaskAddResult {
-    /// `task`: `TasksTaskAddTask`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub task: Option<TasksTaskAddTask>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskAddTask {
-    /// `accomplices`: `string[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accomplices: Option<Vec<String>>,
-    /// `accomplicesData`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accomplices_data: Option<serde_json::Value>,
-    /// `action`: `map<boolean>`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<BTreeMap<String, bool>>,
-    /// `activityDate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub activity_date: Option<wire::DateTime>,
-    /// `addInReport`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub add_in_report: Option<bool>,
-    /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub allow_change_deadline: Option<bool>,
-    /// `allowTimeTracking`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub allow_time_tracking: Option<bool>,
-    /// `auditors`: `string[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auditors: Option<Vec<String>>,
-    /// `auditorsData`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auditors_data: Option<serde_json::Value>,
-    /// `changedBy`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub changed_by: Option<String>,
-    /// `changedDate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub changed_date: Option<wire::DateTime>,
-    /// `checkListCanAdd`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub check_list_can_add: Option<bool>,
-    /// `checkListTree`: `TasksTaskAddCheckListTree`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub check_list_tree: Option<TasksTaskAddCheckListTree>,
-    /// `checklist`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub checklist: Option<serde_json::Value>,
-    /// `closedBy`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub closed_by: Option<String>,
-    /// `closedDate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub closed_date: Option<wire::DateTime>,
-    /// `commentsCount`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments_count: Option<String>,
-    /// `createdBy`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    /// `createdDate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<wire::DateTime>,
-    /// `creator`: `TasksTaskCreator`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<TasksTaskCreator>,
-    /// `dateStart`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_start: Option<wire::DateTime>,
-    /// `deadline`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deadline: Option<serde_json::Value>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub description_in_bbcode: Option<bool>,
-    /// `durationFact`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration_fact: Option<String>,
-    /// `durationPlan`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration_plan: Option<String>,
-    /// `durationType`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration_type: Option<String>,
-    /// `endDatePlan`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_date_plan: Option<wire::DateTime>,
-    /// `exchangeId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exchange_id: Option<i64>,
-    /// `exchangeModified`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exchange_modified: Option<serde_json::Value>,
-    /// `favorite`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub favorite: Option<bool>,
-    /// `flowId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub flow_id: Option<i64>,
-    /// `forkedByTemplateId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forked_by_template_id: Option<i64>,
-    /// `forumId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forum_id: Option<i64>,
-    /// `forumTopicId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forum_topic_id: Option<i64>,
-    /// `group`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<serde_json::Value>,
-    /// `groupId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<i64>,
-    /// `guid`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub guid: Option<String>,
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `isMuted`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_muted: Option<bool>,
-    /// `isPinned`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_pinned: Option<bool>,
-    /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_pinned_in_group: Option<bool>,
-    /// `mark`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mark: Option<String>,
-    /// `matchWorkTime`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub match_work_time: Option<bool>,
-    /// `multitask`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub multitask: Option<bool>,
-    /// `newCommentsCount`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub new_comments_count: Option<i64>,
-    /// `notViewed`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub not_viewed: Option<bool>,
-    /// `outlookVersion`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub outlook_version: Option<String>,
-    /// `priority`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<String>,
-    /// `replicate`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub replicate: Option<bool>,
-    /// `responsible`: `TasksTaskResponsible`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible: Option<TasksTaskResponsible>,
-    /// `responsibleId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_id: Option<i64>,
-    /// `serviceCommentsCount`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub service_comments_count: Option<String>,
-    /// `siteId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub site_id: Option<String>,
-    /// `sorting`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sorting: Option<serde_json::Value>,
-    /// `stageId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage_id: Option<i64>,
-    /// `startDatePlan`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_date_plan: Option<wire::DateTime>,
-    /// `status`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `statusChangedBy`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_changed_by: Option<String>,
-    /// `statusChangedDate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_changed_date: Option<wire::DateTime>,
-    /// `subordinate`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub subordinate: Option<bool>,
-    /// `taskControl`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub task_control: Option<bool>,
-    /// `timeEstimate`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_estimate: Option<String>,
-    /// `timeSpentInLogs`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_spent_in_logs: Option<String>,
-    /// `title`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `viewedDate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub viewed_date: Option<wire::DateTime>,
-    /// `xmlId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskAddTask {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskApproveCheckListTree {
-    /// `action`: raw.
-    pub action: Option<serde_json::Value>,
-    /// `descendants`: `TasksTaskApproveDescendantsItem[]`.
-    pub descendants: Option<Vec<TasksTaskApproveDescendantsItem>>,
-    /// `fields`: `TasksTaskUpdateFields`.
-    pub fields: Option<TasksTaskUpdateFields>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskApproveCheckListTree {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskApproveDescendantsItem {
-    /// `action`: `TasksTaskAction`.
-    pub action: Option<TasksTaskAction>,
-    /// `descendants`: `TasksTaskDescendantsItem[]`.
-    pub descendants: Option<Vec<TasksTaskDescendantsItem>>,
-    /// `fields`: `TasksTaskFields`.
-    pub fields: Option<TasksTaskFields>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskApproveDescendantsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskApproveResult {
-    /// `task`: `TasksTaskApproveTask`.
-    pub task: Option<TasksTaskApproveTask>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskApproveResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskApproveTask {
-    /// `accomplices`: `string[]`.
-    pub accomplices: Option<Vec<String>>,
-    /// `accomplicesData`: raw.
-    pub accomplices_data: Option<serde_json::Value>,
-    /// `action`: `map<boolean>`.
-    pub action: Option<BTreeMap<String, bool>>,
-    /// `activityDate`: datetime.
-    pub activity_date: Option<wire::DateTime>,
-    /// `addInReport`: char. One of `Y`, `N`.
-    pub add_in_report: Option<bool>,
-    /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    pub allow_change_deadline: Option<bool>,
-    /// `allowTimeTracking`: char. One of `Y`, `N`.
-    pub allow_time_tracking: Option<bool>,
-    /// `auditors`: `string[]`.
-    pub auditors: Option<Vec<String>>,
-    /// `auditorsData`: `map<TasksTaskDataItem>`.
-    pub auditors_data: Option<BTreeMap<String, TasksTaskDataItem>>,
-    /// `backlogId`: integer.
-    pub backlog_id: Option<i64>,
-    /// `changedBy`: string.
-    pub changed_by: Option<String>,
-    /// `changedDate`: datetime.
-    pub changed_date: Option<wire::DateTime>,
-    /// `checkListCanAdd`: boolean.
-    pub check_list_can_add: Option<bool>,
-    /// `checkListTree`: `TasksTaskApproveCheckListTree`.
-    pub check_list_tree: Option<TasksTaskApproveCheckListTree>,
-    /// `checklist`: `map<TasksTaskChecklistItem>`.
-    pub checklist: Option<BTreeMap<String, TasksTaskChecklistItem>>,
-    /// `closedBy`: string.
-    pub closed_by: Option<String>,
-    /// `closedDate`: datetime.
-    pub closed_date: Option<wire::DateTime>,
-    /// `commentsCount`: string.
-    pub comments_count: Option<String>,
-    /// `createdBy`: string.
-    pub created_by: Option<String>,
-    /// `createdDate`: datetime.
-    pub created_date: Option<wire::DateTime>,
-    /// `creator`: `TasksTaskCreator`.
-    pub creator: Option<TasksTaskCreator>,
-    /// `dateStart`: datetime.
-    pub date_start: Option<wire::DateTime>,
-    /// `deadline`: datetime.
-    pub deadline: Option<wire::DateTime>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    pub description_in_bbcode: Option<bool>,
-    /// `durationFact`: string.
-    pub duration_fact: Option<String>,
-    /// `durationPlan`: string.
-    pub duration_plan: Option<String>,
-    /// `durationType`: string.
-    pub duration_type: Option<String>,
-    /// `endDatePlan`: datetime.
-    pub end_date_plan: Option<wire::DateTime>,
-    /// `exchangeId`: integer.
-    pub exchange_id: Option<i64>,
-    /// `exchangeModified`: raw.
-    pub exchange_modified: Option<serde_json::Value>,
-    /// `favorite`: char. One of `Y`, `N`.
-    pub favorite: Option<bool>,
-    /// `flowId`: integer.
-    pub flow_id: Option<i64>,
-    /// `forkedByTemplateId`: integer.
-    pub forked_by_template_id: Option<i64>,
-    /// `forumId`: integer.
-    pub forum_id: Option<i64>,
-    /// `forumTopicId`: integer.
-    pub forum_topic_id: Option<i64>,
-    /// `group`: `TasksTaskGroup`.
-    pub group: Option<TasksTaskGroup>,
-    /// `groupId`: integer.
-    pub group_id: Option<i64>,
-    /// `guid`: string.
-    pub guid: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isMuted`: char. One of `Y`, `N`.
-    pub is_muted: Option<bool>,
-    /// `isPinned`: char. One of `Y`, `N`.
-    pub is_pinned: Option<bool>,
-    /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    pub is_pinned_in_group: Option<bool>,
-    /// `mark`: string.
-    pub mark: Option<String>,
-    /// `matchWorkTime`: char. One of `Y`, `N`.
-    pub match_work_time: Option<bool>,
-    /// `multitask`: char. One of `Y`, `N`.
-    pub multitask: Option<bool>,
-    /// `newCommentsCount`: integer.
-    pub new_comments_count: Option<i64>,
-    /// `notViewed`: char. One of `Y`, `N`.
-    pub not_viewed: Option<bool>,
-    /// `outlookVersion`: string.
-    pub outlook_version: Option<String>,
-    /// `priority`: string.
-    pub priority: Option<String>,
-    /// `replicate`: char. One of `Y`, `N`.
-    pub replicate: Option<bool>,
-    /// `responsible`: `TasksTaskResponsible`.
-    pub responsible: Option<TasksTaskResponsible>,
-    /// `responsibleId`: integer.
-    pub responsible_id: Option<i64>,
-    /// `serviceCommentsCount`: string.
-    pub service_comments_count: Option<String>,
-    /// `siteId`: string.
-    pub site_id: Option<String>,
-    /// `sorting`: raw.
-    pub sorting: Option<serde_json::Value>,
-    /// `sprintId`: integer.
-    pub sprint_id: Option<i64>,
-    /// `stageId`: integer.
-    pub stage_id: Option<i64>,
-    /// `startDatePlan`: datetime.
-    pub start_date_plan: Option<wire::DateTime>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// `statusChangedBy`: string.
-    pub status_changed_by: Option<String>,
-    /// `statusChangedDate`: datetime.
-    pub status_changed_date: Option<wire::DateTime>,
-    /// `subordinate`: char. One of `Y`, `N`.
-    pub subordinate: Option<bool>,
-    /// `taskControl`: char. One of `Y`, `N`.
-    pub task_control: Option<bool>,
-    /// `timeEstimate`: string.
-    pub time_estimate: Option<String>,
-    /// `timeSpentInLogs`: string.
-    pub time_spent_in_logs: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `viewedDate`: datetime.
-    pub viewed_date: Option<wire::DateTime>,
-    /// `xmlId`: integer.
-    pub xml_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskApproveTask {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskChecklistItem {
-    /// `action`: `TasksTaskAction`.
-    pub action: Option<TasksTaskAction>,
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `createdBy`: string.
-    pub created_by: Option<String>,
-    /// `entityId`: integer.
-    pub entity_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: char. One of `Y`, `N`.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: char. One of `Y`, `N`.
-    pub is_important: Option<bool>,
-    /// `members`: raw.
-    pub members: Option<serde_json::Value>,
-    /// `sortIndex`: string.
-    pub sort_index: Option<String>,
-    /// `taskId`: integer.
-    pub task_id: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `toggledBy`: raw.
-    pub toggled_by: Option<serde_json::Value>,
-    /// `toggledDate`: datetime.
-    pub toggled_date: Option<wire::DateTime>,
-    /// `ufChecklistFiles`: boolean.
-    pub uf_checklist_files: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskChecklistItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-counters-get.html#counter)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskCounters {
@@ -969,251 +292,6 @@ impl wire::Lenient for TasksTaskCounters {
 }
 /// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskCreator {
-    /// `icon`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `link`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskCreator {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskDataItem {
-    /// `icon`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `link`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDataItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskDelegateResult {
-    /// `task`: `TasksTaskDelegateTask`.
-    pub task: Option<TasksTaskDelegateTask>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDelegateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delegate.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDelegateTask {
-    /// `accomplices`: `string[]`.
-    pub accomplices: Option<Vec<String>>,
-    /// `accomplicesData`: `map<TasksTaskDataItem>`.
-    pub accomplices_data: Option<BTreeMap<String, TasksTaskDataItem>>,
-    /// `action`: `map<boolean>`.
-    pub action: Option<BTreeMap<String, bool>>,
-    /// `activityDate`: datetime.
-    pub activity_date: Option<wire::DateTime>,
-    /// `addInReport`: char. One of `Y`, `N`.
-    pub add_in_report: Option<bool>,
-    /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    pub allow_change_deadline: Option<bool>,
-    /// `allowTimeTracking`: char. One of `Y`, `N`.
-    pub allow_time_tracking: Option<bool>,
-    /// `auditors`: `string[]`.
-    pub auditors: Option<Vec<String>>,
-    /// `auditorsData`: `map<TasksTaskDataItem>`.
-    pub auditors_data: Option<BTreeMap<String, TasksTaskDataItem>>,
-    /// `backlogId`: integer.
-    pub backlog_id: Option<i64>,
-    /// `changedBy`: string.
-    pub changed_by: Option<String>,
-    /// `changedDate`: datetime.
-    pub changed_date: Option<wire::DateTime>,
-    /// `checkListCanAdd`: boolean.
-    pub check_list_can_add: Option<bool>,
-    /// `checkListTree`: `TasksTaskApproveCheckListTree`.
-    pub check_list_tree: Option<TasksTaskApproveCheckListTree>,
-    /// `checklist`: `map<TasksTaskChecklistItem>`.
-    pub checklist: Option<BTreeMap<String, TasksTaskChecklistItem>>,
-    /// `closedBy`: string.
-    pub closed_by: Option<String>,
-    /// `closedDate`: datetime.
-    pub closed_date: Option<wire::DateTime>,
-    /// `commentsCount`: string.
-    pub comments_count: Option<String>,
-    /// `createdBy`: string.
-    pub created_by: Option<String>,
-    /// `createdDate`: datetime.
-    pub created_date: Option<wire::DateTime>,
-    /// `creator`: `TasksTaskCreator`.
-    pub creator: Option<TasksTaskCreator>,
-    /// `dateStart`: datetime.
-    pub date_start: Option<wire::DateTime>,
-    /// `deadline`: datetime.
-    pub deadline: Option<wire::DateTime>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    pub description_in_bbcode: Option<bool>,
-    /// `durationFact`: string.
-    pub duration_fact: Option<String>,
-    /// `durationPlan`: string.
-    pub duration_plan: Option<String>,
-    /// `durationType`: string.
-    pub duration_type: Option<String>,
-    /// `endDatePlan`: datetime.
-    pub end_date_plan: Option<wire::DateTime>,
-    /// `exchangeId`: integer.
-    pub exchange_id: Option<i64>,
-    /// `exchangeModified`: raw.
-    pub exchange_modified: Option<serde_json::Value>,
-    /// `favorite`: char. One of `Y`, `N`.
-    pub favorite: Option<bool>,
-    /// `flowId`: integer.
-    pub flow_id: Option<i64>,
-    /// `forkedByTemplateId`: integer.
-    pub forked_by_template_id: Option<i64>,
-    /// `forumId`: integer.
-    pub forum_id: Option<i64>,
-    /// `forumTopicId`: integer.
-    pub forum_topic_id: Option<i64>,
-    /// `group`: `TasksTaskGroup`.
-    pub group: Option<TasksTaskGroup>,
-    /// `groupId`: integer.
-    pub group_id: Option<i64>,
-    /// `guid`: string.
-    pub guid: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isMuted`: char. One of `Y`, `N`.
-    pub is_muted: Option<bool>,
-    /// `isPinned`: char. One of `Y`, `N`.
-    pub is_pinned: Option<bool>,
-    /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    pub is_pinned_in_group: Option<bool>,
-    /// `mark`: string.
-    pub mark: Option<String>,
-    /// `matchWorkTime`: char. One of `Y`, `N`.
-    pub match_work_time: Option<bool>,
-    /// `multitask`: char. One of `Y`, `N`.
-    pub multitask: Option<bool>,
-    /// `newCommentsCount`: integer.
-    pub new_comments_count: Option<i64>,
-    /// `notViewed`: char. One of `Y`, `N`.
-    pub not_viewed: Option<bool>,
-    /// `outlookVersion`: string.
-    pub outlook_version: Option<String>,
-    /// `priority`: string.
-    pub priority: Option<String>,
-    /// `replicate`: char. One of `Y`, `N`.
-    pub replicate: Option<bool>,
-    /// `responsible`: `TasksTaskResponsible`.
-    pub responsible: Option<TasksTaskResponsible>,
-    /// `responsibleId`: integer.
-    pub responsible_id: Option<i64>,
-    /// `serviceCommentsCount`: string.
-    pub service_comments_count: Option<String>,
-    /// `siteId`: string.
-    pub site_id: Option<String>,
-    /// `sorting`: raw.
-    pub sorting: Option<serde_json::Value>,
-    /// `sprintId`: integer.
-    pub sprint_id: Option<i64>,
-    /// `stageId`: integer.
-    pub stage_id: Option<i64>,
-    /// `startDatePlan`: datetime.
-    pub start_date_plan: Option<wire::DateTime>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// `statusChangedBy`: string.
-    pub status_changed_by: Option<String>,
-    /// `statusChangedDate`: datetime.
-    pub status_changed_date: Option<wire::DateTime>,
-    /// `subordinate`: char. One of `Y`, `N`.
-    pub subordinate: Option<bool>,
-    /// `taskControl`: char. One of `Y`, `N`.
-    pub task_control: Option<bool>,
-    /// `timeEstimate`: string.
-    pub time_estimate: Option<String>,
-    /// `timeSpentInLogs`: string.
-    pub time_spent_in_logs: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `viewedDate`: datetime.
-    pub viewed_date: Option<wire::DateTime>,
-    /// `xmlId`: integer.
-    pub xml_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDelegateTask {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests and read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
@@ -1227,80 +305,6 @@ pub struct TasksTaskDeleteResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskDeleteResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskDescendantsItem {
-    /// `action`: `TasksTaskAction`.
-    pub action: Option<TasksTaskAction>,
-    /// `descendants`: raw.
-    pub descendants: Option<serde_json::Value>,
-    /// `fields`: `TasksTaskFields`.
-    pub fields: Option<TasksTaskFields>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDescendantsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskFields {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `entityId`: integer.
-    pub entity_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: raw.
-    pub members: Option<serde_json::Value>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: integer.
-    pub sort_index: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskFields {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -2669,140 +1673,20 @@ impl wire::Lenient for TasksTaskGetFieldsXmlId {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde")]
-pub struct TasksTaskGetResult {
-    /// `task`: `TasksTaskGetTask`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub task: Option<TasksTaskGetTask>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskGetTask {
-    /// `action`: `map<boolean>`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<BTreeMap<String, bool>>,
-    /// `createdBy`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    /// `creator`: `TasksTaskCreator`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<TasksTaskCreator>,
-    /// `deadline`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deadline: Option<wire::DateTime>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub description_in_bbcode: Option<bool>,
-    /// `favorite`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub favorite: Option<bool>,
-    /// `group`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<serde_json::Value>,
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `responsible`: `TasksTaskResponsible`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible: Option<TasksTaskResponsible>,
-    /// `responsibleId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_id: Option<i64>,
-    /// `title`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `ufMailMessage`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uf_mail_message: Option<serde_json::Value>,
-    /// `ufTaskWebdavFiles`: `integer[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uf_task_webdav_files: Option<Vec<i64>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetTask {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-access.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTaskGetaccessResult {
-    /// `allowedActions`: `map<map<boolean>>`.
-    pub allowed_actions: Option<BTreeMap<String, BTreeMap<String, bool>>>,
+    /// `allowedActions`: `TasksTaskGetaccessAllowedActions`.
+    pub allowed_actions: Option<TasksTaskGetaccessAllowedActions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskGetaccessResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-approve.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskGroup {
-    /// `additionalData`: raw.
-    pub additional_data: Option<serde_json::Value>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `image`: string.
-    pub image: Option<String>,
-    /// `membersCount`: integer.
-    pub members_count: Option<i64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `opened`: boolean.
-    pub opened: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGroup {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -2882,6 +1766,40 @@ impl wire::Lenient for TasksTaskHistoryListUser {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskListAuditorsDataItem {
+    /// `icon`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// `link`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskListAuditorsDataItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskListCounter {
     /// `color`: string.
@@ -2936,6 +1854,40 @@ pub struct TasksTaskListCounters {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskListCounters {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskListResponsible {
+    /// `icon`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// `link`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `workPosition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskListResponsible {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -2999,18 +1951,18 @@ impl wire::Lenient for TasksTaskListTagsItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskListTasksItem {
-    /// `accomplices`: `string[]`.
+    /// `accomplices`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accomplices: Option<Vec<String>>,
+    pub accomplices: Option<serde_json::Value>,
     /// `accomplicesData`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accomplices_data: Option<serde_json::Value>,
     /// `auditors`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auditors: Option<Vec<String>>,
-    /// `auditorsData`: `map<TasksTaskDataItem>`.
+    /// `auditorsData`: `map<TasksTaskListAuditorsDataItem>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auditors_data: Option<BTreeMap<String, TasksTaskDataItem>>,
+    pub auditors_data: Option<BTreeMap<String, TasksTaskListAuditorsDataItem>>,
     /// `counter`: `TasksTaskListCounter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub counter: Option<TasksTaskListCounter>,
@@ -3029,9 +1981,9 @@ pub struct TasksTaskListTasksItem {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub description_in_bbcode: Option<bool>,
-    /// `group`: raw.
+    /// `group`: `TasksTaskAddGroup`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<serde_json::Value>,
+    pub group: Option<TasksTaskAddGroup>,
     /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
@@ -3047,9 +1999,9 @@ pub struct TasksTaskListTasksItem {
     /// `priority`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
-    /// `responsible`: `TasksTaskResponsible`.
+    /// `responsible`: `TasksTaskListResponsible`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible: Option<TasksTaskResponsible>,
+    pub responsible: Option<TasksTaskListResponsible>,
     /// `responsibleId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_id: Option<i64>,
@@ -3105,284 +2057,19 @@ impl wire::Lenient for TasksTaskListTasksItem {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests and read from responses.
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskResponsible {
-    /// `icon`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `link`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskResponsible {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskUpdateCheckListTree {
-    /// `action`: raw.
-    pub action: Option<serde_json::Value>,
-    /// `descendants`: raw.
-    pub descendants: Option<serde_json::Value>,
-    /// `fields`: `TasksTaskUpdateFields`.
-    pub fields: Option<TasksTaskUpdateFields>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
+pub struct TasksTaskResult {
+    /// `task`: `TasksTaskAddTask`.
+    pub task: Option<TasksTaskAddTask>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTaskUpdateCheckListTree {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskUpdateFields {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: raw.
-    pub created_by: Option<serde_json::Value>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `entityId`: integer.
-    pub entity_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: raw.
-    pub members: Option<serde_json::Value>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: raw.
-    pub sort_index: Option<serde_json::Value>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskUpdateFields {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskUpdateResult {
-    /// `task`: `TasksTaskUpdateTask`.
-    pub task: Option<TasksTaskUpdateTask>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskUpdateTask {
-    /// `accomplices`: `string[]`.
-    pub accomplices: Option<Vec<String>>,
-    /// `accomplicesData`: raw.
-    pub accomplices_data: Option<serde_json::Value>,
-    /// `action`: `map<boolean>`.
-    pub action: Option<BTreeMap<String, bool>>,
-    /// `activityDate`: datetime.
-    pub activity_date: Option<wire::DateTime>,
-    /// `addInReport`: char. One of `Y`, `N`.
-    pub add_in_report: Option<bool>,
-    /// `allowChangeDeadline`: char. One of `Y`, `N`.
-    pub allow_change_deadline: Option<bool>,
-    /// `allowTimeTracking`: char. One of `Y`, `N`.
-    pub allow_time_tracking: Option<bool>,
-    /// `auditors`: `string[]`.
-    pub auditors: Option<Vec<String>>,
-    /// `auditorsData`: `map<TasksTaskDataItem>`.
-    pub auditors_data: Option<BTreeMap<String, TasksTaskDataItem>>,
-    /// `backlogId`: integer.
-    pub backlog_id: Option<i64>,
-    /// `changedBy`: string.
-    pub changed_by: Option<String>,
-    /// `changedDate`: datetime.
-    pub changed_date: Option<wire::DateTime>,
-    /// `checkListCanAdd`: boolean.
-    pub check_list_can_add: Option<bool>,
-    /// `checkListTree`: `TasksTaskUpdateCheckListTree`.
-    pub check_list_tree: Option<TasksTaskUpdateCheckListTree>,
-    /// `checklist`: raw.
-    pub checklist: Option<serde_json::Value>,
-    /// `closedBy`: string.
-    pub closed_by: Option<String>,
-    /// `closedDate`: datetime.
-    pub closed_date: Option<wire::DateTime>,
-    /// `commentsCount`: string.
-    pub comments_count: Option<String>,
-    /// `createdBy`: string.
-    pub created_by: Option<String>,
-    /// `createdDate`: datetime.
-    pub created_date: Option<wire::DateTime>,
-    /// `creator`: `TasksTaskCreator`.
-    pub creator: Option<TasksTaskCreator>,
-    /// `dateStart`: datetime.
-    pub date_start: Option<wire::DateTime>,
-    /// `deadline`: datetime.
-    pub deadline: Option<wire::DateTime>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    pub description_in_bbcode: Option<bool>,
-    /// `durationFact`: string.
-    pub duration_fact: Option<String>,
-    /// `durationPlan`: string.
-    pub duration_plan: Option<String>,
-    /// `durationType`: string.
-    pub duration_type: Option<String>,
-    /// `endDatePlan`: datetime.
-    pub end_date_plan: Option<wire::DateTime>,
-    /// `exchangeId`: integer.
-    pub exchange_id: Option<i64>,
-    /// `exchangeModified`: raw.
-    pub exchange_modified: Option<serde_json::Value>,
-    /// `favorite`: char. One of `Y`, `N`.
-    pub favorite: Option<bool>,
-    /// `flowId`: integer.
-    pub flow_id: Option<i64>,
-    /// `forkedByTemplateId`: integer.
-    pub forked_by_template_id: Option<i64>,
-    /// `forumId`: integer.
-    pub forum_id: Option<i64>,
-    /// `forumTopicId`: integer.
-    pub forum_topic_id: Option<i64>,
-    /// `group`: raw.
-    pub group: Option<serde_json::Value>,
-    /// `groupId`: integer.
-    pub group_id: Option<i64>,
-    /// `guid`: string.
-    pub guid: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isMuted`: char. One of `Y`, `N`.
-    pub is_muted: Option<bool>,
-    /// `isPinned`: char. One of `Y`, `N`.
-    pub is_pinned: Option<bool>,
-    /// `isPinnedInGroup`: char. One of `Y`, `N`.
-    pub is_pinned_in_group: Option<bool>,
-    /// `mark`: string.
-    pub mark: Option<String>,
-    /// `matchWorkTime`: char. One of `Y`, `N`.
-    pub match_work_time: Option<bool>,
-    /// `multitask`: char. One of `Y`, `N`.
-    pub multitask: Option<bool>,
-    /// `newCommentsCount`: integer.
-    pub new_comments_count: Option<i64>,
-    /// `notViewed`: char. One of `Y`, `N`.
-    pub not_viewed: Option<bool>,
-    /// `outlookVersion`: string.
-    pub outlook_version: Option<String>,
-    /// `priority`: string.
-    pub priority: Option<String>,
-    /// `replicate`: char. One of `Y`, `N`.
-    pub replicate: Option<bool>,
-    /// `responsible`: `TasksTaskResponsible`.
-    pub responsible: Option<TasksTaskResponsible>,
-    /// `responsibleId`: integer.
-    pub responsible_id: Option<i64>,
-    /// `serviceCommentsCount`: string.
-    pub service_comments_count: Option<String>,
-    /// `siteId`: string.
-    pub site_id: Option<String>,
-    /// `sorting`: raw.
-    pub sorting: Option<serde_json::Value>,
-    /// `sprintId`: integer.
-    pub sprint_id: Option<i64>,
-    /// `stageId`: integer.
-    pub stage_id: Option<i64>,
-    /// `startDatePlan`: datetime.
-    pub start_date_plan: Option<wire::DateTime>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// `statusChangedBy`: string.
-    pub status_changed_by: Option<String>,
-    /// `statusChangedDate`: datetime.
-    pub status_changed_date: Option<wire::DateTime>,
-    /// `subordinate`: char. One of `Y`, `N`.
-    pub subordinate: Option<bool>,
-    /// `taskControl`: char. One of `Y`, `N`.
-    pub task_control: Option<bool>,
-    /// `timeEstimate`: string.
-    pub time_estimate: Option<String>,
-    /// `timeSpentInLogs`: string.
-    pub time_spent_in_logs: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `viewedDate`: datetime.
-    pub viewed_date: Option<wire::DateTime>,
-    /// `xmlId`: integer.
-    pub xml_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskUpdateTask {
+impl wire::Lenient for TasksTaskResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -3632,7 +2319,7 @@ impl TasksTaskAdd {
     "tasks.task.approve",
     scope = "task",
     kind = write,
-    response = TasksTaskApproveResult
+    response = TasksTaskResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -3675,7 +2362,7 @@ pub struct TasksTaskCountersGet {
     "tasks.task.delegate",
     scope = "task",
     kind = write,
-    response = TasksTaskDelegateResult
+    response = TasksTaskResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -3719,7 +2406,7 @@ impl TasksTaskDelete {
     "tasks.task.disapprove",
     scope = "task",
     kind = write,
-    response = TasksTaskApproveResult
+    response = TasksTaskResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -3885,7 +2572,7 @@ pub struct TasksTaskList {
     "tasks.task.update",
     scope = "task",
     kind = idempotent,
-    response = TasksTaskUpdateResult
+    response = TasksTaskResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

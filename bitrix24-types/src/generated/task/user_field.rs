@@ -39,8 +39,8 @@ pub struct TaskItemUserfield {
     pub edit_in_list: Option<bool>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
-    /// `EDIT_FORM_LABEL`: `TaskItemUserfieldGetEditFormLabel`.
-    pub edit_form_label: Option<TaskItemUserfieldGetEditFormLabel>,
+    /// `EDIT_FORM_LABEL`: `map<string>`.
+    pub edit_form_label: Option<BTreeMap<String, String>>,
     /// `LIST_COLUMN_LABEL`: `TaskItemUserfieldGetListLabel`.
     pub list_column_label: Option<TaskItemUserfieldGetListLabel>,
     /// `LIST_FILTER_LABEL`: `TaskItemUserfieldGetListLabel`.
@@ -122,32 +122,6 @@ pub struct TaskItemUserfieldAddParams {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TaskItemUserfieldGetEditFormLabel {
-    /// `ar`: string.
-    pub ar: Option<String>,
-    /// `br`: string.
-    pub br: Option<String>,
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TaskItemUserfieldGetEditFormLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Read from responses.
 ///

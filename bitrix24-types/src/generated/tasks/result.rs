@@ -7,6 +7,7 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::tasks_linked::TasksTaskResultAddfromchatmessageItem;
 use super::tasks_values::TasksTaskResultAddStatus;
 /// Sent in requests.
 ///
@@ -45,8 +46,8 @@ pub struct TasksTaskResultAddItem {
     pub status: Option<TasksTaskResultAddStatus>,
     /// `fileIds`: raw.
     pub file_ids: Option<serde_json::Value>,
-    /// `rights`: `TasksTaskResultRights`.
-    pub rights: Option<TasksTaskResultRights>,
+    /// `rights`: `TasksTaskResultAddRights`.
+    pub rights: Option<TasksTaskResultAddRights>,
     /// `messageId`: integer.
     pub message_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -75,6 +76,28 @@ pub struct TasksTaskResultAddResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskResultAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add.html#rights)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct TasksTaskResultAddRights {
+    /// `edit`: boolean.
+    pub edit: Option<bool>,
+    /// `remove`: boolean.
+    pub remove: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskResultAddRights {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -119,76 +142,15 @@ impl wire::Lenient for TasksTaskResultDeleteResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-addfromchatmessage.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskResultItem {
-    /// `authorId`: integer.
-    pub author_id: Option<i64>,
-    /// `createdAt`: datetime.
-    pub created_at: Option<wire::DateTime>,
-    /// `fileIds`: raw.
-    pub file_ids: Option<serde_json::Value>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `messageId`: integer.
-    pub message_id: Option<i64>,
-    /// `rights`: `TasksTaskResultRights`.
-    pub rights: Option<TasksTaskResultRights>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// `taskId`: integer.
-    pub task_id: Option<i64>,
-    /// `text`: string.
-    pub text: Option<String>,
-    /// `updatedAt`: datetime.
-    pub updated_at: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskResultItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-addfromchatmessage.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskResultResult {
-    /// `item`: `TasksTaskResultItem`.
-    pub item: Option<TasksTaskResultItem>,
+    /// `item`: `TasksTaskResultAddfromchatmessageItem`.
+    pub item: Option<TasksTaskResultAddfromchatmessageItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskResultResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add.html#rights)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskResultRights {
-    /// `edit`: boolean.
-    pub edit: Option<bool>,
-    /// `remove`: boolean.
-    pub remove: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskResultRights {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

@@ -7,46 +7,14 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-list-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskResultListV3ItemsItem {
-    /// `authorId`: integer.
-    pub author_id: Option<i64>,
-    /// `createdAt`: datetime.
-    pub created_at: Option<wire::DateTime>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `messageId`: integer.
-    pub message_id: Option<i64>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// `taskId`: integer.
-    pub task_id: Option<i64>,
-    /// `text`: string.
-    pub text: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskResultListV3ItemsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
+use super::tasks_linked::TasksTaskResultAddfromchatmessageItem;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-list-rest-v3.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTaskResultListV3Result {
-    /// `items`: `TasksTaskResultListV3ItemsItem[]`.
-    pub items: Option<Vec<TasksTaskResultListV3ItemsItem>>,
+    /// `items`: `TasksTaskResultAddfromchatmessageItem[]`.
+    pub items: Option<Vec<TasksTaskResultAddfromchatmessageItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

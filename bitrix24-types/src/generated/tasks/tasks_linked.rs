@@ -3,174 +3,329 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::tasks_values::{
-    TasksTaskGetV3DurationType, TasksTaskGetV3Priority, TasksTaskGetV3Status,
+    TasksTaskAddV3DurationType, TasksTaskAddV3Priority, TasksTaskAddV3Status,
+    TasksTaskResultAddStatus,
 };
-/// Sent in requests.
+/// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#elapsed-time)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskGetV3ElapsedTime {
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#taskdto)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksTaskAddV3Item {
     /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
-    /// `userId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<i64>,
-    /// `taskId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<i64>,
-    /// `minutes`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub minutes: Option<i64>,
-    /// `seconds`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seconds: Option<i64>,
-    /// `source`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// `text`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    /// `createdAtTs`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at_ts: Option<i64>,
-    /// `startTs`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_ts: Option<i64>,
-    /// `stopTs`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stop_ts: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#email)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskGetV3Email {
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `taskId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<i64>,
-    /// `mailboxId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mailbox_id: Option<i64>,
     /// `title`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `body`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// `from`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    /// `dateTs`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_ts: Option<i64>,
+    /// `description`: string.
+    pub description: Option<String>,
+    /// `creatorId`: integer.
+    pub creator_id: Option<i64>,
+    /// `creator`: `TasksTaskV3User`.
+    pub creator: Option<TasksTaskV3User>,
+    /// `created`: datetime.
+    pub created: Option<wire::DateTime>,
+    /// `responsibleId`: integer.
+    pub responsible_id: Option<i64>,
+    /// `responsible`: `TasksTaskV3User`.
+    pub responsible: Option<TasksTaskV3User>,
+    /// `deadline`: datetime.
+    pub deadline: Option<wire::DateTime>,
+    /// `needsControl`: boolean.
+    pub needs_control: Option<bool>,
+    /// `startPlan`: datetime.
+    pub start_plan: Option<wire::DateTime>,
+    /// `endPlan`: datetime.
+    pub end_plan: Option<wire::DateTime>,
+    /// `checklist`: raw.
+    pub checklist: Option<serde_json::Value>,
+    /// `groupId`: integer.
+    pub group_id: Option<i64>,
+    /// `group`: `TasksTaskV3Group`.
+    pub group: Option<TasksTaskV3Group>,
+    /// `stageId`: integer.
+    pub stage_id: Option<i64>,
+    /// `stage`: `TasksTaskV3Stage`.
+    pub stage: Option<TasksTaskV3Stage>,
+    /// `epicId`: integer.
+    pub epic_id: Option<i64>,
+    /// `storyPoints`: integer.
+    pub story_points: Option<i64>,
+    /// `flowId`: integer.
+    pub flow_id: Option<i64>,
+    /// `flow`: `TasksTaskV3Flow`.
+    pub flow: Option<TasksTaskV3Flow>,
+    /// `priority`: `TasksTaskAddV3Priority`. One of `high`, `average`, `low`.
+    pub priority: Option<TasksTaskAddV3Priority>,
+    /// `status`: `TasksTaskAddV3Status`. One of `pending`, `in_progress`, `supposedly_completed`, `completed`, `deferred`, `declined`.
+    pub status: Option<TasksTaskAddV3Status>,
+    /// `statusChanged`: datetime.
+    pub status_changed: Option<wire::DateTime>,
+    /// `accomplices`: `TasksTaskV3User[]`.
+    pub accomplices: Option<Vec<TasksTaskV3User>>,
+    /// `auditors`: `TasksTaskV3User[]`.
+    pub auditors: Option<Vec<TasksTaskV3User>>,
+    /// `parentId`: integer.
+    pub parent_id: Option<i64>,
+    /// `parent`: raw.
+    pub parent: Option<serde_json::Value>,
+    /// `containsChecklist`: boolean.
+    pub contains_checklist: Option<bool>,
+    /// `containsSubTasks`: boolean.
+    pub contains_sub_tasks: Option<bool>,
+    /// `containsRelatedTasks`: boolean.
+    pub contains_related_tasks: Option<bool>,
+    /// `containsGanttLinks`: boolean.
+    pub contains_gantt_links: Option<bool>,
+    /// `containsPlacements`: boolean.
+    pub contains_placements: Option<bool>,
+    /// `containsResults`: boolean.
+    pub contains_results: Option<bool>,
+    /// `numberOfReminders`: integer.
+    pub number_of_reminders: Option<i64>,
+    /// `chatId`: integer.
+    pub chat_id: Option<i64>,
+    /// `chat`: `TasksTaskV3TaskChat`.
+    pub chat: Option<TasksTaskV3TaskChat>,
+    /// `plannedDuration`: integer.
+    pub planned_duration: Option<i64>,
+    /// `actualDuration`: integer.
+    pub actual_duration: Option<i64>,
+    /// `durationType`: `TasksTaskAddV3DurationType`. One of `secs`, `mins`, `hours`, `days`, `weeks`, `monts`, `years`.
+    pub duration_type: Option<TasksTaskAddV3DurationType>,
+    /// `started`: datetime.
+    pub started: Option<wire::DateTime>,
+    /// `estimatedTime`: integer.
+    pub estimated_time: Option<i64>,
+    /// `replicate`: char. One of `Y`, `N`.
+    pub replicate: Option<bool>,
+    /// `changed`: datetime.
+    pub changed: Option<wire::DateTime>,
+    /// `changedById`: integer.
+    pub changed_by_id: Option<i64>,
+    /// `changedBy`: `TasksTaskV3User`.
+    pub changed_by: Option<TasksTaskV3User>,
+    /// `statusChangedById`: integer.
+    pub status_changed_by_id: Option<i64>,
+    /// `statusChangedBy`: `TasksTaskV3User`.
+    pub status_changed_by: Option<TasksTaskV3User>,
+    /// `closedById`: integer.
+    pub closed_by_id: Option<i64>,
+    /// `closedBy`: `TasksTaskV3User`.
+    pub closed_by: Option<TasksTaskV3User>,
+    /// `closed`: datetime.
+    pub closed: Option<wire::DateTime>,
+    /// `activity`: datetime.
+    pub activity: Option<wire::DateTime>,
+    /// `guid`: string.
+    pub guid: Option<String>,
+    /// `xmlId`: string.
+    pub xml_id: Option<String>,
+    /// `exchangeId`: string.
+    pub exchange_id: Option<String>,
+    /// `exchangeModified`: string.
+    pub exchange_modified: Option<String>,
+    /// `outlookVersion`: integer.
+    pub outlook_version: Option<i64>,
+    /// `mark`: string.
+    pub mark: Option<String>,
+    /// `allowsChangeDeadline`: char. One of `Y`, `N`.
+    pub allows_change_deadline: Option<bool>,
+    /// `allowsTimeTracking`: char. One of `Y`, `N`.
+    pub allows_time_tracking: Option<bool>,
+    /// `matchesWorkTime`: char. One of `Y`, `N`.
+    pub matches_work_time: Option<bool>,
+    /// `addInReport`: char. One of `Y`, `N`.
+    pub add_in_report: Option<bool>,
+    /// `isMultitask`: char. One of `Y`, `N`.
+    pub is_multitask: Option<bool>,
+    /// `siteId`: string.
+    pub site_id: Option<String>,
+    /// `forkedByTemplateId`: integer.
+    pub forked_by_template_id: Option<i64>,
+    /// `forkedByTemplate`: `TasksTaskV3Template`.
+    pub forked_by_template: Option<TasksTaskV3Template>,
+    /// `maxDeadlineChangeDate`: datetime.
+    pub max_deadline_change_date: Option<wire::DateTime>,
+    /// `maxDeadlineChanges`: integer.
+    pub max_deadline_changes: Option<i64>,
+    /// `requireDeadlineChangeReason`: char. One of `Y`, `N`.
+    pub require_deadline_change_reason: Option<bool>,
     /// `link`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
+    /// `rights`: `TasksTaskAddV3Rights`.
+    pub rights: Option<TasksTaskAddV3Rights>,
+    /// `archiveLink`: string.
+    pub archive_link: Option<String>,
+    /// `crmItemIds`: `string[]`.
+    pub crm_item_ids: Option<Vec<String>>,
+    /// `emailId`: integer.
+    pub email_id: Option<i64>,
+    /// `email`: `TasksTaskV3Email`.
+    pub email: Option<TasksTaskV3Email>,
+    /// `elapsedTime`: `TasksTaskV3ElapsedTime`.
+    pub elapsed_time: Option<TasksTaskV3ElapsedTime>,
+    /// `requireResult`: char. One of `Y`, `N`.
+    pub require_result: Option<bool>,
+    /// `matchesSubTasksTime`: char. One of `Y`, `N`.
+    pub matches_sub_tasks_time: Option<bool>,
+    /// `autocompleteSubTasks`: char. One of `Y`, `N`.
+    pub autocomplete_sub_tasks: Option<bool>,
+    /// `allowsChangeDatePlan`: char. One of `Y`, `N`.
+    pub allows_change_date_plan: Option<bool>,
+    /// `inFavorite`: `integer[]`.
+    pub in_favorite: Option<Vec<i64>>,
+    /// `inPin`: `integer[]`.
+    pub in_pin: Option<Vec<i64>>,
+    /// `inGroupPin`: `integer[]`.
+    pub in_group_pin: Option<Vec<i64>>,
+    /// `inMute`: `integer[]`.
+    pub in_mute: Option<Vec<i64>>,
+    /// `source`: `TasksTaskV3Source`.
+    pub source: Option<TasksTaskV3Source>,
+    /// `dependsOn`: raw.
+    pub depends_on: Option<serde_json::Value>,
+    /// `scenarios`: `string[]`.
+    pub scenarios: Option<Vec<String>>,
+    /// `deadlineCount`: raw.
+    pub deadline_count: Option<serde_json::Value>,
+    /// `declineReason`: raw.
+    pub decline_reason: Option<serde_json::Value>,
+    /// `fileIds`: raw.
+    pub file_ids: Option<serde_json::Value>,
+    /// `forumTopicId`: integer.
+    pub forum_topic_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
+impl wire::Lenient for TasksTaskAddV3Item {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#file)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskGetV3File {
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `src`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub src: Option<String>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `width`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub width: Option<i64>,
-    /// `height`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub height: Option<i64>,
-    /// `size`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
-    /// `subDir`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sub_dir: Option<String>,
-    /// `contentType`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub content_type: Option<String>,
-    /// `file`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<serde_json::Value>,
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksTaskAddV3Rights {
+    /// `addAuditors`: boolean.
+    pub add_auditors: Option<bool>,
+    /// `admin`: boolean.
+    pub admin: Option<bool>,
+    /// `approve`: boolean.
+    pub approve: Option<bool>,
+    /// `attachFile`: boolean.
+    pub attach_file: Option<bool>,
+    /// `automate`: boolean.
+    pub automate: Option<bool>,
+    /// `changeAccomplices`: boolean.
+    pub change_accomplices: Option<bool>,
+    /// `changeDirector`: boolean.
+    pub change_director: Option<bool>,
+    /// `changeResponsible`: boolean.
+    pub change_responsible: Option<bool>,
+    /// `changeStatus`: boolean.
+    pub change_status: Option<bool>,
+    /// `checklistAdd`: boolean.
+    pub checklist_add: Option<bool>,
+    /// `checklistEdit`: boolean.
+    pub checklist_edit: Option<bool>,
+    /// `checklistSave`: boolean.
+    pub checklist_save: Option<bool>,
+    /// `checklistToggle`: boolean.
+    pub checklist_toggle: Option<bool>,
+    /// `complete`: boolean.
+    pub complete: Option<bool>,
+    /// `completeResult`: boolean.
+    pub complete_result: Option<bool>,
+    /// `copy`: boolean.
+    pub copy: Option<bool>,
+    /// `createGanttDependence`: boolean.
+    pub create_gantt_dependence: Option<bool>,
+    /// `createResult`: boolean.
+    pub create_result: Option<bool>,
+    /// `createSubtask`: boolean.
+    pub create_subtask: Option<bool>,
+    /// `datePlan`: boolean.
+    pub date_plan: Option<bool>,
+    /// `deadline`: boolean.
+    pub deadline: Option<bool>,
+    /// `defer`: boolean.
+    pub defer: Option<bool>,
+    /// `delegate`: boolean.
+    pub delegate: Option<bool>,
+    /// `detachFile`: boolean.
+    pub detach_file: Option<bool>,
+    /// `detachParent`: boolean.
+    pub detach_parent: Option<bool>,
+    /// `disapprove`: boolean.
+    pub disapprove: Option<bool>,
+    /// `edit`: boolean.
+    pub edit: Option<bool>,
+    /// `elapsedTime`: boolean.
+    pub elapsed_time: Option<bool>,
+    /// `favorite`: boolean.
+    pub favorite: Option<bool>,
+    /// `mark`: boolean.
+    pub mark: Option<bool>,
+    /// `mute`: boolean.
+    pub mute: Option<bool>,
+    /// `pause`: boolean.
+    pub pause: Option<bool>,
+    /// `read`: boolean.
+    pub read: Option<bool>,
+    /// `reminder`: boolean.
+    pub reminder: Option<bool>,
+    /// `remove`: boolean.
+    pub remove: Option<bool>,
+    /// `removeResult`: boolean.
+    pub remove_result: Option<bool>,
+    /// `renew`: boolean.
+    pub renew: Option<bool>,
+    /// `resultEdit`: boolean.
+    pub result_edit: Option<bool>,
+    /// `resultRead`: boolean.
+    pub result_read: Option<bool>,
+    /// `saveAsTemplate`: boolean.
+    pub save_as_template: Option<bool>,
+    /// `sort`: boolean.
+    pub sort: Option<bool>,
+    /// `start`: boolean.
+    pub start: Option<bool>,
+    /// `take`: boolean.
+    pub take: Option<bool>,
+    /// `timeTracking`: boolean.
+    pub time_tracking: Option<bool>,
+    /// `watch`: boolean.
+    pub watch: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#flow)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct TasksTaskGetV3Flow {
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#group)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskGetV3Group {
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `image`: `TasksTaskGetV3File`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image: Option<TasksTaskGetV3File>,
-    /// `type`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// `isVisible`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_visible: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
+impl wire::Lenient for TasksTaskAddV3Rights {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#taskdto)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskGetV3Select {
+pub struct TasksTaskListV3Select {
     /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
@@ -183,18 +338,18 @@ pub struct TasksTaskGetV3Select {
     /// `creatorId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_id: Option<i64>,
-    /// `creator`: `TasksTaskGetV3User`.
+    /// `creator`: `TasksTaskV3User`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<TasksTaskGetV3User>,
+    pub creator: Option<TasksTaskV3User>,
     /// `created`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<wire::DateTime>,
     /// `responsibleId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_id: Option<i64>,
-    /// `responsible`: `TasksTaskGetV3User`.
+    /// `responsible`: `TasksTaskV3User`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible: Option<TasksTaskGetV3User>,
+    pub responsible: Option<TasksTaskV3User>,
     /// `deadline`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<wire::DateTime>,
@@ -213,15 +368,15 @@ pub struct TasksTaskGetV3Select {
     /// `groupId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
-    /// `group`: `TasksTaskGetV3Group`.
+    /// `group`: `TasksTaskV3Group`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<TasksTaskGetV3Group>,
+    pub group: Option<TasksTaskV3Group>,
     /// `stageId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stage_id: Option<i64>,
-    /// `stage`: `TasksTaskGetV3Stage`.
+    /// `stage`: `TasksTaskV3Stage`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage: Option<TasksTaskGetV3Stage>,
+    pub stage: Option<TasksTaskV3Stage>,
     /// `epicId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub epic_id: Option<i64>,
@@ -231,24 +386,24 @@ pub struct TasksTaskGetV3Select {
     /// `flowId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<i64>,
-    /// `flow`: `TasksTaskGetV3Flow`.
+    /// `flow`: `TasksTaskV3Flow`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub flow: Option<TasksTaskGetV3Flow>,
-    /// `priority`: `TasksTaskGetV3Priority`. One of `high`, `average`, `low`.
+    pub flow: Option<TasksTaskV3Flow>,
+    /// `priority`: `TasksTaskAddV3Priority`. One of `high`, `average`, `low`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<TasksTaskGetV3Priority>,
-    /// `status`: `TasksTaskGetV3Status`. One of `pending`, `in_progress`, `supposedly_completed`, `completed`, `deferred`, `declined`.
+    pub priority: Option<TasksTaskAddV3Priority>,
+    /// `status`: `TasksTaskAddV3Status`. One of `pending`, `in_progress`, `supposedly_completed`, `completed`, `deferred`, `declined`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<TasksTaskGetV3Status>,
+    pub status: Option<TasksTaskAddV3Status>,
     /// `statusChanged`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_changed: Option<wire::DateTime>,
-    /// `accomplices`: raw.
+    /// `accomplices`: `TasksTaskV3User[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accomplices: Option<serde_json::Value>,
-    /// `auditors`: raw.
+    pub accomplices: Option<Vec<TasksTaskV3User>>,
+    /// `auditors`: `TasksTaskV3User[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auditors: Option<serde_json::Value>,
+    pub auditors: Option<Vec<TasksTaskV3User>>,
     /// `parentId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
@@ -279,18 +434,18 @@ pub struct TasksTaskGetV3Select {
     /// `chatId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_id: Option<i64>,
-    /// `chat`: `TasksTaskGetV3TaskChat`.
+    /// `chat`: `TasksTaskV3TaskChat`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub chat: Option<TasksTaskGetV3TaskChat>,
+    pub chat: Option<TasksTaskV3TaskChat>,
     /// `plannedDuration`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub planned_duration: Option<i64>,
     /// `actualDuration`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_duration: Option<i64>,
-    /// `durationType`: `TasksTaskGetV3DurationType`. One of `secs`, `mins`, `hours`, `days`, `weeks`, `monts`, `years`.
+    /// `durationType`: `TasksTaskAddV3DurationType`. One of `secs`, `mins`, `hours`, `days`, `weeks`, `monts`, `years`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration_type: Option<TasksTaskGetV3DurationType>,
+    pub duration_type: Option<TasksTaskAddV3DurationType>,
     /// `started`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub started: Option<wire::DateTime>,
@@ -309,21 +464,21 @@ pub struct TasksTaskGetV3Select {
     /// `changedById`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changed_by_id: Option<i64>,
-    /// `changedBy`: `TasksTaskGetV3User`.
+    /// `changedBy`: `TasksTaskV3User`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub changed_by: Option<TasksTaskGetV3User>,
+    pub changed_by: Option<TasksTaskV3User>,
     /// `statusChangedById`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_changed_by_id: Option<i64>,
-    /// `statusChangedBy`: `TasksTaskGetV3User`.
+    /// `statusChangedBy`: `TasksTaskV3User`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_changed_by: Option<TasksTaskGetV3User>,
+    pub status_changed_by: Option<TasksTaskV3User>,
     /// `closedById`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_by_id: Option<i64>,
-    /// `closedBy`: `TasksTaskGetV3User`.
+    /// `closedBy`: `TasksTaskV3User`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub closed_by: Option<TasksTaskGetV3User>,
+    pub closed_by: Option<TasksTaskV3User>,
     /// `closed`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub closed: Option<wire::DateTime>,
@@ -384,9 +539,9 @@ pub struct TasksTaskGetV3Select {
     /// `forkedByTemplateId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forked_by_template_id: Option<i64>,
-    /// `forkedByTemplate`: `TasksTaskGetV3Template`.
+    /// `forkedByTemplate`: `TasksTaskV3Template`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub forked_by_template: Option<TasksTaskGetV3Template>,
+    pub forked_by_template: Option<TasksTaskV3Template>,
     /// `maxDeadlineChangeDate`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_deadline_change_date: Option<wire::DateTime>,
@@ -414,12 +569,12 @@ pub struct TasksTaskGetV3Select {
     /// `emailId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_id: Option<i64>,
-    /// `email`: `TasksTaskGetV3Email`.
+    /// `email`: `TasksTaskV3Email`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<TasksTaskGetV3Email>,
-    /// `elapsedTime`: `TasksTaskGetV3ElapsedTime`.
+    pub email: Option<TasksTaskV3Email>,
+    /// `elapsedTime`: `TasksTaskV3ElapsedTime`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub elapsed_time: Option<TasksTaskGetV3ElapsedTime>,
+    pub elapsed_time: Option<TasksTaskV3ElapsedTime>,
     /// `requireResult`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -444,21 +599,21 @@ pub struct TasksTaskGetV3Select {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub allows_change_date_plan: Option<bool>,
-    /// `inFavorite`: raw.
+    /// `inFavorite`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub in_favorite: Option<serde_json::Value>,
-    /// `inPin`: raw.
+    pub in_favorite: Option<Vec<i64>>,
+    /// `inPin`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub in_pin: Option<serde_json::Value>,
-    /// `inGroupPin`: raw.
+    pub in_pin: Option<Vec<i64>>,
+    /// `inGroupPin`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub in_group_pin: Option<serde_json::Value>,
-    /// `inMute`: raw.
+    pub in_group_pin: Option<Vec<i64>>,
+    /// `inMute`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub in_mute: Option<serde_json::Value>,
-    /// `source`: `TasksTaskGetV3Source`.
+    pub in_mute: Option<Vec<i64>>,
+    /// `source`: `TasksTaskV3Source`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<TasksTaskGetV3Source>,
+    pub source: Option<TasksTaskV3Source>,
     /// `dependsOn`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub depends_on: Option<serde_json::Value>,
@@ -470,12 +625,270 @@ pub struct TasksTaskGetV3Select {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add.html#item)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksTaskResultAddfromchatmessageItem {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `taskId`: integer.
+    pub task_id: Option<i64>,
+    /// `text`: string.
+    pub text: Option<String>,
+    /// `authorId`: integer.
+    pub author_id: Option<i64>,
+    /// `createdAt`: datetime.
+    pub created_at: Option<wire::DateTime>,
+    /// `updatedAt`: datetime.
+    pub updated_at: Option<wire::DateTime>,
+    /// `status`: `TasksTaskResultAddStatus`. One of `open`, `closed`.
+    pub status: Option<TasksTaskResultAddStatus>,
+    /// `fileIds`: raw.
+    pub file_ids: Option<serde_json::Value>,
+    /// `rights`: `TasksTaskResultAddfromchatmessageRights`.
+    pub rights: Option<TasksTaskResultAddfromchatmessageRights>,
+    /// `messageId`: integer.
+    pub message_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskResultAddfromchatmessageItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/result/tasks-task-result-add.html#rights)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct TasksTaskResultAddfromchatmessageRights {
+    /// `edit`: boolean.
+    pub edit: Option<bool>,
+    /// `remove`: boolean.
+    pub remove: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskResultAddfromchatmessageRights {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#elapsed-time)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskV3ElapsedTime {
+    /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// `userId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    /// `taskId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<i64>,
+    /// `minutes`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<i64>,
+    /// `seconds`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<i64>,
+    /// `source`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// `text`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// `createdAtTs`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at_ts: Option<i64>,
+    /// `startTs`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_ts: Option<i64>,
+    /// `stopTs`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop_ts: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskV3ElapsedTime {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#email)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskV3Email {
+    /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// `taskId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<i64>,
+    /// `mailboxId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mailbox_id: Option<i64>,
+    /// `title`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `body`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// `from`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// `dateTs`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_ts: Option<i64>,
+    /// `link`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskV3Email {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#file)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskV3File {
+    /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// `src`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub src: Option<String>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `width`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
+    /// `height`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
+    /// `size`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// `subDir`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_dir: Option<String>,
+    /// `contentType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// `file`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskV3File {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#flow)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
+pub struct TasksTaskV3Flow {
+    /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskV3Flow {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#group)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TasksTaskV3Group {
+    /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `image`: `TasksTaskV3File`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<TasksTaskV3File>,
+    /// `type`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// `isVisible`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_visible: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskV3Group {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#source)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskGetV3Source {
+pub struct TasksTaskV3Source {
     /// `type`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
@@ -487,12 +900,20 @@ pub struct TasksTaskGetV3Source {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
+impl wire::Lenient for TasksTaskV3Source {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#stage)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
-pub struct TasksTaskGetV3Stage {
+pub struct TasksTaskV3Stage {
     /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
@@ -507,12 +928,20 @@ pub struct TasksTaskGetV3Stage {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
+impl wire::Lenient for TasksTaskV3Stage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#task-chat)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskGetV3TaskChat {
+pub struct TasksTaskV3TaskChat {
     /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
@@ -527,12 +956,20 @@ pub struct TasksTaskGetV3TaskChat {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
+impl wire::Lenient for TasksTaskV3TaskChat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#template)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskGetV3Template {
+pub struct TasksTaskV3Template {
     /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
@@ -545,9 +982,9 @@ pub struct TasksTaskGetV3Template {
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `creator`: `TasksTaskGetV3User`.
+    /// `creator`: `TasksTaskV3User`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub creator: Option<TasksTaskGetV3User>,
+    pub creator: Option<TasksTaskV3User>,
     /// `responsibleCollection`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_collection: Option<serde_json::Value>,
@@ -566,9 +1003,9 @@ pub struct TasksTaskGetV3Template {
     /// `checklist`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checklist: Option<serde_json::Value>,
-    /// `group`: `TasksTaskGetV3Group`.
+    /// `group`: `TasksTaskV3Group`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<TasksTaskGetV3Group>,
+    pub group: Option<TasksTaskV3Group>,
     /// `priority`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
@@ -581,20 +1018,28 @@ pub struct TasksTaskGetV3Template {
     /// `parent`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<serde_json::Value>,
-    /// `replicateParams`: `TasksTaskGetV3TemplateReplicateParams`.
+    /// `replicateParams`: `TasksTaskV3TemplateReplicateParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub replicate_params: Option<TasksTaskGetV3TemplateReplicateParams>,
+    pub replicate_params: Option<TasksTaskV3TemplateReplicateParams>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
+impl wire::Lenient for TasksTaskV3Template {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#template-replicate-params)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskGetV3TemplateReplicateParams {
+pub struct TasksTaskV3TemplateReplicateParams {
     /// `period`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
@@ -669,12 +1114,20 @@ pub struct TasksTaskGetV3TemplateReplicateParams {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
+impl wire::Lenient for TasksTaskV3TemplateReplicateParams {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#user)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskGetV3User {
+pub struct TasksTaskV3User {
     /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
@@ -684,9 +1137,9 @@ pub struct TasksTaskGetV3User {
     /// `role`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    /// `image`: `TasksTaskGetV3File`.
+    /// `image`: `TasksTaskV3File`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub image: Option<TasksTaskGetV3File>,
+    pub image: Option<TasksTaskV3File>,
     /// `gender`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
@@ -703,4 +1156,12 @@ pub struct TasksTaskGetV3User {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskV3User {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }

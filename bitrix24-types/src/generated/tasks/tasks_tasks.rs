@@ -193,6 +193,26 @@ impl wire::Lenient for TasksTaskFieldListResult {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-file-attach.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct TasksTaskFileAttachResult {
+    /// `result`: boolean.
+    pub result: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskFileAttachResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-file-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
@@ -278,26 +298,6 @@ pub struct TasksTaskItem {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-chat-message-send.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskResult {
-    /// `result`: boolean.
-    pub result: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -419,7 +419,7 @@ pub struct TasksTaskChatMessageFieldList {
     scope = "tasks",
     kind = write,
     api = v3,
-    response = TasksTaskResult
+    response = TasksTaskFileAttachResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -483,7 +483,7 @@ pub struct TasksTaskFieldList {
     scope = "tasks",
     kind = write,
     api = v3,
-    response = TasksTaskResult
+    response = TasksTaskFileAttachResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -7,14 +7,14 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::tasks_linked::TasksTaskGetV3Select;
+use super::tasks_linked::{TasksTaskAddV3Item, TasksTaskListV3Select};
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-rest-v3.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TasksTask {
-    /// `item`: `TasksTaskGetV3Item`.
-    pub item: Option<TasksTaskGetV3Item>,
+    /// `item`: `TasksTaskAddV3Item`.
+    pub item: Option<TasksTaskAddV3Item>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -47,331 +47,17 @@ pub struct TasksTaskAddV3Fields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delete-rest-v3.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskAddV3Item {
-    /// `activity`: datetime.
-    pub activity: Option<wire::DateTime>,
-    /// `actualDuration`: integer.
-    pub actual_duration: Option<i64>,
-    /// `addInReport`: raw.
-    pub add_in_report: Option<serde_json::Value>,
-    /// `allowsChangeDatePlan`: boolean.
-    pub allows_change_date_plan: Option<bool>,
-    /// `allowsChangeDeadline`: boolean.
-    pub allows_change_deadline: Option<bool>,
-    /// `allowsTimeTracking`: boolean.
-    pub allows_time_tracking: Option<bool>,
-    /// `archiveLink`: string.
-    pub archive_link: Option<String>,
-    /// `autocompleteSubTasks`: boolean.
-    pub autocomplete_sub_tasks: Option<bool>,
-    /// `changed`: datetime.
-    pub changed: Option<wire::DateTime>,
-    /// `chatId`: integer.
-    pub chat_id: Option<i64>,
-    /// `checklist`: raw.
-    pub checklist: Option<serde_json::Value>,
-    /// `closed`: raw.
-    pub closed: Option<serde_json::Value>,
-    /// `containsChecklist`: boolean.
-    pub contains_checklist: Option<bool>,
-    /// `containsGanttLinks`: boolean.
-    pub contains_gantt_links: Option<bool>,
-    /// `containsPlacements`: boolean.
-    pub contains_placements: Option<bool>,
-    /// `containsRelatedTasks`: boolean.
-    pub contains_related_tasks: Option<bool>,
-    /// `containsResults`: boolean.
-    pub contains_results: Option<bool>,
-    /// `containsSubTasks`: boolean.
-    pub contains_sub_tasks: Option<bool>,
-    /// `crmItemIds`: `string[]`.
-    pub crm_item_ids: Option<Vec<String>>,
-    /// `deadline`: datetime.
-    pub deadline: Option<wire::DateTime>,
-    /// `deadlineCount`: raw.
-    pub deadline_count: Option<serde_json::Value>,
-    /// `declineReason`: raw.
-    pub decline_reason: Option<serde_json::Value>,
-    /// `dependsOn`: raw.
-    pub depends_on: Option<serde_json::Value>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `durationType`: string.
-    pub duration_type: Option<String>,
-    /// `endPlan`: raw.
-    pub end_plan: Option<serde_json::Value>,
-    /// `epicId`: integer.
-    pub epic_id: Option<i64>,
-    /// `estimatedTime`: integer.
-    pub estimated_time: Option<i64>,
-    /// `exchangeId`: integer.
-    pub exchange_id: Option<i64>,
-    /// `exchangeModified`: raw.
-    pub exchange_modified: Option<serde_json::Value>,
-    /// `fileIds`: raw.
-    pub file_ids: Option<serde_json::Value>,
-    /// `forumTopicId`: integer.
-    pub forum_topic_id: Option<i64>,
-    /// `guid`: string.
-    pub guid: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `inFavorite`: raw.
-    pub in_favorite: Option<serde_json::Value>,
-    /// `inGroupPin`: raw.
-    pub in_group_pin: Option<serde_json::Value>,
-    /// `inMute`: raw.
-    pub in_mute: Option<serde_json::Value>,
-    /// `inPin`: raw.
-    pub in_pin: Option<serde_json::Value>,
-    /// `isMultitask`: boolean.
-    pub is_multitask: Option<bool>,
-    /// `link`: string.
-    pub link: Option<String>,
-    /// `mark`: string.
-    pub mark: Option<String>,
-    /// `matchesSubTasksTime`: boolean.
-    pub matches_sub_tasks_time: Option<bool>,
-    /// `matchesWorkTime`: boolean.
-    pub matches_work_time: Option<bool>,
-    /// `maxDeadlineChangeDate`: datetime.
-    pub max_deadline_change_date: Option<wire::DateTime>,
-    /// `maxDeadlineChanges`: raw.
-    pub max_deadline_changes: Option<serde_json::Value>,
-    /// `needsControl`: boolean.
-    pub needs_control: Option<bool>,
-    /// `numberOfReminders`: integer.
-    pub number_of_reminders: Option<i64>,
-    /// `outlookVersion`: integer.
-    pub outlook_version: Option<i64>,
-    /// `plannedDuration`: integer.
-    pub planned_duration: Option<i64>,
-    /// `priority`: string.
-    pub priority: Option<String>,
-    /// `replicate`: boolean.
-    pub replicate: Option<bool>,
-    /// `requireDeadlineChangeReason`: boolean.
-    pub require_deadline_change_reason: Option<bool>,
-    /// `requireResult`: boolean.
-    pub require_result: Option<bool>,
-    /// `rights`: `TasksTaskV3Rights`.
-    pub rights: Option<TasksTaskV3Rights>,
-    /// `scenarios`: `string[]`.
-    pub scenarios: Option<Vec<String>>,
-    /// `siteId`: string.
-    pub site_id: Option<String>,
-    /// `startPlan`: raw.
-    pub start_plan: Option<serde_json::Value>,
-    /// `started`: raw.
-    pub started: Option<serde_json::Value>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// `statusChanged`: datetime.
-    pub status_changed: Option<wire::DateTime>,
-    /// `storyPoints`: raw.
-    pub story_points: Option<serde_json::Value>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `xmlId`: integer.
-    pub xml_id: Option<i64>,
+pub struct TasksTaskDeleteV3Result {
+    /// `result`: boolean.
+    pub result: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTaskAddV3Item {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskAddV3Result {
-    /// `item`: `TasksTaskAddV3Item`.
-    pub item: Option<TasksTaskAddV3Item>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskAddV3Result {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskGetV3Item {
-    /// `activity`: datetime.
-    pub activity: Option<wire::DateTime>,
-    /// `actualDuration`: integer.
-    pub actual_duration: Option<i64>,
-    /// `addInReport`: raw.
-    pub add_in_report: Option<serde_json::Value>,
-    /// `allowsChangeDatePlan`: boolean.
-    pub allows_change_date_plan: Option<bool>,
-    /// `allowsChangeDeadline`: boolean.
-    pub allows_change_deadline: Option<bool>,
-    /// `allowsTimeTracking`: boolean.
-    pub allows_time_tracking: Option<bool>,
-    /// `archiveLink`: string.
-    pub archive_link: Option<String>,
-    /// `autocompleteSubTasks`: boolean.
-    pub autocomplete_sub_tasks: Option<bool>,
-    /// `changed`: datetime.
-    pub changed: Option<wire::DateTime>,
-    /// `chatId`: integer.
-    pub chat_id: Option<i64>,
-    /// `checklist`: `integer[]`.
-    pub checklist: Option<Vec<i64>>,
-    /// `closed`: raw.
-    pub closed: Option<serde_json::Value>,
-    /// `containsChecklist`: boolean.
-    pub contains_checklist: Option<bool>,
-    /// `containsGanttLinks`: boolean.
-    pub contains_gantt_links: Option<bool>,
-    /// `containsPlacements`: boolean.
-    pub contains_placements: Option<bool>,
-    /// `containsRelatedTasks`: boolean.
-    pub contains_related_tasks: Option<bool>,
-    /// `containsResults`: boolean.
-    pub contains_results: Option<bool>,
-    /// `containsSubTasks`: boolean.
-    pub contains_sub_tasks: Option<bool>,
-    /// `crmItemIds`: `string[]`.
-    pub crm_item_ids: Option<Vec<String>>,
-    /// `deadline`: datetime.
-    pub deadline: Option<wire::DateTime>,
-    /// `deadlineCount`: raw.
-    pub deadline_count: Option<serde_json::Value>,
-    /// `declineReason`: raw.
-    pub decline_reason: Option<serde_json::Value>,
-    /// `dependsOn`: raw.
-    pub depends_on: Option<serde_json::Value>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `durationType`: string.
-    pub duration_type: Option<String>,
-    /// `endPlan`: raw.
-    pub end_plan: Option<serde_json::Value>,
-    /// `epicId`: integer.
-    pub epic_id: Option<i64>,
-    /// `estimatedTime`: integer.
-    pub estimated_time: Option<i64>,
-    /// `exchangeId`: integer.
-    pub exchange_id: Option<i64>,
-    /// `exchangeModified`: raw.
-    pub exchange_modified: Option<serde_json::Value>,
-    /// `fileIds`: raw.
-    pub file_ids: Option<serde_json::Value>,
-    /// `forumTopicId`: integer.
-    pub forum_topic_id: Option<i64>,
-    /// `guid`: string.
-    pub guid: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `inFavorite`: raw.
-    pub in_favorite: Option<serde_json::Value>,
-    /// `inGroupPin`: raw.
-    pub in_group_pin: Option<serde_json::Value>,
-    /// `inMute`: raw.
-    pub in_mute: Option<serde_json::Value>,
-    /// `inPin`: raw.
-    pub in_pin: Option<serde_json::Value>,
-    /// `isMultitask`: boolean.
-    pub is_multitask: Option<bool>,
-    /// `link`: string.
-    pub link: Option<String>,
-    /// `mark`: string.
-    pub mark: Option<String>,
-    /// `matchesSubTasksTime`: boolean.
-    pub matches_sub_tasks_time: Option<bool>,
-    /// `matchesWorkTime`: boolean.
-    pub matches_work_time: Option<bool>,
-    /// `maxDeadlineChangeDate`: datetime.
-    pub max_deadline_change_date: Option<wire::DateTime>,
-    /// `maxDeadlineChanges`: raw.
-    pub max_deadline_changes: Option<serde_json::Value>,
-    /// `needsControl`: boolean.
-    pub needs_control: Option<bool>,
-    /// `numberOfReminders`: integer.
-    pub number_of_reminders: Option<i64>,
-    /// `outlookVersion`: integer.
-    pub outlook_version: Option<i64>,
-    /// `plannedDuration`: integer.
-    pub planned_duration: Option<i64>,
-    /// `priority`: string.
-    pub priority: Option<String>,
-    /// `replicate`: boolean.
-    pub replicate: Option<bool>,
-    /// `requireDeadlineChangeReason`: boolean.
-    pub require_deadline_change_reason: Option<bool>,
-    /// `requireResult`: boolean.
-    pub require_result: Option<bool>,
-    /// `responsible`: `TasksTaskGetV3Responsible`.
-    pub responsible: Option<TasksTaskGetV3Responsible>,
-    /// `rights`: `TasksTaskV3Rights`.
-    pub rights: Option<TasksTaskV3Rights>,
-    /// `scenarios`: `string[]`.
-    pub scenarios: Option<Vec<String>>,
-    /// `siteId`: string.
-    pub site_id: Option<String>,
-    /// `startPlan`: raw.
-    pub start_plan: Option<serde_json::Value>,
-    /// `started`: raw.
-    pub started: Option<serde_json::Value>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// `statusChanged`: datetime.
-    pub status_changed: Option<wire::DateTime>,
-    /// `storyPoints`: raw.
-    pub story_points: Option<serde_json::Value>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `xmlId`: integer.
-    pub xml_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetV3Item {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskGetV3Responsible {
-    /// `email`: string.
-    pub email: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskGetV3Responsible {
+impl wire::Lenient for TasksTaskDeleteV3Result {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -428,135 +114,6 @@ impl wire::Lenient for TasksTaskListV3Result {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delete-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskV3Result {
-    /// `result`: boolean.
-    pub result: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskV3Result {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTaskV3Rights {
-    /// `addAuditors`: boolean.
-    pub add_auditors: Option<bool>,
-    /// `admin`: boolean.
-    pub admin: Option<bool>,
-    /// `approve`: boolean.
-    pub approve: Option<bool>,
-    /// `attachFile`: boolean.
-    pub attach_file: Option<bool>,
-    /// `automate`: boolean.
-    pub automate: Option<bool>,
-    /// `changeAccomplices`: boolean.
-    pub change_accomplices: Option<bool>,
-    /// `changeDirector`: boolean.
-    pub change_director: Option<bool>,
-    /// `changeResponsible`: boolean.
-    pub change_responsible: Option<bool>,
-    /// `changeStatus`: boolean.
-    pub change_status: Option<bool>,
-    /// `checklistAdd`: boolean.
-    pub checklist_add: Option<bool>,
-    /// `checklistEdit`: boolean.
-    pub checklist_edit: Option<bool>,
-    /// `checklistSave`: boolean.
-    pub checklist_save: Option<bool>,
-    /// `checklistToggle`: boolean.
-    pub checklist_toggle: Option<bool>,
-    /// `complete`: boolean.
-    pub complete: Option<bool>,
-    /// `completeResult`: boolean.
-    pub complete_result: Option<bool>,
-    /// `copy`: boolean.
-    pub copy: Option<bool>,
-    /// `createGanttDependence`: boolean.
-    pub create_gantt_dependence: Option<bool>,
-    /// `createResult`: boolean.
-    pub create_result: Option<bool>,
-    /// `createSubtask`: boolean.
-    pub create_subtask: Option<bool>,
-    /// `datePlan`: boolean.
-    pub date_plan: Option<bool>,
-    /// `deadline`: boolean.
-    pub deadline: Option<bool>,
-    /// `defer`: boolean.
-    pub defer: Option<bool>,
-    /// `delegate`: boolean.
-    pub delegate: Option<bool>,
-    /// `detachFile`: boolean.
-    pub detach_file: Option<bool>,
-    /// `detachParent`: boolean.
-    pub detach_parent: Option<bool>,
-    /// `disapprove`: boolean.
-    pub disapprove: Option<bool>,
-    /// `edit`: boolean.
-    pub edit: Option<bool>,
-    /// `elapsedTime`: boolean.
-    pub elapsed_time: Option<bool>,
-    /// `favorite`: boolean.
-    pub favorite: Option<bool>,
-    /// `mark`: boolean.
-    pub mark: Option<bool>,
-    /// `mute`: boolean.
-    pub mute: Option<bool>,
-    /// `pause`: boolean.
-    pub pause: Option<bool>,
-    /// `read`: boolean.
-    pub read: Option<bool>,
-    /// `reminder`: boolean.
-    pub reminder: Option<bool>,
-    /// `remove`: boolean.
-    pub remove: Option<bool>,
-    /// `removeResult`: boolean.
-    pub remove_result: Option<bool>,
-    /// `renew`: boolean.
-    pub renew: Option<bool>,
-    /// `resultEdit`: boolean.
-    pub result_edit: Option<bool>,
-    /// `resultRead`: boolean.
-    pub result_read: Option<bool>,
-    /// `saveAsTemplate`: boolean.
-    pub save_as_template: Option<bool>,
-    /// `sort`: boolean.
-    pub sort: Option<bool>,
-    /// `start`: boolean.
-    pub start: Option<bool>,
-    /// `take`: boolean.
-    pub take: Option<bool>,
-    /// `timeTracking`: boolean.
-    pub time_tracking: Option<bool>,
-    /// `watch`: boolean.
-    pub watch: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskV3Rights {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `tasks.task.add`: scope `tasks`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html)
@@ -565,7 +122,7 @@ impl wire::Lenient for TasksTaskV3Rights {
     scope = "tasks",
     kind = write,
     api = v3,
-    response = TasksTaskAddV3Result
+    response = TasksTask
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -587,7 +144,7 @@ impl TasksTaskAddV3 {
     scope = "tasks",
     kind = idempotent,
     api = v3,
-    response = TasksTaskV3Result
+    response = TasksTaskDeleteV3Result
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -616,9 +173,9 @@ impl TasksTaskDeleteV3 {
 pub struct TasksTaskGetV3 {
     /// `id`: id, required.
     pub id: u64,
-    /// `select`: `TasksTaskGetV3Select`.
+    /// `select`: `string[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<TasksTaskGetV3Select>,
+    pub select: Option<Vec<String>>,
 }
 impl TasksTaskGetV3 {
     /// A `tasks.task.get` call with the required parameters; optional ones unset.
@@ -639,15 +196,15 @@ impl TasksTaskGetV3 {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskListV3 {
-    /// `select`: `TasksTaskGetV3Select`.
+    /// `select`: `TasksTaskListV3Select`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<TasksTaskGetV3Select>,
+    pub select: Option<TasksTaskListV3Select>,
     /// `filter`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `TasksTaskGetV3Select`.
+    /// `order`: `TasksTaskListV3Select`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<TasksTaskGetV3Select>,
+    pub order: Option<TasksTaskListV3Select>,
     /// `pagination`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination: Option<serde_json::Value>,
@@ -660,19 +217,19 @@ pub struct TasksTaskListV3 {
     scope = "tasks",
     kind = idempotent,
     api = v3,
-    response = TasksTaskV3Result
+    response = TasksTaskDeleteV3Result
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskUpdateV3 {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `TasksTaskGetV3Select`, required.
-    pub fields: TasksTaskGetV3Select,
+    /// `fields`: `TasksTaskListV3Select`, required.
+    pub fields: TasksTaskListV3Select,
 }
 impl TasksTaskUpdateV3 {
     /// A `tasks.task.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: TasksTaskGetV3Select) -> Self {
+    pub fn new(id: u64, fields: TasksTaskListV3Select) -> Self {
         Self { id, fields }
     }
 }

@@ -7,7 +7,7 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TasksTaskGetV3DurationType {
+pub enum TasksTaskAddV3DurationType {
     /// `secs`
     Secs,
     /// `mins`
@@ -25,7 +25,7 @@ pub enum TasksTaskGetV3DurationType {
     /// A value this spec does not list, kept as sent.
     Unknown(String),
 }
-impl wire::WireEnum for TasksTaskGetV3DurationType {
+impl wire::WireEnum for TasksTaskAddV3DurationType {
     fn from_wire(value: &str) -> Self {
         match value {
             "secs" => Self::Secs,
@@ -51,7 +51,7 @@ impl wire::WireEnum for TasksTaskGetV3DurationType {
         }
     }
 }
-impl Serialize for TasksTaskGetV3DurationType {
+impl Serialize for TasksTaskAddV3DurationType {
     fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
     where
         S: serde::Serializer,
@@ -59,7 +59,7 @@ impl Serialize for TasksTaskGetV3DurationType {
         wire::serialize_enum(self, serializer)
     }
 }
-impl<'de> Deserialize<'de> for TasksTaskGetV3DurationType {
+impl<'de> Deserialize<'de> for TasksTaskAddV3DurationType {
     fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -67,7 +67,7 @@ impl<'de> Deserialize<'de> for TasksTaskGetV3DurationType {
         wire::deserialize_enum(deserializer)
     }
 }
-impl wire::Lenient for TasksTaskGetV3DurationType {
+impl wire::Lenient for TasksTaskAddV3DurationType {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -79,7 +79,7 @@ impl wire::Lenient for TasksTaskGetV3DurationType {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TasksTaskGetV3Priority {
+pub enum TasksTaskAddV3Priority {
     /// `high`
     High,
     /// `average`
@@ -89,7 +89,7 @@ pub enum TasksTaskGetV3Priority {
     /// A value this spec does not list, kept as sent.
     Unknown(String),
 }
-impl wire::WireEnum for TasksTaskGetV3Priority {
+impl wire::WireEnum for TasksTaskAddV3Priority {
     fn from_wire(value: &str) -> Self {
         match value {
             "high" => Self::High,
@@ -107,7 +107,7 @@ impl wire::WireEnum for TasksTaskGetV3Priority {
         }
     }
 }
-impl Serialize for TasksTaskGetV3Priority {
+impl Serialize for TasksTaskAddV3Priority {
     fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
     where
         S: serde::Serializer,
@@ -115,7 +115,7 @@ impl Serialize for TasksTaskGetV3Priority {
         wire::serialize_enum(self, serializer)
     }
 }
-impl<'de> Deserialize<'de> for TasksTaskGetV3Priority {
+impl<'de> Deserialize<'de> for TasksTaskAddV3Priority {
     fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -123,7 +123,7 @@ impl<'de> Deserialize<'de> for TasksTaskGetV3Priority {
         wire::deserialize_enum(deserializer)
     }
 }
-impl wire::Lenient for TasksTaskGetV3Priority {
+impl wire::Lenient for TasksTaskAddV3Priority {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -135,7 +135,7 @@ impl wire::Lenient for TasksTaskGetV3Priority {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TasksTaskGetV3Status {
+pub enum TasksTaskAddV3Status {
     /// `pending`
     Pending,
     /// `in_progress`
@@ -151,7 +151,7 @@ pub enum TasksTaskGetV3Status {
     /// A value this spec does not list, kept as sent.
     Unknown(String),
 }
-impl wire::WireEnum for TasksTaskGetV3Status {
+impl wire::WireEnum for TasksTaskAddV3Status {
     fn from_wire(value: &str) -> Self {
         match value {
             "pending" => Self::Pending,
@@ -175,7 +175,7 @@ impl wire::WireEnum for TasksTaskGetV3Status {
         }
     }
 }
-impl Serialize for TasksTaskGetV3Status {
+impl Serialize for TasksTaskAddV3Status {
     fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
     where
         S: serde::Serializer,
@@ -183,7 +183,7 @@ impl Serialize for TasksTaskGetV3Status {
         wire::serialize_enum(self, serializer)
     }
 }
-impl<'de> Deserialize<'de> for TasksTaskGetV3Status {
+impl<'de> Deserialize<'de> for TasksTaskAddV3Status {
     fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -191,7 +191,7 @@ impl<'de> Deserialize<'de> for TasksTaskGetV3Status {
         wire::deserialize_enum(deserializer)
     }
 }
-impl wire::Lenient for TasksTaskGetV3Status {
+impl wire::Lenient for TasksTaskAddV3Status {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

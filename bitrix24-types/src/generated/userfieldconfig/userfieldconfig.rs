@@ -69,12 +69,12 @@ pub struct UserfieldconfigAddField {
     /// `settings`: `UserfieldconfigAddSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<UserfieldconfigAddSettings>,
-    /// `editFormLabel`: raw.
+    /// `editFormLabel`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_form_label: Option<serde_json::Value>,
-    /// `helpMessage`: raw.
+    pub edit_form_label: Option<wire::Localized>,
+    /// `helpMessage`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub help_message: Option<serde_json::Value>,
+    pub help_message: Option<wire::Localized>,
     /// `enum`: `UserfieldconfigAddUfEnumElement[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enum_: Option<Vec<UserfieldconfigAddUfEnumElement>>,
@@ -98,50 +98,6 @@ pub struct UserfieldconfigAddLanguageId {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for UserfieldconfigAddLanguageId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigAddListLabel {
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `ru`: raw.
-    pub ru: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigAddListLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigAddMessage {
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `ru`: raw.
-    pub ru: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigAddMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -203,16 +159,16 @@ pub struct UserfieldconfigAddResultField {
     pub settings: Option<UserfieldconfigAddSettings>,
     /// `languageId`: `UserfieldconfigAddLanguageId`.
     pub language_id: Option<UserfieldconfigAddLanguageId>,
-    /// `editFormLabel`: `UserfieldconfigLabel`.
-    pub edit_form_label: Option<UserfieldconfigLabel>,
-    /// `listColumnLabel`: `UserfieldconfigAddListLabel`.
-    pub list_column_label: Option<UserfieldconfigAddListLabel>,
-    /// `listFilterLabel`: `UserfieldconfigAddListLabel`.
-    pub list_filter_label: Option<UserfieldconfigAddListLabel>,
-    /// `errorMessage`: `UserfieldconfigAddMessage`.
-    pub error_message: Option<UserfieldconfigAddMessage>,
-    /// `helpMessage`: `UserfieldconfigAddMessage`.
-    pub help_message: Option<UserfieldconfigAddMessage>,
+    /// `editFormLabel`: `map<string>`.
+    pub edit_form_label: Option<BTreeMap<String, String>>,
+    /// `listColumnLabel`: `map<string>`.
+    pub list_column_label: Option<BTreeMap<String, String>>,
+    /// `listFilterLabel`: `map<string>`.
+    pub list_filter_label: Option<BTreeMap<String, String>>,
+    /// `errorMessage`: `map<string>`.
+    pub error_message: Option<BTreeMap<String, String>>,
+    /// `helpMessage`: `map<string>`.
+    pub help_message: Option<BTreeMap<String, String>>,
     /// `enum`: `UserfieldconfigEnumItem[]`.
     pub enum_: Option<Vec<UserfieldconfigEnumItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -909,46 +865,6 @@ impl wire::Lenient for UserfieldconfigGetTypesUrl {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigLabel {
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigListEditFormLabel {
-    /// `de`: string.
-    pub de: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigListEditFormLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-list.html#filterable)
@@ -1078,16 +994,16 @@ pub struct UserfieldconfigListResultFields {
     pub settings: Option<UserfieldconfigSettings>,
     /// `languageId`: `UserfieldconfigListLanguageId`.
     pub language_id: Option<UserfieldconfigListLanguageId>,
-    /// `editFormLabel`: `UserfieldconfigListEditFormLabel`.
-    pub edit_form_label: Option<UserfieldconfigListEditFormLabel>,
-    /// `listColumnLabel`: raw.
-    pub list_column_label: Option<serde_json::Value>,
-    /// `listFilterLabel`: raw.
-    pub list_filter_label: Option<serde_json::Value>,
-    /// `errorMessage`: raw.
-    pub error_message: Option<serde_json::Value>,
-    /// `helpMessage`: raw.
-    pub help_message: Option<serde_json::Value>,
+    /// `editFormLabel`: `map<string>`.
+    pub edit_form_label: Option<BTreeMap<String, String>>,
+    /// `listColumnLabel`: `map<string>`.
+    pub list_column_label: Option<BTreeMap<String, String>>,
+    /// `listFilterLabel`: `map<string>`.
+    pub list_filter_label: Option<BTreeMap<String, String>>,
+    /// `errorMessage`: `map<string>`.
+    pub error_message: Option<BTreeMap<String, String>>,
+    /// `helpMessage`: `map<string>`.
+    pub help_message: Option<BTreeMap<String, String>>,
     /// `enum`: raw.
     pub enum_: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -1210,12 +1126,12 @@ pub struct UserfieldconfigUpdateField {
     /// `isSearchable`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_searchable: Option<bool>,
-    /// `editFormLabel`: raw.
+    /// `editFormLabel`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_form_label: Option<serde_json::Value>,
-    /// `helpMessage`: raw.
+    pub edit_form_label: Option<BTreeMap<String, String>>,
+    /// `helpMessage`: `map<string>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub help_message: Option<serde_json::Value>,
+    pub help_message: Option<BTreeMap<String, String>>,
     /// `settings`: `UserfieldconfigAddSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<UserfieldconfigAddSettings>,
@@ -1243,26 +1159,6 @@ pub struct UserfieldconfigUpdateLanguageId {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for UserfieldconfigUpdateLanguageId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigUpdateMessage {
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigUpdateMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1324,16 +1220,16 @@ pub struct UserfieldconfigUpdateResultField {
     pub settings: Option<UserfieldconfigAddSettings>,
     /// `languageId`: `UserfieldconfigUpdateLanguageId`.
     pub language_id: Option<UserfieldconfigUpdateLanguageId>,
-    /// `editFormLabel`: `UserfieldconfigLabel`.
-    pub edit_form_label: Option<UserfieldconfigLabel>,
-    /// `listColumnLabel`: `UserfieldconfigLabel`.
-    pub list_column_label: Option<UserfieldconfigLabel>,
-    /// `listFilterLabel`: `UserfieldconfigLabel`.
-    pub list_filter_label: Option<UserfieldconfigLabel>,
-    /// `errorMessage`: `UserfieldconfigUpdateMessage`.
-    pub error_message: Option<UserfieldconfigUpdateMessage>,
-    /// `helpMessage`: `UserfieldconfigUpdateMessage`.
-    pub help_message: Option<UserfieldconfigUpdateMessage>,
+    /// `editFormLabel`: `map<string>`.
+    pub edit_form_label: Option<BTreeMap<String, String>>,
+    /// `listColumnLabel`: `map<string>`.
+    pub list_column_label: Option<BTreeMap<String, String>>,
+    /// `listFilterLabel`: `map<string>`.
+    pub list_filter_label: Option<BTreeMap<String, String>>,
+    /// `errorMessage`: `map<string>`.
+    pub error_message: Option<BTreeMap<String, String>>,
+    /// `helpMessage`: `map<string>`.
+    pub help_message: Option<BTreeMap<String, String>>,
     /// `enum`: `UserfieldconfigEnumItem[]`.
     pub enum_: Option<Vec<UserfieldconfigEnumItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
