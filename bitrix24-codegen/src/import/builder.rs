@@ -8,6 +8,7 @@ use heck::ToUpperCamelCase;
 
 use super::doc_types::Resolved;
 use super::emit_yaml::Yaml;
+use super::field_names::{is_ids_name, is_placeholder, is_record_id, names_an_id};
 use super::kind::method_kind;
 use super::layout::NO_SCOPE;
 use super::layout::Root;
@@ -56,25 +57,6 @@ pub(super) fn event_type_name(path: &str, used: &BTreeSet<String>) -> String {
     name
 }
 
-/// `USER_ID`, `entityId`, `TASKID`: a name whose last word is `id` (an upper-case name
-/// ending in `ID` counts as one word run together).
-fn names_an_id(name: &str) -> bool {
-    let upper = !name.chars().any(|c| c.is_ascii_lowercase());
-    crate::rules::words::words(name)
-        .last()
-        .is_some_and(|w| w == "id")
-        || (upper && name.len() > 2 && name.ends_with("ID"))
-}
-
-/// A name that stands for many (`UF_CRM_...`, `UF_CRM_xxx`, `<node selector>`).
-fn is_placeholder(name: &str) -> bool {
-    name.contains("...")
-        || name.contains('…')
-        || name.contains(['<', '{', '*'])
-        || name.to_ascii_lowercase().ends_with("xxx")
-        || (name.len() > 1 && name.ends_with('_'))
-}
-
 /// Builds one method and the named types of its page.
 pub(super) struct PageBuilder<'a> {
     pub(super) page: &'a MethodPage,
@@ -111,6 +93,9 @@ pub(super) struct PageBuilder<'a> {
     /// Where a raw type stands for a value nothing showed (no type, an empty example),
     /// not for one shown to be unclear: what `namesakes` may type.
     unseen: BTreeSet<String>,
+    /// Unseen fields the JS sample declares a scalar type for (`at` -> type): theirs
+    /// when their namesakes do not agree ([`namesakes`]).
+    pub(super) declared: BTreeMap<String, String>,
     notes: Vec<Problem>,
 }
 
@@ -147,6 +132,7 @@ impl<'a> PageBuilder<'a> {
             raws: Vec::new(),
             shown_fields: false,
             unseen: BTreeSet::new(),
+            declared: BTreeMap::new(),
             result_examples: std::cell::OnceCell::new(),
             notes: Vec::new(),
         }
@@ -171,7 +157,7 @@ impl<'a> PageBuilder<'a> {
     /// nothing showed what it holds.
     pub(super) fn response_field(&self, ty: String, at: &str) -> Yaml {
         if ty == "raw" && self.unseen.contains(at) {
-            namesakes::unseen_field()
+            namesakes::unseen_field(self.declared.get(at).map(String::as_str))
         } else {
             Yaml::Str(ty)
         }
@@ -505,6 +491,10 @@ impl<'a> PageBuilder<'a> {
             }
         }
         let unclear = row.types.is_empty() || matches!(doc.as_deref(), Some("array" | "any"));
+        // An `object` the sample sends as `{"fileData": [name, base64]}` is an upload.
+        let sent_fits = |typed: &String| {
+            unclear || (typed == "file" && matches!(doc.as_deref(), Some("object")))
+        };
         if !top_param {
             // A field inside a parameter: what the cURL sample sends under its name, when
             // every place the sample uses the name agrees (`fields.iblockSection: [12]`).
@@ -514,7 +504,7 @@ impl<'a> PageBuilder<'a> {
                 .body
                 .as_ref()
                 .and_then(|body| sent_under(body, &row.name))
-                .filter(|_| unclear);
+                .filter(sent_fits);
             if let Some(typed) = sent {
                 self.raws.retain(|raw| raw.at != at);
                 return typed;
@@ -528,7 +518,7 @@ impl<'a> PageBuilder<'a> {
             }
             return query.to_owned();
         }
-        match sample.and_then(sample_type).filter(|_| unclear) {
+        match sample.and_then(sample_type).filter(sent_fits) {
             Some(typed) => {
                 self.raws.retain(|raw| raw.at != at);
                 typed
@@ -943,16 +933,6 @@ impl<'a> PageBuilder<'a> {
         self.used.insert(name.clone());
         name
     }
-}
-
-/// A field named as a list of IDs: `CONTACT_IDS`, `memberIds`.
-fn is_ids_name(name: &str) -> bool {
-    name.ends_with("_IDS") || (name.ends_with("Ids") && name.len() > 3)
-}
-
-/// A record's own identifier field (`ID`, `id`), which reads and sends as an `id`.
-pub(super) fn is_record_id(name: &str) -> bool {
-    matches!(name, "id" | "ID")
 }
 
 #[cfg(test)]

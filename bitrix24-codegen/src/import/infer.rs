@@ -351,7 +351,7 @@ fn kind(value: &Value) -> u8 {
 }
 
 /// Not `null`, `""`, `[]` or `{}`.
-fn informative(value: &Value) -> bool {
+pub(crate) fn informative(value: &Value) -> bool {
     match value {
         Value::Null => false,
         Value::String(s) => !s.is_empty(),

@@ -177,6 +177,7 @@ mod builder;
 mod doc_types;
 mod emit_yaml;
 mod families;
+mod field_names;
 mod fixtures;
 mod infer;
 mod inherited;
@@ -201,6 +202,7 @@ mod samples;
 mod table;
 #[cfg(test)]
 mod test_trees;
+mod ts_shape;
 mod types;
 mod typing;
 mod values;

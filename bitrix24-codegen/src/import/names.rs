@@ -82,8 +82,7 @@ mod tests {
     fn samples(names: &[(&str, usize)]) -> Samples {
         Samples {
             methods: names.iter().map(|(n, c)| ((*n).to_owned(), *c)).collect(),
-            params: Vec::new(),
-            body: None,
+            ..Samples::default()
         }
     }
 

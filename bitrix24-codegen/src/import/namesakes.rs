@@ -8,8 +8,10 @@
 //! types, this pass gives each the type its namesakes agree on: at least
 //! [`MIN_NAMESAKES`] fields of that name in the scope's types, all of one type with no raw
 //! JSON in it (or of types that read as each other both ways, see [`agreement`]). A field raw for a reason the docs show (a union of types, examples that
-//! disagree) is never marked: its namesakes do not overrule its own page. Every mark is
-//! removed, typed or not.
+//! disagree) is never marked: its namesakes do not overrule its own page. A field whose
+//! page's JS sample declares a type ([`super::ts_shape`]) takes that type when its
+//! namesakes do not agree: they saw values, the declaration only says what the sample
+//! reads. Every mark is removed, typed or not.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,15 +23,24 @@ use super::report::Problem;
 /// The key that marks an unseen field while the pages are joined; never written out.
 const UNSEEN: &str = "unseen";
 
+/// The mark's key for the type the page's JS sample declares (see
+/// [`super::ts_shape`]): the field's type when its namesakes do not agree.
+const DECLARED: &str = "declared";
+
 /// Fewest typed namesakes that must agree.
 const MIN_NAMESAKES: usize = 2;
 
-/// A raw response field whose page showed nothing of its value.
-pub(super) fn unseen_field() -> Yaml {
-    Yaml::Map(vec![
+/// A raw response field whose page showed nothing of its value, with the type its JS
+/// sample declares, if any.
+pub(super) fn unseen_field(declared: Option<&str>) -> Yaml {
+    let mut mark = vec![
         ("type".to_owned(), Yaml::str("raw")),
         (UNSEEN.to_owned(), Yaml::Bool(true)),
-    ])
+    ];
+    if let Some(declared) = declared {
+        mark.push((DECLARED.to_owned(), Yaml::str(declared)));
+    }
+    Yaml::Map(mark)
 }
 
 /// (scope, field wire name) -> type expression -> how many fields have it.
@@ -72,7 +83,10 @@ pub(super) fn type_by_namesakes(files: &mut BTreeMap<String, FileTree>, notes: &
                             entry.2 += 1;
                             Yaml::Str(agreed)
                         }
-                        None => Yaml::str("raw"),
+                        None => match field.get(DECLARED) {
+                            Some(Yaml::Str(declared)) => Yaml::str(declared),
+                            _ => Yaml::str("raw"),
+                        },
                     };
                 }
             }
@@ -157,7 +171,7 @@ mod tests {
     fn unseen(names: &[&str]) -> Yaml {
         let fields = names
             .iter()
-            .map(|name| ((*name).to_owned(), unseen_field()))
+            .map(|name| ((*name).to_owned(), unseen_field(None)))
             .collect();
         Yaml::Map(vec![("fields".to_owned(), Yaml::Map(fields))])
     }
@@ -200,6 +214,34 @@ mod tests {
         assert_eq!(field(&files, "Four", "SEEN"), &Yaml::str("raw"));
         assert_eq!(notes.len(), 1);
         assert!(notes[0].message.contains("`SEEN`"), "{}", notes[0].message);
+    }
+
+    #[test]
+    fn a_declared_type_types_what_namesakes_do_not() {
+        let declared = |ty: &str| {
+            Yaml::Map(vec![(
+                "fields".to_owned(),
+                Yaml::Map(vec![
+                    ("SEEN".to_owned(), unseen_field(Some(ty))),
+                    ("LONE".to_owned(), unseen_field(Some(ty))),
+                ]),
+            )])
+        };
+        let mut files = BTreeMap::from([(
+            "a.yaml".to_owned(),
+            tree(
+                vec![
+                    ("One", record(&[("SEEN", "datetime")])),
+                    ("Two", record(&[("SEEN", "datetime")])),
+                    ("Three", declared("string")),
+                ],
+                vec![],
+            ),
+        )]);
+        type_by_namesakes(&mut files, &mut Vec::new());
+        // Namesakes saw values: they come first; alone, the declaration types the field.
+        assert_eq!(field(&files, "Three", "SEEN"), &Yaml::str("datetime"));
+        assert_eq!(field(&files, "Three", "LONE"), &Yaml::str("string"));
     }
 
     #[test]

@@ -4,8 +4,9 @@
 
 use serde_json::{Map, Value};
 
-use super::builder::{PageBuilder, is_record_id};
+use super::builder::PageBuilder;
 use super::emit_yaml::Yaml;
+use super::field_names::is_record_id;
 use super::infer::{self, Shape};
 use super::kind::method_kind;
 use super::page::{self, JsonKind};
@@ -481,9 +482,37 @@ impl PageBuilder<'_> {
                 format!("{inner}[]")
             }
             Shape::Object(map) => self.inferred_object(&map, at, key),
-            Shape::Unknown => self.unseen(at, "the example shows nothing to type it by"),
+            Shape::Unknown => {
+                let Some(declared) = self.declared(at, key) else {
+                    return self.unseen(at, "the example shows nothing to type it by");
+                };
+                let ty = self.inferred(&declared, at, key);
+                // Builtins are lower case, named types upper.
+                if ty.chars().any(|c| c.is_ascii_uppercase()) {
+                    // A record the declaration describes: nothing else would type it.
+                    return ty;
+                }
+                // A scalar (or list of them): the namesakes, which saw values, come first.
+                let reason = format!(
+                    "the example shows nothing to type it by; the sample declares `{ty}`, \
+                     its type unless its namesakes agree on one"
+                );
+                self.declared.insert(at.to_owned(), ty);
+                self.unseen(at, reason)
+            }
             Shape::Mixed => self.raw(at, "the examples show values of different kinds"),
         }
+    }
+
+    /// An example of what the JS sample's TypeScript declaration of the result shows at
+    /// `at` (`crm.x.get.result.item.startPlan`), for a field the reply example leaves
+    /// `null` or empty; `None` when it declares nothing there.
+    fn declared(&self, at: &str, key: &str) -> Option<Value> {
+        let shape = self.page.samples.result_shape.as_ref()?;
+        let rest = at.strip_prefix(&format!("{}.result", self.page.method))?;
+        let path: Vec<&str> = rest.split('.').filter(|s| !s.is_empty()).collect();
+        let example = shape.at(&path)?.example(key);
+        infer::informative(&example).then_some(example)
     }
 
     /// The field `field` of the record at `at`, typed from its example `value`.

@@ -4,11 +4,14 @@
 //! (`.../rest/**put_your_webhook_here**/crm.deal.add`) and sends its parameters as the
 //! JSON after `-d`; the JS and PHP samples name it in `method: 'crm.deal.add'`,
 //! `callMethod('crm.deal.add'` or `call('crm.deal.add'`. The method name
-//! ([`super::names`]) and the parameter check of the import lint read them.
+//! ([`super::names`]) and the parameter check of the import lint read them; the JS
+//! sample's TypeScript declaration of the result ([`ts_shape`]) types what the reply
+//! example leaves `null`.
 
 use std::collections::BTreeMap;
 
 use super::markdown::Block;
+use super::ts_shape::{self, Ts};
 
 /// The methods a page's samples call and the parameters its cURL samples send.
 #[derive(Debug, Default, Clone)]
@@ -19,6 +22,8 @@ pub(crate) struct Samples {
     pub(crate) params: Vec<String>,
     /// The first cURL sample's JSON body, without `auth`.
     pub(crate) body: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The result's shape the JS sample declares in TypeScript ([`ts_shape`]).
+    pub(crate) result_shape: Option<Ts>,
 }
 
 /// Whether `name` is a REST method name (`crm.deal.add`, `imbot.v2.Bot.list`).
@@ -52,6 +57,7 @@ pub(crate) fn read(blocks: &[Block]) -> Samples {
             samples.body.get_or_insert(body);
         }
     }
+    samples.result_shape = ts_shape::result_shape(blocks);
     samples
 }
 
@@ -112,7 +118,8 @@ fn bodies(text: &str) -> Vec<serde_json::Map<String, serde_json::Value>> {
 }
 
 /// The spec type of a value a cURL sample sends, when it is a scalar or a list of one
-/// kind of scalar (`["crm", "CCrmDocumentDeal", "DEAL_1"]` is `string[]`).
+/// kind of scalar (`["crm", "CCrmDocumentDeal", "DEAL_1"]` is `string[]`), or an upload
+/// (`file`).
 pub(super) fn sample_type(value: &serde_json::Value) -> Option<String> {
     use serde_json::Value;
     let scalar = |value: &Value| match value {
@@ -123,6 +130,8 @@ pub(super) fn sample_type(value: &serde_json::Value) -> Option<String> {
         _ => None,
     };
     match value {
+        // The upload shape of a `file` (`{"fileData": ["photo.png", "<base64>"]}`).
+        Value::Object(map) if map.contains_key("fileData") => Some("file".to_owned()),
         Value::Array(items) => {
             let first = scalar(items.first()?)?;
             items
@@ -194,6 +203,10 @@ mod tests {
         assert_eq!(shown(r#"["a", "b"]"#).as_deref(), Some("string[]"));
         assert_eq!(shown(r#""other": [29]"#), None);
         assert_eq!(shown("not json"), None);
+        assert_eq!(
+            sample_type(&serde_json::json!({"fileData": ["a.png", "iVBOR"]})).as_deref(),
+            Some("file")
+        );
 
         let body: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
             r#"{"fields": {"iblockSection": [12, 14], "rows": [{"MEMBERS": ["1"]}]},

@@ -9,11 +9,12 @@
 //! | `crm_lead`, `crm_deal`, `crm_contact`, `crm_company`, `crm_quote`, `crm_entity` | `id` |
 //! | `crm_multifield` | `crm_multifield[]` |
 //! | `lang_map` | `map<string>` |
+//! | `enum` | `string`, which the values its description lists refine |
 //! | `array<T>` | as `T[]` |
 //! | `T[]` | `T[]` when `T` maps, else like `T` |
 //! | `object`, or a name the table links to a sub-table (`deal[]`, `Bot`) | a named type when the sub-table is found ([`super`]), else `raw` |
 //! | unions (`string \| null`, `datetime`\|`date`, `integer`\|`integer[]`, `string`\|`lang_map`) | see [`map_union`]; `null` and `undefined` drop out, and one part left is that part |
-//! | `any`, `array`, `enum`, other unions, unknown names | `raw` |
+//! | `any`, `array`, other unions, unknown names | `raw` |
 //!
 //! Matching ignores ASCII case. Every `raw` carries the reason, for the import report.
 
@@ -60,6 +61,9 @@ const BUILTINS: &[(&str, &str)] = &[
     ("crm_multifield", "crm_multifield[]"),
     // Language id -> text (crm/data-types.md).
     ("lang_map", "map<string>"),
+    // One of some values: the values the description lists make it an enum
+    // (`typing::refine`), else it is the text (or number as text) a portal sends.
+    ("enum", "string"),
 ];
 
 /// Docs types that say "anything" or too little to type.
@@ -71,7 +75,6 @@ const OPAQUE: &[&str] = &[
     "null",
     "callable",
     "function",
-    "enum",
     "const",
 ];
 

@@ -87,8 +87,8 @@ impl wire::Lenient for AccessNameResult {
 pub struct AppInfoResult {
     /// `CODE`: string.
     pub code: Option<String>,
-    /// `DAYS`: raw.
-    pub days: Option<serde_json::Value>,
+    /// `DAYS`: integer.
+    pub days: Option<i64>,
     /// `ID`: id.
     pub id: Option<u64>,
     /// `INSTALLED`: boolean.

@@ -68,8 +68,8 @@ pub struct CalendarSettings {
     pub rm_iblock_id: Option<String>,
     /// `dep_manager_sub`: boolean.
     pub dep_manager_sub: Option<bool>,
-    /// `denied_superpose_types`: raw.
-    pub denied_superpose_types: Option<serde_json::Value>,
+    /// `denied_superpose_types`: `string[]`.
+    pub denied_superpose_types: Option<Vec<String>>,
     /// `pathes_for_sites`: boolean.
     pub pathes_for_sites: Option<bool>,
     /// `forum_id`: string.

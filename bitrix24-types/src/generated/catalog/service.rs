@@ -66,12 +66,12 @@ pub struct CatalogProductServiceAddFields {
     /// `detailText`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_text: Option<String>,
-    /// `previewPicture`: raw.
+    /// `previewPicture`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_picture: Option<serde_json::Value>,
-    /// `detailPicture`: raw.
+    pub preview_picture: Option<wire::File>,
+    /// `detailPicture`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_picture: Option<serde_json::Value>,
+    pub detail_picture: Option<wire::File>,
     /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
@@ -338,12 +338,12 @@ pub struct CatalogProductServiceUpdateFields {
     /// `detailText`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_text: Option<String>,
-    /// `previewPicture`: raw.
+    /// `previewPicture`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_picture: Option<serde_json::Value>,
-    /// `detailPicture`: raw.
+    pub preview_picture: Option<wire::File>,
+    /// `detailPicture`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_picture: Option<serde_json::Value>,
+    pub detail_picture: Option<wire::File>,
     /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text_type: Option<CatalogProductAddPreviewTextType>,

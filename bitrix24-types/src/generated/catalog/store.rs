@@ -37,9 +37,9 @@ pub struct CatalogStoreAddFields {
     /// `gpsS`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gps_s: Option<f64>,
-    /// `imageId`: raw.
+    /// `imageId`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_id: Option<serde_json::Value>,
+    pub image_id: Option<wire::File>,
     /// `dateModify`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_modify: Option<wire::DateTime>,
@@ -232,9 +232,9 @@ pub struct CatalogStoreUpdateFields {
     /// `gpsS`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gps_s: Option<f64>,
-    /// `imageId`: raw.
+    /// `imageId`: file.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_id: Option<serde_json::Value>,
+    pub image_id: Option<wire::File>,
     /// `dateModify`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_modify: Option<wire::DateTime>,

@@ -284,9 +284,9 @@ pub struct Offline {
     /// `events`: `EventOfflineGetEventsItem[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<EventOfflineGetEventsItem>>,
-    /// `process_id`: raw.
+    /// `process_id`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub process_id: Option<serde_json::Value>,
+    pub process_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

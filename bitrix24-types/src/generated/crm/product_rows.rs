@@ -286,8 +286,8 @@ pub struct CrmItemProductrowSetProductRowsItem {
     pub sort: Option<i64>,
     /// `taxIncluded`: char. One of `Y`, `N`.
     pub tax_included: Option<bool>,
-    /// `taxRate`: raw.
-    pub tax_rate: Option<serde_json::Value>,
+    /// `taxRate`: double.
+    pub tax_rate: Option<f64>,
     /// `type`: integer.
     pub type_: Option<i64>,
     /// `xmlId`: string.

@@ -5,6 +5,62 @@ use ::bitrix24_types::__private::serde::{self, Deserialize, Serialize};
 use ::bitrix24_types::wire;
 /// An open enumeration: a value not listed is kept in `Unknown`.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-search.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DiskFileSearchType {
+    /// `file`
+    File,
+    /// `folder`
+    Folder,
+    /// `all`
+    All,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for DiskFileSearchType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "file" => Self::File,
+            "folder" => Self::Folder,
+            "all" => Self::All,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::File => "file",
+            Self::Folder => "folder",
+            Self::All => "all",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for DiskFileSearchType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for DiskFileSearchType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for DiskFileSearchType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-share-to-user.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskFolderShareToUserTaskName {

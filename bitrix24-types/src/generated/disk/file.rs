@@ -8,6 +8,7 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::disk_values::DiskFileSearchType;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-get.html)
@@ -76,8 +77,8 @@ pub struct DiskFileCopyToResult {
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
     pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: raw.
-    pub deleted_by: Option<serde_json::Value>,
+    /// `DELETED_BY`: string.
+    pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: integer.
     pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.
@@ -944,9 +945,9 @@ impl DiskFileRestoreFromVersion {
 pub struct DiskFileSearch {
     /// `QUERY`: string, required.
     pub query: String,
-    /// `TYPE`: raw.
+    /// `TYPE`: `DiskFileSearchType`. One of `file`, `folder`, `all`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<serde_json::Value>,
+    pub type_: Option<DiskFileSearchType>,
     /// `FILTER`: `DiskFileSearchFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<DiskFileSearchFilter>,

@@ -324,56 +324,6 @@ impl wire::Lenient for DiskFolderGetFieldsType {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-restore.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFolderRestoreResult {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
-    /// `CREATE_TIME`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
-    /// `DELETED_TYPE`: integer.
-    pub deleted_type: Option<i64>,
-    /// `DELETE_TIME`: datetime.
-    pub delete_time: Option<wire::DateTime>,
-    /// `DETAIL_URL`: string.
-    pub detail_url: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `PARENT_ID`: integer.
-    pub parent_id: Option<i64>,
-    /// `REAL_OBJECT_ID`: integer.
-    pub real_object_id: Option<i64>,
-    /// `STORAGE_ID`: integer.
-    pub storage_id: Option<i64>,
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
-    /// `UPDATE_TIME`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFolderRestoreResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-add-subfolder.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -384,8 +334,8 @@ pub struct DiskFolderResult {
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
     pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: raw.
-    pub deleted_by: Option<serde_json::Value>,
+    /// `DELETED_BY`: string.
+    pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: integer.
     pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.
@@ -434,8 +384,8 @@ pub struct DiskFolderUploadFileResult {
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
     pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: raw.
-    pub deleted_by: Option<serde_json::Value>,
+    /// `DELETED_BY`: string.
+    pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: integer.
     pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.
@@ -704,7 +654,7 @@ pub struct DiskFolderGetFields;
     "disk.folder.markDeleted",
     scope = "disk",
     kind = write,
-    response = DiskFolderRestoreResult
+    response = DiskFolderResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -771,7 +721,7 @@ impl DiskFolderRename {
     "disk.folder.restore",
     scope = "disk",
     kind = write,
-    response = DiskFolderRestoreResult
+    response = DiskFolderResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

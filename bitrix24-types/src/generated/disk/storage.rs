@@ -21,8 +21,8 @@ pub struct DiskStorageAddFolderResult {
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
     pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: raw.
-    pub deleted_by: Option<serde_json::Value>,
+    /// `DELETED_BY`: string.
+    pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: integer.
     pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.
@@ -258,8 +258,8 @@ pub struct DiskStorageUploadFileResult {
     pub created_by: Option<String>,
     /// `CREATE_TIME`: datetime.
     pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: raw.
-    pub deleted_by: Option<serde_json::Value>,
+    /// `DELETED_BY`: string.
+    pub deleted_by: Option<String>,
     /// `DELETED_TYPE`: integer.
     pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.

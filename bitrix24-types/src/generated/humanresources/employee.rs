@@ -29,33 +29,11 @@ impl wire::Lenient for HumanresourcesEmployeeCountResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-multidepartment.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct HumanresourcesEmployeeDepartmentsItem {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for HumanresourcesEmployeeDepartmentsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesEmployeeField {
-    /// `item`: `HumanresourcesEmployeeFieldItem`.
-    pub item: Option<HumanresourcesEmployeeFieldItem>,
+    /// `item`: `HumanresourcesEmployeeFieldGetItem`.
+    pub item: Option<HumanresourcesEmployeeFieldGetItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -74,13 +52,54 @@ impl wire::Lenient for HumanresourcesEmployeeField {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct HumanresourcesEmployeeFieldItem {
+pub struct HumanresourcesEmployeeFieldGetItem {
     /// `description`: string.
     pub description: Option<String>,
     /// `editable`: boolean.
     pub editable: Option<bool>,
-    /// `elementType`: raw.
-    pub element_type: Option<serde_json::Value>,
+    /// `elementType`: string.
+    pub element_type: Option<String>,
+    /// `filterable`: boolean.
+    pub filterable: Option<bool>,
+    /// `multiple`: boolean.
+    pub multiple: Option<bool>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `requiredGroups`: `string[]`.
+    pub required_groups: Option<Vec<String>>,
+    /// `sortable`: boolean.
+    pub sortable: Option<bool>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// `validationRules`: raw.
+    pub validation_rules: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesEmployeeFieldGetItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-field-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HumanresourcesEmployeeFieldListItemsItem {
+    /// `description`: string.
+    pub description: Option<String>,
+    /// `editable`: boolean.
+    pub editable: Option<bool>,
+    /// `elementType`: string.
+    pub element_type: Option<String>,
     /// `filterable`: boolean.
     pub filterable: Option<bool>,
     /// `multiple`: boolean.
@@ -102,7 +121,7 @@ pub struct HumanresourcesEmployeeFieldItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for HumanresourcesEmployeeFieldItem {
+impl wire::Lenient for HumanresourcesEmployeeFieldListItemsItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -115,8 +134,8 @@ impl wire::Lenient for HumanresourcesEmployeeFieldItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-field-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesEmployeeFieldListResult {
-    /// `items`: `HumanresourcesEmployeeFieldItem[]`.
-    pub items: Option<Vec<HumanresourcesEmployeeFieldItem>>,
+    /// `items`: `HumanresourcesEmployeeFieldListItemsItem[]`.
+    pub items: Option<Vec<HumanresourcesEmployeeFieldListItemsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -134,10 +153,32 @@ impl wire::Lenient for HumanresourcesEmployeeFieldListResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-multidepartment.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct HumanresourcesEmployeeItem {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesEmployeeItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-multidepartment.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HumanresourcesEmployeeMultidepartmentEmployeesItem {
-    /// `departments`: `HumanresourcesEmployeeDepartmentsItem[]`.
-    pub departments: Option<Vec<HumanresourcesEmployeeDepartmentsItem>>,
+    /// `departments`: `HumanresourcesEmployeeItem[]`.
+    pub departments: Option<Vec<HumanresourcesEmployeeItem>>,
     /// `name`: string.
     pub name: Option<String>,
     /// `userId`: integer.
@@ -187,12 +228,12 @@ impl wire::Lenient for HumanresourcesEmployeeMultidepartmentResult {
 pub struct HumanresourcesEmployeeSearchItemsItem {
     /// `avatar`: string.
     pub avatar: Option<String>,
-    /// `departments`: `HumanresourcesEmployeeDepartmentsItem[]`.
-    pub departments: Option<Vec<HumanresourcesEmployeeDepartmentsItem>>,
+    /// `departments`: `HumanresourcesEmployeeItem[]`.
+    pub departments: Option<Vec<HumanresourcesEmployeeItem>>,
     /// `name`: string.
     pub name: Option<String>,
-    /// `teams`: raw.
-    pub teams: Option<serde_json::Value>,
+    /// `teams`: `HumanresourcesEmployeeItem[]`.
+    pub teams: Option<Vec<HumanresourcesEmployeeItem>>,
     /// `url`: string.
     pub url: Option<String>,
     /// `userId`: integer.

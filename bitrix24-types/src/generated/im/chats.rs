@@ -41,18 +41,18 @@ pub struct ImCounters {
     /// `TYPE`: `ImCountersGetType`.
     #[serde(rename = "TYPE")]
     pub type_: Option<ImCountersGetType>,
-    /// `CHAT`: raw.
-    pub chat: Option<serde_json::Value>,
+    /// `CHAT`: `map<double>`.
+    pub chat: Option<BTreeMap<String, f64>>,
     /// `CHAT_MUTED`: `map<integer>`.
     pub chat_muted: Option<BTreeMap<String, i64>>,
-    /// `CHAT_UNREAD`: raw.
-    pub chat_unread: Option<serde_json::Value>,
-    /// `LINES`: raw.
-    pub lines: Option<serde_json::Value>,
+    /// `CHAT_UNREAD`: `double[]`.
+    pub chat_unread: Option<Vec<f64>>,
+    /// `LINES`: `map<double>`.
+    pub lines: Option<BTreeMap<String, f64>>,
     /// `DIALOG`: `map<integer>`.
     pub dialog: Option<BTreeMap<String, i64>>,
-    /// `DIALOG_UNREAD`: raw.
-    pub dialog_unread: Option<serde_json::Value>,
+    /// `DIALOG_UNREAD`: `double[]`.
+    pub dialog_unread: Option<Vec<f64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

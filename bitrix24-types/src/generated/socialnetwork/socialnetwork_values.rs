@@ -7,6 +7,62 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SocialnetworkApiWorkgroupGetInitiatePerms {
+    /// `A`
+    OnlyGroupOwner,
+    /// `E`
+    GroupOwnerAndGroup,
+    /// `K`
+    AllGroupMembers,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SocialnetworkApiWorkgroupGetInitiatePerms {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "A" => Self::OnlyGroupOwner,
+            "E" => Self::GroupOwnerAndGroup,
+            "K" => Self::AllGroupMembers,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::OnlyGroupOwner => "A",
+            Self::GroupOwnerAndGroup => "E",
+            Self::AllGroupMembers => "K",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SocialnetworkApiWorkgroupGetInitiatePerms {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SocialnetworkApiWorkgroupGetInitiatePerms {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SocialnetworkApiWorkgroupGetInitiatePerms {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SocialnetworkApiWorkgroupGetPrivacyCode {
     /// `open`
     Open,
@@ -64,25 +120,33 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetPrivacyCode {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SocialnetworkApiWorkgroupGetType {
-    /// `icon`
-    Icon,
-    /// `image`
-    Image,
+    /// `group`
+    Group,
+    /// `project`
+    Project,
+    /// `scrum`
+    Scrum,
+    /// `collab`
+    Collab,
     /// A value this spec does not list, kept as sent.
     Unknown(String),
 }
 impl wire::WireEnum for SocialnetworkApiWorkgroupGetType {
     fn from_wire(value: &str) -> Self {
         match value {
-            "icon" => Self::Icon,
-            "image" => Self::Image,
+            "group" => Self::Group,
+            "project" => Self::Project,
+            "scrum" => Self::Scrum,
+            "collab" => Self::Collab,
             other => Self::Unknown(other.to_owned()),
         }
     }
     fn as_wire(&self) -> &str {
         match self {
-            Self::Icon => "icon",
-            Self::Image => "image",
+            Self::Group => "group",
+            Self::Project => "project",
+            Self::Scrum => "scrum",
+            Self::Collab => "collab",
             Self::Unknown(value) => value,
         }
     }
@@ -104,6 +168,58 @@ impl<'de> Deserialize<'de> for SocialnetworkApiWorkgroupGetType {
     }
 }
 impl wire::Lenient for SocialnetworkApiWorkgroupGetType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/socialnetwork-api-workgroup-get.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SocialnetworkApiWorkgroupGetType2 {
+    /// `icon`
+    Icon,
+    /// `image`
+    Image,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SocialnetworkApiWorkgroupGetType2 {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "icon" => Self::Icon,
+            "image" => Self::Image,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Icon => "icon",
+            Self::Image => "image",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SocialnetworkApiWorkgroupGetType2 {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SocialnetworkApiWorkgroupGetType2 {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SocialnetworkApiWorkgroupGetType2 {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

@@ -10,7 +10,8 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::socialnetwork_values::{
-    SocialnetworkApiWorkgroupGetPrivacyCode, SocialnetworkApiWorkgroupGetType,
+    SocialnetworkApiWorkgroupGetInitiatePerms, SocialnetworkApiWorkgroupGetPrivacyCode,
+    SocialnetworkApiWorkgroupGetType, SocialnetworkApiWorkgroupGetType2,
 };
 /// Read from responses.
 ///
@@ -76,8 +77,8 @@ impl wire::Lenient for SocialnetworkApiWorkgroupGetAdditionaldata {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SocialnetworkApiWorkgroupGetAvatardata {
-    /// `type`: `SocialnetworkApiWorkgroupGetType`. One of `icon`, `image`.
-    pub type_: Option<SocialnetworkApiWorkgroupGetType>,
+    /// `type`: `SocialnetworkApiWorkgroupGetType2`. One of `icon`, `image`.
+    pub type_: Option<SocialnetworkApiWorkgroupGetType2>,
     /// `id`: string.
     pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -718,8 +719,8 @@ pub struct Workgroup {
     pub avatar_type: Option<String>,
     /// `OWNER_ID`: user.
     pub owner_id: Option<u64>,
-    /// `INITIATE_PERMS`: string.
-    pub initiate_perms: Option<String>,
+    /// `INITIATE_PERMS`: `SocialnetworkApiWorkgroupGetInitiatePerms`. One of `A`, `E`, `K`.
+    pub initiate_perms: Option<SocialnetworkApiWorkgroupGetInitiatePerms>,
     /// `NUMBER_OF_MEMBERS`: integer.
     pub number_of_members: Option<i64>,
     /// `NUMBER_OF_MODERATORS`: integer.
@@ -740,9 +741,9 @@ pub struct Workgroup {
     pub scrum_sprint_duration: Option<i64>,
     /// `SCRUM_TASK_RESPONSIBLE`: string.
     pub scrum_task_responsible: Option<String>,
-    /// `TYPE`: string.
+    /// `TYPE`: `SocialnetworkApiWorkgroupGetType`. One of `group`, `project`, `scrum`, `collab`.
     #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
+    pub type_: Option<SocialnetworkApiWorkgroupGetType>,
     /// `MEMBERS`: `integer[]`.
     pub members: Option<Vec<i64>>,
     /// `CHAT_ID`: integer.

@@ -1012,9 +1012,9 @@ pub struct TasksTemplateAddFields {
     /// `DESCRIPTION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `PRIORITY`: raw.
+    /// `PRIORITY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<serde_json::Value>,
+    pub priority: Option<String>,
     /// `GROUP_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
@@ -1039,24 +1039,36 @@ pub struct TasksTemplateAddFields {
     /// `AUDITORS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auditors: Option<serde_json::Value>,
-    /// `STATUS`: raw.
+    /// `STATUS`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<serde_json::Value>,
-    /// `MULTITASK`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multitask: Option<serde_json::Value>,
-    /// `REPLICATE`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replicate: Option<serde_json::Value>,
+    pub status: Option<String>,
+    /// `MULTITASK`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub multitask: Option<bool>,
+    /// `REPLICATE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub replicate: Option<bool>,
     /// `SITE_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
-    /// `TASK_CONTROL`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub task_control: Option<serde_json::Value>,
-    /// `ADD_IN_REPORT`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub add_in_report: Option<serde_json::Value>,
+    /// `TASK_CONTROL`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub task_control: Option<bool>,
+    /// `ADD_IN_REPORT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub add_in_report: Option<bool>,
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
@@ -1069,9 +1081,9 @@ pub struct TasksTemplateAddFields {
     /// `END_DATE_PLAN_AFTER`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_plan_after: Option<wire::DateTime>,
-    /// `TPARAM_TYPE`: raw.
+    /// `TPARAM_TYPE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tparam_type: Option<serde_json::Value>,
+    pub tparam_type: Option<String>,
     /// `TPARAM_REPLICATION_COUNT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tparam_replication_count: Option<i64>,

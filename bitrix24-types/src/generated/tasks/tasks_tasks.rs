@@ -274,16 +274,16 @@ pub struct TasksTaskItem {
     pub description: Option<String>,
     /// `editable`: boolean.
     pub editable: Option<bool>,
-    /// `elementType`: raw.
-    pub element_type: Option<serde_json::Value>,
+    /// `elementType`: string.
+    pub element_type: Option<String>,
     /// `filterable`: boolean.
     pub filterable: Option<bool>,
     /// `multiple`: boolean.
     pub multiple: Option<bool>,
     /// `name`: string.
     pub name: Option<String>,
-    /// `requiredGroups`: raw.
-    pub required_groups: Option<serde_json::Value>,
+    /// `requiredGroups`: `string[]`.
+    pub required_groups: Option<Vec<String>>,
     /// `sortable`: boolean.
     pub sortable: Option<bool>,
     /// `title`: string.

@@ -253,13 +253,38 @@ impl wire::Lenient for TelephonyExternalCallFinishResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct TelephonyExternalCallRegisterCrmCreatedEntitiesItem {
+    /// `ENTITY_ID`: integer.
+    pub entity_id: Option<i64>,
+    /// `ENTITY_TYPE`: string.
+    pub entity_type: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TelephonyExternalCallRegisterCrmCreatedEntitiesItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/telephony-external-call-register.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TelephonyExternalCallRegisterResult {
     /// `CALL_ID`: string.
     pub call_id: Option<String>,
     /// `CRM_CREATED_LEAD`: integer.
     pub crm_created_lead: Option<i64>,
-    /// `CRM_CREATED_ENTITIES`: raw.
-    pub crm_created_entities: Option<serde_json::Value>,
+    /// `CRM_CREATED_ENTITIES`: `TelephonyExternalCallRegisterCrmCreatedEntitiesItem[]`.
+    pub crm_created_entities: Option<
+        Vec<TelephonyExternalCallRegisterCrmCreatedEntitiesItem>,
+    >,
     /// `CRM_ENTITY_TYPE`: string.
     pub crm_entity_type: Option<String>,
     /// `CRM_ENTITY_ID`: integer.

@@ -1,0 +1,31 @@
+//! What a field's name says: that it holds an ID or a list of them, that it is a record's
+//! own ID, or that it is no name but a placeholder for many (`UF_CRM_...`).
+
+/// `USER_ID`, `entityId`, `TASKID`: a name whose last word is `id` (an upper-case name
+/// ending in `ID` counts as one word run together).
+pub(super) fn names_an_id(name: &str) -> bool {
+    let upper = !name.chars().any(|c| c.is_ascii_lowercase());
+    crate::rules::words::words(name)
+        .last()
+        .is_some_and(|w| w == "id")
+        || (upper && name.len() > 2 && name.ends_with("ID"))
+}
+
+/// A name that stands for many (`UF_CRM_...`, `UF_CRM_xxx`, `<node selector>`).
+pub(super) fn is_placeholder(name: &str) -> bool {
+    name.contains("...")
+        || name.contains('…')
+        || name.contains(['<', '{', '*'])
+        || name.to_ascii_lowercase().ends_with("xxx")
+        || (name.len() > 1 && name.ends_with('_'))
+}
+
+/// A field named as a list of IDs: `CONTACT_IDS`, `memberIds`.
+pub(super) fn is_ids_name(name: &str) -> bool {
+    name.ends_with("_IDS") || (name.ends_with("Ids") && name.len() > 3)
+}
+
+/// A record's own identifier field (`ID`, `id`), which reads and sends as an `id`.
+pub(super) fn is_record_id(name: &str) -> bool {
+    matches!(name, "id" | "ID")
+}
