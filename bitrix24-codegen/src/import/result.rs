@@ -10,6 +10,7 @@ use super::field_names::is_record_id;
 use super::infer::{self, Shape};
 use super::kind::method_kind;
 use super::page::{self, JsonKind};
+use super::ts_shape;
 use super::types::{Mapped, map_doc_type};
 use crate::naming;
 
@@ -59,9 +60,18 @@ impl PageBuilder<'_> {
             .collect()
     }
 
-    /// The `result` of every reply example of the page, merged into one value.
+    /// The `result` of every reply example of the page, merged into one value, with the
+    /// records they all leave empty filled in from the JS sample's declaration
+    /// ([`ts_shape::fill`]; after the merge, so that no example's values mix with the
+    /// declaration's).
     fn result_example(&self) -> Option<Value> {
-        infer::merge_all(self.result_examples().iter())
+        let mut merged = infer::merge_all(self.result_examples().iter())?;
+        if let Some(shape) = &self.page.samples.result_shape {
+            if infer::informative(&merged) {
+                ts_shape::fill(&mut merged, shape, "result");
+            }
+        }
+        Some(merged)
     }
 
     /// The reply carries no data (the `none` result): the `result` row documents `null`,
@@ -509,7 +519,10 @@ impl PageBuilder<'_> {
     /// `null` or empty; `None` when it declares nothing there.
     fn declared(&self, at: &str, key: &str) -> Option<Value> {
         let shape = self.page.samples.result_shape.as_ref()?;
-        let rest = at.strip_prefix(&format!("{}.result", self.page.method))?;
+        // `{method}.result records.NAME`: a list's records, which the shape's lists hold.
+        let rest = at
+            .strip_prefix(&format!("{}.result", self.page.method))?
+            .replace(" records", "");
         let path: Vec<&str> = rest.split('.').filter(|s| !s.is_empty()).collect();
         let example = shape.at(&path)?.example(key);
         infer::informative(&example).then_some(example)

@@ -68,6 +68,15 @@ impl Ts {
         Some(current)
     }
 
+    /// A record, or a list or map of records.
+    fn holds_record(&self) -> bool {
+        match self {
+            Ts::Object(_) => true,
+            Ts::List(inner) | Ts::Map(inner) => inner.holds_record(),
+            _ => false,
+        }
+    }
+
     /// An example value of this type for the field `key`: what the example typing reads
     /// as this type. A `number` is an integer for an ID, a count or a time span, else a
     /// fraction: a `double` reads whole numbers too, while an integer would refuse the
@@ -85,6 +94,8 @@ impl Ts {
                     .map(|(name, ty)| (name.clone(), ty.example(name)))
                     .collect(),
             ),
+            // A list of numbers holds IDs far more often than fractions.
+            Ts::List(inner) if **inner == Ts::Number => json!([1]),
             Ts::List(inner) => match inner.example(key) {
                 Value::Null => json!([]),
                 item => json!([item]),
@@ -95,6 +106,40 @@ impl Ts {
             },
             Ts::Unknown => Value::Null,
         }
+    }
+}
+
+/// Fills what `value` (a reply example's `result`) leaves `null` or empty where `shape`
+/// declares a record (or a list or map of them) with an example of the declared type
+/// ([`Ts::example`]); what the example shows wins. Scalars, and lists of them, left
+/// `null` or empty stay: the example typing asks the shape for them ([`Ts::at`]) after
+/// the field's namesakes, which saw values.
+pub(crate) fn fill(value: &mut Value, shape: &Ts, key: &str) {
+    match (value, shape) {
+        (value, shape) if shape.holds_record() && !super::infer::informative(value) => {
+            let example = shape.example(key);
+            if super::infer::informative(&example) {
+                *value = example;
+            }
+        }
+        (Value::Object(map), Ts::Object(fields)) => {
+            for (name, field) in fields {
+                if let Some(inner) = map.get_mut(name) {
+                    fill(inner, field, name);
+                }
+            }
+        }
+        (Value::Object(map), Ts::Map(inner)) => {
+            for item in map.values_mut() {
+                fill(item, inner, key);
+            }
+        }
+        (Value::Array(items), Ts::List(inner)) => {
+            for item in items {
+                fill(item, inner, key);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -142,21 +187,29 @@ pub(crate) fn result_shape(blocks: &[Block]) -> Option<Ts> {
     })
 }
 
-/// The shape a code block declares: the type its call names (`make<TaskGetResult>`), else
-/// the first type after the marker.
+/// The shape a code block declares: the type its call names (`make<TaskGetResult>`,
+/// `make<DiskFileSearchItem[]>`), else the first type after the marker.
 fn block_shape(text: &str) -> Option<Ts> {
     let declared = declarations(text);
     let after = &text[text.find(MARKER)?..];
-    let main = declared
-        .keys()
-        .find(|name| text.contains(&format!("<{name}>")))
-        .cloned()
-        .or_else(|| {
+    let called = ["make<", "callMethod<", "call<"].iter().find_map(|call| {
+        let at = text.find(call)? + call.len();
+        let mut parser = Parser {
+            text: &text[at..],
+            pos: 0,
+        };
+        let ty = parser.union()?;
+        parser.eat('>').then_some(ty)
+    });
+    let main = match called {
+        Some(ty) => ty,
+        None => {
             let rest = after.split_once("type ")?.1;
-            Some(rest.split(|c: char| !is_ident(c)).next()?.to_owned())
-        })?;
-    let ty = declared.get(&main)?;
-    let resolved = resolve(ty, &declared, 0);
+            let name = rest.split(|c: char| !is_ident(c)).next()?;
+            declared.get(name)?.clone()
+        }
+    };
+    let resolved = resolve(&main, &declared, 0);
     (resolved != Ts::Unknown).then_some(resolved)
 }
 
@@ -481,6 +534,25 @@ mod tests {
     }
 
     #[test]
+    fn fills_records_the_example_leaves_empty() {
+        let ts = shape(
+            "// Shape of the payload returned in result\n\
+             type R = { item: { id: number, pic: { url: string } | null, tags: string[], \
+             note: string | null, rows: { n: number }[] } }",
+        )
+        .expect("a shape");
+        let mut example = json!({"item": {"id": 5, "pic": null, "tags": [], "note": null,
+            "rows": [{"n": null}], "extra": null}});
+        fill(&mut example, &ts, "result");
+        // Records only: scalars and lists of them are the namesakes' first.
+        assert_eq!(
+            example,
+            json!({"item": {"id": 5, "pic": {"url": "text"}, "tags": [], "note": null,
+                "rows": [{"n": null}], "extra": null}})
+        );
+    }
+
+    #[test]
     fn no_marker_or_nothing_readable_is_no_shape() {
         assert_eq!(shape("type X = { a: number }"), None);
         assert_eq!(
@@ -498,6 +570,22 @@ mod tests {
             let code = format!("// Shape of the payload returned in result\ntype X = {broken}");
             assert_eq!(shape(&code), None, "{broken}");
         }
+    }
+
+    #[test]
+    fn the_called_type_may_be_a_list() {
+        let ts = shape(
+            "// Shape of the payload returned in result\n\
+             type Item = { ID: string }\n\
+             const r = await $b24.actions.v2.call.make<Item[]>({ method: 'disk.file.search' })",
+        );
+        assert_eq!(
+            ts,
+            Some(Ts::List(Box::new(Ts::Object(vec![(
+                "ID".to_owned(),
+                Ts::String
+            )]))))
+        );
     }
 
     #[test]

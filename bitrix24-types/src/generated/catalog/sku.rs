@@ -305,18 +305,18 @@ pub struct CatalogProductSkuListUnits {
     pub detail_text: Option<String>,
     /// `detailTextType`: string.
     pub detail_text_type: Option<String>,
-    /// `height`: raw.
-    pub height: Option<serde_json::Value>,
+    /// `height`: double.
+    pub height: Option<f64>,
     /// `iblockId`: integer.
     pub iblock_id: Option<i64>,
     /// `iblockSectionId`: integer.
     pub iblock_section_id: Option<i64>,
     /// `id`: id.
     pub id: Option<u64>,
-    /// `length`: raw.
-    pub length: Option<serde_json::Value>,
-    /// `measure`: raw.
-    pub measure: Option<serde_json::Value>,
+    /// `length`: double.
+    pub length: Option<f64>,
+    /// `measure`: double.
+    pub measure: Option<f64>,
     /// `modifiedBy`: integer.
     pub modified_by: Option<i64>,
     /// `name`: string.
@@ -335,8 +335,8 @@ pub struct CatalogProductSkuListUnits {
     pub purchasing_currency: Option<String>,
     /// `purchasingPrice`: decimal.
     pub purchasing_price: Option<wire::Decimal>,
-    /// `quantity`: raw.
-    pub quantity: Option<serde_json::Value>,
+    /// `quantity`: double.
+    pub quantity: Option<f64>,
     /// `sort`: integer.
     pub sort: Option<i64>,
     /// `subscribe`: char. One of `Y`, `N`.
@@ -349,10 +349,10 @@ pub struct CatalogProductSkuListUnits {
     pub vat_id: Option<i64>,
     /// `vatIncluded`: char. One of `Y`, `N`.
     pub vat_included: Option<bool>,
-    /// `weight`: raw.
-    pub weight: Option<serde_json::Value>,
-    /// `width`: raw.
-    pub width: Option<serde_json::Value>,
+    /// `weight`: double.
+    pub weight: Option<f64>,
+    /// `width`: double.
+    pub width: Option<f64>,
     /// `xmlId`: integer.
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

@@ -45,14 +45,14 @@ pub struct ImCounters {
     pub chat: Option<BTreeMap<String, f64>>,
     /// `CHAT_MUTED`: `map<integer>`.
     pub chat_muted: Option<BTreeMap<String, i64>>,
-    /// `CHAT_UNREAD`: `double[]`.
-    pub chat_unread: Option<Vec<f64>>,
+    /// `CHAT_UNREAD`: `integer[]`.
+    pub chat_unread: Option<Vec<i64>>,
     /// `LINES`: `map<double>`.
     pub lines: Option<BTreeMap<String, f64>>,
     /// `DIALOG`: `map<integer>`.
     pub dialog: Option<BTreeMap<String, i64>>,
-    /// `DIALOG_UNREAD`: `double[]`.
-    pub dialog_unread: Option<Vec<f64>>,
+    /// `DIALOG_UNREAD`: `integer[]`.
+    pub dialog_unread: Option<Vec<i64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

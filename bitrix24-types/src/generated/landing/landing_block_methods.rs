@@ -862,9 +862,9 @@ pub struct LandingBlockGetrepositoryItemsItem {
     pub section: Option<Vec<String>>,
     /// `system`: boolean.
     pub system: Option<bool>,
-    /// `type`: `string[]`.
+    /// `type`: raw.
     #[serde(rename = "type")]
-    pub type_: Option<Vec<String>>,
+    pub type_: Option<serde_json::Value>,
     /// `version`: integer.
     pub version: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -972,8 +972,8 @@ pub struct LandingBlockGetrepositoryResult {
     pub new: Option<bool>,
     /// `separator`: boolean.
     pub separator: Option<bool>,
-    /// `specialType`: string.
-    pub special_type: Option<String>,
+    /// `specialType`: raw.
+    pub special_type: Option<serde_json::Value>,
     /// `text`: `LandingBlockGetrepositoryText`.
     pub text: Option<LandingBlockGetrepositoryText>,
     /// `type`: raw.

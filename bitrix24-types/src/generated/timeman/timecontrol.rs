@@ -302,16 +302,16 @@ pub struct TimemanTimecontrolSettings {
     pub register_desktop: Option<bool>,
     /// `report_request_type`: `TimemanTimecontrolSettingsGetReportRequestType`. One of `all`, `user`, `none`.
     pub report_request_type: Option<TimemanTimecontrolSettingsGetReportRequestType>,
-    /// `report_request_users`: `double[]`.
-    pub report_request_users: Option<Vec<f64>>,
+    /// `report_request_users`: `integer[]`.
+    pub report_request_users: Option<Vec<i64>>,
     /// `report_simple_type`: `TimemanTimecontrolSettingsGetReportSimpleType`. One of `all`, `user`, `none`.
     pub report_simple_type: Option<TimemanTimecontrolSettingsGetReportSimpleType>,
-    /// `report_simple_users`: `double[]`.
-    pub report_simple_users: Option<Vec<f64>>,
+    /// `report_simple_users`: `integer[]`.
+    pub report_simple_users: Option<Vec<i64>>,
     /// `report_full_type`: `TimemanTimecontrolSettingsGetReportFullType`. One of `all`, `user`, `none`.
     pub report_full_type: Option<TimemanTimecontrolSettingsGetReportFullType>,
-    /// `report_full_users`: `double[]`.
-    pub report_full_users: Option<Vec<f64>>,
+    /// `report_full_users`: `integer[]`.
+    pub report_full_users: Option<Vec<i64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
