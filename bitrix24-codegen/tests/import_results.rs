@@ -70,8 +70,8 @@ fn a_page_without_a_reply_follows_the_documented_methods_of_its_verb() {
     assert_eq!(results["crm.relic.bury"], "raw");
 }
 
-#[test]
-fn a_reply_object_whose_fields_another_page_lists_is_typed_by_that_table_and_its_example() {
+/// Every imported type's fields: type name -> field -> type expression.
+fn types() -> BTreeMap<String, BTreeMap<String, String>> {
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/docs-results");
     let report = import::import_docs(&docs);
     let mut types: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
@@ -88,6 +88,27 @@ fn a_reply_object_whose_fields_another_page_lists_is_typed_by_that_table_and_its
             types.insert(name.as_str().to_owned(), fields);
         }
     }
+    types
+}
+
+#[test]
+fn a_field_the_example_leaves_null_takes_the_type_the_familys_fields_reply_describes() {
+    let types = types();
+    let gadget = types
+        .values()
+        .find(|fields| fields.contains_key("UNDESCRIBED"))
+        .expect("a type for the gadget");
+    assert_eq!(gadget["NOTE"], "string");
+    assert_eq!(gadget["TAGS"], "string[]");
+    // Money, whatever number type describes it.
+    assert_eq!(gadget["AMOUNT"], "decimal");
+    // A field the description does not list stays raw.
+    assert_eq!(gadget["UNDESCRIBED"], "raw");
+}
+
+#[test]
+fn a_reply_object_whose_fields_another_page_lists_is_typed_by_that_table_and_its_example() {
+    let types = types();
     let item = types
         .values()
         .find(|fields| fields.contains_key("startPlan"))

@@ -228,7 +228,7 @@ fn name_type(key: &str) -> Option<&'static str> {
 }
 
 /// Every value an object with a `type` and at least one `is...` flag: a field list.
-fn is_field_descriptions(map: &Map<String, Value>) -> bool {
+pub(crate) fn is_field_descriptions(map: &Map<String, Value>) -> bool {
     map.values().all(|v| {
         v.as_object().is_some_and(|d| {
             d.contains_key("type")

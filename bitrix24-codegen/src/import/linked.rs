@@ -64,19 +64,24 @@ impl<'p> Linked<'p> {
 
     /// The field table of the family's `*.fields` page (`crm.product.fields` for
     /// `crm.product.get`): the entity's fields, for a page that documents no record.
-    pub(crate) fn family_fields(&self, method: &str) -> Option<(&'p MethodPage, usize)> {
+    /// The `*.fields` page of `method`'s family (`crm.company.get` -> `crm.company.fields`).
+    pub(crate) fn fields_page(&self, method: &str) -> Option<&'p MethodPage> {
         let (family, _) = method.rsplit_once('.')?;
         let wanted = format!("{family}.fields");
-        let page = self
-            .pages
+        self.pages
             .values()
-            .find(|page| page.method.eq_ignore_ascii_case(&wanted))?;
+            .find(|page| page.method.eq_ignore_ascii_case(&wanted))
+            .copied()
+    }
+
+    pub(crate) fn family_fields(&self, method: &str) -> Option<(&'p MethodPage, usize)> {
+        let page = self.fields_page(method)?;
         let table = page
             .returned
             .or_else(|| (0..page.tables.len()).find(|t| Some(*t) != page.params))?;
         let rows = &page.tables[table].rows;
         // A field list: several rows, none of them the envelope's `result`.
-        (rows.len() > 2 && !rows.iter().any(|r| r.name == "result")).then_some((*page, table))
+        (rows.len() > 2 && !rows.iter().any(|r| r.name == "result")).then_some((page, table))
     }
 
     /// The table under the heading `entity` (`sale_order`) of a data-types page that

@@ -494,6 +494,15 @@ impl PageBuilder<'_> {
             Shape::Object(map) => self.inferred_object(&map, at, key),
             Shape::Unknown => {
                 let Some(declared) = self.declared(at, key) else {
+                    if let Some(described) = self.described(at, key) {
+                        let reason = format!(
+                            "the example shows nothing to type it by; the family's `*.fields` \
+                             reply describes it `{described}`, its type unless its namesakes \
+                             agree on one"
+                        );
+                        self.declared.insert(at.to_owned(), described);
+                        return self.unseen(at, reason);
+                    }
                     return self.unseen(at, "the example shows nothing to type it by");
                 };
                 let ty = self.inferred(&declared, at, key);
@@ -526,6 +535,46 @@ impl PageBuilder<'_> {
         let path: Vec<&str> = rest.split('.').filter(|s| !s.is_empty()).collect();
         let example = shape.at(&path)?.example(key);
         infer::informative(&example).then_some(example)
+    }
+
+    /// The type the reply of the family's `*.fields` method gives the field `key` of the
+    /// record the page returns (`crm.company.get` `REG_ADDRESS_CITY`: `crm.company.fields`
+    /// shows `{"type": "string", "isMultiple": false, ...}`), for a field the reply
+    /// example leaves `null`; `None` for a nested record's field or one it does not list.
+    fn described(&self, at: &str, key: &str) -> Option<String> {
+        let result = format!("{}.result", self.page.method);
+        let record = at.strip_suffix(&format!(".{key}"))?;
+        if record != result && record != format!("{result} records") {
+            return None;
+        }
+        let page = self.linked.fields_page(&self.page.method)?;
+        page.response_json
+            .iter()
+            .filter_map(|text| infer::parse_example(text))
+            .find_map(|mut reply| {
+                let fields = reply.get_mut("result")?.as_object_mut()?;
+                if !infer::is_field_descriptions(fields) {
+                    return None;
+                }
+                let field = fields.get(key)?;
+                let documented = field.get("type")?.as_str()?;
+                let spec = match map_doc_type(documented) {
+                    Mapped::Spec(spec)
+                        if matches!(spec.as_str(), "double" | "integer" | "string")
+                            && crate::rules::money::is_money_field(key, documented) =>
+                    {
+                        "decimal".to_owned()
+                    }
+                    Mapped::Spec(spec) => spec,
+                    _ => return None,
+                };
+                let multiple = field.get("isMultiple").and_then(Value::as_bool) == Some(true);
+                Some(if multiple && !spec.ends_with("[]") {
+                    format!("{spec}[]")
+                } else {
+                    spec
+                })
+            })
     }
 
     /// The field `field` of the record at `at`, typed from its example `value`.

@@ -60,10 +60,9 @@ pub(super) fn share_with_writes(
             continue;
         }
         for (name, field) in field_entries(files, &own) {
-            if record_fields
-                .get(&name)
-                .is_some_and(|t| upgrades(field_type(&field), t))
-            {
+            if record_fields.get(&name).is_some_and(|t| {
+                upgrades(field_type(&field), t) || names_values(files, field_type(&field), t)
+            }) {
                 upgraded.entry(name.clone()).or_insert(field.clone());
             }
             written.entry(name).or_insert(field);
@@ -129,6 +128,17 @@ fn writes_as(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> boo
         || reads_as(files, target, own, 0)
         || upgrades(own, target)
         || (target == "string" && NUMBERS.contains(&own))
+        || names_values(files, own, target)
+}
+
+/// The write documents the values (`UTM_MEDIUM`: an enum of `TYPE`, `EMAIL`, ...) of what
+/// the record reads as text: the enum, which reads any text too, types both.
+fn names_values(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> bool {
+    target == "string"
+        && files
+            .values()
+            .find_map(|file| file.types.get(own))
+            .is_some_and(|ty| ty.get("values").is_some())
 }
 
 /// Spec types of numbers a portal also takes as text.

@@ -85,10 +85,10 @@ pub struct Activity {
     pub result_status: Option<String>,
     /// `RESULT_STREAM`: string.
     pub result_stream: Option<String>,
-    /// `RESULT_SUM`: raw.
-    pub result_sum: Option<serde_json::Value>,
-    /// `RESULT_VALUE`: raw.
-    pub result_value: Option<serde_json::Value>,
+    /// `RESULT_SUM`: decimal.
+    pub result_sum: Option<wire::Decimal>,
+    /// `RESULT_VALUE`: double.
+    pub result_value: Option<f64>,
     /// `SETTINGS`: raw.
     pub settings: Option<serde_json::Value>,
     /// `START_TIME`: datetime.
@@ -387,10 +387,10 @@ pub struct CrmActivityListRecord {
     pub result_status: Option<String>,
     /// `RESULT_STREAM`: string.
     pub result_stream: Option<String>,
-    /// `RESULT_SUM`: raw.
-    pub result_sum: Option<serde_json::Value>,
-    /// `RESULT_VALUE`: raw.
-    pub result_value: Option<serde_json::Value>,
+    /// `RESULT_SUM`: decimal.
+    pub result_sum: Option<wire::Decimal>,
+    /// `RESULT_VALUE`: double.
+    pub result_value: Option<f64>,
     /// `SETTINGS`: raw.
     pub settings: Option<serde_json::Value>,
     /// `START_TIME`: datetime.

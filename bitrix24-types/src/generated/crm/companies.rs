@@ -33,9 +33,9 @@ pub struct Company {
     /// `ADDRESS_COUNTRY_CODE`: string, read-only.
     #[serde(skip_serializing)]
     pub address_country_code: Option<String>,
-    /// `ADDRESS_LEGAL`: raw, read-only.
+    /// `ADDRESS_LEGAL`: string, read-only.
     #[serde(skip_serializing)]
-    pub address_legal: Option<serde_json::Value>,
+    pub address_legal: Option<String>,
     /// `ADDRESS_LOC_ADDR_ID`: integer, read-only.
     #[serde(skip_serializing)]
     pub address_loc_addr_id: Option<i64>,
@@ -129,33 +129,33 @@ pub struct Company {
     /// `ORIGIN_VERSION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_version: Option<String>,
-    /// `REG_ADDRESS`: raw, read-only.
+    /// `REG_ADDRESS`: string, read-only.
     #[serde(skip_serializing)]
-    pub reg_address: Option<serde_json::Value>,
-    /// `REG_ADDRESS_2`: raw, read-only.
+    pub reg_address: Option<String>,
+    /// `REG_ADDRESS_2`: string, read-only.
     #[serde(skip_serializing)]
-    pub reg_address_2: Option<serde_json::Value>,
-    /// `REG_ADDRESS_CITY`: raw, read-only.
+    pub reg_address_2: Option<String>,
+    /// `REG_ADDRESS_CITY`: string, read-only.
     #[serde(skip_serializing)]
-    pub reg_address_city: Option<serde_json::Value>,
-    /// `REG_ADDRESS_COUNTRY`: raw, read-only.
+    pub reg_address_city: Option<String>,
+    /// `REG_ADDRESS_COUNTRY`: string, read-only.
     #[serde(skip_serializing)]
-    pub reg_address_country: Option<serde_json::Value>,
-    /// `REG_ADDRESS_COUNTRY_CODE`: raw, read-only.
+    pub reg_address_country: Option<String>,
+    /// `REG_ADDRESS_COUNTRY_CODE`: string, read-only.
     #[serde(skip_serializing)]
-    pub reg_address_country_code: Option<serde_json::Value>,
+    pub reg_address_country_code: Option<String>,
     /// `REG_ADDRESS_LOC_ADDR_ID`: integer, read-only.
     #[serde(skip_serializing)]
     pub reg_address_loc_addr_id: Option<i64>,
-    /// `REG_ADDRESS_POSTAL_CODE`: raw, read-only.
+    /// `REG_ADDRESS_POSTAL_CODE`: string, read-only.
     #[serde(skip_serializing)]
-    pub reg_address_postal_code: Option<serde_json::Value>,
-    /// `REG_ADDRESS_PROVINCE`: raw, read-only.
+    pub reg_address_postal_code: Option<String>,
+    /// `REG_ADDRESS_PROVINCE`: string, read-only.
     #[serde(skip_serializing)]
-    pub reg_address_province: Option<serde_json::Value>,
-    /// `REG_ADDRESS_REGION`: raw, read-only.
+    pub reg_address_province: Option<String>,
+    /// `REG_ADDRESS_REGION`: string, read-only.
     #[serde(skip_serializing)]
-    pub reg_address_region: Option<serde_json::Value>,
+    pub reg_address_region: Option<String>,
     /// `REVENUE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue: Option<String>,

@@ -18,10 +18,10 @@ pub struct CrmEnumContenttypeResultItem {
     pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
-    /// `SYMBOL_CODE`: raw.
-    pub symbol_code: Option<serde_json::Value>,
-    /// `SYMBOL_CODE_SHORT`: raw.
-    pub symbol_code_short: Option<serde_json::Value>,
+    /// `SYMBOL_CODE`: string.
+    pub symbol_code: Option<String>,
+    /// `SYMBOL_CODE_SHORT`: string.
+    pub symbol_code_short: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -415,8 +415,8 @@ pub struct Quote {
     pub begindate: Option<wire::DateTime>,
     /// `CLIENT_ADDR`: string.
     pub client_addr: Option<String>,
-    /// `CLIENT_CONTACT`: raw.
-    pub client_contact: Option<serde_json::Value>,
+    /// `CLIENT_CONTACT`: string.
+    pub client_contact: Option<String>,
     /// `CLIENT_EMAIL`: string.
     pub client_email: Option<String>,
     /// `CLIENT_PHONE`: string.
@@ -437,8 +437,8 @@ pub struct Quote {
     pub company_id: Option<i64>,
     /// `CONTACT_ID`: integer.
     pub contact_id: Option<i64>,
-    /// `CONTENT`: raw.
-    pub content: Option<serde_json::Value>,
+    /// `CONTENT`: string.
+    pub content: Option<String>,
     /// `CREATED_BY_ID`: integer.
     pub created_by_id: Option<i64>,
     /// `CURRENCY_ID`: string.
@@ -477,16 +477,16 @@ pub struct Quote {
     pub status_id: Option<String>,
     /// `TAX_VALUE`: decimal.
     pub tax_value: Option<wire::Decimal>,
-    /// `TERMS`: raw.
-    pub terms: Option<serde_json::Value>,
+    /// `TERMS`: string.
+    pub terms: Option<String>,
     /// `TITLE`: string.
     pub title: Option<String>,
     /// `UTM_CAMPAIGN`: string.
     pub utm_campaign: Option<String>,
     /// `UTM_CONTENT`: string.
     pub utm_content: Option<String>,
-    /// `UTM_MEDIUM`: raw.
-    pub utm_medium: Option<serde_json::Value>,
+    /// `UTM_MEDIUM`: string.
+    pub utm_medium: Option<String>,
     /// `UTM_SOURCE`: string.
     pub utm_source: Option<String>,
     /// `UTM_TERM`: string.

@@ -8,60 +8,36 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_values::TasksApiScrumSprintAddStatus;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct Sprint {
-    /// `id`: id.
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `groupId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
-    /// `entityType`: string.
+    /// `entityType`: string, read-only.
+    #[serde(skip_serializing)]
     pub entity_type: Option<String>,
     /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `goal`: string.
+    /// `goal`: string, read-only.
+    #[serde(skip_serializing)]
     pub goal: Option<String>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `modifiedBy`: integer.
-    pub modified_by: Option<i64>,
-    /// `dateStart`: datetime.
-    pub date_start: Option<wire::DateTime>,
-    /// `dateEnd`: datetime.
-    pub date_end: Option<wire::DateTime>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for Sprint {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksApiScrumSprintAddFields {
-    /// `groupId`: integer, required.
-    pub group_id: i64,
-    /// `name`: string, required.
-    pub name: String,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
+    /// `createdBy`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub created_by: Option<i64>,
+    /// `modifiedBy`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub modified_by: Option<i64>,
     /// `dateStart`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_start: Option<wire::DateTime>,
@@ -75,6 +51,14 @@ pub struct TasksApiScrumSprintAddFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Sprint {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Read from responses.
 ///
@@ -322,35 +306,6 @@ pub struct TasksApiScrumSprintListFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksApiScrumSprintUpdateFields {
-    /// `groupId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<i64>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `dateStart`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_start: Option<wire::DateTime>,
-    /// `dateEnd`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_end: Option<wire::DateTime>,
-    /// `status`: `TasksApiScrumSprintAddStatus`. One of `active`, `planned`, `completed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<TasksApiScrumSprintAddStatus>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// `tasks.api.scrum.sprint.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-add.html)
@@ -363,12 +318,12 @@ pub struct TasksApiScrumSprintUpdateFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksApiScrumSprintAdd {
-    /// `fields`: `TasksApiScrumSprintAddFields`, required.
-    pub fields: TasksApiScrumSprintAddFields,
+    /// `fields`: `Sprint`, required.
+    pub fields: Sprint,
 }
 impl TasksApiScrumSprintAdd {
     /// A `tasks.api.scrum.sprint.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: TasksApiScrumSprintAddFields) -> Self {
+    pub fn new(fields: Sprint) -> Self {
         Self { fields }
     }
 }
@@ -507,12 +462,12 @@ impl TasksApiScrumSprintStart {
 pub struct TasksApiScrumSprintUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `TasksApiScrumSprintUpdateFields`, required.
-    pub fields: TasksApiScrumSprintUpdateFields,
+    /// `fields`: `Sprint`, required.
+    pub fields: Sprint,
 }
 impl TasksApiScrumSprintUpdate {
     /// A `tasks.api.scrum.sprint.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: TasksApiScrumSprintUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Sprint) -> Self {
         Self { id, fields }
     }
 }
