@@ -250,7 +250,16 @@ mod tests {
         );
 
         let code = generated(&docs, &out, "crm/deals.yaml");
-        for record in ["CrmDealAddFields", "Deal", "CrmDealUpdateFields"] {
+        // The record types the deal's add, update, get and list use: the import shares
+        // the one `Deal` record between them.
+        let targets = portal_fields::find_targets(
+            Entity::parse("crm.deal", None).unwrap(),
+            &import::import_docs(&docs).files,
+        )
+        .unwrap()
+        .types;
+        assert!(targets.contains(&"Deal".to_owned()), "{targets:?}");
+        for record in &targets {
             let record = struct_text(&code, record);
             assert!(
                 record.contains("pub uf_crm_1724077760: Option<Vec<DealUfCrm1724077760>>,"),
