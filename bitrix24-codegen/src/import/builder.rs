@@ -561,6 +561,19 @@ impl<'a> PageBuilder<'a> {
                         let typed = refine(row, &parts.join("|"), spec, &self.examples);
                         self.typed(row, typed)
                     }
+                    // `object | array`: read as the one `object` span it stands for.
+                    Mapped::Object { list: false, name } => {
+                        let span = row
+                            .types
+                            .iter()
+                            .find(|(text, _)| text.trim().eq_ignore_ascii_case(&name))
+                            .cloned();
+                        let single = page::Row {
+                            types: span.into_iter().collect(),
+                            ..row.clone()
+                        };
+                        self.docs_field_type(&single, response, at)
+                    }
                     _ => {
                         let reason = format!("several types `{}`", parts.join(" | "));
                         self.unclear(row, response, at, reason)

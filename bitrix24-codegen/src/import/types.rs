@@ -161,6 +161,21 @@ pub(crate) fn map_union_with(
     map: impl Fn(&str) -> Option<String>,
 ) -> Mapped {
     let several = || Mapped::Raw(format!("several types `{}`", parts.join(" | ").trim()));
+    // `object | array`: an object, which PHP sends as `[]` when it is empty (the lenient
+    // readers take that `[]` as nothing).
+    let mut present: Vec<String> = parts
+        .iter()
+        .filter(|part| !is_absent(part))
+        .map(|part| part.trim().trim_matches('`').trim().to_ascii_lowercase())
+        .collect();
+    present.sort();
+    present.dedup();
+    if present == ["array", "object"] {
+        return Mapped::Object {
+            list: false,
+            name: "object".to_owned(),
+        };
+    }
     let mut specs: Vec<String> = Vec::new();
     for part in parts {
         let part = part.trim().trim_matches('`').trim();
@@ -238,6 +253,13 @@ mod tests {
         assert_eq!(map_union(&["true", "false"], false), spec("boolean"));
         assert_eq!(map_union(&["integer", "string"], false), spec("string"));
         assert_eq!(map_doc_type("string|lang_map"), spec("localized"));
+        assert_eq!(
+            map_union(&["object", "array", "null"], false),
+            Mapped::Object {
+                list: false,
+                name: "object".to_owned()
+            }
+        );
         assert_eq!(map_doc_type("lang_map"), spec("map<string>"));
         assert_eq!(
             map_doc_type("undefined | object"),

@@ -7,8 +7,13 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+use super::landing_linked::{
+    LandingDemosFields, LandingDemosGetLayout, LandingDemosGetPageListFolders,
+    LandingDemosGetPageListItems, LandingDemosGetSiteListItems,
+};
 use super::landing_values::{
     LandingDemosGetListTplType, LandingDemosGetListType, LandingDemosGetPageListType,
+    LandingDemosRegisterTplType,
 };
 /// Sent in requests.
 ///
@@ -185,8 +190,8 @@ pub struct LandingDemosGetPageListData {
     pub encoded: Option<bool>,
     /// `items`: `map<LandingDemosGetPageListItemsItem>`.
     pub items: Option<BTreeMap<String, LandingDemosGetPageListItemsItem>>,
-    /// `layout`: raw.
-    pub layout: Option<serde_json::Value>,
+    /// `layout`: `LandingDemosGetLayout`.
+    pub layout: Option<LandingDemosGetLayout>,
     /// `name`: string.
     pub name: Option<String>,
     /// `old_id`: integer.
@@ -232,6 +237,163 @@ impl wire::Lenient for LandingDemosGetPageListItemsItem {
     {
         wire::object_or_nothing(de)
     }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html#page-template)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct LandingDemosGetPageListPageTemplate {
+    /// `ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `XML_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// `TYPE`: `string[]`.
+    #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<Vec<String>>,
+    /// `TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `ACTIVE`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// `PUBLICATION`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publication: Option<bool>,
+    /// `LOCK_DELETE`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock_delete: Option<bool>,
+    /// `AVAILABLE`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub available: Option<bool>,
+    /// `SINGLETON`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub singleton: Option<bool>,
+    /// `SECTION`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<Vec<String>>,
+    /// `DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `PREVIEW`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview: Option<String>,
+    /// `PREVIEW2X`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview2x: Option<String>,
+    /// `PREVIEW3X`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview3x: Option<String>,
+    /// `APP_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_code: Option<String>,
+    /// `REST`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rest: Option<i64>,
+    /// `DATA`: `LandingDemosGetPageListPageTemplateData`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<LandingDemosGetPageListPageTemplateData>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html#page-template-data)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingDemosGetPageListPageTemplateData {
+    /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `type`: `LandingDemosGetPageListType[]`. Each one of `page`, `store`, `knowledge`, `group`, `mainpage`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<Vec<LandingDemosGetPageListType>>,
+    /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `active`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// `publication`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publication: Option<bool>,
+    /// `singleton`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub singleton: Option<bool>,
+    /// `lock_delete`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock_delete: Option<bool>,
+    /// `preview`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview: Option<String>,
+    /// `preview2x`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview2x: Option<String>,
+    /// `preview3x`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview3x: Option<String>,
+    /// `preview_url`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview_url: Option<String>,
+    /// `show_in_list`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_in_list: Option<String>,
+    /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `section`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<Vec<String>>,
+    /// `parent`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// `disable_import`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable_import: Option<String>,
+    /// `is_webform_page`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_webform_page: Option<String>,
+    /// `fields`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<serde_json::Value>,
+    /// `items`: `LandingDemosGetPageListItems`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<LandingDemosGetPageListItems>,
+    /// `layout`: `LandingDemosGetLayout`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<LandingDemosGetLayout>,
+    /// `folders`: `LandingDemosGetPageListFolders`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folders: Option<LandingDemosGetPageListFolders>,
+    /// `syspages`: `LandingDemosGetPageListFolders`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub syspages: Option<LandingDemosGetPageListFolders>,
+    /// `master_pages`: `LandingDemosGetPageListFolders`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub master_pages: Option<LandingDemosGetPageListFolders>,
+    /// `version`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// `old_id`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_id: Option<String>,
+    /// `encoded`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoded: Option<bool>,
+    /// `charset`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charset: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Read from responses.
 ///
@@ -389,10 +551,10 @@ impl wire::Lenient for LandingDemosGetSiteListResult {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-page-list.html#page-template)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html#site-template)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct LandingDemosGetTemplate {
+pub struct LandingDemosGetSiteListSiteTemplate {
     /// `ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -441,9 +603,243 @@ pub struct LandingDemosGetTemplate {
     /// `REST`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rest: Option<i64>,
-    /// `DATA`: raw.
+    /// `DATA`: `LandingDemosGetSiteListSiteTemplateData`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
+    pub data: Option<LandingDemosGetSiteListSiteTemplateData>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-get-site-list.html#site-template-data)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingDemosGetSiteListSiteTemplateData {
+    /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `type`: `LandingDemosGetPageListType[]`. Each one of `page`, `store`, `knowledge`, `group`, `mainpage`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<Vec<LandingDemosGetPageListType>>,
+    /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `active`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// `singleton`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub singleton: Option<bool>,
+    /// `lock_delete`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock_delete: Option<bool>,
+    /// `preview`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview: Option<String>,
+    /// `preview2x`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview2x: Option<String>,
+    /// `preview3x`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview3x: Option<String>,
+    /// `preview_url`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview_url: Option<String>,
+    /// `show_in_list`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_in_list: Option<String>,
+    /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `fields`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<serde_json::Value>,
+    /// `items`: `LandingDemosGetSiteListItems`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<LandingDemosGetSiteListItems>,
+    /// `layout`: `LandingDemosGetLayout`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<LandingDemosGetLayout>,
+    /// `folders`: `LandingDemosGetPageListFolders`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folders: Option<LandingDemosGetPageListFolders>,
+    /// `syspages`: `LandingDemosGetPageListFolders`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub syspages: Option<LandingDemosGetPageListFolders>,
+    /// `master_pages`: `LandingDemosGetPageListFolders`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub master_pages: Option<LandingDemosGetPageListFolders>,
+    /// `version`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// `old_id`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_id: Option<String>,
+    /// `encoded`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoded: Option<bool>,
+    /// `charset`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charset: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-register.html#data)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingDemosRegisterData {
+    /// `charset`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charset: Option<String>,
+    /// `code`: string, required.
+    pub code: String,
+    /// `site_code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_code: Option<String>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `type`: `LandingDemosGetPageListType`. One of `page`, `store`, `knowledge`, `group`, `mainpage`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<LandingDemosGetPageListType>,
+    /// `tpl_type`: `LandingDemosRegisterTplType`. One of `S`, `P`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tpl_type: Option<LandingDemosRegisterTplType>,
+    /// `fields`: `LandingDemosFields`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<LandingDemosFields>,
+    /// `folders`: `LandingDemosGetPageListFolders`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folders: Option<LandingDemosGetPageListFolders>,
+    /// `items`: `LandingDemosRegisterDataItemsElement`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<LandingDemosRegisterDataItemsElement>,
+    /// `layout`: `LandingDemosGetLayout`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<LandingDemosGetLayout>,
+    /// `preview`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview: Option<String>,
+    /// `preview2x`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview2x: Option<String>,
+    /// `preview3x`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview3x: Option<String>,
+    /// `preview_url`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview_url: Option<String>,
+    /// `show_in_list`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_in_list: Option<String>,
+    /// `syspages`: `LandingDemosGetPageListFolders`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub syspages: Option<LandingDemosGetPageListFolders>,
+    /// `version`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-register.html#data-items-element)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingDemosRegisterDataItemsElement {
+    /// `old_id`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_id: Option<String>,
+    /// `code`: string, required.
+    pub code: String,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `type`: `LandingDemosGetPageListType`. One of `page`, `store`, `knowledge`, `group`, `mainpage`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<LandingDemosGetPageListType>,
+    /// `tpl_type`: `LandingDemosRegisterTplType`. One of `S`, `P`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tpl_type: Option<LandingDemosRegisterTplType>,
+    /// `version`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// `fields`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<serde_json::Value>,
+    /// `layout`: `LandingDemosGetLayout`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<LandingDemosGetLayout>,
+    /// `items`: `LandingDemosRegisterDataItemsItemsElement`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<LandingDemosRegisterDataItemsItemsElement>,
+    /// `preview`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview: Option<String>,
+    /// `preview2x`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview2x: Option<String>,
+    /// `preview3x`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview3x: Option<String>,
+    /// `preview_url`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview_url: Option<String>,
+    /// `show_in_list`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_in_list: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-register.html#data-items-items-element)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingDemosRegisterDataItemsItemsElement {
+    /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `access`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access: Option<String>,
+    /// `anchor`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<String>,
+    /// `old_id`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_id: Option<i64>,
+    /// `cards`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cards: Option<serde_json::Value>,
+    /// `nodes`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<serde_json::Value>,
+    /// `style`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<serde_json::Value>,
+    /// `attrs`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attrs: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -500,9 +896,9 @@ pub struct LandingDemosGetList {
 pub struct LandingDemosGetPageList {
     /// `type`: `LandingDemosGetPageListType`, required. One of `page`, `store`, `knowledge`, `group`, `mainpage`.
     pub type_: LandingDemosGetPageListType,
-    /// `filter`: `LandingDemosGetTemplate`.
+    /// `filter`: `LandingDemosGetPageListPageTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<LandingDemosGetTemplate>,
+    pub filter: Option<LandingDemosGetPageListPageTemplate>,
 }
 impl LandingDemosGetPageList {
     /// A `landing.demos.getPageList` call with the required parameters; optional ones unset.
@@ -524,9 +920,9 @@ impl LandingDemosGetPageList {
 pub struct LandingDemosGetSiteList {
     /// `type`: `LandingDemosGetPageListType`, required. One of `page`, `store`, `knowledge`, `group`, `mainpage`.
     pub type_: LandingDemosGetPageListType,
-    /// `filter`: `LandingDemosGetTemplate`.
+    /// `filter`: `LandingDemosGetSiteListSiteTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<LandingDemosGetTemplate>,
+    pub filter: Option<LandingDemosGetSiteListSiteTemplate>,
 }
 impl LandingDemosGetSiteList {
     /// A `landing.demos.getSiteList` call with the required parameters; optional ones unset.
@@ -546,15 +942,15 @@ impl LandingDemosGetSiteList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct LandingDemosRegister {
-    /// `data`: raw, required.
-    pub data: serde_json::Value,
+    /// `data`: `LandingDemosRegisterData`, required.
+    pub data: LandingDemosRegisterData,
     /// `params`: `LandingDemosRegisterParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<LandingDemosRegisterParams>,
 }
 impl LandingDemosRegister {
     /// A `landing.demos.register` call with the required parameters; optional ones unset.
-    pub fn new(data: serde_json::Value) -> Self {
+    pub fn new(data: LandingDemosRegisterData) -> Self {
         Self { data, params: None }
     }
 }

@@ -7,6 +7,173 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::landing_values::LandingLandingAddThemefontsSize;
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html#result-fields)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct LandingDemosFields {
+    /// `ADDITIONAL_FIELDS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_fields: Option<serde_json::Value>,
+    /// `TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `LANDING_ID_INDEX`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub landing_id_index: Option<String>,
+    /// `LANDING_ID_404`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub landing_id_404: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingDemosFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html#page-layout)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct LandingDemosGetLayout {
+    /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `ref`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ref_: Option<Vec<String>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingDemosGetLayout {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html#result)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingDemosGetPageListFolders {
+    /// `charset`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charset: Option<String>,
+    /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `site_code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site_code: Option<String>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `preview`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview: Option<String>,
+    /// `preview2x`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview2x: Option<String>,
+    /// `preview3x`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview3x: Option<String>,
+    /// `preview_url`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview_url: Option<String>,
+    /// `show_in_list`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_in_list: Option<String>,
+    /// `type`: string.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// `version`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// `fields`: `LandingDemosFields`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<LandingDemosFields>,
+    /// `layout`: `LandingDemosGetLayout`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<LandingDemosGetLayout>,
+    /// `folders`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folders: Option<serde_json::Value>,
+    /// `syspages`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub syspages: Option<serde_json::Value>,
+    /// `items`: `LandingDemosGetPageListResultItems`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<LandingDemosGetPageListResultItems>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingDemosGetPageListFolders {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html#page-blocks)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingDemosGetPageListItems {
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html#result-items)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingDemosGetPageListResultItems {
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingDemosGetPageListResultItems {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html#result-items)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingDemosGetSiteListItems {
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/additional-fields.html)

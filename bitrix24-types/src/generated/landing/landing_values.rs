@@ -185,6 +185,58 @@ impl wire::Lenient for LandingDemosGetPageListType {
 }
 /// An open enumeration: a value not listed is kept in `Unknown`.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/demos/landing-demos-register.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum LandingDemosRegisterTplType {
+    /// `S`
+    SiteTemplate,
+    /// `P`
+    PageTemplate,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for LandingDemosRegisterTplType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "S" => Self::SiteTemplate,
+            "P" => Self::PageTemplate,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::SiteTemplate => "S",
+            Self::PageTemplate => "P",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for LandingDemosRegisterTplType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for LandingDemosRegisterTplType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for LandingDemosRegisterTplType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/page/additional-fields.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LandingLandingAddThemefontsSize {

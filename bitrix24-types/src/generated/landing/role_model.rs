@@ -33,6 +33,20 @@ impl wire::Lenient for LandingRoleGetListRole {
         wire::object_or_nothing(de)
     }
 }
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-set-rights.html#rights)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingRoleSetRightsRights {
+    /// `0`: `string[]`.
+    #[serde(rename = "0", skip_serializing_if = "Option::is_none")]
+    pub n0: Option<Vec<String>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
 /// `landing.role.getList`: scope `landing`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/role-model/landing-role-get-list.html)
@@ -122,15 +136,15 @@ pub struct LandingRoleSetRights {
     pub scope: Option<LandingRoleEnableScope>,
     /// `id`: id, required.
     pub id: u64,
-    /// `rights`: raw, required.
-    pub rights: serde_json::Value,
+    /// `rights`: `LandingRoleSetRightsRights`, required.
+    pub rights: LandingRoleSetRightsRights,
     /// `additional`: `LandingRoleSetRightsAdditional[]`. Each one of `menu24`, `create`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional: Option<Vec<LandingRoleSetRightsAdditional>>,
 }
 impl LandingRoleSetRights {
     /// A `landing.role.setRights` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, rights: serde_json::Value) -> Self {
+    pub fn new(id: u64, rights: LandingRoleSetRightsRights) -> Self {
         Self {
             scope: None,
             id,

@@ -7,7 +7,9 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::landing_linked::LandingSiteGetListFilter;
+use super::landing_linked::{
+    LandingDemosGetLayout, LandingDemosGetPageListFolders, LandingSiteGetListFilter,
+};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-add.html#fields)
@@ -249,8 +251,8 @@ pub struct LandingSiteFullExportMyfirstsite2026 {
     pub fields: Option<LandingSiteFullExportFields2>,
     /// `items`: `map<LandingSiteFullExportItemsItem>`.
     pub items: Option<BTreeMap<String, LandingSiteFullExportItemsItem>>,
-    /// `layout`: raw.
-    pub layout: Option<serde_json::Value>,
+    /// `layout`: `LandingDemosGetLayout`.
+    pub layout: Option<LandingDemosGetLayout>,
     /// `name`: string.
     pub name: Option<String>,
     /// `old_id`: string.
@@ -361,12 +363,12 @@ pub struct LandingSiteFullExportResult {
     pub description: Option<String>,
     /// `fields`: `LandingSiteFullExportFields`.
     pub fields: Option<LandingSiteFullExportFields>,
-    /// `folders`: raw.
-    pub folders: Option<serde_json::Value>,
+    /// `folders`: `LandingDemosGetPageListFolders`.
+    pub folders: Option<LandingDemosGetPageListFolders>,
     /// `items`: `LandingSiteFullExportItems`.
     pub items: Option<LandingSiteFullExportItems>,
-    /// `layout`: raw.
-    pub layout: Option<serde_json::Value>,
+    /// `layout`: `LandingDemosGetLayout`.
+    pub layout: Option<LandingDemosGetLayout>,
     /// `name`: string.
     pub name: Option<String>,
     /// `preview`: string.
@@ -381,8 +383,8 @@ pub struct LandingSiteFullExportResult {
     pub show_in_list: Option<bool>,
     /// `site_code`: string.
     pub site_code: Option<String>,
-    /// `syspages`: raw.
-    pub syspages: Option<serde_json::Value>,
+    /// `syspages`: `LandingDemosGetPageListFolders`.
+    pub syspages: Option<LandingDemosGetPageListFolders>,
     /// `type`: string.
     #[serde(rename = "type")]
     pub type_: Option<String>,
