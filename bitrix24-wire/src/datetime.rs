@@ -216,6 +216,7 @@ fn parse_naive(s: &str) -> Option<NaiveDateTime> {
 /// The form nearly every value has (`2024-08-30T14:29:00` once the offset is split off),
 /// read without chrono's format interpreter: a page of 2,500 deals holds 15,000 of them.
 /// `None` sends the text down the general path, which reads this form the same way.
+#[inline]
 fn parse_common(s: &str) -> Option<NaiveDateTime> {
     let b = s.as_bytes();
     if b.len() != 19
@@ -256,6 +257,7 @@ fn parse_any(s: &str) -> Option<NaiveDateTime> {
 /// The documented form whole (`2024-08-30T14:29:00+02:00`, 25 bytes), read without
 /// trimming or searching for the offset: a deal holds eight of them. `None` sends the text
 /// down the general path, which reads this form the same way.
+#[inline]
 fn parse_with_offset(s: &str) -> Option<DateTime> {
     let b = s.as_bytes();
     if b.len() != 25 || b[22] != b':' {
@@ -431,6 +433,7 @@ impl<'de> Deserialize<'de> for DateTime {
 }
 
 impl Lenient for DateTime {
+    #[inline]
     fn deserialize_lenient<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Self>, D::Error> {
         de.deserialize_any(DateTimeVisitor {
             lenient: true,
@@ -444,6 +447,7 @@ impl Lenient for DateTime {
 /// gives its UTC date. chrono's own `Serialize` for `NaiveDate` writes `Y-m-d`, the
 /// documented request form.
 impl Lenient for NaiveDate {
+    #[inline]
     fn deserialize_lenient<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Self>, D::Error> {
         let dt = de.deserialize_any(DateTimeVisitor {
             lenient: true,

@@ -100,6 +100,7 @@ impl StdError for ParseDecimalError {}
 /// Whether a text is normalized already (`177799.99`, `0.00`, `42`): digits without a
 /// redundant leading zero, and at most one `.` with digits on both sides. Such a text is
 /// its own normal form, copied without [`normalize`]'s rebuilding; portals write money so.
+#[inline]
 fn is_normal(s: &str) -> bool {
     let b = s.as_bytes();
     let int_len = b.iter().position(|&c| c == b'.').unwrap_or(b.len());
@@ -300,6 +301,7 @@ impl<'de> Deserialize<'de> for Decimal {
 }
 
 impl Lenient for Decimal {
+    #[inline]
     fn deserialize_lenient<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Self>, D::Error> {
         de.deserialize_any(DecimalVisitor { lenient: true })
     }

@@ -286,6 +286,7 @@ impl<'de> Visitor<'de> for StringVisitor {
 }
 
 impl Lenient for String {
+    #[inline]
     fn deserialize_lenient<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Self>, D::Error> {
         de.deserialize_any(StringVisitor)
     }
@@ -328,6 +329,7 @@ impl<T: IntTarget> IntVisitor<T> {
 /// The value of a text of 1 to 18 ASCII digits and nothing else (how portals write IDs),
 /// which cannot overflow a `u64`; `None` for anything else, which [`parse_integer_text`]
 /// then reads.
+#[inline]
 fn plain_digits(t: &str) -> Option<u64> {
     let b = t.as_bytes();
     if b.is_empty() || b.len() > 18 {
@@ -427,6 +429,7 @@ impl<'de, T: IntTarget> Visitor<'de> for IntVisitor<T> {
 macro_rules! lenient_int {
     ($($t:ty),*) => {$(
         impl Lenient for $t {
+            #[inline]
             fn deserialize_lenient<'de, D: Deserializer<'de>>(
                 de: D,
             ) -> Result<Option<Self>, D::Error> {
@@ -488,6 +491,7 @@ impl<'de> Visitor<'de> for F64Visitor {
 }
 
 impl Lenient for f64 {
+    #[inline]
     fn deserialize_lenient<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Self>, D::Error> {
         de.deserialize_any(F64Visitor)
     }
@@ -558,6 +562,7 @@ impl<'de> Visitor<'de> for BoolVisitor {
 }
 
 impl Lenient for bool {
+    #[inline]
     fn deserialize_lenient<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Self>, D::Error> {
         de.deserialize_any(BoolVisitor)
     }

@@ -86,6 +86,12 @@ impl<F: Fn(&str) -> Option<usize>> Visitor<'_> for Key<F> {
 
 /// The value of an optional field's key, read leniently: "nothing" (`null`, `""`, ...) is
 /// `None`. (A function rather than a seed, so that the field's type infers `T`.)
+///
+/// `#[inline]` here, on the [`Lenient`] impls of the scalar types and on their fast
+/// parsers: without it, a record's reader in the crate of the generated types called each
+/// of them across its codegen units (and across crates for the parsers); inlined, a deal
+/// decodes about 4% faster.
+#[inline]
 pub fn optional<'de, A: MapAccess<'de>, T: Lenient>(map: &mut A) -> Result<Option<T>, A::Error> {
     map.next_value_seed(Optional(PhantomData))
 }
@@ -101,6 +107,7 @@ struct Optional<T>(PhantomData<T>);
 impl<'de, T: Lenient> DeserializeSeed<'de> for Optional<T> {
     type Value = Option<T>;
 
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Option<T>, D::Error> {
         T::deserialize_lenient(de)
     }
