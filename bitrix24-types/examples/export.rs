@@ -83,7 +83,12 @@ fn args() -> Result<Args, String> {
     Ok(args)
 }
 
-#[tokio::main]
+// One thread: the export waits on the portal, and its one decoding pass per reply needs no
+// second worker. On the multi-threaded runtime, handing work between the two threads cost
+// CPU (mostly system time) and saved no wall time: for 100,000 deals from the test portal
+// served by another process, a median of 0.21 s of CPU against 0.17 s here (ten runs
+// each, taken in turn), 0.44-0.57 s wall against 0.45-0.53 s.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = args()?;
     // Keep the test portal alive for the whole run (dropping it stops the server).

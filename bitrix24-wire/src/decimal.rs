@@ -97,7 +97,36 @@ impl fmt::Display for ParseDecimalError {
 
 impl StdError for ParseDecimalError {}
 
+/// Whether a text is normalized already (`177799.99`, `0.00`, `42`): digits without a
+/// redundant leading zero, and at most one `.` with digits on both sides. Such a text is
+/// its own normal form, copied without [`normalize`]'s rebuilding; portals write money so.
+#[inline]
+fn is_normal(s: &str) -> bool {
+    let b = s.as_bytes();
+    let int_len = b.iter().position(|&c| c == b'.').unwrap_or(b.len());
+    let (int_part, rest) = b.split_at(int_len);
+    let int_ok = match int_part {
+        [] => false,
+        [b'0'] => true,
+        [first, ..] => *first != b'0' && int_part.iter().all(u8::is_ascii_digit),
+    };
+    let frac_ok = match rest {
+        [] => true,
+        [_dot, frac @ ..] => !frac.is_empty() && frac.iter().all(u8::is_ascii_digit),
+    };
+    int_ok && frac_ok
+}
+
 fn normalize(s: &str) -> Result<String, ParseDecimalError> {
+    if is_normal(s) {
+        Ok(s.to_owned())
+    } else {
+        rebuild(s)
+    }
+}
+
+/// [`normalize`] by taking the text apart and writing its normal form.
+fn rebuild(s: &str) -> Result<String, ParseDecimalError> {
     let fail = |exponent| ParseDecimalError {
         text: s.to_owned(),
         exponent,
@@ -272,6 +301,7 @@ impl<'de> Deserialize<'de> for Decimal {
 }
 
 impl Lenient for Decimal {
+    #[inline]
     fn deserialize_lenient<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Self>, D::Error> {
         de.deserialize_any(DecimalVisitor { lenient: true })
     }
@@ -297,6 +327,40 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(normalize(input).as_deref(), Ok(want), "{input:?}");
         }
+    }
+
+    #[test]
+    fn normal_texts_are_their_own_normal_form() {
+        let cases = [
+            "0",
+            "7",
+            "42",
+            "177799.99",
+            "0.00",
+            "0.5",
+            "10.0",
+            "00",
+            "007",
+            "0.",
+            "5.",
+            ".5",
+            "-1",
+            "+1",
+            "-0.00",
+            "1.2.3",
+            "1e5",
+            " 1",
+            "",
+            ".",
+            "1,5",
+        ];
+        for text in cases {
+            if is_normal(text) {
+                assert_eq!(rebuild(text).as_deref(), Ok(text), "{text:?}");
+            }
+        }
+        assert!(is_normal("177799.99") && is_normal("0.00") && is_normal("0"));
+        assert!(!is_normal("00") && !is_normal("5.") && !is_normal("-0.00"));
     }
 
     #[test]

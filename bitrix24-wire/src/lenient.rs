@@ -288,6 +288,7 @@ impl<'de> Visitor<'de> for StringVisitor {
 }
 
 impl Lenient for String {
+    #[inline]
     fn deserialize_lenient<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Self>, D::Error> {
         de.deserialize_any(StringVisitor)
     }
@@ -325,6 +326,22 @@ impl<T: IntTarget> IntVisitor<T> {
             E::invalid_value(unexpected, &expected.as_str())
         })
     }
+}
+
+/// The value of a text of 1 to 18 ASCII digits and nothing else (how portals write IDs),
+/// which cannot overflow a `u64`; `None` for anything else, which [`parse_integer_text`]
+/// then reads.
+#[inline]
+fn plain_digits(t: &str) -> Option<u64> {
+    let b = t.as_bytes();
+    if b.is_empty() || b.len() > 18 {
+        return None;
+    }
+    b.iter().try_fold(0u64, |n, &digit| {
+        digit
+            .is_ascii_digit()
+            .then(|| n * 10 + u64::from(digit - b'0'))
+    })
 }
 
 /// Parses integer text: optional sign, digits, and optionally a fraction of zeros only
@@ -387,6 +404,9 @@ impl<'de, T: IntTarget> Visitor<'de> for IntVisitor<T> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if let Some(n) = plain_digits(v) {
+            return Self::convert(i128::from(n), Unexpected::Str(v));
+        }
         let t = v.trim();
         if t.is_empty() {
             return Ok(None);
@@ -411,6 +431,7 @@ impl<'de, T: IntTarget> Visitor<'de> for IntVisitor<T> {
 macro_rules! lenient_int {
     ($($t:ty),*) => {$(
         impl Lenient for $t {
+            #[inline]
             fn deserialize_lenient<'de, D: Deserializer<'de>>(
                 de: D,
             ) -> Result<Option<Self>, D::Error> {
@@ -472,6 +493,7 @@ impl<'de> Visitor<'de> for F64Visitor {
 }
 
 impl Lenient for f64 {
+    #[inline]
     fn deserialize_lenient<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Self>, D::Error> {
         de.deserialize_any(F64Visitor)
     }
@@ -520,6 +542,12 @@ impl<'de> Visitor<'de> for BoolVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        // The portal's own spelling first.
+        match v {
+            "Y" => return Ok(Some(true)),
+            "N" => return Ok(Some(false)),
+            _ => {}
+        }
         let t = v.trim();
         if t.is_empty() {
             Ok(None)
@@ -536,6 +564,7 @@ impl<'de> Visitor<'de> for BoolVisitor {
 }
 
 impl Lenient for bool {
+    #[inline]
     fn deserialize_lenient<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Self>, D::Error> {
         de.deserialize_any(BoolVisitor)
     }
@@ -707,7 +736,89 @@ impl<T: Lenient> Lenient for BTreeMap<String, T> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_integer_text;
+    use super::{Lenient, parse_integer_text, plain_digits};
+
+    #[test]
+    fn plain_digits_read_as_integer_text_reads_them() {
+        let cases = [
+            "0",
+            "7",
+            "007",
+            "123456789012345678",
+            "1234567890123456789",
+            "-5",
+            "+5",
+            " 5",
+            "5 ",
+            "5.00",
+            "1e3",
+            "",
+            "\u{661}",
+        ];
+        for text in cases {
+            match plain_digits(text) {
+                Some(n) => assert_eq!(Some(i128::from(n)), parse_integer_text(text), "{text:?}"),
+                None => assert!(
+                    text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) || text.is_empty(),
+                    "{text:?}"
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn integers_from_strings_keep_every_reading() {
+        let read = |json: &str| {
+            let mut de = serde_json::Deserializer::from_str(json);
+            u32::deserialize_lenient(&mut de).map_err(|err| err.to_string())
+        };
+        assert_eq!(read(r#""42""#), Ok(Some(42)));
+        assert_eq!(read(r#""4\u0032""#), Ok(Some(42)));
+        assert_eq!(read(r#"" 42 ""#), Ok(Some(42)));
+        assert_eq!(read(r#""42.00""#), Ok(Some(42)));
+        assert_eq!(read(r#""""#), Ok(None));
+        assert!(read(r#""-1""#).unwrap_err().contains("range of u32"));
+        assert!(
+            read(r#""4294967296""#)
+                .unwrap_err()
+                .contains("range of u32")
+        );
+        assert!(
+            read(r#""99999999999999999999999999""#)
+                .unwrap_err()
+                .contains("range of u32")
+        );
+        let wide = |json: &str| {
+            let mut de = serde_json::Deserializer::from_str(json);
+            i64::deserialize_lenient(&mut de).map_err(|err| err.to_string())
+        };
+        assert_eq!(wide(r#""-7""#), Ok(Some(-7)));
+        assert_eq!(
+            wide(r#""999999999999999999""#),
+            Ok(Some(999_999_999_999_999_999))
+        );
+        assert_eq!(wide(r#""9223372036854775807""#), Ok(Some(i64::MAX)));
+        assert!(
+            wide(r#""9223372036854775808""#)
+                .unwrap_err()
+                .contains("range of i64")
+        );
+    }
+
+    #[test]
+    fn yes_no_keeps_every_reading() {
+        let read = |json: &str| {
+            let mut de = serde_json::Deserializer::from_str(json);
+            bool::deserialize_lenient(&mut de).map_err(|err| err.to_string())
+        };
+        assert_eq!(read(r#""Y""#), Ok(Some(true)));
+        assert_eq!(read(r#""N""#), Ok(Some(false)));
+        assert_eq!(read(r#""\u0059""#), Ok(Some(true)));
+        assert_eq!(read(r#"" y ""#), Ok(Some(true)));
+        assert_eq!(read(r#""n""#), Ok(Some(false)));
+        assert_eq!(read(r#""""#), Ok(None));
+        assert!(read(r#""YY""#).is_err());
+    }
 
     #[test]
     fn integer_text() {
