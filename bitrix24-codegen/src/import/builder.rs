@@ -21,7 +21,8 @@ use super::report::{Problem, RawFallback};
 use super::samples::{sample_type, sent_under, shown_value};
 use super::types::{Mapped, map_doc_type, map_union, map_union_with};
 use super::typing::{
-    Examples, Shared, SharedFile, Typed, enum_for, not_a_date, refine, unclear_date,
+    Examples, Shared, SharedFile, Typed, described_union, enum_for, not_a_date, refine,
+    unclear_date,
 };
 use super::values::ValueSet;
 use crate::naming;
@@ -529,6 +530,9 @@ impl<'a> PageBuilder<'a> {
 
     /// The row's type as its docs type and the typing rules give it.
     fn docs_field_type(&mut self, row: &page::Row, response: bool, at: &str) -> String {
+        if let Some(ty) = described_union(row) {
+            return ty.to_owned();
+        }
         let [(text, link)] = row.types.as_slice() else {
             let lower = row.name.to_ascii_lowercase();
             return if row.types.is_empty() && lower == "id" {

@@ -176,6 +176,12 @@ pub(crate) fn map_union_with(
             name: "object".to_owned(),
         };
     }
+    // `object | null` written as two spans: the object.
+    if let [one] = present.as_slice() {
+        if let object @ Mapped::Object { .. } = map_doc_type(one) {
+            return object;
+        }
+    }
     let mut specs: Vec<String> = Vec::new();
     for part in parts {
         let part = part.trim().trim_matches('`').trim();
@@ -184,6 +190,8 @@ pub(crate) fn map_union_with(
         }
         let spec = match part.to_ascii_lowercase().as_str() {
             "true" | "false" => "boolean".to_owned(),
+            // The `Y`/`N` flag written as its values.
+            "y/n" => "char".to_owned(),
             // A list of what the other part is (`integer | array`).
             "array" => "[]".to_owned(),
             _ => match map(part) {
@@ -204,6 +212,10 @@ pub(crate) fn map_union_with(
         // The text is the empty string a portal sends for no date.
         [date @ ("date" | "datetime"), "string"] => Mapped::Spec((*date).to_owned()),
         ["integer", "string"] => Mapped::Spec("string".to_owned()),
+        ["char", "string"] => Mapped::Spec("char".to_owned()),
+        // Read, `false` is PHP's "no value" for a text (`"birthday": false`), which the
+        // lenient text reader takes as nothing.
+        ["boolean", "string"] if !request => Mapped::Spec("string".to_owned()),
         // `string|lang_map`: one text for every language, or texts by language.
         ["map<string>", "string"] => Mapped::Spec("localized".to_owned()),
         // Sent, one or a list of them is a list; read, the reply may hold either.
@@ -253,6 +265,19 @@ mod tests {
         assert_eq!(map_union(&["true", "false"], false), spec("boolean"));
         assert_eq!(map_union(&["integer", "string"], false), spec("string"));
         assert_eq!(map_doc_type("string|lang_map"), spec("localized"));
+        assert_eq!(map_union(&["string", "Y/N"], true), spec("char"));
+        assert_eq!(map_union(&["string", "boolean"], false), spec("string"));
+        assert!(matches!(
+            map_union(&["string", "boolean"], true),
+            Mapped::Raw(_)
+        ));
+        assert_eq!(
+            map_union(&["object", "null"], false),
+            Mapped::Object {
+                list: false,
+                name: "object".to_owned()
+            }
+        );
         assert_eq!(
             map_union(&["object", "array", "null"], false),
             Mapped::Object {

@@ -364,9 +364,65 @@ fn date_type(row: &Row, shown: &[&Value]) -> Option<&'static str> {
     }
 }
 
+/// A union the row's description settles: `string | object` (or `lang_map`) "can be a
+/// string or an associative array of localized strings" is `localized`; `boolean |
+/// integer` whose description speaks of `true` and `false` is a flag, `boolean` (the
+/// lenient reader takes `1`/`0` too).
+pub(crate) fn described_union(row: &Row) -> Option<&'static str> {
+    let parts: Vec<String> = row
+        .types
+        .iter()
+        .flat_map(|(text, _)| text.split('|'))
+        .map(|part| {
+            part.trim_matches(|c: char| c == '`' || c == '\\' || c.is_whitespace())
+                .to_ascii_lowercase()
+        })
+        .filter(|part| !part.is_empty() && part != "null")
+        .collect();
+    if parts.len() < 2 {
+        return None;
+    }
+    let has = |name: &str| parts.iter().any(|part| part == name);
+    let only = |names: &[&str]| parts.iter().all(|part| names.contains(&part.as_str()));
+    let description = row.description.to_ascii_lowercase();
+    if only(&["string", "object", "lang_map"])
+        && has("string")
+        && (description.contains("locali") || description.contains("language"))
+    {
+        return Some("localized");
+    }
+    if only(&["boolean", "integer"]) && has("boolean") && description.contains("true") {
+        return Some("boolean");
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unions_their_descriptions_settle() {
+        let typed = |types: &[&str], description: &str| {
+            described_union(&Row {
+                name: "NAME".to_owned(),
+                required: false,
+                types: types.iter().map(|t| ((*t).to_owned(), None)).collect(),
+                description: description.to_owned(),
+            })
+        };
+        let localized = "Can be a string or an associative array of localized strings";
+        assert_eq!(
+            typed(&["string` \\| `object"], localized),
+            Some("localized")
+        );
+        assert_eq!(typed(&["string", "object"], localized), Some("localized"));
+        assert_eq!(typed(&["string", "object"], "A name or a record"), None);
+        let flag = "If set to `true`, the draft is read";
+        assert_eq!(typed(&["boolean", "integer"], flag), Some("boolean"));
+        assert_eq!(typed(&["boolean", "integer"], "A count"), None);
+        assert_eq!(typed(&["boolean"], flag), None);
+    }
 
     fn row(name: &str, description: &str) -> Row {
         Row {

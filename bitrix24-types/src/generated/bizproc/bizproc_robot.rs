@@ -56,12 +56,12 @@ pub struct BizprocRobotUpdateParametrFields {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub use_subscription: Option<bool>,
-    /// `NAME`: raw.
+    /// `NAME`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<serde_json::Value>,
-    /// `DESCRIPTION`: raw.
+    pub name: Option<wire::Localized>,
+    /// `DESCRIPTION`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<serde_json::Value>,
+    pub description: Option<wire::Localized>,
     /// `PROPERTIES`: `BizprocRobotUpdateProperty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<BizprocRobotUpdateProperty>,
@@ -166,11 +166,11 @@ pub struct BizprocRobotAdd {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub use_subscription: Option<bool>,
-    /// `NAME`: raw, required.
-    pub name: serde_json::Value,
-    /// `DESCRIPTION`: raw.
+    /// `NAME`: localized, required.
+    pub name: wire::Localized,
+    /// `DESCRIPTION`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<serde_json::Value>,
+    pub description: Option<wire::Localized>,
     /// `PROPERTIES`: `BizprocRobotAddProperty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<BizprocRobotAddProperty>,
@@ -195,7 +195,7 @@ pub struct BizprocRobotAdd {
 }
 impl BizprocRobotAdd {
     /// A `bizproc.robot.add` call with the required parameters; optional ones unset.
-    pub fn new(code: String, handler: String, name: serde_json::Value) -> Self {
+    pub fn new(code: String, handler: String, name: wire::Localized) -> Self {
         Self {
             code,
             handler,

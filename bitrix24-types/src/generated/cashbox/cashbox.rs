@@ -516,9 +516,12 @@ pub struct SaleCashboxUpdateFields {
     /// `NUMBER_KKM`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number_kkm: Option<String>,
-    /// `ACTIVE`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<serde_json::Value>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
     /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,

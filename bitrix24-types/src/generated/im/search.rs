@@ -506,8 +506,8 @@ pub struct ImSearchUserListUserObject {
     pub avatar: Option<String>,
     /// `gender`: string.
     pub gender: Option<String>,
-    /// `birthday`: raw.
-    pub birthday: Option<serde_json::Value>,
+    /// `birthday`: string.
+    pub birthday: Option<String>,
     /// `extranet`: boolean.
     pub extranet: Option<bool>,
     /// `network`: boolean.
@@ -520,16 +520,16 @@ pub struct ImSearchUserListUserObject {
     pub external_auth_id: Option<String>,
     /// `status`: string.
     pub status: Option<String>,
-    /// `idle`: raw.
-    pub idle: Option<serde_json::Value>,
+    /// `idle`: string.
+    pub idle: Option<String>,
     /// `last_activity_date`: datetime.
     pub last_activity_date: Option<wire::DateTime>,
     /// `mobile_last_date`: datetime.
     pub mobile_last_date: Option<wire::DateTime>,
     /// `departments`: raw.
     pub departments: Option<serde_json::Value>,
-    /// `absent`: raw.
-    pub absent: Option<serde_json::Value>,
+    /// `absent`: string.
+    pub absent: Option<String>,
     /// `phones`: `ImSearchPhones`.
     pub phones: Option<ImSearchPhones>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

@@ -505,9 +505,9 @@ impl wire::Lenient for LandingBlockGetmanifestNodesItem2 {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct LandingBlockGetmanifestParams {
-    /// `edit_mode`: raw.
+    /// `edit_mode`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_mode: Option<serde_json::Value>,
+    pub edit_mode: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1033,15 +1033,15 @@ impl wire::Lenient for LandingBlockGetrepositoryText {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct LandingBlockParams {
-    /// `edit_mode`: raw.
+    /// `edit_mode`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_mode: Option<serde_json::Value>,
-    /// `deleted`: raw.
+    pub edit_mode: Option<bool>,
+    /// `deleted`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<serde_json::Value>,
-    /// `get_content`: raw.
+    pub deleted: Option<bool>,
+    /// `get_content`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub get_content: Option<serde_json::Value>,
+    pub get_content: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1753,9 +1753,9 @@ pub struct LandingBlockUploadfile {
     /// `params`: `LandingBlockUploadfileParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<LandingBlockUploadfileParams>,
-    /// `temp`: raw.
+    /// `temp`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub temp: Option<serde_json::Value>,
+    pub temp: Option<bool>,
 }
 impl LandingBlockUploadfile {
     /// A `landing.block.uploadfile` call with the required parameters; optional ones unset.

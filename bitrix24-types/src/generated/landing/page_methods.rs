@@ -169,15 +169,15 @@ pub struct LandingLandingGetListParams {
     /// `offset`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// `get_preview`: raw.
+    /// `get_preview`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub get_preview: Option<serde_json::Value>,
-    /// `get_urls`: raw.
+    pub get_preview: Option<bool>,
+    /// `get_urls`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub get_urls: Option<serde_json::Value>,
-    /// `check_area`: raw.
+    pub get_urls: Option<bool>,
+    /// `check_area`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub check_area: Option<serde_json::Value>,
+    pub check_area: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -3,7 +3,6 @@
 
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
-use ::bitrix24_types::serde_json;
 use super::landing_values::LandingRoleEnableScope;
 /// `landing.role.enable`: scope `landing`; writes (not idempotent: never repeated blindly).
 ///
@@ -15,12 +14,12 @@ pub struct LandingRoleEnable {
     /// `scope`: `LandingRoleEnableScope`. One of `GROUP`, `KNOWLEDGE`, `MAINPAGE`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<LandingRoleEnableScope>,
-    /// `mode`: raw, required.
-    pub mode: serde_json::Value,
+    /// `mode`: boolean, required.
+    pub mode: bool,
 }
 impl LandingRoleEnable {
     /// A `landing.role.enable` call with the required parameters; optional ones unset.
-    pub fn new(mode: serde_json::Value) -> Self {
+    pub fn new(mode: bool) -> Self {
         Self { scope: None, mode }
     }
 }

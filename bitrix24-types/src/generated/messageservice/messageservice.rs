@@ -3,7 +3,7 @@
 
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
-use ::bitrix24_types::serde_json;
+use ::bitrix24_types::wire;
 use super::messageservice_values::MessageserviceMessageStatusUpdateStatus;
 /// `messageservice.message.status.update`: scope `messageservice`; writes idempotently.
 ///
@@ -53,11 +53,11 @@ pub struct MessageserviceSenderAdd {
     pub type_: String,
     /// `HANDLER`: string, required.
     pub handler: String,
-    /// `NAME`: raw, required.
-    pub name: serde_json::Value,
-    /// `DESCRIPTION`: raw.
+    /// `NAME`: localized, required.
+    pub name: wire::Localized,
+    /// `DESCRIPTION`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<serde_json::Value>,
+    pub description: Option<wire::Localized>,
 }
 impl MessageserviceSenderAdd {
     /// A `messageservice.sender.add` call with the required parameters; optional ones unset.
@@ -65,7 +65,7 @@ impl MessageserviceSenderAdd {
         code: String,
         type_: String,
         handler: String,
-        name: serde_json::Value,
+        name: wire::Localized,
     ) -> Self {
         Self {
             code,
@@ -126,12 +126,12 @@ pub struct MessageserviceSenderUpdate {
     /// `HANDLER`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub handler: Option<String>,
-    /// `NAME`: raw.
+    /// `NAME`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<serde_json::Value>,
-    /// `DESCRIPTION`: raw.
+    pub name: Option<wire::Localized>,
+    /// `DESCRIPTION`: localized.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<serde_json::Value>,
+    pub description: Option<wire::Localized>,
 }
 impl MessageserviceSenderUpdate {
     /// A `messageservice.sender.update` call with the required parameters; optional ones unset.

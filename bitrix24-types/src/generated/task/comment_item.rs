@@ -51,10 +51,10 @@ impl wire::Lenient for Commentitem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskCommentAdd {
-    /// `FIELDS_BEFORE`: raw.
-    pub fields_before: Option<serde_json::Value>,
-    /// `FIELDS_AFTER`: raw.
-    pub fields_after: Option<serde_json::Value>,
+    /// `FIELDS_BEFORE`: `OnTaskCommentAddFieldsBefore`.
+    pub fields_before: Option<OnTaskCommentAddFieldsBefore>,
+    /// `FIELDS_AFTER`: `OnTaskCommentAddFieldsAfter`.
+    pub fields_after: Option<OnTaskCommentAddFieldsAfter>,
     /// `IS_ACCESSIBLE_BEFORE`: string.
     pub is_accessible_before: Option<String>,
     /// `IS_ACCESSIBLE_AFTER`: string.
@@ -76,16 +76,66 @@ impl EventPayload for OnTaskCommentAdd {
     const CODE: &'static str = "ONTASKCOMMENTADD";
     const SCOPE: Option<&'static str> = Some("task");
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-add.html#fields_after)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct OnTaskCommentAddFieldsAfter {
+    /// `ID`: id.
+    pub id: Option<u64>,
+    /// `TASK_ID`: integer.
+    pub task_id: Option<i64>,
+    /// `MESSAGE_ID`: integer.
+    pub message_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnTaskCommentAddFieldsAfter {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-add.html#fields_before)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct OnTaskCommentAddFieldsBefore {
+    /// `ID`: id.
+    pub id: Option<u64>,
+    /// `TASK_ID`: integer.
+    pub task_id: Option<i64>,
+    /// `MESSAGE_ID`: integer.
+    pub message_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnTaskCommentAddFieldsBefore {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONTASKCOMMENTDELETE`: scope `task`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskCommentDelete {
-    /// `FIELDS_BEFORE`: raw.
-    pub fields_before: Option<serde_json::Value>,
-    /// `FIELDS_AFTER`: raw.
-    pub fields_after: Option<serde_json::Value>,
+    /// `FIELDS_BEFORE`: `OnTaskCommentFieldsBefore`.
+    pub fields_before: Option<OnTaskCommentFieldsBefore>,
+    /// `FIELDS_AFTER`: `OnTaskCommentFieldsAfter`.
+    pub fields_after: Option<OnTaskCommentFieldsAfter>,
     /// `IS_ACCESSIBLE_BEFORE`: string.
     pub is_accessible_before: Option<String>,
     /// `IS_ACCESSIBLE_AFTER`: string.
@@ -107,16 +157,64 @@ impl EventPayload for OnTaskCommentDelete {
     const CODE: &'static str = "ONTASKCOMMENTDELETE";
     const SCOPE: Option<&'static str> = Some("task");
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-delete.html#fields_after)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct OnTaskCommentFieldsAfter {
+    /// `ID`: id.
+    pub id: Option<u64>,
+    /// `TASK_ID`: integer.
+    pub task_id: Option<i64>,
+    /// `ACTION`: string.
+    pub action: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnTaskCommentFieldsAfter {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-delete.html#fields_before)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct OnTaskCommentFieldsBefore {
+    /// `ID`: id.
+    pub id: Option<u64>,
+    /// `TASK_ID`: integer.
+    pub task_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnTaskCommentFieldsBefore {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONTASKCOMMENTUPDATE`: scope `task`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/events-comment/on-task-comment-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskCommentUpdate {
-    /// `FIELDS_BEFORE`: raw.
-    pub fields_before: Option<serde_json::Value>,
-    /// `FIELDS_AFTER`: raw.
-    pub fields_after: Option<serde_json::Value>,
+    /// `FIELDS_BEFORE`: `OnTaskCommentFieldsBefore`.
+    pub fields_before: Option<OnTaskCommentFieldsBefore>,
+    /// `FIELDS_AFTER`: `OnTaskCommentFieldsAfter`.
+    pub fields_after: Option<OnTaskCommentFieldsAfter>,
     /// `IS_ACCESSIBLE_BEFORE`: string.
     pub is_accessible_before: Option<String>,
     /// `IS_ACCESSIBLE_AFTER`: string.

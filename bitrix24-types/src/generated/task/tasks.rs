@@ -20,10 +20,10 @@ use super::task_values::{TaskDependenceAddLinkType, TasksTaskCountersGetType};
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskAdd {
-    /// `FIELDS_BEFORE`: raw.
-    pub fields_before: Option<serde_json::Value>,
-    /// `FIELDS_AFTER`: raw.
-    pub fields_after: Option<serde_json::Value>,
+    /// `FIELDS_BEFORE`: `OnTaskFieldsBefore`.
+    pub fields_before: Option<OnTaskFieldsBefore>,
+    /// `FIELDS_AFTER`: `OnTaskFieldsAfter`.
+    pub fields_after: Option<OnTaskFieldsAfter>,
     /// `IS_ACCESSIBLE_BEFORE`: string.
     pub is_accessible_before: Option<String>,
     /// `IS_ACCESSIBLE_AFTER`: string.
@@ -51,10 +51,10 @@ impl EventPayload for OnTaskAdd {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskDelete {
-    /// `FIELDS_BEFORE`: raw.
-    pub fields_before: Option<serde_json::Value>,
-    /// `FIELDS_AFTER`: raw.
-    pub fields_after: Option<serde_json::Value>,
+    /// `FIELDS_BEFORE`: `OnTaskFieldsBefore`.
+    pub fields_before: Option<OnTaskFieldsBefore>,
+    /// `FIELDS_AFTER`: `OnTaskFieldsAfter`.
+    pub fields_after: Option<OnTaskFieldsAfter>,
     /// `IS_ACCESSIBLE_BEFORE`: string.
     pub is_accessible_before: Option<String>,
     /// `IS_ACCESSIBLE_AFTER`: string.
@@ -76,16 +76,58 @@ impl EventPayload for OnTaskDelete {
     const CODE: &'static str = "ONTASKDELETE";
     const SCOPE: Option<&'static str> = Some("task");
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-add.html#fields_after)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct OnTaskFieldsAfter {
+    /// `ID`: id.
+    pub id: Option<u64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnTaskFieldsAfter {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-add.html#fields_before)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct OnTaskFieldsBefore {
+    /// `ID`: id.
+    pub id: Option<u64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnTaskFieldsBefore {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONTASKUPDATE`: scope `task`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnTaskUpdate {
-    /// `FIELDS_BEFORE`: raw.
-    pub fields_before: Option<serde_json::Value>,
-    /// `FIELDS_AFTER`: raw.
-    pub fields_after: Option<serde_json::Value>,
+    /// `FIELDS_BEFORE`: `OnTaskFieldsBefore`.
+    pub fields_before: Option<OnTaskFieldsBefore>,
+    /// `FIELDS_AFTER`: `OnTaskFieldsAfter`.
+    pub fields_after: Option<OnTaskFieldsAfter>,
     /// `IS_ACCESSIBLE_BEFORE`: string.
     pub is_accessible_before: Option<String>,
     /// `IS_ACCESSIBLE_AFTER`: string.
