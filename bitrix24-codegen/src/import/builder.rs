@@ -8,7 +8,7 @@ use heck::ToUpperCamelCase;
 
 use super::doc_types::Resolved;
 use super::emit_yaml::Yaml;
-use super::field_names::{is_ids_name, is_placeholder, is_record_id, names_an_id};
+use super::field_names::{is_ids_name, is_numbered, is_placeholder, is_record_id, names_an_id};
 use super::kind::method_kind;
 use super::layout::NO_SCOPE;
 use super::layout::Root;
@@ -91,6 +91,9 @@ pub(super) struct PageBuilder<'a> {
     /// the table lacks are added too, typed by their values (`fields-rest-v3.md` lacks
     /// `forumTopicId`, which `tasks.task.get` sends).
     shown_fields: bool,
+    /// Reading a table on another page for a request: the linking page's cURL sample
+    /// body, which sends the table's fields (the table's own page has no sample).
+    sent_body: Option<&'a serde_json::Map<String, serde_json::Value>>,
     /// Where a raw type stands for a value nothing showed (no type, an empty example),
     /// not for one shown to be unclear: what `namesakes` may type.
     unseen: BTreeSet<String>,
@@ -132,6 +135,7 @@ impl<'a> PageBuilder<'a> {
             records: Vec::new(),
             raws: Vec::new(),
             shown_fields: false,
+            sent_body: None,
             unseen: BTreeSet::new(),
             declared: BTreeMap::new(),
             result_examples: std::cell::OnceCell::new(),
@@ -296,7 +300,7 @@ impl<'a> PageBuilder<'a> {
         let mut out: Vec<(String, Yaml)> = Vec::new();
         let mut idents: BTreeMap<String, String> = BTreeMap::new();
         for row in rows.iter().copied() {
-            if is_placeholder(&row.name) {
+            if is_placeholder(&row.name) || is_numbered(row) {
                 self.note(format!(
                     "{at}.{}: left out: a placeholder, not a name (such fields land in `extra`)",
                     row.name
@@ -499,12 +503,11 @@ impl<'a> PageBuilder<'a> {
         if !top_param {
             // A field inside a parameter: what the cURL sample sends under its name, when
             // every place the sample uses the name agrees (`fields.iblockSection: [12]`).
-            let sent = self
-                .page
-                .samples
-                .body
-                .as_ref()
-                .and_then(|body| sent_under(body, &row.name))
+            // The table's own page's sample first, then the linking page's.
+            let sent = [self.page.samples.body.as_ref(), self.sent_body]
+                .into_iter()
+                .flatten()
+                .find_map(|body| sent_under(body, &row.name))
                 .filter(sent_fits);
             if let Some(typed) = sent {
                 self.raws.retain(|raw| raw.at != at);
@@ -851,6 +854,9 @@ impl<'a> PageBuilder<'a> {
             self.linked,
         );
         sub.scope = self.scope.clone();
+        if !response {
+            sub.sent_body = self.sent_body.or(self.page.samples.body.as_ref());
+        }
         if let Some(record) = example {
             sub.table_examples.insert(table, record);
             sub.shown_fields = true;

@@ -29,3 +29,31 @@ pub(super) fn is_ids_name(name: &str) -> bool {
 pub(super) fn is_record_id(name: &str) -> bool {
     matches!(name, "id" | "ID")
 }
+
+/// A row that stands for numbered fields: `propertyN` "where `N` — identifier of the
+/// property" (`property258`, `property259`, which land in `extra`).
+pub(super) fn is_numbered(row: &super::table::Row) -> bool {
+    row.name.len() > 1
+        && row.name.ends_with('N')
+        && (row.description.contains("where `N`") || row.description.contains("where N "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_rows_are_placeholders_but_a_real_n_is_not() {
+        let row = |name: &str, description: &str| super::super::table::Row {
+            name: name.to_owned(),
+            required: false,
+            types: Vec::new(),
+            description: description.to_owned(),
+        };
+        assert!(is_numbered(&row(
+            "propertyN",
+            "Value of the property, where `N` — identifier of the property"
+        )));
+        assert!(!is_numbered(&row("gpsN", "GPS latitude")));
+    }
+}

@@ -16,15 +16,15 @@ pub struct BiconnectorDatasetAddFields2 {
     /// `datasetId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_id: Option<i64>,
-    /// `type`: raw.
+    /// `type`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<serde_json::Value>,
-    /// `name`: raw.
+    pub type_: Option<String>,
+    /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<serde_json::Value>,
-    /// `externalCode`: raw.
+    pub name: Option<String>,
+    /// `externalCode`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_code: Option<serde_json::Value>,
+    pub external_code: Option<String>,
     /// `visible`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<serde_json::Value>,

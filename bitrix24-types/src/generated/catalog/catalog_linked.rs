@@ -488,8 +488,6 @@ pub struct CatalogProduct {
     pub trial_price_id: Option<i64>,
     /// `withoutOrder`: char. One of `Y`, `N`.
     pub without_order: Option<bool>,
-    /// `propertyN`: raw.
-    pub property_n: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -626,8 +624,6 @@ pub struct CatalogProductOffer {
     pub trial_price_id: Option<i64>,
     /// `withoutOrder`: char. One of `Y`, `N`.
     pub without_order: Option<bool>,
-    /// `propertyN`: raw.
-    pub property_n: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -913,8 +909,6 @@ pub struct CatalogProductService {
     pub vat_included: Option<bool>,
     /// `type`: integer.
     pub type_: Option<i64>,
-    /// `propertyN`: raw.
-    pub property_n: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1004,8 +998,6 @@ pub struct CatalogProductSku {
     pub purchasing_price: Option<wire::Decimal>,
     /// `quantity`: double.
     pub quantity: Option<f64>,
-    /// `propertyN`: raw.
-    pub property_n: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1240,8 +1232,6 @@ pub struct CatalogUserfieldDocument {
     pub document_id: Option<u64>,
     /// `documentType`: string.
     pub document_type: Option<String>,
-    /// `fieldN`: raw.
-    pub field_n: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1460,8 +1450,6 @@ pub enum CatalogProductField {
     TrialPriceId,
     /// `withoutOrder`
     WithoutOrder,
-    /// `propertyN`
-    PropertyN,
 }
 impl query::RecordField for CatalogProductField {
     fn name(&self) -> &'static str {
@@ -1508,7 +1496,6 @@ impl query::RecordField for CatalogProductField {
             Self::RecurSchemeType => "recurSchemeType",
             Self::TrialPriceId => "trialPriceId",
             Self::WithoutOrder => "withoutOrder",
-            Self::PropertyN => "propertyN",
         }
     }
 }

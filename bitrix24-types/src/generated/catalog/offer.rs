@@ -152,9 +152,6 @@ pub struct CatalogProductOfferAddFields {
     /// `parentId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
-    /// `propertyN`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub property_n: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -498,9 +495,6 @@ pub struct CatalogProductOfferUpdateFields {
     /// `parentId`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<serde_json::Value>,
-    /// `propertyN`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub property_n: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -149,9 +149,6 @@ pub struct CatalogProductAddFields {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub without_order: Option<bool>,
-    /// `propertyN`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub property_n: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -503,9 +500,6 @@ pub struct CatalogProductUpdateFields {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub without_order: Option<bool>,
-    /// `propertyN`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub property_n: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

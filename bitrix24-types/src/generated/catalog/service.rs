@@ -90,9 +90,6 @@ pub struct CatalogProductServiceAddFields {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub vat_included: Option<bool>,
-    /// `propertyN`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub property_n: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -362,9 +359,6 @@ pub struct CatalogProductServiceUpdateFields {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub vat_included: Option<bool>,
-    /// `propertyN`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub property_n: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -121,9 +121,6 @@ pub struct CatalogProductSkuAddFields {
     /// `quantity`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
-    /// `propertyN`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub property_n: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -473,9 +470,6 @@ pub struct CatalogProductSkuUpdateFields {
     /// `quantity`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
-    /// `propertyN`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub property_n: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

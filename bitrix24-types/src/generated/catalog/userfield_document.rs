@@ -69,9 +69,6 @@ for CatalogUserfieldDocumentListResult {
 pub struct CatalogUserfieldDocumentUpdateFields {
     /// `documentType`: string, required.
     pub document_type: String,
-    /// `fieldN`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field_n: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
