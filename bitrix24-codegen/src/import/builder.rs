@@ -8,7 +8,9 @@ use heck::ToUpperCamelCase;
 
 use super::doc_types::Resolved;
 use super::emit_yaml::Yaml;
-use super::field_names::{is_ids_name, is_numbered, is_placeholder, is_record_id, names_an_id};
+use super::field_names::{
+    is_ids_name, is_numbered, is_placeholder, is_record_id, lists_ids, names_an_id,
+};
 use super::kind::method_kind;
 use super::layout::NO_SCOPE;
 use super::layout::Root;
@@ -18,11 +20,10 @@ use super::namesakes;
 use super::page::{self, EventPage, MethodPage};
 use super::query::query_param;
 use super::report::{Problem, RawFallback};
-use super::samples::{sample_type, sent_under, shown_value};
+use super::samples::{sample_type, sends, sent_under, shown_value};
 use super::types::{Mapped, map_doc_type, map_union, map_union_with};
 use super::typing::{
-    Examples, Shared, SharedFile, Typed, described_union, enum_for, not_a_date, refine,
-    unclear_date,
+    Examples, Shared, Typed, described_union, enum_for, not_a_date, refine, unclear_date,
 };
 use super::values::ValueSet;
 use crate::naming;
@@ -66,13 +67,13 @@ pub(super) struct PageBuilder<'a> {
     /// Every type name taken so far (all pages).
     pub(super) used: &'a mut BTreeSet<String>,
     /// What typing shares between pages: the docs' own types, the enums made so far.
-    shared: &'a mut Shared,
+    pub(super) shared: &'a mut Shared,
     /// The page's JSON examples, for the typing rules.
     examples: Examples,
     /// The pages whose tables a row may link.
     pub(super) linked: &'a Linked<'a>,
     /// The scope of the file the types go to (the linking page's, for a linked table).
-    scope: String,
+    pub(super) scope: String,
     pub(super) types: Vec<(String, Yaml)>,
     /// (table, read from a response) -> type name.
     memo: BTreeMap<(usize, bool), String>,
@@ -90,17 +91,17 @@ pub(super) struct PageBuilder<'a> {
     /// Reading a table on another page for a reply: the fields its example shows and
     /// the table lacks are added too, typed by their values (`fields-rest-v3.md` lacks
     /// `forumTopicId`, which `tasks.task.get` sends).
-    shown_fields: bool,
+    pub(super) shown_fields: bool,
     /// Reading a table on another page for a request: the linking page's cURL sample
     /// body, which sends the table's fields (the table's own page has no sample).
-    sent_body: Option<&'a serde_json::Map<String, serde_json::Value>>,
+    pub(super) sent_body: Option<&'a serde_json::Map<String, serde_json::Value>>,
     /// Where a raw type stands for a value nothing showed (no type, an empty example),
     /// not for one shown to be unclear: what `namesakes` may type.
     unseen: BTreeSet<String>,
     /// Unseen fields the JS sample declares a scalar type for (`at` -> type): theirs
     /// when their namesakes do not agree ([`namesakes`]).
     pub(super) declared: BTreeMap<String, String>,
-    notes: Vec<Problem>,
+    pub(super) notes: Vec<Problem>,
 }
 
 /// What building a page left besides its spec entry.
@@ -368,7 +369,7 @@ impl<'a> PageBuilder<'a> {
     }
 
     /// The example value of field `name` of the record being read, if it shows one.
-    fn example_of(&self, name: &str) -> Option<serde_json::Value> {
+    pub(super) fn example_of(&self, name: &str) -> Option<serde_json::Value> {
         self.records.last()?.as_ref()?.get(name).cloned()
     }
 
@@ -432,6 +433,23 @@ impl<'a> PageBuilder<'a> {
     /// sample sends for an `array`, `any` or untyped row (a list of strings is
     /// `string[]`).
     fn unclear_field_type(&mut self, row: &page::Row, response: bool, at: &str) -> String {
+        let ty = self.unclear_field_type_by_facts(row, response, at);
+        // Last, when nothing else typed it: an `array` whose description says it lists
+        // IDs, unless a sample sends it in a shape no rule read (`[["user", "3"]]`).
+        let array = matches!(row.types.as_slice(), [(text, _)] if text.trim().eq_ignore_ascii_case("array"));
+        let sent = [self.page.samples.body.as_ref(), self.sent_body]
+            .into_iter()
+            .flatten()
+            .any(|body| sends(body, &row.name));
+        if ty == "raw" && array && !sent && lists_ids(&row.description) {
+            self.raws.retain(|raw| raw.at != at);
+            return "integer[]".to_owned();
+        }
+        ty
+    }
+
+    /// [`Self::unclear_field_type`] but for the IDs an `array`'s description speaks of.
+    fn unclear_field_type_by_facts(&mut self, row: &page::Row, response: bool, at: &str) -> String {
         let ty = self.docs_field_type(row, response, at);
         if ty != "raw" {
             return ty;
@@ -671,7 +689,7 @@ impl<'a> PageBuilder<'a> {
 
     /// The example of field `name` as one record: the object shown, or the objects of
     /// the list shown merged.
-    fn example_record(&self, name: &str) -> Option<serde_json::Value> {
+    pub(super) fn example_record(&self, name: &str) -> Option<serde_json::Value> {
         let record = match self.example_of(name)? {
             serde_json::Value::Array(items) => super::infer::merge_all(items.iter()),
             other => Some(other),
@@ -768,157 +786,8 @@ impl<'a> PageBuilder<'a> {
         self.build_named(table, response, name)
     }
 
-    /// The type of a table on another page that `row` links ([`Linked`]), built once per
-    /// scope and table and named after the first row that links it (`TasksTaskAddFields`).
-    fn linked_type(&mut self, row: &page::Row, response: bool) -> Result<String, String> {
-        let (page, table) = self.linked.table_for(&self.page.path, row)?;
-        Ok(self.linked_table(page, table, &row.name, response))
-    }
-
-    /// The reply record type of table `table` on `page`, shared by every page of the
-    /// scope that links it; `key` names it when it is new.
-    pub(super) fn linked_table_type(
-        &mut self,
-        page: &'a MethodPage,
-        table: usize,
-        key: &str,
-    ) -> String {
-        self.linked_table(page, table, key, true)
-    }
-
-    /// A reply's `object` (or `array`, `object[]`) row whose fields a table on another
-    /// page lists ([`Linked`]): `tasks.task.get` (REST 3.0) `item` -> the task object of
-    /// `fields-rest-v3.md`. The table types every field the reply's example leaves
-    /// `null`; the example, where it shows a record, still corrects the table's types.
-    /// Fields the example shows and the table lacks are kept, typed by their values.
-    /// `None` when the row links no such table or its example is no record.
-    fn linked_reply(&mut self, row: &page::Row) -> Option<String> {
-        let doc = row
-            .types
-            .first()
-            .map(|(text, _)| text.trim().to_ascii_lowercase());
-        if !matches!(doc.as_deref(), Some("object" | "array" | "object[]")) {
-            return None;
-        }
-        let example = self.example_of(&row.name);
-        let list = match &example {
-            None | Some(serde_json::Value::Null) => doc.as_deref() == Some("object[]"),
-            Some(serde_json::Value::Object(_)) => false,
-            Some(serde_json::Value::Array(items)) if items.iter().all(|v| v.is_object()) => true,
-            Some(_) => return None,
-        };
-        if list && doc.as_deref() == Some("object") {
-            return None;
-        }
-        let (page, table) = self.linked.table_for(&self.page.path, row).ok()?;
-        let record = self.example_record(&row.name);
-        let named = self.linked_table_with(page, table, &row.name, true, record);
-        Some(if list { format!("{named}[]") } else { named })
-    }
-
-    fn linked_table(
-        &mut self,
-        page: &'a MethodPage,
-        table: usize,
-        key_name: &str,
-        response: bool,
-    ) -> String {
-        self.linked_table_with(page, table, key_name, response, None)
-    }
-
-    /// [`Self::linked_table`], with the reply example that shows the table's records.
-    fn linked_table_with(
-        &mut self,
-        page: &'a MethodPage,
-        table: usize,
-        key_name: &str,
-        response: bool,
-        example: Option<serde_json::Value>,
-    ) -> String {
-        let key = (
-            self.scope.clone(),
-            format!("{}#{table}", page.path),
-            response,
-        );
-        if let Some(name) = self.shared.linked.get(&key) {
-            return name.clone();
-        }
-        let name = self.unique_name(key_name);
-        // Registered before it is built: a table that links back to it reuses the name.
-        self.shared.linked.insert(key, name.clone());
-        let mut sub = PageBuilder::new(
-            page,
-            self.prefix.clone(),
-            &mut *self.used,
-            &mut *self.shared,
-            self.linked,
-        );
-        sub.scope = self.scope.clone();
-        if !response {
-            sub.sent_body = self.sent_body.or(self.page.samples.body.as_ref());
-        }
-        if let Some(record) = example {
-            sub.table_examples.insert(table, record);
-            sub.shown_fields = true;
-        }
-        sub.build_named(table, response, name.clone());
-        let built = sub.finish();
-        // Linked tables are shared by the pages that link them: they go to the scope's
-        // file of linked types, which no other file is used by.
-        self.shared
-            .files
-            .entry((self.scope.clone(), SharedFile::Linked))
-            .or_default()
-            .extend(built.types);
-        self.raws.extend(built.raws);
-        self.notes.extend(built.notes);
-        name
-    }
-
-    /// The record type of the entity whose docs type is `entity` (`sale_order` ->
-    /// `SaleOrder`), built once per scope from its table on the data-types page and
-    /// shared by every reply that carries the entity.
-    fn entity_type(&mut self, row: &page::Row, entity: &str) -> String {
-        let Some((page, table)) = self.linked.entity_table(&self.page.path, row, entity) else {
-            return self.raw(&row.name, format!("no structure of `{entity}` found"));
-        };
-        let key = (self.scope.clone(), format!("{}#{table}", page.path), true);
-        if let Some(name) = self.shared.linked.get(&key) {
-            return name.clone();
-        }
-        let plain = entity.to_upper_camel_case();
-        let name = if naming::is_type_name(&plain) && self.used.insert(plain.clone()) {
-            plain
-        } else {
-            self.unique_name(entity)
-        };
-        self.shared.linked.insert(key, name.clone());
-        let record = self.example_record(&row.name);
-        let mut sub = PageBuilder::new(
-            page,
-            self.prefix.clone(),
-            &mut *self.used,
-            &mut *self.shared,
-            self.linked,
-        );
-        sub.scope = self.scope.clone();
-        if let Some(record) = record {
-            sub.table_examples.insert(table, record);
-        }
-        sub.build_named(table, true, name.clone());
-        let built = sub.finish();
-        self.shared
-            .files
-            .entry((self.scope.clone(), SharedFile::Linked))
-            .or_default()
-            .extend(built.types);
-        self.raws.extend(built.raws);
-        self.notes.extend(built.notes);
-        name
-    }
-
     /// Build table `table` as the named type `name`.
-    fn build_named(&mut self, table: usize, response: bool, name: String) -> String {
+    pub(super) fn build_named(&mut self, table: usize, response: bool, name: String) -> String {
         let page = self.page;
         let key = page.tables[table].key.clone().unwrap_or_default();
         self.memo.insert((table, response), name.clone());

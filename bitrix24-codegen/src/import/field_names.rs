@@ -38,9 +38,45 @@ pub(super) fn is_numbered(row: &super::table::Row) -> bool {
         && (row.description.contains("where `N`") || row.description.contains("where N "))
 }
 
+/// An `array` row whose description opens by saying it lists IDs ("Identifiers of team
+/// leaders", "An array of user IDs", "List of user identifiers — observers"): a list of
+/// numeric IDs. Not when it speaks of a format, CRM bindings (`D_1`), files or codes,
+/// whose identifiers are text.
+pub(super) fn lists_ids(description: &str) -> bool {
+    let lower = description.to_ascii_lowercase();
+    let opening = lower
+        .split(['.', '\n', '(', ','])
+        .next()
+        .unwrap_or_default();
+    let says_ids = opening
+        .split_whitespace()
+        .take(5)
+        .any(|word| matches!(word, "ids" | "identifiers"));
+    const TEXT_IDS: [&str; 10] = [
+        "format", "crm", "drive", "file", "code", "string", "external", "xml", "site", "lang",
+    ];
+    says_ids && !TEXT_IDS.iter().any(|word| lower.contains(word))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn descriptions_that_list_ids() {
+        assert!(lists_ids("Identifiers of team leaders"));
+        assert!(lists_ids("An array of user IDs to be added to the chat."));
+        assert!(lists_ids("List of user identifiers — task observers"));
+        assert!(!lists_ids(
+            "Array of identifiers of related CRM objects in the format:"
+        ));
+        assert!(!lists_ids("IDs of Drive files linked to the template"));
+        assert!(!lists_ids("Identifiers of the sites"));
+        assert!(!lists_ids("Field group in the template"));
+        assert!(!lists_ids(
+            "Settings of the report, with the user identifiers in it"
+        ));
+    }
 
     #[test]
     fn numbered_rows_are_placeholders_but_a_real_n_is_not() {

@@ -185,6 +185,7 @@ mod item_types;
 mod kind;
 mod layout;
 mod linked;
+mod linked_types;
 mod lists;
 mod markdown;
 mod names;

@@ -154,6 +154,20 @@ pub(super) fn shown_value(span: &str, name: &str) -> Option<serde_json::Value> {
     wrapped.get(name).cloned()
 }
 
+/// Whether a request sample sends anything under the key `name`, at any depth.
+pub(super) fn sends(body: &serde_json::Map<String, serde_json::Value>, name: &str) -> bool {
+    fn within(value: &serde_json::Value, name: &str) -> bool {
+        match value {
+            serde_json::Value::Object(map) => map
+                .iter()
+                .any(|(key, inner)| key == name || within(inner, name)),
+            serde_json::Value::Array(items) => items.iter().any(|item| within(item, name)),
+            _ => false,
+        }
+    }
+    body.contains_key(name) || body.values().any(|value| within(value, name))
+}
+
 /// The type of what a request sample sends under the key `name` anywhere in `body`, when
 /// it sends something typable and every place agrees.
 pub(super) fn sent_under(
@@ -222,6 +236,9 @@ mod tests {
         // Places that disagree type nothing.
         assert_eq!(sent_under(&body, "A"), None);
         assert_eq!(sent_under(&body, "absent"), None);
+        assert!(
+            sends(&body, "iblockSection") && sends(&body, "MEMBERS") && !sends(&body, "absent")
+        );
     }
 
     #[test]

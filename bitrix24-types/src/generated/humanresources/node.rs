@@ -91,21 +91,21 @@ pub struct HumanresourcesNodeAddUserids {
     /// `MEMBER_HEAD`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub member_head: Option<Vec<i64>>,
-    /// `MEMBER_DEPUTY_HEAD`: raw.
+    /// `MEMBER_DEPUTY_HEAD`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_deputy_head: Option<serde_json::Value>,
+    pub member_deputy_head: Option<Vec<i64>>,
     /// `MEMBER_EMPLOYEE`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub member_employee: Option<Vec<i64>>,
-    /// `MEMBER_TEAM_HEAD`: raw.
+    /// `MEMBER_TEAM_HEAD`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_team_head: Option<serde_json::Value>,
-    /// `MEMBER_TEAM_DEPUTY_HEAD`: raw.
+    pub member_team_head: Option<Vec<i64>>,
+    /// `MEMBER_TEAM_DEPUTY_HEAD`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_team_deputy_head: Option<serde_json::Value>,
-    /// `MEMBER_TEAM_EMPLOYEE`: raw.
+    pub member_team_deputy_head: Option<Vec<i64>>,
+    /// `MEMBER_TEAM_EMPLOYEE`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_team_employee: Option<serde_json::Value>,
+    pub member_team_employee: Option<Vec<i64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -526,15 +526,15 @@ pub struct HumanresourcesNodeAdd {
     /// `createChannel`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_channel: Option<bool>,
-    /// `bindingChannelIds`: raw.
+    /// `bindingChannelIds`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub binding_channel_ids: Option<serde_json::Value>,
+    pub binding_channel_ids: Option<Vec<i64>>,
     /// `createCollab`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_collab: Option<bool>,
-    /// `bindingCollabIds`: raw.
+    /// `bindingCollabIds`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub binding_collab_ids: Option<serde_json::Value>,
+    pub binding_collab_ids: Option<Vec<i64>>,
     /// `settings`: `HumanresourcesNodeAddSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<HumanresourcesNodeAddSettings>,

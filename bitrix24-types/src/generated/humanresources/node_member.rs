@@ -184,15 +184,15 @@ pub struct HumanresourcesNodeMemberSetUserids {
     /// `MEMBER_EMPLOYEE`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub member_employee: Option<Vec<i64>>,
-    /// `MEMBER_TEAM_HEAD`: raw.
+    /// `MEMBER_TEAM_HEAD`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_team_head: Option<serde_json::Value>,
-    /// `MEMBER_TEAM_DEPUTY_HEAD`: raw.
+    pub member_team_head: Option<Vec<i64>>,
+    /// `MEMBER_TEAM_DEPUTY_HEAD`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_team_deputy_head: Option<serde_json::Value>,
-    /// `MEMBER_TEAM_EMPLOYEE`: raw.
+    pub member_team_deputy_head: Option<Vec<i64>>,
+    /// `MEMBER_TEAM_EMPLOYEE`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub member_team_employee: Option<serde_json::Value>,
+    pub member_team_employee: Option<Vec<i64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -57,8 +57,8 @@ pub struct Employees {
     pub desktop_last_date: Option<wire::DateTime>,
     /// `absent`: datetime.
     pub absent: Option<wire::DateTime>,
-    /// `departments`: raw.
-    pub departments: Option<serde_json::Value>,
+    /// `departments`: `integer[]`.
+    pub departments: Option<Vec<i64>>,
     /// `phones`: `ImDepartmentGetPhones`.
     pub phones: Option<ImDepartmentGetPhones>,
     /// `bot_data`: raw.
@@ -257,8 +257,8 @@ pub struct Managers {
     pub desktop_last_date: Option<wire::DateTime>,
     /// `absent`: datetime.
     pub absent: Option<wire::DateTime>,
-    /// `departments`: raw.
-    pub departments: Option<serde_json::Value>,
+    /// `departments`: `integer[]`.
+    pub departments: Option<Vec<i64>>,
     /// `phones`: `ImDepartmentGetPhones`.
     pub phones: Option<ImDepartmentGetPhones>,
     /// `bot_data`: raw.

@@ -434,9 +434,9 @@ pub struct ImNotifyHistorySearch {
     /// `SEARCH_DATE_TO`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search_date_to: Option<wire::DateTime>,
-    /// `SEARCH_AUTHORS`: raw.
+    /// `SEARCH_AUTHORS`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub search_authors: Option<serde_json::Value>,
+    pub search_authors: Option<Vec<i64>>,
     /// `LAST_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_id: Option<i64>,

@@ -526,8 +526,8 @@ pub struct ImSearchUserListUserObject {
     pub last_activity_date: Option<wire::DateTime>,
     /// `mobile_last_date`: datetime.
     pub mobile_last_date: Option<wire::DateTime>,
-    /// `departments`: raw.
-    pub departments: Option<serde_json::Value>,
+    /// `departments`: `integer[]`.
+    pub departments: Option<Vec<i64>>,
     /// `absent`: string.
     pub absent: Option<String>,
     /// `phones`: `ImSearchPhones`.

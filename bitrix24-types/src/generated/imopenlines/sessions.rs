@@ -117,8 +117,8 @@ pub struct ImopenlinesDialog {
     pub entity_data_2: Option<String>,
     /// `entity_data_3`: string.
     pub entity_data_3: Option<String>,
-    /// `mute_list`: raw.
-    pub mute_list: Option<serde_json::Value>,
+    /// `mute_list`: `integer[]`.
+    pub mute_list: Option<Vec<i64>>,
     /// `date_create`: datetime.
     pub date_create: Option<wire::DateTime>,
     /// `message_type`: string.

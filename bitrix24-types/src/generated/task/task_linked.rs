@@ -625,12 +625,12 @@ pub struct TasksTaskAddFields {
     /// `groupId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `auditors`: raw.
+    /// `auditors`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auditors: Option<serde_json::Value>,
-    /// `accomplices`: raw.
+    pub auditors: Option<Vec<i64>>,
+    /// `accomplices`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accomplices: Option<serde_json::Value>,
+    pub accomplices: Option<Vec<i64>>,
     /// `checklist`: `TasksTaskAddChecklistItem`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checklist: Option<TasksTaskAddChecklistItem>,
@@ -836,10 +836,10 @@ pub struct TasksTaskAddTask {
     pub favorite: Option<bool>,
     /// `groupId`: string.
     pub group_id: Option<String>,
-    /// `auditors`: raw.
-    pub auditors: Option<serde_json::Value>,
-    /// `accomplices`: raw.
-    pub accomplices: Option<serde_json::Value>,
+    /// `auditors`: `integer[]`.
+    pub auditors: Option<Vec<i64>>,
+    /// `accomplices`: `integer[]`.
+    pub accomplices: Option<Vec<i64>>,
     /// `checklist`: `TasksTaskAddChecklistItem`.
     pub checklist: Option<TasksTaskAddChecklistItem>,
     /// `group`: `TasksTaskAddGroup`.
@@ -1027,9 +1027,9 @@ pub struct TasksTemplateAddFields {
     /// `RESPONSIBLE_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_id: Option<i64>,
-    /// `DEPENDS_ON`: raw.
+    /// `DEPENDS_ON`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub depends_on: Option<serde_json::Value>,
+    pub depends_on: Option<Vec<i64>>,
     /// `RESPONSIBLES`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub responsibles: Option<serde_json::Value>,

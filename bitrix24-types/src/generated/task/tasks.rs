@@ -1993,9 +1993,9 @@ impl wire::Lenient for TasksTaskListTagsItem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskListTasksItem {
-    /// `accomplices`: raw.
+    /// `accomplices`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub accomplices: Option<serde_json::Value>,
+    pub accomplices: Option<Vec<i64>>,
     /// `accomplicesData`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accomplices_data: Option<serde_json::Value>,

@@ -40,8 +40,8 @@ pub struct TasksTaskAddV3Item {
     pub start_plan: Option<wire::DateTime>,
     /// `endPlan`: datetime.
     pub end_plan: Option<wire::DateTime>,
-    /// `checklist`: raw.
-    pub checklist: Option<serde_json::Value>,
+    /// `checklist`: `integer[]`.
+    pub checklist: Option<Vec<i64>>,
     /// `groupId`: integer.
     pub group_id: Option<i64>,
     /// `group`: `TasksTaskV3Group`.
@@ -362,9 +362,9 @@ pub struct TasksTaskListV3Select {
     /// `endPlan`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_plan: Option<wire::DateTime>,
-    /// `checklist`: raw.
+    /// `checklist`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub checklist: Option<serde_json::Value>,
+    pub checklist: Option<Vec<i64>>,
     /// `groupId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
@@ -1000,9 +1000,9 @@ pub struct TasksTaskV3Template {
     /// `replicate`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replicate: Option<bool>,
-    /// `checklist`: raw.
+    /// `checklist`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub checklist: Option<serde_json::Value>,
+    pub checklist: Option<Vec<i64>>,
     /// `group`: `TasksTaskV3Group`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<TasksTaskV3Group>,

@@ -504,19 +504,19 @@ pub struct TimemanTimecontrolSettingsSet {
     /// `REPORT_REQUEST_TYPE`: `TimemanTimecontrolSettingsSetReportRequestType`. One of `all`, `user`, `none`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report_request_type: Option<TimemanTimecontrolSettingsSetReportRequestType>,
-    /// `REPORT_REQUEST_USERS`: raw.
+    /// `REPORT_REQUEST_USERS`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub report_request_users: Option<serde_json::Value>,
+    pub report_request_users: Option<Vec<i64>>,
     /// `REPORT_SIMPLE_TYPE`: `TimemanTimecontrolSettingsSetReportSimpleType`. One of `all`, `user`, `none`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report_simple_type: Option<TimemanTimecontrolSettingsSetReportSimpleType>,
-    /// `REPORT_SIMPLE_USERS`: raw.
+    /// `REPORT_SIMPLE_USERS`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub report_simple_users: Option<serde_json::Value>,
+    pub report_simple_users: Option<Vec<i64>>,
     /// `REPORT_FULL_TYPE`: `TimemanTimecontrolSettingsSetReportFullType`. One of `all`, `user`, `none`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report_full_type: Option<TimemanTimecontrolSettingsSetReportFullType>,
-    /// `REPORT_FULL_USERS`: raw.
+    /// `REPORT_FULL_USERS`: `integer[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub report_full_users: Option<serde_json::Value>,
+    pub report_full_users: Option<Vec<i64>>,
 }
