@@ -213,7 +213,8 @@ fn unclear_event_data_is_raw_and_reported() {
             "OnCrmWidgetAddFields.OPTIONS: docs type `any`",
             "ONCRMWIDGETOLD.data.FIELDS: docs type `array`",
             "CRM.WIDGET.ON.ADD.data.FIELDS: docs type `object` has no sub-table on the page",
-            "ONGADGETUPDATE.data.FIELDS_BEFORE: several types `undefined | object`",
+            // `undefined | object`: the object, which no sub-table describes.
+            "ONGADGETUPDATE.data.FIELDS_BEFORE: docs type `object` has no sub-table on the page",
         ]
     );
     assert!(report.notes.iter().any(|n| {

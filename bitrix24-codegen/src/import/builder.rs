@@ -606,21 +606,24 @@ impl<'a> PageBuilder<'a> {
                 }
             };
         };
-        match map_doc_type(text) {
+        // A union in one span (`integer | integer[]`) is read as a request's or a
+        // reply's: a request sends one of its types, a reply may hold any.
+        let mapped = match map_doc_type(text) {
+            Mapped::Spec(_) | Mapped::Raw(_) if !response && text.contains('|') => {
+                let parts: Vec<&str> = text.split('|').collect();
+                match map_union(&parts, true) {
+                    Mapped::Raw(_) => {
+                        return self.raw(at, format!("several types `{}`", text.trim()));
+                    }
+                    mapped => mapped,
+                }
+            }
+            mapped => mapped,
+        };
+        match mapped {
             Mapped::Spec(spec) => {
                 let typed = refine(row, text, spec, &self.examples);
                 self.typed(row, typed)
-            }
-            // A union in one span (`integer | integer[]`) read for a request.
-            Mapped::Raw(_) if !response && text.contains('|') => {
-                let parts: Vec<&str> = text.split('|').collect();
-                match map_union(&parts, true) {
-                    Mapped::Spec(spec) => {
-                        let typed = refine(row, text, spec, &self.examples);
-                        self.typed(row, typed)
-                    }
-                    _ => self.raw(at, format!("several types `{}`", text.trim())),
-                }
             }
             Mapped::Raw(reason) => self.unclear(row, response, at, reason),
             Mapped::Object { list, name } => {
