@@ -88,6 +88,10 @@ pub(super) struct PageBuilder<'a> {
     /// The `result` of the page's reply examples, parsed on first use
     /// (`PageBuilder::result_examples`).
     pub(super) result_examples: std::cell::OnceCell<Vec<serde_json::Value>>,
+    /// The field descriptions of the family's `*.fields` reply, read on first use
+    /// (`PageBuilder::family_descriptions`).
+    pub(super) family_descriptions:
+        std::cell::OnceCell<Option<serde_json::Map<String, serde_json::Value>>>,
     /// Reading a table on another page for a reply: the fields its example shows and
     /// the table lacks are added too, typed by their values (`fields-rest-v3.md` lacks
     /// `forumTopicId`, which `tasks.task.get` sends).
@@ -140,6 +144,7 @@ impl<'a> PageBuilder<'a> {
             unseen: BTreeSet::new(),
             declared: BTreeMap::new(),
             result_examples: std::cell::OnceCell::new(),
+            family_descriptions: std::cell::OnceCell::new(),
             notes: Vec::new(),
         }
     }
@@ -349,19 +354,15 @@ impl<'a> PageBuilder<'a> {
         if let Some(Some(serde_json::Value::Object(shown))) =
             self.records.last().filter(|_| self.shown_fields).cloned()
         {
-            for (field, value) in &shown {
-                if rows.iter().any(|row| row.name == *field)
-                    || !super::infer::is_example_field(field)
-                {
-                    continue;
+            let added = self.example_fields(&shown, at, |ident, field| {
+                let free =
+                    !rows.iter().any(|row| row.name == field) && !idents.contains_key(&ident);
+                if free {
+                    idents.insert(ident, field.to_owned());
                 }
-                let ident = naming::field_name(field).ident;
-                if ident == "extra" || idents.contains_key(&ident) {
-                    continue;
-                }
-                idents.insert(ident, field.clone());
-                out.push(self.example_field(field, value, at));
-            }
+                free
+            });
+            out.extend(added);
         }
         self.records.pop();
         self.building.remove(&table);

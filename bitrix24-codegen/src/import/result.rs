@@ -493,31 +493,21 @@ impl PageBuilder<'_> {
             }
             Shape::Object(map) => self.inferred_object(&map, at, key),
             Shape::Unknown => {
-                let Some(declared) = self.declared(at, key) else {
-                    if let Some(described) = self.described(at, key) {
-                        let reason = format!(
-                            "the example shows nothing to type it by; the family's `*.fields` \
-                             reply describes it `{described}`, its type unless its namesakes \
-                             agree on one"
-                        );
-                        self.declared.insert(at.to_owned(), described);
-                        return self.unseen(at, reason);
+                if let Some(declared) = self.declared(at, key) {
+                    let ty = self.inferred(&declared, at, key);
+                    // Builtins are lower case, named types upper: a record the declaration
+                    // describes, which nothing else would type.
+                    if ty.chars().any(|c| c.is_ascii_uppercase()) {
+                        return ty;
                     }
-                    return self.unseen(at, "the example shows nothing to type it by");
-                };
-                let ty = self.inferred(&declared, at, key);
-                // Builtins are lower case, named types upper.
-                if ty.chars().any(|c| c.is_ascii_uppercase()) {
-                    // A record the declaration describes: nothing else would type it.
-                    return ty;
+                    return self.unless_namesakes(at, ty, "the sample declares it");
                 }
-                // A scalar (or list of them): the namesakes, which saw values, come first.
-                let reason = format!(
-                    "the example shows nothing to type it by; the sample declares `{ty}`, \
-                     its type unless its namesakes agree on one"
-                );
-                self.declared.insert(at.to_owned(), ty);
-                self.unseen(at, reason)
+                match self.described(key, at) {
+                    Some(ty) => {
+                        self.unless_namesakes(at, ty, "the family's `*.fields` reply describes it")
+                    }
+                    None => self.unseen(at, "the example shows nothing to type it by"),
+                }
             }
             Shape::Mixed => self.raw(at, "the examples show values of different kinds"),
         }
@@ -537,72 +527,100 @@ impl PageBuilder<'_> {
         infer::informative(&example).then_some(example)
     }
 
+    /// A field the example leaves `null` that another source types (`source`): that
+    /// type unless its namesakes, which saw values, agree on one ([`super::namesakes`]).
+    fn unless_namesakes(&mut self, at: &str, ty: String, source: &str) -> String {
+        let reason = format!(
+            "the example shows nothing to type it by; {source} `{ty}`, its type unless its \
+             namesakes agree on one"
+        );
+        self.declared.insert(at.to_owned(), ty);
+        self.unseen(at, reason)
+    }
+
+    /// The field descriptions of the family's `*.fields` reply, read once per page.
+    fn family_descriptions(&self) -> Option<&Map<String, Value>> {
+        self.family_descriptions
+            .get_or_init(|| {
+                let page = self.linked.fields_page(&self.page.method)?;
+                page.response_json
+                    .iter()
+                    .filter_map(|text| infer::parse_example(text))
+                    .find_map(|mut reply| match reply.get_mut("result")?.take() {
+                        Value::Object(fields) if infer::is_field_descriptions(&fields) => {
+                            Some(fields)
+                        }
+                        _ => None,
+                    })
+            })
+            .as_ref()
+    }
+
     /// The type the reply of the family's `*.fields` method gives the field `key` of the
     /// record the page returns (`crm.company.get` `REG_ADDRESS_CITY`: `crm.company.fields`
     /// shows `{"type": "string", "isMultiple": false, ...}`), for a field the reply
     /// example leaves `null`; `None` for a nested record's field or one it does not list.
-    fn described(&self, at: &str, key: &str) -> Option<String> {
+    fn described(&self, key: &str, at: &str) -> Option<String> {
         let result = format!("{}.result", self.page.method);
         let record = at.strip_suffix(&format!(".{key}"))?;
         if record != result && record != format!("{result} records") {
             return None;
         }
-        let page = self.linked.fields_page(&self.page.method)?;
-        page.response_json
-            .iter()
-            .filter_map(|text| infer::parse_example(text))
-            .find_map(|mut reply| {
-                let fields = reply.get_mut("result")?.as_object_mut()?;
-                if !infer::is_field_descriptions(fields) {
-                    return None;
-                }
-                let field = fields.get(key)?;
-                let documented = field.get("type")?.as_str()?;
-                let spec = match map_doc_type(documented) {
-                    Mapped::Spec(spec)
-                        if matches!(spec.as_str(), "double" | "integer" | "string")
-                            && crate::rules::money::is_money_field(key, documented) =>
-                    {
-                        "decimal".to_owned()
-                    }
-                    Mapped::Spec(spec) => spec,
-                    _ => return None,
-                };
-                let multiple = field.get("isMultiple").and_then(Value::as_bool) == Some(true);
-                Some(if multiple && !spec.ends_with("[]") {
-                    format!("{spec}[]")
-                } else {
-                    spec
-                })
-            })
+        let field = self.family_descriptions()?.get(key)?;
+        let documented = field.get("type")?.as_str()?;
+        let spec = match map_doc_type(documented) {
+            Mapped::Spec(spec)
+                if matches!(spec.as_str(), "double" | "integer" | "string")
+                    && crate::rules::money::is_money_field(key, documented) =>
+            {
+                "decimal".to_owned()
+            }
+            Mapped::Spec(spec) => spec,
+            _ => return None,
+        };
+        let multiple = field.get("isMultiple").and_then(Value::as_bool) == Some(true);
+        Some(if multiple && !spec.ends_with("[]") {
+            format!("{spec}[]")
+        } else {
+            spec
+        })
     }
 
-    /// The field `field` of the record at `at`, typed from its example `value`.
-    pub(super) fn example_field(&mut self, field: &str, value: &Value, at: &str) -> (String, Yaml) {
-        let field_at = format!("{at}.{field}");
-        let mut ty = self.inferred(value, &field_at, field);
-        if is_record_id(field) && ty == "integer" {
-            ty = "id".to_owned();
+    /// The fields of the example record `shown` (of the record at `at`), each typed from
+    /// its value: those `take` accepts (given the Rust name and the wire name; it records
+    /// the names it takes). A portal's own keys, non-names and `extra` are left to
+    /// `extra`.
+    pub(super) fn example_fields(
+        &mut self,
+        shown: &Map<String, Value>,
+        at: &str,
+        mut take: impl FnMut(String, &str) -> bool,
+    ) -> Vec<(String, Yaml)> {
+        let mut fields = Vec::new();
+        for (field, value) in shown {
+            if !infer::is_example_field(field) {
+                continue;
+            }
+            let ident = naming::field_name(field).ident;
+            if ident == "extra" || !take(ident, field) {
+                continue;
+            }
+            let field_at = format!("{at}.{field}");
+            let mut ty = self.inferred(value, &field_at, field);
+            if is_record_id(field) && ty == "integer" {
+                ty = "id".to_owned();
+            }
+            fields.push((field.clone(), self.response_field(ty, &field_at)));
         }
-        (field.to_owned(), self.response_field(ty, &field_at))
+        fields
     }
 
     /// A named type for an example object: one field per key (portal-specific keys land
     /// in `extra`), each typed from its value.
     fn inferred_object(&mut self, map: &Map<String, Value>, at: &str, key: &str) -> String {
         let name = self.unique_name(key);
-        let mut fields = Vec::new();
         let mut idents = std::collections::BTreeSet::new();
-        for (field, value) in map {
-            if !infer::is_example_field(field) {
-                continue;
-            }
-            let ident = naming::field_name(field).ident;
-            if ident == "extra" || !idents.insert(ident) {
-                continue;
-            }
-            fields.push(self.example_field(field, value, at));
-        }
+        let fields = self.example_fields(map, at, |ident, _| idents.insert(ident));
         self.types.push((
             name.clone(),
             Yaml::Map(vec![

@@ -156,16 +156,35 @@ pub(super) fn shown_value(span: &str, name: &str) -> Option<serde_json::Value> {
 
 /// Whether a request sample sends anything under the key `name`, at any depth.
 pub(super) fn sends(body: &serde_json::Map<String, serde_json::Value>, name: &str) -> bool {
-    fn within(value: &serde_json::Value, name: &str) -> bool {
-        match value {
-            serde_json::Value::Object(map) => map
-                .iter()
-                .any(|(key, inner)| key == name || within(inner, name)),
-            serde_json::Value::Array(items) => items.iter().any(|item| within(item, name)),
-            _ => false,
-        }
+    let mut found = Vec::new();
+    for value in body.values() {
+        values_under(value, name, &mut found);
     }
-    body.contains_key(name) || body.values().any(|value| within(value, name))
+    body.contains_key(name) || !found.is_empty()
+}
+
+/// Every value held under the key `name` inside `value`, at any depth.
+fn values_under<'v>(
+    value: &'v serde_json::Value,
+    name: &str,
+    out: &mut Vec<&'v serde_json::Value>,
+) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, inner) in map {
+                if key == name {
+                    out.push(inner);
+                }
+                values_under(inner, name, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                values_under(item, name, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The type of what a request sample sends under the key `name` anywhere in `body`, when
@@ -174,29 +193,11 @@ pub(super) fn sent_under(
     body: &serde_json::Map<String, serde_json::Value>,
     name: &str,
 ) -> Option<String> {
-    fn collect<'v>(value: &'v serde_json::Value, name: &str, out: &mut Vec<&'v serde_json::Value>) {
-        match value {
-            serde_json::Value::Object(map) => {
-                for (key, inner) in map {
-                    if key == name {
-                        out.push(inner);
-                    }
-                    collect(inner, name, out);
-                }
-            }
-            serde_json::Value::Array(items) => {
-                for item in items {
-                    collect(item, name, out);
-                }
-            }
-            _ => {}
-        }
-    }
     let mut found = Vec::new();
     for (key, value) in body {
         // Top-level parameters are typed by their own rule.
         if key != name {
-            collect(value, name, &mut found);
+            values_under(value, name, &mut found);
         }
     }
     let mut types = found.into_iter().map(sample_type);

@@ -28,6 +28,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
+use super::field_names::{is_ids_name, names_an_id};
 use super::markdown::Block;
 
 /// The comment a sample puts before the result's declaration.
@@ -147,7 +148,6 @@ pub(crate) fn fill(value: &mut Value, shape: &Ts, key: &str) {
 /// names something, hence whole.
 fn is_whole_name(key: &str) -> bool {
     const WHOLE: &[&str] = &[
-        "id",
         "ids",
         "count",
         "counter",
@@ -172,11 +172,11 @@ fn is_whole_name(key: &str) -> bool {
         "timestamp",
         "ts",
     ];
-    let upper = !key.chars().any(|c| c.is_ascii_lowercase());
-    crate::rules::words::words(key)
-        .last()
-        .is_some_and(|word| WHOLE.contains(&word.as_str()))
-        || (upper && key.len() > 2 && (key.ends_with("ID") || key.ends_with("IDS")))
+    names_an_id(key)
+        || is_ids_name(key)
+        || crate::rules::words::words(key)
+            .last()
+            .is_some_and(|word| WHOLE.contains(&word.as_str()))
 }
 
 /// The result's shape the page's samples declare, if one does.
