@@ -120,3 +120,42 @@ fn a_reply_object_whose_fields_another_page_lists_is_typed_by_that_table_and_its
     // A field the example shows and the table lacks is kept, typed by its value.
     assert_eq!(item["forumTopicId"], "integer");
 }
+
+#[test]
+fn a_result_shown_holding_its_record_under_a_key_is_that_holder_and_the_record_is_the_entity() {
+    let (results, _) = results();
+    let types = types();
+    let holder = &types[&results["crm.sprocket.get"]];
+    // The docs say the result is the sprocket; the reply holds it under `sprocket`.
+    assert_eq!(holder.len(), 1, "{holder:?}");
+    assert_eq!(
+        holder["sprocket"], "Sprocket",
+        "the entity's record takes its name"
+    );
+    assert_eq!(types["Sprocket"]["TEETH"], "integer");
+}
+
+#[test]
+fn a_field_the_example_leaves_empty_takes_the_reply_tables_type_or_the_samples() {
+    let types = types();
+    // A record typed from its example: the reply table types what it leaves `null`,
+    // and a number the example sends as text.
+    let chat = types
+        .values()
+        .find(|fields| fields.contains_key("mute_list"))
+        .expect("a type for the cog's chat");
+    assert_eq!(chat["background_id"], "integer");
+    assert_eq!(
+        chat["owner"], "integer",
+        "\"12\" where the table says integer"
+    );
+    assert_eq!(chat["title"], "string");
+    // `array` in the table; the sample's TypeScript says `number[]`.
+    assert_eq!(chat["mute_list"], "integer[]");
+    // A record built from a table, nested: the declaration is read at its place.
+    let gear = types
+        .values()
+        .find(|fields| fields.contains_key("teethList"))
+        .expect("a type for the cog's gear");
+    assert_eq!(gear["teethList"], "integer[]");
+}

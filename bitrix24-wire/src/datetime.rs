@@ -30,8 +30,8 @@ use super::lenient::Lenient;
 /// | `d.m.Y`, `Y-m-d` (midnight) | `30.08.2024`, `2024-08-30` |
 ///
 /// Surrounding whitespace is ignored. [`Deserialize`] and [`Lenient`] also accept an integer
-/// (or fractional) Unix timestamp, read with offset `+00:00`; [`Lenient`] maps `""`, `null`
-/// and `false` to nothing.
+/// (or fractional) Unix timestamp, read with offset `+00:00`; [`Lenient`] maps `""`, `null`,
+/// `false` and `{}` to nothing.
 ///
 /// [`Display`](fmt::Display) and [`Serialize`] write ISO 8601: `2024-08-30T14:29:00+02:00`
 /// with an offset, `2024-08-30T14:29:00` without, with fractional seconds only when
@@ -419,6 +419,16 @@ impl<'de> Visitor<'de> for DateTimeVisitor {
 
     fn visit_newtype_struct<D2: Deserializer<'de>>(self, de: D2) -> Result<Self::Value, D2::Error> {
         de.deserialize_any(self)
+    }
+
+    /// `{}`: PHP writes a date object it cannot serialise as an empty object
+    /// (`sale.cashbox.list`'s `DATE_CREATE`, `user.get`'s `TIMESTAMP_X`); nothing when
+    /// lenient. An object with keys is no datetime.
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        if map.next_key::<de::IgnoredAny>()?.is_some() {
+            return Err(de::Error::invalid_type(Unexpected::Map, &self));
+        }
+        self.nothing(Unexpected::Map)
     }
 }
 

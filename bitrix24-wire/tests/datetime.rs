@@ -165,11 +165,12 @@ fn timestamps_read_as_utc() {
 
 #[test]
 fn lenient_nothing_and_strict_errors() {
-    for json in ["null", r#""""#, r#"" ""#, "false"] {
+    // `{}`: a date object PHP could not serialise.
+    for json in ["null", r#""""#, r#"" ""#, "false", "{}", "{ }"] {
         assert_eq!(lenient_dt(json), Ok(None), "{json}");
         assert_eq!(lenient_date(json), Ok(None), "{json}");
     }
-    for json in ["true", "[]", "{}"] {
+    for json in ["true", "[]", r#"{"date": "2024-08-30"}"#] {
         let err = lenient_dt(json).unwrap_err();
         assert!(err.contains("expected a datetime"), "{json}: {err}");
     }
@@ -180,6 +181,7 @@ fn lenient_nothing_and_strict_errors() {
             "invalid type: boolean `false`, expected a datetime",
         ),
         (r#""""#, r#"invalid datetime """#),
+        ("{}", "invalid type: map, expected a datetime"),
     ] {
         let err = serde_json::from_str::<DateTime>(json)
             .unwrap_err()

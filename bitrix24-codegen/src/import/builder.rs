@@ -84,6 +84,14 @@ pub(super) struct PageBuilder<'a> {
     pub(super) table_examples: BTreeMap<usize, serde_json::Value>,
     /// The example of the record whose table is being read, innermost last.
     records: Vec<Option<serde_json::Value>>,
+    /// A response table -> where its records stand under `result` (`""` for the result's
+    /// own records, `.chat`, `.items.user`): the path the sample's TypeScript declaration
+    /// and the family's `*.fields` reply are read at for the fields its example leaves
+    /// empty.
+    table_paths: BTreeMap<usize, String>,
+    /// The `at` of each record whose table is being read and where it stands under
+    /// `result` (if known), innermost last.
+    pub(super) record_paths: Vec<(String, Option<String>)>,
     pub(super) raws: Vec<RawFallback>,
     /// The `result` of the page's reply examples, parsed on first use
     /// (`PageBuilder::result_examples`).
@@ -138,6 +146,8 @@ impl<'a> PageBuilder<'a> {
             building: BTreeSet::new(),
             table_examples: BTreeMap::new(),
             records: Vec::new(),
+            table_paths: BTreeMap::new(),
+            record_paths: Vec::new(),
             raws: Vec::new(),
             shown_fields: false,
             sent_body: None,
@@ -303,6 +313,8 @@ impl<'a> PageBuilder<'a> {
             .then(|| self.table_examples.get(&table).cloned())
             .flatten();
         self.records.push(example);
+        let path = self.table_paths.get(&table).cloned();
+        self.record_paths.push((at.to_owned(), path));
         let mut out: Vec<(String, Yaml)> = Vec::new();
         let mut idents: BTreeMap<String, String> = BTreeMap::new();
         for row in rows.iter().copied() {
@@ -365,8 +377,15 @@ impl<'a> PageBuilder<'a> {
             out.extend(added);
         }
         self.records.pop();
+        self.record_paths.pop();
         self.building.remove(&table);
         out
+    }
+
+    /// Records that the records of response table `table` stand at `path` under `result`
+    /// (see [`PageBuilder::table_paths`]); the first place found holds.
+    pub(super) fn place_table(&mut self, table: usize, path: String) {
+        self.table_paths.entry(table).or_insert(path);
     }
 
     /// The example value of field `name` of the record being read, if it shows one.
@@ -686,6 +705,12 @@ impl<'a> PageBuilder<'a> {
     /// Keeps the example of `row` (a record, or a list of them merged) as the example of
     /// the records of `table`, which types it.
     fn note_table_example(&mut self, row: &page::Row, table: usize, response: bool) {
+        if response {
+            if let Some((_, Some(path))) = self.record_paths.last() {
+                let path = format!("{path}.{}", row.name);
+                self.place_table(table, path);
+            }
+        }
         if let Some(record) = self.example_record(&row.name).filter(|_| response) {
             self.table_examples.entry(table).or_insert(record);
         }

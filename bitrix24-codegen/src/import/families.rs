@@ -110,11 +110,33 @@ fn get_records(files: &BTreeMap<String, FileTree>) -> BTreeMap<String, String> {
             };
             let result = result.strip_suffix("[]").unwrap_or(result);
             if defined.contains(result) {
-                out.insert(family.to_owned(), result.to_owned());
+                let record = held_record(files, &defined, result).unwrap_or(result);
+                out.insert(family.to_owned(), record.to_owned());
             }
         }
     }
     out
+}
+
+/// The one record a reply type holds, where the reply is only its holder (`sale.order.get`
+/// replies `{"order": {...}}`): the record is the entity, not its holder.
+fn held_record<'a>(
+    files: &'a BTreeMap<String, FileTree>,
+    defined: &BTreeSet<String>,
+    reply: &str,
+) -> Option<&'a str> {
+    let fields = files
+        .values()
+        .find_map(|file| file.types.get(reply))?
+        .get("fields")?;
+    let Yaml::Map(fields) = fields else {
+        return None;
+    };
+    let [(_, field)] = fields.as_slice() else {
+        return None;
+    };
+    let ty = field.as_str().or_else(|| field.get("type")?.as_str())?;
+    defined.contains(ty).then_some(ty)
 }
 
 /// The names of the types that are records (maps with `fields`).

@@ -247,6 +247,21 @@ fn has_data_keys(map: &Map<String, Value>) -> bool {
         !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit())
     }) || map.keys().any(|k| !is_identifier(k))
         || is_by_language(map)
+        || is_titled_fields(map)
+}
+
+/// Fields described by name (`tasks.task.getFields`: `{"ID": {"title": "ID", "type":
+/// "integer"}, "TITLE": {...}, ...}`): every value an object with a `title` (text or
+/// `null`) and a `type` text, at least three. The keys are the entity's fields, not the
+/// record's.
+fn is_titled_fields(map: &Map<String, Value>) -> bool {
+    map.len() >= 3
+        && map.values().all(|v| {
+            v.as_object().is_some_and(|d| {
+                d.get("title").is_some_and(|t| t.is_string() || t.is_null())
+                    && d.get("type").is_some_and(Value::is_string)
+            })
+        })
 }
 
 /// Texts by language id (`{"en": "...", "de": "...", "ru": ""}`, crm/data-types.md
@@ -314,6 +329,15 @@ pub(crate) fn merge(a: Value, b: &Value) -> Value {
             a.extend(b.iter().take(8).cloned());
             Value::Array(a)
         }
+        // PHP writes a map with keys 0, 1, ... as a list: a list of scalars and an object
+        // of scalars are one map (`values`: `["secs", "mins"]` here, `{"Y": "Yes"}` there),
+        // which the lenient map reader reads either way.
+        (Value::Object(a), Value::Array(b)) if scalars(a.values()) && scalars(b.iter()) => {
+            merge(Value::Object(a), &indexed(b))
+        }
+        (Value::Array(a), Value::Object(b)) if scalars(a.iter()) && scalars(b.values()) => {
+            merge(indexed(&a), &Value::Object(b.clone()))
+        }
         (a, b) if !informative(&a) => b.clone(),
         (a, b) if !informative(b) => a,
         (Value::Number(a), Value::Number(b)) => {
@@ -336,6 +360,27 @@ pub(crate) fn merge(a: Value, b: &Value) -> Value {
         (a, b) if kind(&a) == kind(b) => a,
         _ => Value::String(MIXED.to_owned()),
     }
+}
+
+/// Whether every value is a scalar (no list or object), and there is one.
+fn scalars<'v>(mut values: impl Iterator<Item = &'v Value>) -> bool {
+    let mut any = false;
+    let all = values.all(|v| {
+        any = true;
+        !v.is_array() && !v.is_object()
+    });
+    any && all
+}
+
+/// A list as the object PHP would have sent for it: keys `"0"`, `"1"`, ...
+fn indexed(items: &[Value]) -> Value {
+    Value::Object(
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i.to_string(), v.clone()))
+            .collect(),
+    )
 }
 
 /// The kind of a value, for telling whether examples agree.
@@ -541,6 +586,29 @@ mod tests {
         // Nothing shown is no disagreement.
         let nothing = merge_all([json!(null), json!("x")].iter()).unwrap();
         assert_eq!(nothing, json!("x"));
+    }
+
+    #[test]
+    fn a_list_and_an_object_of_scalars_are_one_map() {
+        let values = merge_all([json!({"Y": "Yes", "N": "No"}), json!(["secs", "mins"])].iter());
+        let values = values.expect("merged");
+        assert!(matches!(shape("values", &values), Shape::Map(v) if v.is_string()));
+        // Records in a list are no map.
+        let mixed = merge_all([json!({"Y": "Yes"}), json!([{"a": 1}])].iter()).unwrap();
+        assert_eq!(shape("values", &mixed), Shape::Mixed);
+    }
+
+    #[test]
+    fn fields_described_by_title_and_type_are_a_map() {
+        let fields = json!({
+            "ID": {"title": "ID", "type": "integer", "primary": true},
+            "TITLE": {"title": "Title", "type": "string"},
+            "AUDITORS": {"title": null, "type": "array"},
+        });
+        assert!(matches!(shape("fields", &fields), Shape::Map(_)));
+        // A record whose parts have a type and a title is still a record: two are few.
+        let record = json!({"a": {"title": "A", "type": "x"}, "b": {"title": "B", "type": "y"}});
+        assert!(matches!(shape("r", &record), Shape::Object(_)));
     }
 
     #[test]

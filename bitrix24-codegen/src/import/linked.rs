@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 
+use super::documented::ModuleRows;
 use super::markdown;
 use super::page::{MethodPage, join, page_link};
 use super::table::Row;
@@ -19,6 +20,8 @@ use super::table::Row;
 #[derive(Debug, Default)]
 pub(crate) struct Linked<'p> {
     pages: BTreeMap<&'p str, &'p MethodPage>,
+    /// What every module's tables state of each field name, read on first use.
+    module_rows: std::cell::OnceCell<ModuleRows>,
 }
 
 impl<'p> Linked<'p> {
@@ -26,7 +29,16 @@ impl<'p> Linked<'p> {
     pub(crate) fn new(pages: impl IntoIterator<Item = &'p MethodPage>) -> Self {
         Self {
             pages: pages.into_iter().map(|p| (p.path.as_str(), p)).collect(),
+            module_rows: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The type every table row named `name` in the docs module of the page at `path`
+    /// states (see [`super::documented`]).
+    pub(crate) fn module_type(&self, path: &str, name: &str) -> Option<&str> {
+        self.module_rows
+            .get_or_init(|| ModuleRows::of(self.pages.values().copied()))
+            .agreed(path, name)
     }
 
     /// The one table on another page that `row` (on the page at `from`) links for its

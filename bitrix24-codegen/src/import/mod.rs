@@ -175,6 +175,7 @@
 
 mod builder;
 mod doc_types;
+mod documented;
 mod emit_yaml;
 mod families;
 mod field_names;

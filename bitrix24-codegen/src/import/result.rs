@@ -5,6 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::builder::PageBuilder;
+use super::documented;
 use super::emit_yaml::Yaml;
 use super::field_names::is_record_id;
 use super::infer::{self, Shape};
@@ -13,6 +14,18 @@ use super::page::{self, JsonKind};
 use super::ts_shape;
 use super::types::{Mapped, map_doc_type};
 use crate::naming;
+
+/// Whether `value`, which the example typing reads as `inferred`, reads as the number
+/// type `documented` too (a number, or text that parses as one).
+fn reads_as(documented: &str, inferred: &str, value: &Value) -> bool {
+    let text = value.as_str().map(str::trim);
+    match (documented, inferred) {
+        ("integer", "string") => text.is_some_and(|t| t.parse::<i64>().is_ok()),
+        ("double" | "decimal", "string") => text.is_some_and(|t| t.parse::<f64>().is_ok()),
+        ("double" | "decimal", "integer") => true,
+        _ => false,
+    }
+}
 
 /// Rows of a Returned Data table that describe the envelope, not `result`.
 pub(super) const ENVELOPE_ROWS: &[&str] = &[
@@ -266,6 +279,7 @@ impl PageBuilder<'_> {
                         if let Some(record) = record {
                             self.table_examples.entry(table).or_insert(record);
                         }
+                        self.place_table(table, String::new());
                         self.named(table, true)
                     }
                     Err(reason) => match &example {
@@ -285,9 +299,13 @@ impl PageBuilder<'_> {
             Mapped::Object { list: false, name } => {
                 match self.sub_table(row, link.as_deref(), &name) {
                     Ok(table) => {
+                        if let Some((key, record)) = self.wrapped(table, example.as_ref()) {
+                            return Yaml::Str(self.wrapper(table, &key, record));
+                        }
                         if let Some(record) = example.clone().filter(Value::is_object) {
                             self.table_examples.entry(table).or_insert(record);
                         }
+                        self.place_table(table, String::new());
                         Yaml::Str(self.named(table, true))
                     }
                     Err(reason) => {
@@ -305,6 +323,47 @@ impl PageBuilder<'_> {
                 }
             }
         }
+    }
+
+    /// The key and record of a result that the example shows holding the record table
+    /// `table` describes under one key, where the docs say the result is the record
+    /// (`vote.attachedvote.get`: "result ... contains the `attach` object", linked to the
+    /// table of `attach`; the reply is `{"attach": {...}}`). `None` when any key of the
+    /// example is a field of the table, or the key's record shares no field with it.
+    fn wrapped(&self, table: usize, example: Option<&Value>) -> Option<(String, Value)> {
+        let Some(Value::Object(shown)) = example else {
+            return None;
+        };
+        let rows = &self.page.tables[table].rows;
+        let is_field = |key: &String| rows.iter().any(|row| row.name == *key);
+        let mut entries = shown.iter();
+        let (Some((key, Value::Object(record))), None) = (entries.next(), entries.next()) else {
+            return None;
+        };
+        if is_field(key) || !record.keys().any(is_field) {
+            return None;
+        }
+        Some((key.clone(), Value::Object(record.clone())))
+    }
+
+    /// A named result type holding the record of `table` under `key` (see
+    /// [`PageBuilder::wrapped`]), with `record` as its example.
+    fn wrapper(&mut self, table: usize, key: &str, record: Value) -> String {
+        self.table_examples.entry(table).or_insert(record);
+        self.place_table(table, format!(".{key}"));
+        let name = self.unique_name("result");
+        let inner = self.named(table, true);
+        self.types.push((
+            name.clone(),
+            Yaml::Map(vec![
+                ("docs".to_owned(), Yaml::str(&self.page.path)),
+                (
+                    "fields".to_owned(),
+                    Yaml::Map(vec![(key.to_owned(), Yaml::Str(inner))]),
+                ),
+            ]),
+        ));
+        name
     }
 
     /// The result typed from its example alone; a paginated list or a keyed list where
@@ -377,6 +436,7 @@ impl PageBuilder<'_> {
             None => {}
         }
         let name = self.unique_name("result");
+        self.place_table(table, String::new());
         let fields = self.fields_from(table, &own, true, at);
         self.types.push((
             name.clone(),
@@ -464,6 +524,7 @@ impl PageBuilder<'_> {
                         if let Some(record) = items.filter(Value::is_object) {
                             self.table_examples.entry(table).or_insert(record);
                         }
+                        self.place_table(table, format!(".{}", row.name));
                         self.named(table, true)
                     }
                     Err(reason) => match items {
@@ -481,7 +542,12 @@ impl PageBuilder<'_> {
     /// (named after the key), lists and maps of what their elements show.
     pub(super) fn inferred(&mut self, value: &Value, at: &str, key: &str) -> String {
         match infer::shape(key, value) {
-            Shape::Scalar(spec) => spec.to_owned(),
+            Shape::Scalar(spec) => match self.documented(key) {
+                // A number sent as text ("CREATED_BY": "1269") where the reply table
+                // documents a number.
+                Some(documented) if reads_as(&documented, spec, value) => documented,
+                _ => spec.to_owned(),
+            },
             Shape::FieldDescriptions => "map<FieldDescription>".to_owned(),
             Shape::Map(element) => {
                 let inner = self.inferred(&element, &format!("{at}.*"), &format!("{key} item"));
@@ -493,6 +559,9 @@ impl PageBuilder<'_> {
             }
             Shape::Object(map) => self.inferred_object(&map, at, key),
             Shape::Unknown => {
+                if let Some(documented) = self.documented(key) {
+                    return documented;
+                }
                 if let Some(declared) = self.declared(at, key) {
                     let ty = self.inferred(&declared, at, key);
                     // Builtins are lower case, named types upper: a record the declaration
@@ -502,10 +571,16 @@ impl PageBuilder<'_> {
                     }
                     return self.unless_namesakes(at, ty, "the sample declares it");
                 }
-                match self.described(key, at) {
-                    Some(ty) => {
-                        self.unless_namesakes(at, ty, "the family's `*.fields` reply describes it")
-                    }
+                if let Some(ty) = self.described(key, at) {
+                    return self.unless_namesakes(
+                        at,
+                        ty,
+                        "the family's `*.fields` reply describes it",
+                    );
+                }
+                match self.linked.module_type(&self.page.path, key) {
+                    // The module's tables name the field alike wherever they list it.
+                    Some(ty) => ty.to_owned(),
                     None => self.unseen(at, "the example shows nothing to type it by"),
                 }
             }
@@ -518,13 +593,40 @@ impl PageBuilder<'_> {
     /// `null` or empty; `None` when it declares nothing there.
     fn declared(&self, at: &str, key: &str) -> Option<Value> {
         let shape = self.page.samples.result_shape.as_ref()?;
-        // `{method}.result records.NAME`: a list's records, which the shape's lists hold.
-        let rest = at
-            .strip_prefix(&format!("{}.result", self.page.method))?
-            .replace(" records", "");
+        let rest = self.result_path(at)?;
         let path: Vec<&str> = rest.split('.').filter(|s| !s.is_empty()).collect();
         let example = shape.at(&path)?.example(key);
         infer::informative(&example).then_some(example)
+    }
+
+    /// The type every row named `key` in the page's reply tables states (the result's
+    /// table and those after it; see [`documented`]), when they agree: what types a field of a
+    /// record typed from the example, which shows it `null` (`im.recent.get`'s
+    /// `chat.background_id`, `integer` in the table of the chat). Tables before the
+    /// result's describe the request.
+    fn documented(&self, key: &str) -> Option<String> {
+        let page = self.page;
+        let from = page.tables.get(page.returned?)?.line;
+        let rows = page
+            .tables
+            .iter()
+            .filter(|table| table.line >= from)
+            .flat_map(|table| &table.rows);
+        documented::agreed(rows, key)
+    }
+
+    /// Where `at` stands under `result`, as `.chat.mute_list`: `{method}.result...` as
+    /// it reads (a list's `records` step dropped: the shapes' lists hold them), or the
+    /// field of a table's record whose place under `result` is known; `None` elsewhere.
+    fn result_path(&self, at: &str) -> Option<String> {
+        if let Some(rest) = at.strip_prefix(&format!("{}.result", self.page.method)) {
+            return Some(rest.replace(" records", ""));
+        }
+        self.record_paths.iter().rev().find_map(|(record, path)| {
+            let rest = at.strip_prefix(record.as_str())?;
+            rest.starts_with('.')
+                .then(|| Some(format!("{}{rest}", path.as_ref()?)))?
+        })
     }
 
     /// A field the example leaves `null` that another source types (`source`): that
@@ -561,9 +663,7 @@ impl PageBuilder<'_> {
     /// shows `{"type": "string", "isMultiple": false, ...}`), for a field the reply
     /// example leaves `null`; `None` for a nested record's field or one it does not list.
     fn described(&self, key: &str, at: &str) -> Option<String> {
-        let result = format!("{}.result", self.page.method);
-        let record = at.strip_suffix(&format!(".{key}"))?;
-        if record != result && record != format!("{result} records") {
+        if self.result_path(at)? != format!(".{key}") {
             return None;
         }
         let field = self.family_descriptions()?.get(key)?;

@@ -31,8 +31,16 @@ use serde_json::{Value, json};
 use super::field_names::{is_ids_name, names_an_id};
 use super::markdown::Block;
 
-/// The comment a sample puts before the result's declaration.
-const MARKER: &str = "Shape of the payload returned in result";
+/// Where the comment a sample puts before the result's declaration starts ("Shape of the
+/// payload returned in result", "Shape of each booking returned in result[]"), and
+/// whether it declares each of the result's items; `None` without one.
+fn marker(text: &str) -> Option<(usize, bool)> {
+    text.match_indices("Shape of ").find_map(|(at, _)| {
+        let line = text[at..].lines().next()?;
+        let (_, rest) = line.split_once("returned in result")?;
+        Some((at, rest.starts_with("[]")))
+    })
+}
 
 /// A TypeScript type, as far as it types a reply.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,8 +152,8 @@ pub(crate) fn fill(value: &mut Value, shape: &Ts, key: &str) {
     }
 }
 
-/// `id`, `USER_ID`, `contactIds`, `count`, `sort`, `pingOffsets`: a number that counts or
-/// names something, hence whole.
+/// `id`, `USER_ID`, `contactIds`, `count`, `sort`, `pingOffsets`, `createdBy`: a number
+/// that counts or names something (a user, here), hence whole.
 fn is_whole_name(key: &str) -> bool {
     const WHOLE: &[&str] = &[
         "ids",
@@ -171,6 +179,14 @@ fn is_whole_name(key: &str) -> bool {
         "port",
         "timestamp",
         "ts",
+        // Bytes and pixels.
+        "size",
+        "width",
+        "height",
+        // Users: `createdBy`, `closedBy`, `owner`, `author`.
+        "by",
+        "owner",
+        "author",
     ];
     names_an_id(key)
         || is_ids_name(key)
@@ -182,7 +198,7 @@ fn is_whole_name(key: &str) -> bool {
 /// The result's shape the page's samples declare, if one does.
 pub(crate) fn result_shape(blocks: &[Block]) -> Option<Ts> {
     blocks.iter().find_map(|block| match block {
-        Block::Code { text, .. } if text.contains(MARKER) => block_shape(text),
+        Block::Code { text, .. } if marker(text).is_some() => block_shape(text),
         _ => None,
     })
 }
@@ -191,7 +207,8 @@ pub(crate) fn result_shape(blocks: &[Block]) -> Option<Ts> {
 /// `make<DiskFileSearchItem[]>`), else the first type after the marker.
 fn block_shape(text: &str) -> Option<Ts> {
     let declared = declarations(text);
-    let after = &text[text.find(MARKER)?..];
+    let (at, each_item) = marker(text)?;
+    let after = &text[at..];
     let called = ["make<", "callMethod<", "call<"].iter().find_map(|call| {
         let at = text.find(call)? + call.len();
         let mut parser = Parser {
@@ -206,7 +223,12 @@ fn block_shape(text: &str) -> Option<Ts> {
         None => {
             let rest = after.split_once("type ")?.1;
             let name = rest.split(|c: char| !is_ident(c)).next()?;
-            declared.get(name)?.clone()
+            let item = declared.get(name)?.clone();
+            if each_item {
+                Parsed::List(Box::new(item))
+            } else {
+                item
+            }
         }
     };
     let resolved = resolve(&main, &declared, 0);
@@ -502,7 +524,9 @@ mod tests {
              type ProductAddResult = {\n\
                element: {\n\
                  id: number,\n\
+                 weight: number,\n\
                  height: number,\n\
+                 createdBy: number,\n\
                  dateCreate: ISODate | null,\n\
                  detailPicture: Pic | null, // a comment\n\
                  tags?: Array<string>;\n\
@@ -526,11 +550,37 @@ mod tests {
         assert_eq!(element.at(&["rows", "n"]), Some(&Ts::Number));
         assert_eq!(element.at(&["absent"]), None);
         assert_eq!(element.example("element")["id"], json!(1), "an ID is whole");
-        assert_eq!(element.example("element")["height"], json!(1.5));
+        assert_eq!(element.example("element")["weight"], json!(1.5));
+        assert_eq!(
+            element.example("element")["height"],
+            json!(1),
+            "pixels are whole"
+        );
+        assert_eq!(
+            element.example("element")["createdBy"],
+            json!(1),
+            "a user's ID"
+        );
         assert_eq!(
             ts.at(&["element", "rows"]).map(|t| t.example("rows")),
             Some(json!([{"n": 1.5}]))
         );
+    }
+
+    #[test]
+    fn reads_the_shape_of_each_item() {
+        let ts = shape(
+            "// Shape of each booking returned in result[]\n\
+             type Booking = { id: number, name: string | null }\n\
+             const r = await $b24.actions.v2.call.make({ method: 'booking.v1.booking.list' })",
+        )
+        .expect("a shape");
+        let item = Ts::Object(vec![
+            ("id".to_owned(), Ts::Number),
+            ("name".to_owned(), Ts::String),
+        ]);
+        assert_eq!(ts, Ts::List(Box::new(item)), "a list of the declared items");
+        assert!(shape("// Shape of a thing\ntype T = { id: number }").is_none());
     }
 
     #[test]

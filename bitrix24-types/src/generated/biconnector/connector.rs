@@ -7,37 +7,6 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct BiconnectorConnectorAddFields {
-    /// `title`: string, required.
-    pub title: String,
-    /// `logo`: string, required.
-    pub logo: String,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `urlCheck`: string, required.
-    pub url_check: String,
-    /// `urlTableList`: string, required.
-    pub url_table_list: String,
-    /// `urlTableDescription`: string, required.
-    pub url_table_description: String,
-    /// `urlData`: string, required.
-    pub url_data: String,
-    /// `settings`: raw, required.
-    pub settings: serde_json::Value,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-add.html)
@@ -113,36 +82,15 @@ impl wire::Lenient for BiconnectorConnectorFieldsResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BiconnectorConnectorGetItem {
-    /// `dateCreate`: datetime.
-    pub date_create: Option<wire::DateTime>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `logo`: string.
-    pub logo: Option<String>,
-    /// `settings`: `BiconnectorConnectorGetSettingsItem[]`.
-    pub settings: Option<Vec<BiconnectorConnectorGetSettingsItem>>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `urlCheck`: string.
-    pub url_check: Option<String>,
-    /// `urlData`: string.
-    pub url_data: Option<String>,
-    /// `urlTableDescription`: string.
-    pub url_table_description: Option<String>,
-    /// `urlTableList`: string.
-    pub url_table_list: Option<String>,
+pub struct BiconnectorConnectorGetResult {
+    /// `item`: `Connector`.
+    pub item: Option<Connector>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for BiconnectorConnectorGetItem {
+impl wire::Lenient for BiconnectorConnectorGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -150,17 +98,20 @@ impl wire::Lenient for BiconnectorConnectorGetItem {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct BiconnectorConnectorGetSettingsItem {
     /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `type`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -175,78 +126,45 @@ impl wire::Lenient for BiconnectorConnectorGetSettingsItem {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BiconnectorConnectorListResultItem {
-    /// `dateCreate`: datetime.
-    pub date_create: Option<wire::DateTime>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `urlCheck`: string.
-    pub url_check: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for BiconnectorConnectorListResultItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct BiconnectorConnectorUpdateFields {
-    /// `title`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `logo`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub logo: Option<String>,
+pub struct Connector {
+    /// `dateCreate`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_create: Option<wire::DateTime>,
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `urlCheck`: string.
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `logo`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url_check: Option<String>,
-    /// `urlTableList`: string.
+    pub logo: Option<String>,
+    /// `settings`: `BiconnectorConnectorGetSettingsItem[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub url_table_list: Option<String>,
-    /// `urlTableDescription`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url_table_description: Option<String>,
-    /// `urlData`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url_data: Option<String>,
-    /// `settings`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<serde_json::Value>,
+    pub settings: Option<Vec<BiconnectorConnectorGetSettingsItem>>,
     /// `sort`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/connector/biconnector-connector-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Connector {
-    /// `item`: `BiconnectorConnectorGetItem`.
-    pub item: Option<BiconnectorConnectorGetItem>,
+    /// `title`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `urlCheck`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url_check: Option<String>,
+    /// `urlData`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url_data: Option<String>,
+    /// `urlTableDescription`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url_table_description: Option<String>,
+    /// `urlTableList`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url_table_list: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -272,12 +190,12 @@ impl wire::Lenient for Connector {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BiconnectorConnectorAdd {
-    /// `fields`: `BiconnectorConnectorAddFields`, required.
-    pub fields: BiconnectorConnectorAddFields,
+    /// `fields`: `Connector`, required.
+    pub fields: Connector,
 }
 impl BiconnectorConnectorAdd {
     /// A `biconnector.connector.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: BiconnectorConnectorAddFields) -> Self {
+    pub fn new(fields: Connector) -> Self {
         Self { fields }
     }
 }
@@ -321,7 +239,7 @@ pub struct BiconnectorConnectorFields;
     "biconnector.connector.get",
     scope = "biconnector",
     kind = read,
-    response = Connector
+    response = BiconnectorConnectorGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -342,7 +260,7 @@ impl BiconnectorConnectorGet {
     "biconnector.connector.list",
     scope = "biconnector",
     kind = read,
-    response = Vec<BiconnectorConnectorListResultItem>
+    response = Vec<Connector>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -374,12 +292,12 @@ pub struct BiconnectorConnectorList {
 pub struct BiconnectorConnectorUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `BiconnectorConnectorUpdateFields`, required.
-    pub fields: BiconnectorConnectorUpdateFields,
+    /// `fields`: `Connector`, required.
+    pub fields: Connector,
 }
 impl BiconnectorConnectorUpdate {
     /// A `biconnector.connector.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: BiconnectorConnectorUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Connector) -> Self {
         Self { id, fields }
     }
 }

@@ -103,23 +103,29 @@ impl wire::Lenient for BiconnectorDatasetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct BiconnectorDatasetGetFieldsItem {
     /// `datasetId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset_id: Option<i64>,
     /// `externalCode`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_code: Option<String>,
     /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `type`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// `visible`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visible: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -138,90 +144,64 @@ impl wire::Lenient for BiconnectorDatasetGetFieldsItem {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BiconnectorDatasetGetItem {
-    /// `createdById`: integer.
+pub struct BiconnectorDatasetGetResult {
+    /// `item`: `Dataset`.
+    pub item: Option<Dataset>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BiconnectorDatasetGetResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Dataset {
+    /// `createdById`: integer, read-only.
+    #[serde(skip_serializing)]
     pub created_by_id: Option<i64>,
-    /// `dateCreate`: datetime.
+    /// `dateCreate`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub date_create: Option<wire::DateTime>,
-    /// `dateUpdate`: datetime.
+    /// `dateUpdate`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub date_update: Option<wire::DateTime>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `externalCode`: string.
-    pub external_code: Option<String>,
-    /// `externalId`: integer.
-    pub external_id: Option<i64>,
-    /// `externalName`: string.
-    pub external_name: Option<String>,
-    /// `fields`: `BiconnectorDatasetGetFieldsItem[]`.
-    pub fields: Option<Vec<BiconnectorDatasetGetFieldsItem>>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `updatedById`: integer.
-    pub updated_by_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for BiconnectorDatasetGetItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct BiconnectorDatasetListResultItem {
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for BiconnectorDatasetListResultItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct BiconnectorDatasetUpdateFields {
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/dataset/biconnector-dataset-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Dataset {
-    /// `item`: `BiconnectorDatasetGetItem`.
-    pub item: Option<BiconnectorDatasetGetItem>,
+    /// `externalCode`: string, read-only.
+    #[serde(skip_serializing)]
+    pub external_code: Option<String>,
+    /// `externalId`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub external_id: Option<i64>,
+    /// `externalName`: string, read-only.
+    #[serde(skip_serializing)]
+    pub external_name: Option<String>,
+    /// `fields`: `BiconnectorDatasetGetFieldsItem[]`, read-only.
+    #[serde(skip_serializing)]
+    pub fields: Option<Vec<BiconnectorDatasetGetFieldsItem>>,
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `name`: string, read-only.
+    #[serde(skip_serializing)]
+    pub name: Option<String>,
+    /// `type`: string, read-only.
+    #[serde(skip_serializing)]
+    pub type_: Option<String>,
+    /// `updatedById`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub updated_by_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -331,7 +311,7 @@ impl BiconnectorDatasetFieldsUpdate {
     "biconnector.dataset.get",
     scope = "biconnector",
     kind = read,
-    response = Dataset
+    response = BiconnectorDatasetGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -352,7 +332,7 @@ impl BiconnectorDatasetGet {
     "biconnector.dataset.list",
     scope = "biconnector",
     kind = read,
-    response = Vec<BiconnectorDatasetListResultItem>
+    response = Vec<Dataset>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -384,12 +364,12 @@ pub struct BiconnectorDatasetList {
 pub struct BiconnectorDatasetUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `BiconnectorDatasetUpdateFields`, required.
-    pub fields: BiconnectorDatasetUpdateFields,
+    /// `fields`: `Dataset`, required.
+    pub fields: Dataset,
 }
 impl BiconnectorDatasetUpdate {
     /// A `biconnector.dataset.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: BiconnectorDatasetUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Dataset) -> Self {
         Self { id, fields }
     }
 }

@@ -144,20 +144,15 @@ impl wire::Lenient for BiconnectorSourceGetConnection {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BiconnectorSourceGetItem {
-    /// `connection`: `BiconnectorSourceGetConnection`.
-    pub connection: Option<BiconnectorSourceGetConnection>,
-    /// `connectorId`: integer.
-    pub connector_id: Option<i64>,
-    /// `settings`: `BiconnectorSourceGetSettingsItem[]`.
-    pub settings: Option<Vec<BiconnectorSourceGetSettingsItem>>,
+pub struct BiconnectorSourceGetResult {
+    /// `item`: `Source`.
+    pub item: Option<Source>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for BiconnectorSourceGetItem {
+impl wire::Lenient for BiconnectorSourceGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -248,9 +243,14 @@ pub struct BiconnectorSourceUpdateFields {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/biconnector/source/biconnector-source-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Source {
-    /// `item`: `BiconnectorSourceGetItem`.
-    pub item: Option<BiconnectorSourceGetItem>,
+    /// `connection`: `BiconnectorSourceGetConnection`.
+    pub connection: Option<BiconnectorSourceGetConnection>,
+    /// `connectorId`: integer.
+    pub connector_id: Option<i64>,
+    /// `settings`: `BiconnectorSourceGetSettingsItem[]`.
+    pub settings: Option<Vec<BiconnectorSourceGetSettingsItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -325,7 +325,7 @@ pub struct BiconnectorSourceFields;
     "biconnector.source.get",
     scope = "biconnector",
     kind = read,
-    response = Source
+    response = BiconnectorSourceGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -273,12 +273,12 @@ pub struct BizprocTaskListResultItem {
     pub overdue_date: Option<wire::DateTime>,
     /// `PARAMETERS`: `BizprocTaskListParameters2`.
     pub parameters: Option<BizprocTaskListParameters2>,
-    /// `STATUS`: string.
-    pub status: Option<String>,
+    /// `STATUS`: integer.
+    pub status: Option<i64>,
     /// `USER_ID`: integer.
     pub user_id: Option<i64>,
-    /// `USER_STATUS`: string.
-    pub user_status: Option<String>,
+    /// `USER_STATUS`: integer.
+    pub user_status: Option<i64>,
     /// `WORKFLOW_ID`: string.
     pub workflow_id: Option<String>,
     /// `WORKFLOW_STARTED`: datetime.

@@ -14,9 +14,9 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct Booking {
-    /// `datePeriod`: `BookingV1BookingDatePeriod`.
+    /// `datePeriod`: `BookingV1BookingGetDatePeriod`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_period: Option<BookingV1BookingDatePeriod>,
+    pub date_period: Option<BookingV1BookingGetDatePeriod>,
     /// `description`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -62,10 +62,10 @@ impl wire::Lenient for BookingV1BookingAddResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests and read from responses.
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-add.html#datePeriod)
-#[derive(Debug, Clone, PartialEq, Serialize, LenientDeserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1BookingDatePeriod {
     /// `from`: raw, required.
@@ -76,14 +76,6 @@ pub struct BookingV1BookingDatePeriod {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for BookingV1BookingDatePeriod {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// Sent in requests.
 ///
@@ -105,6 +97,130 @@ pub struct BookingV1BookingFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
+pub struct BookingV1BookingGetDatePeriod {
+    /// `from`: `BookingV1BookingGetFrom`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<BookingV1BookingGetFrom>,
+    /// `to`: `BookingV1BookingGetTo`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<BookingV1BookingGetTo>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1BookingGetDatePeriod {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
+pub struct BookingV1BookingGetFrom {
+    /// `timestamp`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
+    /// `timezone`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1BookingGetFrom {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct BookingV1BookingGetResult {
+    /// `booking`: `Booking`.
+    pub booking: Option<Booking>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1BookingGetResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
+pub struct BookingV1BookingGetTo {
+    /// `timestamp`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
+    /// `timezone`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1BookingGetTo {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html#booking)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingV1BookingListBooking {
+    /// `datePeriod`: raw.
+    pub date_period: Option<serde_json::Value>,
+    /// `description`: string.
+    pub description: Option<String>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `resourceIds`: `integer[]`.
+    pub resource_ids: Option<Vec<i64>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1BookingListBooking {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -291,7 +407,7 @@ impl BookingV1BookingDelete {
     "booking.v1.booking.get",
     scope = "booking",
     kind = read,
-    response = Booking
+    response = BookingV1BookingGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -312,7 +428,7 @@ impl BookingV1BookingGet {
     "booking.v1.booking.list",
     scope = "booking",
     kind = read,
-    response = Booking
+    response = BookingV1BookingListBooking
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

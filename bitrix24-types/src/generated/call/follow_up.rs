@@ -13,28 +13,8 @@ use super::call_values::{CallFollowupGetMentionFormat, CallFollowupListStartDate
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CallFollowupField {
-    /// `item`: `CallFollowupFieldGetItem`.
-    pub item: Option<CallFollowupFieldGetItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CallFollowupField {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CallFollowupFieldGetItem {
+pub struct CallFollowupField {
     /// `description`: string.
     pub description: Option<String>,
     /// `filterable`: boolean.
@@ -54,7 +34,27 @@ pub struct CallFollowupFieldGetItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CallFollowupFieldGetItem {
+impl wire::Lenient for CallFollowupField {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/follow-up/call-followup-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CallFollowupFieldGetResult {
+    /// `item`: `CallFollowupField`.
+    pub item: Option<CallFollowupField>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CallFollowupFieldGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -360,7 +360,7 @@ impl wire::Lenient for Followup {
     scope = "call",
     kind = read,
     api = v3,
-    response = CallFollowupField
+    response = CallFollowupFieldGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -440,8 +440,8 @@ impl wire::Lenient for SaleCashboxHandlerListSettings {
 pub struct SaleCashboxListRecord {
     /// `ACTIVE`: char. One of `Y`, `N`.
     pub active: Option<bool>,
-    /// `DATE_CREATE`: raw.
-    pub date_create: Option<serde_json::Value>,
+    /// `DATE_CREATE`: datetime.
+    pub date_create: Option<wire::DateTime>,
     /// `DATE_LAST_CHECK`: datetime.
     pub date_last_check: Option<wire::DateTime>,
     /// `EMAIL`: string.

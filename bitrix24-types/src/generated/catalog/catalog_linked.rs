@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde;
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
@@ -12,8 +12,9 @@ use super::catalog_values::{
     CatalogProductAddPreviewTextType, CatalogProductAddQuantityTrace,
     CatalogProductAddRecurSchemeType, CatalogProductAddSubscribe,
     CatalogProductImageAddType, CatalogProductOfferAddType,
-    CatalogProductPropertyAddPropertyType, CatalogProductPropertySectionGetDisplayType,
-    CatalogProductSkuAddType, CatalogRoundingRuleAddRoundType,
+    CatalogProductPropertyAddListType, CatalogProductPropertyAddPropertyType,
+    CatalogProductPropertySectionGetDisplayType, CatalogProductSkuAddType,
+    CatalogRoundingRuleAddRoundType,
 };
 /// Read from responses.
 ///
@@ -235,25 +236,35 @@ impl wire::Lenient for CatalogLanguage {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_measure)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogMeasure {
-    /// `id`: id.
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `code`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// `isDefault`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_default: Option<bool>,
     /// `measureTitle`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub measure_title: Option<String>,
     /// `symbol`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub symbol: Option<String>,
     /// `symbolIntl`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub symbol_intl: Option<String>,
     /// `symbolLetterIntl`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub symbol_letter_intl: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -261,82 +272,6 @@ pub struct CatalogMeasure {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CatalogMeasure {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_price)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogPrice {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `productId`: id.
-    pub product_id: Option<u64>,
-    /// `catalogGroupId`: id.
-    pub catalog_group_id: Option<u64>,
-    /// `price`: decimal.
-    pub price: Option<wire::Decimal>,
-    /// `priceScale`: decimal.
-    pub price_scale: Option<wire::Decimal>,
-    /// `currency`: string.
-    pub currency: Option<String>,
-    /// `quantityFrom`: double.
-    pub quantity_from: Option<f64>,
-    /// `quantityTo`: double.
-    pub quantity_to: Option<f64>,
-    /// `extraId`: id.
-    pub extra_id: Option<u64>,
-    /// `timestampX`: datetime.
-    pub timestamp_x: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogPrice {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_price_type)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogPriceType {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `base`: char. One of `Y`, `N`.
-    pub base: Option<bool>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// `timestampX`: datetime.
-    pub timestamp_x: Option<wire::DateTime>,
-    /// `createdBy`: user.
-    pub created_by: Option<u64>,
-    /// `modifiedBy`: user.
-    pub modified_by: Option<u64>,
-    /// `dateCreate`: datetime.
-    pub date_create: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogPriceType {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -364,33 +299,6 @@ pub struct CatalogPriceTypeGroup {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CatalogPriceTypeGroup {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_price_type_lang)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogPriceTypeLang {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `catalogGroupId`: id.
-    pub catalog_group_id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `lang`: string.
-    pub lang: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogPriceTypeLang {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -503,30 +411,270 @@ impl wire::Lenient for CatalogProduct {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_image)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CatalogProductImage {
+pub struct CatalogProductPicture {
     /// `id`: id.
     pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `productId`: integer.
-    pub product_id: Option<i64>,
-    /// `type`: `CatalogProductImageAddType`. One of `DETAIL_PICTURE`, `PREVIEW_PICTURE`, `MORE_PHOTO`.
-    pub type_: Option<CatalogProductImageAddType>,
-    /// `createTime`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `downloadUrl`: string.
-    pub download_url: Option<String>,
-    /// `detailUrl`: string.
-    pub detail_url: Option<String>,
+    /// `url`: string.
+    pub url: Option<String>,
+    /// `urlMachine`: string.
+    pub url_machine: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogProductImage {
+impl wire::Lenient for CatalogProductPicture {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogProductPropertyAddUserTypeSettings {
+    /// `group`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub group: Option<bool>,
+    /// `multiple`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub multiple: Option<bool>,
+    /// `size`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// `tableName`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_name: Option<String>,
+    /// `width`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductPropertyAddUserTypeSettings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_service)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogProductService {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `iblockId`: id.
+    pub iblock_id: Option<u64>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    pub active: Option<bool>,
+    /// `available`: char. One of `Y`, `N`.
+    pub available: Option<bool>,
+    /// `code`: string.
+    pub code: Option<String>,
+    /// `xmlId`: string.
+    pub xml_id: Option<String>,
+    /// `bundle`: char. One of `Y`, `N`.
+    pub bundle: Option<bool>,
+    /// `createdBy`: user.
+    pub created_by: Option<u64>,
+    /// `modifiedBy`: user.
+    pub modified_by: Option<u64>,
+    /// `dateActiveFrom`: datetime.
+    pub date_active_from: Option<wire::DateTime>,
+    /// `dateActiveTo`: datetime.
+    pub date_active_to: Option<wire::DateTime>,
+    /// `dateCreate`: datetime.
+    pub date_create: Option<wire::DateTime>,
+    /// `timestampX`: datetime.
+    pub timestamp_x: Option<wire::DateTime>,
+    /// `iblockSectionId`: id.
+    pub iblock_section_id: Option<u64>,
+    /// `measure`: id.
+    pub measure: Option<u64>,
+    /// `previewText`: string.
+    pub preview_text: Option<String>,
+    /// `detailText`: string.
+    pub detail_text: Option<String>,
+    /// `previewPicture`: `CatalogProductPicture`.
+    pub preview_picture: Option<CatalogProductPicture>,
+    /// `detailPicture`: `CatalogProductPicture`.
+    pub detail_picture: Option<CatalogProductPicture>,
+    /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
+    pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
+    /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
+    pub detail_text_type: Option<CatalogProductAddDetailTextType>,
+    /// `sort`: integer.
+    pub sort: Option<i64>,
+    /// `vatId`: id.
+    pub vat_id: Option<u64>,
+    /// `vatIncluded`: char. One of `Y`, `N`.
+    pub vat_included: Option<bool>,
+    /// `type`: integer.
+    pub type_: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductService {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_section)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogSection {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `iblockId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_id: Option<u64>,
+    /// `iblockSectionId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_section_id: Option<u64>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
+    /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `descriptionType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description_type: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogSection {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CatalogStoreAddImageId {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `url`: string.
+    pub url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogStoreAddImageId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_userfield_document)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogUserfieldDocument {
+    /// `documentId`: id.
+    pub document_id: Option<u64>,
+    /// `documentType`: string.
+    pub document_type: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogUserfieldDocument {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_vat)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CatalogVat {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
+    /// `rate`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f64>,
+    /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `timestampX`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub timestamp_x: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogVat {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -539,7 +687,7 @@ impl wire::Lenient for CatalogProductImage {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_offer)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CatalogProductOffer {
+pub struct Offer {
     /// `id`: id.
     pub id: Option<u64>,
     /// `iblockId`: id.
@@ -629,7 +777,7 @@ pub struct CatalogProductOffer {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogProductOffer {
+impl wire::Lenient for Offer {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -637,24 +785,48 @@ impl wire::Lenient for CatalogProductOffer {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductPicture {
-    /// `id`: id.
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_price)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Price {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// `urlMachine`: string.
-    pub url_machine: Option<String>,
+    /// `productId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<u64>,
+    /// `catalogGroupId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog_group_id: Option<u64>,
+    /// `price`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<wire::Decimal>,
+    /// `priceScale`: decimal, read-only.
+    #[serde(skip_serializing)]
+    pub price_scale: Option<wire::Decimal>,
+    /// `currency`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// `quantityFrom`: double, read-only.
+    #[serde(skip_serializing)]
+    pub quantity_from: Option<f64>,
+    /// `quantityTo`: double, read-only.
+    #[serde(skip_serializing)]
+    pub quantity_to: Option<f64>,
+    /// `extraId`: id, read-only.
+    #[serde(skip_serializing)]
+    pub extra_id: Option<u64>,
+    /// `timestampX`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub timestamp_x: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogProductPicture {
+impl wire::Lenient for Price {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -662,66 +834,228 @@ impl wire::Lenient for CatalogProductPicture {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_price_type)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct PriceType {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `base`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub base: Option<bool>,
+    /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// `timestampX`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub timestamp_x: Option<wire::DateTime>,
+    /// `createdBy`: user, read-only.
+    #[serde(skip_serializing)]
+    pub created_by: Option<u64>,
+    /// `modifiedBy`: user, read-only.
+    #[serde(skip_serializing)]
+    pub modified_by: Option<u64>,
+    /// `dateCreate`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_create: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for PriceType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_price_type_lang)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct PriceTypeLang {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `catalogGroupId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog_group_id: Option<u64>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `lang`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for PriceTypeLang {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_image)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ProductImage {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `name`: string, read-only.
+    #[serde(skip_serializing)]
+    pub name: Option<String>,
+    /// `productId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<i64>,
+    /// `type`: `CatalogProductImageAddType`. One of `DETAIL_PICTURE`, `PREVIEW_PICTURE`, `MORE_PHOTO`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CatalogProductImageAddType>,
+    /// `createTime`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub create_time: Option<wire::DateTime>,
+    /// `downloadUrl`: string, read-only.
+    #[serde(skip_serializing)]
+    pub download_url: Option<String>,
+    /// `detailUrl`: string, read-only.
+    #[serde(skip_serializing)]
+    pub detail_url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ProductImage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_property)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductProperty {
-    /// `id`: id.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ProductProperty {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
-    /// `timestampX`: datetime.
+    /// `timestampX`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub timestamp_x: Option<wire::DateTime>,
     /// `iblockId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iblock_id: Option<u64>,
     /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub active: Option<bool>,
     /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `defaultValue`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
     /// `propertyType`: `CatalogProductPropertyAddPropertyType`. One of `N`, `S`, `L`, `F`, `E`, `G`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub property_type: Option<CatalogProductPropertyAddPropertyType>,
     /// `userType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_type: Option<String>,
     /// `rowCount`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub row_count: Option<i64>,
     /// `colCount`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub col_count: Option<i64>,
-    /// `listType`: string.
-    pub list_type: Option<String>,
+    /// `listType`: `CatalogProductPropertyAddListType`. One of `L`, `C`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_type: Option<CatalogProductPropertyAddListType>,
     /// `multiple`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub multiple: Option<bool>,
     /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
     /// `fileType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_type: Option<String>,
     /// `multipleCnt`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple_cnt: Option<i64>,
     /// `linkIblockId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link_iblock_id: Option<u64>,
     /// `withDescription`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub with_description: Option<bool>,
     /// `searchable`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub searchable: Option<bool>,
     /// `filtrable`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub filtrable: Option<bool>,
     /// `isRequired`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_required: Option<bool>,
     /// `hint`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
     /// `userTypeSettings`: `CatalogProductPropertyAddUserTypeSettings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_type_settings: Option<CatalogProductPropertyAddUserTypeSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogProductProperty {
+impl wire::Lenient for ProductProperty {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -729,59 +1063,39 @@ impl wire::Lenient for CatalogProductProperty {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductPropertyAddUserTypeSettings {
-    /// `group`: char. One of `Y`, `N`.
-    pub group: Option<bool>,
-    /// `multiple`: char. One of `Y`, `N`.
-    pub multiple: Option<bool>,
-    /// `size`: integer.
-    pub size: Option<i64>,
-    /// `tableName`: string.
-    pub table_name: Option<String>,
-    /// `width`: integer.
-    pub width: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductPropertyAddUserTypeSettings {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_property_enum)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductPropertyEnum {
-    /// `id`: id.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ProductPropertyEnum {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `propertyId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub property_id: Option<u64>,
     /// `value`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
     /// `def`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub def: Option<bool>,
     /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogProductPropertyEnum {
+impl wire::Lenient for ProductPropertyEnum {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -789,28 +1103,36 @@ impl wire::Lenient for CatalogProductPropertyEnum {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_property_features)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductPropertyFeatures {
-    /// `id`: id.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ProductPropertyFeature {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `propertyId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub property_id: Option<u64>,
     /// `moduleId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub module_id: Option<String>,
     /// `featureId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<String>,
     /// `isEnabled`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_enabled: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogProductPropertyFeatures {
+impl wire::Lenient for ProductPropertyFeature {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -823,7 +1145,7 @@ impl wire::Lenient for CatalogProductPropertyFeatures {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_property_section)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CatalogProductPropertySection {
+pub struct ProductPropertySection {
     /// `iblockId`: id.
     pub iblock_id: Option<u64>,
     /// `propertyId`: id.
@@ -843,7 +1165,7 @@ pub struct CatalogProductPropertySection {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogProductPropertySection {
+impl wire::Lenient for ProductPropertySection {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -853,68 +1175,70 @@ impl wire::Lenient for CatalogProductPropertySection {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_service)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_ratio)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CatalogProductService {
+pub struct Ratio {
     /// `id`: id.
     pub id: Option<u64>,
-    /// `iblockId`: id.
-    pub iblock_id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `active`: char. One of `Y`, `N`.
-    pub active: Option<bool>,
-    /// `available`: char. One of `Y`, `N`.
-    pub available: Option<bool>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// `bundle`: char. One of `Y`, `N`.
-    pub bundle: Option<bool>,
-    /// `createdBy`: user.
-    pub created_by: Option<u64>,
-    /// `modifiedBy`: user.
-    pub modified_by: Option<u64>,
-    /// `dateActiveFrom`: datetime.
-    pub date_active_from: Option<wire::DateTime>,
-    /// `dateActiveTo`: datetime.
-    pub date_active_to: Option<wire::DateTime>,
-    /// `dateCreate`: datetime.
-    pub date_create: Option<wire::DateTime>,
-    /// `timestampX`: datetime.
-    pub timestamp_x: Option<wire::DateTime>,
-    /// `iblockSectionId`: id.
-    pub iblock_section_id: Option<u64>,
-    /// `measure`: id.
-    pub measure: Option<u64>,
-    /// `previewText`: string.
-    pub preview_text: Option<String>,
-    /// `detailText`: string.
-    pub detail_text: Option<String>,
-    /// `previewPicture`: `CatalogProductPicture`.
-    pub preview_picture: Option<CatalogProductPicture>,
-    /// `detailPicture`: `CatalogProductPicture`.
-    pub detail_picture: Option<CatalogProductPicture>,
-    /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
-    pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
-    /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
-    pub detail_text_type: Option<CatalogProductAddDetailTextType>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `vatId`: id.
-    pub vat_id: Option<u64>,
-    /// `vatIncluded`: char. One of `Y`, `N`.
-    pub vat_included: Option<bool>,
-    /// `type`: integer.
-    pub type_: Option<i64>,
+    /// `productId`: integer.
+    pub product_id: Option<i64>,
+    /// `ratio`: double.
+    pub ratio: Option<f64>,
+    /// `isDefault`: char. One of `Y`, `N`.
+    pub is_default: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogProductService {
+impl wire::Lenient for Ratio {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_rounding_rule)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct RoundingRule {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `catalogGroupId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog_group_id: Option<u64>,
+    /// `price`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<wire::Decimal>,
+    /// `roundType`: `CatalogRoundingRuleAddRoundType`. One of `1`, `2`, `4`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub round_type: Option<CatalogRoundingRuleAddRoundType>,
+    /// `roundPrecision`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub round_precision: Option<f64>,
+    /// `createdBy`: user, read-only.
+    #[serde(skip_serializing)]
+    pub created_by: Option<u64>,
+    /// `modifiedBy`: user, read-only.
+    #[serde(skip_serializing)]
+    pub modified_by: Option<u64>,
+    /// `dateCreate`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_create: Option<wire::DateTime>,
+    /// `dateModify`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_modify: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for RoundingRule {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -927,7 +1251,7 @@ impl wire::Lenient for CatalogProductService {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_sku)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CatalogProductSku {
+pub struct Sku {
     /// `id`: id.
     pub id: Option<u64>,
     /// `iblockId`: id.
@@ -1003,110 +1327,7 @@ pub struct CatalogProductSku {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogProductSku {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_ratio)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogRatio {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `productId`: integer.
-    pub product_id: Option<i64>,
-    /// `ratio`: double.
-    pub ratio: Option<f64>,
-    /// `isDefault`: char. One of `Y`, `N`.
-    pub is_default: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogRatio {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_rounding_rule)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogRoundingRule {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `catalogGroupId`: id.
-    pub catalog_group_id: Option<u64>,
-    /// `price`: decimal.
-    pub price: Option<wire::Decimal>,
-    /// `roundType`: `CatalogRoundingRuleAddRoundType`. One of `1`, `2`, `4`.
-    pub round_type: Option<CatalogRoundingRuleAddRoundType>,
-    /// `roundPrecision`: double.
-    pub round_precision: Option<f64>,
-    /// `createdBy`: user.
-    pub created_by: Option<u64>,
-    /// `modifiedBy`: user.
-    pub modified_by: Option<u64>,
-    /// `dateCreate`: datetime.
-    pub date_create: Option<wire::DateTime>,
-    /// `dateModify`: datetime.
-    pub date_modify: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogRoundingRule {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_section)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogSection {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `iblockId`: id.
-    pub iblock_id: Option<u64>,
-    /// `iblockSectionId`: id.
-    pub iblock_section_id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `active`: char. One of `Y`, `N`.
-    pub active: Option<bool>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `descriptionType`: string.
-    pub description_type: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogSection {
+impl wire::Lenient for Sku {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1119,7 +1340,7 @@ impl wire::Lenient for CatalogSection {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_store)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CatalogStore {
+pub struct Store {
     /// `id`: id.
     pub id: Option<u64>,
     /// `address`: string.
@@ -1163,29 +1384,7 @@ pub struct CatalogStore {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogStore {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogStoreAddImageId {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogStoreAddImageId {
+impl wire::Lenient for Store {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1198,7 +1397,7 @@ impl wire::Lenient for CatalogStoreAddImageId {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_storeproduct)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CatalogStoreproduct {
+pub struct Storeproduct {
     /// `id`: id.
     pub id: Option<u64>,
     /// `productId`: id.
@@ -1214,61 +1413,7 @@ pub struct CatalogStoreproduct {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CatalogStoreproduct {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_userfield_document)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogUserfieldDocument {
-    /// `documentId`: id.
-    pub document_id: Option<u64>,
-    /// `documentType`: string.
-    pub document_type: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogUserfieldDocument {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_vat)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogVat {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `active`: char. One of `Y`, `N`.
-    pub active: Option<bool>,
-    /// `rate`: double.
-    pub rate: Option<f64>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `timestampX`: datetime.
-    pub timestamp_x: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogVat {
+impl wire::Lenient for Storeproduct {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1323,43 +1468,6 @@ impl query::RecordField for CatalogMeasureField {
             Self::Symbol => "symbol",
             Self::SymbolIntl => "symbolIntl",
             Self::SymbolLetterIntl => "symbolLetterIntl",
-        }
-    }
-}
-/// The fields of [`CatalogPriceType`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CatalogPriceTypeField {
-    /// `id`
-    Id,
-    /// `name`
-    Name,
-    /// `base`
-    Base,
-    /// `sort`
-    Sort,
-    /// `xmlId`
-    XmlId,
-    /// `timestampX`
-    TimestampX,
-    /// `createdBy`
-    CreatedBy,
-    /// `modifiedBy`
-    ModifiedBy,
-    /// `dateCreate`
-    DateCreate,
-}
-impl query::RecordField for CatalogPriceTypeField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Base => "base",
-            Self::Sort => "sort",
-            Self::XmlId => "xmlId",
-            Self::TimestampX => "timestampX",
-            Self::CreatedBy => "createdBy",
-            Self::ModifiedBy => "modifiedBy",
-            Self::DateCreate => "dateCreate",
         }
     }
 }
@@ -1499,43 +1607,6 @@ impl query::RecordField for CatalogProductField {
         }
     }
 }
-/// The fields of [`CatalogRoundingRule`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CatalogRoundingRuleField {
-    /// `id`
-    Id,
-    /// `catalogGroupId`
-    CatalogGroupId,
-    /// `price`
-    Price,
-    /// `roundType`
-    RoundType,
-    /// `roundPrecision`
-    RoundPrecision,
-    /// `createdBy`
-    CreatedBy,
-    /// `modifiedBy`
-    ModifiedBy,
-    /// `dateCreate`
-    DateCreate,
-    /// `dateModify`
-    DateModify,
-}
-impl query::RecordField for CatalogRoundingRuleField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::CatalogGroupId => "catalogGroupId",
-            Self::Price => "price",
-            Self::RoundType => "roundType",
-            Self::RoundPrecision => "roundPrecision",
-            Self::CreatedBy => "createdBy",
-            Self::ModifiedBy => "modifiedBy",
-            Self::DateCreate => "dateCreate",
-            Self::DateModify => "dateModify",
-        }
-    }
-}
 /// The fields of [`CatalogSection`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CatalogSectionField {
@@ -1601,6 +1672,192 @@ impl query::RecordField for CatalogVatField {
             Self::Rate => "rate",
             Self::Sort => "sort",
             Self::TimestampX => "timestampX",
+        }
+    }
+}
+/// The fields of [`Price`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PriceField {
+    /// `id`
+    Id,
+    /// `productId`
+    ProductId,
+    /// `catalogGroupId`
+    CatalogGroupId,
+    /// `price`
+    Price,
+    /// `priceScale`
+    PriceScale,
+    /// `currency`
+    Currency,
+    /// `quantityFrom`
+    QuantityFrom,
+    /// `quantityTo`
+    QuantityTo,
+    /// `extraId`
+    ExtraId,
+    /// `timestampX`
+    TimestampX,
+}
+impl query::RecordField for PriceField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::ProductId => "productId",
+            Self::CatalogGroupId => "catalogGroupId",
+            Self::Price => "price",
+            Self::PriceScale => "priceScale",
+            Self::Currency => "currency",
+            Self::QuantityFrom => "quantityFrom",
+            Self::QuantityTo => "quantityTo",
+            Self::ExtraId => "extraId",
+            Self::TimestampX => "timestampX",
+        }
+    }
+}
+/// The fields of [`PriceType`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PriceTypeField {
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `base`
+    Base,
+    /// `sort`
+    Sort,
+    /// `xmlId`
+    XmlId,
+    /// `timestampX`
+    TimestampX,
+    /// `createdBy`
+    CreatedBy,
+    /// `modifiedBy`
+    ModifiedBy,
+    /// `dateCreate`
+    DateCreate,
+}
+impl query::RecordField for PriceTypeField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Base => "base",
+            Self::Sort => "sort",
+            Self::XmlId => "xmlId",
+            Self::TimestampX => "timestampX",
+            Self::CreatedBy => "createdBy",
+            Self::ModifiedBy => "modifiedBy",
+            Self::DateCreate => "dateCreate",
+        }
+    }
+}
+/// The fields of [`PriceTypeLang`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PriceTypeLangField {
+    /// `id`
+    Id,
+    /// `catalogGroupId`
+    CatalogGroupId,
+    /// `name`
+    Name,
+    /// `lang`
+    Lang,
+}
+impl query::RecordField for PriceTypeLangField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::CatalogGroupId => "catalogGroupId",
+            Self::Name => "name",
+            Self::Lang => "lang",
+        }
+    }
+}
+/// The fields of [`ProductPropertyFeature`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProductPropertyFeatureField {
+    /// `id`
+    Id,
+    /// `propertyId`
+    PropertyId,
+    /// `moduleId`
+    ModuleId,
+    /// `featureId`
+    FeatureId,
+    /// `isEnabled`
+    IsEnabled,
+}
+impl query::RecordField for ProductPropertyFeatureField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::PropertyId => "propertyId",
+            Self::ModuleId => "moduleId",
+            Self::FeatureId => "featureId",
+            Self::IsEnabled => "isEnabled",
+        }
+    }
+}
+/// The fields of [`RoundingRule`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RoundingRuleField {
+    /// `id`
+    Id,
+    /// `catalogGroupId`
+    CatalogGroupId,
+    /// `price`
+    Price,
+    /// `roundType`
+    RoundType,
+    /// `roundPrecision`
+    RoundPrecision,
+    /// `createdBy`
+    CreatedBy,
+    /// `modifiedBy`
+    ModifiedBy,
+    /// `dateCreate`
+    DateCreate,
+    /// `dateModify`
+    DateModify,
+}
+impl query::RecordField for RoundingRuleField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::CatalogGroupId => "catalogGroupId",
+            Self::Price => "price",
+            Self::RoundType => "roundType",
+            Self::RoundPrecision => "roundPrecision",
+            Self::CreatedBy => "createdBy",
+            Self::ModifiedBy => "modifiedBy",
+            Self::DateCreate => "dateCreate",
+            Self::DateModify => "dateModify",
+        }
+    }
+}
+/// The fields of [`Storeproduct`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StoreproductField {
+    /// `id`
+    Id,
+    /// `productId`
+    ProductId,
+    /// `storeId`
+    StoreId,
+    /// `amount`
+    Amount,
+    /// `quantityReserved`
+    QuantityReserved,
+}
+impl query::RecordField for StoreproductField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::ProductId => "productId",
+            Self::StoreId => "storeId",
+            Self::Amount => "amount",
+            Self::QuantityReserved => "quantityReserved",
         }
     }
 }

@@ -11,36 +11,6 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::{CatalogMeasure, CatalogMeasureField};
 use super::super::common::FieldDescription;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogMeasureAddFields {
-    /// `code`: integer, required.
-    pub code: i64,
-    /// `isDefault`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_default: Option<bool>,
-    /// `measureTitle`: string, required.
-    pub measure_title: String,
-    /// `symbol`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub symbol: Option<String>,
-    /// `symbolIntl`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub symbol_intl: Option<String>,
-    /// `symbolLetterIntl`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub symbol_letter_intl: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-get-fields.html)
@@ -202,38 +172,6 @@ impl wire::Lenient for CatalogMeasureResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogMeasureUpdateFields {
-    /// `code`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<i64>,
-    /// `isDefault`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_default: Option<bool>,
-    /// `measureTitle`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_title: Option<String>,
-    /// `symbol`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub symbol: Option<String>,
-    /// `symbolIntl`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub symbol_intl: Option<String>,
-    /// `symbolLetterIntl`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub symbol_letter_intl: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// `catalog.measure.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/measure/catalog-measure-add.html)
@@ -246,12 +184,12 @@ pub struct CatalogMeasureUpdateFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogMeasureAdd {
-    /// `fields`: `CatalogMeasureAddFields`, required.
-    pub fields: CatalogMeasureAddFields,
+    /// `fields`: `CatalogMeasure`, required.
+    pub fields: CatalogMeasure,
 }
 impl CatalogMeasureAdd {
     /// A `catalog.measure.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogMeasureAddFields) -> Self {
+    pub fn new(fields: CatalogMeasure) -> Self {
         Self { fields }
     }
 }
@@ -350,12 +288,12 @@ pub struct CatalogMeasureUpdate {
     /// `Id`: id, required.
     #[serde(rename = "Id")]
     pub id: u64,
-    /// `fields`: `CatalogMeasureUpdateFields`, required.
-    pub fields: CatalogMeasureUpdateFields,
+    /// `fields`: `CatalogMeasure`, required.
+    pub fields: CatalogMeasure,
 }
 impl CatalogMeasureUpdate {
     /// A `catalog.measure.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogMeasureUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogMeasure) -> Self {
         Self { id, fields }
     }
 }

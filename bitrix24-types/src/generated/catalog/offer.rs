@@ -9,7 +9,7 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::CatalogProductOffer;
+use super::catalog_linked::Offer;
 use super::catalog_values::{
     CatalogProductAddDetailTextType, CatalogProductAddPreviewTextType,
     CatalogProductAddQuantityTrace, CatalogProductAddRecurSchemeType,
@@ -360,6 +360,26 @@ impl IntoRecords<CatalogProductOfferListOffers> for CatalogProductOfferListResul
         self.offers.unwrap_or_default()
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CatalogProductOfferResult {
+    /// `offer`: `Offer`.
+    pub offer: Option<Offer>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductOfferResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)
@@ -499,26 +519,6 @@ pub struct CatalogProductOfferUpdateFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Offer {
-    /// `offer`: `CatalogProductOffer`.
-    pub offer: Option<CatalogProductOffer>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for Offer {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// The fields of [`CatalogProductOfferListOffers`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -663,7 +663,7 @@ impl query::RecordField for CatalogProductOfferListOffersField {
     "catalog.product.offer.add",
     scope = "catalog",
     kind = write,
-    response = Offer
+    response = CatalogProductOfferResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -726,7 +726,7 @@ impl CatalogProductOfferDownload {
     "catalog.product.offer.get",
     scope = "catalog",
     kind = read,
-    response = Offer
+    response = CatalogProductOfferResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -799,7 +799,7 @@ pub struct CatalogProductOfferList {
     "catalog.product.offer.update",
     scope = "catalog",
     kind = idempotent,
-    response = Offer
+    response = CatalogProductOfferResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -9,27 +9,8 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::CatalogPrice;
+use super::catalog_linked::{Price, PriceField};
 use super::super::common::FieldDescription;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogPriceAddFields {
-    /// `productId`: id, required.
-    pub product_id: u64,
-    /// `catalogGroupId`: id, required.
-    pub catalog_group_id: u64,
-    /// `price`: decimal, required.
-    pub price: wire::Decimal,
-    /// `currency`: string, required.
-    pub currency: String,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-get-fields.html)
@@ -50,42 +31,13 @@ impl wire::Lenient for CatalogPriceGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogPriceListPrices {
-    /// `catalogGroupId`: integer.
-    pub catalog_group_id: Option<i64>,
-    /// `currency`: string.
-    pub currency: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `price`: decimal.
-    pub price: Option<wire::Decimal>,
-    /// `productId`: integer.
-    pub product_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogPriceListPrices {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `prices`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogPriceListResult {
-    /// `prices`: `CatalogPriceListPrices[]`, read-only.
-    pub prices: Option<Vec<CatalogPriceListPrices>>,
+    /// `prices`: `Price[]`, read-only.
+    pub prices: Option<Vec<Price>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -99,8 +51,8 @@ impl wire::Lenient for CatalogPriceListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CatalogPriceListPrices> for CatalogPriceListResult {
-    fn into_records(self) -> Vec<CatalogPriceListPrices> {
+impl IntoRecords<Price> for CatalogPriceListResult {
+    fn into_records(self) -> Vec<Price> {
         self.prices.unwrap_or_default()
     }
 }
@@ -295,34 +247,19 @@ impl EventPayload for CatalogPriceOnUpdate {
     const CODE: &'static str = "CATALOG.PRICE.ON.UPDATE";
     const SCOPE: Option<&'static str> = Some("catalog");
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct CatalogPriceUpdateFields {
-    /// `price`: decimal, required.
-    pub price: wire::Decimal,
-    /// `currency`: string, required.
-    pub currency: String,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Price {
-    /// `price`: `CatalogPrice`.
-    pub price: Option<CatalogPrice>,
+pub struct CatalogPriceResult {
+    /// `price`: `Price`.
+    pub price: Option<Price>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for Price {
+impl wire::Lenient for CatalogPriceResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -330,44 +267,24 @@ impl wire::Lenient for Price {
         wire::object_or_nothing(de)
     }
 }
-/// The fields of [`CatalogPriceListPrices`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CatalogPriceListPricesField {
-    /// `catalogGroupId`
-    CatalogGroupId,
-    /// `currency`
-    Currency,
-    /// `id`
-    Id,
-    /// `price`
-    Price,
-    /// `productId`
-    ProductId,
-}
-impl query::RecordField for CatalogPriceListPricesField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::CatalogGroupId => "catalogGroupId",
-            Self::Currency => "currency",
-            Self::Id => "id",
-            Self::Price => "price",
-            Self::ProductId => "productId",
-        }
-    }
-}
 /// `catalog.price.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-add.html)
-#[bitrix_method("catalog.price.add", scope = "catalog", kind = write, response = Price)]
+#[bitrix_method(
+    "catalog.price.add",
+    scope = "catalog",
+    kind = write,
+    response = CatalogPriceResult
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceAdd {
-    /// `fields`: `CatalogPriceAddFields`, required.
-    pub fields: CatalogPriceAddFields,
+    /// `fields`: `Price`, required.
+    pub fields: Price,
 }
 impl CatalogPriceAdd {
     /// A `catalog.price.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogPriceAddFields) -> Self {
+    pub fn new(fields: Price) -> Self {
         Self { fields }
     }
 }
@@ -395,7 +312,12 @@ impl CatalogPriceDelete {
 /// `catalog.price.get`: scope `catalog`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price/catalog-price-get.html)
-#[bitrix_method("catalog.price.get", scope = "catalog", kind = read, response = Price)]
+#[bitrix_method(
+    "catalog.price.get",
+    scope = "catalog",
+    kind = read,
+    response = CatalogPriceResult
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceGet {
@@ -428,20 +350,20 @@ pub struct CatalogPriceGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogPriceListResult,
-    list(record = CatalogPriceListPrices, records = "prices", id = "id", fast_path)
+    list(record = Price, records = "prices", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceList {
-    /// `select`: `string[]`. Field names: [`CatalogPriceListPricesField`].
+    /// `select`: `string[]`. Field names: [`PriceField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<CatalogPriceListPricesField>>,
-    /// `filter`: `map<raw>`. Field names: [`CatalogPriceListPricesField`].
+    pub select: Option<query::Select<PriceField>>,
+    /// `filter`: `map<raw>`. Field names: [`PriceField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<CatalogPriceListPricesField>>,
-    /// `order`: `map<string>`. Field names: [`CatalogPriceListPricesField`].
+    pub filter: Option<query::Filter<PriceField>>,
+    /// `order`: `map<string>`. Field names: [`PriceField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CatalogPriceListPricesField>>,
+    pub order: Option<query::Order<PriceField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -474,19 +396,19 @@ impl CatalogPriceModify {
     "catalog.price.update",
     scope = "catalog",
     kind = idempotent,
-    response = Price
+    response = CatalogPriceResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CatalogPriceUpdateFields`, required.
-    pub fields: CatalogPriceUpdateFields,
+    /// `fields`: `Price`, required.
+    pub fields: Price,
 }
 impl CatalogPriceUpdate {
     /// A `catalog.price.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogPriceUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Price) -> Self {
         Self { id, fields }
     }
 }

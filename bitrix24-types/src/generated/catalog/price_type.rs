@@ -9,33 +9,8 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::{CatalogPriceType, CatalogPriceTypeField};
+use super::catalog_linked::{PriceType, PriceTypeField};
 use super::super::common::FieldDescription;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogPriceTypeFields {
-    /// `name`: string, required.
-    pub name: String,
-    /// `base`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub base: Option<bool>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-get-fields.html)
@@ -63,8 +38,8 @@ impl wire::Lenient for CatalogPriceTypeGetFieldsResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogPriceTypeListResult {
-    /// `priceTypes`: `CatalogPriceType[]`, read-only.
-    pub price_types: Option<Vec<CatalogPriceType>>,
+    /// `priceTypes`: `PriceType[]`, read-only.
+    pub price_types: Option<Vec<PriceType>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -78,8 +53,8 @@ impl wire::Lenient for CatalogPriceTypeListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CatalogPriceType> for CatalogPriceTypeListResult {
-    fn into_records(self) -> Vec<CatalogPriceType> {
+impl IntoRecords<PriceType> for CatalogPriceTypeListResult {
+    fn into_records(self) -> Vec<PriceType> {
         self.price_types.unwrap_or_default()
     }
 }
@@ -184,15 +159,15 @@ impl EventPayload for CatalogPriceTypeOnUpdate {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/catalog-price-type-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PriceType {
-    /// `priceType`: `CatalogPriceType`.
-    pub price_type: Option<CatalogPriceType>,
+pub struct CatalogPriceTypeResult {
+    /// `priceType`: `PriceType`.
+    pub price_type: Option<PriceType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for PriceType {
+impl wire::Lenient for CatalogPriceTypeResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -207,17 +182,17 @@ impl wire::Lenient for PriceType {
     "catalog.priceType.add",
     scope = "catalog",
     kind = write,
-    response = PriceType
+    response = CatalogPriceTypeResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeAdd {
-    /// `fields`: `CatalogPriceTypeFields`, required.
-    pub fields: CatalogPriceTypeFields,
+    /// `fields`: `PriceType`, required.
+    pub fields: PriceType,
 }
 impl CatalogPriceTypeAdd {
     /// A `catalog.priceType.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogPriceTypeFields) -> Self {
+    pub fn new(fields: PriceType) -> Self {
         Self { fields }
     }
 }
@@ -249,7 +224,7 @@ impl CatalogPriceTypeDelete {
     "catalog.priceType.get",
     scope = "catalog",
     kind = read,
-    response = PriceType
+    response = CatalogPriceTypeResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -283,20 +258,20 @@ pub struct CatalogPriceTypeGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogPriceTypeListResult,
-    list(record = CatalogPriceType, records = "priceTypes", id = "id", fast_path)
+    list(record = PriceType, records = "priceTypes", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeList {
-    /// `select`: `string[]`. Field names: [`CatalogPriceTypeField`].
+    /// `select`: `string[]`. Field names: [`PriceTypeField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<CatalogPriceTypeField>>,
-    /// `filter`: `map<raw>`. Field names: [`CatalogPriceTypeField`].
+    pub select: Option<query::Select<PriceTypeField>>,
+    /// `filter`: `map<raw>`. Field names: [`PriceTypeField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<CatalogPriceTypeField>>,
-    /// `order`: `map<string>`. Field names: [`CatalogPriceTypeField`].
+    pub filter: Option<query::Filter<PriceTypeField>>,
+    /// `order`: `map<string>`. Field names: [`PriceTypeField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CatalogPriceTypeField>>,
+    pub order: Option<query::Order<PriceTypeField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -308,19 +283,19 @@ pub struct CatalogPriceTypeList {
     "catalog.priceType.update",
     scope = "catalog",
     kind = idempotent,
-    response = PriceType
+    response = CatalogPriceTypeResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CatalogPriceTypeFields`, required.
-    pub fields: CatalogPriceTypeFields,
+    /// `fields`: `PriceType`, required.
+    pub fields: PriceType,
 }
 impl CatalogPriceTypeUpdate {
     /// A `catalog.priceType.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogPriceTypeFields) -> Self {
+    pub fn new(id: u64, fields: PriceType) -> Self {
         Self { id, fields }
     }
 }

@@ -9,25 +9,8 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::{CatalogLanguage, CatalogPriceTypeLang};
+use super::catalog_linked::{CatalogLanguage, PriceTypeLang, PriceTypeLangField};
 use super::super::common::FieldDescription;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogPriceTypeLangAddFields {
-    /// `catalogGroupId`: id, required.
-    pub catalog_group_id: u64,
-    /// `name`: string, required.
-    pub name: String,
-    /// `lang`: string, required.
-    pub lang: String,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-get-fields.html)
@@ -69,36 +52,14 @@ impl wire::Lenient for CatalogPriceTypeLangGetLanguagesResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogPriceTypeLangListPriceTypeLangs {
-    /// `lang`: string.
-    pub lang: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogPriceTypeLangListPriceTypeLangs {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `priceTypeLangs`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogPriceTypeLangListResult {
-    /// `priceTypeLangs`: `CatalogPriceTypeLangListPriceTypeLangs[]`, read-only.
-    pub price_type_langs: Option<Vec<CatalogPriceTypeLangListPriceTypeLangs>>,
+    /// `priceTypeLangs`: `PriceTypeLang[]`, read-only.
+    pub price_type_langs: Option<Vec<PriceTypeLang>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -112,67 +73,30 @@ impl wire::Lenient for CatalogPriceTypeLangListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CatalogPriceTypeLangListPriceTypeLangs>
-for CatalogPriceTypeLangListResult {
-    fn into_records(self) -> Vec<CatalogPriceTypeLangListPriceTypeLangs> {
+impl IntoRecords<PriceTypeLang> for CatalogPriceTypeLangListResult {
+    fn into_records(self) -> Vec<PriceTypeLang> {
         self.price_type_langs.unwrap_or_default()
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogPriceTypeLangUpdateFields {
-    /// `catalogGroupId`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub catalog_group_id: Option<u64>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `lang`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lang: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-lang/catalog-price-type-lang-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PriceTypeLang {
-    /// `priceTypeLang`: `CatalogPriceTypeLang`.
-    pub price_type_lang: Option<CatalogPriceTypeLang>,
+pub struct CatalogPriceTypeLangResult {
+    /// `priceTypeLang`: `PriceTypeLang`.
+    pub price_type_lang: Option<PriceTypeLang>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for PriceTypeLang {
+impl wire::Lenient for CatalogPriceTypeLangResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// The fields of [`CatalogPriceTypeLangListPriceTypeLangs`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CatalogPriceTypeLangListPriceTypeLangsField {
-    /// `lang`
-    Lang,
-    /// `name`
-    Name,
-}
-impl query::RecordField for CatalogPriceTypeLangListPriceTypeLangsField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Lang => "lang",
-            Self::Name => "name",
-        }
     }
 }
 /// `catalog.priceTypeLang.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
@@ -182,17 +106,17 @@ impl query::RecordField for CatalogPriceTypeLangListPriceTypeLangsField {
     "catalog.priceTypeLang.add",
     scope = "catalog",
     kind = write,
-    response = PriceTypeLang
+    response = CatalogPriceTypeLangResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeLangAdd {
-    /// `fields`: `CatalogPriceTypeLangAddFields`, required.
-    pub fields: CatalogPriceTypeLangAddFields,
+    /// `fields`: `PriceTypeLang`, required.
+    pub fields: PriceTypeLang,
 }
 impl CatalogPriceTypeLangAdd {
     /// A `catalog.priceTypeLang.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogPriceTypeLangAddFields) -> Self {
+    pub fn new(fields: PriceTypeLang) -> Self {
         Self { fields }
     }
 }
@@ -224,7 +148,7 @@ impl CatalogPriceTypeLangDelete {
     "catalog.priceTypeLang.get",
     scope = "catalog",
     kind = read,
-    response = PriceTypeLang
+    response = CatalogPriceTypeLangResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -270,24 +194,20 @@ pub struct CatalogPriceTypeLangGetLanguages;
     scope = "catalog",
     kind = read,
     response = CatalogPriceTypeLangListResult,
-    list(
-        record = CatalogPriceTypeLangListPriceTypeLangs,
-        records = "priceTypeLangs",
-        id = "ID"
-    )
+    list(record = PriceTypeLang, records = "priceTypeLangs", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeLangList {
-    /// `select`: `string[]`. Field names: [`CatalogPriceTypeLangListPriceTypeLangsField`].
+    /// `select`: `string[]`. Field names: [`PriceTypeLangField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<CatalogPriceTypeLangListPriceTypeLangsField>>,
-    /// `filter`: `map<raw>`. Field names: [`CatalogPriceTypeLangListPriceTypeLangsField`].
+    pub select: Option<query::Select<PriceTypeLangField>>,
+    /// `filter`: `map<raw>`. Field names: [`PriceTypeLangField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<CatalogPriceTypeLangListPriceTypeLangsField>>,
-    /// `order`: `map<string>`. Field names: [`CatalogPriceTypeLangListPriceTypeLangsField`].
+    pub filter: Option<query::Filter<PriceTypeLangField>>,
+    /// `order`: `map<string>`. Field names: [`PriceTypeLangField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CatalogPriceTypeLangListPriceTypeLangsField>>,
+    pub order: Option<query::Order<PriceTypeLangField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -299,7 +219,7 @@ pub struct CatalogPriceTypeLangList {
     "catalog.priceTypeLang.update",
     scope = "catalog",
     kind = idempotent,
-    response = PriceTypeLang
+    response = CatalogPriceTypeLangResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -307,12 +227,12 @@ pub struct CatalogPriceTypeLangUpdate {
     /// `Id`: id, required.
     #[serde(rename = "Id")]
     pub id: u64,
-    /// `fields`: `CatalogPriceTypeLangUpdateFields`, required.
-    pub fields: CatalogPriceTypeLangUpdateFields,
+    /// `fields`: `PriceTypeLang`, required.
+    pub fields: PriceTypeLang,
 }
 impl CatalogPriceTypeLangUpdate {
     /// A `catalog.priceTypeLang.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogPriceTypeLangUpdateFields) -> Self {
+    pub fn new(id: u64, fields: PriceTypeLang) -> Self {
         Self { id, fields }
     }
 }

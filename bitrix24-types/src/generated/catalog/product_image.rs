@@ -7,25 +7,8 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::CatalogProductImage;
-use super::catalog_values::CatalogProductImageAddType;
+use super::catalog_linked::ProductImage;
 use super::super::common::FieldDescription;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogProductImageAddFields {
-    /// `productId`: id, required.
-    pub product_id: u64,
-    /// `type`: `CatalogProductImageAddType`. One of `DETAIL_PICTURE`, `PREVIEW_PICTURE`, `MORE_PHOTO`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CatalogProductImageAddType>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-get-fields.html)
@@ -53,8 +36,8 @@ impl wire::Lenient for CatalogProductImageGetFieldsResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductImageListResult {
-    /// `productImages`: `CatalogProductImage[]`.
-    pub product_images: Option<Vec<CatalogProductImage>>,
+    /// `productImages`: `ProductImage[]`.
+    pub product_images: Option<Vec<ProductImage>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -73,15 +56,15 @@ impl wire::Lenient for CatalogProductImageListResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-image/catalog-product-image-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ProductImage {
-    /// `productImage`: `CatalogProductImage`.
-    pub product_image: Option<CatalogProductImage>,
+pub struct CatalogProductImageResult {
+    /// `productImage`: `ProductImage`.
+    pub product_image: Option<ProductImage>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ProductImage {
+impl wire::Lenient for CatalogProductImageResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -96,19 +79,19 @@ impl wire::Lenient for ProductImage {
     "catalog.productImage.add",
     scope = "catalog",
     kind = write,
-    response = ProductImage
+    response = CatalogProductImageResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductImageAdd {
-    /// `fields`: `CatalogProductImageAddFields`, required.
-    pub fields: CatalogProductImageAddFields,
+    /// `fields`: `ProductImage`, required.
+    pub fields: ProductImage,
     /// `fileContent`: `string[]`, required.
     pub file_content: Vec<String>,
 }
 impl CatalogProductImageAdd {
     /// A `catalog.productImage.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogProductImageAddFields, file_content: Vec<String>) -> Self {
+    pub fn new(fields: ProductImage, file_content: Vec<String>) -> Self {
         Self { fields, file_content }
     }
 }
@@ -142,7 +125,7 @@ impl CatalogProductImageDelete {
     "catalog.productImage.get",
     scope = "catalog",
     kind = read,
-    response = ProductImage
+    response = CatalogProductImageResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

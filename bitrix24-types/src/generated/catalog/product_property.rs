@@ -9,103 +9,9 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::CatalogProductProperty;
-use super::catalog_values::{
-    CatalogProductPropertyAddListType, CatalogProductPropertyAddPropertyType,
-};
+use super::catalog_linked::ProductProperty;
+use super::catalog_values::CatalogProductPropertyAddListType;
 use super::super::common::FieldDescription;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogProductPropertyAddFields {
-    /// `iblockId`: id, required.
-    pub iblock_id: u64,
-    /// `name`: string, required.
-    pub name: String,
-    /// `propertyType`: `CatalogProductPropertyAddPropertyType`, required. One of `N`, `S`, `L`, `F`, `E`, `G`.
-    pub property_type: CatalogProductPropertyAddPropertyType,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `defaultValue`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `userType`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_type: Option<String>,
-    /// `rowCount`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub row_count: Option<i64>,
-    /// `colCount`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub col_count: Option<i64>,
-    /// `listType`: `CatalogProductPropertyAddListType`. One of `L`, `C`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_type: Option<CatalogProductPropertyAddListType>,
-    /// `multiple`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub multiple: Option<bool>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `fileType`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_type: Option<String>,
-    /// `multipleCnt`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple_cnt: Option<i64>,
-    /// `linkIblockId`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link_iblock_id: Option<u64>,
-    /// `withDescription`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub with_description: Option<bool>,
-    /// `searchable`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub searchable: Option<bool>,
-    /// `filtrable`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub filtrable: Option<bool>,
-    /// `isRequired`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_required: Option<bool>,
-    /// `hint`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
-    /// `userTypeSettings`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_type_settings: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-get-fields.html)
@@ -179,6 +85,27 @@ impl IntoRecords<CatalogProductPropertyListProductProperties>
 for CatalogProductPropertyListResult {
     fn into_records(self) -> Vec<CatalogProductPropertyListProductProperties> {
         self.product_properties.unwrap_or_default()
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogProductPropertyResult {
+    /// `productProperty`: `ProductProperty`.
+    pub product_property: Option<ProductProperty>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductPropertyResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// Sent in requests.
@@ -275,27 +202,6 @@ pub struct CatalogProductPropertyUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProductProperty {
-    /// `productProperty`: `CatalogProductProperty`.
-    pub product_property: Option<CatalogProductProperty>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ProductProperty {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The fields of [`CatalogProductPropertyListProductProperties`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CatalogProductPropertyListProductPropertiesField {
@@ -325,17 +231,17 @@ impl query::RecordField for CatalogProductPropertyListProductPropertiesField {
     "catalog.productProperty.add",
     scope = "catalog",
     kind = write,
-    response = ProductProperty
+    response = CatalogProductPropertyResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyAdd {
-    /// `fields`: `CatalogProductPropertyAddFields`, required.
-    pub fields: CatalogProductPropertyAddFields,
+    /// `fields`: `ProductProperty`, required.
+    pub fields: ProductProperty,
 }
 impl CatalogProductPropertyAdd {
     /// A `catalog.productProperty.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogProductPropertyAddFields) -> Self {
+    pub fn new(fields: ProductProperty) -> Self {
         Self { fields }
     }
 }
@@ -367,7 +273,7 @@ impl CatalogProductPropertyDelete {
     "catalog.productProperty.get",
     scope = "catalog",
     kind = read,
-    response = ProductProperty
+    response = CatalogProductPropertyResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -431,7 +337,7 @@ pub struct CatalogProductPropertyList {
     "catalog.productProperty.update",
     scope = "catalog",
     kind = idempotent,
-    response = ProductProperty
+    response = CatalogProductPropertyResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -9,34 +9,8 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::CatalogProductPropertyEnum;
+use super::catalog_linked::ProductPropertyEnum;
 use super::super::common::FieldDescription;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogProductPropertyEnumFields {
-    /// `propertyId`: id, required.
-    pub property_id: u64,
-    /// `value`: string, required.
-    pub value: String,
-    /// `xmlId`: string, required.
-    pub xml_id: String,
-    /// `def`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub def: Option<bool>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-get-fields.html)
@@ -123,15 +97,15 @@ for CatalogProductPropertyEnumListResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ProductPropertyEnum {
-    /// `productPropertyEnum`: `CatalogProductPropertyEnum`.
-    pub product_property_enum: Option<CatalogProductPropertyEnum>,
+pub struct CatalogProductPropertyEnumResult {
+    /// `productPropertyEnum`: `ProductPropertyEnum`.
+    pub product_property_enum: Option<ProductPropertyEnum>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ProductPropertyEnum {
+impl wire::Lenient for CatalogProductPropertyEnumResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -174,17 +148,17 @@ impl query::RecordField for CatalogProductPropertyEnumListProductPropertyEnumsFi
     "catalog.productPropertyEnum.add",
     scope = "catalog",
     kind = write,
-    response = ProductPropertyEnum
+    response = CatalogProductPropertyEnumResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyEnumAdd {
-    /// `fields`: `CatalogProductPropertyEnumFields`, required.
-    pub fields: CatalogProductPropertyEnumFields,
+    /// `fields`: `ProductPropertyEnum`, required.
+    pub fields: ProductPropertyEnum,
 }
 impl CatalogProductPropertyEnumAdd {
     /// A `catalog.productPropertyEnum.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogProductPropertyEnumFields) -> Self {
+    pub fn new(fields: ProductPropertyEnum) -> Self {
         Self { fields }
     }
 }
@@ -216,7 +190,7 @@ impl CatalogProductPropertyEnumDelete {
     "catalog.productPropertyEnum.get",
     scope = "catalog",
     kind = read,
-    response = ProductPropertyEnum
+    response = CatalogProductPropertyEnumResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -286,19 +260,19 @@ pub struct CatalogProductPropertyEnumList {
     "catalog.productPropertyEnum.update",
     scope = "catalog",
     kind = idempotent,
-    response = ProductPropertyEnum
+    response = CatalogProductPropertyEnumResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyEnumUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CatalogProductPropertyEnumFields`, required.
-    pub fields: CatalogProductPropertyEnumFields,
+    /// `fields`: `ProductPropertyEnum`, required.
+    pub fields: ProductPropertyEnum,
 }
 impl CatalogProductPropertyEnumUpdate {
     /// A `catalog.productPropertyEnum.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogProductPropertyEnumFields) -> Self {
+    pub fn new(id: u64, fields: ProductPropertyEnum) -> Self {
         Self { id, fields }
     }
 }

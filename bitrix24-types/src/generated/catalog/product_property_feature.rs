@@ -9,28 +9,8 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::CatalogProductPropertyFeatures;
+use super::catalog_linked::{ProductPropertyFeature, ProductPropertyFeatureField};
 use super::super::common::FieldDescription;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogProductPropertyFeatureFields {
-    /// `propertyId`: id, required.
-    pub property_id: u64,
-    /// `moduleId`: string, required.
-    pub module_id: String,
-    /// `featureId`: string, required.
-    pub feature_id: String,
-    /// `isEnabled`: char, required. One of `Y`, `N`.
-    #[serde(serialize_with = "wire::yes_no::serialize")]
-    pub is_enabled: bool,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-get-available-features-by-property.html)
@@ -101,45 +81,14 @@ impl wire::Lenient for CatalogProductPropertyFeatureGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductPropertyFeatureListProductPropertyFeatures {
-    /// `featureId`: string.
-    pub feature_id: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isEnabled`: char. One of `Y`, `N`.
-    pub is_enabled: Option<bool>,
-    /// `moduleId`: string.
-    pub module_id: Option<String>,
-    /// `propertyId`: integer.
-    pub property_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductPropertyFeatureListProductPropertyFeatures {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `productPropertyFeatures`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductPropertyFeatureListResult {
-    /// `productPropertyFeatures`: `CatalogProductPropertyFeatureListProductPropertyFeatures[]`, read-only.
-    pub product_property_features: Option<
-        Vec<CatalogProductPropertyFeatureListProductPropertyFeatures>,
-    >,
+    /// `productPropertyFeatures`: `ProductPropertyFeature[]`, read-only.
+    pub product_property_features: Option<Vec<ProductPropertyFeature>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -153,11 +102,8 @@ impl wire::Lenient for CatalogProductPropertyFeatureListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CatalogProductPropertyFeatureListProductPropertyFeatures>
-for CatalogProductPropertyFeatureListResult {
-    fn into_records(
-        self,
-    ) -> Vec<CatalogProductPropertyFeatureListProductPropertyFeatures> {
+impl IntoRecords<ProductPropertyFeature> for CatalogProductPropertyFeatureListResult {
+    fn into_records(self) -> Vec<ProductPropertyFeature> {
         self.product_property_features.unwrap_or_default()
     }
 }
@@ -166,46 +112,20 @@ for CatalogProductPropertyFeatureListResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-feature/catalog-product-property-feature-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ProductPropertyFeature {
-    /// `productPropertyFeature`: `CatalogProductPropertyFeatures`.
-    pub product_property_feature: Option<CatalogProductPropertyFeatures>,
+pub struct CatalogProductPropertyFeatureResult {
+    /// `productPropertyFeature`: `ProductPropertyFeature`.
+    pub product_property_feature: Option<ProductPropertyFeature>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ProductPropertyFeature {
+impl wire::Lenient for CatalogProductPropertyFeatureResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// The fields of [`CatalogProductPropertyFeatureListProductPropertyFeatures`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CatalogProductPropertyFeatureListProductPropertyFeaturesField {
-    /// `featureId`
-    FeatureId,
-    /// `id`
-    Id,
-    /// `isEnabled`
-    IsEnabled,
-    /// `moduleId`
-    ModuleId,
-    /// `propertyId`
-    PropertyId,
-}
-impl query::RecordField
-for CatalogProductPropertyFeatureListProductPropertyFeaturesField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::FeatureId => "featureId",
-            Self::Id => "id",
-            Self::IsEnabled => "isEnabled",
-            Self::ModuleId => "moduleId",
-            Self::PropertyId => "propertyId",
-        }
     }
 }
 /// `catalog.productPropertyFeature.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
@@ -215,17 +135,17 @@ for CatalogProductPropertyFeatureListProductPropertyFeaturesField {
     "catalog.productPropertyFeature.add",
     scope = "catalog",
     kind = write,
-    response = ProductPropertyFeature
+    response = CatalogProductPropertyFeatureResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyFeatureAdd {
-    /// `fields`: `CatalogProductPropertyFeatureFields`, required.
-    pub fields: CatalogProductPropertyFeatureFields,
+    /// `fields`: `ProductPropertyFeature`, required.
+    pub fields: ProductPropertyFeature,
 }
 impl CatalogProductPropertyFeatureAdd {
     /// A `catalog.productPropertyFeature.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogProductPropertyFeatureFields) -> Self {
+    pub fn new(fields: ProductPropertyFeature) -> Self {
         Self { fields }
     }
 }
@@ -236,7 +156,7 @@ impl CatalogProductPropertyFeatureAdd {
     "catalog.productPropertyFeature.get",
     scope = "catalog",
     kind = read,
-    response = ProductPropertyFeature
+    response = CatalogProductPropertyFeatureResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -292,7 +212,7 @@ pub struct CatalogProductPropertyFeatureGetFields;
     kind = read,
     response = CatalogProductPropertyFeatureListResult,
     list(
-        record = CatalogProductPropertyFeatureListProductPropertyFeatures,
+        record = ProductPropertyFeature,
         records = "productPropertyFeatures",
         id = "id",
         fast_path
@@ -301,21 +221,15 @@ pub struct CatalogProductPropertyFeatureGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyFeatureList {
-    /// `select`: `string[]`. Field names: [`CatalogProductPropertyFeatureListProductPropertyFeaturesField`].
+    /// `select`: `string[]`. Field names: [`ProductPropertyFeatureField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<
-        query::Select<CatalogProductPropertyFeatureListProductPropertyFeaturesField>,
-    >,
-    /// `filter`: `map<raw>`. Field names: [`CatalogProductPropertyFeatureListProductPropertyFeaturesField`].
+    pub select: Option<query::Select<ProductPropertyFeatureField>>,
+    /// `filter`: `map<raw>`. Field names: [`ProductPropertyFeatureField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<
-        query::Filter<CatalogProductPropertyFeatureListProductPropertyFeaturesField>,
-    >,
-    /// `order`: `map<string>`. Field names: [`CatalogProductPropertyFeatureListProductPropertyFeaturesField`].
+    pub filter: Option<query::Filter<ProductPropertyFeatureField>>,
+    /// `order`: `map<string>`. Field names: [`ProductPropertyFeatureField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<
-        query::Order<CatalogProductPropertyFeatureListProductPropertyFeaturesField>,
-    >,
+    pub order: Option<query::Order<ProductPropertyFeatureField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -327,19 +241,19 @@ pub struct CatalogProductPropertyFeatureList {
     "catalog.productPropertyFeature.update",
     scope = "catalog",
     kind = idempotent,
-    response = ProductPropertyFeature
+    response = CatalogProductPropertyFeatureResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyFeatureUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CatalogProductPropertyFeatureFields`, required.
-    pub fields: CatalogProductPropertyFeatureFields,
+    /// `fields`: `ProductPropertyFeature`, required.
+    pub fields: ProductPropertyFeature,
 }
 impl CatalogProductPropertyFeatureUpdate {
     /// A `catalog.productPropertyFeature.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogProductPropertyFeatureFields) -> Self {
+    pub fn new(id: u64, fields: ProductPropertyFeature) -> Self {
         Self { id, fields }
     }
 }

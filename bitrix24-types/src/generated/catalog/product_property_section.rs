@@ -9,7 +9,7 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::CatalogProductPropertySection;
+use super::catalog_linked::ProductPropertySection;
 use super::catalog_values::CatalogProductPropertySectionGetDisplayType;
 /// Read from responses.
 ///
@@ -71,6 +71,27 @@ for CatalogProductPropertySectionListResult {
         self.product_property_sections.unwrap_or_default()
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogProductPropertySectionResult {
+    /// `productPropertySection`: `ProductPropertySection`.
+    pub product_property_section: Option<ProductPropertySection>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductPropertySectionResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-set.html#fields)
@@ -99,27 +120,6 @@ pub struct CatalogProductPropertySectionSetFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProductPropertySection {
-    /// `productPropertySection`: `CatalogProductPropertySection`.
-    pub product_property_section: Option<CatalogProductPropertySection>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ProductPropertySection {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// The fields of [`CatalogProductPropertySectionListProductPropertySections`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -154,7 +154,7 @@ for CatalogProductPropertySectionListProductPropertySectionsField {
     "catalog.productPropertySection.get",
     scope = "catalog",
     kind = read,
-    response = ProductPropertySection
+    response = CatalogProductPropertySectionResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -211,7 +211,7 @@ pub struct CatalogProductPropertySectionList {
     "catalog.productPropertySection.set",
     scope = "catalog",
     kind = idempotent,
-    response = ProductPropertySection
+    response = CatalogProductPropertySectionResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -9,7 +9,7 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::CatalogRatio;
+use super::catalog_linked::Ratio;
 use super::super::common::FieldDescription;
 /// Read from responses.
 ///
@@ -24,6 +24,26 @@ pub struct CatalogRatioGetFieldsResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CatalogRatioGetFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/ratio/catalog-ratio-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CatalogRatioGetResult {
+    /// `ratio`: `Ratio`.
+    pub ratio: Option<Ratio>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogRatioGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -83,26 +103,6 @@ impl IntoRecords<CatalogRatioListRatios> for CatalogRatioListResult {
         self.ratios.unwrap_or_default()
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/ratio/catalog-ratio-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Ratio {
-    /// `ratio`: `CatalogRatio`.
-    pub ratio: Option<CatalogRatio>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for Ratio {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The fields of [`CatalogRatioListRatios`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CatalogRatioListRatiosField {
@@ -128,7 +128,12 @@ impl query::RecordField for CatalogRatioListRatiosField {
 /// `catalog.ratio.get`: scope `catalog`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/ratio/catalog-ratio-get.html)
-#[bitrix_method("catalog.ratio.get", scope = "catalog", kind = read, response = Ratio)]
+#[bitrix_method(
+    "catalog.ratio.get",
+    scope = "catalog",
+    kind = read,
+    response = CatalogRatioGetResult
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogRatioGet {

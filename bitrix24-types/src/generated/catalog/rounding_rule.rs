@@ -9,8 +9,7 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::{CatalogRoundingRule, CatalogRoundingRuleField};
-use super::catalog_values::CatalogRoundingRuleAddRoundType;
+use super::catalog_linked::{RoundingRule, RoundingRuleField};
 use super::super::common::FieldDescription;
 /// The `data` of the event `CATALOG.ROUNDING.ON.ADD`: scope `catalog`.
 ///
@@ -108,25 +107,6 @@ impl EventPayload for CatalogRoundingOnUpdate {
     const CODE: &'static str = "CATALOG.ROUNDING.ON.UPDATE";
     const SCOPE: Option<&'static str> = Some("catalog");
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogRoundingRuleFields {
-    /// `catalogGroupId`: id, required.
-    pub catalog_group_id: u64,
-    /// `price`: decimal, required.
-    pub price: wire::Decimal,
-    /// `roundType`: `CatalogRoundingRuleAddRoundType`, required. One of `1`, `2`, `4`.
-    pub round_type: CatalogRoundingRuleAddRoundType,
-    /// `roundPrecision`: double, required.
-    pub round_precision: f64,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-get-fields.html)
@@ -154,8 +134,8 @@ impl wire::Lenient for CatalogRoundingRuleGetFieldsResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogRoundingRuleListResult {
-    /// `roundingRules`: `CatalogRoundingRule[]`, read-only.
-    pub rounding_rules: Option<Vec<CatalogRoundingRule>>,
+    /// `roundingRules`: `RoundingRule[]`, read-only.
+    pub rounding_rules: Option<Vec<RoundingRule>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -169,8 +149,8 @@ impl wire::Lenient for CatalogRoundingRuleListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CatalogRoundingRule> for CatalogRoundingRuleListResult {
-    fn into_records(self) -> Vec<CatalogRoundingRule> {
+impl IntoRecords<RoundingRule> for CatalogRoundingRuleListResult {
+    fn into_records(self) -> Vec<RoundingRule> {
         self.rounding_rules.unwrap_or_default()
     }
 }
@@ -179,15 +159,15 @@ impl IntoRecords<CatalogRoundingRule> for CatalogRoundingRuleListResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/rounding-rule/catalog-rounding-rule-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RoundingRule {
-    /// `roundingRule`: `CatalogRoundingRule`.
-    pub rounding_rule: Option<CatalogRoundingRule>,
+pub struct CatalogRoundingRuleResult {
+    /// `roundingRule`: `RoundingRule`.
+    pub rounding_rule: Option<RoundingRule>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for RoundingRule {
+impl wire::Lenient for CatalogRoundingRuleResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -202,17 +182,17 @@ impl wire::Lenient for RoundingRule {
     "catalog.roundingRule.add",
     scope = "catalog",
     kind = write,
-    response = RoundingRule
+    response = CatalogRoundingRuleResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogRoundingRuleAdd {
-    /// `fields`: `CatalogRoundingRuleFields`, required.
-    pub fields: CatalogRoundingRuleFields,
+    /// `fields`: `RoundingRule`, required.
+    pub fields: RoundingRule,
 }
 impl CatalogRoundingRuleAdd {
     /// A `catalog.roundingRule.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogRoundingRuleFields) -> Self {
+    pub fn new(fields: RoundingRule) -> Self {
         Self { fields }
     }
 }
@@ -244,7 +224,7 @@ impl CatalogRoundingRuleDelete {
     "catalog.roundingRule.get",
     scope = "catalog",
     kind = read,
-    response = RoundingRule
+    response = CatalogRoundingRuleResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -278,20 +258,20 @@ pub struct CatalogRoundingRuleGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogRoundingRuleListResult,
-    list(record = CatalogRoundingRule, records = "roundingRules", id = "id", fast_path)
+    list(record = RoundingRule, records = "roundingRules", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogRoundingRuleList {
-    /// `select`: `string[]`. Field names: [`CatalogRoundingRuleField`].
+    /// `select`: `string[]`. Field names: [`RoundingRuleField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<CatalogRoundingRuleField>>,
-    /// `filter`: `map<raw>`. Field names: [`CatalogRoundingRuleField`].
+    pub select: Option<query::Select<RoundingRuleField>>,
+    /// `filter`: `map<raw>`. Field names: [`RoundingRuleField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<CatalogRoundingRuleField>>,
-    /// `order`: `map<string>`. Field names: [`CatalogRoundingRuleField`].
+    pub filter: Option<query::Filter<RoundingRuleField>>,
+    /// `order`: `map<string>`. Field names: [`RoundingRuleField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CatalogRoundingRuleField>>,
+    pub order: Option<query::Order<RoundingRuleField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -303,7 +283,7 @@ pub struct CatalogRoundingRuleList {
     "catalog.roundingRule.update",
     scope = "catalog",
     kind = idempotent,
-    response = RoundingRule
+    response = CatalogRoundingRuleResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -311,12 +291,12 @@ pub struct CatalogRoundingRuleUpdate {
     /// `Id`: id, required.
     #[serde(rename = "Id")]
     pub id: u64,
-    /// `fields`: `CatalogRoundingRuleFields`, required.
-    pub fields: CatalogRoundingRuleFields,
+    /// `fields`: `RoundingRule`, required.
+    pub fields: RoundingRule,
 }
 impl CatalogRoundingRuleUpdate {
     /// A `catalog.roundingRule.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogRoundingRuleFields) -> Self {
+    pub fn new(id: u64, fields: RoundingRule) -> Self {
         Self { id, fields }
     }
 }

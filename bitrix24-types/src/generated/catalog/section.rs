@@ -11,45 +11,6 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::{CatalogSection, CatalogSectionField};
 use super::super::common::FieldDescription;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogSectionFields {
-    /// `iblockId`: id, required.
-    pub iblock_id: u64,
-    /// `iblockSectionId`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub iblock_section_id: Option<u64>,
-    /// `name`: string, required.
-    pub name: String,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `descriptionType`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description_type: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/section/catalog-section-get-fields.html)
@@ -127,12 +88,12 @@ impl wire::Lenient for CatalogSectionResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogSectionAdd {
-    /// `fields`: `CatalogSectionFields`, required.
-    pub fields: CatalogSectionFields,
+    /// `fields`: `CatalogSection`, required.
+    pub fields: CatalogSection,
 }
 impl CatalogSectionAdd {
     /// A `catalog.section.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogSectionFields) -> Self {
+    pub fn new(fields: CatalogSection) -> Self {
         Self { fields }
     }
 }
@@ -230,12 +191,12 @@ pub struct CatalogSectionList {
 pub struct CatalogSectionUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CatalogSectionFields`, required.
-    pub fields: CatalogSectionFields,
+    /// `fields`: `CatalogSection`, required.
+    pub fields: CatalogSection,
 }
 impl CatalogSectionUpdate {
     /// A `catalog.section.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogSectionFields) -> Self {
+    pub fn new(id: u64, fields: CatalogSection) -> Self {
         Self { id, fields }
     }
 }

@@ -9,7 +9,7 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::CatalogProductSku;
+use super::catalog_linked::Sku;
 use super::catalog_values::{
     CatalogProductAddDetailTextType, CatalogProductAddPreviewTextType,
     CatalogProductAddSubscribe,
@@ -302,8 +302,8 @@ pub struct CatalogProductSkuListUnits {
     pub detail_text: Option<String>,
     /// `detailTextType`: string.
     pub detail_text_type: Option<String>,
-    /// `height`: double.
-    pub height: Option<f64>,
+    /// `height`: integer.
+    pub height: Option<i64>,
     /// `iblockId`: integer.
     pub iblock_id: Option<i64>,
     /// `iblockSectionId`: integer.
@@ -348,8 +348,8 @@ pub struct CatalogProductSkuListUnits {
     pub vat_included: Option<bool>,
     /// `weight`: double.
     pub weight: Option<f64>,
-    /// `width`: double.
-    pub width: Option<f64>,
+    /// `width`: integer.
+    pub width: Option<i64>,
     /// `xmlId`: integer.
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -358,6 +358,26 @@ pub struct CatalogProductSkuListUnits {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CatalogProductSkuListUnits {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CatalogProductSkuResult {
+    /// `sku`: `Sku`.
+    pub sku: Option<Sku>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductSkuResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -474,26 +494,6 @@ pub struct CatalogProductSkuUpdateFields {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Sku {
-    /// `sku`: `CatalogProductSku`.
-    pub sku: Option<CatalogProductSku>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for Sku {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
 }
 /// The fields of [`CatalogProductSkuListUnits`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -623,7 +623,7 @@ impl query::RecordField for CatalogProductSkuListUnitsField {
     "catalog.product.sku.add",
     scope = "catalog",
     kind = write,
-    response = Sku
+    response = CatalogProductSkuResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -686,7 +686,7 @@ impl CatalogProductSkuDownload {
     "catalog.product.sku.get",
     scope = "catalog",
     kind = read,
-    response = Sku
+    response = CatalogProductSkuResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -754,7 +754,7 @@ pub struct CatalogProductSkuList {
     "catalog.product.sku.update",
     scope = "catalog",
     kind = idempotent,
-    response = Sku
+    response = CatalogProductSkuResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -9,7 +9,7 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::CatalogStore;
+use super::catalog_linked::Store;
 use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
@@ -205,6 +205,26 @@ impl wire::Lenient for CatalogStoreListStores {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CatalogStoreResult {
+    /// `store`: `Store`.
+    pub store: Option<Store>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogStoreResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-update.html#fields)
@@ -276,26 +296,6 @@ pub struct CatalogStoreUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Store {
-    /// `store`: `CatalogStore`.
-    pub store: Option<CatalogStore>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for Store {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The fields of [`CatalogStoreListStores`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CatalogStoreListStoresField {
@@ -366,7 +366,12 @@ impl query::RecordField for CatalogStoreListStoresField {
 /// `catalog.store.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-add.html)
-#[bitrix_method("catalog.store.add", scope = "catalog", kind = write, response = Store)]
+#[bitrix_method(
+    "catalog.store.add",
+    scope = "catalog",
+    kind = write,
+    response = CatalogStoreResult
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogStoreAdd {
@@ -403,7 +408,12 @@ impl CatalogStoreDelete {
 /// `catalog.store.get`: scope `catalog`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-get.html)
-#[bitrix_method("catalog.store.get", scope = "catalog", kind = read, response = Store)]
+#[bitrix_method(
+    "catalog.store.get",
+    scope = "catalog",
+    kind = read,
+    response = CatalogStoreResult
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogStoreGet {
@@ -461,7 +471,7 @@ pub struct CatalogStoreList {
     "catalog.store.update",
     scope = "catalog",
     kind = idempotent,
-    response = Store
+    response = CatalogStoreResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

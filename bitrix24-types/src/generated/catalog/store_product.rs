@@ -9,7 +9,7 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::CatalogStoreproduct;
+use super::catalog_linked::{Storeproduct, StoreproductField};
 use super::super::common::FieldDescription;
 /// Read from responses.
 ///
@@ -32,14 +32,35 @@ impl wire::Lenient for CatalogStoreproductGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store-product/catalog-store-product-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogStoreproductGetResult {
+    /// `storeProduct`: `Storeproduct`.
+    pub store_product: Option<Storeproduct>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogStoreproductGetResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `storeProducts`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store-product/catalog-store-product-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogStoreproductListResult {
-    /// `storeProducts`: `CatalogStoreproductListStoreProducts[]`, read-only.
-    pub store_products: Option<Vec<CatalogStoreproductListStoreProducts>>,
+    /// `storeProducts`: `Storeproduct[]`, read-only.
+    pub store_products: Option<Vec<Storeproduct>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -53,80 +74,9 @@ impl wire::Lenient for CatalogStoreproductListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CatalogStoreproductListStoreProducts>
-for CatalogStoreproductListResult {
-    fn into_records(self) -> Vec<CatalogStoreproductListStoreProducts> {
+impl IntoRecords<Storeproduct> for CatalogStoreproductListResult {
+    fn into_records(self) -> Vec<Storeproduct> {
         self.store_products.unwrap_or_default()
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store-product/catalog-store-product-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogStoreproductListStoreProducts {
-    /// `amount`: decimal.
-    pub amount: Option<wire::Decimal>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `productId`: integer.
-    pub product_id: Option<i64>,
-    /// `storeId`: integer.
-    pub store_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogStoreproductListStoreProducts {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store-product/catalog-store-product-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Storeproduct {
-    /// `storeProduct`: `CatalogStoreproduct`.
-    pub store_product: Option<CatalogStoreproduct>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for Storeproduct {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// The fields of [`CatalogStoreproductListStoreProducts`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CatalogStoreproductListStoreProductsField {
-    /// `amount`
-    Amount,
-    /// `id`
-    Id,
-    /// `productId`
-    ProductId,
-    /// `storeId`
-    StoreId,
-}
-impl query::RecordField for CatalogStoreproductListStoreProductsField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Amount => "amount",
-            Self::Id => "id",
-            Self::ProductId => "productId",
-            Self::StoreId => "storeId",
-        }
     }
 }
 /// `catalog.storeproduct.get`: scope `catalog`; reads only.
@@ -136,7 +86,7 @@ impl query::RecordField for CatalogStoreproductListStoreProductsField {
     "catalog.storeproduct.get",
     scope = "catalog",
     kind = read,
-    response = Storeproduct
+    response = CatalogStoreproductGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -170,25 +120,20 @@ pub struct CatalogStoreproductGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogStoreproductListResult,
-    list(
-        record = CatalogStoreproductListStoreProducts,
-        records = "storeProducts",
-        id = "id",
-        fast_path
-    )
+    list(record = Storeproduct, records = "storeProducts", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogStoreproductList {
-    /// `select`: `string[]`. Field names: [`CatalogStoreproductListStoreProductsField`].
+    /// `select`: `string[]`. Field names: [`StoreproductField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<CatalogStoreproductListStoreProductsField>>,
-    /// `filter`: `map<raw>`. Field names: [`CatalogStoreproductListStoreProductsField`].
+    pub select: Option<query::Select<StoreproductField>>,
+    /// `filter`: `map<raw>`. Field names: [`StoreproductField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<CatalogStoreproductListStoreProductsField>>,
-    /// `order`: `map<string>`. Field names: [`CatalogStoreproductListStoreProductsField`].
+    pub filter: Option<query::Filter<StoreproductField>>,
+    /// `order`: `map<string>`. Field names: [`StoreproductField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CatalogStoreproductListStoreProductsField>>,
+    pub order: Option<query::Order<StoreproductField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -11,30 +11,6 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::{CatalogVat, CatalogVatField};
 use super::super::common::FieldDescription;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct CatalogVatFields {
-    /// `name`: string, required.
-    pub name: String,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `rate`: double, required.
-    pub rate: f64,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/vat/catalog-vat-get-fields.html)
@@ -112,12 +88,12 @@ impl wire::Lenient for CatalogVatResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogVatAdd {
-    /// `fields`: `CatalogVatFields`, required.
-    pub fields: CatalogVatFields,
+    /// `fields`: `CatalogVat`, required.
+    pub fields: CatalogVat,
 }
 impl CatalogVatAdd {
     /// A `catalog.vat.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogVatFields) -> Self {
+    pub fn new(fields: CatalogVat) -> Self {
         Self { fields }
     }
 }
@@ -215,12 +191,12 @@ pub struct CatalogVatList {
 pub struct CatalogVatUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CatalogVatFields`, required.
-    pub fields: CatalogVatFields,
+    /// `fields`: `CatalogVat`, required.
+    pub fields: CatalogVat,
 }
 impl CatalogVatUpdate {
     /// A `catalog.vat.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogVatFields) -> Self {
+    pub fn new(id: u64, fields: CatalogVat) -> Self {
         Self { id, fields }
     }
 }

@@ -12,8 +12,8 @@ use ::bitrix24_types::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityLayoutBlocks {
-    /// `layout`: `CrmActivityLayoutBlocksGetLayout`.
-    pub layout: Option<CrmActivityLayoutBlocksGetLayout>,
+    /// `blocks`: `CrmActivityLayoutBlocksGetBlocks`.
+    pub blocks: Option<CrmActivityLayoutBlocksGetBlocks>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -172,26 +172,6 @@ impl wire::Lenient for CrmActivityLayoutBlocksGetBlocks {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmActivityLayoutBlocksGetLayout {
-    /// `blocks`: `CrmActivityLayoutBlocksGetBlocks`.
-    pub blocks: Option<CrmActivityLayoutBlocksGetBlocks>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmActivityLayoutBlocksGetLayout {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityLayoutBlocksGetProperties {
     /// `bold`: boolean.
     pub bold: Option<bool>,
@@ -282,6 +262,26 @@ impl wire::Lenient for CrmActivityLayoutBlocksGetProperties4 {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CrmActivityLayoutBlocksGetResult {
+    /// `layout`: `CrmActivityLayoutBlocks`.
+    pub layout: Option<CrmActivityLayoutBlocks>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmActivityLayoutBlocksGetResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/layout-blocks/crm-activity-layout-blocks-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityLayoutBlocksResult {
@@ -336,7 +336,7 @@ impl CrmActivityLayoutBlocksDelete {
     "crm.activity.layout.blocks.get",
     scope = "crm",
     kind = read,
-    response = CrmActivityLayoutBlocks
+    response = CrmActivityLayoutBlocksGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -10,61 +10,27 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Automatedsolution {
-    /// `automatedSolution`: `CrmAutomatedsolutionAutomatedSolution`.
-    pub automated_solution: Option<CrmAutomatedsolutionAutomatedSolution>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for Automatedsolution {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmAutomatedsolutionAddFields {
-    /// `title`: string, required.
-    pub title: String,
-    /// `typeIds`: `id[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_ids: Option<Vec<u64>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmAutomatedsolutionAutomatedSolution {
-    /// `id`: id.
+pub struct Automatedsolution {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `title`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `typeIds`: `integer[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_ids: Option<Vec<i64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmAutomatedsolutionAutomatedSolution {
+impl wire::Lenient for Automatedsolution {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -124,22 +90,26 @@ for CrmAutomatedsolutionListResult {
         self.automated_solutions.unwrap_or_default()
     }
 }
-/// Sent in requests.
+/// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmAutomatedsolutionUpdateFields {
-    /// `title`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `typeIds`: `id[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_ids: Option<Vec<u64>>,
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrmAutomatedsolutionResult {
+    /// `automatedSolution`: `Automatedsolution`.
+    pub automated_solution: Option<Automatedsolution>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmAutomatedsolutionResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// The fields of [`CrmAutomatedsolutionListAutomatedSolutionsItem`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -167,17 +137,17 @@ impl query::RecordField for CrmAutomatedsolutionListAutomatedSolutionsItemField 
     "crm.automatedsolution.add",
     scope = "crm",
     kind = write,
-    response = Automatedsolution
+    response = CrmAutomatedsolutionResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmAutomatedsolutionAdd {
-    /// `fields`: `CrmAutomatedsolutionAddFields`, required.
-    pub fields: CrmAutomatedsolutionAddFields,
+    /// `fields`: `Automatedsolution`, required.
+    pub fields: Automatedsolution,
 }
 impl CrmAutomatedsolutionAdd {
     /// A `crm.automatedsolution.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmAutomatedsolutionAddFields) -> Self {
+    pub fn new(fields: Automatedsolution) -> Self {
         Self { fields }
     }
 }
@@ -222,7 +192,7 @@ pub struct CrmAutomatedsolutionFields;
     "crm.automatedsolution.get",
     scope = "crm",
     kind = read,
-    response = Automatedsolution
+    response = CrmAutomatedsolutionResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -273,19 +243,19 @@ pub struct CrmAutomatedsolutionList {
     "crm.automatedsolution.update",
     scope = "crm",
     kind = idempotent,
-    response = Automatedsolution
+    response = CrmAutomatedsolutionResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmAutomatedsolutionUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CrmAutomatedsolutionUpdateFields`, required.
-    pub fields: CrmAutomatedsolutionUpdateFields,
+    /// `fields`: `Automatedsolution`, required.
+    pub fields: Automatedsolution,
 }
 impl CrmAutomatedsolutionUpdate {
     /// A `crm.automatedsolution.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CrmAutomatedsolutionUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Automatedsolution) -> Self {
         Self { id, fields }
     }
 }

@@ -11,28 +11,8 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Badge {
-    /// `badge`: `CrmActivityBadgeBadge`.
-    pub badge: Option<CrmActivityBadgeBadge>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for Badge {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CrmActivityBadgeBadge {
+pub struct Badge {
     /// `code`: string.
     pub code: Option<String>,
     /// `title`: string.
@@ -46,7 +26,7 @@ pub struct CrmActivityBadgeBadge {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmActivityBadgeBadge {
+impl wire::Lenient for Badge {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -101,10 +81,35 @@ impl wire::Lenient for CrmActivityBadgeListResult {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CrmActivityBadgeResult {
+    /// `badge`: `Badge`.
+    pub badge: Option<Badge>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmActivityBadgeResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `crm.activity.badge.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-add.html)
-#[bitrix_method("crm.activity.badge.add", scope = "crm", kind = write, response = Badge)]
+#[bitrix_method(
+    "crm.activity.badge.add",
+    scope = "crm",
+    kind = write,
+    response = CrmActivityBadgeResult
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmActivityBadgeAdd {
@@ -152,7 +157,12 @@ impl CrmActivityBadgeDelete {
 /// `crm.activity.badge.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-get.html)
-#[bitrix_method("crm.activity.badge.get", scope = "crm", kind = read, response = Badge)]
+#[bitrix_method(
+    "crm.activity.badge.get",
+    scope = "crm",
+    kind = read,
+    response = CrmActivityBadgeResult
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmActivityBadgeGet {

@@ -111,9 +111,9 @@ pub struct Bankdetail {
     /// `RQ_SWIFT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rq_swift: Option<String>,
-    /// `SORT`: string.
+    /// `SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<String>,
+    pub sort: Option<i64>,
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,

@@ -7,13 +7,36 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct Category {
-    /// `category`: `CrmCategoryGetCategory`.
-    pub category: Option<CrmCategoryGetCategory>,
+    /// `entityTypeId`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub entity_type_id: Option<i64>,
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `isDefault`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_default: Option<bool>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `originId`: string, read-only.
+    #[serde(skip_serializing)]
+    pub origin_id: Option<String>,
+    /// `originatorId`: string, read-only.
+    #[serde(skip_serializing)]
+    pub originator_id: Option<String>,
+    /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -64,27 +87,25 @@ impl wire::Lenient for CrmCategoryAddCategory {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmCategoryAddFields {
-    /// `name`: string, required.
-    pub name: String,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `isDefault`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_default: Option<bool>,
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CrmCategoryAddResult {
+    /// `category`: `CrmCategoryAddCategory`.
+    pub category: Option<CrmCategoryAddCategory>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmCategoryAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Read from responses.
 ///
@@ -92,20 +113,20 @@ pub struct CrmCategoryAddFields {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmCategoryFieldsFields {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `entityTypeId`: integer.
-    pub entity_type_id: Option<i64>,
-    /// `isDefault`: boolean.
-    pub is_default: Option<bool>,
-    /// `originId`: string.
-    pub origin_id: Option<String>,
-    /// `originatorId`: string.
-    pub originator_id: Option<String>,
+    /// `id`: `CrmCategoryFieldsId`.
+    pub id: Option<CrmCategoryFieldsId>,
+    /// `name`: `CrmCategoryFieldsName`.
+    pub name: Option<CrmCategoryFieldsName>,
+    /// `sort`: `CrmCategoryFieldsSort`.
+    pub sort: Option<CrmCategoryFieldsSort>,
+    /// `entityTypeId`: `CrmCategoryFieldsId`.
+    pub entity_type_id: Option<CrmCategoryFieldsId>,
+    /// `isDefault`: `CrmCategoryFieldsIsDefault`.
+    pub is_default: Option<CrmCategoryFieldsIsDefault>,
+    /// `originId`: `CrmCategoryFieldsId`.
+    pub origin_id: Option<CrmCategoryFieldsId>,
+    /// `originatorId`: `CrmCategoryFieldsId`.
+    pub originator_id: Option<CrmCategoryFieldsId>,
     /// `isSystem`: boolean.
     pub is_system: Option<bool>,
     /// `code`: string.
@@ -125,30 +146,177 @@ impl wire::Lenient for CrmCategoryFieldsFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CrmCategoryGetCategory {
-    /// `entityTypeId`: integer.
-    pub entity_type_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isDefault`: char. One of `Y`, `N`.
-    pub is_default: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `originId`: string.
-    pub origin_id: Option<String>,
-    /// `originatorId`: string.
-    pub originator_id: Option<String>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
+pub struct CrmCategoryFieldsId {
+    /// `isDynamic`: boolean.
+    pub is_dynamic: Option<bool>,
+    /// `isImmutable`: boolean.
+    pub is_immutable: Option<bool>,
+    /// `isMultiple`: boolean.
+    pub is_multiple: Option<bool>,
+    /// `isReadOnly`: boolean.
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: boolean.
+    pub is_required: Option<bool>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// `upperName`: string.
+    pub upper_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmCategoryGetCategory {
+impl wire::Lenient for CrmCategoryFieldsId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrmCategoryFieldsIsDefault {
+    /// `isDynamic`: boolean.
+    pub is_dynamic: Option<bool>,
+    /// `isImmutable`: boolean.
+    pub is_immutable: Option<bool>,
+    /// `isMultiple`: boolean.
+    pub is_multiple: Option<bool>,
+    /// `isReadOnly`: boolean.
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: boolean.
+    pub is_required: Option<bool>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// `upperName`: string.
+    pub upper_name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmCategoryFieldsIsDefault {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrmCategoryFieldsName {
+    /// `isDynamic`: boolean.
+    pub is_dynamic: Option<bool>,
+    /// `isImmutable`: boolean.
+    pub is_immutable: Option<bool>,
+    /// `isMultiple`: boolean.
+    pub is_multiple: Option<bool>,
+    /// `isReadOnly`: boolean.
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: boolean.
+    pub is_required: Option<bool>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// `upperName`: string.
+    pub upper_name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmCategoryFieldsName {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CrmCategoryFieldsResult {
+    /// `fields`: `CrmCategoryFieldsFields`.
+    pub fields: Option<CrmCategoryFieldsFields>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmCategoryFieldsResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrmCategoryFieldsSort {
+    /// `isDynamic`: boolean.
+    pub is_dynamic: Option<bool>,
+    /// `isImmutable`: boolean.
+    pub is_immutable: Option<bool>,
+    /// `isMultiple`: boolean.
+    pub is_multiple: Option<bool>,
+    /// `isReadOnly`: boolean.
+    pub is_read_only: Option<bool>,
+    /// `isRequired`: boolean.
+    pub is_required: Option<bool>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// `upperName`: string.
+    pub upper_name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmCategoryFieldsSort {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CrmCategoryGetResult {
+    /// `category`: `Category`.
+    pub category: Option<Category>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmCategoryGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -238,29 +406,6 @@ impl wire::Lenient for CrmCategoryUpdateCategory {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmCategoryUpdateFields {
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `isDefault`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_default: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-update.html)
@@ -288,19 +433,19 @@ impl wire::Lenient for CrmCategoryUpdateResult {
     "crm.category.add",
     scope = "crm",
     kind = write,
-    response = CrmCategoryAddCategory
+    response = CrmCategoryAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmCategoryAdd {
     /// `entityTypeId`: integer, required.
     pub entity_type_id: i64,
-    /// `fields`: `CrmCategoryAddFields`, required.
-    pub fields: CrmCategoryAddFields,
+    /// `fields`: `Category`, required.
+    pub fields: Category,
 }
 impl CrmCategoryAdd {
     /// A `crm.category.add` call with the required parameters; optional ones unset.
-    pub fn new(entity_type_id: i64, fields: CrmCategoryAddFields) -> Self {
+    pub fn new(entity_type_id: i64, fields: Category) -> Self {
         Self { entity_type_id, fields }
     }
 }
@@ -334,7 +479,7 @@ impl CrmCategoryDelete {
     "crm.category.fields",
     scope = "crm",
     kind = read,
-    response = CrmCategoryFieldsFields
+    response = CrmCategoryFieldsResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -351,7 +496,12 @@ impl CrmCategoryFields {
 /// `crm.category.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-get.html)
-#[bitrix_method("crm.category.get", scope = "crm", kind = read, response = Category)]
+#[bitrix_method(
+    "crm.category.get",
+    scope = "crm",
+    kind = read,
+    response = CrmCategoryGetResult
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmCategoryGet {
@@ -403,12 +553,12 @@ pub struct CrmCategoryUpdate {
     pub entity_type_id: i64,
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CrmCategoryUpdateFields`, required.
-    pub fields: CrmCategoryUpdateFields,
+    /// `fields`: `Category`, required.
+    pub fields: Category,
 }
 impl CrmCategoryUpdate {
     /// A `crm.category.update` call with the required parameters; optional ones unset.
-    pub fn new(entity_type_id: i64, id: u64, fields: CrmCategoryUpdateFields) -> Self {
+    pub fn new(entity_type_id: i64, id: u64, fields: Category) -> Self {
         Self { entity_type_id, id, fields }
     }
 }

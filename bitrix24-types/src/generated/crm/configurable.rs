@@ -12,9 +12,18 @@ use super::crm_linked::CrmActivityConfigurableUpdateFields;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Configurable {
-    /// `activity`: `CrmActivityConfigurableGetActivity`.
-    pub activity: Option<CrmActivityConfigurableGetActivity>,
+    /// `fields`: `CrmActivityConfigurableGetFields`.
+    pub fields: Option<CrmActivityConfigurableGetFields>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `layout`: `CrmActivityConfigurableGetLayout`.
+    pub layout: Option<CrmActivityConfigurableGetLayout>,
+    /// `ownerId`: integer.
+    pub owner_id: Option<i64>,
+    /// `ownerTypeId`: integer.
+    pub owner_type_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -171,35 +180,6 @@ pub struct CrmActivityConfigurableGetActionParams {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmActivityConfigurableGetActionParams {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmActivityConfigurableGetActivity {
-    /// `fields`: `CrmActivityConfigurableGetFields`.
-    pub fields: Option<CrmActivityConfigurableGetFields>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `layout`: `CrmActivityConfigurableGetLayout`.
-    pub layout: Option<CrmActivityConfigurableGetLayout>,
-    /// `ownerId`: integer.
-    pub owner_id: Option<i64>,
-    /// `ownerTypeId`: integer.
-    pub owner_type_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmActivityConfigurableGetActivity {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -739,6 +719,26 @@ impl wire::Lenient for CrmActivityConfigurableGetResponsible {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CrmActivityConfigurableGetResult {
+    /// `activity`: `Configurable`.
+    pub activity: Option<Configurable>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmActivityConfigurableGetResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/crm-activity-configurable-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmActivityConfigurableGetStartCall {
     /// `action`: `CrmActivityConfigurableGetAction3`.
@@ -901,7 +901,7 @@ impl CrmActivityConfigurableAdd {
     "crm.activity.configurable.get",
     scope = "crm",
     kind = read,
-    response = Configurable
+    response = CrmActivityConfigurableGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -344,8 +344,8 @@ pub struct CrmContactUserfieldListSettings {
     pub dynamic_1268: Option<bool>,
     /// `DYNAMIC_1278`: char. One of `Y`, `N`.
     pub dynamic_1278: Option<bool>,
-    /// `EXTENSIONS`: raw.
-    pub extensions: Option<serde_json::Value>,
+    /// `EXTENSIONS`: `string[]`.
+    pub extensions: Option<Vec<String>>,
     /// `LEAD`: raw.
     pub lead: Option<serde_json::Value>,
     /// `LIST_HEIGHT`: integer.

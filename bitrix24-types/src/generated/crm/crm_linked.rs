@@ -687,71 +687,6 @@ impl wire::Lenient for CrmItemListSelect {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_item_product_row)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmItemProductRow {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `ownerId`: integer.
-    pub owner_id: Option<i64>,
-    /// `ownerType`: string.
-    pub owner_type: Option<String>,
-    /// `productId`: id.
-    pub product_id: Option<u64>,
-    /// `productName`: string.
-    pub product_name: Option<String>,
-    /// `price`: decimal.
-    pub price: Option<wire::Decimal>,
-    /// `priceAccount`: decimal.
-    pub price_account: Option<wire::Decimal>,
-    /// `priceExclusive`: decimal.
-    pub price_exclusive: Option<wire::Decimal>,
-    /// `priceNetto`: decimal.
-    pub price_netto: Option<wire::Decimal>,
-    /// `priceBrutto`: decimal.
-    pub price_brutto: Option<wire::Decimal>,
-    /// `quantity`: double.
-    pub quantity: Option<f64>,
-    /// `discountTypeId`: `CrmItemProductrowAddDiscountTypeId`. One of `1`, `2`.
-    pub discount_type_id: Option<CrmItemProductrowAddDiscountTypeId>,
-    /// `discountRate`: double.
-    pub discount_rate: Option<f64>,
-    /// `discountSum`: decimal.
-    pub discount_sum: Option<wire::Decimal>,
-    /// `taxRate`: double.
-    pub tax_rate: Option<f64>,
-    /// `taxIncluded`: char. One of `Y`, `N`.
-    pub tax_included: Option<bool>,
-    /// `customized`: string.
-    pub customized: Option<String>,
-    /// `measureCode`: integer.
-    pub measure_code: Option<i64>,
-    /// `measureName`: string.
-    pub measure_name: Option<String>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// `type`: `CrmItemProductrowAddType`. One of `1`, `2`, `3`, `4`, `5`, `6`, `7`.
-    pub type_: Option<CrmItemProductrowAddType>,
-    /// `storeId`: integer.
-    pub store_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmItemProductRow {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/measure/crm-measure-fields.html)
@@ -1335,6 +1270,97 @@ pub struct Dealcategory {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for Dealcategory {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#crm_item_product_row)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Productrow {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `ownerId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<i64>,
+    /// `ownerType`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_type: Option<String>,
+    /// `productId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<u64>,
+    /// `productName`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_name: Option<String>,
+    /// `price`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<wire::Decimal>,
+    /// `priceAccount`: decimal, read-only.
+    #[serde(skip_serializing)]
+    pub price_account: Option<wire::Decimal>,
+    /// `priceExclusive`: decimal, read-only.
+    #[serde(skip_serializing)]
+    pub price_exclusive: Option<wire::Decimal>,
+    /// `priceNetto`: decimal, read-only.
+    #[serde(skip_serializing)]
+    pub price_netto: Option<wire::Decimal>,
+    /// `priceBrutto`: decimal, read-only.
+    #[serde(skip_serializing)]
+    pub price_brutto: Option<wire::Decimal>,
+    /// `quantity`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+    /// `discountTypeId`: `CrmItemProductrowAddDiscountTypeId`. One of `1`, `2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_type_id: Option<CrmItemProductrowAddDiscountTypeId>,
+    /// `discountRate`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_rate: Option<f64>,
+    /// `discountSum`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_sum: Option<wire::Decimal>,
+    /// `taxRate`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax_rate: Option<f64>,
+    /// `taxIncluded`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub tax_included: Option<bool>,
+    /// `customized`: string, read-only.
+    #[serde(skip_serializing)]
+    pub customized: Option<String>,
+    /// `measureCode`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure_code: Option<i64>,
+    /// `measureName`: string, read-only.
+    #[serde(skip_serializing)]
+    pub measure_name: Option<String>,
+    /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `xmlId`: string, read-only.
+    #[serde(skip_serializing)]
+    pub xml_id: Option<String>,
+    /// `type`: `CrmItemProductrowAddType`, read-only. One of `1`, `2`, `3`, `4`, `5`, `6`, `7`.
+    #[serde(skip_serializing)]
+    pub type_: Option<CrmItemProductrowAddType>,
+    /// `storeId`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub store_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Productrow {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

@@ -16,11 +16,224 @@ use super::deals::StageSemantic;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde")]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmItem {
-    /// `item`: `CrmItemGetItem`.
+    /// `address`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<CrmItemGetItem>,
+    pub address: Option<serde_json::Value>,
+    /// `assignedById`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assigned_by_id: Option<i64>,
+    /// `birthdate`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub birthdate: Option<wire::DateTime>,
+    /// `comments`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// `companyId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<i64>,
+    /// `companyTitle`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_title: Option<String>,
+    /// `contactId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<i64>,
+    /// `contactIds`: `id[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_ids: Option<Vec<u64>>,
+    /// `createdBy`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<i64>,
+    /// `createdTime`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_time: Option<wire::DateTime>,
+    /// `currencyId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency_id: Option<String>,
+    /// `dateClosed`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_closed: Option<wire::DateTime>,
+    /// `dateCreateShort`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_create_short: Option<wire::DateTime>,
+    /// `dateModifyShort`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_modify_short: Option<wire::DateTime>,
+    /// `email`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `emailHome`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_home: Option<String>,
+    /// `emailMailing`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_mailing: Option<String>,
+    /// `emailWork`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_work: Option<String>,
+    /// `entityTypeId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type_id: Option<i64>,
+    /// `fm`: `CrmItemGetFmItem[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fm: Option<Vec<CrmItemGetFmItem>>,
+    /// `hasEmail`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub has_email: Option<bool>,
+    /// `hasImol`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub has_imol: Option<bool>,
+    /// `hasPhone`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub has_phone: Option<bool>,
+    /// `honorific`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub honorific: Option<String>,
+    /// `icq`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icq: Option<String>,
+    /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// `imol`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub imol: Option<String>,
+    /// `isConvert`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_convert: Option<bool>,
+    /// `isManualOpportunity`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_manual_opportunity: Option<bool>,
+    /// `isReturnCustomer`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_return_customer: Option<bool>,
+    /// `lastActivityBy`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_activity_by: Option<i64>,
+    /// `lastActivityTime`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_activity_time: Option<wire::DateTime>,
+    /// `lastName`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// `login`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login: Option<String>,
+    /// `movedBy`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved_by: Option<i64>,
+    /// `movedTime`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved_time: Option<wire::DateTime>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `observers`: `integer[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observers: Option<Vec<i64>>,
+    /// `opened`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub opened: Option<bool>,
+    /// `opportunity`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opportunity: Option<wire::Decimal>,
+    /// `originId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin_id: Option<i64>,
+    /// `originatorId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub originator_id: Option<i64>,
+    /// `phone`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// `phoneMailing`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_mailing: Option<String>,
+    /// `phoneMobile`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_mobile: Option<String>,
+    /// `phoneWork`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone_work: Option<String>,
+    /// `post`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post: Option<String>,
+    /// `productId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<i64>,
+    /// `searchContent`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search_content: Option<String>,
+    /// `secondName`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub second_name: Option<String>,
+    /// `shortName`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub short_name: Option<String>,
+    /// `skype`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skype: Option<String>,
+    /// `sourceDescription`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_description: Option<String>,
+    /// `sourceId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_id: Option<String>,
+    /// `stageId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage_id: Option<String>,
+    /// `stageSemanticId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage_semantic_id: Option<String>,
+    /// `statusDescription`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_description: Option<String>,
+    /// `title`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `updatedBy`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<i64>,
+    /// `updatedTime`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_time: Option<wire::DateTime>,
+    /// `utmCampaign`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub utm_campaign: Option<String>,
+    /// `utmContent`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub utm_content: Option<String>,
+    /// `utmMedium`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub utm_medium: Option<String>,
+    /// `utmSource`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub utm_source: Option<String>,
+    /// `utmTerm`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub utm_term: Option<String>,
+    /// `webformId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webform_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -109,15 +322,15 @@ pub struct CrmItemAddItem {
     /// `eventId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<i64>,
-    /// `hasProducts`: raw.
+    /// `hasProducts`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub has_products: Option<serde_json::Value>,
+    pub has_products: Option<bool>,
     /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
-    /// `isLose`: raw.
+    /// `isLose`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_lose: Option<serde_json::Value>,
+    pub is_lose: Option<bool>,
     /// `isManualOpportunity`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -148,12 +361,12 @@ pub struct CrmItemAddItem {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_return_customer: Option<bool>,
-    /// `isWon`: raw.
+    /// `isWon`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_won: Option<serde_json::Value>,
-    /// `isWork`: raw.
+    pub is_won: Option<bool>,
+    /// `isWork`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_work: Option<serde_json::Value>,
+    pub is_work: Option<bool>,
     /// `lastActivityBy`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_activity_by: Option<i64>,
@@ -166,9 +379,9 @@ pub struct CrmItemAddItem {
     /// `locationId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
-    /// `lostAmount`: raw.
+    /// `lostAmount`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lost_amount: Option<serde_json::Value>,
+    pub lost_amount: Option<String>,
     /// `movedBy`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub moved_by: Option<i64>,
@@ -187,9 +400,9 @@ pub struct CrmItemAddItem {
     /// `opportunity`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opportunity: Option<wire::Decimal>,
-    /// `orderStage`: raw.
+    /// `orderStage`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_stage: Option<serde_json::Value>,
+    pub order_stage: Option<String>,
     /// `originId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<i64>,
@@ -205,9 +418,9 @@ pub struct CrmItemAddItem {
     /// `quoteId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_id: Option<i64>,
-    /// `receivedAmount`: raw.
+    /// `receivedAmount`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub received_amount: Option<serde_json::Value>,
+    pub received_amount: Option<String>,
     /// `searchContent`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search_content: Option<String>,
@@ -346,279 +559,17 @@ impl wire::Lenient for CrmItemGetFmItem {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmItemGetItem {
-    /// `address`: raw.
+#[serde(crate = "self::serde")]
+pub struct CrmItemGetResult {
+    /// `item`: `CrmItem`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<serde_json::Value>,
-    /// `assignedById`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_by_id: Option<i64>,
-    /// `birthdate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub birthdate: Option<wire::DateTime>,
-    /// `comments`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// `companyId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<i64>,
-    /// `companyTitle`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_title: Option<String>,
-    /// `contactId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_id: Option<i64>,
-    /// `contactIds`: `id[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_ids: Option<Vec<u64>>,
-    /// `createdBy`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<i64>,
-    /// `createdTime`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_time: Option<wire::DateTime>,
-    /// `currencyId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_id: Option<String>,
-    /// `dateClosed`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_closed: Option<wire::DateTime>,
-    /// `dateCreateShort`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_create_short: Option<wire::DateTime>,
-    /// `dateModifyShort`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_modify_short: Option<wire::DateTime>,
-    /// `email`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `emailHome`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email_home: Option<String>,
-    /// `emailMailing`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email_mailing: Option<String>,
-    /// `emailWork`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email_work: Option<String>,
-    /// `entityTypeId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_type_id: Option<i64>,
-    /// `fm`: `CrmItemGetFmItem[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fm: Option<Vec<CrmItemGetFmItem>>,
-    /// `hasEmail`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub has_email: Option<bool>,
-    /// `hasImol`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub has_imol: Option<bool>,
-    /// `hasPhone`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub has_phone: Option<bool>,
-    /// `honorific`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub honorific: Option<String>,
-    /// `icq`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icq: Option<serde_json::Value>,
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `imol`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub imol: Option<String>,
-    /// `isConvert`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_convert: Option<serde_json::Value>,
-    /// `isManualOpportunity`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_manual_opportunity: Option<bool>,
-    /// `isReturnCustomer`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_return_customer: Option<bool>,
-    /// `lastActivityBy`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_activity_by: Option<i64>,
-    /// `lastActivityTime`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_activity_time: Option<wire::DateTime>,
-    /// `lastName`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// `login`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub login: Option<serde_json::Value>,
-    /// `movedBy`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub moved_by: Option<i64>,
-    /// `movedTime`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub moved_time: Option<wire::DateTime>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `observers`: `integer[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub observers: Option<Vec<i64>>,
-    /// `opened`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub opened: Option<bool>,
-    /// `opportunity`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub opportunity: Option<wire::Decimal>,
-    /// `originId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin_id: Option<i64>,
-    /// `originatorId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub originator_id: Option<i64>,
-    /// `phone`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// `phoneMailing`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_mailing: Option<String>,
-    /// `phoneMobile`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_mobile: Option<String>,
-    /// `phoneWork`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_work: Option<String>,
-    /// `post`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub post: Option<String>,
-    /// `productId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_id: Option<i64>,
-    /// `searchContent`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub search_content: Option<String>,
-    /// `secondName`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub second_name: Option<String>,
-    /// `shortName`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub short_name: Option<serde_json::Value>,
-    /// `skype`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skype: Option<serde_json::Value>,
-    /// `sourceDescription`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_description: Option<String>,
-    /// `sourceId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_id: Option<String>,
-    /// `stageId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage_id: Option<String>,
-    /// `stageSemanticId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage_semantic_id: Option<String>,
-    /// `statusDescription`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_description: Option<String>,
-    /// `title`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `updatedBy`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<i64>,
-    /// `updatedTime`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_time: Option<wire::DateTime>,
-    /// `utmCampaign`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_campaign: Option<String>,
-    /// `utmContent`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_content: Option<String>,
-    /// `utmMedium`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_medium: Option<String>,
-    /// `utmSource`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_source: Option<String>,
-    /// `utmTerm`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub utm_term: Option<String>,
-    /// `webformId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub webform_id: Option<i64>,
+    pub item: Option<CrmItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmItemGetItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/crm-item-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmItemListItems {
-    /// `assignedById`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_by_id: Option<i64>,
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `isManualOpportunity`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_manual_opportunity: Option<bool>,
-    /// `lastName`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `opportunity`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub opportunity: Option<wire::Decimal>,
-    /// `sourceId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_id: Option<String>,
-    /// `stageId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage_id: Option<String>,
-    /// `title`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmItemListItems {
+impl wire::Lenient for CrmItemGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -726,15 +677,15 @@ pub struct CrmItemUpdateItem {
     /// `eventId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<i64>,
-    /// `hasProducts`: raw.
+    /// `hasProducts`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub has_products: Option<serde_json::Value>,
+    pub has_products: Option<bool>,
     /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
-    /// `isLose`: raw.
+    /// `isLose`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_lose: Option<serde_json::Value>,
+    pub is_lose: Option<bool>,
     /// `isManualOpportunity`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -765,12 +716,12 @@ pub struct CrmItemUpdateItem {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_return_customer: Option<bool>,
-    /// `isWon`: raw.
+    /// `isWon`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_won: Option<serde_json::Value>,
-    /// `isWork`: raw.
+    pub is_won: Option<bool>,
+    /// `isWork`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_work: Option<serde_json::Value>,
+    pub is_work: Option<bool>,
     /// `lastActivityBy`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_activity_by: Option<i64>,
@@ -783,9 +734,9 @@ pub struct CrmItemUpdateItem {
     /// `locationId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
-    /// `lostAmount`: raw.
+    /// `lostAmount`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub lost_amount: Option<serde_json::Value>,
+    pub lost_amount: Option<String>,
     /// `movedBy`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub moved_by: Option<i64>,
@@ -804,27 +755,27 @@ pub struct CrmItemUpdateItem {
     /// `opportunity`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opportunity: Option<wire::Decimal>,
-    /// `orderStage`: raw.
+    /// `orderStage`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_stage: Option<serde_json::Value>,
+    pub order_stage: Option<String>,
     /// `originId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<i64>,
     /// `originatorId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub originator_id: Option<i64>,
-    /// `probability`: raw.
+    /// `probability`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub probability: Option<serde_json::Value>,
+    pub probability: Option<i64>,
     /// `productId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<i64>,
     /// `quoteId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quote_id: Option<i64>,
-    /// `receivedAmount`: raw.
+    /// `receivedAmount`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub received_amount: Option<serde_json::Value>,
+    pub received_amount: Option<String>,
     /// `searchContent`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search_content: Option<String>,

@@ -442,8 +442,8 @@ pub struct CrmDealUserfieldListSettings {
     pub display: Option<String>,
     /// `ENTITY_TYPE`: string.
     pub entity_type: Option<String>,
-    /// `EXTENSIONS`: raw.
-    pub extensions: Option<serde_json::Value>,
+    /// `EXTENSIONS`: `string[]`.
+    pub extensions: Option<Vec<String>>,
     /// `FULL_DAY`: char. One of `Y`, `N`.
     pub full_day: Option<bool>,
     /// `LIST_HEIGHT`: integer.

@@ -19,8 +19,8 @@ pub struct CrmItemPaymentDeliveryListRecord {
     pub id: Option<u64>,
     /// `paymentId`: integer.
     pub payment_id: Option<i64>,
-    /// `quantity`: integer.
-    pub quantity: Option<i64>,
+    /// `quantity`: double.
+    pub quantity: Option<f64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -17,11 +17,70 @@ use super::crm_values::{
 };
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get.html#document)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorDocument {
-    /// `document`: `CrmDocumentgeneratorDocumentGetDocument`.
-    pub document: Option<CrmDocumentgeneratorDocumentGetDocument>,
+    /// `id`: string.
+    pub id: Option<String>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `number`: string.
+    pub number: Option<String>,
+    /// `createTime`: datetime.
+    pub create_time: Option<wire::DateTime>,
+    /// `updateTime`: datetime.
+    pub update_time: Option<wire::DateTime>,
+    /// `createdBy`: string.
+    pub created_by: Option<String>,
+    /// `updatedBy`: string.
+    pub updated_by: Option<String>,
+    /// `changeStampsEnabled`: boolean.
+    pub change_stamps_enabled: Option<bool>,
+    /// `changeStampsDisabledReason`: string.
+    pub change_stamps_disabled_reason: Option<String>,
+    /// `changeQrCodeEnabled`: boolean.
+    pub change_qr_code_enabled: Option<bool>,
+    /// `qrCodeEnabled`: boolean.
+    pub qr_code_enabled: Option<bool>,
+    /// `changeQrCodeDisabledReason`: string.
+    pub change_qr_code_disabled_reason: Option<String>,
+    /// `products`: `CrmDocumentgeneratorDocumentProducts`.
+    pub products: Option<CrmDocumentgeneratorDocumentProducts>,
+    /// `stampsEnabled`: boolean.
+    pub stamps_enabled: Option<bool>,
+    /// `downloadUrl`: string.
+    pub download_url: Option<String>,
+    /// `downloadUrlMachine`: string.
+    pub download_url_machine: Option<String>,
+    /// `imageUrl`: string.
+    pub image_url: Option<String>,
+    /// `imageUrlMachine`: string.
+    pub image_url_machine: Option<String>,
+    /// `pdfUrl`: string.
+    pub pdf_url: Option<String>,
+    /// `pdfUrlMachine`: string.
+    pub pdf_url_machine: Option<String>,
+    /// `publicUrl`: string.
+    pub public_url: Option<String>,
+    /// `isTransformationError`: boolean.
+    pub is_transformation_error: Option<bool>,
+    /// `transformationErrorMessage`: string.
+    pub transformation_error_message: Option<String>,
+    /// `transformationErrorCode`: string.
+    pub transformation_error_code: Option<String>,
+    /// `templateId`: string.
+    pub template_id: Option<String>,
+    /// `pullTag`: string.
+    pub pull_tag: Option<String>,
+    /// `emailDiskFile`: integer.
+    pub email_disk_file: Option<i64>,
+    /// `entityTypeId`: string.
+    pub entity_type_id: Option<String>,
+    /// `entityId`: string.
+    pub entity_id: Option<String>,
+    /// `values`: `CrmDocumentgeneratorDocumentGetValues`.
+    pub values: Option<CrmDocumentgeneratorDocumentGetValues>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -153,76 +212,17 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentEnablepublicurlResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get.html#document)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorDocumentGetDocument {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `number`: string.
-    pub number: Option<String>,
-    /// `createTime`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `updateTime`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// `createdBy`: string.
-    pub created_by: Option<String>,
-    /// `updatedBy`: string.
-    pub updated_by: Option<String>,
-    /// `changeStampsEnabled`: boolean.
-    pub change_stamps_enabled: Option<bool>,
-    /// `changeStampsDisabledReason`: string.
-    pub change_stamps_disabled_reason: Option<String>,
-    /// `changeQrCodeEnabled`: boolean.
-    pub change_qr_code_enabled: Option<bool>,
-    /// `qrCodeEnabled`: boolean.
-    pub qr_code_enabled: Option<bool>,
-    /// `changeQrCodeDisabledReason`: string.
-    pub change_qr_code_disabled_reason: Option<String>,
-    /// `products`: `CrmDocumentgeneratorDocumentProducts`.
-    pub products: Option<CrmDocumentgeneratorDocumentProducts>,
-    /// `stampsEnabled`: boolean.
-    pub stamps_enabled: Option<bool>,
-    /// `downloadUrl`: string.
-    pub download_url: Option<String>,
-    /// `downloadUrlMachine`: string.
-    pub download_url_machine: Option<String>,
-    /// `imageUrl`: string.
-    pub image_url: Option<String>,
-    /// `imageUrlMachine`: string.
-    pub image_url_machine: Option<String>,
-    /// `pdfUrl`: string.
-    pub pdf_url: Option<String>,
-    /// `pdfUrlMachine`: string.
-    pub pdf_url_machine: Option<String>,
-    /// `publicUrl`: string.
-    pub public_url: Option<String>,
-    /// `isTransformationError`: boolean.
-    pub is_transformation_error: Option<bool>,
-    /// `transformationErrorMessage`: string.
-    pub transformation_error_message: Option<String>,
-    /// `transformationErrorCode`: string.
-    pub transformation_error_code: Option<String>,
-    /// `templateId`: string.
-    pub template_id: Option<String>,
-    /// `pullTag`: string.
-    pub pull_tag: Option<String>,
-    /// `emailDiskFile`: integer.
-    pub email_disk_file: Option<i64>,
-    /// `entityTypeId`: string.
-    pub entity_type_id: Option<String>,
-    /// `entityId`: string.
-    pub entity_id: Option<String>,
-    /// `values`: `CrmDocumentgeneratorDocumentGetValues`.
-    pub values: Option<CrmDocumentgeneratorDocumentGetValues>,
+pub struct CrmDocumentgeneratorDocumentGetResult {
+    /// `document`: `CrmDocumentgeneratorDocument`.
+    pub document: Option<CrmDocumentgeneratorDocument>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmDocumentgeneratorDocumentGetDocument {
+impl wire::Lenient for CrmDocumentgeneratorDocumentGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1107,7 +1107,7 @@ impl CrmDocumentgeneratorDocumentEnablepublicurl {
     "crm.documentgenerator.document.get",
     scope = "crm",
     kind = read,
-    response = CrmDocumentgeneratorDocument
+    response = CrmDocumentgeneratorDocumentGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -9,31 +9,6 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-add.html#icon)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmTimelineIconIcon {
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `isSystem`: boolean.
-    pub is_system: Option<bool>,
-    /// `fileUri`: string.
-    pub file_uri: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTimelineIconIcon {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
@@ -79,11 +54,36 @@ impl wire::Lenient for CrmTimelineIconListResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CrmTimelineIconResult {
+    /// `icon`: `Icon`.
+    pub icon: Option<Icon>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTimelineIconResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-add.html#icon)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Icon {
-    /// `icon`: `CrmTimelineIconIcon`.
-    pub icon: Option<CrmTimelineIconIcon>,
+    /// `code`: string.
+    pub code: Option<String>,
+    /// `isSystem`: boolean.
+    pub is_system: Option<bool>,
+    /// `fileUri`: string.
+    pub file_uri: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -104,7 +104,7 @@ impl wire::Lenient for Icon {
     "crm.timeline.icon.add",
     scope = "crm",
     kind = write,
-    response = CrmTimelineIconIcon
+    response = CrmTimelineIconResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -144,7 +144,12 @@ impl CrmTimelineIconDelete {
 /// `crm.timeline.icon.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-get.html)
-#[bitrix_method("crm.timeline.icon.get", scope = "crm", kind = read, response = Icon)]
+#[bitrix_method(
+    "crm.timeline.icon.get",
+    scope = "crm",
+    kind = read,
+    response = CrmTimelineIconResult
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTimelineIconGet {

@@ -8,51 +8,20 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Sent in requests.
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmTimelineLogmessageAddFields {
-    /// `entityTypeId`: integer, required.
-    pub entity_type_id: i64,
-    /// `entityId`: integer, required.
-    pub entity_id: i64,
-    /// `title`: string, required.
-    pub title: String,
-    /// `text`: string, required.
-    pub text: String,
-    /// `iconCode`: string, required.
-    pub icon_code: String,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CrmTimelineLogmessageListRecord {
-    /// `authorId`: integer.
-    pub author_id: Option<i64>,
-    /// `created`: datetime.
-    pub created: Option<wire::DateTime>,
-    /// `iconCode`: string.
-    pub icon_code: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `text`: string.
-    pub text: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
+pub struct CrmTimelineLogmessageResult {
+    /// `logMessage`: `Logmessage`.
+    pub log_message: Option<Logmessage>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmTimelineLogmessageListRecord {
+impl wire::Lenient for CrmTimelineLogmessageResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -60,45 +29,36 @@ impl wire::Lenient for CrmTimelineLogmessageListRecord {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-add.html#logMessage)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmTimelineLogmessageLogMessage {
-    /// `id`: id.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Logmessage {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
-    /// `created`: datetime.
+    /// `created`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub created: Option<wire::DateTime>,
-    /// `authorId`: integer.
+    /// `authorId`: integer, read-only.
+    #[serde(skip_serializing)]
     pub author_id: Option<i64>,
     /// `title`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `text`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// `iconCode`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_code: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTimelineLogmessageLogMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/crm-timeline-logmessage-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Logmessage {
-    /// `logMessage`: `CrmTimelineLogmessageLogMessage`.
-    pub log_message: Option<CrmTimelineLogmessageLogMessage>,
+    /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `entityTypeId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -112,31 +72,37 @@ impl wire::Lenient for Logmessage {
         wire::object_or_nothing(de)
     }
 }
-/// The fields of [`CrmTimelineLogmessageListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// The fields of [`Logmessage`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CrmTimelineLogmessageListRecordField {
-    /// `authorId`
-    AuthorId,
-    /// `created`
-    Created,
-    /// `iconCode`
-    IconCode,
+pub enum LogmessageField {
     /// `id`
     Id,
-    /// `text`
-    Text,
+    /// `created`
+    Created,
+    /// `authorId`
+    AuthorId,
     /// `title`
     Title,
+    /// `text`
+    Text,
+    /// `iconCode`
+    IconCode,
+    /// `entityId`
+    EntityId,
+    /// `entityTypeId`
+    EntityTypeId,
 }
-impl query::RecordField for CrmTimelineLogmessageListRecordField {
+impl query::RecordField for LogmessageField {
     fn name(&self) -> &'static str {
         match self {
-            Self::AuthorId => "authorId",
-            Self::Created => "created",
-            Self::IconCode => "iconCode",
             Self::Id => "id",
-            Self::Text => "text",
+            Self::Created => "created",
+            Self::AuthorId => "authorId",
             Self::Title => "title",
+            Self::Text => "text",
+            Self::IconCode => "iconCode",
+            Self::EntityId => "entityId",
+            Self::EntityTypeId => "entityTypeId",
         }
     }
 }
@@ -147,17 +113,17 @@ impl query::RecordField for CrmTimelineLogmessageListRecordField {
     "crm.timeline.logmessage.add",
     scope = "crm",
     kind = write,
-    response = CrmTimelineLogmessageLogMessage
+    response = CrmTimelineLogmessageResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTimelineLogmessageAdd {
-    /// `fields`: `CrmTimelineLogmessageAddFields`, required.
-    pub fields: CrmTimelineLogmessageAddFields,
+    /// `fields`: `Logmessage`, required.
+    pub fields: Logmessage,
 }
 impl CrmTimelineLogmessageAdd {
     /// A `crm.timeline.logmessage.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmTimelineLogmessageAddFields) -> Self {
+    pub fn new(fields: Logmessage) -> Self {
         Self { fields }
     }
 }
@@ -189,7 +155,7 @@ impl CrmTimelineLogmessageDelete {
     "crm.timeline.logmessage.get",
     scope = "crm",
     kind = read,
-    response = Logmessage
+    response = CrmTimelineLogmessageResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -210,8 +176,8 @@ impl CrmTimelineLogmessageGet {
     "crm.timeline.logmessage.list",
     scope = "crm",
     kind = read,
-    response = Vec<CrmTimelineLogmessageListRecord>,
-    list(record = CrmTimelineLogmessageListRecord, records = result, id = "id")
+    response = Vec<Logmessage>,
+    list(record = Logmessage, records = result, id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -220,9 +186,9 @@ pub struct CrmTimelineLogmessageList {
     pub entity_type_id: i64,
     /// `entityId`: integer, required.
     pub entity_id: i64,
-    /// `order`: `map<string>`. Field names: [`CrmTimelineLogmessageListRecordField`].
+    /// `order`: `map<string>`. Field names: [`LogmessageField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CrmTimelineLogmessageListRecordField>>,
+    pub order: Option<query::Order<LogmessageField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -54,22 +54,17 @@ impl wire::Lenient for CrmTimelineLogoListResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/logo/crm-timeline-logo-add.html#logo)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/logo/crm-timeline-logo-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmTimelineLogoLogo {
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `isSystem`: boolean.
-    pub is_system: Option<bool>,
-    /// `fileUri`: string.
-    pub file_uri: Option<String>,
+pub struct CrmTimelineLogoResult {
+    /// `logo`: `Logo`.
+    pub logo: Option<Logo>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmTimelineLogoLogo {
+impl wire::Lenient for CrmTimelineLogoResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -79,11 +74,16 @@ impl wire::Lenient for CrmTimelineLogoLogo {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/logo/crm-timeline-logo-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/logo/crm-timeline-logo-add.html#logo)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Logo {
-    /// `logo`: `CrmTimelineLogoLogo`.
-    pub logo: Option<CrmTimelineLogoLogo>,
+    /// `code`: string.
+    pub code: Option<String>,
+    /// `isSystem`: boolean.
+    pub is_system: Option<bool>,
+    /// `fileUri`: string.
+    pub file_uri: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -104,7 +104,7 @@ impl wire::Lenient for Logo {
     "crm.timeline.logo.add",
     scope = "crm",
     kind = write,
-    response = CrmTimelineLogoLogo
+    response = CrmTimelineLogoResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -144,7 +144,12 @@ impl CrmTimelineLogoDelete {
 /// `crm.timeline.logo.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/logo/crm-timeline-logo-get.html)
-#[bitrix_method("crm.timeline.logo.get", scope = "crm", kind = read, response = Logo)]
+#[bitrix_method(
+    "crm.timeline.logo.get",
+    scope = "crm",
+    kind = read,
+    response = CrmTimelineLogoResult
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTimelineLogoGet {

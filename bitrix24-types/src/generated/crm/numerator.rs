@@ -83,6 +83,46 @@ pub struct CrmDocumentgeneratorNumeratorAddParameterFields {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CrmDocumentgeneratorNumeratorAddResult {
+    /// `numerator`: `CrmDocumentgeneratorNumeratorAddNumerator`.
+    pub numerator: Option<CrmDocumentgeneratorNumeratorAddNumerator>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorNumeratorAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CrmDocumentgeneratorNumeratorGetResult {
+    /// `numerator`: `CrmDocumentgeneratorNumerator`.
+    pub numerator: Option<CrmDocumentgeneratorNumerator>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorNumeratorGetResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-list.html#numerators)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmDocumentgeneratorNumeratorListNumerators {
@@ -221,7 +261,7 @@ impl wire::Lenient for CrmDocumentgeneratorNumeratorUpdateResult {
     "crm.documentgenerator.numerator.add",
     scope = "crm",
     kind = write,
-    response = CrmDocumentgeneratorNumeratorAddNumerator
+    response = CrmDocumentgeneratorNumeratorAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -263,7 +303,7 @@ impl CrmDocumentgeneratorNumeratorDelete {
     "crm.documentgenerator.numerator.get",
     scope = "crm",
     kind = read,
-    response = CrmDocumentgeneratorNumerator
+    response = CrmDocumentgeneratorNumeratorGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -10,59 +10,8 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::crm_linked::CrmItemProductRow;
+use super::crm_linked::Productrow;
 use super::crm_values::CrmItemProductrowAddDiscountTypeId;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmItemProductrowAddFields {
-    /// `ownerId`: integer, required.
-    pub owner_id: i64,
-    /// `ownerType`: string, required.
-    pub owner_type: String,
-    /// `productId`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_id: Option<u64>,
-    /// `productName`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_name: Option<String>,
-    /// `price`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<wire::Decimal>,
-    /// `quantity`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<f64>,
-    /// `discountTypeId`: `CrmItemProductrowAddDiscountTypeId`. One of `1`, `2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_type_id: Option<CrmItemProductrowAddDiscountTypeId>,
-    /// `discountRate`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_rate: Option<f64>,
-    /// `discountSum`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_sum: Option<wire::Decimal>,
-    /// `taxRate`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_rate: Option<f64>,
-    /// `taxIncluded`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub tax_included: Option<bool>,
-    /// `measureCode`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_code: Option<i64>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-fields.html)
@@ -89,8 +38,8 @@ impl wire::Lenient for CrmItemProductrowFieldsResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmItemProductrowGetAvailableForPaymentResult {
-    /// `productRows`: `CrmItemProductRow[]`.
-    pub product_rows: Option<Vec<CrmItemProductRow>>,
+    /// `productRows`: `Productrow[]`.
+    pub product_rows: Option<Vec<Productrow>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -193,6 +142,27 @@ impl wire::Lenient for CrmItemProductrowListResult {
 impl IntoRecords<CrmItemProductrowListProductRows> for CrmItemProductrowListResult {
     fn into_records(self) -> Vec<CrmItemProductrowListProductRows> {
         self.product_rows.unwrap_or_default()
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrmItemProductrowResult {
+    /// `productRow`: `Productrow`.
+    pub product_row: Option<Productrow>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmItemProductrowResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// Sent in requests.
@@ -326,74 +296,6 @@ impl wire::Lenient for CrmItemProductrowSetResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmItemProductrowUpdateFields {
-    /// `productId`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_id: Option<u64>,
-    /// `productName`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_name: Option<String>,
-    /// `price`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<wire::Decimal>,
-    /// `quantity`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<f64>,
-    /// `discountTypeId`: `CrmItemProductrowAddDiscountTypeId`. One of `1`, `2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_type_id: Option<CrmItemProductrowAddDiscountTypeId>,
-    /// `discountRate`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_rate: Option<f64>,
-    /// `discountSum`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_sum: Option<wire::Decimal>,
-    /// `taxRate`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tax_rate: Option<f64>,
-    /// `taxIncluded`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub tax_included: Option<bool>,
-    /// `measureCode`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_code: Option<i64>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Productrow {
-    /// `productRow`: `CrmItemProductRow`.
-    pub product_row: Option<CrmItemProductRow>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for Productrow {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// The fields of [`CrmItemProductrowListProductRows`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CrmItemProductrowListProductRowsField {
@@ -480,17 +382,17 @@ impl query::RecordField for CrmItemProductrowListProductRowsField {
     "crm.item.productrow.add",
     scope = "crm",
     kind = write,
-    response = Productrow
+    response = CrmItemProductrowResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemProductrowAdd {
-    /// `fields`: `CrmItemProductrowAddFields`, required.
-    pub fields: CrmItemProductrowAddFields,
+    /// `fields`: `Productrow`, required.
+    pub fields: Productrow,
 }
 impl CrmItemProductrowAdd {
     /// A `crm.item.productrow.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmItemProductrowAddFields) -> Self {
+    pub fn new(fields: Productrow) -> Self {
         Self { fields }
     }
 }
@@ -534,7 +436,7 @@ pub struct CrmItemProductrowFields;
     "crm.item.productrow.get",
     scope = "crm",
     kind = read,
-    response = Productrow
+    response = CrmItemProductrowResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -648,19 +550,19 @@ impl CrmItemProductrowSet {
     "crm.item.productrow.update",
     scope = "crm",
     kind = idempotent,
-    response = Productrow
+    response = CrmItemProductrowResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemProductrowUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CrmItemProductrowUpdateFields`, required.
-    pub fields: CrmItemProductrowUpdateFields,
+    /// `fields`: `Productrow`, required.
+    pub fields: Productrow,
 }
 impl CrmItemProductrowUpdate {
     /// A `crm.item.productrow.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CrmItemProductrowUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Productrow) -> Self {
         Self { id, fields }
     }
 }

@@ -17,8 +17,8 @@ pub struct CrmItemPaymentProductListRecord {
     pub id: Option<u64>,
     /// `paymentId`: integer.
     pub payment_id: Option<i64>,
-    /// `quantity`: integer.
-    pub quantity: Option<i64>,
+    /// `quantity`: double.
+    pub quantity: Option<f64>,
     /// `rowId`: integer.
     pub row_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

@@ -7,69 +7,44 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Sent in requests and read from responses.
+/// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-add.html#template)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CrmDocumentgeneratorTemplate {
-    /// `id`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `id`: string.
     pub id: Option<String>,
     /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `region`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// `code`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `code`: string.
     pub code: Option<String>,
-    /// `download`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `download`: string.
     pub download: Option<String>,
-    /// `downloadMachine`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `downloadMachine`: string.
     pub download_machine: Option<String>,
     /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
     pub active: Option<bool>,
-    /// `moduleId`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `moduleId`: string.
     pub module_id: Option<String>,
     /// `numeratorId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub numerator_id: Option<String>,
     /// `withStamps`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
     pub with_stamps: Option<bool>,
-    /// `users`: `string[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub users: Option<Vec<String>>,
-    /// `isDeleted`: char, read-only. One of `Y`, `N`.
-    #[serde(skip_serializing)]
+    /// `users`: `CrmDocumentgeneratorTemplateUsers`.
+    pub users: Option<CrmDocumentgeneratorTemplateUsers>,
+    /// `isDeleted`: char. One of `Y`, `N`.
     pub is_deleted: Option<bool>,
     /// `sort`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
     /// `entityTypeId`: `string[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type_id: Option<Vec<String>>,
-    /// `createTime`: datetime, read-only.
-    #[serde(skip_serializing)]
+    /// `createTime`: datetime.
     pub create_time: Option<wire::DateTime>,
-    /// `updateTime`: datetime, read-only.
-    #[serde(skip_serializing)]
+    /// `updateTime`: datetime.
     pub update_time: Option<wire::DateTime>,
-    /// `file`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<wire::File>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -82,6 +57,45 @@ impl wire::Lenient for CrmDocumentgeneratorTemplate {
     {
         wire::object_or_nothing(de)
     }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-add.html#fields)
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmDocumentgeneratorTemplateAddFields {
+    /// `name`: string, required.
+    pub name: String,
+    /// `file`: file, required.
+    pub file: wire::File,
+    /// `numeratorId`: integer, required.
+    pub numerator_id: i64,
+    /// `region`: string, required.
+    pub region: String,
+    /// `entityTypeId`: `string[]`, required.
+    pub entity_type_id: Vec<String>,
+    /// `users`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub users: Option<Vec<String>>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
+    /// `withStamps`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub with_stamps: Option<bool>,
+    /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Sent in requests.
 ///
@@ -293,6 +307,91 @@ impl wire::Lenient for CrmDocumentgeneratorTemplateListTemplatesItem {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CrmDocumentgeneratorTemplateResult {
+    /// `template`: `CrmDocumentgeneratorTemplate`.
+    pub template: Option<CrmDocumentgeneratorTemplate>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorTemplateResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-update.html#fields)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct CrmDocumentgeneratorTemplateUpdateFields {
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `file`: file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<wire::File>,
+    /// `numeratorId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub numerator_id: Option<i64>,
+    /// `region`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// `entityTypeId`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type_id: Option<Vec<String>>,
+    /// `users`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub users: Option<Vec<String>>,
+    /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
+    /// `withStamps`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub with_stamps: Option<bool>,
+    /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CrmDocumentgeneratorTemplateUsers {
+    /// `UA`: string.
+    pub ua: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorTemplateUsers {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `crm.documentgenerator.template.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-add.html)
@@ -300,17 +399,17 @@ impl wire::Lenient for CrmDocumentgeneratorTemplateListTemplatesItem {
     "crm.documentgenerator.template.add",
     scope = "crm",
     kind = write,
-    response = CrmDocumentgeneratorTemplate
+    response = CrmDocumentgeneratorTemplateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDocumentgeneratorTemplateAdd {
-    /// `fields`: `CrmDocumentgeneratorTemplate`, required.
-    pub fields: CrmDocumentgeneratorTemplate,
+    /// `fields`: `CrmDocumentgeneratorTemplateAddFields`, required.
+    pub fields: CrmDocumentgeneratorTemplateAddFields,
 }
 impl CrmDocumentgeneratorTemplateAdd {
     /// A `crm.documentgenerator.template.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmDocumentgeneratorTemplate) -> Self {
+    pub fn new(fields: CrmDocumentgeneratorTemplateAddFields) -> Self {
         Self { fields }
     }
 }
@@ -342,7 +441,7 @@ impl CrmDocumentgeneratorTemplateDelete {
     "crm.documentgenerator.template.get",
     scope = "crm",
     kind = read,
-    response = CrmDocumentgeneratorTemplate
+    response = CrmDocumentgeneratorTemplateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -422,19 +521,19 @@ pub struct CrmDocumentgeneratorTemplateList {
     "crm.documentgenerator.template.update",
     scope = "crm",
     kind = idempotent,
-    response = CrmDocumentgeneratorTemplate
+    response = CrmDocumentgeneratorTemplateResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDocumentgeneratorTemplateUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CrmDocumentgeneratorTemplate`, required.
-    pub fields: CrmDocumentgeneratorTemplate,
+    /// `fields`: `CrmDocumentgeneratorTemplateUpdateFields`, required.
+    pub fields: CrmDocumentgeneratorTemplateUpdateFields,
 }
 impl CrmDocumentgeneratorTemplateUpdate {
     /// A `crm.documentgenerator.template.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CrmDocumentgeneratorTemplate) -> Self {
+    pub fn new(id: u64, fields: CrmDocumentgeneratorTemplateUpdateFields) -> Self {
         Self { id, fields }
     }
 }

@@ -12,8 +12,8 @@ use ::bitrix24_types::wire;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTimelineLayoutBlocks {
-    /// `layout`: `CrmTimelineLayoutBlocksGetLayout`.
-    pub layout: Option<CrmTimelineLayoutBlocksGetLayout>,
+    /// `blocks`: `CrmTimelineLayoutBlocksGetBlocks`.
+    pub blocks: Option<CrmTimelineLayoutBlocksGetBlocks>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -172,26 +172,6 @@ impl wire::Lenient for CrmTimelineLayoutBlocksGetBlocks {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmTimelineLayoutBlocksGetLayout {
-    /// `blocks`: `CrmTimelineLayoutBlocksGetBlocks`.
-    pub blocks: Option<CrmTimelineLayoutBlocksGetBlocks>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTimelineLayoutBlocksGetLayout {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTimelineLayoutBlocksGetProperties {
     /// `bold`: boolean.
     pub bold: Option<bool>,
@@ -282,6 +262,26 @@ impl wire::Lenient for CrmTimelineLayoutBlocksGetProperties4 {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CrmTimelineLayoutBlocksGetResult {
+    /// `layout`: `CrmTimelineLayoutBlocks`.
+    pub layout: Option<CrmTimelineLayoutBlocks>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmTimelineLayoutBlocksGetResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/layout-blocks/crm-timeline-layout-blocks-delete.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTimelineLayoutBlocksResult {
@@ -336,7 +336,7 @@ impl CrmTimelineLayoutBlocksDelete {
     "crm.timeline.layout.blocks.get",
     scope = "crm",
     kind = read,
-    response = CrmTimelineLayoutBlocks
+    response = CrmTimelineLayoutBlocksGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

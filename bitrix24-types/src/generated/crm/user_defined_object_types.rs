@@ -17,8 +17,62 @@ use super::crm_linked::Type;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmType {
-    /// `type`: `CrmTypeGetType`.
-    pub type_: Option<CrmTypeGetType>,
+    /// `code`: string.
+    pub code: Option<String>,
+    /// `createdBy`: integer.
+    pub created_by: Option<i64>,
+    /// `createdTime`: datetime.
+    pub created_time: Option<wire::DateTime>,
+    /// `customSectionId`: integer.
+    pub custom_section_id: Option<i64>,
+    /// `customSections`: raw.
+    pub custom_sections: Option<serde_json::Value>,
+    /// `entityTypeId`: integer.
+    pub entity_type_id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `isAutomationEnabled`: char. One of `Y`, `N`.
+    pub is_automation_enabled: Option<bool>,
+    /// `isBeginCloseDatesEnabled`: char. One of `Y`, `N`.
+    pub is_begin_close_dates_enabled: Option<bool>,
+    /// `isBizProcEnabled`: char. One of `Y`, `N`.
+    pub is_biz_proc_enabled: Option<bool>,
+    /// `isCategoriesEnabled`: char. One of `Y`, `N`.
+    pub is_categories_enabled: Option<bool>,
+    /// `isClientEnabled`: char. One of `Y`, `N`.
+    pub is_client_enabled: Option<bool>,
+    /// `isCountersEnabled`: char. One of `Y`, `N`.
+    pub is_counters_enabled: Option<bool>,
+    /// `isDocumentsEnabled`: char. One of `Y`, `N`.
+    pub is_documents_enabled: Option<bool>,
+    /// `isLinkWithProductsEnabled`: char. One of `Y`, `N`.
+    pub is_link_with_products_enabled: Option<bool>,
+    /// `isMycompanyEnabled`: char. One of `Y`, `N`.
+    pub is_mycompany_enabled: Option<bool>,
+    /// `isObserversEnabled`: char. One of `Y`, `N`.
+    pub is_observers_enabled: Option<bool>,
+    /// `isPaymentsEnabled`: char. One of `Y`, `N`.
+    pub is_payments_enabled: Option<bool>,
+    /// `isRecyclebinEnabled`: char. One of `Y`, `N`.
+    pub is_recyclebin_enabled: Option<bool>,
+    /// `isSetOpenPermissions`: char. One of `Y`, `N`.
+    pub is_set_open_permissions: Option<bool>,
+    /// `isSourceEnabled`: char. One of `Y`, `N`.
+    pub is_source_enabled: Option<bool>,
+    /// `isStagesEnabled`: char. One of `Y`, `N`.
+    pub is_stages_enabled: Option<bool>,
+    /// `isUseInUserfieldEnabled`: char. One of `Y`, `N`.
+    pub is_use_in_userfield_enabled: Option<bool>,
+    /// `linkedUserFields`: `map<char>`. Each one of `Y`, `N`.
+    pub linked_user_fields: Option<BTreeMap<String, bool>>,
+    /// `relations`: `CrmTypeGetRelations`.
+    pub relations: Option<CrmTypeGetRelations>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `updatedBy`: integer.
+    pub updated_by: Option<i64>,
+    /// `updatedTime`: datetime.
+    pub updated_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -233,69 +287,15 @@ impl wire::Lenient for CrmTypeGetRelations {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct CrmTypeGetType {
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `createdTime`: datetime.
-    pub created_time: Option<wire::DateTime>,
-    /// `customSectionId`: integer.
-    pub custom_section_id: Option<i64>,
-    /// `customSections`: raw.
-    pub custom_sections: Option<serde_json::Value>,
-    /// `entityTypeId`: integer.
-    pub entity_type_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isAutomationEnabled`: char. One of `Y`, `N`.
-    pub is_automation_enabled: Option<bool>,
-    /// `isBeginCloseDatesEnabled`: char. One of `Y`, `N`.
-    pub is_begin_close_dates_enabled: Option<bool>,
-    /// `isBizProcEnabled`: char. One of `Y`, `N`.
-    pub is_biz_proc_enabled: Option<bool>,
-    /// `isCategoriesEnabled`: char. One of `Y`, `N`.
-    pub is_categories_enabled: Option<bool>,
-    /// `isClientEnabled`: char. One of `Y`, `N`.
-    pub is_client_enabled: Option<bool>,
-    /// `isCountersEnabled`: char. One of `Y`, `N`.
-    pub is_counters_enabled: Option<bool>,
-    /// `isDocumentsEnabled`: char. One of `Y`, `N`.
-    pub is_documents_enabled: Option<bool>,
-    /// `isLinkWithProductsEnabled`: char. One of `Y`, `N`.
-    pub is_link_with_products_enabled: Option<bool>,
-    /// `isMycompanyEnabled`: char. One of `Y`, `N`.
-    pub is_mycompany_enabled: Option<bool>,
-    /// `isObserversEnabled`: char. One of `Y`, `N`.
-    pub is_observers_enabled: Option<bool>,
-    /// `isPaymentsEnabled`: char. One of `Y`, `N`.
-    pub is_payments_enabled: Option<bool>,
-    /// `isRecyclebinEnabled`: char. One of `Y`, `N`.
-    pub is_recyclebin_enabled: Option<bool>,
-    /// `isSetOpenPermissions`: char. One of `Y`, `N`.
-    pub is_set_open_permissions: Option<bool>,
-    /// `isSourceEnabled`: char. One of `Y`, `N`.
-    pub is_source_enabled: Option<bool>,
-    /// `isStagesEnabled`: char. One of `Y`, `N`.
-    pub is_stages_enabled: Option<bool>,
-    /// `isUseInUserfieldEnabled`: char. One of `Y`, `N`.
-    pub is_use_in_userfield_enabled: Option<bool>,
-    /// `linkedUserFields`: `map<char>`. Each one of `Y`, `N`.
-    pub linked_user_fields: Option<BTreeMap<String, bool>>,
-    /// `relations`: `CrmTypeGetRelations`.
-    pub relations: Option<CrmTypeGetRelations>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `updatedBy`: integer.
-    pub updated_by: Option<i64>,
-    /// `updatedTime`: datetime.
-    pub updated_time: Option<wire::DateTime>,
+pub struct CrmTypeGetResult {
+    /// `type`: `CrmType`.
+    pub type_: Option<CrmType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmTypeGetType {
+impl wire::Lenient for CrmTypeGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -308,8 +308,8 @@ impl wire::Lenient for CrmTypeGetType {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTypeListResult {
-    /// `types`: `CrmTypeListTypes[]`, read-only.
-    pub types: Option<Vec<CrmTypeListTypes>>,
+    /// `types`: `CrmType[]`, read-only.
+    pub types: Option<Vec<CrmType>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -323,78 +323,9 @@ impl wire::Lenient for CrmTypeListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CrmTypeListTypes> for CrmTypeListResult {
-    fn into_records(self) -> Vec<CrmTypeListTypes> {
+impl IntoRecords<CrmType> for CrmTypeListResult {
+    fn into_records(self) -> Vec<CrmType> {
         self.types.unwrap_or_default()
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmTypeListTypes {
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `createdTime`: datetime.
-    pub created_time: Option<wire::DateTime>,
-    /// `customSectionId`: integer.
-    pub custom_section_id: Option<i64>,
-    /// `entityTypeId`: integer.
-    pub entity_type_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isAutomationEnabled`: char. One of `Y`, `N`.
-    pub is_automation_enabled: Option<bool>,
-    /// `isBeginCloseDatesEnabled`: char. One of `Y`, `N`.
-    pub is_begin_close_dates_enabled: Option<bool>,
-    /// `isBizProcEnabled`: char. One of `Y`, `N`.
-    pub is_biz_proc_enabled: Option<bool>,
-    /// `isCategoriesEnabled`: char. One of `Y`, `N`.
-    pub is_categories_enabled: Option<bool>,
-    /// `isClientEnabled`: char. One of `Y`, `N`.
-    pub is_client_enabled: Option<bool>,
-    /// `isCountersEnabled`: char. One of `Y`, `N`.
-    pub is_counters_enabled: Option<bool>,
-    /// `isDocumentsEnabled`: char. One of `Y`, `N`.
-    pub is_documents_enabled: Option<bool>,
-    /// `isLinkWithProductsEnabled`: char. One of `Y`, `N`.
-    pub is_link_with_products_enabled: Option<bool>,
-    /// `isMycompanyEnabled`: char. One of `Y`, `N`.
-    pub is_mycompany_enabled: Option<bool>,
-    /// `isObserversEnabled`: char. One of `Y`, `N`.
-    pub is_observers_enabled: Option<bool>,
-    /// `isPaymentsEnabled`: char. One of `Y`, `N`.
-    pub is_payments_enabled: Option<bool>,
-    /// `isRecyclebinEnabled`: char. One of `Y`, `N`.
-    pub is_recyclebin_enabled: Option<bool>,
-    /// `isSetOpenPermissions`: char. One of `Y`, `N`.
-    pub is_set_open_permissions: Option<bool>,
-    /// `isSourceEnabled`: char. One of `Y`, `N`.
-    pub is_source_enabled: Option<bool>,
-    /// `isStagesEnabled`: char. One of `Y`, `N`.
-    pub is_stages_enabled: Option<bool>,
-    /// `isUseInUserfieldEnabled`: char. One of `Y`, `N`.
-    pub is_use_in_userfield_enabled: Option<bool>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `updatedBy`: integer.
-    pub updated_by: Option<i64>,
-    /// `updatedTime`: datetime.
-    pub updated_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTypeListTypes {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
     }
 }
 /// Read from responses.
@@ -489,9 +420,9 @@ pub struct CrmTypeUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// The fields of [`CrmTypeListTypes`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// The fields of [`CrmType`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CrmTypeListTypesField {
+pub enum CrmTypeField {
     /// `code`
     Code,
     /// `createdBy`
@@ -500,6 +431,8 @@ pub enum CrmTypeListTypesField {
     CreatedTime,
     /// `customSectionId`
     CustomSectionId,
+    /// `customSections`
+    CustomSections,
     /// `entityTypeId`
     EntityTypeId,
     /// `id`
@@ -536,6 +469,10 @@ pub enum CrmTypeListTypesField {
     IsStagesEnabled,
     /// `isUseInUserfieldEnabled`
     IsUseInUserfieldEnabled,
+    /// `linkedUserFields`
+    LinkedUserFields,
+    /// `relations`
+    Relations,
     /// `title`
     Title,
     /// `updatedBy`
@@ -543,13 +480,14 @@ pub enum CrmTypeListTypesField {
     /// `updatedTime`
     UpdatedTime,
 }
-impl query::RecordField for CrmTypeListTypesField {
+impl query::RecordField for CrmTypeField {
     fn name(&self) -> &'static str {
         match self {
             Self::Code => "code",
             Self::CreatedBy => "createdBy",
             Self::CreatedTime => "createdTime",
             Self::CustomSectionId => "customSectionId",
+            Self::CustomSections => "customSections",
             Self::EntityTypeId => "entityTypeId",
             Self::Id => "id",
             Self::IsAutomationEnabled => "isAutomationEnabled",
@@ -568,6 +506,8 @@ impl query::RecordField for CrmTypeListTypesField {
             Self::IsSourceEnabled => "isSourceEnabled",
             Self::IsStagesEnabled => "isStagesEnabled",
             Self::IsUseInUserfieldEnabled => "isUseInUserfieldEnabled",
+            Self::LinkedUserFields => "linkedUserFields",
+            Self::Relations => "relations",
             Self::Title => "title",
             Self::UpdatedBy => "updatedBy",
             Self::UpdatedTime => "updatedTime",
@@ -626,7 +566,7 @@ pub struct CrmTypeFields;
 /// `crm.type.get`: scope `crm`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
-#[bitrix_method("crm.type.get", scope = "crm", kind = read, response = CrmType)]
+#[bitrix_method("crm.type.get", scope = "crm", kind = read, response = CrmTypeGetResult)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTypeGet {
@@ -646,7 +586,7 @@ impl CrmTypeGet {
     "crm.type.getByEntityTypeId",
     scope = "crm",
     kind = read,
-    response = CrmType
+    response = CrmTypeGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -668,17 +608,17 @@ impl CrmTypeGetByEntityTypeId {
     scope = "crm",
     kind = read,
     response = CrmTypeListResult,
-    list(record = CrmTypeListTypes, records = "types", id = "id", fast_path)
+    list(record = CrmType, records = "types", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTypeList {
-    /// `order`: `map<string>`. Field names: [`CrmTypeListTypesField`].
+    /// `order`: `map<string>`. Field names: [`CrmTypeField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CrmTypeListTypesField>>,
-    /// `filter`: `map<raw>`. Field names: [`CrmTypeListTypesField`].
+    pub order: Option<query::Order<CrmTypeField>>,
+    /// `filter`: `map<raw>`. Field names: [`CrmTypeField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<CrmTypeListTypesField>>,
+    pub filter: Option<query::Filter<CrmTypeField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

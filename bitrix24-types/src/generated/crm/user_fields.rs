@@ -44,8 +44,8 @@ pub struct CrmRequisiteUserfield {
     pub show_filter: Option<bool>,
     /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
     pub show_in_list: Option<bool>,
-    /// `SORT`: string.
-    pub sort: Option<String>,
+    /// `SORT`: integer.
+    pub sort: Option<i64>,
     /// `USER_TYPE_ID`: string.
     pub user_type_id: Option<String>,
     /// `XML_ID`: integer.

@@ -15,72 +15,16 @@ use super::disk_values::DiskFileSearchType;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFile {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
+    /// `CODE`: string.
+    pub code: Option<String>,
+    /// `CREATED_BY`: integer.
+    pub created_by: Option<i64>,
     /// `CREATE_TIME`: datetime.
     pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
+    /// `DELETED_BY`: integer.
+    pub deleted_by: Option<i64>,
     /// `DELETED_TYPE`: string.
     pub deleted_type: Option<String>,
-    /// `DELETE_TIME`: datetime.
-    pub delete_time: Option<wire::DateTime>,
-    /// `DETAIL_URL`: string.
-    pub detail_url: Option<String>,
-    /// `DOWNLOAD_URL`: string.
-    pub download_url: Option<String>,
-    /// `FILE_ID`: integer.
-    pub file_id: Option<i64>,
-    /// `GLOBAL_CONTENT_VERSION`: string.
-    pub global_content_version: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `PARENT_ID`: integer.
-    pub parent_id: Option<i64>,
-    /// `SIZE`: string.
-    pub size: Option<String>,
-    /// `STORAGE_ID`: integer.
-    pub storage_id: Option<i64>,
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
-    /// `UPDATE_TIME`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFile {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-copy-to.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFileCopyToResult {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
-    /// `CREATE_TIME`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
-    /// `DELETED_TYPE`: integer.
-    pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.
     pub delete_time: Option<wire::DateTime>,
     /// `DETAIL_URL`: string.
@@ -97,15 +41,15 @@ pub struct DiskFileCopyToResult {
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
     pub parent_id: Option<i64>,
-    /// `SIZE`: string.
-    pub size: Option<String>,
+    /// `SIZE`: integer.
+    pub size: Option<i64>,
     /// `STORAGE_ID`: integer.
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
     #[serde(rename = "TYPE")]
     pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
+    /// `UPDATED_BY`: integer.
+    pub updated_by: Option<i64>,
     /// `UPDATE_TIME`: datetime.
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -113,7 +57,7 @@ pub struct DiskFileCopyToResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for DiskFileCopyToResult {
+impl wire::Lenient for DiskFile {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -387,22 +331,22 @@ impl wire::Lenient for DiskFileGetFieldsType {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileGetVersionsRecord {
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
+    /// `CREATED_BY`: integer.
+    pub created_by: Option<i64>,
     /// `CREATE_TIME`: datetime.
     pub create_time: Option<wire::DateTime>,
     /// `DOWNLOAD_URL`: string.
     pub download_url: Option<String>,
-    /// `GLOBAL_CONTENT_VERSION`: string.
-    pub global_content_version: Option<String>,
+    /// `GLOBAL_CONTENT_VERSION`: integer.
+    pub global_content_version: Option<i64>,
     /// `ID`: id.
     pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `OBJECT_ID`: integer.
     pub object_id: Option<i64>,
-    /// `SIZE`: string.
-    pub size: Option<String>,
+    /// `SIZE`: integer.
+    pub size: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -418,18 +362,18 @@ impl wire::Lenient for DiskFileGetVersionsRecord {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-restore.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-copy-to.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFileRestoreResult {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
+pub struct DiskFileResult {
+    /// `CODE`: string.
+    pub code: Option<String>,
+    /// `CREATED_BY`: integer.
+    pub created_by: Option<i64>,
     /// `CREATE_TIME`: datetime.
     pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
+    /// `DELETED_BY`: integer.
+    pub deleted_by: Option<i64>,
     /// `DELETED_TYPE`: integer.
     pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.
@@ -440,23 +384,23 @@ pub struct DiskFileRestoreResult {
     pub download_url: Option<String>,
     /// `FILE_ID`: integer.
     pub file_id: Option<i64>,
-    /// `GLOBAL_CONTENT_VERSION`: string.
-    pub global_content_version: Option<String>,
+    /// `GLOBAL_CONTENT_VERSION`: integer.
+    pub global_content_version: Option<i64>,
     /// `ID`: id.
     pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
     pub parent_id: Option<i64>,
-    /// `SIZE`: string.
-    pub size: Option<String>,
+    /// `SIZE`: integer.
+    pub size: Option<i64>,
     /// `STORAGE_ID`: integer.
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
     #[serde(rename = "TYPE")]
     pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
+    /// `UPDATED_BY`: integer.
+    pub updated_by: Option<i64>,
     /// `UPDATE_TIME`: datetime.
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -464,7 +408,7 @@ pub struct DiskFileRestoreResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for DiskFileRestoreResult {
+impl wire::Lenient for DiskFileResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -495,72 +439,14 @@ pub struct DiskFileSearchFilter {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFileSearchRecord {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
+    /// `CODE`: string.
+    pub code: Option<String>,
+    /// `CREATED_BY`: integer.
+    pub created_by: Option<i64>,
     /// `CREATE_TIME`: datetime.
     pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
-    /// `DELETED_TYPE`: string.
-    pub deleted_type: Option<String>,
-    /// `DELETE_TIME`: datetime.
-    pub delete_time: Option<wire::DateTime>,
-    /// `DETAIL_URL`: string.
-    pub detail_url: Option<String>,
-    /// `DOWNLOAD_URL`: string.
-    pub download_url: Option<String>,
-    /// `FILE_ID`: integer.
-    pub file_id: Option<i64>,
-    /// `GLOBAL_CONTENT_VERSION`: string.
-    pub global_content_version: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `PARENT_ID`: integer.
-    pub parent_id: Option<i64>,
-    /// `REAL_OBJECT_ID`: integer.
-    pub real_object_id: Option<i64>,
-    /// `SIZE`: string.
-    pub size: Option<String>,
-    /// `STORAGE_ID`: integer.
-    pub storage_id: Option<i64>,
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
-    /// `UPDATE_TIME`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFileSearchRecord {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-restore-from-version.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFileVersionResult {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
-    /// `CREATE_TIME`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
+    /// `DELETED_BY`: integer.
+    pub deleted_by: Option<i64>,
     /// `DELETED_TYPE`: string.
     pub deleted_type: Option<String>,
     /// `DELETE_TIME`: datetime.
@@ -579,15 +465,17 @@ pub struct DiskFileVersionResult {
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
     pub parent_id: Option<i64>,
-    /// `SIZE`: string.
-    pub size: Option<String>,
+    /// `REAL_OBJECT_ID`: integer.
+    pub real_object_id: Option<i64>,
+    /// `SIZE`: integer.
+    pub size: Option<i64>,
     /// `STORAGE_ID`: integer.
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
     #[serde(rename = "TYPE")]
     pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
+    /// `UPDATED_BY`: integer.
+    pub updated_by: Option<i64>,
     /// `UPDATE_TIME`: datetime.
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -595,7 +483,7 @@ pub struct DiskFileVersionResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for DiskFileVersionResult {
+impl wire::Lenient for DiskFileSearchRecord {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -711,7 +599,7 @@ impl query::RecordField for DiskFileSearchRecordField {
     "disk.file.copyTo",
     scope = "disk",
     kind = write,
-    response = DiskFileCopyToResult
+    response = DiskFileResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -893,7 +781,7 @@ impl DiskFileRename {
     "disk.file.restore",
     scope = "disk",
     kind = write,
-    response = DiskFileRestoreResult
+    response = DiskFileResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -914,7 +802,7 @@ impl DiskFileRestore {
     "disk.file.restoreFromVersion",
     scope = "disk",
     kind = write,
-    response = DiskFileVersionResult
+    response = DiskFile
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -973,7 +861,7 @@ impl DiskFileSearch {
     "disk.file.uploadVersion",
     scope = "disk",
     kind = write,
-    response = DiskFileVersionResult
+    response = DiskFile
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -9,21 +9,20 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::disk_values::DiskFolderShareToUserTaskName;
-use super::file::DiskFileGetFieldsCode;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolder {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
+    /// `CODE`: string.
+    pub code: Option<String>,
+    /// `CREATED_BY`: integer.
+    pub created_by: Option<i64>,
     /// `CREATE_TIME`: datetime.
     pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
+    /// `DELETED_BY`: integer.
+    pub deleted_by: Option<i64>,
     /// `DELETED_TYPE`: string.
     pub deleted_type: Option<String>,
     /// `DELETE_TIME`: datetime.
@@ -43,8 +42,8 @@ pub struct DiskFolder {
     /// `TYPE`: string.
     #[serde(rename = "TYPE")]
     pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
+    /// `UPDATED_BY`: integer.
+    pub updated_by: Option<i64>,
     /// `UPDATE_TIME`: datetime.
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -66,14 +65,14 @@ impl wire::Lenient for DiskFolder {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderGetChildrenRecord {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
+    /// `CODE`: string.
+    pub code: Option<String>,
+    /// `CREATED_BY`: integer.
+    pub created_by: Option<i64>,
     /// `CREATE_TIME`: datetime.
     pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
+    /// `DELETED_BY`: integer.
+    pub deleted_by: Option<i64>,
     /// `DELETED_TYPE`: string.
     pub deleted_type: Option<String>,
     /// `DELETE_TIME`: datetime.
@@ -84,8 +83,8 @@ pub struct DiskFolderGetChildrenRecord {
     pub download_url: Option<String>,
     /// `FILE_ID`: integer.
     pub file_id: Option<i64>,
-    /// `GLOBAL_CONTENT_VERSION`: string.
-    pub global_content_version: Option<String>,
+    /// `GLOBAL_CONTENT_VERSION`: integer.
+    pub global_content_version: Option<i64>,
     /// `ID`: id.
     pub id: Option<u64>,
     /// `NAME`: string.
@@ -94,15 +93,15 @@ pub struct DiskFolderGetChildrenRecord {
     pub parent_id: Option<i64>,
     /// `REAL_OBJECT_ID`: integer.
     pub real_object_id: Option<i64>,
-    /// `SIZE`: string.
-    pub size: Option<String>,
+    /// `SIZE`: integer.
+    pub size: Option<i64>,
     /// `STORAGE_ID`: integer.
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
     #[serde(rename = "TYPE")]
     pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
+    /// `UPDATED_BY`: integer.
+    pub updated_by: Option<i64>,
     /// `UPDATE_TIME`: datetime.
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -328,14 +327,14 @@ impl wire::Lenient for DiskFolderGetFieldsType {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderResult {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
+    /// `CODE`: string.
+    pub code: Option<String>,
+    /// `CREATED_BY`: integer.
+    pub created_by: Option<i64>,
     /// `CREATE_TIME`: datetime.
     pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
+    /// `DELETED_BY`: integer.
+    pub deleted_by: Option<i64>,
     /// `DELETED_TYPE`: integer.
     pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.
@@ -355,8 +354,8 @@ pub struct DiskFolderResult {
     /// `TYPE`: string.
     #[serde(rename = "TYPE")]
     pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
+    /// `UPDATED_BY`: integer.
+    pub updated_by: Option<i64>,
     /// `UPDATE_TIME`: datetime.
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -378,14 +377,14 @@ impl wire::Lenient for DiskFolderResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskFolderUploadFileResult {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
+    /// `CODE`: string.
+    pub code: Option<String>,
+    /// `CREATED_BY`: integer.
+    pub created_by: Option<i64>,
     /// `CREATE_TIME`: datetime.
     pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
+    /// `DELETED_BY`: integer.
+    pub deleted_by: Option<i64>,
     /// `DELETED_TYPE`: integer.
     pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.
@@ -404,15 +403,15 @@ pub struct DiskFolderUploadFileResult {
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
     pub parent_id: Option<i64>,
-    /// `SIZE`: string.
-    pub size: Option<String>,
+    /// `SIZE`: integer.
+    pub size: Option<i64>,
     /// `STORAGE_ID`: integer.
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
     #[serde(rename = "TYPE")]
     pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
+    /// `UPDATED_BY`: integer.
+    pub updated_by: Option<i64>,
     /// `UPDATE_TIME`: datetime.
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

@@ -8,21 +8,20 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::file::DiskFileGetFieldsCode;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/storage/disk-storage-add-folder.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageAddFolderResult {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
+    /// `CODE`: string.
+    pub code: Option<String>,
+    /// `CREATED_BY`: integer.
+    pub created_by: Option<i64>,
     /// `CREATE_TIME`: datetime.
     pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
+    /// `DELETED_BY`: integer.
+    pub deleted_by: Option<i64>,
     /// `DELETED_TYPE`: integer.
     pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.
@@ -42,8 +41,8 @@ pub struct DiskStorageAddFolderResult {
     /// `TYPE`: string.
     #[serde(rename = "TYPE")]
     pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
+    /// `UPDATED_BY`: integer.
+    pub updated_by: Option<i64>,
     /// `UPDATE_TIME`: datetime.
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -65,14 +64,14 @@ impl wire::Lenient for DiskStorageAddFolderResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageGetChildrenRecord {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
+    /// `CODE`: string.
+    pub code: Option<String>,
+    /// `CREATED_BY`: integer.
+    pub created_by: Option<i64>,
     /// `CREATE_TIME`: datetime.
     pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
+    /// `DELETED_BY`: integer.
+    pub deleted_by: Option<i64>,
     /// `DELETED_TYPE`: string.
     pub deleted_type: Option<String>,
     /// `DELETE_TIME`: datetime.
@@ -92,8 +91,8 @@ pub struct DiskStorageGetChildrenRecord {
     /// `TYPE`: string.
     #[serde(rename = "TYPE")]
     pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
+    /// `UPDATED_BY`: integer.
+    pub updated_by: Option<i64>,
     /// `UPDATE_TIME`: datetime.
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -252,14 +251,14 @@ impl wire::Lenient for DiskStorageGetFieldsResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DiskStorageUploadFileResult {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
+    /// `CODE`: string.
+    pub code: Option<String>,
+    /// `CREATED_BY`: integer.
+    pub created_by: Option<i64>,
     /// `CREATE_TIME`: datetime.
     pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: string.
-    pub deleted_by: Option<String>,
+    /// `DELETED_BY`: integer.
+    pub deleted_by: Option<i64>,
     /// `DELETED_TYPE`: integer.
     pub deleted_type: Option<i64>,
     /// `DELETE_TIME`: datetime.
@@ -278,15 +277,15 @@ pub struct DiskStorageUploadFileResult {
     pub name: Option<String>,
     /// `PARENT_ID`: integer.
     pub parent_id: Option<i64>,
-    /// `SIZE`: string.
-    pub size: Option<String>,
+    /// `SIZE`: integer.
+    pub size: Option<i64>,
     /// `STORAGE_ID`: integer.
     pub storage_id: Option<i64>,
     /// `TYPE`: string.
     #[serde(rename = "TYPE")]
     pub type_: Option<String>,
-    /// `UPDATED_BY`: string.
-    pub updated_by: Option<String>,
+    /// `UPDATED_BY`: integer.
+    pub updated_by: Option<i64>,
     /// `UPDATE_TIME`: datetime.
     pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -308,8 +307,8 @@ impl wire::Lenient for DiskStorageUploadFileResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Storage {
-    /// `CODE`: `DiskFileGetFieldsCode`.
-    pub code: Option<DiskFileGetFieldsCode>,
+    /// `CODE`: string.
+    pub code: Option<String>,
     /// `ENTITY_ID`: integer.
     pub entity_id: Option<i64>,
     /// `ENTITY_TYPE`: string.

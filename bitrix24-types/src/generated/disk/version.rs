@@ -13,22 +13,22 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Version {
-    /// `CREATED_BY`: string.
-    pub created_by: Option<String>,
+    /// `CREATED_BY`: integer.
+    pub created_by: Option<i64>,
     /// `CREATE_TIME`: datetime.
     pub create_time: Option<wire::DateTime>,
     /// `DOWNLOAD_URL`: string.
     pub download_url: Option<String>,
-    /// `GLOBAL_CONTENT_VERSION`: string.
-    pub global_content_version: Option<String>,
+    /// `GLOBAL_CONTENT_VERSION`: integer.
+    pub global_content_version: Option<i64>,
     /// `ID`: id.
     pub id: Option<u64>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `OBJECT_ID`: integer.
     pub object_id: Option<i64>,
-    /// `SIZE`: string.
-    pub size: Option<String>,
+    /// `SIZE`: integer.
+    pub size: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

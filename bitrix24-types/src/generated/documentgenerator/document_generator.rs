@@ -15,11 +15,72 @@ use super::documentgenerator_values::{
 };
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html#document)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorDocument {
-    /// `document`: `DocumentgeneratorDocumentGetDocument`.
-    pub document: Option<DocumentgeneratorDocumentGetDocument>,
+    /// `id`: string.
+    pub id: Option<String>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `number`: string.
+    pub number: Option<String>,
+    /// `templateId`: string.
+    pub template_id: Option<String>,
+    /// `provider`: string.
+    pub provider: Option<String>,
+    /// `value`: string.
+    pub value: Option<String>,
+    /// `values`: `DocumentgeneratorDocumentDocumentValues`.
+    pub values: Option<DocumentgeneratorDocumentDocumentValues>,
+    /// `fileId`: integer.
+    pub file_id: Option<i64>,
+    /// `imageId`: integer.
+    pub image_id: Option<i64>,
+    /// `pdfId`: integer.
+    pub pdf_id: Option<i64>,
+    /// `stampsEnabled`: boolean.
+    pub stamps_enabled: Option<bool>,
+    /// `downloadUrl`: string.
+    pub download_url: Option<String>,
+    /// `downloadUrlMachine`: string.
+    pub download_url_machine: Option<String>,
+    /// `pdfUrl`: string.
+    pub pdf_url: Option<String>,
+    /// `pdfUrlMachine`: string.
+    pub pdf_url_machine: Option<String>,
+    /// `printUrl`: string.
+    pub print_url: Option<String>,
+    /// `printUrlMachine`: string.
+    pub print_url_machine: Option<String>,
+    /// `imageUrl`: string.
+    pub image_url: Option<String>,
+    /// `imageUrlMachine`: string.
+    pub image_url_machine: Option<String>,
+    /// `publicUrl`: string.
+    pub public_url: Option<String>,
+    /// `isTransformationError`: boolean.
+    pub is_transformation_error: Option<bool>,
+    /// `transformationErrorCode`: string.
+    pub transformation_error_code: Option<String>,
+    /// `transformationErrorMessage`: string.
+    pub transformation_error_message: Option<String>,
+    /// `transformationCancelReason`: string.
+    pub transformation_cancel_reason: Option<String>,
+    /// `pullTag`: string.
+    pub pull_tag: Option<String>,
+    /// `emailDiskFile`: integer.
+    pub email_disk_file: Option<i64>,
+    /// `createTime`: datetime.
+    pub create_time: Option<wire::DateTime>,
+    /// `updateTime`: datetime.
+    pub update_time: Option<wire::DateTime>,
+    /// `createdBy`: string.
+    pub created_by: Option<String>,
+    /// `updatedBy`: integer.
+    pub updated_by: Option<i64>,
+    /// `publicUrlView`: `DocumentgeneratorDocumentPublicUrlView`.
+    pub public_url_view: Option<DocumentgeneratorDocumentPublicUrlView>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -178,78 +239,17 @@ pub struct DocumentgeneratorDocumentFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html#document)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentgeneratorDocumentGetDocument {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `number`: string.
-    pub number: Option<String>,
-    /// `templateId`: string.
-    pub template_id: Option<String>,
-    /// `provider`: string.
-    pub provider: Option<String>,
-    /// `value`: string.
-    pub value: Option<String>,
-    /// `values`: `DocumentgeneratorDocumentDocumentValues`.
-    pub values: Option<DocumentgeneratorDocumentDocumentValues>,
-    /// `fileId`: integer.
-    pub file_id: Option<i64>,
-    /// `imageId`: integer.
-    pub image_id: Option<i64>,
-    /// `pdfId`: integer.
-    pub pdf_id: Option<i64>,
-    /// `stampsEnabled`: boolean.
-    pub stamps_enabled: Option<bool>,
-    /// `downloadUrl`: string.
-    pub download_url: Option<String>,
-    /// `downloadUrlMachine`: string.
-    pub download_url_machine: Option<String>,
-    /// `pdfUrl`: string.
-    pub pdf_url: Option<String>,
-    /// `pdfUrlMachine`: string.
-    pub pdf_url_machine: Option<String>,
-    /// `printUrl`: string.
-    pub print_url: Option<String>,
-    /// `printUrlMachine`: string.
-    pub print_url_machine: Option<String>,
-    /// `imageUrl`: string.
-    pub image_url: Option<String>,
-    /// `imageUrlMachine`: string.
-    pub image_url_machine: Option<String>,
-    /// `publicUrl`: string.
-    pub public_url: Option<String>,
-    /// `isTransformationError`: boolean.
-    pub is_transformation_error: Option<bool>,
-    /// `transformationErrorCode`: string.
-    pub transformation_error_code: Option<String>,
-    /// `transformationErrorMessage`: string.
-    pub transformation_error_message: Option<String>,
-    /// `transformationCancelReason`: string.
-    pub transformation_cancel_reason: Option<String>,
-    /// `pullTag`: string.
-    pub pull_tag: Option<String>,
-    /// `emailDiskFile`: integer.
-    pub email_disk_file: Option<i64>,
-    /// `createTime`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `updateTime`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// `createdBy`: string.
-    pub created_by: Option<String>,
-    /// `updatedBy`: integer.
-    pub updated_by: Option<i64>,
-    /// `publicUrlView`: `DocumentgeneratorDocumentPublicUrlView`.
-    pub public_url_view: Option<DocumentgeneratorDocumentPublicUrlView>,
+pub struct DocumentgeneratorDocumentGetResult {
+    /// `document`: `DocumentgeneratorDocument`.
+    pub document: Option<DocumentgeneratorDocument>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for DocumentgeneratorDocumentGetDocument {
+impl wire::Lenient for DocumentgeneratorDocumentGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -757,7 +757,7 @@ impl DocumentgeneratorDocumentEnablepublicurl {
     "documentgenerator.document.get",
     scope = "documentgenerator",
     kind = read,
-    response = DocumentgeneratorDocument
+    response = DocumentgeneratorDocumentGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -7,13 +7,27 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-get.html#result-numerator)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
 pub struct DocumentgeneratorNumerator {
-    /// `numerator`: `DocumentgeneratorNumeratorGetResultNumerator`.
-    pub numerator: Option<DocumentgeneratorNumeratorGetResultNumerator>,
+    /// `id`: string, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<String>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `template`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// `code`: string, read-only.
+    #[serde(skip_serializing)]
+    pub code: Option<String>,
+    /// `settings`: `DocumentgeneratorNumeratorSettings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<DocumentgeneratorNumeratorSettings>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -26,24 +40,6 @@ impl wire::Lenient for DocumentgeneratorNumerator {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct DocumentgeneratorNumeratorAddFields {
-    /// `name`: string, required.
-    pub name: String,
-    /// `template`: string, required.
-    pub template: String,
-    /// `settings`: `DocumentgeneratorNumeratorSettings`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<DocumentgeneratorNumeratorSettings>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Read from responses.
 ///
@@ -95,25 +91,17 @@ impl wire::Lenient for DocumentgeneratorNumeratorAddResultNumerator {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-get.html#result-numerator)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorNumeratorGetResultNumerator {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `template`: string.
-    pub template: Option<String>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `settings`: `DocumentgeneratorNumeratorSettings`.
-    pub settings: Option<DocumentgeneratorNumeratorSettings>,
+pub struct DocumentgeneratorNumeratorGetResult {
+    /// `numerator`: `DocumentgeneratorNumerator`.
+    pub numerator: Option<DocumentgeneratorNumerator>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for DocumentgeneratorNumeratorGetResultNumerator {
+impl wire::Lenient for DocumentgeneratorNumeratorGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -208,26 +196,6 @@ impl wire::Lenient for DocumentgeneratorNumeratorSettingsSequent {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct DocumentgeneratorNumeratorUpdateFields {
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `template`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template: Option<String>,
-    /// `settings`: `DocumentgeneratorNumeratorSettings`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<DocumentgeneratorNumeratorSettings>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html#result)
@@ -268,12 +236,12 @@ impl wire::Lenient for DocumentgeneratorNumeratorUpdateResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorNumeratorAdd {
-    /// `fields`: `DocumentgeneratorNumeratorAddFields`, required.
-    pub fields: DocumentgeneratorNumeratorAddFields,
+    /// `fields`: `DocumentgeneratorNumerator`, required.
+    pub fields: DocumentgeneratorNumerator,
 }
 impl DocumentgeneratorNumeratorAdd {
     /// A `documentgenerator.numerator.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: DocumentgeneratorNumeratorAddFields) -> Self {
+    pub fn new(fields: DocumentgeneratorNumerator) -> Self {
         Self { fields }
     }
 }
@@ -305,7 +273,7 @@ impl DocumentgeneratorNumeratorDelete {
     "documentgenerator.numerator.get",
     scope = "documentgenerator",
     kind = read,
-    response = DocumentgeneratorNumerator
+    response = DocumentgeneratorNumeratorGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -349,12 +317,12 @@ pub struct DocumentgeneratorNumeratorList {
 pub struct DocumentgeneratorNumeratorUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `DocumentgeneratorNumeratorUpdateFields`, required.
-    pub fields: DocumentgeneratorNumeratorUpdateFields,
+    /// `fields`: `DocumentgeneratorNumerator`, required.
+    pub fields: DocumentgeneratorNumerator,
 }
 impl DocumentgeneratorNumeratorUpdate {
     /// A `documentgenerator.numerator.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: DocumentgeneratorNumeratorUpdateFields) -> Self {
+    pub fn new(id: u64, fields: DocumentgeneratorNumerator) -> Self {
         Self { id, fields }
     }
 }

@@ -7,34 +7,6 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct DocumentgeneratorRegionAddFields {
-    /// `title`: string, required.
-    pub title: String,
-    /// `languageId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub language_id: Option<String>,
-    /// `formatDate`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format_date: Option<String>,
-    /// `formatDatetime`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format_datetime: Option<String>,
-    /// `formatName`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format_name: Option<String>,
-    /// `phrases`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phrases: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-list.html#regions)
@@ -88,15 +60,17 @@ impl wire::Lenient for DocumentgeneratorRegionListResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct DocumentgeneratorRegionPhrases {
     /// `TAX_INCLUDED`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_included: Option<String>,
     /// `TAX_NOT_INCLUDED`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_not_included: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -113,30 +87,17 @@ impl wire::Lenient for DocumentgeneratorRegionPhrases {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html#region)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentgeneratorRegionRegion {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `languageId`: string.
-    pub language_id: Option<String>,
-    /// `formatDate`: string.
-    pub format_date: Option<String>,
-    /// `formatDatetime`: string.
-    pub format_datetime: Option<String>,
-    /// `formatName`: string.
-    pub format_name: Option<String>,
-    /// `phrases`: `DocumentgeneratorRegionPhrases`.
-    pub phrases: Option<DocumentgeneratorRegionPhrases>,
+pub struct DocumentgeneratorRegionResult {
+    /// `region`: `Region`.
+    pub region: Option<Region>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for DocumentgeneratorRegionRegion {
+impl wire::Lenient for DocumentgeneratorRegionResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -144,12 +105,15 @@ impl wire::Lenient for DocumentgeneratorRegionRegion {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html#region)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct DocumentgeneratorRegionUpdateFields {
+pub struct Region {
+    /// `id`: string, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<String>,
     /// `title`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -165,21 +129,9 @@ pub struct DocumentgeneratorRegionUpdateFields {
     /// `formatName`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format_name: Option<String>,
-    /// `phrases`: raw.
+    /// `phrases`: `DocumentgeneratorRegionPhrases`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub phrases: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-add.html#result)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Region {
-    /// `region`: `DocumentgeneratorRegionRegion`.
-    pub region: Option<DocumentgeneratorRegionRegion>,
+    pub phrases: Option<DocumentgeneratorRegionPhrases>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -200,17 +152,17 @@ impl wire::Lenient for Region {
     "documentgenerator.region.add",
     scope = "documentgenerator",
     kind = write,
-    response = Region
+    response = DocumentgeneratorRegionResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRegionAdd {
-    /// `fields`: `DocumentgeneratorRegionAddFields`, required.
-    pub fields: DocumentgeneratorRegionAddFields,
+    /// `fields`: `Region`, required.
+    pub fields: Region,
 }
 impl DocumentgeneratorRegionAdd {
     /// A `documentgenerator.region.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: DocumentgeneratorRegionAddFields) -> Self {
+    pub fn new(fields: Region) -> Self {
         Self { fields }
     }
 }
@@ -242,7 +194,7 @@ impl DocumentgeneratorRegionDelete {
     "documentgenerator.region.get",
     scope = "documentgenerator",
     kind = read,
-    response = Region
+    response = DocumentgeneratorRegionResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -275,19 +227,19 @@ pub struct DocumentgeneratorRegionList;
     "documentgenerator.region.update",
     scope = "documentgenerator",
     kind = idempotent,
-    response = Region
+    response = DocumentgeneratorRegionResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRegionUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `DocumentgeneratorRegionUpdateFields`, required.
-    pub fields: DocumentgeneratorRegionUpdateFields,
+    /// `fields`: `Region`, required.
+    pub fields: Region,
 }
 impl DocumentgeneratorRegionUpdate {
     /// A `documentgenerator.region.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: DocumentgeneratorRegionUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Region) -> Self {
         Self { id, fields }
     }
 }

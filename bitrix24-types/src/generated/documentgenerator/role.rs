@@ -246,23 +246,17 @@ pub struct DocumentgeneratorRolePermissionsTemplates {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorRoleRole {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `permissions`: `DocumentgeneratorRoleGetPermissions`.
-    pub permissions: Option<DocumentgeneratorRoleGetPermissions>,
+pub struct DocumentgeneratorRoleResult {
+    /// `role`: `Role`.
+    pub role: Option<Role>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for DocumentgeneratorRoleRole {
+impl wire::Lenient for DocumentgeneratorRoleResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -292,11 +286,17 @@ pub struct DocumentgeneratorRoleUpdateFields {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-add.html#result-role)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct Role {
-    /// `role`: `DocumentgeneratorRoleRole`.
-    pub role: Option<DocumentgeneratorRoleRole>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `code`: string.
+    pub code: Option<String>,
+    /// `permissions`: `DocumentgeneratorRoleGetPermissions`.
+    pub permissions: Option<DocumentgeneratorRoleGetPermissions>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -336,7 +336,7 @@ impl query::RecordField for DocumentgeneratorRoleListRolesItemField {
     "documentgenerator.role.add",
     scope = "documentgenerator",
     kind = write,
-    response = Role
+    response = DocumentgeneratorRoleResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -394,7 +394,7 @@ pub struct DocumentgeneratorRoleFillaccesses {
     "documentgenerator.role.get",
     scope = "documentgenerator",
     kind = read,
-    response = Role
+    response = DocumentgeneratorRoleResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -432,7 +432,7 @@ pub struct DocumentgeneratorRoleList {
     "documentgenerator.role.update",
     scope = "documentgenerator",
     kind = idempotent,
-    response = Role
+    response = DocumentgeneratorRoleResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

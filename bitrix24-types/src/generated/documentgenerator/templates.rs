@@ -9,11 +9,40 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get.html#template)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DocumentgeneratorTemplate {
-    /// `template`: `DocumentgeneratorTemplateGetTemplate`.
-    pub template: Option<DocumentgeneratorTemplateGetTemplate>,
+    /// `id`: string.
+    pub id: Option<String>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `region`: string.
+    pub region: Option<String>,
+    /// `code`: string.
+    pub code: Option<String>,
+    /// `download`: string.
+    pub download: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    pub active: Option<bool>,
+    /// `moduleId`: string.
+    pub module_id: Option<String>,
+    /// `numeratorId`: string.
+    pub numerator_id: Option<String>,
+    /// `withStamps`: char. One of `Y`, `N`.
+    pub with_stamps: Option<bool>,
+    /// `providers`: `map<string>`.
+    pub providers: Option<BTreeMap<String, String>>,
+    /// `users`: `DocumentgeneratorTemplateUsers`.
+    pub users: Option<DocumentgeneratorTemplateUsers>,
+    /// `isDeleted`: char. One of `Y`, `N`.
+    pub is_deleted: Option<bool>,
+    /// `sort`: string.
+    pub sort: Option<String>,
+    /// `createTime`: datetime.
+    pub create_time: Option<wire::DateTime>,
+    /// `updateTime`: datetime.
+    pub update_time: Option<wire::DateTime>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -163,46 +192,17 @@ impl wire::Lenient for DocumentgeneratorTemplateAddUsers {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get.html#template)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentgeneratorTemplateGetTemplate {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `region`: string.
-    pub region: Option<String>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `download`: string.
-    pub download: Option<String>,
-    /// `active`: char. One of `Y`, `N`.
-    pub active: Option<bool>,
-    /// `moduleId`: string.
-    pub module_id: Option<String>,
-    /// `numeratorId`: string.
-    pub numerator_id: Option<String>,
-    /// `withStamps`: char. One of `Y`, `N`.
-    pub with_stamps: Option<bool>,
-    /// `providers`: `map<string>`.
-    pub providers: Option<BTreeMap<String, String>>,
-    /// `users`: `DocumentgeneratorTemplateUsers`.
-    pub users: Option<DocumentgeneratorTemplateUsers>,
-    /// `isDeleted`: char. One of `Y`, `N`.
-    pub is_deleted: Option<bool>,
-    /// `sort`: string.
-    pub sort: Option<String>,
-    /// `createTime`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `updateTime`: datetime.
-    pub update_time: Option<wire::DateTime>,
+pub struct DocumentgeneratorTemplateGetResult {
+    /// `template`: `DocumentgeneratorTemplate`.
+    pub template: Option<DocumentgeneratorTemplate>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for DocumentgeneratorTemplateGetTemplate {
+impl wire::Lenient for DocumentgeneratorTemplateGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -588,7 +588,7 @@ impl DocumentgeneratorTemplateDelete {
     "documentgenerator.template.get",
     scope = "documentgenerator",
     kind = read,
-    response = DocumentgeneratorTemplate
+    response = DocumentgeneratorTemplateGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -18,8 +18,8 @@ pub struct EntityItemProperty {
     pub name: Option<String>,
     /// `PROPERTY`: string.
     pub property: Option<String>,
-    /// `SORT`: string.
-    pub sort: Option<String>,
+    /// `SORT`: integer.
+    pub sort: Option<i64>,
     /// `TYPE`: string.
     #[serde(rename = "TYPE")]
     pub type_: Option<String>,

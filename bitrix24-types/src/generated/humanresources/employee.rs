@@ -31,28 +31,8 @@ impl wire::Lenient for HumanresourcesEmployeeCountResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct HumanresourcesEmployeeField {
-    /// `item`: `HumanresourcesEmployeeFieldGetItem`.
-    pub item: Option<HumanresourcesEmployeeFieldGetItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for HumanresourcesEmployeeField {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct HumanresourcesEmployeeFieldGetItem {
+pub struct HumanresourcesEmployeeField {
     /// `description`: string.
     pub description: Option<String>,
     /// `editable`: boolean.
@@ -80,7 +60,27 @@ pub struct HumanresourcesEmployeeFieldGetItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for HumanresourcesEmployeeFieldGetItem {
+impl wire::Lenient for HumanresourcesEmployeeField {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct HumanresourcesEmployeeFieldGetResult {
+    /// `item`: `HumanresourcesEmployeeField`.
+    pub item: Option<HumanresourcesEmployeeField>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesEmployeeFieldGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -344,7 +344,7 @@ pub struct HumanresourcesEmployeeCount;
     scope = "humanresources",
     kind = read,
     api = v3,
-    response = HumanresourcesEmployeeField
+    response = HumanresourcesEmployeeFieldGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

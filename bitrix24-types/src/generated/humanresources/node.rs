@@ -137,9 +137,14 @@ impl wire::Lenient for HumanresourcesNodeCountResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeField {
-    /// `item`: `HumanresourcesNodeFieldGetItem`.
-    pub item: Option<HumanresourcesNodeFieldGetItem>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -157,20 +162,15 @@ impl wire::Lenient for HumanresourcesNodeField {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HumanresourcesNodeFieldGetItem {
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
+pub struct HumanresourcesNodeFieldGetResult {
+    /// `item`: `HumanresourcesNodeField`.
+    pub item: Option<HumanresourcesNodeField>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for HumanresourcesNodeFieldGetItem {
+impl wire::Lenient for HumanresourcesNodeFieldGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -231,38 +231,15 @@ impl wire::Lenient for HumanresourcesNodeFieldListResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HumanresourcesNodeGetItem {
-    /// `accessCode`: string.
-    pub access_code: Option<String>,
-    /// `colorName`: string.
-    pub color_name: Option<String>,
-    /// `createdAt`: datetime.
-    pub created_at: Option<wire::DateTime>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `members`: `HumanresourcesNodeMembersItem[]`.
-    pub members: Option<Vec<HumanresourcesNodeMembersItem>>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `structureId`: integer.
-    pub structure_id: Option<i64>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `updatedAt`: datetime.
-    pub updated_at: Option<wire::DateTime>,
-    /// `userCount`: integer.
-    pub user_count: Option<i64>,
-    /// `xmlId`: integer.
-    pub xml_id: Option<i64>,
+pub struct HumanresourcesNodeGetResult {
+    /// `item`: `Node`.
+    pub item: Option<Node>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for HumanresourcesNodeGetItem {
+impl wire::Lenient for HumanresourcesNodeGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -470,9 +447,32 @@ impl wire::Lenient for HumanresourcesNodeSearchResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Node {
-    /// `item`: `HumanresourcesNodeGetItem`.
-    pub item: Option<HumanresourcesNodeGetItem>,
+    /// `accessCode`: string.
+    pub access_code: Option<String>,
+    /// `colorName`: string.
+    pub color_name: Option<String>,
+    /// `createdAt`: datetime.
+    pub created_at: Option<wire::DateTime>,
+    /// `description`: string.
+    pub description: Option<String>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `members`: `HumanresourcesNodeMembersItem[]`.
+    pub members: Option<Vec<HumanresourcesNodeMembersItem>>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `structureId`: integer.
+    pub structure_id: Option<i64>,
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// `updatedAt`: datetime.
+    pub updated_at: Option<wire::DateTime>,
+    /// `userCount`: integer.
+    pub user_count: Option<i64>,
+    /// `xmlId`: integer.
+    pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -642,7 +642,7 @@ impl HumanresourcesNodeEdit {
     scope = "humanresources",
     kind = read,
     api = v3,
-    response = HumanresourcesNodeField
+    response = HumanresourcesNodeFieldGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -684,7 +684,7 @@ pub struct HumanresourcesNodeFieldList {
     scope = "humanresources",
     kind = read,
     api = v3,
-    response = Node
+    response = HumanresourcesNodeGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

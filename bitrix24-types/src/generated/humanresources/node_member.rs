@@ -12,9 +12,14 @@ use super::humanresources_values::HumanresourcesNodeMemberAddRole;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-member/humanresources-node-member-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeMemberField {
-    /// `item`: `HumanresourcesNodeMemberFieldGetItem`.
-    pub item: Option<HumanresourcesNodeMemberFieldGetItem>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -32,20 +37,15 @@ impl wire::Lenient for HumanresourcesNodeMemberField {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-member/humanresources-node-member-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HumanresourcesNodeMemberFieldGetItem {
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
+pub struct HumanresourcesNodeMemberFieldGetResult {
+    /// `item`: `HumanresourcesNodeMemberField`.
+    pub item: Option<HumanresourcesNodeMemberField>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for HumanresourcesNodeMemberFieldGetItem {
+impl wire::Lenient for HumanresourcesNodeMemberFieldGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -236,7 +236,7 @@ impl HumanresourcesNodeMemberAdd {
     scope = "humanresources",
     kind = read,
     api = v3,
-    response = HumanresourcesNodeMemberField
+    response = HumanresourcesNodeMemberFieldGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -151,8 +151,8 @@ pub struct ImDialog {
     pub entity_data_2: Option<String>,
     /// `entity_data_3`: string.
     pub entity_data_3: Option<String>,
-    /// `mute_list`: raw.
-    pub mute_list: Option<serde_json::Value>,
+    /// `mute_list`: `integer[]`.
+    pub mute_list: Option<Vec<i64>>,
     /// `date_create`: datetime.
     pub date_create: Option<wire::DateTime>,
     /// `message_type`: string.
@@ -199,8 +199,8 @@ impl wire::Lenient for ImDialog {
 pub struct ImDialogGetLastMessageViews {
     /// `message_id`: integer.
     pub message_id: Option<i64>,
-    /// `first_viewers`: raw.
-    pub first_viewers: Option<serde_json::Value>,
+    /// `first_viewers`: `integer[]`.
+    pub first_viewers: Option<Vec<i64>>,
     /// `count_of_viewers`: integer.
     pub count_of_viewers: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -366,8 +366,8 @@ impl wire::Lenient for ImRecentAvatar {
 pub struct ImRecentGetChat {
     /// `avatar`: string.
     pub avatar: Option<String>,
-    /// `background_id`: raw.
-    pub background_id: Option<serde_json::Value>,
+    /// `background_id`: integer.
+    pub background_id: Option<i64>,
     /// `color`: string.
     pub color: Option<String>,
     /// `contains_collaber`: boolean.
@@ -508,8 +508,8 @@ impl wire::Lenient for ImRecentListAvatar2 {
 pub struct ImRecentListChat {
     /// `avatar`: string.
     pub avatar: Option<String>,
-    /// `background_id`: raw.
-    pub background_id: Option<serde_json::Value>,
+    /// `background_id`: integer.
+    pub background_id: Option<i64>,
     /// `color`: string.
     pub color: Option<String>,
     /// `contains_collaber`: boolean.
@@ -852,8 +852,8 @@ pub struct ImRecentMessage {
     pub id: Option<u64>,
     /// `status`: string.
     pub status: Option<String>,
-    /// `sticker`: raw.
-    pub sticker: Option<serde_json::Value>,
+    /// `sticker`: integer.
+    pub sticker: Option<i64>,
     /// `text`: string.
     pub text: Option<String>,
     /// `uuid`: string.

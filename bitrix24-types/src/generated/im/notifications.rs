@@ -147,6 +147,49 @@ impl wire::Lenient for ImNotifyResultObject {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-schema-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct ImNotifySchemaGetListItem {
+    /// `ID`: string.
+    pub id: Option<String>,
+    /// `NAME`: string.
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImNotifySchemaGetListItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-schema-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct ImNotifySchemaGetResult {
+    /// `tasks`: `Schema`.
+    pub tasks: Option<Schema>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImNotifySchemaGetResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImNotifyUsersItem {
@@ -258,8 +301,8 @@ pub struct Schema {
     pub name: Option<String>,
     /// `MODULE_ID`: string.
     pub module_id: Option<String>,
-    /// `LIST`: raw.
-    pub list: Option<serde_json::Value>,
+    /// `LIST`: `ImNotifySchemaGetListItem[]`.
+    pub list: Option<Vec<ImNotifySchemaGetListItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -548,7 +591,12 @@ impl ImNotifyReadList {
 /// `im.notify.schema.get`: scope `im`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/notifications/im-notify-schema-get.html)
-#[bitrix_method("im.notify.schema.get", scope = "im", kind = read, response = Schema)]
+#[bitrix_method(
+    "im.notify.schema.get",
+    scope = "im",
+    kind = read,
+    response = ImNotifySchemaGetResult
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct ImNotifySchemaGet;

@@ -110,16 +110,16 @@ impl wire::Lenient for ImSearchChatListRestrictions {
 pub struct ImSearchChatListResultItem {
     /// `avatar`: string.
     pub avatar: Option<String>,
-    /// `background_id`: raw.
-    pub background_id: Option<serde_json::Value>,
+    /// `background_id`: integer.
+    pub background_id: Option<i64>,
     /// `color`: string.
     pub color: Option<String>,
     /// `counter`: integer.
     pub counter: Option<i64>,
     /// `date_create`: datetime.
     pub date_create: Option<wire::DateTime>,
-    /// `description`: raw.
-    pub description: Option<serde_json::Value>,
+    /// `description`: string.
+    pub description: Option<String>,
     /// `disk_folder_id`: integer.
     pub disk_folder_id: Option<i64>,
     /// `entity_data_1`: string.
@@ -487,6 +487,27 @@ impl wire::Lenient for ImSearchPhones {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-user-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct ImSearchUserListResult {
+    /// `103`: `ImSearchUserListUserObject`.
+    #[serde(rename = "103")]
+    pub n103: Option<ImSearchUserListUserObject>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImSearchUserListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/search/im-search-user-list.html#user-object)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImSearchUserListUserObject {
@@ -524,8 +545,8 @@ pub struct ImSearchUserListUserObject {
     pub idle: Option<String>,
     /// `last_activity_date`: datetime.
     pub last_activity_date: Option<wire::DateTime>,
-    /// `mobile_last_date`: datetime.
-    pub mobile_last_date: Option<wire::DateTime>,
+    /// `mobile_last_date`: boolean.
+    pub mobile_last_date: Option<bool>,
     /// `departments`: `integer[]`.
     pub departments: Option<Vec<i64>>,
     /// `absent`: string.
@@ -712,7 +733,7 @@ pub struct ImSearchLastGet {
     "im.search.user.list",
     scope = "im",
     kind = read,
-    response = ImSearchUserListUserObject
+    response = ImSearchUserListResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

@@ -9,84 +9,10 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Chat {
-    /// `chat`: `ImbotV2ChatChat`.
-    pub chat: Option<ImbotV2ChatChat>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for Chat {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct ImbotV2ChatAddFields {
-    /// `title`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `color`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
-    /// `avatar`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<wire::File>,
-    /// `userIds`: `integer[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_ids: Option<Vec<i64>>,
-    /// `ownerId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<i64>,
-    /// `message`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImbotV2ChatAddResult {
-    /// `chat`: `ImbotV2ChatChat`.
-    pub chat: Option<ImbotV2ChatChat>,
-    /// `users`: `ImbotV2ChatItem[]`.
-    pub users: Option<Vec<ImbotV2ChatItem>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImbotV2ChatAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ImbotV2ChatChat {
+pub struct Chat {
     /// `avatar`: string.
     pub avatar: Option<String>,
     /// `backgroundId`: integer.
@@ -164,7 +90,81 @@ pub struct ImbotV2ChatChat {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImbotV2ChatChat {
+impl wire::Lenient for Chat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html#fields)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct ImbotV2ChatAddFields {
+    /// `title`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `color`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// `avatar`: file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<wire::File>,
+    /// `userIds`: `integer[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_ids: Option<Vec<i64>>,
+    /// `ownerId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<i64>,
+    /// `message`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct ImbotV2ChatAddResult {
+    /// `chat`: `Chat`.
+    pub chat: Option<Chat>,
+    /// `users`: `ImbotV2ChatItem[]`.
+    pub users: Option<Vec<ImbotV2ChatItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct ImbotV2ChatGetResult {
+    /// `chat`: `Chat`.
+    pub chat: Option<Chat>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImbotV2ChatGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -480,7 +480,12 @@ impl ImbotV2ChatAdd {
 /// `imbot.v2.Chat.get`: scope `imbot`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chat-bots/chat-bots-v2/imbot.v2/chats/chat-get.html)
-#[bitrix_method("imbot.v2.Chat.get", scope = "imbot", kind = read, response = Chat)]
+#[bitrix_method(
+    "imbot.v2.Chat.get",
+    scope = "imbot",
+    kind = read,
+    response = ImbotV2ChatGetResult
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct ImbotV2ChatGet {

@@ -41,8 +41,8 @@ impl wire::Lenient for ImbotChat {
 pub struct ImbotDialog {
     /// `avatar`: string.
     pub avatar: Option<String>,
-    /// `background_id`: raw.
-    pub background_id: Option<serde_json::Value>,
+    /// `background_id`: integer.
+    pub background_id: Option<i64>,
     /// `color`: string.
     pub color: Option<String>,
     /// `counter`: integer.

@@ -629,8 +629,8 @@ impl wire::Lenient for ImopenlinesConfigList {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ImopenlinesConfigListGetConfigQueueItem {
-    /// `ENTITY_ID`: integer.
-    pub entity_id: Option<i64>,
+    /// `ENTITY_ID`: string.
+    pub entity_id: Option<String>,
     /// `ENTITY_TYPE`: string.
     pub entity_type: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

@@ -38,8 +38,8 @@ pub struct History {
     pub openlines: Option<ImopenlinesSessionHistoryGetOpenlines>,
     /// `userInGroup`: `ImopenlinesSessionHistoryGetUserInGroup`.
     pub user_in_group: Option<ImopenlinesSessionHistoryGetUserInGroup>,
-    /// `woUserInGroup`: raw.
-    pub wo_user_in_group: Option<serde_json::Value>,
+    /// `woUserInGroup`: `string[]`.
+    pub wo_user_in_group: Option<Vec<String>>,
     /// `chat`: `ImopenlinesSessionHistoryGetChat`.
     pub chat: Option<ImopenlinesSessionHistoryGetChat>,
     /// `userBlockChat`: `ImopenlinesSessionHistoryGetUserBlockChat`.

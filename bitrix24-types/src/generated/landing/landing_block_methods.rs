@@ -211,8 +211,8 @@ pub struct LandingBlockGetcontentResult {
     pub css: Option<Vec<String>>,
     /// `js`: `string[]`.
     pub js: Option<Vec<String>>,
-    /// `assetStrings`: raw.
-    pub asset_strings: Option<serde_json::Value>,
+    /// `assetStrings`: `string[]`.
+    pub asset_strings: Option<Vec<String>>,
     /// `lang`: raw.
     pub lang: Option<serde_json::Value>,
     /// `manifest`: `LandingBlockGetcontentManifest`.

@@ -14,8 +14,41 @@ use super::lists_values::ListsElementAddIblockTypeId;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsField {
-    /// `L`: `ListsFieldGetL`.
-    pub l: Option<ListsFieldGetL>,
+    /// `CODE`: string.
+    pub code: Option<String>,
+    /// `COL_COUNT`: string.
+    pub col_count: Option<String>,
+    /// `DEFAULT_VALUE`: string.
+    pub default_value: Option<String>,
+    /// `DISPLAY_VALUES_FORM`: `map<string>`.
+    pub display_values_form: Option<BTreeMap<String, String>>,
+    /// `FIELD_ID`: string.
+    pub field_id: Option<String>,
+    /// `ID`: id.
+    pub id: Option<u64>,
+    /// `IS_REQUIRED`: char. One of `Y`, `N`.
+    pub is_required: Option<bool>,
+    /// `LINK_IBLOCK_ID`: integer.
+    pub link_iblock_id: Option<i64>,
+    /// `MULTIPLE`: char. One of `Y`, `N`.
+    pub multiple: Option<bool>,
+    /// `NAME`: string.
+    pub name: Option<String>,
+    /// `PROPERTY_TYPE`: string.
+    pub property_type: Option<String>,
+    /// `PROPERTY_USER_TYPE`: boolean.
+    pub property_user_type: Option<bool>,
+    /// `ROW_COUNT`: string.
+    pub row_count: Option<String>,
+    /// `SETTINGS`: `ListsFieldGetSettings`.
+    pub settings: Option<ListsFieldGetSettings>,
+    /// `SORT`: integer.
+    pub sort: Option<i64>,
+    /// `TYPE`: string.
+    #[serde(rename = "TYPE")]
+    pub type_: Option<String>,
+    /// `USER_TYPE_SETTINGS`: raw.
+    pub user_type_settings: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -89,48 +122,15 @@ pub struct ListsFieldAddParametrFields {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ListsFieldGetL {
-    /// `CODE`: string.
-    pub code: Option<String>,
-    /// `COL_COUNT`: string.
-    pub col_count: Option<String>,
-    /// `DEFAULT_VALUE`: string.
-    pub default_value: Option<String>,
-    /// `DISPLAY_VALUES_FORM`: `map<string>`.
-    pub display_values_form: Option<BTreeMap<String, String>>,
-    /// `FIELD_ID`: string.
-    pub field_id: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `IS_REQUIRED`: char. One of `Y`, `N`.
-    pub is_required: Option<bool>,
-    /// `LINK_IBLOCK_ID`: integer.
-    pub link_iblock_id: Option<i64>,
-    /// `MULTIPLE`: char. One of `Y`, `N`.
-    pub multiple: Option<bool>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `PROPERTY_TYPE`: string.
-    pub property_type: Option<String>,
-    /// `PROPERTY_USER_TYPE`: boolean.
-    pub property_user_type: Option<bool>,
-    /// `ROW_COUNT`: string.
-    pub row_count: Option<String>,
-    /// `SETTINGS`: `ListsFieldGetSettings`.
-    pub settings: Option<ListsFieldGetSettings>,
-    /// `SORT`: integer.
-    pub sort: Option<i64>,
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `USER_TYPE_SETTINGS`: raw.
-    pub user_type_settings: Option<serde_json::Value>,
+pub struct ListsFieldGetResult {
+    /// `L`: `ListsField`.
+    pub l: Option<ListsField>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ListsFieldGetL {
+impl wire::Lenient for ListsFieldGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -294,7 +294,12 @@ impl ListsFieldDelete {
 /// `lists.field.get`: scope `lists`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)
-#[bitrix_method("lists.field.get", scope = "lists", kind = read, response = ListsField)]
+#[bitrix_method(
+    "lists.field.get",
+    scope = "lists",
+    kind = read,
+    response = ListsFieldGetResult
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsFieldGet {

@@ -17,8 +17,8 @@ use super::lists_values::ListsElementAddIblockTypeId;
 pub struct Lists {
     /// `ACTIVE`: char. One of `Y`, `N`.
     pub active: Option<bool>,
-    /// `API_CODE`: raw.
-    pub api_code: Option<serde_json::Value>,
+    /// `API_CODE`: string.
+    pub api_code: Option<String>,
     /// `BIZPROC`: char. One of `Y`, `N`.
     pub bizproc: Option<bool>,
     /// `CANONICAL_PAGE_URL`: raw.

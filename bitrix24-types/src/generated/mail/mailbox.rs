@@ -11,9 +11,14 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/mailbox/mail-mailbox-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MailMailboxField {
-    /// `item`: `MailMailboxFieldGetItem`.
-    pub item: Option<MailMailboxFieldGetItem>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -31,20 +36,15 @@ impl wire::Lenient for MailMailboxField {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/mailbox/mail-mailbox-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MailMailboxFieldGetItem {
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
+pub struct MailMailboxFieldGetResult {
+    /// `item`: `MailMailboxField`.
+    pub item: Option<MailMailboxField>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for MailMailboxFieldGetItem {
+impl wire::Lenient for MailMailboxFieldGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -105,22 +105,15 @@ impl wire::Lenient for MailMailboxFieldListResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/mailbox/mail-mailbox-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MailMailboxItem {
-    /// `email`: string.
-    pub email: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `senderName`: string.
-    pub sender_name: Option<String>,
+pub struct MailMailboxGetResult {
+    /// `item`: `Mailbox`.
+    pub item: Option<Mailbox>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for MailMailboxItem {
+impl wire::Lenient for MailMailboxGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -133,8 +126,8 @@ impl wire::Lenient for MailMailboxItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/mailbox/mail-mailbox-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct MailMailboxListResult {
-    /// `items`: `MailMailboxItem[]`.
-    pub items: Option<Vec<MailMailboxItem>>,
+    /// `items`: `Mailbox[]`.
+    pub items: Option<Vec<Mailbox>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -196,9 +189,16 @@ impl wire::Lenient for MailMailboxSendersResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/mailbox/mail-mailbox-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Mailbox {
-    /// `item`: `MailMailboxItem`.
-    pub item: Option<MailMailboxItem>,
+    /// `email`: string.
+    pub email: Option<String>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `senderName`: string.
+    pub sender_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -220,7 +220,7 @@ impl wire::Lenient for Mailbox {
     scope = "mail",
     kind = read,
     api = v3,
-    response = MailMailboxField
+    response = MailMailboxFieldGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -262,7 +262,7 @@ pub struct MailMailboxFieldList {
     scope = "mail",
     kind = read,
     api = v3,
-    response = Mailbox
+    response = MailMailboxGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -11,9 +11,14 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/recipient/mail-recipient-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MailRecipientField {
-    /// `item`: `MailRecipientFieldGetItem`.
-    pub item: Option<MailRecipientFieldGetItem>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -31,20 +36,15 @@ impl wire::Lenient for MailRecipientField {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/recipient/mail-recipient-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MailRecipientFieldGetItem {
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
+pub struct MailRecipientFieldGetResult {
+    /// `item`: `MailRecipientField`.
+    pub item: Option<MailRecipientField>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for MailRecipientFieldGetItem {
+impl wire::Lenient for MailRecipientFieldGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -153,7 +153,7 @@ impl wire::Lenient for MailRecipientResult {
     scope = "mail",
     kind = read,
     api = v3,
-    response = MailRecipientField
+    response = MailRecipientFieldGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -11,9 +11,34 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Eventlog {
-    /// `item`: `MainEventlogGetItem`.
-    pub item: Option<MainEventlogGetItem>,
+    /// `auditTypeId`: string.
+    pub audit_type_id: Option<String>,
+    /// `description`: string.
+    pub description: Option<String>,
+    /// `guestId`: integer.
+    pub guest_id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `itemId`: integer.
+    pub item_id: Option<i64>,
+    /// `moduleId`: string.
+    pub module_id: Option<String>,
+    /// `remoteAddr`: string.
+    pub remote_addr: Option<String>,
+    /// `requestUri`: string.
+    pub request_uri: Option<String>,
+    /// `severity`: string.
+    pub severity: Option<String>,
+    /// `siteId`: string.
+    pub site_id: Option<String>,
+    /// `timestampX`: datetime.
+    pub timestamp_x: Option<wire::DateTime>,
+    /// `userAgent`: string.
+    pub user_agent: Option<String>,
+    /// `userId`: integer.
+    pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -31,28 +56,8 @@ impl wire::Lenient for Eventlog {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct MainEventlogField {
-    /// `item`: `MainEventlogFieldGetItem`.
-    pub item: Option<MainEventlogFieldGetItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for MainEventlogField {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct MainEventlogFieldGetItem {
+pub struct MainEventlogField {
     /// `description`: string.
     pub description: Option<String>,
     /// `editable`: boolean.
@@ -80,7 +85,27 @@ pub struct MainEventlogFieldGetItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for MainEventlogFieldGetItem {
+impl wire::Lenient for MainEventlogField {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-field-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct MainEventlogFieldGetResult {
+    /// `item`: `MainEventlogField`.
+    pub item: Option<MainEventlogField>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for MainEventlogFieldGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -145,40 +170,15 @@ impl wire::Lenient for MainEventlogFieldListResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MainEventlogGetItem {
-    /// `auditTypeId`: string.
-    pub audit_type_id: Option<String>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `guestId`: integer.
-    pub guest_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `itemId`: integer.
-    pub item_id: Option<i64>,
-    /// `moduleId`: string.
-    pub module_id: Option<String>,
-    /// `remoteAddr`: string.
-    pub remote_addr: Option<String>,
-    /// `requestUri`: string.
-    pub request_uri: Option<String>,
-    /// `severity`: string.
-    pub severity: Option<String>,
-    /// `siteId`: string.
-    pub site_id: Option<String>,
-    /// `timestampX`: datetime.
-    pub timestamp_x: Option<wire::DateTime>,
-    /// `userAgent`: string.
-    pub user_agent: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
+pub struct MainEventlogGetResult {
+    /// `item`: `Eventlog`.
+    pub item: Option<Eventlog>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for MainEventlogGetItem {
+impl wire::Lenient for MainEventlogGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -249,7 +249,7 @@ impl wire::Lenient for MainEventlogResult {
     scope = "main",
     kind = read,
     api = v3,
-    response = MainEventlogField
+    response = MainEventlogFieldGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -291,7 +291,7 @@ pub struct MainEventlogFieldList {
     scope = "main",
     kind = read,
     api = v3,
-    response = Eventlog
+    response = MainEventlogGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

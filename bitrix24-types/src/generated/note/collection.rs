@@ -7,13 +7,36 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct Collection {
-    /// `item`: `NoteCollectionItem`.
-    pub item: Option<NoteCollectionItem>,
+    /// `createdAt`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub created_at: Option<wire::DateTime>,
+    /// `createdBy`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub created_by: Option<i64>,
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `policyLevel`: string, read-only.
+    #[serde(skip_serializing)]
+    pub policy_level: Option<String>,
+    /// `position`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<i64>,
+    /// `updatedAt`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub updated_at: Option<wire::DateTime>,
+    /// `updatedBy`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub updated_by: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -27,29 +50,38 @@ impl wire::Lenient for Collection {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
+/// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct NoteCollectionAddFields {
-    /// `name`: string, required.
-    pub name: String,
-    /// `position`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub position: Option<i64>,
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct NoteCollectionAddResult {
+    /// `item`: `Collection`.
+    pub item: Option<Collection>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+impl wire::Lenient for NoteCollectionAddResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NoteCollectionField {
-    /// `item`: `NoteCollectionFieldGetItem`.
-    pub item: Option<NoteCollectionFieldGetItem>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -67,20 +99,15 @@ impl wire::Lenient for NoteCollectionField {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoteCollectionFieldGetItem {
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
+pub struct NoteCollectionFieldGetResult {
+    /// `item`: `NoteCollectionField`.
+    pub item: Option<NoteCollectionField>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for NoteCollectionFieldGetItem {
+impl wire::Lenient for NoteCollectionFieldGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -130,41 +157,6 @@ pub struct NoteCollectionFieldListResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for NoteCollectionFieldListResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoteCollectionItem {
-    /// `createdAt`: datetime.
-    pub created_at: Option<wire::DateTime>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `policyLevel`: string.
-    pub policy_level: Option<String>,
-    /// `position`: integer.
-    pub position: Option<i64>,
-    /// `updatedAt`: datetime.
-    pub updated_at: Option<wire::DateTime>,
-    /// `updatedBy`: integer.
-    pub updated_by: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteCollectionItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -232,8 +224,8 @@ pub struct NoteCollectionListPagination {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NoteCollectionListResult {
-    /// `items`: `NoteCollectionItem[]`.
-    pub items: Option<Vec<NoteCollectionItem>>,
+    /// `items`: `Collection[]`.
+    pub items: Option<Vec<Collection>>,
     /// `nextCursor`: `NoteCollectionListNextCursor`.
     pub next_cursor: Option<NoteCollectionListNextCursor>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -269,19 +261,6 @@ impl wire::Lenient for NoteCollectionResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct NoteCollectionUpdateFields {
-    /// `name`: string, required.
-    pub name: String,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// `note.collection.add`: scope `note`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/collection/note-collection-add.html)
@@ -290,17 +269,17 @@ pub struct NoteCollectionUpdateFields {
     scope = "note",
     kind = write,
     api = v3,
-    response = Collection
+    response = NoteCollectionAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct NoteCollectionAdd {
-    /// `fields`: `NoteCollectionAddFields`, required.
-    pub fields: NoteCollectionAddFields,
+    /// `fields`: `Collection`, required.
+    pub fields: Collection,
 }
 impl NoteCollectionAdd {
     /// A `note.collection.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: NoteCollectionAddFields) -> Self {
+    pub fn new(fields: Collection) -> Self {
         Self { fields }
     }
 }
@@ -356,7 +335,7 @@ impl NoteCollectionDelete {
     scope = "note",
     kind = read,
     api = v3,
-    response = NoteCollectionField
+    response = NoteCollectionFieldGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -398,7 +377,7 @@ pub struct NoteCollectionFieldList {
     scope = "note",
     kind = read,
     api = v3,
-    response = Collection
+    response = NoteCollectionAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -437,19 +416,19 @@ pub struct NoteCollectionList {
     scope = "note",
     kind = idempotent,
     api = v3,
-    response = Collection
+    response = NoteCollectionAddResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct NoteCollectionUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `NoteCollectionUpdateFields`, required.
-    pub fields: NoteCollectionUpdateFields,
+    /// `fields`: `Collection`, required.
+    pub fields: Collection,
 }
 impl NoteCollectionUpdate {
     /// A `note.collection.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: NoteCollectionUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Collection) -> Self {
         Self { id, fields }
     }
 }

@@ -11,9 +11,22 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/file/note-file-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NoteFile {
-    /// `item`: `NoteFileItem`.
-    pub item: Option<NoteFileItem>,
+    /// `assetMarkdown`: string.
+    pub asset_markdown: Option<String>,
+    /// `assetType`: string.
+    pub asset_type: Option<String>,
+    /// `documentId`: integer.
+    pub document_id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `mimeType`: string.
+    pub mime_type: Option<String>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `size`: integer.
+    pub size: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -31,9 +44,14 @@ impl wire::Lenient for NoteFile {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/file/note-file-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NoteFileField {
-    /// `item`: `NoteFileFieldGetItem`.
-    pub item: Option<NoteFileFieldGetItem>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -51,20 +69,15 @@ impl wire::Lenient for NoteFileField {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/file/note-file-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoteFileFieldGetItem {
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
+pub struct NoteFileFieldGetResult {
+    /// `item`: `NoteFileField`.
+    pub item: Option<NoteFileField>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for NoteFileFieldGetItem {
+impl wire::Lenient for NoteFileFieldGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -125,28 +138,15 @@ impl wire::Lenient for NoteFileFieldListResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/file/note-file-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoteFileItem {
-    /// `assetMarkdown`: string.
-    pub asset_markdown: Option<String>,
-    /// `assetType`: string.
-    pub asset_type: Option<String>,
-    /// `documentId`: integer.
-    pub document_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `mimeType`: string.
-    pub mime_type: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `size`: integer.
-    pub size: Option<i64>,
+pub struct NoteFileResult {
+    /// `item`: `NoteFile`.
+    pub item: Option<NoteFile>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for NoteFileItem {
+impl wire::Lenient for NoteFileResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -162,7 +162,7 @@ impl wire::Lenient for NoteFileItem {
     scope = "note",
     kind = write,
     api = v3,
-    response = NoteFile
+    response = NoteFileResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -192,7 +192,7 @@ impl NoteFileAdd {
     scope = "note",
     kind = read,
     api = v3,
-    response = NoteFileField
+    response = NoteFileFieldGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -234,7 +234,7 @@ pub struct NoteFileFieldList {
     scope = "note",
     kind = read,
     api = v3,
-    response = NoteFile
+    response = NoteFileResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -647,12 +647,12 @@ pub struct SalePaysystemListRecord {
     pub psa_name: Option<String>,
     /// `PS_MODE`: string.
     pub ps_mode: Option<String>,
-    /// `RESULT_FILE`: raw.
-    pub result_file: Option<serde_json::Value>,
+    /// `RESULT_FILE`: string.
+    pub result_file: Option<String>,
     /// `SORT`: integer.
     pub sort: Option<i64>,
-    /// `TARIFF`: raw.
-    pub tariff: Option<serde_json::Value>,
+    /// `TARIFF`: string.
+    pub tariff: Option<String>,
     /// `XML_ID`: string.
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

@@ -8,13 +8,57 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaItem {
-    /// `item`: `RpaItemGetItem`.
-    pub item: Option<RpaItemGetItem>,
+    /// `createdBy`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub created_by: Option<i64>,
+    /// `createdTime`: string, read-only.
+    #[serde(skip_serializing)]
+    pub created_time: Option<String>,
+    /// `detailUrl`: string, read-only.
+    #[serde(skip_serializing)]
+    pub detail_url: Option<String>,
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `movedBy`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub moved_by: Option<i64>,
+    /// `movedTime`: string, read-only.
+    #[serde(skip_serializing)]
+    pub moved_time: Option<String>,
+    /// `name`: string, read-only.
+    #[serde(skip_serializing)]
+    pub name: Option<String>,
+    /// `previousStageId`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub previous_stage_id: Option<i64>,
+    /// `stageId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage_id: Option<i64>,
+    /// `tasksCounter`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub tasks_counter: Option<i64>,
+    /// `tasksFaces`: `RpaItemGetTasksFaces`, read-only.
+    #[serde(skip_serializing)]
+    pub tasks_faces: Option<RpaItemGetTasksFaces>,
+    /// `typeId`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub type_id: Option<i64>,
+    /// `updatedBy`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub updated_by: Option<i64>,
+    /// `updatedTime`: string, read-only.
+    #[serde(skip_serializing)]
+    pub updated_time: Option<String>,
+    /// `users`: `map<RpaItemGetUsersItem>`, read-only.
+    #[serde(skip_serializing)]
+    pub users: Option<BTreeMap<String, RpaItemGetUsersItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -32,44 +76,15 @@ impl wire::Lenient for RpaItem {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RpaItemGetItem {
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `createdTime`: string.
-    pub created_time: Option<String>,
-    /// `detailUrl`: string.
-    pub detail_url: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `movedBy`: integer.
-    pub moved_by: Option<i64>,
-    /// `movedTime`: string.
-    pub moved_time: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `previousStageId`: integer.
-    pub previous_stage_id: Option<i64>,
-    /// `stageId`: integer.
-    pub stage_id: Option<i64>,
-    /// `tasksCounter`: integer.
-    pub tasks_counter: Option<i64>,
-    /// `tasksFaces`: `RpaItemGetTasksFaces`.
-    pub tasks_faces: Option<RpaItemGetTasksFaces>,
-    /// `typeId`: integer.
-    pub type_id: Option<i64>,
-    /// `updatedBy`: integer.
-    pub updated_by: Option<i64>,
-    /// `updatedTime`: string.
-    pub updated_time: Option<String>,
-    /// `users`: `map<RpaItemGetUsersItem>`.
-    pub users: Option<BTreeMap<String, RpaItemGetUsersItem>>,
+pub struct RpaItemGetResult {
+    /// `item`: `RpaItem`.
+    pub item: Option<RpaItem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for RpaItemGetItem {
+impl wire::Lenient for RpaItemGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -165,16 +180,20 @@ impl wire::Lenient for RpaItemGetTasksData {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
 pub struct RpaItemGetTasksFaces {
     /// `all`: `integer[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub all: Option<Vec<i64>>,
     /// `completed`: `integer[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed: Option<Vec<i64>>,
     /// `running`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub running: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -264,27 +283,35 @@ impl wire::Lenient for RpaItemGetTasksUsersItem {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaItemGetUsersItem {
     /// `fullName`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
     /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `lastName`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// `link`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `secondName`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub second_name: Option<String>,
     /// `title`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `workPosition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -319,25 +346,16 @@ impl wire::Lenient for RpaItemListResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct RpaItemUpdateFields {
-    /// `stageId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// `rpa.item.add`: scope `rpa`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-add.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.item.add`")]
-#[bitrix_method("rpa.item.add", scope = "rpa", kind = write, response = RpaItem)]
+#[bitrix_method(
+    "rpa.item.add",
+    scope = "rpa",
+    kind = write,
+    response = RpaItemGetResult
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaItemAdd {
@@ -381,7 +399,7 @@ impl RpaItemDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-get.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.item.get`")]
-#[bitrix_method("rpa.item.get", scope = "rpa", kind = read, response = RpaItem)]
+#[bitrix_method("rpa.item.get", scope = "rpa", kind = read, response = RpaItemGetResult)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaItemGet {
@@ -457,12 +475,12 @@ pub struct RpaItemUpdate {
     /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
-    /// `fields`: `RpaItemUpdateFields`, required.
-    pub fields: RpaItemUpdateFields,
+    /// `fields`: `RpaItem`, required.
+    pub fields: RpaItem,
 }
 impl RpaItemUpdate {
     /// A `rpa.item.update` call with the required parameters; optional ones unset.
-    pub fn new(fields: RpaItemUpdateFields) -> Self {
+    pub fn new(fields: RpaItem) -> Self {
         Self {
             type_id: None,
             id: None,

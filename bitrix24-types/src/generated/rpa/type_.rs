@@ -8,14 +8,30 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaType {
-    /// `type`: `RpaTypeGetType`.
-    pub type_: Option<RpaTypeGetType>,
+    /// `createdBy`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub created_by: Option<i64>,
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `image`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// `permissions`: `RpaTypeGetPermissionsItem[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<Vec<RpaTypeGetPermissionsItem>>,
+    /// `settings`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<serde_json::Value>,
+    /// `title`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -29,45 +45,29 @@ impl wire::Lenient for RpaType {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct RpaTypeAddFields {
-    /// `title`: string, required.
-    pub title: String,
-    /// `image`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
-    /// `settings`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<serde_json::Value>,
-    /// `permissions`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub permissions: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct RpaTypeGetPermissionsItem {
     /// `accessCode`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_code: Option<String>,
     /// `action`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
     /// `entity`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity: Option<String>,
     /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<i64>,
     /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `permission`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permission: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -87,25 +87,15 @@ impl wire::Lenient for RpaTypeGetPermissionsItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RpaTypeGetType {
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `image`: string.
-    pub image: Option<String>,
-    /// `permissions`: `RpaTypeGetPermissionsItem[]`.
-    pub permissions: Option<Vec<RpaTypeGetPermissionsItem>>,
-    /// `settings`: raw.
-    pub settings: Option<serde_json::Value>,
-    /// `title`: string.
-    pub title: Option<String>,
+pub struct RpaTypeGetResult {
+    /// `type`: `RpaType`.
+    pub type_: Option<RpaType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for RpaTypeGetType {
+impl wire::Lenient for RpaTypeGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -137,16 +127,21 @@ impl wire::Lenient for RpaTypeListResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-add.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.type.add`")]
-#[bitrix_method("rpa.type.add", scope = "rpa", kind = write, response = RpaType)]
+#[bitrix_method(
+    "rpa.type.add",
+    scope = "rpa",
+    kind = write,
+    response = RpaTypeGetResult
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaTypeAdd {
-    /// `fields`: `RpaTypeAddFields`, required.
-    pub fields: RpaTypeAddFields,
+    /// `fields`: `RpaType`, required.
+    pub fields: RpaType,
 }
 impl RpaTypeAdd {
     /// A `rpa.type.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: RpaTypeAddFields) -> Self {
+    pub fn new(fields: RpaType) -> Self {
         Self { fields }
     }
 }
@@ -176,7 +171,7 @@ impl RpaTypeDelete {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-get.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.type.get`")]
-#[bitrix_method("rpa.type.get", scope = "rpa", kind = read, response = RpaType)]
+#[bitrix_method("rpa.type.get", scope = "rpa", kind = read, response = RpaTypeGetResult)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaTypeGet {
@@ -219,7 +214,12 @@ pub struct RpaTypeList {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-update.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.type.update`")]
-#[bitrix_method("rpa.type.update", scope = "rpa", kind = idempotent, response = RpaType)]
+#[bitrix_method(
+    "rpa.type.update",
+    scope = "rpa",
+    kind = idempotent,
+    response = RpaTypeGetResult
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaTypeUpdate {

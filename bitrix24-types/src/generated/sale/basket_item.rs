@@ -10,28 +10,7 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::SaleBasketItem;
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add-catalog-product.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Basketitem {
-    /// `basketItem`: `SaleBasketItem`.
-    pub basket_item: Option<SaleBasketItem>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for Basketitem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
+use super::sale_linked::{Basketitem, BasketitemField};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add-catalog-product.html)
@@ -170,45 +149,14 @@ impl wire::Lenient for SaleBasketitemGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleBasketitemListBasketItems {
-    /// `currency`: string.
-    pub currency: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `orderId`: integer.
-    pub order_id: Option<i64>,
-    /// `price`: decimal.
-    pub price: Option<wire::Decimal>,
-    /// `productId`: integer.
-    pub product_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleBasketitemListBasketItems {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `basketItems`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleBasketitemListResult {
-    /// `basketItems`: `SaleBasketitemListBasketItems[]`, read-only.
-    pub basket_items: Option<Vec<SaleBasketitemListBasketItems>>,
+    /// `basketItems`: `Basketitem[]`, read-only.
+    pub basket_items: Option<Vec<Basketitem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -222,9 +170,30 @@ impl wire::Lenient for SaleBasketitemListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<SaleBasketitemListBasketItems> for SaleBasketitemListResult {
-    fn into_records(self) -> Vec<SaleBasketitemListBasketItems> {
+impl IntoRecords<Basketitem> for SaleBasketitemListResult {
+    fn into_records(self) -> Vec<Basketitem> {
         self.basket_items.unwrap_or_default()
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add-catalog-product.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SaleBasketitemResult {
+    /// `basketItem`: `Basketitem`.
+    pub basket_item: Option<Basketitem>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleBasketitemResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// Sent in requests.
@@ -311,34 +280,6 @@ pub struct SaleBasketitemUpdateFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// The fields of [`SaleBasketitemListBasketItems`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SaleBasketitemListBasketItemsField {
-    /// `currency`
-    Currency,
-    /// `id`
-    Id,
-    /// `name`
-    Name,
-    /// `orderId`
-    OrderId,
-    /// `price`
-    Price,
-    /// `productId`
-    ProductId,
-}
-impl query::RecordField for SaleBasketitemListBasketItemsField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Currency => "currency",
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::OrderId => "orderId",
-            Self::Price => "price",
-            Self::ProductId => "productId",
-        }
-    }
-}
 /// `sale.basketitem.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add.html)
@@ -346,7 +287,7 @@ impl query::RecordField for SaleBasketitemListBasketItemsField {
     "sale.basketitem.add",
     scope = "sale",
     kind = write,
-    response = Basketitem
+    response = SaleBasketitemResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -367,7 +308,7 @@ impl SaleBasketitemAdd {
     "sale.basketitem.addCatalogProduct",
     scope = "sale",
     kind = write,
-    response = Basketitem
+    response = SaleBasketitemResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -409,7 +350,7 @@ impl SaleBasketitemDelete {
     "sale.basketitem.get",
     scope = "sale",
     kind = read,
-    response = Basketitem
+    response = SaleBasketitemResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -455,25 +396,20 @@ pub struct SaleBasketitemGetFieldsCatalogProduct;
     scope = "sale",
     kind = read,
     response = SaleBasketitemListResult,
-    list(
-        record = SaleBasketitemListBasketItems,
-        records = "basketItems",
-        id = "id",
-        fast_path
-    )
+    list(record = Basketitem, records = "basketItems", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketitemList {
-    /// `select`: `string[]`. Field names: [`SaleBasketitemListBasketItemsField`].
+    /// `select`: `string[]`. Field names: [`BasketitemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<SaleBasketitemListBasketItemsField>>,
-    /// `filter`: `map<raw>`. Field names: [`SaleBasketitemListBasketItemsField`].
+    pub select: Option<query::Select<BasketitemField>>,
+    /// `filter`: `map<raw>`. Field names: [`BasketitemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<SaleBasketitemListBasketItemsField>>,
-    /// `order`: `map<string>`. Field names: [`SaleBasketitemListBasketItemsField`].
+    pub filter: Option<query::Filter<BasketitemField>>,
+    /// `order`: `map<string>`. Field names: [`BasketitemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<SaleBasketitemListBasketItemsField>>,
+    pub order: Option<query::Order<BasketitemField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -485,7 +421,7 @@ pub struct SaleBasketitemList {
     "sale.basketitem.update",
     scope = "sale",
     kind = idempotent,
-    response = Basketitem
+    response = SaleBasketitemResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -508,7 +444,7 @@ impl SaleBasketitemUpdate {
     "sale.basketitem.updateCatalogProduct",
     scope = "sale",
     kind = idempotent,
-    response = Basketitem
+    response = SaleBasketitemResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -10,53 +10,7 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::SaleBasketItemProperty;
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Basketproperties {
-    /// `basketProperty`: `SaleBasketItemProperty`.
-    pub basket_property: Option<SaleBasketItemProperty>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for Basketproperties {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-add.html#parametr-fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SaleBasketpropertiesAddParametrFields {
-    /// `basketId`: id, required.
-    pub basket_id: u64,
-    /// `name`: string, required.
-    pub name: String,
-    /// `value`: string, required.
-    pub value: String,
-    /// `code`: string, required.
-    pub code: String,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
+use super::sale_linked::{Basketproperties, BasketpropertiesField};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-get-fields.html)
@@ -78,43 +32,14 @@ impl wire::Lenient for SaleBasketpropertiesGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleBasketpropertiesListBasketProperties {
-    /// `basketId`: integer.
-    pub basket_id: Option<i64>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `value`: string.
-    pub value: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleBasketpropertiesListBasketProperties {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `basketProperties`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleBasketpropertiesListResult {
-    /// `basketProperties`: `SaleBasketpropertiesListBasketProperties[]`, read-only.
-    pub basket_properties: Option<Vec<SaleBasketpropertiesListBasketProperties>>,
+    /// `basketProperties`: `Basketproperties[]`, read-only.
+    pub basket_properties: Option<Vec<Basketproperties>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -128,61 +53,30 @@ impl wire::Lenient for SaleBasketpropertiesListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<SaleBasketpropertiesListBasketProperties>
-for SaleBasketpropertiesListResult {
-    fn into_records(self) -> Vec<SaleBasketpropertiesListBasketProperties> {
+impl IntoRecords<Basketproperties> for SaleBasketpropertiesListResult {
+    fn into_records(self) -> Vec<Basketproperties> {
         self.basket_properties.unwrap_or_default()
     }
 }
-/// Sent in requests.
+/// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SaleBasketpropertiesUpdateFields {
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `value`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SaleBasketpropertiesResult {
+    /// `basketProperty`: `Basketproperties`.
+    pub basket_property: Option<Basketproperties>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// The fields of [`SaleBasketpropertiesListBasketProperties`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SaleBasketpropertiesListBasketPropertiesField {
-    /// `basketId`
-    BasketId,
-    /// `code`
-    Code,
-    /// `id`
-    Id,
-    /// `name`
-    Name,
-    /// `value`
-    Value,
-}
-impl query::RecordField for SaleBasketpropertiesListBasketPropertiesField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::BasketId => "basketId",
-            Self::Code => "code",
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::Value => "value",
-        }
+impl wire::Lenient for SaleBasketpropertiesResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// `sale.basketproperties.add`: scope `sale`; writes (not idempotent: never repeated blindly).
@@ -192,17 +86,17 @@ impl query::RecordField for SaleBasketpropertiesListBasketPropertiesField {
     "sale.basketproperties.add",
     scope = "sale",
     kind = write,
-    response = Basketproperties
+    response = SaleBasketpropertiesResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketpropertiesAdd {
-    /// `fields`: `SaleBasketpropertiesAddParametrFields`, required.
-    pub fields: SaleBasketpropertiesAddParametrFields,
+    /// `fields`: `Basketproperties`, required.
+    pub fields: Basketproperties,
 }
 impl SaleBasketpropertiesAdd {
     /// A `sale.basketproperties.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: SaleBasketpropertiesAddParametrFields) -> Self {
+    pub fn new(fields: Basketproperties) -> Self {
         Self { fields }
     }
 }
@@ -234,7 +128,7 @@ impl SaleBasketpropertiesDelete {
     "sale.basketproperties.get",
     scope = "sale",
     kind = read,
-    response = Basketproperties
+    response = SaleBasketpropertiesResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -268,25 +162,20 @@ pub struct SaleBasketpropertiesGetFields;
     scope = "sale",
     kind = read,
     response = SaleBasketpropertiesListResult,
-    list(
-        record = SaleBasketpropertiesListBasketProperties,
-        records = "basketProperties",
-        id = "id",
-        fast_path
-    )
+    list(record = Basketproperties, records = "basketProperties", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketpropertiesList {
-    /// `select`: `string[]`. Field names: [`SaleBasketpropertiesListBasketPropertiesField`].
+    /// `select`: `string[]`. Field names: [`BasketpropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<SaleBasketpropertiesListBasketPropertiesField>>,
-    /// `filter`: `map<raw>`. Field names: [`SaleBasketpropertiesListBasketPropertiesField`].
+    pub select: Option<query::Select<BasketpropertiesField>>,
+    /// `filter`: `map<raw>`. Field names: [`BasketpropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<SaleBasketpropertiesListBasketPropertiesField>>,
-    /// `order`: `map<string>`. Field names: [`SaleBasketpropertiesListBasketPropertiesField`].
+    pub filter: Option<query::Filter<BasketpropertiesField>>,
+    /// `order`: `map<string>`. Field names: [`BasketpropertiesField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<SaleBasketpropertiesListBasketPropertiesField>>,
+    pub order: Option<query::Order<BasketpropertiesField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -298,19 +187,19 @@ pub struct SaleBasketpropertiesList {
     "sale.basketproperties.update",
     scope = "sale",
     kind = idempotent,
-    response = Basketproperties
+    response = SaleBasketpropertiesResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketpropertiesUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `SaleBasketpropertiesUpdateFields`, required.
-    pub fields: SaleBasketpropertiesUpdateFields,
+    /// `fields`: `Basketproperties`, required.
+    pub fields: Basketproperties,
 }
 impl SaleBasketpropertiesUpdate {
     /// A `sale.basketproperties.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: SaleBasketpropertiesUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Basketproperties) -> Self {
         Self { id, fields }
     }
 }

@@ -10,137 +10,7 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::SaleOrder;
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Order {
-    /// `order`: `SaleOrder`.
-    pub order: Option<SaleOrder>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for Order {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SaleOrderAddFields {
-    /// `lid`: string, required.
-    pub lid: String,
-    /// `personTypeId`: id, required.
-    pub person_type_id: u64,
-    /// `currency`: string, required.
-    pub currency: String,
-    /// `price`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<wire::Decimal>,
-    /// `discountValue`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_value: Option<wire::Decimal>,
-    /// `statusId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_id: Option<String>,
-    /// `empStatusId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub emp_status_id: Option<u64>,
-    /// `dateInsert`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_insert: Option<wire::DateTime>,
-    /// `marked`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub marked: Option<bool>,
-    /// `empMarkedId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub emp_marked_id: Option<u64>,
-    /// `reasonMarked`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason_marked: Option<String>,
-    /// `userDescription`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_description: Option<String>,
-    /// `additionalInfo`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub additional_info: Option<String>,
-    /// `comments`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// `responsibleId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_id: Option<u64>,
-    /// `recurringId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurring_id: Option<i64>,
-    /// `lockedBy`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked_by: Option<u64>,
-    /// `recountFlag`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub recount_flag: Option<bool>,
-    /// `affiliateId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub affiliate_id: Option<i64>,
-    /// `updated1c`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub updated1c: Option<bool>,
-    /// `orderTopic`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_topic: Option<String>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `id1c`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id1c: Option<String>,
-    /// `version1c`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version1c: Option<String>,
-    /// `externalOrder`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub external_order: Option<bool>,
-    /// `canceled`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub canceled: Option<bool>,
-    /// `empCanceledId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub emp_canceled_id: Option<u64>,
-    /// `reasonCanceled`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason_canceled: Option<String>,
-    /// `userId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
+use super::sale_linked::Order;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-get-fields.html)
@@ -291,106 +161,25 @@ impl IntoRecords<SaleOrderListOrders> for SaleOrderListResult {
         self.orders.unwrap_or_default()
     }
 }
-/// Sent in requests.
+/// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SaleOrderUpdateFields {
-    /// `price`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<wire::Decimal>,
-    /// `discountValue`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_value: Option<wire::Decimal>,
-    /// `statusId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_id: Option<String>,
-    /// `empStatusId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub emp_status_id: Option<u64>,
-    /// `dateInsert`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_insert: Option<wire::DateTime>,
-    /// `marked`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub marked: Option<bool>,
-    /// `empMarkedId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub emp_marked_id: Option<u64>,
-    /// `reasonMarked`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason_marked: Option<String>,
-    /// `userDescription`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_description: Option<String>,
-    /// `additionalInfo`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub additional_info: Option<String>,
-    /// `comments`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// `responsibleId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_id: Option<u64>,
-    /// `recurringId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurring_id: Option<i64>,
-    /// `lockedBy`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locked_by: Option<u64>,
-    /// `recountFlag`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub recount_flag: Option<bool>,
-    /// `affiliateId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub affiliate_id: Option<i64>,
-    /// `updated1c`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub updated1c: Option<bool>,
-    /// `orderTopic`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order_topic: Option<String>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `id1c`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id1c: Option<String>,
-    /// `version1c`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version1c: Option<String>,
-    /// `externalOrder`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub external_order: Option<bool>,
-    /// `canceled`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub canceled: Option<bool>,
-    /// `empCanceledId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub emp_canceled_id: Option<u64>,
-    /// `reasonCanceled`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason_canceled: Option<String>,
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct SaleOrderResult {
+    /// `order`: `Order`.
+    pub order: Option<Order>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SaleOrderResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// The fields of [`SaleOrderListOrders`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -534,16 +323,21 @@ impl query::RecordField for SaleOrderListOrdersField {
 /// `sale.order.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-add.html)
-#[bitrix_method("sale.order.add", scope = "sale", kind = write, response = Order)]
+#[bitrix_method(
+    "sale.order.add",
+    scope = "sale",
+    kind = write,
+    response = SaleOrderResult
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleOrderAdd {
-    /// `fields`: `SaleOrderAddFields`, required.
-    pub fields: SaleOrderAddFields,
+    /// `fields`: `Order`, required.
+    pub fields: Order,
 }
 impl SaleOrderAdd {
     /// A `sale.order.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: SaleOrderAddFields) -> Self {
+    pub fn new(fields: Order) -> Self {
         Self { fields }
     }
 }
@@ -566,7 +360,12 @@ impl SaleOrderDelete {
 /// `sale.order.get`: scope `sale`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-get.html)
-#[bitrix_method("sale.order.get", scope = "sale", kind = read, response = Order)]
+#[bitrix_method(
+    "sale.order.get",
+    scope = "sale",
+    kind = read,
+    response = SaleOrderResult
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleOrderGet {
@@ -624,19 +423,19 @@ pub struct SaleOrderList {
     "sale.order.update",
     scope = "sale",
     kind = idempotent,
-    response = Order
+    response = SaleOrderResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleOrderUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `SaleOrderUpdateFields`, required.
-    pub fields: SaleOrderUpdateFields,
+    /// `fields`: `Order`, required.
+    pub fields: Order,
 }
 impl SaleOrderUpdate {
     /// A `sale.order.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: SaleOrderUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Order) -> Self {
         Self { id, fields }
     }
 }

@@ -11,28 +11,8 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::SaleOrderPayment;
+use super::sale_linked::SalePayment;
 use super::sale_values::SalePaymentAddExternalPayment;
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SalePayment {
-    /// `payment`: `SaleOrderPayment`.
-    pub payment: Option<SaleOrderPayment>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePayment {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)
@@ -317,6 +297,26 @@ impl IntoRecords<SalePaymentListPayments> for SalePaymentListResult {
         self.payments.unwrap_or_default()
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct SalePaymentResult {
+    /// `payment`: `SalePayment`.
+    pub payment: Option<SalePayment>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePaymentResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-update.html)
@@ -596,7 +596,7 @@ impl query::RecordField for SalePaymentListPaymentsField {
     "sale.payment.add",
     scope = "sale",
     kind = write,
-    response = SalePayment
+    response = SalePaymentResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -634,7 +634,12 @@ impl SalePaymentDelete {
 /// `sale.payment.get`: scope `sale`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-get.html)
-#[bitrix_method("sale.payment.get", scope = "sale", kind = read, response = SalePayment)]
+#[bitrix_method(
+    "sale.payment.get",
+    scope = "sale",
+    kind = read,
+    response = SalePaymentResult
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentGet {
@@ -692,7 +697,7 @@ pub struct SalePaymentList {
     "sale.payment.update",
     scope = "sale",
     kind = idempotent,
-    response = SalePayment
+    response = SalePaymentResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

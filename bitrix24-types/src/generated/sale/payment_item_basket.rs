@@ -10,49 +10,7 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::SalePaymentItemBasket;
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Paymentitembasket {
-    /// `paymentItemBasket`: `SalePaymentItemBasket`.
-    pub payment_item_basket: Option<SalePaymentItemBasket>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for Paymentitembasket {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SalePaymentitembasketAddFields {
-    /// `paymentId`: id, required.
-    pub payment_id: u64,
-    /// `basketId`: id, required.
-    pub basket_id: u64,
-    /// `quantity`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<f64>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
+use super::sale_linked::Paymentitembasket;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-get-fields.html)
@@ -132,21 +90,26 @@ for SalePaymentitembasketListResult {
         self.payment_items_basket.unwrap_or_default()
     }
 }
-/// Sent in requests.
+/// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-update.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SalePaymentitembasketUpdateFields {
-    /// `quantity`: double, required.
-    pub quantity: f64,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SalePaymentitembasketResult {
+    /// `paymentItemBasket`: `Paymentitembasket`.
+    pub payment_item_basket: Option<Paymentitembasket>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePaymentitembasketResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// The fields of [`SalePaymentitembasketListPaymentItemsBasket`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -183,17 +146,17 @@ impl query::RecordField for SalePaymentitembasketListPaymentItemsBasketField {
     "sale.paymentitembasket.add",
     scope = "sale",
     kind = write,
-    response = Paymentitembasket
+    response = SalePaymentitembasketResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentitembasketAdd {
-    /// `fields`: `SalePaymentitembasketAddFields`, required.
-    pub fields: SalePaymentitembasketAddFields,
+    /// `fields`: `Paymentitembasket`, required.
+    pub fields: Paymentitembasket,
 }
 impl SalePaymentitembasketAdd {
     /// A `sale.paymentitembasket.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: SalePaymentitembasketAddFields) -> Self {
+    pub fn new(fields: Paymentitembasket) -> Self {
         Self { fields }
     }
 }
@@ -225,7 +188,7 @@ impl SalePaymentitembasketDelete {
     "sale.paymentitembasket.get",
     scope = "sale",
     kind = read,
-    response = Paymentitembasket
+    response = SalePaymentitembasketResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -289,19 +252,19 @@ pub struct SalePaymentitembasketList {
     "sale.paymentitembasket.update",
     scope = "sale",
     kind = idempotent,
-    response = Paymentitembasket
+    response = SalePaymentitembasketResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentitembasketUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `SalePaymentitembasketUpdateFields`, required.
-    pub fields: SalePaymentitembasketUpdateFields,
+    /// `fields`: `Paymentitembasket`, required.
+    pub fields: Paymentitembasket,
 }
 impl SalePaymentitembasketUpdate {
     /// A `sale.paymentitembasket.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: SalePaymentitembasketUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Paymentitembasket) -> Self {
         Self { id, fields }
     }
 }

@@ -10,46 +10,7 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::SalePaymentItemShipment;
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PaymentItemShipment {
-    /// `paymentItemShipment`: `SalePaymentItemShipment`.
-    pub payment_item_shipment: Option<SalePaymentItemShipment>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for PaymentItemShipment {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SalePaymentItemShipmentAddFields {
-    /// `shipmentId`: string, required.
-    pub shipment_id: String,
-    /// `paymentId`: id, required.
-    pub payment_id: u64,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
+use super::sale_linked::PaymentItemShipment;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-get-fields.html)
@@ -129,19 +90,26 @@ for SalePaymentItemShipmentListResult {
         self.payment_items_shipment.unwrap_or_default()
     }
 }
-/// Sent in requests.
+/// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SalePaymentItemShipmentUpdateFields {
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SalePaymentItemShipmentResult {
+    /// `paymentItemShipment`: `PaymentItemShipment`.
+    pub payment_item_shipment: Option<PaymentItemShipment>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePaymentItemShipmentResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// The fields of [`SalePaymentItemShipmentListPaymentItemsShipment`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -175,17 +143,17 @@ impl query::RecordField for SalePaymentItemShipmentListPaymentItemsShipmentField
     "sale.paymentItemShipment.add",
     scope = "sale",
     kind = write,
-    response = PaymentItemShipment
+    response = SalePaymentItemShipmentResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentItemShipmentAdd {
-    /// `fields`: `SalePaymentItemShipmentAddFields`, required.
-    pub fields: SalePaymentItemShipmentAddFields,
+    /// `fields`: `PaymentItemShipment`, required.
+    pub fields: PaymentItemShipment,
 }
 impl SalePaymentItemShipmentAdd {
     /// A `sale.paymentItemShipment.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: SalePaymentItemShipmentAddFields) -> Self {
+    pub fn new(fields: PaymentItemShipment) -> Self {
         Self { fields }
     }
 }
@@ -217,7 +185,7 @@ impl SalePaymentItemShipmentDelete {
     "sale.paymentItemShipment.get",
     scope = "sale",
     kind = read,
-    response = PaymentItemShipment
+    response = SalePaymentItemShipmentResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -287,19 +255,19 @@ pub struct SalePaymentItemShipmentList {
     "sale.paymentItemShipment.update",
     scope = "sale",
     kind = idempotent,
-    response = PaymentItemShipment
+    response = SalePaymentItemShipmentResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentItemShipmentUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `SalePaymentItemShipmentUpdateFields`, required.
-    pub fields: SalePaymentItemShipmentUpdateFields,
+    /// `fields`: `PaymentItemShipment`, required.
+    pub fields: PaymentItemShipment,
 }
 impl SalePaymentItemShipmentUpdate {
     /// A `sale.paymentItemShipment.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: SalePaymentItemShipmentUpdateFields) -> Self {
+    pub fn new(id: u64, fields: PaymentItemShipment) -> Self {
         Self { id, fields }
     }
 }

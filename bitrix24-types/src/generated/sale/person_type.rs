@@ -10,28 +10,7 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::{SalePersonType, SalePersonTypeField};
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Persontype {
-    /// `personType`: `SalePersonType`.
-    pub person_type: Option<SalePersonType>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for Persontype {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
+use super::sale_linked::{Persontype, PersontypeField};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-add.html)
@@ -84,8 +63,8 @@ impl wire::Lenient for SalePersontypeGetFieldsResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SalePersontypeListResult {
-    /// `personTypes`: `SalePersonType[]`, read-only.
-    pub person_types: Option<Vec<SalePersonType>>,
+    /// `personTypes`: `Persontype[]`, read-only.
+    pub person_types: Option<Vec<Persontype>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -99,9 +78,30 @@ impl wire::Lenient for SalePersontypeListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<SalePersonType> for SalePersontypeListResult {
-    fn into_records(self) -> Vec<SalePersonType> {
+impl IntoRecords<Persontype> for SalePersontypeListResult {
+    fn into_records(self) -> Vec<Persontype> {
         self.person_types.unwrap_or_default()
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SalePersontypeResult {
+    /// `personType`: `Persontype`.
+    pub person_type: Option<Persontype>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePersontypeResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// `sale.persontype.add`: scope `sale`; writes (not idempotent: never repeated blindly).
@@ -111,7 +111,7 @@ impl IntoRecords<SalePersonType> for SalePersontypeListResult {
     "sale.persontype.add",
     scope = "sale",
     kind = write,
-    response = Persontype
+    response = SalePersontypeResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -153,7 +153,7 @@ impl SalePersontypeDelete {
     "sale.persontype.get",
     scope = "sale",
     kind = read,
-    response = Persontype
+    response = SalePersontypeResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -187,20 +187,20 @@ pub struct SalePersontypeGetFields;
     scope = "sale",
     kind = read,
     response = SalePersontypeListResult,
-    list(record = SalePersonType, records = "personTypes", id = "id", fast_path)
+    list(record = Persontype, records = "personTypes", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePersontypeList {
-    /// `select`: `string[]`. Field names: [`SalePersonTypeField`].
+    /// `select`: `string[]`. Field names: [`PersontypeField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<SalePersonTypeField>>,
-    /// `filter`: `map<raw>`. Field names: [`SalePersonTypeField`].
+    pub select: Option<query::Select<PersontypeField>>,
+    /// `filter`: `map<raw>`. Field names: [`PersontypeField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<SalePersonTypeField>>,
-    /// `order`: `map<string>`. Field names: [`SalePersonTypeField`].
+    pub filter: Option<query::Filter<PersontypeField>>,
+    /// `order`: `map<string>`. Field names: [`PersontypeField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<SalePersonTypeField>>,
+    pub order: Option<query::Order<PersontypeField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -212,7 +212,7 @@ pub struct SalePersontypeList {
     "sale.persontype.update",
     scope = "sale",
     kind = idempotent,
-    response = Persontype
+    response = SalePersontypeResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -10,28 +10,8 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::SaleOrderProperty;
+use super::sale_linked::SaleProperty;
 use super::sale_values::SaleOrderAddType;
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SaleProperty {
-    /// `property`: `SaleOrderProperty`.
-    pub property: Option<SaleOrderProperty>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleProperty {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)
@@ -275,72 +255,25 @@ impl wire::Lenient for SalePropertyListSettings {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
+/// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-update.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SalePropertyUpdateFields {
-    /// `name`: string, required.
-    pub name: String,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `util`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub util: Option<bool>,
-    /// `userProps`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub user_props: Option<bool>,
-    /// `isFiltered`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_filtered: Option<bool>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `required`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub required: Option<bool>,
-    /// `multiple`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub multiple: Option<bool>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `defaultValue`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `settings`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<serde_json::Value>,
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct SalePropertyResult {
+    /// `property`: `SaleProperty`.
+    pub property: Option<SaleProperty>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertyResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// The fields of [`SalePropertyListProperties`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -440,7 +373,7 @@ impl query::RecordField for SalePropertyListPropertiesField {
     "sale.property.add",
     scope = "sale",
     kind = write,
-    response = SaleProperty
+    response = SalePropertyResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -482,7 +415,7 @@ impl SalePropertyDelete {
     "sale.property.get",
     scope = "sale",
     kind = read,
-    response = SaleProperty
+    response = SalePropertyResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -555,19 +488,19 @@ pub struct SalePropertyList {
     "sale.property.update",
     scope = "sale",
     kind = idempotent,
-    response = SaleProperty
+    response = SalePropertyResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `SalePropertyUpdateFields`, required.
-    pub fields: SalePropertyUpdateFields,
+    /// `fields`: `SaleProperty`, required.
+    pub fields: SaleProperty,
 }
 impl SalePropertyUpdate {
     /// A `sale.property.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: SalePropertyUpdateFields) -> Self {
+    pub fn new(id: u64, fields: SaleProperty) -> Self {
         Self { id, fields }
     }
 }

@@ -8,46 +8,7 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::SaleOrderPropertyGroup;
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Propertygroup {
-    /// `propertyGroup`: `SaleOrderPropertyGroup`.
-    pub property_group: Option<SaleOrderPropertyGroup>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for Propertygroup {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SalePropertygroupFields {
-    /// `personTypeId`: id, required.
-    pub person_type_id: u64,
-    /// `name`: string, required.
-    pub name: String,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
+use super::sale_linked::Propertygroup;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-get-fields.html)
@@ -75,14 +36,35 @@ impl wire::Lenient for SalePropertygroupGetFieldsResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SalePropertygroupListResult {
-    /// `propertyGroups`: `SaleOrderPropertyGroup[]`.
-    pub property_groups: Option<Vec<SaleOrderPropertyGroup>>,
+    /// `propertyGroups`: `Propertygroup[]`.
+    pub property_groups: Option<Vec<Propertygroup>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for SalePropertygroupListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-group/sale-property-group-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SalePropertygroupResult {
+    /// `propertyGroup`: `Propertygroup`.
+    pub property_group: Option<Propertygroup>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertygroupResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -97,17 +79,17 @@ impl wire::Lenient for SalePropertygroupListResult {
     "sale.propertygroup.add",
     scope = "sale",
     kind = write,
-    response = Propertygroup
+    response = SalePropertygroupResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertygroupAdd {
-    /// `fields`: `SalePropertygroupFields`, required.
-    pub fields: SalePropertygroupFields,
+    /// `fields`: `Propertygroup`, required.
+    pub fields: Propertygroup,
 }
 impl SalePropertygroupAdd {
     /// A `sale.propertygroup.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: SalePropertygroupFields) -> Self {
+    pub fn new(fields: Propertygroup) -> Self {
         Self { fields }
     }
 }
@@ -139,7 +121,7 @@ impl SalePropertygroupDelete {
     "sale.propertygroup.get",
     scope = "sale",
     kind = read,
-    response = Propertygroup
+    response = SalePropertygroupResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -194,19 +176,19 @@ pub struct SalePropertygroupList {
     "sale.propertygroup.update",
     scope = "sale",
     kind = idempotent,
-    response = Propertygroup
+    response = SalePropertygroupResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertygroupUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `SalePropertygroupFields`, required.
-    pub fields: SalePropertygroupFields,
+    /// `fields`: `Propertygroup`, required.
+    pub fields: Propertygroup,
 }
 impl SalePropertygroupUpdate {
     /// A `sale.propertygroup.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: SalePropertygroupFields) -> Self {
+    pub fn new(id: u64, fields: Propertygroup) -> Self {
         Self { id, fields }
     }
 }

@@ -10,21 +10,21 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::SaleOrderPropertyValue;
+use super::sale_linked::Propertyvalue;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Propertyvalue {
-    /// `propertyValue`: `SaleOrderPropertyValue`.
-    pub property_value: Option<SaleOrderPropertyValue>,
+pub struct SalePropertyvalueGetResult {
+    /// `propertyValue`: `Propertyvalue`.
+    pub property_value: Option<Propertyvalue>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for Propertyvalue {
+impl wire::Lenient for SalePropertyvalueGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -258,7 +258,7 @@ impl SalePropertyvalueDelete {
     "sale.propertyvalue.get",
     scope = "sale",
     kind = read,
-    response = Propertyvalue
+    response = SalePropertyvalueGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -8,51 +8,7 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::SaleOrderPropertyVariant;
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Propertyvariant {
-    /// `propertyVariant`: `SaleOrderPropertyVariant`.
-    pub property_variant: Option<SaleOrderPropertyVariant>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for Propertyvariant {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SalePropertyvariantAddFields {
-    /// `orderPropsId`: id, required.
-    pub order_props_id: u64,
-    /// `name`: string, required.
-    pub name: String,
-    /// `value`: string, required.
-    pub value: String,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
+use super::sale_linked::Propertyvariant;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-get-fields.html)
@@ -80,8 +36,8 @@ impl wire::Lenient for SalePropertyvariantGetFieldsResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SalePropertyvariantListResult {
-    /// `propertyVariants`: `SaleOrderPropertyVariant[]`.
-    pub property_variants: Option<Vec<SaleOrderPropertyVariant>>,
+    /// `propertyVariants`: `Propertyvariant[]`.
+    pub property_variants: Option<Vec<Propertyvariant>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -95,26 +51,26 @@ impl wire::Lenient for SalePropertyvariantListResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
+/// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-update.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct SalePropertyvariantUpdateFields {
-    /// `name`: string, required.
-    pub name: String,
-    /// `value`: string, required.
-    pub value: String,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-variant/sale-property-variant-add.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SalePropertyvariantResult {
+    /// `propertyVariant`: `Propertyvariant`.
+    pub property_variant: Option<Propertyvariant>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for SalePropertyvariantResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// `sale.propertyvariant.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
@@ -123,17 +79,17 @@ pub struct SalePropertyvariantUpdateFields {
     "sale.propertyvariant.add",
     scope = "sale",
     kind = write,
-    response = Propertyvariant
+    response = SalePropertyvariantResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyvariantAdd {
-    /// `fields`: `SalePropertyvariantAddFields`, required.
-    pub fields: SalePropertyvariantAddFields,
+    /// `fields`: `Propertyvariant`, required.
+    pub fields: Propertyvariant,
 }
 impl SalePropertyvariantAdd {
     /// A `sale.propertyvariant.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: SalePropertyvariantAddFields) -> Self {
+    pub fn new(fields: Propertyvariant) -> Self {
         Self { fields }
     }
 }
@@ -165,7 +121,7 @@ impl SalePropertyvariantDelete {
     "sale.propertyvariant.get",
     scope = "sale",
     kind = read,
-    response = Propertyvariant
+    response = SalePropertyvariantResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -220,19 +176,19 @@ pub struct SalePropertyvariantList {
     "sale.propertyvariant.update",
     scope = "sale",
     kind = idempotent,
-    response = Propertyvariant
+    response = SalePropertyvariantResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyvariantUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `SalePropertyvariantUpdateFields`, required.
-    pub fields: SalePropertyvariantUpdateFields,
+    /// `fields`: `Propertyvariant`, required.
+    pub fields: Propertyvariant,
 }
 impl SalePropertyvariantUpdate {
     /// A `sale.propertyvariant.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: SalePropertyvariantUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Propertyvariant) -> Self {
         Self { id, fields }
     }
 }

@@ -2,7 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask codegen`.
 
 use std::collections::BTreeMap;
-use ::bitrix24_types::__private::serde;
+use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
@@ -12,72 +12,400 @@ use super::sale_values::{
     SaleBusinessValuePersonDomainAddDomain2, SaleOrderAddType,
     SalePropertyRelationAddEntityType, SaleStatusAddType,
 };
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_basket_item)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleBasketItem {
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Basketitem {
     /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `orderId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<u64>,
     /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `productId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<i64>,
     /// `price`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<wire::Decimal>,
     /// `customPrice`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub custom_price: Option<bool>,
     /// `currency`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// `quantity`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
     /// `dateInsert`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_insert: Option<wire::DateTime>,
     /// `dateUpdate`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_update: Option<wire::DateTime>,
-    /// `properties`: `SaleBasketItemProperty[]`.
-    pub properties: Option<Vec<SaleBasketItemProperty>>,
+    /// `properties`: `Basketproperties[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Vec<Basketproperties>>,
     /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `basePrice`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_price: Option<wire::Decimal>,
     /// `discountPrice`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<wire::Decimal>,
     /// `weight`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
     /// `dimensions`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<String>,
     /// `measureCode`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub measure_code: Option<String>,
     /// `measureName`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub measure_name: Option<String>,
     /// `canBuy`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub can_buy: Option<bool>,
     /// `vatRate`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vat_rate: Option<f64>,
     /// `vatIncluded`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub vat_included: Option<bool>,
     /// `barcodeMulti`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub barcode_multi: Option<String>,
     /// `type`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<i64>,
     /// `catalogXmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_xml_id: Option<String>,
     /// `productXmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_xml_id: Option<String>,
     /// `reservations`: `SaleSaleBasketItemReservation[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reservations: Option<Vec<SaleSaleBasketItemReservation>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for SaleBasketItem {
+impl wire::Lenient for Basketitem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_basket_item_property)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Basketproperties {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `basketId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basket_id: Option<u64>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `value`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Basketproperties {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Order {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `lid`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lid: Option<String>,
+    /// `dateInsert`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_insert: Option<wire::DateTime>,
+    /// `dateUpdate`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_update: Option<wire::DateTime>,
+    /// `personTypeId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_type_id: Option<u64>,
+    /// `personTypeXmlId`: string, read-only.
+    #[serde(skip_serializing)]
+    pub person_type_xml_id: Option<String>,
+    /// `statusId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_id: Option<String>,
+    /// `empStatusId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emp_status_id: Option<u64>,
+    /// `dateStatus`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_status: Option<wire::DateTime>,
+    /// `marked`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub marked: Option<bool>,
+    /// `dateMarked`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_marked: Option<wire::DateTime>,
+    /// `empMarkedId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emp_marked_id: Option<u64>,
+    /// `reasonMarked`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason_marked: Option<String>,
+    /// `price`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<wire::Decimal>,
+    /// `discountValue`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discount_value: Option<wire::Decimal>,
+    /// `taxValue`: decimal, read-only.
+    #[serde(skip_serializing)]
+    pub tax_value: Option<wire::Decimal>,
+    /// `userDescription`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_description: Option<String>,
+    /// `additionalInfo`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_info: Option<String>,
+    /// `comments`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// `responsibleId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsible_id: Option<u64>,
+    /// `recurringId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurring_id: Option<i64>,
+    /// `lockedBy`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locked_by: Option<u64>,
+    /// `dateLock`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_lock: Option<wire::DateTime>,
+    /// `recountFlag`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub recount_flag: Option<bool>,
+    /// `affiliateId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affiliate_id: Option<i64>,
+    /// `updated1c`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub updated1c: Option<bool>,
+    /// `orderTopic`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_topic: Option<String>,
+    /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// `statusXmlId`: string, read-only.
+    #[serde(skip_serializing)]
+    pub status_xml_id: Option<String>,
+    /// `id1c`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id1c: Option<String>,
+    /// `version`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub version: Option<i64>,
+    /// `version1c`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version1c: Option<String>,
+    /// `externalOrder`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub external_order: Option<bool>,
+    /// `canceled`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub canceled: Option<bool>,
+    /// `dateCanceled`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_canceled: Option<wire::DateTime>,
+    /// `empCanceledId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emp_canceled_id: Option<u64>,
+    /// `reasonCanceled`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason_canceled: Option<String>,
+    /// `userId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<u64>,
+    /// `currency`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// `accountNumber`: string, read-only.
+    #[serde(skip_serializing)]
+    pub account_number: Option<String>,
+    /// `payed`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub payed: Option<bool>,
+    /// `deducted`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub deducted: Option<bool>,
+    /// `basketItems`: `Basketitem[]`, read-only.
+    #[serde(skip_serializing)]
+    pub basket_items: Option<Vec<Basketitem>>,
+    /// `clients`: `SaleOrderAddSaleOrderCrmClient[]`, read-only.
+    #[serde(skip_serializing)]
+    pub clients: Option<Vec<SaleOrderAddSaleOrderCrmClient>>,
+    /// `payments`: `SalePayment[]`, read-only.
+    #[serde(skip_serializing)]
+    pub payments: Option<Vec<SalePayment>>,
+    /// `shipments`: `SaleOrderShipment[]`, read-only.
+    #[serde(skip_serializing)]
+    pub shipments: Option<Vec<SaleOrderShipment>>,
+    /// `propertyValues`: `SaleOrderAddSaleOrderProperty[]`, read-only.
+    #[serde(skip_serializing)]
+    pub property_values: Option<Vec<SaleOrderAddSaleOrderProperty>>,
+    /// `requisiteLink`: raw, read-only.
+    #[serde(skip_serializing)]
+    pub requisite_link: Option<serde_json::Value>,
+    /// `tradeBindings`: `SaleOrderAddSaleOrderTradeBinding[]`, read-only.
+    #[serde(skip_serializing)]
+    pub trade_bindings: Option<Vec<SaleOrderAddSaleOrderTradeBinding>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Order {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_payment_item_shipment)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct PaymentItemShipment {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `shipmentId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipment_id: Option<String>,
+    /// `paymentId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<u64>,
+    /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// `dateInsert`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_insert: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for PaymentItemShipment {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_payment_item_basket)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Paymentitembasket {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `paymentId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<u64>,
+    /// `basketId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basket_id: Option<u64>,
+    /// `quantity`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+    /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// `dateInsert`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_insert: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Paymentitembasket {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -87,22 +415,20 @@ impl wire::Lenient for SaleBasketItem {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_basket_item_property)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_person_type)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SaleBasketItemProperty {
+pub struct Persontype {
     /// `id`: id.
     pub id: Option<u64>,
-    /// `basketId`: id.
-    pub basket_id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
-    /// `value`: string.
-    pub value: Option<String>,
     /// `code`: string.
     pub code: Option<String>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
+    /// `sort`: string.
+    pub sort: Option<String>,
+    /// `active`: char. One of `Y`, `N`.
+    pub active: Option<bool>,
     /// `xmlId`: string.
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -110,7 +436,108 @@ pub struct SaleBasketItemProperty {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for SaleBasketItemProperty {
+impl wire::Lenient for Persontype {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_property_group)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Propertygroup {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `personTypeId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_type_id: Option<u64>,
+    /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Propertygroup {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_property_value)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Propertyvalue {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `orderId`: id.
+    pub order_id: Option<u64>,
+    /// `code`: string.
+    pub code: Option<String>,
+    /// `value`: string.
+    pub value: Option<String>,
+    /// `orderPropsId`: id.
+    pub order_props_id: Option<u64>,
+    /// `orderPropsXmlId`: string.
+    pub order_props_xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Propertyvalue {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_property_variant)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Propertyvariant {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `value`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `orderPropsId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_props_id: Option<u64>,
+    /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Propertyvariant {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -198,142 +625,35 @@ impl wire::Lenient for SaleLang {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleOrder {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `lid`: string.
-    pub lid: Option<String>,
-    /// `dateInsert`: datetime.
-    pub date_insert: Option<wire::DateTime>,
-    /// `dateUpdate`: datetime.
-    pub date_update: Option<wire::DateTime>,
-    /// `personTypeId`: id.
-    pub person_type_id: Option<u64>,
-    /// `personTypeXmlId`: string.
-    pub person_type_xml_id: Option<String>,
-    /// `statusId`: string.
-    pub status_id: Option<String>,
-    /// `empStatusId`: user.
-    pub emp_status_id: Option<u64>,
-    /// `dateStatus`: datetime.
-    pub date_status: Option<wire::DateTime>,
-    /// `marked`: char. One of `Y`, `N`.
-    pub marked: Option<bool>,
-    /// `dateMarked`: datetime.
-    pub date_marked: Option<wire::DateTime>,
-    /// `empMarkedId`: user.
-    pub emp_marked_id: Option<u64>,
-    /// `reasonMarked`: string.
-    pub reason_marked: Option<String>,
-    /// `price`: decimal.
-    pub price: Option<wire::Decimal>,
-    /// `discountValue`: decimal.
-    pub discount_value: Option<wire::Decimal>,
-    /// `taxValue`: decimal.
-    pub tax_value: Option<wire::Decimal>,
-    /// `userDescription`: string.
-    pub user_description: Option<String>,
-    /// `additionalInfo`: string.
-    pub additional_info: Option<String>,
-    /// `comments`: string.
-    pub comments: Option<String>,
-    /// `responsibleId`: user.
-    pub responsible_id: Option<u64>,
-    /// `recurringId`: integer.
-    pub recurring_id: Option<i64>,
-    /// `lockedBy`: user.
-    pub locked_by: Option<u64>,
-    /// `dateLock`: datetime.
-    pub date_lock: Option<wire::DateTime>,
-    /// `recountFlag`: char. One of `Y`, `N`.
-    pub recount_flag: Option<bool>,
-    /// `affiliateId`: integer.
-    pub affiliate_id: Option<i64>,
-    /// `updated1c`: char. One of `Y`, `N`.
-    pub updated1c: Option<bool>,
-    /// `orderTopic`: string.
-    pub order_topic: Option<String>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// `statusXmlId`: string.
-    pub status_xml_id: Option<String>,
-    /// `id1c`: string.
-    pub id1c: Option<String>,
-    /// `version`: integer.
-    pub version: Option<i64>,
-    /// `version1c`: string.
-    pub version1c: Option<String>,
-    /// `externalOrder`: char. One of `Y`, `N`.
-    pub external_order: Option<bool>,
-    /// `canceled`: char. One of `Y`, `N`.
-    pub canceled: Option<bool>,
-    /// `dateCanceled`: datetime.
-    pub date_canceled: Option<wire::DateTime>,
-    /// `empCanceledId`: user.
-    pub emp_canceled_id: Option<u64>,
-    /// `reasonCanceled`: string.
-    pub reason_canceled: Option<String>,
-    /// `userId`: user.
-    pub user_id: Option<u64>,
-    /// `currency`: string.
-    pub currency: Option<String>,
-    /// `accountNumber`: string.
-    pub account_number: Option<String>,
-    /// `payed`: char. One of `Y`, `N`.
-    pub payed: Option<bool>,
-    /// `deducted`: char. One of `Y`, `N`.
-    pub deducted: Option<bool>,
-    /// `basketItems`: `SaleBasketItem[]`.
-    pub basket_items: Option<Vec<SaleBasketItem>>,
-    /// `clients`: `SaleOrderAddSaleOrderCrmClient[]`.
-    pub clients: Option<Vec<SaleOrderAddSaleOrderCrmClient>>,
-    /// `payments`: `SaleOrderPayment[]`.
-    pub payments: Option<Vec<SaleOrderPayment>>,
-    /// `shipments`: `SaleOrderShipment[]`.
-    pub shipments: Option<Vec<SaleOrderShipment>>,
-    /// `propertyValues`: `SaleOrderAddSaleOrderProperty[]`.
-    pub property_values: Option<Vec<SaleOrderAddSaleOrderProperty>>,
-    /// `requisiteLink`: raw.
-    pub requisite_link: Option<serde_json::Value>,
-    /// `tradeBindings`: `SaleOrderAddSaleOrderTradeBinding[]`.
-    pub trade_bindings: Option<Vec<SaleOrderAddSaleOrderTradeBinding>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleOrder {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_crm_client)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleOrderAddSaleOrderCrmClient {
     /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `entityId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<i64>,
     /// `entityTypeId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type_id: Option<i64>,
     /// `isPrimary`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_primary: Option<bool>,
     /// `orderId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<u64>,
     /// `roleId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_id: Option<i64>,
     /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -348,67 +668,143 @@ impl wire::Lenient for SaleOrderAddSaleOrderCrmClient {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_property)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleOrderAddSaleOrderProperty {
     /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `personTypeId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub person_type_id: Option<u64>,
     /// `propsGroupId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub props_group_id: Option<u64>,
     /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `type`: `SaleOrderAddType`. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<SaleOrderAddType>,
     /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub active: Option<bool>,
     /// `util`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub util: Option<bool>,
     /// `userProps`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub user_props: Option<bool>,
     /// `isFiltered`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_filtered: Option<bool>,
     /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `required`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub required: Option<bool>,
     /// `multiple`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub multiple: Option<bool>,
     /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
     /// `defaultValue`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<serde_json::Value>,
     /// `settings`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<serde_json::Value>,
     /// `isProfileName`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_profile_name: Option<bool>,
     /// `isPayer`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_payer: Option<bool>,
     /// `isEmail`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_email: Option<bool>,
     /// `isPhone`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_phone: Option<bool>,
     /// `isZip`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_zip: Option<bool>,
     /// `isAddress`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_address: Option<bool>,
     /// `isLocation`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_location: Option<bool>,
     /// `isLocation4tax`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_location4tax: Option<bool>,
     /// `inputFieldLocation`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_field_location: Option<String>,
     /// `isAddressFrom`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_address_from: Option<bool>,
     /// `isAddressTo`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_address_to: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -423,25 +819,32 @@ impl wire::Lenient for SaleOrderAddSaleOrderProperty {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_trade_binding)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleOrderAddSaleOrderTradeBinding {
     /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
     /// `externalOrderId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_order_id: Option<String>,
     /// `orderId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<u64>,
     /// `tradingPlatformId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trading_platform_id: Option<u64>,
     /// `tradingPlatformXmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trading_platform_xml_id: Option<String>,
     /// `params`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -449,215 +852,6 @@ pub struct SaleOrderAddSaleOrderTradeBinding {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for SaleOrderAddSaleOrderTradeBinding {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_payment)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleOrderPayment {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `orderId`: id.
-    pub order_id: Option<u64>,
-    /// `paySystemXmlId`: string.
-    pub pay_system_xml_id: Option<String>,
-    /// `paySystemIsCash`: char. One of `Y`, `N`.
-    pub pay_system_is_cash: Option<bool>,
-    /// `accountNumber`: string.
-    pub account_number: Option<String>,
-    /// `paid`: char. One of `Y`, `N`.
-    pub paid: Option<bool>,
-    /// `datePaid`: datetime.
-    pub date_paid: Option<wire::DateTime>,
-    /// `empPaidId`: user.
-    pub emp_paid_id: Option<u64>,
-    /// `paySystemId`: string.
-    pub pay_system_id: Option<String>,
-    /// `psStatus`: char. One of `Y`, `N`.
-    pub ps_status: Option<bool>,
-    /// `psStatusCode`: string.
-    pub ps_status_code: Option<String>,
-    /// `psStatusDescription`: string.
-    pub ps_status_description: Option<String>,
-    /// `psStatusMessage`: string.
-    pub ps_status_message: Option<String>,
-    /// `psSum`: decimal.
-    pub ps_sum: Option<wire::Decimal>,
-    /// `psCurrency`: string.
-    pub ps_currency: Option<String>,
-    /// `psResponseDate`: datetime.
-    pub ps_response_date: Option<wire::DateTime>,
-    /// `payVoucherNum`: string.
-    pub pay_voucher_num: Option<String>,
-    /// `payVoucherDate`: date.
-    pub pay_voucher_date: Option<chrono::NaiveDate>,
-    /// `datePayBefore`: datetime.
-    pub date_pay_before: Option<wire::DateTime>,
-    /// `dateBill`: datetime.
-    pub date_bill: Option<wire::DateTime>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// `sum`: decimal.
-    pub sum: Option<wire::Decimal>,
-    /// `currency`: string.
-    pub currency: Option<String>,
-    /// `paySystemName`: string.
-    pub pay_system_name: Option<String>,
-    /// `companyId`: integer.
-    pub company_id: Option<i64>,
-    /// `payReturnNum`: string.
-    pub pay_return_num: Option<String>,
-    /// `priceCod`: decimal.
-    pub price_cod: Option<wire::Decimal>,
-    /// `payReturnDate`: date.
-    pub pay_return_date: Option<chrono::NaiveDate>,
-    /// `empReturnId`: user.
-    pub emp_return_id: Option<u64>,
-    /// `payReturnComment`: string.
-    pub pay_return_comment: Option<String>,
-    /// `responsibleId`: user.
-    pub responsible_id: Option<u64>,
-    /// `empResponsibleId`: user.
-    pub emp_responsible_id: Option<u64>,
-    /// `dateResponsibleId`: datetime.
-    pub date_responsible_id: Option<wire::DateTime>,
-    /// `isReturn`: char. One of `Y`, `N`.
-    pub is_return: Option<bool>,
-    /// `comments`: string.
-    pub comments: Option<String>,
-    /// `updated1c`: char. One of `Y`, `N`.
-    pub updated1c: Option<bool>,
-    /// `id1c`: string.
-    pub id1c: Option<String>,
-    /// `version1c`: string.
-    pub version1c: Option<String>,
-    /// `externalPayment`: char. One of `Y`, `N`.
-    pub external_payment: Option<bool>,
-    /// `psInvoiceId`: string.
-    pub ps_invoice_id: Option<String>,
-    /// `marked`: char. One of `Y`, `N`.
-    pub marked: Option<bool>,
-    /// `reasonMarked`: string.
-    pub reason_marked: Option<String>,
-    /// `dateMarked`: datetime.
-    pub date_marked: Option<wire::DateTime>,
-    /// `empMarkedId`: user.
-    pub emp_marked_id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleOrderPayment {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_property)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleOrderProperty {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `personTypeId`: id.
-    pub person_type_id: Option<u64>,
-    /// `propsGroupId`: id.
-    pub props_group_id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `type`: `SaleOrderAddType`. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
-    pub type_: Option<SaleOrderAddType>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `active`: char. One of `Y`, `N`.
-    pub active: Option<bool>,
-    /// `util`: char. One of `Y`, `N`.
-    pub util: Option<bool>,
-    /// `userProps`: char. One of `Y`, `N`.
-    pub user_props: Option<bool>,
-    /// `isFiltered`: char. One of `Y`, `N`.
-    pub is_filtered: Option<bool>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `required`: char. One of `Y`, `N`.
-    pub required: Option<bool>,
-    /// `multiple`: char. One of `Y`, `N`.
-    pub multiple: Option<bool>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// `defaultValue`: string.
-    pub default_value: Option<String>,
-    /// `settings`: `SalePropertyAddSettings2`.
-    pub settings: Option<SalePropertyAddSettings2>,
-    /// `isProfileName`: char. One of `Y`, `N`.
-    pub is_profile_name: Option<bool>,
-    /// `isPayer`: char. One of `Y`, `N`.
-    pub is_payer: Option<bool>,
-    /// `isEmail`: char. One of `Y`, `N`.
-    pub is_email: Option<bool>,
-    /// `isPhone`: char. One of `Y`, `N`.
-    pub is_phone: Option<bool>,
-    /// `isZip`: char. One of `Y`, `N`.
-    pub is_zip: Option<bool>,
-    /// `isAddress`: char. One of `Y`, `N`.
-    pub is_address: Option<bool>,
-    /// `isLocation`: char. One of `Y`, `N`.
-    pub is_location: Option<bool>,
-    /// `isLocation4tax`: char. One of `Y`, `N`.
-    pub is_location4tax: Option<bool>,
-    /// `inputFieldLocation`: string.
-    pub input_field_location: Option<String>,
-    /// `isAddressFrom`: char. One of `Y`, `N`.
-    pub is_address_from: Option<bool>,
-    /// `isAddressTo`: char. One of `Y`, `N`.
-    pub is_address_to: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleOrderProperty {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_property_group)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleOrderPropertyGroup {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `personTypeId`: id.
-    pub person_type_id: Option<u64>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleOrderPropertyGroup {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -690,168 +884,171 @@ impl wire::Lenient for SaleOrderPropertyRelation {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_property_value)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleOrderPropertyValue {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `orderId`: id.
-    pub order_id: Option<u64>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `value`: string.
-    pub value: Option<String>,
-    /// `orderPropsId`: id.
-    pub order_props_id: Option<u64>,
-    /// `orderPropsXmlId`: string.
-    pub order_props_xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleOrderPropertyValue {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_property_variant)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleOrderPropertyVariant {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `value`: string.
-    pub value: Option<String>,
-    /// `orderPropsId`: id.
-    pub order_props_id: Option<u64>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleOrderPropertyVariant {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_shipment)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleOrderShipment {
     /// `id`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `dateInsert`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_insert: Option<wire::DateTime>,
     /// `orderId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<u64>,
     /// `accountNumber`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_number: Option<String>,
     /// `allowDelivery`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub allow_delivery: Option<bool>,
     /// `dateAllowDelivery`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_allow_delivery: Option<wire::DateTime>,
     /// `empAllowDeliveryId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emp_allow_delivery_id: Option<u64>,
     /// `deducted`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub deducted: Option<bool>,
     /// `dateDeducted`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_deducted: Option<wire::DateTime>,
     /// `empDeductedId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emp_deducted_id: Option<u64>,
     /// `reasonUndoDeducted`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_undo_deducted: Option<String>,
     /// `system`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub system: Option<bool>,
     /// `deliveryId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_id: Option<u64>,
     /// `deliveryName`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_name: Option<String>,
     /// `deliveryXmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_xml_id: Option<String>,
     /// `statusId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<String>,
     /// `statusXmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_xml_id: Option<String>,
     /// `canceled`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub canceled: Option<bool>,
     /// `dateCanceled`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_canceled: Option<wire::DateTime>,
     /// `empCanceledId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emp_canceled_id: Option<u64>,
     /// `marked`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub marked: Option<bool>,
     /// `dateMarked`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_marked: Option<wire::DateTime>,
     /// `reasonMarked`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_marked: Option<String>,
     /// `empMarkedId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emp_marked_id: Option<u64>,
     /// `deliveryDocDate`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_doc_date: Option<wire::DateTime>,
     /// `deliveryDocNum`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_doc_num: Option<String>,
     /// `trackingNumber`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_number: Option<String>,
     /// `trackingDescription`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_description: Option<String>,
     /// `trackingLastCheck`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_last_check: Option<wire::DateTime>,
     /// `trackingStatus`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tracking_status: Option<String>,
     /// `currency`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// `customPriceDelivery`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub custom_price_delivery: Option<bool>,
     /// `basePriceDelivery`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_price_delivery: Option<wire::Decimal>,
     /// `priceDelivery`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_delivery: Option<wire::Decimal>,
     /// `discountPrice`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_price: Option<wire::Decimal>,
     /// `comments`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// `companyId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<i64>,
     /// `responsibleId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_id: Option<u64>,
     /// `dateResponsibleId`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_responsible_id: Option<wire::DateTime>,
     /// `empResponsibleId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emp_responsible_id: Option<u64>,
     /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
     /// `externalDelivery`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub external_delivery: Option<bool>,
     /// `id1c`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id1c: Option<String>,
     /// `updated1c`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated1c: Option<String>,
     /// `version1c`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version1c: Option<String>,
-    /// `shipmentItems`: `SaleOrderShipmentItem[]`.
-    pub shipment_items: Option<Vec<SaleOrderShipmentItem>>,
+    /// `shipmentItems`: `Shipmentitem[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipment_items: Option<Vec<Shipmentitem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -865,32 +1062,171 @@ impl wire::Lenient for SaleOrderShipment {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_shipment_item)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleOrderShipmentItem {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `orderDeliveryId`: string.
-    pub order_delivery_id: Option<String>,
-    /// `basketId`: id.
-    pub basket_id: Option<u64>,
-    /// `quantity`: double.
-    pub quantity: Option<f64>,
-    /// `reservedQuantity`: double.
-    pub reserved_quantity: Option<f64>,
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_payment)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SalePayment {
+    /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// `orderId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<u64>,
+    /// `paySystemXmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay_system_xml_id: Option<String>,
+    /// `paySystemIsCash`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub pay_system_is_cash: Option<bool>,
+    /// `accountNumber`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_number: Option<String>,
+    /// `paid`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub paid: Option<bool>,
+    /// `datePaid`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_paid: Option<wire::DateTime>,
+    /// `empPaidId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emp_paid_id: Option<u64>,
+    /// `paySystemId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay_system_id: Option<String>,
+    /// `psStatus`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub ps_status: Option<bool>,
+    /// `psStatusCode`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ps_status_code: Option<String>,
+    /// `psStatusDescription`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ps_status_description: Option<String>,
+    /// `psStatusMessage`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ps_status_message: Option<String>,
+    /// `psSum`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ps_sum: Option<wire::Decimal>,
+    /// `psCurrency`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ps_currency: Option<String>,
+    /// `psResponseDate`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ps_response_date: Option<wire::DateTime>,
+    /// `payVoucherNum`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay_voucher_num: Option<String>,
+    /// `payVoucherDate`: date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay_voucher_date: Option<chrono::NaiveDate>,
+    /// `datePayBefore`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_pay_before: Option<wire::DateTime>,
+    /// `dateBill`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_bill: Option<wire::DateTime>,
     /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `dateInsert`: datetime.
-    pub date_insert: Option<wire::DateTime>,
+    /// `sum`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sum: Option<wire::Decimal>,
+    /// `currency`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// `paySystemName`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay_system_name: Option<String>,
+    /// `companyId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<i64>,
+    /// `payReturnNum`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay_return_num: Option<String>,
+    /// `priceCod`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_cod: Option<wire::Decimal>,
+    /// `payReturnDate`: date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay_return_date: Option<chrono::NaiveDate>,
+    /// `empReturnId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emp_return_id: Option<u64>,
+    /// `payReturnComment`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay_return_comment: Option<String>,
+    /// `responsibleId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsible_id: Option<u64>,
+    /// `empResponsibleId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emp_responsible_id: Option<u64>,
+    /// `dateResponsibleId`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_responsible_id: Option<wire::DateTime>,
+    /// `isReturn`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_return: Option<bool>,
+    /// `comments`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// `updated1c`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub updated1c: Option<bool>,
+    /// `id1c`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id1c: Option<String>,
+    /// `version1c`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version1c: Option<String>,
+    /// `externalPayment`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub external_payment: Option<bool>,
+    /// `psInvoiceId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ps_invoice_id: Option<String>,
+    /// `marked`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub marked: Option<bool>,
+    /// `reasonMarked`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason_marked: Option<String>,
+    /// `dateMarked`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_marked: Option<wire::DateTime>,
+    /// `empMarkedId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emp_marked_id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for SaleOrderShipmentItem {
+impl wire::Lenient for SalePayment {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -898,90 +1234,120 @@ impl wire::Lenient for SaleOrderShipmentItem {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_payment_item_basket)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SalePaymentItemBasket {
-    /// `id`: id.
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_property)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct SaleProperty {
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
-    /// `paymentId`: id.
-    pub payment_id: Option<u64>,
-    /// `basketId`: id.
-    pub basket_id: Option<u64>,
-    /// `quantity`: double.
-    pub quantity: Option<f64>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// `dateInsert`: datetime.
-    pub date_insert: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePaymentItemBasket {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_payment_item_shipment)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SalePaymentItemShipment {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `shipmentId`: string.
-    pub shipment_id: Option<String>,
-    /// `paymentId`: id.
-    pub payment_id: Option<u64>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// `dateInsert`: datetime.
-    pub date_insert: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePaymentItemShipment {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_person_type)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SalePersonType {
-    /// `id`: id.
-    pub id: Option<u64>,
+    /// `personTypeId`: id, read-only.
+    #[serde(skip_serializing)]
+    pub person_type_id: Option<u64>,
+    /// `propsGroupId`: id, read-only.
+    #[serde(skip_serializing)]
+    pub props_group_id: Option<u64>,
     /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// `type`: `SaleOrderAddType`, read-only. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
+    #[serde(skip_serializing)]
+    pub type_: Option<SaleOrderAddType>,
     /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `sort`: string.
-    pub sort: Option<String>,
     /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub active: Option<bool>,
+    /// `util`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub util: Option<bool>,
+    /// `userProps`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub user_props: Option<bool>,
+    /// `isFiltered`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub is_filtered: Option<bool>,
+    /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `required`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub required: Option<bool>,
+    /// `multiple`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub multiple: Option<bool>,
     /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
+    /// `defaultValue`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<String>,
+    /// `settings`: `SalePropertyAddSettings2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<SalePropertyAddSettings2>,
+    /// `isProfileName`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_profile_name: Option<bool>,
+    /// `isPayer`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_payer: Option<bool>,
+    /// `isEmail`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_email: Option<bool>,
+    /// `isPhone`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_phone: Option<bool>,
+    /// `isZip`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_zip: Option<bool>,
+    /// `isAddress`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_address: Option<bool>,
+    /// `isLocation`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_location: Option<bool>,
+    /// `isLocation4tax`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_location4tax: Option<bool>,
+    /// `inputFieldLocation`: string, read-only.
+    #[serde(skip_serializing)]
+    pub input_field_location: Option<String>,
+    /// `isAddressFrom`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_address_from: Option<bool>,
+    /// `isAddressTo`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_address_to: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for SalePersonType {
+impl wire::Lenient for SaleProperty {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -989,14 +1355,20 @@ impl wire::Lenient for SalePersonType {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
 pub struct SalePropertyAddSettings2 {
     /// `maxlength`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maxlength: Option<String>,
     /// `multiline`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub multiline: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1011,25 +1383,32 @@ impl wire::Lenient for SalePropertyAddSettings2 {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_basket_item_reservation)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleSaleBasketItemReservation {
     /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `basketId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub basket_id: Option<u64>,
     /// `storeId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub store_id: Option<i64>,
     /// `quantity`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// `dateReserve`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_reserve: Option<wire::DateTime>,
     /// `dateReserveEnd`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_reserve_end: Option<wire::DateTime>,
     /// `reservedBy`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reserved_by: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1044,23 +1423,32 @@ impl wire::Lenient for SaleSaleBasketItemReservation {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_status)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleStatus {
     /// `id`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `type`: `SaleStatusAddType`. One of `O`, `D`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<SaleStatusAddType>,
     /// `notify`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub notify: Option<bool>,
     /// `color`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1102,9 +1490,171 @@ impl wire::Lenient for SaleStatusLang {
         wire::object_or_nothing(de)
     }
 }
-/// The fields of [`SalePersonType`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_order_shipment_item)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Shipmentitem {
+    /// `id`: string, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<String>,
+    /// `orderDeliveryId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_delivery_id: Option<String>,
+    /// `basketId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basket_id: Option<u64>,
+    /// `quantity`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<f64>,
+    /// `reservedQuantity`: double, read-only.
+    #[serde(skip_serializing)]
+    pub reserved_quantity: Option<f64>,
+    /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// `dateInsert`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_insert: Option<wire::DateTime>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Shipmentitem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// The fields of [`Basketitem`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SalePersonTypeField {
+pub enum BasketitemField {
+    /// `id`
+    Id,
+    /// `orderId`
+    OrderId,
+    /// `sort`
+    Sort,
+    /// `productId`
+    ProductId,
+    /// `price`
+    Price,
+    /// `customPrice`
+    CustomPrice,
+    /// `currency`
+    Currency,
+    /// `quantity`
+    Quantity,
+    /// `xmlId`
+    XmlId,
+    /// `dateInsert`
+    DateInsert,
+    /// `dateUpdate`
+    DateUpdate,
+    /// `properties`
+    Properties,
+    /// `name`
+    Name,
+    /// `basePrice`
+    BasePrice,
+    /// `discountPrice`
+    DiscountPrice,
+    /// `weight`
+    Weight,
+    /// `dimensions`
+    Dimensions,
+    /// `measureCode`
+    MeasureCode,
+    /// `measureName`
+    MeasureName,
+    /// `canBuy`
+    CanBuy,
+    /// `vatRate`
+    VatRate,
+    /// `vatIncluded`
+    VatIncluded,
+    /// `barcodeMulti`
+    BarcodeMulti,
+    /// `type`
+    Type,
+    /// `catalogXmlId`
+    CatalogXmlId,
+    /// `productXmlId`
+    ProductXmlId,
+    /// `reservations`
+    Reservations,
+}
+impl query::RecordField for BasketitemField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::OrderId => "orderId",
+            Self::Sort => "sort",
+            Self::ProductId => "productId",
+            Self::Price => "price",
+            Self::CustomPrice => "customPrice",
+            Self::Currency => "currency",
+            Self::Quantity => "quantity",
+            Self::XmlId => "xmlId",
+            Self::DateInsert => "dateInsert",
+            Self::DateUpdate => "dateUpdate",
+            Self::Properties => "properties",
+            Self::Name => "name",
+            Self::BasePrice => "basePrice",
+            Self::DiscountPrice => "discountPrice",
+            Self::Weight => "weight",
+            Self::Dimensions => "dimensions",
+            Self::MeasureCode => "measureCode",
+            Self::MeasureName => "measureName",
+            Self::CanBuy => "canBuy",
+            Self::VatRate => "vatRate",
+            Self::VatIncluded => "vatIncluded",
+            Self::BarcodeMulti => "barcodeMulti",
+            Self::Type => "type",
+            Self::CatalogXmlId => "catalogXmlId",
+            Self::ProductXmlId => "productXmlId",
+            Self::Reservations => "reservations",
+        }
+    }
+}
+/// The fields of [`Basketproperties`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BasketpropertiesField {
+    /// `id`
+    Id,
+    /// `basketId`
+    BasketId,
+    /// `name`
+    Name,
+    /// `value`
+    Value,
+    /// `code`
+    Code,
+    /// `sort`
+    Sort,
+    /// `xmlId`
+    XmlId,
+}
+impl query::RecordField for BasketpropertiesField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::BasketId => "basketId",
+            Self::Name => "name",
+            Self::Value => "value",
+            Self::Code => "code",
+            Self::Sort => "sort",
+            Self::XmlId => "xmlId",
+        }
+    }
+}
+/// The fields of [`Persontype`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PersontypeField {
     /// `id`
     Id,
     /// `name`
@@ -1118,7 +1668,7 @@ pub enum SalePersonTypeField {
     /// `xmlId`
     XmlId,
 }
-impl query::RecordField for SalePersonTypeField {
+impl query::RecordField for PersontypeField {
     fn name(&self) -> &'static str {
         match self {
             Self::Id => "id",

@@ -11,54 +11,6 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
 use super::sale_linked::SaleOrderShipment;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SaleShipmentAddFields {
-    /// `orderId`: id, required.
-    pub order_id: u64,
-    /// `allowDelivery`: char, required. One of `Y`, `N`.
-    #[serde(serialize_with = "wire::yes_no::serialize")]
-    pub allow_delivery: bool,
-    /// `deducted`: char, required. One of `Y`, `N`.
-    #[serde(serialize_with = "wire::yes_no::serialize")]
-    pub deducted: bool,
-    /// `deliveryId`: id, required.
-    pub delivery_id: u64,
-    /// `statusId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_id: Option<String>,
-    /// `deliveryDocDate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery_doc_date: Option<wire::DateTime>,
-    /// `deliveryDocNum`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery_doc_num: Option<String>,
-    /// `trackingNumber`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tracking_number: Option<String>,
-    /// `basePriceDelivery`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub base_price_delivery: Option<wire::Decimal>,
-    /// `comments`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// `companyId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<i64>,
-    /// `responsibleId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_id: Option<u64>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get-fields.html)
@@ -83,106 +35,15 @@ impl wire::Lenient for SaleShipmentGetFieldsResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleShipmentGetShipment {
-    /// `accountNumber`: string.
-    pub account_number: Option<String>,
-    /// `allowDelivery`: char. One of `Y`, `N`.
-    pub allow_delivery: Option<bool>,
-    /// `basePriceDelivery`: decimal.
-    pub base_price_delivery: Option<wire::Decimal>,
-    /// `canceled`: char. One of `Y`, `N`.
-    pub canceled: Option<bool>,
-    /// `comments`: string.
-    pub comments: Option<String>,
-    /// `companyId`: integer.
-    pub company_id: Option<i64>,
-    /// `currency`: string.
-    pub currency: Option<String>,
-    /// `customPriceDelivery`: char. One of `Y`, `N`.
-    pub custom_price_delivery: Option<bool>,
-    /// `dateAllowDelivery`: datetime.
-    pub date_allow_delivery: Option<wire::DateTime>,
-    /// `dateCanceled`: datetime.
-    pub date_canceled: Option<wire::DateTime>,
-    /// `dateDeducted`: datetime.
-    pub date_deducted: Option<wire::DateTime>,
-    /// `dateInsert`: datetime.
-    pub date_insert: Option<wire::DateTime>,
-    /// `dateMarked`: datetime.
-    pub date_marked: Option<wire::DateTime>,
-    /// `dateResponsibleId`: datetime.
-    pub date_responsible_id: Option<wire::DateTime>,
-    /// `deducted`: char. One of `Y`, `N`.
-    pub deducted: Option<bool>,
-    /// `deliveryDocDate`: datetime.
-    pub delivery_doc_date: Option<wire::DateTime>,
-    /// `deliveryDocNum`: string.
-    pub delivery_doc_num: Option<String>,
-    /// `deliveryId`: integer.
-    pub delivery_id: Option<i64>,
-    /// `deliveryName`: string.
-    pub delivery_name: Option<String>,
-    /// `deliveryXmlId`: string.
-    pub delivery_xml_id: Option<String>,
-    /// `discountPrice`: decimal.
-    pub discount_price: Option<wire::Decimal>,
-    /// `empAllowDeliveryId`: integer.
-    pub emp_allow_delivery_id: Option<i64>,
-    /// `empCanceledId`: integer.
-    pub emp_canceled_id: Option<i64>,
-    /// `empDeductedId`: integer.
-    pub emp_deducted_id: Option<i64>,
-    /// `empMarkedId`: integer.
-    pub emp_marked_id: Option<i64>,
-    /// `empResponsibleId`: integer.
-    pub emp_responsible_id: Option<i64>,
-    /// `externalDelivery`: char. One of `Y`, `N`.
-    pub external_delivery: Option<bool>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `id1c`: string.
-    pub id1c: Option<String>,
-    /// `marked`: char. One of `Y`, `N`.
-    pub marked: Option<bool>,
-    /// `orderId`: integer.
-    pub order_id: Option<i64>,
-    /// `priceDelivery`: decimal.
-    pub price_delivery: Option<wire::Decimal>,
-    /// `reasonMarked`: string.
-    pub reason_marked: Option<String>,
-    /// `reasonUndoDeducted`: string.
-    pub reason_undo_deducted: Option<String>,
-    /// `responsibleId`: integer.
-    pub responsible_id: Option<i64>,
-    /// `shipmentItems`: `SaleShipmentGetShipmentItemsItem[]`.
-    pub shipment_items: Option<Vec<SaleShipmentGetShipmentItemsItem>>,
-    /// `statusId`: string.
-    pub status_id: Option<String>,
-    /// `statusXmlId`: string.
-    pub status_xml_id: Option<String>,
-    /// `system`: char. One of `Y`, `N`.
-    pub system: Option<bool>,
-    /// `trackingDescription`: string.
-    pub tracking_description: Option<String>,
-    /// `trackingLastCheck`: string.
-    pub tracking_last_check: Option<String>,
-    /// `trackingNumber`: string.
-    pub tracking_number: Option<String>,
-    /// `trackingStatus`: string.
-    pub tracking_status: Option<String>,
-    /// `updated1c`: char. One of `Y`, `N`.
-    pub updated1c: Option<bool>,
-    /// `version1c`: string.
-    pub version1c: Option<String>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
+pub struct SaleShipmentGetResult {
+    /// `shipment`: `Shipment`.
+    pub shipment: Option<Shipment>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for SaleShipmentGetShipment {
+impl wire::Lenient for SaleShipmentGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -190,25 +51,32 @@ impl wire::Lenient for SaleShipmentGetShipment {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SaleShipmentGetShipmentItemsItem {
     /// `basketId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub basket_id: Option<i64>,
     /// `dateInsert`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_insert: Option<wire::DateTime>,
     /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `orderDeliveryId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_delivery_id: Option<i64>,
     /// `quantity`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// `reservedQuantity`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reserved_quantity: Option<i64>,
     /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -228,8 +96,8 @@ impl wire::Lenient for SaleShipmentGetShipmentItemsItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SaleShipmentListResult {
-    /// `shipments`: `SaleShipmentListShipments[]`, read-only.
-    pub shipments: Option<Vec<SaleShipmentListShipments>>,
+    /// `shipments`: `Shipment[]`, read-only.
+    pub shipments: Option<Vec<Shipment>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -243,118 +111,9 @@ impl wire::Lenient for SaleShipmentListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<SaleShipmentListShipments> for SaleShipmentListResult {
-    fn into_records(self) -> Vec<SaleShipmentListShipments> {
+impl IntoRecords<Shipment> for SaleShipmentListResult {
+    fn into_records(self) -> Vec<Shipment> {
         self.shipments.unwrap_or_default()
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleShipmentListShipments {
-    /// `accountNumber`: string.
-    pub account_number: Option<String>,
-    /// `allowDelivery`: char. One of `Y`, `N`.
-    pub allow_delivery: Option<bool>,
-    /// `basePriceDelivery`: decimal.
-    pub base_price_delivery: Option<wire::Decimal>,
-    /// `canceled`: char. One of `Y`, `N`.
-    pub canceled: Option<bool>,
-    /// `comments`: string.
-    pub comments: Option<String>,
-    /// `companyId`: integer.
-    pub company_id: Option<i64>,
-    /// `currency`: string.
-    pub currency: Option<String>,
-    /// `customPriceDelivery`: char. One of `Y`, `N`.
-    pub custom_price_delivery: Option<bool>,
-    /// `dateAllowDelivery`: datetime.
-    pub date_allow_delivery: Option<wire::DateTime>,
-    /// `dateCanceled`: datetime.
-    pub date_canceled: Option<wire::DateTime>,
-    /// `dateDeducted`: datetime.
-    pub date_deducted: Option<wire::DateTime>,
-    /// `dateInsert`: datetime.
-    pub date_insert: Option<wire::DateTime>,
-    /// `dateMarked`: datetime.
-    pub date_marked: Option<wire::DateTime>,
-    /// `dateResponsibleId`: datetime.
-    pub date_responsible_id: Option<wire::DateTime>,
-    /// `deducted`: char. One of `Y`, `N`.
-    pub deducted: Option<bool>,
-    /// `deliveryDocDate`: datetime.
-    pub delivery_doc_date: Option<wire::DateTime>,
-    /// `deliveryDocNum`: string.
-    pub delivery_doc_num: Option<String>,
-    /// `deliveryId`: integer.
-    pub delivery_id: Option<i64>,
-    /// `deliveryName`: string.
-    pub delivery_name: Option<String>,
-    /// `deliveryXmlId`: string.
-    pub delivery_xml_id: Option<String>,
-    /// `discountPrice`: decimal.
-    pub discount_price: Option<wire::Decimal>,
-    /// `empAllowDeliveryId`: integer.
-    pub emp_allow_delivery_id: Option<i64>,
-    /// `empCanceledId`: integer.
-    pub emp_canceled_id: Option<i64>,
-    /// `empDeductedId`: integer.
-    pub emp_deducted_id: Option<i64>,
-    /// `empMarkedId`: integer.
-    pub emp_marked_id: Option<i64>,
-    /// `empResponsibleId`: integer.
-    pub emp_responsible_id: Option<i64>,
-    /// `externalDelivery`: char. One of `Y`, `N`.
-    pub external_delivery: Option<bool>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `id1c`: string.
-    pub id1c: Option<String>,
-    /// `marked`: char. One of `Y`, `N`.
-    pub marked: Option<bool>,
-    /// `orderId`: integer.
-    pub order_id: Option<i64>,
-    /// `priceDelivery`: decimal.
-    pub price_delivery: Option<wire::Decimal>,
-    /// `reasonMarked`: string.
-    pub reason_marked: Option<String>,
-    /// `reasonUndoDeducted`: string.
-    pub reason_undo_deducted: Option<String>,
-    /// `responsibleId`: integer.
-    pub responsible_id: Option<i64>,
-    /// `statusId`: string.
-    pub status_id: Option<String>,
-    /// `statusXmlId`: string.
-    pub status_xml_id: Option<String>,
-    /// `system`: char. One of `Y`, `N`.
-    pub system: Option<bool>,
-    /// `trackingDescription`: string.
-    pub tracking_description: Option<String>,
-    /// `trackingLastCheck`: string.
-    pub tracking_last_check: Option<String>,
-    /// `trackingNumber`: string.
-    pub tracking_number: Option<String>,
-    /// `trackingStatus`: string.
-    pub tracking_status: Option<String>,
-    /// `updated1c`: char. One of `Y`, `N`.
-    pub updated1c: Option<bool>,
-    /// `version1c`: string.
-    pub version1c: Option<String>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleShipmentListShipments {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
     }
 }
 /// Read from responses.
@@ -377,62 +136,156 @@ impl wire::Lenient for SaleShipmentResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-update.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SaleShipmentUpdateFields {
-    /// `allowDelivery`: char, required. One of `Y`, `N`.
-    #[serde(serialize_with = "wire::yes_no::serialize")]
-    pub allow_delivery: bool,
-    /// `deducted`: char, required. One of `Y`, `N`.
-    #[serde(serialize_with = "wire::yes_no::serialize")]
-    pub deducted: bool,
-    /// `deliveryId`: raw, required.
-    pub delivery_id: serde_json::Value,
-    /// `statusId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_id: Option<String>,
-    /// `deliveryDocDate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery_doc_date: Option<wire::DateTime>,
-    /// `deliveryDocNum`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery_doc_num: Option<String>,
-    /// `trackingNumber`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tracking_number: Option<String>,
+pub struct Shipment {
+    /// `accountNumber`: string, read-only.
+    #[serde(skip_serializing)]
+    pub account_number: Option<String>,
+    /// `allowDelivery`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub allow_delivery: Option<bool>,
     /// `basePriceDelivery`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base_price_delivery: Option<wire::Decimal>,
-    /// `priceDelivery`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_delivery: Option<wire::Decimal>,
+    /// `canceled`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub canceled: Option<bool>,
     /// `comments`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// `companyId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<i64>,
-    /// `responsibleId`: user.
+    /// `currency`: string, read-only.
+    #[serde(skip_serializing)]
+    pub currency: Option<String>,
+    /// `customPriceDelivery`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub custom_price_delivery: Option<bool>,
+    /// `dateAllowDelivery`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_allow_delivery: Option<wire::DateTime>,
+    /// `dateCanceled`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_canceled: Option<wire::DateTime>,
+    /// `dateDeducted`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_deducted: Option<wire::DateTime>,
+    /// `dateInsert`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_insert: Option<wire::DateTime>,
+    /// `dateMarked`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_marked: Option<wire::DateTime>,
+    /// `dateResponsibleId`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_responsible_id: Option<wire::DateTime>,
+    /// `deducted`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub deducted: Option<bool>,
+    /// `deliveryDocDate`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_id: Option<u64>,
+    pub delivery_doc_date: Option<wire::DateTime>,
+    /// `deliveryDocNum`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_doc_num: Option<String>,
+    /// `deliveryId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_id: Option<i64>,
+    /// `deliveryName`: string, read-only.
+    #[serde(skip_serializing)]
+    pub delivery_name: Option<String>,
+    /// `deliveryXmlId`: string, read-only.
+    #[serde(skip_serializing)]
+    pub delivery_xml_id: Option<String>,
+    /// `discountPrice`: decimal, read-only.
+    #[serde(skip_serializing)]
+    pub discount_price: Option<wire::Decimal>,
+    /// `empAllowDeliveryId`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub emp_allow_delivery_id: Option<i64>,
+    /// `empCanceledId`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub emp_canceled_id: Option<i64>,
+    /// `empDeductedId`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub emp_deducted_id: Option<i64>,
+    /// `empMarkedId`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub emp_marked_id: Option<i64>,
+    /// `empResponsibleId`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub emp_responsible_id: Option<i64>,
+    /// `externalDelivery`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub external_delivery: Option<bool>,
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `id1c`: string, read-only.
+    #[serde(skip_serializing)]
+    pub id1c: Option<String>,
+    /// `marked`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub marked: Option<bool>,
+    /// `orderId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<i64>,
+    /// `priceDelivery`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_delivery: Option<wire::Decimal>,
+    /// `reasonMarked`: string, read-only.
+    #[serde(skip_serializing)]
+    pub reason_marked: Option<String>,
+    /// `reasonUndoDeducted`: string, read-only.
+    #[serde(skip_serializing)]
+    pub reason_undo_deducted: Option<String>,
+    /// `responsibleId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsible_id: Option<i64>,
+    /// `shipmentItems`: `SaleShipmentGetShipmentItemsItem[]`, read-only.
+    #[serde(skip_serializing)]
+    pub shipment_items: Option<Vec<SaleShipmentGetShipmentItemsItem>>,
+    /// `statusId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_id: Option<String>,
+    /// `statusXmlId`: string, read-only.
+    #[serde(skip_serializing)]
+    pub status_xml_id: Option<String>,
+    /// `system`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub system: Option<bool>,
+    /// `trackingDescription`: string, read-only.
+    #[serde(skip_serializing)]
+    pub tracking_description: Option<String>,
+    /// `trackingLastCheck`: string, read-only.
+    #[serde(skip_serializing)]
+    pub tracking_last_check: Option<String>,
+    /// `trackingNumber`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tracking_number: Option<String>,
+    /// `trackingStatus`: string, read-only.
+    #[serde(skip_serializing)]
+    pub tracking_status: Option<String>,
+    /// `updated1c`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub updated1c: Option<bool>,
+    /// `version1c`: string, read-only.
+    #[serde(skip_serializing)]
+    pub version1c: Option<String>,
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Shipment {
-    /// `shipment`: `SaleShipmentGetShipment`.
-    pub shipment: Option<SaleShipmentGetShipment>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -446,9 +299,9 @@ impl wire::Lenient for Shipment {
         wire::object_or_nothing(de)
     }
 }
-/// The fields of [`SaleShipmentListShipments`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// The fields of [`Shipment`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SaleShipmentListShipmentsField {
+pub enum ShipmentField {
     /// `accountNumber`
     AccountNumber,
     /// `allowDelivery`
@@ -519,6 +372,8 @@ pub enum SaleShipmentListShipmentsField {
     ReasonUndoDeducted,
     /// `responsibleId`
     ResponsibleId,
+    /// `shipmentItems`
+    ShipmentItems,
     /// `statusId`
     StatusId,
     /// `statusXmlId`
@@ -540,7 +395,7 @@ pub enum SaleShipmentListShipmentsField {
     /// `xmlId`
     XmlId,
 }
-impl query::RecordField for SaleShipmentListShipmentsField {
+impl query::RecordField for ShipmentField {
     fn name(&self) -> &'static str {
         match self {
             Self::AccountNumber => "accountNumber",
@@ -578,6 +433,7 @@ impl query::RecordField for SaleShipmentListShipmentsField {
             Self::ReasonMarked => "reasonMarked",
             Self::ReasonUndoDeducted => "reasonUndoDeducted",
             Self::ResponsibleId => "responsibleId",
+            Self::ShipmentItems => "shipmentItems",
             Self::StatusId => "statusId",
             Self::StatusXmlId => "statusXmlId",
             Self::System => "system",
@@ -603,12 +459,12 @@ impl query::RecordField for SaleShipmentListShipmentsField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentAdd {
-    /// `fields`: `SaleShipmentAddFields`, required.
-    pub fields: SaleShipmentAddFields,
+    /// `fields`: `Shipment`, required.
+    pub fields: Shipment,
 }
 impl SaleShipmentAdd {
     /// A `sale.shipment.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: SaleShipmentAddFields) -> Self {
+    pub fn new(fields: Shipment) -> Self {
         Self { fields }
     }
 }
@@ -636,7 +492,12 @@ impl SaleShipmentDelete {
 /// `sale.shipment.get`: scope `sale`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment/sale-shipment-get.html)
-#[bitrix_method("sale.shipment.get", scope = "sale", kind = read, response = Shipment)]
+#[bitrix_method(
+    "sale.shipment.get",
+    scope = "sale",
+    kind = read,
+    response = SaleShipmentGetResult
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentGet {
@@ -669,20 +530,20 @@ pub struct SaleShipmentGetFields;
     scope = "sale",
     kind = read,
     response = SaleShipmentListResult,
-    list(record = SaleShipmentListShipments, records = "shipments", id = "id", fast_path)
+    list(record = Shipment, records = "shipments", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentList {
-    /// `select`: `string[]`. Field names: [`SaleShipmentListShipmentsField`].
+    /// `select`: `string[]`. Field names: [`ShipmentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<SaleShipmentListShipmentsField>>,
-    /// `filter`: `map<raw>`. Field names: [`SaleShipmentListShipmentsField`].
+    pub select: Option<query::Select<ShipmentField>>,
+    /// `filter`: `map<raw>`. Field names: [`ShipmentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<SaleShipmentListShipmentsField>>,
-    /// `order`: `map<string>`. Field names: [`SaleShipmentListShipmentsField`].
+    pub filter: Option<query::Filter<ShipmentField>>,
+    /// `order`: `map<string>`. Field names: [`ShipmentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<SaleShipmentListShipmentsField>>,
+    pub order: Option<query::Order<ShipmentField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -701,12 +562,12 @@ pub struct SaleShipmentList {
 pub struct SaleShipmentUpdate {
     /// `id`: string, required.
     pub id: String,
-    /// `fields`: `SaleShipmentUpdateFields`, required.
-    pub fields: SaleShipmentUpdateFields,
+    /// `fields`: `Shipment`, required.
+    pub fields: Shipment,
 }
 impl SaleShipmentUpdate {
     /// A `sale.shipment.update` call with the required parameters; optional ones unset.
-    pub fn new(id: String, fields: SaleShipmentUpdateFields) -> Self {
+    pub fn new(id: String, fields: Shipment) -> Self {
         Self { id, fields }
     }
 }

@@ -10,27 +10,7 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::SaleOrderShipmentItem;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SaleShipmentitemAddFields {
-    /// `orderDeliveryId`: string, required.
-    pub order_delivery_id: String,
-    /// `basketId`: id, required.
-    pub basket_id: u64,
-    /// `quantity`: double, required.
-    pub quantity: f64,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
+use super::sale_linked::Shipmentitem;
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-get-fields.html)
@@ -111,36 +91,20 @@ impl wire::Lenient for SaleShipmentitemListShipmentItems {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-update.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SaleShipmentitemUpdateFields {
-    /// `quantity`: double, required.
-    pub quantity: f64,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-item/sale-shipment-item-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Shipmentitem {
-    /// `shipmentItem`: `SaleOrderShipmentItem`.
-    pub shipment_item: Option<SaleOrderShipmentItem>,
+pub struct SaleShipmentitemResult {
+    /// `shipmentItem`: `Shipmentitem`.
+    pub shipment_item: Option<Shipmentitem>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for Shipmentitem {
+impl wire::Lenient for SaleShipmentitemResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -186,17 +150,17 @@ impl query::RecordField for SaleShipmentitemListShipmentItemsField {
     "sale.shipmentitem.add",
     scope = "sale",
     kind = write,
-    response = Shipmentitem
+    response = SaleShipmentitemResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentitemAdd {
-    /// `fields`: `SaleShipmentitemAddFields`, required.
-    pub fields: SaleShipmentitemAddFields,
+    /// `fields`: `Shipmentitem`, required.
+    pub fields: Shipmentitem,
 }
 impl SaleShipmentitemAdd {
     /// A `sale.shipmentitem.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: SaleShipmentitemAddFields) -> Self {
+    pub fn new(fields: Shipmentitem) -> Self {
         Self { fields }
     }
 }
@@ -228,7 +192,7 @@ impl SaleShipmentitemDelete {
     "sale.shipmentitem.get",
     scope = "sale",
     kind = read,
-    response = Shipmentitem
+    response = SaleShipmentitemResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -296,19 +260,19 @@ pub struct SaleShipmentitemList {
     "sale.shipmentitem.update",
     scope = "sale",
     kind = idempotent,
-    response = Shipmentitem
+    response = SaleShipmentitemResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentitemUpdate {
     /// `id`: string, required.
     pub id: String,
-    /// `fields`: `SaleShipmentitemUpdateFields`, required.
-    pub fields: SaleShipmentitemUpdateFields,
+    /// `fields`: `Shipmentitem`, required.
+    pub fields: Shipmentitem,
 }
 impl SaleShipmentitemUpdate {
     /// A `sale.shipmentitem.update` call with the required parameters; optional ones unset.
-    pub fn new(id: String, fields: SaleShipmentitemUpdateFields) -> Self {
+    pub fn new(id: String, fields: Shipmentitem) -> Self {
         Self { id, fields }
     }
 }

@@ -11,83 +11,10 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
 use super::sale_values::SaleOrderAddType;
-/// Sent in requests.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SaleShipmentpropertyAddFields {
-    /// `personTypeId`: id, required.
-    pub person_type_id: u64,
-    /// `propsGroupId`: id, required.
-    pub props_group_id: u64,
-    /// `name`: string, required.
-    pub name: String,
-    /// `type`: `SaleOrderAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
-    pub type_: SaleOrderAddType,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `util`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub util: Option<bool>,
-    /// `userProps`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub user_props: Option<bool>,
-    /// `isFiltered`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_filtered: Option<bool>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `required`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub required: Option<bool>,
-    /// `multiple`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub multiple: Option<bool>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `defaultValue`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `settings`: `SaleShipmentpropertyAddSettings`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<SaleShipmentpropertyAddSettings>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentpropertyAddSettings {
     /// `minlength`: integer.
@@ -116,74 +43,27 @@ pub struct SaleShipmentpropertyAddSettings {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+impl wire::Lenient for SaleShipmentpropertyAddSettings {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleShipmentpropertyGetProperty {
-    /// `active`: char. One of `Y`, `N`.
-    pub active: Option<bool>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `defaultValue`: string.
-    pub default_value: Option<String>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `inputFieldLocation`: string.
-    pub input_field_location: Option<String>,
-    /// `isAddress`: char. One of `Y`, `N`.
-    pub is_address: Option<bool>,
-    /// `isAddressFrom`: char. One of `Y`, `N`.
-    pub is_address_from: Option<bool>,
-    /// `isAddressTo`: char. One of `Y`, `N`.
-    pub is_address_to: Option<bool>,
-    /// `isEmail`: char. One of `Y`, `N`.
-    pub is_email: Option<bool>,
-    /// `isFiltered`: char. One of `Y`, `N`.
-    pub is_filtered: Option<bool>,
-    /// `isLocation`: char. One of `Y`, `N`.
-    pub is_location: Option<bool>,
-    /// `isLocation4tax`: char. One of `Y`, `N`.
-    pub is_location4tax: Option<bool>,
-    /// `isPayer`: char. One of `Y`, `N`.
-    pub is_payer: Option<bool>,
-    /// `isPhone`: char. One of `Y`, `N`.
-    pub is_phone: Option<bool>,
-    /// `isProfileName`: char. One of `Y`, `N`.
-    pub is_profile_name: Option<bool>,
-    /// `isZip`: char. One of `Y`, `N`.
-    pub is_zip: Option<bool>,
-    /// `multiple`: char. One of `Y`, `N`.
-    pub multiple: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `personTypeId`: integer.
-    pub person_type_id: Option<i64>,
-    /// `propsGroupId`: integer.
-    pub props_group_id: Option<i64>,
-    /// `required`: char. One of `Y`, `N`.
-    pub required: Option<bool>,
-    /// `settings`: raw.
-    pub settings: Option<serde_json::Value>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `userProps`: char. One of `Y`, `N`.
-    pub user_props: Option<bool>,
-    /// `util`: char. One of `Y`, `N`.
-    pub util: Option<bool>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
+pub struct SaleShipmentpropertyGetResult {
+    /// `property`: `Shipmentproperty`.
+    pub property: Option<Shipmentproperty>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for SaleShipmentpropertyGetProperty {
+impl wire::Lenient for SaleShipmentpropertyGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -446,80 +326,114 @@ impl wire::Lenient for SaleShipmentpropertySettings {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-update.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SaleShipmentpropertyUpdateFields {
-    /// `name`: string, required.
-    pub name: String,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
+pub struct Shipmentproperty {
     /// `active`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub active: Option<bool>,
-    /// `util`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub util: Option<bool>,
-    /// `userProps`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub user_props: Option<bool>,
+    /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `defaultValue`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<String>,
+    /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `inputFieldLocation`: string, read-only.
+    #[serde(skip_serializing)]
+    pub input_field_location: Option<String>,
+    /// `isAddress`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_address: Option<bool>,
+    /// `isAddressFrom`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_address_from: Option<bool>,
+    /// `isAddressTo`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_address_to: Option<bool>,
+    /// `isEmail`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_email: Option<bool>,
     /// `isFiltered`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_filtered: Option<bool>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `required`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub required: Option<bool>,
+    /// `isLocation`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_location: Option<bool>,
+    /// `isLocation4tax`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_location4tax: Option<bool>,
+    /// `isPayer`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_payer: Option<bool>,
+    /// `isPhone`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_phone: Option<bool>,
+    /// `isProfileName`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_profile_name: Option<bool>,
+    /// `isZip`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_zip: Option<bool>,
     /// `multiple`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub multiple: Option<bool>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `personTypeId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_type_id: Option<i64>,
+    /// `propsGroupId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub props_group_id: Option<i64>,
+    /// `required`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub required: Option<bool>,
+    /// `settings`: `SaleShipmentpropertyAddSettings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings: Option<SaleShipmentpropertyAddSettings>,
+    /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `type`: `SaleOrderAddType`. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_: Option<SaleOrderAddType>,
+    /// `userProps`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub user_props: Option<bool>,
+    /// `util`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub util: Option<bool>,
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `defaultValue`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `settings`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Shipmentproperty {
-    /// `property`: `SaleShipmentpropertyGetProperty`.
-    pub property: Option<SaleShipmentpropertyGetProperty>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -636,12 +550,12 @@ impl query::RecordField for SaleShipmentpropertyListPropertiesField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentpropertyAdd {
-    /// `fields`: `SaleShipmentpropertyAddFields`, required.
-    pub fields: SaleShipmentpropertyAddFields,
+    /// `fields`: `Shipmentproperty`, required.
+    pub fields: Shipmentproperty,
 }
 impl SaleShipmentpropertyAdd {
     /// A `sale.shipmentproperty.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: SaleShipmentpropertyAddFields) -> Self {
+    pub fn new(fields: Shipmentproperty) -> Self {
         Self { fields }
     }
 }
@@ -673,7 +587,7 @@ impl SaleShipmentpropertyDelete {
     "sale.shipmentproperty.get",
     scope = "sale",
     kind = read,
-    response = Shipmentproperty
+    response = SaleShipmentpropertyGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -753,12 +667,12 @@ pub struct SaleShipmentpropertyList {
 pub struct SaleShipmentpropertyUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `SaleShipmentpropertyUpdateFields`, required.
-    pub fields: SaleShipmentpropertyUpdateFields,
+    /// `fields`: `Shipmentproperty`, required.
+    pub fields: Shipmentproperty,
 }
 impl SaleShipmentpropertyUpdate {
     /// A `sale.shipmentproperty.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: SaleShipmentpropertyUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Shipmentproperty) -> Self {
         Self { id, fields }
     }
 }

@@ -15,23 +15,15 @@ use super::super::common::FieldDescription;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property-value/sale-shipment-property-value-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SaleShipmentpropertyvalueGetPropertyValue {
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `shipmentPropsId`: integer.
-    pub shipment_props_id: Option<i64>,
-    /// `value`: string.
-    pub value: Option<String>,
+pub struct SaleShipmentpropertyvalueGetResult {
+    /// `propertyValue`: `Shipmentpropertyvalue`.
+    pub property_value: Option<Shipmentpropertyvalue>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for SaleShipmentpropertyvalueGetPropertyValue {
+impl wire::Lenient for SaleShipmentpropertyvalueGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -213,8 +205,16 @@ pub struct SaleShipmentpropertyvalueModifyShipment {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Shipmentpropertyvalue {
-    /// `propertyValue`: `SaleShipmentpropertyvalueGetPropertyValue`.
-    pub property_value: Option<SaleShipmentpropertyvalueGetPropertyValue>,
+    /// `code`: string.
+    pub code: Option<String>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `shipmentPropsId`: integer.
+    pub shipment_props_id: Option<i64>,
+    /// `value`: string.
+    pub value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -287,7 +287,7 @@ impl SaleShipmentpropertyvalueDelete {
     "sale.shipmentpropertyvalue.get",
     scope = "sale",
     kind = read,
-    response = Shipmentpropertyvalue
+    response = SaleShipmentpropertyvalueGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -11,37 +11,6 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
 use super::sale_linked::SaleStatus;
-use super::sale_values::SaleStatusAddType;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SaleStatusAddFields {
-    /// `id`: string, required.
-    pub id: String,
-    /// `type`: `SaleStatusAddType`, required. One of `O`, `D`.
-    pub type_: SaleStatusAddType,
-    /// `notify`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub notify: Option<bool>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `color`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-get-fields.html)
@@ -138,34 +107,6 @@ impl wire::Lenient for SaleStatusResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-update.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SaleStatusUpdateFields {
-    /// `type`: `SaleStatusAddType`, required. One of `O`, `D`.
-    pub type_: SaleStatusAddType,
-    /// `notify`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub notify: Option<bool>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `color`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// The fields of [`SaleStatusListStatuses`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SaleStatusListStatusesField {
@@ -206,12 +147,12 @@ impl query::RecordField for SaleStatusListStatusesField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleStatusAdd {
-    /// `fields`: `SaleStatusAddFields`, required.
-    pub fields: SaleStatusAddFields,
+    /// `fields`: `SaleStatus`, required.
+    pub fields: SaleStatus,
 }
 impl SaleStatusAdd {
     /// A `sale.status.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: SaleStatusAddFields) -> Self {
+    pub fn new(fields: SaleStatus) -> Self {
         Self { fields }
     }
 }
@@ -309,12 +250,12 @@ pub struct SaleStatusList {
 pub struct SaleStatusUpdate {
     /// `id`: string, required.
     pub id: String,
-    /// `fields`: `SaleStatusUpdateFields`, required.
-    pub fields: SaleStatusUpdateFields,
+    /// `fields`: `SaleStatus`, required.
+    pub fields: SaleStatus,
 }
 impl SaleStatusUpdate {
     /// A `sale.status.update` call with the required parameters; optional ones unset.
-    pub fn new(id: String, fields: SaleStatusUpdateFields) -> Self {
+    pub fn new(id: String, fields: SaleStatus) -> Self {
         Self { id, fields }
     }
 }

@@ -125,18 +125,18 @@ pub struct SonetGroup {
     pub date_create: Option<wire::DateTime>,
     /// `DATE_UPDATE`: datetime.
     pub date_update: Option<wire::DateTime>,
-    /// `DESCRIPTION`: raw.
-    pub description: Option<serde_json::Value>,
+    /// `DESCRIPTION`: string.
+    pub description: Option<String>,
     /// `ID`: id.
     pub id: Option<u64>,
     /// `IS_EXTRANET`: char. One of `Y`, `N`.
     pub is_extranet: Option<bool>,
-    /// `KEYWORDS`: raw.
-    pub keywords: Option<serde_json::Value>,
+    /// `KEYWORDS`: string.
+    pub keywords: Option<String>,
     /// `NAME`: string.
     pub name: Option<String>,
-    /// `NUMBER_OF_MEMBERS`: string.
-    pub number_of_members: Option<String>,
+    /// `NUMBER_OF_MEMBERS`: integer.
+    pub number_of_members: Option<i64>,
     /// `OPENED`: char. One of `Y`, `N`.
     pub opened: Option<bool>,
     /// `OWNER_ID`: integer.

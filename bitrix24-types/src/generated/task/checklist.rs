@@ -9,12 +9,38 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-get.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Checklist {
-    /// `checkListItem`: `TasksTemplateChecklistGetCheckListItem`.
-    pub check_list_item: Option<TasksTemplateChecklistGetCheckListItem>,
+    /// `attachments`: `map<string>`.
+    pub attachments: Option<BTreeMap<String, String>>,
+    /// `completedCount`: integer.
+    pub completed_count: Option<i64>,
+    /// `copiedId`: integer.
+    pub copied_id: Option<i64>,
+    /// `createdBy`: integer.
+    pub created_by: Option<i64>,
+    /// `displaySortIndex`: string.
+    pub display_sort_index: Option<String>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `isComplete`: boolean.
+    pub is_complete: Option<bool>,
+    /// `isImportant`: boolean.
+    pub is_important: Option<bool>,
+    /// `members`: `TasksTemplateChecklistMembersItem[]`.
+    pub members: Option<Vec<TasksTemplateChecklistMembersItem>>,
+    /// `nodeId`: integer.
+    pub node_id: Option<i64>,
+    /// `sortIndex`: integer.
+    pub sort_index: Option<i64>,
+    /// `templateId`: integer.
+    pub template_id: Option<i64>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `userId`: integer.
+    pub user_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -181,8 +207,8 @@ pub struct TasksTemplateChecklistCheckListItem {
     pub completed_count: Option<i64>,
     /// `copiedId`: integer.
     pub copied_id: Option<i64>,
-    /// `createdBy`: raw.
-    pub created_by: Option<serde_json::Value>,
+    /// `createdBy`: integer.
+    pub created_by: Option<i64>,
     /// `displaySortIndex`: string.
     pub display_sort_index: Option<String>,
     /// `id`: id.
@@ -218,44 +244,18 @@ impl wire::Lenient for TasksTemplateChecklistCheckListItem {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-get.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistGetCheckListItem {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: raw.
-    pub created_by: Option<serde_json::Value>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: `TasksTemplateChecklistMembersItem[]`.
-    pub members: Option<Vec<TasksTemplateChecklistMembersItem>>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: integer.
-    pub sort_index: Option<i64>,
-    /// `templateId`: integer.
-    pub template_id: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
+pub struct TasksTemplateChecklistGetResult {
+    /// `checkListItem`: `Checklist`.
+    pub check_list_item: Option<Checklist>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTemplateChecklistGetCheckListItem {
+impl wire::Lenient for TasksTemplateChecklistGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -436,7 +436,7 @@ impl TasksTemplateChecklistAdd {
     "tasks.template.checklist.addAttachmentByContent",
     scope = "task",
     kind = write,
-    response = Checklist
+    response = TasksTemplateChecklistGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -469,7 +469,7 @@ impl TasksTemplateChecklistAddAttachmentByContent {
     "tasks.template.checklist.addAttachmentsFromDisk",
     scope = "task",
     kind = write,
-    response = Checklist
+    response = TasksTemplateChecklistGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -554,7 +554,7 @@ impl TasksTemplateChecklistDelete {
     "tasks.template.checklist.get",
     scope = "task",
     kind = read,
-    response = Checklist
+    response = TasksTemplateChecklistGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -644,7 +644,7 @@ impl TasksTemplateChecklistMoveAfter {
     "tasks.template.checklist.moveBefore",
     scope = "task",
     kind = write,
-    response = Checklist
+    response = TasksTemplateChecklistGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -673,7 +673,7 @@ impl TasksTemplateChecklistMoveBefore {
     "tasks.template.checklist.removeAttachments",
     scope = "task",
     kind = write,
-    response = Checklist
+    response = TasksTemplateChecklistGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -732,7 +732,7 @@ impl TasksTemplateChecklistRenew {
     "tasks.template.checklist.update",
     scope = "task",
     kind = idempotent,
-    response = Checklist
+    response = TasksTemplateChecklistGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

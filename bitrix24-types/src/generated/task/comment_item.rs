@@ -342,8 +342,8 @@ pub struct TaskCommentitemGetlistResultItem {
     pub post_date: Option<wire::DateTime>,
     /// `POST_MESSAGE`: string.
     pub post_message: Option<String>,
-    /// `POST_MESSAGE_HTML`: raw.
-    pub post_message_html: Option<serde_json::Value>,
+    /// `POST_MESSAGE_HTML`: string.
+    pub post_message_html: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -198,8 +198,8 @@ pub struct TasksApiScrumKanbanGetStagesResultItem {
     pub id: Option<u64>,
     /// `name`: string.
     pub name: Option<String>,
-    /// `sort`: string.
-    pub sort: Option<String>,
+    /// `sort`: integer.
+    pub sort: Option<i64>,
     /// `sprintId`: integer.
     pub sprint_id: Option<i64>,
     /// `type`: string.

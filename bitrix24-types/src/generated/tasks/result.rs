@@ -44,8 +44,8 @@ pub struct TasksTaskResultAddItem {
     pub updated_at: Option<wire::DateTime>,
     /// `status`: `TasksTaskResultAddStatus`. One of `open`, `closed`.
     pub status: Option<TasksTaskResultAddStatus>,
-    /// `fileIds`: raw.
-    pub file_ids: Option<serde_json::Value>,
+    /// `fileIds`: `integer[]`.
+    pub file_ids: Option<Vec<i64>>,
     /// `rights`: `TasksTaskResultAddRights`.
     pub rights: Option<TasksTaskResultAddRights>,
     /// `messageId`: integer.

@@ -15,7 +15,7 @@ use super::tasks_values::{
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields-rest-v3.html#taskdto)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TasksTaskAddV3Item {
+pub struct TasksTask {
     /// `id`: id.
     pub id: Option<u64>,
     /// `title`: string.
@@ -203,7 +203,7 @@ pub struct TasksTaskAddV3Item {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTaskAddV3Item {
+impl wire::Lenient for TasksTask {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

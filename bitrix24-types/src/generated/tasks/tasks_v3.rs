@@ -7,27 +7,7 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::tasks_linked::{TasksTaskAddV3Item, TasksTaskListV3Select};
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTask {
-    /// `item`: `TasksTaskAddV3Item`.
-    pub item: Option<TasksTaskAddV3Item>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTask {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
+use super::tasks_linked::{TasksTask, TasksTaskListV3Select};
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html#fields)
@@ -114,6 +94,26 @@ impl wire::Lenient for TasksTaskListV3Result {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct TasksTaskV3Result {
+    /// `item`: `TasksTask`.
+    pub item: Option<TasksTask>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskV3Result {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// `tasks.task.add`: scope `tasks`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add-rest-v3.html)
@@ -122,7 +122,7 @@ impl wire::Lenient for TasksTaskListV3Result {
     scope = "tasks",
     kind = write,
     api = v3,
-    response = TasksTask
+    response = TasksTaskV3Result
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -166,7 +166,7 @@ impl TasksTaskDeleteV3 {
     scope = "tasks",
     kind = read,
     api = v3,
-    response = TasksTask
+    response = TasksTaskV3Result
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

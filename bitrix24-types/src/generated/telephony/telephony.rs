@@ -314,14 +314,14 @@ pub struct TelephonyExternalCallSearchCrmEntitiesAssignedBy {
     pub id: Option<u64>,
     /// `PERSONAL_MOBILE`: string.
     pub personal_mobile: Option<String>,
-    /// `PERSONAL_PHONE`: raw.
-    pub personal_phone: Option<serde_json::Value>,
+    /// `PERSONAL_PHONE`: string.
+    pub personal_phone: Option<String>,
     /// `TIMEMAN_STATUS`: string.
     pub timeman_status: Option<String>,
-    /// `USER_PHONE_INNER`: raw.
-    pub user_phone_inner: Option<serde_json::Value>,
-    /// `WORK_PHONE`: raw.
-    pub work_phone: Option<serde_json::Value>,
+    /// `USER_PHONE_INNER`: string.
+    pub user_phone_inner: Option<String>,
+    /// `WORK_PHONE`: string.
+    pub work_phone: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

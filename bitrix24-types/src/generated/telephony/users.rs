@@ -13,12 +13,12 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoximplantUser {
-    /// `DEFAULT_LINE`: raw.
-    pub default_line: Option<serde_json::Value>,
+    /// `DEFAULT_LINE`: string.
+    pub default_line: Option<String>,
     /// `ID`: id.
     pub id: Option<u64>,
-    /// `INNER_NUMBER`: raw.
-    pub inner_number: Option<serde_json::Value>,
+    /// `INNER_NUMBER`: string.
+    pub inner_number: Option<String>,
     /// `PHONE_ENABLED`: char. One of `Y`, `N`.
     pub phone_enabled: Option<bool>,
     /// `SIP_LOGIN`: string.

@@ -141,8 +141,8 @@ pub struct Statistic {
     pub call_id: Option<String>,
     /// `CALL_LOG`: string.
     pub call_log: Option<String>,
-    /// `CALL_RECORD_URL`: raw.
-    pub call_record_url: Option<serde_json::Value>,
+    /// `CALL_RECORD_URL`: string.
+    pub call_record_url: Option<String>,
     /// `CALL_START_DATE`: datetime.
     pub call_start_date: Option<wire::DateTime>,
     /// `CALL_TYPE`: string.
@@ -171,12 +171,12 @@ pub struct Statistic {
     pub portal_number: Option<String>,
     /// `PORTAL_USER_ID`: integer.
     pub portal_user_id: Option<i64>,
-    /// `RECORD_DURATION`: raw.
-    pub record_duration: Option<serde_json::Value>,
+    /// `RECORD_DURATION`: string.
+    pub record_duration: Option<String>,
     /// `RECORD_FILE_ID`: integer.
     pub record_file_id: Option<i64>,
-    /// `REDIAL_ATTEMPT`: raw.
-    pub redial_attempt: Option<serde_json::Value>,
+    /// `REDIAL_ATTEMPT`: string.
+    pub redial_attempt: Option<String>,
     /// `REST_APP_ID`: integer.
     pub rest_app_id: Option<i64>,
     /// `REST_APP_NAME`: string.

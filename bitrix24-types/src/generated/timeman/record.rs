@@ -11,9 +11,18 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/record/timeman-record-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TimemanRecordField {
-    /// `item`: `TimemanRecordFieldItem`.
-    pub item: Option<TimemanRecordFieldItem>,
+    /// `filterable`: boolean.
+    pub filterable: Option<bool>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `sortable`: boolean.
+    pub sortable: Option<bool>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: string.
+    pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -31,24 +40,15 @@ impl wire::Lenient for TimemanRecordField {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/record/timeman-record-field-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TimemanRecordFieldItem {
-    /// `filterable`: boolean.
-    pub filterable: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `sortable`: boolean.
-    pub sortable: Option<bool>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
+pub struct TimemanRecordFieldGetResult {
+    /// `item`: `TimemanRecordField`.
+    pub item: Option<TimemanRecordField>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TimemanRecordFieldItem {
+impl wire::Lenient for TimemanRecordFieldGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -61,8 +61,8 @@ impl wire::Lenient for TimemanRecordFieldItem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/record/timeman-record-field-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TimemanRecordFieldListResult {
-    /// `items`: `TimemanRecordFieldItem[]`.
-    pub items: Option<Vec<TimemanRecordFieldItem>>,
+    /// `items`: `TimemanRecordField[]`.
+    pub items: Option<Vec<TimemanRecordField>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -131,7 +131,7 @@ impl wire::Lenient for TimemanRecordListResult {
     scope = "timeman",
     kind = read,
     api = v3,
-    response = TimemanRecordField
+    response = TimemanRecordFieldGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -102,8 +102,8 @@ pub struct TimemanScheduleGetCalendar {
     pub parent_calendar_id: Option<i64>,
     /// `SYSTEM_CODE`: string.
     pub system_code: Option<String>,
-    /// `EXCLUSIONS`: raw.
-    pub exclusions: Option<serde_json::Value>,
+    /// `EXCLUSIONS`: `string[]`.
+    pub exclusions: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -242,10 +242,10 @@ pub struct TimemanScheduleGetUsersToNotify {
     pub fixed_edit_worktime: Option<Vec<String>>,
     /// `FIXED_PERIODIC`: `string[]`.
     pub fixed_periodic: Option<Vec<String>>,
-    /// `SHIFT_DELAY`: raw.
-    pub shift_delay: Option<serde_json::Value>,
-    /// `SHIFT_MISSED_START`: raw.
-    pub shift_missed_start: Option<serde_json::Value>,
+    /// `SHIFT_DELAY`: `string[]`.
+    pub shift_delay: Option<Vec<String>>,
+    /// `SHIFT_MISSED_START`: `string[]`.
+    pub shift_missed_start: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -47,8 +47,8 @@ impl wire::Lenient for Reports {
 pub struct TimemanTimecontrolReportsGetDaysItem {
     /// `day_title`: string.
     pub day_title: Option<String>,
-    /// `index`: string.
-    pub index: Option<String>,
+    /// `index`: integer.
+    pub index: Option<i64>,
     /// `reports`: `TimemanTimecontrolReportsGetReportsItem[]`.
     pub reports: Option<Vec<TimemanTimecontrolReportsGetReportsItem>>,
     /// `workday_complete`: boolean.

@@ -14,9 +14,48 @@ use super::userfieldconfig_values::UserfieldconfigListShowFilter;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Userfieldconfig {
-    /// `field`: `UserfieldconfigGetField`.
-    pub field: Option<UserfieldconfigGetField>,
+    /// `editFormLabel`: `UserfieldconfigGetLabel`.
+    pub edit_form_label: Option<UserfieldconfigGetLabel>,
+    /// `editInList`: char. One of `Y`, `N`.
+    pub edit_in_list: Option<bool>,
+    /// `entityId`: string.
+    pub entity_id: Option<String>,
+    /// `enum`: `UserfieldconfigEnumItem[]`.
+    pub enum_: Option<Vec<UserfieldconfigEnumItem>>,
+    /// `errorMessage`: `UserfieldconfigGetMessage`.
+    pub error_message: Option<UserfieldconfigGetMessage>,
+    /// `fieldName`: string.
+    pub field_name: Option<String>,
+    /// `helpMessage`: `UserfieldconfigGetMessage`.
+    pub help_message: Option<UserfieldconfigGetMessage>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `isSearchable`: char. One of `Y`, `N`.
+    pub is_searchable: Option<bool>,
+    /// `languageId`: `UserfieldconfigGetLanguageId`.
+    pub language_id: Option<UserfieldconfigGetLanguageId>,
+    /// `listColumnLabel`: `UserfieldconfigGetLabel`.
+    pub list_column_label: Option<UserfieldconfigGetLabel>,
+    /// `listFilterLabel`: `UserfieldconfigGetLabel`.
+    pub list_filter_label: Option<UserfieldconfigGetLabel>,
+    /// `mandatory`: char. One of `Y`, `N`.
+    pub mandatory: Option<bool>,
+    /// `multiple`: char. One of `Y`, `N`.
+    pub multiple: Option<bool>,
+    /// `settings`: `UserfieldconfigSettings`.
+    pub settings: Option<UserfieldconfigSettings>,
+    /// `showFilter`: char. One of `Y`, `N`.
+    pub show_filter: Option<bool>,
+    /// `showInList`: char. One of `Y`, `N`.
+    pub show_in_list: Option<bool>,
+    /// `sort`: integer.
+    pub sort: Option<i64>,
+    /// `userTypeId`: string.
+    pub user_type_id: Option<String>,
+    /// `xmlId`: integer.
+    pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -256,8 +295,8 @@ pub struct UserfieldconfigEnumItem {
     pub def: Option<bool>,
     /// `id`: id.
     pub id: Option<u64>,
-    /// `sort`: string.
-    pub sort: Option<String>,
+    /// `sort`: integer.
+    pub sort: Option<i64>,
     /// `userFieldId`: integer.
     pub user_field_id: Option<i64>,
     /// `value`: string.
@@ -270,65 +309,6 @@ pub struct UserfieldconfigEnumItem {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for UserfieldconfigEnumItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UserfieldconfigGetField {
-    /// `editFormLabel`: `UserfieldconfigGetLabel`.
-    pub edit_form_label: Option<UserfieldconfigGetLabel>,
-    /// `editInList`: char. One of `Y`, `N`.
-    pub edit_in_list: Option<bool>,
-    /// `entityId`: string.
-    pub entity_id: Option<String>,
-    /// `enum`: `UserfieldconfigEnumItem[]`.
-    pub enum_: Option<Vec<UserfieldconfigEnumItem>>,
-    /// `errorMessage`: `UserfieldconfigGetMessage`.
-    pub error_message: Option<UserfieldconfigGetMessage>,
-    /// `fieldName`: string.
-    pub field_name: Option<String>,
-    /// `helpMessage`: `UserfieldconfigGetMessage`.
-    pub help_message: Option<UserfieldconfigGetMessage>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isSearchable`: char. One of `Y`, `N`.
-    pub is_searchable: Option<bool>,
-    /// `languageId`: `UserfieldconfigGetLanguageId`.
-    pub language_id: Option<UserfieldconfigGetLanguageId>,
-    /// `listColumnLabel`: `UserfieldconfigGetLabel`.
-    pub list_column_label: Option<UserfieldconfigGetLabel>,
-    /// `listFilterLabel`: `UserfieldconfigGetLabel`.
-    pub list_filter_label: Option<UserfieldconfigGetLabel>,
-    /// `mandatory`: char. One of `Y`, `N`.
-    pub mandatory: Option<bool>,
-    /// `multiple`: char. One of `Y`, `N`.
-    pub multiple: Option<bool>,
-    /// `settings`: `UserfieldconfigSettings`.
-    pub settings: Option<UserfieldconfigSettings>,
-    /// `showFilter`: char. One of `Y`, `N`.
-    pub show_filter: Option<bool>,
-    /// `showInList`: char. One of `Y`, `N`.
-    pub show_in_list: Option<bool>,
-    /// `sort`: string.
-    pub sort: Option<String>,
-    /// `userTypeId`: string.
-    pub user_type_id: Option<String>,
-    /// `xmlId`: integer.
-    pub xml_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigGetField {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -395,6 +375,26 @@ pub struct UserfieldconfigGetMessage {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for UserfieldconfigGetMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct UserfieldconfigGetResult {
+    /// `field`: `Userfieldconfig`.
+    pub field: Option<Userfieldconfig>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for UserfieldconfigGetResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1403,7 +1403,7 @@ impl UserfieldconfigDelete {
     "userfieldconfig.get",
     scope = "userfieldconfig",
     kind = read,
-    response = Userfieldconfig
+    response = UserfieldconfigGetResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -23,17 +23,19 @@ pub struct AttachedVote {
     /// `COUNTER`: integer.
     #[serde(rename = "COUNTER")]
     pub counter: Option<i64>,
-    /// `QUESTIONS`: raw.
+    /// `QUESTIONS`: `map<VoteAttachedVoteQuestionsItem>`.
     #[serde(rename = "QUESTIONS")]
-    pub questions: Option<serde_json::Value>,
+    pub questions: Option<BTreeMap<String, VoteAttachedVoteQuestionsItem>>,
     /// `ANONYMITY`: integer.
     #[serde(rename = "ANONYMITY")]
     pub anonymity: Option<i64>,
     /// `OPTIONS`: integer.
     #[serde(rename = "OPTIONS")]
     pub options: Option<i64>,
-    /// `userAnswerMap`: raw.
-    pub user_answer_map: Option<serde_json::Value>,
+    /// `userAnswerMap`: `map<map<VoteAttachedVoteUserAnswerMapItemItem>>`.
+    pub user_answer_map: Option<
+        BTreeMap<String, BTreeMap<String, VoteAttachedVoteUserAnswerMapItemItem>>,
+    >,
     /// `canEdit`: boolean.
     pub can_edit: Option<bool>,
     /// `canVote`: boolean.
@@ -151,59 +153,19 @@ impl wire::Lenient for VoteAttachedVoteGetManyResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html#attach)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VoteAttachedVoteGetWithVotedAttach {
-    /// `ID`: id.
-    #[serde(rename = "ID")]
-    pub id: Option<u64>,
-    /// `VOTE_ID`: integer.
-    #[serde(rename = "VOTE_ID")]
-    pub vote_id: Option<i64>,
-    /// `COUNTER`: integer.
-    #[serde(rename = "COUNTER")]
-    pub counter: Option<i64>,
-    /// `QUESTIONS`: `map<VoteAttachedVoteGetWithVotedQuestionsItem>`.
-    #[serde(rename = "QUESTIONS")]
-    pub questions: Option<BTreeMap<String, VoteAttachedVoteGetWithVotedQuestionsItem>>,
-    /// `ANONYMITY`: integer.
-    #[serde(rename = "ANONYMITY")]
-    pub anonymity: Option<i64>,
-    /// `OPTIONS`: integer.
-    #[serde(rename = "OPTIONS")]
-    pub options: Option<i64>,
-    /// `userAnswerMap`: `map<map<VoteAttachedVoteGetWithVotedUserAnswerMapItemItem>>`.
-    pub user_answer_map: Option<
-        BTreeMap<
-            String,
-            BTreeMap<String, VoteAttachedVoteGetWithVotedUserAnswerMapItemItem>,
-        >,
-    >,
-    /// `canEdit`: boolean.
-    pub can_edit: Option<bool>,
-    /// `canVote`: boolean.
-    pub can_vote: Option<bool>,
-    /// `canRevote`: boolean.
-    pub can_revote: Option<bool>,
-    /// `isVoted`: boolean.
-    pub is_voted: Option<bool>,
-    /// `signedAttachId`: string.
-    pub signed_attach_id: Option<String>,
-    /// `resultUrl`: string.
-    pub result_url: Option<String>,
-    /// `downloadUrl`: string.
-    pub download_url: Option<String>,
-    /// `entityId`: integer.
-    pub entity_id: Option<i64>,
-    /// `isFinished`: boolean.
-    pub is_finished: Option<bool>,
+pub struct VoteAttachedVoteGetWithVotedResult {
+    /// `attach`: `AttachedVote`.
+    pub attach: Option<AttachedVote>,
+    /// `voted`: `VoteAttachedVoteGetWithVotedVoted`.
+    pub voted: Option<VoteAttachedVoteGetWithVotedVoted>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for VoteAttachedVoteGetWithVotedAttach {
+impl wire::Lenient for VoteAttachedVoteGetWithVotedResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -213,16 +175,43 @@ impl wire::Lenient for VoteAttachedVoteGetWithVotedAttach {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html#voted)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct VoteAttachedVoteGetWithVotedQuestionsItem {
+pub struct VoteAttachedVoteGetWithVotedVoted {
+    /// `ID`: id.
+    pub id: Option<u64>,
+    /// `NAME`: string.
+    pub name: Option<String>,
+    /// `IMAGE`: string.
+    pub image: Option<String>,
+    /// `WORK_POSITION`: string.
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for VoteAttachedVoteGetWithVotedVoted {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct VoteAttachedVoteQuestionsItem {
     /// `ACTIVE`: char. One of `Y`, `N`.
     pub active: Option<bool>,
     /// `ANSWERS`: `map<map<string>>`.
     pub answers: Option<BTreeMap<String, BTreeMap<String, String>>>,
-    /// `COUNTER`: string.
-    pub counter: Option<String>,
+    /// `COUNTER`: integer.
+    pub counter: Option<i64>,
     /// `C_SORT`: string.
     pub c_sort: Option<String>,
     /// `DIAGRAM`: char. One of `Y`, `N`.
@@ -254,7 +243,7 @@ pub struct VoteAttachedVoteGetWithVotedQuestionsItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for VoteAttachedVoteGetWithVotedQuestionsItem {
+impl wire::Lenient for VoteAttachedVoteQuestionsItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -264,19 +253,54 @@ impl wire::Lenient for VoteAttachedVoteGetWithVotedQuestionsItem {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.recall.html#attach)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct VoteAttachedVoteGetWithVotedResult {
-    /// `attach`: `VoteAttachedVoteGetWithVotedAttach`.
-    pub attach: Option<VoteAttachedVoteGetWithVotedAttach>,
-    /// `voted`: `VoteAttachedVoteGetWithVotedVoted`.
-    pub voted: Option<VoteAttachedVoteGetWithVotedVoted>,
+#[serde(rename_all = "camelCase")]
+pub struct VoteAttachedVoteRecallAttach {
+    /// `ID`: id.
+    #[serde(rename = "ID")]
+    pub id: Option<u64>,
+    /// `VOTE_ID`: integer.
+    #[serde(rename = "VOTE_ID")]
+    pub vote_id: Option<i64>,
+    /// `COUNTER`: integer.
+    #[serde(rename = "COUNTER")]
+    pub counter: Option<i64>,
+    /// `QUESTIONS`: `map<VoteAttachedVoteQuestionsItem>`.
+    #[serde(rename = "QUESTIONS")]
+    pub questions: Option<BTreeMap<String, VoteAttachedVoteQuestionsItem>>,
+    /// `ANONYMITY`: integer.
+    #[serde(rename = "ANONYMITY")]
+    pub anonymity: Option<i64>,
+    /// `OPTIONS`: integer.
+    #[serde(rename = "OPTIONS")]
+    pub options: Option<i64>,
+    /// `userAnswerMap`: raw.
+    pub user_answer_map: Option<serde_json::Value>,
+    /// `canEdit`: boolean.
+    pub can_edit: Option<bool>,
+    /// `canVote`: boolean.
+    pub can_vote: Option<bool>,
+    /// `canRevote`: boolean.
+    pub can_revote: Option<bool>,
+    /// `isVoted`: boolean.
+    pub is_voted: Option<bool>,
+    /// `signedAttachId`: string.
+    pub signed_attach_id: Option<String>,
+    /// `resultUrl`: string.
+    pub result_url: Option<String>,
+    /// `downloadUrl`: string.
+    pub download_url: Option<String>,
+    /// `entityId`: integer.
+    pub entity_id: Option<i64>,
+    /// `isFinished`: boolean.
+    pub is_finished: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for VoteAttachedVoteGetWithVotedResult {
+impl wire::Lenient for VoteAttachedVoteRecallAttach {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -286,10 +310,50 @@ impl wire::Lenient for VoteAttachedVoteGetWithVotedResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.recall.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct VoteAttachedVoteRecallResult {
+    /// `attach`: `VoteAttachedVoteRecallAttach`.
+    pub attach: Option<VoteAttachedVoteRecallAttach>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for VoteAttachedVoteRecallResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct VoteAttachedVoteResult {
+    /// `attach`: `AttachedVote`.
+    pub attach: Option<AttachedVote>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for VoteAttachedVoteResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct VoteAttachedVoteGetWithVotedUserAnswerMapItemItem {
+pub struct VoteAttachedVoteUserAnswerMapItemItem {
     /// `ANSWER_ID`: integer.
     pub answer_id: Option<i64>,
     /// `EVENT_ID`: integer.
@@ -305,34 +369,7 @@ pub struct VoteAttachedVoteGetWithVotedUserAnswerMapItemItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for VoteAttachedVoteGetWithVotedUserAnswerMapItemItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getWithVoted.html#voted)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct VoteAttachedVoteGetWithVotedVoted {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `IMAGE`: string.
-    pub image: Option<String>,
-    /// `WORK_POSITION`: string.
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for VoteAttachedVoteGetWithVotedVoted {
+impl wire::Lenient for VoteAttachedVoteUserAnswerMapItemItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -451,7 +488,7 @@ pub struct VoteAttachedVoteDownload {
     "vote.AttachedVote.get",
     scope = "vote",
     kind = read,
-    response = AttachedVote
+    response = VoteAttachedVoteResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -579,7 +616,7 @@ pub struct VoteAttachedVoteGetWithVoted {
     "vote.AttachedVote.recall",
     scope = "vote",
     kind = write,
-    response = AttachedVote
+    response = VoteAttachedVoteRecallResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -663,7 +700,7 @@ pub struct VoteAttachedVoteStop {
     "vote.AttachedVote.vote",
     scope = "vote",
     kind = write,
-    response = AttachedVote
+    response = VoteAttachedVoteResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
