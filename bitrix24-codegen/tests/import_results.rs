@@ -133,6 +133,12 @@ fn a_result_shown_holding_its_record_under_a_key_is_that_holder_and_the_record_i
         "the entity's record takes its name"
     );
     assert_eq!(types["Sprocket"]["TEETH"], "integer");
+    // A list of them under a key: the holder holds the list.
+    let list = &types[&results["crm.sprocket.list"]];
+    assert_eq!(list.len(), 1, "{list:?}");
+    let held = list.get("sprockets").expect("the key the reply shows");
+    assert!(held.ends_with("[]"), "{held}");
+    assert_eq!(types[held.trim_end_matches("[]")]["TEETH"], "integer");
 }
 
 #[test]

@@ -503,6 +503,20 @@ impl<'a> PageBuilder<'a> {
                 return list;
             }
         }
+        // A record the description shows ("in the format `{"module": "crm", "code":
+        // "CONTACT"}`"): typed by its fields; fields it does not show land in `extra`. Not
+        // a list's `order` or `filter`, nor an object the description keys by something
+        // ("key — the option code"): those are maps their example only samples.
+        let keyed = row.description.to_ascii_lowercase().contains("key");
+        if doc.as_deref() == Some("object")
+            && !keyed
+            && query_param(&row.name, doc.as_deref()).is_none()
+        {
+            if let Some(record) = shown_record(&row.description) {
+                self.raws.retain(|raw| raw.at != at);
+                return self.inferred(&record, at, &row.name);
+            }
+        }
         // The rules below read what is sent; replies are typed by their own tables.
         if response {
             return ty;
@@ -856,6 +870,39 @@ impl<'a> PageBuilder<'a> {
     }
 }
 
+/// The record a description's code span shows (`{"timestamp": "1723446900", "timezone":
+/// "Europe/Berlin"}`): a JSON object of at least two fields, none a placeholder
+/// (`{"<folder_page_code>": [...]}`) or a key standing for many (`{"FIELD": "ASC"}` has
+/// one).
+fn shown_record(description: &str) -> Option<serde_json::Value> {
+    let by_language = |key: &String| key.len() == 2 && key.bytes().all(|b| b.is_ascii_lowercase());
+    let mut record = markdown::code_spans(description)
+        .into_iter()
+        .filter_map(|(span, _)| serde_json::from_str::<serde_json::Value>(&span).ok())
+        .find(|value| {
+            value.as_object().is_some_and(|fields| {
+                fields.len() >= 2
+                    && !fields.keys().any(|key| is_placeholder(key))
+                    && !fields.keys().all(by_language)
+            }) && matches!(
+                super::infer::shape("", value),
+                super::infer::Shape::Object(_)
+            )
+        })?;
+    // A number a format shows as text (`"timestamp": "1723446900"`) is a number: PHP reads
+    // either, and the reply sends it as one.
+    for value in record.as_object_mut()?.values_mut() {
+        let number = value
+            .as_str()
+            .filter(|t| !t.is_empty() && t.len() <= 18 && t.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|t| t.parse::<u64>().ok());
+        if let Some(number) = number {
+            *value = serde_json::Value::from(number);
+        }
+    }
+    Some(record)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -870,6 +917,36 @@ mod tests {
             let prefix = request_type_name(&page.method, Root::Main);
             let _ = PageBuilder::new(&page, prefix, &mut used, &mut shared, &linked).method();
         }
+    }
+
+    #[test]
+    fn records_a_description_shows() {
+        let shown = shown_record(
+            "Client type in the format `{\"module\": \"crm\", \"code\": \"CONTACT\"}`.",
+        );
+        assert_eq!(
+            shown,
+            Some(serde_json::json!({"module": "crm", "code": "CONTACT"}))
+        );
+        // One key stands for many; placeholders and data keys are no fields.
+        assert_eq!(
+            shown_record("Sorting in the format `{\"FIELD\": \"ASC\"}`"),
+            None
+        );
+        assert_eq!(
+            shown_record("Pages `{\"<code>\": [1], \"<other>\": [2]}`"),
+            None
+        );
+        assert_eq!(shown_record("By ID `{\"12\": \"a\", \"13\": \"b\"}`"), None);
+        assert_eq!(shown_record("Not JSON `{key: value, other: 1}`"), None);
+        assert_eq!(
+            shown_record("Titles `{\"en\": \"Hi\", \"de\": \"Hallo\"}`"),
+            None
+        );
+        assert_eq!(
+            shown_record("From `{\"timestamp\": \"1723446900\", \"timezone\": \"UTC\"}`"),
+            Some(serde_json::json!({"timestamp": 1723446900, "timezone": "UTC"}))
+        );
     }
 
     #[test]

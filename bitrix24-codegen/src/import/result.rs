@@ -299,8 +299,8 @@ impl PageBuilder<'_> {
             Mapped::Object { list: false, name } => {
                 match self.sub_table(row, link.as_deref(), &name) {
                     Ok(table) => {
-                        if let Some((key, record)) = self.wrapped(table, example.as_ref()) {
-                            return Yaml::Str(self.wrapper(table, &key, record));
+                        if let Some((key, record, list)) = self.wrapped(table, example.as_ref()) {
+                            return Yaml::Str(self.wrapper(table, &key, record, list));
                         }
                         if let Some(record) = example.clone().filter(Value::is_object) {
                             self.table_examples.entry(table).or_insert(record);
@@ -328,38 +328,48 @@ impl PageBuilder<'_> {
     /// The key and record of a result that the example shows holding the record table
     /// `table` describes under one key, where the docs say the result is the record
     /// (`vote.attachedvote.get`: "result ... contains the `attach` object", linked to the
-    /// table of `attach`; the reply is `{"attach": {...}}`). `None` when any key of the
-    /// example is a field of the table, or the key's record shares no field with it.
-    fn wrapped(&self, table: usize, example: Option<&Value>) -> Option<(String, Value)> {
+    /// table of `attach`; the reply is `{"attach": {...}}`), or a list of them
+    /// (`booking.v1.booking.list`: `{"booking": [{...}]}`; the records merged, and `true`).
+    /// `None` when any key of the example is a field of the table, or the key's record
+    /// shares no field with it.
+    fn wrapped(&self, table: usize, example: Option<&Value>) -> Option<(String, Value, bool)> {
         let Some(Value::Object(shown)) = example else {
             return None;
         };
         let rows = &self.page.tables[table].rows;
         let is_field = |key: &String| rows.iter().any(|row| row.name == *key);
         let mut entries = shown.iter();
-        let (Some((key, Value::Object(record))), None) = (entries.next(), entries.next()) else {
+        let (Some((key, held)), None) = (entries.next(), entries.next()) else {
             return None;
         };
-        if is_field(key) || !record.keys().any(is_field) {
+        let (record, list) = match held {
+            Value::Array(items) => (infer::merge_all(items.iter())?, true),
+            record => (record.clone(), false),
+        };
+        let Value::Object(fields) = &record else {
+            return None;
+        };
+        if is_field(key) || !fields.keys().any(is_field) {
             return None;
         }
-        Some((key.clone(), Value::Object(record.clone())))
+        Some((key.clone(), record, list))
     }
 
-    /// A named result type holding the record of `table` under `key` (see
-    /// [`PageBuilder::wrapped`]), with `record` as its example.
-    fn wrapper(&mut self, table: usize, key: &str, record: Value) -> String {
+    /// A named result type holding the record of `table` under `key`, or a list of them
+    /// (see [`PageBuilder::wrapped`]), with `record` as its example.
+    fn wrapper(&mut self, table: usize, key: &str, record: Value, list: bool) -> String {
         self.table_examples.entry(table).or_insert(record);
         self.place_table(table, format!(".{key}"));
         let name = self.unique_name("result");
         let inner = self.named(table, true);
+        let held = if list { format!("{inner}[]") } else { inner };
         self.types.push((
             name.clone(),
             Yaml::Map(vec![
                 ("docs".to_owned(), Yaml::str(&self.page.path)),
                 (
                     "fields".to_owned(),
-                    Yaml::Map(vec![(key.to_owned(), Yaml::Str(inner))]),
+                    Yaml::Map(vec![(key.to_owned(), Yaml::Str(held))]),
                 ),
             ]),
         ));

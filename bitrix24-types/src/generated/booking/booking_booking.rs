@@ -68,10 +68,10 @@ impl wire::Lenient for BookingV1BookingAddResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1BookingDatePeriod {
-    /// `from`: raw, required.
-    pub from: serde_json::Value,
-    /// `to`: raw, required.
-    pub to: serde_json::Value,
+    /// `from`: `BookingV1BookingFrom`, required.
+    pub from: BookingV1BookingFrom,
+    /// `to`: `BookingV1BookingTo`, required.
+    pub to: BookingV1BookingTo,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -100,22 +100,22 @@ pub struct BookingV1BookingFields {
 }
 /// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-add.html)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
-pub struct BookingV1BookingGetDatePeriod {
-    /// `from`: `BookingV1BookingGetFrom`.
+pub struct BookingV1BookingFrom {
+    /// `timestamp`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<BookingV1BookingGetFrom>,
-    /// `to`: `BookingV1BookingGetTo`.
+    pub timestamp: Option<i64>,
+    /// `timezone`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<BookingV1BookingGetTo>,
+    pub timezone: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for BookingV1BookingGetDatePeriod {
+impl wire::Lenient for BookingV1BookingFrom {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -128,19 +128,19 @@ impl wire::Lenient for BookingV1BookingGetDatePeriod {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
-pub struct BookingV1BookingGetFrom {
-    /// `timestamp`: integer.
+pub struct BookingV1BookingGetDatePeriod {
+    /// `from`: `BookingV1BookingFrom`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<i64>,
-    /// `timezone`: string.
+    pub from: Option<BookingV1BookingFrom>,
+    /// `to`: `BookingV1BookingTo`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
+    pub to: Option<BookingV1BookingTo>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for BookingV1BookingGetFrom {
+impl wire::Lenient for BookingV1BookingGetDatePeriod {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -168,69 +168,15 @@ impl wire::Lenient for BookingV1BookingGetResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-get.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde")]
-pub struct BookingV1BookingGetTo {
-    /// `timestamp`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<i64>,
-    /// `timezone`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for BookingV1BookingGetTo {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html#booking)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BookingV1BookingListBooking {
-    /// `datePeriod`: raw.
-    pub date_period: Option<serde_json::Value>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `resourceIds`: `integer[]`.
-    pub resource_ids: Option<Vec<i64>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for BookingV1BookingListBooking {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html#filter)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1BookingListFilter {
-    /// `within`: raw.
+    /// `within`: `BookingV1BookingListWithin`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub within: Option<serde_json::Value>,
+    pub within: Option<BookingV1BookingListWithin>,
     /// `client`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<serde_json::Value>,
@@ -258,6 +204,68 @@ pub struct BookingV1BookingListOrder {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct BookingV1BookingListResult {
+    /// `booking`: `Booking[]`.
+    pub booking: Option<Vec<Booking>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1BookingListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct BookingV1BookingListWithin {
+    /// `dateFrom`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<i64>,
+    /// `dateTo`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/booking-v1-booking-add.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
+pub struct BookingV1BookingTo {
+    /// `timestamp`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
+    /// `timezone`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1BookingTo {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// The `data` of the event `ONBOOKINGADD`: scope `booking`.
 ///
@@ -428,7 +436,7 @@ impl BookingV1BookingGet {
     "booking.v1.booking.list",
     scope = "booking",
     kind = read,
-    response = BookingV1BookingListBooking
+    response = BookingV1BookingListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

@@ -15,14 +15,35 @@ use ::bitrix24_types::wire;
 pub struct BookingV1BookingClientListBookingClient {
     /// `id`: id.
     pub id: Option<u64>,
-    /// `type`: raw.
-    pub type_: Option<serde_json::Value>,
+    /// `type`: `BookingV1BookingClientType`.
+    pub type_: Option<BookingV1BookingClientType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for BookingV1BookingClientListBookingClient {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/client/booking-v1-booking-client-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingV1BookingClientListResult {
+    /// `bookingClient`: `BookingV1BookingClientListBookingClient[]`.
+    pub booking_client: Option<Vec<BookingV1BookingClientListBookingClient>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1BookingClientListResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -38,12 +59,37 @@ impl wire::Lenient for BookingV1BookingClientListBookingClient {
 pub struct BookingV1BookingClientSetClients {
     /// `id`: id, required.
     pub id: u64,
-    /// `type`: raw, required.
-    pub type_: serde_json::Value,
+    /// `type`: `BookingV1BookingClientType`, required.
+    pub type_: BookingV1BookingClientType,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/client/booking-v1-booking-client-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
+pub struct BookingV1BookingClientType {
+    /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `module`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1BookingClientType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// `booking.v1.booking.client.list`: scope `booking`; reads only.
 ///
@@ -52,7 +98,7 @@ pub struct BookingV1BookingClientSetClients {
     "booking.v1.booking.client.list",
     scope = "booking",
     kind = read,
-    response = BookingV1BookingClientListBookingClient
+    response = BookingV1BookingClientListResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

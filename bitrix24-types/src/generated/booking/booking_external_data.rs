@@ -32,6 +32,27 @@ impl wire::Lenient for BookingV1BookingExternalDataListExternalData {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/external-data/booking-v1-booking-externaldata-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingV1BookingExternalDataListResult {
+    /// `externalData`: `BookingV1BookingExternalDataListExternalData[]`.
+    pub external_data: Option<Vec<BookingV1BookingExternalDataListExternalData>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1BookingExternalDataListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/booking/external-data/booking-v1-booking-externaldata-set.html#externalData)
@@ -56,7 +77,7 @@ pub struct BookingV1BookingExternalDataSetExternalData {
     "booking.v1.booking.externalData.list",
     scope = "booking",
     kind = read,
-    response = BookingV1BookingExternalDataListExternalData
+    response = BookingV1BookingExternalDataListResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

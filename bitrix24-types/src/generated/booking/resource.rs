@@ -99,6 +99,26 @@ pub struct BookingV1ResourceListOrder {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/booking-v1-resource-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct BookingV1ResourceListResult {
+    /// `resource`: `Resource[]`.
+    pub resource: Option<Vec<Resource>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1ResourceListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONBOOKINGRESOURCEADD`: scope `booking`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/events/on-booking-resource-add.html)
@@ -350,7 +370,7 @@ impl BookingV1ResourceGet {
     "booking.v1.resource.list",
     scope = "booking",
     kind = read,
-    response = Resource
+    response = BookingV1ResourceListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

@@ -97,6 +97,26 @@ pub struct BookingV1ResourceTypeListOrder {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/booking-v1-resourcetype-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct BookingV1ResourceTypeListResult {
+    /// `resource`: `ResourceType[]`.
+    pub resource: Option<Vec<ResourceType>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1ResourceTypeListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONBOOKINGRESOURCETYPEADD`: scope `booking`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/resource-type/events/on-booking-resource-type-add.html)
@@ -339,7 +359,7 @@ impl BookingV1ResourceTypeGet {
     "booking.v1.resourceType.list",
     scope = "booking",
     kind = read,
-    response = ResourceType
+    response = BookingV1ResourceTypeListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

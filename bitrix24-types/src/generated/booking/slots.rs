@@ -9,6 +9,26 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/slots/booking-v1-resource-slots-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct BookingV1ResourceSlotsListResult {
+    /// `slots`: `BookingV1ResourceSlotsListSlots[]`.
+    pub slots: Option<Vec<BookingV1ResourceSlotsListSlots>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1ResourceSlotsListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/resource/slots/booking-v1-resource-slots-list.html#slots)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
@@ -21,8 +41,8 @@ pub struct BookingV1ResourceSlotsListSlots {
     pub to: Option<i64>,
     /// `timezone`: string.
     pub timezone: Option<String>,
-    /// `weekDays`: raw.
-    pub week_days: Option<serde_json::Value>,
+    /// `weekDays`: `string[]`.
+    pub week_days: Option<Vec<String>>,
     /// `slotSize`: integer.
     pub slot_size: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
@@ -66,7 +86,7 @@ pub struct BookingV1ResourceSlotsSetSlots {
     "booking.v1.resource.slots.list",
     scope = "booking",
     kind = read,
-    response = BookingV1ResourceSlotsListSlots
+    response = BookingV1ResourceSlotsListResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

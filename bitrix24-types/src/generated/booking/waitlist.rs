@@ -64,6 +64,27 @@ pub struct BookingV1WaitlistListCreatedWithin {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/booking-v1-waitlist-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingV1WaitlistListResult {
+    /// `waitList`: `Waitlist[]`.
+    pub wait_list: Option<Vec<Waitlist>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1WaitlistListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONBOOKINGWAITLISTITEMADD`: scope `booking`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/events/on-booking-waitlistitem-add.html)
@@ -255,7 +276,7 @@ impl BookingV1WaitlistGet {
     "booking.v1.waitlist.list",
     scope = "booking",
     kind = read,
-    response = Waitlist
+    response = BookingV1WaitlistListResult
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

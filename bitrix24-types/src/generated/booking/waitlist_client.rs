@@ -9,14 +9,35 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/client/booking-v1-waitlist-client-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingV1WaitlistClientListResult {
+    /// `waitListClient`: `BookingV1WaitlistClientListWaitListClient[]`.
+    pub wait_list_client: Option<Vec<BookingV1WaitlistClientListWaitListClient>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1WaitlistClientListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/client/booking-v1-waitlist-client-list.html#waitListClient)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BookingV1WaitlistClientListWaitListClient {
     /// `id`: id.
     pub id: Option<u64>,
-    /// `type`: raw.
-    pub type_: Option<serde_json::Value>,
+    /// `type`: `BookingV1WaitlistClientType`.
+    pub type_: Option<BookingV1WaitlistClientType>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -38,12 +59,37 @@ impl wire::Lenient for BookingV1WaitlistClientListWaitListClient {
 pub struct BookingV1WaitlistClientSetClients {
     /// `id`: id, required.
     pub id: u64,
-    /// `type`: raw, required.
-    pub type_: serde_json::Value,
+    /// `type`: `BookingV1WaitlistClientType`, required.
+    pub type_: BookingV1WaitlistClientType,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/client/booking-v1-waitlist-client-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
+pub struct BookingV1WaitlistClientType {
+    /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `module`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1WaitlistClientType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// `booking.v1.waitlist.client.list`: scope `booking`; reads only.
 ///
@@ -52,7 +98,7 @@ pub struct BookingV1WaitlistClientSetClients {
     "booking.v1.waitlist.client.list",
     scope = "booking",
     kind = read,
-    response = BookingV1WaitlistClientListWaitListClient
+    response = BookingV1WaitlistClientListResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -32,6 +32,27 @@ impl wire::Lenient for BookingV1WaitlistExternalDataListExternalData {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/external-data/booking-v1-waitlist-externaldata-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BookingV1WaitlistExternalDataListResult {
+    /// `externalData`: `BookingV1WaitlistExternalDataListExternalData[]`.
+    pub external_data: Option<Vec<BookingV1WaitlistExternalDataListExternalData>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BookingV1WaitlistExternalDataListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/booking/waitlist/external-data/booking-v1-waitlist-externaldata-set.html#externalData)
@@ -56,7 +77,7 @@ pub struct BookingV1WaitlistExternalDataSetExternalData {
     "booking.v1.waitlist.externalData.list",
     scope = "booking",
     kind = read,
-    response = BookingV1WaitlistExternalDataListExternalData
+    response = BookingV1WaitlistExternalDataListResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

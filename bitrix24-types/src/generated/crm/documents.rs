@@ -276,8 +276,8 @@ pub struct CrmDocumentgeneratorDocumentGetfieldsDocumentfield {
     pub group: Option<serde_json::Value>,
     /// `chain`: raw.
     pub chain: Option<serde_json::Value>,
-    /// `format`: raw.
-    pub format: Option<serde_json::Value>,
+    /// `format`: `CrmDocumentgeneratorDocumentGetfieldsFormat`.
+    pub format: Option<CrmDocumentgeneratorDocumentGetfieldsFormat>,
     /// `options`: raw.
     pub options: Option<serde_json::Value>,
     /// `hideRow`: char. One of `Y`, `N`.
@@ -288,6 +288,29 @@ pub struct CrmDocumentgeneratorDocumentGetfieldsDocumentfield {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmDocumentgeneratorDocumentGetfieldsDocumentfield {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-get-fields.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CrmDocumentgeneratorDocumentGetfieldsFormat {
+    /// `currencyId`: string.
+    pub currency_id: Option<String>,
+    /// `withZeros`: boolean.
+    pub with_zeros: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorDocumentGetfieldsFormat {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

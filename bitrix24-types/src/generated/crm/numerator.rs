@@ -3,8 +3,10 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
@@ -147,6 +149,32 @@ impl wire::Lenient for CrmDocumentgeneratorNumeratorListNumerators {
         wire::object_or_nothing(de)
     }
 }
+/// A list page's `result`: the records sit under `numerators`.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CrmDocumentgeneratorNumeratorListResult {
+    /// `numerators`: `CrmDocumentgeneratorNumeratorListNumerators[]`, read-only.
+    pub numerators: Option<Vec<CrmDocumentgeneratorNumeratorListNumerators>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CrmDocumentgeneratorNumeratorListResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<CrmDocumentgeneratorNumeratorListNumerators>
+for CrmDocumentgeneratorNumeratorListResult {
+    fn into_records(self) -> Vec<CrmDocumentgeneratorNumeratorListNumerators> {
+        self.numerators.unwrap_or_default()
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html#parameter-settings)
@@ -254,6 +282,28 @@ impl wire::Lenient for CrmDocumentgeneratorNumeratorUpdateResult {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CrmDocumentgeneratorNumeratorListNumerators`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrmDocumentgeneratorNumeratorListNumeratorsField {
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `template`
+    Template,
+    /// `settings`
+    Settings,
+}
+impl query::RecordField for CrmDocumentgeneratorNumeratorListNumeratorsField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Template => "template",
+            Self::Settings => "settings",
+        }
+    }
+}
 /// `crm.documentgenerator.numerator.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-add.html)
@@ -324,7 +374,12 @@ impl CrmDocumentgeneratorNumeratorGet {
     "crm.documentgenerator.numerator.list",
     scope = "crm",
     kind = read,
-    response = CrmDocumentgeneratorNumeratorListNumerators
+    response = CrmDocumentgeneratorNumeratorListResult,
+    list(
+        record = CrmDocumentgeneratorNumeratorListNumerators,
+        records = "numerators",
+        id = "id"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -447,10 +447,10 @@ impl wire::Lenient for TasksTaskGetaccessResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests and read from responses.
+/// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html#lists)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskHistoryListLists {
     /// `id`: id.
@@ -473,7 +473,48 @@ pub struct TasksTaskHistoryListLists {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for TasksTaskHistoryListLists {
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html#lists)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TasksTaskHistoryListLists2 {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `createdDate`: datetime.
+    pub created_date: Option<wire::DateTime>,
+    /// `field`: string.
+    pub field: Option<String>,
+    /// `value`: `TasksTaskHistoryListValue`.
+    pub value: Option<TasksTaskHistoryListValue>,
+    /// `user`: `TasksTaskHistoryListUser`.
+    pub user: Option<TasksTaskHistoryListUser>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskHistoryListLists2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct TasksTaskHistoryListResult {
+    /// `list`: `TasksTaskHistoryListLists2[]`.
+    pub list: Option<Vec<TasksTaskHistoryListLists2>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskHistoryListResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -508,6 +549,28 @@ pub struct TasksTaskHistoryListUser {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskHistoryListUser {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-history-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct TasksTaskHistoryListValue {
+    /// `from`: string.
+    pub from: Option<String>,
+    /// `to`: string.
+    pub to: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TasksTaskHistoryListValue {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1258,7 +1321,7 @@ impl TasksTaskGetaccess {
     "tasks.task.history.list",
     scope = "task",
     kind = read,
-    response = TasksTaskHistoryListLists
+    response = TasksTaskHistoryListResult
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

@@ -69,18 +69,11 @@ impl wire::Lenient for AttachedVote {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getAnswerVoted.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getAnswerVoted.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoteAttachedVoteGetAnswerVotedResult {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `IMAGE`: string.
-    pub image: Option<String>,
-    /// `WORK_POSITION`: string.
-    pub work_position: Option<String>,
+    /// `items`: `VoteAttachedVoteGetAnswerVotedResult2[]`.
+    pub items: Option<Vec<VoteAttachedVoteGetAnswerVotedResult2>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -96,10 +89,57 @@ impl wire::Lenient for VoteAttachedVoteGetAnswerVotedResult {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getAnswerVoted.html#result)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct VoteAttachedVoteGetAnswerVotedResult2 {
+    /// `ID`: id.
+    pub id: Option<u64>,
+    /// `NAME`: string.
+    pub name: Option<String>,
+    /// `IMAGE`: string.
+    pub image: Option<String>,
+    /// `WORK_POSITION`: string.
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for VoteAttachedVoteGetAnswerVotedResult2 {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getMany.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct VoteAttachedVoteGetManyResult {
+    /// `items`: `VoteAttachedVoteGetManyResult2[]`.
+    pub items: Option<Vec<VoteAttachedVoteGetManyResult2>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for VoteAttachedVoteGetManyResult {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getMany.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct VoteAttachedVoteGetManyResult {
+pub struct VoteAttachedVoteGetManyResult2 {
     /// `ID`: id.
     #[serde(rename = "ID")]
     pub id: Option<u64>,
@@ -109,17 +149,19 @@ pub struct VoteAttachedVoteGetManyResult {
     /// `COUNTER`: integer.
     #[serde(rename = "COUNTER")]
     pub counter: Option<i64>,
-    /// `QUESTIONS`: raw.
+    /// `QUESTIONS`: `map<VoteAttachedVoteQuestionsItem>`.
     #[serde(rename = "QUESTIONS")]
-    pub questions: Option<serde_json::Value>,
+    pub questions: Option<BTreeMap<String, VoteAttachedVoteQuestionsItem>>,
     /// `ANONYMITY`: integer.
     #[serde(rename = "ANONYMITY")]
     pub anonymity: Option<i64>,
     /// `OPTIONS`: integer.
     #[serde(rename = "OPTIONS")]
     pub options: Option<i64>,
-    /// `userAnswerMap`: raw.
-    pub user_answer_map: Option<serde_json::Value>,
+    /// `userAnswerMap`: `map<map<VoteAttachedVoteUserAnswerMapItemItem>>`.
+    pub user_answer_map: Option<
+        BTreeMap<String, BTreeMap<String, VoteAttachedVoteUserAnswerMapItemItem>>,
+    >,
     /// `canEdit`: boolean.
     pub can_edit: Option<bool>,
     /// `canVote`: boolean.
@@ -143,7 +185,7 @@ pub struct VoteAttachedVoteGetManyResult {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for VoteAttachedVoteGetManyResult {
+impl wire::Lenient for VoteAttachedVoteGetManyResult2 {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -202,7 +244,7 @@ impl wire::Lenient for VoteAttachedVoteGetWithVotedVoted {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getMany.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoteAttachedVoteQuestionsItem {
@@ -350,7 +392,7 @@ impl wire::Lenient for VoteAttachedVoteResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.get.html)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getMany.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoteAttachedVoteUserAnswerMapItemItem {
