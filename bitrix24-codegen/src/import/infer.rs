@@ -56,6 +56,9 @@ pub(crate) fn shape(key: &str, value: &Value) -> Shape {
             Some(element) => Shape::List(element),
             None => Shape::Unknown,
         },
+        // PHP writes a date object it cannot serialise as `{}`, which the datetime reader
+        // reads as nothing.
+        Value::Object(map) if map.is_empty() && is_date_key(key) => Shape::Scalar("datetime"),
         Value::Object(map) if map.is_empty() => Shape::Unknown,
         Value::Object(map) if is_field_descriptions(map) => Shape::FieldDescriptions,
         Value::Object(map) if has_data_keys(map) => match merge_all(map.values()) {
@@ -216,15 +219,25 @@ pub(crate) fn is_id_name(key: &str) -> bool {
 fn name_type(key: &str) -> Option<&'static str> {
     if is_id_name(key) {
         Some("integer")
-    } else if key.starts_with("DATE_")
-        || key.ends_with("_DATE")
-        || key.ends_with("_TIME")
-        || crate::rules::dates::is_date_name(key)
-    {
+    } else if is_date_key(key) {
         Some("datetime")
+    } else if key.ends_with("_URL") || key.ends_with("Url") || key.eq_ignore_ascii_case("url") {
+        // An address is text, whatever else the field holds.
+        Some("string")
     } else {
         None
     }
+}
+
+/// `DATE_CREATE`, `CLOSED_DATE`, `START_TIME`, `dateCreate`: a moment; and `TIMESTAMP_X`,
+/// Bitrix's time of the last change of a record in every module (a datetime, no Unix
+/// timestamp despite its name).
+fn is_date_key(key: &str) -> bool {
+    key == "TIMESTAMP_X"
+        || key.starts_with("DATE_")
+        || key.ends_with("_DATE")
+        || key.ends_with("_TIME")
+        || crate::rules::dates::is_date_name(key)
 }
 
 /// Every value an object with a `type` and at least one `is...` flag: a field list.
@@ -512,6 +525,12 @@ mod tests {
         assert_eq!(shape("ratio", &json!(0.5)), Shape::Scalar("double"));
         assert_eq!(shape("flag", &json!(true)), Shape::Scalar("boolean"));
         assert_eq!(shape("LEAD_ID", &Value::Null), Shape::Scalar("integer"));
+        assert_eq!(
+            shape("LIST_PAGE_URL", &Value::Null),
+            Shape::Scalar("string")
+        );
+        assert_eq!(shape("TIMESTAMP_X", &json!({})), Shape::Scalar("datetime"));
+        assert_eq!(shape("SETTINGS", &json!({})), Shape::Unknown);
         assert_eq!(shape("PHOTO", &Value::Null), Shape::Unknown);
         // The date rule's names (`startDatePlan`, `closedDate`): a moment, read leniently.
         assert_eq!(

@@ -38,39 +38,14 @@ impl wire::Lenient for Automatedsolution {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmAutomatedsolutionListAutomatedSolutionsItem {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `typeIds`: `integer[]`.
-    pub type_ids: Option<Vec<i64>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmAutomatedsolutionListAutomatedSolutionsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `automatedSolutions`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/automated-solution/crm-automated-solution-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmAutomatedsolutionListResult {
-    /// `automatedSolutions`: `CrmAutomatedsolutionListAutomatedSolutionsItem[]`, read-only.
-    pub automated_solutions: Option<Vec<CrmAutomatedsolutionListAutomatedSolutionsItem>>,
+    /// `automatedSolutions`: `Automatedsolution[]`, read-only.
+    pub automated_solutions: Option<Vec<Automatedsolution>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -84,9 +59,8 @@ impl wire::Lenient for CrmAutomatedsolutionListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CrmAutomatedsolutionListAutomatedSolutionsItem>
-for CrmAutomatedsolutionListResult {
-    fn into_records(self) -> Vec<CrmAutomatedsolutionListAutomatedSolutionsItem> {
+impl IntoRecords<Automatedsolution> for CrmAutomatedsolutionListResult {
+    fn into_records(self) -> Vec<Automatedsolution> {
         self.automated_solutions.unwrap_or_default()
     }
 }
@@ -111,9 +85,9 @@ impl wire::Lenient for CrmAutomatedsolutionResult {
         wire::object_or_nothing(de)
     }
 }
-/// The fields of [`CrmAutomatedsolutionListAutomatedSolutionsItem`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// The fields of [`Automatedsolution`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CrmAutomatedsolutionListAutomatedSolutionsItemField {
+pub enum AutomatedsolutionField {
     /// `id`
     Id,
     /// `title`
@@ -121,7 +95,7 @@ pub enum CrmAutomatedsolutionListAutomatedSolutionsItemField {
     /// `typeIds`
     TypeIds,
 }
-impl query::RecordField for CrmAutomatedsolutionListAutomatedSolutionsItemField {
+impl query::RecordField for AutomatedsolutionField {
     fn name(&self) -> &'static str {
         match self {
             Self::Id => "id",
@@ -215,7 +189,7 @@ impl CrmAutomatedsolutionGet {
     kind = read,
     response = CrmAutomatedsolutionListResult,
     list(
-        record = CrmAutomatedsolutionListAutomatedSolutionsItem,
+        record = Automatedsolution,
         records = "automatedSolutions",
         id = "id",
         fast_path
@@ -224,14 +198,12 @@ impl CrmAutomatedsolutionGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmAutomatedsolutionList {
-    /// `order`: `map<string>`. Field names: [`CrmAutomatedsolutionListAutomatedSolutionsItemField`].
+    /// `order`: `map<string>`. Field names: [`AutomatedsolutionField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CrmAutomatedsolutionListAutomatedSolutionsItemField>>,
-    /// `filter`: `map<raw>`. Field names: [`CrmAutomatedsolutionListAutomatedSolutionsItemField`].
+    pub order: Option<query::Order<AutomatedsolutionField>>,
+    /// `filter`: `map<raw>`. Field names: [`AutomatedsolutionField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<
-        query::Filter<CrmAutomatedsolutionListAutomatedSolutionsItemField>,
-    >,
+    pub filter: Option<query::Filter<AutomatedsolutionField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

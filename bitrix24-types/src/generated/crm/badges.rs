@@ -38,36 +38,9 @@ impl wire::Lenient for Badge {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmActivityBadgeListBadgesItem {
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `value`: string.
-    pub value: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmActivityBadgeListBadgesItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/configurable/badges/crm-activity-badge-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmActivityBadgeListResult {
-    /// `badges`: `CrmActivityBadgeListBadgesItem[]`.
-    pub badges: Option<Vec<CrmActivityBadgeListBadgesItem>>,
+    /// `badges`: `Badge[]`.
+    pub badges: Option<Vec<Badge>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -328,42 +328,9 @@ impl wire::Lenient for CrmCategoryGetResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmCategoryListCategoriesItem {
-    /// `entityTypeId`: integer.
-    pub entity_type_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isDefault`: char. One of `Y`, `N`.
-    pub is_default: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `originId`: string.
-    pub origin_id: Option<String>,
-    /// `originatorId`: string.
-    pub originator_id: Option<String>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmCategoryListCategoriesItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmCategoryListResult {
-    /// `categories`: `CrmCategoryListCategoriesItem[]`.
-    pub categories: Option<Vec<CrmCategoryListCategoriesItem>>,
+    /// `categories`: `Category[]`.
+    pub categories: Option<Vec<Category>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -381,38 +348,9 @@ impl wire::Lenient for CrmCategoryListResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmCategoryUpdateCategory {
-    /// `entityTypeId`: integer.
-    pub entity_type_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isDefault`: char. One of `Y`, `N`.
-    pub is_default: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmCategoryUpdateCategory {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/category/crm-category-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmCategoryUpdateResult {
-    /// `category`: `CrmCategoryUpdateCategory`.
-    pub category: Option<CrmCategoryUpdateCategory>,
+    /// `category`: `Category`.
+    pub category: Option<Category>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -11,34 +11,9 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmTimelineIconListIconsItem {
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `fileUri`: string.
-    pub file_uri: Option<String>,
-    /// `isSystem`: boolean.
-    pub is_system: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmTimelineIconListIconsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/logmessage/icons/crm-timeline-icon-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmTimelineIconListResult {
-    /// `icons`: `CrmTimelineIconListIconsItem[]`.
-    pub icons: Option<Vec<CrmTimelineIconListIconsItem>>,
+    /// `icons`: `Icon[]`.
+    pub icons: Option<Vec<Icon>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

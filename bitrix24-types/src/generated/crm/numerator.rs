@@ -123,39 +123,13 @@ impl wire::Lenient for CrmDocumentgeneratorNumeratorGetResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-list.html#numerators)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmDocumentgeneratorNumeratorListNumerators {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `template`: string.
-    pub template: Option<String>,
-    /// `settings`: `CrmDocumentgeneratorNumeratorSettings`.
-    pub settings: Option<CrmDocumentgeneratorNumeratorSettings>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDocumentgeneratorNumeratorListNumerators {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `numerators`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmDocumentgeneratorNumeratorListResult {
-    /// `numerators`: `CrmDocumentgeneratorNumeratorListNumerators[]`, read-only.
-    pub numerators: Option<Vec<CrmDocumentgeneratorNumeratorListNumerators>>,
+    /// `numerators`: `CrmDocumentgeneratorNumerator[]`, read-only.
+    pub numerators: Option<Vec<CrmDocumentgeneratorNumerator>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -169,9 +143,9 @@ impl wire::Lenient for CrmDocumentgeneratorNumeratorListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CrmDocumentgeneratorNumeratorListNumerators>
+impl IntoRecords<CrmDocumentgeneratorNumerator>
 for CrmDocumentgeneratorNumeratorListResult {
-    fn into_records(self) -> Vec<CrmDocumentgeneratorNumeratorListNumerators> {
+    fn into_records(self) -> Vec<CrmDocumentgeneratorNumerator> {
         self.numerators.unwrap_or_default()
     }
 }
@@ -254,52 +228,27 @@ pub struct CrmDocumentgeneratorNumeratorUpdateParameterFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/numerator/crm-document-generator-numerator-update.html#result)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmDocumentgeneratorNumeratorUpdateResult {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `template`: string.
-    pub template: Option<String>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `settings`: `CrmDocumentgeneratorNumeratorSettings`.
-    pub settings: Option<CrmDocumentgeneratorNumeratorSettings>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDocumentgeneratorNumeratorUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// The fields of [`CrmDocumentgeneratorNumeratorListNumerators`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// The fields of [`CrmDocumentgeneratorNumerator`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CrmDocumentgeneratorNumeratorListNumeratorsField {
+pub enum CrmDocumentgeneratorNumeratorField {
     /// `id`
     Id,
     /// `name`
     Name,
     /// `template`
     Template,
+    /// `code`
+    Code,
     /// `settings`
     Settings,
 }
-impl query::RecordField for CrmDocumentgeneratorNumeratorListNumeratorsField {
+impl query::RecordField for CrmDocumentgeneratorNumeratorField {
     fn name(&self) -> &'static str {
         match self {
             Self::Id => "id",
             Self::Name => "name",
             Self::Template => "template",
+            Self::Code => "code",
             Self::Settings => "settings",
         }
     }
@@ -375,11 +324,7 @@ impl CrmDocumentgeneratorNumeratorGet {
     scope = "crm",
     kind = read,
     response = CrmDocumentgeneratorNumeratorListResult,
-    list(
-        record = CrmDocumentgeneratorNumeratorListNumerators,
-        records = "numerators",
-        id = "id"
-    )
+    list(record = CrmDocumentgeneratorNumerator, records = "numerators", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -395,7 +340,7 @@ pub struct CrmDocumentgeneratorNumeratorList {
     "crm.documentgenerator.numerator.update",
     scope = "crm",
     kind = idempotent,
-    response = CrmDocumentgeneratorNumeratorUpdateResult
+    response = CrmDocumentgeneratorNumerator
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

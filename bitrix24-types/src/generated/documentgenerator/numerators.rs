@@ -196,34 +196,6 @@ impl wire::Lenient for DocumentgeneratorNumeratorSettingsSequent {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-update.html#result)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorNumeratorUpdateResult {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `template`: string.
-    pub template: Option<String>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `settings`: `DocumentgeneratorNumeratorSettings`.
-    pub settings: Option<DocumentgeneratorNumeratorSettings>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorNumeratorUpdateResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `documentgenerator.numerator.add`: scope `documentgenerator`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-add.html)
@@ -310,7 +282,7 @@ pub struct DocumentgeneratorNumeratorList {
     "documentgenerator.numerator.update",
     scope = "documentgenerator",
     kind = idempotent,
-    response = DocumentgeneratorNumeratorUpdateResult
+    response = DocumentgeneratorNumerator
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

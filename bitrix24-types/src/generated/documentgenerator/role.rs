@@ -134,8 +134,8 @@ impl wire::Lenient for DocumentgeneratorRoleGetPermissionsTemplates {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRoleListResult {
-    /// `roles`: `DocumentgeneratorRoleListRolesItem[]`, read-only.
-    pub roles: Option<Vec<DocumentgeneratorRoleListRolesItem>>,
+    /// `roles`: `Role[]`, read-only.
+    pub roles: Option<Vec<Role>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -149,34 +149,9 @@ impl wire::Lenient for DocumentgeneratorRoleListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<DocumentgeneratorRoleListRolesItem>
-for DocumentgeneratorRoleListResult {
-    fn into_records(self) -> Vec<DocumentgeneratorRoleListRolesItem> {
+impl IntoRecords<Role> for DocumentgeneratorRoleListResult {
+    fn into_records(self) -> Vec<Role> {
         self.roles.unwrap_or_default()
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/role/document-generator-role-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct DocumentgeneratorRoleListRolesItem {
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorRoleListRolesItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
     }
 }
 /// Sent in requests.
@@ -310,22 +285,25 @@ impl wire::Lenient for Role {
         wire::object_or_nothing(de)
     }
 }
-/// The fields of [`DocumentgeneratorRoleListRolesItem`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// The fields of [`Role`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DocumentgeneratorRoleListRolesItemField {
-    /// `code`
-    Code,
+pub enum RoleField {
     /// `id`
     Id,
     /// `name`
     Name,
+    /// `code`
+    Code,
+    /// `permissions`
+    Permissions,
 }
-impl query::RecordField for DocumentgeneratorRoleListRolesItemField {
+impl query::RecordField for RoleField {
     fn name(&self) -> &'static str {
         match self {
-            Self::Code => "code",
             Self::Id => "id",
             Self::Name => "name",
+            Self::Code => "code",
+            Self::Permissions => "permissions",
         }
     }
 }
@@ -416,7 +394,7 @@ impl DocumentgeneratorRoleGet {
     scope = "documentgenerator",
     kind = read,
     response = DocumentgeneratorRoleListResult,
-    list(record = DocumentgeneratorRoleListRolesItem, records = "roles", id = "id")
+    list(record = Role, records = "roles", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -92,50 +92,9 @@ impl wire::Lenient for HumanresourcesEmployeeFieldGetResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-field-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HumanresourcesEmployeeFieldListItemsItem {
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `editable`: boolean.
-    pub editable: Option<bool>,
-    /// `elementType`: string.
-    pub element_type: Option<String>,
-    /// `filterable`: boolean.
-    pub filterable: Option<bool>,
-    /// `multiple`: boolean.
-    pub multiple: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `requiredGroups`: raw.
-    pub required_groups: Option<serde_json::Value>,
-    /// `sortable`: boolean.
-    pub sortable: Option<bool>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `validationRules`: raw.
-    pub validation_rules: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for HumanresourcesEmployeeFieldListItemsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/employee/humanresources-employee-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesEmployeeFieldListResult {
-    /// `items`: `HumanresourcesEmployeeFieldListItemsItem[]`.
-    pub items: Option<Vec<HumanresourcesEmployeeFieldListItemsItem>>,
+    /// `items`: `HumanresourcesEmployeeField[]`.
+    pub items: Option<Vec<HumanresourcesEmployeeField>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

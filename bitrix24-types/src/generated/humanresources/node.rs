@@ -249,47 +249,6 @@ impl wire::Lenient for HumanresourcesNodeGetResult {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-children.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HumanresourcesNodeItemsItem {
-    /// `accessCode`: string.
-    pub access_code: Option<String>,
-    /// `colorName`: string.
-    pub color_name: Option<String>,
-    /// `createdAt`: datetime.
-    pub created_at: Option<wire::DateTime>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `structureId`: integer.
-    pub structure_id: Option<i64>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `updatedAt`: datetime.
-    pub updated_at: Option<wire::DateTime>,
-    /// `userCount`: integer.
-    pub user_count: Option<i64>,
-    /// `xmlId`: integer.
-    pub xml_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for HumanresourcesNodeItemsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
@@ -428,8 +387,8 @@ impl wire::Lenient for HumanresourcesNodeResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node/humanresources-node-search.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct HumanresourcesNodeSearchResult {
-    /// `items`: `HumanresourcesNodeItemsItem[]`.
-    pub items: Option<Vec<HumanresourcesNodeItemsItem>>,
+    /// `items`: `Node[]`.
+    pub items: Option<Vec<Node>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

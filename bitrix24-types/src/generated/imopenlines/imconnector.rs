@@ -432,8 +432,8 @@ impl wire::Lenient for ImconnectorRegisterResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-send-messages.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImconnectorSendMessagesMessage {
-    /// `date`: raw.
-    pub date: Option<serde_json::Value>,
+    /// `date`: datetime.
+    pub date: Option<wire::DateTime>,
     /// `files`: raw.
     pub files: Option<serde_json::Value>,
     /// `id`: string.
@@ -714,8 +714,8 @@ impl wire::Lenient for ImconnectorUnregisterResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/imconnector-update-messages.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct ImconnectorUpdateMessagesMessage {
-    /// `date`: raw.
-    pub date: Option<serde_json::Value>,
+    /// `date`: datetime.
+    pub date: Option<wire::DateTime>,
     /// `id`: string.
     pub id: Option<String>,
     /// `text`: string.

@@ -146,10 +146,10 @@ pub struct ImopenlinesConfig {
     pub auto_close_text: Option<String>,
     /// `AUTO_EXPIRE_TIME`: string.
     pub auto_expire_time: Option<String>,
-    /// `DATE_CREATE`: raw.
-    pub date_create: Option<serde_json::Value>,
-    /// `DATE_MODIFY`: raw.
-    pub date_modify: Option<serde_json::Value>,
+    /// `DATE_CREATE`: datetime.
+    pub date_create: Option<wire::DateTime>,
+    /// `DATE_MODIFY`: datetime.
+    pub date_modify: Option<wire::DateTime>,
     /// `MODIFY_USER_ID`: string.
     pub modify_user_id: Option<String>,
     /// `TEMPORARY`: char. One of `Y`, `N`.

@@ -21,16 +21,16 @@ pub struct Lists {
     pub api_code: Option<String>,
     /// `BIZPROC`: char. One of `Y`, `N`.
     pub bizproc: Option<bool>,
-    /// `CANONICAL_PAGE_URL`: raw.
-    pub canonical_page_url: Option<serde_json::Value>,
+    /// `CANONICAL_PAGE_URL`: string.
+    pub canonical_page_url: Option<String>,
     /// `CODE`: string.
     pub code: Option<String>,
     /// `DESCRIPTION`: string.
     pub description: Option<String>,
     /// `DESCRIPTION_TYPE`: string.
     pub description_type: Option<String>,
-    /// `DETAIL_PAGE_URL`: raw.
-    pub detail_page_url: Option<serde_json::Value>,
+    /// `DETAIL_PAGE_URL`: string.
+    pub detail_page_url: Option<String>,
     /// `EDIT_FILE_AFTER`: raw.
     pub edit_file_after: Option<serde_json::Value>,
     /// `EDIT_FILE_BEFORE`: raw.
@@ -59,8 +59,8 @@ pub struct Lists {
     pub lid: Option<String>,
     /// `LIST_MODE`: raw.
     pub list_mode: Option<serde_json::Value>,
-    /// `LIST_PAGE_URL`: raw.
-    pub list_page_url: Option<serde_json::Value>,
+    /// `LIST_PAGE_URL`: string.
+    pub list_page_url: Option<String>,
     /// `NAME`: string.
     pub name: Option<String>,
     /// `PICTURE`: raw.
@@ -89,8 +89,8 @@ pub struct Lists {
     pub section_chooser: Option<String>,
     /// `SECTION_NAME`: string.
     pub section_name: Option<String>,
-    /// `SECTION_PAGE_URL`: raw.
-    pub section_page_url: Option<serde_json::Value>,
+    /// `SECTION_PAGE_URL`: string.
+    pub section_page_url: Option<String>,
     /// `SECTION_PROPERTY`: raw.
     pub section_property: Option<serde_json::Value>,
     /// `SERVER_NAME`: raw.

@@ -336,38 +336,6 @@ impl wire::Lenient for MailMessageResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-thread.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct MailMessageThreadResultItem {
-    /// `body`: string.
-    pub body: Option<String>,
-    /// `cc`: string.
-    pub cc: Option<String>,
-    /// `date`: datetime.
-    pub date: Option<wire::DateTime>,
-    /// `from`: string.
-    pub from: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `subject`: string.
-    pub subject: Option<String>,
-    /// `to`: string.
-    pub to: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for MailMessageThreadResultItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `mail.message.createcalendarevent`: scope `mail`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/mail/message/mail-message-createcalendarevent.html)
@@ -822,7 +790,7 @@ impl MailMessageSend {
     scope = "mail",
     kind = read,
     api = v3,
-    response = Vec<MailMessageThreadResultItem>
+    response = Vec<MailMessageItem>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -117,42 +117,9 @@ impl wire::Lenient for MainEventlogFieldGetResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-field-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MainEventlogFieldListItemsItem {
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `filterable`: boolean.
-    pub filterable: Option<bool>,
-    /// `multiple`: boolean.
-    pub multiple: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `sortable`: boolean.
-    pub sortable: Option<bool>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for MainEventlogFieldListItemsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-field-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct MainEventlogFieldListResult {
-    /// `items`: `MainEventlogFieldListItemsItem[]`.
-    pub items: Option<Vec<MainEventlogFieldListItemsItem>>,
+    /// `items`: `MainEventlogField[]`.
+    pub items: Option<Vec<MainEventlogField>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -190,44 +157,9 @@ impl wire::Lenient for MainEventlogGetResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MainEventlogItemsItem {
-    /// `auditTypeId`: string.
-    pub audit_type_id: Option<String>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `itemId`: integer.
-    pub item_id: Option<i64>,
-    /// `moduleId`: string.
-    pub module_id: Option<String>,
-    /// `severity`: string.
-    pub severity: Option<String>,
-    /// `timestampX`: datetime.
-    pub timestamp_x: Option<wire::DateTime>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for MainEventlogItemsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/event-log/main-eventlog-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct MainEventlogResult {
-    /// `items`: `MainEventlogItemsItem[]`.
-    pub items: Option<Vec<MainEventlogItemsItem>>,
+    /// `items`: `Eventlog[]`.
+    pub items: Option<Vec<Eventlog>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -325,46 +325,9 @@ impl wire::Lenient for NoteDocumentTreeListResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-update.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoteDocumentUpdateItem {
-    /// `collectionId`: integer.
-    pub collection_id: Option<i64>,
-    /// `createdAt`: datetime.
-    pub created_at: Option<wire::DateTime>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `markdown`: string.
-    pub markdown: Option<String>,
-    /// `position`: integer.
-    pub position: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `updatedAt`: datetime.
-    pub updated_at: Option<wire::DateTime>,
-    /// `updatedBy`: integer.
-    pub updated_by: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for NoteDocumentUpdateItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/note/document/note-document-update.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct NoteDocumentUpdateResult {
-    /// `item`: `NoteDocumentUpdateItem`.
-    pub item: Option<NoteDocumentUpdateItem>,
+    /// `item`: `NoteDocument`.
+    pub item: Option<NoteDocument>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -71,53 +71,6 @@ pub struct TasksTemplateChecklistAddAttachmentByContentAttachmentparameters {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistAddCheckListItem {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: `TasksTemplateChecklistAddMembersItem[]`.
-    pub members: Option<Vec<TasksTemplateChecklistAddMembersItem>>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: integer.
-    pub sort_index: Option<i64>,
-    /// `templateId`: integer.
-    pub template_id: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistAddCheckListItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html#fields)
@@ -151,15 +104,17 @@ pub struct TasksTemplateChecklistAddFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddMembersItem {
     /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `type`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -180,61 +135,14 @@ impl wire::Lenient for TasksTemplateChecklistAddMembersItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistAddResult {
-    /// `checkListItem`: `TasksTemplateChecklistAddCheckListItem`.
-    pub check_list_item: Option<TasksTemplateChecklistAddCheckListItem>,
+    /// `checkListItem`: `Checklist`.
+    pub check_list_item: Option<Checklist>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTemplateChecklistAddResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/checklist/tasks-template-checklist-complete.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksTemplateChecklistCheckListItem {
-    /// `attachments`: `map<string>`.
-    pub attachments: Option<BTreeMap<String, String>>,
-    /// `completedCount`: integer.
-    pub completed_count: Option<i64>,
-    /// `copiedId`: integer.
-    pub copied_id: Option<i64>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `displaySortIndex`: string.
-    pub display_sort_index: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isComplete`: boolean.
-    pub is_complete: Option<bool>,
-    /// `isImportant`: boolean.
-    pub is_important: Option<bool>,
-    /// `members`: raw.
-    pub members: Option<serde_json::Value>,
-    /// `nodeId`: integer.
-    pub node_id: Option<i64>,
-    /// `sortIndex`: integer.
-    pub sort_index: Option<i64>,
-    /// `templateId`: integer.
-    pub template_id: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTemplateChecklistCheckListItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -356,8 +264,8 @@ impl wire::Lenient for TasksTemplateChecklistMembersItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksTemplateChecklistResult {
-    /// `checkListItem`: `TasksTemplateChecklistCheckListItem`.
-    pub check_list_item: Option<TasksTemplateChecklistCheckListItem>,
+    /// `checkListItem`: `Checklist`.
+    pub check_list_item: Option<Checklist>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

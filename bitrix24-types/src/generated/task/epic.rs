@@ -435,39 +435,6 @@ impl wire::Lenient for TasksApiScrumEpicGetUserType {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TasksApiScrumEpicResult {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `groupId`: integer.
-    pub group_id: Option<i64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `modifiedBy`: integer.
-    pub modified_by: Option<i64>,
-    /// `color`: string.
-    pub color: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksApiScrumEpicResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `tasks.api.scrum.epic.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-add.html)
@@ -475,7 +442,7 @@ impl wire::Lenient for TasksApiScrumEpicResult {
     "tasks.api.scrum.epic.add",
     scope = "task",
     kind = write,
-    response = TasksApiScrumEpicResult
+    response = Epic
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -550,7 +517,7 @@ pub struct TasksApiScrumEpicGetFields;
     "tasks.api.scrum.epic.list",
     scope = "task",
     kind = read,
-    response = TasksApiScrumEpicResult
+    response = Epic
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -575,7 +542,7 @@ pub struct TasksApiScrumEpicList {
     "tasks.api.scrum.epic.update",
     scope = "task",
     kind = idempotent,
-    response = TasksApiScrumEpicResult
+    response = Epic
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

@@ -26,8 +26,8 @@ pub struct User {
     pub id: Option<u64>,
     /// `IS_ONLINE`: char. One of `Y`, `N`.
     pub is_online: Option<bool>,
-    /// `LAST_ACTIVITY_DATE`: raw.
-    pub last_activity_date: Option<serde_json::Value>,
+    /// `LAST_ACTIVITY_DATE`: datetime.
+    pub last_activity_date: Option<wire::DateTime>,
     /// `LAST_LOGIN`: datetime.
     pub last_login: Option<wire::DateTime>,
     /// `LAST_NAME`: string.
@@ -46,8 +46,8 @@ pub struct User {
     pub personal_www: Option<String>,
     /// `SECOND_NAME`: string.
     pub second_name: Option<String>,
-    /// `TIMESTAMP_X`: raw.
-    pub timestamp_x: Option<serde_json::Value>,
+    /// `TIMESTAMP_X`: datetime.
+    pub timestamp_x: Option<wire::DateTime>,
     /// `TIME_ZONE`: string.
     pub time_zone: Option<String>,
     /// `USER_TYPE`: string.

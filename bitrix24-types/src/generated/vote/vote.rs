@@ -119,73 +119,14 @@ impl wire::Lenient for VoteAttachedVoteGetAnswerVotedResult2 {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getMany.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct VoteAttachedVoteGetManyResult {
-    /// `items`: `VoteAttachedVoteGetManyResult2[]`.
-    pub items: Option<Vec<VoteAttachedVoteGetManyResult2>>,
+    /// `items`: `AttachedVote[]`.
+    pub items: Option<Vec<AttachedVote>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for VoteAttachedVoteGetManyResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.getMany.html#result)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VoteAttachedVoteGetManyResult2 {
-    /// `ID`: id.
-    #[serde(rename = "ID")]
-    pub id: Option<u64>,
-    /// `VOTE_ID`: integer.
-    #[serde(rename = "VOTE_ID")]
-    pub vote_id: Option<i64>,
-    /// `COUNTER`: integer.
-    #[serde(rename = "COUNTER")]
-    pub counter: Option<i64>,
-    /// `QUESTIONS`: `map<VoteAttachedVoteQuestionsItem>`.
-    #[serde(rename = "QUESTIONS")]
-    pub questions: Option<BTreeMap<String, VoteAttachedVoteQuestionsItem>>,
-    /// `ANONYMITY`: integer.
-    #[serde(rename = "ANONYMITY")]
-    pub anonymity: Option<i64>,
-    /// `OPTIONS`: integer.
-    #[serde(rename = "OPTIONS")]
-    pub options: Option<i64>,
-    /// `userAnswerMap`: `map<map<VoteAttachedVoteUserAnswerMapItemItem>>`.
-    pub user_answer_map: Option<
-        BTreeMap<String, BTreeMap<String, VoteAttachedVoteUserAnswerMapItemItem>>,
-    >,
-    /// `canEdit`: boolean.
-    pub can_edit: Option<bool>,
-    /// `canVote`: boolean.
-    pub can_vote: Option<bool>,
-    /// `canRevote`: boolean.
-    pub can_revote: Option<bool>,
-    /// `isVoted`: boolean.
-    pub is_voted: Option<bool>,
-    /// `signedAttachId`: string.
-    pub signed_attach_id: Option<String>,
-    /// `resultUrl`: string.
-    pub result_url: Option<String>,
-    /// `downloadUrl`: string.
-    pub download_url: Option<String>,
-    /// `entityId`: integer.
-    pub entity_id: Option<i64>,
-    /// `isFinished`: boolean.
-    pub is_finished: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for VoteAttachedVoteGetManyResult2 {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -295,68 +236,11 @@ impl wire::Lenient for VoteAttachedVoteQuestionsItem {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.recall.html#attach)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VoteAttachedVoteRecallAttach {
-    /// `ID`: id.
-    #[serde(rename = "ID")]
-    pub id: Option<u64>,
-    /// `VOTE_ID`: integer.
-    #[serde(rename = "VOTE_ID")]
-    pub vote_id: Option<i64>,
-    /// `COUNTER`: integer.
-    #[serde(rename = "COUNTER")]
-    pub counter: Option<i64>,
-    /// `QUESTIONS`: `map<VoteAttachedVoteQuestionsItem>`.
-    #[serde(rename = "QUESTIONS")]
-    pub questions: Option<BTreeMap<String, VoteAttachedVoteQuestionsItem>>,
-    /// `ANONYMITY`: integer.
-    #[serde(rename = "ANONYMITY")]
-    pub anonymity: Option<i64>,
-    /// `OPTIONS`: integer.
-    #[serde(rename = "OPTIONS")]
-    pub options: Option<i64>,
-    /// `userAnswerMap`: raw.
-    pub user_answer_map: Option<serde_json::Value>,
-    /// `canEdit`: boolean.
-    pub can_edit: Option<bool>,
-    /// `canVote`: boolean.
-    pub can_vote: Option<bool>,
-    /// `canRevote`: boolean.
-    pub can_revote: Option<bool>,
-    /// `isVoted`: boolean.
-    pub is_voted: Option<bool>,
-    /// `signedAttachId`: string.
-    pub signed_attach_id: Option<String>,
-    /// `resultUrl`: string.
-    pub result_url: Option<String>,
-    /// `downloadUrl`: string.
-    pub download_url: Option<String>,
-    /// `entityId`: integer.
-    pub entity_id: Option<i64>,
-    /// `isFinished`: boolean.
-    pub is_finished: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for VoteAttachedVoteRecallAttach {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vote/vote.attachedvote.recall.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct VoteAttachedVoteRecallResult {
-    /// `attach`: `VoteAttachedVoteRecallAttach`.
-    pub attach: Option<VoteAttachedVoteRecallAttach>,
+    /// `attach`: `AttachedVote`.
+    pub attach: Option<AttachedVote>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
