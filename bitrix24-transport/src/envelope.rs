@@ -135,7 +135,7 @@ pub fn decode_named<T: DeserializeOwned>(
 /// copied out nor checked as UTF-8 a second time.
 pub(crate) fn decode_shared<T: DeserializeOwned>(
     method: &str,
-    body: &Arc<String>,
+    body: &Arc<crate::record::Body>,
     status: Option<u16>,
 ) -> Result<Response<T>, Result<ApiError, DecodeError>> {
     crate::record::sharing(body, || {

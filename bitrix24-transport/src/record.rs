@@ -14,8 +14,8 @@
 
 use std::cell::RefCell;
 use std::fmt;
-use std::ops::Range;
-use std::sync::Arc;
+use std::ops::{Deref, Range};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
@@ -39,7 +39,7 @@ use serde_json::value::RawValue;
 #[derive(Clone)]
 pub struct RawRecord {
     /// The reply's body, or the record's own text.
-    text: Arc<String>,
+    text: Arc<Body>,
     /// Where the record lies in `text`; on char boundaries (checked when made).
     range: Range<usize>,
 }
@@ -54,13 +54,13 @@ impl RawRecord {
     fn owned(text: &str) -> Self {
         Self {
             range: 0..text.len(),
-            text: Arc::new(text.to_owned()),
+            text: Arc::new(Body::from(text.to_owned())),
         }
     }
 
     /// The record whose text is `raw`: a range of `body` when the text lies in it, else a
     /// copy. `body` is what [`shared_body`] gave.
-    pub(crate) fn within(body: Option<&Arc<String>>, raw: &RawValue) -> Self {
+    pub(crate) fn within(body: Option<&Arc<Body>>, raw: &RawValue) -> Self {
         let text = raw.get();
         if let Some(body) = body {
             // Where the text lies, from the addresses of the two: only compared, never
@@ -84,7 +84,7 @@ impl RawRecord {
 
     /// Whether the record is a range of `body` rather than a copy.
     #[cfg(test)]
-    pub(crate) fn lies_in(&self, body: &Arc<String>) -> bool {
+    pub(crate) fn lies_in(&self, body: &Arc<Body>) -> bool {
         Arc::ptr_eq(&self.text, body)
     }
 }
@@ -110,20 +110,109 @@ impl<'de> Deserialize<'de> for RawRecord {
         let text = String::from(Box::<str>::from(raw));
         Ok(Self {
             range: 0..text.len(),
-            text: Arc::new(text),
+            text: Arc::new(Body::from(text)),
         })
+    }
+}
+
+/// A reply's body as text, which the records read from it share. When the last of them
+/// drops it, its buffer goes back to the client's [`Spares`] for a later reply to be read
+/// into: a fresh buffer of a few megabytes a reply cost the kernel's work of handing the
+/// process new pages (about a tenth of an export's CPU), a reused one none.
+pub(crate) struct Body {
+    text: String,
+    spares: Option<Arc<Spares>>,
+}
+
+impl Body {
+    /// A body whose buffer goes back to `spares` once dropped.
+    pub(crate) fn returned_to(text: String, spares: &Arc<Spares>) -> Self {
+        Self {
+            text,
+            spares: Some(Arc::clone(spares)),
+        }
+    }
+}
+
+impl From<String> for Body {
+    fn from(text: String) -> Self {
+        Self { text, spares: None }
+    }
+}
+
+impl Deref for Body {
+    type Target = String;
+    fn deref(&self) -> &String {
+        &self.text
+    }
+}
+
+impl Drop for Body {
+    fn drop(&mut self) {
+        if let Some(spares) = &self.spares {
+            spares.give(std::mem::take(&mut self.text).into_bytes());
+        }
+    }
+}
+
+/// The buffers of bodies no longer used, emptied, for later replies of one client. An
+/// export has a reply a batch call in flight and one or two delivered at once, so a few
+/// are kept; small ones cost little to allocate and are not, nor more than a bound in
+/// all. They go with the client (and the last body read through it).
+#[derive(Default)]
+pub(crate) struct Spares(Mutex<Vec<Vec<u8>>>);
+
+/// A buffer of this size is kept (smaller ones cost little to allocate afresh).
+const SPARE_SIZES: std::ops::RangeInclusive<usize> = (64 << 10)..=(16 << 20);
+/// At most this many bytes of buffers are kept.
+const SPARE_TOTAL: usize = 32 << 20;
+
+impl Spares {
+    /// An empty buffer to read a reply of about `capacity` bytes into: a spare as large
+    /// when there is one, else a new one with room to spare. The replies of a list grow
+    /// by a few bytes a page (its IDs grow longer), and a buffer of exactly one reply's
+    /// size would be too small for the next; the room costs no memory until written.
+    pub(crate) fn take(&self, capacity: usize) -> Vec<u8> {
+        let mut spares = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        match spares.iter().position(|spare| spare.capacity() >= capacity) {
+            Some(at) => spares.swap_remove(at),
+            None => Vec::with_capacity(capacity.saturating_add(capacity / 8)),
+        }
+    }
+
+    /// Keep `buffer` for a later reply when it is worth it and there is room. Its bytes
+    /// stay in memory, unread, until a later reply overwrites them (as they would in
+    /// memory freed): nothing gives a spare's old content out.
+    fn give(&self, mut buffer: Vec<u8>) {
+        if !SPARE_SIZES.contains(&buffer.capacity()) {
+            return;
+        }
+        buffer.clear();
+        let mut spares = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let kept: usize = spares.iter().map(Vec::capacity).sum();
+        if kept + buffer.capacity() <= SPARE_TOTAL {
+            spares.push(buffer);
+        }
+    }
+}
+
+impl fmt::Debug for Spares {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Their number only: a spare's old bytes are never shown.
+        let count = self.0.lock().map_or(0, |spares| spares.len());
+        f.debug_struct("Spares").field("count", &count).finish()
     }
 }
 
 thread_local! {
     /// The body being decoded on this thread (see [`sharing`]).
-    static SHARED_BODY: RefCell<Option<Arc<String>>> = const { RefCell::new(None) };
+    static SHARED_BODY: RefCell<Option<Arc<Body>>> = const { RefCell::new(None) };
 }
 
 /// Run `decode` with `body` set aside as the body records are ranges of (restored after,
 /// on panic too). `decode` must read `body` itself for its records to share it.
-pub(crate) fn sharing<R>(body: &Arc<String>, decode: impl FnOnce() -> R) -> R {
-    struct Restore(Option<Arc<String>>);
+pub(crate) fn sharing<R>(body: &Arc<Body>, decode: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Arc<Body>>);
     impl Drop for Restore {
         fn drop(&mut self) {
             let previous = self.0.take();
@@ -136,7 +225,7 @@ pub(crate) fn sharing<R>(body: &Arc<String>, decode: impl FnOnce() -> R) -> R {
 }
 
 /// The body being decoded on this thread, if one is set aside (see [`sharing`]).
-pub(crate) fn shared_body() -> Option<Arc<String>> {
+pub(crate) fn shared_body() -> Option<Arc<Body>> {
     SHARED_BODY.with(|shared| shared.borrow().clone())
 }
 
@@ -146,7 +235,7 @@ mod tests {
 
     #[test]
     fn records_in_the_body_share_it_and_others_are_copied() {
-        let body = Arc::new(r#"[{"ID": "1"}, {"ID": "é"}]"#.to_owned());
+        let body = Arc::new(Body::from(r#"[{"ID": "1"}, {"ID": "é"}]"#.to_owned()));
         let items: Vec<&RawValue> = serde_json::from_str(&body).unwrap();
         let records: Vec<RawRecord> = sharing(&body, || {
             let shared = shared_body();
@@ -167,5 +256,42 @@ mod tests {
         let decoded: Vec<RawRecord> = serde_json::from_str(&body).unwrap();
         assert_eq!(decoded, records);
         assert!(serde_json::from_str::<RawRecord>("{").is_err());
+    }
+
+    #[test]
+    fn a_large_body_s_buffer_is_reused_once_its_records_are_dropped() {
+        let spares = Arc::new(Spares::default());
+        let size = *SPARE_SIZES.start();
+        let mut buffer = spares.take(size);
+        assert!(buffer.capacity() >= size);
+        buffer.extend_from_slice(b"[1]");
+        let at = buffer.as_ptr();
+        let body = Arc::new(Body::returned_to(
+            String::from_utf8(buffer).unwrap(),
+            &spares,
+        ));
+        let record = {
+            let raw: Vec<&RawValue> = serde_json::from_str(&body).unwrap();
+            RawRecord::within(Some(&body), raw[0])
+        };
+        assert!(record.lies_in(&body));
+        drop(body);
+        // A record holds the body: no buffer to reuse yet.
+        let other = spares.take(16);
+        assert_ne!(other.as_ptr(), at);
+        drop(record);
+        let reused = spares.take(16);
+        assert_eq!((reused.as_ptr(), reused.len()), (at, 0));
+        // A small body is not kept, nor more than the bound in all.
+        drop(Body::returned_to("[]".to_owned(), &spares));
+        for _ in 0..3 {
+            drop(Body::returned_to(
+                String::with_capacity(*SPARE_SIZES.end()),
+                &spares,
+            ));
+        }
+        let kept = spares.0.lock().unwrap().len();
+        assert_eq!(kept, SPARE_TOTAL / *SPARE_SIZES.end());
+        assert_eq!(format!("{spares:?}"), format!("Spares {{ count: {kept} }}"));
     }
 }

@@ -325,9 +325,9 @@ mod tests {
 
     #[test]
     fn a_reply_read_as_the_client_reads_it_keeps_records_in_its_body() {
-        let body = std::sync::Arc::new(
+        let body = std::sync::Arc::new(crate::record::Body::from(
             r#"{"result": {"result": {"c0": [{"ID": "1"}, {"ID": "2"}]}}, "time": {}}"#.to_owned(),
-        );
+        ));
         let mut reply = crate::envelope::decode_shared::<BatchReply>("batch", &body, None)
             .unwrap()
             .result;
@@ -344,7 +344,7 @@ mod tests {
             " ",
             "<html>",
         ] {
-            let shared = std::sync::Arc::new(bad.to_owned());
+            let shared = std::sync::Arc::new(crate::record::Body::from(bad.to_owned()));
             let shared = crate::envelope::decode_shared::<BatchReply>("batch", &shared, None);
             let named = crate::envelope::decode_named::<BatchReply>("batch", bad.as_bytes(), None);
             assert_eq!(shared.err(), named.err(), "{bad}");
