@@ -1,5 +1,7 @@
 //! The envelope every Bitrix24 reply is wrapped in, and decoding it.
 
+use std::sync::Arc;
+
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
@@ -122,22 +124,64 @@ pub fn decode_named<T: DeserializeOwned>(
     }
     // Nearly every reply is a result of the right shape: read in one pass. Anything else
     // (an error, a wrong shape, no JSON) is read again in two, to say which and where.
-    if let Ok(Envelope {
-        result: Some(result),
-        error: None,
-        total,
-        next,
-        time,
-        ..
-    }) = serde_json::from_slice::<Envelope<T>>(body)
-    {
-        return Ok(Response {
+    if let Some(response) = whole(serde_json::from_slice::<Envelope<T>>(body)) {
+        return Ok(response);
+    }
+    decode_again(method, body, status)
+}
+
+/// [`decode_named`] of a body known to be UTF-8, read as text: the records a list result
+/// keeps as they came ([`RawRecord`](crate::RawRecord)) are ranges of `body`, neither
+/// copied out nor checked as UTF-8 a second time.
+pub(crate) fn decode_shared<T: DeserializeOwned>(
+    method: &str,
+    body: &Arc<crate::record::Body>,
+    status: Option<u16>,
+) -> Result<Response<T>, Result<ApiError, DecodeError>> {
+    crate::record::sharing(body, || {
+        match whole(serde_json::from_str::<Envelope<T>>(body)) {
+            Some(response) => Ok(response),
+            // Empty, an error or a wrong shape: read again as any reply, to say which.
+            None if body.trim_ascii().is_empty() => decode_named(method, body.as_bytes(), status),
+            None => decode_again(method, body.as_bytes(), status),
+        }
+    })
+}
+
+/// The reply of the one pass, when it is a result of the right shape.
+fn whole<T>(envelope: serde_json::Result<Envelope<T>>) -> Option<Response<T>> {
+    match envelope {
+        Ok(Envelope {
+            result: Some(result),
+            error: None,
+            total,
+            next,
+            time,
+            ..
+        }) => Some(Response {
             result,
             total,
             next,
             time,
-        });
+        }),
+        _ => None,
     }
+}
+
+/// A reply that is not a result of the right shape, read again: which error it holds, or
+/// where it is wrong.
+fn decode_again<T: DeserializeOwned>(
+    method: &str,
+    body: &[u8],
+    status: Option<u16>,
+) -> Result<Response<T>, Result<ApiError, DecodeError>> {
+    let decode_error = |path: String, reason: String| {
+        Err(DecodeError {
+            method: method.to_owned(),
+            path,
+            reason,
+        })
+    };
     let mut de = serde_json::Deserializer::from_slice(body);
     let envelope: Envelope<&RawValue> = match serde_path_to_error::deserialize(&mut de) {
         Ok(envelope) => envelope,

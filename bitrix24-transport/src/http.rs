@@ -13,6 +13,7 @@ use reqwest::{RequestBuilder, Url};
 
 use crate::error::Error;
 use crate::idempotency::IdempotencyKey;
+use crate::record::Spares;
 
 /// The header that carries the idempotency key.
 const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
@@ -59,7 +60,7 @@ impl SendError {
 }
 
 /// POST a JSON body to a REST method's URL, with the idempotency key when given; the
-/// reply is read up to `limit` bytes.
+/// reply is read up to `limit` bytes, into a buffer of `spares` when there is one.
 pub(crate) async fn post_json(
     http: &reqwest::Client,
     url: Url,
@@ -67,6 +68,7 @@ pub(crate) async fn post_json(
     timeout: Option<Duration>,
     key: Option<&IdempotencyKey>,
     limit: u64,
+    spares: Option<&Spares>,
 ) -> Result<(u16, Vec<u8>), SendError> {
     let mut request = http
         .post(url)
@@ -76,18 +78,20 @@ pub(crate) async fn post_json(
     if let Some(key) = key {
         request = request.header(IDEMPOTENCY_KEY, key.as_str());
     }
-    send(request, timeout, limit).await
+    send(request, timeout, limit, spares).await
 }
 
 /// Send a request and read the whole reply: its status and body, at most `limit` bytes.
 ///
 /// The body is read frame by frame into one buffer (sized once from `Content-Length`
-/// when announced), so a reply takes its own size in memory and no second copy; a reply
+/// when announced, or a buffer of an earlier reply no longer used from `spares`),
+/// so a reply takes its own size in memory and no second copy; a reply
 /// announced or found larger than `limit` stops the reading there.
 pub(crate) async fn send(
     mut request: RequestBuilder,
     timeout: Option<Duration>,
     limit: u64,
+    spares: Option<&Spares>,
 ) -> Result<(u16, Vec<u8>), SendError> {
     if let Some(timeout) = timeout {
         request = request.timeout(timeout);
@@ -104,7 +108,11 @@ pub(crate) async fn send(
     // An announced size is trusted for the first allocation only up to the limit; a
     // reply without one grows as it comes.
     let capacity = announced.map_or(INITIAL_CAPACITY, |size| size.min(limit));
-    let mut body = Vec::with_capacity(usize::try_from(capacity).unwrap_or(usize::MAX));
+    let capacity = usize::try_from(capacity).unwrap_or(usize::MAX);
+    let mut body = match spares {
+        Some(spares) => spares.take(capacity),
+        None => Vec::with_capacity(capacity),
+    };
     while let Some(frame) = response.chunk().await.map_err(classify)? {
         if (body.len() + frame.len()) as u64 > limit {
             return Err(SendError::TooLarge {

@@ -48,6 +48,7 @@ pub mod export;
 pub mod keyed;
 pub mod paginate;
 mod raw_page;
+mod record;
 
 pub use batch::{
     Batch, BatchCommandError, BatchError, BatchResults, Cmd, CommandInfo, CommandStatus, ResultRef,
@@ -66,3 +67,4 @@ pub use keyed::{Added, KeyField, KeyedResult};
 pub use limiter::{Limiter, LimiterError, LimiterFuture};
 pub use method::{ApiVersion, CallKind, IntoRecords, ListMethod, Method, Records};
 pub use paginate::{Page, RecordStream};
+pub use record::RawRecord;

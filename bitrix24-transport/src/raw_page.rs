@@ -2,10 +2,11 @@
 //! moves its cursor by.
 //!
 //! The page arrives as a command's result: a list the reply's one pass already split into
-//! its records (see `batch::reply`), or, for records under a key or sent as a PHP map, as
-//! text split here (a validating pass; each record's text is then copied out). Each record
-//! is then decoded on its own, so a bad record is reported with its index, and reading an
-//! ID costs a look at one record instead of a second decoding of the page.
+//! its records, each a range of the reply's body (see `batch::reply` and `record`), or,
+//! for records under a key or sent as a PHP map, as text split here (a validating pass;
+//! each record's text is then copied out). Each record is then decoded on its own, so a
+//! bad record is reported with its index, and reading an ID costs a look at one record
+//! instead of a second decoding of the page.
 
 use std::any::Any;
 use std::fmt;
@@ -17,12 +18,13 @@ use crate::batch::reply::ResultText;
 use crate::decode::decode_at;
 use crate::error::DecodeError;
 use crate::method::Records;
+use crate::record::RawRecord;
 
 /// The records of one page, still raw.
 #[derive(Debug)]
 pub(crate) struct RawPage {
     /// Each record's JSON.
-    pub(crate) items: Vec<Box<RawValue>>,
+    pub(crate) items: Vec<RawRecord>,
     /// The JSON path of the record list (`result.result.c3.items`), for errors.
     path: String,
 }
@@ -84,7 +86,7 @@ impl RawPage {
                     .map_err(|err| error(path.clone(), err.to_string()))?
                     .0
                     .into_iter()
-                    .map(RawValue::to_owned)
+                    .map(|item| RawRecord::within(None, item))
                     .collect()
             }
         };
@@ -103,8 +105,9 @@ impl RawPage {
     ) -> Result<Vec<R>, DecodeError> {
         let mut out = Vec::with_capacity(self.items.len());
         for (index, item) in self.items.into_iter().enumerate() {
-            // A record kept as its text (`Box<RawValue>`, the pass-through export) is the
-            // text already read and checked: moved, not parsed again.
+            // A record kept as its text (`RawRecord`, the pass-through export) is the text
+            // already read and checked: moved, not parsed again. (A `Box<RawValue>` record
+            // is its text read again into a box of its own.)
             let mut kept = Some(item);
             if let Some(record) = (&mut kept as &mut dyn Any)
                 .downcast_mut::<Option<R>>()
@@ -364,8 +367,12 @@ mod tests {
         // A record kept as its text is the text it came as.
         let result = raw(r#"[{"ID": "1", "N": [1, 2]}]"#);
         let page = RawPage::split("m", "r", result, Records::Result).unwrap();
-        let kept: Vec<Box<RawValue>> = page.decode("m").unwrap();
+        let kept: Vec<RawRecord> = page.decode("m").unwrap();
         assert_eq!(kept[0].get(), r#"{"ID": "1", "N": [1, 2]}"#);
+        let result = raw(r#"[{"ID": "1", "N": [1, 2]}]"#);
+        let page = RawPage::split("m", "r", result, Records::Result).unwrap();
+        let boxed: Vec<Box<RawValue>> = page.decode("m").unwrap();
+        assert_eq!(boxed[0].get(), kept[0].get());
         let result = raw(r#"[{"ID": -4}]"#);
         let page = RawPage::split("m", "result", result, Records::Result).unwrap();
         assert!(page.id("m", 0, "ID").is_err());

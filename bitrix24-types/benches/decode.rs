@@ -10,7 +10,8 @@
 //! (`UF_CRM_*`) as real portals add them. It is decoded the way the transport does: split
 //! into records (as the batch reply's one pass keeps a list page: each record's text, with
 //! nothing parsed), then each record decoded on its own, or, passed through, its text
-//! moved into the export's `Box<RawValue>` record.
+//! moved into a `Box<RawValue>` record (as the export kept it before `RawRecord`, a range of
+//! the reply that is not copied at all).
 //!
 //! `typed Deal, serde derive + flatten` is the same `Deal` as the generator emitted it
 //! before `LenientDeserialize` (`decode/serde_derive.rs`): the two side by side in one run,
@@ -136,8 +137,8 @@ fn decode(c: &mut Criterion) {
             per_record(iters, || {
                 out.clear();
                 for record in split(black_box(&page)) {
-                    // The export's `Box<RawValue>` record: the text split off the reply,
-                    // moved, not parsed again.
+                    // A `Box<RawValue>` record (the export's before `RawRecord`): the text
+                    // split off the reply, moved, not parsed again.
                     let deal: Box<RawValue> = record;
                     out.write_all(deal.get().as_bytes()).expect("written");
                     out.push(b'\n');

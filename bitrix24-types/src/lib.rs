@@ -127,7 +127,8 @@ pub use bitrix24_transport::paginate;
 pub use bitrix24_transport::{
     ApiError, ApiErrorCode, ApiVersion, Auth, BulkOptions, BulkResult, CallKind, CallOptions,
     Client, ClientBuilder, Cursor, DecodeError, Error, Export, ExportChunk, ExportOptions,
-    IntoRecords, ListMethod, Method, Page, RecordStream, Records, Response, Time, decode_response,
+    IntoRecords, ListMethod, Method, Page, RawRecord, RecordStream, Records, Response, Time,
+    decode_response,
 };
 /// REST 3.0: idempotency keys for writes, and the unified `result` shapes.
 pub use bitrix24_transport::{Idempotency, IdempotencyKey, idempotency, v3};

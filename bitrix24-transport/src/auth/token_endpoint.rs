@@ -61,7 +61,9 @@ pub(crate) async fn request_tokens(
         loop {
             attempt += 1;
             tracing::Span::current().record("attempts", attempt);
-            match crate::http::send(http.get(url.clone()), timeout, MAX_TOKEN_REPLY_BYTES).await {
+            match crate::http::send(http.get(url.clone()), timeout, MAX_TOKEN_REPLY_BYTES, None)
+                .await
+            {
                 Ok((status, body)) => {
                     tracing::Span::current().record("status", status);
                     return parse_token_reply(&body, status);

@@ -15,6 +15,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::error::{ApiError, ApiErrorCode, DecodeError};
+use crate::record::{RawRecord, shared_body};
 
 /// Read `body` as a whole `batch` reply the way [`Client::batch`] does, without commands
 /// to match it to: for checking captured replies. Gives the number of command results
@@ -101,8 +102,9 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for PhpMap<V> {
 /// One command's result as the reply's single pass left it.
 #[derive(Debug, Clone)]
 pub(crate) enum ResultText {
-    /// A list, split into its elements' text (each copied once, not parsed again).
-    List(Vec<Box<RawValue>>),
+    /// A list, split into its elements' text: ranges of the reply's body, neither copied
+    /// nor parsed again (see [`RawRecord`]).
+    List(Vec<RawRecord>),
     /// Anything else, as its JSON text.
     Whole(String),
 }
@@ -154,8 +156,10 @@ impl<'de> Deserialize<'de> for ResultText {
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ResultText, A::Error> {
                 let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                while let Some(item) = seq.next_element::<Box<RawValue>>()? {
-                    items.push(item);
+                // Looked up once for the list, not once a record.
+                let body = shared_body();
+                while let Some(item) = seq.next_element::<&'de RawValue>()? {
+                    items.push(RawRecord::within(body.as_ref(), item));
                 }
                 Ok(ResultText::List(items))
             }
@@ -317,6 +321,34 @@ mod tests {
         let mut de = serde_json::Deserializer::from_str(r#"{"result": {"c1": {"ID": "5"}}}"#);
         let reply: BatchReply = serde_path_to_error::deserialize(&mut de).unwrap();
         assert_eq!(reply.results.0["c1"].text(), r#"{"ID":"5"}"#);
+    }
+
+    #[test]
+    fn a_reply_read_as_the_client_reads_it_keeps_records_in_its_body() {
+        let body = std::sync::Arc::new(crate::record::Body::from(
+            r#"{"result": {"result": {"c0": [{"ID": "1"}, {"ID": "2"}]}}, "time": {}}"#.to_owned(),
+        ));
+        let mut reply = crate::envelope::decode_shared::<BatchReply>("batch", &body, None)
+            .unwrap()
+            .result;
+        let Some(ResultText::List(items)) = reply.results.remove("c0") else {
+            panic!("a list stays split");
+        };
+        assert_eq!(items[1].get(), r#"{"ID": "2"}"#);
+        assert!(items.iter().all(|item| item.lies_in(&body)));
+        // A bad reply is read as any other: the same error, at the same path.
+        for bad in [
+            r#"{"result": {"result": {"c0": [{"ID": 1}, }}}"#,
+            r#"{"result": {"result": "x"}}"#,
+            r#"{"error": "QUERY_LIMIT_EXCEEDED"}"#,
+            " ",
+            "<html>",
+        ] {
+            let shared = std::sync::Arc::new(crate::record::Body::from(bad.to_owned()));
+            let shared = crate::envelope::decode_shared::<BatchReply>("batch", &shared, None);
+            let named = crate::envelope::decode_named::<BatchReply>("batch", bad.as_bytes(), None);
+            assert_eq!(shared.err(), named.err(), "{bad}");
+        }
     }
 
     #[test]

@@ -15,12 +15,13 @@ use super::operating::{OperatingTime, unix_now_f64};
 use super::request::{AuthState, Params, idempotency_key, redact};
 use crate::auth::Tokens;
 use crate::auth::refresh::OAuthState;
-use crate::envelope::{Response, decode_named};
+use crate::envelope::{Response, decode_named, decode_shared};
 use crate::error::{ApiErrorCode, Error};
 use crate::http::{self, SendError};
 use crate::idempotency::Idempotency;
 use crate::limiter::Limiter;
 use crate::method::{ApiVersion, CallKind, Method};
+use crate::record::{Body, Spares};
 use crate::retry::{Decision, Failure, RetryPolicy, decide, retry_kind};
 
 /// Per-call settings.
@@ -63,6 +64,8 @@ struct Inner {
     max_reply_bytes: u64,
     /// The operating-time limit per method.
     operating: OperatingTime,
+    /// Buffers of replies no longer used, to read later replies into.
+    spares: Arc<Spares>,
 }
 
 impl fmt::Debug for Client {
@@ -102,6 +105,7 @@ impl Client {
                 deadline,
                 max_reply_bytes,
                 operating: OperatingTime::default(),
+                spares: Arc::default(),
             }),
         }
     }
@@ -341,6 +345,7 @@ impl Client {
                 attempt_timeout,
                 key.as_ref(),
                 inner.max_reply_bytes,
+                Some(&inner.spares),
             )
             .await;
             let status = outcome.as_ref().ok().map(|(status, _)| *status);
@@ -355,8 +360,8 @@ impl Client {
                 "bitrix24 attempt"
             );
             let (failure_kind, error, reset_at) = match outcome {
-                Ok((status, body)) => match decode_named::<T>(method, &body, Some(status)) {
-                    Ok(response) => {
+                Ok((status, body)) => match decode_body::<T>(method, body, status, &inner.spares) {
+                    (_, Ok(response)) => {
                         inner.operating.remember(method, response.time.as_ref());
                         if let Some(operating) = response.time.as_ref().and_then(|t| t.operating) {
                             span.record("operating", operating);
@@ -366,13 +371,13 @@ impl Client {
                         }
                         return Ok(response);
                     }
-                    Err(Ok(api_error)) => {
+                    (body, Err(Ok(api_error))) => {
                         let reset_at = (api_error.code == ApiErrorCode::OperationTimeLimit)
-                            .then(|| crate::envelope::operating_reset_at(&body))
+                            .then(|| crate::envelope::operating_reset_at(body.as_bytes()))
                             .flatten();
                         (FailureKind::Api(status), Error::Api(api_error), reset_at)
                     }
-                    Err(Err(decode)) if status >= 400 => (
+                    (_, Err(Err(decode))) if status >= 400 => (
                         FailureKind::Http(status),
                         Error::Http {
                             method: method.to_owned(),
@@ -381,7 +386,7 @@ impl Client {
                         },
                         None,
                     ),
-                    Err(Err(decode)) => return Err(Error::Decode(decode)),
+                    (_, Err(Err(decode))) => return Err(Error::Decode(decode)),
                 },
                 // The method ran and answered; its reply is not read. Nothing to repeat.
                 Err(too_large @ SendError::TooLarge { .. }) => {
@@ -542,4 +547,46 @@ enum FailureKind {
     NotSent,
     Timeout,
     Dropped,
+}
+
+/// A reply's body as read: text (nearly always), or bytes that are not UTF-8.
+enum ReadBody {
+    Text(Arc<Body>),
+    Bytes(Vec<u8>),
+}
+
+impl ReadBody {
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Self::Text(text) => text.as_bytes(),
+            Self::Bytes(bytes) => bytes,
+        }
+    }
+}
+
+/// Decode a reply's body, keeping it when it is text: the records a list result keeps as
+/// they came are ranges of it ([`RawRecord`](crate::RawRecord)), and its buffer goes back
+/// to `spares` when the last of them is dropped. A body that is not UTF-8 is read as
+/// bytes, for the decoder to say where.
+fn decode_body<T: DeserializeOwned>(
+    method: &str,
+    body: Vec<u8>,
+    status: u16,
+    spares: &Arc<Spares>,
+) -> (
+    ReadBody,
+    Result<Response<T>, Result<crate::error::ApiError, crate::error::DecodeError>>,
+) {
+    match String::from_utf8(body) {
+        Ok(text) => {
+            let text = Arc::new(Body::returned_to(text, spares));
+            let decoded = decode_shared(method, &text, Some(status));
+            (ReadBody::Text(text), decoded)
+        }
+        Err(err) => {
+            let bytes = err.into_bytes();
+            let decoded = decode_named(method, &bytes, Some(status));
+            (ReadBody::Bytes(bytes), decoded)
+        }
+    }
 }
