@@ -165,3 +165,20 @@ fn a_field_the_example_leaves_empty_takes_the_reply_tables_type_or_the_samples()
         .expect("a type for the cog's gear");
     assert_eq!(gear["teethList"], "integer[]");
 }
+
+#[test]
+fn a_union_of_one_or_a_list_is_a_list_and_a_namesake_says_what_texts_are_localized() {
+    let (results, _) = results();
+    let types = types();
+    // `string | array` read: the lenient list reader takes one value as a list of one,
+    // and the example's one value does not make it text.
+    assert_eq!(types[&results["crm.sprocket.add"]]["LABELS"], "string[]");
+    // `Name` is `string | object` like the sprocket's `NAME`, which the page describes as
+    // localized texts; `Default` has no such namesake.
+    let properties = types
+        .values()
+        .find(|fields| fields.contains_key("Default"))
+        .expect("the properties' type");
+    assert_eq!(properties["Name"], "localized");
+    assert_eq!(properties["Default"], "raw");
+}

@@ -12,8 +12,8 @@ use std::marker::PhantomData;
 
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{
-    self, DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Unexpected,
-    Visitor,
+    self, DeserializeSeed, Deserializer, Error as _, IgnoredAny, IntoDeserializer, MapAccess,
+    SeqAccess, Unexpected, Visitor,
 };
 
 /// A type that can be read the lenient way real Bitrix24 portals need.
@@ -33,7 +33,7 @@ use serde::de::{
 /// | integers | numbers (also `5.0`), numeric strings (whitespace trimmed, also `"5.00"`) | `null`, `""`, `false` |
 /// | `f64` | numbers, numeric strings | `null`, `""`, `false` |
 /// | `bool` | `true`/`false`, `"Y"`/`"N"`, `"y"`/`"n"`, `1`/`0`, `"1"`/`"0"`, `"true"`/`"false"` | `null`, `""` |
-/// | `Vec<T>` | arrays; objects (their values in order: PHP arrays with `"0"`, `"1"`, ... keys) | `null`, `""`, `false` |
+/// | `Vec<T>` | arrays; objects (their values in order: PHP arrays with `"0"`, `"1"`, ... keys); one scalar, as a list of one | `null`, `""`, `false` |
 /// | `BTreeMap<String, T>` | objects; `[]` (PHP's empty map); arrays (keys `"0"`, `"1"`, ...) | `null`, `""`, `false` |
 /// | `Value` | anything | `null` |
 ///
@@ -650,23 +650,42 @@ impl<'de, T: Lenient> Visitor<'de> for VecVisitor<T> {
         Ok(Some(out))
     }
 
+    // One value where a field holds one or many (`"ProductName": "Chair"` here,
+    // `["Chair", "Desk"]` there) is a list of one.
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         if v.is_empty() {
             Ok(None)
         } else {
-            Err(E::invalid_type(Unexpected::Str(v), &self))
+            one(v.into_deserializer())
         }
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
         if v {
-            Err(E::invalid_type(Unexpected::Bool(v), &self))
+            one(v.into_deserializer())
         } else {
             Ok(None)
         }
     }
 
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        one(v.into_deserializer())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        one(v.into_deserializer())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        one(v.into_deserializer())
+    }
+
     nothing_cases!();
+}
+
+/// The list of the one value `de` holds (empty when it holds nothing).
+fn one<'de, T: Lenient, D: Deserializer<'de>>(de: D) -> Result<Option<Vec<T>>, D::Error> {
+    Ok(Some(T::deserialize_lenient(de)?.into_iter().collect()))
 }
 
 impl<T: Lenient> Lenient for Vec<T> {

@@ -250,17 +250,19 @@ fn vec_reads_arrays_and_php_objects() {
         r#"[[1], {"0": "2"}, null, []]"#,
         Some(vec![vec![1], vec![2], vec![]]),
     )]);
-    let expected = r#"expected a list (an array, or an object with "0", "1", ... keys)"#;
+    // One value where a field holds one or many: a list of one.
+    check_ok::<Vec<i64>>(&[("5", Some(vec![5])), (r#""7""#, Some(vec![7]))]);
+    check_ok::<Vec<String>>(&[(r#""Chair""#, Some(vec!["Chair".into()]))]);
+    let integer = "expected an integer (number or numeric string)";
     check_err::<Vec<i64>>(&[
         (
             r#""1,2""#,
-            &format!(r#"invalid type: string "1,2", {expected}"#),
+            &format!(r#"invalid type: string "1,2", {integer}"#),
         ),
-        ("5", &format!("invalid type: integer `5`, {expected}")),
-        ("true", &format!("invalid type: boolean `true`, {expected}")),
+        ("true", &format!("invalid type: boolean `true`, {integer}")),
         (
             r#"[1, "x"]"#,
-            r#"invalid type: string "x", expected an integer (number or numeric string)"#,
+            &format!(r#"invalid type: string "x", {integer}"#),
         ),
     ]);
 }

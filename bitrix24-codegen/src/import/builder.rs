@@ -583,10 +583,36 @@ impl<'a> PageBuilder<'a> {
         }
     }
 
+    /// A `string | object` row (a property's `Name`) whose namesake on the page, in
+    /// another case (the action's `NAME`), is described as localized texts: the same
+    /// convention, texts by language, which the page says once.
+    fn localized_like_its_namesake(&self, row: &page::Row) -> bool {
+        let union: Vec<String> = row
+            .types
+            .iter()
+            .flat_map(|(text, _)| text.split('|'))
+            .map(|part| part.trim_matches(|c: char| c == '`' || c == '\\' || c.is_whitespace()))
+            .filter(|part| !part.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        if union != ["string", "object"] {
+            return false;
+        }
+        self.page
+            .tables
+            .iter()
+            .flat_map(|table| &table.rows)
+            .filter(|other| other.name != row.name && other.name.eq_ignore_ascii_case(&row.name))
+            .any(|other| described_union(other) == Some("localized"))
+    }
+
     /// The row's type as its docs type and the typing rules give it.
     fn docs_field_type(&mut self, row: &page::Row, response: bool, at: &str) -> String {
         if let Some(ty) = described_union(row) {
             return ty.to_owned();
+        }
+        if self.localized_like_its_namesake(row) {
+            return "localized".to_owned();
         }
         let [(text, link)] = row.types.as_slice() else {
             let lower = row.name.to_ascii_lowercase();

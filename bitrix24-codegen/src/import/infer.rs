@@ -82,7 +82,9 @@ pub(crate) fn fits(ty: &str, value: &Value) -> bool {
     if let Some(element) = ty.strip_suffix("[]") {
         return match value {
             Value::Array(items) => items.iter().all(|item| fits(element, item)),
-            _ => false,
+            // The lenient list reader takes one value as a list of one.
+            Value::Object(_) => false,
+            one => fits(element, one),
         };
     }
     if let Some(inner) = ty.strip_prefix("map<").and_then(|t| t.strip_suffix('>')) {

@@ -147,6 +147,9 @@ fn is_absent(part: &str) -> bool {
 /// sends for no date) the date type; in a request (`request`), `T` and `T[]` are `T[]` (a
 /// list of one is accepted where one is), and so are `integer` and `array`; `true` and `false` are `boolean`; `integer` and `string` are
 /// `string` (text reads numbers). Anything else is raw: the value has several shapes.
+/// The scalars a reply's `X | array` union is a list of.
+const LISTED_SCALARS: &[&str] = &["string", "double", "decimal"];
+
 pub(crate) fn map_union(parts: &[&str], request: bool) -> Mapped {
     map_union_with(parts, request, |part| match map_doc_type(part) {
         Mapped::Spec(spec) => Some(spec),
@@ -218,13 +221,16 @@ pub(crate) fn map_union_with(
         ["boolean", "string"] if !request => Mapped::Spec("string".to_owned()),
         // `string|lang_map`: one text for every language, or texts by language.
         ["map<string>", "string"] => Mapped::Spec("localized".to_owned()),
-        // Sent, one or a list of them is a list; read, the reply may hold either.
-        [one, list] if request && list.strip_suffix("[]") == Some(*one) => {
-            Mapped::Spec((*list).to_owned())
-        }
-        // An identifier or a list of them (`integer | array`); other types with an
-        // `array` (`string | array`: text or per-language texts) have several shapes.
-        ["[]", one @ ("id" | "integer")] if request => Mapped::Spec(format!("{one}[]")),
+        // One or a list of them is a list: sent, a list of one does; read, the lenient
+        // list reader takes one value as a list of one.
+        [one, list] if list.strip_suffix("[]") == Some(*one) => Mapped::Spec((*list).to_owned()),
+        // An identifier or a list of them (`integer | array`) is a list of them. Sent,
+        // other scalars with an `array` say too little (`string | array`: an `order`'s
+        // text or its object, a list or its JSON text); read, the reply holds one value
+        // or a list of them. Per-language texts (`string | array`, "localized") are read
+        // by their description before ([`super::typing`]).
+        ["[]", one @ ("id" | "integer")] => Mapped::Spec(format!("{one}[]")),
+        ["[]", one] if !request && LISTED_SCALARS.contains(one) => Mapped::Spec(format!("{one}[]")),
         _ => several(),
     }
 }
@@ -257,10 +263,10 @@ mod tests {
             map_union(&["integer", "integer[]"], true),
             spec("integer[]")
         );
-        assert!(matches!(
+        assert_eq!(
             map_union(&["integer", "integer[]"], false),
-            Mapped::Raw(_)
-        ));
+            spec("integer[]")
+        );
         assert_eq!(map_union(&["integer", "array"], true), spec("integer[]"));
         assert_eq!(map_union(&["true", "false"], false), spec("boolean"));
         assert_eq!(map_union(&["integer", "string"], false), spec("string"));
@@ -300,8 +306,13 @@ mod tests {
                 name: "object".to_owned()
             }
         );
+        assert_eq!(map_union(&["string", "array"], false), spec("string[]"));
         assert!(matches!(
             map_union(&["string", "array"], true),
+            Mapped::Raw(_)
+        ));
+        assert!(matches!(
+            map_union(&["object", "array", "boolean"], false),
             Mapped::Raw(_)
         ));
         assert!(matches!(
@@ -315,7 +326,7 @@ mod tests {
         for doc in [
             "any",
             "array",
-            "string | array",
+            "object | array | boolean",
             "",
             "sale_status.id[][]",
             "a b",

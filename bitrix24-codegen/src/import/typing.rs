@@ -365,7 +365,8 @@ fn date_type(row: &Row, shown: &[&Value]) -> Option<&'static str> {
 }
 
 /// A union the row's description settles: `string | object` (or `lang_map`) "can be a
-/// string or an associative array of localized strings" is `localized`; `boolean |
+/// string or an associative array of localized strings" is `localized` (as is such a
+/// `string | array`); `boolean |
 /// integer` whose description speaks of `true` and `false` is a flag, `boolean` (the
 /// lenient reader takes `1`/`0` too).
 pub(crate) fn described_union(row: &Row) -> Option<&'static str> {
@@ -385,7 +386,7 @@ pub(crate) fn described_union(row: &Row) -> Option<&'static str> {
     let has = |name: &str| parts.iter().any(|part| part == name);
     let only = |names: &[&str]| parts.iter().all(|part| names.contains(&part.as_str()));
     let description = row.description.to_ascii_lowercase();
-    if only(&["string", "object", "lang_map"])
+    if only(&["string", "object", "array", "lang_map"])
         && has("string")
         && (description.contains("locali") || description.contains("language"))
     {

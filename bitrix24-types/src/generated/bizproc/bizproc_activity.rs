@@ -12,12 +12,12 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BizprocActivityProperty {
-    /// `Name`: raw.
+    /// `Name`: localized.
     #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<serde_json::Value>,
-    /// `Description`: raw.
+    pub name: Option<wire::Localized>,
+    /// `Description`: localized.
     #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
-    pub description: Option<serde_json::Value>,
+    pub description: Option<wire::Localized>,
     /// `Type`: string.
     #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,

@@ -12,12 +12,12 @@ use ::bitrix24_types::wire;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BizprocRobotAddProperty {
-    /// `Name`: raw.
+    /// `Name`: localized.
     #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<serde_json::Value>,
-    /// `Description`: raw.
+    pub name: Option<wire::Localized>,
+    /// `Description`: localized.
     #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
-    pub description: Option<serde_json::Value>,
+    pub description: Option<wire::Localized>,
     /// `Type`: string.
     #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
@@ -94,12 +94,12 @@ pub struct BizprocRobotUpdateParametrFields {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BizprocRobotUpdateProperty {
-    /// `Name`: raw.
+    /// `Name`: localized.
     #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
-    pub name: Option<serde_json::Value>,
-    /// `Description`: raw.
+    pub name: Option<wire::Localized>,
+    /// `Description`: localized.
     #[serde(rename = "Description", skip_serializing_if = "Option::is_none")]
-    pub description: Option<serde_json::Value>,
+    pub description: Option<wire::Localized>,
     /// `Type`: string.
     #[serde(rename = "Type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,

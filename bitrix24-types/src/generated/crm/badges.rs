@@ -88,10 +88,10 @@ impl wire::Lenient for CrmActivityBadgeResult {
 pub struct CrmActivityBadgeAdd {
     /// `code`: string, required.
     pub code: String,
-    /// `title`: raw, required.
-    pub title: serde_json::Value,
-    /// `value`: raw, required.
-    pub value: serde_json::Value,
+    /// `title`: localized, required.
+    pub title: wire::Localized,
+    /// `value`: localized, required.
+    pub value: wire::Localized,
     /// `type`: string, required.
     pub type_: String,
 }
@@ -99,8 +99,8 @@ impl CrmActivityBadgeAdd {
     /// A `crm.activity.badge.add` call with the required parameters; optional ones unset.
     pub fn new(
         code: String,
-        title: serde_json::Value,
-        value: serde_json::Value,
+        title: wire::Localized,
+        value: wire::Localized,
         type_: String,
     ) -> Self {
         Self { code, title, value, type_ }

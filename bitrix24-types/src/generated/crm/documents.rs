@@ -264,8 +264,8 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentGetValues {
 pub struct CrmDocumentgeneratorDocumentGetfieldsDocumentfield {
     /// `title`: string.
     pub title: Option<String>,
-    /// `value`: raw.
-    pub value: Option<serde_json::Value>,
+    /// `value`: `string[]`.
+    pub value: Option<Vec<String>>,
     /// `default`: string.
     pub default: Option<String>,
     /// `required`: char. One of `Y`, `N`.
@@ -274,8 +274,8 @@ pub struct CrmDocumentgeneratorDocumentGetfieldsDocumentfield {
     pub type_: Option<String>,
     /// `group`: raw.
     pub group: Option<serde_json::Value>,
-    /// `chain`: raw.
-    pub chain: Option<serde_json::Value>,
+    /// `chain`: `string[]`.
+    pub chain: Option<Vec<String>>,
     /// `format`: `CrmDocumentgeneratorDocumentGetfieldsFormat`.
     pub format: Option<CrmDocumentgeneratorDocumentGetfieldsFormat>,
     /// `options`: raw.

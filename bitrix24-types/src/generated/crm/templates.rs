@@ -227,8 +227,8 @@ pub struct CrmDocumentgeneratorTemplateGetfieldsParameterValuesFields {
 pub struct CrmDocumentgeneratorTemplateGetfieldsTemplatefield {
     /// `title`: string.
     pub title: Option<String>,
-    /// `value`: raw.
-    pub value: Option<serde_json::Value>,
+    /// `value`: `string[]`.
+    pub value: Option<Vec<String>>,
     /// `default`: string.
     pub default: Option<String>,
     /// `required`: char. One of `Y`, `N`.

@@ -271,8 +271,8 @@ pub struct DocumentgeneratorDocumentGetfieldsDocumentFields {
     pub default: Option<String>,
     /// `group`: raw.
     pub group: Option<serde_json::Value>,
-    /// `chain`: raw.
-    pub chain: Option<serde_json::Value>,
+    /// `chain`: `string[]`.
+    pub chain: Option<Vec<String>>,
     /// `required`: char. One of `Y`, `N`.
     pub required: Option<bool>,
     /// `type`: string.

@@ -249,8 +249,8 @@ pub struct DocumentgeneratorTemplateGetfieldsTemplatefield {
     pub type_: Option<String>,
     /// `group`: raw.
     pub group: Option<serde_json::Value>,
-    /// `chain`: raw.
-    pub chain: Option<serde_json::Value>,
+    /// `chain`: `string[]`.
+    pub chain: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -377,8 +377,8 @@ pub struct LandingBlockGetmanifestBlock {
     pub section: Option<Vec<String>>,
     /// `dynamic`: boolean.
     pub dynamic: Option<bool>,
-    /// `subtype`: string.
-    pub subtype: Option<String>,
+    /// `subtype`: `string[]`.
+    pub subtype: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
