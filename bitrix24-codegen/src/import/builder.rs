@@ -24,6 +24,7 @@ use super::samples::{sample_type, sends, sent_under, shown_value};
 use super::types::{Mapped, map_doc_type, map_union, map_union_with};
 use super::typing::{
     Examples, Shared, Typed, described_union, enum_for, not_a_date, refine, unclear_date,
+    union_parts,
 };
 use super::values::ValueSet;
 use crate::naming;
@@ -100,6 +101,9 @@ pub(super) struct PageBuilder<'a> {
     /// (`PageBuilder::family_descriptions`).
     pub(super) family_descriptions:
         std::cell::OnceCell<Option<serde_json::Map<String, serde_json::Value>>>,
+    /// What the page's reply tables state of each field name, read on first use
+    /// (`PageBuilder::documented`).
+    pub(super) reply_rows: std::cell::OnceCell<super::documented::RowTypes>,
     /// Reading a table on another page for a reply: the fields its example shows and
     /// the table lacks are added too, typed by their values (`fields-rest-v3.md` lacks
     /// `forumTopicId`, which `tasks.task.get` sends).
@@ -155,6 +159,7 @@ impl<'a> PageBuilder<'a> {
             declared: BTreeMap::new(),
             result_examples: std::cell::OnceCell::new(),
             family_descriptions: std::cell::OnceCell::new(),
+            reply_rows: std::cell::OnceCell::new(),
             notes: Vec::new(),
         }
     }
@@ -587,14 +592,7 @@ impl<'a> PageBuilder<'a> {
     /// another case (the action's `NAME`), is described as localized texts: the same
     /// convention, texts by language, which the page says once.
     fn localized_like_its_namesake(&self, row: &page::Row) -> bool {
-        let union: Vec<String> = row
-            .types
-            .iter()
-            .flat_map(|(text, _)| text.split('|'))
-            .map(|part| part.trim_matches(|c: char| c == '`' || c == '\\' || c.is_whitespace()))
-            .filter(|part| !part.is_empty())
-            .map(str::to_ascii_lowercase)
-            .collect();
+        let union = union_parts(row);
         if union != ["string", "object"] {
             return false;
         }

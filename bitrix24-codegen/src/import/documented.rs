@@ -18,7 +18,7 @@ const SCALARS: &[&str] = &[
 ];
 
 /// The type `row` states without a doubt: a scalar, or a list of one (`string[]`).
-pub(super) fn row_type(row: &Row) -> Option<String> {
+fn row_type(row: &Row) -> Option<String> {
     let [(text, _)] = row.types.as_slice() else {
         return None;
     };
@@ -30,15 +30,40 @@ pub(super) fn row_type(row: &Row) -> Option<String> {
     }
 }
 
-/// The type every row named `name` in `rows` states, when they agree; `None` when one
-/// states none or two disagree.
-pub(super) fn agreed<'r>(rows: impl IntoIterator<Item = &'r Row>, name: &str) -> Option<String> {
-    let mut types = rows
-        .into_iter()
-        .filter(|row| row.name == name)
-        .map(row_type);
-    let first = types.next()??;
-    types.all(|ty| ty.as_ref() == Some(&first)).then_some(first)
+/// Records that a row of `key` states `ty`: the first row's type holds while the others
+/// agree; a row that states none, or another, leaves `None` (no agreement).
+fn agree<K: Ord>(by_key: &mut BTreeMap<K, Option<String>>, key: K, ty: Option<String>) {
+    match by_key.get(&key) {
+        None => {
+            by_key.insert(key, ty);
+        }
+        Some(seen) if *seen != ty => {
+            by_key.insert(key, None);
+        }
+        Some(_) => {}
+    }
+}
+
+/// Field name -> the type every row of that name among some rows states (`None` where
+/// they do not agree): a page's reply tables, read once per page.
+#[derive(Debug, Default)]
+pub(crate) struct RowTypes {
+    by_name: BTreeMap<String, Option<String>>,
+}
+
+impl RowTypes {
+    pub(crate) fn of<'r>(rows: impl IntoIterator<Item = &'r Row>) -> Self {
+        let mut by_name = BTreeMap::new();
+        for row in rows {
+            agree(&mut by_name, row.name.clone(), row_type(row));
+        }
+        Self { by_name }
+    }
+
+    /// The type every row named `name` states, when they agree.
+    pub(crate) fn agreed(&self, name: &str) -> Option<&str> {
+        self.by_name.get(name)?.as_deref()
+    }
 }
 
 /// The docs' module of a page: `crm` for `api-reference/crm/deals/crm-deal-get.md`.
@@ -57,21 +82,15 @@ pub(crate) struct ModuleRows {
 impl ModuleRows {
     /// The rows of every table of `pages`.
     pub(crate) fn of<'p>(pages: impl IntoIterator<Item = &'p MethodPage>) -> Self {
-        let mut by_name: BTreeMap<(String, String), Option<String>> = BTreeMap::new();
+        let mut by_name = BTreeMap::new();
         for page in pages {
             let module = module(&page.path);
             for row in page.tables.iter().flat_map(|table| &table.rows) {
-                let ty = row_type(row);
-                let key = (module.to_owned(), row.name.clone());
-                match by_name.get(&key) {
-                    None => {
-                        by_name.insert(key, ty);
-                    }
-                    Some(seen) if *seen != ty => {
-                        by_name.insert(key, None);
-                    }
-                    Some(_) => {}
-                }
+                agree(
+                    &mut by_name,
+                    (module.to_owned(), row.name.clone()),
+                    row_type(row),
+                );
             }
         }
         Self { by_name }
@@ -107,10 +126,11 @@ mod tests {
             row("type", "integer"),
             row("SETTINGS", "object"),
         ];
-        assert_eq!(agreed(&rows, "EXTENSIONS").as_deref(), Some("string[]"));
-        assert_eq!(agreed(&rows, "type"), None, "two types for one name");
-        assert_eq!(agreed(&rows, "SETTINGS"), None, "an object says nothing");
-        assert_eq!(agreed(&rows, "absent"), None);
+        let types = RowTypes::of(&rows);
+        assert_eq!(types.agreed("EXTENSIONS"), Some("string[]"));
+        assert_eq!(types.agreed("type"), None, "two types for one name");
+        assert_eq!(types.agreed("SETTINGS"), None, "an object says nothing");
+        assert_eq!(types.agreed("absent"), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::builder::PageBuilder;
-use super::documented;
+use super::documented::RowTypes;
 use super::emit_yaml::Yaml;
 use super::field_names::is_record_id;
 use super::infer::{self, Shape};
@@ -18,13 +18,10 @@ use crate::naming;
 /// Whether `value`, which the example typing reads as `inferred`, reads as the number
 /// type `documented` too (a number, or text that parses as one).
 fn reads_as(documented: &str, inferred: &str, value: &Value) -> bool {
-    let text = value.as_str().map(str::trim);
-    match (documented, inferred) {
-        ("integer", "string") => text.is_some_and(|t| t.parse::<i64>().is_ok()),
-        ("double" | "decimal", "string") => text.is_some_and(|t| t.parse::<f64>().is_ok()),
-        ("double" | "decimal", "integer") => true,
-        _ => false,
-    }
+    matches!(
+        (documented, inferred),
+        ("integer", "string") | ("double" | "decimal", "string" | "integer")
+    ) && infer::fits(documented, value)
 }
 
 /// Rows of a Returned Data table that describe the envelope, not `result`.
@@ -610,19 +607,25 @@ impl PageBuilder<'_> {
     }
 
     /// The type every row named `key` in the page's reply tables states (the result's
-    /// table and those after it; see [`documented`]), when they agree: what types a field of a
+    /// table and those after it; see [`super::documented`]), when they agree: what types a field of a
     /// record typed from the example, which shows it `null` (`im.recent.get`'s
     /// `chat.background_id`, `integer` in the table of the chat). Tables before the
     /// result's describe the request.
     fn documented(&self, key: &str) -> Option<String> {
-        let page = self.page;
-        let from = page.tables.get(page.returned?)?.line;
-        let rows = page
-            .tables
-            .iter()
-            .filter(|table| table.line >= from)
-            .flat_map(|table| &table.rows);
-        documented::agreed(rows, key)
+        let types = self.reply_rows.get_or_init(|| {
+            let page = self.page;
+            let from = page
+                .returned
+                .and_then(|table| page.tables.get(table))
+                .map(|table| table.line);
+            RowTypes::of(
+                page.tables
+                    .iter()
+                    .filter(|table| from.is_some_and(|from| table.line >= from))
+                    .flat_map(|table| &table.rows),
+            )
+        });
+        types.agreed(key).map(str::to_owned)
     }
 
     /// Where `at` stands under `result`, as `.chat.mute_list`: `{method}.result...` as

@@ -364,14 +364,10 @@ fn date_type(row: &Row, shown: &[&Value]) -> Option<&'static str> {
     }
 }
 
-/// A union the row's description settles: `string | object` (or `lang_map`) "can be a
-/// string or an associative array of localized strings" is `localized` (as is such a
-/// `string | array`); `boolean |
-/// integer` whose description speaks of `true` and `false` is a flag, `boolean` (the
-/// lenient reader takes `1`/`0` too).
-pub(crate) fn described_union(row: &Row) -> Option<&'static str> {
-    let parts: Vec<String> = row
-        .types
+/// The parts of the row's docs type, lower case, `null` left out: `string | object` in
+/// one span or two is `["string", "object"]`.
+pub(crate) fn union_parts(row: &Row) -> Vec<String> {
+    row.types
         .iter()
         .flat_map(|(text, _)| text.split('|'))
         .map(|part| {
@@ -379,7 +375,16 @@ pub(crate) fn described_union(row: &Row) -> Option<&'static str> {
                 .to_ascii_lowercase()
         })
         .filter(|part| !part.is_empty() && part != "null")
-        .collect();
+        .collect()
+}
+
+/// A union the row's description settles: `string | object` (or `lang_map`) "can be a
+/// string or an associative array of localized strings" is `localized` (as is such a
+/// `string | array`); `boolean |
+/// integer` whose description speaks of `true` and `false` is a flag, `boolean` (the
+/// lenient reader takes `1`/`0` too).
+pub(crate) fn described_union(row: &Row) -> Option<&'static str> {
+    let parts = union_parts(row);
     if parts.len() < 2 {
         return None;
     }
