@@ -182,3 +182,71 @@ fn a_union_of_one_or_a_list_is_a_list_and_a_namesake_says_what_texts_are_localiz
     assert_eq!(properties["Name"], "localized");
     assert_eq!(properties["Default"], "raw");
 }
+
+#[test]
+fn a_reply_shown_as_a_bare_list_is_a_list_of_the_records_its_table_describes() {
+    let (results, _) = results();
+    let types = types();
+    // The page lists the records' fields beside a `result` row and shows the records
+    // without their envelope: a list of them, not one.
+    let records = results["crm.spindle.list"]
+        .strip_suffix("[]")
+        .unwrap_or_else(|| panic!("a list: {}", results["crm.spindle.list"]));
+    let record = &types[records];
+    assert_eq!(record["id"], "id");
+    assert_eq!(record["name"], "string");
+    // A number the example sends as text (or leaves null) keeps the table's type.
+    assert_eq!(record["turns"], "integer");
+    assert!(!record.contains_key("result"), "{record:?}");
+}
+
+#[test]
+fn objects_keyed_by_ids_are_maps_of_records_and_a_list_of_them_pages_without_the_fast_path() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/docs-results");
+    let report = import::import_docs(&docs);
+    let (path, text) = report
+        .files
+        .iter()
+        .find(|(_, text)| text.contains("crm.bobbin.list:"))
+        .expect("the bobbins' file");
+    let spec: SpecFile = bitrix24_codegen::load::parse(Path::new(path), text)
+        .unwrap_or_else(|errors| panic!("{errors}"));
+    let list = &spec
+        .methods
+        .iter()
+        .find(|(method, _)| method.as_str() == "crm.bobbin.list")
+        .expect("crm.bobbin.list")
+        .1
+        .result;
+    let records = list
+        .ty
+        .as_str()
+        .strip_suffix("[]")
+        .expect("a list of records");
+    let paging = list.list.as_ref().expect("the list is declared");
+    assert_eq!(paging.key.as_ref().map(|k| k.as_str()), Some("bobbins"));
+    // `{"7": {...}}` has no index for a chained page to refer to.
+    assert!(!paging.fast_path, "{text}");
+    let types = types();
+    let record = &types[records];
+    assert_eq!(record["color"], "string");
+    // A table that names its one row by a placeholder describes a map's values.
+    let thread = record["threads"]
+        .strip_prefix("map<")
+        .and_then(|t| t.strip_suffix('>'))
+        .unwrap_or_else(|| panic!("a map: {}", record["threads"]));
+    assert_eq!(types[thread]["length"], "integer");
+    assert_eq!(types[thread]["fibre"], "string");
+}
+
+#[test]
+fn an_array_result_whose_records_fields_the_table_lists_beside_it_is_a_list_of_them() {
+    let (results, _) = results();
+    // The example does not parse: the table alone says what a record holds.
+    let records = results["crm.reel.get"]
+        .strip_suffix("[]")
+        .unwrap_or_else(|| panic!("a list: {}", results["crm.reel.get"]));
+    let record = &types()[records];
+    assert_eq!(record["NAME"], "string");
+    assert_eq!(record["LENGTH"], "double");
+}

@@ -20,7 +20,7 @@ use super::namesakes;
 use super::page::{self, EventPage, MethodPage};
 use super::query::query_param;
 use super::report::{Problem, RawFallback};
-use super::samples::{sample_type, sends, sent_under, shown_value};
+use super::samples::{sample_type, sends, sent_under, shown_record, shown_value};
 use super::types::{Mapped, map_doc_type, map_union, map_union_with};
 use super::typing::{
     Examples, Shared, Typed, described_union, enum_for, not_a_date, refine, unclear_date,
@@ -79,7 +79,7 @@ pub(super) struct PageBuilder<'a> {
     /// (table, read from a response) -> type name.
     memo: BTreeMap<(usize, bool), String>,
     /// Tables whose type is being built (a table that contains itself stays raw).
-    building: BTreeSet<usize>,
+    pub(super) building: BTreeSet<usize>,
     /// A response table -> the example value of one of its records (an object), to type
     /// what the table leaves unclear (see [`super::infer`]).
     pub(super) table_examples: BTreeMap<usize, serde_json::Value>,
@@ -387,6 +387,26 @@ impl<'a> PageBuilder<'a> {
         out
     }
 
+    /// The type of `row`, a row of table `table`, read as a field of a record that the
+    /// example `record` shows (the context [`PageBuilder::fields_from`] sets for each row).
+    pub(super) fn row_type_in(
+        &mut self,
+        table: usize,
+        row: &page::Row,
+        record: serde_json::Value,
+        response: bool,
+        at: &str,
+    ) -> String {
+        self.building.insert(table);
+        self.records.push(Some(record));
+        self.record_paths.push((at.to_owned(), None));
+        let ty = self.field_type(row, response, at);
+        self.record_paths.pop();
+        self.records.pop();
+        self.building.remove(&table);
+        ty
+    }
+
     /// Records that the records of response table `table` stand at `path` under `result`
     /// (see [`PageBuilder::table_paths`]); the first place found holds.
     pub(super) fn place_table(&mut self, table: usize, path: String) {
@@ -524,7 +544,13 @@ impl<'a> PageBuilder<'a> {
         }
         // The rules below read what is sent; replies are typed by their own tables.
         if response {
-            return ty;
+            return match self.listed_records(row, doc.as_deref()) {
+                Some(records) => {
+                    self.raws.retain(|raw| raw.at != at);
+                    records
+                }
+                None => ty,
+            };
         }
         if let (Some("array"), [(_, link)]) = (doc.as_deref(), row.types.as_slice()) {
             if let Ok(table) = self.sub_table(row, link.as_deref(), "array") {
@@ -692,10 +718,23 @@ impl<'a> PageBuilder<'a> {
                     Some(Ok(table)) if self.building.contains(&table) => {
                         self.raw(at, "the type contains itself")
                     }
+                    Some(Ok(table)) if !list && self.keyed_table(table).is_some() => {
+                        self.keyed_values(row, table, response, at)
+                    }
                     Some(Ok(table)) => {
-                        self.note_table_example(row, table, response);
+                        let keyed = self.keyed_example(row, table).filter(|_| response && !list);
+                        let Some((record, listed)) = keyed else {
+                            self.note_table_example(row, table, response);
+                            let named = self.named(table, response);
+                            return if list { format!("{named}[]") } else { named };
+                        };
+                        self.table_examples.entry(table).or_insert(record);
                         let named = self.named(table, response);
-                        if list { format!("{named}[]") } else { named }
+                        if listed {
+                            format!("map<{named}[]>")
+                        } else {
+                            format!("map<{named}>")
+                        }
                     }
                     _ if response
                         && self
@@ -742,7 +781,7 @@ impl<'a> PageBuilder<'a> {
 
     /// Keeps the example of `row` (a record, or a list of them merged) as the example of
     /// the records of `table`, which types it.
-    fn note_table_example(&mut self, row: &page::Row, table: usize, response: bool) {
+    pub(super) fn note_table_example(&mut self, row: &page::Row, table: usize, response: bool) {
         if response {
             if let Some((_, Some(path))) = self.record_paths.last() {
                 let path = format!("{path}.{}", row.name);
@@ -894,39 +933,6 @@ impl<'a> PageBuilder<'a> {
     }
 }
 
-/// The record a description's code span shows (`{"timestamp": "1723446900", "timezone":
-/// "Europe/Berlin"}`): a JSON object of at least two fields, none a placeholder
-/// (`{"<folder_page_code>": [...]}`) or a key standing for many (`{"FIELD": "ASC"}` has
-/// one).
-fn shown_record(description: &str) -> Option<serde_json::Value> {
-    let by_language = |key: &String| key.len() == 2 && key.bytes().all(|b| b.is_ascii_lowercase());
-    let mut record = markdown::code_spans(description)
-        .into_iter()
-        .filter_map(|(span, _)| serde_json::from_str::<serde_json::Value>(&span).ok())
-        .find(|value| {
-            value.as_object().is_some_and(|fields| {
-                fields.len() >= 2
-                    && !fields.keys().any(|key| is_placeholder(key))
-                    && !fields.keys().all(by_language)
-            }) && matches!(
-                super::infer::shape("", value),
-                super::infer::Shape::Object(_)
-            )
-        })?;
-    // A number a format shows as text (`"timestamp": "1723446900"`) is a number: PHP reads
-    // either, and the reply sends it as one.
-    for value in record.as_object_mut()?.values_mut() {
-        let number = value
-            .as_str()
-            .filter(|t| !t.is_empty() && t.len() <= 18 && t.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|t| t.parse::<u64>().ok());
-        if let Some(number) = number {
-            *value = serde_json::Value::from(number);
-        }
-    }
-    Some(record)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -941,36 +947,6 @@ mod tests {
             let prefix = request_type_name(&page.method, Root::Main);
             let _ = PageBuilder::new(&page, prefix, &mut used, &mut shared, &linked).method();
         }
-    }
-
-    #[test]
-    fn records_a_description_shows() {
-        let shown = shown_record(
-            "Client type in the format `{\"module\": \"crm\", \"code\": \"CONTACT\"}`.",
-        );
-        assert_eq!(
-            shown,
-            Some(serde_json::json!({"module": "crm", "code": "CONTACT"}))
-        );
-        // One key stands for many; placeholders and data keys are no fields.
-        assert_eq!(
-            shown_record("Sorting in the format `{\"FIELD\": \"ASC\"}`"),
-            None
-        );
-        assert_eq!(
-            shown_record("Pages `{\"<code>\": [1], \"<other>\": [2]}`"),
-            None
-        );
-        assert_eq!(shown_record("By ID `{\"12\": \"a\", \"13\": \"b\"}`"), None);
-        assert_eq!(shown_record("Not JSON `{key: value, other: 1}`"), None);
-        assert_eq!(
-            shown_record("Titles `{\"en\": \"Hi\", \"de\": \"Hallo\"}`"),
-            None
-        );
-        assert_eq!(
-            shown_record("From `{\"timestamp\": \"1723446900\", \"timezone\": \"UTC\"}`"),
-            Some(serde_json::json!({"timestamp": 1723446900, "timezone": "UTC"}))
-        );
     }
 
     #[test]

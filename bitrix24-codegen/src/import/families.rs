@@ -17,6 +17,7 @@ use super::emit_yaml::Yaml;
 use super::records::{drop_unused, is_referenced, is_within, rename, type_fields, type_refs};
 use super::render::FileTree;
 use super::report::Problem;
+use super::result::ENVELOPE_ROWS;
 use super::writes;
 use crate::naming;
 
@@ -38,7 +39,9 @@ pub(super) fn unify(
         let fields = type_fields(files, record);
         for list in ["list", "getlist", "getList"] {
             let method = format!("{family}.{list}");
-            if let Some(replaced) = share_with_list(files, &method, record, &fields) {
+            let shared = share_with_list(files, &method, record, &fields)
+                .or_else(|| share_with_keyed_list(files, &method, record, &fields));
+            if let Some(replaced) = shared {
                 notes.push(Problem {
                     page: method.clone(),
                     line: None,
@@ -358,6 +361,54 @@ fn share_with_list(
     Some(replaced)
 }
 
+/// Makes the list a paginated `method` holds under one key of its result
+/// (`rpa.type.list`: `{"types": [{}, {}]}`) a list of `record`, when its own records are
+/// raw or a subset of `record`'s fields; the replaced record type, if any.
+/// [`crate::import::lists`] then declares it a keyed list.
+fn share_with_keyed_list(
+    files: &mut BTreeMap<String, FileTree>,
+    method: &str,
+    record: &str,
+    fields: &BTreeMap<String, String>,
+) -> Option<Option<String>> {
+    if !has_start(files, method) {
+        return None;
+    }
+    let holder = files
+        .values()
+        .find_map(|file| file.methods.get(method)?.get("result")?.as_str())?
+        .to_owned();
+    let mut content = type_fields(files, &holder)
+        .into_iter()
+        .filter(|(key, _)| !ENVELOPE_ROWS.contains(&key.as_str()));
+    let (Some((key, records)), None) = (content.next(), content.next()) else {
+        return None;
+    };
+    let element = records.strip_suffix("[]")?;
+    let replaced = match element {
+        "raw" => None,
+        _ if element == record => return None,
+        _ if is_within(files, &type_fields(files, element), fields) => Some(element.to_owned()),
+        _ => return None,
+    };
+    let entry = files
+        .values_mut()
+        .find_map(|file| file.types.get_mut(&holder))
+        .and_then(|ty| ty.get_mut("fields"))
+        .and_then(|fields| fields.get_mut(&key))?;
+    match entry {
+        Yaml::Map(entries) => {
+            for (name, value) in entries.iter_mut() {
+                if name == "type" {
+                    *value = Yaml::Str(format!("{record}[]"));
+                }
+            }
+        }
+        other => *other = Yaml::Str(format!("{record}[]")),
+    }
+    Some(replaced)
+}
+
 /// Whether `method` takes a `start` (the classic page offset).
 fn has_start(files: &BTreeMap<String, FileTree>, method: &str) -> bool {
     files.values().any(|file| {
@@ -373,6 +424,73 @@ fn has_start(files: &BTreeMap<String, FileTree>, method: &str) -> bool {
 mod tests {
     use super::*;
     use crate::import::test_trees::{method, record, tree};
+
+    #[test]
+    fn a_list_held_under_a_key_returns_the_entity_when_its_records_say_nothing_else() {
+        let mut files = BTreeMap::new();
+        files.insert(
+            "rpa/type.yaml".to_owned(),
+            tree(
+                vec![
+                    (
+                        "RpaTypeGetResult",
+                        record(&[("ID", "id"), ("TITLE", "string")]),
+                    ),
+                    ("RpaTypeListResult", record(&[("types", "raw[]")])),
+                    ("RpaStageListResult", record(&[("stages", "raw[]")])),
+                    (
+                        "RpaKindListResult",
+                        record(&[("kinds", "RpaKind[]"), ("more", "boolean")]),
+                    ),
+                    ("RpaKind", record(&[("ID", "id"), ("CODE", "string")])),
+                ],
+                vec![
+                    ("rpa.type.get", method(Yaml::str("RpaTypeGetResult"), false)),
+                    (
+                        "rpa.type.list",
+                        method(Yaml::str("RpaTypeListResult"), true),
+                    ),
+                    // Not paginated: nothing says its raw records are the entity's.
+                    (
+                        "rpa.stage.get",
+                        method(Yaml::str("RpaTypeGetResult"), false),
+                    ),
+                    (
+                        "rpa.stage.list",
+                        method(Yaml::str("RpaStageListResult"), false),
+                    ),
+                    ("rpa.kind.get", method(Yaml::str("RpaTypeGetResult"), false)),
+                    (
+                        "rpa.kind.list",
+                        method(Yaml::str("RpaKindListResult"), true),
+                    ),
+                ],
+            ),
+        );
+        let mut notes = Vec::new();
+        unify(&mut files, &BTreeSet::new(), &mut notes);
+        let file = &files["rpa/type.yaml"];
+        let held =
+            |holder: &str, key: &str| file.types[holder].get("fields").unwrap().get(key).cloned();
+        let entity = file.methods["rpa.type.get"]
+            .get("result")
+            .unwrap()
+            .as_str()
+            .unwrap();
+        assert_eq!(
+            held("RpaTypeListResult", "types"),
+            Some(Yaml::Str(format!("{entity}[]")))
+        );
+        assert_eq!(
+            held("RpaStageListResult", "stages"),
+            Some(Yaml::str("raw[]"))
+        );
+        // Two fields besides the envelope: not a list held under one key.
+        assert_eq!(
+            held("RpaKindListResult", "kinds"),
+            Some(Yaml::str("RpaKind[]"))
+        );
+    }
 
     #[test]
     fn the_get_record_is_the_entity_and_the_list_returns_it() {

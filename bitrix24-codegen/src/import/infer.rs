@@ -435,6 +435,10 @@ pub(crate) fn parse_example(text: &str) -> Option<Value> {
             cleaned.push(c);
             if c == '\\' {
                 if let Some(next) = chars.next() {
+                    // A PHP class name's `\` left unescaped (`"Bitrix\Main\..."`).
+                    if !matches!(next, '"' | '\\' | '/' | 'b' | 'f' | 'n' | 'r' | 't' | 'u') {
+                        cleaned.push('\\');
+                    }
                     cleaned.push(next);
                 }
             } else if c == '"' {
@@ -589,6 +593,11 @@ mod tests {
             Some(json!({"a": "x...y"}))
         );
         assert_eq!(parse_example("not json"), None);
+        // PHP class names printed with their `\` unescaped; real escapes kept.
+        assert_eq!(
+            parse_example(r#"{"CLASS": "Bitrix\Main\Type", "T": "a\tb\"q\""}"#),
+            Some(json!({"CLASS": "Bitrix\\Main\\Type", "T": "a\tb\"q\""}))
+        );
     }
 
     #[test]

@@ -43,15 +43,18 @@ pub(super) fn declare(files: &mut BTreeMap<String, FileTree>, notes: &mut Vec<Pr
         let Some(result) = entry.get("result") else {
             continue;
         };
+        // Records keyed by ID sit at no index a chained page could refer to.
+        let mut mapped = false;
         let (records, mut list) = match result {
             Yaml::Str(ty) => {
-                let Some((records, key)) = list_shape(files, ty) else {
+                let Some((records, key, by_key)) = list_shape(files, ty) else {
                     continue;
                 };
                 if key.is_some() {
                     // The wrapper the keyed list replaces (the generator makes its own).
                     dropped.insert(ty.clone());
                 }
+                mapped = by_key;
                 let list = key.map(|k| ("key".to_owned(), Yaml::str(k)));
                 (records, list.into_iter().collect::<Vec<_>>())
             }
@@ -79,7 +82,11 @@ pub(super) fn declare(files: &mut BTreeMap<String, FileTree>, notes: &mut Vec<Pr
             .and_then(|id| fields.get(id))
             .is_some_and(|ty| INTEGER_IDS.contains(&ty.as_str()));
         let declared = list.iter().any(|(k, _)| k == "fast_path");
-        let fast = !declared && orderable && params.contains("filter") && params.contains("order");
+        let fast = !declared
+            && !mapped
+            && orderable
+            && params.contains("filter")
+            && params.contains("order");
         if fast {
             list.push(("fast_path".to_owned(), Yaml::Bool(true)));
         }
@@ -128,20 +135,33 @@ fn list_len(result: &Yaml) -> usize {
 }
 
 /// A result type as a list of records: `R[]` itself, or a named object whose one
-/// non-envelope field is `R[]` (the key records sit under).
-fn list_shape(files: &BTreeMap<String, FileTree>, ty: &str) -> Option<(String, Option<String>)> {
+/// non-envelope field is `R[]` or `map<R>` (the key records sit under; and whether they
+/// are keyed by ID there, in a map).
+fn list_shape(
+    files: &BTreeMap<String, FileTree>,
+    ty: &str,
+) -> Option<(String, Option<String>, bool)> {
     if ty.ends_with("[]") && ty != "raw[]" {
-        return Some((ty.to_owned(), None));
+        return Some((ty.to_owned(), None, false));
     }
     let fields = type_fields(files, ty);
     let mut content = fields
         .iter()
         .filter(|(name, _)| !ENVELOPE_ROWS.contains(&name.as_str()));
     let (key, records) = content.next()?;
-    if content.next().is_some() || !records.ends_with("[]") || records == "raw[]" {
+    // Records keyed by their IDs (`{"templates": {"57": {...}}}`) page as a list: the
+    // lenient list reader takes an object's values in order.
+    let (records, by_key) = match records
+        .strip_prefix("map<")
+        .and_then(|r| r.strip_suffix('>'))
+    {
+        Some(record) => (format!("{record}[]"), true),
+        None => (records.clone(), false),
+    };
+    if content.next().is_some() || !records.ends_with("[]") || records.starts_with("raw") {
         return None;
     }
-    Some((records.clone(), Some(key.clone())))
+    Some((records, Some(key.clone()), by_key))
 }
 
 #[cfg(test)]
@@ -189,6 +209,11 @@ mod tests {
                     ),
                     ("SaleStatus", record(&[("id", "string")])),
                     ("SaleLogRecord", record(&[("id", "integer")])),
+                    (
+                        "SaleTemplateListResult",
+                        record(&[("templates", "map<SaleTemplate>")]),
+                    ),
+                    ("SaleTemplate", record(&[("id", "integer")])),
                 ],
                 vec![
                     (
@@ -206,6 +231,10 @@ mod tests {
                     (
                         "sale.log.get",
                         method_with(&[], Yaml::str("SaleLogRecord[]")),
+                    ),
+                    (
+                        "sale.template.list",
+                        method_with(PAGED, Yaml::str("SaleTemplateListResult")),
                     ),
                 ],
             ),
@@ -228,6 +257,12 @@ mod tests {
             result(&files, "sale.log.list"),
             &list("SaleLogRecord[]", &[id])
         );
+        // Records keyed by ID page as a list, but not by ID: no index to chain pages by.
+        let key = ("key", Yaml::str("templates"));
+        assert_eq!(
+            result(&files, "sale.template.list"),
+            &list("SaleTemplate[]", &[key, ("id_field", Yaml::str("id"))])
+        );
         // Without `start` a method does not page.
         assert_eq!(
             result(&files, "sale.log.get"),
@@ -238,11 +273,14 @@ mod tests {
             .keys()
             .map(String::as_str)
             .collect();
-        assert_eq!(types, ["SaleLogRecord", "SaleOrder", "SaleStatus"]);
+        assert_eq!(
+            types,
+            ["SaleLogRecord", "SaleOrder", "SaleStatus", "SaleTemplate"]
+        );
         let start = files["sale.yaml"].methods["sale.order.list"]
             .get("params")
             .and_then(|p| p.get("start"));
         assert_eq!(start, Some(&Yaml::str("integer")));
-        assert_eq!(notes.len(), 3);
+        assert_eq!(notes.len(), 4);
     }
 }

@@ -195,6 +195,7 @@ pub mod overlay;
 mod page;
 mod params;
 mod query;
+mod record_sets;
 mod records;
 mod render;
 mod report;

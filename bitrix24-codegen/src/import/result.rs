@@ -45,13 +45,17 @@ impl PageBuilder<'_> {
             .get_or_init(|| self.read_result_examples())
     }
 
-    fn read_result_examples(&self) -> Vec<Value> {
-        let replies: Vec<Value> = self
-            .page
+    /// Every JSON reply example of the page that parses, whole.
+    fn replies(&self) -> Vec<Value> {
+        self.page
             .response_json
             .iter()
             .filter_map(|text| infer::parse_example(text))
-            .collect();
+            .collect()
+    }
+
+    fn read_result_examples(&self) -> Vec<Value> {
+        let replies = self.replies();
         let enveloped = replies.iter().any(|reply| reply.get("result").is_some());
         replies
             .into_iter()
@@ -238,6 +242,14 @@ impl PageBuilder<'_> {
                 return Yaml::str("map<FieldDescription>");
             }
         }
+        if example.is_none() {
+            if let Some(records) = self.bare_records(rows, &at) {
+                return match paginated {
+                    true => self.list(records, None, None),
+                    false => Yaml::Str(format!("{records}[]")),
+                };
+            }
+        }
         let result_row = rows.iter().find(|r| r.name == "result");
         let Some(row) = result_row else {
             if let Some(flat) = self.flattened(rows, example.as_ref(), &at) {
@@ -263,6 +275,14 @@ impl PageBuilder<'_> {
             },
             Mapped::Raw(reason) => match &example {
                 Some(value) => self.result_from_example(value, &at, paginated),
+                // An `array` whose records' fields the table lists beside it.
+                None if text.trim().eq_ignore_ascii_case("array") => {
+                    match self.flattened(rows, None, &format!("{at} records")) {
+                        Some(records) if paginated => self.list(records, None, None),
+                        Some(records) => Yaml::Str(format!("{records}[]")),
+                        None => Yaml::Str(self.raw(&at, reason)),
+                    }
+                }
                 None => Yaml::Str(self.raw(&at, reason)),
             },
             Mapped::Object { list: true, name } => {
@@ -405,6 +425,27 @@ impl PageBuilder<'_> {
             }
         }
         Yaml::Str(self.inferred(value, at, "result"))
+    }
+
+    /// The record type of a reply the examples show as a bare list of records, without
+    /// its envelope (`[{"id": 1, ...}, ...]` on tasks.api.scrum.epic.list), the table's
+    /// rows being the records' fields: the examples that only show the envelope are
+    /// read as `result`, so these are read here, where nothing else types the result.
+    fn bare_records(&mut self, rows: &[page::Row], at: &str) -> Option<String> {
+        let shown = self.replies();
+        let mut items = Vec::new();
+        for reply in &shown {
+            match reply {
+                Value::Array(records) if records.iter().all(Value::is_object) => {
+                    items.extend(records.iter())
+                }
+                // An error reply beside the list.
+                Value::Object(map) if map.contains_key("error") => {}
+                _ => return None,
+            }
+        }
+        let record = infer::merge_all(items.into_iter())?;
+        self.flattened(rows, Some(&record), &format!("{at} records"))
     }
 
     /// The rows of a Returned Data table besides the envelope ones, when the example's

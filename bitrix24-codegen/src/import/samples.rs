@@ -207,6 +207,41 @@ pub(super) fn sent_under(
         .then_some(first)
 }
 
+/// The record a description's code span shows (`{"timestamp": "1723446900", "timezone":
+/// "Europe/Berlin"}`): a JSON object of at least two fields, none a placeholder
+/// (`{"<folder_page_code>": [...]}`) or a key standing for many (`{"FIELD": "ASC"}` has
+/// one).
+pub(super) fn shown_record(description: &str) -> Option<serde_json::Value> {
+    let by_language = |key: &String| key.len() == 2 && key.bytes().all(|b| b.is_ascii_lowercase());
+    let mut record = super::markdown::code_spans(description)
+        .into_iter()
+        .filter_map(|(span, _)| serde_json::from_str::<serde_json::Value>(&span).ok())
+        .find(|value| {
+            value.as_object().is_some_and(|fields| {
+                fields.len() >= 2
+                    && !fields
+                        .keys()
+                        .any(|key| super::field_names::is_placeholder(key))
+                    && !fields.keys().all(by_language)
+            }) && matches!(
+                super::infer::shape("", value),
+                super::infer::Shape::Object(_)
+            )
+        })?;
+    // A number a format shows as text (`"timestamp": "1723446900"`) is a number: PHP reads
+    // either, and the reply sends it as one.
+    for value in record.as_object_mut()?.values_mut() {
+        let number = value
+            .as_str()
+            .filter(|t| !t.is_empty() && t.len() <= 18 && t.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|t| t.parse::<u64>().ok());
+        if let Some(number) = number {
+            *value = serde_json::Value::from(number);
+        }
+    }
+    Some(record)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,5 +292,35 @@ mod tests {
         let samples = read(&blocks);
         assert_eq!(samples.methods.get("department.delete"), Some(&3));
         assert_eq!(samples.params, ["id", "rows"]);
+    }
+
+    #[test]
+    fn records_a_description_shows() {
+        let shown = shown_record(
+            "Client type in the format `{\"module\": \"crm\", \"code\": \"CONTACT\"}`.",
+        );
+        assert_eq!(
+            shown,
+            Some(serde_json::json!({"module": "crm", "code": "CONTACT"}))
+        );
+        // One key stands for many; placeholders and data keys are no fields.
+        assert_eq!(
+            shown_record("Sorting in the format `{\"FIELD\": \"ASC\"}`"),
+            None
+        );
+        assert_eq!(
+            shown_record("Pages `{\"<code>\": [1], \"<other>\": [2]}`"),
+            None
+        );
+        assert_eq!(shown_record("By ID `{\"12\": \"a\", \"13\": \"b\"}`"), None);
+        assert_eq!(shown_record("Not JSON `{key: value, other: 1}`"), None);
+        assert_eq!(
+            shown_record("Titles `{\"en\": \"Hi\", \"de\": \"Hallo\"}`"),
+            None
+        );
+        assert_eq!(
+            shown_record("From `{\"timestamp\": \"1723446900\", \"timezone\": \"UTC\"}`"),
+            Some(serde_json::json!({"timestamp": 1723446900, "timezone": "UTC"}))
+        );
     }
 }

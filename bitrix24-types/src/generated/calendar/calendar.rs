@@ -12,6 +12,63 @@ use super::calendar_values::{
     CalendarSectionAddSet, CalendarSectionAddType, CalendarSectionGetType,
     CalendarUserSettingsGetView, CalendarUserSettingsSetType,
 };
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CalendarSection {
+    /// `ID`: string.
+    pub id: Option<String>,
+    /// `NAME`: string.
+    pub name: Option<String>,
+    /// `GAPI_CALENDAR_ID`: string.
+    pub gapi_calendar_id: Option<String>,
+    /// `DESCRIPTION`: string.
+    pub description: Option<String>,
+    /// `COLOR`: string.
+    pub color: Option<String>,
+    /// `TEXT_COLOR`: string.
+    pub text_color: Option<String>,
+    /// `EXPORT`: `CalendarSectionGetExport`.
+    pub export: Option<CalendarSectionGetExport>,
+    /// `CAL_TYPE`: string.
+    pub cal_type: Option<String>,
+    /// `OWNER_ID`: string.
+    pub owner_id: Option<String>,
+    /// `CREATED_BY`: string.
+    pub created_by: Option<String>,
+    /// `DATE_CREATE`: datetime.
+    pub date_create: Option<wire::DateTime>,
+    /// `TIMESTAMP_X`: datetime.
+    pub timestamp_x: Option<wire::DateTime>,
+    /// `CAL_DAV_CON`: string.
+    pub cal_dav_con: Option<String>,
+    /// `SYNC_TOKEN`: string.
+    pub sync_token: Option<String>,
+    /// `PAGE_TOKEN`: string.
+    pub page_token: Option<String>,
+    /// `EXTERNAL_TYPE`: string.
+    pub external_type: Option<String>,
+    /// `ACCESS`: raw.
+    pub access: Option<serde_json::Value>,
+    /// `IS_COLLAB`: boolean.
+    pub is_collab: Option<bool>,
+    /// `PERM`: `CalendarSectionGetPerm`.
+    pub perm: Option<CalendarSectionGetPerm>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CalendarSection {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-add.html#export)
@@ -28,6 +85,59 @@ pub struct CalendarSectionExport {
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-get.html#export)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct CalendarSectionGetExport {
+    /// `ALLOW`: boolean.
+    pub allow: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CalendarSectionGetExport {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/calendar/calendar-section-get.html#perm)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CalendarSectionGetPerm {
+    /// `view_time`: boolean.
+    pub view_time: Option<bool>,
+    /// `view_title`: boolean.
+    pub view_title: Option<bool>,
+    /// `view_full`: boolean.
+    pub view_full: Option<bool>,
+    /// `add`: boolean.
+    pub add: Option<bool>,
+    /// `edit`: boolean.
+    pub edit: Option<bool>,
+    /// `edit_section`: boolean.
+    pub edit_section: Option<bool>,
+    /// `access`: boolean.
+    pub access: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CalendarSectionGetPerm {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Read from responses.
 ///
@@ -484,7 +594,7 @@ impl CalendarSectionDelete {
     "calendar.section.get",
     scope = "calendar",
     kind = read,
-    response = serde_json::Value
+    response = Vec<CalendarSection>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

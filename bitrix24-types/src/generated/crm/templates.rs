@@ -3,8 +3,10 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
@@ -252,15 +254,13 @@ impl wire::Lenient for CrmDocumentgeneratorTemplateGetfieldsTemplatefield {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// A list page's `result`: the records sit under `templates`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmDocumentgeneratorTemplateListResult {
-    /// `templates`: `map<CrmDocumentgeneratorTemplateListTemplatesItem>`.
-    pub templates: Option<
-        BTreeMap<String, CrmDocumentgeneratorTemplateListTemplatesItem>,
-    >,
+    /// `templates`: `CrmDocumentgeneratorTemplateListTemplatesItem[]`, read-only.
+    pub templates: Option<Vec<CrmDocumentgeneratorTemplateListTemplatesItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -272,6 +272,12 @@ impl wire::Lenient for CrmDocumentgeneratorTemplateListResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<CrmDocumentgeneratorTemplateListTemplatesItem>
+for CrmDocumentgeneratorTemplateListResult {
+    fn into_records(self) -> Vec<CrmDocumentgeneratorTemplateListTemplatesItem> {
+        self.templates.unwrap_or_default()
     }
 }
 /// Read from responses.
@@ -392,6 +398,37 @@ impl wire::Lenient for CrmDocumentgeneratorTemplateUsers {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CrmDocumentgeneratorTemplateListTemplatesItem`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CrmDocumentgeneratorTemplateListTemplatesItemField {
+    /// `download`
+    Download,
+    /// `downloadMachine`
+    DownloadMachine,
+    /// `entityTypeId`
+    EntityTypeId,
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `region`
+    Region,
+    /// `users`
+    Users,
+}
+impl query::RecordField for CrmDocumentgeneratorTemplateListTemplatesItemField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Download => "download",
+            Self::DownloadMachine => "downloadMachine",
+            Self::EntityTypeId => "entityTypeId",
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Region => "region",
+            Self::Users => "users",
+        }
+    }
+}
 /// `crm.documentgenerator.template.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/templates/crm-document-generator-template-add.html)
@@ -496,20 +533,29 @@ impl CrmDocumentgeneratorTemplateGetfields {
     "crm.documentgenerator.template.list",
     scope = "crm",
     kind = read,
-    response = CrmDocumentgeneratorTemplateListResult
+    response = CrmDocumentgeneratorTemplateListResult,
+    list(
+        record = CrmDocumentgeneratorTemplateListTemplatesItem,
+        records = "templates",
+        id = "id"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDocumentgeneratorTemplateList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`CrmDocumentgeneratorTemplateListTemplatesItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `filter`: `map<raw>`.
+    pub select: Option<
+        query::Select<CrmDocumentgeneratorTemplateListTemplatesItemField>,
+    >,
+    /// `filter`: `map<raw>`. Field names: [`CrmDocumentgeneratorTemplateListTemplatesItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `order`: `map<string>`.
+    pub filter: Option<
+        query::Filter<CrmDocumentgeneratorTemplateListTemplatesItemField>,
+    >,
+    /// `order`: `map<string>`. Field names: [`CrmDocumentgeneratorTemplateListTemplatesItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<CrmDocumentgeneratorTemplateListTemplatesItemField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -3,8 +3,10 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests and read from responses.
@@ -109,13 +111,13 @@ impl wire::Lenient for DocumentgeneratorNumeratorGetResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// A list page's `result`: the records sit under `numerators`.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-list.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/numerators/document-generator-numerator-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorNumeratorListResult {
-    /// `numerators`: raw.
-    pub numerators: Option<serde_json::Value>,
+    /// `numerators`: `DocumentgeneratorNumerator[]`, read-only.
+    pub numerators: Option<Vec<DocumentgeneratorNumerator>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -127,6 +129,11 @@ impl wire::Lenient for DocumentgeneratorNumeratorListResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<DocumentgeneratorNumerator> for DocumentgeneratorNumeratorListResult {
+    fn into_records(self) -> Vec<DocumentgeneratorNumerator> {
+        self.numerators.unwrap_or_default()
     }
 }
 /// Sent in requests and read from responses.
@@ -194,6 +201,31 @@ impl wire::Lenient for DocumentgeneratorNumeratorSettingsSequent {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+/// The fields of [`DocumentgeneratorNumerator`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocumentgeneratorNumeratorField {
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `template`
+    Template,
+    /// `code`
+    Code,
+    /// `settings`
+    Settings,
+}
+impl query::RecordField for DocumentgeneratorNumeratorField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::Template => "template",
+            Self::Code => "code",
+            Self::Settings => "settings",
+        }
     }
 }
 /// `documentgenerator.numerator.add`: scope `documentgenerator`; writes (not idempotent: never repeated blindly).
@@ -266,7 +298,8 @@ impl DocumentgeneratorNumeratorGet {
     "documentgenerator.numerator.list",
     scope = "documentgenerator",
     kind = read,
-    response = DocumentgeneratorNumeratorListResult
+    response = DocumentgeneratorNumeratorListResult,
+    list(record = DocumentgeneratorNumerator, records = "numerators", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

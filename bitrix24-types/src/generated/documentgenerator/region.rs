@@ -45,8 +45,8 @@ impl wire::Lenient for DocumentgeneratorRegionListRegions {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/region/document-generator-region-list.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorRegionListResult {
-    /// `regions`: `DocumentgeneratorRegionListRegions`.
-    pub regions: Option<DocumentgeneratorRegionListRegions>,
+    /// `regions`: `map<DocumentgeneratorRegionListRegions>`.
+    pub regions: Option<BTreeMap<String, DocumentgeneratorRegionListRegions>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

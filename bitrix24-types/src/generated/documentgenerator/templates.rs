@@ -3,8 +3,10 @@
 
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Read from responses.
@@ -317,13 +319,13 @@ pub struct DocumentgeneratorTemplateListListFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
+/// A list page's `result`: the records sit under `templates`.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html#result)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorTemplateListResult {
-    /// `templates`: `DocumentgeneratorTemplateListTemplate`.
-    pub templates: Option<DocumentgeneratorTemplateListTemplate>,
+    /// `templates`: `DocumentgeneratorTemplateListTemplate[]`, read-only.
+    pub templates: Option<Vec<DocumentgeneratorTemplateListTemplate>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -335,6 +337,12 @@ impl wire::Lenient for DocumentgeneratorTemplateListResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<DocumentgeneratorTemplateListTemplate>
+for DocumentgeneratorTemplateListResult {
+    fn into_records(self) -> Vec<DocumentgeneratorTemplateListTemplate> {
+        self.templates.unwrap_or_default()
     }
 }
 /// Read from responses.
@@ -383,10 +391,10 @@ pub struct DocumentgeneratorTemplateListTemplate {
     pub download: Option<String>,
     /// `downloadMachine`: string.
     pub download_machine: Option<String>,
-    /// `users`: raw.
-    pub users: Option<serde_json::Value>,
-    /// `providers`: raw.
-    pub providers: Option<serde_json::Value>,
+    /// `users`: `string[]`.
+    pub users: Option<Vec<String>>,
+    /// `providers`: `string[]`.
+    pub providers: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -539,6 +547,82 @@ impl wire::Lenient for DocumentgeneratorTemplateUsers {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`DocumentgeneratorTemplateListTemplate`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocumentgeneratorTemplateListTemplateField {
+    /// `id`
+    Id,
+    /// `active`
+    Active,
+    /// `name`
+    Name,
+    /// `code`
+    Code,
+    /// `region`
+    Region,
+    /// `sort`
+    Sort,
+    /// `createTime`
+    CreateTime,
+    /// `updateTime`
+    UpdateTime,
+    /// `createdBy`
+    CreatedBy,
+    /// `updatedBy`
+    UpdatedBy,
+    /// `moduleId`
+    ModuleId,
+    /// `fileId`
+    FileId,
+    /// `bodyType`
+    BodyType,
+    /// `numeratorId`
+    NumeratorId,
+    /// `withStamps`
+    WithStamps,
+    /// `productsTableVariant`
+    ProductsTableVariant,
+    /// `isDeleted`
+    IsDeleted,
+    /// `isDefault`
+    IsDefault,
+    /// `download`
+    Download,
+    /// `downloadMachine`
+    DownloadMachine,
+    /// `users`
+    Users,
+    /// `providers`
+    Providers,
+}
+impl query::RecordField for DocumentgeneratorTemplateListTemplateField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Active => "active",
+            Self::Name => "name",
+            Self::Code => "code",
+            Self::Region => "region",
+            Self::Sort => "sort",
+            Self::CreateTime => "createTime",
+            Self::UpdateTime => "updateTime",
+            Self::CreatedBy => "createdBy",
+            Self::UpdatedBy => "updatedBy",
+            Self::ModuleId => "moduleId",
+            Self::FileId => "fileId",
+            Self::BodyType => "bodyType",
+            Self::NumeratorId => "numeratorId",
+            Self::WithStamps => "withStamps",
+            Self::ProductsTableVariant => "productsTableVariant",
+            Self::IsDeleted => "isDeleted",
+            Self::IsDefault => "isDefault",
+            Self::Download => "download",
+            Self::DownloadMachine => "downloadMachine",
+            Self::Users => "users",
+            Self::Providers => "providers",
+        }
+    }
+}
 /// `documentgenerator.template.add`: scope `documentgenerator`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/templates/document-generator-template-add.html)
@@ -630,20 +714,25 @@ impl DocumentgeneratorTemplateGetfields {
     "documentgenerator.template.list",
     scope = "documentgenerator",
     kind = read,
-    response = DocumentgeneratorTemplateListResult
+    response = DocumentgeneratorTemplateListResult,
+    list(
+        record = DocumentgeneratorTemplateListTemplate,
+        records = "templates",
+        id = "id"
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorTemplateList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`DocumentgeneratorTemplateListTemplateField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `order`: `DocumentgeneratorTemplateListListFields`.
+    pub select: Option<query::Select<DocumentgeneratorTemplateListTemplateField>>,
+    /// `order`: `DocumentgeneratorTemplateListListFields`. Field names: [`DocumentgeneratorTemplateListTemplateField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<DocumentgeneratorTemplateListListFields>,
-    /// `filter`: `DocumentgeneratorTemplateListListFields`.
+    pub order: Option<query::Order<DocumentgeneratorTemplateListTemplateField>>,
+    /// `filter`: `DocumentgeneratorTemplateListListFields`. Field names: [`DocumentgeneratorTemplateListTemplateField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<DocumentgeneratorTemplateListListFields>,
+    pub filter: Option<query::Filter<DocumentgeneratorTemplateListTemplateField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -181,6 +181,62 @@ impl wire::Lenient for HumanresourcesNodeCommunicationEditCommunicationType {
 }
 /// An open enumeration: a value not listed is kept in `Unknown`.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-communication/humanresources-node-communication-list.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum HumanresourcesNodeCommunicationListType {
+    /// `CHAT`
+    Chat,
+    /// `CHANNEL`
+    Channel,
+    /// `COLLAB`
+    Collab,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for HumanresourcesNodeCommunicationListType {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "CHAT" => Self::Chat,
+            "CHANNEL" => Self::Channel,
+            "COLLAB" => Self::Collab,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Chat => "CHAT",
+            Self::Channel => "CHANNEL",
+            Self::Collab => "COLLAB",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for HumanresourcesNodeCommunicationListType {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for HumanresourcesNodeCommunicationListType {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for HumanresourcesNodeCommunicationListType {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-member/humanresources-node-member-add.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum HumanresourcesNodeMemberAddRole {

@@ -7,7 +7,10 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::humanresources_values::HumanresourcesNodeCommunicationEditCommunicationType;
+use super::humanresources_values::{
+    HumanresourcesNodeCommunicationEditCommunicationType,
+    HumanresourcesNodeCommunicationListType,
+};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-communication/humanresources-node-communication-edit.html)
@@ -30,23 +33,62 @@ impl wire::Lenient for HumanresourcesNodeCommunicationEditResult {
 }
 /// Read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-communication/humanresources-node-communication-list.html#communication)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HumanresourcesNodeCommunicationListCommunication {
+    /// `avatar`: string.
+    pub avatar: Option<String>,
+    /// `color`: string.
+    pub color: Option<String>,
+    /// `dialogId`: string.
+    pub dialog_id: Option<String>,
+    /// `hasAccess`: boolean.
+    pub has_access: Option<bool>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `isExtranet`: boolean.
+    pub is_extranet: Option<bool>,
+    /// `originalNodeId`: integer.
+    pub original_node_id: Option<i64>,
+    /// `subtitle`: string.
+    pub subtitle: Option<String>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `type`: `HumanresourcesNodeCommunicationListType`. One of `CHAT`, `CHANNEL`, `COLLAB`.
+    pub type_: Option<HumanresourcesNodeCommunicationListType>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for HumanresourcesNodeCommunicationListCommunication {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/departments/node-communication/humanresources-node-communication-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HumanresourcesNodeCommunicationListResult {
-    /// `chats[]`: raw.
+    /// `chats[]`: `HumanresourcesNodeCommunicationListCommunication[]`.
     #[serde(rename = "chats[]")]
-    pub chats: Option<serde_json::Value>,
+    pub chats: Option<Vec<HumanresourcesNodeCommunicationListCommunication>>,
     /// `chatsNoAccess`: integer.
     pub chats_no_access: Option<i64>,
-    /// `channels[]`: raw.
+    /// `channels[]`: `HumanresourcesNodeCommunicationListCommunication[]`.
     #[serde(rename = "channels[]")]
-    pub channels: Option<serde_json::Value>,
+    pub channels: Option<Vec<HumanresourcesNodeCommunicationListCommunication>>,
     /// `channelsNoAccess`: integer.
     pub channels_no_access: Option<i64>,
-    /// `collabs[]`: raw.
+    /// `collabs[]`: `HumanresourcesNodeCommunicationListCommunication[]`.
     #[serde(rename = "collabs[]")]
-    pub collabs: Option<serde_json::Value>,
+    pub collabs: Option<Vec<HumanresourcesNodeCommunicationListCommunication>>,
     /// `collabsNoAccess`: integer.
     pub collabs_no_access: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

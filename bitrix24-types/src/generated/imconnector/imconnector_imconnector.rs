@@ -52,6 +52,52 @@ impl wire::Lenient for ImconnectorChatNameSetResult {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html#chat)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct OnImConnectorDialogChat {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnImConnectorDialogChat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html#connector)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct OnImConnectorDialogConnector {
+    /// `connector_id`: string.
+    pub connector_id: Option<String>,
+    /// `line_id`: integer.
+    pub line_id: Option<i64>,
+    /// `chat_id`: integer.
+    pub chat_id: Option<i64>,
+    /// `user_id`: integer.
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnImConnectorDialogConnector {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONIMCONNECTORDIALOGFINISH`: scope `imconnector`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html)
@@ -62,8 +108,8 @@ pub struct OnImConnectorDialogFinish {
     pub connector: Option<String>,
     /// `LINE`: string.
     pub line: Option<String>,
-    /// `DATA`: raw.
-    pub data: Option<serde_json::Value>,
+    /// `DATA`: `OnImConnectorDialogFinishDialogParams[]`.
+    pub data: Option<Vec<OnImConnectorDialogFinishDialogParams>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -81,6 +127,58 @@ impl EventPayload for OnImConnectorDialogFinish {
     const CODE: &'static str = "ONIMCONNECTORDIALOGFINISH";
     const SCOPE: Option<&'static str> = Some("imconnector");
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html#dialog-params)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct OnImConnectorDialogFinishDialogParams {
+    /// `connector`: `OnImConnectorDialogConnector`.
+    pub connector: Option<OnImConnectorDialogConnector>,
+    /// `session`: `OnImConnectorDialogFinishSession`.
+    pub session: Option<OnImConnectorDialogFinishSession>,
+    /// `chat`: `OnImConnectorDialogChat`.
+    pub chat: Option<OnImConnectorDialogChat>,
+    /// `user`: `OnImConnectorDialogUser`.
+    pub user: Option<OnImConnectorDialogUser>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnImConnectorDialogFinishDialogParams {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html#session)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct OnImConnectorDialogFinishSession {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `closed`: string.
+    pub closed: Option<String>,
+    /// `parent_id`: integer.
+    pub parent_id: Option<i64>,
+    /// `close_term`: integer.
+    pub close_term: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnImConnectorDialogFinishSession {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONIMCONNECTORDIALOGSTART`: scope `imconnector`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html)
@@ -91,8 +189,8 @@ pub struct OnImConnectorDialogStart {
     pub connector: Option<String>,
     /// `LINE`: string.
     pub line: Option<String>,
-    /// `DATA`: raw.
-    pub data: Option<serde_json::Value>,
+    /// `DATA`: `OnImConnectorDialogStartDialogParams[]`.
+    pub data: Option<Vec<OnImConnectorDialogStartDialogParams>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -109,6 +207,78 @@ impl wire::Lenient for OnImConnectorDialogStart {
 impl EventPayload for OnImConnectorDialogStart {
     const CODE: &'static str = "ONIMCONNECTORDIALOGSTART";
     const SCOPE: Option<&'static str> = Some("imconnector");
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html#dialog-params)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct OnImConnectorDialogStartDialogParams {
+    /// `connector`: `OnImConnectorDialogConnector`.
+    pub connector: Option<OnImConnectorDialogConnector>,
+    /// `session`: `OnImConnectorDialogStartSession`.
+    pub session: Option<OnImConnectorDialogStartSession>,
+    /// `chat`: `OnImConnectorDialogChat`.
+    pub chat: Option<OnImConnectorDialogChat>,
+    /// `user`: `OnImConnectorDialogUser`.
+    pub user: Option<OnImConnectorDialogUser>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnImConnectorDialogStartDialogParams {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-start.html#session)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct OnImConnectorDialogStartSession {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `closed`: char. One of `Y`, `N`.
+    pub closed: Option<bool>,
+    /// `parent_id`: integer.
+    pub parent_id: Option<i64>,
+    /// `close_term`: integer.
+    pub close_term: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnImConnectorDialogStartSession {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/imconnector/events/on-im-connector-dialog-finish.html#user)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct OnImConnectorDialogUser {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnImConnectorDialogUser {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// The `data` of the event `ONIMCONNECTORLINEDELETE`: scope `imconnector`.
 ///

@@ -170,10 +170,12 @@ pub struct ImopenlinesConfig {
     pub operator_data: Option<String>,
     /// `QUEUE`: `string[]`.
     pub queue: Option<Vec<String>>,
-    /// `QUEUE_FULL`: `ImopenlinesConfigGetResultQueueFullItem`.
-    pub queue_full: Option<ImopenlinesConfigGetResultQueueFullItem>,
-    /// `QUEUE_USERS_FIELDS`: `ImopenlinesConfigQueueUsersFieldsItem`.
-    pub queue_users_fields: Option<ImopenlinesConfigQueueUsersFieldsItem>,
+    /// `QUEUE_FULL`: `map<ImopenlinesConfigGetResultQueueFullItem>`.
+    pub queue_full: Option<BTreeMap<String, ImopenlinesConfigGetResultQueueFullItem>>,
+    /// `QUEUE_USERS_FIELDS`: `map<ImopenlinesConfigQueueUsersFieldsItem>`.
+    pub queue_users_fields: Option<
+        BTreeMap<String, ImopenlinesConfigQueueUsersFieldsItem>,
+    >,
     /// `QUEUE_ONLINE`: char. One of `Y`, `N`.
     pub queue_online: Option<bool>,
     /// `DEFAULT_OPERATOR_DATA`: raw.
@@ -1165,14 +1167,60 @@ impl wire::Lenient for ImopenlinesRevision {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#chat)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct OnChat {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnChat {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#connector)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct OnConnector {
+    /// `connector_id`: string.
+    pub connector_id: Option<String>,
+    /// `line_id`: integer.
+    pub line_id: Option<i64>,
+    /// `chat_id`: integer.
+    pub chat_id: Option<i64>,
+    /// `user_id`: integer.
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnConnector {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONOPENLINEMESSAGEADD`: scope `imopenlines`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnOpenLineMessageAdd {
-    /// `DATA`: raw.
-    pub data: Option<serde_json::Value>,
+    /// `DATA`: `OnOpenLineMessageAddChatParams[]`.
+    pub data: Option<Vec<OnOpenLineMessageAddChatParams>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1190,6 +1238,89 @@ impl EventPayload for OnOpenLineMessageAdd {
     const CODE: &'static str = "ONOPENLINEMESSAGEADD";
     const SCOPE: Option<&'static str> = Some("imopenlines");
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#chat-params)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OnOpenLineMessageAddChatParams {
+    /// `connector`: `OnConnector`.
+    pub connector: Option<OnConnector>,
+    /// `chat`: `OnChat`.
+    pub chat: Option<OnChat>,
+    /// `message`: `OnOpenLineMessageAddMessage`.
+    pub message: Option<OnOpenLineMessageAddMessage>,
+    /// `ref`: raw.
+    pub ref_: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnOpenLineMessageAddChatParams {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html#message)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct OnOpenLineMessageAddMessage {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `date`: datetime.
+    pub date: Option<wire::DateTime>,
+    /// `text`: string.
+    pub text: Option<String>,
+    /// `files`: raw.
+    pub files: Option<serde_json::Value>,
+    /// `attach`: string.
+    pub attach: Option<String>,
+    /// `system`: char. One of `Y`, `N`.
+    pub system: Option<bool>,
+    /// `user_id`: integer.
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnOpenLineMessageAddMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-delete.html#chat-params)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct OnOpenLineMessageChatParams {
+    /// `im`: `OnOpenLineMessageIm`.
+    pub im: Option<OnOpenLineMessageIm>,
+    /// `message`: `OnOpenLineMessageMessage`.
+    pub message: Option<OnOpenLineMessageMessage>,
+    /// `chat`: `OnChat`.
+    pub chat: Option<OnChat>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnOpenLineMessageChatParams {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONOPENLINEMESSAGEDELETE`: scope `imopenlines`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-delete.html)
@@ -1200,8 +1331,8 @@ pub struct OnOpenLineMessageDelete {
     pub connector: Option<String>,
     /// `LINE`: integer.
     pub line: Option<i64>,
-    /// `DATA`: raw.
-    pub data: Option<serde_json::Value>,
+    /// `DATA`: `OnOpenLineMessageChatParams[]`.
+    pub data: Option<Vec<OnOpenLineMessageChatParams>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1219,6 +1350,48 @@ impl EventPayload for OnOpenLineMessageDelete {
     const CODE: &'static str = "ONOPENLINEMESSAGEDELETE";
     const SCOPE: Option<&'static str> = Some("imopenlines");
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-delete.html#im)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct OnOpenLineMessageIm {
+    /// `chat_id`: integer.
+    pub chat_id: Option<i64>,
+    /// `message_id`: integer.
+    pub message_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnOpenLineMessageIm {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-delete.html#message)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct OnOpenLineMessageMessage {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnOpenLineMessageMessage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONOPENLINEMESSAGEUPDATE`: scope `imopenlines`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html)
@@ -1229,8 +1402,8 @@ pub struct OnOpenLineMessageUpdate {
     pub connector: Option<String>,
     /// `LINE`: integer.
     pub line: Option<i64>,
-    /// `DATA`: raw.
-    pub data: Option<serde_json::Value>,
+    /// `DATA`: `OnOpenLineMessageChatParams[]`.
+    pub data: Option<Vec<OnOpenLineMessageChatParams>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1248,14 +1421,40 @@ impl EventPayload for OnOpenLineMessageUpdate {
     const CODE: &'static str = "ONOPENLINEMESSAGEUPDATE";
     const SCOPE: Option<&'static str> = Some("imopenlines");
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html#chat-params)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct OnSessionChatParams {
+    /// `connector`: `OnConnector`.
+    pub connector: Option<OnConnector>,
+    /// `session`: `OnSessionSession`.
+    pub session: Option<OnSessionSession>,
+    /// `chat`: `OnChat`.
+    pub chat: Option<OnChat>,
+    /// `user`: `OnSessionUser`.
+    pub user: Option<OnSessionUser>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnSessionChatParams {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONSESSIONFINISH`: scope `imopenlines`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSessionFinish {
-    /// `DATA`: raw.
-    pub data: Option<serde_json::Value>,
+    /// `DATA`: `OnSessionChatParams[]`.
+    pub data: Option<Vec<OnSessionChatParams>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1273,14 +1472,40 @@ impl EventPayload for OnSessionFinish {
     const CODE: &'static str = "ONSESSIONFINISH";
     const SCOPE: Option<&'static str> = Some("imopenlines");
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html#session)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct OnSessionSession {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `closed`: char. One of `Y`, `N`.
+    pub closed: Option<bool>,
+    /// `parent_id`: integer.
+    pub parent_id: Option<i64>,
+    /// `close_term`: integer.
+    pub close_term: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnSessionSession {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONSESSIONSTART`: scope `imopenlines`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct OnSessionStart {
-    /// `DATA`: raw.
-    pub data: Option<serde_json::Value>,
+    /// `DATA`: `OnSessionChatParams[]`.
+    pub data: Option<Vec<OnSessionChatParams>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1297,6 +1522,26 @@ impl wire::Lenient for OnSessionStart {
 impl EventPayload for OnSessionStart {
     const CODE: &'static str = "ONSESSIONSTART";
     const SCOPE: Option<&'static str> = Some("imopenlines");
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html#user)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct OnSessionUser {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for OnSessionUser {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Read from responses.
 ///

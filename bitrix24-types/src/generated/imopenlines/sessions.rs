@@ -28,26 +28,26 @@ pub struct History {
     pub session_comment_head: Option<String>,
     /// `userId`: string.
     pub user_id: Option<String>,
-    /// `message`: `ImopenlinesSessionHistoryGetMessage`.
-    pub message: Option<ImopenlinesSessionHistoryGetMessage>,
-    /// `usersMessage`: `ImopenlinesSessionHistoryGetUsersMessage`.
-    pub users_message: Option<ImopenlinesSessionHistoryGetUsersMessage>,
-    /// `users`: `ImopenlinesSessionHistoryGetUsers`.
-    pub users: Option<ImopenlinesSessionHistoryGetUsers>,
+    /// `message`: `map<ImopenlinesSessionHistoryGetMessageItem>`.
+    pub message: Option<BTreeMap<String, ImopenlinesSessionHistoryGetMessageItem>>,
+    /// `usersMessage`: `map<string[]>`.
+    pub users_message: Option<BTreeMap<String, Vec<String>>>,
+    /// `users`: `map<ImopenlinesSessionHistoryGetUserItem>`.
+    pub users: Option<BTreeMap<String, ImopenlinesSessionHistoryGetUserItem>>,
     /// `openlines`: `ImopenlinesSessionHistoryGetOpenlines`.
     pub openlines: Option<ImopenlinesSessionHistoryGetOpenlines>,
-    /// `userInGroup`: `ImopenlinesSessionHistoryGetUserInGroup`.
-    pub user_in_group: Option<ImopenlinesSessionHistoryGetUserInGroup>,
+    /// `userInGroup`: `map<ImopenlinesSessionHistoryGetGroupItem>`.
+    pub user_in_group: Option<BTreeMap<String, ImopenlinesSessionHistoryGetGroupItem>>,
     /// `woUserInGroup`: `string[]`.
     pub wo_user_in_group: Option<Vec<String>>,
-    /// `chat`: `ImopenlinesSessionHistoryGetChat`.
-    pub chat: Option<ImopenlinesSessionHistoryGetChat>,
-    /// `userBlockChat`: `ImopenlinesSessionHistoryGetUserBlockChat`.
-    pub user_block_chat: Option<ImopenlinesSessionHistoryGetUserBlockChat>,
-    /// `userInChat`: `ImopenlinesSessionHistoryGetUserInChat`.
-    pub user_in_chat: Option<ImopenlinesSessionHistoryGetUserInChat>,
-    /// `files`: `ImopenlinesSessionHistoryGetFiles`.
-    pub files: Option<ImopenlinesSessionHistoryGetFiles>,
+    /// `chat`: `map<ImopenlinesSessionHistoryGetChatItem>`.
+    pub chat: Option<BTreeMap<String, ImopenlinesSessionHistoryGetChatItem>>,
+    /// `userBlockChat`: `map<map<boolean>>`.
+    pub user_block_chat: Option<BTreeMap<String, BTreeMap<String, bool>>>,
+    /// `userInChat`: `map<integer[]>`.
+    pub user_in_chat: Option<BTreeMap<String, Vec<i64>>>,
+    /// `files`: `map<ImopenlinesSessionHistoryGetFileItem>`.
+    pub files: Option<BTreeMap<String, ImopenlinesSessionHistoryGetFileItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -127,8 +127,8 @@ pub struct ImopenlinesDialog {
     pub public: Option<String>,
     /// `role`: string.
     pub role: Option<String>,
-    /// `entity_link`: `ImopenlinesDialogGetEntityLink`.
-    pub entity_link: Option<ImopenlinesDialogGetEntityLink>,
+    /// `entity_link`: `ImopenlinesGetEntityLink`.
+    pub entity_link: Option<ImopenlinesGetEntityLink>,
     /// `text_field_enabled`: boolean.
     pub text_field_enabled: Option<bool>,
     /// `background_id`: integer.
@@ -149,31 +149,6 @@ pub struct ImopenlinesDialog {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for ImopenlinesDialog {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#entity-link)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ImopenlinesDialogGetEntityLink {
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImopenlinesDialogGetEntityLink {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -323,15 +298,22 @@ impl wire::Lenient for ImopenlinesDialogGetRestrictions {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#chat)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html#entity-link)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImopenlinesSessionHistoryGetChat {
+#[serde(rename_all = "camelCase")]
+pub struct ImopenlinesGetEntityLink {
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// `url`: string.
+    pub url: Option<String>,
+    /// `id`: string.
+    pub id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImopenlinesSessionHistoryGetChat {
+impl wire::Lenient for ImopenlinesGetEntityLink {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -341,15 +323,23 @@ impl wire::Lenient for ImopenlinesSessionHistoryGetChat {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#files)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImopenlinesSessionHistoryGetFiles {
+pub struct ImopenlinesSessionHistoryGetAttachItem {
+    /// `blocks`: `ImopenlinesSessionHistoryGetBlocksItem[]`.
+    pub blocks: Option<Vec<ImopenlinesSessionHistoryGetBlocksItem>>,
+    /// `color`: string.
+    pub color: Option<String>,
+    /// `description`: string.
+    pub description: Option<String>,
+    /// `id`: id.
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImopenlinesSessionHistoryGetFiles {
+impl wire::Lenient for ImopenlinesSessionHistoryGetAttachItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -359,15 +349,286 @@ impl wire::Lenient for ImopenlinesSessionHistoryGetFiles {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#message)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImopenlinesSessionHistoryGetMessage {
+pub struct ImopenlinesSessionHistoryGetBlocksItem {
+    /// `grid`: `ImopenlinesSessionHistoryGetGridItem[]`.
+    pub grid: Option<Vec<ImopenlinesSessionHistoryGetGridItem>>,
+    /// `link`: `ImopenlinesSessionHistoryGetLinkItem[]`.
+    pub link: Option<Vec<ImopenlinesSessionHistoryGetLinkItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImopenlinesSessionHistoryGetMessage {
+impl wire::Lenient for ImopenlinesSessionHistoryGetBlocksItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#chat-item)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImopenlinesSessionHistoryGetChatItem {
+    /// `id`: string.
+    pub id: Option<String>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `owner`: string.
+    pub owner: Option<String>,
+    /// `entityType`: string.
+    pub entity_type: Option<String>,
+    /// `entityId`: string.
+    pub entity_id: Option<String>,
+    /// `entityData1`: string.
+    pub entity_data1: Option<String>,
+    /// `entityData2`: string.
+    pub entity_data2: Option<String>,
+    /// `entityData3`: string.
+    pub entity_data3: Option<String>,
+    /// `messageCount`: integer.
+    pub message_count: Option<i64>,
+    /// `public`: string.
+    pub public: Option<String>,
+    /// `muteList`: `map<boolean>`.
+    pub mute_list: Option<BTreeMap<String, bool>>,
+    /// `managerList`: `integer[]`.
+    pub manager_list: Option<Vec<i64>>,
+    /// `dateCreate`: datetime.
+    pub date_create: Option<wire::DateTime>,
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// `entityLink`: `ImopenlinesGetEntityLink`.
+    pub entity_link: Option<ImopenlinesGetEntityLink>,
+    /// `permissions`: `ImopenlinesSessionHistoryGetPermissions`.
+    pub permissions: Option<ImopenlinesSessionHistoryGetPermissions>,
+    /// `textFieldEnabled`: boolean.
+    pub text_field_enabled: Option<bool>,
+    /// `backgroundId`: integer.
+    pub background_id: Option<i64>,
+    /// `messageType`: string.
+    pub message_type: Option<String>,
+    /// `isNew`: boolean.
+    pub is_new: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImopenlinesSessionHistoryGetChatItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#file-item)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImopenlinesSessionHistoryGetFileItem {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `chatid`: integer.
+    pub chatid: Option<i64>,
+    /// `date`: datetime.
+    pub date: Option<wire::DateTime>,
+    /// `type`: string.
+    pub type_: Option<String>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `extension`: string.
+    pub extension: Option<String>,
+    /// `size`: integer.
+    pub size: Option<i64>,
+    /// `image`: `ImopenlinesSessionHistoryGetImage`.
+    pub image: Option<ImopenlinesSessionHistoryGetImage>,
+    /// `status`: string.
+    pub status: Option<String>,
+    /// `progress`: integer.
+    pub progress: Option<i64>,
+    /// `authorid`: integer.
+    pub authorid: Option<i64>,
+    /// `authorname`: string.
+    pub authorname: Option<String>,
+    /// `urlpreview`: string.
+    pub urlpreview: Option<String>,
+    /// `urlshow`: string.
+    pub urlshow: Option<String>,
+    /// `urldownload`: string.
+    pub urldownload: Option<String>,
+    /// `viewerattrs`: `ImopenlinesSessionHistoryGetViewerattrs`.
+    pub viewerattrs: Option<ImopenlinesSessionHistoryGetViewerattrs>,
+    /// `mediaurl`: `ImopenlinesSessionHistoryGetMediaurl`.
+    pub mediaurl: Option<ImopenlinesSessionHistoryGetMediaurl>,
+    /// `istranscribable`: boolean.
+    pub istranscribable: Option<bool>,
+    /// `isvideonote`: boolean.
+    pub isvideonote: Option<bool>,
+    /// `isvoicenote`: boolean.
+    pub isvoicenote: Option<bool>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImopenlinesSessionHistoryGetFileItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImopenlinesSessionHistoryGetGridItem {
+    /// `colorToken`: string.
+    pub color_token: Option<String>,
+    /// `display`: string.
+    pub display: Option<String>,
+    /// `height`: integer.
+    pub height: Option<i64>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `value`: string.
+    pub value: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImopenlinesSessionHistoryGetGridItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#group-item)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct ImopenlinesSessionHistoryGetGroupItem {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `users`: `string[]`.
+    pub users: Option<Vec<String>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImopenlinesSessionHistoryGetGroupItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct ImopenlinesSessionHistoryGetImage {
+    /// `height`: integer.
+    pub height: Option<i64>,
+    /// `width`: integer.
+    pub width: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImopenlinesSessionHistoryGetImage {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct ImopenlinesSessionHistoryGetLinkItem {
+    /// `link`: string.
+    pub link: Option<String>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImopenlinesSessionHistoryGetLinkItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct ImopenlinesSessionHistoryGetMediaurl {
+    /// `preview`: `map<string>`.
+    pub preview: Option<BTreeMap<String, String>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImopenlinesSessionHistoryGetMediaurl {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#message-item)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct ImopenlinesSessionHistoryGetMessageItem {
+    /// `id`: string.
+    pub id: Option<String>,
+    /// `chatid`: string.
+    pub chatid: Option<String>,
+    /// `senderid`: string.
+    pub senderid: Option<String>,
+    /// `recipientid`: string.
+    pub recipientid: Option<String>,
+    /// `date`: datetime.
+    pub date: Option<wire::DateTime>,
+    /// `text`: string.
+    pub text: Option<String>,
+    /// `textlegacy`: string.
+    pub textlegacy: Option<String>,
+    /// `params`: `ImopenlinesSessionHistoryGetParams`.
+    pub params: Option<ImopenlinesSessionHistoryGetParams>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for ImopenlinesSessionHistoryGetMessageItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -397,15 +658,22 @@ impl wire::Lenient for ImopenlinesSessionHistoryGetOpenlines {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-block-chat)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImopenlinesSessionHistoryGetUserBlockChat {
+#[serde(rename_all = "camelCase")]
+pub struct ImopenlinesSessionHistoryGetParams {
+    /// `attach`: `ImopenlinesSessionHistoryGetAttachItem[]`.
+    pub attach: Option<Vec<ImopenlinesSessionHistoryGetAttachItem>>,
+    /// `connectorMid`: `string[]`.
+    pub connector_mid: Option<Vec<String>>,
+    /// `fileId`: `integer[]`.
+    pub file_id: Option<Vec<i64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImopenlinesSessionHistoryGetUserBlockChat {
+impl wire::Lenient for ImopenlinesSessionHistoryGetParams {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -415,15 +683,28 @@ impl wire::Lenient for ImopenlinesSessionHistoryGetUserBlockChat {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-in-chat)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImopenlinesSessionHistoryGetUserInChat {
+#[serde(rename_all = "camelCase")]
+pub struct ImopenlinesSessionHistoryGetPermissions {
+    /// `canPost`: string.
+    pub can_post: Option<String>,
+    /// `manageMessages`: string.
+    pub manage_messages: Option<String>,
+    /// `manageSettings`: string.
+    pub manage_settings: Option<String>,
+    /// `manageUi`: string.
+    pub manage_ui: Option<String>,
+    /// `manageUsersAdd`: string.
+    pub manage_users_add: Option<String>,
+    /// `manageUsersDelete`: string.
+    pub manage_users_delete: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImopenlinesSessionHistoryGetUserInChat {
+impl wire::Lenient for ImopenlinesSessionHistoryGetPermissions {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -433,15 +714,48 @@ impl wire::Lenient for ImopenlinesSessionHistoryGetUserInChat {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-in-group)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#user-item)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImopenlinesSessionHistoryGetUserInGroup {
+#[serde(rename_all = "camelCase")]
+pub struct ImopenlinesSessionHistoryGetUserItem {
+    /// `id`: string.
+    pub id: Option<String>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `firstName`: string.
+    pub first_name: Option<String>,
+    /// `lastName`: string.
+    pub last_name: Option<String>,
+    /// `workPosition`: string.
+    pub work_position: Option<String>,
+    /// `avatar`: string.
+    pub avatar: Option<String>,
+    /// `avatarId`: integer.
+    pub avatar_id: Option<i64>,
+    /// `gender`: string.
+    pub gender: Option<String>,
+    /// `extranet`: boolean.
+    pub extranet: Option<bool>,
+    /// `connector`: boolean.
+    pub connector: Option<bool>,
+    /// `profile`: string.
+    pub profile: Option<String>,
+    /// `externalAuthId`: string.
+    pub external_auth_id: Option<String>,
+    /// `status`: string.
+    pub status: Option<String>,
+    /// `lastActivityDate`: datetime.
+    pub last_activity_date: Option<wire::DateTime>,
+    /// `departments`: `integer[]`.
+    pub departments: Option<Vec<i64>>,
+    /// `type`: string.
+    pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImopenlinesSessionHistoryGetUserInGroup {
+impl wire::Lenient for ImopenlinesSessionHistoryGetUserItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -451,33 +765,33 @@ impl wire::Lenient for ImopenlinesSessionHistoryGetUserInGroup {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#users)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImopenlinesSessionHistoryGetUsers {
+pub struct ImopenlinesSessionHistoryGetViewerattrs {
+    /// `actions`: string.
+    pub actions: Option<String>,
+    /// `imchatid`: integer.
+    pub imchatid: Option<i64>,
+    /// `objectid`: string.
+    pub objectid: Option<String>,
+    /// `src`: string.
+    pub src: Option<String>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `viewer`: string.
+    pub viewer: Option<String>,
+    /// `viewergroupby`: string.
+    pub viewergroupby: Option<String>,
+    /// `viewerresized`: string.
+    pub viewerresized: Option<String>,
+    /// `viewertype`: string.
+    pub viewertype: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for ImopenlinesSessionHistoryGetUsers {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html#users-message)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImopenlinesSessionHistoryGetUsersMessage {
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImopenlinesSessionHistoryGetUsersMessage {
+impl wire::Lenient for ImopenlinesSessionHistoryGetViewerattrs {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

@@ -4,18 +4,6 @@
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
-use ::bitrix24_types::serde_json;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/extended-model/landing-site-set-rights.html#rights)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct LandingSiteSetRightsRights {
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// `landing.site.getRights`: scope `landing`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/rights/extended-model/landing-site-get-rights.html)
@@ -51,9 +39,9 @@ impl LandingSiteGetRights {
 pub struct LandingSiteSetRights {
     /// `id`: string, required.
     pub id: String,
-    /// `rights`: `LandingSiteSetRightsRights`.
+    /// `rights`: `map<string[]>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rights: Option<LandingSiteSetRightsRights>,
+    pub rights: Option<BTreeMap<String, Vec<String>>>,
 }
 impl LandingSiteSetRights {
     /// A `landing.site.setRights` call with the required parameters; optional ones unset.

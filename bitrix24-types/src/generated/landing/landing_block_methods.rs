@@ -29,17 +29,6 @@ impl wire::Lenient for LandingBlockCardsItem {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-change-node-name.html#data)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct LandingBlockChangeNodeNameData {
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-get-by-id.html#meta)
@@ -1080,17 +1069,6 @@ pub struct LandingBlockUpdateStylesSelectorValue {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-attrs.html#data)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct LandingBlockUpdateattrsData {
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-nodes.html#additional)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -1098,17 +1076,6 @@ pub struct LandingBlockUpdatenodesAdditional {
     /// `appendMenu`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub append_menu: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/block/methods/landing-block-update-nodes.html#data)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct LandingBlockUpdatenodesData {
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1252,15 +1219,15 @@ pub struct LandingBlockChangeNodeName {
     pub lid: i64,
     /// `block`: integer, required.
     pub block: i64,
-    /// `data`: `LandingBlockChangeNodeNameData`, required.
-    pub data: LandingBlockChangeNodeNameData,
+    /// `data`: `map<string>`, required.
+    pub data: BTreeMap<String, String>,
     /// `preventHistory`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prevent_history: Option<bool>,
 }
 impl LandingBlockChangeNodeName {
     /// A `landing.block.changeNodeName` call with the required parameters; optional ones unset.
-    pub fn new(lid: i64, block: i64, data: LandingBlockChangeNodeNameData) -> Self {
+    pub fn new(lid: i64, block: i64, data: BTreeMap<String, String>) -> Self {
         Self {
             scope: None,
             lid,
@@ -1632,12 +1599,12 @@ pub struct LandingBlockUpdateattrs {
     pub lid: i64,
     /// `block`: integer, required.
     pub block: i64,
-    /// `data`: `LandingBlockUpdateattrsData`, required.
-    pub data: LandingBlockUpdateattrsData,
+    /// `data`: `map<raw>`, required.
+    pub data: BTreeMap<String, serde_json::Value>,
 }
 impl LandingBlockUpdateattrs {
     /// A `landing.block.updateattrs` call with the required parameters; optional ones unset.
-    pub fn new(lid: i64, block: i64, data: LandingBlockUpdateattrsData) -> Self {
+    pub fn new(lid: i64, block: i64, data: BTreeMap<String, serde_json::Value>) -> Self {
         Self {
             scope: None,
             lid,
@@ -1706,8 +1673,8 @@ pub struct LandingBlockUpdatenodes {
     pub lid: i64,
     /// `block`: integer, required.
     pub block: i64,
-    /// `data`: `LandingBlockUpdatenodesData`, required.
-    pub data: LandingBlockUpdatenodesData,
+    /// `data`: `map<raw>`, required.
+    pub data: BTreeMap<String, serde_json::Value>,
     /// `additional`: `LandingBlockUpdatenodesAdditional`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional: Option<LandingBlockUpdatenodesAdditional>,
@@ -1717,7 +1684,7 @@ pub struct LandingBlockUpdatenodes {
 }
 impl LandingBlockUpdatenodes {
     /// A `landing.block.updatenodes` call with the required parameters; optional ones unset.
-    pub fn new(lid: i64, block: i64, data: LandingBlockUpdatenodesData) -> Self {
+    pub fn new(lid: i64, block: i64, data: BTreeMap<String, serde_json::Value>) -> Self {
         Self {
             scope: None,
             lid,

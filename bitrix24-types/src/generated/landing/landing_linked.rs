@@ -65,6 +65,58 @@ impl wire::Lenient for LandingDemosGetLayout {
 }
 /// Sent in requests and read from responses.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html#block-item)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingDemosGetPageListBlockItem {
+    /// `old_id`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_id: Option<String>,
+    /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `access`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access: Option<String>,
+    /// `anchor`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<String>,
+    /// `repo_block`: `LandingDemosGetPageListRepoBlock`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repo_block: Option<LandingDemosGetPageListRepoBlock>,
+    /// `cards`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cards: Option<serde_json::Value>,
+    /// `nodes`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<serde_json::Value>,
+    /// `menu`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub menu: Option<serde_json::Value>,
+    /// `style`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<serde_json::Value>,
+    /// `attrs`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attrs: Option<serde_json::Value>,
+    /// `dynamic`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dynamic: Option<serde_json::Value>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingDemosGetPageListBlockItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html#result)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde")]
@@ -117,9 +169,9 @@ pub struct LandingDemosGetPageListFolders {
     /// `syspages`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub syspages: Option<serde_json::Value>,
-    /// `items`: `LandingDemosGetPageListResultItems`.
+    /// `items`: `map<LandingDemosGetPageListPageItem>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub items: Option<LandingDemosGetPageListResultItems>,
+    pub items: Option<BTreeMap<String, LandingDemosGetPageListPageItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -146,16 +198,111 @@ pub struct LandingDemosGetPageListItems {
 }
 /// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html#result-items)
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html#page-fields)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde")]
-pub struct LandingDemosGetPageListResultItems {
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct LandingDemosGetPageListPageFields {
+    /// `TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `RULE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// `ADDITIONAL_FIELDS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_fields: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for LandingDemosGetPageListResultItems {
+impl wire::Lenient for LandingDemosGetPageListPageFields {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html#page-item)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingDemosGetPageListPageItem {
+    /// `old_id`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_id: Option<String>,
+    /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `preview`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview: Option<String>,
+    /// `preview2x`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview2x: Option<String>,
+    /// `preview3x`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview3x: Option<String>,
+    /// `preview_url`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview_url: Option<String>,
+    /// `show_in_list`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_in_list: Option<String>,
+    /// `type`: string.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// `version`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// `fields`: `LandingDemosGetPageListPageFields`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<LandingDemosGetPageListPageFields>,
+    /// `layout`: `LandingDemosGetLayout`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<LandingDemosGetLayout>,
+    /// `items`: `map<LandingDemosGetPageListBlockItem>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<BTreeMap<String, LandingDemosGetPageListBlockItem>>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingDemosGetPageListPageItem {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/site/landing-site-full-export.html#repo-block)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
+pub struct LandingDemosGetPageListRepoBlock {
+    /// `app_code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_code: Option<String>,
+    /// `xml_id`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for LandingDemosGetPageListRepoBlock {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

@@ -169,8 +169,8 @@ impl wire::Lenient for LandingSiteFullExportFields {
 pub struct LandingSiteFullExportFields2 {
     /// `ADDITIONAL_FIELDS`: `LandingSiteFullExportAdditionalFields2`.
     pub additional_fields: Option<LandingSiteFullExportAdditionalFields2>,
-    /// `RULE`: raw.
-    pub rule: Option<serde_json::Value>,
+    /// `RULE`: string.
+    pub rule: Option<String>,
     /// `TITLE`: string.
     pub title: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)

@@ -58,28 +58,6 @@ impl wire::Lenient for LandingTemplateGetlistTemplate {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/template/landing-template-set-landing-ref.html#data)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct LandingTemplateSetLandingRefData {
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/template/landing-template-set-site-ref.html#data)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct LandingTemplateSetSiteRefData {
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// `landing.template.getLandingRef`: scope `landing`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/landing/template/landing-template-get-landing-ref.html)
@@ -152,9 +130,9 @@ pub struct LandingTemplateGetlist {
 pub struct LandingTemplateSetLandingRef {
     /// `id`: id, required.
     pub id: u64,
-    /// `data`: `LandingTemplateSetLandingRefData`.
+    /// `data`: `map<integer>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<LandingTemplateSetLandingRefData>,
+    pub data: Option<BTreeMap<String, i64>>,
 }
 impl LandingTemplateSetLandingRef {
     /// A `landing.template.setLandingRef` call with the required parameters; optional ones unset.
@@ -176,9 +154,9 @@ impl LandingTemplateSetLandingRef {
 pub struct LandingTemplateSetSiteRef {
     /// `id`: id, required.
     pub id: u64,
-    /// `data`: `LandingTemplateSetSiteRefData`.
+    /// `data`: `map<integer>`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<LandingTemplateSetSiteRefData>,
+    pub data: Option<BTreeMap<String, i64>>,
 }
 impl LandingTemplateSetSiteRef {
     /// A `landing.template.setSiteRef` call with the required parameters; optional ones unset.

@@ -6,8 +6,64 @@ use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::EventPayload;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/log-blogpost-get.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct Blogpost {
+    /// `AUTHOR_ID`: integer.
+    pub author_id: Option<i64>,
+    /// `BLOG_ID`: integer.
+    pub blog_id: Option<i64>,
+    /// `CATEGORY_ID`: string.
+    pub category_id: Option<String>,
+    /// `CODE`: string.
+    pub code: Option<String>,
+    /// `DATE_PUBLISH`: datetime.
+    pub date_publish: Option<wire::DateTime>,
+    /// `DETAIL_TEXT`: string.
+    pub detail_text: Option<String>,
+    /// `ENABLE_COMMENTS`: char. One of `Y`, `N`.
+    pub enable_comments: Option<bool>,
+    /// `FILES`: `integer[]`.
+    pub files: Option<Vec<i64>>,
+    /// `HAS_COMMENT_IMAGES`: string.
+    pub has_comment_images: Option<String>,
+    /// `HAS_IMAGES`: char. One of `Y`, `N`.
+    pub has_images: Option<bool>,
+    /// `HAS_PROPS`: char. One of `Y`, `N`.
+    pub has_props: Option<bool>,
+    /// `HAS_SOCNET_ALL`: char. One of `Y`, `N`.
+    pub has_socnet_all: Option<bool>,
+    /// `HAS_TAGS`: char. One of `Y`, `N`.
+    pub has_tags: Option<bool>,
+    /// `ID`: id.
+    pub id: Option<u64>,
+    /// `MICRO`: char. One of `Y`, `N`.
+    pub micro: Option<bool>,
+    /// `NUM_COMMENTS`: integer.
+    pub num_comments: Option<i64>,
+    /// `PUBLISH_STATUS`: string.
+    pub publish_status: Option<String>,
+    /// `TITLE`: string.
+    pub title: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Blogpost {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// The `data` of the event `ONLIVEFEEDPOSTADD`: scope `log`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/log/events/on-live-feed-post-add.html)
@@ -103,6 +159,70 @@ impl wire::Lenient for OnLiveFeedPostUpdate {
 impl EventPayload for OnLiveFeedPostUpdate {
     const CODE: &'static str = "ONLIVEFEEDPOSTUPDATE";
     const SCOPE: Option<&'static str> = Some("log");
+}
+/// The fields of [`Blogpost`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BlogpostField {
+    /// `AUTHOR_ID`
+    AuthorId,
+    /// `BLOG_ID`
+    BlogId,
+    /// `CATEGORY_ID`
+    CategoryId,
+    /// `CODE`
+    Code,
+    /// `DATE_PUBLISH`
+    DatePublish,
+    /// `DETAIL_TEXT`
+    DetailText,
+    /// `ENABLE_COMMENTS`
+    EnableComments,
+    /// `FILES`
+    Files,
+    /// `HAS_COMMENT_IMAGES`
+    HasCommentImages,
+    /// `HAS_IMAGES`
+    HasImages,
+    /// `HAS_PROPS`
+    HasProps,
+    /// `HAS_SOCNET_ALL`
+    HasSocnetAll,
+    /// `HAS_TAGS`
+    HasTags,
+    /// `ID`
+    Id,
+    /// `MICRO`
+    Micro,
+    /// `NUM_COMMENTS`
+    NumComments,
+    /// `PUBLISH_STATUS`
+    PublishStatus,
+    /// `TITLE`
+    Title,
+}
+impl query::RecordField for BlogpostField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::AuthorId => "AUTHOR_ID",
+            Self::BlogId => "BLOG_ID",
+            Self::CategoryId => "CATEGORY_ID",
+            Self::Code => "CODE",
+            Self::DatePublish => "DATE_PUBLISH",
+            Self::DetailText => "DETAIL_TEXT",
+            Self::EnableComments => "ENABLE_COMMENTS",
+            Self::Files => "FILES",
+            Self::HasCommentImages => "HAS_COMMENT_IMAGES",
+            Self::HasImages => "HAS_IMAGES",
+            Self::HasProps => "HAS_PROPS",
+            Self::HasSocnetAll => "HAS_SOCNET_ALL",
+            Self::HasTags => "HAS_TAGS",
+            Self::Id => "ID",
+            Self::Micro => "MICRO",
+            Self::NumComments => "NUM_COMMENTS",
+            Self::PublishStatus => "PUBLISH_STATUS",
+            Self::Title => "TITLE",
+        }
+    }
 }
 /// `log.blogpost.add`: scope `log`; writes (not idempotent: never repeated blindly).
 ///
@@ -200,7 +320,8 @@ impl LogBlogpostDelete {
     "log.blogpost.get",
     scope = "log",
     kind = read,
-    response = serde_json::Value
+    response = Vec<Blogpost>,
+    list(record = Blogpost, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

@@ -4,8 +4,10 @@
 #![allow(deprecated)]
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests and read from responses.
@@ -326,13 +328,13 @@ impl wire::Lenient for RpaItemGetUsersItem {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// A list page's `result`: the records sit under `items`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/item/rpa-item-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct RpaItemListResult {
-    /// `items`: `raw[]`.
-    pub items: Option<Vec<serde_json::Value>>,
+    /// `items`: `RpaItem[]`, read-only.
+    pub items: Option<Vec<RpaItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -344,6 +346,66 @@ impl wire::Lenient for RpaItemListResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<RpaItem> for RpaItemListResult {
+    fn into_records(self) -> Vec<RpaItem> {
+        self.items.unwrap_or_default()
+    }
+}
+/// The fields of [`RpaItem`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RpaItemField {
+    /// `createdBy`
+    CreatedBy,
+    /// `createdTime`
+    CreatedTime,
+    /// `detailUrl`
+    DetailUrl,
+    /// `id`
+    Id,
+    /// `movedBy`
+    MovedBy,
+    /// `movedTime`
+    MovedTime,
+    /// `name`
+    Name,
+    /// `previousStageId`
+    PreviousStageId,
+    /// `stageId`
+    StageId,
+    /// `tasksCounter`
+    TasksCounter,
+    /// `tasksFaces`
+    TasksFaces,
+    /// `typeId`
+    TypeId,
+    /// `updatedBy`
+    UpdatedBy,
+    /// `updatedTime`
+    UpdatedTime,
+    /// `users`
+    Users,
+}
+impl query::RecordField for RpaItemField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::CreatedBy => "createdBy",
+            Self::CreatedTime => "createdTime",
+            Self::DetailUrl => "detailUrl",
+            Self::Id => "id",
+            Self::MovedBy => "movedBy",
+            Self::MovedTime => "movedTime",
+            Self::Name => "name",
+            Self::PreviousStageId => "previousStageId",
+            Self::StageId => "stageId",
+            Self::TasksCounter => "tasksCounter",
+            Self::TasksFaces => "tasksFaces",
+            Self::TypeId => "typeId",
+            Self::UpdatedBy => "updatedBy",
+            Self::UpdatedTime => "updatedTime",
+            Self::Users => "users",
+        }
     }
 }
 /// `rpa.item.add`: scope `rpa`; writes (not idempotent: never repeated blindly).
@@ -438,7 +500,8 @@ pub struct RpaItemGetTasks {
     "rpa.item.list",
     scope = "rpa",
     kind = read,
-    response = RpaItemListResult
+    response = RpaItemListResult,
+    list(record = RpaItem, records = "items", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -446,12 +509,12 @@ pub struct RpaItemList {
     /// `typeId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<i64>,
-    /// `order`: `map<string>`.
+    /// `order`: `map<string>`. Field names: [`RpaItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
-    /// `filter`: `map<raw>`.
+    pub order: Option<query::Order<RpaItemField>>,
+    /// `filter`: `map<raw>`. Field names: [`RpaItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    pub filter: Option<query::Filter<RpaItemField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -4,8 +4,10 @@
 #![allow(deprecated)]
 use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
+use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 /// Sent in requests and read from responses.
@@ -103,13 +105,13 @@ impl wire::Lenient for RpaTypeGetResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// A list page's `result`: the records sit under `types`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/type/rpa-type-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct RpaTypeListResult {
-    /// `types`: `raw[]`.
-    pub types: Option<Vec<serde_json::Value>>,
+    /// `types`: `RpaType[]`, read-only.
+    pub types: Option<Vec<RpaType>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -121,6 +123,39 @@ impl wire::Lenient for RpaTypeListResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+impl IntoRecords<RpaType> for RpaTypeListResult {
+    fn into_records(self) -> Vec<RpaType> {
+        self.types.unwrap_or_default()
+    }
+}
+/// The fields of [`RpaType`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RpaTypeField {
+    /// `createdBy`
+    CreatedBy,
+    /// `id`
+    Id,
+    /// `image`
+    Image,
+    /// `permissions`
+    Permissions,
+    /// `settings`
+    Settings,
+    /// `title`
+    Title,
+}
+impl query::RecordField for RpaTypeField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::CreatedBy => "createdBy",
+            Self::Id => "id",
+            Self::Image => "image",
+            Self::Permissions => "permissions",
+            Self::Settings => "settings",
+            Self::Title => "title",
+        }
     }
 }
 /// `rpa.type.add`: scope `rpa`; writes (not idempotent: never repeated blindly).
@@ -192,20 +227,21 @@ impl RpaTypeGet {
     "rpa.type.list",
     scope = "rpa",
     kind = read,
-    response = RpaTypeListResult
+    response = RpaTypeListResult,
+    list(record = RpaType, records = "types", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaTypeList {
-    /// `select`: `string[]`.
+    /// `select`: `string[]`. Field names: [`RpaTypeField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `order`: `map<string>`.
+    pub select: Option<query::Select<RpaTypeField>>,
+    /// `order`: `map<string>`. Field names: [`RpaTypeField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
-    /// `filter`: `map<raw>`.
+    pub order: Option<query::Order<RpaTypeField>>,
+    /// `filter`: `map<raw>`. Field names: [`RpaTypeField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    pub filter: Option<query::Filter<RpaTypeField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

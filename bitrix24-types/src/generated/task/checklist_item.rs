@@ -36,8 +36,8 @@ pub struct Checklistitem {
     pub toggled_date: Option<wire::DateTime>,
     /// `MEMBERS`: `TaskChecklistitemMembersItem[]`.
     pub members: Option<Vec<TaskChecklistitemMembersItem>>,
-    /// `ATTACHMENTS`: `TaskChecklistitemGetAttachments`.
-    pub attachments: Option<TaskChecklistitemGetAttachments>,
+    /// `ATTACHMENTS`: `map<TaskChecklistitemGetAttachments>`.
+    pub attachments: Option<BTreeMap<String, TaskChecklistitemGetAttachments>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

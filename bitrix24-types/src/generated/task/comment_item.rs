@@ -30,8 +30,8 @@ pub struct Commentitem {
     pub post_date: Option<wire::DateTime>,
     /// `POST_MESSAGE`: string.
     pub post_message: Option<String>,
-    /// `ATTACHED_OBJECTS`: `TaskCommentitemGetAttachedObjects`.
-    pub attached_objects: Option<TaskCommentitemGetAttachedObjects>,
+    /// `ATTACHED_OBJECTS`: `map<TaskCommentitemGetAttachedObjects>`.
+    pub attached_objects: Option<BTreeMap<String, TaskCommentitemGetAttachedObjects>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

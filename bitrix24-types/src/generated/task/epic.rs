@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::task_linked::TasksApiScrumEpicListOrder;
 /// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-get.html)
@@ -435,6 +435,40 @@ impl wire::Lenient for TasksApiScrumEpicGetUserType {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`Epic`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EpicField {
+    /// `id`
+    Id,
+    /// `groupId`
+    GroupId,
+    /// `name`
+    Name,
+    /// `description`
+    Description,
+    /// `createdBy`
+    CreatedBy,
+    /// `modifiedBy`
+    ModifiedBy,
+    /// `color`
+    Color,
+    /// `files`
+    Files,
+}
+impl query::RecordField for EpicField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::GroupId => "groupId",
+            Self::Name => "name",
+            Self::Description => "description",
+            Self::CreatedBy => "createdBy",
+            Self::ModifiedBy => "modifiedBy",
+            Self::Color => "color",
+            Self::Files => "files",
+        }
+    }
+}
 /// `tasks.api.scrum.epic.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/epic/tasks-api-scrum-epic-add.html)
@@ -517,20 +551,21 @@ pub struct TasksApiScrumEpicGetFields;
     "tasks.api.scrum.epic.list",
     scope = "task",
     kind = read,
-    response = Epic
+    response = Vec<Epic>,
+    list(record = Epic, records = result, id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksApiScrumEpicList {
-    /// `order`: `TasksApiScrumEpicListOrder`.
+    /// `order`: `TasksApiScrumEpicListOrder`. Field names: [`EpicField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<TasksApiScrumEpicListOrder>,
-    /// `filter`: `TasksApiScrumEpicListOrder`.
+    pub order: Option<query::Order<EpicField>>,
+    /// `filter`: `TasksApiScrumEpicListOrder`. Field names: [`EpicField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<TasksApiScrumEpicListOrder>,
-    /// `select`: `TasksApiScrumEpicListOrder`.
+    pub filter: Option<query::Filter<EpicField>>,
+    /// `select`: `TasksApiScrumEpicListOrder`. Field names: [`EpicField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<TasksApiScrumEpicListOrder>,
+    pub select: Option<query::Select<EpicField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

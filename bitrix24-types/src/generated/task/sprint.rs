@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_values::TasksApiScrumSprintAddStatus;
@@ -306,6 +307,82 @@ pub struct TasksApiScrumSprintListFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
+/// The fields of [`Sprint`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SprintField {
+    /// `id`
+    Id,
+    /// `groupId`
+    GroupId,
+    /// `entityType`
+    EntityType,
+    /// `name`
+    Name,
+    /// `goal`
+    Goal,
+    /// `sort`
+    Sort,
+    /// `createdBy`
+    CreatedBy,
+    /// `modifiedBy`
+    ModifiedBy,
+    /// `dateStart`
+    DateStart,
+    /// `dateEnd`
+    DateEnd,
+    /// `status`
+    Status,
+    /// `ID`
+    Id2,
+    /// `GROUP_ID`
+    GroupId2,
+    /// `ENTITY_TYPE`
+    EntityType2,
+    /// `NAME`
+    Name2,
+    /// `SORT`
+    Sort2,
+    /// `CREATED_BY`
+    CreatedBy2,
+    /// `MODIFIED_BY`
+    ModifiedBy2,
+    /// `DATE_START`
+    DateStart2,
+    /// `DATE_END`
+    DateEnd2,
+    /// `STATUS`
+    Status2,
+    /// `INFO`
+    Info,
+}
+impl query::RecordField for SprintField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::GroupId => "groupId",
+            Self::EntityType => "entityType",
+            Self::Name => "name",
+            Self::Goal => "goal",
+            Self::Sort => "sort",
+            Self::CreatedBy => "createdBy",
+            Self::ModifiedBy => "modifiedBy",
+            Self::DateStart => "dateStart",
+            Self::DateEnd => "dateEnd",
+            Self::Status => "status",
+            Self::Id2 => "ID",
+            Self::GroupId2 => "GROUP_ID",
+            Self::EntityType2 => "ENTITY_TYPE",
+            Self::Name2 => "NAME",
+            Self::Sort2 => "SORT",
+            Self::CreatedBy2 => "CREATED_BY",
+            Self::ModifiedBy2 => "MODIFIED_BY",
+            Self::DateStart2 => "DATE_START",
+            Self::DateEnd2 => "DATE_END",
+            Self::Status2 => "STATUS",
+            Self::Info => "INFO",
+        }
+    }
+}
 /// `tasks.api.scrum.sprint.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sonet-group/scrum/sprint/tasks-api-scrum-sprint-add.html)
@@ -409,20 +486,21 @@ pub struct TasksApiScrumSprintGetFields;
     "tasks.api.scrum.sprint.list",
     scope = "task",
     kind = read,
-    response = Sprint
+    response = Vec<Sprint>,
+    list(record = Sprint, records = result, id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksApiScrumSprintList {
-    /// `order`: `TasksApiScrumSprintListFields`.
+    /// `order`: `TasksApiScrumSprintListFields`. Field names: [`SprintField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<TasksApiScrumSprintListFields>,
-    /// `filter`: `TasksApiScrumSprintListFields`.
+    pub order: Option<query::Order<SprintField>>,
+    /// `filter`: `TasksApiScrumSprintListFields`. Field names: [`SprintField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<TasksApiScrumSprintListFields>,
-    /// `select`: `string[]`.
+    pub filter: Option<query::Filter<SprintField>>,
+    /// `select`: `string[]`. Field names: [`SprintField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
+    pub select: Option<query::Select<SprintField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -848,8 +848,8 @@ pub struct TasksTaskAddTask {
     pub creator: Option<TasksTaskAddUser>,
     /// `responsible`: `TasksTaskAddUser`.
     pub responsible: Option<TasksTaskAddUser>,
-    /// `accomplicesData`: raw.
-    pub accomplices_data: Option<serde_json::Value>,
+    /// `accomplicesData`: `TasksTaskAddUser[]`.
+    pub accomplices_data: Option<Vec<TasksTaskAddUser>>,
     /// `auditorsData`: `TasksTaskAddUser`.
     pub auditors_data: Option<TasksTaskAddUser>,
     /// `newCommentsCount`: integer.

@@ -141,8 +141,8 @@ impl wire::Lenient for VoteAttachedVoteGetManyResult {
 pub struct VoteAttachedVoteGetWithVotedResult {
     /// `attach`: `AttachedVote`.
     pub attach: Option<AttachedVote>,
-    /// `voted`: `VoteAttachedVoteGetWithVotedVoted`.
-    pub voted: Option<VoteAttachedVoteGetWithVotedVoted>,
+    /// `voted`: `map<VoteAttachedVoteGetWithVotedVoted[]>`.
+    pub voted: Option<BTreeMap<String, Vec<VoteAttachedVoteGetWithVotedVoted>>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
