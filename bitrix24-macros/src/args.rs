@@ -43,6 +43,9 @@ pub(crate) struct List {
     pub(crate) id: LitStr,
     /// The ID's name in `filter`, `order` and `select`, when not `id`'s.
     pub(crate) id_param: Option<LitStr>,
+    /// The names the list takes its filter, order and select by, where not the
+    /// lowercase ones: (`FILTER_PARAM`, `"FILTER"`), ...
+    pub(crate) param_names: Vec<(String, LitStr)>,
     pub(crate) fast_path: bool,
     /// Pages are counted: `start=-1` is not documented for the list.
     pub(crate) counted: bool,
@@ -68,6 +71,9 @@ const LIST_KEYS: &[&str] = &[
     "records",
     "id",
     "id_param",
+    "filter_param",
+    "order_param",
+    "select_param",
     "fast_path",
     "counted",
 ];
@@ -363,6 +369,7 @@ struct ListDraft {
     records: Option<Records>,
     id: Option<LitStr>,
     id_param: Option<LitStr>,
+    param_names: Vec<(String, LitStr)>,
     fast_path: bool,
     counted: bool,
 }
@@ -377,6 +384,7 @@ impl ListDraft {
             records: None,
             id: None,
             id_param: None,
+            param_names: Vec::new(),
             fast_path: false,
             counted: false,
         };
@@ -445,6 +453,18 @@ impl ListDraft {
                 self.id_param = value(&key, rest, usage, errors)
                     .and_then(|v| non_empty_str(&v, "id_param", usage, errors));
             }
+            "filter_param" | "order_param" | "select_param" => {
+                let usage = match name.as_str() {
+                    "filter_param" => "filter_param = \"FILTER\"",
+                    "order_param" => "order_param = \"SORT\"",
+                    _ => "select_param = \"SELECT\"",
+                };
+                let lit = value(&key, rest, usage, errors)
+                    .and_then(|v| non_empty_str(&v, &name, usage, errors));
+                if let Some(lit) = lit {
+                    self.param_names.push((name.to_ascii_uppercase(), lit));
+                }
+            }
             "fast_path" | "counted" => {
                 if !rest.is_empty() {
                     errors.push(Error::new_spanned(
@@ -477,6 +497,7 @@ impl ListDraft {
             records: self.records.unwrap_or(Records::Result),
             id: self.id.unwrap_or(id_default),
             id_param: self.id_param,
+            param_names: self.param_names,
             fast_path: self.fast_path,
             counted: self.counted,
         })

@@ -1,6 +1,6 @@
 //! Turning the parsed attribute and the struct into the `Method`/`ListMethod` impls.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Error, Fields, Generics, Item, ItemStruct, Type, parse_quote};
@@ -157,6 +157,10 @@ fn list_impl(
         .id_param
         .as_ref()
         .map(|name| quote!(const ID_PARAM: &'static ::core::primitive::str = #name;));
+    let param_names = list.param_names.iter().map(|(name, value)| {
+        let name = Ident::new(name, value.span());
+        quote!(const #name: &'static ::core::primitive::str = #value;)
+    });
     let counted = list.counted.then(|| {
         quote!(
             const COUNTED: ::core::primitive::bool = true;
@@ -178,6 +182,7 @@ fn list_impl(
             const ID_FIELD: &'static ::core::primitive::str = #id;
             const FAST_PATH: ::core::primitive::bool = #fast_path;
             #id_param
+            #(#param_names)*
             #counted
             fn set_start(
                 &mut self,

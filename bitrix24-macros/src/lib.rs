@@ -66,6 +66,9 @@ use proc_macro::TokenStream;
 ///   - `id = "ID"`: the record's ID field on the wire (default `"ID"`);
 ///   - `id_param = "ID"`: the ID's name in `filter`, `order` and `select` when it is not
 ///     the record's (`tasks.task.list` filters by `ID` and returns `id`; default: `id`'s);
+///   - `filter_param = "FILTER"`, `order_param = "SORT"`, `select_param = "SELECT"`: the
+///     names the method takes its filter, order and select by, where they are not
+///     `filter`, `order` and `select` (`entity.item.get`); the fast path writes there;
 ///   - `fast_path`: a bare flag, the documented fast path applies (default: off);
 ///   - `counted`: a bare flag, the list's pages are always counted (`start=-1` is not
 ///     documented for it), so the fast path sends `start=0` (default: off).

@@ -157,6 +157,26 @@ fn list_method_with_records_under_a_key() {
     );
 }
 
+#[bitrix_method(
+    "sonet_group.get",
+    kind = read,
+    response = Vec<Deal>,
+    list(record = Deal, filter_param = "FILTER", order_param = "ORDER", fast_path),
+)]
+#[derive(Debug, Default, Serialize)]
+struct SonetGroupGet {
+    start: Option<i64>,
+}
+
+#[test]
+fn list_method_taking_its_filter_and_order_by_other_names() {
+    assert_eq!(SonetGroupGet::FILTER_PARAM, "FILTER");
+    assert_eq!(SonetGroupGet::ORDER_PARAM, "ORDER");
+    // What is not given keeps the trait's default.
+    assert_eq!(SonetGroupGet::SELECT_PARAM, "select");
+    assert_eq!(CrmDealList::FILTER_PARAM, "filter");
+}
+
 /// Generic parameters pass through; the impls carry the bounds serde needs, so the
 /// struct itself does not have to repeat them.
 #[bitrix_method("entity.item.get", kind = read, response = Vec<R>, list(record = R))]

@@ -155,6 +155,7 @@
 // dispatcher that knows every family), `batch` and `oauth` run on the state; `server`
 // routes HTTP requests to them; `portal` is the handle a test holds. This root only
 // declares and re-exports.
+mod app_storage;
 mod batch;
 mod bucket;
 mod call;

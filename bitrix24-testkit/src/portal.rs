@@ -338,6 +338,13 @@ impl TestPortal {
         lock(&self.shared.state).items.seed(entity_type_id, n, now);
     }
 
+    /// Add `n` items named `Item 1`, `Item 2`, ... to the application storage `entity`
+    /// (created when missing), as `entity.item.add` would store them (by user 1).
+    pub fn seed_app_storage(&self, entity: &str, n: usize) {
+        let now = now_unix().floor() as i64;
+        lock(&self.shared.state).app_storage.seed(entity, n, 1, now);
+    }
+
     /// Delete an item of a smart process, as `crm.item.delete` would (not counted as a
     /// call); whether it existed.
     pub fn delete_item(&self, entity_type_id: u32, id: u64) -> bool {

@@ -54,6 +54,15 @@ pub(crate) fn execute(
         crate::users::call(&state.users, method, params, caller.user_id, page_size)
     {
         result
+    } else if let Some(result) = crate::app_storage::call(
+        &mut state.app_storage,
+        method,
+        params,
+        caller.user_id,
+        now,
+        page_size,
+    ) {
+        result
     } else {
         match method {
             "app.info" => Ok(Outcome::read(app_info(state))),

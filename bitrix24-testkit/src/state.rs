@@ -42,6 +42,8 @@ pub(crate) struct State {
     pub(crate) items: ItemStore,
     /// The portal's users (`user.get`, `user.current`).
     pub(crate) users: UserStore,
+    /// Applications' data storages (`entity.*`).
+    pub(crate) app_storage: crate::app_storage::AppStorage,
 }
 
 impl State {
@@ -65,6 +67,7 @@ impl State {
             replays: Replays::default(),
             items: ItemStore::default(),
             users: UserStore::new(now_unix().floor() as i64),
+            app_storage: Default::default(),
         }
     }
 }

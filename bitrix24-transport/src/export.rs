@@ -41,7 +41,9 @@
 //! is replaced by the ID order, and a `>ID` in its filter is where the export starts.
 //!
 //! The ID's name in `filter`, `order` and `select` is [`ListMethod::ID_PARAM`] (`ID` for
-//! `tasks.task.list`, whose records carry `id`). A list whose pages are always counted
+//! `tasks.task.list`, whose records carry `id`), and those parameters' own names are
+//! [`ListMethod::FILTER_PARAM`], [`ListMethod::ORDER_PARAM`] and
+//! [`ListMethod::SELECT_PARAM`] (`FILTER` and `SORT` for `entity.item.get`). A list whose pages are always counted
 //! ([`ListMethod::COUNTED`]: `start=-1` is not documented for it) is paged the same way
 //! with `start=0`: the portal counts each page, and nothing else changes.
 //!
@@ -247,11 +249,13 @@ impl<M: ListMethod> Shared<M> {
         let mut floor = 0;
         let mut ceiling = None;
         if M::FAST_PATH {
-            let filter = match base.remove("filter") {
+            let filter = match base.remove(M::FILTER_PARAM) {
                 Some(Value::Object(filter)) => filter,
                 None | Some(Value::Null) => Map::new(),
                 Some(Value::Array(items)) if items.is_empty() => Map::new(),
-                Some(_) => return Err(encode("`filter` must be an object".into())),
+                Some(_) => {
+                    return Err(encode(format!("`{}` must be an object", M::FILTER_PARAM)));
+                }
             };
             let mut filter = filter;
             let bound = |value: &Value, key: &str| {
@@ -269,9 +273,9 @@ impl<M: ListMethod> Shared<M> {
             if let Some(value) = filter.remove(&le) {
                 ceiling = Some(bound(&value, &le)?);
             }
-            base.insert("filter".into(), Value::Object(filter));
-            base.insert("order".into(), json!({ M::ID_PARAM: "ASC" }));
-            if let Some(Value::Array(select)) = base.get_mut("select") {
+            base.insert(M::FILTER_PARAM.into(), Value::Object(filter));
+            base.insert(M::ORDER_PARAM.into(), json!({ M::ID_PARAM: "ASC" }));
+            if let Some(Value::Array(select)) = base.get_mut(M::SELECT_PARAM) {
                 let has_id = select.iter().any(|name| {
                     name.as_str()
                         .is_some_and(|n| n.eq_ignore_ascii_case(M::ID_PARAM) || n == "*")
@@ -294,7 +298,7 @@ impl<M: ListMethod> Shared<M> {
     /// it), up to `high`.
     fn fast_params(&self, after: u64, high: Option<u64>, descending: bool) -> Value {
         let mut params = self.base.clone();
-        if let Some(Value::Object(filter)) = params.get_mut("filter") {
+        if let Some(Value::Object(filter)) = params.get_mut(M::FILTER_PARAM) {
             filter.insert(format!(">{}", M::ID_PARAM), json!(after));
             let high = match (high, self.ceiling) {
                 (Some(a), Some(b)) => Some(a.min(b)),
@@ -305,8 +309,8 @@ impl<M: ListMethod> Shared<M> {
             }
         }
         if descending {
-            params.insert("order".into(), json!({ M::ID_PARAM: "DESC" }));
-            params.insert("select".into(), json!([M::ID_PARAM]));
+            params.insert(M::ORDER_PARAM.into(), json!({ M::ID_PARAM: "DESC" }));
+            params.insert(M::SELECT_PARAM.into(), json!([M::ID_PARAM]));
         }
         params.insert("start".into(), json!(if M::COUNTED { 0 } else { -1 }));
         Value::Object(params)
@@ -514,7 +518,7 @@ fn chain_batch<M: ListMethod>(
         let cmd = match cmds.last() {
             None => batch.push(&params)?,
             Some(&previous) => {
-                let id_path = format!("filter.>{}", M::ID_PARAM);
+                let id_path = format!("{}.>{}", M::FILTER_PARAM, M::ID_PARAM);
                 batch.push_with(&params, [(id_path, Shared::<M>::last_id_ref(previous))])?
             }
         };
@@ -859,131 +863,4 @@ where
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A list whose records sit under `items` with a lower-case `id` (as `crm.item.list`).
-    #[derive(Serialize)]
-    struct ItemList {
-        #[serde(rename = "entityTypeId")]
-        entity_type_id: u32,
-        filter: Value,
-        select: Vec<String>,
-    }
-
-    impl Method for ItemList {
-        const NAME: &'static str = "crm.item.list";
-        const SCOPE: Option<&'static str> = Some("crm");
-        const KIND: CallKind = CallKind::Read;
-        const API: ApiVersion = ApiVersion::Classic;
-        type Response = Value;
-    }
-
-    impl ListMethod for ItemList {
-        type Record = Value;
-        const RECORDS: Records = Records::Key("items");
-        const ID_FIELD: &'static str = "id";
-        const FAST_PATH: bool = true;
-        fn set_start(&mut self, _: Option<i64>) {}
-    }
-
-    #[test]
-    fn chained_pages_reference_the_last_id_under_the_records_key() {
-        let client = Client::webhook("https://example.bitrix24.com/rest/1/secret/").unwrap();
-        let request = ItemList {
-            entity_type_id: 2,
-            filter: json!({">id": 7, "<=id": 9000, "stageId": "NEW"}),
-            select: vec!["title".into()],
-        };
-        let shared = Shared::<ItemList>::new(&client, &request).unwrap();
-        assert_eq!((shared.floor, shared.ceiling), (7, Some(9000)));
-        let (batch, probe, cmds) = chain_batch(&shared, 120, Some(5000), 3, Some(true)).unwrap();
-        assert_eq!(batch.len(), 4);
-        assert_eq!(
-            batch.command_text(probe.unwrap()).unwrap(),
-            "crm.item.list?entityTypeId=2&filter[%3C%3Did]=9000&filter[%3Eid]=120\
-             &filter[stageId]=NEW&order[id]=DESC&select[0]=id&start=0"
-        );
-        assert_eq!(
-            batch.command_text(cmds[0]).unwrap(),
-            "crm.item.list?entityTypeId=2&filter[%3C%3Did]=5000&filter[%3Eid]=120\
-             &filter[stageId]=NEW&order[id]=ASC&select[0]=title&select[1]=id&start=-1"
-        );
-        assert_eq!(
-            batch.command_text(cmds[2]).unwrap(),
-            "crm.item.list?entityTypeId=2&filter[%3C%3Did]=5000\
-             &filter[%3Eid]=$result[c2][items][49][id]&filter[stageId]=NEW&order[id]=ASC\
-             &select[0]=title&select[1]=id&start=-1"
-        );
-    }
-
-    /// A list filtered by `ID` whose records carry `id` under `tasks`, always counted
-    /// (as the classic `tasks.task.list`).
-    #[derive(Serialize)]
-    struct TaskList {
-        filter: Value,
-        select: Vec<String>,
-    }
-
-    impl Method for TaskList {
-        const NAME: &'static str = "tasks.task.list";
-        const SCOPE: Option<&'static str> = Some("task");
-        const KIND: CallKind = CallKind::Read;
-        const API: ApiVersion = ApiVersion::Classic;
-        type Response = Value;
-    }
-
-    impl ListMethod for TaskList {
-        type Record = Value;
-        const RECORDS: Records = Records::Key("tasks");
-        const ID_FIELD: &'static str = "id";
-        const ID_PARAM: &'static str = "ID";
-        const FAST_PATH: bool = true;
-        const COUNTED: bool = true;
-        fn set_start(&mut self, _: Option<i64>) {}
-    }
-
-    #[test]
-    fn a_counted_list_filtered_by_another_name_pages_by_id_with_start_0() {
-        let client = Client::webhook("https://example.bitrix24.com/rest/1/secret/").unwrap();
-        let request = TaskList {
-            filter: json!({">ID": 3, "RESPONSIBLE_ID": 1}),
-            select: vec!["TITLE".into()],
-        };
-        let shared = Shared::<TaskList>::new(&client, &request).unwrap();
-        assert_eq!(shared.floor, 3);
-        let (batch, _, cmds) = chain_batch(&shared, 3, None, 2, None).unwrap();
-        assert_eq!(
-            batch.command_text(cmds[1]).unwrap(),
-            "tasks.task.list?filter[%3EID]=$result[c0][tasks][49][id]&filter[RESPONSIBLE_ID]=1\
-             &order[ID]=ASC&select[0]=TITLE&select[1]=ID&start=0"
-        );
-        // An explicit `id` in the select is the ID already, whatever its case.
-        let request = TaskList {
-            filter: json!({}),
-            select: vec!["id".into()],
-        };
-        let shared = Shared::<TaskList>::new(&client, &request).unwrap();
-        assert_eq!(shared.base["select"], json!(["id"]));
-    }
-
-    #[test]
-    fn requests_that_cannot_be_exported_are_refused() {
-        let client = Client::webhook("https://example.bitrix24.com/rest/1/secret/").unwrap();
-        let bad_cursor = ItemList {
-            entity_type_id: 2,
-            filter: json!({">id": "seven"}),
-            select: Vec::new(),
-        };
-        assert!(matches!(
-            Shared::<ItemList>::new(&client, &bad_cursor),
-            Err(Error::Encode { .. })
-        ));
-        let bad_filter = ItemList {
-            entity_type_id: 2,
-            filter: json!("x"),
-            select: Vec::new(),
-        };
-        assert!(Shared::<ItemList>::new(&client, &bad_filter).is_err());
-    }
-}
+mod tests;

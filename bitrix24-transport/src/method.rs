@@ -77,6 +77,14 @@ pub trait ListMethod: Method {
     /// The ID's name in `filter`, `order` and `select`, where it differs from the record's
     /// [`ID_FIELD`](Self::ID_FIELD): `tasks.task.list` filters by `ID`, records carry `id`.
     const ID_PARAM: &'static str = Self::ID_FIELD;
+    /// The name the method takes its filter by: `filter`, or `FILTER` (`entity.item.get`,
+    /// `sonet_group.get`). The fast path writes its `>ID` there.
+    const FILTER_PARAM: &'static str = "filter";
+    /// The name the method takes its sort order by (field -> direction): `order`, or
+    /// `ORDER`, `SORT` (`entity.item.get`). The fast path orders by ID there.
+    const ORDER_PARAM: &'static str = "order";
+    /// The name the method takes the fields to return by: `select`, or `SELECT`.
+    const SELECT_PARAM: &'static str = "select";
     /// The list's pages are always counted (`start=-1` is not documented for it): the fast
     /// path then pages by ID with `start=0`, still chained, and the portal counts each page.
     const COUNTED: bool = false;

@@ -86,9 +86,13 @@ fn list_args(cx: &mut Context<'_>, list: &ListModel) -> TokenStream {
             TokenStream::new()
         }
     };
+    let param_names = list.param_names.iter().map(|(kind, wire)| {
+        let key = ident(&format!("{}_param", kind.default_wire()));
+        quote!(, #key = #wire)
+    });
     let fast_path = flag(list.fast_path, "fast_path");
     let counted = flag(list.counted, "counted");
-    quote!(, list(record = #record, records = #records, id = #id #id_param #fast_path #counted))
+    quote!(, list(record = #record, records = #records, id = #id #id_param #(#param_names)* #fast_path #counted))
 }
 
 /// `new` with the required parameters as arguments, the optional ones `None`.

@@ -8,13 +8,14 @@
 //! their type (`ID`, or `id` for the camelCase APIs).
 //!
 //! The fast path (order by ID, `>ID` filter, `start=-1`; settings/performance/huge-data.md)
-//! is declared where the method takes `filter`, `order` and `start` by those names (the
-//! transport writes them lowercase) and the records carry an integer ID to order by.
+//! is declared where the method takes `start`, a filter and an order (a map of fields to
+//! directions) by those names in any case (`FILTER` and `SORT` on `entity.item.get`; the
+//! generator tells the transport which), and the records carry an integer ID to order by.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::emit_yaml::Yaml;
-use super::records::{drop_unused, type_fields};
+use super::records::{drop_unused, field_type, type_fields};
 use super::render::FileTree;
 use super::report::Problem;
 use super::result::ENVELOPE_ROWS;
@@ -33,11 +34,14 @@ pub(super) fn declare(files: &mut BTreeMap<String, FileTree>, notes: &mut Vec<Pr
         let Some(entry) = files[&path].methods.get(&method) else {
             continue;
         };
-        let params: BTreeSet<String> = match entry.get("params") {
-            Some(Yaml::Map(params)) => params.iter().map(|(k, _)| k.clone()).collect(),
-            _ => BTreeSet::new(),
+        let params: BTreeMap<String, String> = match entry.get("params") {
+            Some(Yaml::Map(params)) => params
+                .iter()
+                .map(|(name, param)| (name.clone(), field_type(param).to_owned()))
+                .collect(),
+            _ => BTreeMap::new(),
         };
-        if !params.contains("start") {
+        if !params.contains_key("start") {
             continue;
         }
         let Some(result) = entry.get("result") else {
@@ -85,8 +89,8 @@ pub(super) fn declare(files: &mut BTreeMap<String, FileTree>, notes: &mut Vec<Pr
         let fast = !declared
             && !mapped
             && orderable
-            && params.contains("filter")
-            && params.contains("order");
+            && takes(files, &params, &["filter"])
+            && takes(files, &params, &["order", "sort"]);
         if fast {
             list.push(("fast_path".to_owned(), Yaml::Bool(true)));
         }
@@ -124,6 +128,20 @@ pub(super) fn declare(files: &mut BTreeMap<String, FileTree>, notes: &mut Vec<Pr
         }
     }
     drop_unused(files, &dropped);
+}
+
+/// Whether `params` has one of `names` (in any case: `FILTER`, `SORT` on the classic
+/// `entity.item.get`) as a map or an object type, not a scalar or a value set
+/// (`user.get`'s and `voximplant.statistic.get`'s `order` is a direction).
+fn takes(
+    files: &BTreeMap<String, FileTree>,
+    params: &BTreeMap<String, String>,
+    names: &[&str],
+) -> bool {
+    params.iter().any(|(name, ty)| {
+        let object = ty.starts_with("map<") || !type_fields(files, ty).is_empty();
+        names.contains(&name.to_ascii_lowercase().as_str()) && object
+    })
 }
 
 /// How many entries a declared result's `list` has.
@@ -214,6 +232,7 @@ mod tests {
                         record(&[("templates", "map<SaleTemplate>")]),
                     ),
                     ("SaleTemplate", record(&[("id", "integer")])),
+                    ("SaleStored", record(&[("ID", "integer")])),
                 ],
                 vec![
                     (
@@ -235,6 +254,28 @@ mod tests {
                     (
                         "sale.template.list",
                         method_with(PAGED, Yaml::str("SaleTemplateListResult")),
+                    ),
+                    (
+                        "sale.stored.get",
+                        method_with(
+                            &[
+                                ("FILTER", "SaleStored"),
+                                ("SORT", "map<string>"),
+                                ("start", "integer"),
+                            ],
+                            Yaml::str("SaleStored[]"),
+                        ),
+                    ),
+                    (
+                        "sale.call.get",
+                        method_with(
+                            &[
+                                ("FILTER", "map<raw>"),
+                                ("ORDER", "string"),
+                                ("start", "integer"),
+                            ],
+                            Yaml::str("SaleStored[]"),
+                        ),
                     ),
                 ],
             ),
@@ -263,6 +304,12 @@ mod tests {
             result(&files, "sale.template.list"),
             &list("SaleTemplate[]", &[key, ("id_field", Yaml::str("id"))])
         );
+        // The filter and order by other names: an object and a map, or a direction.
+        assert_eq!(
+            result(&files, "sale.stored.get"),
+            &list("SaleStored[]", &[("fast_path", Yaml::Bool(true))])
+        );
+        assert_eq!(result(&files, "sale.call.get"), &list("SaleStored[]", &[]));
         // Without `start` a method does not page.
         assert_eq!(
             result(&files, "sale.log.get"),
@@ -275,12 +322,18 @@ mod tests {
             .collect();
         assert_eq!(
             types,
-            ["SaleLogRecord", "SaleOrder", "SaleStatus", "SaleTemplate"]
+            [
+                "SaleLogRecord",
+                "SaleOrder",
+                "SaleStatus",
+                "SaleStored",
+                "SaleTemplate"
+            ]
         );
         let start = files["sale.yaml"].methods["sale.order.list"]
             .get("params")
             .and_then(|p| p.get("start"));
         assert_eq!(start, Some(&Yaml::str("integer")));
-        assert_eq!(notes.len(), 4);
+        assert_eq!(notes.len(), 6);
     }
 }

@@ -151,6 +151,28 @@ pub enum QueryParam {
     Filter,
 }
 
+impl QueryParam {
+    /// The part a list parameter named `wire` plays, whatever its case: `select`,
+    /// `order` or `sort` (`entity.item.get`'s `SORT`), `filter`.
+    pub fn of(wire: &str) -> Option<QueryParam> {
+        match wire.to_ascii_lowercase().as_str() {
+            "select" => Some(QueryParam::Select),
+            "order" | "sort" => Some(QueryParam::Order),
+            "filter" => Some(QueryParam::Filter),
+            _ => None,
+        }
+    }
+
+    /// The name the transport sends the parameter by unless told otherwise.
+    pub fn default_wire(self) -> &'static str {
+        match self {
+            QueryParam::Select => "select",
+            QueryParam::Order => "order",
+            QueryParam::Filter => "filter",
+        }
+    }
+}
+
 /// The wire primitives a spec can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Builtin {
@@ -268,4 +290,7 @@ pub struct ListModel {
     pub fast_path: bool,
     /// Whether the fast path must count pages (`start=0`).
     pub counted: bool,
+    /// The parameters the fast path writes whose names are not the lowercase ones
+    /// (`entity.item.get`: `FILTER`, `SORT`).
+    pub param_names: Vec<(QueryParam, String)>,
 }

@@ -4,7 +4,7 @@ use marked_yaml::{Span, Spanned};
 
 use super::context::{FileContext, deprecation};
 use super::items::{
-    Api, Builtin, FieldModel, Kind, ListModel, MethodModel, Shape, TypeModel, TypeRef,
+    Api, Builtin, FieldModel, Kind, ListModel, MethodModel, QueryParam, Shape, TypeModel, TypeRef,
 };
 use super::objects::build_fields;
 use crate::diagnostics::{SpecErrors, suggestion};
@@ -159,6 +159,11 @@ pub(super) fn build_method(
                 id_param: list_def.id_param.as_ref().map(|id| id.as_str().to_owned()),
                 fast_path: list_def.fast_path,
                 counted: list_def.counted,
+                param_names: if list_def.fast_path {
+                    fast_path_names(&params)
+                } else {
+                    Vec::new()
+                },
             });
         }
     }
@@ -198,4 +203,24 @@ fn span_of_result(result: &Spanned<ResultDef>) -> Span {
     } else {
         *result.span()
     }
+}
+
+/// The names a fast-path list takes its filter, order and select by, where they are not
+/// the lowercase ones. An `order` that is a direction (`user.get`: `sort` names the field,
+/// `order` the direction) is no order map and is left out.
+fn fast_path_names(params: &[FieldModel]) -> Vec<(QueryParam, String)> {
+    let mut names: Vec<(QueryParam, String)> = Vec::new();
+    for param in params {
+        let Some(kind) = QueryParam::of(&param.wire) else {
+            continue;
+        };
+        // A scalar (a direction, a field name) plays none of these parts.
+        let scalar = matches!(param.ty, TypeRef::Builtin(_));
+        if scalar || names.iter().any(|(taken, _)| *taken == kind) {
+            continue;
+        }
+        names.push((kind, param.wire.clone()));
+    }
+    names.retain(|(kind, wire)| wire != kind.default_wire());
+    names
 }

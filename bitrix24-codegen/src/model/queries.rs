@@ -187,20 +187,11 @@ fn variants(wires: impl Iterator<Item = String>) -> Vec<(String, String)> {
 /// an object type (see the module doc); anything else (`user.get`'s `order` is a
 /// direction) stays as it is.
 fn query_param(wire: &str, ty: &TypeRef, objects: &BTreeSet<String>) -> Option<QueryParam> {
-    let (kind, generic) = match wire {
-        "select" => (
-            QueryParam::Select,
-            TypeRef::List(Box::new(TypeRef::Builtin(Builtin::String))),
-        ),
-        "order" => (
-            QueryParam::Order,
-            TypeRef::Map(Box::new(TypeRef::Builtin(Builtin::String))),
-        ),
-        "filter" => (
-            QueryParam::Filter,
-            TypeRef::Map(Box::new(TypeRef::Builtin(Builtin::Raw))),
-        ),
-        _ => return None,
+    let kind = QueryParam::of(wire)?;
+    let generic = match kind {
+        QueryParam::Select => TypeRef::List(Box::new(TypeRef::Builtin(Builtin::String))),
+        QueryParam::Order => TypeRef::Map(Box::new(TypeRef::Builtin(Builtin::String))),
+        QueryParam::Filter => TypeRef::Map(Box::new(TypeRef::Builtin(Builtin::Raw))),
     };
     let object = matches!(ty, TypeRef::Named { name, .. } if objects.contains(name));
     (*ty == generic || object).then_some(kind)
@@ -212,9 +203,7 @@ fn param_object<'a>(
     ty: &TypeRef,
     types: &BTreeMap<&str, (&str, &str, &'a TypeModel)>,
 ) -> Option<&'a [FieldModel]> {
-    if !matches!(wire, "select" | "order" | "filter") {
-        return None;
-    }
+    QueryParam::of(wire)?;
     let TypeRef::Named { name, .. } = ty else {
         return None;
     };

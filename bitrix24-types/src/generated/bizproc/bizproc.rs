@@ -90,15 +90,15 @@ impl query::RecordField for BizprocWorkflowInstancesRecordField {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct BizprocWorkflowInstances {
-    /// `SELECT`: `string[]`.
+    /// `SELECT`: `string[]`. Field names: [`BizprocWorkflowInstancesRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `FILTER`: `map<raw>`.
+    pub select: Option<query::Select<BizprocWorkflowInstancesRecordField>>,
+    /// `FILTER`: `map<raw>`. Field names: [`BizprocWorkflowInstancesRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
-    /// `ORDER`: `map<string>`.
+    pub filter: Option<query::Filter<BizprocWorkflowInstancesRecordField>>,
+    /// `ORDER`: `map<string>`. Field names: [`BizprocWorkflowInstancesRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
+    pub order: Option<query::Order<BizprocWorkflowInstancesRecordField>>,
     /// `start`: integer.
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

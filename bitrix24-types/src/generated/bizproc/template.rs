@@ -129,6 +129,26 @@ pub enum BizprocWorkflowTemplateListRecordField {
     SystemCode,
     /// `USER_ID`
     UserId,
+    /// `MODULE_ID`
+    ModuleId,
+    /// `ENTITY`
+    Entity,
+    /// `DOCUMENT_TYPE`
+    DocumentType,
+    /// `AUTO_EXECUTE`
+    AutoExecute,
+    /// `TEMPLATE`
+    Template,
+    /// `PARAMETERS`
+    Parameters,
+    /// `VARIABLES`
+    Variables,
+    /// `CONSTANTS`
+    Constants,
+    /// `MODIFIED`
+    Modified,
+    /// `IS_MODIFIED`
+    IsModified,
 }
 impl query::RecordField for BizprocWorkflowTemplateListRecordField {
     fn name(&self) -> &'static str {
@@ -137,6 +157,16 @@ impl query::RecordField for BizprocWorkflowTemplateListRecordField {
             Self::Name => "NAME",
             Self::SystemCode => "SYSTEM_CODE",
             Self::UserId => "USER_ID",
+            Self::ModuleId => "MODULE_ID",
+            Self::Entity => "ENTITY",
+            Self::DocumentType => "DOCUMENT_TYPE",
+            Self::AutoExecute => "AUTO_EXECUTE",
+            Self::Template => "TEMPLATE",
+            Self::Parameters => "PARAMETERS",
+            Self::Variables => "VARIABLES",
+            Self::Constants => "CONSTANTS",
+            Self::Modified => "MODIFIED",
+            Self::IsModified => "IS_MODIFIED",
         }
     }
 }
@@ -210,20 +240,28 @@ impl BizprocWorkflowTemplateDelete {
     scope = "bizproc",
     kind = read,
     response = Vec<BizprocWorkflowTemplateListRecord>,
-    list(record = BizprocWorkflowTemplateListRecord, records = result, id = "ID")
+    list(
+        record = BizprocWorkflowTemplateListRecord,
+        records = result,
+        id = "ID",
+        select_param = "SELECT",
+        filter_param = "FILTER",
+        order_param = "ORDER",
+        fast_path
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct BizprocWorkflowTemplateList {
-    /// `SELECT`: `BizprocWorkflowTemplateListFields`.
+    /// `SELECT`: `BizprocWorkflowTemplateListFields`. Field names: [`BizprocWorkflowTemplateListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<BizprocWorkflowTemplateListFields>,
-    /// `FILTER`: `BizprocWorkflowTemplateListFields`.
+    pub select: Option<query::Select<BizprocWorkflowTemplateListRecordField>>,
+    /// `FILTER`: `BizprocWorkflowTemplateListFields`. Field names: [`BizprocWorkflowTemplateListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BizprocWorkflowTemplateListFields>,
-    /// `ORDER`: `BizprocWorkflowTemplateListFields`.
+    pub filter: Option<query::Filter<BizprocWorkflowTemplateListRecordField>>,
+    /// `ORDER`: `BizprocWorkflowTemplateListFields`. Field names: [`BizprocWorkflowTemplateListRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BizprocWorkflowTemplateListFields>,
+    pub order: Option<query::Order<BizprocWorkflowTemplateListRecordField>>,
     /// `start`: integer.
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -566,6 +566,8 @@ pub enum DiskFileSearchRecordField {
     UpdatedBy,
     /// `UPDATE_TIME`
     UpdateTime,
+    /// `FOLDER_ID`
+    FolderId,
 }
 impl query::RecordField for DiskFileSearchRecordField {
     fn name(&self) -> &'static str {
@@ -589,6 +591,7 @@ impl query::RecordField for DiskFileSearchRecordField {
             Self::Type => "TYPE",
             Self::UpdatedBy => "UPDATED_BY",
             Self::UpdateTime => "UPDATE_TIME",
+            Self::FolderId => "FOLDER_ID",
         }
     }
 }
@@ -836,9 +839,9 @@ pub struct DiskFileSearch {
     /// `TYPE`: `DiskFileSearchType`. One of `file`, `folder`, `all`.
     #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
     pub type_: Option<DiskFileSearchType>,
-    /// `FILTER`: `DiskFileSearchFilter`.
+    /// `FILTER`: `DiskFileSearchFilter`. Field names: [`DiskFileSearchRecordField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<DiskFileSearchFilter>,
+    pub filter: Option<query::Filter<DiskFileSearchRecordField>>,
     /// `start`: integer.
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

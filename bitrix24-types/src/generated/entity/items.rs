@@ -222,19 +222,26 @@ impl EntityItemDelete {
     scope = "entity",
     kind = read,
     response = Vec<EntityItem>,
-    list(record = EntityItem, records = result, id = "ID")
+    list(
+        record = EntityItem,
+        records = result,
+        id = "ID",
+        order_param = "SORT",
+        filter_param = "FILTER",
+        fast_path
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct EntityItemGet {
     /// `ENTITY`: string, required.
     pub entity: String,
-    /// `SORT`: `EntityItem`.
+    /// `SORT`: `EntityItem`. Field names: [`EntityItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<EntityItem>,
-    /// `FILTER`: `EntityItem`.
+    pub sort: Option<query::Order<EntityItemField>>,
+    /// `FILTER`: `EntityItem`. Field names: [`EntityItemField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<EntityItem>,
+    pub filter: Option<query::Filter<EntityItemField>>,
     /// `start`: integer.
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

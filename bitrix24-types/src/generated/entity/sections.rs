@@ -222,19 +222,26 @@ impl EntitySectionDelete {
     scope = "entity",
     kind = read,
     response = Vec<EntitySection>,
-    list(record = EntitySection, records = result, id = "ID")
+    list(
+        record = EntitySection,
+        records = result,
+        id = "ID",
+        order_param = "SORT",
+        filter_param = "FILTER",
+        fast_path
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct EntitySectionGet {
     /// `ENTITY`: string, required.
     pub entity: String,
-    /// `SORT`: `EntitySection`.
+    /// `SORT`: `EntitySection`. Field names: [`EntitySectionField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<EntitySection>,
-    /// `FILTER`: `EntitySection`.
+    pub sort: Option<query::Order<EntitySectionField>>,
+    /// `FILTER`: `EntitySection`. Field names: [`EntitySectionField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<EntitySection>,
+    pub filter: Option<query::Filter<EntitySectionField>>,
     /// `start`: integer.
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -199,12 +199,12 @@ pub struct ListsElementGet {
     /// `ELEMENT_CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub element_code: Option<String>,
-    /// `SELECT`: `string[]`.
+    /// `SELECT`: `string[]`. Field names: [`ElementField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<Vec<String>>,
-    /// `FILTER`: `map<raw>`.
+    pub select: Option<query::Select<ElementField>>,
+    /// `FILTER`: `map<raw>`. Field names: [`ElementField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<BTreeMap<String, serde_json::Value>>,
+    pub filter: Option<query::Filter<ElementField>>,
     /// `ELEMENT_ORDER`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub element_order: Option<serde_json::Value>,

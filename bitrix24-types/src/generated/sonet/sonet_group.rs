@@ -468,17 +468,24 @@ impl SonetGroupFeatureAccess {
     scope = "sonet",
     kind = read,
     response = Vec<SonetGroup>,
-    list(record = SonetGroup, records = result, id = "ID")
+    list(
+        record = SonetGroup,
+        records = result,
+        id = "ID",
+        order_param = "ORDER",
+        filter_param = "FILTER",
+        fast_path
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct SonetGroupGet {
-    /// `ORDER`: `map<string>`.
+    /// `ORDER`: `map<string>`. Field names: [`SonetGroupField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<BTreeMap<String, String>>,
-    /// `FILTER`: `SonetGroupGetFilterable`.
+    pub order: Option<query::Order<SonetGroupField>>,
+    /// `FILTER`: `SonetGroupGetFilterable`. Field names: [`SonetGroupField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<SonetGroupGetFilterable>,
+    pub filter: Option<query::Filter<SonetGroupField>>,
     /// `GROUP_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,

@@ -274,6 +274,10 @@ pub enum SipField {
     Title,
     /// `TYPE`
     Type,
+    /// `ID`
+    Id,
+    /// `APP_ID`
+    AppId,
 }
 impl query::RecordField for SipField {
     fn name(&self) -> &'static str {
@@ -294,6 +298,8 @@ impl query::RecordField for SipField {
             Self::Server => "SERVER",
             Self::Title => "TITLE",
             Self::Type => "TYPE",
+            Self::Id => "ID",
+            Self::AppId => "APP_ID",
         }
     }
 }
@@ -381,9 +387,9 @@ impl VoximplantSipDelete {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoximplantSipGet {
-    /// `FILTER`: `VoximplantSipGetFilterable`.
+    /// `FILTER`: `VoximplantSipGetFilterable`. Field names: [`SipField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<VoximplantSipGetFilterable>,
+    pub filter: Option<query::Filter<SipField>>,
     /// `SORT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,

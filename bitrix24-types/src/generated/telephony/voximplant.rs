@@ -650,9 +650,9 @@ impl VoximplantInfocallStartwithtext {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct VoximplantStatisticGet {
-    /// `FILTER`: `VoximplantStatisticGetFilterable`.
+    /// `FILTER`: `VoximplantStatisticGetFilterable`. Field names: [`StatisticField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<VoximplantStatisticGetFilterable>,
+    pub filter: Option<query::Filter<StatisticField>>,
     /// `SORT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
