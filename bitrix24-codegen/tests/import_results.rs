@@ -250,3 +250,21 @@ fn an_array_result_whose_records_fields_the_table_lists_beside_it_is_a_list_of_t
     assert_eq!(record["NAME"], "string");
     assert_eq!(record["LENGTH"], "double");
 }
+
+#[test]
+fn a_reply_example_that_reads_as_json_once_mended_is_kept_as_a_fixture() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/docs-results");
+    let report = import::import_docs(&docs);
+    // The page's reply has a `// comment`: the fixture is what it reads as, strict JSON.
+    let text = &report.fixtures["crm.bobbin.list/1.json"];
+    let reply: serde_json::Value = serde_json::from_str(text).expect("strict JSON");
+    assert_eq!(reply["result"]["bobbins"]["7"]["color"], "red");
+    assert_eq!(reply["total"], 2);
+    // An example that does not read as JSON even so is not a fixture.
+    assert!(
+        !report
+            .fixtures
+            .keys()
+            .any(|path| path.starts_with("crm.reel.get/"))
+    );
+}
