@@ -87,6 +87,7 @@ pub(crate) fn field_table(table: &Table) -> Option<(FieldTable, Vec<String>)> {
             Err(reason) => problems.push(format!("row {number}: {reason}")),
         }
     }
+    either_will_do(&mut rows);
     Some((
         FieldTable {
             line: table.line,
@@ -95,6 +96,32 @@ pub(crate) fn field_table(table: &Table) -> Option<(FieldTable, Vec<String>)> {
         },
         problems,
     ))
+}
+
+/// Rows of which the table says any one will do ("At least one of the parameters must be
+/// specified: `IBLOCK_ID` or `IBLOCK_CODE`", both marked required): none of them is
+/// required alone.
+fn either_will_do(rows: &mut [Row]) {
+    let named: Vec<String> = rows
+        .iter()
+        .flat_map(|row| {
+            let lower = row.description.to_ascii_lowercase();
+            let Some(at) = lower.find("at least one of the parameters") else {
+                return Vec::new();
+            };
+            let sentence = row.description[at..].lines().next().unwrap_or_default();
+            markdown::code_spans(sentence)
+                .into_iter()
+                .map(|(span, _)| span)
+                .collect()
+        })
+        .collect();
+    if named.len() < 2 {
+        return;
+    }
+    for row in rows.iter_mut().filter(|row| named.contains(&row.name)) {
+        row.required = false;
+    }
 }
 
 /// Split `**NAME***...` into the clean name, the required marker and the rest.
@@ -189,5 +216,39 @@ mod tests {
             let (n, r, _) = bold_name(cell).unwrap();
             assert_eq!((n.as_str(), r), (name, required), "{cell}");
         }
+    }
+
+    #[test]
+    fn parameters_of_which_one_will_do_are_not_required_alone() {
+        let row = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+        let table = Table {
+            line: 1,
+            rows: vec![
+                row(&["**Name**\n`type`", "**Description**"]),
+                row(&["**IBLOCK_ID***\n[`integer`](x)", "the list"]),
+                row(&[
+                    "**IBLOCK_CODE***\n[`string`](x)",
+                    "its code\n\nAt least one of the parameters must be specified: \
+                     `IBLOCK_ID` or `IBLOCK_CODE`\n\nSee `lists.get`",
+                ]),
+                row(&["**FIELDS***\n[`object`](x)", "what to set"]),
+            ],
+            warnings: Vec::new(),
+        };
+        let (fields, problems) = field_table(&table).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        let required: Vec<(&str, bool)> = fields
+            .rows
+            .iter()
+            .map(|row| (row.name.as_str(), row.required))
+            .collect();
+        assert_eq!(
+            required,
+            [
+                ("IBLOCK_ID", false),
+                ("IBLOCK_CODE", false),
+                ("FIELDS", true)
+            ]
+        );
     }
 }

@@ -98,10 +98,12 @@ impl query::RecordField for ElementField {
 pub struct ListsElementAdd {
     /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
     pub iblock_type_id: ListsElementAddIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
-    pub iblock_code: String,
+    /// `IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_code: Option<String>,
     /// `ELEMENT_CODE`: string, required.
     pub element_code: String,
     /// `FIELDS`: `ListsElementParametrFields`, required.
@@ -117,15 +119,13 @@ impl ListsElementAdd {
     /// A `lists.element.add` call with the required parameters; optional ones unset.
     pub fn new(
         iblock_type_id: ListsElementAddIblockTypeId,
-        iblock_id: i64,
-        iblock_code: String,
         element_code: String,
         fields: ListsElementParametrFields,
     ) -> Self {
         Self {
             iblock_type_id,
-            iblock_id,
-            iblock_code,
+            iblock_id: None,
+            iblock_code: None,
             element_code,
             fields,
             iblock_section_id: None,
@@ -147,30 +147,28 @@ impl ListsElementAdd {
 pub struct ListsElementDelete {
     /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
     pub iblock_type_id: ListsElementAddIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
-    pub iblock_code: String,
-    /// `ELEMENT_ID`: integer, required.
-    pub element_id: i64,
-    /// `ELEMENT_CODE`: string, required.
-    pub element_code: String,
+    /// `IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_code: Option<String>,
+    /// `ELEMENT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element_id: Option<i64>,
+    /// `ELEMENT_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element_code: Option<String>,
 }
 impl ListsElementDelete {
     /// A `lists.element.delete` call with the required parameters; optional ones unset.
-    pub fn new(
-        iblock_type_id: ListsElementAddIblockTypeId,
-        iblock_id: i64,
-        iblock_code: String,
-        element_id: i64,
-        element_code: String,
-    ) -> Self {
+    pub fn new(iblock_type_id: ListsElementAddIblockTypeId) -> Self {
         Self {
             iblock_type_id,
-            iblock_id,
-            iblock_code,
-            element_id,
-            element_code,
+            iblock_id: None,
+            iblock_code: None,
+            element_id: None,
+            element_code: None,
         }
     }
 }
@@ -189,10 +187,12 @@ impl ListsElementDelete {
 pub struct ListsElementGet {
     /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
     pub iblock_type_id: ListsElementAddIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
-    pub iblock_code: String,
+    /// `IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_code: Option<String>,
     /// `ELEMENT_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub element_id: Option<i64>,
@@ -214,15 +214,11 @@ pub struct ListsElementGet {
 }
 impl ListsElementGet {
     /// A `lists.element.get` call with the required parameters; optional ones unset.
-    pub fn new(
-        iblock_type_id: ListsElementAddIblockTypeId,
-        iblock_id: i64,
-        iblock_code: String,
-    ) -> Self {
+    pub fn new(iblock_type_id: ListsElementAddIblockTypeId) -> Self {
         Self {
             iblock_type_id,
-            iblock_id,
-            iblock_code,
+            iblock_id: None,
+            iblock_code: None,
             element_id: None,
             element_code: None,
             select: None,
@@ -246,33 +242,30 @@ impl ListsElementGet {
 pub struct ListsElementGetFileUrl {
     /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
     pub iblock_type_id: ListsElementAddIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
-    pub iblock_code: String,
-    /// `ELEMENT_ID`: integer, required.
-    pub element_id: i64,
-    /// `ELEMENT_CODE`: string, required.
-    pub element_code: String,
+    /// `IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_code: Option<String>,
+    /// `ELEMENT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element_id: Option<i64>,
+    /// `ELEMENT_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element_code: Option<String>,
     /// `FIELD_ID`: integer, required.
     pub field_id: i64,
 }
 impl ListsElementGetFileUrl {
     /// A `lists.element.get.file.url` call with the required parameters; optional ones unset.
-    pub fn new(
-        iblock_type_id: ListsElementAddIblockTypeId,
-        iblock_id: i64,
-        iblock_code: String,
-        element_id: i64,
-        element_code: String,
-        field_id: i64,
-    ) -> Self {
+    pub fn new(iblock_type_id: ListsElementAddIblockTypeId, field_id: i64) -> Self {
         Self {
             iblock_type_id,
-            iblock_id,
-            iblock_code,
-            element_id,
-            element_code,
+            iblock_id: None,
+            iblock_code: None,
+            element_id: None,
+            element_code: None,
             field_id,
         }
     }
@@ -291,14 +284,18 @@ impl ListsElementGetFileUrl {
 pub struct ListsElementUpdate {
     /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
     pub iblock_type_id: ListsElementAddIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
-    pub iblock_code: String,
-    /// `ELEMENT_ID`: integer, required.
-    pub element_id: i64,
-    /// `ELEMENT_CODE`: string, required.
-    pub element_code: String,
+    /// `IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_code: Option<String>,
+    /// `ELEMENT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element_id: Option<i64>,
+    /// `ELEMENT_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element_code: Option<String>,
     /// `FIELDS`: `ListsElementParametrFields`, required.
     pub fields: ListsElementParametrFields,
 }
@@ -306,18 +303,14 @@ impl ListsElementUpdate {
     /// A `lists.element.update` call with the required parameters; optional ones unset.
     pub fn new(
         iblock_type_id: ListsElementAddIblockTypeId,
-        iblock_id: i64,
-        iblock_code: String,
-        element_id: i64,
-        element_code: String,
         fields: ListsElementParametrFields,
     ) -> Self {
         Self {
             iblock_type_id,
-            iblock_id,
-            iblock_code,
-            element_id,
-            element_code,
+            iblock_id: None,
+            iblock_code: None,
+            element_id: None,
+            element_code: None,
             fields,
         }
     }

@@ -231,10 +231,12 @@ pub struct ListsFieldUpdateParametrFields {
 pub struct ListsFieldAdd {
     /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
     pub iblock_type_id: ListsElementAddIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
-    pub iblock_code: String,
+    /// `IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_code: Option<String>,
     /// `FIELDS`: `ListsFieldAddParametrFields`, required.
     pub fields: ListsFieldAddParametrFields,
 }
@@ -242,14 +244,12 @@ impl ListsFieldAdd {
     /// A `lists.field.add` call with the required parameters; optional ones unset.
     pub fn new(
         iblock_type_id: ListsElementAddIblockTypeId,
-        iblock_id: i64,
-        iblock_code: String,
         fields: ListsFieldAddParametrFields,
     ) -> Self {
         Self {
             iblock_type_id,
-            iblock_id,
-            iblock_code,
+            iblock_id: None,
+            iblock_code: None,
             fields,
         }
     }
@@ -268,25 +268,22 @@ impl ListsFieldAdd {
 pub struct ListsFieldDelete {
     /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
     pub iblock_type_id: ListsElementAddIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
-    pub iblock_code: String,
+    /// `IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_code: Option<String>,
     /// `FIELD_ID`: string, required.
     pub field_id: String,
 }
 impl ListsFieldDelete {
     /// A `lists.field.delete` call with the required parameters; optional ones unset.
-    pub fn new(
-        iblock_type_id: ListsElementAddIblockTypeId,
-        iblock_id: i64,
-        iblock_code: String,
-        field_id: String,
-    ) -> Self {
+    pub fn new(iblock_type_id: ListsElementAddIblockTypeId, field_id: String) -> Self {
         Self {
             iblock_type_id,
-            iblock_id,
-            iblock_code,
+            iblock_id: None,
+            iblock_code: None,
             field_id,
         }
     }
@@ -305,25 +302,23 @@ impl ListsFieldDelete {
 pub struct ListsFieldGet {
     /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
     pub iblock_type_id: ListsElementAddIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
-    pub iblock_code: String,
+    /// `IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_code: Option<String>,
     /// `FIELD_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
 }
 impl ListsFieldGet {
     /// A `lists.field.get` call with the required parameters; optional ones unset.
-    pub fn new(
-        iblock_type_id: ListsElementAddIblockTypeId,
-        iblock_id: i64,
-        iblock_code: String,
-    ) -> Self {
+    pub fn new(iblock_type_id: ListsElementAddIblockTypeId) -> Self {
         Self {
             iblock_type_id,
-            iblock_id,
-            iblock_code,
+            iblock_id: None,
+            iblock_code: None,
             field_id: None,
         }
     }
@@ -343,25 +338,23 @@ impl ListsFieldGet {
 pub struct ListsFieldTypeGet {
     /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
     pub iblock_type_id: ListsElementAddIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
-    pub iblock_code: String,
+    /// `IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_code: Option<String>,
     /// `FIELD_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_id: Option<i64>,
 }
 impl ListsFieldTypeGet {
     /// A `lists.field.type.get` call with the required parameters; optional ones unset.
-    pub fn new(
-        iblock_type_id: ListsElementAddIblockTypeId,
-        iblock_id: i64,
-        iblock_code: String,
-    ) -> Self {
+    pub fn new(iblock_type_id: ListsElementAddIblockTypeId) -> Self {
         Self {
             iblock_type_id,
-            iblock_id,
-            iblock_code,
+            iblock_id: None,
+            iblock_code: None,
             field_id: None,
         }
     }
@@ -380,10 +373,12 @@ impl ListsFieldTypeGet {
 pub struct ListsFieldUpdate {
     /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
     pub iblock_type_id: ListsElementAddIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
-    pub iblock_code: String,
+    /// `IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_code: Option<String>,
     /// `FIELDS`: `ListsFieldUpdateParametrFields`, required.
     pub fields: ListsFieldUpdateParametrFields,
     /// `FIELD_ID`: string, required.
@@ -393,15 +388,13 @@ impl ListsFieldUpdate {
     /// A `lists.field.update` call with the required parameters; optional ones unset.
     pub fn new(
         iblock_type_id: ListsElementAddIblockTypeId,
-        iblock_id: i64,
-        iblock_code: String,
         fields: ListsFieldUpdateParametrFields,
         field_id: String,
     ) -> Self {
         Self {
             iblock_type_id,
-            iblock_id,
-            iblock_code,
+            iblock_id: None,
+            iblock_code: None,
             fields,
             field_id,
         }

@@ -350,22 +350,20 @@ impl ListsAdd {
 pub struct ListsDelete {
     /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
     pub iblock_type_id: ListsElementAddIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
-    pub iblock_code: String,
+    /// `IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_code: Option<String>,
 }
 impl ListsDelete {
     /// A `lists.delete` call with the required parameters; optional ones unset.
-    pub fn new(
-        iblock_type_id: ListsElementAddIblockTypeId,
-        iblock_id: i64,
-        iblock_code: String,
-    ) -> Self {
+    pub fn new(iblock_type_id: ListsElementAddIblockTypeId) -> Self {
         Self {
             iblock_type_id,
-            iblock_id,
-            iblock_code,
+            iblock_id: None,
+            iblock_code: None,
         }
     }
 }
@@ -422,19 +420,15 @@ impl ListsGet {
     kind = read,
     response = String
 )]
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsGetIblockTypeId {
-    /// `IBLOCK_ID`: integer, required.
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
-    pub iblock_code: String,
-}
-impl ListsGetIblockTypeId {
-    /// A `lists.get.iblock.type.id` call with the required parameters; optional ones unset.
-    pub fn new(iblock_id: i64, iblock_code: String) -> Self {
-        Self { iblock_id, iblock_code }
-    }
+    /// `IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_code: Option<String>,
 }
 /// `lists.update`: scope `lists`; writes idempotently.
 ///
@@ -445,10 +439,12 @@ impl ListsGetIblockTypeId {
 pub struct ListsUpdate {
     /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
     pub iblock_type_id: ListsElementAddIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
-    pub iblock_code: String,
+    /// `IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_code: Option<String>,
     /// `SOCNET_GROUP_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub socnet_group_id: Option<i64>,
@@ -465,14 +461,12 @@ impl ListsUpdate {
     /// A `lists.update` call with the required parameters; optional ones unset.
     pub fn new(
         iblock_type_id: ListsElementAddIblockTypeId,
-        iblock_id: i64,
-        iblock_code: String,
         fields: ListsParametrFields,
     ) -> Self {
         Self {
             iblock_type_id,
-            iblock_id,
-            iblock_code,
+            iblock_id: None,
+            iblock_code: None,
             socnet_group_id: None,
             fields,
             messages: None,

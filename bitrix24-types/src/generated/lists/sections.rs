@@ -113,10 +113,12 @@ pub struct ListsSectionParametrFields {
 pub struct ListsSectionAdd {
     /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
     pub iblock_type_id: ListsElementAddIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
-    pub iblock_code: String,
+    /// `IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_code: Option<String>,
     /// `IBLOCK_SECTION_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iblock_section_id: Option<i64>,
@@ -129,15 +131,13 @@ impl ListsSectionAdd {
     /// A `lists.section.add` call with the required parameters; optional ones unset.
     pub fn new(
         iblock_type_id: ListsElementAddIblockTypeId,
-        iblock_id: i64,
-        iblock_code: String,
         section_code: String,
         fields: ListsSectionParametrFields,
     ) -> Self {
         Self {
             iblock_type_id,
-            iblock_id,
-            iblock_code,
+            iblock_id: None,
+            iblock_code: None,
             iblock_section_id: None,
             section_code,
             fields,
@@ -158,30 +158,28 @@ impl ListsSectionAdd {
 pub struct ListsSectionDelete {
     /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
     pub iblock_type_id: ListsElementAddIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
-    pub iblock_code: String,
-    /// `SECTION_ID`: integer, required.
-    pub section_id: i64,
-    /// `SECTION_CODE`: string, required.
-    pub section_code: String,
+    /// `IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_code: Option<String>,
+    /// `SECTION_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section_id: Option<i64>,
+    /// `SECTION_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section_code: Option<String>,
 }
 impl ListsSectionDelete {
     /// A `lists.section.delete` call with the required parameters; optional ones unset.
-    pub fn new(
-        iblock_type_id: ListsElementAddIblockTypeId,
-        iblock_id: i64,
-        iblock_code: String,
-        section_id: i64,
-        section_code: String,
-    ) -> Self {
+    pub fn new(iblock_type_id: ListsElementAddIblockTypeId) -> Self {
         Self {
             iblock_type_id,
-            iblock_id,
-            iblock_code,
-            section_id,
-            section_code,
+            iblock_id: None,
+            iblock_code: None,
+            section_id: None,
+            section_code: None,
         }
     }
 }
@@ -199,10 +197,12 @@ impl ListsSectionDelete {
 pub struct ListsSectionGet {
     /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
     pub iblock_type_id: ListsElementAddIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
-    pub iblock_code: String,
+    /// `IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_code: Option<String>,
     /// `FILTER`: `map<raw>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<BTreeMap<String, serde_json::Value>>,
@@ -212,15 +212,11 @@ pub struct ListsSectionGet {
 }
 impl ListsSectionGet {
     /// A `lists.section.get` call with the required parameters; optional ones unset.
-    pub fn new(
-        iblock_type_id: ListsElementAddIblockTypeId,
-        iblock_id: i64,
-        iblock_code: String,
-    ) -> Self {
+    pub fn new(iblock_type_id: ListsElementAddIblockTypeId) -> Self {
         Self {
             iblock_type_id,
-            iblock_id,
-            iblock_code,
+            iblock_id: None,
+            iblock_code: None,
             filter: None,
             select: None,
         }
@@ -240,14 +236,18 @@ impl ListsSectionGet {
 pub struct ListsSectionUpdate {
     /// `IBLOCK_TYPE_ID`: `ListsElementAddIblockTypeId`, required. One of `lists`, `bitrix_processes`, `lists_socnet`.
     pub iblock_type_id: ListsElementAddIblockTypeId,
-    /// `IBLOCK_ID`: integer, required.
-    pub iblock_id: i64,
-    /// `IBLOCK_CODE`: string, required.
-    pub iblock_code: String,
-    /// `SECTION_ID`: integer, required.
-    pub section_id: i64,
-    /// `SECTION_CODE`: string, required.
-    pub section_code: String,
+    /// `IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_id: Option<i64>,
+    /// `IBLOCK_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iblock_code: Option<String>,
+    /// `SECTION_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section_id: Option<i64>,
+    /// `SECTION_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section_code: Option<String>,
     /// `FIELDS`: `ListsSectionParametrFields`, required.
     pub fields: ListsSectionParametrFields,
 }
@@ -255,18 +255,14 @@ impl ListsSectionUpdate {
     /// A `lists.section.update` call with the required parameters; optional ones unset.
     pub fn new(
         iblock_type_id: ListsElementAddIblockTypeId,
-        iblock_id: i64,
-        iblock_code: String,
-        section_id: i64,
-        section_code: String,
         fields: ListsSectionParametrFields,
     ) -> Self {
         Self {
             iblock_type_id,
-            iblock_id,
-            iblock_code,
-            section_id,
-            section_code,
+            iblock_id: None,
+            iblock_code: None,
+            section_id: None,
+            section_code: None,
             fields,
         }
     }

@@ -471,10 +471,12 @@ impl TelephonyExternalCallAttachRecord {
 pub struct TelephonyExternalCallFinish {
     /// `CALL_ID`: string, required.
     pub call_id: String,
-    /// `USER_ID`: integer, required.
-    pub user_id: i64,
-    /// `USER_PHONE_INNER`: string, required.
-    pub user_phone_inner: String,
+    /// `USER_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    /// `USER_PHONE_INNER`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_phone_inner: Option<String>,
     /// `DURATION`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
@@ -502,11 +504,11 @@ pub struct TelephonyExternalCallFinish {
 }
 impl TelephonyExternalCallFinish {
     /// A `telephony.externalCall.finish` call with the required parameters; optional ones unset.
-    pub fn new(call_id: String, user_id: i64, user_phone_inner: String) -> Self {
+    pub fn new(call_id: String) -> Self {
         Self {
             call_id,
-            user_id,
-            user_phone_inner,
+            user_id: None,
+            user_phone_inner: None,
             duration: None,
             cost: None,
             cost_currency: None,
@@ -554,10 +556,12 @@ impl TelephonyExternalCallHide {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TelephonyExternalCallRegister {
-    /// `USER_ID`: integer, required.
-    pub user_id: i64,
-    /// `USER_PHONE_INNER`: string, required.
-    pub user_phone_inner: String,
+    /// `USER_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    /// `USER_PHONE_INNER`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_phone_inner: Option<String>,
     /// `PHONE_NUMBER`: string, required.
     pub phone_number: String,
     /// `TYPE`: `TelephonyExternalCallRegisterType`, required. One of `1`, `2`, `3`, `4`, `5`.
@@ -596,15 +600,10 @@ pub struct TelephonyExternalCallRegister {
 }
 impl TelephonyExternalCallRegister {
     /// A `telephony.externalCall.register` call with the required parameters; optional ones unset.
-    pub fn new(
-        user_id: i64,
-        user_phone_inner: String,
-        phone_number: String,
-        type_: TelephonyExternalCallRegisterType,
-    ) -> Self {
+    pub fn new(phone_number: String, type_: TelephonyExternalCallRegisterType) -> Self {
         Self {
-            user_id,
-            user_phone_inner,
+            user_id: None,
+            user_phone_inner: None,
             phone_number,
             type_,
             call_start_date: None,
