@@ -7,10 +7,12 @@
 
 use bitrix24_testkit::TestPortal;
 use bitrix24_types::crm::{
-    Company, Contact, CrmCompanyAdd, CrmCompanyGet, CrmCompanyUpdate, CrmContactAdd, CrmContactGet,
-    CrmContactList, CrmContactUpdate, CrmLeadAdd, CrmLeadGet, CrmLeadList, Lead,
+    Company, CompanyField, Contact, CrmCompanyAdd, CrmCompanyGet, CrmCompanyList, CrmCompanyUpdate,
+    CrmContactAdd, CrmContactGet, CrmContactList, CrmContactUpdate, CrmLeadAdd, CrmLeadGet,
+    CrmLeadList, Lead,
 };
 use bitrix24_types::export::ExportOptions;
+use bitrix24_types::query::Select;
 use bitrix24_types::task::{TasksTaskAdd, TasksTaskAddFields, TasksTaskGet};
 use bitrix24_types::user::{UserCurrent, UserGet};
 use bitrix24_types::wire::Multifield;
@@ -118,6 +120,27 @@ async fn a_company_and_a_lead_read_through_their_records() {
     assert!(client.call(&update).await.unwrap().result);
     let read = client.call(&CrmCompanyGet::new(id)).await.unwrap().result;
     assert_eq!(read.title.as_deref(), Some("Acme Ltd"));
+    // The list reads the same record (not the four fields its page's example shows),
+    // with the fields a checked select asks for, multifields among them.
+    let request = CrmCompanyList {
+        select: Some(Select::new([
+            CompanyField::Id,
+            CompanyField::Title,
+            CompanyField::CompanyType,
+            CompanyField::Phone,
+        ])),
+        ..CrmCompanyList::default()
+    };
+    let page = client.list(&request).await.unwrap();
+    let listed: &Company = &page.records[0];
+    assert_eq!(listed.id, Some(id));
+    assert_eq!(listed.title.as_deref(), Some("Acme Ltd"));
+    assert_eq!(listed.company_type.as_deref(), Some("CUSTOMER"));
+    assert_eq!(
+        listed.phone.as_ref().map(|p| p[0].value.clone()),
+        Some(Some("+1 555 0199".into()))
+    );
+    assert_eq!(listed.industry, None, "not selected");
 
     let lead = Lead {
         title: Some("Inbound call".into()),

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::ToUpperCamelCase;
 
 use super::emit_yaml::Yaml;
+use super::field_access::Writable;
 use super::records::{drop_unused, is_referenced, is_within, rename, type_fields, type_refs};
 use super::render::FileTree;
 use super::report::Problem;
@@ -22,10 +23,12 @@ use super::writes;
 use crate::naming;
 
 /// Joins the record types of method families in `files` (see the module docs); `used`
-/// holds every name the model derives besides the files' types (request types).
+/// holds every name the model derives besides the files' types (request types);
+/// `writable`, the fields each family's `*.fields` method shows as writable.
 pub(super) fn unify(
     files: &mut BTreeMap<String, FileTree>,
     used: &BTreeSet<String>,
+    writable: &Writable,
     notes: &mut Vec<Problem>,
 ) {
     let records = get_records(files);
@@ -36,6 +39,16 @@ pub(super) fn unify(
         if let Some(name) = names.get(family) {
             renames.insert(record.clone(), name.clone());
         }
+        // The writes first: fields only a write page lists (a company's `PHONE`) join
+        // the record, and a list that shows them is then within it.
+        let family_writable = writable.get(family).cloned().unwrap_or_default();
+        dropped.extend(writes::share_with_writes(
+            files,
+            family,
+            record,
+            &family_writable,
+            notes,
+        ));
         let fields = type_fields(files, record);
         for list in ["list", "getlist", "getList"] {
             let method = format!("{family}.{list}");
@@ -50,7 +63,6 @@ pub(super) fn unify(
                 dropped.extend(replaced);
             }
         }
-        dropped.extend(writes::share_with_writes(files, family, record, notes));
         let shared = share_with_replies(files, family, record);
         if !shared.is_empty() {
             notes.push(Problem {
@@ -316,10 +328,14 @@ fn share_with_list(
         "raw" => None,
         _ if element == record => return None,
         _ => {
-            let own_fields = type_fields(files, &element);
-            if !is_within(files, &own_fields, fields) {
+            let mut own_fields = type_fields(files, &element);
+            let typed = adopted_types(files, record, &mut own_fields, fields);
+            if !(is_within(files, &own_fields, fields)
+                || own_fields.is_empty() && !typed.is_empty())
+            {
                 return None;
             }
+            retype(files, record, &typed);
             Some(element)
         }
     };
@@ -359,6 +375,72 @@ fn share_with_list(
         }
     }
     Some(replaced)
+}
+
+/// Takes out of `own` (a list's record fields) those the entity's `record` should type as
+/// the list does, and returns them with the type the record adopts: what the record
+/// leaves raw (`COMMUNICATIONS`, which only `crm.activity.list` shows), and text where
+/// the record says a number (`xmlId`: the list shows `"marketing_department"`), which
+/// the record widens to text. Only types the record's own file defines (or builtins),
+/// so that sharing never makes two files' modules use each other.
+fn adopted_types(
+    files: &BTreeMap<String, FileTree>,
+    record: &str,
+    own: &mut BTreeMap<String, String>,
+    fields: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    const TEXTS: [&str; 2] = ["string", "text"];
+    const NUMBERS: [&str; 3] = ["integer", "double", "decimal"];
+    let home = files.values().find(|file| file.types.contains_key(record));
+    let at_home = |ty: &str| {
+        let inner = ty.trim_end_matches("[]");
+        let inner = inner
+            .strip_prefix("map<")
+            .and_then(|rest| rest.strip_suffix('>'))
+            .unwrap_or(inner);
+        !naming::is_type_name(inner) || home.is_some_and(|file| file.types.contains_key(inner))
+    };
+    let adopted: BTreeMap<String, String> = own
+        .iter()
+        .filter_map(|(name, ty)| {
+            let target = fields.get(name)?;
+            if target == "raw" && ty != "raw" && at_home(ty) {
+                Some((name.clone(), ty.clone()))
+            } else if TEXTS.contains(&ty.as_str()) && NUMBERS.contains(&target.as_str()) {
+                Some((name.clone(), "string".to_owned()))
+            } else {
+                None
+            }
+        })
+        .collect();
+    own.retain(|name, _| !adopted.contains_key(name));
+    adopted
+}
+
+/// Sets the types of `record`'s fields named in `typed`.
+fn retype(files: &mut BTreeMap<String, FileTree>, record: &str, typed: &BTreeMap<String, String>) {
+    let Some(Yaml::Map(entries)) = files
+        .values_mut()
+        .find_map(|file| file.types.get_mut(record))
+        .and_then(|ty| ty.get_mut("fields"))
+    else {
+        return;
+    };
+    for (name, field) in entries.iter_mut() {
+        let Some(ty) = typed.get(name) else {
+            continue;
+        };
+        match field {
+            Yaml::Map(parts) => {
+                for (key, value) in parts.iter_mut() {
+                    if key == "type" {
+                        *value = Yaml::str(ty);
+                    }
+                }
+            }
+            other => *other = Yaml::str(ty),
+        }
+    }
 }
 
 /// Makes the list a paginated `method` holds under one key of its result
@@ -423,7 +505,8 @@ fn has_start(files: &BTreeMap<String, FileTree>, method: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::test_trees::{method, record, tree};
+    use crate::import::records::field_type;
+    use crate::import::test_trees::{method, method_with, record, tree};
 
     #[test]
     fn a_list_held_under_a_key_returns_the_entity_when_its_records_say_nothing_else() {
@@ -468,7 +551,7 @@ mod tests {
             ),
         );
         let mut notes = Vec::new();
-        unify(&mut files, &BTreeSet::new(), &mut notes);
+        unify(&mut files, &BTreeSet::new(), &Writable::new(), &mut notes);
         let file = &files["rpa/type.yaml"];
         let held =
             |holder: &str, key: &str| file.types[holder].get("fields").unwrap().get(key).cloned();
@@ -524,7 +607,7 @@ mod tests {
             ),
         );
         let mut notes = Vec::new();
-        unify(&mut files, &BTreeSet::new(), &mut notes);
+        unify(&mut files, &BTreeSet::new(), &Writable::new(), &mut notes);
         let file = &files["crm/leads.yaml"];
         let names: Vec<&str> = file.types.keys().map(String::as_str).collect();
         assert_eq!(names, ["CrmLeadGetPhone", "Lead"]);
@@ -560,7 +643,7 @@ mod tests {
             ),
         );
         let used = BTreeSet::from(["Item".to_owned()]);
-        unify(&mut files, &used, &mut Vec::new());
+        unify(&mut files, &used, &Writable::new(), &mut Vec::new());
         let file = &files["x.yaml"];
         assert!(file.types.contains_key("XItemGetResult"));
         let list = file.methods["x.item.list"].get("result").unwrap();
@@ -633,7 +716,12 @@ mod tests {
                 ],
             ),
         );
-        unify(&mut files, &BTreeSet::new(), &mut Vec::new());
+        unify(
+            &mut files,
+            &BTreeSet::new(),
+            &Writable::new(),
+            &mut Vec::new(),
+        );
         let file = &files["crm/contacts.yaml"];
         assert_eq!(
             file.methods["crm.contact.list"].get("result"),
@@ -652,6 +740,91 @@ mod tests {
                 "CrmCompanyListEmailItem",
                 "CrmCompanyListRecord"
             ]
+        );
+    }
+
+    #[test]
+    fn a_list_showing_what_only_the_writes_and_itself_type_returns_the_record() {
+        // The get page shows neither `PHONE` nor `COMMUNICATIONS`; the add page lists
+        // `PHONE` and leaves `COMMUNICATIONS` raw; the list types both, and calls `SORT`
+        // text where the record says a number: the record widens it.
+        let mut files = BTreeMap::from([(
+            "crm/activity.yaml".to_owned(),
+            tree(
+                vec![
+                    (
+                        "CrmActivityGetResult",
+                        record(&[("ID", "id"), ("SORT", "integer"), ("SUBJECT", "string")]),
+                    ),
+                    (
+                        "CrmActivityAddFields",
+                        record(&[
+                            ("SORT", "integer"),
+                            ("SUBJECT", "string"),
+                            ("PHONE", "crm_multifield[]"),
+                            ("COMMUNICATIONS", "raw"),
+                        ]),
+                    ),
+                    (
+                        "CrmActivityListRecord",
+                        record(&[
+                            ("ID", "id"),
+                            ("SORT", "string"),
+                            ("PHONE", "CrmActivityListPhone[]"),
+                            ("COMMUNICATIONS", "CrmActivityListCommunication[]"),
+                        ]),
+                    ),
+                    (
+                        "CrmActivityListPhone",
+                        record(&[("VALUE", "string"), ("VALUE_TYPE", "string")]),
+                    ),
+                    (
+                        "CrmActivityListCommunication",
+                        record(&[("VALUE", "string"), ("ENTITY_ID", "integer")]),
+                    ),
+                ],
+                vec![
+                    (
+                        "crm.activity.get",
+                        method(Yaml::str("CrmActivityGetResult"), false),
+                    ),
+                    (
+                        "crm.activity.add",
+                        method_with(&[("fields", "CrmActivityAddFields")], Yaml::str("id")),
+                    ),
+                    (
+                        "crm.activity.list",
+                        method(Yaml::str("CrmActivityListRecord[]"), true),
+                    ),
+                ],
+            ),
+        )]);
+        unify(
+            &mut files,
+            &BTreeSet::new(),
+            &Writable::new(),
+            &mut Vec::new(),
+        );
+        let file = &files["crm/activity.yaml"];
+        let listed = file.methods["crm.activity.list"].get("result").unwrap();
+        assert_eq!(
+            listed.get("type").and_then(Yaml::as_str),
+            Some("Activity[]")
+        );
+        assert!(!file.types.contains_key("CrmActivityListRecord"));
+        assert!(!file.types.contains_key("CrmActivityListPhone"));
+        let field = |name: &str| {
+            file.types["Activity"]
+                .get("fields")
+                .and_then(|fields| fields.get(name))
+                .map(|field| field_type(field).to_owned())
+        };
+        assert_eq!(field("PHONE").as_deref(), Some("crm_multifield[]"));
+        assert_eq!(field("SORT").as_deref(), Some("string"));
+        assert_eq!(
+            field("COMMUNICATIONS").as_deref(),
+            Some("CrmActivityListCommunication[]"),
+            "the list types what the record left raw"
         );
     }
 }

@@ -178,6 +178,7 @@ mod doc_types;
 mod documented;
 mod emit_yaml;
 mod families;
+mod field_access;
 mod field_names;
 mod fixtures;
 mod infer;

@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::emit_yaml::Yaml;
-use super::records::{field_type, reads_as};
+use super::records::{field_type, reads_as_exactly};
 use super::render::FileTree;
 use super::report::Problem;
 
@@ -135,7 +135,8 @@ fn agreement(
 ) -> Option<(String, usize)> {
     let (first, _) = types.first_key_value()?;
     let alike = types.keys().all(|other| {
-        other == first || (reads_as(files, first, other, 0) && reads_as(files, other, first, 0))
+        other == first
+            || (reads_as_exactly(files, first, other) && reads_as_exactly(files, other, first))
     });
     let count: usize = types.values().sum();
     (alike && count >= MIN_NAMESAKES).then(|| (first.clone(), count))

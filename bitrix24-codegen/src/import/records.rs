@@ -55,18 +55,85 @@ pub(super) fn is_within(
         })
 }
 
+/// Spec types of text, which reads any scalar a portal sends (`ORIGIN_ID`: digits on one
+/// page, an external ID on another; `STATUS_ID`: a `Y` one page calls a char).
+const TEXTS_READING: [&str; 2] = ["string", "text"];
+
+/// Spec types of numbers, which read a number of their own kind or narrower. Not text:
+/// what one page calls text may be no number (`xmlId`: `"marketing_department"`).
+const NUMBERS_READING: [(&str, &[&str]); 3] = [
+    ("integer", &["integer"]),
+    ("double", &["integer", "double", "decimal"]),
+    ("decimal", &["integer", "double", "decimal"]),
+];
+
+/// Spec types of the scalars (not IDs: a record that reads its ID as text would take a
+/// list off the fast path, which pages by a numeric ID).
+const SCALARS: [&str; 8] = [
+    "string", "text", "char", "integer", "double", "decimal", "date", "datetime",
+];
+
+/// Whether a scalar documented as `own` on one page decodes as the record's `target`
+/// scalar: text reads any scalar; a number its own kind and narrower numbers; a `Y`/`N`
+/// char what one page calls text; an open enum (`TYPE_ID`: `2` or `"2"`) any
+/// text, char or number.
+fn scalar_reads_as(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> bool {
+    if !SCALARS.contains(&own) {
+        return false;
+    }
+    if TEXTS_READING.contains(&target) {
+        return true;
+    }
+    if let Some((_, read)) = NUMBERS_READING.iter().find(|(ty, _)| *ty == target) {
+        return read.contains(&own);
+    }
+    if target == "char" {
+        return TEXTS_READING.contains(&own);
+    }
+    !own.starts_with("date") && is_value_set(files, target)
+}
+
+/// Whether `name` is a value set (an open enum: `values`, no `fields`).
+fn is_value_set(files: &BTreeMap<String, FileTree>, name: &str) -> bool {
+    files
+        .values()
+        .find_map(|file| file.types.get(name))
+        .is_some_and(|ty| ty.get("values").is_some())
+}
+
 /// The fields of `crm_multifield` (`wire::Multifield`).
 const MULTIFIELD_FIELDS: [&str; 4] = ["ID", "TYPE_ID", "VALUE", "VALUE_TYPE"];
 
 /// Whether a value of spec type `own` (as one page documents it) decodes as `target` (as
 /// the entity's own page does): the same type; `raw` (anything does); an ID documented
-/// as `user` or `integer`; text as `string` or `text`; lists of such; or an object type whose fields all read as the
-/// target object's (a list page's `EMAIL` item type and the entity's `crm_multifield`).
+/// as `user` or `integer`; a scalar the target scalar reads ([`scalar_reads_as`]); lists
+/// of such; or an object type whose fields all read as the target object's (a list
+/// page's `EMAIL` item type and the entity's `crm_multifield`).
 pub(super) fn reads_as(
     files: &BTreeMap<String, FileTree>,
     own: &str,
     target: &str,
     depth: usize,
+) -> bool {
+    reads(files, own, target, depth, true)
+}
+
+/// [`reads_as`] without the scalars one reads as another (`integer` as `string`): for
+/// namesakes, which agree on a type only when each page says the same.
+pub(super) fn reads_as_exactly(
+    files: &BTreeMap<String, FileTree>,
+    own: &str,
+    target: &str,
+) -> bool {
+    reads(files, own, target, 0, false)
+}
+
+fn reads(
+    files: &BTreeMap<String, FileTree>,
+    own: &str,
+    target: &str,
+    depth: usize,
+    scalars: bool,
 ) -> bool {
     const IDS: [&str; 3] = ["integer", "user", "id"];
     const TEXTS: [&str; 2] = ["string", "text"];
@@ -74,8 +141,11 @@ pub(super) fn reads_as(
     if own == target || own == "raw" || same_kind(&IDS) || same_kind(&TEXTS) {
         return true;
     }
+    if scalars && scalar_reads_as(files, own, target) {
+        return true;
+    }
     if let (Some(own), Some(target)) = (own.strip_suffix("[]"), target.strip_suffix("[]")) {
-        return reads_as(files, own, target, depth);
+        return reads(files, own, target, depth, scalars);
     }
     // Named object types nest; the depth bound ends a cycle through them.
     if depth > 4 || !naming::is_type_name(own) {
@@ -96,7 +166,7 @@ pub(super) fn reads_as(
         && own_fields.iter().all(|(name, ty)| {
             target_fields
                 .get(name)
-                .is_some_and(|t| reads_as(files, ty, t, depth + 1))
+                .is_some_and(|t| reads(files, ty, t, depth + 1, scalars))
         })
 }
 
@@ -218,4 +288,46 @@ pub(super) fn is_type_expr(text: &str) -> bool {
         && text
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '<' | '>' | '[' | ']' | ','))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::test_trees::{record, tree};
+
+    #[test]
+    fn a_scalar_reads_as_the_records_scalar_when_its_decoder_takes_it() {
+        let values = Yaml::Map(vec![(
+            "values".to_owned(),
+            Yaml::Map(vec![("1".to_owned(), Yaml::str("meeting"))]),
+        )]);
+        let files = BTreeMap::from([(
+            "crm/activity.yaml".to_owned(),
+            tree(
+                vec![
+                    ("ActivityType", values),
+                    ("Picture", record(&[("id", "id"), ("src", "string")])),
+                ],
+                Vec::new(),
+            ),
+        )]);
+        let reads = |own: &str, target: &str| reads_as(&files, own, target, 0);
+        // Text reads any scalar; numbers read narrower numbers, not text.
+        assert!(reads("integer", "string"));
+        assert!(reads("char", "string"));
+        assert!(reads("datetime", "string"));
+        assert!(reads("integer", "double"));
+        assert!(!reads("string", "integer"));
+        assert!(!reads("double", "integer"));
+        // A char reads what a page calls text; an open enum text and numbers.
+        assert!(reads("string", "char"));
+        assert!(!reads("integer", "char"));
+        assert!(reads("integer", "ActivityType"));
+        assert!(reads("string", "ActivityType"));
+        assert!(!reads("datetime", "ActivityType"));
+        // An ID stays an ID (the fast path pages by it); an object is not a scalar.
+        assert!(!reads("id", "string"));
+        assert!(!reads("string", "Picture"));
+        assert!(!reads("Picture", "string"));
+    }
 }

@@ -10,6 +10,7 @@ use super::builder::{Built, PageBuilder, event_type_name, request_type_name};
 use super::doc_types::{DocTypes, is_data_types_page};
 use super::emit_yaml::Yaml;
 use super::families;
+use super::field_access;
 use super::fixtures::add_fixtures;
 use super::inherited;
 use super::item_types;
@@ -175,7 +176,8 @@ pub(super) fn import_trees(docs_root: &Path, protected: &BTreeSet<String>) -> Im
     {
         files.insert(item_types::FILE.to_owned(), tree);
     }
-    families::unify(&mut files, &used, &mut report.notes);
+    let writable = field_access::writable(&pages);
+    families::unify(&mut files, &used, &writable, &mut report.notes);
     inherited::inherit(&mut files, &pages, &mut report.notes);
     lists::declare(&mut files, &mut report.notes);
     // A file whose types all merged into other pages' has nothing left to say.

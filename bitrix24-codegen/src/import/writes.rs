@@ -20,12 +20,15 @@ use crate::naming;
 /// The write methods of a family that take the record as `fields`.
 const WRITES: [&str; 2] = ["add", "update"];
 
-/// Shares `record` with `family`'s writes (see the module docs); the write types it
-/// replaced, for the caller to drop when nothing else uses them.
+/// Shares `record` with `family`'s writes (see the module docs); `writable` holds the
+/// fields the family's `*.fields` method shows as writable, which stay so though no write
+/// page lists them. The write types it replaced, for the caller to drop when nothing else
+/// uses them.
 pub(super) fn share_with_writes(
     files: &mut BTreeMap<String, FileTree>,
     family: &str,
     record: &str,
+    writable: &BTreeSet<String>,
     notes: &mut Vec<Problem>,
 ) -> BTreeSet<String> {
     let record_fields = type_fields(files, record);
@@ -46,7 +49,24 @@ pub(super) fn share_with_writes(
         if own == record || !naming::is_type_name(&own) {
             continue;
         }
-        let own_fields = type_fields(files, &own);
+        // A write page that lost a camelCase name's capitals (`productid` in a table whose
+        // samples send `productId`) means the record's field: the portal's names are what
+        // its replies carry. Not an upper-case name: that is another convention
+        // (`TITLE` of a document's generation options beside the document's `title`).
+        let spelled = |name: String| {
+            if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                return name;
+            }
+            record_fields
+                .keys()
+                .find(|field| **field != name && field.eq_ignore_ascii_case(&name))
+                .cloned()
+                .unwrap_or(name)
+        };
+        let own_fields: BTreeMap<String, String> = type_fields(files, &own)
+            .into_iter()
+            .map(|(name, ty)| (spelled(name), ty))
+            .collect();
         let alike = own_fields.iter().all(|(name, ty)| {
             record_fields
                 .get(name)
@@ -60,6 +80,7 @@ pub(super) fn share_with_writes(
             continue;
         }
         for (name, field) in field_entries(files, &own) {
+            let name = spelled(name);
             if record_fields.get(&name).is_some_and(|t| {
                 upgrades(field_type(&field), t) || names_values(files, field_type(&field), t)
             }) {
@@ -86,7 +107,7 @@ pub(super) fn share_with_writes(
         for (name, field) in fields.iter_mut() {
             if let Some(typed) = upgraded.get(name) {
                 *field = without_required(typed);
-            } else if !written.contains_key(name) {
+            } else if !written.contains_key(name) && !writable.contains(name) {
                 mark_read_only(field);
             }
         }
@@ -132,13 +153,19 @@ fn writes_as(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> boo
 }
 
 /// The write documents the values (`UTM_MEDIUM`: an enum of `TYPE`, `EMAIL`, ...) of what
-/// the record reads as text: the enum, which reads any text too, types both.
+/// the record reads as text, or the numbered values (`TYPE_ID`: `1` meeting, `2` call) of
+/// what it reads as a number: the enum, which reads any such value too, types both.
 fn names_values(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> bool {
-    target == "string"
-        && files
-            .values()
-            .find_map(|file| file.types.get(own))
-            .is_some_and(|ty| ty.get("values").is_some())
+    let Some(Yaml::Map(values)) = files
+        .values()
+        .find_map(|file| file.types.get(own))
+        .and_then(|ty| ty.get("values"))
+    else {
+        return false;
+    };
+    let numbered =
+        || !values.is_empty() && values.iter().all(|(value, _)| value.parse::<i64>().is_ok());
+    target == "string" || (NUMBERS.contains(&target) && numbered())
 }
 
 /// Spec types of numbers a portal also takes as text.
@@ -216,6 +243,9 @@ mod tests {
                             ("NAME", "text"),
                             ("PHONE", "crm_multifield[]"),
                             ("PHOTO", "raw"),
+                            ("OPENED", "char"),
+                            ("sourceId", "integer"),
+                            ("title", "string"),
                         ]),
                     ),
                     (
@@ -225,6 +255,8 @@ mod tests {
                             ("PHONE", "crm_multifield[]"),
                             ("PHOTO", "file"),
                             ("TRACE", "string"),
+                            ("sourceid", "integer"),
+                            ("TITLE", "string"),
                         ]),
                     ),
                     ("CrmContactUpdateFields", record(&[("NAME", "string")])),
@@ -254,7 +286,10 @@ mod tests {
             ),
         );
         let mut notes = Vec::new();
-        let replaced = share_with_writes(&mut files, "crm.contact", "Contact", &mut notes);
+        // No write page lists `OPENED`; the family's `*.fields` shows it writable.
+        let writable = BTreeSet::from(["OPENED".to_owned()]);
+        let replaced =
+            share_with_writes(&mut files, "crm.contact", "Contact", &writable, &mut notes);
         assert_eq!(
             replaced.into_iter().collect::<Vec<_>>(),
             ["CrmContactAddFields", "CrmContactUpdateFields"]
@@ -286,6 +321,18 @@ mod tests {
             ]))
         );
         assert_eq!(field("NAME"), Some(Yaml::str("text")));
+        assert_eq!(field("OPENED"), Some(Yaml::str("char")), "not read-only");
+        // A name that lost its capitals is the record's; an upper-case one is another.
+        assert_eq!(field("sourceId"), Some(Yaml::str("integer")), "written");
+        assert_eq!(field("sourceid"), None);
+        assert_eq!(field("TITLE"), Some(Yaml::str("string")));
+        assert_eq!(
+            field("title"),
+            Some(Yaml::Map(vec![
+                ("type".to_owned(), Yaml::str("string")),
+                ("read_only".to_owned(), Yaml::Bool(true)),
+            ]))
+        );
         assert_eq!(field("TRACE"), Some(Yaml::str("string")));
         // What the reply examples left raw, the write types.
         assert_eq!(field("PHOTO"), Some(Yaml::str("file")));

@@ -9,7 +9,7 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::CatalogCatalog;
+use super::catalog_linked::{CatalogCatalog, CatalogCatalogField};
 use super::super::common::FieldDescription;
 /// Read from responses.
 ///
@@ -51,50 +51,13 @@ impl wire::Lenient for CatalogCatalogGetResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogCatalogListCatalogs {
-    /// `iblockId`: integer.
-    pub iblock_id: Option<i64>,
-    /// `iblockTypeId`: integer.
-    pub iblock_type_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `lid`: string.
-    pub lid: Option<String>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `productIblockId`: integer.
-    pub product_iblock_id: Option<i64>,
-    /// `skuPropertyId`: integer.
-    pub sku_property_id: Option<i64>,
-    /// `subscription`: char. One of `Y`, `N`.
-    pub subscription: Option<bool>,
-    /// `vatId`: integer.
-    pub vat_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogCatalogListCatalogs {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `catalogs`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/catalog/catalog-catalog-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogCatalogListResult {
-    /// `catalogs`: `CatalogCatalogListCatalogs[]`, read-only.
-    pub catalogs: Option<Vec<CatalogCatalogListCatalogs>>,
+    /// `catalogs`: `CatalogCatalog[]`, read-only.
+    pub catalogs: Option<Vec<CatalogCatalog>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -108,46 +71,9 @@ impl wire::Lenient for CatalogCatalogListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CatalogCatalogListCatalogs> for CatalogCatalogListResult {
-    fn into_records(self) -> Vec<CatalogCatalogListCatalogs> {
+impl IntoRecords<CatalogCatalog> for CatalogCatalogListResult {
+    fn into_records(self) -> Vec<CatalogCatalog> {
         self.catalogs.unwrap_or_default()
-    }
-}
-/// The fields of [`CatalogCatalogListCatalogs`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CatalogCatalogListCatalogsField {
-    /// `iblockId`
-    IblockId,
-    /// `iblockTypeId`
-    IblockTypeId,
-    /// `id`
-    Id,
-    /// `lid`
-    Lid,
-    /// `name`
-    Name,
-    /// `productIblockId`
-    ProductIblockId,
-    /// `skuPropertyId`
-    SkuPropertyId,
-    /// `subscription`
-    Subscription,
-    /// `vatId`
-    VatId,
-}
-impl query::RecordField for CatalogCatalogListCatalogsField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::IblockId => "iblockId",
-            Self::IblockTypeId => "iblockTypeId",
-            Self::Id => "id",
-            Self::Lid => "lid",
-            Self::Name => "name",
-            Self::ProductIblockId => "productIblockId",
-            Self::SkuPropertyId => "skuPropertyId",
-            Self::Subscription => "subscription",
-            Self::VatId => "vatId",
-        }
     }
 }
 /// `catalog.catalog.get`: scope `catalog`; reads only.
@@ -212,20 +138,20 @@ impl CatalogCatalogIsOffers {
     scope = "catalog",
     kind = read,
     response = CatalogCatalogListResult,
-    list(record = CatalogCatalogListCatalogs, records = "catalogs", id = "id", fast_path)
+    list(record = CatalogCatalog, records = "catalogs", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogCatalogList {
-    /// `select`: `string[]`. Field names: [`CatalogCatalogListCatalogsField`].
+    /// `select`: `string[]`. Field names: [`CatalogCatalogField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<CatalogCatalogListCatalogsField>>,
-    /// `filter`: `map<raw>`. Field names: [`CatalogCatalogListCatalogsField`].
+    pub select: Option<query::Select<CatalogCatalogField>>,
+    /// `filter`: `map<raw>`. Field names: [`CatalogCatalogField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<CatalogCatalogListCatalogsField>>,
-    /// `order`: `map<string>`. Field names: [`CatalogCatalogListCatalogsField`].
+    pub filter: Option<query::Filter<CatalogCatalogField>>,
+    /// `order`: `map<string>`. Field names: [`CatalogCatalogField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CatalogCatalogListCatalogsField>>,
+    pub order: Option<query::Order<CatalogCatalogField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

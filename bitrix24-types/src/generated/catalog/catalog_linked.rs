@@ -1421,6 +1421,43 @@ impl wire::Lenient for Storeproduct {
         wire::object_or_nothing(de)
     }
 }
+/// The fields of [`CatalogCatalog`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogCatalogField {
+    /// `id`
+    Id,
+    /// `iblockId`
+    IblockId,
+    /// `iblockTypeId`
+    IblockTypeId,
+    /// `lid`
+    Lid,
+    /// `name`
+    Name,
+    /// `productIblockId`
+    ProductIblockId,
+    /// `skuPropertyId`
+    SkuPropertyId,
+    /// `subscription`
+    Subscription,
+    /// `vatId`
+    VatId,
+}
+impl query::RecordField for CatalogCatalogField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::IblockId => "iblockId",
+            Self::IblockTypeId => "iblockTypeId",
+            Self::Lid => "lid",
+            Self::Name => "name",
+            Self::ProductIblockId => "productIblockId",
+            Self::SkuPropertyId => "skuPropertyId",
+            Self::Subscription => "subscription",
+            Self::VatId => "vatId",
+        }
+    }
+}
 /// The fields of [`CatalogExtra`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CatalogExtraField {
@@ -1607,6 +1644,94 @@ impl query::RecordField for CatalogProductField {
         }
     }
 }
+/// The fields of [`CatalogProductService`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogProductServiceField {
+    /// `id`
+    Id,
+    /// `iblockId`
+    IblockId,
+    /// `name`
+    Name,
+    /// `active`
+    Active,
+    /// `available`
+    Available,
+    /// `code`
+    Code,
+    /// `xmlId`
+    XmlId,
+    /// `bundle`
+    Bundle,
+    /// `createdBy`
+    CreatedBy,
+    /// `modifiedBy`
+    ModifiedBy,
+    /// `dateActiveFrom`
+    DateActiveFrom,
+    /// `dateActiveTo`
+    DateActiveTo,
+    /// `dateCreate`
+    DateCreate,
+    /// `timestampX`
+    TimestampX,
+    /// `iblockSectionId`
+    IblockSectionId,
+    /// `measure`
+    Measure,
+    /// `previewText`
+    PreviewText,
+    /// `detailText`
+    DetailText,
+    /// `previewPicture`
+    PreviewPicture,
+    /// `detailPicture`
+    DetailPicture,
+    /// `previewTextType`
+    PreviewTextType,
+    /// `detailTextType`
+    DetailTextType,
+    /// `sort`
+    Sort,
+    /// `vatId`
+    VatId,
+    /// `vatIncluded`
+    VatIncluded,
+    /// `type`
+    Type,
+}
+impl query::RecordField for CatalogProductServiceField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::IblockId => "iblockId",
+            Self::Name => "name",
+            Self::Active => "active",
+            Self::Available => "available",
+            Self::Code => "code",
+            Self::XmlId => "xmlId",
+            Self::Bundle => "bundle",
+            Self::CreatedBy => "createdBy",
+            Self::ModifiedBy => "modifiedBy",
+            Self::DateActiveFrom => "dateActiveFrom",
+            Self::DateActiveTo => "dateActiveTo",
+            Self::DateCreate => "dateCreate",
+            Self::TimestampX => "timestampX",
+            Self::IblockSectionId => "iblockSectionId",
+            Self::Measure => "measure",
+            Self::PreviewText => "previewText",
+            Self::DetailText => "detailText",
+            Self::PreviewPicture => "previewPicture",
+            Self::DetailPicture => "detailPicture",
+            Self::PreviewTextType => "previewTextType",
+            Self::DetailTextType => "detailTextType",
+            Self::Sort => "sort",
+            Self::VatId => "vatId",
+            Self::VatIncluded => "vatIncluded",
+            Self::Type => "type",
+        }
+    }
+}
 /// The fields of [`CatalogSection`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CatalogSectionField {
@@ -1672,6 +1797,142 @@ impl query::RecordField for CatalogVatField {
             Self::Rate => "rate",
             Self::Sort => "sort",
             Self::TimestampX => "timestampX",
+        }
+    }
+}
+/// The fields of [`Offer`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OfferField {
+    /// `id`
+    Id,
+    /// `iblockId`
+    IblockId,
+    /// `name`
+    Name,
+    /// `active`
+    Active,
+    /// `available`
+    Available,
+    /// `code`
+    Code,
+    /// `xmlId`
+    XmlId,
+    /// `barcodeMulti`
+    BarcodeMulti,
+    /// `bundle`
+    Bundle,
+    /// `canBuyZero`
+    CanBuyZero,
+    /// `createdBy`
+    CreatedBy,
+    /// `modifiedBy`
+    ModifiedBy,
+    /// `dateActiveFrom`
+    DateActiveFrom,
+    /// `dateActiveTo`
+    DateActiveTo,
+    /// `dateCreate`
+    DateCreate,
+    /// `timestampX`
+    TimestampX,
+    /// `iblockSectionId`
+    IblockSectionId,
+    /// `measure`
+    Measure,
+    /// `previewText`
+    PreviewText,
+    /// `detailText`
+    DetailText,
+    /// `previewPicture`
+    PreviewPicture,
+    /// `detailPicture`
+    DetailPicture,
+    /// `previewTextType`
+    PreviewTextType,
+    /// `detailTextType`
+    DetailTextType,
+    /// `sort`
+    Sort,
+    /// `subscribe`
+    Subscribe,
+    /// `vatId`
+    VatId,
+    /// `vatIncluded`
+    VatIncluded,
+    /// `height`
+    Height,
+    /// `length`
+    Length,
+    /// `weight`
+    Weight,
+    /// `width`
+    Width,
+    /// `quantityTrace`
+    QuantityTrace,
+    /// `type`
+    Type,
+    /// `purchasingCurrency`
+    PurchasingCurrency,
+    /// `purchasingPrice`
+    PurchasingPrice,
+    /// `quantity`
+    Quantity,
+    /// `quantityReserved`
+    QuantityReserved,
+    /// `recurSchemeLength`
+    RecurSchemeLength,
+    /// `recurSchemeType`
+    RecurSchemeType,
+    /// `trialPriceId`
+    TrialPriceId,
+    /// `withoutOrder`
+    WithoutOrder,
+}
+impl query::RecordField for OfferField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::IblockId => "iblockId",
+            Self::Name => "name",
+            Self::Active => "active",
+            Self::Available => "available",
+            Self::Code => "code",
+            Self::XmlId => "xmlId",
+            Self::BarcodeMulti => "barcodeMulti",
+            Self::Bundle => "bundle",
+            Self::CanBuyZero => "canBuyZero",
+            Self::CreatedBy => "createdBy",
+            Self::ModifiedBy => "modifiedBy",
+            Self::DateActiveFrom => "dateActiveFrom",
+            Self::DateActiveTo => "dateActiveTo",
+            Self::DateCreate => "dateCreate",
+            Self::TimestampX => "timestampX",
+            Self::IblockSectionId => "iblockSectionId",
+            Self::Measure => "measure",
+            Self::PreviewText => "previewText",
+            Self::DetailText => "detailText",
+            Self::PreviewPicture => "previewPicture",
+            Self::DetailPicture => "detailPicture",
+            Self::PreviewTextType => "previewTextType",
+            Self::DetailTextType => "detailTextType",
+            Self::Sort => "sort",
+            Self::Subscribe => "subscribe",
+            Self::VatId => "vatId",
+            Self::VatIncluded => "vatIncluded",
+            Self::Height => "height",
+            Self::Length => "length",
+            Self::Weight => "weight",
+            Self::Width => "width",
+            Self::QuantityTrace => "quantityTrace",
+            Self::Type => "type",
+            Self::PurchasingCurrency => "purchasingCurrency",
+            Self::PurchasingPrice => "purchasingPrice",
+            Self::Quantity => "quantity",
+            Self::QuantityReserved => "quantityReserved",
+            Self::RecurSchemeLength => "recurSchemeLength",
+            Self::RecurSchemeType => "recurSchemeType",
+            Self::TrialPriceId => "trialPriceId",
+            Self::WithoutOrder => "withoutOrder",
         }
     }
 }
@@ -1774,6 +2035,34 @@ impl query::RecordField for PriceTypeLangField {
         }
     }
 }
+/// The fields of [`ProductPropertyEnum`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProductPropertyEnumField {
+    /// `id`
+    Id,
+    /// `propertyId`
+    PropertyId,
+    /// `value`
+    Value,
+    /// `xmlId`
+    XmlId,
+    /// `def`
+    Def,
+    /// `sort`
+    Sort,
+}
+impl query::RecordField for ProductPropertyEnumField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::PropertyId => "propertyId",
+            Self::Value => "value",
+            Self::XmlId => "xmlId",
+            Self::Def => "def",
+            Self::Sort => "sort",
+        }
+    }
+}
 /// The fields of [`ProductPropertyFeature`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProductPropertyFeatureField {
@@ -1796,6 +2085,141 @@ impl query::RecordField for ProductPropertyFeatureField {
             Self::ModuleId => "moduleId",
             Self::FeatureId => "featureId",
             Self::IsEnabled => "isEnabled",
+        }
+    }
+}
+/// The fields of [`ProductProperty`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProductPropertyField {
+    /// `id`
+    Id,
+    /// `timestampX`
+    TimestampX,
+    /// `iblockId`
+    IblockId,
+    /// `name`
+    Name,
+    /// `active`
+    Active,
+    /// `sort`
+    Sort,
+    /// `code`
+    Code,
+    /// `defaultValue`
+    DefaultValue,
+    /// `propertyType`
+    PropertyType,
+    /// `userType`
+    UserType,
+    /// `rowCount`
+    RowCount,
+    /// `colCount`
+    ColCount,
+    /// `listType`
+    ListType,
+    /// `multiple`
+    Multiple,
+    /// `xmlId`
+    XmlId,
+    /// `fileType`
+    FileType,
+    /// `multipleCnt`
+    MultipleCnt,
+    /// `linkIblockId`
+    LinkIblockId,
+    /// `withDescription`
+    WithDescription,
+    /// `searchable`
+    Searchable,
+    /// `filtrable`
+    Filtrable,
+    /// `isRequired`
+    IsRequired,
+    /// `hint`
+    Hint,
+    /// `userTypeSettings`
+    UserTypeSettings,
+}
+impl query::RecordField for ProductPropertyField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::TimestampX => "timestampX",
+            Self::IblockId => "iblockId",
+            Self::Name => "name",
+            Self::Active => "active",
+            Self::Sort => "sort",
+            Self::Code => "code",
+            Self::DefaultValue => "defaultValue",
+            Self::PropertyType => "propertyType",
+            Self::UserType => "userType",
+            Self::RowCount => "rowCount",
+            Self::ColCount => "colCount",
+            Self::ListType => "listType",
+            Self::Multiple => "multiple",
+            Self::XmlId => "xmlId",
+            Self::FileType => "fileType",
+            Self::MultipleCnt => "multipleCnt",
+            Self::LinkIblockId => "linkIblockId",
+            Self::WithDescription => "withDescription",
+            Self::Searchable => "searchable",
+            Self::Filtrable => "filtrable",
+            Self::IsRequired => "isRequired",
+            Self::Hint => "hint",
+            Self::UserTypeSettings => "userTypeSettings",
+        }
+    }
+}
+/// The fields of [`ProductPropertySection`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProductPropertySectionField {
+    /// `iblockId`
+    IblockId,
+    /// `propertyId`
+    PropertyId,
+    /// `sectionId`
+    SectionId,
+    /// `smartFilter`
+    SmartFilter,
+    /// `displayType`
+    DisplayType,
+    /// `displayExpanded`
+    DisplayExpanded,
+    /// `filterHint`
+    FilterHint,
+}
+impl query::RecordField for ProductPropertySectionField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::IblockId => "iblockId",
+            Self::PropertyId => "propertyId",
+            Self::SectionId => "sectionId",
+            Self::SmartFilter => "smartFilter",
+            Self::DisplayType => "displayType",
+            Self::DisplayExpanded => "displayExpanded",
+            Self::FilterHint => "filterHint",
+        }
+    }
+}
+/// The fields of [`Ratio`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RatioField {
+    /// `id`
+    Id,
+    /// `productId`
+    ProductId,
+    /// `ratio`
+    Ratio,
+    /// `isDefault`
+    IsDefault,
+}
+impl query::RecordField for RatioField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::ProductId => "productId",
+            Self::Ratio => "ratio",
+            Self::IsDefault => "isDefault",
         }
     }
 }
@@ -1833,6 +2257,73 @@ impl query::RecordField for RoundingRuleField {
             Self::ModifiedBy => "modifiedBy",
             Self::DateCreate => "dateCreate",
             Self::DateModify => "dateModify",
+        }
+    }
+}
+/// The fields of [`Store`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StoreField {
+    /// `id`
+    Id,
+    /// `address`
+    Address,
+    /// `title`
+    Title,
+    /// `active`
+    Active,
+    /// `description`
+    Description,
+    /// `gpsN`
+    GpsN,
+    /// `gpsS`
+    GpsS,
+    /// `imageId`
+    ImageId,
+    /// `dateModify`
+    DateModify,
+    /// `dateCreate`
+    DateCreate,
+    /// `userId`
+    UserId,
+    /// `modifiedBy`
+    ModifiedBy,
+    /// `phone`
+    Phone,
+    /// `schedule`
+    Schedule,
+    /// `xmlId`
+    XmlId,
+    /// `sort`
+    Sort,
+    /// `email`
+    Email,
+    /// `issuingCenter`
+    IssuingCenter,
+    /// `code`
+    Code,
+}
+impl query::RecordField for StoreField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Address => "address",
+            Self::Title => "title",
+            Self::Active => "active",
+            Self::Description => "description",
+            Self::GpsN => "gpsN",
+            Self::GpsS => "gpsS",
+            Self::ImageId => "imageId",
+            Self::DateModify => "dateModify",
+            Self::DateCreate => "dateCreate",
+            Self::UserId => "userId",
+            Self::ModifiedBy => "modifiedBy",
+            Self::Phone => "phone",
+            Self::Schedule => "schedule",
+            Self::XmlId => "xmlId",
+            Self::Sort => "sort",
+            Self::Email => "email",
+            Self::IssuingCenter => "issuingCenter",
+            Self::Code => "code",
         }
     }
 }

@@ -9,8 +9,7 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::ProductProperty;
-use super::catalog_values::CatalogProductPropertyAddListType;
+use super::catalog_linked::{ProductProperty, ProductPropertyField};
 use super::super::common::FieldDescription;
 /// Read from responses.
 ///
@@ -33,41 +32,14 @@ impl wire::Lenient for CatalogProductPropertyGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductPropertyListProductProperties {
-    /// `iblockId`: integer.
-    pub iblock_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `propertyType`: string.
-    pub property_type: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductPropertyListProductProperties {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `productProperties`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductPropertyListResult {
-    /// `productProperties`: `CatalogProductPropertyListProductProperties[]`, read-only.
-    pub product_properties: Option<Vec<CatalogProductPropertyListProductProperties>>,
+    /// `productProperties`: `ProductProperty[]`, read-only.
+    pub product_properties: Option<Vec<ProductProperty>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -81,9 +53,8 @@ impl wire::Lenient for CatalogProductPropertyListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CatalogProductPropertyListProductProperties>
-for CatalogProductPropertyListResult {
-    fn into_records(self) -> Vec<CatalogProductPropertyListProductProperties> {
+impl IntoRecords<ProductProperty> for CatalogProductPropertyListResult {
+    fn into_records(self) -> Vec<ProductProperty> {
         self.product_properties.unwrap_or_default()
     }
 }
@@ -106,122 +77,6 @@ impl wire::Lenient for CatalogProductPropertyResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property/catalog-product-property-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogProductPropertyUpdateFields {
-    /// `iblockId`: id, required.
-    pub iblock_id: u64,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `propertyType`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub property_type: Option<String>,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `defaultValue`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `userType`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_type: Option<String>,
-    /// `rowCount`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub row_count: Option<i64>,
-    /// `colCount`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub col_count: Option<i64>,
-    /// `listType`: `CatalogProductPropertyAddListType`. One of `L`, `C`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_type: Option<CatalogProductPropertyAddListType>,
-    /// `multiple`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub multiple: Option<bool>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `fileType`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_type: Option<String>,
-    /// `multipleCnt`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple_cnt: Option<i64>,
-    /// `linkIblockId`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link_iblock_id: Option<u64>,
-    /// `withDescription`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub with_description: Option<bool>,
-    /// `searchable`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub searchable: Option<bool>,
-    /// `filtrable`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub filtrable: Option<bool>,
-    /// `isRequired`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_required: Option<bool>,
-    /// `hint`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
-    /// `userTypeSettings`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_type_settings: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// The fields of [`CatalogProductPropertyListProductProperties`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CatalogProductPropertyListProductPropertiesField {
-    /// `iblockId`
-    IblockId,
-    /// `id`
-    Id,
-    /// `name`
-    Name,
-    /// `propertyType`
-    PropertyType,
-}
-impl query::RecordField for CatalogProductPropertyListProductPropertiesField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::IblockId => "iblockId",
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::PropertyType => "propertyType",
-        }
     }
 }
 /// `catalog.productProperty.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
@@ -307,25 +162,20 @@ pub struct CatalogProductPropertyGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogProductPropertyListResult,
-    list(
-        record = CatalogProductPropertyListProductProperties,
-        records = "productProperties",
-        id = "id",
-        fast_path
-    )
+    list(record = ProductProperty, records = "productProperties", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyList {
-    /// `select`: `string[]`. Field names: [`CatalogProductPropertyListProductPropertiesField`].
+    /// `select`: `string[]`. Field names: [`ProductPropertyField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<CatalogProductPropertyListProductPropertiesField>>,
-    /// `filter`: `map<raw>`. Field names: [`CatalogProductPropertyListProductPropertiesField`].
+    pub select: Option<query::Select<ProductPropertyField>>,
+    /// `filter`: `map<raw>`. Field names: [`ProductPropertyField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<CatalogProductPropertyListProductPropertiesField>>,
-    /// `order`: `map<string>`. Field names: [`CatalogProductPropertyListProductPropertiesField`].
+    pub filter: Option<query::Filter<ProductPropertyField>>,
+    /// `order`: `map<string>`. Field names: [`ProductPropertyField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CatalogProductPropertyListProductPropertiesField>>,
+    pub order: Option<query::Order<ProductPropertyField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -344,12 +194,12 @@ pub struct CatalogProductPropertyList {
 pub struct CatalogProductPropertyUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CatalogProductPropertyUpdateFields`, required.
-    pub fields: CatalogProductPropertyUpdateFields,
+    /// `fields`: `ProductProperty`, required.
+    pub fields: ProductProperty,
 }
 impl CatalogProductPropertyUpdate {
     /// A `catalog.productProperty.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogProductPropertyUpdateFields) -> Self {
+    pub fn new(id: u64, fields: ProductProperty) -> Self {
         Self { id, fields }
     }
 }

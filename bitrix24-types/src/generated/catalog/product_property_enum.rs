@@ -9,7 +9,7 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::ProductPropertyEnum;
+use super::catalog_linked::{ProductPropertyEnum, ProductPropertyEnumField};
 use super::super::common::FieldDescription;
 /// Read from responses.
 ///
@@ -32,47 +32,14 @@ impl wire::Lenient for CatalogProductPropertyEnumGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductPropertyEnumListProductPropertyEnums {
-    /// `def`: char. One of `Y`, `N`.
-    pub def: Option<bool>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `propertyId`: integer.
-    pub property_id: Option<i64>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `value`: string.
-    pub value: Option<String>,
-    /// `xmlId`: integer.
-    pub xml_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductPropertyEnumListProductPropertyEnums {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `productPropertyEnums`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-enum/catalog-product-property-enum-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductPropertyEnumListResult {
-    /// `productPropertyEnums`: `CatalogProductPropertyEnumListProductPropertyEnums[]`, read-only.
-    pub product_property_enums: Option<
-        Vec<CatalogProductPropertyEnumListProductPropertyEnums>,
-    >,
+    /// `productPropertyEnums`: `ProductPropertyEnum[]`, read-only.
+    pub product_property_enums: Option<Vec<ProductPropertyEnum>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -86,9 +53,8 @@ impl wire::Lenient for CatalogProductPropertyEnumListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CatalogProductPropertyEnumListProductPropertyEnums>
-for CatalogProductPropertyEnumListResult {
-    fn into_records(self) -> Vec<CatalogProductPropertyEnumListProductPropertyEnums> {
+impl IntoRecords<ProductPropertyEnum> for CatalogProductPropertyEnumListResult {
+    fn into_records(self) -> Vec<ProductPropertyEnum> {
         self.product_property_enums.unwrap_or_default()
     }
 }
@@ -111,34 +77,6 @@ impl wire::Lenient for CatalogProductPropertyEnumResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// The fields of [`CatalogProductPropertyEnumListProductPropertyEnums`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CatalogProductPropertyEnumListProductPropertyEnumsField {
-    /// `def`
-    Def,
-    /// `id`
-    Id,
-    /// `propertyId`
-    PropertyId,
-    /// `sort`
-    Sort,
-    /// `value`
-    Value,
-    /// `xmlId`
-    XmlId,
-}
-impl query::RecordField for CatalogProductPropertyEnumListProductPropertyEnumsField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Def => "def",
-            Self::Id => "id",
-            Self::PropertyId => "propertyId",
-            Self::Sort => "sort",
-            Self::Value => "value",
-            Self::XmlId => "xmlId",
-        }
     }
 }
 /// `catalog.productPropertyEnum.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
@@ -225,7 +163,7 @@ pub struct CatalogProductPropertyEnumGetFields;
     kind = read,
     response = CatalogProductPropertyEnumListResult,
     list(
-        record = CatalogProductPropertyEnumListProductPropertyEnums,
+        record = ProductPropertyEnum,
         records = "productPropertyEnums",
         id = "id",
         fast_path
@@ -234,21 +172,15 @@ pub struct CatalogProductPropertyEnumGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyEnumList {
-    /// `select`: `string[]`. Field names: [`CatalogProductPropertyEnumListProductPropertyEnumsField`].
+    /// `select`: `string[]`. Field names: [`ProductPropertyEnumField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<
-        query::Select<CatalogProductPropertyEnumListProductPropertyEnumsField>,
-    >,
-    /// `filter`: `map<raw>`. Field names: [`CatalogProductPropertyEnumListProductPropertyEnumsField`].
+    pub select: Option<query::Select<ProductPropertyEnumField>>,
+    /// `filter`: `map<raw>`. Field names: [`ProductPropertyEnumField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<
-        query::Filter<CatalogProductPropertyEnumListProductPropertyEnumsField>,
-    >,
-    /// `order`: `map<string>`. Field names: [`CatalogProductPropertyEnumListProductPropertyEnumsField`].
+    pub filter: Option<query::Filter<ProductPropertyEnumField>>,
+    /// `order`: `map<string>`. Field names: [`ProductPropertyEnumField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<
-        query::Order<CatalogProductPropertyEnumListProductPropertyEnumsField>,
-    >,
+    pub order: Option<query::Order<ProductPropertyEnumField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -9,47 +9,16 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::ProductPropertySection;
+use super::catalog_linked::{ProductPropertySection, ProductPropertySectionField};
 use super::catalog_values::CatalogProductPropertySectionGetDisplayType;
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductPropertySectionListProductPropertySections {
-    /// `displayExpanded`: char. One of `Y`, `N`.
-    pub display_expanded: Option<bool>,
-    /// `displayType`: string.
-    pub display_type: Option<String>,
-    /// `filterHint`: string.
-    pub filter_hint: Option<String>,
-    /// `propertyId`: integer.
-    pub property_id: Option<i64>,
-    /// `smartFilter`: char. One of `Y`, `N`.
-    pub smart_filter: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductPropertySectionListProductPropertySections {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `productPropertySections`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogProductPropertySectionListResult {
-    /// `productPropertySections`: `CatalogProductPropertySectionListProductPropertySections[]`, read-only.
-    pub product_property_sections: Option<
-        Vec<CatalogProductPropertySectionListProductPropertySections>,
-    >,
+    /// `productPropertySections`: `ProductPropertySection[]`, read-only.
+    pub product_property_sections: Option<Vec<ProductPropertySection>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -63,11 +32,8 @@ impl wire::Lenient for CatalogProductPropertySectionListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CatalogProductPropertySectionListProductPropertySections>
-for CatalogProductPropertySectionListResult {
-    fn into_records(
-        self,
-    ) -> Vec<CatalogProductPropertySectionListProductPropertySections> {
+impl IntoRecords<ProductPropertySection> for CatalogProductPropertySectionListResult {
+    fn into_records(self) -> Vec<ProductPropertySection> {
         self.product_property_sections.unwrap_or_default()
     }
 }
@@ -121,32 +87,6 @@ pub struct CatalogProductPropertySectionSetFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// The fields of [`CatalogProductPropertySectionListProductPropertySections`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CatalogProductPropertySectionListProductPropertySectionsField {
-    /// `displayExpanded`
-    DisplayExpanded,
-    /// `displayType`
-    DisplayType,
-    /// `filterHint`
-    FilterHint,
-    /// `propertyId`
-    PropertyId,
-    /// `smartFilter`
-    SmartFilter,
-}
-impl query::RecordField
-for CatalogProductPropertySectionListProductPropertySectionsField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::DisplayExpanded => "displayExpanded",
-            Self::DisplayType => "displayType",
-            Self::FilterHint => "filterHint",
-            Self::PropertyId => "propertyId",
-            Self::SmartFilter => "smartFilter",
-        }
-    }
-}
 /// `catalog.productPropertySection.get`: scope `catalog`; reads only.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product-property-section/catalog-product-property-section-get.html)
@@ -176,30 +116,20 @@ impl CatalogProductPropertySectionGet {
     scope = "catalog",
     kind = read,
     response = CatalogProductPropertySectionListResult,
-    list(
-        record = CatalogProductPropertySectionListProductPropertySections,
-        records = "productPropertySections",
-        id = "ID"
-    )
+    list(record = ProductPropertySection, records = "productPropertySections", id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertySectionList {
-    /// `select`: `string[]`. Field names: [`CatalogProductPropertySectionListProductPropertySectionsField`].
+    /// `select`: `string[]`. Field names: [`ProductPropertySectionField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<
-        query::Select<CatalogProductPropertySectionListProductPropertySectionsField>,
-    >,
-    /// `filter`: `map<raw>`. Field names: [`CatalogProductPropertySectionListProductPropertySectionsField`].
+    pub select: Option<query::Select<ProductPropertySectionField>>,
+    /// `filter`: `map<raw>`. Field names: [`ProductPropertySectionField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<
-        query::Filter<CatalogProductPropertySectionListProductPropertySectionsField>,
-    >,
-    /// `order`: `map<string>`. Field names: [`CatalogProductPropertySectionListProductPropertySectionsField`].
+    pub filter: Option<query::Filter<ProductPropertySectionField>>,
+    /// `order`: `map<string>`. Field names: [`ProductPropertySectionField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<
-        query::Order<CatalogProductPropertySectionListProductPropertySectionsField>,
-    >,
+    pub order: Option<query::Order<ProductPropertySectionField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -9,7 +9,7 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::Ratio;
+use super::catalog_linked::{Ratio, RatioField};
 use super::super::common::FieldDescription;
 /// Read from responses.
 ///
@@ -51,40 +51,13 @@ impl wire::Lenient for CatalogRatioGetResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/ratio/catalog-ratio-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogRatioListRatios {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `isDefault`: char. One of `Y`, `N`.
-    pub is_default: Option<bool>,
-    /// `productId`: integer.
-    pub product_id: Option<i64>,
-    /// `ratio`: integer.
-    pub ratio: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogRatioListRatios {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `ratios`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/ratio/catalog-ratio-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogRatioListResult {
-    /// `ratios`: `CatalogRatioListRatios[]`, read-only.
-    pub ratios: Option<Vec<CatalogRatioListRatios>>,
+    /// `ratios`: `Ratio[]`, read-only.
+    pub ratios: Option<Vec<Ratio>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -98,31 +71,9 @@ impl wire::Lenient for CatalogRatioListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CatalogRatioListRatios> for CatalogRatioListResult {
-    fn into_records(self) -> Vec<CatalogRatioListRatios> {
+impl IntoRecords<Ratio> for CatalogRatioListResult {
+    fn into_records(self) -> Vec<Ratio> {
         self.ratios.unwrap_or_default()
-    }
-}
-/// The fields of [`CatalogRatioListRatios`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CatalogRatioListRatiosField {
-    /// `id`
-    Id,
-    /// `isDefault`
-    IsDefault,
-    /// `productId`
-    ProductId,
-    /// `ratio`
-    Ratio,
-}
-impl query::RecordField for CatalogRatioListRatiosField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::IsDefault => "isDefault",
-            Self::ProductId => "productId",
-            Self::Ratio => "ratio",
-        }
     }
 }
 /// `catalog.ratio.get`: scope `catalog`; reads only.
@@ -166,20 +117,20 @@ pub struct CatalogRatioGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogRatioListResult,
-    list(record = CatalogRatioListRatios, records = "ratios", id = "id", fast_path)
+    list(record = Ratio, records = "ratios", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogRatioList {
-    /// `select`: `string[]`. Field names: [`CatalogRatioListRatiosField`].
+    /// `select`: `string[]`. Field names: [`RatioField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<CatalogRatioListRatiosField>>,
-    /// `filter`: `map<raw>`. Field names: [`CatalogRatioListRatiosField`].
+    pub select: Option<query::Select<RatioField>>,
+    /// `filter`: `map<raw>`. Field names: [`RatioField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<CatalogRatioListRatiosField>>,
-    /// `order`: `map<string>`. Field names: [`CatalogRatioListRatiosField`].
+    pub filter: Option<query::Filter<RatioField>>,
+    /// `order`: `map<string>`. Field names: [`RatioField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CatalogRatioListRatiosField>>,
+    pub order: Option<query::Order<RatioField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

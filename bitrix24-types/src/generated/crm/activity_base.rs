@@ -15,120 +15,30 @@ use super::crm_values::{
     CrmEnumActivitypriorityValue, CrmEnumActivitystatusValue, CrmEnumActivitytypeValue,
     CrmEnumContenttypeValue,
 };
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct Activity {
-    /// `ASSOCIATED_ENTITY_ID`: integer.
-    pub associated_entity_id: Option<i64>,
-    /// `AUTHOR_ID`: integer.
-    pub author_id: Option<i64>,
-    /// `AUTOCOMPLETE_RULE`: string.
-    pub autocomplete_rule: Option<String>,
-    /// `COMPLETED`: char. One of `Y`, `N`.
-    pub completed: Option<bool>,
-    /// `CREATED`: datetime.
-    pub created: Option<wire::DateTime>,
-    /// `DEADLINE`: datetime.
-    pub deadline: Option<wire::DateTime>,
-    /// `DESCRIPTION`: string.
-    pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: string.
-    pub description_type: Option<String>,
-    /// `DIRECTION`: string.
-    pub direction: Option<String>,
-    /// `EDITOR_ID`: integer.
-    pub editor_id: Option<i64>,
-    /// `END_TIME`: datetime.
-    pub end_time: Option<wire::DateTime>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `LAST_UPDATED`: datetime.
-    pub last_updated: Option<wire::DateTime>,
-    /// `LOCATION`: string.
-    pub location: Option<String>,
-    /// `NOTIFY_TYPE`: string.
-    pub notify_type: Option<String>,
-    /// `NOTIFY_VALUE`: string.
-    pub notify_value: Option<String>,
-    /// `ORIGINATOR_ID`: integer.
-    pub originator_id: Option<i64>,
-    /// `ORIGIN_ID`: integer.
-    pub origin_id: Option<i64>,
-    /// `OWNER_ID`: integer.
-    pub owner_id: Option<i64>,
-    /// `OWNER_TYPE_ID`: integer.
-    pub owner_type_id: Option<i64>,
-    /// `PRIORITY`: string.
-    pub priority: Option<String>,
-    /// `PROVIDER_DATA`: string.
-    pub provider_data: Option<String>,
-    /// `PROVIDER_GROUP_ID`: integer.
-    pub provider_group_id: Option<i64>,
-    /// `PROVIDER_ID`: string.
-    pub provider_id: Option<String>,
-    /// `PROVIDER_PARAMS`: raw.
-    pub provider_params: Option<serde_json::Value>,
-    /// `PROVIDER_TYPE_ID`: string.
-    pub provider_type_id: Option<String>,
-    /// `RESPONSIBLE_ID`: integer.
-    pub responsible_id: Option<i64>,
-    /// `RESULT_CURRENCY_ID`: integer.
-    pub result_currency_id: Option<i64>,
-    /// `RESULT_MARK`: string.
-    pub result_mark: Option<String>,
-    /// `RESULT_SOURCE_ID`: integer.
-    pub result_source_id: Option<i64>,
-    /// `RESULT_STATUS`: string.
-    pub result_status: Option<String>,
-    /// `RESULT_STREAM`: string.
-    pub result_stream: Option<String>,
-    /// `RESULT_SUM`: decimal.
-    pub result_sum: Option<wire::Decimal>,
-    /// `RESULT_VALUE`: double.
-    pub result_value: Option<f64>,
-    /// `SETTINGS`: raw.
-    pub settings: Option<serde_json::Value>,
-    /// `START_TIME`: datetime.
-    pub start_time: Option<wire::DateTime>,
-    /// `STATUS`: string.
-    pub status: Option<String>,
-    /// `SUBJECT`: string.
-    pub subject: Option<String>,
-    /// `TYPE_ID`: integer.
-    pub type_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for Activity {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmActivityAddFields {
-    /// `OWNER_ID`: integer, required.
-    pub owner_id: i64,
-    /// `OWNER_TYPE_ID`: integer, required.
-    pub owner_type_id: i64,
-    /// `TYPE_ID`: `CrmEnumActivitytypeValue`, required. One of `1`, `2`, `3`, `4`, `5`, `6`, `0`.
-    pub type_id: CrmEnumActivitytypeValue,
+pub struct Activity {
     /// `ASSOCIATED_ENTITY_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub associated_entity_id: Option<i64>,
-    /// `COMMUNICATIONS`: raw, required.
-    pub communications: serde_json::Value,
+    /// `AUTHOR_ID`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub author_id: Option<i64>,
+    /// `AUTOCOMPLETE_RULE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub autocomplete_rule: Option<String>,
+    /// `COMPLETED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub completed: Option<bool>,
+    /// `CREATED`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub created: Option<wire::DateTime>,
     /// `DEADLINE`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<wire::DateTime>,
@@ -141,27 +51,39 @@ pub struct CrmActivityAddFields {
     /// `DIRECTION`: `CrmEnumActivitydirectionValue`. One of `1`, `2`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<CrmEnumActivitydirectionValue>,
+    /// `EDITOR_ID`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub editor_id: Option<i64>,
     /// `END_TIME`: datetime.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<wire::DateTime>,
-    /// `FILES`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub files: Option<serde_json::Value>,
+    /// `ID`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `LAST_UPDATED`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub last_updated: Option<wire::DateTime>,
     /// `LOCATION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// `NOTIFY_TYPE`: `CrmEnumActivitynotifytypeValue`. One of `1`, `2`, `3`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify_type: Option<CrmEnumActivitynotifytypeValue>,
+    /// `NOTIFY_VALUE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notify_value: Option<String>,
     /// `ORIGINATOR_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub originator_id: Option<String>,
     /// `ORIGIN_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_id: Option<String>,
-    /// `ORIGIN_VERSION`: string.
+    /// `OWNER_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin_version: Option<String>,
+    pub owner_id: Option<i64>,
+    /// `OWNER_TYPE_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_type_id: Option<i64>,
     /// `PRIORITY`: `CrmEnumActivitypriorityValue`. One of `1`, `2`, `3`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<CrmEnumActivitypriorityValue>,
@@ -174,14 +96,36 @@ pub struct CrmActivityAddFields {
     /// `PROVIDER_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<String>,
-    /// `PROVIDER_TYPE_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_type_id: Option<String>,
     /// `PROVIDER_PARAMS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_params: Option<serde_json::Value>,
-    /// `RESPONSIBLE_ID`: user, required.
-    pub responsible_id: u64,
+    /// `PROVIDER_TYPE_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_type_id: Option<String>,
+    /// `RESPONSIBLE_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub responsible_id: Option<i64>,
+    /// `RESULT_CURRENCY_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result_currency_id: Option<i64>,
+    /// `RESULT_MARK`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result_mark: Option<String>,
+    /// `RESULT_SOURCE_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result_source_id: Option<i64>,
+    /// `RESULT_STATUS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result_status: Option<String>,
+    /// `RESULT_STREAM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result_stream: Option<String>,
+    /// `RESULT_SUM`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result_sum: Option<wire::Decimal>,
+    /// `RESULT_VALUE`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result_value: Option<f64>,
     /// `SETTINGS`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<serde_json::Value>,
@@ -194,19 +138,39 @@ pub struct CrmActivityAddFields {
     /// `SUBJECT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// `WEBDAV_ELEMENTS`: raw.
+    /// `TYPE_ID`: `CrmEnumActivitytypeValue`. One of `1`, `2`, `3`, `4`, `5`, `6`, `0`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub webdav_elements: Option<serde_json::Value>,
+    pub type_id: Option<CrmEnumActivitytypeValue>,
+    /// `COMMUNICATIONS`: `CrmActivityListCommunicationsItem[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub communications: Option<Vec<CrmActivityListCommunicationsItem>>,
+    /// `FILES`: `CrmActivityListFilesItem[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<Vec<CrmActivityListFilesItem>>,
     /// `IS_INCOMING_CHANNEL`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_incoming_channel: Option<bool>,
+    /// `ORIGIN_VERSION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin_version: Option<String>,
+    /// `WEBDAV_ELEMENTS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webdav_elements: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Activity {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Read from responses.
 ///
@@ -228,24 +192,29 @@ impl wire::Lenient for CrmActivityCallGetTranscriptResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmActivityListCommunicationsItem {
     /// `ENTITY_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<i64>,
     /// `ENTITY_SETTINGS`: `CrmActivityListEntitySettings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_settings: Option<CrmActivityListEntitySettings>,
     /// `ENTITY_TYPE_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type_id: Option<i64>,
     /// `ID`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
+    #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// `VALUE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -260,23 +229,29 @@ impl wire::Lenient for CrmActivityListCommunicationsItem {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmActivityListEntitySettings {
     /// `COMPANY_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<i64>,
     /// `COMPANY_TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_title: Option<String>,
     /// `HONORIFIC`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub honorific: Option<String>,
     /// `LAST_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `SECOND_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub second_name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -291,14 +266,17 @@ impl wire::Lenient for CrmActivityListEntitySettings {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmActivityListFilesItem {
     /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `url`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -313,118 +291,15 @@ impl wire::Lenient for CrmActivityListFilesItem {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/activities/activity-base/crm-activity-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmActivityListRecord {
-    /// `ASSOCIATED_ENTITY_ID`: integer.
-    pub associated_entity_id: Option<i64>,
-    /// `AUTHOR_ID`: integer.
-    pub author_id: Option<i64>,
-    /// `AUTOCOMPLETE_RULE`: string.
-    pub autocomplete_rule: Option<String>,
-    /// `COMMUNICATIONS`: `CrmActivityListCommunicationsItem[]`.
-    pub communications: Option<Vec<CrmActivityListCommunicationsItem>>,
-    /// `COMPLETED`: char. One of `Y`, `N`.
-    pub completed: Option<bool>,
-    /// `CREATED`: datetime.
-    pub created: Option<wire::DateTime>,
-    /// `DEADLINE`: datetime.
-    pub deadline: Option<wire::DateTime>,
-    /// `DESCRIPTION`: string.
-    pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: string.
-    pub description_type: Option<String>,
-    /// `DIRECTION`: string.
-    pub direction: Option<String>,
-    /// `EDITOR_ID`: integer.
-    pub editor_id: Option<i64>,
-    /// `END_TIME`: datetime.
-    pub end_time: Option<wire::DateTime>,
-    /// `FILES`: `CrmActivityListFilesItem[]`.
-    pub files: Option<Vec<CrmActivityListFilesItem>>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `LAST_UPDATED`: datetime.
-    pub last_updated: Option<wire::DateTime>,
-    /// `LOCATION`: string.
-    pub location: Option<String>,
-    /// `NOTIFY_TYPE`: string.
-    pub notify_type: Option<String>,
-    /// `NOTIFY_VALUE`: string.
-    pub notify_value: Option<String>,
-    /// `ORIGINATOR_ID`: integer.
-    pub originator_id: Option<i64>,
-    /// `ORIGIN_ID`: integer.
-    pub origin_id: Option<i64>,
-    /// `OWNER_ID`: integer.
-    pub owner_id: Option<i64>,
-    /// `OWNER_TYPE_ID`: integer.
-    pub owner_type_id: Option<i64>,
-    /// `PRIORITY`: string.
-    pub priority: Option<String>,
-    /// `PROVIDER_DATA`: string.
-    pub provider_data: Option<String>,
-    /// `PROVIDER_GROUP_ID`: integer.
-    pub provider_group_id: Option<i64>,
-    /// `PROVIDER_ID`: string.
-    pub provider_id: Option<String>,
-    /// `PROVIDER_PARAMS`: raw.
-    pub provider_params: Option<serde_json::Value>,
-    /// `PROVIDER_TYPE_ID`: string.
-    pub provider_type_id: Option<String>,
-    /// `RESPONSIBLE_ID`: integer.
-    pub responsible_id: Option<i64>,
-    /// `RESULT_CURRENCY_ID`: integer.
-    pub result_currency_id: Option<i64>,
-    /// `RESULT_MARK`: string.
-    pub result_mark: Option<String>,
-    /// `RESULT_SOURCE_ID`: integer.
-    pub result_source_id: Option<i64>,
-    /// `RESULT_STATUS`: string.
-    pub result_status: Option<String>,
-    /// `RESULT_STREAM`: string.
-    pub result_stream: Option<String>,
-    /// `RESULT_SUM`: decimal.
-    pub result_sum: Option<wire::Decimal>,
-    /// `RESULT_VALUE`: double.
-    pub result_value: Option<f64>,
-    /// `SETTINGS`: raw.
-    pub settings: Option<serde_json::Value>,
-    /// `START_TIME`: datetime.
-    pub start_time: Option<wire::DateTime>,
-    /// `STATUS`: string.
-    pub status: Option<String>,
-    /// `SUBJECT`: string.
-    pub subject: Option<String>,
-    /// `TYPE_ID`: integer.
-    pub type_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmActivityListRecord {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// The fields of [`CrmActivityListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// The fields of [`Activity`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CrmActivityListRecordField {
+pub enum ActivityField {
     /// `ASSOCIATED_ENTITY_ID`
     AssociatedEntityId,
     /// `AUTHOR_ID`
     AuthorId,
     /// `AUTOCOMPLETE_RULE`
     AutocompleteRule,
-    /// `COMMUNICATIONS`
-    Communications,
     /// `COMPLETED`
     Completed,
     /// `CREATED`
@@ -441,8 +316,6 @@ pub enum CrmActivityListRecordField {
     EditorId,
     /// `END_TIME`
     EndTime,
-    /// `FILES`
-    Files,
     /// `ID`
     Id,
     /// `LAST_UPDATED`
@@ -499,14 +372,23 @@ pub enum CrmActivityListRecordField {
     Subject,
     /// `TYPE_ID`
     TypeId,
+    /// `COMMUNICATIONS`
+    Communications,
+    /// `FILES`
+    Files,
+    /// `IS_INCOMING_CHANNEL`
+    IsIncomingChannel,
+    /// `ORIGIN_VERSION`
+    OriginVersion,
+    /// `WEBDAV_ELEMENTS`
+    WebdavElements,
 }
-impl query::RecordField for CrmActivityListRecordField {
+impl query::RecordField for ActivityField {
     fn name(&self) -> &'static str {
         match self {
             Self::AssociatedEntityId => "ASSOCIATED_ENTITY_ID",
             Self::AuthorId => "AUTHOR_ID",
             Self::AutocompleteRule => "AUTOCOMPLETE_RULE",
-            Self::Communications => "COMMUNICATIONS",
             Self::Completed => "COMPLETED",
             Self::Created => "CREATED",
             Self::Deadline => "DEADLINE",
@@ -515,7 +397,6 @@ impl query::RecordField for CrmActivityListRecordField {
             Self::Direction => "DIRECTION",
             Self::EditorId => "EDITOR_ID",
             Self::EndTime => "END_TIME",
-            Self::Files => "FILES",
             Self::Id => "ID",
             Self::LastUpdated => "LAST_UPDATED",
             Self::Location => "LOCATION",
@@ -544,6 +425,11 @@ impl query::RecordField for CrmActivityListRecordField {
             Self::Status => "STATUS",
             Self::Subject => "SUBJECT",
             Self::TypeId => "TYPE_ID",
+            Self::Communications => "COMMUNICATIONS",
+            Self::Files => "FILES",
+            Self::IsIncomingChannel => "IS_INCOMING_CHANNEL",
+            Self::OriginVersion => "ORIGIN_VERSION",
+            Self::WebdavElements => "WEBDAV_ELEMENTS",
         }
     }
 }
@@ -557,12 +443,12 @@ impl query::RecordField for CrmActivityListRecordField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmActivityAdd {
-    /// `fields`: `CrmActivityAddFields`, required.
-    pub fields: CrmActivityAddFields,
+    /// `fields`: `Activity`, required.
+    pub fields: Activity,
 }
 impl CrmActivityAdd {
     /// A `crm.activity.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmActivityAddFields) -> Self {
+    pub fn new(fields: Activity) -> Self {
         Self { fields }
     }
 }
@@ -657,21 +543,21 @@ impl CrmActivityGet {
     "crm.activity.list",
     scope = "crm",
     kind = read,
-    response = Vec<CrmActivityListRecord>,
-    list(record = CrmActivityListRecord, records = result, id = "ID", fast_path)
+    response = Vec<Activity>,
+    list(record = Activity, records = result, id = "ID", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmActivityList {
-    /// `select`: `string[]`. Field names: [`CrmActivityListRecordField`].
+    /// `select`: `string[]`. Field names: [`ActivityField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<CrmActivityListRecordField>>,
-    /// `filter`: `map<raw>`. Field names: [`CrmActivityListRecordField`].
+    pub select: Option<query::Select<ActivityField>>,
+    /// `filter`: `map<raw>`. Field names: [`ActivityField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<CrmActivityListRecordField>>,
-    /// `order`: `map<string>`. Field names: [`CrmActivityListRecordField`].
+    pub filter: Option<query::Filter<ActivityField>>,
+    /// `order`: `map<string>`. Field names: [`ActivityField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CrmActivityListRecordField>>,
+    pub order: Option<query::Order<ActivityField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -693,12 +579,12 @@ pub struct CrmActivityList {
 pub struct CrmActivityUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CrmActivityAddFields`, required.
-    pub fields: CrmActivityAddFields,
+    /// `fields`: `Activity`, required.
+    pub fields: Activity,
 }
 impl CrmActivityUpdate {
     /// A `crm.activity.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CrmActivityAddFields) -> Self {
+    pub fn new(id: u64, fields: Activity) -> Self {
         Self { id, fields }
     }
 }

@@ -16,8 +16,8 @@ use super::super::common::FieldDescription;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Comment {
-    /// `AUTHOR_ID`: integer, read-only.
-    #[serde(skip_serializing)]
+    /// `AUTHOR_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_id: Option<i64>,
     /// `COMMENT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -18,41 +18,41 @@ use super::crm_values::CrmCompanyAddUtmMedium;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Company {
-    /// `ADDRESS`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `ADDRESS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    /// `ADDRESS_2`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `ADDRESS_2`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_2: Option<String>,
-    /// `ADDRESS_CITY`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `ADDRESS_CITY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_city: Option<String>,
-    /// `ADDRESS_COUNTRY`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `ADDRESS_COUNTRY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_country: Option<String>,
-    /// `ADDRESS_COUNTRY_CODE`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `ADDRESS_COUNTRY_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_country_code: Option<String>,
-    /// `ADDRESS_LEGAL`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `ADDRESS_LEGAL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_legal: Option<String>,
-    /// `ADDRESS_LOC_ADDR_ID`: integer, read-only.
-    #[serde(skip_serializing)]
+    /// `ADDRESS_LOC_ADDR_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_loc_addr_id: Option<i64>,
-    /// `ADDRESS_POSTAL_CODE`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `ADDRESS_POSTAL_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_postal_code: Option<String>,
-    /// `ADDRESS_PROVINCE`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `ADDRESS_PROVINCE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_province: Option<String>,
-    /// `ADDRESS_REGION`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `ADDRESS_REGION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_region: Option<String>,
     /// `ASSIGNED_BY_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_by_id: Option<i64>,
-    /// `BANKING_DETAILS`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `BANKING_DETAILS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub banking_details: Option<String>,
     /// `COMMENTS`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -96,11 +96,11 @@ pub struct Company {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub is_my_company: Option<bool>,
-    /// `LAST_ACTIVITY_BY`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `LAST_ACTIVITY_BY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_activity_by: Option<String>,
-    /// `LAST_ACTIVITY_TIME`: datetime, read-only.
-    #[serde(skip_serializing)]
+    /// `LAST_ACTIVITY_TIME`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_activity_time: Option<wire::DateTime>,
     /// `LAST_COMMUNICATION_TIME`: datetime, read-only.
     #[serde(skip_serializing)]
@@ -129,32 +129,32 @@ pub struct Company {
     /// `ORIGIN_VERSION`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_version: Option<String>,
-    /// `REG_ADDRESS`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `REG_ADDRESS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reg_address: Option<String>,
-    /// `REG_ADDRESS_2`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `REG_ADDRESS_2`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reg_address_2: Option<String>,
-    /// `REG_ADDRESS_CITY`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `REG_ADDRESS_CITY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reg_address_city: Option<String>,
-    /// `REG_ADDRESS_COUNTRY`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `REG_ADDRESS_COUNTRY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reg_address_country: Option<String>,
-    /// `REG_ADDRESS_COUNTRY_CODE`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `REG_ADDRESS_COUNTRY_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reg_address_country_code: Option<String>,
-    /// `REG_ADDRESS_LOC_ADDR_ID`: integer, read-only.
-    #[serde(skip_serializing)]
+    /// `REG_ADDRESS_LOC_ADDR_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reg_address_loc_addr_id: Option<i64>,
-    /// `REG_ADDRESS_POSTAL_CODE`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `REG_ADDRESS_POSTAL_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reg_address_postal_code: Option<String>,
-    /// `REG_ADDRESS_PROVINCE`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `REG_ADDRESS_PROVINCE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reg_address_province: Option<String>,
-    /// `REG_ADDRESS_REGION`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `REG_ADDRESS_REGION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reg_address_region: Option<String>,
     /// `REVENUE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -201,60 +201,6 @@ pub struct Company {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for Company {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmCompanyListPhoneItem {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `TYPE_ID`: string.
-    pub type_id: Option<String>,
-    /// `VALUE`: string.
-    pub value: Option<String>,
-    /// `VALUE_TYPE`: string.
-    pub value_type: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmCompanyListPhoneItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/crm-company-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmCompanyListRecord {
-    /// `ASSIGNED_BY_ID`: integer.
-    pub assigned_by_id: Option<i64>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `PHONE`: `CrmCompanyListPhoneItem[]`.
-    pub phone: Option<Vec<CrmCompanyListPhoneItem>>,
-    /// `TITLE`: string.
-    pub title: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmCompanyListRecord {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -358,132 +304,186 @@ impl EventPayload for OnCrmCompanyUpdate {
     const CODE: &'static str = "ONCRMCOMPANYUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// The fields of [`CrmCompanyListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// The fields of [`Company`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CrmCompanyListRecordField {
-    /// `ASSIGNED_BY_ID`
-    AssignedById,
-    /// `ID`
-    Id,
-    /// `PHONE`
-    Phone,
-    /// `TITLE`
-    Title,
-    /// `COMPANY_TYPE`
-    CompanyType,
-    /// `LOGO`
-    Logo,
+pub enum CompanyField {
     /// `ADDRESS`
     Address,
+    /// `ADDRESS_2`
+    Address2,
+    /// `ADDRESS_CITY`
+    AddressCity,
+    /// `ADDRESS_COUNTRY`
+    AddressCountry,
+    /// `ADDRESS_COUNTRY_CODE`
+    AddressCountryCode,
+    /// `ADDRESS_LEGAL`
+    AddressLegal,
+    /// `ADDRESS_LOC_ADDR_ID`
+    AddressLocAddrId,
+    /// `ADDRESS_POSTAL_CODE`
+    AddressPostalCode,
+    /// `ADDRESS_PROVINCE`
+    AddressProvince,
+    /// `ADDRESS_REGION`
+    AddressRegion,
+    /// `ASSIGNED_BY_ID`
+    AssignedById,
     /// `BANKING_DETAILS`
     BankingDetails,
-    /// `INDUSTRY`
-    Industry,
-    /// `EMPLOYEES`
-    Employees,
-    /// `CURRENCY_ID`
-    CurrencyId,
-    /// `REVENUE`
-    Revenue,
-    /// `OPENED`
-    Opened,
     /// `COMMENTS`
     Comments,
-    /// `HAS_PHONE`
-    HasPhone,
-    /// `HAS_EMAIL`
-    HasEmail,
-    /// `HAS_IMOL`
-    HasImol,
-    /// `IS_MY_COMPANY`
-    IsMyCompany,
+    /// `COMPANY_TYPE`
+    CompanyType,
     /// `CREATED_BY_ID`
     CreatedById,
-    /// `MODIFY_BY_ID`
-    ModifyById,
+    /// `CURRENCY_ID`
+    CurrencyId,
     /// `DATE_CREATE`
     DateCreate,
     /// `DATE_MODIFY`
     DateModify,
-    /// `CONTACT_ID`
-    ContactId,
+    /// `EMPLOYEES`
+    Employees,
+    /// `HAS_EMAIL`
+    HasEmail,
+    /// `HAS_IMOL`
+    HasImol,
+    /// `HAS_PHONE`
+    HasPhone,
+    /// `ID`
+    Id,
+    /// `INDUSTRY`
+    Industry,
+    /// `IS_MY_COMPANY`
+    IsMyCompany,
+    /// `LAST_ACTIVITY_BY`
+    LastActivityBy,
+    /// `LAST_ACTIVITY_TIME`
+    LastActivityTime,
+    /// `LAST_COMMUNICATION_TIME`
+    LastCommunicationTime,
     /// `LEAD_ID`
     LeadId,
+    /// `LOGO`
+    Logo,
+    /// `MODIFY_BY_ID`
+    ModifyById,
+    /// `OPENED`
+    Opened,
     /// `ORIGINATOR_ID`
     OriginatorId,
     /// `ORIGIN_ID`
     OriginId,
     /// `ORIGIN_VERSION`
     OriginVersion,
-    /// `UTM_SOURCE`
-    UtmSource,
-    /// `UTM_MEDIUM`
-    UtmMedium,
+    /// `REG_ADDRESS`
+    RegAddress,
+    /// `REG_ADDRESS_2`
+    RegAddress2,
+    /// `REG_ADDRESS_CITY`
+    RegAddressCity,
+    /// `REG_ADDRESS_COUNTRY`
+    RegAddressCountry,
+    /// `REG_ADDRESS_COUNTRY_CODE`
+    RegAddressCountryCode,
+    /// `REG_ADDRESS_LOC_ADDR_ID`
+    RegAddressLocAddrId,
+    /// `REG_ADDRESS_POSTAL_CODE`
+    RegAddressPostalCode,
+    /// `REG_ADDRESS_PROVINCE`
+    RegAddressProvince,
+    /// `REG_ADDRESS_REGION`
+    RegAddressRegion,
+    /// `REVENUE`
+    Revenue,
+    /// `TITLE`
+    Title,
     /// `UTM_CAMPAIGN`
     UtmCampaign,
     /// `UTM_CONTENT`
     UtmContent,
+    /// `UTM_MEDIUM`
+    UtmMedium,
+    /// `UTM_SOURCE`
+    UtmSource,
     /// `UTM_TERM`
     UtmTerm,
-    /// `LAST_ACTIVITY_TIME`
-    LastActivityTime,
-    /// `LAST_ACTIVITY_BY`
-    LastActivityBy,
-    /// `LAST_COMMUNICATION_TIME`
-    LastCommunicationTime,
+    /// `CONTACT_ID`
+    ContactId,
     /// `EMAIL`
     Email,
-    /// `WEB`
-    Web,
     /// `IM`
     Im,
     /// `LINK`
     Link,
+    /// `PHONE`
+    Phone,
+    /// `WEB`
+    Web,
     /// `time`
     Time,
 }
-impl query::RecordField for CrmCompanyListRecordField {
+impl query::RecordField for CompanyField {
     fn name(&self) -> &'static str {
         match self {
-            Self::AssignedById => "ASSIGNED_BY_ID",
-            Self::Id => "ID",
-            Self::Phone => "PHONE",
-            Self::Title => "TITLE",
-            Self::CompanyType => "COMPANY_TYPE",
-            Self::Logo => "LOGO",
             Self::Address => "ADDRESS",
+            Self::Address2 => "ADDRESS_2",
+            Self::AddressCity => "ADDRESS_CITY",
+            Self::AddressCountry => "ADDRESS_COUNTRY",
+            Self::AddressCountryCode => "ADDRESS_COUNTRY_CODE",
+            Self::AddressLegal => "ADDRESS_LEGAL",
+            Self::AddressLocAddrId => "ADDRESS_LOC_ADDR_ID",
+            Self::AddressPostalCode => "ADDRESS_POSTAL_CODE",
+            Self::AddressProvince => "ADDRESS_PROVINCE",
+            Self::AddressRegion => "ADDRESS_REGION",
+            Self::AssignedById => "ASSIGNED_BY_ID",
             Self::BankingDetails => "BANKING_DETAILS",
-            Self::Industry => "INDUSTRY",
-            Self::Employees => "EMPLOYEES",
-            Self::CurrencyId => "CURRENCY_ID",
-            Self::Revenue => "REVENUE",
-            Self::Opened => "OPENED",
             Self::Comments => "COMMENTS",
-            Self::HasPhone => "HAS_PHONE",
-            Self::HasEmail => "HAS_EMAIL",
-            Self::HasImol => "HAS_IMOL",
-            Self::IsMyCompany => "IS_MY_COMPANY",
+            Self::CompanyType => "COMPANY_TYPE",
             Self::CreatedById => "CREATED_BY_ID",
-            Self::ModifyById => "MODIFY_BY_ID",
+            Self::CurrencyId => "CURRENCY_ID",
             Self::DateCreate => "DATE_CREATE",
             Self::DateModify => "DATE_MODIFY",
-            Self::ContactId => "CONTACT_ID",
+            Self::Employees => "EMPLOYEES",
+            Self::HasEmail => "HAS_EMAIL",
+            Self::HasImol => "HAS_IMOL",
+            Self::HasPhone => "HAS_PHONE",
+            Self::Id => "ID",
+            Self::Industry => "INDUSTRY",
+            Self::IsMyCompany => "IS_MY_COMPANY",
+            Self::LastActivityBy => "LAST_ACTIVITY_BY",
+            Self::LastActivityTime => "LAST_ACTIVITY_TIME",
+            Self::LastCommunicationTime => "LAST_COMMUNICATION_TIME",
             Self::LeadId => "LEAD_ID",
+            Self::Logo => "LOGO",
+            Self::ModifyById => "MODIFY_BY_ID",
+            Self::Opened => "OPENED",
             Self::OriginatorId => "ORIGINATOR_ID",
             Self::OriginId => "ORIGIN_ID",
             Self::OriginVersion => "ORIGIN_VERSION",
-            Self::UtmSource => "UTM_SOURCE",
-            Self::UtmMedium => "UTM_MEDIUM",
+            Self::RegAddress => "REG_ADDRESS",
+            Self::RegAddress2 => "REG_ADDRESS_2",
+            Self::RegAddressCity => "REG_ADDRESS_CITY",
+            Self::RegAddressCountry => "REG_ADDRESS_COUNTRY",
+            Self::RegAddressCountryCode => "REG_ADDRESS_COUNTRY_CODE",
+            Self::RegAddressLocAddrId => "REG_ADDRESS_LOC_ADDR_ID",
+            Self::RegAddressPostalCode => "REG_ADDRESS_POSTAL_CODE",
+            Self::RegAddressProvince => "REG_ADDRESS_PROVINCE",
+            Self::RegAddressRegion => "REG_ADDRESS_REGION",
+            Self::Revenue => "REVENUE",
+            Self::Title => "TITLE",
             Self::UtmCampaign => "UTM_CAMPAIGN",
             Self::UtmContent => "UTM_CONTENT",
+            Self::UtmMedium => "UTM_MEDIUM",
+            Self::UtmSource => "UTM_SOURCE",
             Self::UtmTerm => "UTM_TERM",
-            Self::LastActivityTime => "LAST_ACTIVITY_TIME",
-            Self::LastActivityBy => "LAST_ACTIVITY_BY",
-            Self::LastCommunicationTime => "LAST_COMMUNICATION_TIME",
+            Self::ContactId => "CONTACT_ID",
             Self::Email => "EMAIL",
-            Self::Web => "WEB",
             Self::Im => "IM",
             Self::Link => "LINK",
+            Self::Phone => "PHONE",
+            Self::Web => "WEB",
             Self::Time => "time",
         }
     }
@@ -570,21 +570,21 @@ impl CrmCompanyGet {
     "crm.company.list",
     scope = "crm",
     kind = read,
-    response = Vec<CrmCompanyListRecord>,
-    list(record = CrmCompanyListRecord, records = result, id = "ID", fast_path)
+    response = Vec<Company>,
+    list(record = Company, records = result, id = "ID", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCompanyList {
-    /// `select`: `string[]`. Field names: [`CrmCompanyListRecordField`].
+    /// `select`: `string[]`. Field names: [`CompanyField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<CrmCompanyListRecordField>>,
-    /// `filter`: `CrmCompanyListFilter`. Field names: [`CrmCompanyListRecordField`].
+    pub select: Option<query::Select<CompanyField>>,
+    /// `filter`: `CrmCompanyListFilter`. Field names: [`CompanyField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<CrmCompanyListRecordField>>,
-    /// `order`: `CrmCompanyListFilter`. Field names: [`CrmCompanyListRecordField`].
+    pub filter: Option<query::Filter<CompanyField>>,
+    /// `order`: `CrmCompanyListFilter`. Field names: [`CompanyField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CrmCompanyListRecordField>>,
+    pub order: Option<query::Order<CompanyField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

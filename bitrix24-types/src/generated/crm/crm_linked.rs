@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::chrono;
 use ::bitrix24_types::LenientDeserialize;
+use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::crm_values::{
@@ -1475,5 +1476,84 @@ impl wire::Lenient for Type {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
+    }
+}
+/// The fields of [`Productrow`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProductrowField {
+    /// `id`
+    Id,
+    /// `ownerId`
+    OwnerId,
+    /// `ownerType`
+    OwnerType,
+    /// `productId`
+    ProductId,
+    /// `productName`
+    ProductName,
+    /// `price`
+    Price,
+    /// `priceAccount`
+    PriceAccount,
+    /// `priceExclusive`
+    PriceExclusive,
+    /// `priceNetto`
+    PriceNetto,
+    /// `priceBrutto`
+    PriceBrutto,
+    /// `quantity`
+    Quantity,
+    /// `discountTypeId`
+    DiscountTypeId,
+    /// `discountRate`
+    DiscountRate,
+    /// `discountSum`
+    DiscountSum,
+    /// `taxRate`
+    TaxRate,
+    /// `taxIncluded`
+    TaxIncluded,
+    /// `customized`
+    Customized,
+    /// `measureCode`
+    MeasureCode,
+    /// `measureName`
+    MeasureName,
+    /// `sort`
+    Sort,
+    /// `xmlId`
+    XmlId,
+    /// `type`
+    Type,
+    /// `storeId`
+    StoreId,
+}
+impl query::RecordField for ProductrowField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::OwnerId => "ownerId",
+            Self::OwnerType => "ownerType",
+            Self::ProductId => "productId",
+            Self::ProductName => "productName",
+            Self::Price => "price",
+            Self::PriceAccount => "priceAccount",
+            Self::PriceExclusive => "priceExclusive",
+            Self::PriceNetto => "priceNetto",
+            Self::PriceBrutto => "priceBrutto",
+            Self::Quantity => "quantity",
+            Self::DiscountTypeId => "discountTypeId",
+            Self::DiscountRate => "discountRate",
+            Self::DiscountSum => "discountSum",
+            Self::TaxRate => "taxRate",
+            Self::TaxIncluded => "taxIncluded",
+            Self::Customized => "customized",
+            Self::MeasureCode => "measureCode",
+            Self::MeasureName => "measureName",
+            Self::Sort => "sort",
+            Self::XmlId => "xmlId",
+            Self::Type => "type",
+            Self::StoreId => "storeId",
+        }
     }
 }

@@ -320,8 +320,8 @@ pub struct Lead {
     /// `ADDRESS_COUNTRY_CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address_country_code: Option<String>,
-    /// `ADDRESS_LOC_ADDR_ID`: string, read-only.
-    #[serde(skip_serializing)]
+    /// `ADDRESS_LOC_ADDR_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address_loc_addr_id: Option<String>,
     /// `UTM_SOURCE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]

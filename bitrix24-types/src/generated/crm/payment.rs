@@ -56,43 +56,6 @@ impl wire::Lenient for CrmItemPayment {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/crm-item-payment-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmItemPaymentListRecord {
-    /// `accountNumber`: string.
-    pub account_number: Option<String>,
-    /// `currency`: string.
-    pub currency: Option<String>,
-    /// `datePaid`: datetime.
-    pub date_paid: Option<wire::DateTime>,
-    /// `empPaidId`: integer.
-    pub emp_paid_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `paid`: char. One of `Y`, `N`.
-    pub paid: Option<bool>,
-    /// `paySystemId`: integer.
-    pub pay_system_id: Option<i64>,
-    /// `paySystemName`: string.
-    pub pay_system_name: Option<String>,
-    /// `sum`: decimal.
-    pub sum: Option<wire::Decimal>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmItemPaymentListRecord {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `crm.item.payment.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/payment/crm-item-payment-add.html)
@@ -160,7 +123,7 @@ impl CrmItemPaymentGet {
     "crm.item.payment.list",
     scope = "crm",
     kind = read,
-    response = Vec<CrmItemPaymentListRecord>
+    response = Vec<CrmItemPayment>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]

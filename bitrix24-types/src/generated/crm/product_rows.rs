@@ -10,7 +10,7 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::crm_linked::Productrow;
+use super::crm_linked::{Productrow, ProductrowField};
 use super::crm_values::CrmItemProductrowAddDiscountTypeId;
 /// Read from responses.
 ///
@@ -53,79 +53,14 @@ impl wire::Lenient for CrmItemProductrowGetAvailableForPaymentResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmItemProductrowListProductRows {
-    /// `customized`: char. One of `Y`, `N`.
-    pub customized: Option<bool>,
-    /// `discountRate`: integer.
-    pub discount_rate: Option<i64>,
-    /// `discountSum`: decimal.
-    pub discount_sum: Option<wire::Decimal>,
-    /// `discountTypeId`: integer.
-    pub discount_type_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `measureCode`: integer.
-    pub measure_code: Option<i64>,
-    /// `measureName`: string.
-    pub measure_name: Option<String>,
-    /// `ownerId`: integer.
-    pub owner_id: Option<i64>,
-    /// `ownerType`: string.
-    pub owner_type: Option<String>,
-    /// `price`: decimal.
-    pub price: Option<wire::Decimal>,
-    /// `priceAccount`: decimal.
-    pub price_account: Option<wire::Decimal>,
-    /// `priceBrutto`: decimal.
-    pub price_brutto: Option<wire::Decimal>,
-    /// `priceExclusive`: decimal.
-    pub price_exclusive: Option<wire::Decimal>,
-    /// `priceNetto`: decimal.
-    pub price_netto: Option<wire::Decimal>,
-    /// `productId`: integer.
-    pub product_id: Option<i64>,
-    /// `productName`: string.
-    pub product_name: Option<String>,
-    /// `quantity`: integer.
-    pub quantity: Option<i64>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `storeId`: integer.
-    pub store_id: Option<i64>,
-    /// `taxIncluded`: char. One of `Y`, `N`.
-    pub tax_included: Option<bool>,
-    /// `taxRate`: integer.
-    pub tax_rate: Option<i64>,
-    /// `type`: integer.
-    pub type_: Option<i64>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmItemProductrowListProductRows {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `productRows`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmItemProductrowListResult {
-    /// `productRows`: `CrmItemProductrowListProductRows[]`, read-only.
-    pub product_rows: Option<Vec<CrmItemProductrowListProductRows>>,
+    /// `productRows`: `Productrow[]`, read-only.
+    pub product_rows: Option<Vec<Productrow>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -139,8 +74,8 @@ impl wire::Lenient for CrmItemProductrowListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CrmItemProductrowListProductRows> for CrmItemProductrowListResult {
-    fn into_records(self) -> Vec<CrmItemProductrowListProductRows> {
+impl IntoRecords<Productrow> for CrmItemProductrowListResult {
+    fn into_records(self) -> Vec<Productrow> {
         self.product_rows.unwrap_or_default()
     }
 }
@@ -296,85 +231,6 @@ impl wire::Lenient for CrmItemProductrowSetResult {
         wire::object_or_nothing(de)
     }
 }
-/// The fields of [`CrmItemProductrowListProductRows`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CrmItemProductrowListProductRowsField {
-    /// `customized`
-    Customized,
-    /// `discountRate`
-    DiscountRate,
-    /// `discountSum`
-    DiscountSum,
-    /// `discountTypeId`
-    DiscountTypeId,
-    /// `id`
-    Id,
-    /// `measureCode`
-    MeasureCode,
-    /// `measureName`
-    MeasureName,
-    /// `ownerId`
-    OwnerId,
-    /// `ownerType`
-    OwnerType,
-    /// `price`
-    Price,
-    /// `priceAccount`
-    PriceAccount,
-    /// `priceBrutto`
-    PriceBrutto,
-    /// `priceExclusive`
-    PriceExclusive,
-    /// `priceNetto`
-    PriceNetto,
-    /// `productId`
-    ProductId,
-    /// `productName`
-    ProductName,
-    /// `quantity`
-    Quantity,
-    /// `sort`
-    Sort,
-    /// `storeId`
-    StoreId,
-    /// `taxIncluded`
-    TaxIncluded,
-    /// `taxRate`
-    TaxRate,
-    /// `type`
-    Type,
-    /// `xmlId`
-    XmlId,
-}
-impl query::RecordField for CrmItemProductrowListProductRowsField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Customized => "customized",
-            Self::DiscountRate => "discountRate",
-            Self::DiscountSum => "discountSum",
-            Self::DiscountTypeId => "discountTypeId",
-            Self::Id => "id",
-            Self::MeasureCode => "measureCode",
-            Self::MeasureName => "measureName",
-            Self::OwnerId => "ownerId",
-            Self::OwnerType => "ownerType",
-            Self::Price => "price",
-            Self::PriceAccount => "priceAccount",
-            Self::PriceBrutto => "priceBrutto",
-            Self::PriceExclusive => "priceExclusive",
-            Self::PriceNetto => "priceNetto",
-            Self::ProductId => "productId",
-            Self::ProductName => "productName",
-            Self::Quantity => "quantity",
-            Self::Sort => "sort",
-            Self::StoreId => "storeId",
-            Self::TaxIncluded => "taxIncluded",
-            Self::TaxRate => "taxRate",
-            Self::Type => "type",
-            Self::XmlId => "xmlId",
-        }
-    }
-}
 /// `crm.item.productrow.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/product-rows/crm-item-productrow-add.html)
@@ -481,28 +337,23 @@ impl CrmItemProductrowGetAvailableForPayment {
     scope = "crm",
     kind = read,
     response = CrmItemProductrowListResult,
-    list(
-        record = CrmItemProductrowListProductRows,
-        records = "productRows",
-        id = "id",
-        fast_path
-    )
+    list(record = Productrow, records = "productRows", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemProductrowList {
-    /// `filter`: `map<raw>`, required. Field names: [`CrmItemProductrowListProductRowsField`].
-    pub filter: query::Filter<CrmItemProductrowListProductRowsField>,
-    /// `order`: `map<string>`. Field names: [`CrmItemProductrowListProductRowsField`].
+    /// `filter`: `map<raw>`, required. Field names: [`ProductrowField`].
+    pub filter: query::Filter<ProductrowField>,
+    /// `order`: `map<string>`. Field names: [`ProductrowField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CrmItemProductrowListProductRowsField>>,
+    pub order: Option<query::Order<ProductrowField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
 }
 impl CrmItemProductrowList {
     /// A `crm.item.productrow.list` call with the required parameters; optional ones unset.
-    pub fn new(filter: query::Filter<CrmItemProductrowListProductRowsField>) -> Self {
+    pub fn new(filter: query::Filter<ProductrowField>) -> Self {
         Self {
             filter,
             order: None,

@@ -29,14 +29,14 @@ pub struct CrmStatus {
     /// `NAME_INIT`: string, read-only.
     #[serde(skip_serializing)]
     pub name_init: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
+    pub sort: Option<String>,
     /// `SYSTEM`: string, read-only.
     #[serde(skip_serializing)]
     pub system: Option<String>,
-    /// `CATEGORY_ID`: integer, read-only.
-    #[serde(skip_serializing)]
+    /// `CATEGORY_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_id: Option<i64>,
     /// `COLOR`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -152,45 +152,6 @@ impl wire::Lenient for CrmStatusEntityTypesSemanticInfo {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmStatusListResultItem {
-    /// `CATEGORY_ID`: integer.
-    pub category_id: Option<i64>,
-    /// `COLOR`: string.
-    pub color: Option<String>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `NAME_INIT`: string.
-    pub name_init: Option<String>,
-    /// `SEMANTICS`: string.
-    pub semantics: Option<String>,
-    /// `SORT`: string.
-    pub sort: Option<String>,
-    /// `STATUS_ID`: string.
-    pub status_id: Option<String>,
-    /// `SYSTEM`: char. One of `Y`, `N`.
-    pub system: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmStatusListResultItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// `crm.status.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-add.html)
@@ -295,7 +256,7 @@ impl CrmStatusGet {
     "crm.status.list",
     scope = "crm",
     kind = read,
-    response = Vec<CrmStatusListResultItem>
+    response = Vec<CrmStatus>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -9,77 +9,33 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmVat {
-    /// `ID`: id.
+    /// `ID`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `ACTIVE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<String>,
-    /// `C_SORT`: integer.
-    pub c_sort: Option<i64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `RATE`: double.
-    pub rate: Option<f64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmVat {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmVatAddFields {
-    /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
     /// `C_SORT`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c_sort: Option<i64>,
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `RATE`: double, required.
-    pub rate: f64,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmVatListResultItem {
-    /// `ID`: id.
-    pub id: Option<u64>,
     /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `RATE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmVatListResultItem {
+impl wire::Lenient for CrmVat {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -95,12 +51,12 @@ impl wire::Lenient for CrmVatListResultItem {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmVatAdd {
-    /// `fields`: `CrmVatAddFields`, required.
-    pub fields: CrmVatAddFields,
+    /// `fields`: `CrmVat`, required.
+    pub fields: CrmVat,
 }
 impl CrmVatAdd {
     /// A `crm.vat.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmVatAddFields) -> Self {
+    pub fn new(fields: CrmVat) -> Self {
         Self { fields }
     }
 }
@@ -162,12 +118,7 @@ impl CrmVatGet {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.vat.list`; use `catalog.vat.list` instead"
 )]
-#[bitrix_method(
-    "crm.vat.list",
-    scope = "crm",
-    kind = read,
-    response = Vec<CrmVatListResultItem>
-)]
+#[bitrix_method("crm.vat.list", scope = "crm", kind = read, response = Vec<CrmVat>)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmVatList {
@@ -193,12 +144,12 @@ pub struct CrmVatList {
 pub struct CrmVatUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CrmVatAddFields`, required.
-    pub fields: CrmVatAddFields,
+    /// `fields`: `CrmVat`, required.
+    pub fields: CrmVat,
 }
 impl CrmVatUpdate {
     /// A `crm.vat.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CrmVatAddFields) -> Self {
+    pub fn new(id: u64, fields: CrmVat) -> Self {
         Self { id, fields }
     }
 }

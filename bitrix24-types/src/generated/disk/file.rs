@@ -360,62 +360,6 @@ impl wire::Lenient for DiskFileGetVersionsRecord {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-copy-to.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFileResult {
-    /// `CODE`: string.
-    pub code: Option<String>,
-    /// `CREATED_BY`: integer.
-    pub created_by: Option<i64>,
-    /// `CREATE_TIME`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: integer.
-    pub deleted_by: Option<i64>,
-    /// `DELETED_TYPE`: integer.
-    pub deleted_type: Option<i64>,
-    /// `DELETE_TIME`: datetime.
-    pub delete_time: Option<wire::DateTime>,
-    /// `DETAIL_URL`: string.
-    pub detail_url: Option<String>,
-    /// `DOWNLOAD_URL`: string.
-    pub download_url: Option<String>,
-    /// `FILE_ID`: integer.
-    pub file_id: Option<i64>,
-    /// `GLOBAL_CONTENT_VERSION`: integer.
-    pub global_content_version: Option<i64>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `PARENT_ID`: integer.
-    pub parent_id: Option<i64>,
-    /// `SIZE`: integer.
-    pub size: Option<i64>,
-    /// `STORAGE_ID`: integer.
-    pub storage_id: Option<i64>,
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `UPDATED_BY`: integer.
-    pub updated_by: Option<i64>,
-    /// `UPDATE_TIME`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFileResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-search.html#filter)
@@ -598,12 +542,7 @@ impl query::RecordField for DiskFileSearchRecordField {
 /// `disk.file.copyTo`: scope `disk`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-copy-to.html)
-#[bitrix_method(
-    "disk.file.copyTo",
-    scope = "disk",
-    kind = write,
-    response = DiskFileResult
-)]
+#[bitrix_method("disk.file.copyTo", scope = "disk", kind = write, response = DiskFile)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct DiskFileCopyTo {
@@ -780,12 +719,7 @@ impl DiskFileRename {
 /// `disk.file.restore`: scope `disk`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/file/disk-file-restore.html)
-#[bitrix_method(
-    "disk.file.restore",
-    scope = "disk",
-    kind = write,
-    response = DiskFileResult
-)]
+#[bitrix_method("disk.file.restore", scope = "disk", kind = write, response = DiskFile)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DiskFileRestore {

@@ -323,56 +323,6 @@ impl wire::Lenient for DiskFolderGetFieldsType {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-add-subfolder.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct DiskFolderResult {
-    /// `CODE`: string.
-    pub code: Option<String>,
-    /// `CREATED_BY`: integer.
-    pub created_by: Option<i64>,
-    /// `CREATE_TIME`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `DELETED_BY`: integer.
-    pub deleted_by: Option<i64>,
-    /// `DELETED_TYPE`: integer.
-    pub deleted_type: Option<i64>,
-    /// `DELETE_TIME`: datetime.
-    pub delete_time: Option<wire::DateTime>,
-    /// `DETAIL_URL`: string.
-    pub detail_url: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `PARENT_ID`: integer.
-    pub parent_id: Option<i64>,
-    /// `REAL_OBJECT_ID`: integer.
-    pub real_object_id: Option<i64>,
-    /// `STORAGE_ID`: integer.
-    pub storage_id: Option<i64>,
-    /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
-    pub type_: Option<String>,
-    /// `UPDATED_BY`: integer.
-    pub updated_by: Option<i64>,
-    /// `UPDATE_TIME`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DiskFolderResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/disk/folder/disk-folder-upload-file.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -501,7 +451,7 @@ impl query::RecordField for DiskFolderGetChildrenRecordField {
     "disk.folder.addSubFolder",
     scope = "disk",
     kind = write,
-    response = DiskFolderResult
+    response = DiskFolder
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -524,7 +474,7 @@ impl DiskFolderAddSubFolder {
     "disk.folder.copyTo",
     scope = "disk",
     kind = write,
-    response = DiskFolderResult
+    response = DiskFolder
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -653,7 +603,7 @@ pub struct DiskFolderGetFields;
     "disk.folder.markDeleted",
     scope = "disk",
     kind = write,
-    response = DiskFolderResult
+    response = DiskFolder
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -720,7 +670,7 @@ impl DiskFolderRename {
     "disk.folder.restore",
     scope = "disk",
     kind = write,
-    response = DiskFolderResult
+    response = DiskFolder
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]

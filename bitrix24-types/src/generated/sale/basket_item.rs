@@ -53,81 +53,6 @@ pub struct SaleBasketitemAddCatalogProductFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SaleBasketitemAddFields {
-    /// `orderId`: id, required.
-    pub order_id: u64,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `productid`: id, required.
-    pub productid: u64,
-    /// `price`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<wire::Decimal>,
-    /// `basePrice`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub base_price: Option<wire::Decimal>,
-    /// `discountPrice`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_price: Option<wire::Decimal>,
-    /// `currency`: string, required.
-    pub currency: String,
-    /// `customPrice`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub custom_price: Option<bool>,
-    /// `quantity`: double, required.
-    pub quantity: f64,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `name`: string, required.
-    pub name: String,
-    /// `weight`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weight: Option<i64>,
-    /// `dimensions`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dimensions: Option<String>,
-    /// `measureCode`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_code: Option<i64>,
-    /// `measureName`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_name: Option<String>,
-    /// `canBuy`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub can_buy: Option<bool>,
-    /// `vatRate`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_rate: Option<f64>,
-    /// `vatIncluded`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub vat_included: Option<bool>,
-    /// `catalogXmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub catalog_xml_id: Option<String>,
-    /// `productXmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-get-fields.html)
@@ -215,71 +140,6 @@ pub struct SaleBasketitemUpdateCatalogProductFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SaleBasketitemUpdateFields {
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `price`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price: Option<wire::Decimal>,
-    /// `basePrice`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub base_price: Option<wire::Decimal>,
-    /// `discountPrice`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub discount_price: Option<wire::Decimal>,
-    /// `quantity`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<f64>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `weight`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weight: Option<i64>,
-    /// `dimensions`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dimensions: Option<String>,
-    /// `measureCode`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_code: Option<i64>,
-    /// `measureName`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure_name: Option<String>,
-    /// `canBuy`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub can_buy: Option<bool>,
-    /// `vatRate`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_rate: Option<f64>,
-    /// `vatIncluded`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub vat_included: Option<bool>,
-    /// `catalogXmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub catalog_xml_id: Option<String>,
-    /// `productXmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// `sale.basketitem.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-item/sale-basket-item-add.html)
@@ -292,12 +152,12 @@ pub struct SaleBasketitemUpdateFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketitemAdd {
-    /// `fields`: `SaleBasketitemAddFields`, required.
-    pub fields: SaleBasketitemAddFields,
+    /// `fields`: `Basketitem`, required.
+    pub fields: Basketitem,
 }
 impl SaleBasketitemAdd {
     /// A `sale.basketitem.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: SaleBasketitemAddFields) -> Self {
+    pub fn new(fields: Basketitem) -> Self {
         Self { fields }
     }
 }
@@ -428,12 +288,12 @@ pub struct SaleBasketitemList {
 pub struct SaleBasketitemUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `SaleBasketitemUpdateFields`, required.
-    pub fields: SaleBasketitemUpdateFields,
+    /// `fields`: `Basketitem`, required.
+    pub fields: Basketitem,
 }
 impl SaleBasketitemUpdate {
     /// A `sale.basketitem.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: SaleBasketitemUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Basketitem) -> Self {
         Self { id, fields }
     }
 }

@@ -10,7 +10,7 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::Paymentitembasket;
+use super::sale_linked::{Paymentitembasket, PaymentitembasketField};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-get-fields.html)
@@ -32,45 +32,14 @@ impl wire::Lenient for SalePaymentitembasketGetfieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SalePaymentitembasketListPaymentItemsBasket {
-    /// `basketId`: integer.
-    pub basket_id: Option<i64>,
-    /// `dateInsert`: datetime.
-    pub date_insert: Option<wire::DateTime>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `paymentId`: integer.
-    pub payment_id: Option<i64>,
-    /// `quantity`: integer.
-    pub quantity: Option<i64>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePaymentitembasketListPaymentItemsBasket {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `paymentItemsBasket`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-basket/sale-payment-item-basket-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SalePaymentitembasketListResult {
-    /// `paymentItemsBasket`: `SalePaymentitembasketListPaymentItemsBasket[]`, read-only.
-    pub payment_items_basket: Option<Vec<SalePaymentitembasketListPaymentItemsBasket>>,
+    /// `paymentItemsBasket`: `Paymentitembasket[]`, read-only.
+    pub payment_items_basket: Option<Vec<Paymentitembasket>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -84,9 +53,8 @@ impl wire::Lenient for SalePaymentitembasketListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<SalePaymentitembasketListPaymentItemsBasket>
-for SalePaymentitembasketListResult {
-    fn into_records(self) -> Vec<SalePaymentitembasketListPaymentItemsBasket> {
+impl IntoRecords<Paymentitembasket> for SalePaymentitembasketListResult {
+    fn into_records(self) -> Vec<Paymentitembasket> {
         self.payment_items_basket.unwrap_or_default()
     }
 }
@@ -109,34 +77,6 @@ impl wire::Lenient for SalePaymentitembasketResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// The fields of [`SalePaymentitembasketListPaymentItemsBasket`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SalePaymentitembasketListPaymentItemsBasketField {
-    /// `basketId`
-    BasketId,
-    /// `dateInsert`
-    DateInsert,
-    /// `id`
-    Id,
-    /// `paymentId`
-    PaymentId,
-    /// `quantity`
-    Quantity,
-    /// `xmlId`
-    XmlId,
-}
-impl query::RecordField for SalePaymentitembasketListPaymentItemsBasketField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::BasketId => "basketId",
-            Self::DateInsert => "dateInsert",
-            Self::Id => "id",
-            Self::PaymentId => "paymentId",
-            Self::Quantity => "quantity",
-            Self::XmlId => "xmlId",
-        }
     }
 }
 /// `sale.paymentitembasket.add`: scope `sale`; writes (not idempotent: never repeated blindly).
@@ -223,7 +163,7 @@ pub struct SalePaymentitembasketGetfields;
     kind = read,
     response = SalePaymentitembasketListResult,
     list(
-        record = SalePaymentitembasketListPaymentItemsBasket,
+        record = Paymentitembasket,
         records = "paymentItemsBasket",
         id = "id",
         fast_path
@@ -232,15 +172,15 @@ pub struct SalePaymentitembasketGetfields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentitembasketList {
-    /// `select`: `string[]`. Field names: [`SalePaymentitembasketListPaymentItemsBasketField`].
+    /// `select`: `string[]`. Field names: [`PaymentitembasketField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<SalePaymentitembasketListPaymentItemsBasketField>>,
-    /// `filter`: `map<raw>`. Field names: [`SalePaymentitembasketListPaymentItemsBasketField`].
+    pub select: Option<query::Select<PaymentitembasketField>>,
+    /// `filter`: `map<raw>`. Field names: [`PaymentitembasketField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<SalePaymentitembasketListPaymentItemsBasketField>>,
-    /// `order`: `map<string>`. Field names: [`SalePaymentitembasketListPaymentItemsBasketField`].
+    pub filter: Option<query::Filter<PaymentitembasketField>>,
+    /// `order`: `map<string>`. Field names: [`PaymentitembasketField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<SalePaymentitembasketListPaymentItemsBasketField>>,
+    pub order: Option<query::Order<PaymentitembasketField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

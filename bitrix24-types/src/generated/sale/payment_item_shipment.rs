@@ -10,7 +10,7 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::PaymentItemShipment;
+use super::sale_linked::{PaymentItemShipment, PaymentItemShipmentField};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-get-fields.html)
@@ -32,45 +32,14 @@ impl wire::Lenient for SalePaymentItemShipmentGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SalePaymentItemShipmentListPaymentItemsShipment {
-    /// `dateInsert`: datetime.
-    pub date_insert: Option<wire::DateTime>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `paymentId`: integer.
-    pub payment_id: Option<i64>,
-    /// `shipmentId`: integer.
-    pub shipment_id: Option<i64>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePaymentItemShipmentListPaymentItemsShipment {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `paymentItemsShipment`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment-item-shipment/sale-payment-item-shipment-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SalePaymentItemShipmentListResult {
-    /// `paymentItemsShipment`: `SalePaymentItemShipmentListPaymentItemsShipment[]`, read-only.
-    pub payment_items_shipment: Option<
-        Vec<SalePaymentItemShipmentListPaymentItemsShipment>,
-    >,
+    /// `paymentItemsShipment`: `PaymentItemShipment[]`, read-only.
+    pub payment_items_shipment: Option<Vec<PaymentItemShipment>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -84,9 +53,8 @@ impl wire::Lenient for SalePaymentItemShipmentListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<SalePaymentItemShipmentListPaymentItemsShipment>
-for SalePaymentItemShipmentListResult {
-    fn into_records(self) -> Vec<SalePaymentItemShipmentListPaymentItemsShipment> {
+impl IntoRecords<PaymentItemShipment> for SalePaymentItemShipmentListResult {
+    fn into_records(self) -> Vec<PaymentItemShipment> {
         self.payment_items_shipment.unwrap_or_default()
     }
 }
@@ -109,31 +77,6 @@ impl wire::Lenient for SalePaymentItemShipmentResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// The fields of [`SalePaymentItemShipmentListPaymentItemsShipment`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SalePaymentItemShipmentListPaymentItemsShipmentField {
-    /// `dateInsert`
-    DateInsert,
-    /// `id`
-    Id,
-    /// `paymentId`
-    PaymentId,
-    /// `shipmentId`
-    ShipmentId,
-    /// `xmlId`
-    XmlId,
-}
-impl query::RecordField for SalePaymentItemShipmentListPaymentItemsShipmentField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::DateInsert => "dateInsert",
-            Self::Id => "id",
-            Self::PaymentId => "paymentId",
-            Self::ShipmentId => "shipmentId",
-            Self::XmlId => "xmlId",
-        }
     }
 }
 /// `sale.paymentItemShipment.add`: scope `sale`; writes (not idempotent: never repeated blindly).
@@ -220,7 +163,7 @@ pub struct SalePaymentItemShipmentGetFields;
     kind = read,
     response = SalePaymentItemShipmentListResult,
     list(
-        record = SalePaymentItemShipmentListPaymentItemsShipment,
+        record = PaymentItemShipment,
         records = "paymentItemsShipment",
         id = "id",
         fast_path
@@ -229,21 +172,15 @@ pub struct SalePaymentItemShipmentGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentItemShipmentList {
-    /// `select`: `string[]`. Field names: [`SalePaymentItemShipmentListPaymentItemsShipmentField`].
+    /// `select`: `string[]`. Field names: [`PaymentItemShipmentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<
-        query::Select<SalePaymentItemShipmentListPaymentItemsShipmentField>,
-    >,
-    /// `filter`: `map<raw>`. Field names: [`SalePaymentItemShipmentListPaymentItemsShipmentField`].
+    pub select: Option<query::Select<PaymentItemShipmentField>>,
+    /// `filter`: `map<raw>`. Field names: [`PaymentItemShipmentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<
-        query::Filter<SalePaymentItemShipmentListPaymentItemsShipmentField>,
-    >,
-    /// `order`: `map<string>`. Field names: [`SalePaymentItemShipmentListPaymentItemsShipmentField`].
+    pub filter: Option<query::Filter<PaymentItemShipmentField>>,
+    /// `order`: `map<string>`. Field names: [`PaymentItemShipmentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<
-        query::Order<SalePaymentItemShipmentListPaymentItemsShipmentField>,
-    >,
+    pub order: Option<query::Order<PaymentItemShipmentField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

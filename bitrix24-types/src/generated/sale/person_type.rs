@@ -11,31 +11,6 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
 use super::sale_linked::{Persontype, PersontypeField};
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SalePersontypeFields {
-    /// `name`: string, required.
-    pub name: String,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `sort`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<String>,
-    /// `active`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/person-type/sale-person-type-get-fields.html)
@@ -116,12 +91,12 @@ impl wire::Lenient for SalePersontypeResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePersontypeAdd {
-    /// `fields`: `SalePersontypeFields`, required.
-    pub fields: SalePersontypeFields,
+    /// `fields`: `Persontype`, required.
+    pub fields: Persontype,
 }
 impl SalePersontypeAdd {
     /// A `sale.persontype.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: SalePersontypeFields) -> Self {
+    pub fn new(fields: Persontype) -> Self {
         Self { fields }
     }
 }
@@ -219,12 +194,12 @@ pub struct SalePersontypeList {
 pub struct SalePersontypeUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `SalePersontypeFields`, required.
-    pub fields: SalePersontypeFields,
+    /// `fields`: `Persontype`, required.
+    pub fields: Persontype,
 }
 impl SalePersontypeUpdate {
     /// A `sale.persontype.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: SalePersontypeFields) -> Self {
+    pub fn new(id: u64, fields: Persontype) -> Self {
         Self { id, fields }
     }
 }

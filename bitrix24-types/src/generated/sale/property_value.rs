@@ -10,7 +10,7 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::Propertyvalue;
+use super::sale_linked::{Propertyvalue, PropertyvalueField};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-get.html)
@@ -53,47 +53,14 @@ impl wire::Lenient for SalePropertyvalueGetfieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SalePropertyvalueListPropertyValues {
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `orderId`: integer.
-    pub order_id: Option<i64>,
-    /// `orderPropsId`: integer.
-    pub order_props_id: Option<i64>,
-    /// `orderPropsXmlId`: integer.
-    pub order_props_xml_id: Option<i64>,
-    /// `value`: string.
-    pub value: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePropertyvalueListPropertyValues {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `propertyValues`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SalePropertyvalueListResult {
-    /// `propertyValues`: `SalePropertyvalueListPropertyValues[]`, read-only.
-    pub property_values: Option<Vec<SalePropertyvalueListPropertyValues>>,
+    /// `propertyValues`: `Propertyvalue[]`, read-only.
+    pub property_values: Option<Vec<Propertyvalue>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -107,8 +74,8 @@ impl wire::Lenient for SalePropertyvalueListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<SalePropertyvalueListPropertyValues> for SalePropertyvalueListResult {
-    fn into_records(self) -> Vec<SalePropertyvalueListPropertyValues> {
+impl IntoRecords<Propertyvalue> for SalePropertyvalueListResult {
+    fn into_records(self) -> Vec<Propertyvalue> {
         self.property_values.unwrap_or_default()
     }
 }
@@ -199,37 +166,6 @@ impl wire::Lenient for SalePropertyvalueModifyResult {
         wire::object_or_nothing(de)
     }
 }
-/// The fields of [`SalePropertyvalueListPropertyValues`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SalePropertyvalueListPropertyValuesField {
-    /// `code`
-    Code,
-    /// `id`
-    Id,
-    /// `name`
-    Name,
-    /// `orderId`
-    OrderId,
-    /// `orderPropsId`
-    OrderPropsId,
-    /// `orderPropsXmlId`
-    OrderPropsXmlId,
-    /// `value`
-    Value,
-}
-impl query::RecordField for SalePropertyvalueListPropertyValuesField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Code => "code",
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::OrderId => "orderId",
-            Self::OrderPropsId => "orderPropsId",
-            Self::OrderPropsXmlId => "orderPropsXmlId",
-            Self::Value => "value",
-        }
-    }
-}
 /// `sale.propertyvalue.delete`: scope `sale`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-value/sale-property-value-delete.html)
@@ -292,25 +228,20 @@ pub struct SalePropertyvalueGetfields;
     scope = "sale",
     kind = read,
     response = SalePropertyvalueListResult,
-    list(
-        record = SalePropertyvalueListPropertyValues,
-        records = "propertyValues",
-        id = "id",
-        fast_path
-    )
+    list(record = Propertyvalue, records = "propertyValues", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyvalueList {
-    /// `select`: `string[]`. Field names: [`SalePropertyvalueListPropertyValuesField`].
+    /// `select`: `string[]`. Field names: [`PropertyvalueField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<SalePropertyvalueListPropertyValuesField>>,
-    /// `filter`: `map<raw>`. Field names: [`SalePropertyvalueListPropertyValuesField`].
+    pub select: Option<query::Select<PropertyvalueField>>,
+    /// `filter`: `map<raw>`. Field names: [`PropertyvalueField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<SalePropertyvalueListPropertyValuesField>>,
-    /// `order`: `map<string>`. Field names: [`SalePropertyvalueListPropertyValuesField`].
+    pub filter: Option<query::Filter<PropertyvalueField>>,
+    /// `order`: `map<string>`. Field names: [`PropertyvalueField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<SalePropertyvalueListPropertyValuesField>>,
+    pub order: Option<query::Order<PropertyvalueField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

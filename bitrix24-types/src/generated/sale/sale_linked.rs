@@ -18,8 +18,8 @@ use super::sale_values::{
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct Basketitem {
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `orderId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -48,14 +48,14 @@ pub struct Basketitem {
     /// `xmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `dateInsert`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `dateInsert`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub date_insert: Option<wire::DateTime>,
-    /// `dateUpdate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `dateUpdate`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub date_update: Option<wire::DateTime>,
-    /// `properties`: `Basketproperties[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `properties`: `Basketproperties[]`, read-only.
+    #[serde(skip_serializing)]
     pub properties: Option<Vec<Basketproperties>>,
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -93,11 +93,11 @@ pub struct Basketitem {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub vat_included: Option<bool>,
-    /// `barcodeMulti`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `barcodeMulti`: string, read-only.
+    #[serde(skip_serializing)]
     pub barcode_multi: Option<String>,
-    /// `type`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `type`: integer, read-only.
+    #[serde(skip_serializing)]
     pub type_: Option<i64>,
     /// `catalogXmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -105,8 +105,8 @@ pub struct Basketitem {
     /// `productXmlId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product_xml_id: Option<String>,
-    /// `reservations`: `SaleSaleBasketItemReservation[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `reservations`: `SaleSaleBasketItemReservation[]`, read-only.
+    #[serde(skip_serializing)]
     pub reservations: Option<Vec<SaleSaleBasketItemReservation>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -413,23 +413,32 @@ impl wire::Lenient for Paymentitembasket {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_person_type)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct Persontype {
-    /// `id`: id.
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `sort`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
     /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub active: Option<bool>,
     /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1652,6 +1661,59 @@ impl query::RecordField for BasketpropertiesField {
         }
     }
 }
+/// The fields of [`PaymentItemShipment`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PaymentItemShipmentField {
+    /// `id`
+    Id,
+    /// `shipmentId`
+    ShipmentId,
+    /// `paymentId`
+    PaymentId,
+    /// `xmlId`
+    XmlId,
+    /// `dateInsert`
+    DateInsert,
+}
+impl query::RecordField for PaymentItemShipmentField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::ShipmentId => "shipmentId",
+            Self::PaymentId => "paymentId",
+            Self::XmlId => "xmlId",
+            Self::DateInsert => "dateInsert",
+        }
+    }
+}
+/// The fields of [`Paymentitembasket`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PaymentitembasketField {
+    /// `id`
+    Id,
+    /// `paymentId`
+    PaymentId,
+    /// `basketId`
+    BasketId,
+    /// `quantity`
+    Quantity,
+    /// `xmlId`
+    XmlId,
+    /// `dateInsert`
+    DateInsert,
+}
+impl query::RecordField for PaymentitembasketField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::PaymentId => "paymentId",
+            Self::BasketId => "basketId",
+            Self::Quantity => "quantity",
+            Self::XmlId => "xmlId",
+            Self::DateInsert => "dateInsert",
+        }
+    }
+}
 /// The fields of [`Persontype`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PersontypeField {
@@ -1676,6 +1738,65 @@ impl query::RecordField for PersontypeField {
             Self::Code => "code",
             Self::Sort => "sort",
             Self::Active => "active",
+            Self::XmlId => "xmlId",
+        }
+    }
+}
+/// The fields of [`Propertyvalue`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PropertyvalueField {
+    /// `id`
+    Id,
+    /// `name`
+    Name,
+    /// `orderId`
+    OrderId,
+    /// `code`
+    Code,
+    /// `value`
+    Value,
+    /// `orderPropsId`
+    OrderPropsId,
+    /// `orderPropsXmlId`
+    OrderPropsXmlId,
+}
+impl query::RecordField for PropertyvalueField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Name => "name",
+            Self::OrderId => "orderId",
+            Self::Code => "code",
+            Self::Value => "value",
+            Self::OrderPropsId => "orderPropsId",
+            Self::OrderPropsXmlId => "orderPropsXmlId",
+        }
+    }
+}
+/// The fields of [`SaleStatus`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SaleStatusField {
+    /// `id`
+    Id,
+    /// `type`
+    Type,
+    /// `notify`
+    Notify,
+    /// `color`
+    Color,
+    /// `sort`
+    Sort,
+    /// `xmlId`
+    XmlId,
+}
+impl query::RecordField for SaleStatusField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Type => "type",
+            Self::Notify => "notify",
+            Self::Color => "color",
+            Self::Sort => "sort",
             Self::XmlId => "xmlId",
         }
     }

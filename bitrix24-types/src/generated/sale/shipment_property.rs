@@ -91,86 +91,13 @@ impl wire::Lenient for SaleShipmentpropertyGetfieldsbytypeResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleShipmentpropertyListProperties {
-    /// `active`: char. One of `Y`, `N`.
-    pub active: Option<bool>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `defaultValue`: string.
-    pub default_value: Option<String>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `inputFieldLocation`: string.
-    pub input_field_location: Option<String>,
-    /// `isAddress`: char. One of `Y`, `N`.
-    pub is_address: Option<bool>,
-    /// `isAddressFrom`: char. One of `Y`, `N`.
-    pub is_address_from: Option<bool>,
-    /// `isAddressTo`: char. One of `Y`, `N`.
-    pub is_address_to: Option<bool>,
-    /// `isEmail`: char. One of `Y`, `N`.
-    pub is_email: Option<bool>,
-    /// `isFiltered`: char. One of `Y`, `N`.
-    pub is_filtered: Option<bool>,
-    /// `isLocation`: char. One of `Y`, `N`.
-    pub is_location: Option<bool>,
-    /// `isPayer`: char. One of `Y`, `N`.
-    pub is_payer: Option<bool>,
-    /// `isPhone`: char. One of `Y`, `N`.
-    pub is_phone: Option<bool>,
-    /// `isProfileName`: char. One of `Y`, `N`.
-    pub is_profile_name: Option<bool>,
-    /// `isZip`: char. One of `Y`, `N`.
-    pub is_zip: Option<bool>,
-    /// `multiple`: char. One of `Y`, `N`.
-    pub multiple: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `personTypeId`: integer.
-    pub person_type_id: Option<i64>,
-    /// `propsGroupId`: integer.
-    pub props_group_id: Option<i64>,
-    /// `required`: char. One of `Y`, `N`.
-    pub required: Option<bool>,
-    /// `settings`: `SaleShipmentpropertyListSettings`.
-    pub settings: Option<SaleShipmentpropertyListSettings>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `userProps`: char. One of `Y`, `N`.
-    pub user_props: Option<bool>,
-    /// `util`: char. One of `Y`, `N`.
-    pub util: Option<bool>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleShipmentpropertyListProperties {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `properties`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SaleShipmentpropertyListResult {
-    /// `properties`: `SaleShipmentpropertyListProperties[]`, read-only.
-    pub properties: Option<Vec<SaleShipmentpropertyListProperties>>,
+    /// `properties`: `Shipmentproperty[]`, read-only.
+    pub properties: Option<Vec<Shipmentproperty>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -184,29 +111,9 @@ impl wire::Lenient for SaleShipmentpropertyListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<SaleShipmentpropertyListProperties> for SaleShipmentpropertyListResult {
-    fn into_records(self) -> Vec<SaleShipmentpropertyListProperties> {
+impl IntoRecords<Shipmentproperty> for SaleShipmentpropertyListResult {
+    fn into_records(self) -> Vec<Shipmentproperty> {
         self.properties.unwrap_or_default()
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SaleShipmentpropertyListSettings {
-    /// `size`: integer.
-    pub size: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleShipmentpropertyListSettings {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
     }
 }
 /// Read from responses.
@@ -447,9 +354,9 @@ impl wire::Lenient for Shipmentproperty {
         wire::object_or_nothing(de)
     }
 }
-/// The fields of [`SaleShipmentpropertyListProperties`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// The fields of [`Shipmentproperty`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SaleShipmentpropertyListPropertiesField {
+pub enum ShipmentpropertyField {
     /// `active`
     Active,
     /// `code`
@@ -474,6 +381,8 @@ pub enum SaleShipmentpropertyListPropertiesField {
     IsFiltered,
     /// `isLocation`
     IsLocation,
+    /// `isLocation4tax`
+    IsLocation4tax,
     /// `isPayer`
     IsPayer,
     /// `isPhone`
@@ -505,7 +414,7 @@ pub enum SaleShipmentpropertyListPropertiesField {
     /// `xmlId`
     XmlId,
 }
-impl query::RecordField for SaleShipmentpropertyListPropertiesField {
+impl query::RecordField for ShipmentpropertyField {
     fn name(&self) -> &'static str {
         match self {
             Self::Active => "active",
@@ -520,6 +429,7 @@ impl query::RecordField for SaleShipmentpropertyListPropertiesField {
             Self::IsEmail => "isEmail",
             Self::IsFiltered => "isFiltered",
             Self::IsLocation => "isLocation",
+            Self::IsLocation4tax => "isLocation4tax",
             Self::IsPayer => "isPayer",
             Self::IsPhone => "isPhone",
             Self::IsProfileName => "isProfileName",
@@ -630,25 +540,20 @@ impl SaleShipmentpropertyGetfieldsbytype {
     scope = "sale",
     kind = read,
     response = SaleShipmentpropertyListResult,
-    list(
-        record = SaleShipmentpropertyListProperties,
-        records = "properties",
-        id = "id",
-        fast_path
-    )
+    list(record = Shipmentproperty, records = "properties", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentpropertyList {
-    /// `select`: `string[]`. Field names: [`SaleShipmentpropertyListPropertiesField`].
+    /// `select`: `string[]`. Field names: [`ShipmentpropertyField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<SaleShipmentpropertyListPropertiesField>>,
-    /// `filter`: `map<raw>`. Field names: [`SaleShipmentpropertyListPropertiesField`].
+    pub select: Option<query::Select<ShipmentpropertyField>>,
+    /// `filter`: `map<raw>`. Field names: [`ShipmentpropertyField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<SaleShipmentpropertyListPropertiesField>>,
-    /// `order`: `map<string>`. Field names: [`SaleShipmentpropertyListPropertiesField`].
+    pub filter: Option<query::Filter<ShipmentpropertyField>>,
+    /// `order`: `map<string>`. Field names: [`ShipmentpropertyField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<SaleShipmentpropertyListPropertiesField>>,
+    pub order: Option<query::Order<ShipmentpropertyField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

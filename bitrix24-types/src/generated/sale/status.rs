@@ -10,7 +10,7 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::SaleStatus;
+use super::sale_linked::{SaleStatus, SaleStatusField};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-get-fields.html)
@@ -36,8 +36,8 @@ impl wire::Lenient for SaleStatusGetFieldsResult {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SaleStatusListResult {
-    /// `statuses`: `SaleStatusListStatuses[]`, read-only.
-    pub statuses: Option<Vec<SaleStatusListStatuses>>,
+    /// `statuses`: `SaleStatus[]`, read-only.
+    pub statuses: Option<Vec<SaleStatus>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -51,40 +51,9 @@ impl wire::Lenient for SaleStatusListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<SaleStatusListStatuses> for SaleStatusListResult {
-    fn into_records(self) -> Vec<SaleStatusListStatuses> {
+impl IntoRecords<SaleStatus> for SaleStatusListResult {
+    fn into_records(self) -> Vec<SaleStatus> {
         self.statuses.unwrap_or_default()
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status/sale-status-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleStatusListStatuses {
-    /// `color`: string.
-    pub color: Option<String>,
-    /// `id`: char. One of `Y`, `N`.
-    pub id: Option<bool>,
-    /// `notify`: char. One of `Y`, `N`.
-    pub notify: Option<bool>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `xmlId`: integer.
-    pub xml_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleStatusListStatuses {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
     }
 }
 /// Read from responses.
@@ -105,34 +74,6 @@ impl wire::Lenient for SaleStatusResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// The fields of [`SaleStatusListStatuses`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SaleStatusListStatusesField {
-    /// `color`
-    Color,
-    /// `id`
-    Id,
-    /// `notify`
-    Notify,
-    /// `sort`
-    Sort,
-    /// `type`
-    Type,
-    /// `xmlId`
-    XmlId,
-}
-impl query::RecordField for SaleStatusListStatusesField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Color => "color",
-            Self::Id => "id",
-            Self::Notify => "notify",
-            Self::Sort => "sort",
-            Self::Type => "type",
-            Self::XmlId => "xmlId",
-        }
     }
 }
 /// `sale.status.add`: scope `sale`; writes (not idempotent: never repeated blindly).
@@ -218,20 +159,20 @@ pub struct SaleStatusGetFields;
     scope = "sale",
     kind = read,
     response = SaleStatusListResult,
-    list(record = SaleStatusListStatuses, records = "statuses", id = "id")
+    list(record = SaleStatus, records = "statuses", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleStatusList {
-    /// `select`: `string[]`. Field names: [`SaleStatusListStatusesField`].
+    /// `select`: `string[]`. Field names: [`SaleStatusField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<SaleStatusListStatusesField>>,
-    /// `filter`: `map<raw>`. Field names: [`SaleStatusListStatusesField`].
+    pub select: Option<query::Select<SaleStatusField>>,
+    /// `filter`: `map<raw>`. Field names: [`SaleStatusField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<SaleStatusListStatusesField>>,
-    /// `order`: `map<string>`. Field names: [`SaleStatusListStatusesField`].
+    pub filter: Option<query::Filter<SaleStatusField>>,
+    /// `order`: `map<string>`. Field names: [`SaleStatusField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<SaleStatusListStatusesField>>,
+    pub order: Option<query::Order<SaleStatusField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

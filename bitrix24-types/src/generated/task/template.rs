@@ -7,112 +7,161 @@ use ::bitrix24_types::bitrix_method;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::task_linked::TasksTemplateAddFields;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/template/tasks-template-get.html#result)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TasksTemplate {
     /// `ID`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `DESCRIPTION_IN_BBCODE`: string.
+    /// `DESCRIPTION_IN_BBCODE`: string, read-only.
+    #[serde(skip_serializing)]
     pub description_in_bbcode: Option<String>,
-    /// `PRIORITY`: integer.
-    pub priority: Option<i64>,
-    /// `STATUS`: integer.
-    pub status: Option<i64>,
+    /// `PRIORITY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+    /// `STATUS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
     /// `STAGE_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage_id: Option<i64>,
     /// `RESPONSIBLE_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_id: Option<i64>,
     /// `DEADLINE_AFTER`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline_after: Option<wire::DateTime>,
     /// `START_DATE_PLAN_AFTER`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date_plan_after: Option<String>,
     /// `END_DATE_PLAN_AFTER`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_plan_after: Option<String>,
     /// `REPLICATE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replicate: Option<String>,
     /// `CREATED_BY`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<i64>,
     /// `XML_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `ALLOW_CHANGE_DEADLINE`: string.
+    /// `ALLOW_CHANGE_DEADLINE`: string, read-only.
+    #[serde(skip_serializing)]
     pub allow_change_deadline: Option<String>,
-    /// `ALLOW_TIME_TRACKING`: string.
+    /// `ALLOW_TIME_TRACKING`: string, read-only.
+    #[serde(skip_serializing)]
     pub allow_time_tracking: Option<String>,
     /// `TASK_CONTROL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_control: Option<String>,
     /// `ADD_IN_REPORT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_in_report: Option<String>,
     /// `GROUP_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
     /// `PARENT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<i64>,
     /// `MULTITASK`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multitask: Option<String>,
     /// `SITE_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
     /// `ACCOMPLICES`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accomplices: Option<String>,
     /// `AUDITORS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auditors: Option<String>,
     /// `RESPONSIBLES`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsibles: Option<String>,
-    /// `FILES`: raw.
+    /// `FILES`: raw, read-only.
+    #[serde(skip_serializing)]
     pub files: Option<serde_json::Value>,
-    /// `TAGS`: raw.
+    /// `TAGS`: raw, read-only.
+    #[serde(skip_serializing)]
     pub tags: Option<serde_json::Value>,
-    /// `DEPENDS_ON`: raw.
-    pub depends_on: Option<serde_json::Value>,
-    /// `MATCH_WORK_TIME`: string.
+    /// `DEPENDS_ON`: `integer[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub depends_on: Option<Vec<i64>>,
+    /// `MATCH_WORK_TIME`: string, read-only.
+    #[serde(skip_serializing)]
     pub match_work_time: Option<String>,
-    /// `TASK_ID`: integer.
+    /// `TASK_ID`: integer, read-only.
+    #[serde(skip_serializing)]
     pub task_id: Option<i64>,
-    /// `TPARAM_TYPE`: integer.
-    pub tparam_type: Option<i64>,
+    /// `TPARAM_TYPE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tparam_type: Option<String>,
     /// `TPARAM_REPLICATION_COUNT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tparam_replication_count: Option<i64>,
     /// `REPLICATE_PARAMS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replicate_params: Option<String>,
     /// `BASE_TEMPLATE_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_template_id: Option<i64>,
     /// `TEMPLATE_CHILDREN_COUNT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_children_count: Option<i64>,
-    /// `CREATED_BY_NAME`: string.
+    /// `CREATED_BY_NAME`: string, read-only.
+    #[serde(skip_serializing)]
     pub created_by_name: Option<String>,
-    /// `CREATED_BY_LAST_NAME`: string.
+    /// `CREATED_BY_LAST_NAME`: string, read-only.
+    #[serde(skip_serializing)]
     pub created_by_last_name: Option<String>,
-    /// `CREATED_BY_SECOND_NAME`: string.
+    /// `CREATED_BY_SECOND_NAME`: string, read-only.
+    #[serde(skip_serializing)]
     pub created_by_second_name: Option<String>,
-    /// `CREATED_BY_LOGIN`: string.
+    /// `CREATED_BY_LOGIN`: string, read-only.
+    #[serde(skip_serializing)]
     pub created_by_login: Option<String>,
-    /// `CREATED_BY_WORK_POSITION`: string.
+    /// `CREATED_BY_WORK_POSITION`: string, read-only.
+    #[serde(skip_serializing)]
     pub created_by_work_position: Option<String>,
-    /// `CREATED_BY_PHOTO`: integer.
+    /// `CREATED_BY_PHOTO`: integer, read-only.
+    #[serde(skip_serializing)]
     pub created_by_photo: Option<i64>,
-    /// `RESPONSIBLE_NAME`: string.
+    /// `RESPONSIBLE_NAME`: string, read-only.
+    #[serde(skip_serializing)]
     pub responsible_name: Option<String>,
-    /// `RESPONSIBLE_LAST_NAME`: string.
+    /// `RESPONSIBLE_LAST_NAME`: string, read-only.
+    #[serde(skip_serializing)]
     pub responsible_last_name: Option<String>,
-    /// `RESPONSIBLE_SECOND_NAME`: string.
+    /// `RESPONSIBLE_SECOND_NAME`: string, read-only.
+    #[serde(skip_serializing)]
     pub responsible_second_name: Option<String>,
-    /// `RESPONSIBLE_LOGIN`: string.
+    /// `RESPONSIBLE_LOGIN`: string, read-only.
+    #[serde(skip_serializing)]
     pub responsible_login: Option<String>,
-    /// `RESPONSIBLE_WORK_POSITION`: string.
+    /// `RESPONSIBLE_WORK_POSITION`: string, read-only.
+    #[serde(skip_serializing)]
     pub responsible_work_position: Option<String>,
-    /// `RESPONSIBLE_PHOTO`: integer.
+    /// `RESPONSIBLE_PHOTO`: integer, read-only.
+    #[serde(skip_serializing)]
     pub responsible_photo: Option<i64>,
-    /// `SCENARIO`: string.
+    /// `SCENARIO`: string, read-only.
+    #[serde(skip_serializing)]
     pub scenario: Option<String>,
-    /// `UF_CRM_TASK`: `string[]`.
+    /// `UF_CRM_TASK`: `string[]`, read-only.
+    #[serde(skip_serializing)]
     pub uf_crm_task: Option<Vec<String>>,
-    /// `UF_TASK_WEBDAV_FILES`: `integer[]`.
+    /// `UF_TASK_WEBDAV_FILES`: `integer[]`, read-only.
+    #[serde(skip_serializing)]
     pub uf_task_webdav_files: Option<Vec<i64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -179,12 +228,12 @@ pub struct TasksTemplateGetParams {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTemplateAdd {
-    /// `fields`: `TasksTemplateAddFields`, required.
-    pub fields: TasksTemplateAddFields,
+    /// `fields`: `TasksTemplate`, required.
+    pub fields: TasksTemplate,
 }
 impl TasksTemplateAdd {
     /// A `tasks.template.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: TasksTemplateAddFields) -> Self {
+    pub fn new(fields: TasksTemplate) -> Self {
         Self { fields }
     }
 }
@@ -259,12 +308,12 @@ impl TasksTemplateGet {
 pub struct TasksTemplateUpdate {
     /// `templateId`: integer, required.
     pub template_id: i64,
-    /// `fields`: `TasksTemplateAddFields`, required.
-    pub fields: TasksTemplateAddFields,
+    /// `fields`: `TasksTemplate`, required.
+    pub fields: TasksTemplate,
 }
 impl TasksTemplateUpdate {
     /// A `tasks.template.update` call with the required parameters; optional ones unset.
-    pub fn new(template_id: i64, fields: TasksTemplateAddFields) -> Self {
+    pub fn new(template_id: i64, fields: TasksTemplate) -> Self {
         Self { template_id, fields }
     }
 }
