@@ -268,3 +268,12 @@ fn a_reply_example_that_reads_as_json_once_mended_is_kept_as_a_fixture() {
             .any(|path| path.starts_with("crm.reel.get/"))
     );
 }
+
+#[test]
+fn a_result_whose_fields_another_page_lists_is_that_pages_record() {
+    let (results, _) = results();
+    // The example misses a comma: only the linked table says what the record holds.
+    let record = &types()[&results["crm.spool.get"]];
+    assert_eq!(record["THREAD"], "string");
+    assert_eq!(record["TURNS"], "integer");
+}

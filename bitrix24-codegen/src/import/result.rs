@@ -334,7 +334,16 @@ impl PageBuilder<'_> {
                         }
                         match &example {
                             Some(value) => self.result_from_example(value, &at, paginated),
-                            None => Yaml::Str(self.raw(&at, reason)),
+                            // The record's fields listed on another page
+                            // (`crm.requisite.get`: "the values of [requisite
+                            // fields](./index.md#fields)"), its example unreadable.
+                            None => match self.linked_reply(row) {
+                                Some(record) => {
+                                    self.raws.retain(|raw| raw.at != at);
+                                    Yaml::Str(record)
+                                }
+                                None => Yaml::Str(self.raw(&at, reason)),
+                            },
                         }
                     }
                 }

@@ -1403,6 +1403,259 @@ impl wire::Lenient for Productsection {
         wire::object_or_nothing(de)
     }
 }
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/index.html#fields)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct Requisite {
+    /// `ID`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `ENTITY_TYPE_ID`: `CrmRequisiteAddEntityTypeId`. One of `3`, `4`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type_id: Option<CrmRequisiteAddEntityTypeId>,
+    /// `ENTITY_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `PRESET_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preset_id: Option<i64>,
+    /// `DATE_CREATE`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_create: Option<wire::DateTime>,
+    /// `DATE_MODIFY`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub date_modify: Option<wire::DateTime>,
+    /// `CREATED_BY_ID`: user, read-only.
+    #[serde(skip_serializing)]
+    pub created_by_id: Option<u64>,
+    /// `MODIFY_BY_ID`: user, read-only.
+    #[serde(skip_serializing)]
+    pub modify_by_id: Option<u64>,
+    /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `XML_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// `ORIGINATOR_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub originator_id: Option<String>,
+    /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub active: Option<bool>,
+    /// `ADDRESS_ONLY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub address_only: Option<bool>,
+    /// `SORT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<i64>,
+    /// `RQ_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_name: Option<String>,
+    /// `RQ_FIRST_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_first_name: Option<String>,
+    /// `RQ_LAST_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_last_name: Option<String>,
+    /// `RQ_SECOND_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_second_name: Option<String>,
+    /// `RQ_COMPANY_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_company_id: Option<String>,
+    /// `RQ_COMPANY_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_company_name: Option<String>,
+    /// `RQ_COMPANY_FULL_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_company_full_name: Option<String>,
+    /// `RQ_COMPANY_REG_DATE`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_company_reg_date: Option<wire::DateTime>,
+    /// `RQ_DIRECTOR`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_director: Option<String>,
+    /// `RQ_ACCOUNTANT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_accountant: Option<String>,
+    /// `RQ_CEO_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ceo_name: Option<String>,
+    /// `RQ_CEO_WORK_POS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ceo_work_pos: Option<String>,
+    /// `RQ_CONTACT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_contact: Option<String>,
+    /// `RQ_EMAIL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_email: Option<String>,
+    /// `RQ_PHONE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_phone: Option<String>,
+    /// `RQ_FAX`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_fax: Option<String>,
+    /// `RQ_IDENT_TYPE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ident_type: Option<String>,
+    /// `RQ_IDENT_DOC`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ident_doc: Option<String>,
+    /// `RQ_IDENT_DOC_SER`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ident_doc_ser: Option<String>,
+    /// `RQ_IDENT_DOC_NUM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ident_doc_num: Option<String>,
+    /// `RQ_IDENT_DOC_PERS_NUM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ident_doc_pers_num: Option<String>,
+    /// `RQ_IDENT_DOC_DATE`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ident_doc_date: Option<wire::DateTime>,
+    /// `RQ_IDENT_DOC_ISSUED_BY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ident_doc_issued_by: Option<String>,
+    /// `RQ_IDENT_DOC_DEP_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ident_doc_dep_code: Option<String>,
+    /// `RQ_INN`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_inn: Option<String>,
+    /// `RQ_KPP`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_kpp: Option<String>,
+    /// `RQ_USRLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_usrle: Option<String>,
+    /// `RQ_IFNS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ifns: Option<String>,
+    /// `RQ_OGRN`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ogrn: Option<String>,
+    /// `RQ_OGRNIP`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_ogrnip: Option<String>,
+    /// `RQ_OKPO`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_okpo: Option<String>,
+    /// `RQ_OKTMO`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_oktmo: Option<String>,
+    /// `RQ_OKVED`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_okved: Option<String>,
+    /// `RQ_EDRPOU`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_edrpou: Option<String>,
+    /// `RQ_DRFO`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_drfo: Option<String>,
+    /// `RQ_KBE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_kbe: Option<String>,
+    /// `RQ_IIN`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_iin: Option<String>,
+    /// `RQ_BIN`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_bin: Option<String>,
+    /// `RQ_ST_CERT_SER`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_st_cert_ser: Option<String>,
+    /// `RQ_ST_CERT_NUM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_st_cert_num: Option<String>,
+    /// `RQ_ST_CERT_DATE`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_st_cert_date: Option<wire::DateTime>,
+    /// `RQ_VAT_PAYER`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub rq_vat_payer: Option<bool>,
+    /// `RQ_VAT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_vat_id: Option<String>,
+    /// `RQ_VAT_CERT_SER`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_vat_cert_ser: Option<String>,
+    /// `RQ_VAT_CERT_NUM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_vat_cert_num: Option<String>,
+    /// `RQ_VAT_CERT_DATE`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_vat_cert_date: Option<wire::DateTime>,
+    /// `RQ_RESIDENCE_COUNTRY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_residence_country: Option<String>,
+    /// `RQ_BASE_DOC`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_base_doc: Option<String>,
+    /// `RQ_REGON`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_regon: Option<String>,
+    /// `RQ_KRS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_krs: Option<String>,
+    /// `RQ_PESEL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_pesel: Option<String>,
+    /// `RQ_LEGAL_FORM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_legal_form: Option<String>,
+    /// `RQ_SIRET`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_siret: Option<String>,
+    /// `RQ_SIREN`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_siren: Option<String>,
+    /// `RQ_CAPITAL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_capital: Option<String>,
+    /// `RQ_RCS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_rcs: Option<String>,
+    /// `RQ_CNPJ`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_cnpj: Option<String>,
+    /// `RQ_STATE_REG`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_state_reg: Option<String>,
+    /// `RQ_MNPL_REG`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_mnpl_reg: Option<String>,
+    /// `RQ_CPF`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rq_cpf: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Requisite {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/data-types.html#type)
@@ -1554,6 +1807,241 @@ impl query::RecordField for ProductrowField {
             Self::XmlId => "xmlId",
             Self::Type => "type",
             Self::StoreId => "storeId",
+        }
+    }
+}
+/// The fields of [`Requisite`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequisiteField {
+    /// `ID`
+    Id,
+    /// `ENTITY_TYPE_ID`
+    EntityTypeId,
+    /// `ENTITY_ID`
+    EntityId,
+    /// `PRESET_ID`
+    PresetId,
+    /// `DATE_CREATE`
+    DateCreate,
+    /// `DATE_MODIFY`
+    DateModify,
+    /// `CREATED_BY_ID`
+    CreatedById,
+    /// `MODIFY_BY_ID`
+    ModifyById,
+    /// `NAME`
+    Name,
+    /// `CODE`
+    Code,
+    /// `XML_ID`
+    XmlId,
+    /// `ORIGINATOR_ID`
+    OriginatorId,
+    /// `ACTIVE`
+    Active,
+    /// `ADDRESS_ONLY`
+    AddressOnly,
+    /// `SORT`
+    Sort,
+    /// `RQ_NAME`
+    RqName,
+    /// `RQ_FIRST_NAME`
+    RqFirstName,
+    /// `RQ_LAST_NAME`
+    RqLastName,
+    /// `RQ_SECOND_NAME`
+    RqSecondName,
+    /// `RQ_COMPANY_ID`
+    RqCompanyId,
+    /// `RQ_COMPANY_NAME`
+    RqCompanyName,
+    /// `RQ_COMPANY_FULL_NAME`
+    RqCompanyFullName,
+    /// `RQ_COMPANY_REG_DATE`
+    RqCompanyRegDate,
+    /// `RQ_DIRECTOR`
+    RqDirector,
+    /// `RQ_ACCOUNTANT`
+    RqAccountant,
+    /// `RQ_CEO_NAME`
+    RqCeoName,
+    /// `RQ_CEO_WORK_POS`
+    RqCeoWorkPos,
+    /// `RQ_CONTACT`
+    RqContact,
+    /// `RQ_EMAIL`
+    RqEmail,
+    /// `RQ_PHONE`
+    RqPhone,
+    /// `RQ_FAX`
+    RqFax,
+    /// `RQ_IDENT_TYPE`
+    RqIdentType,
+    /// `RQ_IDENT_DOC`
+    RqIdentDoc,
+    /// `RQ_IDENT_DOC_SER`
+    RqIdentDocSer,
+    /// `RQ_IDENT_DOC_NUM`
+    RqIdentDocNum,
+    /// `RQ_IDENT_DOC_PERS_NUM`
+    RqIdentDocPersNum,
+    /// `RQ_IDENT_DOC_DATE`
+    RqIdentDocDate,
+    /// `RQ_IDENT_DOC_ISSUED_BY`
+    RqIdentDocIssuedBy,
+    /// `RQ_IDENT_DOC_DEP_CODE`
+    RqIdentDocDepCode,
+    /// `RQ_INN`
+    RqInn,
+    /// `RQ_KPP`
+    RqKpp,
+    /// `RQ_USRLE`
+    RqUsrle,
+    /// `RQ_IFNS`
+    RqIfns,
+    /// `RQ_OGRN`
+    RqOgrn,
+    /// `RQ_OGRNIP`
+    RqOgrnip,
+    /// `RQ_OKPO`
+    RqOkpo,
+    /// `RQ_OKTMO`
+    RqOktmo,
+    /// `RQ_OKVED`
+    RqOkved,
+    /// `RQ_EDRPOU`
+    RqEdrpou,
+    /// `RQ_DRFO`
+    RqDrfo,
+    /// `RQ_KBE`
+    RqKbe,
+    /// `RQ_IIN`
+    RqIin,
+    /// `RQ_BIN`
+    RqBin,
+    /// `RQ_ST_CERT_SER`
+    RqStCertSer,
+    /// `RQ_ST_CERT_NUM`
+    RqStCertNum,
+    /// `RQ_ST_CERT_DATE`
+    RqStCertDate,
+    /// `RQ_VAT_PAYER`
+    RqVatPayer,
+    /// `RQ_VAT_ID`
+    RqVatId,
+    /// `RQ_VAT_CERT_SER`
+    RqVatCertSer,
+    /// `RQ_VAT_CERT_NUM`
+    RqVatCertNum,
+    /// `RQ_VAT_CERT_DATE`
+    RqVatCertDate,
+    /// `RQ_RESIDENCE_COUNTRY`
+    RqResidenceCountry,
+    /// `RQ_BASE_DOC`
+    RqBaseDoc,
+    /// `RQ_REGON`
+    RqRegon,
+    /// `RQ_KRS`
+    RqKrs,
+    /// `RQ_PESEL`
+    RqPesel,
+    /// `RQ_LEGAL_FORM`
+    RqLegalForm,
+    /// `RQ_SIRET`
+    RqSiret,
+    /// `RQ_SIREN`
+    RqSiren,
+    /// `RQ_CAPITAL`
+    RqCapital,
+    /// `RQ_RCS`
+    RqRcs,
+    /// `RQ_CNPJ`
+    RqCnpj,
+    /// `RQ_STATE_REG`
+    RqStateReg,
+    /// `RQ_MNPL_REG`
+    RqMnplReg,
+    /// `RQ_CPF`
+    RqCpf,
+}
+impl query::RecordField for RequisiteField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "ID",
+            Self::EntityTypeId => "ENTITY_TYPE_ID",
+            Self::EntityId => "ENTITY_ID",
+            Self::PresetId => "PRESET_ID",
+            Self::DateCreate => "DATE_CREATE",
+            Self::DateModify => "DATE_MODIFY",
+            Self::CreatedById => "CREATED_BY_ID",
+            Self::ModifyById => "MODIFY_BY_ID",
+            Self::Name => "NAME",
+            Self::Code => "CODE",
+            Self::XmlId => "XML_ID",
+            Self::OriginatorId => "ORIGINATOR_ID",
+            Self::Active => "ACTIVE",
+            Self::AddressOnly => "ADDRESS_ONLY",
+            Self::Sort => "SORT",
+            Self::RqName => "RQ_NAME",
+            Self::RqFirstName => "RQ_FIRST_NAME",
+            Self::RqLastName => "RQ_LAST_NAME",
+            Self::RqSecondName => "RQ_SECOND_NAME",
+            Self::RqCompanyId => "RQ_COMPANY_ID",
+            Self::RqCompanyName => "RQ_COMPANY_NAME",
+            Self::RqCompanyFullName => "RQ_COMPANY_FULL_NAME",
+            Self::RqCompanyRegDate => "RQ_COMPANY_REG_DATE",
+            Self::RqDirector => "RQ_DIRECTOR",
+            Self::RqAccountant => "RQ_ACCOUNTANT",
+            Self::RqCeoName => "RQ_CEO_NAME",
+            Self::RqCeoWorkPos => "RQ_CEO_WORK_POS",
+            Self::RqContact => "RQ_CONTACT",
+            Self::RqEmail => "RQ_EMAIL",
+            Self::RqPhone => "RQ_PHONE",
+            Self::RqFax => "RQ_FAX",
+            Self::RqIdentType => "RQ_IDENT_TYPE",
+            Self::RqIdentDoc => "RQ_IDENT_DOC",
+            Self::RqIdentDocSer => "RQ_IDENT_DOC_SER",
+            Self::RqIdentDocNum => "RQ_IDENT_DOC_NUM",
+            Self::RqIdentDocPersNum => "RQ_IDENT_DOC_PERS_NUM",
+            Self::RqIdentDocDate => "RQ_IDENT_DOC_DATE",
+            Self::RqIdentDocIssuedBy => "RQ_IDENT_DOC_ISSUED_BY",
+            Self::RqIdentDocDepCode => "RQ_IDENT_DOC_DEP_CODE",
+            Self::RqInn => "RQ_INN",
+            Self::RqKpp => "RQ_KPP",
+            Self::RqUsrle => "RQ_USRLE",
+            Self::RqIfns => "RQ_IFNS",
+            Self::RqOgrn => "RQ_OGRN",
+            Self::RqOgrnip => "RQ_OGRNIP",
+            Self::RqOkpo => "RQ_OKPO",
+            Self::RqOktmo => "RQ_OKTMO",
+            Self::RqOkved => "RQ_OKVED",
+            Self::RqEdrpou => "RQ_EDRPOU",
+            Self::RqDrfo => "RQ_DRFO",
+            Self::RqKbe => "RQ_KBE",
+            Self::RqIin => "RQ_IIN",
+            Self::RqBin => "RQ_BIN",
+            Self::RqStCertSer => "RQ_ST_CERT_SER",
+            Self::RqStCertNum => "RQ_ST_CERT_NUM",
+            Self::RqStCertDate => "RQ_ST_CERT_DATE",
+            Self::RqVatPayer => "RQ_VAT_PAYER",
+            Self::RqVatId => "RQ_VAT_ID",
+            Self::RqVatCertSer => "RQ_VAT_CERT_SER",
+            Self::RqVatCertNum => "RQ_VAT_CERT_NUM",
+            Self::RqVatCertDate => "RQ_VAT_CERT_DATE",
+            Self::RqResidenceCountry => "RQ_RESIDENCE_COUNTRY",
+            Self::RqBaseDoc => "RQ_BASE_DOC",
+            Self::RqRegon => "RQ_REGON",
+            Self::RqKrs => "RQ_KRS",
+            Self::RqPesel => "RQ_PESEL",
+            Self::RqLegalForm => "RQ_LEGAL_FORM",
+            Self::RqSiret => "RQ_SIRET",
+            Self::RqSiren => "RQ_SIREN",
+            Self::RqCapital => "RQ_CAPITAL",
+            Self::RqRcs => "RQ_RCS",
+            Self::RqCnpj => "RQ_CNPJ",
+            Self::RqStateReg => "RQ_STATE_REG",
+            Self::RqMnplReg => "RQ_MNPL_REG",
+            Self::RqCpf => "RQ_CPF",
         }
     }
 }
