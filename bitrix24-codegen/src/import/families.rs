@@ -31,8 +31,11 @@ pub(super) fn unify(
     writable: &Writable,
     notes: &mut Vec<Problem>,
 ) {
-    let records = get_records(files);
+    let (mut records, listed) = get_records(files);
     let names = entity_names(&records, files, used);
+    // A listed record stands for its entity only under the entity's name: one the writes
+    // would take as `CatalogDocumentElementListDocumentElements` is no better than theirs.
+    records.retain(|family, _| !listed.contains(family) || names.contains_key(family));
     let mut renames: BTreeMap<String, String> = BTreeMap::new();
     let mut dropped: BTreeSet<String> = BTreeSet::new();
     for (family, record) in &records {
@@ -203,10 +206,12 @@ fn sent_or_evented(files: &BTreeMap<String, FileTree>) -> BTreeSet<String> {
     seen
 }
 
-/// Family (`crm.lead`) -> the named record type its `*.get` returns.
-fn get_records(files: &BTreeMap<String, FileTree>) -> BTreeMap<String, String> {
+/// Family (`crm.lead`) -> the named record type its `*.get` returns (or, with no get,
+/// its `*.list` lists); and the families whose record is the listed one.
+fn get_records(files: &BTreeMap<String, FileTree>) -> (BTreeMap<String, String>, BTreeSet<String>) {
     let defined = defined_structs(files);
     let mut out = BTreeMap::new();
+    let mut listed = BTreeSet::new();
     for file in files.values() {
         for (method, entry) in &file.methods {
             let Some(family) = method.strip_suffix(".get") else {
@@ -227,7 +232,31 @@ fn get_records(files: &BTreeMap<String, FileTree>) -> BTreeMap<String, String> {
             }
         }
     }
-    out
+    // A family with no `*.get` that lists its records and writes them (`crm.address`):
+    // the listed record is the entity, for the writes to share.
+    for file in files.values() {
+        for (method, entry) in &file.methods {
+            let Some(family) = method.strip_suffix(".list") else {
+                continue;
+            };
+            let writes = ["add", "update"]
+                .iter()
+                .any(|verb| file.methods.contains_key(&format!("{family}.{verb}")));
+            if out.contains_key(family) || !writes {
+                continue;
+            }
+            let records = entry
+                .get("result")
+                .and_then(|result| result.get("type"))
+                .and_then(Yaml::as_str)
+                .and_then(|ty| ty.strip_suffix("[]"));
+            if let Some(record) = records.filter(|record| defined.contains(*record)) {
+                out.insert(family.to_owned(), record.to_owned());
+                listed.insert(family.to_owned());
+            }
+        }
+    }
+    (out, listed)
 }
 
 /// The one record a reply type holds, where the reply is only its holder (`sale.order.get`
@@ -825,6 +854,71 @@ mod tests {
             field("COMMUNICATIONS").as_deref(),
             Some("CrmActivityListCommunication[]"),
             "the list types what the record left raw"
+        );
+    }
+
+    #[test]
+    fn with_no_get_the_listed_record_is_the_entity_the_writes_take() {
+        let mut files = BTreeMap::from([(
+            "crm/address.yaml".to_owned(),
+            tree(
+                vec![
+                    (
+                        "CrmAddressListRecord",
+                        record(&[
+                            ("TYPE_ID", "integer"),
+                            ("CITY", "string"),
+                            ("ANCHOR_ID", "integer"),
+                        ]),
+                    ),
+                    (
+                        "CrmAddressAddFields",
+                        record(&[("TYPE_ID", "integer"), ("CITY", "string")]),
+                    ),
+                ],
+                vec![
+                    (
+                        "crm.address.list",
+                        method(
+                            Yaml::Map(vec![
+                                ("type".to_owned(), Yaml::str("CrmAddressListRecord[]")),
+                                ("list".to_owned(), Yaml::Map(vec![])),
+                            ]),
+                            true,
+                        ),
+                    ),
+                    (
+                        "crm.address.add",
+                        method_with(&[("fields", "CrmAddressAddFields")], Yaml::str("boolean")),
+                    ),
+                ],
+            ),
+        )]);
+        unify(
+            &mut files,
+            &BTreeSet::new(),
+            &Writable::new(),
+            &mut Vec::new(),
+        );
+        let file = &files["crm/address.yaml"];
+        assert_eq!(
+            file.methods["crm.address.add"]
+                .get("params")
+                .and_then(|params| params.get("fields"))
+                .map(field_type),
+            Some("Address")
+        );
+        let listed = file.methods["crm.address.list"].get("result").unwrap();
+        assert_eq!(listed.get("type").and_then(Yaml::as_str), Some("Address[]"));
+        assert!(!file.types.contains_key("CrmAddressAddFields"));
+        let anchor = file.types["Address"]
+            .get("fields")
+            .unwrap()
+            .get("ANCHOR_ID");
+        assert_eq!(
+            anchor.and_then(|field| field.get("read_only")),
+            Some(&Yaml::Bool(true)),
+            "no write takes it"
         );
     }
 }

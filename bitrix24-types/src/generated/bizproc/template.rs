@@ -12,6 +12,33 @@ use super::bizproc_values::{
     BizprocWorkflowTemplateAddAutoExecute, BizprocWorkflowTemplateListAutoExecute,
     BizprocWorkflowTemplateListDocumentType, BizprocWorkflowTemplateListModuleId,
 };
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct BizprocWorkflowTemplate {
+    /// `ID`: id.
+    pub id: Option<u64>,
+    /// `NAME`: string.
+    pub name: Option<String>,
+    /// `SYSTEM_CODE`: string.
+    pub system_code: Option<String>,
+    /// `USER_ID`: integer.
+    pub user_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BizprocWorkflowTemplate {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-list.html#fields)
@@ -68,33 +95,6 @@ pub struct BizprocWorkflowTemplateListFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct BizprocWorkflowTemplateListRecord {
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `NAME`: string.
-    pub name: Option<String>,
-    /// `SYSTEM_CODE`: string.
-    pub system_code: Option<String>,
-    /// `USER_ID`: integer.
-    pub user_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for BizprocWorkflowTemplateListRecord {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-update.html#parametr-fields)
@@ -118,9 +118,9 @@ pub struct BizprocWorkflowTemplateUpdateParametrFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// The fields of [`BizprocWorkflowTemplateListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// The fields of [`BizprocWorkflowTemplate`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum BizprocWorkflowTemplateListRecordField {
+pub enum BizprocWorkflowTemplateField {
     /// `ID`
     Id,
     /// `NAME`
@@ -150,7 +150,7 @@ pub enum BizprocWorkflowTemplateListRecordField {
     /// `IS_MODIFIED`
     IsModified,
 }
-impl query::RecordField for BizprocWorkflowTemplateListRecordField {
+impl query::RecordField for BizprocWorkflowTemplateField {
     fn name(&self) -> &'static str {
         match self {
             Self::Id => "ID",
@@ -239,9 +239,9 @@ impl BizprocWorkflowTemplateDelete {
     "bizproc.workflow.template.list",
     scope = "bizproc",
     kind = read,
-    response = Vec<BizprocWorkflowTemplateListRecord>,
+    response = Vec<BizprocWorkflowTemplate>,
     list(
-        record = BizprocWorkflowTemplateListRecord,
+        record = BizprocWorkflowTemplate,
         records = result,
         id = "ID",
         select_param = "SELECT",
@@ -253,15 +253,15 @@ impl BizprocWorkflowTemplateDelete {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct BizprocWorkflowTemplateList {
-    /// `SELECT`: `BizprocWorkflowTemplateListFields`. Field names: [`BizprocWorkflowTemplateListRecordField`].
+    /// `SELECT`: `BizprocWorkflowTemplateListFields`. Field names: [`BizprocWorkflowTemplateField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<BizprocWorkflowTemplateListRecordField>>,
-    /// `FILTER`: `BizprocWorkflowTemplateListFields`. Field names: [`BizprocWorkflowTemplateListRecordField`].
+    pub select: Option<query::Select<BizprocWorkflowTemplateField>>,
+    /// `FILTER`: `BizprocWorkflowTemplateListFields`. Field names: [`BizprocWorkflowTemplateField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<BizprocWorkflowTemplateListRecordField>>,
-    /// `ORDER`: `BizprocWorkflowTemplateListFields`. Field names: [`BizprocWorkflowTemplateListRecordField`].
+    pub filter: Option<query::Filter<BizprocWorkflowTemplateField>>,
+    /// `ORDER`: `BizprocWorkflowTemplateListFields`. Field names: [`BizprocWorkflowTemplateField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<BizprocWorkflowTemplateListRecordField>>,
+    pub order: Option<query::Order<BizprocWorkflowTemplateField>>,
     /// `start`: integer.
     #[serde(rename = "start", skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

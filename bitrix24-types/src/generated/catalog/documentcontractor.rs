@@ -70,39 +70,14 @@ impl wire::Lenient for CatalogDocumentcontractorGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogDocumentcontractorListDocumentContractor {
-    /// `documentId`: integer.
-    pub document_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogDocumentcontractorListDocumentContractor {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `documentContractor`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogDocumentcontractorListResult {
-    /// `documentContractor`: `CatalogDocumentcontractorListDocumentContractor[]`, read-only.
-    pub document_contractor: Option<
-        Vec<CatalogDocumentcontractorListDocumentContractor>,
-    >,
+    /// `documentContractor`: `Documentcontractor[]`, read-only.
+    pub document_contractor: Option<Vec<Documentcontractor>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -116,21 +91,43 @@ impl wire::Lenient for CatalogDocumentcontractorListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CatalogDocumentcontractorListDocumentContractor>
-for CatalogDocumentcontractorListResult {
-    fn into_records(self) -> Vec<CatalogDocumentcontractorListDocumentContractor> {
+impl IntoRecords<Documentcontractor> for CatalogDocumentcontractorListResult {
+    fn into_records(self) -> Vec<Documentcontractor> {
         self.document_contractor.unwrap_or_default()
     }
 }
-/// The fields of [`CatalogDocumentcontractorListDocumentContractor`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/documentcontractor/catalog-documentcontractor-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Documentcontractor {
+    /// `documentId`: integer.
+    pub document_id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Documentcontractor {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// The fields of [`Documentcontractor`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CatalogDocumentcontractorListDocumentContractorField {
+pub enum DocumentcontractorField {
     /// `documentId`
     DocumentId,
     /// `id`
     Id,
 }
-impl query::RecordField for CatalogDocumentcontractorListDocumentContractorField {
+impl query::RecordField for DocumentcontractorField {
     fn name(&self) -> &'static str {
         match self {
             Self::DocumentId => "documentId",
@@ -201,7 +198,7 @@ pub struct CatalogDocumentcontractorGetFields;
     kind = read,
     response = CatalogDocumentcontractorListResult,
     list(
-        record = CatalogDocumentcontractorListDocumentContractor,
+        record = Documentcontractor,
         records = "documentContractor",
         id = "id",
         fast_path
@@ -210,21 +207,15 @@ pub struct CatalogDocumentcontractorGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogDocumentcontractorList {
-    /// `select`: `string[]`. Field names: [`CatalogDocumentcontractorListDocumentContractorField`].
+    /// `select`: `string[]`. Field names: [`DocumentcontractorField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<
-        query::Select<CatalogDocumentcontractorListDocumentContractorField>,
-    >,
-    /// `filter`: `map<raw>`. Field names: [`CatalogDocumentcontractorListDocumentContractorField`].
+    pub select: Option<query::Select<DocumentcontractorField>>,
+    /// `filter`: `map<raw>`. Field names: [`DocumentcontractorField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<
-        query::Filter<CatalogDocumentcontractorListDocumentContractorField>,
-    >,
-    /// `order`: `map<string>`. Field names: [`CatalogDocumentcontractorListDocumentContractorField`].
+    pub filter: Option<query::Filter<DocumentcontractorField>>,
+    /// `order`: `map<string>`. Field names: [`DocumentcontractorField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<
-        query::Order<CatalogDocumentcontractorListDocumentContractorField>,
-    >,
+    pub order: Option<query::Order<DocumentcontractorField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

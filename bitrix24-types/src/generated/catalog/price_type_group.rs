@@ -11,24 +11,6 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::CatalogPriceTypeGroup;
 use super::super::common::FieldDescription;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogPriceTypeGroupAddFields {
-    /// `catalogGroupId`: id, required.
-    pub catalog_group_id: u64,
-    /// `groupId`: integer, required.
-    pub group_id: i64,
-    /// `access`: char, required. One of `Y`, `N`.
-    #[serde(serialize_with = "wire::yes_no::serialize")]
-    pub access: bool,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-add.html)
@@ -71,41 +53,14 @@ impl wire::Lenient for CatalogPriceTypeGroupGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogPriceTypeGroupListPriceTypeGroups {
-    /// `access`: char. One of `Y`, `N`.
-    pub access: Option<bool>,
-    /// `catalogGroupId`: integer.
-    pub catalog_group_id: Option<i64>,
-    /// `groupId`: integer.
-    pub group_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogPriceTypeGroupListPriceTypeGroups {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `priceTypeGroups`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogPriceTypeGroupListResult {
-    /// `priceTypeGroups`: `CatalogPriceTypeGroupListPriceTypeGroups[]`, read-only.
-    pub price_type_groups: Option<Vec<CatalogPriceTypeGroupListPriceTypeGroups>>,
+    /// `priceTypeGroups`: `PriceTypeGroup[]`, read-only.
+    pub price_type_groups: Option<Vec<PriceTypeGroup>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -119,15 +74,48 @@ impl wire::Lenient for CatalogPriceTypeGroupListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CatalogPriceTypeGroupListPriceTypeGroups>
-for CatalogPriceTypeGroupListResult {
-    fn into_records(self) -> Vec<CatalogPriceTypeGroupListPriceTypeGroups> {
+impl IntoRecords<PriceTypeGroup> for CatalogPriceTypeGroupListResult {
+    fn into_records(self) -> Vec<PriceTypeGroup> {
         self.price_type_groups.unwrap_or_default()
     }
 }
-/// The fields of [`CatalogPriceTypeGroupListPriceTypeGroups`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/price-type/price-type-group/catalog-price-type-group-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct PriceTypeGroup {
+    /// `access`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub access: Option<bool>,
+    /// `catalogGroupId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalog_group_id: Option<i64>,
+    /// `groupId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<i64>,
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for PriceTypeGroup {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// The fields of [`PriceTypeGroup`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CatalogPriceTypeGroupListPriceTypeGroupsField {
+pub enum PriceTypeGroupField {
     /// `access`
     Access,
     /// `catalogGroupId`
@@ -137,7 +125,7 @@ pub enum CatalogPriceTypeGroupListPriceTypeGroupsField {
     /// `id`
     Id,
 }
-impl query::RecordField for CatalogPriceTypeGroupListPriceTypeGroupsField {
+impl query::RecordField for PriceTypeGroupField {
     fn name(&self) -> &'static str {
         match self {
             Self::Access => "access",
@@ -159,12 +147,12 @@ impl query::RecordField for CatalogPriceTypeGroupListPriceTypeGroupsField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeGroupAdd {
-    /// `fields`: `CatalogPriceTypeGroupAddFields`, required.
-    pub fields: CatalogPriceTypeGroupAddFields,
+    /// `fields`: `PriceTypeGroup`, required.
+    pub fields: PriceTypeGroup,
 }
 impl CatalogPriceTypeGroupAdd {
     /// A `catalog.priceTypeGroup.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogPriceTypeGroupAddFields) -> Self {
+    pub fn new(fields: PriceTypeGroup) -> Self {
         Self { fields }
     }
 }
@@ -209,25 +197,20 @@ pub struct CatalogPriceTypeGroupGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogPriceTypeGroupListResult,
-    list(
-        record = CatalogPriceTypeGroupListPriceTypeGroups,
-        records = "priceTypeGroups",
-        id = "id",
-        fast_path
-    )
+    list(record = PriceTypeGroup, records = "priceTypeGroups", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeGroupList {
-    /// `select`: `string[]`. Field names: [`CatalogPriceTypeGroupListPriceTypeGroupsField`].
+    /// `select`: `string[]`. Field names: [`PriceTypeGroupField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<CatalogPriceTypeGroupListPriceTypeGroupsField>>,
-    /// `filter`: `map<raw>`. Field names: [`CatalogPriceTypeGroupListPriceTypeGroupsField`].
+    pub select: Option<query::Select<PriceTypeGroupField>>,
+    /// `filter`: `map<raw>`. Field names: [`PriceTypeGroupField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<CatalogPriceTypeGroupListPriceTypeGroupsField>>,
-    /// `order`: `map<string>`. Field names: [`CatalogPriceTypeGroupListPriceTypeGroupsField`].
+    pub filter: Option<query::Filter<PriceTypeGroupField>>,
+    /// `order`: `map<string>`. Field names: [`PriceTypeGroupField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CatalogPriceTypeGroupListPriceTypeGroupsField>>,
+    pub order: Option<query::Order<PriceTypeGroupField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -9,49 +9,66 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-/// Sent in requests.
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmAddressAddFields {
-    /// `TYPE_ID`: integer, required.
-    pub type_id: i64,
-    /// `ENTITY_TYPE_ID`: integer, required.
-    pub entity_type_id: i64,
-    /// `ENTITY_ID`: string, required.
-    pub entity_id: String,
+pub struct Address {
     /// `ADDRESS_1`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address_1: Option<String>,
     /// `ADDRESS_2`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address_2: Option<String>,
+    /// `ANCHOR_ID`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub anchor_id: Option<i64>,
+    /// `ANCHOR_TYPE_ID`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub anchor_type_id: Option<i64>,
     /// `CITY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `POSTAL_CODE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
-    /// `REGION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// `PROVINCE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub province: Option<String>,
     /// `COUNTRY`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// `COUNTRY_CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
+    /// `ENTITY_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+    /// `ENTITY_TYPE_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type_id: Option<i64>,
     /// `LOC_ADDR_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loc_addr_id: Option<i64>,
+    /// `POSTAL_CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// `PROVINCE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    /// `REGION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// `TYPE_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Address {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Sent in requests.
 ///
@@ -123,56 +140,9 @@ pub struct CrmAddressListFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmAddressListRecord {
-    /// `ADDRESS_1`: string.
-    pub address_1: Option<String>,
-    /// `ADDRESS_2`: string.
-    pub address_2: Option<String>,
-    /// `ANCHOR_ID`: integer.
-    pub anchor_id: Option<i64>,
-    /// `ANCHOR_TYPE_ID`: integer.
-    pub anchor_type_id: Option<i64>,
-    /// `CITY`: string.
-    pub city: Option<String>,
-    /// `COUNTRY`: string.
-    pub country: Option<String>,
-    /// `COUNTRY_CODE`: string.
-    pub country_code: Option<String>,
-    /// `ENTITY_ID`: integer.
-    pub entity_id: Option<i64>,
-    /// `ENTITY_TYPE_ID`: integer.
-    pub entity_type_id: Option<i64>,
-    /// `LOC_ADDR_ID`: integer.
-    pub loc_addr_id: Option<i64>,
-    /// `POSTAL_CODE`: string.
-    pub postal_code: Option<String>,
-    /// `PROVINCE`: string.
-    pub province: Option<String>,
-    /// `REGION`: string.
-    pub region: Option<String>,
-    /// `TYPE_ID`: integer.
-    pub type_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmAddressListRecord {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// The fields of [`CrmAddressListRecord`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// The fields of [`Address`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CrmAddressListRecordField {
+pub enum AddressField {
     /// `ADDRESS_1`
     Address1,
     /// `ADDRESS_2`
@@ -202,7 +172,7 @@ pub enum CrmAddressListRecordField {
     /// `TYPE_ID`
     TypeId,
 }
-impl query::RecordField for CrmAddressListRecordField {
+impl query::RecordField for AddressField {
     fn name(&self) -> &'static str {
         match self {
             Self::Address1 => "ADDRESS_1",
@@ -229,12 +199,12 @@ impl query::RecordField for CrmAddressListRecordField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmAddressAdd {
-    /// `fields`: `CrmAddressAddFields`, required.
-    pub fields: CrmAddressAddFields,
+    /// `fields`: `Address`, required.
+    pub fields: Address,
 }
 impl CrmAddressAdd {
     /// A `crm.address.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmAddressAddFields) -> Self {
+    pub fn new(fields: Address) -> Self {
         Self { fields }
     }
 }
@@ -274,21 +244,21 @@ pub struct CrmAddressFields;
     "crm.address.list",
     scope = "crm",
     kind = read,
-    response = Vec<CrmAddressListRecord>,
-    list(record = CrmAddressListRecord, records = result, id = "ID")
+    response = Vec<Address>,
+    list(record = Address, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmAddressList {
-    /// `select`: `CrmAddressListFields`. Field names: [`CrmAddressListRecordField`].
+    /// `select`: `CrmAddressListFields`. Field names: [`AddressField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<CrmAddressListRecordField>>,
-    /// `filter`: `CrmAddressListFields`. Field names: [`CrmAddressListRecordField`].
+    pub select: Option<query::Select<AddressField>>,
+    /// `filter`: `CrmAddressListFields`. Field names: [`AddressField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<CrmAddressListRecordField>>,
-    /// `order`: `CrmAddressListFields`. Field names: [`CrmAddressListRecordField`].
+    pub filter: Option<query::Filter<AddressField>>,
+    /// `order`: `CrmAddressListFields`. Field names: [`AddressField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CrmAddressListRecordField>>,
+    pub order: Option<query::Order<AddressField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -300,12 +270,12 @@ pub struct CrmAddressList {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmAddressUpdate {
-    /// `fields`: `CrmAddressAddFields`, required.
-    pub fields: CrmAddressAddFields,
+    /// `fields`: `Address`, required.
+    pub fields: Address,
 }
 impl CrmAddressUpdate {
     /// A `crm.address.update` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmAddressAddFields) -> Self {
+    pub fn new(fields: Address) -> Self {
         Self { fields }
     }
 }

@@ -70,37 +70,14 @@ impl wire::Lenient for CrmOrderentityGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmOrderentityListOrderEntity {
-    /// `orderId`: integer.
-    pub order_id: Option<i64>,
-    /// `ownerId`: integer.
-    pub owner_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmOrderentityListOrderEntity {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `orderEntity`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CrmOrderentityListResult {
-    /// `orderEntity`: `CrmOrderentityListOrderEntity[]`, read-only.
-    pub order_entity: Option<Vec<CrmOrderentityListOrderEntity>>,
+    /// `orderEntity`: `Orderentity[]`, read-only.
+    pub order_entity: Option<Vec<Orderentity>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -114,24 +91,55 @@ impl wire::Lenient for CrmOrderentityListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CrmOrderentityListOrderEntity> for CrmOrderentityListResult {
-    fn into_records(self) -> Vec<CrmOrderentityListOrderEntity> {
+impl IntoRecords<Orderentity> for CrmOrderentityListResult {
+    fn into_records(self) -> Vec<Orderentity> {
         self.order_entity.unwrap_or_default()
     }
 }
-/// The fields of [`CrmOrderentityListOrderEntity`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/order-entity/crm-order-entity-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct Orderentity {
+    /// `orderId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<i64>,
+    /// `ownerId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<i64>,
+    /// `ownerTypeId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_type_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for Orderentity {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// The fields of [`Orderentity`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CrmOrderentityListOrderEntityField {
+pub enum OrderentityField {
     /// `orderId`
     OrderId,
     /// `ownerId`
     OwnerId,
+    /// `ownerTypeId`
+    OwnerTypeId,
 }
-impl query::RecordField for CrmOrderentityListOrderEntityField {
+impl query::RecordField for OrderentityField {
     fn name(&self) -> &'static str {
         match self {
             Self::OrderId => "orderId",
             Self::OwnerId => "ownerId",
+            Self::OwnerTypeId => "ownerTypeId",
         }
     }
 }
@@ -147,12 +155,12 @@ impl query::RecordField for CrmOrderentityListOrderEntityField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmOrderentityAdd {
-    /// `fields`: `CrmOrderentityFields`, required.
-    pub fields: CrmOrderentityFields,
+    /// `fields`: `Orderentity`, required.
+    pub fields: Orderentity,
 }
 impl CrmOrderentityAdd {
     /// A `crm.orderentity.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmOrderentityFields) -> Self {
+    pub fn new(fields: Orderentity) -> Self {
         Self { fields }
     }
 }
@@ -197,20 +205,20 @@ pub struct CrmOrderentityGetFields;
     scope = "crm",
     kind = read,
     response = CrmOrderentityListResult,
-    list(record = CrmOrderentityListOrderEntity, records = "orderEntity", id = "ID")
+    list(record = Orderentity, records = "orderEntity", id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmOrderentityList {
-    /// `select`: `string[]`. Field names: [`CrmOrderentityListOrderEntityField`].
+    /// `select`: `string[]`. Field names: [`OrderentityField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<CrmOrderentityListOrderEntityField>>,
-    /// `filter`: `map<raw>`. Field names: [`CrmOrderentityListOrderEntityField`].
+    pub select: Option<query::Select<OrderentityField>>,
+    /// `filter`: `map<raw>`. Field names: [`OrderentityField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<CrmOrderentityListOrderEntityField>>,
-    /// `order`: `map<string>`. Field names: [`CrmOrderentityListOrderEntityField`].
+    pub filter: Option<query::Filter<OrderentityField>>,
+    /// `order`: `map<string>`. Field names: [`OrderentityField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CrmOrderentityListOrderEntityField>>,
+    pub order: Option<query::Order<OrderentityField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

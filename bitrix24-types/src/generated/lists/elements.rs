@@ -14,7 +14,7 @@ use super::lists_values::ListsElementAddIblockTypeId;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct Element {
+pub struct ListsElement {
     /// `CODE`: string.
     pub code: Option<String>,
     /// `CREATED_BY`: string.
@@ -34,7 +34,7 @@ pub struct Element {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for Element {
+impl wire::Lenient for ListsElement {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -58,9 +58,9 @@ pub struct ListsElementParametrFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// The fields of [`Element`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// The fields of [`ListsElement`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ElementField {
+pub enum ListsElementField {
     /// `CODE`
     Code,
     /// `CREATED_BY`
@@ -76,7 +76,7 @@ pub enum ElementField {
     /// `PROPERTY_951`
     Property951,
 }
-impl query::RecordField for ElementField {
+impl query::RecordField for ListsElementField {
     fn name(&self) -> &'static str {
         match self {
             Self::Code => "CODE",
@@ -179,8 +179,8 @@ impl ListsElementDelete {
     "lists.element.get",
     scope = "lists",
     kind = read,
-    response = Vec<Element>,
-    list(record = Element, records = result, id = "ID")
+    response = Vec<ListsElement>,
+    list(record = ListsElement, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -199,12 +199,12 @@ pub struct ListsElementGet {
     /// `ELEMENT_CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub element_code: Option<String>,
-    /// `SELECT`: `string[]`. Field names: [`ElementField`].
+    /// `SELECT`: `string[]`. Field names: [`ListsElementField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<ElementField>>,
-    /// `FILTER`: `map<raw>`. Field names: [`ElementField`].
+    pub select: Option<query::Select<ListsElementField>>,
+    /// `FILTER`: `map<raw>`. Field names: [`ListsElementField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<ElementField>>,
+    pub filter: Option<query::Filter<ListsElementField>>,
     /// `ELEMENT_ORDER`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub element_order: Option<serde_json::Value>,

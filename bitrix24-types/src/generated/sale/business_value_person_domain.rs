@@ -15,20 +15,30 @@ use super::sale_values::{
     SaleBusinessValuePersonDomainAddDomain,
     SaleBusinessValuePersonDomainDeleteByFilterDomain,
 };
-/// Sent in requests.
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-list.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SaleBusinessValuePersonDomainAddFields {
-    /// `personTypeId`: id, required.
-    pub person_type_id: u64,
-    /// `domain`: `SaleBusinessValuePersonDomainAddDomain`, required. One of `I`, `E`.
-    pub domain: SaleBusinessValuePersonDomainAddDomain,
+pub struct BusinessValuePersonDomain {
+    /// `personTypeId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_type_id: Option<i64>,
+    /// `domain`: `SaleBusinessValuePersonDomainAddDomain`. One of `I`, `E`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<SaleBusinessValuePersonDomainAddDomain>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for BusinessValuePersonDomain {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// Read from responses.
 ///
@@ -87,37 +97,14 @@ impl wire::Lenient for SaleBusinessValuePersonDomainGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleBusinessValuePersonDomainListBusinessValuePersonDomains {
-    /// `personTypeId`: integer.
-    pub person_type_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleBusinessValuePersonDomainListBusinessValuePersonDomains {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `businessValuePersonDomains`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/business-value-person-domain/sale-business-value-person-domain-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleBusinessValuePersonDomainListResult {
-    /// `businessValuePersonDomains`: `SaleBusinessValuePersonDomainListBusinessValuePersonDomains[]`, read-only.
-    pub business_value_person_domains: Option<
-        Vec<SaleBusinessValuePersonDomainListBusinessValuePersonDomains>,
-    >,
+    /// `businessValuePersonDomains`: `BusinessValuePersonDomain[]`, read-only.
+    pub business_value_person_domains: Option<Vec<BusinessValuePersonDomain>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -131,25 +118,24 @@ impl wire::Lenient for SaleBusinessValuePersonDomainListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<SaleBusinessValuePersonDomainListBusinessValuePersonDomains>
-for SaleBusinessValuePersonDomainListResult {
-    fn into_records(
-        self,
-    ) -> Vec<SaleBusinessValuePersonDomainListBusinessValuePersonDomains> {
+impl IntoRecords<BusinessValuePersonDomain> for SaleBusinessValuePersonDomainListResult {
+    fn into_records(self) -> Vec<BusinessValuePersonDomain> {
         self.business_value_person_domains.unwrap_or_default()
     }
 }
-/// The fields of [`SaleBusinessValuePersonDomainListBusinessValuePersonDomains`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// The fields of [`BusinessValuePersonDomain`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField {
+pub enum BusinessValuePersonDomainField {
     /// `personTypeId`
     PersonTypeId,
+    /// `domain`
+    Domain,
 }
-impl query::RecordField
-for SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField {
+impl query::RecordField for BusinessValuePersonDomainField {
     fn name(&self) -> &'static str {
         match self {
             Self::PersonTypeId => "personTypeId",
+            Self::Domain => "domain",
         }
     }
 }
@@ -165,12 +151,12 @@ for SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBusinessValuePersonDomainAdd {
-    /// `fields`: `SaleBusinessValuePersonDomainAddFields`, required.
-    pub fields: SaleBusinessValuePersonDomainAddFields,
+    /// `fields`: `BusinessValuePersonDomain`, required.
+    pub fields: BusinessValuePersonDomain,
 }
 impl SaleBusinessValuePersonDomainAdd {
     /// A `sale.businessValuePersonDomain.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: SaleBusinessValuePersonDomainAddFields) -> Self {
+    pub fn new(fields: BusinessValuePersonDomain) -> Self {
         Self { fields }
     }
 }
@@ -216,7 +202,7 @@ pub struct SaleBusinessValuePersonDomainGetFields;
     kind = read,
     response = SaleBusinessValuePersonDomainListResult,
     list(
-        record = SaleBusinessValuePersonDomainListBusinessValuePersonDomains,
+        record = BusinessValuePersonDomain,
         records = "businessValuePersonDomains",
         id = "ID"
     )
@@ -224,21 +210,15 @@ pub struct SaleBusinessValuePersonDomainGetFields;
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBusinessValuePersonDomainList {
-    /// `select`: `string[]`. Field names: [`SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField`].
+    /// `select`: `string[]`. Field names: [`BusinessValuePersonDomainField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<
-        query::Select<SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField>,
-    >,
-    /// `filter`: `map<raw>`. Field names: [`SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField`].
+    pub select: Option<query::Select<BusinessValuePersonDomainField>>,
+    /// `filter`: `map<raw>`. Field names: [`BusinessValuePersonDomainField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<
-        query::Filter<SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField>,
-    >,
-    /// `order`: `map<string>`. Field names: [`SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField`].
+    pub filter: Option<query::Filter<BusinessValuePersonDomainField>>,
+    /// `order`: `map<string>`. Field names: [`BusinessValuePersonDomainField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<
-        query::Order<SaleBusinessValuePersonDomainListBusinessValuePersonDomainsField>,
-    >,
+    pub order: Option<query::Order<BusinessValuePersonDomainField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -11,26 +11,6 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
 use super::sale_linked::{SaleLang, SaleStatusLang};
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SaleStatusLangAddFields {
-    /// `statusId`: string, required.
-    pub status_id: String,
-    /// `lid`: string, required.
-    pub lid: String,
-    /// `name`: string, required.
-    pub name: String,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-add.html)
@@ -116,8 +96,8 @@ impl wire::Lenient for SaleStatusLangGetListLangsResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleStatusLangListResult {
-    /// `statusLangs`: `SaleStatusLangListStatusLangs[]`, read-only.
-    pub status_langs: Option<Vec<SaleStatusLangListStatusLangs>>,
+    /// `statusLangs`: `StatusLang[]`, read-only.
+    pub status_langs: Option<Vec<StatusLang>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -131,31 +111,38 @@ impl wire::Lenient for SaleStatusLangListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<SaleStatusLangListStatusLangs> for SaleStatusLangListResult {
-    fn into_records(self) -> Vec<SaleStatusLangListStatusLangs> {
+impl IntoRecords<StatusLang> for SaleStatusLangListResult {
+    fn into_records(self) -> Vec<StatusLang> {
         self.status_langs.unwrap_or_default()
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/status-lang/sale-status-lang-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleStatusLangListStatusLangs {
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct StatusLang {
     /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `lid`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lid: Option<String>,
     /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `statusId`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub status_id: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for SaleStatusLangListStatusLangs {
+impl wire::Lenient for StatusLang {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -163,9 +150,9 @@ impl wire::Lenient for SaleStatusLangListStatusLangs {
         wire::object_or_nothing(de)
     }
 }
-/// The fields of [`SaleStatusLangListStatusLangs`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// The fields of [`StatusLang`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SaleStatusLangListStatusLangsField {
+pub enum StatusLangField {
     /// `description`
     Description,
     /// `lid`
@@ -175,7 +162,7 @@ pub enum SaleStatusLangListStatusLangsField {
     /// `statusId`
     StatusId,
 }
-impl query::RecordField for SaleStatusLangListStatusLangsField {
+impl query::RecordField for StatusLangField {
     fn name(&self) -> &'static str {
         match self {
             Self::Description => "description",
@@ -197,12 +184,12 @@ impl query::RecordField for SaleStatusLangListStatusLangsField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleStatusLangAdd {
-    /// `fields`: `SaleStatusLangAddFields`, required.
-    pub fields: SaleStatusLangAddFields,
+    /// `fields`: `StatusLang`, required.
+    pub fields: StatusLang,
 }
 impl SaleStatusLangAdd {
     /// A `sale.statusLang.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: SaleStatusLangAddFields) -> Self {
+    pub fn new(fields: StatusLang) -> Self {
         Self { fields }
     }
 }
@@ -259,20 +246,20 @@ pub struct SaleStatusLangGetListLangs;
     scope = "sale",
     kind = read,
     response = SaleStatusLangListResult,
-    list(record = SaleStatusLangListStatusLangs, records = "statusLangs", id = "ID")
+    list(record = StatusLang, records = "statusLangs", id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleStatusLangList {
-    /// `select`: `string[]`. Field names: [`SaleStatusLangListStatusLangsField`].
+    /// `select`: `string[]`. Field names: [`StatusLangField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<SaleStatusLangListStatusLangsField>>,
-    /// `filter`: `map<raw>`. Field names: [`SaleStatusLangListStatusLangsField`].
+    pub select: Option<query::Select<StatusLangField>>,
+    /// `filter`: `map<raw>`. Field names: [`StatusLangField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<SaleStatusLangListStatusLangsField>>,
-    /// `order`: `map<string>`. Field names: [`SaleStatusLangListStatusLangsField`].
+    pub filter: Option<query::Filter<StatusLangField>>,
+    /// `order`: `map<string>`. Field names: [`StatusLangField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<SaleStatusLangListStatusLangsField>>,
+    pub order: Option<query::Order<StatusLangField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
