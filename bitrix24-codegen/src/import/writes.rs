@@ -122,7 +122,7 @@ pub(super) fn share_with_writes(
             .values_mut()
             .find_map(|file| file.methods.get_mut(method))
             .and_then(|entry| entry.get_mut("params"))
-            .and_then(|params| params.get_mut("fields"))
+            .and_then(fields_param_mut)
         {
             match param {
                 Yaml::Str(ty) => *ty = record.to_owned(),
@@ -178,14 +178,34 @@ fn upgrades(own: &str, target: &str) -> bool {
     own != "raw" && (target == "raw" || (own == "string" && NUMBERS.contains(&target)))
 }
 
+/// Whether a parameter is the record a write takes: `fields`, or `FIELDS` as the older
+/// methods spell it (`task.checklistitem.add`).
+fn is_fields(name: &str) -> bool {
+    name.eq_ignore_ascii_case("fields")
+}
+
 /// The named type of `method`'s `fields` parameter.
 fn fields_param_type(files: &BTreeMap<String, FileTree>, method: &str) -> Option<String> {
-    let param = files
+    let Yaml::Map(params) = files
         .values()
         .find_map(|file| file.methods.get(method))?
         .get("params")?
-        .get("fields")?;
+    else {
+        return None;
+    };
+    let (_, param) = params.iter().find(|(name, _)| is_fields(name))?;
     Some(field_type(param).to_owned()).filter(|ty| !ty.is_empty())
+}
+
+/// A method's `fields` parameter, as [`fields_param_type`] finds it.
+fn fields_param_mut(params: &mut Yaml) -> Option<&mut Yaml> {
+    let Yaml::Map(params) = params else {
+        return None;
+    };
+    params
+        .iter_mut()
+        .find(|(name, _)| is_fields(name))
+        .map(|(_, param)| param)
 }
 
 /// `ty` -> `{type: ty, read_only: true}`.
@@ -336,5 +356,49 @@ mod tests {
         assert_eq!(field("TRACE"), Some(Yaml::str("string")));
         // What the reply examples left raw, the write types.
         assert_eq!(field("PHOTO"), Some(Yaml::str("file")));
+    }
+
+    #[test]
+    fn an_upper_case_fields_parameter_takes_the_record_too() {
+        let mut files = BTreeMap::from([(
+            "tasks/item.yaml".to_owned(),
+            tree(
+                vec![
+                    (
+                        "Checklistitem",
+                        record(&[("ID", "string"), ("TITLE", "string")]),
+                    ),
+                    ("TaskChecklistitemAddFields", record(&[("TITLE", "string")])),
+                ],
+                vec![(
+                    "task.checklistitem.add",
+                    method_with(
+                        &[
+                            ("TASKID", "integer"),
+                            ("FIELDS", "TaskChecklistitemAddFields"),
+                        ],
+                        Yaml::str("id"),
+                    ),
+                )],
+            ),
+        )]);
+        let replaced = share_with_writes(
+            &mut files,
+            "task.checklistitem",
+            "Checklistitem",
+            &BTreeSet::new(),
+            &mut Vec::new(),
+        );
+        assert_eq!(
+            replaced.into_iter().collect::<Vec<_>>(),
+            ["TaskChecklistitemAddFields"]
+        );
+        let params = files["tasks/item.yaml"].methods["task.checklistitem.add"]
+            .get("params")
+            .cloned();
+        assert_eq!(
+            params.as_ref().and_then(|p| p.get("FIELDS")),
+            Some(&Yaml::str("Checklistitem"))
+        );
     }
 }

@@ -9,26 +9,36 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::lists_values::ListsElementAddIblockTypeId;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsElement {
-    /// `CODE`: string.
+    /// `CODE`: string, read-only.
+    #[serde(skip_serializing)]
     pub code: Option<String>,
-    /// `CREATED_BY`: string.
+    /// `CREATED_BY`: string, read-only.
+    #[serde(skip_serializing)]
     pub created_by: Option<String>,
-    /// `IBLOCK_SECTION_ID`: integer.
+    /// `IBLOCK_SECTION_ID`: integer, read-only.
+    #[serde(skip_serializing)]
     pub iblock_section_id: Option<i64>,
-    /// `ID`: id.
+    /// `ID`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `PROPERTY_1003`: `map<string>`.
+    /// `PROPERTY_1003`: `map<string>`, read-only.
+    #[serde(skip_serializing)]
     pub property_1003: Option<BTreeMap<String, String>>,
-    /// `PROPERTY_951`: `map<string>`.
+    /// `PROPERTY_951`: `map<string>`, read-only.
+    #[serde(skip_serializing)]
     pub property_951: Option<BTreeMap<String, String>>,
+    /// `PROPERTY_PropertyId`: integer.
+    #[serde(rename = "PROPERTY_PropertyId", skip_serializing_if = "Option::is_none")]
+    pub property_property_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -41,22 +51,6 @@ impl wire::Lenient for ListsElement {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-add.html#parametr-fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ListsElementParametrFields {
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `PROPERTY_PropertyId`: integer.
-    #[serde(rename = "PROPERTY_PropertyId", skip_serializing_if = "Option::is_none")]
-    pub property_property_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// The fields of [`ListsElement`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -75,6 +69,8 @@ pub enum ListsElementField {
     Property1003,
     /// `PROPERTY_951`
     Property951,
+    /// `PROPERTY_PropertyId`
+    PropertyPropertyId,
 }
 impl query::RecordField for ListsElementField {
     fn name(&self) -> &'static str {
@@ -86,6 +82,7 @@ impl query::RecordField for ListsElementField {
             Self::Name => "NAME",
             Self::Property1003 => "PROPERTY_1003",
             Self::Property951 => "PROPERTY_951",
+            Self::PropertyPropertyId => "PROPERTY_PropertyId",
         }
     }
 }
@@ -106,8 +103,8 @@ pub struct ListsElementAdd {
     pub iblock_code: Option<String>,
     /// `ELEMENT_CODE`: string, required.
     pub element_code: String,
-    /// `FIELDS`: `ListsElementParametrFields`, required.
-    pub fields: ListsElementParametrFields,
+    /// `FIELDS`: `ListsElement`, required.
+    pub fields: ListsElement,
     /// `IBLOCK_SECTION_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iblock_section_id: Option<i64>,
@@ -120,7 +117,7 @@ impl ListsElementAdd {
     pub fn new(
         iblock_type_id: ListsElementAddIblockTypeId,
         element_code: String,
-        fields: ListsElementParametrFields,
+        fields: ListsElement,
     ) -> Self {
         Self {
             iblock_type_id,
@@ -296,14 +293,14 @@ pub struct ListsElementUpdate {
     /// `ELEMENT_CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub element_code: Option<String>,
-    /// `FIELDS`: `ListsElementParametrFields`, required.
-    pub fields: ListsElementParametrFields,
+    /// `FIELDS`: `ListsElement`, required.
+    pub fields: ListsElement,
 }
 impl ListsElementUpdate {
     /// A `lists.element.update` call with the required parameters; optional ones unset.
     pub fn new(
         iblock_type_id: ListsElementAddIblockTypeId,
-        fields: ListsElementParametrFields,
+        fields: ListsElement,
     ) -> Self {
         Self {
             iblock_type_id,

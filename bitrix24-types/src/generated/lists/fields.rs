@@ -8,47 +8,78 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::lists_values::ListsElementAddIblockTypeId;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsField {
     /// `CODE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `COL_COUNT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub col_count: Option<String>,
     /// `DEFAULT_VALUE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
-    /// `DISPLAY_VALUES_FORM`: `map<string>`.
+    /// `DISPLAY_VALUES_FORM`: `map<string>`, read-only.
+    #[serde(skip_serializing)]
     pub display_values_form: Option<BTreeMap<String, String>>,
-    /// `FIELD_ID`: string.
+    /// `FIELD_ID`: string, read-only.
+    #[serde(skip_serializing)]
     pub field_id: Option<String>,
-    /// `ID`: id.
+    /// `ID`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `IS_REQUIRED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_required: Option<bool>,
     /// `LINK_IBLOCK_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub link_iblock_id: Option<i64>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub multiple: Option<bool>,
     /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `PROPERTY_TYPE`: string.
+    /// `PROPERTY_TYPE`: string, read-only.
+    #[serde(skip_serializing)]
     pub property_type: Option<String>,
-    /// `PROPERTY_USER_TYPE`: boolean.
+    /// `PROPERTY_USER_TYPE`: boolean, read-only.
+    #[serde(skip_serializing)]
     pub property_user_type: Option<bool>,
     /// `ROW_COUNT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub row_count: Option<String>,
     /// `SETTINGS`: `ListsFieldGetSettings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<ListsFieldGetSettings>,
     /// `SORT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
+    #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// `USER_TYPE_SETTINGS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_type_settings: Option<serde_json::Value>,
+    /// `LIST`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<serde_json::Value>,
+    /// `LIST_DEF`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_def: Option<serde_json::Value>,
+    /// `LIST_TEXT_VALUES`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_text_values: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -61,61 +92,6 @@ impl wire::Lenient for ListsField {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-add.html#parametr-fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ListsFieldAddParametrFields {
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `TYPE`: string, required.
-    #[serde(rename = "TYPE")]
-    pub type_: String,
-    /// `IS_REQUIRED`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_required: Option<String>,
-    /// `MULTIPLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `DEFAULT_VALUE`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<serde_json::Value>,
-    /// `LIST`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<serde_json::Value>,
-    /// `LIST_TEXT_VALUES`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_text_values: Option<String>,
-    /// `LIST_DEF`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_def: Option<serde_json::Value>,
-    /// `CODE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `SETTINGS`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<serde_json::Value>,
-    /// `USER_TYPE_SETTINGS`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_type_settings: Option<serde_json::Value>,
-    /// `ROW_COUNT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub row_count: Option<i64>,
-    /// `COL_COUNT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub col_count: Option<i64>,
-    /// `LINK_IBLOCK_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link_iblock_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// Read from responses.
 ///
@@ -138,21 +114,41 @@ impl wire::Lenient for ListsFieldGetResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsFieldGetSettings {
     /// `ADD_READ_ONLY_FIELD`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub add_read_only_field: Option<bool>,
     /// `EDIT_READ_ONLY_FIELD`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub edit_read_only_field: Option<bool>,
     /// `SHOW_ADD_FORM`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub show_add_form: Option<bool>,
     /// `SHOW_EDIT_FORM`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub show_edit_form: Option<bool>,
     /// `SHOW_FIELD_PREVIEW`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub show_field_preview: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -166,61 +162,6 @@ impl wire::Lenient for ListsFieldGetSettings {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-update.html#parametr-fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ListsFieldUpdateParametrFields {
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `TYPE`: string, required.
-    #[serde(rename = "TYPE")]
-    pub type_: String,
-    /// `IS_REQUIRED`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_required: Option<String>,
-    /// `MULTIPLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `DEFAULT_VALUE`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<serde_json::Value>,
-    /// `LIST`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<serde_json::Value>,
-    /// `LIST_TEXT_VALUES`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_text_values: Option<String>,
-    /// `LIST_DEF`: `string[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_def: Option<Vec<String>>,
-    /// `CODE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `SETTINGS`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<serde_json::Value>,
-    /// `USER_TYPE_SETTINGS`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_type_settings: Option<serde_json::Value>,
-    /// `ROW_COUNT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub row_count: Option<i64>,
-    /// `COL_COUNT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub col_count: Option<i64>,
-    /// `LINK_IBLOCK_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link_iblock_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `lists.field.add`: scope `lists`; writes (not idempotent: never repeated blindly).
 ///
@@ -237,15 +178,12 @@ pub struct ListsFieldAdd {
     /// `IBLOCK_CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iblock_code: Option<String>,
-    /// `FIELDS`: `ListsFieldAddParametrFields`, required.
-    pub fields: ListsFieldAddParametrFields,
+    /// `FIELDS`: `ListsField`, required.
+    pub fields: ListsField,
 }
 impl ListsFieldAdd {
     /// A `lists.field.add` call with the required parameters; optional ones unset.
-    pub fn new(
-        iblock_type_id: ListsElementAddIblockTypeId,
-        fields: ListsFieldAddParametrFields,
-    ) -> Self {
+    pub fn new(iblock_type_id: ListsElementAddIblockTypeId, fields: ListsField) -> Self {
         Self {
             iblock_type_id,
             iblock_id: None,
@@ -379,8 +317,8 @@ pub struct ListsFieldUpdate {
     /// `IBLOCK_CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iblock_code: Option<String>,
-    /// `FIELDS`: `ListsFieldUpdateParametrFields`, required.
-    pub fields: ListsFieldUpdateParametrFields,
+    /// `FIELDS`: `ListsField`, required.
+    pub fields: ListsField,
     /// `FIELD_ID`: string, required.
     pub field_id: String,
 }
@@ -388,7 +326,7 @@ impl ListsFieldUpdate {
     /// A `lists.field.update` call with the required parameters; optional ones unset.
     pub fn new(
         iblock_type_id: ListsElementAddIblockTypeId,
-        fields: ListsFieldUpdateParametrFields,
+        fields: ListsField,
         field_id: String,
     ) -> Self {
         Self {

@@ -9,105 +9,155 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::lists_values::ListsElementAddIblockTypeId;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Lists {
-    /// `ACTIVE`: char. One of `Y`, `N`.
+    /// `ACTIVE`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub active: Option<bool>,
-    /// `API_CODE`: string.
+    /// `API_CODE`: string, read-only.
+    #[serde(skip_serializing)]
     pub api_code: Option<String>,
     /// `BIZPROC`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub bizproc: Option<bool>,
-    /// `CANONICAL_PAGE_URL`: string.
+    /// `CANONICAL_PAGE_URL`: string, read-only.
+    #[serde(skip_serializing)]
     pub canonical_page_url: Option<String>,
-    /// `CODE`: string.
+    /// `CODE`: string, read-only.
+    #[serde(skip_serializing)]
     pub code: Option<String>,
     /// `DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: string.
+    /// `DESCRIPTION_TYPE`: string, read-only.
+    #[serde(skip_serializing)]
     pub description_type: Option<String>,
-    /// `DETAIL_PAGE_URL`: string.
+    /// `DETAIL_PAGE_URL`: string, read-only.
+    #[serde(skip_serializing)]
     pub detail_page_url: Option<String>,
-    /// `EDIT_FILE_AFTER`: raw.
+    /// `EDIT_FILE_AFTER`: raw, read-only.
+    #[serde(skip_serializing)]
     pub edit_file_after: Option<serde_json::Value>,
-    /// `EDIT_FILE_BEFORE`: raw.
+    /// `EDIT_FILE_BEFORE`: raw, read-only.
+    #[serde(skip_serializing)]
     pub edit_file_before: Option<serde_json::Value>,
-    /// `ELEMENTS_NAME`: string.
+    /// `ELEMENTS_NAME`: string, read-only.
+    #[serde(skip_serializing)]
     pub elements_name: Option<String>,
-    /// `ELEMENT_NAME`: string.
+    /// `ELEMENT_NAME`: string, read-only.
+    #[serde(skip_serializing)]
     pub element_name: Option<String>,
-    /// `EXTERNAL_ID`: integer.
+    /// `EXTERNAL_ID`: integer, read-only.
+    #[serde(skip_serializing)]
     pub external_id: Option<i64>,
-    /// `FULLTEXT_INDEX`: char. One of `Y`, `N`.
+    /// `FULLTEXT_INDEX`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub fulltext_index: Option<bool>,
-    /// `IBLOCK_TYPE_ID`: string.
+    /// `IBLOCK_TYPE_ID`: string, read-only.
+    #[serde(skip_serializing)]
     pub iblock_type_id: Option<String>,
-    /// `ID`: id.
+    /// `ID`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
-    /// `INDEX_ELEMENT`: char. One of `Y`, `N`.
+    /// `INDEX_ELEMENT`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub index_element: Option<bool>,
-    /// `INDEX_SECTION`: char. One of `Y`, `N`.
+    /// `INDEX_SECTION`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub index_section: Option<bool>,
-    /// `LANG_DIR`: string.
+    /// `LANG_DIR`: string, read-only.
+    #[serde(skip_serializing)]
     pub lang_dir: Option<String>,
-    /// `LAST_CONV_ELEMENT`: string.
+    /// `LAST_CONV_ELEMENT`: string, read-only.
+    #[serde(skip_serializing)]
     pub last_conv_element: Option<String>,
-    /// `LID`: string.
+    /// `LID`: string, read-only.
+    #[serde(skip_serializing)]
     pub lid: Option<String>,
-    /// `LIST_MODE`: raw.
+    /// `LIST_MODE`: raw, read-only.
+    #[serde(skip_serializing)]
     pub list_mode: Option<serde_json::Value>,
-    /// `LIST_PAGE_URL`: string.
+    /// `LIST_PAGE_URL`: string, read-only.
+    #[serde(skip_serializing)]
     pub list_page_url: Option<String>,
     /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `PICTURE`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub picture: Option<serde_json::Value>,
-    /// `PROPERTY_INDEX`: raw.
+    /// `PROPERTY_INDEX`: raw, read-only.
+    #[serde(skip_serializing)]
     pub property_index: Option<serde_json::Value>,
-    /// `REST_ON`: char. One of `Y`, `N`.
+    /// `REST_ON`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub rest_on: Option<bool>,
-    /// `RIGHTS_MODE`: string.
+    /// `RIGHTS_MODE`: string, read-only.
+    #[serde(skip_serializing)]
     pub rights_mode: Option<String>,
-    /// `RSS_ACTIVE`: char. One of `Y`, `N`.
+    /// `RSS_ACTIVE`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub rss_active: Option<bool>,
-    /// `RSS_FILE_ACTIVE`: char. One of `Y`, `N`.
+    /// `RSS_FILE_ACTIVE`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub rss_file_active: Option<bool>,
-    /// `RSS_FILE_DAYS`: raw.
+    /// `RSS_FILE_DAYS`: raw, read-only.
+    #[serde(skip_serializing)]
     pub rss_file_days: Option<serde_json::Value>,
-    /// `RSS_FILE_LIMIT`: raw.
+    /// `RSS_FILE_LIMIT`: raw, read-only.
+    #[serde(skip_serializing)]
     pub rss_file_limit: Option<serde_json::Value>,
-    /// `RSS_TTL`: string.
+    /// `RSS_TTL`: string, read-only.
+    #[serde(skip_serializing)]
     pub rss_ttl: Option<String>,
-    /// `RSS_YANDEX_ACTIVE`: char. One of `Y`, `N`.
+    /// `RSS_YANDEX_ACTIVE`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub rss_yandex_active: Option<bool>,
-    /// `SECTIONS_NAME`: string.
+    /// `SECTIONS_NAME`: string, read-only.
+    #[serde(skip_serializing)]
     pub sections_name: Option<String>,
-    /// `SECTION_CHOOSER`: string.
+    /// `SECTION_CHOOSER`: string, read-only.
+    #[serde(skip_serializing)]
     pub section_chooser: Option<String>,
-    /// `SECTION_NAME`: string.
+    /// `SECTION_NAME`: string, read-only.
+    #[serde(skip_serializing)]
     pub section_name: Option<String>,
-    /// `SECTION_PAGE_URL`: string.
+    /// `SECTION_PAGE_URL`: string, read-only.
+    #[serde(skip_serializing)]
     pub section_page_url: Option<String>,
-    /// `SECTION_PROPERTY`: raw.
+    /// `SECTION_PROPERTY`: raw, read-only.
+    #[serde(skip_serializing)]
     pub section_property: Option<serde_json::Value>,
-    /// `SERVER_NAME`: raw.
+    /// `SERVER_NAME`: raw, read-only.
+    #[serde(skip_serializing)]
     pub server_name: Option<serde_json::Value>,
-    /// `SOCNET_GROUP_ID`: integer.
+    /// `SOCNET_GROUP_ID`: integer, read-only.
+    #[serde(skip_serializing)]
     pub socnet_group_id: Option<i64>,
     /// `SORT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
-    /// `TIMESTAMP_X`: string.
+    /// `TIMESTAMP_X`: string, read-only.
+    #[serde(skip_serializing)]
     pub timestamp_x: Option<String>,
-    /// `TMP_ID`: integer.
+    /// `TMP_ID`: integer, read-only.
+    #[serde(skip_serializing)]
     pub tmp_id: Option<i64>,
-    /// `VERSION`: string.
+    /// `VERSION`: string, read-only.
+    #[serde(skip_serializing)]
     pub version: Option<String>,
-    /// `WORKFLOW`: char. One of `Y`, `N`.
+    /// `WORKFLOW`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub workflow: Option<bool>,
-    /// `XML_ID`: integer.
+    /// `XML_ID`: integer, read-only.
+    #[serde(skip_serializing)]
     pub xml_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -121,34 +171,6 @@ impl wire::Lenient for Lists {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-add.html#parametr-fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ListsParametrFields {
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `DESCRIPTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `PICTURE`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub picture: Option<serde_json::Value>,
-    /// `BIZPROC`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub bizproc: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// The fields of [`Lists`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -315,8 +337,8 @@ pub struct ListsAdd {
     /// `SOCNET_GROUP_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub socnet_group_id: Option<i64>,
-    /// `FIELDS`: `ListsParametrFields`, required.
-    pub fields: ListsParametrFields,
+    /// `FIELDS`: `Lists`, required.
+    pub fields: Lists,
     /// `MESSAGES`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<serde_json::Value>,
@@ -329,7 +351,7 @@ impl ListsAdd {
     pub fn new(
         iblock_type_id: ListsElementAddIblockTypeId,
         iblock_code: String,
-        fields: ListsParametrFields,
+        fields: Lists,
     ) -> Self {
         Self {
             iblock_type_id,
@@ -448,8 +470,8 @@ pub struct ListsUpdate {
     /// `SOCNET_GROUP_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub socnet_group_id: Option<i64>,
-    /// `FIELDS`: `ListsParametrFields`, required.
-    pub fields: ListsParametrFields,
+    /// `FIELDS`: `Lists`, required.
+    pub fields: Lists,
     /// `MESSAGES`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<serde_json::Value>,
@@ -459,10 +481,7 @@ pub struct ListsUpdate {
 }
 impl ListsUpdate {
     /// A `lists.update` call with the required parameters; optional ones unset.
-    pub fn new(
-        iblock_type_id: ListsElementAddIblockTypeId,
-        fields: ListsParametrFields,
-    ) -> Self {
+    pub fn new(iblock_type_id: ListsElementAddIblockTypeId, fields: Lists) -> Self {
         Self {
             iblock_type_id,
             iblock_id: None,

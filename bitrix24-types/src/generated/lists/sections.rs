@@ -8,46 +8,81 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::lists_values::{ListsElementAddIblockTypeId, ListsSectionAddDescriptionType};
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsSection {
     /// `ACTIVE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub active: Option<bool>,
-    /// `CODE`: string.
+    /// `CODE`: string, read-only.
+    #[serde(skip_serializing)]
     pub code: Option<String>,
-    /// `CREATED_BY`: string.
+    /// `CREATED_BY`: string, read-only.
+    #[serde(skip_serializing)]
     pub created_by: Option<String>,
-    /// `DATE_CREATE`: string.
+    /// `DATE_CREATE`: string, read-only.
+    #[serde(skip_serializing)]
     pub date_create: Option<String>,
-    /// `DEPTH_LEVEL`: string.
+    /// `DEPTH_LEVEL`: string, read-only.
+    #[serde(skip_serializing)]
     pub depth_level: Option<String>,
     /// `EXTERNAL_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
-    /// `GLOBAL_ACTIVE`: char. One of `Y`, `N`.
+    /// `GLOBAL_ACTIVE`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub global_active: Option<bool>,
-    /// `IBLOCK_SECTION_ID`: integer.
+    /// `IBLOCK_SECTION_ID`: integer, read-only.
+    #[serde(skip_serializing)]
     pub iblock_section_id: Option<i64>,
-    /// `ID`: id.
+    /// `ID`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
-    /// `LEFT_MARGIN`: string.
+    /// `LEFT_MARGIN`: string, read-only.
+    #[serde(skip_serializing)]
     pub left_margin: Option<String>,
-    /// `MODIFIED_BY`: string.
+    /// `MODIFIED_BY`: string, read-only.
+    #[serde(skip_serializing)]
     pub modified_by: Option<String>,
     /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `RIGHT_MARGIN`: string.
+    /// `RIGHT_MARGIN`: string, read-only.
+    #[serde(skip_serializing)]
     pub right_margin: Option<String>,
-    /// `SEARCHABLE_CONTENT`: string.
+    /// `SEARCHABLE_CONTENT`: string, read-only.
+    #[serde(skip_serializing)]
     pub searchable_content: Option<String>,
     /// `SORT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
-    /// `TIMESTAMP_X`: string.
+    /// `TIMESTAMP_X`: string, read-only.
+    #[serde(skip_serializing)]
     pub timestamp_x: Option<String>,
     /// `XML_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
+    /// `DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `DESCRIPTION_TYPE`: `ListsSectionAddDescriptionType`. One of `text`, `html`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description_type: Option<ListsSectionAddDescriptionType>,
+    /// `DETAIL_PICTURE`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail_picture: Option<serde_json::Value>,
+    /// `PICTURE`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub picture: Option<serde_json::Value>,
+    /// `SECTION_PROPERTY`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section_property: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -60,49 +95,6 @@ impl wire::Lenient for ListsSection {
     {
         wire::object_or_nothing(de)
     }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-add.html#parametr-fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct ListsSectionParametrFields {
-    /// `NAME`: string, required.
-    pub name: String,
-    /// `EXTERNAL_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `ACTIVE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `PICTURE`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub picture: Option<serde_json::Value>,
-    /// `DESCRIPTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `DESCRIPTION_TYPE`: `ListsSectionAddDescriptionType`. One of `text`, `html`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description_type: Option<ListsSectionAddDescriptionType>,
-    /// `DETAIL_PICTURE`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_picture: Option<serde_json::Value>,
-    /// `SECTION_PROPERTY`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub section_property: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
 }
 /// `lists.section.add`: scope `lists`; writes (not idempotent: never repeated blindly).
 ///
@@ -124,15 +116,15 @@ pub struct ListsSectionAdd {
     pub iblock_section_id: Option<i64>,
     /// `SECTION_CODE`: string, required.
     pub section_code: String,
-    /// `FIELDS`: `ListsSectionParametrFields`, required.
-    pub fields: ListsSectionParametrFields,
+    /// `FIELDS`: `ListsSection`, required.
+    pub fields: ListsSection,
 }
 impl ListsSectionAdd {
     /// A `lists.section.add` call with the required parameters; optional ones unset.
     pub fn new(
         iblock_type_id: ListsElementAddIblockTypeId,
         section_code: String,
-        fields: ListsSectionParametrFields,
+        fields: ListsSection,
     ) -> Self {
         Self {
             iblock_type_id,
@@ -248,14 +240,14 @@ pub struct ListsSectionUpdate {
     /// `SECTION_CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub section_code: Option<String>,
-    /// `FIELDS`: `ListsSectionParametrFields`, required.
-    pub fields: ListsSectionParametrFields,
+    /// `FIELDS`: `ListsSection`, required.
+    pub fields: ListsSection,
 }
 impl ListsSectionUpdate {
     /// A `lists.section.update` call with the required parameters; optional ones unset.
     pub fn new(
         iblock_type_id: ListsElementAddIblockTypeId,
-        fields: ListsSectionParametrFields,
+        fields: ListsSection,
     ) -> Self {
         Self {
             iblock_type_id,

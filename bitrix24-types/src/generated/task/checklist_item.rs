@@ -8,35 +8,53 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_values::TaskChecklistitemIsactionallowedActionid;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get.html#result-fields)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Checklistitem {
-    /// `ID`: string.
+    /// `ID`: string, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<String>,
-    /// `TASK_ID`: string.
+    /// `TASK_ID`: string, read-only.
+    #[serde(skip_serializing)]
     pub task_id: Option<String>,
     /// `PARENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    /// `CREATED_BY`: string.
+    /// `CREATED_BY`: string, read-only.
+    #[serde(skip_serializing)]
     pub created_by: Option<String>,
     /// `TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `SORT_INDEX`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_index: Option<String>,
     /// `IS_COMPLETE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_complete: Option<bool>,
     /// `IS_IMPORTANT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_important: Option<bool>,
-    /// `TOGGLED_BY`: string.
+    /// `TOGGLED_BY`: string, read-only.
+    #[serde(skip_serializing)]
     pub toggled_by: Option<String>,
-    /// `TOGGLED_DATE`: datetime.
+    /// `TOGGLED_DATE`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub toggled_date: Option<wire::DateTime>,
     /// `MEMBERS`: `TaskChecklistitemMembersItem[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<TaskChecklistitemMembersItem>>,
-    /// `ATTACHMENTS`: `map<TaskChecklistitemGetAttachments>`.
+    /// `ATTACHMENTS`: `map<TaskChecklistitemGetAttachments>`, read-only.
+    #[serde(skip_serializing)]
     pub attachments: Option<BTreeMap<String, TaskChecklistitemGetAttachments>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -51,57 +69,29 @@ impl wire::Lenient for Checklistitem {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TaskChecklistitemAddFields {
-    /// `TITLE`: string, required.
-    pub title: String,
-    /// `SORT_INDEX`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_index: Option<i64>,
-    /// `IS_COMPLETE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_complete: Option<bool>,
-    /// `IS_IMPORTANT`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_important: Option<bool>,
-    /// `MEMBERS`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<serde_json::Value>,
-    /// `PARENT_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get.html#attachments)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskChecklistitemGetAttachments {
     /// `ATTACHMENT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_id: Option<i64>,
     /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `SIZE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     /// `FILE_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
     /// `DOWNLOAD_URL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
     /// `VIEW_URL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub view_url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -190,26 +180,32 @@ impl wire::Lenient for TaskChecklistitemGetlistResultItem {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskChecklistitemMembersItem {
     /// `ID`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `IMAGE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// `IS_COLLABER`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_collaber: Option<bool>,
     /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `PERSONAL_GENDER`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_gender: Option<String>,
     /// `PERSONAL_PHOTO`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub personal_photo: Option<String>,
     /// `TYPE`: string.
-    #[serde(rename = "TYPE")]
+    #[serde(rename = "TYPE", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -224,41 +220,6 @@ impl wire::Lenient for TaskChecklistitemMembersItem {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TaskChecklistitemUpdateFields {
-    /// `TITLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `SORT_INDEX`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort_index: Option<i64>,
-    /// `IS_COMPLETE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_complete: Option<bool>,
-    /// `IS_IMPORTANT`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_important: Option<bool>,
-    /// `MEMBERS`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub members: Option<serde_json::Value>,
-    /// `PARENT_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// `task.checklistitem.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-add.html)
@@ -268,12 +229,12 @@ pub struct TaskChecklistitemUpdateFields {
 pub struct TaskChecklistitemAdd {
     /// `TASKID`: integer, required.
     pub taskid: i64,
-    /// `FIELDS`: `TaskChecklistitemAddFields`, required.
-    pub fields: TaskChecklistitemAddFields,
+    /// `FIELDS`: `Checklistitem`, required.
+    pub fields: Checklistitem,
 }
 impl TaskChecklistitemAdd {
     /// A `task.checklistitem.add` call with the required parameters; optional ones unset.
-    pub fn new(taskid: i64, fields: TaskChecklistitemAddFields) -> Self {
+    pub fn new(taskid: i64, fields: Checklistitem) -> Self {
         Self { taskid, fields }
     }
 }
@@ -480,12 +441,12 @@ pub struct TaskChecklistitemUpdate {
     pub taskid: i64,
     /// `ITEMID`: integer, required.
     pub itemid: i64,
-    /// `FIELDS`: `TaskChecklistitemUpdateFields`, required.
-    pub fields: TaskChecklistitemUpdateFields,
+    /// `FIELDS`: `Checklistitem`, required.
+    pub fields: Checklistitem,
 }
 impl TaskChecklistitemUpdate {
     /// A `task.checklistitem.update` call with the required parameters; optional ones unset.
-    pub fn new(taskid: i64, itemid: i64, fields: TaskChecklistitemUpdateFields) -> Self {
+    pub fn new(taskid: i64, itemid: i64, fields: Checklistitem) -> Self {
         Self { taskid, itemid, fields }
     }
 }

@@ -10,28 +10,39 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_values::TaskCommentitemIsactionallowedActionid;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Commentitem {
-    /// `POST_MESSAGE_HTML`: string.
+    /// `POST_MESSAGE_HTML`: string, read-only.
+    #[serde(skip_serializing)]
     pub post_message_html: Option<String>,
-    /// `ID`: string.
+    /// `ID`: string, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<String>,
     /// `AUTHOR_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub author_id: Option<String>,
-    /// `AUTHOR_NAME`: string.
+    /// `AUTHOR_NAME`: string, read-only.
+    #[serde(skip_serializing)]
     pub author_name: Option<String>,
-    /// `AUTHOR_EMAIL`: string.
+    /// `AUTHOR_EMAIL`: string, read-only.
+    #[serde(skip_serializing)]
     pub author_email: Option<String>,
     /// `POST_DATE`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_date: Option<wire::DateTime>,
     /// `POST_MESSAGE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_message: Option<String>,
-    /// `ATTACHED_OBJECTS`: `map<TaskCommentitemGetAttachedObjects>`.
+    /// `ATTACHED_OBJECTS`: `map<TaskCommentitemGetAttachedObjects>`, read-only.
+    #[serde(skip_serializing)]
     pub attached_objects: Option<BTreeMap<String, TaskCommentitemGetAttachedObjects>>,
+    /// `UF_FORUM_MESSAGE_DOC`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uf_forum_message_doc: Option<Vec<String>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -236,45 +247,29 @@ impl EventPayload for OnTaskCommentUpdate {
     const CODE: &'static str = "ONTASKCOMMENTUPDATE";
     const SCOPE: Option<&'static str> = Some("task");
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TaskCommentitemAddFields {
-    /// `POST_MESSAGE`: string, required.
-    pub post_message: String,
-    /// `AUTHOR_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author_id: Option<i64>,
-    /// `POST_DATE`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub post_date: Option<wire::DateTime>,
-    /// `UF_FORUM_MESSAGE_DOC`: `string[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uf_forum_message_doc: Option<Vec<String>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-get.html#attached-objects)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskCommentitemGetAttachedObjects {
     /// `ATTACHMENT_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment_id: Option<String>,
     /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `SIZE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
     /// `FILE_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
     /// `DOWNLOAD_URL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
     /// `VIEW_URL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub view_url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -357,22 +352,6 @@ impl wire::Lenient for TaskCommentitemGetlistResultItem {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TaskCommentitemUpdateFields {
-    /// `POST_MESSAGE`: string, required.
-    pub post_message: String,
-    /// `UF_FORUM_MESSAGE_DOC`: `string[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uf_forum_message_doc: Option<Vec<String>>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// `task.commentitem.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/comment-item/task-comment-item-add.html)
@@ -385,12 +364,12 @@ pub struct TaskCommentitemUpdateFields {
 pub struct TaskCommentitemAdd {
     /// `TASKID`: integer, required.
     pub taskid: i64,
-    /// `FIELDS`: `TaskCommentitemAddFields`, required.
-    pub fields: TaskCommentitemAddFields,
+    /// `FIELDS`: `Commentitem`, required.
+    pub fields: Commentitem,
 }
 impl TaskCommentitemAdd {
     /// A `task.commentitem.add` call with the required parameters; optional ones unset.
-    pub fn new(taskid: i64, fields: TaskCommentitemAddFields) -> Self {
+    pub fn new(taskid: i64, fields: Commentitem) -> Self {
         Self { taskid, fields }
     }
 }
@@ -541,12 +520,12 @@ pub struct TaskCommentitemUpdate {
     pub taskid: i64,
     /// `ITEMID`: integer, required.
     pub itemid: i64,
-    /// `FIELDS`: `TaskCommentitemUpdateFields`, required.
-    pub fields: TaskCommentitemUpdateFields,
+    /// `FIELDS`: `Commentitem`, required.
+    pub fields: Commentitem,
 }
 impl TaskCommentitemUpdate {
     /// A `task.commentitem.update` call with the required parameters; optional ones unset.
-    pub fn new(taskid: i64, itemid: i64, fields: TaskCommentitemUpdateFields) -> Self {
+    pub fn new(taskid: i64, itemid: i64, fields: Commentitem) -> Self {
         Self { taskid, itemid, fields }
     }
 }
