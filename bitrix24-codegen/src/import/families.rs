@@ -407,8 +407,8 @@ fn share_with_list(
 }
 
 /// Takes out of `own` (a list's record fields) those the entity's `record` should type as
-/// the list does, and returns them with the type the record adopts: what the record
-/// leaves raw (`COMMUNICATIONS`, which only `crm.activity.list` shows), and text where
+/// the list does, and returns them with the type the record adopts: a few it lacks; what
+/// the record leaves raw (`COMMUNICATIONS`, which only `crm.activity.list` shows), and text where
 /// the record says a number (`xmlId`: the list shows `"marketing_department"`), which
 /// the record widens to text. Only types the record's own file defines (or builtins),
 /// so that sharing never makes two files' modules use each other.
@@ -429,10 +429,21 @@ fn adopted_types(
             .unwrap_or(inner);
         !naming::is_type_name(inner) || home.is_some_and(|file| file.types.contains_key(inner))
     };
+    // Fields only the list shows (`companyId` of `sale.order.list`) join the record, when
+    // they are a few beside many it shares.
+    let unseen: Vec<&String> = own
+        .keys()
+        .filter(|name| !fields.contains_key(*name))
+        .collect();
+    let joining = !unseen.is_empty()
+        && unseen.len() * 4 <= own.len()
+        && unseen.iter().all(|name| at_home(&own[*name]));
     let adopted: BTreeMap<String, String> = own
         .iter()
         .filter_map(|(name, ty)| {
-            let target = fields.get(name)?;
+            let Some(target) = fields.get(name) else {
+                return joining.then(|| (name.clone(), ty.clone()));
+            };
             if target == "raw" && ty != "raw" && at_home(ty) {
                 Some((name.clone(), ty.clone()))
             } else if TEXTS.contains(&ty.as_str()) && NUMBERS.contains(&target.as_str()) {
@@ -446,7 +457,7 @@ fn adopted_types(
     adopted
 }
 
-/// Sets the types of `record`'s fields named in `typed`.
+/// Sets the types of `record`'s fields named in `typed`, adding those it lacks.
 fn retype(files: &mut BTreeMap<String, FileTree>, record: &str, typed: &BTreeMap<String, String>) {
     let Some(Yaml::Map(entries)) = files
         .values_mut()
@@ -468,6 +479,11 @@ fn retype(files: &mut BTreeMap<String, FileTree>, record: &str, typed: &BTreeMap
                 }
             }
             other => *other = Yaml::str(ty),
+        }
+    }
+    for (name, ty) in typed {
+        if !entries.iter().any(|(field, _)| field == name) {
+            entries.push((name.clone(), Yaml::str(ty)));
         }
     }
 }
@@ -775,8 +791,9 @@ mod tests {
     #[test]
     fn a_list_showing_what_only_the_writes_and_itself_type_returns_the_record() {
         // The get page shows neither `PHONE` nor `COMMUNICATIONS`; the add page lists
-        // `PHONE` and leaves `COMMUNICATIONS` raw; the list types both, and calls `SORT`
-        // text where the record says a number: the record widens it.
+        // `PHONE` and leaves `COMMUNICATIONS` raw; the list types both, calls `SORT` text
+        // where the record says a number (the record widens it), and alone shows
+        // `OWNER_ID`, which joins the record.
         let mut files = BTreeMap::from([(
             "crm/activity.yaml".to_owned(),
             tree(
@@ -801,6 +818,7 @@ mod tests {
                             ("SORT", "string"),
                             ("PHONE", "CrmActivityListPhone[]"),
                             ("COMMUNICATIONS", "CrmActivityListCommunication[]"),
+                            ("OWNER_ID", "integer"),
                         ]),
                     ),
                     (
@@ -855,6 +873,7 @@ mod tests {
             Some("CrmActivityListCommunication[]"),
             "the list types what the record left raw"
         );
+        assert_eq!(field("OWNER_ID").as_deref(), Some("integer"), "only listed");
     }
 
     #[test]

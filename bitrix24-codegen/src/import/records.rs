@@ -75,7 +75,7 @@ const SCALARS: [&str; 8] = [
 
 /// Whether a scalar documented as `own` on one page decodes as the record's `target`
 /// scalar: text reads any scalar; a number its own kind and narrower numbers; a `Y`/`N`
-/// char what one page calls text; an open enum (`TYPE_ID`: `2` or `"2"`) any
+/// char and a user's ID what one page calls text; an open enum (`TYPE_ID`: `2` or `"2"`) any
 /// text, char or number.
 fn scalar_reads_as(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> bool {
     if !SCALARS.contains(&own) {
@@ -87,7 +87,8 @@ fn scalar_reads_as(files: &BTreeMap<String, FileTree>, own: &str, target: &str) 
     if let Some((_, read)) = NUMBERS_READING.iter().find(|(ty, _)| *ty == target) {
         return read.contains(&own);
     }
-    if target == "char" {
+    // A user's ID a page shows as text (`lockedBy`: `"1"`).
+    if target == "char" || target == "user" {
         return TEXTS_READING.contains(&own);
     }
     !own.starts_with("date") && is_value_set(files, target)
@@ -319,9 +320,10 @@ mod tests {
         assert!(reads("integer", "double"));
         assert!(!reads("string", "integer"));
         assert!(!reads("double", "integer"));
-        // A char reads what a page calls text; an open enum text and numbers.
+        // A char and a user's ID read what a page calls text; an open enum text and numbers.
         assert!(reads("string", "char"));
         assert!(!reads("integer", "char"));
+        assert!(reads("string", "user"));
         assert!(reads("integer", "ActivityType"));
         assert!(reads("string", "ActivityType"));
         assert!(!reads("datetime", "ActivityType"));

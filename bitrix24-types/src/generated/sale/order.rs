@@ -10,7 +10,7 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::Order;
+use super::sale_linked::{Order, OrderField};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-get-fields.html)
@@ -31,118 +31,13 @@ impl wire::Lenient for SaleOrderGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleOrderListOrders {
-    /// `accountNumber`: string.
-    pub account_number: Option<String>,
-    /// `additionalInfo`: string.
-    pub additional_info: Option<String>,
-    /// `affiliateId`: integer.
-    pub affiliate_id: Option<i64>,
-    /// `canceled`: char. One of `Y`, `N`.
-    pub canceled: Option<bool>,
-    /// `comments`: string.
-    pub comments: Option<String>,
-    /// `companyId`: integer.
-    pub company_id: Option<i64>,
-    /// `currency`: string.
-    pub currency: Option<String>,
-    /// `dateCanceled`: datetime.
-    pub date_canceled: Option<wire::DateTime>,
-    /// `dateInsert`: datetime.
-    pub date_insert: Option<wire::DateTime>,
-    /// `dateLock`: datetime.
-    pub date_lock: Option<wire::DateTime>,
-    /// `dateMarked`: datetime.
-    pub date_marked: Option<wire::DateTime>,
-    /// `dateStatus`: datetime.
-    pub date_status: Option<wire::DateTime>,
-    /// `dateUpdate`: datetime.
-    pub date_update: Option<wire::DateTime>,
-    /// `deducted`: char. One of `Y`, `N`.
-    pub deducted: Option<bool>,
-    /// `discountValue`: decimal.
-    pub discount_value: Option<wire::Decimal>,
-    /// `empCanceledId`: integer.
-    pub emp_canceled_id: Option<i64>,
-    /// `empMarkedId`: integer.
-    pub emp_marked_id: Option<i64>,
-    /// `empStatusId`: integer.
-    pub emp_status_id: Option<i64>,
-    /// `externalOrder`: char. One of `Y`, `N`.
-    pub external_order: Option<bool>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `id1c`: string.
-    pub id1c: Option<String>,
-    /// `lid`: string.
-    pub lid: Option<String>,
-    /// `lockedBy`: string.
-    pub locked_by: Option<String>,
-    /// `marked`: char. One of `Y`, `N`.
-    pub marked: Option<bool>,
-    /// `orderTopic`: string.
-    pub order_topic: Option<String>,
-    /// `payed`: char. One of `Y`, `N`.
-    pub payed: Option<bool>,
-    /// `personTypeId`: integer.
-    pub person_type_id: Option<i64>,
-    /// `personTypeXmlId`: string.
-    pub person_type_xml_id: Option<String>,
-    /// `price`: decimal.
-    pub price: Option<wire::Decimal>,
-    /// `reasonCanceled`: string.
-    pub reason_canceled: Option<String>,
-    /// `reasonMarked`: string.
-    pub reason_marked: Option<String>,
-    /// `recountFlag`: char. One of `Y`, `N`.
-    pub recount_flag: Option<bool>,
-    /// `recurringId`: string.
-    pub recurring_id: Option<String>,
-    /// `responsibleId`: integer.
-    pub responsible_id: Option<i64>,
-    /// `statusId`: char. One of `Y`, `N`.
-    pub status_id: Option<bool>,
-    /// `statusXmlId`: string.
-    pub status_xml_id: Option<String>,
-    /// `taxValue`: decimal.
-    pub tax_value: Option<wire::Decimal>,
-    /// `updated1c`: char. One of `Y`, `N`.
-    pub updated1c: Option<bool>,
-    /// `userDescription`: string.
-    pub user_description: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// `version`: integer.
-    pub version: Option<i64>,
-    /// `version1c`: string.
-    pub version1c: Option<String>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleOrderListOrders {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `orders`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/order/sale-order-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SaleOrderListResult {
-    /// `orders`: `SaleOrderListOrders[]`, read-only.
-    pub orders: Option<Vec<SaleOrderListOrders>>,
+    /// `orders`: `Order[]`, read-only.
+    pub orders: Option<Vec<Order>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -156,8 +51,8 @@ impl wire::Lenient for SaleOrderListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<SaleOrderListOrders> for SaleOrderListResult {
-    fn into_records(self) -> Vec<SaleOrderListOrders> {
+impl IntoRecords<Order> for SaleOrderListResult {
+    fn into_records(self) -> Vec<Order> {
         self.orders.unwrap_or_default()
     }
 }
@@ -179,145 +74,6 @@ impl wire::Lenient for SaleOrderResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// The fields of [`SaleOrderListOrders`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SaleOrderListOrdersField {
-    /// `accountNumber`
-    AccountNumber,
-    /// `additionalInfo`
-    AdditionalInfo,
-    /// `affiliateId`
-    AffiliateId,
-    /// `canceled`
-    Canceled,
-    /// `comments`
-    Comments,
-    /// `companyId`
-    CompanyId,
-    /// `currency`
-    Currency,
-    /// `dateCanceled`
-    DateCanceled,
-    /// `dateInsert`
-    DateInsert,
-    /// `dateLock`
-    DateLock,
-    /// `dateMarked`
-    DateMarked,
-    /// `dateStatus`
-    DateStatus,
-    /// `dateUpdate`
-    DateUpdate,
-    /// `deducted`
-    Deducted,
-    /// `discountValue`
-    DiscountValue,
-    /// `empCanceledId`
-    EmpCanceledId,
-    /// `empMarkedId`
-    EmpMarkedId,
-    /// `empStatusId`
-    EmpStatusId,
-    /// `externalOrder`
-    ExternalOrder,
-    /// `id`
-    Id,
-    /// `id1c`
-    Id1c,
-    /// `lid`
-    Lid,
-    /// `lockedBy`
-    LockedBy,
-    /// `marked`
-    Marked,
-    /// `orderTopic`
-    OrderTopic,
-    /// `payed`
-    Payed,
-    /// `personTypeId`
-    PersonTypeId,
-    /// `personTypeXmlId`
-    PersonTypeXmlId,
-    /// `price`
-    Price,
-    /// `reasonCanceled`
-    ReasonCanceled,
-    /// `reasonMarked`
-    ReasonMarked,
-    /// `recountFlag`
-    RecountFlag,
-    /// `recurringId`
-    RecurringId,
-    /// `responsibleId`
-    ResponsibleId,
-    /// `statusId`
-    StatusId,
-    /// `statusXmlId`
-    StatusXmlId,
-    /// `taxValue`
-    TaxValue,
-    /// `updated1c`
-    Updated1c,
-    /// `userDescription`
-    UserDescription,
-    /// `userId`
-    UserId,
-    /// `version`
-    Version,
-    /// `version1c`
-    Version1c,
-    /// `xmlId`
-    XmlId,
-}
-impl query::RecordField for SaleOrderListOrdersField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::AccountNumber => "accountNumber",
-            Self::AdditionalInfo => "additionalInfo",
-            Self::AffiliateId => "affiliateId",
-            Self::Canceled => "canceled",
-            Self::Comments => "comments",
-            Self::CompanyId => "companyId",
-            Self::Currency => "currency",
-            Self::DateCanceled => "dateCanceled",
-            Self::DateInsert => "dateInsert",
-            Self::DateLock => "dateLock",
-            Self::DateMarked => "dateMarked",
-            Self::DateStatus => "dateStatus",
-            Self::DateUpdate => "dateUpdate",
-            Self::Deducted => "deducted",
-            Self::DiscountValue => "discountValue",
-            Self::EmpCanceledId => "empCanceledId",
-            Self::EmpMarkedId => "empMarkedId",
-            Self::EmpStatusId => "empStatusId",
-            Self::ExternalOrder => "externalOrder",
-            Self::Id => "id",
-            Self::Id1c => "id1c",
-            Self::Lid => "lid",
-            Self::LockedBy => "lockedBy",
-            Self::Marked => "marked",
-            Self::OrderTopic => "orderTopic",
-            Self::Payed => "payed",
-            Self::PersonTypeId => "personTypeId",
-            Self::PersonTypeXmlId => "personTypeXmlId",
-            Self::Price => "price",
-            Self::ReasonCanceled => "reasonCanceled",
-            Self::ReasonMarked => "reasonMarked",
-            Self::RecountFlag => "recountFlag",
-            Self::RecurringId => "recurringId",
-            Self::ResponsibleId => "responsibleId",
-            Self::StatusId => "statusId",
-            Self::StatusXmlId => "statusXmlId",
-            Self::TaxValue => "taxValue",
-            Self::Updated1c => "updated1c",
-            Self::UserDescription => "userDescription",
-            Self::UserId => "userId",
-            Self::Version => "version",
-            Self::Version1c => "version1c",
-            Self::XmlId => "xmlId",
-        }
     }
 }
 /// `sale.order.add`: scope `sale`; writes (not idempotent: never repeated blindly).
@@ -398,20 +154,20 @@ pub struct SaleOrderGetFields;
     scope = "sale",
     kind = read,
     response = SaleOrderListResult,
-    list(record = SaleOrderListOrders, records = "orders", id = "id", fast_path)
+    list(record = Order, records = "orders", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleOrderList {
-    /// `select`: `string[]`. Field names: [`SaleOrderListOrdersField`].
+    /// `select`: `string[]`. Field names: [`OrderField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<SaleOrderListOrdersField>>,
-    /// `filter`: `map<raw>`. Field names: [`SaleOrderListOrdersField`].
+    pub select: Option<query::Select<OrderField>>,
+    /// `filter`: `map<raw>`. Field names: [`OrderField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<SaleOrderListOrdersField>>,
-    /// `order`: `map<string>`. Field names: [`SaleOrderListOrdersField`].
+    pub filter: Option<query::Filter<OrderField>>,
+    /// `order`: `map<string>`. Field names: [`OrderField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<SaleOrderListOrdersField>>,
+    pub order: Option<query::Order<OrderField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

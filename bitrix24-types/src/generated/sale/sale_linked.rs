@@ -230,9 +230,9 @@ pub struct Order {
     /// `responsibleId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_id: Option<u64>,
-    /// `recurringId`: integer.
+    /// `recurringId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recurring_id: Option<i64>,
+    pub recurring_id: Option<String>,
     /// `lockedBy`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked_by: Option<u64>,
@@ -329,6 +329,9 @@ pub struct Order {
     /// `tradeBindings`: `SaleOrderAddSaleOrderTradeBinding[]`, read-only.
     #[serde(skip_serializing)]
     pub trade_bindings: Option<Vec<SaleOrderAddSaleOrderTradeBinding>>,
+    /// `companyId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1658,6 +1661,166 @@ impl query::RecordField for BasketpropertiesField {
             Self::Code => "code",
             Self::Sort => "sort",
             Self::XmlId => "xmlId",
+        }
+    }
+}
+/// The fields of [`Order`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrderField {
+    /// `id`
+    Id,
+    /// `lid`
+    Lid,
+    /// `dateInsert`
+    DateInsert,
+    /// `dateUpdate`
+    DateUpdate,
+    /// `personTypeId`
+    PersonTypeId,
+    /// `personTypeXmlId`
+    PersonTypeXmlId,
+    /// `statusId`
+    StatusId,
+    /// `empStatusId`
+    EmpStatusId,
+    /// `dateStatus`
+    DateStatus,
+    /// `marked`
+    Marked,
+    /// `dateMarked`
+    DateMarked,
+    /// `empMarkedId`
+    EmpMarkedId,
+    /// `reasonMarked`
+    ReasonMarked,
+    /// `price`
+    Price,
+    /// `discountValue`
+    DiscountValue,
+    /// `taxValue`
+    TaxValue,
+    /// `userDescription`
+    UserDescription,
+    /// `additionalInfo`
+    AdditionalInfo,
+    /// `comments`
+    Comments,
+    /// `responsibleId`
+    ResponsibleId,
+    /// `recurringId`
+    RecurringId,
+    /// `lockedBy`
+    LockedBy,
+    /// `dateLock`
+    DateLock,
+    /// `recountFlag`
+    RecountFlag,
+    /// `affiliateId`
+    AffiliateId,
+    /// `updated1c`
+    Updated1c,
+    /// `orderTopic`
+    OrderTopic,
+    /// `xmlId`
+    XmlId,
+    /// `statusXmlId`
+    StatusXmlId,
+    /// `id1c`
+    Id1c,
+    /// `version`
+    Version,
+    /// `version1c`
+    Version1c,
+    /// `externalOrder`
+    ExternalOrder,
+    /// `canceled`
+    Canceled,
+    /// `dateCanceled`
+    DateCanceled,
+    /// `empCanceledId`
+    EmpCanceledId,
+    /// `reasonCanceled`
+    ReasonCanceled,
+    /// `userId`
+    UserId,
+    /// `currency`
+    Currency,
+    /// `accountNumber`
+    AccountNumber,
+    /// `payed`
+    Payed,
+    /// `deducted`
+    Deducted,
+    /// `basketItems`
+    BasketItems,
+    /// `clients`
+    Clients,
+    /// `payments`
+    Payments,
+    /// `shipments`
+    Shipments,
+    /// `propertyValues`
+    PropertyValues,
+    /// `requisiteLink`
+    RequisiteLink,
+    /// `tradeBindings`
+    TradeBindings,
+    /// `companyId`
+    CompanyId,
+}
+impl query::RecordField for OrderField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Lid => "lid",
+            Self::DateInsert => "dateInsert",
+            Self::DateUpdate => "dateUpdate",
+            Self::PersonTypeId => "personTypeId",
+            Self::PersonTypeXmlId => "personTypeXmlId",
+            Self::StatusId => "statusId",
+            Self::EmpStatusId => "empStatusId",
+            Self::DateStatus => "dateStatus",
+            Self::Marked => "marked",
+            Self::DateMarked => "dateMarked",
+            Self::EmpMarkedId => "empMarkedId",
+            Self::ReasonMarked => "reasonMarked",
+            Self::Price => "price",
+            Self::DiscountValue => "discountValue",
+            Self::TaxValue => "taxValue",
+            Self::UserDescription => "userDescription",
+            Self::AdditionalInfo => "additionalInfo",
+            Self::Comments => "comments",
+            Self::ResponsibleId => "responsibleId",
+            Self::RecurringId => "recurringId",
+            Self::LockedBy => "lockedBy",
+            Self::DateLock => "dateLock",
+            Self::RecountFlag => "recountFlag",
+            Self::AffiliateId => "affiliateId",
+            Self::Updated1c => "updated1c",
+            Self::OrderTopic => "orderTopic",
+            Self::XmlId => "xmlId",
+            Self::StatusXmlId => "statusXmlId",
+            Self::Id1c => "id1c",
+            Self::Version => "version",
+            Self::Version1c => "version1c",
+            Self::ExternalOrder => "externalOrder",
+            Self::Canceled => "canceled",
+            Self::DateCanceled => "dateCanceled",
+            Self::EmpCanceledId => "empCanceledId",
+            Self::ReasonCanceled => "reasonCanceled",
+            Self::UserId => "userId",
+            Self::Currency => "currency",
+            Self::AccountNumber => "accountNumber",
+            Self::Payed => "payed",
+            Self::Deducted => "deducted",
+            Self::BasketItems => "basketItems",
+            Self::Clients => "clients",
+            Self::Payments => "payments",
+            Self::Shipments => "shipments",
+            Self::PropertyValues => "propertyValues",
+            Self::RequisiteLink => "requisiteLink",
+            Self::TradeBindings => "tradeBindings",
+            Self::CompanyId => "companyId",
         }
     }
 }
