@@ -82,7 +82,8 @@ pub(super) fn share_with_writes(
         for (name, field) in field_entries(files, &own) {
             let name = spelled(name);
             if record_fields.get(&name).is_some_and(|t| {
-                upgrades(field_type(&field), t) || names_values(files, field_type(&field), t)
+                let own = field_type(&field);
+                upgrades(own, t) || names_values(files, own, t) || uploads(files, own, t)
             }) {
                 upgraded.entry(name.clone()).or_insert(field.clone());
             }
@@ -150,6 +151,30 @@ fn writes_as(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> boo
         || upgrades(own, target)
         || (target == "string" && NUMBERS.contains(&own))
         || names_values(files, own, target)
+        || uploads(files, own, target)
+}
+
+/// The keys of a file as replies describe it, all of which `wire::File` reads.
+const FILE_KEYS: [&str; 7] = [
+    "id",
+    "ID",
+    "url",
+    "urlMachine",
+    "showUrl",
+    "downloadUrl",
+    "DOWNLOAD_URL",
+];
+
+/// The write uploads a `file` where the record reads a file's description
+/// (`previewPicture`: `{id, url, urlMachine}`): `file`, which reads the one and writes the
+/// other, types both.
+fn uploads(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> bool {
+    let described = type_fields(files, target);
+    own == "file"
+        && !described.is_empty()
+        && described
+            .keys()
+            .all(|key| FILE_KEYS.contains(&key.as_str()))
 }
 
 /// The write documents the values (`UTM_MEDIUM`: an enum of `TYPE`, `EMAIL`, ...) of what
@@ -172,10 +197,17 @@ fn names_values(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> 
 const NUMBERS: [&str; 3] = ["integer", "double", "decimal"];
 
 /// Whether the write's type `own` replaces the record's `target`: the record's is raw
-/// (the reply examples could not settle it), or a number where the write documents text
-/// (`ORIGIN_ID`: an external ID the examples happened to show as digits).
+/// (the reply examples could not settle it) and the write's no scalar (an offer's
+/// `parentId` is written as a number and read as an object), or a number where the write
+/// documents text (`ORIGIN_ID`: an external ID the examples happened to show as digits).
 fn upgrades(own: &str, target: &str) -> bool {
-    own != "raw" && (target == "raw" || (own == "string" && NUMBERS.contains(&target)))
+    const SCALARS: [&str; 11] = [
+        "string", "text", "char", "boolean", "integer", "double", "decimal", "id", "user", "date",
+        "datetime",
+    ];
+    own != "raw"
+        && ((target == "raw" && !SCALARS.contains(&own))
+            || (own == "string" && NUMBERS.contains(&target)))
 }
 
 /// Whether a parameter is the record a write takes: `fields`, or `FIELDS` as the older
@@ -266,6 +298,7 @@ mod tests {
                             ("OPENED", "char"),
                             ("sourceId", "integer"),
                             ("title", "string"),
+                            ("parentId", "raw"),
                         ]),
                     ),
                     (
@@ -277,6 +310,7 @@ mod tests {
                             ("TRACE", "string"),
                             ("sourceid", "integer"),
                             ("TITLE", "string"),
+                            ("parentId", "integer"),
                         ]),
                     ),
                     ("CrmContactUpdateFields", record(&[("NAME", "string")])),
@@ -354,6 +388,8 @@ mod tests {
             ]))
         );
         assert_eq!(field("TRACE"), Some(Yaml::str("string")));
+        // A number written may read as an object: raw stays raw for a scalar write.
+        assert_eq!(field("parentId"), Some(Yaml::str("raw")));
         // What the reply examples left raw, the write types.
         assert_eq!(field("PHOTO"), Some(Yaml::str("file")));
     }

@@ -306,96 +306,156 @@ impl wire::Lenient for CatalogPriceTypeGroup {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProduct {
-    /// `id`: id.
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `iblockId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iblock_id: Option<u64>,
     /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub active: Option<bool>,
-    /// `available`: char. One of `Y`, `N`.
+    /// `available`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub available: Option<bool>,
     /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
     /// `barcodeMulti`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub barcode_multi: Option<bool>,
-    /// `bundle`: char. One of `Y`, `N`.
+    /// `bundle`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub bundle: Option<bool>,
     /// `canBuyZero`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub can_buy_zero: Option<bool>,
     /// `createdBy`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<u64>,
     /// `modifiedBy`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<u64>,
     /// `dateActiveFrom`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_active_from: Option<wire::DateTime>,
     /// `dateActiveTo`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_active_to: Option<wire::DateTime>,
     /// `dateCreate`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_create: Option<wire::DateTime>,
-    /// `timestampX`: datetime.
+    /// `timestampX`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub timestamp_x: Option<wire::DateTime>,
     /// `iblockSectionId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iblock_section_id: Option<u64>,
     /// `measure`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub measure: Option<u64>,
     /// `previewText`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text: Option<String>,
     /// `detailText`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_text: Option<String>,
-    /// `previewPicture`: `CatalogProductPicture`.
-    pub preview_picture: Option<CatalogProductPicture>,
-    /// `detailPicture`: `CatalogProductPicture`.
-    pub detail_picture: Option<CatalogProductPicture>,
+    /// `previewPicture`: file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview_picture: Option<wire::File>,
+    /// `detailPicture`: file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail_picture: Option<wire::File>,
     /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
     /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_text_type: Option<CatalogProductAddDetailTextType>,
     /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `subscribe`: `CatalogProductAddSubscribe`. One of `Y`, `N`, `D`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscribe: Option<CatalogProductAddSubscribe>,
     /// `vatId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vat_id: Option<u64>,
     /// `vatIncluded`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub vat_included: Option<bool>,
     /// `height`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// `length`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<f64>,
     /// `weight`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
     /// `width`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// `quantityTrace`: `CatalogProductAddQuantityTrace`. One of `Y`, `N`, `D`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity_trace: Option<CatalogProductAddQuantityTrace>,
-    /// `type`: integer.
+    /// `type`: integer, read-only.
+    #[serde(skip_serializing)]
     pub type_: Option<i64>,
     /// `purchasingCurrency`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchasing_currency: Option<String>,
     /// `purchasingPrice`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchasing_price: Option<wire::Decimal>,
     /// `quantity`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// `quantityReserved`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity_reserved: Option<f64>,
     /// `recurSchemeLength`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recur_scheme_length: Option<i64>,
     /// `recurSchemeType`: `CatalogProductAddRecurSchemeType`. One of `H`, `D`, `W`, `M`, `Q`, `S`, `Y`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recur_scheme_type: Option<CatalogProductAddRecurSchemeType>,
     /// `trialPriceId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_price_id: Option<i64>,
     /// `withoutOrder`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub without_order: Option<bool>,
+    /// `IblockSection`: raw.
+    #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
+    pub iblock_section: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -409,17 +469,20 @@ impl wire::Lenient for CatalogProduct {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductPicture {
     /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `url`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// `urlMachine`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url_machine: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -474,64 +537,99 @@ impl wire::Lenient for CatalogProductPropertyAddUserTypeSettings {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_service)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductService {
-    /// `id`: id.
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `iblockId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iblock_id: Option<u64>,
     /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub active: Option<bool>,
-    /// `available`: char. One of `Y`, `N`.
+    /// `available`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub available: Option<bool>,
     /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `bundle`: char. One of `Y`, `N`.
+    /// `bundle`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub bundle: Option<bool>,
     /// `createdBy`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<u64>,
     /// `modifiedBy`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<u64>,
     /// `dateActiveFrom`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_active_from: Option<wire::DateTime>,
     /// `dateActiveTo`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_active_to: Option<wire::DateTime>,
     /// `dateCreate`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_create: Option<wire::DateTime>,
-    /// `timestampX`: datetime.
+    /// `timestampX`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub timestamp_x: Option<wire::DateTime>,
     /// `iblockSectionId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iblock_section_id: Option<u64>,
     /// `measure`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub measure: Option<u64>,
     /// `previewText`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text: Option<String>,
     /// `detailText`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_text: Option<String>,
-    /// `previewPicture`: `CatalogProductPicture`.
-    pub preview_picture: Option<CatalogProductPicture>,
-    /// `detailPicture`: `CatalogProductPicture`.
-    pub detail_picture: Option<CatalogProductPicture>,
+    /// `previewPicture`: file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview_picture: Option<wire::File>,
+    /// `detailPicture`: file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail_picture: Option<wire::File>,
     /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
     /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_text_type: Option<CatalogProductAddDetailTextType>,
     /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `vatId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vat_id: Option<u64>,
     /// `vatIncluded`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub vat_included: Option<bool>,
-    /// `type`: integer.
+    /// `type`: integer, read-only.
+    #[serde(skip_serializing)]
     pub type_: Option<i64>,
+    /// `IblockSection`: raw.
+    #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
+    pub iblock_section: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -597,14 +695,17 @@ impl wire::Lenient for CatalogSection {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
 pub struct CatalogStoreAddImageId {
     /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `url`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -682,96 +783,159 @@ impl wire::Lenient for CatalogVat {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_offer)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct Offer {
-    /// `id`: id.
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `iblockId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iblock_id: Option<u64>,
     /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub active: Option<bool>,
-    /// `available`: char. One of `Y`, `N`.
+    /// `available`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub available: Option<bool>,
     /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
     /// `barcodeMulti`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub barcode_multi: Option<bool>,
-    /// `bundle`: char. One of `Y`, `N`.
+    /// `bundle`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub bundle: Option<bool>,
     /// `canBuyZero`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub can_buy_zero: Option<bool>,
     /// `createdBy`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<u64>,
     /// `modifiedBy`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<u64>,
     /// `dateActiveFrom`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_active_from: Option<wire::DateTime>,
     /// `dateActiveTo`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_active_to: Option<wire::DateTime>,
     /// `dateCreate`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_create: Option<wire::DateTime>,
-    /// `timestampX`: datetime.
+    /// `timestampX`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub timestamp_x: Option<wire::DateTime>,
     /// `iblockSectionId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iblock_section_id: Option<u64>,
     /// `measure`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub measure: Option<u64>,
     /// `previewText`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text: Option<String>,
     /// `detailText`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_text: Option<String>,
-    /// `previewPicture`: `CatalogProductPicture`.
-    pub preview_picture: Option<CatalogProductPicture>,
-    /// `detailPicture`: `CatalogProductPicture`.
-    pub detail_picture: Option<CatalogProductPicture>,
+    /// `previewPicture`: file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview_picture: Option<wire::File>,
+    /// `detailPicture`: file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail_picture: Option<wire::File>,
     /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
     /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_text_type: Option<CatalogProductAddDetailTextType>,
     /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `subscribe`: `CatalogProductAddSubscribe`. One of `Y`, `N`, `D`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscribe: Option<CatalogProductAddSubscribe>,
     /// `vatId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vat_id: Option<u64>,
     /// `vatIncluded`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub vat_included: Option<bool>,
     /// `height`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// `length`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<f64>,
     /// `weight`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
     /// `width`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
     /// `quantityTrace`: `CatalogProductAddQuantityTrace`. One of `Y`, `N`, `D`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity_trace: Option<CatalogProductAddQuantityTrace>,
-    /// `type`: `CatalogProductOfferAddType`. One of `4`, `5`.
+    /// `type`: `CatalogProductOfferAddType`, read-only. One of `4`, `5`.
+    #[serde(skip_serializing)]
     pub type_: Option<CatalogProductOfferAddType>,
     /// `purchasingCurrency`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchasing_currency: Option<String>,
     /// `purchasingPrice`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchasing_price: Option<wire::Decimal>,
     /// `quantity`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
     /// `quantityReserved`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity_reserved: Option<f64>,
     /// `recurSchemeLength`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recur_scheme_length: Option<i64>,
     /// `recurSchemeType`: `CatalogProductAddRecurSchemeType`. One of `H`, `D`, `W`, `M`, `Q`, `S`, `Y`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recur_scheme_type: Option<CatalogProductAddRecurSchemeType>,
     /// `trialPriceId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_price_id: Option<i64>,
     /// `withoutOrder`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub without_order: Option<bool>,
+    /// `IblockSection`: raw.
+    #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
+    pub iblock_section: Option<serde_json::Value>,
+    /// `parentId`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1246,82 +1410,129 @@ impl wire::Lenient for RoundingRule {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_product_sku)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct Sku {
-    /// `id`: id.
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `iblockId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iblock_id: Option<u64>,
     /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub active: Option<bool>,
-    /// `available`: char. One of `Y`, `N`.
+    /// `available`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub available: Option<bool>,
     /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `bundle`: char. One of `Y`, `N`.
+    /// `bundle`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub bundle: Option<bool>,
     /// `canBuyZero`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub can_buy_zero: Option<bool>,
     /// `createdBy`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<u64>,
     /// `modifiedBy`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<u64>,
     /// `dateActiveFrom`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_active_from: Option<wire::DateTime>,
     /// `dateActiveTo`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_active_to: Option<wire::DateTime>,
     /// `dateCreate`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_create: Option<wire::DateTime>,
-    /// `timestampX`: datetime.
+    /// `timestampX`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub timestamp_x: Option<wire::DateTime>,
     /// `iblockSectionId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iblock_section_id: Option<u64>,
     /// `measure`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub measure: Option<u64>,
     /// `previewText`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text: Option<String>,
     /// `detailText`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_text: Option<String>,
-    /// `previewPicture`: `CatalogProductPicture`.
-    pub preview_picture: Option<CatalogProductPicture>,
-    /// `detailPicture`: `CatalogProductPicture`.
-    pub detail_picture: Option<CatalogProductPicture>,
+    /// `previewPicture`: file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview_picture: Option<wire::File>,
+    /// `detailPicture`: file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail_picture: Option<wire::File>,
     /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
     /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_text_type: Option<CatalogProductAddDetailTextType>,
     /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `subscribe`: `CatalogProductAddSubscribe`. One of `Y`, `N`, `D`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscribe: Option<CatalogProductAddSubscribe>,
     /// `vatId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vat_id: Option<u64>,
     /// `vatIncluded`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub vat_included: Option<bool>,
     /// `height`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<f64>,
     /// `length`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<f64>,
     /// `weight`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
     /// `width`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
-    /// `type`: `CatalogProductSkuAddType`. One of `3`, `6`.
+    /// `type`: `CatalogProductSkuAddType`, read-only. One of `3`, `6`.
+    #[serde(skip_serializing)]
     pub type_: Option<CatalogProductSkuAddType>,
     /// `purchasingCurrency`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchasing_currency: Option<String>,
     /// `purchasingPrice`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub purchasing_price: Option<wire::Decimal>,
     /// `quantity`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
+    /// `IblockSection`: raw.
+    #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
+    pub iblock_section: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1335,49 +1546,74 @@ impl wire::Lenient for Sku {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/data-types.html#catalog_store)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct Store {
-    /// `id`: id.
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `address`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// `title`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `active`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub active: Option<bool>,
     /// `description`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `gpsN`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gps_n: Option<f64>,
     /// `gpsS`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gps_s: Option<f64>,
-    /// `imageId`: `CatalogStoreAddImageId`.
-    pub image_id: Option<CatalogStoreAddImageId>,
+    /// `imageId`: file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<wire::File>,
     /// `dateModify`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_modify: Option<wire::DateTime>,
     /// `dateCreate`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_create: Option<wire::DateTime>,
     /// `userId`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<u64>,
     /// `modifiedBy`: user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<u64>,
     /// `phone`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// `schedule`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<String>,
     /// `xmlId`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
     /// `sort`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `email`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// `issuingCenter`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub issuing_center: Option<bool>,
     /// `code`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -1595,6 +1831,8 @@ pub enum CatalogProductField {
     TrialPriceId,
     /// `withoutOrder`
     WithoutOrder,
+    /// `IblockSection`
+    IblockSection,
 }
 impl query::RecordField for CatalogProductField {
     fn name(&self) -> &'static str {
@@ -1641,94 +1879,7 @@ impl query::RecordField for CatalogProductField {
             Self::RecurSchemeType => "recurSchemeType",
             Self::TrialPriceId => "trialPriceId",
             Self::WithoutOrder => "withoutOrder",
-        }
-    }
-}
-/// The fields of [`CatalogProductService`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CatalogProductServiceField {
-    /// `id`
-    Id,
-    /// `iblockId`
-    IblockId,
-    /// `name`
-    Name,
-    /// `active`
-    Active,
-    /// `available`
-    Available,
-    /// `code`
-    Code,
-    /// `xmlId`
-    XmlId,
-    /// `bundle`
-    Bundle,
-    /// `createdBy`
-    CreatedBy,
-    /// `modifiedBy`
-    ModifiedBy,
-    /// `dateActiveFrom`
-    DateActiveFrom,
-    /// `dateActiveTo`
-    DateActiveTo,
-    /// `dateCreate`
-    DateCreate,
-    /// `timestampX`
-    TimestampX,
-    /// `iblockSectionId`
-    IblockSectionId,
-    /// `measure`
-    Measure,
-    /// `previewText`
-    PreviewText,
-    /// `detailText`
-    DetailText,
-    /// `previewPicture`
-    PreviewPicture,
-    /// `detailPicture`
-    DetailPicture,
-    /// `previewTextType`
-    PreviewTextType,
-    /// `detailTextType`
-    DetailTextType,
-    /// `sort`
-    Sort,
-    /// `vatId`
-    VatId,
-    /// `vatIncluded`
-    VatIncluded,
-    /// `type`
-    Type,
-}
-impl query::RecordField for CatalogProductServiceField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::IblockId => "iblockId",
-            Self::Name => "name",
-            Self::Active => "active",
-            Self::Available => "available",
-            Self::Code => "code",
-            Self::XmlId => "xmlId",
-            Self::Bundle => "bundle",
-            Self::CreatedBy => "createdBy",
-            Self::ModifiedBy => "modifiedBy",
-            Self::DateActiveFrom => "dateActiveFrom",
-            Self::DateActiveTo => "dateActiveTo",
-            Self::DateCreate => "dateCreate",
-            Self::TimestampX => "timestampX",
-            Self::IblockSectionId => "iblockSectionId",
-            Self::Measure => "measure",
-            Self::PreviewText => "previewText",
-            Self::DetailText => "detailText",
-            Self::PreviewPicture => "previewPicture",
-            Self::DetailPicture => "detailPicture",
-            Self::PreviewTextType => "previewTextType",
-            Self::DetailTextType => "detailTextType",
-            Self::Sort => "sort",
-            Self::VatId => "vatId",
-            Self::VatIncluded => "vatIncluded",
-            Self::Type => "type",
+            Self::IblockSection => "IblockSection",
         }
     }
 }
@@ -1797,142 +1948,6 @@ impl query::RecordField for CatalogVatField {
             Self::Rate => "rate",
             Self::Sort => "sort",
             Self::TimestampX => "timestampX",
-        }
-    }
-}
-/// The fields of [`Offer`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum OfferField {
-    /// `id`
-    Id,
-    /// `iblockId`
-    IblockId,
-    /// `name`
-    Name,
-    /// `active`
-    Active,
-    /// `available`
-    Available,
-    /// `code`
-    Code,
-    /// `xmlId`
-    XmlId,
-    /// `barcodeMulti`
-    BarcodeMulti,
-    /// `bundle`
-    Bundle,
-    /// `canBuyZero`
-    CanBuyZero,
-    /// `createdBy`
-    CreatedBy,
-    /// `modifiedBy`
-    ModifiedBy,
-    /// `dateActiveFrom`
-    DateActiveFrom,
-    /// `dateActiveTo`
-    DateActiveTo,
-    /// `dateCreate`
-    DateCreate,
-    /// `timestampX`
-    TimestampX,
-    /// `iblockSectionId`
-    IblockSectionId,
-    /// `measure`
-    Measure,
-    /// `previewText`
-    PreviewText,
-    /// `detailText`
-    DetailText,
-    /// `previewPicture`
-    PreviewPicture,
-    /// `detailPicture`
-    DetailPicture,
-    /// `previewTextType`
-    PreviewTextType,
-    /// `detailTextType`
-    DetailTextType,
-    /// `sort`
-    Sort,
-    /// `subscribe`
-    Subscribe,
-    /// `vatId`
-    VatId,
-    /// `vatIncluded`
-    VatIncluded,
-    /// `height`
-    Height,
-    /// `length`
-    Length,
-    /// `weight`
-    Weight,
-    /// `width`
-    Width,
-    /// `quantityTrace`
-    QuantityTrace,
-    /// `type`
-    Type,
-    /// `purchasingCurrency`
-    PurchasingCurrency,
-    /// `purchasingPrice`
-    PurchasingPrice,
-    /// `quantity`
-    Quantity,
-    /// `quantityReserved`
-    QuantityReserved,
-    /// `recurSchemeLength`
-    RecurSchemeLength,
-    /// `recurSchemeType`
-    RecurSchemeType,
-    /// `trialPriceId`
-    TrialPriceId,
-    /// `withoutOrder`
-    WithoutOrder,
-}
-impl query::RecordField for OfferField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::IblockId => "iblockId",
-            Self::Name => "name",
-            Self::Active => "active",
-            Self::Available => "available",
-            Self::Code => "code",
-            Self::XmlId => "xmlId",
-            Self::BarcodeMulti => "barcodeMulti",
-            Self::Bundle => "bundle",
-            Self::CanBuyZero => "canBuyZero",
-            Self::CreatedBy => "createdBy",
-            Self::ModifiedBy => "modifiedBy",
-            Self::DateActiveFrom => "dateActiveFrom",
-            Self::DateActiveTo => "dateActiveTo",
-            Self::DateCreate => "dateCreate",
-            Self::TimestampX => "timestampX",
-            Self::IblockSectionId => "iblockSectionId",
-            Self::Measure => "measure",
-            Self::PreviewText => "previewText",
-            Self::DetailText => "detailText",
-            Self::PreviewPicture => "previewPicture",
-            Self::DetailPicture => "detailPicture",
-            Self::PreviewTextType => "previewTextType",
-            Self::DetailTextType => "detailTextType",
-            Self::Sort => "sort",
-            Self::Subscribe => "subscribe",
-            Self::VatId => "vatId",
-            Self::VatIncluded => "vatIncluded",
-            Self::Height => "height",
-            Self::Length => "length",
-            Self::Weight => "weight",
-            Self::Width => "width",
-            Self::QuantityTrace => "quantityTrace",
-            Self::Type => "type",
-            Self::PurchasingCurrency => "purchasingCurrency",
-            Self::PurchasingPrice => "purchasingPrice",
-            Self::Quantity => "quantity",
-            Self::QuantityReserved => "quantityReserved",
-            Self::RecurSchemeLength => "recurSchemeLength",
-            Self::RecurSchemeType => "recurSchemeType",
-            Self::TrialPriceId => "trialPriceId",
-            Self::WithoutOrder => "withoutOrder",
         }
     }
 }
@@ -2257,73 +2272,6 @@ impl query::RecordField for RoundingRuleField {
             Self::ModifiedBy => "modifiedBy",
             Self::DateCreate => "dateCreate",
             Self::DateModify => "dateModify",
-        }
-    }
-}
-/// The fields of [`Store`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum StoreField {
-    /// `id`
-    Id,
-    /// `address`
-    Address,
-    /// `title`
-    Title,
-    /// `active`
-    Active,
-    /// `description`
-    Description,
-    /// `gpsN`
-    GpsN,
-    /// `gpsS`
-    GpsS,
-    /// `imageId`
-    ImageId,
-    /// `dateModify`
-    DateModify,
-    /// `dateCreate`
-    DateCreate,
-    /// `userId`
-    UserId,
-    /// `modifiedBy`
-    ModifiedBy,
-    /// `phone`
-    Phone,
-    /// `schedule`
-    Schedule,
-    /// `xmlId`
-    XmlId,
-    /// `sort`
-    Sort,
-    /// `email`
-    Email,
-    /// `issuingCenter`
-    IssuingCenter,
-    /// `code`
-    Code,
-}
-impl query::RecordField for StoreField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Address => "address",
-            Self::Title => "title",
-            Self::Active => "active",
-            Self::Description => "description",
-            Self::GpsN => "gpsN",
-            Self::GpsS => "gpsS",
-            Self::ImageId => "imageId",
-            Self::DateModify => "dateModify",
-            Self::DateCreate => "dateCreate",
-            Self::UserId => "userId",
-            Self::ModifiedBy => "modifiedBy",
-            Self::Phone => "phone",
-            Self::Schedule => "schedule",
-            Self::XmlId => "xmlId",
-            Self::Sort => "sort",
-            Self::Email => "email",
-            Self::IssuingCenter => "issuingCenter",
-            Self::Code => "code",
         }
     }
 }

@@ -9,154 +9,8 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::{Offer, OfferField};
-use super::catalog_values::{
-    CatalogProductAddDetailTextType, CatalogProductAddPreviewTextType,
-    CatalogProductAddQuantityTrace, CatalogProductAddRecurSchemeType,
-    CatalogProductAddSubscribe,
-};
+use super::catalog_linked::Offer;
 use super::super::common::FieldDescription;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogProductOfferAddFields {
-    /// `iblockId`: id, required.
-    pub iblock_id: u64,
-    /// `name`: string, required.
-    pub name: String,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `barcodeMulti`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub barcode_multi: Option<bool>,
-    /// `canBuyZero`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub can_buy_zero: Option<bool>,
-    /// `createdBy`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<u64>,
-    /// `modifiedBy`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modified_by: Option<u64>,
-    /// `dateActiveFrom`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_active_from: Option<wire::DateTime>,
-    /// `dateActiveTo`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_active_to: Option<wire::DateTime>,
-    /// `dateCreate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_create: Option<wire::DateTime>,
-    /// `iblockSectionId`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub iblock_section_id: Option<u64>,
-    /// `IblockSection`: raw.
-    #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
-    pub iblock_section: Option<serde_json::Value>,
-    /// `measure`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure: Option<u64>,
-    /// `previewText`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text: Option<String>,
-    /// `detailText`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text: Option<String>,
-    /// `previewPicture`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_picture: Option<wire::File>,
-    /// `detailPicture`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_picture: Option<wire::File>,
-    /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
-    /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text_type: Option<CatalogProductAddDetailTextType>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `subscribe`: `CatalogProductAddSubscribe`. One of `Y`, `N`, `D`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscribe: Option<CatalogProductAddSubscribe>,
-    /// `vatId`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_id: Option<u64>,
-    /// `vatIncluded`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub vat_included: Option<bool>,
-    /// `height`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub height: Option<f64>,
-    /// `length`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub length: Option<f64>,
-    /// `weight`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weight: Option<f64>,
-    /// `width`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub width: Option<f64>,
-    /// `quantityTrace`: `CatalogProductAddQuantityTrace`. One of `Y`, `N`, `D`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity_trace: Option<CatalogProductAddQuantityTrace>,
-    /// `purchasingCurrency`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_currency: Option<String>,
-    /// `purchasingPrice`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_price: Option<wire::Decimal>,
-    /// `quantity`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<f64>,
-    /// `quantityReserved`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity_reserved: Option<f64>,
-    /// `recurSchemeLength`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recur_scheme_length: Option<i64>,
-    /// `recurSchemeType`: `CatalogProductAddRecurSchemeType`. One of `H`, `D`, `W`, `M`, `Q`, `S`, `Y`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recur_scheme_type: Option<CatalogProductAddRecurSchemeType>,
-    /// `trialPriceId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trial_price_id: Option<i64>,
-    /// `withoutOrder`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub without_order: Option<bool>,
-    /// `parentId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-download.html)
@@ -207,13 +61,141 @@ impl wire::Lenient for CatalogProductOfferGetFieldsByFilterResult {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogProductOfferListOffers {
+    /// `active`: char. One of `Y`, `N`.
+    pub active: Option<bool>,
+    /// `available`: char. One of `Y`, `N`.
+    pub available: Option<bool>,
+    /// `barcodeMulti`: char. One of `Y`, `N`.
+    pub barcode_multi: Option<bool>,
+    /// `bundle`: char. One of `Y`, `N`.
+    pub bundle: Option<bool>,
+    /// `canBuyZero`: char. One of `Y`, `N`.
+    pub can_buy_zero: Option<bool>,
+    /// `code`: string.
+    pub code: Option<String>,
+    /// `createdBy`: integer.
+    pub created_by: Option<i64>,
+    /// `dateActiveFrom`: datetime.
+    pub date_active_from: Option<wire::DateTime>,
+    /// `dateActiveTo`: datetime.
+    pub date_active_to: Option<wire::DateTime>,
+    /// `dateCreate`: datetime.
+    pub date_create: Option<wire::DateTime>,
+    /// `detailPicture`: `CatalogProductOfferListPicture`.
+    pub detail_picture: Option<CatalogProductOfferListPicture>,
+    /// `detailText`: string.
+    pub detail_text: Option<String>,
+    /// `detailTextType`: string.
+    pub detail_text_type: Option<String>,
+    /// `height`: integer.
+    pub height: Option<i64>,
+    /// `iblockId`: integer.
+    pub iblock_id: Option<i64>,
+    /// `iblockSectionId`: integer.
+    pub iblock_section_id: Option<i64>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `length`: integer.
+    pub length: Option<i64>,
+    /// `measure`: integer.
+    pub measure: Option<i64>,
+    /// `modifiedBy`: integer.
+    pub modified_by: Option<i64>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `previewPicture`: `CatalogProductOfferListPicture`.
+    pub preview_picture: Option<CatalogProductOfferListPicture>,
+    /// `previewText`: string.
+    pub preview_text: Option<String>,
+    /// `previewTextType`: string.
+    pub preview_text_type: Option<String>,
+    /// `purchasingCurrency`: string.
+    pub purchasing_currency: Option<String>,
+    /// `purchasingPrice`: decimal.
+    pub purchasing_price: Option<wire::Decimal>,
+    /// `quantity`: integer.
+    pub quantity: Option<i64>,
+    /// `quantityReserved`: integer.
+    pub quantity_reserved: Option<i64>,
+    /// `quantityTrace`: char. One of `Y`, `N`.
+    pub quantity_trace: Option<bool>,
+    /// `recurSchemeLength`: integer.
+    pub recur_scheme_length: Option<i64>,
+    /// `recurSchemeType`: string.
+    pub recur_scheme_type: Option<String>,
+    /// `sort`: integer.
+    pub sort: Option<i64>,
+    /// `subscribe`: char. One of `Y`, `N`.
+    pub subscribe: Option<bool>,
+    /// `timestampX`: datetime.
+    pub timestamp_x: Option<wire::DateTime>,
+    /// `trialPriceId`: integer.
+    pub trial_price_id: Option<i64>,
+    /// `type`: integer.
+    pub type_: Option<i64>,
+    /// `vatId`: integer.
+    pub vat_id: Option<i64>,
+    /// `vatIncluded`: char. One of `Y`, `N`.
+    pub vat_included: Option<bool>,
+    /// `weight`: integer.
+    pub weight: Option<i64>,
+    /// `width`: integer.
+    pub width: Option<i64>,
+    /// `withoutOrder`: char. One of `Y`, `N`.
+    pub without_order: Option<bool>,
+    /// `xmlId`: integer.
+    pub xml_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductOfferListOffers {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogProductOfferListPicture {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `url`: string.
+    pub url: Option<String>,
+    /// `urlMachine`: string.
+    pub url_machine: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogProductOfferListPicture {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `offers`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductOfferListResult {
-    /// `offers`: `Offer[]`, read-only.
-    pub offers: Option<Vec<Offer>>,
+    /// `offers`: `CatalogProductOfferListOffers[]`, read-only.
+    pub offers: Option<Vec<CatalogProductOfferListOffers>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -227,8 +209,8 @@ impl wire::Lenient for CatalogProductOfferListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<Offer> for CatalogProductOfferListResult {
-    fn into_records(self) -> Vec<Offer> {
+impl IntoRecords<CatalogProductOfferListOffers> for CatalogProductOfferListResult {
+    fn into_records(self) -> Vec<CatalogProductOfferListOffers> {
         self.offers.unwrap_or_default()
     }
 }
@@ -252,145 +234,141 @@ impl wire::Lenient for CatalogProductOfferResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogProductOfferUpdateFields {
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `barcodeMulti`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub barcode_multi: Option<bool>,
-    /// `canBuyZero`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub can_buy_zero: Option<bool>,
-    /// `createdBy`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<u64>,
-    /// `modifiedBy`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modified_by: Option<u64>,
-    /// `dateActiveFrom`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_active_from: Option<wire::DateTime>,
-    /// `dateActiveTo`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_active_to: Option<wire::DateTime>,
-    /// `dateCreate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_create: Option<wire::DateTime>,
-    /// `iblockSectionId`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub iblock_section_id: Option<u64>,
-    /// `IblockSection`: raw.
-    #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
-    pub iblock_section: Option<serde_json::Value>,
-    /// `measure`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure: Option<u64>,
-    /// `previewText`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text: Option<String>,
-    /// `detailText`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text: Option<String>,
-    /// `previewPicture`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_picture: Option<wire::File>,
-    /// `detailPicture`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_picture: Option<wire::File>,
-    /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
-    /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text_type: Option<CatalogProductAddDetailTextType>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `subscribe`: `CatalogProductAddSubscribe`. One of `Y`, `N`, `D`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscribe: Option<CatalogProductAddSubscribe>,
-    /// `vatId`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_id: Option<u64>,
-    /// `vatIncluded`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub vat_included: Option<bool>,
-    /// `height`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub height: Option<f64>,
-    /// `length`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub length: Option<f64>,
-    /// `weight`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weight: Option<f64>,
-    /// `width`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub width: Option<f64>,
-    /// `quantityTrace`: `CatalogProductAddQuantityTrace`. One of `Y`, `N`, `D`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity_trace: Option<CatalogProductAddQuantityTrace>,
-    /// `purchasingCurrency`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_currency: Option<String>,
-    /// `purchasingPrice`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_price: Option<wire::Decimal>,
-    /// `quantity`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<f64>,
-    /// `quantityReserved`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity_reserved: Option<f64>,
-    /// `recurSchemeLength`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recur_scheme_length: Option<i64>,
-    /// `recurSchemeType`: `CatalogProductAddRecurSchemeType`. One of `H`, `D`, `W`, `M`, `Q`, `S`, `Y`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recur_scheme_type: Option<CatalogProductAddRecurSchemeType>,
-    /// `trialPriceId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trial_price_id: Option<i64>,
-    /// `withoutOrder`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub without_order: Option<bool>,
-    /// `parentId`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
+/// The fields of [`CatalogProductOfferListOffers`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogProductOfferListOffersField {
+    /// `active`
+    Active,
+    /// `available`
+    Available,
+    /// `barcodeMulti`
+    BarcodeMulti,
+    /// `bundle`
+    Bundle,
+    /// `canBuyZero`
+    CanBuyZero,
+    /// `code`
+    Code,
+    /// `createdBy`
+    CreatedBy,
+    /// `dateActiveFrom`
+    DateActiveFrom,
+    /// `dateActiveTo`
+    DateActiveTo,
+    /// `dateCreate`
+    DateCreate,
+    /// `detailPicture`
+    DetailPicture,
+    /// `detailText`
+    DetailText,
+    /// `detailTextType`
+    DetailTextType,
+    /// `height`
+    Height,
+    /// `iblockId`
+    IblockId,
+    /// `iblockSectionId`
+    IblockSectionId,
+    /// `id`
+    Id,
+    /// `length`
+    Length,
+    /// `measure`
+    Measure,
+    /// `modifiedBy`
+    ModifiedBy,
+    /// `name`
+    Name,
+    /// `previewPicture`
+    PreviewPicture,
+    /// `previewText`
+    PreviewText,
+    /// `previewTextType`
+    PreviewTextType,
+    /// `purchasingCurrency`
+    PurchasingCurrency,
+    /// `purchasingPrice`
+    PurchasingPrice,
+    /// `quantity`
+    Quantity,
+    /// `quantityReserved`
+    QuantityReserved,
+    /// `quantityTrace`
+    QuantityTrace,
+    /// `recurSchemeLength`
+    RecurSchemeLength,
+    /// `recurSchemeType`
+    RecurSchemeType,
+    /// `sort`
+    Sort,
+    /// `subscribe`
+    Subscribe,
+    /// `timestampX`
+    TimestampX,
+    /// `trialPriceId`
+    TrialPriceId,
+    /// `type`
+    Type,
+    /// `vatId`
+    VatId,
+    /// `vatIncluded`
+    VatIncluded,
+    /// `weight`
+    Weight,
+    /// `width`
+    Width,
+    /// `withoutOrder`
+    WithoutOrder,
+    /// `xmlId`
+    XmlId,
+}
+impl query::RecordField for CatalogProductOfferListOffersField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Available => "available",
+            Self::BarcodeMulti => "barcodeMulti",
+            Self::Bundle => "bundle",
+            Self::CanBuyZero => "canBuyZero",
+            Self::Code => "code",
+            Self::CreatedBy => "createdBy",
+            Self::DateActiveFrom => "dateActiveFrom",
+            Self::DateActiveTo => "dateActiveTo",
+            Self::DateCreate => "dateCreate",
+            Self::DetailPicture => "detailPicture",
+            Self::DetailText => "detailText",
+            Self::DetailTextType => "detailTextType",
+            Self::Height => "height",
+            Self::IblockId => "iblockId",
+            Self::IblockSectionId => "iblockSectionId",
+            Self::Id => "id",
+            Self::Length => "length",
+            Self::Measure => "measure",
+            Self::ModifiedBy => "modifiedBy",
+            Self::Name => "name",
+            Self::PreviewPicture => "previewPicture",
+            Self::PreviewText => "previewText",
+            Self::PreviewTextType => "previewTextType",
+            Self::PurchasingCurrency => "purchasingCurrency",
+            Self::PurchasingPrice => "purchasingPrice",
+            Self::Quantity => "quantity",
+            Self::QuantityReserved => "quantityReserved",
+            Self::QuantityTrace => "quantityTrace",
+            Self::RecurSchemeLength => "recurSchemeLength",
+            Self::RecurSchemeType => "recurSchemeType",
+            Self::Sort => "sort",
+            Self::Subscribe => "subscribe",
+            Self::TimestampX => "timestampX",
+            Self::TrialPriceId => "trialPriceId",
+            Self::Type => "type",
+            Self::VatId => "vatId",
+            Self::VatIncluded => "vatIncluded",
+            Self::Weight => "weight",
+            Self::Width => "width",
+            Self::WithoutOrder => "withoutOrder",
+            Self::XmlId => "xmlId",
+        }
+    }
 }
 /// `catalog.product.offer.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
@@ -404,12 +382,12 @@ pub struct CatalogProductOfferUpdateFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductOfferAdd {
-    /// `fields`: `CatalogProductOfferAddFields`, required.
-    pub fields: CatalogProductOfferAddFields,
+    /// `fields`: `Offer`, required.
+    pub fields: Offer,
 }
 impl CatalogProductOfferAdd {
     /// A `catalog.product.offer.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogProductOfferAddFields) -> Self {
+    pub fn new(fields: Offer) -> Self {
         Self { fields }
     }
 }
@@ -505,20 +483,25 @@ impl CatalogProductOfferGetFieldsByFilter {
     scope = "catalog",
     kind = read,
     response = CatalogProductOfferListResult,
-    list(record = Offer, records = "offers", id = "id", fast_path)
+    list(
+        record = CatalogProductOfferListOffers,
+        records = "offers",
+        id = "id",
+        fast_path
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductOfferList {
-    /// `select`: `string[]`. Field names: [`OfferField`].
+    /// `select`: `string[]`. Field names: [`CatalogProductOfferListOffersField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<OfferField>>,
-    /// `filter`: `map<raw>`. Field names: [`OfferField`].
+    pub select: Option<query::Select<CatalogProductOfferListOffersField>>,
+    /// `filter`: `map<raw>`. Field names: [`CatalogProductOfferListOffersField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<OfferField>>,
-    /// `order`: `map<string>`. Field names: [`OfferField`].
+    pub filter: Option<query::Filter<CatalogProductOfferListOffersField>>,
+    /// `order`: `map<string>`. Field names: [`CatalogProductOfferListOffersField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<OfferField>>,
+    pub order: Option<query::Order<CatalogProductOfferListOffersField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -537,12 +520,12 @@ pub struct CatalogProductOfferList {
 pub struct CatalogProductOfferUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CatalogProductOfferUpdateFields`, required.
-    pub fields: CatalogProductOfferUpdateFields,
+    /// `fields`: `Offer`, required.
+    pub fields: Offer,
 }
 impl CatalogProductOfferUpdate {
     /// A `catalog.product.offer.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogProductOfferUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Offer) -> Self {
         Self { id, fields }
     }
 }

@@ -10,150 +10,8 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::{CatalogProduct, CatalogProductField};
-use super::catalog_values::{
-    CatalogProductAddDetailTextType, CatalogProductAddPreviewTextType,
-    CatalogProductAddQuantityTrace, CatalogProductAddRecurSchemeType,
-    CatalogProductAddSubscribe, CatalogProductOnAddType,
-};
+use super::catalog_values::CatalogProductOnAddType;
 use super::super::common::FieldDescription;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogProductAddFields {
-    /// `iblockId`: id, required.
-    pub iblock_id: u64,
-    /// `name`: string, required.
-    pub name: String,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `barcodeMulti`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub barcode_multi: Option<bool>,
-    /// `canBuyZero`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub can_buy_zero: Option<bool>,
-    /// `createdBy`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<u64>,
-    /// `modifiedBy`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modified_by: Option<u64>,
-    /// `dateActiveFrom`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_active_from: Option<wire::DateTime>,
-    /// `dateActiveTo`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_active_to: Option<wire::DateTime>,
-    /// `dateCreate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_create: Option<wire::DateTime>,
-    /// `iblockSectionId`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub iblock_section_id: Option<u64>,
-    /// `IblockSection`: raw.
-    #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
-    pub iblock_section: Option<serde_json::Value>,
-    /// `measure`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure: Option<u64>,
-    /// `previewText`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text: Option<String>,
-    /// `detailText`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text: Option<String>,
-    /// `previewPicture`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_picture: Option<wire::File>,
-    /// `detailPicture`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_picture: Option<wire::File>,
-    /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
-    /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text_type: Option<CatalogProductAddDetailTextType>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `subscribe`: `CatalogProductAddSubscribe`. One of `Y`, `N`, `D`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscribe: Option<CatalogProductAddSubscribe>,
-    /// `vatId`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_id: Option<u64>,
-    /// `vatIncluded`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub vat_included: Option<bool>,
-    /// `height`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub height: Option<f64>,
-    /// `length`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub length: Option<f64>,
-    /// `weight`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weight: Option<f64>,
-    /// `width`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub width: Option<f64>,
-    /// `quantityTrace`: `CatalogProductAddQuantityTrace`. One of `Y`, `N`, `D`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity_trace: Option<CatalogProductAddQuantityTrace>,
-    /// `purchasingCurrency`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_currency: Option<String>,
-    /// `purchasingPrice`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_price: Option<wire::Decimal>,
-    /// `quantity`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<f64>,
-    /// `quantityReserved`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity_reserved: Option<f64>,
-    /// `recurSchemeLength`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recur_scheme_length: Option<i64>,
-    /// `recurSchemeType`: `CatalogProductAddRecurSchemeType`. One of `H`, `D`, `W`, `M`, `Q`, `S`, `Y`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recur_scheme_type: Option<CatalogProductAddRecurSchemeType>,
-    /// `trialPriceId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trial_price_id: Option<i64>,
-    /// `withoutOrder`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub without_order: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-download.html)
@@ -368,143 +226,6 @@ impl wire::Lenient for CatalogProductResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogProductUpdateFields {
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `barcodeMulti`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub barcode_multi: Option<bool>,
-    /// `canBuyZero`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub can_buy_zero: Option<bool>,
-    /// `createdBy`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<u64>,
-    /// `modifiedBy`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modified_by: Option<u64>,
-    /// `dateActiveFrom`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_active_from: Option<wire::DateTime>,
-    /// `dateActiveTo`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_active_to: Option<wire::DateTime>,
-    /// `dateCreate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_create: Option<wire::DateTime>,
-    /// `iblockSectionId`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub iblock_section_id: Option<u64>,
-    /// `IblockSection`: raw.
-    #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
-    pub iblock_section: Option<serde_json::Value>,
-    /// `measure`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure: Option<u64>,
-    /// `previewText`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text: Option<String>,
-    /// `detailText`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text: Option<String>,
-    /// `previewPicture`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_picture: Option<wire::File>,
-    /// `detailPicture`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_picture: Option<wire::File>,
-    /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
-    /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text_type: Option<CatalogProductAddDetailTextType>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `subscribe`: `CatalogProductAddSubscribe`. One of `Y`, `N`, `D`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscribe: Option<CatalogProductAddSubscribe>,
-    /// `vatId`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_id: Option<u64>,
-    /// `vatIncluded`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub vat_included: Option<bool>,
-    /// `height`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub height: Option<f64>,
-    /// `length`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub length: Option<f64>,
-    /// `weight`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weight: Option<f64>,
-    /// `width`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub width: Option<f64>,
-    /// `quantityTrace`: `CatalogProductAddQuantityTrace`. One of `Y`, `N`, `D`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity_trace: Option<CatalogProductAddQuantityTrace>,
-    /// `purchasingCurrency`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_currency: Option<String>,
-    /// `purchasingPrice`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_price: Option<wire::Decimal>,
-    /// `quantity`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<f64>,
-    /// `quantityReserved`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity_reserved: Option<f64>,
-    /// `recurSchemeLength`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recur_scheme_length: Option<i64>,
-    /// `recurSchemeType`: `CatalogProductAddRecurSchemeType`. One of `H`, `D`, `W`, `M`, `Q`, `S`, `Y`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recur_scheme_type: Option<CatalogProductAddRecurSchemeType>,
-    /// `trialPriceId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trial_price_id: Option<i64>,
-    /// `withoutOrder`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub without_order: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// `catalog.product.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/catalog-product-add.html)
@@ -517,12 +238,12 @@ pub struct CatalogProductUpdateFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductAdd {
-    /// `fields`: `CatalogProductAddFields`, required.
-    pub fields: CatalogProductAddFields,
+    /// `fields`: `CatalogProduct`, required.
+    pub fields: CatalogProduct,
 }
 impl CatalogProductAdd {
     /// A `catalog.product.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogProductAddFields) -> Self {
+    pub fn new(fields: CatalogProduct) -> Self {
         Self { fields }
     }
 }
@@ -650,12 +371,12 @@ pub struct CatalogProductList {
 pub struct CatalogProductUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CatalogProductUpdateFields`, required.
-    pub fields: CatalogProductUpdateFields,
+    /// `fields`: `CatalogProduct`, required.
+    pub fields: CatalogProduct,
 }
 impl CatalogProductUpdate {
     /// A `catalog.product.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogProductUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CatalogProduct) -> Self {
         Self { id, fields }
     }
 }

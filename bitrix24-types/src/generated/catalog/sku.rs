@@ -10,122 +10,7 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::catalog_linked::Sku;
-use super::catalog_values::{
-    CatalogProductAddDetailTextType, CatalogProductAddPreviewTextType,
-    CatalogProductAddSubscribe,
-};
 use super::super::common::FieldDescription;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogProductSkuAddFields {
-    /// `iblockId`: id, required.
-    pub iblock_id: u64,
-    /// `name`: string, required.
-    pub name: String,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `canBuyZero`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub can_buy_zero: Option<bool>,
-    /// `createdBy`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<u64>,
-    /// `modifiedBy`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modified_by: Option<u64>,
-    /// `dateActiveFrom`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_active_from: Option<wire::DateTime>,
-    /// `dateActiveTo`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_active_to: Option<wire::DateTime>,
-    /// `dateCreate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_create: Option<wire::DateTime>,
-    /// `iblockSectionId`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub iblock_section_id: Option<u64>,
-    /// `IblockSection`: raw.
-    #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
-    pub iblock_section: Option<serde_json::Value>,
-    /// `measure`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure: Option<u64>,
-    /// `previewText`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text: Option<String>,
-    /// `detailText`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text: Option<String>,
-    /// `previewPicture`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_picture: Option<wire::File>,
-    /// `detailPicture`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_picture: Option<wire::File>,
-    /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
-    /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text_type: Option<CatalogProductAddDetailTextType>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `subscribe`: `CatalogProductAddSubscribe`. One of `Y`, `N`, `D`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscribe: Option<CatalogProductAddSubscribe>,
-    /// `vatId`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_id: Option<u64>,
-    /// `vatIncluded`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub vat_included: Option<bool>,
-    /// `height`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub height: Option<f64>,
-    /// `length`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub length: Option<f64>,
-    /// `weight`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weight: Option<f64>,
-    /// `width`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub width: Option<f64>,
-    /// `purchasingCurrency`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_currency: Option<String>,
-    /// `purchasingPrice`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_price: Option<wire::Decimal>,
-    /// `quantity`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<f64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Sent in requests.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-download.html)
@@ -385,116 +270,6 @@ impl wire::Lenient for CatalogProductSkuResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/sku/catalog-product-sku-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogProductSkuUpdateFields {
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `canBuyZero`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub can_buy_zero: Option<bool>,
-    /// `createdBy`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<u64>,
-    /// `modifiedBy`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modified_by: Option<u64>,
-    /// `dateActiveFrom`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_active_from: Option<wire::DateTime>,
-    /// `dateActiveTo`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_active_to: Option<wire::DateTime>,
-    /// `dateCreate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_create: Option<wire::DateTime>,
-    /// `iblockSectionId`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub iblock_section_id: Option<u64>,
-    /// `IblockSection`: raw.
-    #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
-    pub iblock_section: Option<serde_json::Value>,
-    /// `measure`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub measure: Option<u64>,
-    /// `previewText`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text: Option<String>,
-    /// `detailText`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text: Option<String>,
-    /// `previewPicture`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_picture: Option<wire::File>,
-    /// `detailPicture`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_picture: Option<wire::File>,
-    /// `previewTextType`: `CatalogProductAddPreviewTextType`. One of `text`, `html`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preview_text_type: Option<CatalogProductAddPreviewTextType>,
-    /// `detailTextType`: `CatalogProductAddDetailTextType`. One of `text`, `html`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail_text_type: Option<CatalogProductAddDetailTextType>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `subscribe`: `CatalogProductAddSubscribe`. One of `Y`, `N`, `D`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscribe: Option<CatalogProductAddSubscribe>,
-    /// `vatId`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vat_id: Option<u64>,
-    /// `vatIncluded`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub vat_included: Option<bool>,
-    /// `height`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub height: Option<f64>,
-    /// `length`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub length: Option<f64>,
-    /// `weight`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub weight: Option<f64>,
-    /// `width`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub width: Option<f64>,
-    /// `purchasingCurrency`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_currency: Option<String>,
-    /// `purchasingPrice`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub purchasing_price: Option<wire::Decimal>,
-    /// `quantity`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quantity: Option<f64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// The fields of [`CatalogProductSkuListUnits`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CatalogProductSkuListUnitsField {
@@ -628,12 +403,12 @@ impl query::RecordField for CatalogProductSkuListUnitsField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductSkuAdd {
-    /// `fields`: `CatalogProductSkuAddFields`, required.
-    pub fields: CatalogProductSkuAddFields,
+    /// `fields`: `Sku`, required.
+    pub fields: Sku,
 }
 impl CatalogProductSkuAdd {
     /// A `catalog.product.sku.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogProductSkuAddFields) -> Self {
+    pub fn new(fields: Sku) -> Self {
         Self { fields }
     }
 }
@@ -761,12 +536,12 @@ pub struct CatalogProductSkuList {
 pub struct CatalogProductSkuUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CatalogProductSkuUpdateFields`, required.
-    pub fields: CatalogProductSkuUpdateFields,
+    /// `fields`: `Sku`, required.
+    pub fields: Sku,
 }
 impl CatalogProductSkuUpdate {
     /// A `catalog.product.sku.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogProductSkuUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Sku) -> Self {
         Self { id, fields }
     }
 }

@@ -9,78 +9,8 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::{Store, StoreField};
+use super::catalog_linked::Store;
 use super::super::common::FieldDescription;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-add.html#fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogStoreAddFields {
-    /// `address`: string, required.
-    pub address: String,
-    /// `title`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `gpsN`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gps_n: Option<f64>,
-    /// `gpsS`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gps_s: Option<f64>,
-    /// `imageId`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_id: Option<wire::File>,
-    /// `dateModify`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_modify: Option<wire::DateTime>,
-    /// `dateCreate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_create: Option<wire::DateTime>,
-    /// `userId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<u64>,
-    /// `modifiedBy`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modified_by: Option<u64>,
-    /// `phone`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// `schedule`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub schedule: Option<String>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `email`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `issuingCenter`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub issuing_center: Option<bool>,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-get-fields.html)
@@ -101,13 +31,35 @@ impl wire::Lenient for CatalogStoreGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+pub struct CatalogStoreListImageId {
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `url`: string.
+    pub url: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogStoreListImageId {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// A list page's `result`: the records sit under `stores`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogStoreListResult {
-    /// `stores`: `Store[]`, read-only.
-    pub stores: Option<Vec<Store>>,
+    /// `stores`: `CatalogStoreListStores[]`, read-only.
+    pub stores: Option<Vec<CatalogStoreListStores>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -121,9 +73,66 @@ impl wire::Lenient for CatalogStoreListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<Store> for CatalogStoreListResult {
-    fn into_records(self) -> Vec<Store> {
+impl IntoRecords<CatalogStoreListStores> for CatalogStoreListResult {
+    fn into_records(self) -> Vec<CatalogStoreListStores> {
         self.stores.unwrap_or_default()
+    }
+}
+/// Read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-list.html)
+#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogStoreListStores {
+    /// `active`: char. One of `Y`, `N`.
+    pub active: Option<bool>,
+    /// `address`: string.
+    pub address: Option<String>,
+    /// `code`: string.
+    pub code: Option<String>,
+    /// `dateCreate`: datetime.
+    pub date_create: Option<wire::DateTime>,
+    /// `dateModify`: datetime.
+    pub date_modify: Option<wire::DateTime>,
+    /// `description`: string.
+    pub description: Option<String>,
+    /// `email`: string.
+    pub email: Option<String>,
+    /// `gpsN`: double.
+    pub gps_n: Option<f64>,
+    /// `gpsS`: double.
+    pub gps_s: Option<f64>,
+    /// `id`: id.
+    pub id: Option<u64>,
+    /// `imageId`: `CatalogStoreListImageId`.
+    pub image_id: Option<CatalogStoreListImageId>,
+    /// `issuingCenter`: char. One of `Y`, `N`.
+    pub issuing_center: Option<bool>,
+    /// `modifiedBy`: integer.
+    pub modified_by: Option<i64>,
+    /// `phone`: string.
+    pub phone: Option<String>,
+    /// `schedule`: string.
+    pub schedule: Option<String>,
+    /// `sort`: integer.
+    pub sort: Option<i64>,
+    /// `title`: string.
+    pub title: Option<String>,
+    /// `userId`: integer.
+    pub user_id: Option<i64>,
+    /// `xmlId`: integer.
+    pub xml_id: Option<i64>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for CatalogStoreListStores {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
     }
 }
 /// Read from responses.
@@ -146,76 +155,72 @@ impl wire::Lenient for CatalogStoreResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-update.html#fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CatalogStoreUpdateFields {
-    /// `address`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-    /// `title`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `gpsN`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gps_n: Option<f64>,
-    /// `gpsS`: double.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gps_s: Option<f64>,
-    /// `imageId`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_id: Option<wire::File>,
-    /// `dateModify`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_modify: Option<wire::DateTime>,
-    /// `dateCreate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_create: Option<wire::DateTime>,
-    /// `userId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<u64>,
-    /// `modifiedBy`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub modified_by: Option<u64>,
-    /// `phone`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// `schedule`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub schedule: Option<String>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `email`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// `issuingCenter`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub issuing_center: Option<bool>,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
+/// The fields of [`CatalogStoreListStores`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogStoreListStoresField {
+    /// `active`
+    Active,
+    /// `address`
+    Address,
+    /// `code`
+    Code,
+    /// `dateCreate`
+    DateCreate,
+    /// `dateModify`
+    DateModify,
+    /// `description`
+    Description,
+    /// `email`
+    Email,
+    /// `gpsN`
+    GpsN,
+    /// `gpsS`
+    GpsS,
+    /// `id`
+    Id,
+    /// `imageId`
+    ImageId,
+    /// `issuingCenter`
+    IssuingCenter,
+    /// `modifiedBy`
+    ModifiedBy,
+    /// `phone`
+    Phone,
+    /// `schedule`
+    Schedule,
+    /// `sort`
+    Sort,
+    /// `title`
+    Title,
+    /// `userId`
+    UserId,
+    /// `xmlId`
+    XmlId,
+}
+impl query::RecordField for CatalogStoreListStoresField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Address => "address",
+            Self::Code => "code",
+            Self::DateCreate => "dateCreate",
+            Self::DateModify => "dateModify",
+            Self::Description => "description",
+            Self::Email => "email",
+            Self::GpsN => "gpsN",
+            Self::GpsS => "gpsS",
+            Self::Id => "id",
+            Self::ImageId => "imageId",
+            Self::IssuingCenter => "issuingCenter",
+            Self::ModifiedBy => "modifiedBy",
+            Self::Phone => "phone",
+            Self::Schedule => "schedule",
+            Self::Sort => "sort",
+            Self::Title => "title",
+            Self::UserId => "userId",
+            Self::XmlId => "xmlId",
+        }
+    }
 }
 /// `catalog.store.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
 ///
@@ -229,12 +234,12 @@ pub struct CatalogStoreUpdateFields {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogStoreAdd {
-    /// `fields`: `CatalogStoreAddFields`, required.
-    pub fields: CatalogStoreAddFields,
+    /// `fields`: `Store`, required.
+    pub fields: Store,
 }
 impl CatalogStoreAdd {
     /// A `catalog.store.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CatalogStoreAddFields) -> Self {
+    pub fn new(fields: Store) -> Self {
         Self { fields }
     }
 }
@@ -300,20 +305,20 @@ pub struct CatalogStoreGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogStoreListResult,
-    list(record = Store, records = "stores", id = "id", fast_path)
+    list(record = CatalogStoreListStores, records = "stores", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogStoreList {
-    /// `select`: `string[]`. Field names: [`StoreField`].
+    /// `select`: `string[]`. Field names: [`CatalogStoreListStoresField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<StoreField>>,
-    /// `filter`: `map<raw>`. Field names: [`StoreField`].
+    pub select: Option<query::Select<CatalogStoreListStoresField>>,
+    /// `filter`: `map<raw>`. Field names: [`CatalogStoreListStoresField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<StoreField>>,
-    /// `order`: `map<string>`. Field names: [`StoreField`].
+    pub filter: Option<query::Filter<CatalogStoreListStoresField>>,
+    /// `order`: `map<string>`. Field names: [`CatalogStoreListStoresField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<StoreField>>,
+    pub order: Option<query::Order<CatalogStoreListStoresField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -332,12 +337,12 @@ pub struct CatalogStoreList {
 pub struct CatalogStoreUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CatalogStoreUpdateFields`, required.
-    pub fields: CatalogStoreUpdateFields,
+    /// `fields`: `Store`, required.
+    pub fields: Store,
 }
 impl CatalogStoreUpdate {
     /// A `catalog.store.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CatalogStoreUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Store) -> Self {
         Self { id, fields }
     }
 }
