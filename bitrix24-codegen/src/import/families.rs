@@ -4,10 +4,13 @@
 //! and each page built alone gives it a type of its own. This pass, run once every page is
 //! built, joins them: the record the family's `*.get` returns is the entity's record type;
 //! it takes the entity's name (`crm.lead` -> `Lead`; the scope joins the name where two
-//! families share their last word: `sale.status` -> `SaleStatus`), and the family's
-//! `*.list` returns it too when its own records are raw or a subset of its fields (a list
-//! page that refers to the get page for the record, as `crm.lead.list` does). A list's own
-//! record type that nothing uses any more is dropped.
+//! families share their last word: `sale.status` -> `SaleStatus`). The writes take it
+//! first (see `writes`), so that fields only they list join it; then the family's `*.list`
+//! returns it too when its own records are raw or read as a subset of its fields (a list
+//! page that refers to the get page for the record, as `crm.lead.list` does), the record
+//! adopting what only the list types (a field it left raw, a few it lacks). A family with
+//! no get that lists and writes its records takes the listed record. A list's own record
+//! type that nothing uses any more is dropped.
 
 use std::collections::{BTreeMap, BTreeSet};
 

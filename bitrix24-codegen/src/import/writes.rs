@@ -7,7 +7,10 @@
 //! record when the two describe the same entity: every field both name reads alike, and
 //! most of the write's fields are the record's. Fields only a write takes (`TRACE`,
 //! `COMPANY_IDS`) join the record; the record's fields no write takes (`ID`,
-//! `DATE_CREATE`) become read-only, so a record sent back never carries them.
+//! `DATE_CREATE`) become read-only, so a record sent back never carries them, unless the
+//! family's `*.fields` reply shows them writable (`field_access`). Older methods spell the
+//! parameter `FIELDS`; a write that uploads a `file` where the record reads a file's
+//! description types the field `file`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
