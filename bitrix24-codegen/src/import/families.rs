@@ -518,8 +518,17 @@ fn share_with_keyed_list(
     let replaced = match element {
         "raw" => None,
         _ if element == record => return None,
-        _ if is_within(files, &type_fields(files, element), fields) => Some(element.to_owned()),
-        _ => return None,
+        _ => {
+            let mut own_fields = type_fields(files, element);
+            let typed = adopted_types(files, record, &mut own_fields, fields);
+            if !(is_within(files, &own_fields, fields)
+                || own_fields.is_empty() && !typed.is_empty())
+            {
+                return None;
+            }
+            retype(files, record, &typed);
+            Some(element.to_owned())
+        }
     };
     let entry = files
         .values_mut()

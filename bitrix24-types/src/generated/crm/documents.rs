@@ -81,6 +81,12 @@ pub struct CrmDocumentgeneratorDocument {
     pub entity_id: Option<String>,
     /// `values`: `CrmDocumentgeneratorDocumentGetValues`.
     pub values: Option<CrmDocumentgeneratorDocumentGetValues>,
+    /// `fileId`: string.
+    pub file_id: Option<String>,
+    /// `imageId`: string.
+    pub image_id: Option<String>,
+    /// `pdfId`: string.
+    pub pdf_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -448,74 +454,13 @@ pub struct CrmDocumentgeneratorDocumentListDocument {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html#document)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorDocumentListDocument2 {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `number`: string.
-    pub number: Option<String>,
-    /// `templateId`: string.
-    pub template_id: Option<String>,
-    /// `entityTypeId`: string.
-    pub entity_type_id: Option<String>,
-    /// `entityId`: string.
-    pub entity_id: Option<String>,
-    /// `fileId`: string.
-    pub file_id: Option<String>,
-    /// `imageId`: string.
-    pub image_id: Option<String>,
-    /// `pdfId`: string.
-    pub pdf_id: Option<String>,
-    /// `createTime`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `updateTime`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// `createdBy`: string.
-    pub created_by: Option<String>,
-    /// `updatedBy`: string.
-    pub updated_by: Option<String>,
-    /// `values`: `CrmDocumentgeneratorDocumentListValues`.
-    pub values: Option<CrmDocumentgeneratorDocumentListValues>,
-    /// `downloadUrl`: string.
-    pub download_url: Option<String>,
-    /// `imageUrl`: string.
-    pub image_url: Option<String>,
-    /// `pdfUrl`: string.
-    pub pdf_url: Option<String>,
-    /// `downloadUrlMachine`: string.
-    pub download_url_machine: Option<String>,
-    /// `pdfUrlMachine`: string.
-    pub pdf_url_machine: Option<String>,
-    /// `imageUrlMachine`: string.
-    pub image_url_machine: Option<String>,
-    /// `stampsEnabled`: boolean.
-    pub stamps_enabled: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDocumentgeneratorDocumentListDocument2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `documents`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmDocumentgeneratorDocumentListResult {
-    /// `documents`: `CrmDocumentgeneratorDocumentListDocument2[]`, read-only.
-    pub documents: Option<Vec<CrmDocumentgeneratorDocumentListDocument2>>,
+    /// `documents`: `CrmDocumentgeneratorDocument[]`, read-only.
+    pub documents: Option<Vec<CrmDocumentgeneratorDocument>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -529,34 +474,10 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CrmDocumentgeneratorDocumentListDocument2>
+impl IntoRecords<CrmDocumentgeneratorDocument>
 for CrmDocumentgeneratorDocumentListResult {
-    fn into_records(self) -> Vec<CrmDocumentgeneratorDocumentListDocument2> {
+    fn into_records(self) -> Vec<CrmDocumentgeneratorDocument> {
         self.documents.unwrap_or_default()
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorDocumentListValues {
-    /// `_creationMethod`: string.
-    #[serde(rename = "_creationMethod")]
-    pub creation_method: Option<String>,
-    /// `stampsEnabled`: boolean.
-    pub stamps_enabled: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDocumentgeneratorDocumentListValues {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
     }
 }
 /// Read from responses.
@@ -882,27 +803,15 @@ impl EventPayload for OnCrmDocumentGeneratorDocumentUpdate {
     const CODE: &'static str = "ONCRMDOCUMENTGENERATORDOCUMENTUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// The fields of [`CrmDocumentgeneratorDocumentListDocument2`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// The fields of [`CrmDocumentgeneratorDocument`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CrmDocumentgeneratorDocumentListDocument2Field {
+pub enum CrmDocumentgeneratorDocumentField {
     /// `id`
     Id,
     /// `title`
     Title,
     /// `number`
     Number,
-    /// `templateId`
-    TemplateId,
-    /// `entityTypeId`
-    EntityTypeId,
-    /// `entityId`
-    EntityId,
-    /// `fileId`
-    FileId,
-    /// `imageId`
-    ImageId,
-    /// `pdfId`
-    PdfId,
     /// `createTime`
     CreateTime,
     /// `updateTime`
@@ -911,47 +820,95 @@ pub enum CrmDocumentgeneratorDocumentListDocument2Field {
     CreatedBy,
     /// `updatedBy`
     UpdatedBy,
-    /// `values`
-    Values,
-    /// `downloadUrl`
-    DownloadUrl,
-    /// `imageUrl`
-    ImageUrl,
-    /// `pdfUrl`
-    PdfUrl,
-    /// `downloadUrlMachine`
-    DownloadUrlMachine,
-    /// `pdfUrlMachine`
-    PdfUrlMachine,
-    /// `imageUrlMachine`
-    ImageUrlMachine,
+    /// `changeStampsEnabled`
+    ChangeStampsEnabled,
+    /// `changeStampsDisabledReason`
+    ChangeStampsDisabledReason,
+    /// `changeQrCodeEnabled`
+    ChangeQrCodeEnabled,
+    /// `qrCodeEnabled`
+    QrCodeEnabled,
+    /// `changeQrCodeDisabledReason`
+    ChangeQrCodeDisabledReason,
+    /// `products`
+    Products,
     /// `stampsEnabled`
     StampsEnabled,
+    /// `downloadUrl`
+    DownloadUrl,
+    /// `downloadUrlMachine`
+    DownloadUrlMachine,
+    /// `imageUrl`
+    ImageUrl,
+    /// `imageUrlMachine`
+    ImageUrlMachine,
+    /// `pdfUrl`
+    PdfUrl,
+    /// `pdfUrlMachine`
+    PdfUrlMachine,
+    /// `publicUrl`
+    PublicUrl,
+    /// `isTransformationError`
+    IsTransformationError,
+    /// `transformationErrorMessage`
+    TransformationErrorMessage,
+    /// `transformationErrorCode`
+    TransformationErrorCode,
+    /// `templateId`
+    TemplateId,
+    /// `pullTag`
+    PullTag,
+    /// `emailDiskFile`
+    EmailDiskFile,
+    /// `entityTypeId`
+    EntityTypeId,
+    /// `entityId`
+    EntityId,
+    /// `values`
+    Values,
+    /// `fileId`
+    FileId,
+    /// `imageId`
+    ImageId,
+    /// `pdfId`
+    PdfId,
 }
-impl query::RecordField for CrmDocumentgeneratorDocumentListDocument2Field {
+impl query::RecordField for CrmDocumentgeneratorDocumentField {
     fn name(&self) -> &'static str {
         match self {
             Self::Id => "id",
             Self::Title => "title",
             Self::Number => "number",
-            Self::TemplateId => "templateId",
-            Self::EntityTypeId => "entityTypeId",
-            Self::EntityId => "entityId",
-            Self::FileId => "fileId",
-            Self::ImageId => "imageId",
-            Self::PdfId => "pdfId",
             Self::CreateTime => "createTime",
             Self::UpdateTime => "updateTime",
             Self::CreatedBy => "createdBy",
             Self::UpdatedBy => "updatedBy",
-            Self::Values => "values",
-            Self::DownloadUrl => "downloadUrl",
-            Self::ImageUrl => "imageUrl",
-            Self::PdfUrl => "pdfUrl",
-            Self::DownloadUrlMachine => "downloadUrlMachine",
-            Self::PdfUrlMachine => "pdfUrlMachine",
-            Self::ImageUrlMachine => "imageUrlMachine",
+            Self::ChangeStampsEnabled => "changeStampsEnabled",
+            Self::ChangeStampsDisabledReason => "changeStampsDisabledReason",
+            Self::ChangeQrCodeEnabled => "changeQrCodeEnabled",
+            Self::QrCodeEnabled => "qrCodeEnabled",
+            Self::ChangeQrCodeDisabledReason => "changeQrCodeDisabledReason",
+            Self::Products => "products",
             Self::StampsEnabled => "stampsEnabled",
+            Self::DownloadUrl => "downloadUrl",
+            Self::DownloadUrlMachine => "downloadUrlMachine",
+            Self::ImageUrl => "imageUrl",
+            Self::ImageUrlMachine => "imageUrlMachine",
+            Self::PdfUrl => "pdfUrl",
+            Self::PdfUrlMachine => "pdfUrlMachine",
+            Self::PublicUrl => "publicUrl",
+            Self::IsTransformationError => "isTransformationError",
+            Self::TransformationErrorMessage => "transformationErrorMessage",
+            Self::TransformationErrorCode => "transformationErrorCode",
+            Self::TemplateId => "templateId",
+            Self::PullTag => "pullTag",
+            Self::EmailDiskFile => "emailDiskFile",
+            Self::EntityTypeId => "entityTypeId",
+            Self::EntityId => "entityId",
+            Self::Values => "values",
+            Self::FileId => "fileId",
+            Self::ImageId => "imageId",
+            Self::PdfId => "pdfId",
         }
     }
 }
@@ -1098,24 +1055,20 @@ impl CrmDocumentgeneratorDocumentGetfields {
     scope = "crm",
     kind = read,
     response = CrmDocumentgeneratorDocumentListResult,
-    list(
-        record = CrmDocumentgeneratorDocumentListDocument2,
-        records = "documents",
-        id = "id"
-    )
+    list(record = CrmDocumentgeneratorDocument, records = "documents", id = "id")
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDocumentgeneratorDocumentList {
-    /// `select`: `string[]`. Field names: [`CrmDocumentgeneratorDocumentListDocument2Field`].
+    /// `select`: `string[]`. Field names: [`CrmDocumentgeneratorDocumentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<CrmDocumentgeneratorDocumentListDocument2Field>>,
-    /// `filter`: `CrmDocumentgeneratorDocumentListDocument`. Field names: [`CrmDocumentgeneratorDocumentListDocument2Field`].
+    pub select: Option<query::Select<CrmDocumentgeneratorDocumentField>>,
+    /// `filter`: `CrmDocumentgeneratorDocumentListDocument`. Field names: [`CrmDocumentgeneratorDocumentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<CrmDocumentgeneratorDocumentListDocument2Field>>,
-    /// `order`: `CrmDocumentgeneratorDocumentListDocument`. Field names: [`CrmDocumentgeneratorDocumentListDocument2Field`].
+    pub filter: Option<query::Filter<CrmDocumentgeneratorDocumentField>>,
+    /// `order`: `CrmDocumentgeneratorDocumentListDocument`. Field names: [`CrmDocumentgeneratorDocumentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CrmDocumentgeneratorDocumentListDocument2Field>>,
+    pub order: Option<query::Order<CrmDocumentgeneratorDocumentField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
