@@ -18,7 +18,9 @@ use heck::ToUpperCamelCase;
 
 use super::emit_yaml::Yaml;
 use super::field_access::Writable;
-use super::records::{drop_unused, is_referenced, is_within, rename, type_fields, type_refs};
+use super::records::{
+    NUMBERS, TEXTS, drop_unused, is_referenced, is_within, rename, type_fields, type_refs,
+};
 use super::render::FileTree;
 use super::report::Problem;
 use super::result::ENVELOPE_ROWS;
@@ -47,12 +49,13 @@ pub(super) fn unify(
         }
         // The writes first: fields only a write page lists (a company's `PHONE`) join
         // the record, and a list that shows them is then within it.
-        let family_writable = writable.get(family).cloned().unwrap_or_default();
+        let none = BTreeSet::new();
+        let family_writable = writable.get(family).unwrap_or(&none);
         dropped.extend(writes::share_with_writes(
             files,
             family,
             record,
-            &family_writable,
+            family_writable,
             notes,
         ));
         let fields = type_fields(files, record);
@@ -359,17 +362,8 @@ fn share_with_list(
     let replaced = match element.as_str() {
         "raw" => None,
         _ if element == record => return None,
-        _ => {
-            let mut own_fields = type_fields(files, &element);
-            let typed = adopted_types(files, record, &mut own_fields, fields);
-            if !(is_within(files, &own_fields, fields)
-                || own_fields.is_empty() && !typed.is_empty())
-            {
-                return None;
-            }
-            retype(files, record, &typed);
-            Some(element)
-        }
+        _ if joins_record(files, record, &element, fields) => Some(element),
+        _ => return None,
     };
     let paginated = declared || has_start(files, method);
     if !paginated && records == "raw" {
@@ -409,6 +403,25 @@ fn share_with_list(
     Some(replaced)
 }
 
+/// Whether a list's records of type `element` are the entity's `record` (with `fields`):
+/// each of their fields reads as the record's, once the record adopts what only the list
+/// types ([`adopted_types`], which it then does).
+fn joins_record(
+    files: &mut BTreeMap<String, FileTree>,
+    record: &str,
+    element: &str,
+    fields: &BTreeMap<String, String>,
+) -> bool {
+    let mut own_fields = type_fields(files, element);
+    let adopted = adopted_types(files, record, &mut own_fields, fields);
+    let joins =
+        is_within(files, &own_fields, fields) || own_fields.is_empty() && !adopted.is_empty();
+    if joins {
+        retype(files, record, &adopted);
+    }
+    joins
+}
+
 /// Takes out of `own` (a list's record fields) those the entity's `record` should type as
 /// the list does, and returns them with the type the record adopts: a few it lacks; what
 /// the record leaves raw (`COMMUNICATIONS`, which only `crm.activity.list` shows), and text where
@@ -421,16 +434,13 @@ fn adopted_types(
     own: &mut BTreeMap<String, String>,
     fields: &BTreeMap<String, String>,
 ) -> BTreeMap<String, String> {
-    const TEXTS: [&str; 2] = ["string", "text"];
-    const NUMBERS: [&str; 3] = ["integer", "double", "decimal"];
     let home = files.values().find(|file| file.types.contains_key(record));
     let at_home = |ty: &str| {
-        let inner = ty.trim_end_matches("[]");
-        let inner = inner
-            .strip_prefix("map<")
-            .and_then(|rest| rest.strip_suffix('>'))
-            .unwrap_or(inner);
-        !naming::is_type_name(inner) || home.is_some_and(|file| file.types.contains_key(inner))
+        let mut named = BTreeSet::new();
+        type_refs(&Yaml::str(ty), &mut named);
+        named
+            .iter()
+            .all(|name| home.is_some_and(|file| file.types.contains_key(name)))
     };
     // Fields only the list shows (`companyId` of `sale.order.list`) join the record, when
     // they are a few beside many it shares.
@@ -518,17 +528,8 @@ fn share_with_keyed_list(
     let replaced = match element {
         "raw" => None,
         _ if element == record => return None,
-        _ => {
-            let mut own_fields = type_fields(files, element);
-            let typed = adopted_types(files, record, &mut own_fields, fields);
-            if !(is_within(files, &own_fields, fields)
-                || own_fields.is_empty() && !typed.is_empty())
-            {
-                return None;
-            }
-            retype(files, record, &typed);
-            Some(element.to_owned())
-        }
+        _ if joins_record(files, record, element, fields) => Some(element.to_owned()),
+        _ => return None,
     };
     let entry = files
         .values_mut()

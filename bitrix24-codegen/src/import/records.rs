@@ -57,7 +57,10 @@ pub(super) fn is_within(
 
 /// Spec types of text, which reads any scalar a portal sends (`ORIGIN_ID`: digits on one
 /// page, an external ID on another; `STATUS_ID`: a `Y` one page calls a char).
-const TEXTS_READING: [&str; 2] = ["string", "text"];
+pub(super) const TEXTS: [&str; 2] = ["string", "text"];
+
+/// Spec types of numbers (a portal also takes them as text).
+pub(super) const NUMBERS: [&str; 3] = ["integer", "double", "decimal"];
 
 /// Spec types of numbers, which read a number of their own kind or narrower. Not text:
 /// what one page calls text may be no number (`xmlId`: `"marketing_department"`).
@@ -81,7 +84,7 @@ fn scalar_reads_as(files: &BTreeMap<String, FileTree>, own: &str, target: &str) 
     if !SCALARS.contains(&own) {
         return false;
     }
-    if TEXTS_READING.contains(&target) {
+    if TEXTS.contains(&target) {
         return true;
     }
     if let Some((_, read)) = NUMBERS_READING.iter().find(|(ty, _)| *ty == target) {
@@ -89,7 +92,7 @@ fn scalar_reads_as(files: &BTreeMap<String, FileTree>, own: &str, target: &str) 
     }
     // A user's ID a page shows as text (`lockedBy`: `"1"`).
     if target == "char" || target == "user" {
-        return TEXTS_READING.contains(&own);
+        return TEXTS.contains(&own);
     }
     !own.starts_with("date") && is_value_set(files, target)
 }
@@ -137,7 +140,6 @@ fn reads(
     scalars: bool,
 ) -> bool {
     const IDS: [&str; 3] = ["integer", "user", "id"];
-    const TEXTS: [&str; 2] = ["string", "text"];
     let same_kind = |kind: &[&str]| kind.contains(&own) && kind.contains(&target);
     if own == target || own == "raw" || same_kind(&IDS) || same_kind(&TEXTS) {
         return true;

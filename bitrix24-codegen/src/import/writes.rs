@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::emit_yaml::Yaml;
-use super::records::{field_entries, field_type, reads_as, type_fields};
+use super::records::{NUMBERS, field_entries, field_type, reads_as, type_fields};
 use super::render::FileTree;
 use super::report::Problem;
 use crate::naming;
@@ -195,9 +195,6 @@ fn names_values(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> 
         || !values.is_empty() && values.iter().all(|(value, _)| value.parse::<i64>().is_ok());
     target == "string" || (NUMBERS.contains(&target) && numbered())
 }
-
-/// Spec types of numbers a portal also takes as text.
-const NUMBERS: [&str; 3] = ["integer", "double", "decimal"];
 
 /// Whether the write's type `own` replaces the record's `target`: the record's is raw
 /// (the reply examples could not settle it) and the write's no scalar (an offer's
