@@ -16,11 +16,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToUpperCamelCase;
 
+use super::adoption::joins_record;
 use super::emit_yaml::Yaml;
 use super::field_access::Writable;
-use super::records::{
-    NUMBERS, TEXTS, drop_unused, is_referenced, is_within, rename, type_fields, type_refs,
-};
+use super::records::{drop_unused, is_referenced, is_within, rename, type_fields, type_refs};
 use super::render::FileTree;
 use super::report::Problem;
 use super::result::ENVELOPE_ROWS;
@@ -401,104 +400,6 @@ fn share_with_list(
         }
     }
     Some(replaced)
-}
-
-/// Whether a list's records of type `element` are the entity's `record` (with `fields`):
-/// each of their fields reads as the record's, once the record adopts what only the list
-/// types ([`adopted_types`], which it then does).
-fn joins_record(
-    files: &mut BTreeMap<String, FileTree>,
-    record: &str,
-    element: &str,
-    fields: &BTreeMap<String, String>,
-) -> bool {
-    let mut own_fields = type_fields(files, element);
-    let adopted = adopted_types(files, record, &mut own_fields, fields);
-    let joins =
-        is_within(files, &own_fields, fields) || own_fields.is_empty() && !adopted.is_empty();
-    if joins {
-        retype(files, record, &adopted);
-    }
-    joins
-}
-
-/// Takes out of `own` (a list's record fields) those the entity's `record` should type as
-/// the list does, and returns them with the type the record adopts: a few it lacks; what
-/// the record leaves raw (`COMMUNICATIONS`, which only `crm.activity.list` shows), and text where
-/// the record says a number (`xmlId`: the list shows `"marketing_department"`), which
-/// the record widens to text. Only types the record's own file defines (or builtins),
-/// so that sharing never makes two files' modules use each other.
-fn adopted_types(
-    files: &BTreeMap<String, FileTree>,
-    record: &str,
-    own: &mut BTreeMap<String, String>,
-    fields: &BTreeMap<String, String>,
-) -> BTreeMap<String, String> {
-    let home = files.values().find(|file| file.types.contains_key(record));
-    let at_home = |ty: &str| {
-        let mut named = BTreeSet::new();
-        type_refs(&Yaml::str(ty), &mut named);
-        named
-            .iter()
-            .all(|name| home.is_some_and(|file| file.types.contains_key(name)))
-    };
-    // Fields only the list shows (`companyId` of `sale.order.list`) join the record, when
-    // they are a few beside many it shares.
-    let unseen: Vec<&String> = own
-        .keys()
-        .filter(|name| !fields.contains_key(*name))
-        .collect();
-    let joining = !unseen.is_empty()
-        && unseen.len() * 4 <= own.len()
-        && unseen.iter().all(|name| at_home(&own[*name]));
-    let adopted: BTreeMap<String, String> = own
-        .iter()
-        .filter_map(|(name, ty)| {
-            let Some(target) = fields.get(name) else {
-                return joining.then(|| (name.clone(), ty.clone()));
-            };
-            if target == "raw" && ty != "raw" && at_home(ty) {
-                Some((name.clone(), ty.clone()))
-            } else if TEXTS.contains(&ty.as_str()) && NUMBERS.contains(&target.as_str()) {
-                Some((name.clone(), "string".to_owned()))
-            } else {
-                None
-            }
-        })
-        .collect();
-    own.retain(|name, _| !adopted.contains_key(name));
-    adopted
-}
-
-/// Sets the types of `record`'s fields named in `typed`, adding those it lacks.
-fn retype(files: &mut BTreeMap<String, FileTree>, record: &str, typed: &BTreeMap<String, String>) {
-    let Some(Yaml::Map(entries)) = files
-        .values_mut()
-        .find_map(|file| file.types.get_mut(record))
-        .and_then(|ty| ty.get_mut("fields"))
-    else {
-        return;
-    };
-    for (name, field) in entries.iter_mut() {
-        let Some(ty) = typed.get(name) else {
-            continue;
-        };
-        match field {
-            Yaml::Map(parts) => {
-                for (key, value) in parts.iter_mut() {
-                    if key == "type" {
-                        *value = Yaml::str(ty);
-                    }
-                }
-            }
-            other => *other = Yaml::str(ty),
-        }
-    }
-    for (name, ty) in typed {
-        if !entries.iter().any(|(field, _)| field == name) {
-            entries.push((name.clone(), Yaml::str(ty)));
-        }
-    }
 }
 
 /// Makes the list a paginated `method` holds under one key of its result

@@ -173,6 +173,7 @@
 //! `cargo xtask import-docs --check` compares the committed tree with a fresh import plus
 //! the overlays.
 
+mod adoption;
 mod builder;
 mod doc_types;
 mod documented;

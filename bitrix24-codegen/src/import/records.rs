@@ -70,6 +70,9 @@ const NUMBERS_READING: [(&str, &[&str]); 3] = [
     ("decimal", &["integer", "double", "decimal"]),
 ];
 
+/// Spec types of dates.
+const DATES: [&str; 2] = ["date", "datetime"];
+
 /// Spec types of the scalars (not IDs: a record that reads its ID as text would take a
 /// list off the fast path, which pages by a numeric ID).
 const SCALARS: [&str; 8] = [
@@ -77,15 +80,20 @@ const SCALARS: [&str; 8] = [
 ];
 
 /// Whether a scalar documented as `own` on one page decodes as the record's `target`
-/// scalar: text reads any scalar; a number its own kind and narrower numbers; a `Y`/`N`
-/// char and a user's ID what one page calls text; an open enum (`TYPE_ID`: `2` or `"2"`) any
-/// text, char or number.
+/// scalar: text reads any scalar; a number its own kind and narrower numbers; a date and a
+/// date-time each other (`wire::DateTime` reads `2024-08-30`, a date reads a full
+/// date-time: a quote's `BEGINDATE` is a date on its add page, a date-time on its get);
+/// a `Y`/`N` char and a user's ID what one page calls text; an open enum (`TYPE_ID`: `2`
+/// or `"2"`) any text, char or number.
 fn scalar_reads_as(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> bool {
     if !SCALARS.contains(&own) {
         return false;
     }
     if TEXTS.contains(&target) {
         return true;
+    }
+    if DATES.contains(&target) {
+        return DATES.contains(&own);
     }
     if let Some((_, read)) = NUMBERS_READING.iter().find(|(ty, _)| *ty == target) {
         return read.contains(&own);
@@ -147,6 +155,11 @@ fn reads(
     if scalars && scalar_reads_as(files, own, target) {
         return true;
     }
+    // `wire::Localized` reads one text or a text per language (a user field's
+    // `EDIT_FORM_LABEL`: the one in a list, the other in `get`).
+    if scalars && target == "localized" {
+        return TEXTS.contains(&own) || own == "map<string>";
+    }
     if let (Some(own), Some(target)) = (own.strip_suffix("[]"), target.strip_suffix("[]")) {
         return reads(files, own, target, depth, scalars);
     }
@@ -160,6 +173,10 @@ fn reads(
             && own_fields
                 .keys()
                 .all(|name| MULTIFIELD_FIELDS.contains(&name.as_str()));
+    }
+    // `wire::File` reads any object that names its file (`{id, url}` on a list page).
+    if target == "file" {
+        return own_fields.contains_key("id") || own_fields.contains_key("ID");
     }
     if !naming::is_type_name(target) {
         return false;
@@ -333,5 +350,35 @@ mod tests {
         assert!(!reads("id", "string"));
         assert!(!reads("string", "Picture"));
         assert!(!reads("Picture", "string"));
+    }
+
+    #[test]
+    fn dates_labels_and_file_descriptions_read_as_their_lenient_decoders() {
+        let files = BTreeMap::from([(
+            "catalog/store.yaml".to_owned(),
+            tree(
+                vec![
+                    ("Image", record(&[("id", "id"), ("url", "string")])),
+                    ("Point", record(&[("x", "double"), ("y", "double")])),
+                ],
+                Vec::new(),
+            ),
+        )]);
+        let reads = |own: &str, target: &str| reads_as(&files, own, target, 0);
+        // `wire::DateTime` reads a date, a date a full date-time; text no date.
+        assert!(reads("date", "datetime"));
+        assert!(reads("datetime", "date"));
+        assert!(!reads("string", "datetime"));
+        // `wire::Localized` reads one text or a text per language, nothing else.
+        assert!(reads("string", "localized"));
+        assert!(reads("map<string>", "localized"));
+        assert!(!reads("integer", "localized"));
+        assert!(!reads("localized", "map<string>"));
+        // `wire::File` reads an object that names its file, not any object.
+        assert!(reads("Image", "file"));
+        assert!(!reads("Point", "file"));
+        // Namesakes still agree only on the same type.
+        assert!(!reads_as_exactly(&files, "date", "datetime"));
+        assert!(!reads_as_exactly(&files, "string", "localized"));
     }
 }

@@ -155,6 +155,7 @@ fn writes_as(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> boo
         || (target == "string" && NUMBERS.contains(&own))
         || names_values(files, own, target)
         || uploads(files, own, target)
+        || (own == "boolean" && target == "char")
 }
 
 /// The keys of a file as replies describe it, all of which `wire::File` reads.
@@ -199,7 +200,9 @@ fn names_values(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> 
 /// Whether the write's type `own` replaces the record's `target`: the record's is raw
 /// (the reply examples could not settle it) and the write's no scalar (an offer's
 /// `parentId` is written as a number and read as an object), or a number where the write
-/// documents text (`ORIGIN_ID`: an external ID the examples happened to show as digits).
+/// documents text (`ORIGIN_ID`: an external ID the examples happened to show as digits),
+/// or localized text where the record reads one form of it (a user field's labels: a
+/// text per language in `get`, either form written).
 fn upgrades(own: &str, target: &str) -> bool {
     const SCALARS: [&str; 11] = [
         "string", "text", "char", "boolean", "integer", "double", "decimal", "id", "user", "date",
@@ -207,7 +210,8 @@ fn upgrades(own: &str, target: &str) -> bool {
     ];
     own != "raw"
         && ((target == "raw" && !SCALARS.contains(&own))
-            || (own == "string" && NUMBERS.contains(&target)))
+            || (own == "string" && NUMBERS.contains(&target))
+            || (own == "localized" && ["map<string>", "string", "text"].contains(&target)))
 }
 
 /// Whether a parameter is the record a write takes: `fields`, or `FIELDS` as the older
@@ -392,6 +396,52 @@ mod tests {
         assert_eq!(field("parentId"), Some(Yaml::str("raw")));
         // What the reply examples left raw, the write types.
         assert_eq!(field("PHOTO"), Some(Yaml::str("file")));
+    }
+
+    #[test]
+    fn a_user_fields_flags_and_labels_are_written_as_its_record_reads_them() {
+        let mut files = BTreeMap::from([(
+            "crm/deals.yaml".to_owned(),
+            tree(
+                vec![
+                    (
+                        "DealUserfield",
+                        record(&[
+                            ("ID", "id"),
+                            ("MULTIPLE", "char"),
+                            ("EDIT_FORM_LABEL", "map<string>"),
+                            ("SORT", "integer"),
+                        ]),
+                    ),
+                    (
+                        "DealUserfieldAddFields",
+                        record(&[
+                            ("MULTIPLE", "boolean"),
+                            ("EDIT_FORM_LABEL", "localized"),
+                            ("SORT", "integer"),
+                        ]),
+                    ),
+                ],
+                vec![(
+                    "crm.deal.userfield.add",
+                    method_with(&[("fields", "DealUserfieldAddFields")], Yaml::str("id")),
+                )],
+            ),
+        )]);
+        let replaced = share_with_writes(
+            &mut files,
+            "crm.deal.userfield",
+            "DealUserfield",
+            &BTreeSet::new(),
+            &mut Vec::new(),
+        );
+        assert_eq!(replaced.len(), 1);
+        let record = &files["crm/deals.yaml"].types["DealUserfield"];
+        let field = |name: &str| record.get("fields").and_then(|f| f.get(name)).cloned();
+        // Documented `boolean` with the values Y and N: the record's char writes those.
+        assert_eq!(field("MULTIPLE"), Some(Yaml::str("char")));
+        // One text or one per language is written; `get` reads the second.
+        assert_eq!(field("EDIT_FORM_LABEL"), Some(Yaml::str("localized")));
     }
 
     #[test]

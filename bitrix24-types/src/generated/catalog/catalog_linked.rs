@@ -453,9 +453,9 @@ pub struct CatalogProduct {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub without_order: Option<bool>,
-    /// `IblockSection`: raw.
+    /// `IblockSection`: `id[]`.
     #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
-    pub iblock_section: Option<serde_json::Value>,
+    pub iblock_section: Option<Vec<u64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -627,9 +627,9 @@ pub struct CatalogProductService {
     /// `type`: integer, read-only.
     #[serde(skip_serializing)]
     pub type_: Option<i64>,
-    /// `IblockSection`: raw.
+    /// `IblockSection`: `id[]`.
     #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
-    pub iblock_section: Option<serde_json::Value>,
+    pub iblock_section: Option<Vec<u64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -930,9 +930,9 @@ pub struct Offer {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub without_order: Option<bool>,
-    /// `IblockSection`: raw.
+    /// `IblockSection`: `id[]`.
     #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
-    pub iblock_section: Option<serde_json::Value>,
+    pub iblock_section: Option<Vec<u64>>,
     /// `parentId`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<serde_json::Value>,
@@ -1530,9 +1530,9 @@ pub struct Sku {
     /// `quantity`: double.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
-    /// `IblockSection`: raw.
+    /// `IblockSection`: `id[]`.
     #[serde(rename = "IblockSection", skip_serializing_if = "Option::is_none")]
-    pub iblock_section: Option<serde_json::Value>,
+    pub iblock_section: Option<Vec<u64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1883,6 +1883,97 @@ impl query::RecordField for CatalogProductField {
         }
     }
 }
+/// The fields of [`CatalogProductService`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CatalogProductServiceField {
+    /// `id`
+    Id,
+    /// `iblockId`
+    IblockId,
+    /// `name`
+    Name,
+    /// `active`
+    Active,
+    /// `available`
+    Available,
+    /// `code`
+    Code,
+    /// `xmlId`
+    XmlId,
+    /// `bundle`
+    Bundle,
+    /// `createdBy`
+    CreatedBy,
+    /// `modifiedBy`
+    ModifiedBy,
+    /// `dateActiveFrom`
+    DateActiveFrom,
+    /// `dateActiveTo`
+    DateActiveTo,
+    /// `dateCreate`
+    DateCreate,
+    /// `timestampX`
+    TimestampX,
+    /// `iblockSectionId`
+    IblockSectionId,
+    /// `measure`
+    Measure,
+    /// `previewText`
+    PreviewText,
+    /// `detailText`
+    DetailText,
+    /// `previewPicture`
+    PreviewPicture,
+    /// `detailPicture`
+    DetailPicture,
+    /// `previewTextType`
+    PreviewTextType,
+    /// `detailTextType`
+    DetailTextType,
+    /// `sort`
+    Sort,
+    /// `vatId`
+    VatId,
+    /// `vatIncluded`
+    VatIncluded,
+    /// `type`
+    Type,
+    /// `IblockSection`
+    IblockSection,
+}
+impl query::RecordField for CatalogProductServiceField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::IblockId => "iblockId",
+            Self::Name => "name",
+            Self::Active => "active",
+            Self::Available => "available",
+            Self::Code => "code",
+            Self::XmlId => "xmlId",
+            Self::Bundle => "bundle",
+            Self::CreatedBy => "createdBy",
+            Self::ModifiedBy => "modifiedBy",
+            Self::DateActiveFrom => "dateActiveFrom",
+            Self::DateActiveTo => "dateActiveTo",
+            Self::DateCreate => "dateCreate",
+            Self::TimestampX => "timestampX",
+            Self::IblockSectionId => "iblockSectionId",
+            Self::Measure => "measure",
+            Self::PreviewText => "previewText",
+            Self::DetailText => "detailText",
+            Self::PreviewPicture => "previewPicture",
+            Self::DetailPicture => "detailPicture",
+            Self::PreviewTextType => "previewTextType",
+            Self::DetailTextType => "detailTextType",
+            Self::Sort => "sort",
+            Self::VatId => "vatId",
+            Self::VatIncluded => "vatIncluded",
+            Self::Type => "type",
+            Self::IblockSection => "IblockSection",
+        }
+    }
+}
 /// The fields of [`CatalogSection`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CatalogSectionField {
@@ -1948,6 +2039,148 @@ impl query::RecordField for CatalogVatField {
             Self::Rate => "rate",
             Self::Sort => "sort",
             Self::TimestampX => "timestampX",
+        }
+    }
+}
+/// The fields of [`Offer`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OfferField {
+    /// `id`
+    Id,
+    /// `iblockId`
+    IblockId,
+    /// `name`
+    Name,
+    /// `active`
+    Active,
+    /// `available`
+    Available,
+    /// `code`
+    Code,
+    /// `xmlId`
+    XmlId,
+    /// `barcodeMulti`
+    BarcodeMulti,
+    /// `bundle`
+    Bundle,
+    /// `canBuyZero`
+    CanBuyZero,
+    /// `createdBy`
+    CreatedBy,
+    /// `modifiedBy`
+    ModifiedBy,
+    /// `dateActiveFrom`
+    DateActiveFrom,
+    /// `dateActiveTo`
+    DateActiveTo,
+    /// `dateCreate`
+    DateCreate,
+    /// `timestampX`
+    TimestampX,
+    /// `iblockSectionId`
+    IblockSectionId,
+    /// `measure`
+    Measure,
+    /// `previewText`
+    PreviewText,
+    /// `detailText`
+    DetailText,
+    /// `previewPicture`
+    PreviewPicture,
+    /// `detailPicture`
+    DetailPicture,
+    /// `previewTextType`
+    PreviewTextType,
+    /// `detailTextType`
+    DetailTextType,
+    /// `sort`
+    Sort,
+    /// `subscribe`
+    Subscribe,
+    /// `vatId`
+    VatId,
+    /// `vatIncluded`
+    VatIncluded,
+    /// `height`
+    Height,
+    /// `length`
+    Length,
+    /// `weight`
+    Weight,
+    /// `width`
+    Width,
+    /// `quantityTrace`
+    QuantityTrace,
+    /// `type`
+    Type,
+    /// `purchasingCurrency`
+    PurchasingCurrency,
+    /// `purchasingPrice`
+    PurchasingPrice,
+    /// `quantity`
+    Quantity,
+    /// `quantityReserved`
+    QuantityReserved,
+    /// `recurSchemeLength`
+    RecurSchemeLength,
+    /// `recurSchemeType`
+    RecurSchemeType,
+    /// `trialPriceId`
+    TrialPriceId,
+    /// `withoutOrder`
+    WithoutOrder,
+    /// `IblockSection`
+    IblockSection,
+    /// `parentId`
+    ParentId,
+}
+impl query::RecordField for OfferField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::IblockId => "iblockId",
+            Self::Name => "name",
+            Self::Active => "active",
+            Self::Available => "available",
+            Self::Code => "code",
+            Self::XmlId => "xmlId",
+            Self::BarcodeMulti => "barcodeMulti",
+            Self::Bundle => "bundle",
+            Self::CanBuyZero => "canBuyZero",
+            Self::CreatedBy => "createdBy",
+            Self::ModifiedBy => "modifiedBy",
+            Self::DateActiveFrom => "dateActiveFrom",
+            Self::DateActiveTo => "dateActiveTo",
+            Self::DateCreate => "dateCreate",
+            Self::TimestampX => "timestampX",
+            Self::IblockSectionId => "iblockSectionId",
+            Self::Measure => "measure",
+            Self::PreviewText => "previewText",
+            Self::DetailText => "detailText",
+            Self::PreviewPicture => "previewPicture",
+            Self::DetailPicture => "detailPicture",
+            Self::PreviewTextType => "previewTextType",
+            Self::DetailTextType => "detailTextType",
+            Self::Sort => "sort",
+            Self::Subscribe => "subscribe",
+            Self::VatId => "vatId",
+            Self::VatIncluded => "vatIncluded",
+            Self::Height => "height",
+            Self::Length => "length",
+            Self::Weight => "weight",
+            Self::Width => "width",
+            Self::QuantityTrace => "quantityTrace",
+            Self::Type => "type",
+            Self::PurchasingCurrency => "purchasingCurrency",
+            Self::PurchasingPrice => "purchasingPrice",
+            Self::Quantity => "quantity",
+            Self::QuantityReserved => "quantityReserved",
+            Self::RecurSchemeLength => "recurSchemeLength",
+            Self::RecurSchemeType => "recurSchemeType",
+            Self::TrialPriceId => "trialPriceId",
+            Self::WithoutOrder => "withoutOrder",
+            Self::IblockSection => "IblockSection",
+            Self::ParentId => "parentId",
         }
     }
 }
@@ -2272,6 +2505,73 @@ impl query::RecordField for RoundingRuleField {
             Self::ModifiedBy => "modifiedBy",
             Self::DateCreate => "dateCreate",
             Self::DateModify => "dateModify",
+        }
+    }
+}
+/// The fields of [`Store`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StoreField {
+    /// `id`
+    Id,
+    /// `address`
+    Address,
+    /// `title`
+    Title,
+    /// `active`
+    Active,
+    /// `description`
+    Description,
+    /// `gpsN`
+    GpsN,
+    /// `gpsS`
+    GpsS,
+    /// `imageId`
+    ImageId,
+    /// `dateModify`
+    DateModify,
+    /// `dateCreate`
+    DateCreate,
+    /// `userId`
+    UserId,
+    /// `modifiedBy`
+    ModifiedBy,
+    /// `phone`
+    Phone,
+    /// `schedule`
+    Schedule,
+    /// `xmlId`
+    XmlId,
+    /// `sort`
+    Sort,
+    /// `email`
+    Email,
+    /// `issuingCenter`
+    IssuingCenter,
+    /// `code`
+    Code,
+}
+impl query::RecordField for StoreField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::Address => "address",
+            Self::Title => "title",
+            Self::Active => "active",
+            Self::Description => "description",
+            Self::GpsN => "gpsN",
+            Self::GpsS => "gpsS",
+            Self::ImageId => "imageId",
+            Self::DateModify => "dateModify",
+            Self::DateCreate => "dateCreate",
+            Self::UserId => "userId",
+            Self::ModifiedBy => "modifiedBy",
+            Self::Phone => "phone",
+            Self::Schedule => "schedule",
+            Self::XmlId => "xmlId",
+            Self::Sort => "sort",
+            Self::Email => "email",
+            Self::IssuingCenter => "issuingCenter",
+            Self::Code => "code",
         }
     }
 }

@@ -9,7 +9,7 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::Offer;
+use super::catalog_linked::{Offer, OfferField};
 use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
@@ -61,141 +61,13 @@ impl wire::Lenient for CatalogProductOfferGetFieldsByFilterResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductOfferListOffers {
-    /// `active`: char. One of `Y`, `N`.
-    pub active: Option<bool>,
-    /// `available`: char. One of `Y`, `N`.
-    pub available: Option<bool>,
-    /// `barcodeMulti`: char. One of `Y`, `N`.
-    pub barcode_multi: Option<bool>,
-    /// `bundle`: char. One of `Y`, `N`.
-    pub bundle: Option<bool>,
-    /// `canBuyZero`: char. One of `Y`, `N`.
-    pub can_buy_zero: Option<bool>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `dateActiveFrom`: datetime.
-    pub date_active_from: Option<wire::DateTime>,
-    /// `dateActiveTo`: datetime.
-    pub date_active_to: Option<wire::DateTime>,
-    /// `dateCreate`: datetime.
-    pub date_create: Option<wire::DateTime>,
-    /// `detailPicture`: `CatalogProductOfferListPicture`.
-    pub detail_picture: Option<CatalogProductOfferListPicture>,
-    /// `detailText`: string.
-    pub detail_text: Option<String>,
-    /// `detailTextType`: string.
-    pub detail_text_type: Option<String>,
-    /// `height`: integer.
-    pub height: Option<i64>,
-    /// `iblockId`: integer.
-    pub iblock_id: Option<i64>,
-    /// `iblockSectionId`: integer.
-    pub iblock_section_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `length`: integer.
-    pub length: Option<i64>,
-    /// `measure`: integer.
-    pub measure: Option<i64>,
-    /// `modifiedBy`: integer.
-    pub modified_by: Option<i64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `previewPicture`: `CatalogProductOfferListPicture`.
-    pub preview_picture: Option<CatalogProductOfferListPicture>,
-    /// `previewText`: string.
-    pub preview_text: Option<String>,
-    /// `previewTextType`: string.
-    pub preview_text_type: Option<String>,
-    /// `purchasingCurrency`: string.
-    pub purchasing_currency: Option<String>,
-    /// `purchasingPrice`: decimal.
-    pub purchasing_price: Option<wire::Decimal>,
-    /// `quantity`: integer.
-    pub quantity: Option<i64>,
-    /// `quantityReserved`: integer.
-    pub quantity_reserved: Option<i64>,
-    /// `quantityTrace`: char. One of `Y`, `N`.
-    pub quantity_trace: Option<bool>,
-    /// `recurSchemeLength`: integer.
-    pub recur_scheme_length: Option<i64>,
-    /// `recurSchemeType`: string.
-    pub recur_scheme_type: Option<String>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `subscribe`: char. One of `Y`, `N`.
-    pub subscribe: Option<bool>,
-    /// `timestampX`: datetime.
-    pub timestamp_x: Option<wire::DateTime>,
-    /// `trialPriceId`: integer.
-    pub trial_price_id: Option<i64>,
-    /// `type`: integer.
-    pub type_: Option<i64>,
-    /// `vatId`: integer.
-    pub vat_id: Option<i64>,
-    /// `vatIncluded`: char. One of `Y`, `N`.
-    pub vat_included: Option<bool>,
-    /// `weight`: integer.
-    pub weight: Option<i64>,
-    /// `width`: integer.
-    pub width: Option<i64>,
-    /// `withoutOrder`: char. One of `Y`, `N`.
-    pub without_order: Option<bool>,
-    /// `xmlId`: integer.
-    pub xml_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductOfferListOffers {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductOfferListPicture {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// `urlMachine`: string.
-    pub url_machine: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductOfferListPicture {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `offers`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/offer/catalog-product-offer-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductOfferListResult {
-    /// `offers`: `CatalogProductOfferListOffers[]`, read-only.
-    pub offers: Option<Vec<CatalogProductOfferListOffers>>,
+    /// `offers`: `Offer[]`, read-only.
+    pub offers: Option<Vec<Offer>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -209,8 +81,8 @@ impl wire::Lenient for CatalogProductOfferListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CatalogProductOfferListOffers> for CatalogProductOfferListResult {
-    fn into_records(self) -> Vec<CatalogProductOfferListOffers> {
+impl IntoRecords<Offer> for CatalogProductOfferListResult {
+    fn into_records(self) -> Vec<Offer> {
         self.offers.unwrap_or_default()
     }
 }
@@ -232,142 +104,6 @@ impl wire::Lenient for CatalogProductOfferResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// The fields of [`CatalogProductOfferListOffers`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CatalogProductOfferListOffersField {
-    /// `active`
-    Active,
-    /// `available`
-    Available,
-    /// `barcodeMulti`
-    BarcodeMulti,
-    /// `bundle`
-    Bundle,
-    /// `canBuyZero`
-    CanBuyZero,
-    /// `code`
-    Code,
-    /// `createdBy`
-    CreatedBy,
-    /// `dateActiveFrom`
-    DateActiveFrom,
-    /// `dateActiveTo`
-    DateActiveTo,
-    /// `dateCreate`
-    DateCreate,
-    /// `detailPicture`
-    DetailPicture,
-    /// `detailText`
-    DetailText,
-    /// `detailTextType`
-    DetailTextType,
-    /// `height`
-    Height,
-    /// `iblockId`
-    IblockId,
-    /// `iblockSectionId`
-    IblockSectionId,
-    /// `id`
-    Id,
-    /// `length`
-    Length,
-    /// `measure`
-    Measure,
-    /// `modifiedBy`
-    ModifiedBy,
-    /// `name`
-    Name,
-    /// `previewPicture`
-    PreviewPicture,
-    /// `previewText`
-    PreviewText,
-    /// `previewTextType`
-    PreviewTextType,
-    /// `purchasingCurrency`
-    PurchasingCurrency,
-    /// `purchasingPrice`
-    PurchasingPrice,
-    /// `quantity`
-    Quantity,
-    /// `quantityReserved`
-    QuantityReserved,
-    /// `quantityTrace`
-    QuantityTrace,
-    /// `recurSchemeLength`
-    RecurSchemeLength,
-    /// `recurSchemeType`
-    RecurSchemeType,
-    /// `sort`
-    Sort,
-    /// `subscribe`
-    Subscribe,
-    /// `timestampX`
-    TimestampX,
-    /// `trialPriceId`
-    TrialPriceId,
-    /// `type`
-    Type,
-    /// `vatId`
-    VatId,
-    /// `vatIncluded`
-    VatIncluded,
-    /// `weight`
-    Weight,
-    /// `width`
-    Width,
-    /// `withoutOrder`
-    WithoutOrder,
-    /// `xmlId`
-    XmlId,
-}
-impl query::RecordField for CatalogProductOfferListOffersField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Available => "available",
-            Self::BarcodeMulti => "barcodeMulti",
-            Self::Bundle => "bundle",
-            Self::CanBuyZero => "canBuyZero",
-            Self::Code => "code",
-            Self::CreatedBy => "createdBy",
-            Self::DateActiveFrom => "dateActiveFrom",
-            Self::DateActiveTo => "dateActiveTo",
-            Self::DateCreate => "dateCreate",
-            Self::DetailPicture => "detailPicture",
-            Self::DetailText => "detailText",
-            Self::DetailTextType => "detailTextType",
-            Self::Height => "height",
-            Self::IblockId => "iblockId",
-            Self::IblockSectionId => "iblockSectionId",
-            Self::Id => "id",
-            Self::Length => "length",
-            Self::Measure => "measure",
-            Self::ModifiedBy => "modifiedBy",
-            Self::Name => "name",
-            Self::PreviewPicture => "previewPicture",
-            Self::PreviewText => "previewText",
-            Self::PreviewTextType => "previewTextType",
-            Self::PurchasingCurrency => "purchasingCurrency",
-            Self::PurchasingPrice => "purchasingPrice",
-            Self::Quantity => "quantity",
-            Self::QuantityReserved => "quantityReserved",
-            Self::QuantityTrace => "quantityTrace",
-            Self::RecurSchemeLength => "recurSchemeLength",
-            Self::RecurSchemeType => "recurSchemeType",
-            Self::Sort => "sort",
-            Self::Subscribe => "subscribe",
-            Self::TimestampX => "timestampX",
-            Self::TrialPriceId => "trialPriceId",
-            Self::Type => "type",
-            Self::VatId => "vatId",
-            Self::VatIncluded => "vatIncluded",
-            Self::Weight => "weight",
-            Self::Width => "width",
-            Self::WithoutOrder => "withoutOrder",
-            Self::XmlId => "xmlId",
-        }
     }
 }
 /// `catalog.product.offer.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
@@ -483,25 +219,20 @@ impl CatalogProductOfferGetFieldsByFilter {
     scope = "catalog",
     kind = read,
     response = CatalogProductOfferListResult,
-    list(
-        record = CatalogProductOfferListOffers,
-        records = "offers",
-        id = "id",
-        fast_path
-    )
+    list(record = Offer, records = "offers", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductOfferList {
-    /// `select`: `string[]`. Field names: [`CatalogProductOfferListOffersField`].
+    /// `select`: `string[]`. Field names: [`OfferField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<CatalogProductOfferListOffersField>>,
-    /// `filter`: `map<raw>`. Field names: [`CatalogProductOfferListOffersField`].
+    pub select: Option<query::Select<OfferField>>,
+    /// `filter`: `map<raw>`. Field names: [`OfferField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<CatalogProductOfferListOffersField>>,
-    /// `order`: `map<string>`. Field names: [`CatalogProductOfferListOffersField`].
+    pub filter: Option<query::Filter<OfferField>>,
+    /// `order`: `map<string>`. Field names: [`OfferField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CatalogProductOfferListOffersField>>,
+    pub order: Option<query::Order<OfferField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

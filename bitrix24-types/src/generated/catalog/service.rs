@@ -9,7 +9,7 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::CatalogProductService;
+use super::catalog_linked::{CatalogProductService, CatalogProductServiceField};
 use super::super::common::FieldDescription;
 /// Sent in requests.
 ///
@@ -61,38 +61,13 @@ impl wire::Lenient for CatalogProductServiceGetFieldsByFilterResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductServiceListPicture {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// `urlMachine`: string.
-    pub url_machine: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductServiceListPicture {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `services`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogProductServiceListResult {
-    /// `services`: `CatalogProductServiceListServices[]`, read-only.
-    pub services: Option<Vec<CatalogProductServiceListServices>>,
+    /// `services`: `CatalogProductService[]`, read-only.
+    pub services: Option<Vec<CatalogProductService>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -106,78 +81,9 @@ impl wire::Lenient for CatalogProductServiceListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CatalogProductServiceListServices> for CatalogProductServiceListResult {
-    fn into_records(self) -> Vec<CatalogProductServiceListServices> {
+impl IntoRecords<CatalogProductService> for CatalogProductServiceListResult {
+    fn into_records(self) -> Vec<CatalogProductService> {
         self.services.unwrap_or_default()
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/product/service/catalog-product-service-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogProductServiceListServices {
-    /// `active`: char. One of `Y`, `N`.
-    pub active: Option<bool>,
-    /// `available`: char. One of `Y`, `N`.
-    pub available: Option<bool>,
-    /// `bundle`: char. One of `Y`, `N`.
-    pub bundle: Option<bool>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `createdBy`: integer.
-    pub created_by: Option<i64>,
-    /// `dateActiveFrom`: datetime.
-    pub date_active_from: Option<wire::DateTime>,
-    /// `dateActiveTo`: datetime.
-    pub date_active_to: Option<wire::DateTime>,
-    /// `dateCreate`: datetime.
-    pub date_create: Option<wire::DateTime>,
-    /// `detailPicture`: `CatalogProductServiceListPicture`.
-    pub detail_picture: Option<CatalogProductServiceListPicture>,
-    /// `detailText`: string.
-    pub detail_text: Option<String>,
-    /// `detailTextType`: string.
-    pub detail_text_type: Option<String>,
-    /// `iblockId`: integer.
-    pub iblock_id: Option<i64>,
-    /// `iblockSectionId`: integer.
-    pub iblock_section_id: Option<i64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `modifiedBy`: integer.
-    pub modified_by: Option<i64>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `previewPicture`: `CatalogProductServiceListPicture`.
-    pub preview_picture: Option<CatalogProductServiceListPicture>,
-    /// `previewText`: string.
-    pub preview_text: Option<String>,
-    /// `previewTextType`: string.
-    pub preview_text_type: Option<String>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `timestampX`: datetime.
-    pub timestamp_x: Option<wire::DateTime>,
-    /// `type`: integer.
-    pub type_: Option<i64>,
-    /// `vatId`: integer.
-    pub vat_id: Option<i64>,
-    /// `vatIncluded`: char. One of `Y`, `N`.
-    pub vat_included: Option<bool>,
-    /// `xmlId`: integer.
-    pub xml_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogProductServiceListServices {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
     }
 }
 /// Read from responses.
@@ -198,91 +104,6 @@ impl wire::Lenient for CatalogProductServiceResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// The fields of [`CatalogProductServiceListServices`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CatalogProductServiceListServicesField {
-    /// `active`
-    Active,
-    /// `available`
-    Available,
-    /// `bundle`
-    Bundle,
-    /// `code`
-    Code,
-    /// `createdBy`
-    CreatedBy,
-    /// `dateActiveFrom`
-    DateActiveFrom,
-    /// `dateActiveTo`
-    DateActiveTo,
-    /// `dateCreate`
-    DateCreate,
-    /// `detailPicture`
-    DetailPicture,
-    /// `detailText`
-    DetailText,
-    /// `detailTextType`
-    DetailTextType,
-    /// `iblockId`
-    IblockId,
-    /// `iblockSectionId`
-    IblockSectionId,
-    /// `id`
-    Id,
-    /// `modifiedBy`
-    ModifiedBy,
-    /// `name`
-    Name,
-    /// `previewPicture`
-    PreviewPicture,
-    /// `previewText`
-    PreviewText,
-    /// `previewTextType`
-    PreviewTextType,
-    /// `sort`
-    Sort,
-    /// `timestampX`
-    TimestampX,
-    /// `type`
-    Type,
-    /// `vatId`
-    VatId,
-    /// `vatIncluded`
-    VatIncluded,
-    /// `xmlId`
-    XmlId,
-}
-impl query::RecordField for CatalogProductServiceListServicesField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Available => "available",
-            Self::Bundle => "bundle",
-            Self::Code => "code",
-            Self::CreatedBy => "createdBy",
-            Self::DateActiveFrom => "dateActiveFrom",
-            Self::DateActiveTo => "dateActiveTo",
-            Self::DateCreate => "dateCreate",
-            Self::DetailPicture => "detailPicture",
-            Self::DetailText => "detailText",
-            Self::DetailTextType => "detailTextType",
-            Self::IblockId => "iblockId",
-            Self::IblockSectionId => "iblockSectionId",
-            Self::Id => "id",
-            Self::ModifiedBy => "modifiedBy",
-            Self::Name => "name",
-            Self::PreviewPicture => "previewPicture",
-            Self::PreviewText => "previewText",
-            Self::PreviewTextType => "previewTextType",
-            Self::Sort => "sort",
-            Self::TimestampX => "timestampX",
-            Self::Type => "type",
-            Self::VatId => "vatId",
-            Self::VatIncluded => "vatIncluded",
-            Self::XmlId => "xmlId",
-        }
     }
 }
 /// `catalog.product.service.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
@@ -398,25 +219,20 @@ impl CatalogProductServiceGetFieldsByFilter {
     scope = "catalog",
     kind = read,
     response = CatalogProductServiceListResult,
-    list(
-        record = CatalogProductServiceListServices,
-        records = "services",
-        id = "id",
-        fast_path
-    )
+    list(record = CatalogProductService, records = "services", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductServiceList {
-    /// `select`: `string[]`. Field names: [`CatalogProductServiceListServicesField`].
+    /// `select`: `string[]`. Field names: [`CatalogProductServiceField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<CatalogProductServiceListServicesField>>,
-    /// `filter`: `map<raw>`. Field names: [`CatalogProductServiceListServicesField`].
+    pub select: Option<query::Select<CatalogProductServiceField>>,
+    /// `filter`: `map<raw>`. Field names: [`CatalogProductServiceField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<CatalogProductServiceListServicesField>>,
-    /// `order`: `map<string>`. Field names: [`CatalogProductServiceListServicesField`].
+    pub filter: Option<query::Filter<CatalogProductServiceField>>,
+    /// `order`: `map<string>`. Field names: [`CatalogProductServiceField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CatalogProductServiceListServicesField>>,
+    pub order: Option<query::Order<CatalogProductServiceField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

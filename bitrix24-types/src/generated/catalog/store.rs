@@ -9,7 +9,7 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::catalog_linked::Store;
+use super::catalog_linked::{Store, StoreField};
 use super::super::common::FieldDescription;
 /// Read from responses.
 ///
@@ -31,35 +31,13 @@ impl wire::Lenient for CatalogStoreGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CatalogStoreListImageId {
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `url`: string.
-    pub url: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogStoreListImageId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `stores`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CatalogStoreListResult {
-    /// `stores`: `CatalogStoreListStores[]`, read-only.
-    pub stores: Option<Vec<CatalogStoreListStores>>,
+    /// `stores`: `Store[]`, read-only.
+    pub stores: Option<Vec<Store>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -73,66 +51,9 @@ impl wire::Lenient for CatalogStoreListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<CatalogStoreListStores> for CatalogStoreListResult {
-    fn into_records(self) -> Vec<CatalogStoreListStores> {
+impl IntoRecords<Store> for CatalogStoreListResult {
+    fn into_records(self) -> Vec<Store> {
         self.stores.unwrap_or_default()
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/catalog/store/catalog-store-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CatalogStoreListStores {
-    /// `active`: char. One of `Y`, `N`.
-    pub active: Option<bool>,
-    /// `address`: string.
-    pub address: Option<String>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `dateCreate`: datetime.
-    pub date_create: Option<wire::DateTime>,
-    /// `dateModify`: datetime.
-    pub date_modify: Option<wire::DateTime>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `email`: string.
-    pub email: Option<String>,
-    /// `gpsN`: double.
-    pub gps_n: Option<f64>,
-    /// `gpsS`: double.
-    pub gps_s: Option<f64>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `imageId`: `CatalogStoreListImageId`.
-    pub image_id: Option<CatalogStoreListImageId>,
-    /// `issuingCenter`: char. One of `Y`, `N`.
-    pub issuing_center: Option<bool>,
-    /// `modifiedBy`: integer.
-    pub modified_by: Option<i64>,
-    /// `phone`: string.
-    pub phone: Option<String>,
-    /// `schedule`: string.
-    pub schedule: Option<String>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `userId`: integer.
-    pub user_id: Option<i64>,
-    /// `xmlId`: integer.
-    pub xml_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CatalogStoreListStores {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
     }
 }
 /// Read from responses.
@@ -153,73 +74,6 @@ impl wire::Lenient for CatalogStoreResult {
         D: serde::Deserializer<'de>,
     {
         wire::object_or_nothing(de)
-    }
-}
-/// The fields of [`CatalogStoreListStores`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CatalogStoreListStoresField {
-    /// `active`
-    Active,
-    /// `address`
-    Address,
-    /// `code`
-    Code,
-    /// `dateCreate`
-    DateCreate,
-    /// `dateModify`
-    DateModify,
-    /// `description`
-    Description,
-    /// `email`
-    Email,
-    /// `gpsN`
-    GpsN,
-    /// `gpsS`
-    GpsS,
-    /// `id`
-    Id,
-    /// `imageId`
-    ImageId,
-    /// `issuingCenter`
-    IssuingCenter,
-    /// `modifiedBy`
-    ModifiedBy,
-    /// `phone`
-    Phone,
-    /// `schedule`
-    Schedule,
-    /// `sort`
-    Sort,
-    /// `title`
-    Title,
-    /// `userId`
-    UserId,
-    /// `xmlId`
-    XmlId,
-}
-impl query::RecordField for CatalogStoreListStoresField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Address => "address",
-            Self::Code => "code",
-            Self::DateCreate => "dateCreate",
-            Self::DateModify => "dateModify",
-            Self::Description => "description",
-            Self::Email => "email",
-            Self::GpsN => "gpsN",
-            Self::GpsS => "gpsS",
-            Self::Id => "id",
-            Self::ImageId => "imageId",
-            Self::IssuingCenter => "issuingCenter",
-            Self::ModifiedBy => "modifiedBy",
-            Self::Phone => "phone",
-            Self::Schedule => "schedule",
-            Self::Sort => "sort",
-            Self::Title => "title",
-            Self::UserId => "userId",
-            Self::XmlId => "xmlId",
-        }
     }
 }
 /// `catalog.store.add`: scope `catalog`; writes (not idempotent: never repeated blindly).
@@ -305,20 +159,20 @@ pub struct CatalogStoreGetFields;
     scope = "catalog",
     kind = read,
     response = CatalogStoreListResult,
-    list(record = CatalogStoreListStores, records = "stores", id = "id", fast_path)
+    list(record = Store, records = "stores", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogStoreList {
-    /// `select`: `string[]`. Field names: [`CatalogStoreListStoresField`].
+    /// `select`: `string[]`. Field names: [`StoreField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<CatalogStoreListStoresField>>,
-    /// `filter`: `map<raw>`. Field names: [`CatalogStoreListStoresField`].
+    pub select: Option<query::Select<StoreField>>,
+    /// `filter`: `map<raw>`. Field names: [`StoreField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<CatalogStoreListStoresField>>,
-    /// `order`: `map<string>`. Field names: [`CatalogStoreListStoresField`].
+    pub filter: Option<query::Filter<StoreField>>,
+    /// `order`: `map<string>`. Field names: [`StoreField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<CatalogStoreListStoresField>>,
+    pub order: Option<query::Order<StoreField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

@@ -15,70 +15,6 @@ use super::super::common::FieldDescription;
 use super::crm_values::{CrmDealProductrowsGetDiscountTypeId, CrmQuoteProductrowsGetType};
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-add.html#parameter-fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmQuoteAddParameterFields {
-    /// `TITLE`: string, required.
-    pub title: String,
-    /// `STATUS_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_id: Option<String>,
-    /// `CURRENCY_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_id: Option<String>,
-    /// `OPPORTUNITY`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub opportunity: Option<wire::Decimal>,
-    /// `ASSIGNED_BY_ID`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_by_id: Option<u64>,
-    /// `COMPANY_ID`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<u64>,
-    /// `CONTACT_IDS`: `id[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_ids: Option<Vec<u64>>,
-    /// `MYCOMPANY_ID`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mycompany_id: Option<u64>,
-    /// `OPENED`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub opened: Option<bool>,
-    /// `PERSON_TYPE_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub person_type_id: Option<i64>,
-    /// `BEGINDATE`: date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub begindate: Option<chrono::NaiveDate>,
-    /// `CLOSEDATE`: date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub closedate: Option<chrono::NaiveDate>,
-    /// `CLIENT_TITLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_title: Option<String>,
-    /// `CLIENT_ADDR`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_addr: Option<String>,
-    /// `CLIENT_EMAIL`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_email: Option<String>,
-    /// `CLIENT_PHONE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_phone: Option<String>,
-    /// `COMMENTS`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-add.html#parameter-params)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -225,71 +161,6 @@ pub struct CrmQuoteProductrowsSetParameterRows {
 }
 /// Sent in requests.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-update.html#parameter-fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmQuoteUpdateParameterFields {
-    /// `TITLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `STATUS_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status_id: Option<String>,
-    /// `CURRENCY_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency_id: Option<String>,
-    /// `OPPORTUNITY`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub opportunity: Option<wire::Decimal>,
-    /// `ASSIGNED_BY_ID`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_by_id: Option<u64>,
-    /// `COMPANY_ID`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<u64>,
-    /// `CONTACT_IDS`: `id[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_ids: Option<Vec<u64>>,
-    /// `MYCOMPANY_ID`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mycompany_id: Option<u64>,
-    /// `OPENED`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub opened: Option<bool>,
-    /// `PERSON_TYPE_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub person_type_id: Option<i64>,
-    /// `BEGINDATE`: date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub begindate: Option<chrono::NaiveDate>,
-    /// `CLOSEDATE`: date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub closedate: Option<chrono::NaiveDate>,
-    /// `CLIENT_TITLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_title: Option<String>,
-    /// `CLIENT_ADDR`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_addr: Option<String>,
-    /// `CLIENT_EMAIL`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_email: Option<String>,
-    /// `CLIENT_PHONE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_phone: Option<String>,
-    /// `COMMENTS`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-update.html#parameter-params)
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -401,96 +272,147 @@ impl EventPayload for OnCrmQuoteUpdate {
     const CODE: &'static str = "ONCRMQUOTEUPDATE";
     const SCOPE: Option<&'static str> = Some("crm");
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct Quote {
     /// `ACTUAL_DATE`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub actual_date: Option<wire::DateTime>,
     /// `ASSIGNED_BY_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_by_id: Option<i64>,
     /// `BEGINDATE`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub begindate: Option<wire::DateTime>,
     /// `CLIENT_ADDR`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_addr: Option<String>,
     /// `CLIENT_CONTACT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_contact: Option<String>,
     /// `CLIENT_EMAIL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_email: Option<String>,
     /// `CLIENT_PHONE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_phone: Option<String>,
     /// `CLIENT_TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_title: Option<String>,
     /// `CLIENT_TPA_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_tpa_id: Option<i64>,
     /// `CLIENT_TP_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_tp_id: Option<i64>,
     /// `CLOSED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub closed: Option<bool>,
     /// `CLOSEDATE`: datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub closedate: Option<wire::DateTime>,
     /// `COMMENTS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comments: Option<String>,
     /// `COMPANY_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_id: Option<i64>,
     /// `CONTACT_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_id: Option<i64>,
     /// `CONTENT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// `CREATED_BY_ID`: integer.
+    /// `CREATED_BY_ID`: integer, read-only.
+    #[serde(skip_serializing)]
     pub created_by_id: Option<i64>,
     /// `CURRENCY_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<String>,
-    /// `DATE_CREATE`: datetime.
+    /// `DATE_CREATE`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub date_create: Option<wire::DateTime>,
-    /// `DATE_MODIFY`: datetime.
+    /// `DATE_MODIFY`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub date_modify: Option<wire::DateTime>,
     /// `DEAL_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deal_id: Option<i64>,
-    /// `ID`: id.
+    /// `ID`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
-    /// `LAST_ACTIVITY_BY`: string.
+    /// `LAST_ACTIVITY_BY`: string, read-only.
+    #[serde(skip_serializing)]
     pub last_activity_by: Option<String>,
-    /// `LAST_ACTIVITY_TIME`: datetime.
+    /// `LAST_ACTIVITY_TIME`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub last_activity_time: Option<wire::DateTime>,
-    /// `LAST_COMMUNICATION_TIME`: datetime.
+    /// `LAST_COMMUNICATION_TIME`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub last_communication_time: Option<wire::DateTime>,
     /// `LEAD_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lead_id: Option<i64>,
     /// `LOCATION_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id: Option<i64>,
-    /// `MODIFY_BY_ID`: integer.
+    /// `MODIFY_BY_ID`: integer, read-only.
+    #[serde(skip_serializing)]
     pub modify_by_id: Option<i64>,
     /// `MYCOMPANY_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mycompany_id: Option<i64>,
     /// `OPENED`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub opened: Option<bool>,
     /// `OPPORTUNITY`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub opportunity: Option<wire::Decimal>,
     /// `PERSON_TYPE_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub person_type_id: Option<i64>,
-    /// `QUOTE_NUMBER`: string.
+    /// `QUOTE_NUMBER`: string, read-only.
+    #[serde(skip_serializing)]
     pub quote_number: Option<String>,
     /// `STATUS_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_id: Option<String>,
     /// `TAX_VALUE`: decimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_value: Option<wire::Decimal>,
     /// `TERMS`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub terms: Option<String>,
     /// `TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `UTM_CAMPAIGN`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_campaign: Option<String>,
     /// `UTM_CONTENT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_content: Option<String>,
     /// `UTM_MEDIUM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_medium: Option<String>,
     /// `UTM_SOURCE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
     /// `UTM_TERM`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_term: Option<String>,
+    /// `CONTACT_IDS`: `id[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_ids: Option<Vec<u64>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -591,6 +513,8 @@ pub enum QuoteField {
     UtmSource,
     /// `UTM_TERM`
     UtmTerm,
+    /// `CONTACT_IDS`
+    ContactIds,
 }
 impl query::RecordField for QuoteField {
     fn name(&self) -> &'static str {
@@ -637,6 +561,7 @@ impl query::RecordField for QuoteField {
             Self::UtmMedium => "UTM_MEDIUM",
             Self::UtmSource => "UTM_SOURCE",
             Self::UtmTerm => "UTM_TERM",
+            Self::ContactIds => "CONTACT_IDS",
         }
     }
 }
@@ -648,15 +573,15 @@ impl query::RecordField for QuoteField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmQuoteAdd {
-    /// `fields`: `CrmQuoteAddParameterFields`, required.
-    pub fields: CrmQuoteAddParameterFields,
+    /// `fields`: `Quote`, required.
+    pub fields: Quote,
     /// `params`: `CrmQuoteAddParameterParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<CrmQuoteAddParameterParams>,
 }
 impl CrmQuoteAdd {
     /// A `crm.quote.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmQuoteAddParameterFields) -> Self {
+    pub fn new(fields: Quote) -> Self {
         Self { fields, params: None }
     }
 }
@@ -798,9 +723,9 @@ impl CrmQuoteProductrowsSet {
 pub struct CrmQuoteUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CrmQuoteUpdateParameterFields`.
+    /// `fields`: `Quote`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<CrmQuoteUpdateParameterFields>,
+    pub fields: Option<Quote>,
     /// `params`: `CrmQuoteUpdateParameterParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<CrmQuoteUpdateParameterParams>,

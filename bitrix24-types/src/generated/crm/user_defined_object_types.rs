@@ -11,68 +11,141 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
 use super::crm_linked::Type;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmType {
-    /// `code`: string.
+    /// `code`: string, read-only.
+    #[serde(skip_serializing)]
     pub code: Option<String>,
-    /// `createdBy`: integer.
+    /// `createdBy`: integer, read-only.
+    #[serde(skip_serializing)]
     pub created_by: Option<i64>,
-    /// `createdTime`: datetime.
+    /// `createdTime`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub created_time: Option<wire::DateTime>,
     /// `customSectionId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_section_id: Option<i64>,
     /// `customSections`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_sections: Option<serde_json::Value>,
-    /// `entityTypeId`: integer.
+    /// `entityTypeId`: integer, read-only.
+    #[serde(skip_serializing)]
     pub entity_type_id: Option<i64>,
-    /// `id`: id.
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `isAutomationEnabled`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_automation_enabled: Option<bool>,
     /// `isBeginCloseDatesEnabled`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_begin_close_dates_enabled: Option<bool>,
     /// `isBizProcEnabled`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_biz_proc_enabled: Option<bool>,
     /// `isCategoriesEnabled`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_categories_enabled: Option<bool>,
     /// `isClientEnabled`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_client_enabled: Option<bool>,
-    /// `isCountersEnabled`: char. One of `Y`, `N`.
+    /// `isCountersEnabled`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub is_counters_enabled: Option<bool>,
     /// `isDocumentsEnabled`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_documents_enabled: Option<bool>,
     /// `isLinkWithProductsEnabled`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_link_with_products_enabled: Option<bool>,
     /// `isMycompanyEnabled`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_mycompany_enabled: Option<bool>,
     /// `isObserversEnabled`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_observers_enabled: Option<bool>,
-    /// `isPaymentsEnabled`: char. One of `Y`, `N`.
+    /// `isPaymentsEnabled`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub is_payments_enabled: Option<bool>,
     /// `isRecyclebinEnabled`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_recyclebin_enabled: Option<bool>,
     /// `isSetOpenPermissions`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_set_open_permissions: Option<bool>,
     /// `isSourceEnabled`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_source_enabled: Option<bool>,
     /// `isStagesEnabled`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_stages_enabled: Option<bool>,
     /// `isUseInUserfieldEnabled`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_use_in_userfield_enabled: Option<bool>,
     /// `linkedUserFields`: `map<char>`. Each one of `Y`, `N`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub linked_user_fields: Option<BTreeMap<String, bool>>,
     /// `relations`: `CrmTypeGetRelations`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub relations: Option<CrmTypeGetRelations>,
     /// `title`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `updatedBy`: integer.
+    /// `updatedBy`: integer, read-only.
+    #[serde(skip_serializing)]
     pub updated_by: Option<i64>,
-    /// `updatedTime`: datetime.
+    /// `updatedTime`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub updated_time: Option<wire::DateTime>,
+    /// `isExternal`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_external: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -235,17 +308,26 @@ impl wire::Lenient for CrmTypeFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get-by-entity-type-id.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmTypeGetItem {
     /// `entityTypeId`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type_id: Option<i64>,
     /// `isChildrenListEnabled`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_children_list_enabled: Option<bool>,
     /// `isPredefined`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_predefined: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -260,14 +342,17 @@ impl wire::Lenient for CrmTypeGetItem {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmTypeGetRelations {
     /// `child`: `CrmTypeGetItem[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub child: Option<Vec<CrmTypeGetItem>>,
     /// `parent`: `CrmTypeGetItem[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Vec<CrmTypeGetItem>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -349,77 +434,6 @@ impl wire::Lenient for CrmTypeResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/user-defined-object-types/crm-type-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmTypeUpdateFields {
-    /// `title`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `relations`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub relations: Option<serde_json::Value>,
-    /// `isUseInUserfieldEnabled`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_use_in_userfield_enabled: Option<bool>,
-    /// `linkedUserFields`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub linked_user_fields: Option<serde_json::Value>,
-    /// `isAutomationEnabled`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_automation_enabled: Option<bool>,
-    /// `isBeginCloseDatesEnabled`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_begin_close_dates_enabled: Option<bool>,
-    /// `isBizProcEnabled`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_biz_proc_enabled: Option<bool>,
-    /// `isCategoriesEnabled`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_categories_enabled: Option<bool>,
-    /// `isClientEnabled`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_client_enabled: Option<bool>,
-    /// `isDocumentsEnabled`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_documents_enabled: Option<bool>,
-    /// `isLinkWithProductsEnabled`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_link_with_products_enabled: Option<bool>,
-    /// `isMycompanyEnabled`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_mycompany_enabled: Option<bool>,
-    /// `isObserversEnabled`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_observers_enabled: Option<bool>,
-    /// `isRecyclebinEnabled`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_recyclebin_enabled: Option<bool>,
-    /// `isSetOpenPermissions`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_set_open_permissions: Option<bool>,
-    /// `isSourceEnabled`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_source_enabled: Option<bool>,
-    /// `isStagesEnabled`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_stages_enabled: Option<bool>,
-    /// `isExternal`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_external: Option<bool>,
-    /// `customSectionId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_section_id: Option<i64>,
-    /// `customSections`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_sections: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// The fields of [`CrmType`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CrmTypeField {
@@ -479,6 +493,8 @@ pub enum CrmTypeField {
     UpdatedBy,
     /// `updatedTime`
     UpdatedTime,
+    /// `isExternal`
+    IsExternal,
 }
 impl query::RecordField for CrmTypeField {
     fn name(&self) -> &'static str {
@@ -511,6 +527,7 @@ impl query::RecordField for CrmTypeField {
             Self::Title => "title",
             Self::UpdatedBy => "updatedBy",
             Self::UpdatedTime => "updatedTime",
+            Self::IsExternal => "isExternal",
         }
     }
 }
@@ -637,9 +654,9 @@ pub struct CrmTypeList {
 pub struct CrmTypeUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CrmTypeUpdateFields`.
+    /// `fields`: `CrmType`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<CrmTypeUpdateFields>,
+    pub fields: Option<CrmType>,
 }
 impl CrmTypeUpdate {
     /// A `crm.type.update` call with the required parameters; optional ones unset.

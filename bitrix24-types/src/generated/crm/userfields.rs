@@ -9,48 +9,87 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::crm_values::CrmCompanyUserfieldListShowFilter;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCompanyUserfield {
-    /// `EDIT_FORM_LABEL`: `map<string>`.
-    pub edit_form_label: Option<BTreeMap<String, String>>,
+    /// `EDIT_FORM_LABEL`: localized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit_form_label: Option<wire::Localized>,
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub edit_in_list: Option<bool>,
-    /// `ENTITY_ID`: string.
+    /// `ENTITY_ID`: string, read-only.
+    #[serde(skip_serializing)]
     pub entity_id: Option<String>,
-    /// `ERROR_MESSAGE`: `map<string>`.
-    pub error_message: Option<BTreeMap<String, String>>,
+    /// `ERROR_MESSAGE`: localized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<wire::Localized>,
     /// `FIELD_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
-    /// `HELP_MESSAGE`: `map<string>`.
-    pub help_message: Option<BTreeMap<String, String>>,
-    /// `ID`: id.
+    /// `HELP_MESSAGE`: localized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_message: Option<wire::Localized>,
+    /// `ID`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_searchable: Option<bool>,
-    /// `LIST_COLUMN_LABEL`: `map<string>`.
-    pub list_column_label: Option<BTreeMap<String, String>>,
-    /// `LIST_FILTER_LABEL`: `map<string>`.
-    pub list_filter_label: Option<BTreeMap<String, String>>,
+    /// `LIST_COLUMN_LABEL`: localized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_column_label: Option<wire::Localized>,
+    /// `LIST_FILTER_LABEL`: localized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_filter_label: Option<wire::Localized>,
     /// `MANDATORY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub mandatory: Option<bool>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub multiple: Option<bool>,
     /// `SETTINGS`: `CrmCompanyUserfieldGetSettings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<CrmCompanyUserfieldGetSettings>,
-    /// `SHOW_FILTER`: char. One of `Y`, `N`.
-    pub show_filter: Option<bool>,
+    /// `SHOW_FILTER`: `CrmCompanyUserfieldListShowFilter`. One of `N`, `I`, `E`, `S`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_filter: Option<CrmCompanyUserfieldListShowFilter>,
     /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub show_in_list: Option<bool>,
     /// `SORT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
     /// `USER_TYPE_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_type_id: Option<String>,
-    /// `XML_ID`: integer.
-    pub xml_id: Option<i64>,
+    /// `XML_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// `LABEL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// `LIST`: `CrmCompanyUserfieldUfEnumElement[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<Vec<CrmCompanyUserfieldUfEnumElement>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -64,96 +103,120 @@ impl wire::Lenient for CrmCompanyUserfield {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-add.html#parameter-fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmCompanyUserfieldAddParameterFields {
-    /// `USER_TYPE_ID`: string, required.
-    pub user_type_id: String,
-    /// `FIELD_NAME`: string, required.
-    pub field_name: String,
-    /// `LABEL`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `LIST_FILTER_LABEL`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_filter_label: Option<wire::Localized>,
-    /// `LIST_COLUMN_LABEL`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_column_label: Option<wire::Localized>,
-    /// `EDIT_FORM_LABEL`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_form_label: Option<wire::Localized>,
-    /// `ERROR_MESSAGE`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<wire::Localized>,
-    /// `HELP_MESSAGE`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub help_message: Option<wire::Localized>,
-    /// `MULTIPLE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple: Option<bool>,
-    /// `MANDATORY`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub show_filter: Option<bool>,
-    /// `SETTINGS`: `CrmCompanyUserfieldSettings`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<CrmCompanyUserfieldSettings>,
-    /// `LIST`: `CrmCompanyUserfieldUfEnumElement[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<Vec<CrmCompanyUserfieldUfEnumElement>>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_searchable: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCompanyUserfieldGetSettings {
     /// `DEFAULT_VALUE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
     /// `MAX_LENGTH`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_length: Option<i64>,
     /// `MIN_LENGTH`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_length: Option<i64>,
     /// `REGEXP`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub regexp: Option<String>,
     /// `ROWS`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<i64>,
     /// `SIZE`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+    /// `ALLOW_OVERBOOKING`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub allow_overbooking: Option<bool>,
+    /// `CAPTION_NO_VALUE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub caption_no_value: Option<String>,
+    /// `DISPLAY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display: Option<String>,
+    /// `ENTITY_TYPE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// `EXTENSIONS`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extensions: Option<Vec<String>>,
+    /// `FULL_DAY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub full_day: Option<bool>,
+    /// `LIST_HEIGHT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_height: Option<i64>,
+    /// `LIST_WIDTH`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_width: Option<i64>,
+    /// `MAX_ALLOWED_SIZE`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_allowed_size: Option<i64>,
+    /// `MAX_SHOW_SIZE`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_show_size: Option<i64>,
+    /// `RESOURCES`: `CrmCompanyUserfieldListResources`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<CrmCompanyUserfieldListResources>,
+    /// `RESOURCE_LIMIT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_limit: Option<i64>,
+    /// `SELECTED_RESOURCES`: `CrmCompanyUserfieldListSelectedResourcesItem[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selected_resources: Option<Vec<CrmCompanyUserfieldListSelectedResourcesItem>>,
+    /// `SELECTED_USERS`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub selected_users: Option<serde_json::Value>,
+    /// `SERVICE_LIST`: `CrmCompanyUserfieldListServiceListItem[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_list: Option<Vec<CrmCompanyUserfieldListServiceListItem>>,
+    /// `SHOW_NO_VALUE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub show_no_value: Option<bool>,
+    /// `TARGET_BLANK`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub target_blank: Option<bool>,
+    /// `TIMEZONE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// `USE_RESOURCES`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub use_resources: Option<bool>,
+    /// `USE_SERVICES`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub use_services: Option<bool>,
+    /// `USE_USERS`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub use_users: Option<bool>,
+    /// `USE_USER_TIMEZONE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub use_user_timezone: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -223,46 +286,20 @@ pub struct CrmCompanyUserfieldListFilterable {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmCompanyUserfieldListListItem {
-    /// `DEF`: char. One of `Y`, `N`.
-    pub def: Option<bool>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `SORT`: string.
-    pub sort: Option<String>,
-    /// `VALUE`: string.
-    pub value: Option<String>,
-    /// `XML_ID`: string.
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmCompanyUserfieldListListItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCompanyUserfieldListResource {
     /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `SECTIONS`: `CrmCompanyUserfieldListSectionsItem[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sections: Option<Vec<CrmCompanyUserfieldListSectionsItem>>,
     /// `XML_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -277,12 +314,14 @@ impl wire::Lenient for CrmCompanyUserfieldListResource {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmCompanyUserfieldListResources {
     /// `resource`: `CrmCompanyUserfieldListResource`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<CrmCompanyUserfieldListResource>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -297,74 +336,20 @@ impl wire::Lenient for CrmCompanyUserfieldListResources {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmCompanyUserfieldListResultItem {
-    /// `EDIT_FORM_LABEL`: string.
-    pub edit_form_label: Option<String>,
-    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    pub edit_in_list: Option<bool>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `ERROR_MESSAGE`: string.
-    pub error_message: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// `HELP_MESSAGE`: string.
-    pub help_message: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    pub is_searchable: Option<bool>,
-    /// `LIST`: `CrmCompanyUserfieldListListItem[]`.
-    pub list: Option<Vec<CrmCompanyUserfieldListListItem>>,
-    /// `LIST_COLUMN_LABEL`: string.
-    pub list_column_label: Option<String>,
-    /// `LIST_FILTER_LABEL`: string.
-    pub list_filter_label: Option<String>,
-    /// `MANDATORY`: char. One of `Y`, `N`.
-    pub mandatory: Option<bool>,
-    /// `MULTIPLE`: char. One of `Y`, `N`.
-    pub multiple: Option<bool>,
-    /// `SETTINGS`: `CrmCompanyUserfieldListSettings`.
-    pub settings: Option<CrmCompanyUserfieldListSettings>,
-    /// `SHOW_FILTER`: string.
-    pub show_filter: Option<String>,
-    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    pub show_in_list: Option<bool>,
-    /// `SORT`: string.
-    pub sort: Option<String>,
-    /// `USER_TYPE_ID`: string.
-    pub user_type_id: Option<String>,
-    /// `XML_ID`: integer.
-    pub xml_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmCompanyUserfieldListResultItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCompanyUserfieldListSectionsItem {
     /// `CAL_TYPE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cal_type: Option<String>,
     /// `ID`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -379,17 +364,20 @@ impl wire::Lenient for CrmCompanyUserfieldListSectionsItem {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmCompanyUserfieldListSelectedResourcesItem {
     /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `title`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// `type`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -404,14 +392,17 @@ impl wire::Lenient for CrmCompanyUserfieldListSelectedResourcesItem {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde")]
 pub struct CrmCompanyUserfieldListServiceListItem {
     /// `duration`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
@@ -426,110 +417,18 @@ impl wire::Lenient for CrmCompanyUserfieldListServiceListItem {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmCompanyUserfieldListSettings {
-    /// `ALLOW_OVERBOOKING`: char. One of `Y`, `N`.
-    pub allow_overbooking: Option<bool>,
-    /// `CAPTION_NO_VALUE`: string.
-    pub caption_no_value: Option<String>,
-    /// `DEFAULT_VALUE`: string.
-    pub default_value: Option<String>,
-    /// `DISPLAY`: string.
-    pub display: Option<String>,
-    /// `ENTITY_TYPE`: string.
-    pub entity_type: Option<String>,
-    /// `EXTENSIONS`: `string[]`.
-    pub extensions: Option<Vec<String>>,
-    /// `FULL_DAY`: char. One of `Y`, `N`.
-    pub full_day: Option<bool>,
-    /// `LIST_HEIGHT`: integer.
-    pub list_height: Option<i64>,
-    /// `LIST_WIDTH`: integer.
-    pub list_width: Option<i64>,
-    /// `MAX_ALLOWED_SIZE`: integer.
-    pub max_allowed_size: Option<i64>,
-    /// `MAX_LENGTH`: integer.
-    pub max_length: Option<i64>,
-    /// `MAX_SHOW_SIZE`: integer.
-    pub max_show_size: Option<i64>,
-    /// `MIN_LENGTH`: integer.
-    pub min_length: Option<i64>,
-    /// `REGEXP`: string.
-    pub regexp: Option<String>,
-    /// `RESOURCES`: `CrmCompanyUserfieldListResources`.
-    pub resources: Option<CrmCompanyUserfieldListResources>,
-    /// `RESOURCE_LIMIT`: integer.
-    pub resource_limit: Option<i64>,
-    /// `ROWS`: integer.
-    pub rows: Option<i64>,
-    /// `SELECTED_RESOURCES`: `CrmCompanyUserfieldListSelectedResourcesItem[]`.
-    pub selected_resources: Option<Vec<CrmCompanyUserfieldListSelectedResourcesItem>>,
-    /// `SELECTED_USERS`: raw.
-    pub selected_users: Option<serde_json::Value>,
-    /// `SERVICE_LIST`: `CrmCompanyUserfieldListServiceListItem[]`.
-    pub service_list: Option<Vec<CrmCompanyUserfieldListServiceListItem>>,
-    /// `SHOW_NO_VALUE`: char. One of `Y`, `N`.
-    pub show_no_value: Option<bool>,
-    /// `SIZE`: integer.
-    pub size: Option<i64>,
-    /// `TARGET_BLANK`: char. One of `Y`, `N`.
-    pub target_blank: Option<bool>,
-    /// `TIMEZONE`: string.
-    pub timezone: Option<String>,
-    /// `USE_RESOURCES`: char. One of `Y`, `N`.
-    pub use_resources: Option<bool>,
-    /// `USE_SERVICES`: char. One of `Y`, `N`.
-    pub use_services: Option<bool>,
-    /// `USE_USERS`: char. One of `Y`, `N`.
-    pub use_users: Option<bool>,
-    /// `USE_USER_TIMEZONE`: char. One of `Y`, `N`.
-    pub use_user_timezone: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmCompanyUserfieldListSettings {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-add.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmCompanyUserfieldSettings {
-    /// `DEFAULT_VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `ROWS`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rows: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-add.html#uf_enum_element)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmCompanyUserfieldUfEnumElement {
     /// `VALUE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `SORT`: integer.
+    /// `SORT`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
+    pub sort: Option<String>,
     /// `DEF`: char. One of `Y`, `N`.
     #[serde(
         skip_serializing_if = "Option::is_none",
@@ -539,72 +438,21 @@ pub struct CrmCompanyUserfieldUfEnumElement {
     /// `XML_ID`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
+    /// `ID`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/companies/userfields/crm-company-userfield-update.html#parameter-fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmCompanyUserfieldUpdateParameterFields {
-    /// `MANDATORY`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub show_filter: Option<bool>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `SETTINGS`: `CrmCompanyUserfieldSettings`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<CrmCompanyUserfieldSettings>,
-    /// `LIST`: `CrmCompanyUserfieldUfEnumElement[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<Vec<CrmCompanyUserfieldUfEnumElement>>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_searchable: Option<bool>,
-    /// `LIST_FILTER_LABEL`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_filter_label: Option<wire::Localized>,
-    /// `LIST_COLUMN_LABEL`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_column_label: Option<wire::Localized>,
-    /// `EDIT_FORM_LABEL`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_form_label: Option<wire::Localized>,
-    /// `ERROR_MESSAGE`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<wire::Localized>,
-    /// `HELP_MESSAGE`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub help_message: Option<wire::Localized>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
+impl wire::Lenient for CrmCompanyUserfieldUfEnumElement {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
 }
 /// The `data` of the event `ONCRMCOMPANYUSERFIELDADD`: scope `crm`.
 ///
@@ -743,12 +591,12 @@ impl EventPayload for OnCrmCompanyUserFieldUpdate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCompanyUserfieldAdd {
-    /// `fields`: `CrmCompanyUserfieldAddParameterFields`, required.
-    pub fields: CrmCompanyUserfieldAddParameterFields,
+    /// `fields`: `CrmCompanyUserfield`, required.
+    pub fields: CrmCompanyUserfield,
 }
 impl CrmCompanyUserfieldAdd {
     /// A `crm.company.userfield.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmCompanyUserfieldAddParameterFields) -> Self {
+    pub fn new(fields: CrmCompanyUserfield) -> Self {
         Self { fields }
     }
 }
@@ -801,7 +649,7 @@ impl CrmCompanyUserfieldGet {
     "crm.company.userfield.list",
     scope = "crm",
     kind = read,
-    response = Vec<CrmCompanyUserfieldListResultItem>
+    response = Vec<CrmCompanyUserfield>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -827,12 +675,12 @@ pub struct CrmCompanyUserfieldList {
 pub struct CrmCompanyUserfieldUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CrmCompanyUserfieldUpdateParameterFields`, required.
-    pub fields: CrmCompanyUserfieldUpdateParameterFields,
+    /// `fields`: `CrmCompanyUserfield`, required.
+    pub fields: CrmCompanyUserfield,
 }
 impl CrmCompanyUserfieldUpdate {
     /// A `crm.company.userfield.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CrmCompanyUserfieldUpdateParameterFields) -> Self {
+    pub fn new(id: u64, fields: CrmCompanyUserfield) -> Self {
         Self { id, fields }
     }
 }

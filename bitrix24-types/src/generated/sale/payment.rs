@@ -5,146 +5,12 @@ use std::collections::BTreeMap;
 use ::bitrix24_types::__private::serde::{self, Serialize};
 use ::bitrix24_types::__private::IntoRecords;
 use ::bitrix24_types::bitrix_method;
-use ::bitrix24_types::chrono;
 use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::SalePayment;
-use super::sale_values::SalePaymentAddExternalPayment;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SalePaymentAddFields {
-    /// `orderId`: id, required.
-    pub order_id: u64,
-    /// `paySystemId`: string, required.
-    pub pay_system_id: String,
-    /// `paid`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub paid: Option<bool>,
-    /// `datePaid`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_paid: Option<wire::DateTime>,
-    /// `empPaidId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub emp_paid_id: Option<u64>,
-    /// `psStatus`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub ps_status: Option<bool>,
-    /// `psStatusCode`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ps_status_code: Option<String>,
-    /// `psStatusDescription`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ps_status_description: Option<String>,
-    /// `psStatusMessage`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ps_status_message: Option<String>,
-    /// `psSum`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ps_sum: Option<wire::Decimal>,
-    /// `psCurrency`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ps_currency: Option<String>,
-    /// `psResponseDate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ps_response_date: Option<wire::DateTime>,
-    /// `payVoucherNum`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_voucher_num: Option<String>,
-    /// `payVoucherDate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_voucher_date: Option<wire::DateTime>,
-    /// `datePayBefore`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_pay_before: Option<wire::DateTime>,
-    /// `dateBill`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_bill: Option<wire::DateTime>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `sum`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sum: Option<wire::Decimal>,
-    /// `companyId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<i64>,
-    /// `payReturnNum`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_return_num: Option<String>,
-    /// `priceCod`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_cod: Option<wire::Decimal>,
-    /// `payReturnDate`: date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_return_date: Option<chrono::NaiveDate>,
-    /// `empReturnId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub emp_return_id: Option<u64>,
-    /// `payReturnComment`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_return_comment: Option<String>,
-    /// `responsibleId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_id: Option<u64>,
-    /// `empResponsibleId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub emp_responsible_id: Option<u64>,
-    /// `isReturn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_return: Option<bool>,
-    /// `comments`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// `updated1c`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub updated1c: Option<bool>,
-    /// `id1c`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id1c: Option<String>,
-    /// `version1c`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version1c: Option<String>,
-    /// `externalPayment`: `SalePaymentAddExternalPayment`. One of `Y`, `F`, `N`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_payment: Option<SalePaymentAddExternalPayment>,
-    /// `psInvoiceId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ps_invoice_id: Option<String>,
-    /// `marked`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub marked: Option<bool>,
-    /// `reasonMarked`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason_marked: Option<String>,
-    /// `empMarkedId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub emp_marked_id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
+use super::sale_linked::{SalePayment, SalePaymentField};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-get-fields.html)
@@ -165,120 +31,13 @@ impl wire::Lenient for SalePaymentGetFieldsResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SalePaymentListPayments {
-    /// `accountNumber`: string.
-    pub account_number: Option<String>,
-    /// `comments`: string.
-    pub comments: Option<String>,
-    /// `companyId`: integer.
-    pub company_id: Option<i64>,
-    /// `currency`: string.
-    pub currency: Option<String>,
-    /// `dateBill`: datetime.
-    pub date_bill: Option<wire::DateTime>,
-    /// `dateMarked`: datetime.
-    pub date_marked: Option<wire::DateTime>,
-    /// `datePaid`: datetime.
-    pub date_paid: Option<wire::DateTime>,
-    /// `datePayBefore`: datetime.
-    pub date_pay_before: Option<wire::DateTime>,
-    /// `dateResponsibleId`: datetime.
-    pub date_responsible_id: Option<wire::DateTime>,
-    /// `empMarkedId`: integer.
-    pub emp_marked_id: Option<i64>,
-    /// `empPaidId`: integer.
-    pub emp_paid_id: Option<i64>,
-    /// `empResponsibleId`: integer.
-    pub emp_responsible_id: Option<i64>,
-    /// `empReturnId`: integer.
-    pub emp_return_id: Option<i64>,
-    /// `externalPayment`: char. One of `Y`, `N`.
-    pub external_payment: Option<bool>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `id1c`: string.
-    pub id1c: Option<String>,
-    /// `isReturn`: char. One of `Y`, `N`.
-    pub is_return: Option<bool>,
-    /// `marked`: char. One of `Y`, `N`.
-    pub marked: Option<bool>,
-    /// `orderId`: integer.
-    pub order_id: Option<i64>,
-    /// `paid`: char. One of `Y`, `N`.
-    pub paid: Option<bool>,
-    /// `payReturnComment`: string.
-    pub pay_return_comment: Option<String>,
-    /// `payReturnDate`: datetime.
-    pub pay_return_date: Option<wire::DateTime>,
-    /// `payReturnNum`: string.
-    pub pay_return_num: Option<String>,
-    /// `paySystemId`: integer.
-    pub pay_system_id: Option<i64>,
-    /// `paySystemIsCash`: char. One of `Y`, `N`.
-    pub pay_system_is_cash: Option<bool>,
-    /// `paySystemName`: string.
-    pub pay_system_name: Option<String>,
-    /// `paySystemXmlId`: string.
-    pub pay_system_xml_id: Option<String>,
-    /// `payVoucherDate`: datetime.
-    pub pay_voucher_date: Option<wire::DateTime>,
-    /// `payVoucherNum`: string.
-    pub pay_voucher_num: Option<String>,
-    /// `priceCod`: decimal.
-    pub price_cod: Option<wire::Decimal>,
-    /// `psCurrency`: string.
-    pub ps_currency: Option<String>,
-    /// `psInvoiceId`: integer.
-    pub ps_invoice_id: Option<i64>,
-    /// `psResponseDate`: datetime.
-    pub ps_response_date: Option<wire::DateTime>,
-    /// `psStatus`: string.
-    pub ps_status: Option<String>,
-    /// `psStatusCode`: string.
-    pub ps_status_code: Option<String>,
-    /// `psStatusDescription`: string.
-    pub ps_status_description: Option<String>,
-    /// `psStatusMessage`: string.
-    pub ps_status_message: Option<String>,
-    /// `psSum`: decimal.
-    pub ps_sum: Option<wire::Decimal>,
-    /// `reasonMarked`: string.
-    pub reason_marked: Option<String>,
-    /// `responsibleId`: integer.
-    pub responsible_id: Option<i64>,
-    /// `sum`: decimal.
-    pub sum: Option<wire::Decimal>,
-    /// `updated1c`: char. One of `Y`, `N`.
-    pub updated1c: Option<bool>,
-    /// `version1c`: string.
-    pub version1c: Option<String>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePaymentListPayments {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `payments`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SalePaymentListResult {
-    /// `payments`: `SalePaymentListPayments[]`, read-only.
-    pub payments: Option<Vec<SalePaymentListPayments>>,
+    /// `payments`: `SalePayment[]`, read-only.
+    pub payments: Option<Vec<SalePayment>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -292,8 +51,8 @@ impl wire::Lenient for SalePaymentListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<SalePaymentListPayments> for SalePaymentListResult {
-    fn into_records(self) -> Vec<SalePaymentListPayments> {
+impl IntoRecords<SalePayment> for SalePaymentListResult {
+    fn into_records(self) -> Vec<SalePayment> {
         self.payments.unwrap_or_default()
     }
 }
@@ -317,278 +76,6 @@ impl wire::Lenient for SalePaymentResult {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-update.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SalePaymentUpdateFields {
-    /// `paySystemId`: string, required.
-    pub pay_system_id: String,
-    /// `paid`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub paid: Option<bool>,
-    /// `datePaid`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_paid: Option<wire::DateTime>,
-    /// `empPaidId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub emp_paid_id: Option<u64>,
-    /// `psStatus`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub ps_status: Option<bool>,
-    /// `psStatusCode`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ps_status_code: Option<String>,
-    /// `psStatusDescription`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ps_status_description: Option<String>,
-    /// `psStatusMessage`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ps_status_message: Option<String>,
-    /// `psSum`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ps_sum: Option<wire::Decimal>,
-    /// `psCurrency`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ps_currency: Option<String>,
-    /// `psResponseDate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ps_response_date: Option<wire::DateTime>,
-    /// `payVoucherNum`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_voucher_num: Option<String>,
-    /// `payVoucherDate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_voucher_date: Option<wire::DateTime>,
-    /// `datePayBefore`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_pay_before: Option<wire::DateTime>,
-    /// `dateBill`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_bill: Option<wire::DateTime>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `sum`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sum: Option<wire::Decimal>,
-    /// `companyId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<i64>,
-    /// `payReturnNum`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_return_num: Option<String>,
-    /// `priceCod`: decimal.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_cod: Option<wire::Decimal>,
-    /// `payReturnDate`: date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_return_date: Option<chrono::NaiveDate>,
-    /// `empReturnId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub emp_return_id: Option<u64>,
-    /// `payReturnComment`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_return_comment: Option<String>,
-    /// `responsibleId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_id: Option<u64>,
-    /// `empResponsibleId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub emp_responsible_id: Option<u64>,
-    /// `isReturn`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_return: Option<bool>,
-    /// `comments`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
-    /// `updated1c`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub updated1c: Option<bool>,
-    /// `id1c`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id1c: Option<String>,
-    /// `version1c`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version1c: Option<String>,
-    /// `externalPayment`: `SalePaymentAddExternalPayment`. One of `Y`, `F`, `N`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_payment: Option<SalePaymentAddExternalPayment>,
-    /// `psInvoiceId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ps_invoice_id: Option<String>,
-    /// `marked`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub marked: Option<bool>,
-    /// `reasonMarked`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason_marked: Option<String>,
-    /// `empMarkedId`: user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub emp_marked_id: Option<u64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// The fields of [`SalePaymentListPayments`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SalePaymentListPaymentsField {
-    /// `accountNumber`
-    AccountNumber,
-    /// `comments`
-    Comments,
-    /// `companyId`
-    CompanyId,
-    /// `currency`
-    Currency,
-    /// `dateBill`
-    DateBill,
-    /// `dateMarked`
-    DateMarked,
-    /// `datePaid`
-    DatePaid,
-    /// `datePayBefore`
-    DatePayBefore,
-    /// `dateResponsibleId`
-    DateResponsibleId,
-    /// `empMarkedId`
-    EmpMarkedId,
-    /// `empPaidId`
-    EmpPaidId,
-    /// `empResponsibleId`
-    EmpResponsibleId,
-    /// `empReturnId`
-    EmpReturnId,
-    /// `externalPayment`
-    ExternalPayment,
-    /// `id`
-    Id,
-    /// `id1c`
-    Id1c,
-    /// `isReturn`
-    IsReturn,
-    /// `marked`
-    Marked,
-    /// `orderId`
-    OrderId,
-    /// `paid`
-    Paid,
-    /// `payReturnComment`
-    PayReturnComment,
-    /// `payReturnDate`
-    PayReturnDate,
-    /// `payReturnNum`
-    PayReturnNum,
-    /// `paySystemId`
-    PaySystemId,
-    /// `paySystemIsCash`
-    PaySystemIsCash,
-    /// `paySystemName`
-    PaySystemName,
-    /// `paySystemXmlId`
-    PaySystemXmlId,
-    /// `payVoucherDate`
-    PayVoucherDate,
-    /// `payVoucherNum`
-    PayVoucherNum,
-    /// `priceCod`
-    PriceCod,
-    /// `psCurrency`
-    PsCurrency,
-    /// `psInvoiceId`
-    PsInvoiceId,
-    /// `psResponseDate`
-    PsResponseDate,
-    /// `psStatus`
-    PsStatus,
-    /// `psStatusCode`
-    PsStatusCode,
-    /// `psStatusDescription`
-    PsStatusDescription,
-    /// `psStatusMessage`
-    PsStatusMessage,
-    /// `psSum`
-    PsSum,
-    /// `reasonMarked`
-    ReasonMarked,
-    /// `responsibleId`
-    ResponsibleId,
-    /// `sum`
-    Sum,
-    /// `updated1c`
-    Updated1c,
-    /// `version1c`
-    Version1c,
-    /// `xmlId`
-    XmlId,
-}
-impl query::RecordField for SalePaymentListPaymentsField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::AccountNumber => "accountNumber",
-            Self::Comments => "comments",
-            Self::CompanyId => "companyId",
-            Self::Currency => "currency",
-            Self::DateBill => "dateBill",
-            Self::DateMarked => "dateMarked",
-            Self::DatePaid => "datePaid",
-            Self::DatePayBefore => "datePayBefore",
-            Self::DateResponsibleId => "dateResponsibleId",
-            Self::EmpMarkedId => "empMarkedId",
-            Self::EmpPaidId => "empPaidId",
-            Self::EmpResponsibleId => "empResponsibleId",
-            Self::EmpReturnId => "empReturnId",
-            Self::ExternalPayment => "externalPayment",
-            Self::Id => "id",
-            Self::Id1c => "id1c",
-            Self::IsReturn => "isReturn",
-            Self::Marked => "marked",
-            Self::OrderId => "orderId",
-            Self::Paid => "paid",
-            Self::PayReturnComment => "payReturnComment",
-            Self::PayReturnDate => "payReturnDate",
-            Self::PayReturnNum => "payReturnNum",
-            Self::PaySystemId => "paySystemId",
-            Self::PaySystemIsCash => "paySystemIsCash",
-            Self::PaySystemName => "paySystemName",
-            Self::PaySystemXmlId => "paySystemXmlId",
-            Self::PayVoucherDate => "payVoucherDate",
-            Self::PayVoucherNum => "payVoucherNum",
-            Self::PriceCod => "priceCod",
-            Self::PsCurrency => "psCurrency",
-            Self::PsInvoiceId => "psInvoiceId",
-            Self::PsResponseDate => "psResponseDate",
-            Self::PsStatus => "psStatus",
-            Self::PsStatusCode => "psStatusCode",
-            Self::PsStatusDescription => "psStatusDescription",
-            Self::PsStatusMessage => "psStatusMessage",
-            Self::PsSum => "psSum",
-            Self::ReasonMarked => "reasonMarked",
-            Self::ResponsibleId => "responsibleId",
-            Self::Sum => "sum",
-            Self::Updated1c => "updated1c",
-            Self::Version1c => "version1c",
-            Self::XmlId => "xmlId",
-        }
-    }
-}
 /// `sale.payment.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)
@@ -601,12 +88,12 @@ impl query::RecordField for SalePaymentListPaymentsField {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentAdd {
-    /// `fields`: `SalePaymentAddFields`, required.
-    pub fields: SalePaymentAddFields,
+    /// `fields`: `SalePayment`, required.
+    pub fields: SalePayment,
 }
 impl SalePaymentAdd {
     /// A `sale.payment.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: SalePaymentAddFields) -> Self {
+    pub fn new(fields: SalePayment) -> Self {
         Self { fields }
     }
 }
@@ -672,20 +159,20 @@ pub struct SalePaymentGetFields;
     scope = "sale",
     kind = read,
     response = SalePaymentListResult,
-    list(record = SalePaymentListPayments, records = "payments", id = "id", fast_path)
+    list(record = SalePayment, records = "payments", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentList {
-    /// `select`: `string[]`. Field names: [`SalePaymentListPaymentsField`].
+    /// `select`: `string[]`. Field names: [`SalePaymentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<SalePaymentListPaymentsField>>,
-    /// `filter`: `map<raw>`. Field names: [`SalePaymentListPaymentsField`].
+    pub select: Option<query::Select<SalePaymentField>>,
+    /// `filter`: `map<raw>`. Field names: [`SalePaymentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<SalePaymentListPaymentsField>>,
-    /// `order`: `map<string>`. Field names: [`SalePaymentListPaymentsField`].
+    pub filter: Option<query::Filter<SalePaymentField>>,
+    /// `order`: `map<string>`. Field names: [`SalePaymentField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<SalePaymentListPaymentsField>>,
+    pub order: Option<query::Order<SalePaymentField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -704,12 +191,12 @@ pub struct SalePaymentList {
 pub struct SalePaymentUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `SalePaymentUpdateFields`, required.
-    pub fields: SalePaymentUpdateFields,
+    /// `fields`: `SalePayment`, required.
+    pub fields: SalePayment,
 }
 impl SalePaymentUpdate {
     /// A `sale.payment.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: SalePaymentUpdateFields) -> Self {
+    pub fn new(id: u64, fields: SalePayment) -> Self {
         Self { id, fields }
     }
 }

@@ -1080,23 +1080,20 @@ impl wire::Lenient for SaleOrderShipment {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct SalePayment {
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `id`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `orderId`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<u64>,
-    /// `paySystemXmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `paySystemXmlId`: string, read-only.
+    #[serde(skip_serializing)]
     pub pay_system_xml_id: Option<String>,
-    /// `paySystemIsCash`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
+    /// `paySystemIsCash`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub pay_system_is_cash: Option<bool>,
-    /// `accountNumber`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `accountNumber`: string, read-only.
+    #[serde(skip_serializing)]
     pub account_number: Option<String>,
     /// `paid`: char. One of `Y`, `N`.
     #[serde(
@@ -1155,11 +1152,11 @@ pub struct SalePayment {
     /// `sum`: decimal.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sum: Option<wire::Decimal>,
-    /// `currency`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `currency`: string, read-only.
+    #[serde(skip_serializing)]
     pub currency: Option<String>,
-    /// `paySystemName`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `paySystemName`: string, read-only.
+    #[serde(skip_serializing)]
     pub pay_system_name: Option<String>,
     /// `companyId`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1185,8 +1182,8 @@ pub struct SalePayment {
     /// `empResponsibleId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emp_responsible_id: Option<u64>,
-    /// `dateResponsibleId`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `dateResponsibleId`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub date_responsible_id: Option<wire::DateTime>,
     /// `isReturn`: char. One of `Y`, `N`.
     #[serde(
@@ -1227,8 +1224,8 @@ pub struct SalePayment {
     /// `reasonMarked`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_marked: Option<String>,
-    /// `dateMarked`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `dateMarked`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub date_marked: Option<wire::DateTime>,
     /// `empMarkedId`: user.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1933,6 +1930,148 @@ impl query::RecordField for PropertyvalueField {
             Self::Value => "value",
             Self::OrderPropsId => "orderPropsId",
             Self::OrderPropsXmlId => "orderPropsXmlId",
+        }
+    }
+}
+/// The fields of [`SalePayment`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SalePaymentField {
+    /// `id`
+    Id,
+    /// `orderId`
+    OrderId,
+    /// `paySystemXmlId`
+    PaySystemXmlId,
+    /// `paySystemIsCash`
+    PaySystemIsCash,
+    /// `accountNumber`
+    AccountNumber,
+    /// `paid`
+    Paid,
+    /// `datePaid`
+    DatePaid,
+    /// `empPaidId`
+    EmpPaidId,
+    /// `paySystemId`
+    PaySystemId,
+    /// `psStatus`
+    PsStatus,
+    /// `psStatusCode`
+    PsStatusCode,
+    /// `psStatusDescription`
+    PsStatusDescription,
+    /// `psStatusMessage`
+    PsStatusMessage,
+    /// `psSum`
+    PsSum,
+    /// `psCurrency`
+    PsCurrency,
+    /// `psResponseDate`
+    PsResponseDate,
+    /// `payVoucherNum`
+    PayVoucherNum,
+    /// `payVoucherDate`
+    PayVoucherDate,
+    /// `datePayBefore`
+    DatePayBefore,
+    /// `dateBill`
+    DateBill,
+    /// `xmlId`
+    XmlId,
+    /// `sum`
+    Sum,
+    /// `currency`
+    Currency,
+    /// `paySystemName`
+    PaySystemName,
+    /// `companyId`
+    CompanyId,
+    /// `payReturnNum`
+    PayReturnNum,
+    /// `priceCod`
+    PriceCod,
+    /// `payReturnDate`
+    PayReturnDate,
+    /// `empReturnId`
+    EmpReturnId,
+    /// `payReturnComment`
+    PayReturnComment,
+    /// `responsibleId`
+    ResponsibleId,
+    /// `empResponsibleId`
+    EmpResponsibleId,
+    /// `dateResponsibleId`
+    DateResponsibleId,
+    /// `isReturn`
+    IsReturn,
+    /// `comments`
+    Comments,
+    /// `updated1c`
+    Updated1c,
+    /// `id1c`
+    Id1c,
+    /// `version1c`
+    Version1c,
+    /// `externalPayment`
+    ExternalPayment,
+    /// `psInvoiceId`
+    PsInvoiceId,
+    /// `marked`
+    Marked,
+    /// `reasonMarked`
+    ReasonMarked,
+    /// `dateMarked`
+    DateMarked,
+    /// `empMarkedId`
+    EmpMarkedId,
+}
+impl query::RecordField for SalePaymentField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::OrderId => "orderId",
+            Self::PaySystemXmlId => "paySystemXmlId",
+            Self::PaySystemIsCash => "paySystemIsCash",
+            Self::AccountNumber => "accountNumber",
+            Self::Paid => "paid",
+            Self::DatePaid => "datePaid",
+            Self::EmpPaidId => "empPaidId",
+            Self::PaySystemId => "paySystemId",
+            Self::PsStatus => "psStatus",
+            Self::PsStatusCode => "psStatusCode",
+            Self::PsStatusDescription => "psStatusDescription",
+            Self::PsStatusMessage => "psStatusMessage",
+            Self::PsSum => "psSum",
+            Self::PsCurrency => "psCurrency",
+            Self::PsResponseDate => "psResponseDate",
+            Self::PayVoucherNum => "payVoucherNum",
+            Self::PayVoucherDate => "payVoucherDate",
+            Self::DatePayBefore => "datePayBefore",
+            Self::DateBill => "dateBill",
+            Self::XmlId => "xmlId",
+            Self::Sum => "sum",
+            Self::Currency => "currency",
+            Self::PaySystemName => "paySystemName",
+            Self::CompanyId => "companyId",
+            Self::PayReturnNum => "payReturnNum",
+            Self::PriceCod => "priceCod",
+            Self::PayReturnDate => "payReturnDate",
+            Self::EmpReturnId => "empReturnId",
+            Self::PayReturnComment => "payReturnComment",
+            Self::ResponsibleId => "responsibleId",
+            Self::EmpResponsibleId => "empResponsibleId",
+            Self::DateResponsibleId => "dateResponsibleId",
+            Self::IsReturn => "isReturn",
+            Self::Comments => "comments",
+            Self::Updated1c => "updated1c",
+            Self::Id1c => "id1c",
+            Self::Version1c => "version1c",
+            Self::ExternalPayment => "externalPayment",
+            Self::PsInvoiceId => "psInvoiceId",
+            Self::Marked => "marked",
+            Self::ReasonMarked => "reasonMarked",
+            Self::DateMarked => "dateMarked",
+            Self::EmpMarkedId => "empMarkedId",
         }
     }
 }

@@ -179,8 +179,36 @@ pub struct TaskItemUserfieldGetSettings {
     pub min_length: Option<i64>,
     /// `MAX_LENGTH`: integer.
     pub max_length: Option<i64>,
-    /// `DEFAULT_VALUE`: string.
-    pub default_value: Option<String>,
+    /// `DEFAULT_VALUE`: raw.
+    pub default_value: Option<serde_json::Value>,
+    /// `COMPANY`: char. One of `Y`, `N`.
+    pub company: Option<bool>,
+    /// `CONTACT`: char. One of `Y`, `N`.
+    pub contact: Option<bool>,
+    /// `DEAL`: char. One of `Y`, `N`.
+    pub deal: Option<bool>,
+    /// `DISPLAY`: string.
+    pub display: Option<String>,
+    /// `IBLOCK_ID`: integer.
+    pub iblock_id: Option<i64>,
+    /// `LABEL`: `string[]`.
+    pub label: Option<Vec<String>>,
+    /// `LABEL_CHECKBOX`: string.
+    pub label_checkbox: Option<String>,
+    /// `LEAD`: char. One of `Y`, `N`.
+    pub lead: Option<bool>,
+    /// `MAX_VALUE`: integer.
+    pub max_value: Option<i64>,
+    /// `MIN_VALUE`: integer.
+    pub min_value: Option<i64>,
+    /// `PRECISION`: integer.
+    pub precision: Option<i64>,
+    /// `SECTION_ID`: integer.
+    pub section_id: Option<i64>,
+    /// `USE_SECOND`: char. One of `Y`, `N`.
+    pub use_second: Option<bool>,
+    /// `USE_TIMEZONE`: char. One of `Y`, `N`.
+    pub use_timezone: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -558,110 +586,6 @@ impl wire::Lenient for TaskItemUserfieldGetfieldsXmlId {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TaskItemUserfieldGetlistResultItem {
-    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    pub edit_in_list: Option<bool>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    pub is_searchable: Option<bool>,
-    /// `MANDATORY`: char. One of `Y`, `N`.
-    pub mandatory: Option<bool>,
-    /// `MULTIPLE`: char. One of `Y`, `N`.
-    pub multiple: Option<bool>,
-    /// `SETTINGS`: `TaskItemUserfieldGetlistSettings`.
-    pub settings: Option<TaskItemUserfieldGetlistSettings>,
-    /// `SHOW_FILTER`: char. One of `Y`, `N`.
-    pub show_filter: Option<bool>,
-    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    pub show_in_list: Option<bool>,
-    /// `SORT`: integer.
-    pub sort: Option<i64>,
-    /// `USER_TYPE_ID`: string.
-    pub user_type_id: Option<String>,
-    /// `XML_ID`: string.
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TaskItemUserfieldGetlistResultItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TaskItemUserfieldGetlistSettings {
-    /// `COMPANY`: char. One of `Y`, `N`.
-    pub company: Option<bool>,
-    /// `CONTACT`: char. One of `Y`, `N`.
-    pub contact: Option<bool>,
-    /// `DEAL`: char. One of `Y`, `N`.
-    pub deal: Option<bool>,
-    /// `DEFAULT_VALUE`: raw.
-    pub default_value: Option<serde_json::Value>,
-    /// `DISPLAY`: string.
-    pub display: Option<String>,
-    /// `IBLOCK_ID`: integer.
-    pub iblock_id: Option<i64>,
-    /// `LABEL`: `string[]`.
-    pub label: Option<Vec<String>>,
-    /// `LABEL_CHECKBOX`: string.
-    pub label_checkbox: Option<String>,
-    /// `LEAD`: char. One of `Y`, `N`.
-    pub lead: Option<bool>,
-    /// `MAX_LENGTH`: integer.
-    pub max_length: Option<i64>,
-    /// `MAX_VALUE`: integer.
-    pub max_value: Option<i64>,
-    /// `MIN_LENGTH`: integer.
-    pub min_length: Option<i64>,
-    /// `MIN_VALUE`: integer.
-    pub min_value: Option<i64>,
-    /// `PRECISION`: integer.
-    pub precision: Option<i64>,
-    /// `REGEXP`: string.
-    pub regexp: Option<String>,
-    /// `ROWS`: integer.
-    pub rows: Option<i64>,
-    /// `SECTION_ID`: integer.
-    pub section_id: Option<i64>,
-    /// `SIZE`: integer.
-    pub size: Option<i64>,
-    /// `USE_SECOND`: char. One of `Y`, `N`.
-    pub use_second: Option<bool>,
-    /// `USE_TIMEZONE`: char. One of `Y`, `N`.
-    pub use_timezone: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TaskItemUserfieldGetlistSettings {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/user-field/task-item-user-field-get-types.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct TaskItemUserfieldGettypesResultItem {
@@ -832,7 +756,7 @@ pub struct TaskItemUserfieldGetfields;
     "task.item.userfield.getlist",
     scope = "task",
     kind = read,
-    response = Vec<TaskItemUserfieldGetlistResultItem>
+    response = Vec<TaskItemUserfield>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
