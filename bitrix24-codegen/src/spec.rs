@@ -103,6 +103,10 @@ pub struct FieldDef {
     /// Text for the field's doc comment (a portal's label for its own field); lines
     /// separated by `\n`.
     pub doc: Option<Text>,
+    /// A method parameter's record fields (wire names) that the method requires though
+    /// the record, shared by reads and writes, has them optional (`fields` of
+    /// `crm.quote.add`: `[TITLE]`). Only on a method's parameter of a record type.
+    pub requires: Vec<Text>,
 }
 
 /// The result of a method: a type expression, optionally with list pagination.
@@ -149,6 +153,8 @@ struct FieldMap {
     read_only: bool,
     deprecated: Option<Deprecation>,
     doc: Option<Text>,
+    #[serde(default)]
+    requires: Vec<Text>,
 }
 
 /// The map form of a result.
@@ -181,6 +187,7 @@ impl<'de> Deserialize<'de> for FieldDef {
                     read_only: false,
                     deprecated: None,
                     doc: None,
+                    requires: Vec::new(),
                 })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<FieldDef, A::Error> {
@@ -191,6 +198,7 @@ impl<'de> Deserialize<'de> for FieldDef {
                     read_only: m.read_only,
                     deprecated: m.deprecated,
                     doc: m.doc,
+                    requires: m.requires,
                 })
             }
         }

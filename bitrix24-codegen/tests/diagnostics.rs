@@ -227,3 +227,15 @@ fn the_linter_warns_of_text_typed_money_and_dates() {
         ]
     );
 }
+
+#[test]
+fn a_parameters_requires_names_writable_fields_of_its_record() {
+    let errors = errors_of("requires.yaml");
+    let expected = [
+        "8:40: types.Quote.fields.CLOSED.requires: `requires` belongs on a method's parameter of a record type",
+        "14:64: methods.crm.quote.add.params.fields.requires: `TITEL` is no field of `Quote`; did you mean `TITLE`?",
+        "14:71: methods.crm.quote.add.params.fields.requires: `ID` is a read-only field of `Quote`: no request carries it",
+        "15:34: methods.crm.quote.add.params.id.requires: `requires` names fields of a record; `id` is `id`, no record type",
+    ];
+    assert_eq!(errors, expected, "got:\n{}", errors.join("\n"));
+}

@@ -478,8 +478,10 @@ fn overlays_survive_a_reimport() {
 fn broken_overlays_are_errors() {
     let dir = scratch("broken-overlay");
     std::fs::create_dir_all(&dir).expect("mkdir");
-    std::fs::write(dir.join("x.yaml"), "a: [1, 2]\n").expect("write");
-    let errors = import::import_docs_with_overlays(&docs(), &dir).expect_err("lists are refused");
+    // Not YAML: the list is not closed.
+    std::fs::write(dir.join("x.yaml"), "a: [1, 2\n").expect("write");
+    let errors = import::import_docs_with_overlays(&docs(), &dir)
+        .expect_err("unreadable overlays are refused");
     assert!(errors[0].contains("x.yaml"), "{errors:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }

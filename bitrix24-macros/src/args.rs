@@ -19,6 +19,8 @@ pub(crate) struct Args {
     pub(crate) api: Api,
     pub(crate) response: Type,
     pub(crate) list: Option<List>,
+    /// `Method::REQUIRED`: dotted paths of wire names the request must carry.
+    pub(crate) requires: Vec<LitStr>,
     /// Where `__private` lives; `::bitrix24_types` unless overridden.
     pub(crate) krate: Path,
 }
@@ -65,7 +67,9 @@ pub(crate) struct Parsed {
     pub(crate) list_key: Option<Ident>,
 }
 
-const KEYS: &[&str] = &["scope", "kind", "api", "response", "list", "crate"];
+const KEYS: &[&str] = &[
+    "scope", "kind", "api", "response", "list", "requires", "crate",
+];
 const LIST_KEYS: &[&str] = &[
     "record",
     "records",
@@ -251,6 +255,7 @@ struct Top {
     api: Option<Api>,
     response: Option<Type>,
     list: Option<ListDraft>,
+    requires: Vec<LitStr>,
     krate: Option<Path>,
 }
 
@@ -323,6 +328,12 @@ impl Top {
                     .and_then(|v| crate_path(v, errors));
             }
             "list" => self.list = Some(ListDraft::parse(key, rest, errors)),
+            "requires" => {
+                let usage = "requires = [\"fields.TITLE\"]";
+                if let Some(v) = value(&key, rest, usage, errors) {
+                    self.requires = required_paths(&v, usage, errors);
+                }
+            }
             _ => unreachable!("every name in KEYS is handled"),
         }
     }
@@ -352,6 +363,7 @@ impl Top {
             api: self.api.unwrap_or(Api::Classic),
             response: self.response?,
             list,
+            requires: self.requires,
             krate: self
                 .krate
                 .unwrap_or_else(|| syn::parse_quote!(::bitrix24_types)),
@@ -590,6 +602,41 @@ fn non_empty_str(
             None
         }
     }
+}
+
+/// `requires = ["fields.TITLE", ...]`: string literals, each dot-separated wire names.
+fn required_paths(value: &TokenStream, usage: &str, errors: &mut Errors) -> Vec<LitStr> {
+    let Ok(array) = syn::parse2::<syn::ExprArray>(value.clone()) else {
+        errors.push(Error::new_spanned(
+            value,
+            format!("`requires` takes a list of string literals, as in `{usage}`"),
+        ));
+        return Vec::new();
+    };
+    let mut paths = Vec::new();
+    for element in &array.elems {
+        let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(path),
+            ..
+        }) = element
+        else {
+            errors.push(Error::new_spanned(
+                element,
+                format!("`requires` takes string literals, as in `{usage}`"),
+            ));
+            continue;
+        };
+        if path.value().split('.').any(str::is_empty) {
+            errors.push(Error::new(
+                path.span(),
+                "a required path is wire names separated by `.`, none of them empty \
+                 (`fields.TITLE`)",
+            ));
+            continue;
+        }
+        paths.push(path.clone());
+    }
+    paths
 }
 
 /// One of a fixed set of bare words (`kind = read`).

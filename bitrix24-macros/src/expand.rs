@@ -116,6 +116,13 @@ fn impls(args: &Args, item: &ItemStruct, start: Option<Type>) -> TokenStream {
     let generics = bounded(&item.generics, &private, &[response]);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let allow = allow_own_deprecation(item);
+    // Only written when given: the trait's default is none.
+    let required = (!args.requires.is_empty()).then(|| {
+        let paths = &args.requires;
+        quote! {
+            const REQUIRED: &'static [&'static ::core::primitive::str] = &[#(#paths),*];
+        }
+    });
     let method = quote! {
         #[automatically_derived]
         #allow
@@ -125,6 +132,7 @@ fn impls(args: &Args, item: &ItemStruct, start: Option<Type>) -> TokenStream {
             const KIND: #private::CallKind = #private::CallKind::#kind;
             const API: #private::ApiVersion = #private::ApiVersion::#api;
             type Response = #response;
+            #required
         }
     };
 

@@ -74,6 +74,9 @@ use proc_macro::TokenStream;
 ///     documented for it), so the fast path sends `start=0` (default: off).
 ///
 ///   `set_start` assigns `self.start`, so the struct needs a field `start: Option<i64>`.
+/// - `requires = ["fields.TITLE", ...]`: `Method::REQUIRED`, dotted paths of wire names
+///   the request must carry though its type lets them be unset (a record its reads and
+///   writes share); the client refuses to send the request without them.
 /// - `crate = path`: where the `bitrix24_types` crate (or a module re-exporting all of
 ///   it, including its hidden `__private` module) is; defaults to `::bitrix24_types`.
 ///

@@ -31,6 +31,26 @@ fn method_consts_and_defaults() {
     assert_eq!(response, 42_i64);
 }
 
+#[bitrix_method(
+    "crm.quote.add",
+    scope = "crm",
+    response = u64,
+    requires = ["fields.TITLE", "fields.COMPANY_ID"]
+)]
+#[derive(Debug, Serialize)]
+struct CrmQuoteAdd {
+    fields: serde_json::Value,
+}
+
+#[test]
+fn required_paths_are_the_methods_and_none_by_default() {
+    assert_eq!(
+        <CrmQuoteAdd as Method>::REQUIRED,
+        ["fields.TITLE", "fields.COMPANY_ID"]
+    );
+    assert!(<CrmDealAdd as Method>::REQUIRED.is_empty());
+}
+
 #[test]
 fn the_struct_is_left_as_written() {
     let request = CrmDealAdd {

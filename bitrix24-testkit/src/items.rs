@@ -1,10 +1,10 @@
 //! Smart-process items: storage and the classic `crm.item.add/get/update/delete/list`
 //! (api-reference/crm/universal/).
 //!
-//! Every `entityTypeId` from 128 up is a smart process with its own ID sequence (from 1);
-//! other entity types (leads, deals, ...) answer 400 `NOT_FOUND` "Smart process not
-//! found" here, as the test portal keeps leads, deals, contacts and companies in the
-//! stores of their `crm.{lead,deal,contact,company}.*` methods only.
+//! Every `entityTypeId` from 128 up is a smart process with its own ID sequence (from 1).
+//! Leads, deals, contacts and companies (1 to 4) are served from the stores of their
+//! `crm.{lead,deal,contact,company}.*` methods (`crm/item_view.rs`); any other type
+//! answers 400 `NOT_FOUND` "Smart process not found" here.
 //!
 //! Items are kept as the methods show them (crm-item-get.md): camelCase keys, typed JSON
 //! values (`"id": 342`, `"opportunity": 999.99`, `"opened": "Y"`, datetimes with the
@@ -528,7 +528,7 @@ fn entity_type(params: &Value) -> Result<u32, CallError> {
 }
 
 /// The required `id`: missing is the engine's error for a missing parameter.
-fn id_param(params: &Value) -> Result<u64, CallError> {
+pub(crate) fn id_param(params: &Value) -> Result<u64, CallError> {
     match param(params, "id") {
         None | Some(Value::Null) => Err(CallError::new(
             400,

@@ -45,12 +45,15 @@
 //!   a method of another scope is called).
 //! - the portal's own CRM fields ([`TestPortal::add_crm_user_field`]) in
 //!   `crm.{lead,deal,contact,company}.fields`, `crm.{deal,lead,contact,company}.userfield.list`
-//!   and `crm.item.fields` (smart processes); see `user_fields` in the source.
+//!   and `crm.item.fields` (smart processes), and declared by
+//!   `crm.{deal,lead,contact,company}.userfield.add`; see `user_fields` in the source.
 //! - **REST 3.0** at `/rest/api/1/{secret}/{method}` and `/rest/api/{method}` (OAuth):
 //!   `tasks.task.add/get/update/delete/list` in the unified format, honouring
 //!   `Idempotency-Key` (see "REST 3.0" below).
 //! - smart-process items `crm.item.add/get/update/delete/list` (`entityTypeId` 128 and
-//!   above; records under `items`, lower-case `id`), and the classic
+//!   above; records under `items`, lower-case `id`); the same methods for leads, deals,
+//!   contacts and companies (1 to 4) over the classic stores, camelCase and typed (see
+//!   `crm/item_view.rs`); and the classic
 //!   `tasks.task.add/get/delete/list` (records under `tasks`), which serve the same tasks
 //!   as REST 3.0; both lists take the documented filter prefixes, `order`, `select` and
 //!   `start` (including `-1`) and walk the ID range a filter allows. Details in the

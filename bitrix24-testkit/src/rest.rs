@@ -23,12 +23,21 @@ pub(crate) fn execute(
     } else if let Some(result) = crate::capabilities::call(caps, method, params) {
         result
     } else if let Some(result) =
-        crate::user_fields::call(&state.user_fields, &mut state.crm, method, params)
+        crate::user_fields::call(&mut state.user_fields, &mut state.crm, method, params)
     {
         result
     } else if let Some(result) =
         crate::crm::call(&mut state.crm, method, params, caller, now, page_size)
     {
+        result
+    } else if let Some(result) = crate::crm::call_item(
+        &mut state.crm,
+        method,
+        params,
+        caller.user_id,
+        now,
+        page_size,
+    ) {
         result
     } else if let Some(result) = crate::events::call(&mut state.events, method, params) {
         result

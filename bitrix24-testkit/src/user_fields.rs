@@ -2,7 +2,8 @@
 //! them: `crm.{deal,lead,contact,company}.userfield.list`, the declared fields in
 //! `crm.{deal,lead,contact,company}.fields`, and `crm.item.fields` for smart processes.
 //!
-//! Fields are declared with [`TestPortal::add_crm_user_field`](crate::TestPortal::add_crm_user_field).
+//! Fields are declared with [`TestPortal::add_crm_user_field`](crate::TestPortal::add_crm_user_field)
+//! or by `crm.{deal,lead,contact,company}.userfield.add`.
 //! The standard fields of leads, deals, contacts and companies are their stores' (the full
 //! documented sets, see `crm`); those of smart-process items a small documented subset
 //! (`crm_fields.json`, from the docs' example reply).
@@ -129,8 +130,14 @@ pub(crate) struct UserFieldStore {
 }
 
 impl UserFieldStore {
-    /// Declare `field` on entity type `entity_type_id` (redeclaring a name replaces it).
-    pub(crate) fn add(&mut self, entity_type_id: u32, field: UserField, crm: &mut CrmStores) {
+    /// Declare `field` on entity type `entity_type_id` (redeclaring a name replaces it);
+    /// the field's ID.
+    pub(crate) fn add(
+        &mut self,
+        entity_type_id: u32,
+        field: UserField,
+        crm: &mut CrmStores,
+    ) -> u64 {
         if let Some(store) = crm.by_type_mut(entity_type_id) {
             store.add_user_field(&field.name, &field.user_type);
         }
@@ -148,6 +155,7 @@ impl UserFieldStore {
             field,
             item_ids,
         });
+        id
     }
 
     fn fields(&self, entity_type_id: u32) -> &[Stored] {
@@ -332,6 +340,78 @@ fn userfield_list(store: &UserFieldStore, entity_type_id: u32, params: &Value) -
     Value::Array(entries)
 }
 
+/// `*.userfield.add` (crm-deal-userfield-add.md): `FIELD_NAME` (`UF_CRM_` added when
+/// missing, upper-cased, `A-Z`, `0-9`, `_`, 50 characters at most with the prefix) and
+/// `USER_TYPE_ID` are required; `LABEL`, or `EDIT_FORM_LABEL` as one text or by language
+/// (`en` first), is the label; `MULTIPLE`, `MANDATORY` (`Y`); `LIST` items' `VALUE`s for an
+/// enumeration. A name taken, or any of that missing or malformed, is `ERROR_CORE`.
+fn userfield_add(
+    store: &mut UserFieldStore,
+    crm: &mut CrmStores,
+    entity_type_id: u32,
+    params: &Value,
+) -> CallResult {
+    let core = |description: &str| CallError::new(400, "ERROR_CORE", description);
+    let fields = param(params, "fields")
+        .and_then(Value::as_object)
+        .ok_or_else(|| core("fields are required"))?;
+    let text = |key: &str| {
+        fields
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+    };
+    let code = text("FIELD_NAME")
+        .ok_or_else(|| core("FIELD_NAME is required"))?
+        .to_ascii_uppercase();
+    let name = if code.starts_with("UF_CRM_") {
+        code
+    } else {
+        format!("UF_CRM_{code}")
+    };
+    let valid = name.len() <= 50
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    if !valid {
+        return Err(core("FIELD_NAME is invalid"));
+    }
+    if store
+        .fields(entity_type_id)
+        .iter()
+        .any(|s| s.field.name == name)
+    {
+        return Err(core("a field with this FIELD_NAME exists"));
+    }
+    let user_type = text("USER_TYPE_ID").ok_or_else(|| core("USER_TYPE_ID is required"))?;
+    let mut field = UserField::new(&name, user_type);
+    let label = text("LABEL")
+        .map(str::to_owned)
+        .or_else(|| match fields.get("EDIT_FORM_LABEL") {
+            Some(Value::String(label)) => Some(label.clone()),
+            Some(Value::Object(by_language)) => by_language
+                .get("en")
+                .or_else(|| by_language.values().next())
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            _ => None,
+        });
+    if let Some(label) = label {
+        field = field.label(&label);
+    }
+    if text("MULTIPLE") == Some("Y") {
+        field = field.multiple();
+    }
+    if text("MANDATORY") == Some("Y") {
+        field = field.mandatory();
+    }
+    if let Some(Value::Array(items)) = fields.get("LIST") {
+        field = field.values(items.iter().filter_map(|item| item.get("VALUE")?.as_str()));
+    }
+    let id = store.add(entity_type_id, field, crm);
+    Ok(Outcome::write(json!(id)))
+}
+
 /// `crm.item.fields` for a smart process.
 fn item_fields(store: &UserFieldStore, params: &Value) -> CallResult {
     let entity_type_id = match param(params, "entityTypeId") {
@@ -363,7 +443,7 @@ fn item_fields(store: &UserFieldStore, params: &Value) -> CallResult {
 
 /// The user fields' methods; `None` for any other method.
 pub(crate) fn call(
-    store: &UserFieldStore,
+    store: &mut UserFieldStore,
     crm: &mut CrmStores,
     method: &str,
     params: &Value,
@@ -391,6 +471,10 @@ pub(crate) fn call(
         "crm.lead.userfield.list" => Ok(Outcome::read(userfield_list(store, LEAD, params))),
         "crm.contact.userfield.list" => Ok(Outcome::read(userfield_list(store, CONTACT, params))),
         "crm.company.userfield.list" => Ok(Outcome::read(userfield_list(store, COMPANY, params))),
+        "crm.deal.userfield.add" => userfield_add(store, crm, DEAL, params),
+        "crm.lead.userfield.add" => userfield_add(store, crm, LEAD, params),
+        "crm.contact.userfield.add" => userfield_add(store, crm, CONTACT, params),
+        "crm.company.userfield.add" => userfield_add(store, crm, COMPANY, params),
         "crm.item.fields" => item_fields(store, params),
         _ => return None,
     };
@@ -400,6 +484,46 @@ pub(crate) fn call(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_user_field_is_added_under_its_prefixed_name_once() {
+        let mut store = UserFieldStore::default();
+        let mut crm = CrmStores::default();
+        let mut add = |fields: Value| {
+            call(
+                &mut store,
+                &mut crm,
+                "crm.deal.userfield.add",
+                &json!({ "fields": fields }),
+            )
+            .unwrap()
+        };
+        let code = |result: CallResult| result.err().map(|err| err.code);
+        let id = add(json!({"FIELD_NAME": "colour", "USER_TYPE_ID": "string", "LABEL": "Colour"}))
+            .unwrap()
+            .result
+            .to_value();
+        assert!(id.as_u64().is_some(), "{id}");
+        for bad in [
+            json!({"FIELD_NAME": "COLOUR", "USER_TYPE_ID": "string"}),
+            json!({"FIELD_NAME": "UF_CRM_COLOUR", "USER_TYPE_ID": "string"}),
+            json!({"USER_TYPE_ID": "string"}),
+            json!({"FIELD_NAME": "SHADE"}),
+            json!({"FIELD_NAME": "SHADE-2", "USER_TYPE_ID": "string"}),
+        ] {
+            assert_eq!(
+                code(add(bad.clone())).as_deref(),
+                Some("ERROR_CORE"),
+                "{bad}"
+            );
+        }
+        let listed = userfield_list(&store, DEAL, &json!({"filter": {"LANG": "en"}}));
+        assert_eq!(listed.as_array().map(Vec::len), Some(1));
+        assert_eq!(listed[0]["FIELD_NAME"], "UF_CRM_COLOUR");
+        assert_eq!(listed[0]["EDIT_FORM_LABEL"], "Colour");
+        // The deal store knows the field: a deal carrying it keeps it.
+        assert!(crm.deals.field_names().any(|name| name == "UF_CRM_COLOUR"));
+    }
 
     #[test]
     fn camel_names_are_as_documented() {
@@ -444,7 +568,7 @@ mod tests {
         );
         assert_eq!(labelled.as_array().unwrap().len(), 1);
         assert_eq!(labelled[0]["EDIT_FORM_LABEL"], "Colour");
-        let fields = call(&store, &mut crm, "crm.deal.fields", &json!({}))
+        let fields = call(&mut store, &mut crm, "crm.deal.fields", &json!({}))
             .unwrap()
             .unwrap()
             .result
@@ -454,7 +578,7 @@ mod tests {
         assert_eq!(fields["TITLE"]["type"], "string");
         assert!(matches!(
             call(
-                &store,
+                &mut store,
                 &mut crm,
                 "crm.item.fields",
                 &json!({"entityTypeId": 2})

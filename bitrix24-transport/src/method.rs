@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 /// How a call changes the portal, which decides whether the transport may repeat it.
 ///
@@ -53,6 +54,32 @@ pub trait Method: Serialize {
     const API: ApiVersion;
     /// The type the envelope's `result` decodes into.
     type Response: DeserializeOwned;
+    /// What the request must carry though its type lets it be unset, as dotted paths of
+    /// wire names (`fields.TITLE`): an entity's record is shared by its reads and writes,
+    /// so its fields are all optional, while the write's page requires some. The client
+    /// refuses to send a request without them ([`Error::Encode`](crate::Error::Encode)
+    /// naming the path), as the portal would, but before anything is sent.
+    const REQUIRED: &'static [&'static str] = &[];
+}
+
+/// The first of `required` (dotted paths of wire names) that `params` lacks or holds as
+/// `null`: what [`Method::REQUIRED`] names and the request does not carry.
+pub(crate) fn missing_required<'a>(params: &Value, required: &[&'a str]) -> Option<&'a str> {
+    required.iter().copied().find(|path| {
+        path.split('.')
+            .try_fold(params, |value, key| value.get(key))
+            .is_none_or(Value::is_null)
+    })
+}
+
+/// A request's parameters as JSON, checked against [`Method::REQUIRED`]; what went wrong
+/// otherwise, for the caller's own encode error.
+pub(crate) fn encode_params<M: Method>(request: &M) -> Result<Value, String> {
+    let params = serde_json::to_value(request).map_err(|err| err.to_string())?;
+    match missing_required(&params, M::REQUIRED) {
+        Some(path) => Err(format!("`{path}` is required and not set")),
+        None => Ok(params),
+    }
 }
 
 /// Where the records of a list method's `result` sit.

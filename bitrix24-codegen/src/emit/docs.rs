@@ -51,6 +51,14 @@ pub(super) fn field_doc(field: &FieldModel, index: &TypeIndex<'_>) -> Vec<String
     let mut facts = vec![ty];
     facts.extend(field.required.then(|| "required".to_owned()));
     facts.extend(field.read_only.then(|| "read-only".to_owned()));
+    if !field.requires.is_empty() {
+        let names: Vec<String> = field
+            .requires
+            .iter()
+            .map(|name| format!("`{name}`"))
+            .collect();
+        facts.push(format!("must carry {}", names.join(", ")));
+    }
     let mut first = format!("`{}`: {}.", field.wire, facts.join(", "));
     if let Some(values) = values_sentence(&field.ty, index) {
         first.push(' ');

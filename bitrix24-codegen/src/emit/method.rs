@@ -32,6 +32,17 @@ pub(super) fn method_tokens(cx: &mut Context<'_>, method: &MethodModel) -> Token
     };
     let response = cx.rust_type(&method.response);
     let list = method.list.as_ref().map(|list| list_args(cx, list));
+    let required: Vec<String> = method
+        .params
+        .iter()
+        .flat_map(|param| {
+            param
+                .requires
+                .iter()
+                .map(move |name| format!("{}.{name}", param.wire))
+        })
+        .collect();
+    let requires = (!required.is_empty()).then(|| quote!(, requires = [#(#required),*]));
     cx.uses(Import::BitrixMethod);
 
     let doc = doc_attrs(&method_doc(method));
@@ -56,7 +67,7 @@ pub(super) fn method_tokens(cx: &mut Context<'_>, method: &MethodModel) -> Token
     quote! {
         #doc
         #deprecated
-        #[bitrix_method(#rest_name #scope, kind = #kind #api, response = #response #list)]
+        #[bitrix_method(#rest_name #scope, kind = #kind #api, response = #response #list #requires)]
         #attr_tokens
         pub struct #name #body
         #constructor

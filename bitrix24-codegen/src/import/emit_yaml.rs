@@ -17,6 +17,8 @@ pub enum Yaml {
     Null,
     /// An ordered map.
     Map(Vec<(String, Yaml)>),
+    /// A list of scalars, written inline (`[TITLE, COMPANY_ID]`).
+    Seq(Vec<Yaml>),
 }
 
 impl Yaml {
@@ -99,6 +101,10 @@ fn inline(value: &Yaml) -> Option<String> {
         Yaml::Bool(b) => Some(b.to_string()),
         Yaml::Null => Some("~".to_owned()),
         Yaml::Map(entries) if entries.is_empty() => Some("{}".to_owned()),
+        Yaml::Seq(items) => {
+            let items: Option<Vec<String>> = items.iter().map(inline).collect();
+            Some(format!("[{}]", items?.join(", ")))
+        }
         Yaml::Map(entries) => {
             let mut parts = Vec::new();
             for (key, value) in entries {

@@ -40,12 +40,12 @@ fn convert(node: &Node) -> Result<Yaml, String> {
             }
             Ok(Yaml::Map(entries))
         }
-        Node::Sequence(seq) => {
-            let line = seq.span().start().map_or(0, |m| m.line());
-            Err(format!(
-                "line {line}: lists are not used in specs (quote types like \"id[]\")"
-            ))
-        }
+        // Lists hold names (a parameter's `requires`); a type list is quoted (`"id[]"`).
+        Node::Sequence(seq) => seq
+            .iter()
+            .map(convert)
+            .collect::<Result<_, _>>()
+            .map(Yaml::Seq),
     }
 }
 
@@ -152,6 +152,9 @@ mod tests {
         let overlay = parse("b: { $replace: true, k: l }\n").unwrap();
         merge(&mut base, overlay);
         assert_eq!(base.get("b"), Some(&parse("k: l").unwrap()));
-        assert!(parse("a: [1]").is_err());
+        // A list (a parameter's `requires`) replaces the imported one whole.
+        let mut base = parse("requires: [A, B]").unwrap();
+        merge(&mut base, parse("requires: [C]").unwrap());
+        assert_eq!(base.get("requires"), Some(&Yaml::Seq(vec![Yaml::str("C")])));
     }
 }

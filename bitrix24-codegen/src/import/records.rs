@@ -249,7 +249,8 @@ pub(super) fn type_refs(value: &Yaml, out: &mut BTreeSet<String>) {
                 }
             }
         }
-        Yaml::Bool(_) | Yaml::Null => {}
+        // Lists hold field names (`requires`), never types.
+        Yaml::Bool(_) | Yaml::Null | Yaml::Seq(_) => {}
     }
 }
 

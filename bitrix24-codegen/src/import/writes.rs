@@ -43,7 +43,9 @@ pub(super) fn share_with_writes(
     // Record fields typed raw (what the reply examples could not settle) that a write
     // types: the write's type is the better one.
     let mut upgraded: BTreeMap<String, Yaml> = BTreeMap::new();
-    let mut methods = Vec::new();
+    // Each write and the fields its own page requires, which the record (read too) has
+    // optional: the parameter says so (`requires`).
+    let mut methods: Vec<(String, Vec<Yaml>)> = Vec::new();
     for action in WRITES {
         let method = format!("{family}.{action}");
         let Some(own) = fields_param_type(files, &method) else {
@@ -82,8 +84,12 @@ pub(super) fn share_with_writes(
         if own_fields.is_empty() || !alike || common * 2 < own_fields.len() {
             continue;
         }
+        let mut requires = Vec::new();
         for (name, field) in field_entries(files, &own) {
             let name = spelled(name);
+            if field.get("required") == Some(&Yaml::Bool(true)) {
+                requires.push(Yaml::str(&name));
+            }
             if record_fields.get(&name).is_some_and(|t| {
                 let own = field_type(&field);
                 upgrades(own, t) || names_values(files, own, t) || uploads(files, own, t)
@@ -97,7 +103,7 @@ pub(super) fn share_with_writes(
             line: None,
             message: format!("`fields` typed as `{family}.get` returns the record (`{record}`)"),
         });
-        methods.push(method);
+        methods.push((method, requires));
         replaced.insert(own);
     }
     if methods.is_empty() {
@@ -121,24 +127,14 @@ pub(super) fn share_with_writes(
             }
         }
     }
-    for method in &methods {
+    for (method, requires) in methods {
         if let Some(param) = files
             .values_mut()
-            .find_map(|file| file.methods.get_mut(method))
+            .find_map(|file| file.methods.get_mut(&method))
             .and_then(|entry| entry.get_mut("params"))
             .and_then(fields_param_mut)
         {
-            match param {
-                Yaml::Str(ty) => *ty = record.to_owned(),
-                Yaml::Map(entries) => {
-                    for (key, value) in entries.iter_mut() {
-                        if key == "type" {
-                            *value = Yaml::str(record);
-                        }
-                    }
-                }
-                _ => {}
-            }
+            retype_param(param, record, requires);
         }
     }
     replaced
@@ -242,6 +238,23 @@ fn fields_param_mut(params: &mut Yaml) -> Option<&mut Yaml> {
         .iter_mut()
         .find(|(name, _)| is_fields(name))
         .map(|(_, param)| param)
+}
+
+/// Makes a write's `fields` parameter the `record`, with the fields it `requires`.
+fn retype_param(param: &mut Yaml, record: &str, requires: Vec<Yaml>) {
+    let mut entries = match std::mem::replace(param, Yaml::Null) {
+        Yaml::Map(entries) => entries,
+        _ => Vec::new(),
+    };
+    entries.retain(|(key, _)| key != "type" && key != "requires");
+    entries.insert(0, ("type".to_owned(), Yaml::str(record)));
+    if !requires.is_empty() {
+        entries.push(("requires".to_owned(), Yaml::Seq(requires)));
+    }
+    *param = match entries.as_slice() {
+        [(_, ty)] => ty.clone(),
+        _ => Yaml::Map(entries),
+    };
 }
 
 /// `ty` -> `{type: ty, read_only: true}`.
@@ -428,6 +441,17 @@ mod tests {
                 )],
             ),
         )]);
+        // The add page requires `SORT` (as it does `FIELD_NAME`): the record has it optional.
+        let add_fields = files
+            .get_mut("crm/deals.yaml")
+            .and_then(|file| file.types.get_mut("DealUserfieldAddFields"))
+            .and_then(|ty| ty.get_mut("fields"))
+            .and_then(|fields| fields.get_mut("SORT"))
+            .unwrap();
+        *add_fields = Yaml::Map(vec![
+            ("type".to_owned(), Yaml::str("integer")),
+            ("required".to_owned(), Yaml::Bool(true)),
+        ]);
         let replaced = share_with_writes(
             &mut files,
             "crm.deal.userfield",
@@ -436,6 +460,23 @@ mod tests {
             &mut Vec::new(),
         );
         assert_eq!(replaced.len(), 1);
+        let file = &files["crm/deals.yaml"];
+        assert_eq!(
+            file.methods["crm.deal.userfield.add"]
+                .get("params")
+                .and_then(|params| params.get("fields")),
+            Some(&Yaml::Map(vec![
+                ("type".to_owned(), Yaml::str("DealUserfield")),
+                ("requires".to_owned(), Yaml::Seq(vec![Yaml::str("SORT")])),
+            ]))
+        );
+        assert_eq!(
+            file.types["DealUserfield"]
+                .get("fields")
+                .and_then(|f| f.get("SORT")),
+            Some(&Yaml::str("integer")),
+            "not required in the record"
+        );
         let record = &files["crm/deals.yaml"].types["DealUserfield"];
         let field = |name: &str| record.get("fields").and_then(|f| f.get(name)).cloned();
         // Documented `boolean` with the values Y and N: the record's char writes those.

@@ -12,6 +12,7 @@ use super::methods::build_method;
 use super::namespace::{check_namespaces, register};
 use super::objects::build_type;
 use super::queries::check_list_queries;
+use super::requires::check_requires;
 use super::resolve::Resolver;
 use crate::diagnostics::SpecErrors;
 use crate::load::LoadedSpec;
@@ -68,6 +69,7 @@ pub fn build(specs: &[LoadedSpec]) -> Result<Model, SpecErrors> {
     }
 
     check_namespaces(&model, specs, &mut errors);
+    check_requires(&model, specs, &mut errors);
     errors.0.extend(lint(specs).errors.0);
     if !errors.is_empty() {
         errors.sort();

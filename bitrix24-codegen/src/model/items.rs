@@ -115,6 +115,9 @@ pub struct FieldModel {
     pub deprecated: Option<Option<String>>,
     /// Extra doc comment lines (the spec's `doc`).
     pub doc: Vec<String>,
+    /// For a method parameter of a record type: the record's fields (wire names) the
+    /// method requires (`Method::REQUIRED`), checked to be the record's writable fields.
+    pub requires: Vec<String>,
 }
 
 /// A resolved type expression.

@@ -134,6 +134,7 @@ pub(super) fn build_method(
                     read_only: true,
                     deprecated: None,
                     doc: Vec::new(),
+                    requires: Vec::new(),
                 };
                 response = Some(TypeRef::Named {
                     scope: ctx.scope.to_owned(),

@@ -9,7 +9,7 @@
 //! spec file its types (`objects`), methods (`methods`) and events (`events`), all
 //! resolving type expressions through one `resolve::Resolver`; last, the directions
 //! (`directions`) and the checked `select`/`order`/`filter` of lists with typed records
-//! (`queries`). The linter (`lint`) checks every spec against the naming rules of
+//! (`queries`); a parameter's `requires` is checked against its record (`requires`). The linter (`lint`) checks every spec against the naming rules of
 //! [`crate::rules`]; its errors stop the build like any other.
 
 mod build;
@@ -22,6 +22,7 @@ mod methods;
 mod namespace;
 mod objects;
 mod queries;
+mod requires;
 mod resolve;
 
 pub use build::{build, build_loaded};

@@ -67,6 +67,11 @@ pub(super) fn build_fields(
                     .as_ref()
                     .map(|doc| doc.as_str().lines().map(str::to_owned).collect())
                     .unwrap_or_default(),
+                requires: field
+                    .requires
+                    .iter()
+                    .map(|name| name.as_str().to_owned())
+                    .collect(),
             }),
             Err(message) => errors.push(
                 &ctx.file.path,

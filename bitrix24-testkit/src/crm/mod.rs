@@ -1,6 +1,7 @@
 //! The portal's classic CRM entities: leads, deals, contacts and companies, on one store
 //! that each entity type's description (`entities/`) parameterises, with the methods
-//! `crm.X.add/get/update/delete/list/fields` and the product rows of deals and leads.
+//! `crm.X.add/get/update/delete/list/fields` and the product rows of deals and leads, and
+//! the same records through `crm.item.*` (`item_view`).
 //!
 //! Values are stored the way a real portal encodes them (crm-deal-get.md,
 //! crm-contact-get.md): numbers as strings (`"ID":"410"`, `"OPPORTUNITY":"1000000.00"`),
@@ -13,6 +14,7 @@ mod decimal;
 mod entities;
 mod entity;
 mod fields;
+mod item_view;
 mod list;
 mod methods;
 mod multifield;
@@ -23,6 +25,7 @@ mod stores;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use item_view::call as call_item;
 pub(crate) use methods::call;
 pub use stores::CrmEntity;
 pub(crate) use stores::CrmStores;

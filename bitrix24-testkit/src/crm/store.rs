@@ -62,6 +62,12 @@ impl CrmStore {
         self.records.remove(&id).is_some()
     }
 
+    /// Every field name the entity has: the documented ones and the user fields.
+    pub(crate) fn field_names(&self) -> impl Iterator<Item = &str> {
+        let described = self.entity.described().infos.keys();
+        described.chain(self.user_fields.keys()).map(String::as_str)
+    }
+
     /// Declare a user field (`UF_CRM_...`) with its `crm.X.fields` type.
     pub(crate) fn add_user_field(&mut self, name: &str, wire_type: &str) {
         self.user_fields

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::error::BatchError;
 use super::query::encode_with_references;
 use super::reference::{Cmd, ResultRef};
-use crate::method::{ApiVersion, CallKind, Method};
+use crate::method::{ApiVersion, CallKind, Method, missing_required};
 
 /// The most commands one `batch` call may hold (batch.md).
 pub const MAX_COMMANDS_PER_CALL: usize = 50;
@@ -185,6 +185,22 @@ impl Batch {
                 deps.push(reference.command);
             }
         }
+        // A required path (`Method::REQUIRED`) is carried by the request or filled by a
+        // reference to an earlier command's result (`fields.COMPANY_ID`), or at a key
+        // above it.
+        let unfilled = M::REQUIRED.iter().find(|path| {
+            let segments: Vec<&str> = path.split('.').collect();
+            missing_required(&params, &[path]).is_some()
+                && !placed.iter().any(|(at, _)| {
+                    at.len() <= segments.len() && at.iter().eq(&segments[..at.len()])
+                })
+        });
+        if let Some(path) = unfilled {
+            return Err(BatchError::Encode {
+                method: method.to_owned(),
+                reason: format!("`{path}` is required and not set"),
+            });
+        }
         let command = self.commands.len();
         let query = encode_with_references(&mut params, &placed).map_err(|(path, reason)| {
             BatchError::InvalidPath {
@@ -327,6 +343,51 @@ mod tests {
         const KIND: CallKind = CallKind::Read;
         const API: ApiVersion = ApiVersion::V3;
         type Response = Value;
+    }
+
+    /// A write whose record's `TITLE` the method requires ([`Method::REQUIRED`]).
+    #[derive(Serialize)]
+    struct AddTitled(Value);
+
+    impl Method for AddTitled {
+        const NAME: &'static str = "crm.quote.add";
+        const SCOPE: Option<&'static str> = None;
+        const KIND: CallKind = CallKind::Write;
+        const API: ApiVersion = ApiVersion::Classic;
+        type Response = Value;
+        const REQUIRED: &'static [&'static str] = &["fields.TITLE", "fields.COMPANY_ID"];
+    }
+
+    #[test]
+    fn a_required_path_is_carried_or_filled_by_a_reference() {
+        let mut batch = Batch::new();
+        let company = batch.push(&Raw(Value::Null)).unwrap();
+        let titled = json!({"fields": {"TITLE": "Q-1"}});
+        // Carried, or filled by a reference at the path or at a key above it.
+        for (params, path) in [
+            (json!({"fields": {"TITLE": "Q-1", "COMPANY_ID": 7}}), None),
+            (titled.clone(), Some("fields.COMPANY_ID")),
+            (json!({}), Some("fields")),
+        ] {
+            let references = path.map(|path| (path, company.result()));
+            assert!(
+                batch
+                    .push_with(&AddTitled(params.clone()), references)
+                    .is_ok(),
+                "{params}"
+            );
+        }
+        // Missing, or `null`: refused, naming the path, before anything is sent.
+        for params in [titled, json!({"fields": {"TITLE": null, "COMPANY_ID": 7}})] {
+            let err = batch.push(&AddTitled(params)).unwrap_err();
+            assert!(matches!(err, BatchError::Encode { .. }), "{err}");
+            assert!(err.to_string().contains("is required"), "{err}");
+        }
+        let err = batch
+            .push(&AddTitled(json!({"fields": {"COMPANY_ID": 7}})))
+            .unwrap_err();
+        assert!(err.to_string().contains("`fields.TITLE`"), "{err}");
+        assert_eq!(batch.len(), 4);
     }
 
     fn text(batch: &Batch, cmd: Cmd<Raw>) -> &str {

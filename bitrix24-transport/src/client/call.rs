@@ -20,7 +20,7 @@ use crate::error::{ApiErrorCode, Error};
 use crate::http::{self, SendError};
 use crate::idempotency::Idempotency;
 use crate::limiter::Limiter;
-use crate::method::{ApiVersion, CallKind, Method};
+use crate::method::{ApiVersion, CallKind, Method, encode_params};
 use crate::record::{Body, Spares};
 use crate::retry::{Decision, Failure, RetryPolicy, decide, retry_kind};
 
@@ -121,9 +121,9 @@ impl Client {
         request: &M,
         options: CallOptions,
     ) -> Result<Response<M::Response>, Error> {
-        let params = serde_json::to_value(request).map_err(|err| Error::Encode {
+        let params = encode_params(request).map_err(|reason| Error::Encode {
             method: M::NAME.to_owned(),
-            reason: err.to_string(),
+            reason,
         })?;
         self.execute(M::NAME, M::KIND, M::API, Params::Json(params), options)
             .await

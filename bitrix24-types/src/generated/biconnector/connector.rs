@@ -185,12 +185,19 @@ impl wire::Lenient for Connector {
     "biconnector.connector.add",
     scope = "biconnector",
     kind = write,
-    response = BiconnectorConnectorAddResult
+    response = BiconnectorConnectorAddResult,
+    requires = ["fields.title",
+    "fields.logo",
+    "fields.urlCheck",
+    "fields.urlTableList",
+    "fields.urlTableDescription",
+    "fields.urlData",
+    "fields.settings"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BiconnectorConnectorAdd {
-    /// `fields`: `Connector`, required.
+    /// `fields`: `Connector`, required, must carry `title`, `logo`, `urlCheck`, `urlTableList`, `urlTableDescription`, `urlData`, `settings`.
     pub fields: Connector,
 }
 impl BiconnectorConnectorAdd {

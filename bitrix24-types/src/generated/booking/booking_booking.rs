@@ -349,12 +349,14 @@ impl EventPayload for OnBookingUpdate {
     "booking.v1.booking.add",
     scope = "booking",
     kind = write,
-    response = BookingV1BookingAddResult
+    response = BookingV1BookingAddResult,
+    requires = ["fields.resourceIds",
+    "fields.datePeriod"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1BookingAdd {
-    /// `fields`: `Booking`, required.
+    /// `fields`: `Booking`, required, must carry `resourceIds`, `datePeriod`.
     pub fields: Booking,
 }
 impl BookingV1BookingAdd {

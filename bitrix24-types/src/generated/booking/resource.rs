@@ -307,12 +307,14 @@ impl wire::Lenient for Resource {
     "booking.v1.resource.add",
     scope = "booking",
     kind = write,
-    response = BookingV1ResourceAddResult
+    response = BookingV1ResourceAddResult,
+    requires = ["fields.name",
+    "fields.typeId"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1ResourceAdd {
-    /// `fields`: `Resource`, required.
+    /// `fields`: `Resource`, required, must carry `name`, `typeId`.
     pub fields: Resource,
 }
 impl BookingV1ResourceAdd {

@@ -296,12 +296,14 @@ impl wire::Lenient for ResourceType {
     "booking.v1.resourceType.add",
     scope = "booking",
     kind = write,
-    response = BookingV1ResourceTypeAddResult
+    response = BookingV1ResourceTypeAddResult,
+    requires = ["fields.name",
+    "fields.code"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1ResourceTypeAdd {
-    /// `fields`: `ResourceType`, required.
+    /// `fields`: `ResourceType`, required, must carry `name`, `code`.
     pub fields: ResourceType,
 }
 impl BookingV1ResourceTypeAdd {

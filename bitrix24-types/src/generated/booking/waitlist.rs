@@ -192,12 +192,13 @@ impl wire::Lenient for Waitlist {
     "booking.v1.waitlist.add",
     scope = "booking",
     kind = write,
-    response = BookingV1WaitlistAddResult
+    response = BookingV1WaitlistAddResult,
+    requires = ["fields.note"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1WaitlistAdd {
-    /// `fields`: `Waitlist`, required.
+    /// `fields`: `Waitlist`, required, must carry `note`.
     pub fields: Waitlist,
 }
 impl BookingV1WaitlistAdd {
@@ -292,14 +293,15 @@ pub struct BookingV1WaitlistList {
     "booking.v1.waitlist.update",
     scope = "booking",
     kind = idempotent,
-    response = bool
+    response = bool,
+    requires = ["fields.note"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct BookingV1WaitlistUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `Waitlist`, required.
+    /// `fields`: `Waitlist`, required, must carry `note`.
     pub fields: Waitlist,
 }
 impl BookingV1WaitlistUpdate {

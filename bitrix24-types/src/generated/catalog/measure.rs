@@ -179,12 +179,14 @@ impl wire::Lenient for CatalogMeasureResult {
     "catalog.measure.add",
     scope = "catalog",
     kind = write,
-    response = CatalogMeasureResult
+    response = CatalogMeasureResult,
+    requires = ["fields.code",
+    "fields.measureTitle"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogMeasureAdd {
-    /// `fields`: `CatalogMeasure`, required.
+    /// `fields`: `CatalogMeasure`, required, must carry `code`, `measureTitle`.
     pub fields: CatalogMeasure,
 }
 impl CatalogMeasureAdd {

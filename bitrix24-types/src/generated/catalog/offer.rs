@@ -113,12 +113,14 @@ impl wire::Lenient for CatalogProductOfferResult {
     "catalog.product.offer.add",
     scope = "catalog",
     kind = write,
-    response = CatalogProductOfferResult
+    response = CatalogProductOfferResult,
+    requires = ["fields.iblockId",
+    "fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductOfferAdd {
-    /// `fields`: `Offer`, required.
+    /// `fields`: `Offer`, required, must carry `iblockId`, `name`.
     pub fields: Offer,
 }
 impl CatalogProductOfferAdd {

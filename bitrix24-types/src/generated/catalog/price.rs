@@ -274,12 +274,16 @@ impl wire::Lenient for CatalogPriceResult {
     "catalog.price.add",
     scope = "catalog",
     kind = write,
-    response = CatalogPriceResult
+    response = CatalogPriceResult,
+    requires = ["fields.productId",
+    "fields.catalogGroupId",
+    "fields.price",
+    "fields.currency"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceAdd {
-    /// `fields`: `Price`, required.
+    /// `fields`: `Price`, required, must carry `productId`, `catalogGroupId`, `price`, `currency`.
     pub fields: Price,
 }
 impl CatalogPriceAdd {
@@ -396,14 +400,16 @@ impl CatalogPriceModify {
     "catalog.price.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogPriceResult
+    response = CatalogPriceResult,
+    requires = ["fields.price",
+    "fields.currency"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `Price`, required.
+    /// `fields`: `Price`, required, must carry `price`, `currency`.
     pub fields: Price,
 }
 impl CatalogPriceUpdate {

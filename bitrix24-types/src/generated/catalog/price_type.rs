@@ -182,12 +182,13 @@ impl wire::Lenient for CatalogPriceTypeResult {
     "catalog.priceType.add",
     scope = "catalog",
     kind = write,
-    response = CatalogPriceTypeResult
+    response = CatalogPriceTypeResult,
+    requires = ["fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeAdd {
-    /// `fields`: `PriceType`, required.
+    /// `fields`: `PriceType`, required, must carry `name`.
     pub fields: PriceType,
 }
 impl CatalogPriceTypeAdd {
@@ -283,14 +284,15 @@ pub struct CatalogPriceTypeList {
     "catalog.priceType.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogPriceTypeResult
+    response = CatalogPriceTypeResult,
+    requires = ["fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `PriceType`, required.
+    /// `fields`: `PriceType`, required, must carry `name`.
     pub fields: PriceType,
 }
 impl CatalogPriceTypeUpdate {

@@ -142,12 +142,15 @@ impl query::RecordField for PriceTypeGroupField {
     "catalog.priceTypeGroup.add",
     scope = "catalog",
     kind = write,
-    response = CatalogPriceTypeGroupAddResult
+    response = CatalogPriceTypeGroupAddResult,
+    requires = ["fields.catalogGroupId",
+    "fields.groupId",
+    "fields.access"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeGroupAdd {
-    /// `fields`: `PriceTypeGroup`, required.
+    /// `fields`: `PriceTypeGroup`, required, must carry `catalogGroupId`, `groupId`, `access`.
     pub fields: PriceTypeGroup,
 }
 impl CatalogPriceTypeGroupAdd {

@@ -106,12 +106,15 @@ impl wire::Lenient for CatalogPriceTypeLangResult {
     "catalog.priceTypeLang.add",
     scope = "catalog",
     kind = write,
-    response = CatalogPriceTypeLangResult
+    response = CatalogPriceTypeLangResult,
+    requires = ["fields.catalogGroupId",
+    "fields.name",
+    "fields.lang"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogPriceTypeLangAdd {
-    /// `fields`: `PriceTypeLang`, required.
+    /// `fields`: `PriceTypeLang`, required, must carry `catalogGroupId`, `name`, `lang`.
     pub fields: PriceTypeLang,
 }
 impl CatalogPriceTypeLangAdd {

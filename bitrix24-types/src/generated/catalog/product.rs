@@ -233,12 +233,14 @@ impl wire::Lenient for CatalogProductResult {
     "catalog.product.add",
     scope = "catalog",
     kind = write,
-    response = CatalogProductResult
+    response = CatalogProductResult,
+    requires = ["fields.iblockId",
+    "fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductAdd {
-    /// `fields`: `CatalogProduct`, required.
+    /// `fields`: `CatalogProduct`, required, must carry `iblockId`, `name`.
     pub fields: CatalogProduct,
 }
 impl CatalogProductAdd {

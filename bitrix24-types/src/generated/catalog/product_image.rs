@@ -79,12 +79,13 @@ impl wire::Lenient for CatalogProductImageResult {
     "catalog.productImage.add",
     scope = "catalog",
     kind = write,
-    response = CatalogProductImageResult
+    response = CatalogProductImageResult,
+    requires = ["fields.productId"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CatalogProductImageAdd {
-    /// `fields`: `ProductImage`, required.
+    /// `fields`: `ProductImage`, required, must carry `productId`.
     pub fields: ProductImage,
     /// `fileContent`: `string[]`, required.
     pub file_content: Vec<String>,

@@ -86,12 +86,15 @@ impl wire::Lenient for CatalogProductPropertyResult {
     "catalog.productProperty.add",
     scope = "catalog",
     kind = write,
-    response = CatalogProductPropertyResult
+    response = CatalogProductPropertyResult,
+    requires = ["fields.iblockId",
+    "fields.name",
+    "fields.propertyType"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyAdd {
-    /// `fields`: `ProductProperty`, required.
+    /// `fields`: `ProductProperty`, required, must carry `iblockId`, `name`, `propertyType`.
     pub fields: ProductProperty,
 }
 impl CatalogProductPropertyAdd {
@@ -187,14 +190,15 @@ pub struct CatalogProductPropertyList {
     "catalog.productProperty.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogProductPropertyResult
+    response = CatalogProductPropertyResult,
+    requires = ["fields.iblockId"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `ProductProperty`, required.
+    /// `fields`: `ProductProperty`, required, must carry `iblockId`.
     pub fields: ProductProperty,
 }
 impl CatalogProductPropertyUpdate {

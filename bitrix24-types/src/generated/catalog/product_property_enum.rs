@@ -86,12 +86,15 @@ impl wire::Lenient for CatalogProductPropertyEnumResult {
     "catalog.productPropertyEnum.add",
     scope = "catalog",
     kind = write,
-    response = CatalogProductPropertyEnumResult
+    response = CatalogProductPropertyEnumResult,
+    requires = ["fields.propertyId",
+    "fields.value",
+    "fields.xmlId"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyEnumAdd {
-    /// `fields`: `ProductPropertyEnum`, required.
+    /// `fields`: `ProductPropertyEnum`, required, must carry `propertyId`, `value`, `xmlId`.
     pub fields: ProductPropertyEnum,
 }
 impl CatalogProductPropertyEnumAdd {
@@ -192,14 +195,17 @@ pub struct CatalogProductPropertyEnumList {
     "catalog.productPropertyEnum.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogProductPropertyEnumResult
+    response = CatalogProductPropertyEnumResult,
+    requires = ["fields.propertyId",
+    "fields.value",
+    "fields.xmlId"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyEnumUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `ProductPropertyEnum`, required.
+    /// `fields`: `ProductPropertyEnum`, required, must carry `propertyId`, `value`, `xmlId`.
     pub fields: ProductPropertyEnum,
 }
 impl CatalogProductPropertyEnumUpdate {

@@ -135,12 +135,16 @@ impl wire::Lenient for CatalogProductPropertyFeatureResult {
     "catalog.productPropertyFeature.add",
     scope = "catalog",
     kind = write,
-    response = CatalogProductPropertyFeatureResult
+    response = CatalogProductPropertyFeatureResult,
+    requires = ["fields.propertyId",
+    "fields.moduleId",
+    "fields.featureId",
+    "fields.isEnabled"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyFeatureAdd {
-    /// `fields`: `ProductPropertyFeature`, required.
+    /// `fields`: `ProductPropertyFeature`, required, must carry `propertyId`, `moduleId`, `featureId`, `isEnabled`.
     pub fields: ProductPropertyFeature,
 }
 impl CatalogProductPropertyFeatureAdd {
@@ -241,14 +245,18 @@ pub struct CatalogProductPropertyFeatureList {
     "catalog.productPropertyFeature.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogProductPropertyFeatureResult
+    response = CatalogProductPropertyFeatureResult,
+    requires = ["fields.propertyId",
+    "fields.moduleId",
+    "fields.featureId",
+    "fields.isEnabled"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductPropertyFeatureUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `ProductPropertyFeature`, required.
+    /// `fields`: `ProductPropertyFeature`, required, must carry `propertyId`, `moduleId`, `featureId`, `isEnabled`.
     pub fields: ProductPropertyFeature,
 }
 impl CatalogProductPropertyFeatureUpdate {

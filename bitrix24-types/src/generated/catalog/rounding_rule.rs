@@ -182,12 +182,16 @@ impl wire::Lenient for CatalogRoundingRuleResult {
     "catalog.roundingRule.add",
     scope = "catalog",
     kind = write,
-    response = CatalogRoundingRuleResult
+    response = CatalogRoundingRuleResult,
+    requires = ["fields.catalogGroupId",
+    "fields.price",
+    "fields.roundType",
+    "fields.roundPrecision"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogRoundingRuleAdd {
-    /// `fields`: `RoundingRule`, required.
+    /// `fields`: `RoundingRule`, required, must carry `catalogGroupId`, `price`, `roundType`, `roundPrecision`.
     pub fields: RoundingRule,
 }
 impl CatalogRoundingRuleAdd {
@@ -283,7 +287,11 @@ pub struct CatalogRoundingRuleList {
     "catalog.roundingRule.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogRoundingRuleResult
+    response = CatalogRoundingRuleResult,
+    requires = ["fields.catalogGroupId",
+    "fields.price",
+    "fields.roundType",
+    "fields.roundPrecision"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -291,7 +299,7 @@ pub struct CatalogRoundingRuleUpdate {
     /// `Id`: id, required.
     #[serde(rename = "Id")]
     pub id: u64,
-    /// `fields`: `RoundingRule`, required.
+    /// `fields`: `RoundingRule`, required, must carry `catalogGroupId`, `price`, `roundType`, `roundPrecision`.
     pub fields: RoundingRule,
 }
 impl CatalogRoundingRuleUpdate {

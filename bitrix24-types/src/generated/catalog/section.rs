@@ -83,12 +83,14 @@ impl wire::Lenient for CatalogSectionResult {
     "catalog.section.add",
     scope = "catalog",
     kind = write,
-    response = CatalogSectionResult
+    response = CatalogSectionResult,
+    requires = ["fields.iblockId",
+    "fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogSectionAdd {
-    /// `fields`: `CatalogSection`, required.
+    /// `fields`: `CatalogSection`, required, must carry `iblockId`, `name`.
     pub fields: CatalogSection,
 }
 impl CatalogSectionAdd {
@@ -184,14 +186,16 @@ pub struct CatalogSectionList {
     "catalog.section.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogSectionResult
+    response = CatalogSectionResult,
+    requires = ["fields.iblockId",
+    "fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogSectionUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CatalogSection`, required.
+    /// `fields`: `CatalogSection`, required, must carry `iblockId`, `name`.
     pub fields: CatalogSection,
 }
 impl CatalogSectionUpdate {

@@ -113,12 +113,14 @@ impl wire::Lenient for CatalogProductServiceResult {
     "catalog.product.service.add",
     scope = "catalog",
     kind = write,
-    response = CatalogProductServiceResult
+    response = CatalogProductServiceResult,
+    requires = ["fields.iblockId",
+    "fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductServiceAdd {
-    /// `fields`: `CatalogProductService`, required.
+    /// `fields`: `CatalogProductService`, required, must carry `iblockId`, `name`.
     pub fields: CatalogProductService,
 }
 impl CatalogProductServiceAdd {

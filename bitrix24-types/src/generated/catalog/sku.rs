@@ -398,12 +398,14 @@ impl query::RecordField for CatalogProductSkuListUnitsField {
     "catalog.product.sku.add",
     scope = "catalog",
     kind = write,
-    response = CatalogProductSkuResult
+    response = CatalogProductSkuResult,
+    requires = ["fields.iblockId",
+    "fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogProductSkuAdd {
-    /// `fields`: `Sku`, required.
+    /// `fields`: `Sku`, required, must carry `iblockId`, `name`.
     pub fields: Sku,
 }
 impl CatalogProductSkuAdd {

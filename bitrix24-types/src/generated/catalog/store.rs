@@ -83,12 +83,13 @@ impl wire::Lenient for CatalogStoreResult {
     "catalog.store.add",
     scope = "catalog",
     kind = write,
-    response = CatalogStoreResult
+    response = CatalogStoreResult,
+    requires = ["fields.address"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogStoreAdd {
-    /// `fields`: `Store`, required.
+    /// `fields`: `Store`, required, must carry `address`.
     pub fields: Store,
 }
 impl CatalogStoreAdd {

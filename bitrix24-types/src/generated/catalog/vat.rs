@@ -83,12 +83,14 @@ impl wire::Lenient for CatalogVatResult {
     "catalog.vat.add",
     scope = "catalog",
     kind = write,
-    response = CatalogVatResult
+    response = CatalogVatResult,
+    requires = ["fields.name",
+    "fields.rate"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogVatAdd {
-    /// `fields`: `CatalogVat`, required.
+    /// `fields`: `CatalogVat`, required, must carry `name`, `rate`.
     pub fields: CatalogVat,
 }
 impl CatalogVatAdd {
@@ -184,14 +186,16 @@ pub struct CatalogVatList {
     "catalog.vat.update",
     scope = "catalog",
     kind = idempotent,
-    response = CatalogVatResult
+    response = CatalogVatResult,
+    requires = ["fields.name",
+    "fields.rate"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CatalogVatUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CatalogVat`, required.
+    /// `fields`: `CatalogVat`, required, must carry `name`, `rate`.
     pub fields: CatalogVat,
 }
 impl CatalogVatUpdate {

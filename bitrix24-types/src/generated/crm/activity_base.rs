@@ -439,11 +439,21 @@ impl query::RecordField for ActivityField {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.activity.add`; use `crm.activity.todo.add` instead"
 )]
-#[bitrix_method("crm.activity.add", scope = "crm", kind = write, response = u64)]
+#[bitrix_method(
+    "crm.activity.add",
+    scope = "crm",
+    kind = write,
+    response = u64,
+    requires = ["fields.OWNER_ID",
+    "fields.OWNER_TYPE_ID",
+    "fields.TYPE_ID",
+    "fields.COMMUNICATIONS",
+    "fields.RESPONSIBLE_ID"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmActivityAdd {
-    /// `fields`: `Activity`, required.
+    /// `fields`: `Activity`, required, must carry `OWNER_ID`, `OWNER_TYPE_ID`, `TYPE_ID`, `COMMUNICATIONS`, `RESPONSIBLE_ID`.
     pub fields: Activity,
 }
 impl CrmActivityAdd {
@@ -572,14 +582,19 @@ pub struct CrmActivityList {
     "crm.activity.update",
     scope = "crm",
     kind = idempotent,
-    response = bool
+    response = bool,
+    requires = ["fields.OWNER_ID",
+    "fields.OWNER_TYPE_ID",
+    "fields.TYPE_ID",
+    "fields.COMMUNICATIONS",
+    "fields.RESPONSIBLE_ID"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmActivityUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `Activity`, required.
+    /// `fields`: `Activity`, required, must carry `OWNER_ID`, `OWNER_TYPE_ID`, `TYPE_ID`, `COMMUNICATIONS`, `RESPONSIBLE_ID`.
     pub fields: Activity,
 }
 impl CrmActivityUpdate {

@@ -195,11 +195,19 @@ impl query::RecordField for AddressField {
 /// `crm.address.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-add.html)
-#[bitrix_method("crm.address.add", scope = "crm", kind = write, response = bool)]
+#[bitrix_method(
+    "crm.address.add",
+    scope = "crm",
+    kind = write,
+    response = bool,
+    requires = ["fields.TYPE_ID",
+    "fields.ENTITY_TYPE_ID",
+    "fields.ENTITY_ID"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmAddressAdd {
-    /// `fields`: `Address`, required.
+    /// `fields`: `Address`, required, must carry `TYPE_ID`, `ENTITY_TYPE_ID`, `ENTITY_ID`.
     pub fields: Address,
 }
 impl CrmAddressAdd {
@@ -266,11 +274,19 @@ pub struct CrmAddressList {
 /// `crm.address.update`: scope `crm`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/addresses/crm-address-update.html)
-#[bitrix_method("crm.address.update", scope = "crm", kind = idempotent, response = bool)]
+#[bitrix_method(
+    "crm.address.update",
+    scope = "crm",
+    kind = idempotent,
+    response = bool,
+    requires = ["fields.TYPE_ID",
+    "fields.ENTITY_TYPE_ID",
+    "fields.ENTITY_ID"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmAddressUpdate {
-    /// `fields`: `Address`, required.
+    /// `fields`: `Address`, required, must carry `TYPE_ID`, `ENTITY_TYPE_ID`, `ENTITY_ID`.
     pub fields: Address,
 }
 impl CrmAddressUpdate {

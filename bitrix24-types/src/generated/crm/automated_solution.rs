@@ -111,12 +111,13 @@ impl query::RecordField for AutomatedsolutionField {
     "crm.automatedsolution.add",
     scope = "crm",
     kind = write,
-    response = CrmAutomatedsolutionResult
+    response = CrmAutomatedsolutionResult,
+    requires = ["fields.title"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmAutomatedsolutionAdd {
-    /// `fields`: `Automatedsolution`, required.
+    /// `fields`: `Automatedsolution`, required, must carry `title`.
     pub fields: Automatedsolution,
 }
 impl CrmAutomatedsolutionAdd {

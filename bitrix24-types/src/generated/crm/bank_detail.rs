@@ -359,12 +359,14 @@ impl query::RecordField for BankdetailField {
     "crm.requisite.bankdetail.add",
     scope = "crm",
     kind = write,
-    response = u64
+    response = u64,
+    requires = ["fields.ENTITY_ID",
+    "fields.NAME"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteBankdetailAdd {
-    /// `fields`: `Bankdetail`, required.
+    /// `fields`: `Bankdetail`, required, must carry `ENTITY_ID`, `NAME`.
     pub fields: Bankdetail,
 }
 impl CrmRequisiteBankdetailAdd {

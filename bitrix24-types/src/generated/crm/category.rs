@@ -371,14 +371,15 @@ impl wire::Lenient for CrmCategoryUpdateResult {
     "crm.category.add",
     scope = "crm",
     kind = write,
-    response = CrmCategoryAddResult
+    response = CrmCategoryAddResult,
+    requires = ["fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct CrmCategoryAdd {
     /// `entityTypeId`: integer, required.
     pub entity_type_id: i64,
-    /// `fields`: `Category`, required.
+    /// `fields`: `Category`, required, must carry `name`.
     pub fields: Category,
 }
 impl CrmCategoryAdd {

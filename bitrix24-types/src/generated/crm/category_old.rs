@@ -14,11 +14,17 @@ use super::crm_linked::Dealcategory;
 #[deprecated(
     note = "Bitrix24 deprecated `crm.dealcategory.add`; use `crm.category.add` instead"
 )]
-#[bitrix_method("crm.dealcategory.add", scope = "crm", kind = write, response = u64)]
+#[bitrix_method(
+    "crm.dealcategory.add",
+    scope = "crm",
+    kind = write,
+    response = u64,
+    requires = ["fields.NAME"]
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealcategoryAdd {
-    /// `fields`: `Dealcategory`.
+    /// `fields`: `Dealcategory`, must carry `NAME`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Dealcategory>,
 }
@@ -175,7 +181,8 @@ pub struct CrmDealcategoryStatus {
     "crm.dealcategory.update",
     scope = "crm",
     kind = idempotent,
-    response = bool
+    response = bool,
+    requires = ["fields.NAME"]
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -183,7 +190,7 @@ pub struct CrmDealcategoryUpdate {
     /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
-    /// `fields`: `Dealcategory`.
+    /// `fields`: `Dealcategory`, must carry `NAME`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Dealcategory>,
 }

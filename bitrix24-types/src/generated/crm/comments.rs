@@ -236,11 +236,19 @@ impl query::RecordField for CommentField {
 /// `crm.timeline.comment.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/timeline/comments/crm-timeline-comment-add.html)
-#[bitrix_method("crm.timeline.comment.add", scope = "crm", kind = write, response = u64)]
+#[bitrix_method(
+    "crm.timeline.comment.add",
+    scope = "crm",
+    kind = write,
+    response = u64,
+    requires = ["fields.ENTITY_ID",
+    "fields.ENTITY_TYPE",
+    "fields.COMMENT"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTimelineCommentAdd {
-    /// `fields`: `Comment`, required.
+    /// `fields`: `Comment`, required, must carry `ENTITY_ID`, `ENTITY_TYPE`, `COMMENT`.
     pub fields: Comment,
 }
 impl CrmTimelineCommentAdd {

@@ -582,11 +582,18 @@ impl EventPayload for OnCrmDealUserFieldUpdate {
 /// `crm.deal.userfield.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/deals/user-defined-fields/crm-deal-userfield-add.html)
-#[bitrix_method("crm.deal.userfield.add", scope = "crm", kind = write, response = u64)]
+#[bitrix_method(
+    "crm.deal.userfield.add",
+    scope = "crm",
+    kind = write,
+    response = u64,
+    requires = ["fields.USER_TYPE_ID",
+    "fields.FIELD_NAME"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmDealUserfieldAdd {
-    /// `fields`: `CrmDealUserfield`, required.
+    /// `fields`: `CrmDealUserfield`, required, must carry `USER_TYPE_ID`, `FIELD_NAME`.
     pub fields: CrmDealUserfield,
 }
 impl CrmDealUserfieldAdd {

@@ -53,14 +53,15 @@ impl wire::Lenient for CrmRequisitePresetField {
     "crm.requisite.preset.field.add",
     scope = "crm",
     kind = write,
-    response = u64
+    response = u64,
+    requires = ["fields.FIELD_NAME"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisitePresetFieldAdd {
     /// `preset`: raw, required.
     pub preset: serde_json::Value,
-    /// `fields`: `CrmRequisitePresetField`, required.
+    /// `fields`: `CrmRequisitePresetField`, required, must carry `FIELD_NAME`.
     pub fields: CrmRequisitePresetField,
 }
 impl CrmRequisitePresetFieldAdd {
@@ -177,7 +178,8 @@ impl CrmRequisitePresetFieldList {
     "crm.requisite.preset.field.update",
     scope = "crm",
     kind = idempotent,
-    response = bool
+    response = bool,
+    requires = ["fields.FIELD_NAME"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
@@ -186,7 +188,7 @@ pub struct CrmRequisitePresetFieldUpdate {
     pub id: u64,
     /// `preset`: raw, required.
     pub preset: serde_json::Value,
-    /// `fields`: `CrmRequisitePresetField`, required.
+    /// `fields`: `CrmRequisitePresetField`, required, must carry `FIELD_NAME`.
     pub fields: CrmRequisitePresetField,
 }
 impl CrmRequisitePresetFieldUpdate {

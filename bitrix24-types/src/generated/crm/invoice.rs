@@ -12,11 +12,20 @@ use super::crm_linked::{CrmInvoice, CrmInvoiceRecurring};
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-add.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.add`")]
-#[bitrix_method("crm.invoice.add", scope = "crm", kind = write, response = u64)]
+#[bitrix_method(
+    "crm.invoice.add",
+    scope = "crm",
+    kind = write,
+    response = u64,
+    requires = ["fields.ACCOUNT_NUMBER",
+    "fields.ORDER_TOPIC",
+    "fields.PAY_SYSTEM_ID",
+    "fields.PERSON_TYPE_ID"]
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceAdd {
-    /// `fields`: `CrmInvoice`.
+    /// `fields`: `CrmInvoice`, must carry `ACCOUNT_NUMBER`, `ORDER_TOPIC`, `PAY_SYSTEM_ID`, `PERSON_TYPE_ID`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<CrmInvoice>,
 }
@@ -224,14 +233,23 @@ pub struct CrmInvoiceRecurringUpdate {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice/crm-invoice-update.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.update`")]
-#[bitrix_method("crm.invoice.update", scope = "crm", kind = idempotent, response = bool)]
+#[bitrix_method(
+    "crm.invoice.update",
+    scope = "crm",
+    kind = idempotent,
+    response = bool,
+    requires = ["fields.ACCOUNT_NUMBER",
+    "fields.ORDER_TOPIC",
+    "fields.PAY_SYSTEM_ID",
+    "fields.PERSON_TYPE_ID"]
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceUpdate {
     /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
-    /// `fields`: `CrmInvoice`.
+    /// `fields`: `CrmInvoice`, must carry `ACCOUNT_NUMBER`, `ORDER_TOPIC`, `PAY_SYSTEM_ID`, `PERSON_TYPE_ID`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<CrmInvoice>,
 }

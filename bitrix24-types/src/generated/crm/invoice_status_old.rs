@@ -12,11 +12,18 @@ use super::crm_linked::CrmInvoiceStatus;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/invoice-status-old/crm-invoice-status-add.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.invoice.status.add`")]
-#[bitrix_method("crm.invoice.status.add", scope = "crm", kind = write, response = u64)]
+#[bitrix_method(
+    "crm.invoice.status.add",
+    scope = "crm",
+    kind = write,
+    response = u64,
+    requires = ["fields.NAME",
+    "fields.SORT"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceStatusAdd {
-    /// `fields`: `CrmInvoiceStatus`, required.
+    /// `fields`: `CrmInvoiceStatus`, required, must carry `NAME`, `SORT`.
     pub fields: CrmInvoiceStatus,
 }
 impl CrmInvoiceStatusAdd {
@@ -141,14 +148,16 @@ pub struct CrmInvoiceStatusList;
     "crm.invoice.status.update",
     scope = "crm",
     kind = idempotent,
-    response = bool
+    response = bool,
+    requires = ["fields.NAME",
+    "fields.SORT"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmInvoiceStatusUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CrmInvoiceStatus`, required.
+    /// `fields`: `CrmInvoiceStatus`, required, must carry `NAME`, `SORT`.
     pub fields: CrmInvoiceStatus,
 }
 impl CrmInvoiceStatusUpdate {

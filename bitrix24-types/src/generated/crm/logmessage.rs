@@ -113,12 +113,17 @@ impl query::RecordField for LogmessageField {
     "crm.timeline.logmessage.add",
     scope = "crm",
     kind = write,
-    response = CrmTimelineLogmessageResult
+    response = CrmTimelineLogmessageResult,
+    requires = ["fields.entityTypeId",
+    "fields.entityId",
+    "fields.title",
+    "fields.text",
+    "fields.iconCode"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmTimelineLogmessageAdd {
-    /// `fields`: `Logmessage`, required.
+    /// `fields`: `Logmessage`, required, must carry `entityTypeId`, `entityId`, `title`, `text`, `iconCode`.
     pub fields: Logmessage,
 }
 impl CrmTimelineLogmessageAdd {

@@ -83,11 +83,18 @@ impl EventPayload for OnCrmMeasureUpdate {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.measure.add`; use `catalog.measure.add` instead"
 )]
-#[bitrix_method("crm.measure.add", scope = "crm", kind = write, response = u64)]
+#[bitrix_method(
+    "crm.measure.add",
+    scope = "crm",
+    kind = write,
+    response = u64,
+    requires = ["fields.CODE",
+    "fields.MEASURE_TITLE"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmMeasureAdd {
-    /// `fields`: `CrmMeasure`, required.
+    /// `fields`: `CrmMeasure`, required, must carry `CODE`, `MEASURE_TITLE`.
     pub fields: CrmMeasure,
 }
 impl CrmMeasureAdd {

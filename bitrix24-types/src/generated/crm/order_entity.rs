@@ -150,12 +150,15 @@ impl query::RecordField for OrderentityField {
     "crm.orderentity.add",
     scope = "crm",
     kind = write,
-    response = CrmOrderentityAddResult
+    response = CrmOrderentityAddResult,
+    requires = ["fields.orderId",
+    "fields.ownerTypeId",
+    "fields.ownerId"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmOrderentityAdd {
-    /// `fields`: `Orderentity`, required.
+    /// `fields`: `Orderentity`, required, must carry `orderId`, `ownerTypeId`, `ownerId`.
     pub fields: Orderentity,
 }
 impl CrmOrderentityAdd {

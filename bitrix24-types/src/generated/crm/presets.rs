@@ -182,11 +182,19 @@ impl query::RecordField for PresetField {
 /// `crm.requisite.preset.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/presets/crm-requisite-preset-add.html)
-#[bitrix_method("crm.requisite.preset.add", scope = "crm", kind = write, response = u64)]
+#[bitrix_method(
+    "crm.requisite.preset.add",
+    scope = "crm",
+    kind = write,
+    response = u64,
+    requires = ["fields.ENTITY_TYPE_ID",
+    "fields.COUNTRY_ID",
+    "fields.NAME"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisitePresetAdd {
-    /// `fields`: `Preset`, required.
+    /// `fields`: `Preset`, required, must carry `ENTITY_TYPE_ID`, `COUNTRY_ID`, `NAME`.
     pub fields: Preset,
 }
 impl CrmRequisitePresetAdd {
@@ -295,14 +303,15 @@ pub struct CrmRequisitePresetList {
     "crm.requisite.preset.update",
     scope = "crm",
     kind = idempotent,
-    response = bool
+    response = bool,
+    requires = ["fields.NAME"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisitePresetUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `Preset`, required.
+    /// `fields`: `Preset`, required, must carry `NAME`.
     pub fields: Preset,
 }
 impl CrmRequisitePresetUpdate {

@@ -238,12 +238,14 @@ impl wire::Lenient for CrmItemProductrowSetResult {
     "crm.item.productrow.add",
     scope = "crm",
     kind = write,
-    response = CrmItemProductrowResult
+    response = CrmItemProductrowResult,
+    requires = ["fields.ownerId",
+    "fields.ownerType"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmItemProductrowAdd {
-    /// `fields`: `Productrow`, required.
+    /// `fields`: `Productrow`, required, must carry `ownerId`, `ownerType`.
     pub fields: Productrow,
 }
 impl CrmItemProductrowAdd {

@@ -14,11 +14,17 @@ use super::crm_linked::CrmProduct;
 #[deprecated(
     note = "Bitrix24 deprecated `crm.product.add`; use `catalog.product.add` instead"
 )]
-#[bitrix_method("crm.product.add", scope = "crm", kind = write, response = u64)]
+#[bitrix_method(
+    "crm.product.add",
+    scope = "crm",
+    kind = write,
+    response = u64,
+    requires = ["fields.NAME"]
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductAdd {
-    /// `fields`: `CrmProduct`.
+    /// `fields`: `CrmProduct`, must carry `NAME`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<CrmProduct>,
 }
@@ -260,14 +266,20 @@ pub struct CrmProductPropertyUpdate {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.product.update`; use `catalog.product.update` instead"
 )]
-#[bitrix_method("crm.product.update", scope = "crm", kind = idempotent, response = bool)]
+#[bitrix_method(
+    "crm.product.update",
+    scope = "crm",
+    kind = idempotent,
+    response = bool,
+    requires = ["fields.NAME"]
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmProductUpdate {
     /// `id`: id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
-    /// `fields`: `CrmProduct`.
+    /// `fields`: `CrmProduct`, must carry `NAME`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<CrmProduct>,
 }

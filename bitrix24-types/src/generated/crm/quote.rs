@@ -569,11 +569,17 @@ impl query::RecordField for QuoteField {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/crm-quote-add.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.quote.add`; use `crm.item.add` instead")]
-#[bitrix_method("crm.quote.add", scope = "crm", kind = write, response = u64)]
+#[bitrix_method(
+    "crm.quote.add",
+    scope = "crm",
+    kind = write,
+    response = u64,
+    requires = ["fields.TITLE"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmQuoteAdd {
-    /// `fields`: `Quote`, required.
+    /// `fields`: `Quote`, required, must carry `TITLE`.
     pub fields: Quote,
     /// `params`: `CrmQuoteAddParameterParams`.
     #[serde(skip_serializing_if = "Option::is_none")]

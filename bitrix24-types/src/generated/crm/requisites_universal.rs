@@ -10,11 +10,20 @@ use super::crm_linked::{Requisite, RequisiteField};
 /// `crm.requisite.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/universal/crm-requisite-add.html)
-#[bitrix_method("crm.requisite.add", scope = "crm", kind = write, response = u64)]
+#[bitrix_method(
+    "crm.requisite.add",
+    scope = "crm",
+    kind = write,
+    response = u64,
+    requires = ["fields.ENTITY_TYPE_ID",
+    "fields.ENTITY_ID",
+    "fields.PRESET_ID",
+    "fields.NAME"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteAdd {
-    /// `fields`: `Requisite`, required.
+    /// `fields`: `Requisite`, required, must carry `ENTITY_TYPE_ID`, `ENTITY_ID`, `PRESET_ID`, `NAME`.
     pub fields: Requisite,
 }
 impl CrmRequisiteAdd {
@@ -106,14 +115,15 @@ pub struct CrmRequisiteList {
     "crm.requisite.update",
     scope = "crm",
     kind = idempotent,
-    response = bool
+    response = bool,
+    requires = ["fields.NAME"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `Requisite`, required.
+    /// `fields`: `Requisite`, required, must carry `NAME`.
     pub fields: Requisite,
 }
 impl CrmRequisiteUpdate {

@@ -155,11 +155,19 @@ impl wire::Lenient for CrmStatusEntityTypesSemanticInfo {
 /// `crm.status.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/status/crm-status-add.html)
-#[bitrix_method("crm.status.add", scope = "crm", kind = write, response = u64)]
+#[bitrix_method(
+    "crm.status.add",
+    scope = "crm",
+    kind = write,
+    response = u64,
+    requires = ["fields.ENTITY_ID",
+    "fields.STATUS_ID",
+    "fields.NAME"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmStatusAdd {
-    /// `fields`: `CrmStatus`, required.
+    /// `fields`: `CrmStatus`, required, must carry `ENTITY_ID`, `STATUS_ID`, `NAME`.
     pub fields: CrmStatus,
 }
 impl CrmStatusAdd {

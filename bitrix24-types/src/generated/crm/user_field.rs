@@ -582,11 +582,18 @@ impl EventPayload for OnCrmQuoteUserFieldUpdate {
 /// `crm.quote.userfield.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/quote/user-field/crm-quote-user-field-add.html)
-#[bitrix_method("crm.quote.userfield.add", scope = "crm", kind = write, response = u64)]
+#[bitrix_method(
+    "crm.quote.userfield.add",
+    scope = "crm",
+    kind = write,
+    response = u64,
+    requires = ["fields.USER_TYPE_ID",
+    "fields.FIELD_NAME"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmQuoteUserfieldAdd {
-    /// `fields`: `CrmQuoteUserfield`, required.
+    /// `fields`: `CrmQuoteUserfield`, required, must carry `USER_TYPE_ID`, `FIELD_NAME`.
     pub fields: CrmQuoteUserfield,
 }
 impl CrmQuoteUserfieldAdd {

@@ -586,12 +586,14 @@ impl EventPayload for OnCrmCompanyUserFieldUpdate {
     "crm.company.userfield.add",
     scope = "crm",
     kind = write,
-    response = u64
+    response = u64,
+    requires = ["fields.USER_TYPE_ID",
+    "fields.FIELD_NAME"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmCompanyUserfieldAdd {
-    /// `fields`: `CrmCompanyUserfield`, required.
+    /// `fields`: `CrmCompanyUserfield`, required, must carry `USER_TYPE_ID`, `FIELD_NAME`.
     pub fields: CrmCompanyUserfield,
 }
 impl CrmCompanyUserfieldAdd {

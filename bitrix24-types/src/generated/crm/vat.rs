@@ -47,11 +47,18 @@ impl wire::Lenient for CrmVat {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/outdated/vat/crm-vat-add.html)
 #[deprecated(note = "Bitrix24 deprecated `crm.vat.add`; use `catalog.vat.add` instead")]
-#[bitrix_method("crm.vat.add", scope = "crm", kind = write, response = u64)]
+#[bitrix_method(
+    "crm.vat.add",
+    scope = "crm",
+    kind = write,
+    response = u64,
+    requires = ["fields.NAME",
+    "fields.RATE"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmVatAdd {
-    /// `fields`: `CrmVat`, required.
+    /// `fields`: `CrmVat`, required, must carry `NAME`, `RATE`.
     pub fields: CrmVat,
 }
 impl CrmVatAdd {
@@ -138,13 +145,20 @@ pub struct CrmVatList {
 #[deprecated(
     note = "Bitrix24 deprecated `crm.vat.update`; use `catalog.vat.update` instead"
 )]
-#[bitrix_method("crm.vat.update", scope = "crm", kind = idempotent, response = i64)]
+#[bitrix_method(
+    "crm.vat.update",
+    scope = "crm",
+    kind = idempotent,
+    response = i64,
+    requires = ["fields.NAME",
+    "fields.RATE"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmVatUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CrmVat`, required.
+    /// `fields`: `CrmVat`, required, must carry `NAME`, `RATE`.
     pub fields: CrmVat,
 }
 impl CrmVatUpdate {

@@ -235,12 +235,14 @@ impl query::RecordField for DocumentgeneratorNumeratorField {
     "documentgenerator.numerator.add",
     scope = "documentgenerator",
     kind = write,
-    response = DocumentgeneratorNumeratorAddResult
+    response = DocumentgeneratorNumeratorAddResult,
+    requires = ["fields.name",
+    "fields.template"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorNumeratorAdd {
-    /// `fields`: `DocumentgeneratorNumerator`, required.
+    /// `fields`: `DocumentgeneratorNumerator`, required, must carry `name`, `template`.
     pub fields: DocumentgeneratorNumerator,
 }
 impl DocumentgeneratorNumeratorAdd {

@@ -152,12 +152,13 @@ impl wire::Lenient for Region {
     "documentgenerator.region.add",
     scope = "documentgenerator",
     kind = write,
-    response = DocumentgeneratorRegionResult
+    response = DocumentgeneratorRegionResult,
+    requires = ["fields.title"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct DocumentgeneratorRegionAdd {
-    /// `fields`: `Region`, required.
+    /// `fields`: `Region`, required, must carry `title`.
     pub fields: Region,
 }
 impl DocumentgeneratorRegionAdd {

@@ -89,7 +89,13 @@ impl query::RecordField for ListsElementField {
 /// `lists.element.add`: scope `lists`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/elements/lists-element-add.html)
-#[bitrix_method("lists.element.add", scope = "lists", kind = write, response = u64)]
+#[bitrix_method(
+    "lists.element.add",
+    scope = "lists",
+    kind = write,
+    response = u64,
+    requires = ["FIELDS.NAME"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsElementAdd {
@@ -103,7 +109,7 @@ pub struct ListsElementAdd {
     pub iblock_code: Option<String>,
     /// `ELEMENT_CODE`: string, required.
     pub element_code: String,
-    /// `FIELDS`: `ListsElement`, required.
+    /// `FIELDS`: `ListsElement`, required, must carry `NAME`.
     pub fields: ListsElement,
     /// `IBLOCK_SECTION_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -274,7 +280,8 @@ impl ListsElementGetFileUrl {
     "lists.element.update",
     scope = "lists",
     kind = idempotent,
-    response = bool
+    response = bool,
+    requires = ["FIELDS.NAME"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -293,7 +300,7 @@ pub struct ListsElementUpdate {
     /// `ELEMENT_CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub element_code: Option<String>,
-    /// `FIELDS`: `ListsElement`, required.
+    /// `FIELDS`: `ListsElement`, required, must carry `NAME`.
     pub fields: ListsElement,
 }
 impl ListsElementUpdate {

@@ -166,7 +166,14 @@ impl wire::Lenient for ListsFieldGetSettings {
 /// `lists.field.add`: scope `lists`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/fields/lists-field-add.html)
-#[bitrix_method("lists.field.add", scope = "lists", kind = write, response = String)]
+#[bitrix_method(
+    "lists.field.add",
+    scope = "lists",
+    kind = write,
+    response = String,
+    requires = ["FIELDS.NAME",
+    "FIELDS.TYPE"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsFieldAdd {
@@ -178,7 +185,7 @@ pub struct ListsFieldAdd {
     /// `IBLOCK_CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iblock_code: Option<String>,
-    /// `FIELDS`: `ListsField`, required.
+    /// `FIELDS`: `ListsField`, required, must carry `NAME`, `TYPE`.
     pub fields: ListsField,
 }
 impl ListsFieldAdd {
@@ -304,7 +311,9 @@ impl ListsFieldTypeGet {
     "lists.field.update",
     scope = "lists",
     kind = idempotent,
-    response = bool
+    response = bool,
+    requires = ["FIELDS.NAME",
+    "FIELDS.TYPE"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -317,7 +326,7 @@ pub struct ListsFieldUpdate {
     /// `IBLOCK_CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub iblock_code: Option<String>,
-    /// `FIELDS`: `ListsField`, required.
+    /// `FIELDS`: `ListsField`, required, must carry `NAME`, `TYPE`.
     pub fields: ListsField,
     /// `FIELD_ID`: string, required.
     pub field_id: String,

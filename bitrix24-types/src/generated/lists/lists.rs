@@ -326,7 +326,13 @@ impl query::RecordField for ListsFieldName {
 /// `lists.add`: scope `lists`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-add.html)
-#[bitrix_method("lists.add", scope = "lists", kind = write, response = u64)]
+#[bitrix_method(
+    "lists.add",
+    scope = "lists",
+    kind = write,
+    response = u64,
+    requires = ["FIELDS.NAME"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsAdd {
@@ -337,7 +343,7 @@ pub struct ListsAdd {
     /// `SOCNET_GROUP_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub socnet_group_id: Option<i64>,
-    /// `FIELDS`: `Lists`, required.
+    /// `FIELDS`: `Lists`, required, must carry `NAME`.
     pub fields: Lists,
     /// `MESSAGES`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -455,7 +461,13 @@ pub struct ListsGetIblockTypeId {
 /// `lists.update`: scope `lists`; writes idempotently.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-update.html)
-#[bitrix_method("lists.update", scope = "lists", kind = idempotent, response = bool)]
+#[bitrix_method(
+    "lists.update",
+    scope = "lists",
+    kind = idempotent,
+    response = bool,
+    requires = ["FIELDS.NAME"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsUpdate {
@@ -470,7 +482,7 @@ pub struct ListsUpdate {
     /// `SOCNET_GROUP_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub socnet_group_id: Option<i64>,
-    /// `FIELDS`: `Lists`, required.
+    /// `FIELDS`: `Lists`, required, must carry `NAME`.
     pub fields: Lists,
     /// `MESSAGES`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -99,7 +99,13 @@ impl wire::Lenient for ListsSection {
 /// `lists.section.add`: scope `lists`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/sections/lists-section-add.html)
-#[bitrix_method("lists.section.add", scope = "lists", kind = write, response = u64)]
+#[bitrix_method(
+    "lists.section.add",
+    scope = "lists",
+    kind = write,
+    response = u64,
+    requires = ["FIELDS.NAME"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct ListsSectionAdd {
@@ -116,7 +122,7 @@ pub struct ListsSectionAdd {
     pub iblock_section_id: Option<i64>,
     /// `SECTION_CODE`: string, required.
     pub section_code: String,
-    /// `FIELDS`: `ListsSection`, required.
+    /// `FIELDS`: `ListsSection`, required, must carry `NAME`.
     pub fields: ListsSection,
 }
 impl ListsSectionAdd {
@@ -221,7 +227,8 @@ impl ListsSectionGet {
     "lists.section.update",
     scope = "lists",
     kind = idempotent,
-    response = bool
+    response = bool,
+    requires = ["FIELDS.NAME"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -240,7 +247,7 @@ pub struct ListsSectionUpdate {
     /// `SECTION_CODE`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub section_code: Option<String>,
-    /// `FIELDS`: `ListsSection`, required.
+    /// `FIELDS`: `ListsSection`, required, must carry `NAME`.
     pub fields: ListsSection,
 }
 impl ListsSectionUpdate {

@@ -269,12 +269,13 @@ impl wire::Lenient for NoteCollectionResult {
     scope = "note",
     kind = write,
     api = v3,
-    response = NoteCollectionAddResult
+    response = NoteCollectionAddResult,
+    requires = ["fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct NoteCollectionAdd {
-    /// `fields`: `Collection`, required.
+    /// `fields`: `Collection`, required, must carry `name`.
     pub fields: Collection,
 }
 impl NoteCollectionAdd {
@@ -416,14 +417,15 @@ pub struct NoteCollectionList {
     scope = "note",
     kind = idempotent,
     api = v3,
-    response = NoteCollectionAddResult
+    response = NoteCollectionAddResult,
+    requires = ["fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct NoteCollectionUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `Collection`, required.
+    /// `fields`: `Collection`, required, must carry `name`.
     pub fields: Collection,
 }
 impl NoteCollectionUpdate {

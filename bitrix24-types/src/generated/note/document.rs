@@ -349,12 +349,14 @@ impl wire::Lenient for NoteDocumentUpdateResult {
     scope = "note",
     kind = write,
     api = v3,
-    response = NoteDocument
+    response = NoteDocument,
+    requires = ["fields.collectionId",
+    "fields.title"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct NoteDocumentAdd {
-    /// `fields`: `NoteDocument`, required.
+    /// `fields`: `NoteDocument`, required, must carry `collectionId`, `title`.
     pub fields: NoteDocument,
 }
 impl NoteDocumentAdd {

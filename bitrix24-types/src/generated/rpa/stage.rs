@@ -272,11 +272,18 @@ impl query::RecordField for RpaStageListForTypeStagesItemField {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/outdated/rpa/stage/rpa-stage-add.html)
 #[deprecated(note = "Bitrix24 deprecated `rpa.stage.add`")]
-#[bitrix_method("rpa.stage.add", scope = "rpa", kind = write, response = Stage)]
+#[bitrix_method(
+    "rpa.stage.add",
+    scope = "rpa",
+    kind = write,
+    response = Stage,
+    requires = ["fields.name",
+    "fields.typeId"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaStageAdd {
-    /// `fields`: `Stage`, required.
+    /// `fields`: `Stage`, required, must carry `name`, `typeId`.
     pub fields: Stage,
 }
 impl RpaStageAdd {

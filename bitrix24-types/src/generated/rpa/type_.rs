@@ -166,12 +166,13 @@ impl query::RecordField for RpaTypeField {
     "rpa.type.add",
     scope = "rpa",
     kind = write,
-    response = RpaTypeGetResult
+    response = RpaTypeGetResult,
+    requires = ["fields.title"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct RpaTypeAdd {
-    /// `fields`: `RpaType`, required.
+    /// `fields`: `RpaType`, required, must carry `title`.
     pub fields: RpaType,
 }
 impl RpaTypeAdd {

@@ -147,12 +147,17 @@ pub struct SaleBasketitemUpdateCatalogProductFields {
     "sale.basketitem.add",
     scope = "sale",
     kind = write,
-    response = SaleBasketitemResult
+    response = SaleBasketitemResult,
+    requires = ["fields.orderId",
+    "fields.productId",
+    "fields.currency",
+    "fields.quantity",
+    "fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketitemAdd {
-    /// `fields`: `Basketitem`, required.
+    /// `fields`: `Basketitem`, required, must carry `orderId`, `productId`, `currency`, `quantity`, `name`.
     pub fields: Basketitem,
 }
 impl SaleBasketitemAdd {

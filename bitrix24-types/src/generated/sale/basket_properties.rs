@@ -86,12 +86,16 @@ impl wire::Lenient for SaleBasketpropertiesResult {
     "sale.basketproperties.add",
     scope = "sale",
     kind = write,
-    response = SaleBasketpropertiesResult
+    response = SaleBasketpropertiesResult,
+    requires = ["fields.basketId",
+    "fields.name",
+    "fields.value",
+    "fields.code"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketpropertiesAdd {
-    /// `fields`: `Basketproperties`, required.
+    /// `fields`: `Basketproperties`, required, must carry `basketId`, `name`, `value`, `code`.
     pub fields: Basketproperties,
 }
 impl SaleBasketpropertiesAdd {

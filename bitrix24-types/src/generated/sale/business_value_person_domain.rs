@@ -146,12 +146,14 @@ impl query::RecordField for BusinessValuePersonDomainField {
     "sale.businessValuePersonDomain.add",
     scope = "sale",
     kind = write,
-    response = SaleBusinessValuePersonDomainAddResult
+    response = SaleBusinessValuePersonDomainAddResult,
+    requires = ["fields.personTypeId",
+    "fields.domain"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBusinessValuePersonDomainAdd {
-    /// `fields`: `BusinessValuePersonDomain`, required.
+    /// `fields`: `BusinessValuePersonDomain`, required, must carry `personTypeId`, `domain`.
     pub fields: BusinessValuePersonDomain,
 }
 impl SaleBusinessValuePersonDomainAdd {

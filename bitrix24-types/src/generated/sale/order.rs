@@ -83,12 +83,15 @@ impl wire::Lenient for SaleOrderResult {
     "sale.order.add",
     scope = "sale",
     kind = write,
-    response = SaleOrderResult
+    response = SaleOrderResult,
+    requires = ["fields.lid",
+    "fields.personTypeId",
+    "fields.currency"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleOrderAdd {
-    /// `fields`: `Order`, required.
+    /// `fields`: `Order`, required, must carry `lid`, `personTypeId`, `currency`.
     pub fields: Order,
 }
 impl SaleOrderAdd {

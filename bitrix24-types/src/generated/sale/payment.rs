@@ -83,12 +83,14 @@ impl wire::Lenient for SalePaymentResult {
     "sale.payment.add",
     scope = "sale",
     kind = write,
-    response = SalePaymentResult
+    response = SalePaymentResult,
+    requires = ["fields.orderId",
+    "fields.paySystemId"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentAdd {
-    /// `fields`: `SalePayment`, required.
+    /// `fields`: `SalePayment`, required, must carry `orderId`, `paySystemId`.
     pub fields: SalePayment,
 }
 impl SalePaymentAdd {
@@ -184,14 +186,15 @@ pub struct SalePaymentList {
     "sale.payment.update",
     scope = "sale",
     kind = idempotent,
-    response = SalePaymentResult
+    response = SalePaymentResult,
+    requires = ["fields.paySystemId"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `SalePayment`, required.
+    /// `fields`: `SalePayment`, required, must carry `paySystemId`.
     pub fields: SalePayment,
 }
 impl SalePaymentUpdate {

@@ -86,12 +86,14 @@ impl wire::Lenient for SalePaymentitembasketResult {
     "sale.paymentitembasket.add",
     scope = "sale",
     kind = write,
-    response = SalePaymentitembasketResult
+    response = SalePaymentitembasketResult,
+    requires = ["fields.paymentId",
+    "fields.basketId"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentitembasketAdd {
-    /// `fields`: `Paymentitembasket`, required.
+    /// `fields`: `Paymentitembasket`, required, must carry `paymentId`, `basketId`.
     pub fields: Paymentitembasket,
 }
 impl SalePaymentitembasketAdd {
@@ -192,14 +194,15 @@ pub struct SalePaymentitembasketList {
     "sale.paymentitembasket.update",
     scope = "sale",
     kind = idempotent,
-    response = SalePaymentitembasketResult
+    response = SalePaymentitembasketResult,
+    requires = ["fields.quantity"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentitembasketUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `Paymentitembasket`, required.
+    /// `fields`: `Paymentitembasket`, required, must carry `quantity`.
     pub fields: Paymentitembasket,
 }
 impl SalePaymentitembasketUpdate {

@@ -86,12 +86,14 @@ impl wire::Lenient for SalePaymentItemShipmentResult {
     "sale.paymentItemShipment.add",
     scope = "sale",
     kind = write,
-    response = SalePaymentItemShipmentResult
+    response = SalePaymentItemShipmentResult,
+    requires = ["fields.shipmentId",
+    "fields.paymentId"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePaymentItemShipmentAdd {
-    /// `fields`: `PaymentItemShipment`, required.
+    /// `fields`: `PaymentItemShipment`, required, must carry `shipmentId`, `paymentId`.
     pub fields: PaymentItemShipment,
 }
 impl SalePaymentItemShipmentAdd {

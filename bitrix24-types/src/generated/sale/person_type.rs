@@ -86,12 +86,13 @@ impl wire::Lenient for SalePersontypeResult {
     "sale.persontype.add",
     scope = "sale",
     kind = write,
-    response = SalePersontypeResult
+    response = SalePersontypeResult,
+    requires = ["fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePersontypeAdd {
-    /// `fields`: `Persontype`, required.
+    /// `fields`: `Persontype`, required, must carry `name`.
     pub fields: Persontype,
 }
 impl SalePersontypeAdd {
@@ -187,14 +188,15 @@ pub struct SalePersontypeList {
     "sale.persontype.update",
     scope = "sale",
     kind = idempotent,
-    response = SalePersontypeResult
+    response = SalePersontypeResult,
+    requires = ["fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePersontypeUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `Persontype`, required.
+    /// `fields`: `Persontype`, required, must carry `name`.
     pub fields: Persontype,
 }
 impl SalePersontypeUpdate {

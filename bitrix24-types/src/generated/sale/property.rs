@@ -488,14 +488,15 @@ pub struct SalePropertyList {
     "sale.property.update",
     scope = "sale",
     kind = idempotent,
-    response = SalePropertyResult
+    response = SalePropertyResult,
+    requires = ["fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `SaleProperty`, required.
+    /// `fields`: `SaleProperty`, required, must carry `name`.
     pub fields: SaleProperty,
 }
 impl SalePropertyUpdate {

@@ -79,12 +79,14 @@ impl wire::Lenient for SalePropertygroupResult {
     "sale.propertygroup.add",
     scope = "sale",
     kind = write,
-    response = SalePropertygroupResult
+    response = SalePropertygroupResult,
+    requires = ["fields.personTypeId",
+    "fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertygroupAdd {
-    /// `fields`: `Propertygroup`, required.
+    /// `fields`: `Propertygroup`, required, must carry `personTypeId`, `name`.
     pub fields: Propertygroup,
 }
 impl SalePropertygroupAdd {
@@ -176,14 +178,16 @@ pub struct SalePropertygroupList {
     "sale.propertygroup.update",
     scope = "sale",
     kind = idempotent,
-    response = SalePropertygroupResult
+    response = SalePropertygroupResult,
+    requires = ["fields.personTypeId",
+    "fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertygroupUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `Propertygroup`, required.
+    /// `fields`: `Propertygroup`, required, must carry `personTypeId`, `name`.
     pub fields: Propertygroup,
 }
 impl SalePropertygroupUpdate {

@@ -79,12 +79,15 @@ impl wire::Lenient for SalePropertyvariantResult {
     "sale.propertyvariant.add",
     scope = "sale",
     kind = write,
-    response = SalePropertyvariantResult
+    response = SalePropertyvariantResult,
+    requires = ["fields.orderPropsId",
+    "fields.name",
+    "fields.value"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyvariantAdd {
-    /// `fields`: `Propertyvariant`, required.
+    /// `fields`: `Propertyvariant`, required, must carry `orderPropsId`, `name`, `value`.
     pub fields: Propertyvariant,
 }
 impl SalePropertyvariantAdd {
@@ -176,14 +179,16 @@ pub struct SalePropertyvariantList {
     "sale.propertyvariant.update",
     scope = "sale",
     kind = idempotent,
-    response = SalePropertyvariantResult
+    response = SalePropertyvariantResult,
+    requires = ["fields.name",
+    "fields.value"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyvariantUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `Propertyvariant`, required.
+    /// `fields`: `Propertyvariant`, required, must carry `name`, `value`.
     pub fields: Propertyvariant,
 }
 impl SalePropertyvariantUpdate {

@@ -454,12 +454,16 @@ impl query::RecordField for ShipmentField {
     "sale.shipment.add",
     scope = "sale",
     kind = write,
-    response = SaleShipmentResult
+    response = SaleShipmentResult,
+    requires = ["fields.orderId",
+    "fields.allowDelivery",
+    "fields.deducted",
+    "fields.deliveryId"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentAdd {
-    /// `fields`: `Shipment`, required.
+    /// `fields`: `Shipment`, required, must carry `orderId`, `allowDelivery`, `deducted`, `deliveryId`.
     pub fields: Shipment,
 }
 impl SaleShipmentAdd {
@@ -555,14 +559,17 @@ pub struct SaleShipmentList {
     "sale.shipment.update",
     scope = "sale",
     kind = idempotent,
-    response = SaleShipmentResult
+    response = SaleShipmentResult,
+    requires = ["fields.allowDelivery",
+    "fields.deducted",
+    "fields.deliveryId"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentUpdate {
     /// `id`: string, required.
     pub id: String,
-    /// `fields`: `Shipment`, required.
+    /// `fields`: `Shipment`, required, must carry `allowDelivery`, `deducted`, `deliveryId`.
     pub fields: Shipment,
 }
 impl SaleShipmentUpdate {

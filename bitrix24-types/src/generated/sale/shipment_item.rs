@@ -150,12 +150,15 @@ impl query::RecordField for SaleShipmentitemListShipmentItemsField {
     "sale.shipmentitem.add",
     scope = "sale",
     kind = write,
-    response = SaleShipmentitemResult
+    response = SaleShipmentitemResult,
+    requires = ["fields.orderDeliveryId",
+    "fields.basketId",
+    "fields.quantity"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentitemAdd {
-    /// `fields`: `Shipmentitem`, required.
+    /// `fields`: `Shipmentitem`, required, must carry `orderDeliveryId`, `basketId`, `quantity`.
     pub fields: Shipmentitem,
 }
 impl SaleShipmentitemAdd {
@@ -260,14 +263,15 @@ pub struct SaleShipmentitemList {
     "sale.shipmentitem.update",
     scope = "sale",
     kind = idempotent,
-    response = SaleShipmentitemResult
+    response = SaleShipmentitemResult,
+    requires = ["fields.quantity"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentitemUpdate {
     /// `id`: string, required.
     pub id: String,
-    /// `fields`: `Shipmentitem`, required.
+    /// `fields`: `Shipmentitem`, required, must carry `quantity`.
     pub fields: Shipmentitem,
 }
 impl SaleShipmentitemUpdate {

@@ -455,12 +455,16 @@ impl query::RecordField for ShipmentpropertyField {
     "sale.shipmentproperty.add",
     scope = "sale",
     kind = write,
-    response = SaleShipmentpropertyResult
+    response = SaleShipmentpropertyResult,
+    requires = ["fields.personTypeId",
+    "fields.propsGroupId",
+    "fields.name",
+    "fields.type"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentpropertyAdd {
-    /// `fields`: `Shipmentproperty`, required.
+    /// `fields`: `Shipmentproperty`, required, must carry `personTypeId`, `propsGroupId`, `name`, `type`.
     pub fields: Shipmentproperty,
 }
 impl SaleShipmentpropertyAdd {
@@ -565,14 +569,15 @@ pub struct SaleShipmentpropertyList {
     "sale.shipmentproperty.update",
     scope = "sale",
     kind = idempotent,
-    response = SaleShipmentpropertyResult
+    response = SaleShipmentpropertyResult,
+    requires = ["fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleShipmentpropertyUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `Shipmentproperty`, required.
+    /// `fields`: `Shipmentproperty`, required, must carry `name`.
     pub fields: Shipmentproperty,
 }
 impl SaleShipmentpropertyUpdate {

@@ -83,12 +83,14 @@ impl wire::Lenient for SaleStatusResult {
     "sale.status.add",
     scope = "sale",
     kind = write,
-    response = SaleStatusResult
+    response = SaleStatusResult,
+    requires = ["fields.id",
+    "fields.type"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleStatusAdd {
-    /// `fields`: `SaleStatus`, required.
+    /// `fields`: `SaleStatus`, required, must carry `id`, `type`.
     pub fields: SaleStatus,
 }
 impl SaleStatusAdd {
@@ -184,14 +186,15 @@ pub struct SaleStatusList {
     "sale.status.update",
     scope = "sale",
     kind = idempotent,
-    response = SaleStatusResult
+    response = SaleStatusResult,
+    requires = ["fields.type"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleStatusUpdate {
     /// `id`: string, required.
     pub id: String,
-    /// `fields`: `SaleStatus`, required.
+    /// `fields`: `SaleStatus`, required, must carry `type`.
     pub fields: SaleStatus,
 }
 impl SaleStatusUpdate {

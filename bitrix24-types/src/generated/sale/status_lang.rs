@@ -179,12 +179,15 @@ impl query::RecordField for StatusLangField {
     "sale.statusLang.add",
     scope = "sale",
     kind = write,
-    response = SaleStatusLangAddResult
+    response = SaleStatusLangAddResult,
+    requires = ["fields.statusId",
+    "fields.lid",
+    "fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleStatusLangAdd {
-    /// `fields`: `StatusLang`, required.
+    /// `fields`: `StatusLang`, required, must carry `statusId`, `lid`, `name`.
     pub fields: StatusLang,
 }
 impl SaleStatusLangAdd {

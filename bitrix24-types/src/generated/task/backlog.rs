@@ -132,12 +132,14 @@ impl wire::Lenient for TasksApiScrumBacklogGetFieldsResult {
     "tasks.api.scrum.backlog.add",
     scope = "task",
     kind = write,
-    response = Backlog
+    response = Backlog,
+    requires = ["fields.groupId",
+    "fields.createdBy"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksApiScrumBacklogAdd {
-    /// `fields`: `Backlog`, required.
+    /// `fields`: `Backlog`, required, must carry `groupId`, `createdBy`.
     pub fields: Backlog,
 }
 impl TasksApiScrumBacklogAdd {

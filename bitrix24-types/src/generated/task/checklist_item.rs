@@ -223,13 +223,19 @@ impl wire::Lenient for TaskChecklistitemMembersItem {
 /// `task.checklistitem.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/checklist-item/task-checklist-item-add.html)
-#[bitrix_method("task.checklistitem.add", scope = "task", kind = write, response = u64)]
+#[bitrix_method(
+    "task.checklistitem.add",
+    scope = "task",
+    kind = write,
+    response = u64,
+    requires = ["FIELDS.TITLE"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskChecklistitemAdd {
     /// `TASKID`: integer, required.
     pub taskid: i64,
-    /// `FIELDS`: `Checklistitem`, required.
+    /// `FIELDS`: `Checklistitem`, required, must carry `TITLE`.
     pub fields: Checklistitem,
 }
 impl TaskChecklistitemAdd {

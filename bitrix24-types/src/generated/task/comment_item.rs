@@ -358,13 +358,19 @@ impl wire::Lenient for TaskCommentitemGetlistResultItem {
 #[deprecated(
     note = "Bitrix24 deprecated `task.commentitem.add`; use `tasks.task.chat.message.send` instead"
 )]
-#[bitrix_method("task.commentitem.add", scope = "task", kind = write, response = u64)]
+#[bitrix_method(
+    "task.commentitem.add",
+    scope = "task",
+    kind = write,
+    response = u64,
+    requires = ["FIELDS.POST_MESSAGE"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct TaskCommentitemAdd {
     /// `TASKID`: integer, required.
     pub taskid: i64,
-    /// `FIELDS`: `Commentitem`, required.
+    /// `FIELDS`: `Commentitem`, required, must carry `POST_MESSAGE`.
     pub fields: Commentitem,
 }
 impl TaskCommentitemAdd {
@@ -511,7 +517,8 @@ impl TaskCommentitemIsactionallowed {
     "task.commentitem.update",
     scope = "task",
     kind = idempotent,
-    response = bool
+    response = bool,
+    requires = ["FIELDS.POST_MESSAGE"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -520,7 +527,7 @@ pub struct TaskCommentitemUpdate {
     pub taskid: i64,
     /// `ITEMID`: integer, required.
     pub itemid: i64,
-    /// `FIELDS`: `Commentitem`, required.
+    /// `FIELDS`: `Commentitem`, required, must carry `POST_MESSAGE`.
     pub fields: Commentitem,
 }
 impl TaskCommentitemUpdate {

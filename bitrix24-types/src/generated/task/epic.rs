@@ -577,14 +577,16 @@ pub struct TasksApiScrumEpicList {
     "tasks.api.scrum.epic.update",
     scope = "task",
     kind = idempotent,
-    response = Epic
+    response = Epic,
+    requires = ["fields.name",
+    "fields.groupId"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksApiScrumEpicUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `Epic`, required.
+    /// `fields`: `Epic`, required, must carry `name`, `groupId`.
     pub fields: Epic,
 }
 impl TasksApiScrumEpicUpdate {

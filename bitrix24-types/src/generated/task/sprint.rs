@@ -390,12 +390,14 @@ impl query::RecordField for SprintField {
     "tasks.api.scrum.sprint.add",
     scope = "task",
     kind = write,
-    response = Sprint
+    response = Sprint,
+    requires = ["fields.groupId",
+    "fields.name"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksApiScrumSprintAdd {
-    /// `fields`: `Sprint`, required.
+    /// `fields`: `Sprint`, required, must carry `groupId`, `name`.
     pub fields: Sprint,
 }
 impl TasksApiScrumSprintAdd {
