@@ -279,15 +279,26 @@ fn is_titled_fields(map: &Map<String, Value>) -> bool {
         })
 }
 
+/// Language ids of the portals' interfaces. Not `id` (Indonesian), far more often a
+/// field.
+const LANGUAGES: [&str; 20] = [
+    "en", "de", "ru", "ua", "kz", "by", "fr", "es", "it", "pl", "br", "tr", "sc", "tc", "ja", "vn",
+    "ms", "th", "ar", "la",
+];
+
 /// Texts by language id (`{"en": "...", "de": "...", "ru": ""}`, crm/data-types.md
-/// `lang_map`): keys are the portal's languages, not fields.
+/// `lang_map`), or one object per language (a currency's `LANG`: `{"de": {"FULL_NAME":
+/// ...}, "en": {...}}`): keys are the portal's languages, not fields. Any three two-letter
+/// keys with `en` among them; two when both are known languages.
 fn is_by_language(map: &Map<String, Value>) -> bool {
-    map.len() >= 3
-        && map.contains_key("en")
-        && map
-            .keys()
-            .all(|k| k.len() == 2 && k.bytes().all(|b| b.is_ascii_lowercase()))
-        && map.values().all(|v| v.is_string() || v.is_null())
+    let texts = map.values().all(|v| v.is_string() || v.is_null());
+    let two_letters = map
+        .keys()
+        .all(|k| k.len() == 2 && k.bytes().all(|b| b.is_ascii_lowercase()));
+    let known = map.keys().all(|k| LANGUAGES.contains(&k.as_str()));
+    map.contains_key("en")
+        && ((map.len() >= 3 && two_letters && texts)
+            || (map.len() >= 2 && known && (texts || map.values().all(Value::is_object))))
 }
 
 /// Keys whose names are the portal's own (user fields, smart-process links): they land in
@@ -563,6 +574,15 @@ mod tests {
         assert!(matches!(
             shape("LABEL", &json!({"de": "", "en": "Budget", "ru": null})),
             Shape::Map(v) if v == json!("Budget")
+        ));
+        // Two known languages: texts or one object per language.
+        assert!(matches!(
+            shape("LABEL", &json!({"de": "Etat", "en": "Budget"})),
+            Shape::Map(v) if v == json!("Etat")
+        ));
+        assert!(matches!(
+            shape("LANG", &json!({"de": {"FULL_NAME": "Euro"}, "en": {"DECIMALS": 2}})),
+            Shape::Map(v) if v == json!({"FULL_NAME": "Euro", "DECIMALS": 2})
         ));
         // Two-letter field names are not languages without `en` among three or more.
         assert!(matches!(

@@ -10,12 +10,16 @@
 //! `DATE_CREATE`) become read-only, so a record sent back never carries them, unless the
 //! family's `*.fields` reply shows them writable (`field_access`). Older methods spell the
 //! parameter `FIELDS`; a write that uploads a `file` where the record reads a file's
-//! description types the field `file`.
+//! description types the field `file`; one that takes a label as one text where the
+//! record reads a text per language types it `localized`; one that documents values of
+//! what the record reads as text, a number or a `Y`/`N` flag types it by those values.
+//! What a write's page requires, the record (read too) cannot: the parameter lists it
+//! (`requires`), for `Method::REQUIRED`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::emit_yaml::Yaml;
-use super::records::{NUMBERS, field_entries, field_type, reads_as, type_fields};
+use super::records::{NUMBERS, TEXTS, field_entries, field_type, reads_as, type_fields};
 use super::render::FileTree;
 use super::report::Problem;
 use crate::naming;
@@ -90,11 +94,18 @@ pub(super) fn share_with_writes(
             if field.get("required") == Some(&Yaml::Bool(true)) {
                 requires.push(Yaml::str(&name));
             }
-            if record_fields.get(&name).is_some_and(|t| {
-                let own = field_type(&field);
-                upgrades(own, t) || names_values(files, own, t) || uploads(files, own, t)
-            }) {
-                upgraded.entry(name.clone()).or_insert(field.clone());
+            let own_type = field_type(&field);
+            if let Some(target) = record_fields.get(&name) {
+                if upgrades(own_type, target)
+                    || names_values(files, own_type, target)
+                    || uploads(files, own_type, target)
+                {
+                    upgraded.entry(name.clone()).or_insert(field.clone());
+                } else if labels(own_type, target) {
+                    upgraded
+                        .entry(name.clone())
+                        .or_insert(Yaml::str("localized"));
+                }
             }
             written.entry(name).or_insert(field);
         }
@@ -152,6 +163,14 @@ fn writes_as(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> boo
         || names_values(files, own, target)
         || uploads(files, own, target)
         || (own == "boolean" && target == "char")
+        || labels(own, target)
+}
+
+/// The write takes one text where the record reads a text per language (a requisite
+/// user field's `EDIT_FORM_LABEL`): `localized`, which reads and writes both, types the
+/// field.
+fn labels(own: &str, target: &str) -> bool {
+    TEXTS.contains(&own) && target == "map<string>"
 }
 
 /// The keys of a file as replies describe it, all of which `wire::File` reads.
@@ -179,7 +198,9 @@ fn uploads(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> bool 
 
 /// The write documents the values (`UTM_MEDIUM`: an enum of `TYPE`, `EMAIL`, ...) of what
 /// the record reads as text, or the numbered values (`TYPE_ID`: `1` meeting, `2` call) of
-/// what it reads as a number: the enum, which reads any such value too, types both.
+/// what it reads as a number, or values besides `Y` and `N` of what it reads as a flag (a
+/// user field's `SHOW_FILTER`: `N`, `I`, `E`, `S`): the enum, which reads any such value
+/// too, types both.
 fn names_values(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> bool {
     let Some(Yaml::Map(values)) = files
         .values()
@@ -190,7 +211,10 @@ fn names_values(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> 
     };
     let numbered =
         || !values.is_empty() && values.iter().all(|(value, _)| value.parse::<i64>().is_ok());
-    target == "string" || (NUMBERS.contains(&target) && numbered())
+    let flags = || values.iter().all(|(value, _)| value == "Y" || value == "N");
+    target == "string"
+        || (NUMBERS.contains(&target) && numbered())
+        || (target == "char" && !flags())
 }
 
 /// Whether the write's type `own` replaces the record's `target`: the record's is raw
@@ -423,6 +447,8 @@ mod tests {
                             ("ID", "id"),
                             ("MULTIPLE", "char"),
                             ("EDIT_FORM_LABEL", "map<string>"),
+                            ("HELP_MESSAGE", "map<string>"),
+                            ("SHOW_FILTER", "char"),
                             ("SORT", "integer"),
                         ]),
                     ),
@@ -431,8 +457,20 @@ mod tests {
                         record(&[
                             ("MULTIPLE", "boolean"),
                             ("EDIT_FORM_LABEL", "localized"),
+                            ("HELP_MESSAGE", "string"),
+                            ("SHOW_FILTER", "ShowFilter"),
                             ("SORT", "integer"),
                         ]),
+                    ),
+                    (
+                        "ShowFilter",
+                        Yaml::Map(vec![(
+                            "values".to_owned(),
+                            Yaml::Map(vec![
+                                ("N".to_owned(), Yaml::str("do_not_show")),
+                                ("I".to_owned(), Yaml::str("exact_match")),
+                            ]),
+                        )]),
                     ),
                 ],
                 vec![(
@@ -483,6 +521,9 @@ mod tests {
         assert_eq!(field("MULTIPLE"), Some(Yaml::str("char")));
         // One text or one per language is written; `get` reads the second.
         assert_eq!(field("EDIT_FORM_LABEL"), Some(Yaml::str("localized")));
+        assert_eq!(field("HELP_MESSAGE"), Some(Yaml::str("localized")));
+        // Values besides Y and N: no flag reads them, the write's enum does.
+        assert_eq!(field("SHOW_FILTER"), Some(Yaml::str("ShowFilter")));
     }
 
     #[test]

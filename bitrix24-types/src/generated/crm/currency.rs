@@ -43,7 +43,7 @@ pub struct CrmCurrencyAddFields {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmCurrencyGetDe {
+pub struct CrmCurrencyGetLangItem {
     /// `DECIMALS`: string.
     pub decimals: Option<String>,
     /// `DEC_POINT`: string.
@@ -63,62 +63,7 @@ pub struct CrmCurrencyGetDe {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmCurrencyGetDe {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmCurrencyGetEn {
-    /// `DECIMALS`: string.
-    pub decimals: Option<String>,
-    /// `DEC_POINT`: string.
-    pub dec_point: Option<String>,
-    /// `FORMAT_STRING`: string.
-    pub format_string: Option<String>,
-    /// `FULL_NAME`: string.
-    pub full_name: Option<String>,
-    /// `HIDE_ZERO`: char. One of `Y`, `N`.
-    pub hide_zero: Option<bool>,
-    /// `THOUSANDS_SEP`: string.
-    pub thousands_sep: Option<String>,
-    /// `THOUSANDS_VARIANT`: string.
-    pub thousands_variant: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmCurrencyGetEn {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/crm-currency-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmCurrencyGetLang {
-    /// `de`: `CrmCurrencyGetDe`.
-    pub de: Option<CrmCurrencyGetDe>,
-    /// `en`: `CrmCurrencyGetEn`.
-    pub en: Option<CrmCurrencyGetEn>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmCurrencyGetLang {
+impl wire::Lenient for CrmCurrencyGetLangItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -208,8 +153,8 @@ pub struct Currency {
     pub format_string: Option<String>,
     /// `FULL_NAME`: string.
     pub full_name: Option<String>,
-    /// `LANG`: `CrmCurrencyGetLang`.
-    pub lang: Option<CrmCurrencyGetLang>,
+    /// `LANG`: `map<CrmCurrencyGetLangItem>`.
+    pub lang: Option<BTreeMap<String, CrmCurrencyGetLangItem>>,
     /// `LID`: string.
     pub lid: Option<String>,
     /// `SORT`: string.

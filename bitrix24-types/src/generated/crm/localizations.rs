@@ -13,7 +13,7 @@ use super::super::common::FieldDescription;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmCurrencyLocalizationsGetDe {
+pub struct CrmCurrencyLocalizationsGetResultItem {
     /// `DECIMALS`: string.
     pub decimals: Option<String>,
     /// `DEC_POINT`: string.
@@ -33,62 +33,7 @@ pub struct CrmCurrencyLocalizationsGetDe {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmCurrencyLocalizationsGetDe {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmCurrencyLocalizationsGetEn {
-    /// `DECIMALS`: string.
-    pub decimals: Option<String>,
-    /// `DEC_POINT`: string.
-    pub dec_point: Option<String>,
-    /// `FORMAT_STRING`: string.
-    pub format_string: Option<String>,
-    /// `FULL_NAME`: string.
-    pub full_name: Option<String>,
-    /// `HIDE_ZERO`: char. One of `Y`, `N`.
-    pub hide_zero: Option<bool>,
-    /// `THOUSANDS_SEP`: string.
-    pub thousands_sep: Option<String>,
-    /// `THOUSANDS_VARIANT`: string.
-    pub thousands_variant: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmCurrencyLocalizationsGetEn {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Localizations {
-    /// `de`: `CrmCurrencyLocalizationsGetDe`.
-    pub de: Option<CrmCurrencyLocalizationsGetDe>,
-    /// `en`: `CrmCurrencyLocalizationsGetEn`.
-    pub en: Option<CrmCurrencyLocalizationsGetEn>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for Localizations {
+impl wire::Lenient for CrmCurrencyLocalizationsGetResultItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -139,7 +84,8 @@ pub struct CrmCurrencyLocalizationsFields;
     "crm.currency.localizations.get",
     scope = "crm",
     kind = read,
-    response = Localizations
+    response = BTreeMap<String,
+    CrmCurrencyLocalizationsGetResultItem>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

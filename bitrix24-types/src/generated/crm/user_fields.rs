@@ -8,48 +8,84 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::crm_values::CrmCompanyUserfieldListShowFilter;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmRequisiteUserfield {
-    /// `EDIT_FORM_LABEL`: `CrmRequisiteUserfieldGetLabel`.
-    pub edit_form_label: Option<CrmRequisiteUserfieldGetLabel>,
+    /// `EDIT_FORM_LABEL`: localized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit_form_label: Option<wire::Localized>,
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub edit_in_list: Option<bool>,
     /// `ENTITY_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
-    /// `ERROR_MESSAGE`: `CrmRequisiteUserfieldGetMessage`.
-    pub error_message: Option<CrmRequisiteUserfieldGetMessage>,
+    /// `ERROR_MESSAGE`: localized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<wire::Localized>,
     /// `FIELD_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
-    /// `HELP_MESSAGE`: `CrmRequisiteUserfieldGetMessage`.
-    pub help_message: Option<CrmRequisiteUserfieldGetMessage>,
-    /// `ID`: id.
+    /// `HELP_MESSAGE`: localized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_message: Option<wire::Localized>,
+    /// `ID`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_searchable: Option<bool>,
-    /// `LIST_COLUMN_LABEL`: `CrmRequisiteUserfieldGetLabel`.
-    pub list_column_label: Option<CrmRequisiteUserfieldGetLabel>,
-    /// `LIST_FILTER_LABEL`: `CrmRequisiteUserfieldGetLabel`.
-    pub list_filter_label: Option<CrmRequisiteUserfieldGetLabel>,
+    /// `LIST_COLUMN_LABEL`: localized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_column_label: Option<wire::Localized>,
+    /// `LIST_FILTER_LABEL`: localized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_filter_label: Option<wire::Localized>,
     /// `MANDATORY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub mandatory: Option<bool>,
     /// `MULTIPLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub multiple: Option<bool>,
     /// `SETTINGS`: `CrmRequisiteUserfieldGetSettings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<CrmRequisiteUserfieldGetSettings>,
-    /// `SHOW_FILTER`: char. One of `Y`, `N`.
-    pub show_filter: Option<bool>,
+    /// `SHOW_FILTER`: `CrmCompanyUserfieldListShowFilter`. One of `N`, `I`, `E`, `S`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_filter: Option<CrmCompanyUserfieldListShowFilter>,
     /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub show_in_list: Option<bool>,
-    /// `SORT`: integer.
-    pub sort: Option<i64>,
+    /// `SORT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
     /// `USER_TYPE_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_type_id: Option<String>,
-    /// `XML_ID`: integer.
-    pub xml_id: Option<i64>,
+    /// `XML_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
+    /// `LIST`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<serde_json::Value>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -63,145 +99,60 @@ impl wire::Lenient for CrmRequisiteUserfield {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmRequisiteUserfieldAddFields {
-    /// `ENTITY_ID`: string, required.
-    pub entity_id: String,
-    /// `FIELD_NAME`: string, required.
-    pub field_name: String,
-    /// `USER_TYPE_ID`: string, required.
-    pub user_type_id: String,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `MULTIPLE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub multiple: Option<bool>,
-    /// `MANDATORY`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: `CrmCompanyUserfieldListShowFilter`. One of `N`, `I`, `E`, `S`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub show_filter: Option<CrmCompanyUserfieldListShowFilter>,
-    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_searchable: Option<bool>,
-    /// `EDIT_FORM_LABEL`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_form_label: Option<String>,
-    /// `LIST_COLUMN_LABEL`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_column_label: Option<String>,
-    /// `LIST_FILTER_LABEL`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_filter_label: Option<String>,
-    /// `ERROR_MESSAGE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<String>,
-    /// `HELP_MESSAGE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub help_message: Option<String>,
-    /// `LIST`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<serde_json::Value>,
-    /// `SETTINGS`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmRequisiteUserfieldGetLabel {
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmRequisiteUserfieldGetLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct CrmRequisiteUserfieldGetMessage {
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmRequisiteUserfieldGetMessage {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmRequisiteUserfieldGetSettings {
-    /// `DEFAULT_VALUE`: string.
-    pub default_value: Option<String>,
+    /// `DEFAULT_VALUE`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<serde_json::Value>,
     /// `MAX_LENGTH`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_length: Option<i64>,
     /// `MIN_LENGTH`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_length: Option<i64>,
     /// `REGEXP`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub regexp: Option<String>,
     /// `ROWS`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<i64>,
     /// `SIZE`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+    /// `DISPLAY`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display: Option<String>,
+    /// `LABEL`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<Vec<String>>,
+    /// `LABEL_CHECKBOX`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label_checkbox: Option<String>,
+    /// `MAX_VALUE`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<i64>,
+    /// `MIN_VALUE`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_value: Option<i64>,
+    /// `PRECISION`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<i64>,
+    /// `USE_SECOND`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub use_second: Option<bool>,
+    /// `USE_TIMEZONE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub use_timezone: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -296,179 +247,6 @@ pub struct CrmRequisiteUserfieldListFieldsDescription {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmRequisiteUserfieldListResultItem {
-    /// `EDIT_FORM_LABEL`: string.
-    pub edit_form_label: Option<String>,
-    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    pub edit_in_list: Option<bool>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `ERROR_MESSAGE`: string.
-    pub error_message: Option<String>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// `HELP_MESSAGE`: string.
-    pub help_message: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    pub is_searchable: Option<bool>,
-    /// `LIST_COLUMN_LABEL`: string.
-    pub list_column_label: Option<String>,
-    /// `LIST_FILTER_LABEL`: string.
-    pub list_filter_label: Option<String>,
-    /// `MANDATORY`: char. One of `Y`, `N`.
-    pub mandatory: Option<bool>,
-    /// `MULTIPLE`: char. One of `Y`, `N`.
-    pub multiple: Option<bool>,
-    /// `SETTINGS`: `CrmRequisiteUserfieldListSettings`.
-    pub settings: Option<CrmRequisiteUserfieldListSettings>,
-    /// `SHOW_FILTER`: string.
-    pub show_filter: Option<String>,
-    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    pub show_in_list: Option<bool>,
-    /// `SORT`: string.
-    pub sort: Option<String>,
-    /// `USER_TYPE_ID`: string.
-    pub user_type_id: Option<String>,
-    /// `XML_ID`: integer.
-    pub xml_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmRequisiteUserfieldListResultItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmRequisiteUserfieldListSettings {
-    /// `DEFAULT_VALUE`: raw.
-    pub default_value: Option<serde_json::Value>,
-    /// `DISPLAY`: string.
-    pub display: Option<String>,
-    /// `LABEL`: `string[]`.
-    pub label: Option<Vec<String>>,
-    /// `LABEL_CHECKBOX`: string.
-    pub label_checkbox: Option<String>,
-    /// `MAX_LENGTH`: integer.
-    pub max_length: Option<i64>,
-    /// `MAX_VALUE`: integer.
-    pub max_value: Option<i64>,
-    /// `MIN_LENGTH`: integer.
-    pub min_length: Option<i64>,
-    /// `MIN_VALUE`: integer.
-    pub min_value: Option<i64>,
-    /// `PRECISION`: integer.
-    pub precision: Option<i64>,
-    /// `REGEXP`: string.
-    pub regexp: Option<String>,
-    /// `ROWS`: integer.
-    pub rows: Option<i64>,
-    /// `SIZE`: integer.
-    pub size: Option<i64>,
-    /// `USE_SECOND`: char. One of `Y`, `N`.
-    pub use_second: Option<bool>,
-    /// `USE_TIMEZONE`: char. One of `Y`, `N`.
-    pub use_timezone: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmRequisiteUserfieldListSettings {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmRequisiteUserfieldUpdateFields {
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `MULTIPLE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub multiple: Option<bool>,
-    /// `MANDATORY`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: `CrmCompanyUserfieldListShowFilter`. One of `N`, `I`, `E`, `S`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub show_filter: Option<CrmCompanyUserfieldListShowFilter>,
-    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_searchable: Option<bool>,
-    /// `EDIT_FORM_LABEL`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_form_label: Option<String>,
-    /// `LIST_COLUMN_LABEL`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_column_label: Option<String>,
-    /// `LIST_FILTER_LABEL`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_filter_label: Option<String>,
-    /// `ERROR_MESSAGE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<String>,
-    /// `HELP_MESSAGE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub help_message: Option<String>,
-    /// `LIST`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<serde_json::Value>,
-    /// `SETTINGS`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// `crm.requisite.userfield.add`: scope `crm`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/requisites/user-fields/crm-requisite-userfield-add.html)
@@ -476,17 +254,20 @@ pub struct CrmRequisiteUserfieldUpdateFields {
     "crm.requisite.userfield.add",
     scope = "crm",
     kind = write,
-    response = u64
+    response = u64,
+    requires = ["fields.ENTITY_ID",
+    "fields.FIELD_NAME",
+    "fields.USER_TYPE_ID"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmRequisiteUserfieldAdd {
-    /// `fields`: `CrmRequisiteUserfieldAddFields`, required.
-    pub fields: CrmRequisiteUserfieldAddFields,
+    /// `fields`: `CrmRequisiteUserfield`, required, must carry `ENTITY_ID`, `FIELD_NAME`, `USER_TYPE_ID`.
+    pub fields: CrmRequisiteUserfield,
 }
 impl CrmRequisiteUserfieldAdd {
     /// A `crm.requisite.userfield.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmRequisiteUserfieldAddFields) -> Self {
+    pub fn new(fields: CrmRequisiteUserfield) -> Self {
         Self { fields }
     }
 }
@@ -539,7 +320,7 @@ impl CrmRequisiteUserfieldGet {
     "crm.requisite.userfield.list",
     scope = "crm",
     kind = read,
-    response = Vec<CrmRequisiteUserfieldListResultItem>
+    response = Vec<CrmRequisiteUserfield>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -565,12 +346,12 @@ pub struct CrmRequisiteUserfieldList {
 pub struct CrmRequisiteUserfieldUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CrmRequisiteUserfieldUpdateFields`, required.
-    pub fields: CrmRequisiteUserfieldUpdateFields,
+    /// `fields`: `CrmRequisiteUserfield`, required.
+    pub fields: CrmRequisiteUserfield,
 }
 impl CrmRequisiteUserfieldUpdate {
     /// A `crm.requisite.userfield.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CrmRequisiteUserfieldUpdateFields) -> Self {
+    pub fn new(id: u64, fields: CrmRequisiteUserfield) -> Self {
         Self { id, fields }
     }
 }

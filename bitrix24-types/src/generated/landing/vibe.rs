@@ -173,29 +173,6 @@ impl wire::Lenient for LandingRepowidgetGetlistBlock {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct LandingRepowidgetGetlistDe {
-    /// `W_EMPTY`: string.
-    pub w_empty: Option<String>,
-    /// `W_TITLE`: string.
-    pub w_title: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for LandingRepowidgetGetlistDe {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct LandingRepowidgetGetlistDemoData {
     /// `count`: string.
     pub count: Option<String>,
@@ -219,7 +196,7 @@ impl wire::Lenient for LandingRepowidgetGetlistDemoData {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct LandingRepowidgetGetlistEn {
+pub struct LandingRepowidgetGetlistLangItem {
     /// `W_EMPTY`: string.
     pub w_empty: Option<String>,
     /// `W_TITLE`: string.
@@ -229,29 +206,7 @@ pub struct LandingRepowidgetGetlistEn {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for LandingRepowidgetGetlistEn {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/vibe/landing-repowidget-get-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct LandingRepowidgetGetlistLang {
-    /// `de`: `LandingRepowidgetGetlistDe`.
-    pub de: Option<LandingRepowidgetGetlistDe>,
-    /// `en`: `LandingRepowidgetGetlistEn`.
-    pub en: Option<LandingRepowidgetGetlistEn>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for LandingRepowidgetGetlistLang {
+impl wire::Lenient for LandingRepowidgetGetlistLangItem {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -361,8 +316,8 @@ pub struct LandingRepowidgetGetlistSubtypeParams {
     pub demo_data: Option<LandingRepowidgetGetlistDemoData>,
     /// `handler`: string.
     pub handler: Option<String>,
-    /// `lang`: `LandingRepowidgetGetlistLang`.
-    pub lang: Option<LandingRepowidgetGetlistLang>,
+    /// `lang`: `map<LandingRepowidgetGetlistLangItem>`.
+    pub lang: Option<BTreeMap<String, LandingRepowidgetGetlistLangItem>>,
     /// `rootNode`: string.
     pub root_node: Option<String>,
     /// `style`: string.

@@ -10,7 +10,7 @@ use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::sale_values::{
     SaleBusinessValuePersonDomainAddDomain2, SaleOrderAddType,
-    SalePropertyRelationAddEntityType, SaleStatusAddType,
+    SalePaymentAddExternalPayment, SalePropertyRelationAddEntityType, SaleStatusAddType,
 };
 /// Sent in requests and read from responses.
 ///
@@ -1206,12 +1206,9 @@ pub struct SalePayment {
     /// `version1c`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version1c: Option<String>,
-    /// `externalPayment`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub external_payment: Option<bool>,
+    /// `externalPayment`: `SalePaymentAddExternalPayment`. One of `Y`, `F`, `N`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_payment: Option<SalePaymentAddExternalPayment>,
     /// `psInvoiceId`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ps_invoice_id: Option<String>,

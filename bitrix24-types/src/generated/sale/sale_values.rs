@@ -305,6 +305,62 @@ impl wire::Lenient for SaleOrderAddType {
 }
 /// An open enumeration: a value not listed is kept in `Unknown`.
 ///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/payment/sale-payment-add.html)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SalePaymentAddExternalPayment {
+    /// `Y`
+    Yes,
+    /// `F`
+    YesF,
+    /// `N`
+    No,
+    /// A value this spec does not list, kept as sent.
+    Unknown(String),
+}
+impl wire::WireEnum for SalePaymentAddExternalPayment {
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "Y" => Self::Yes,
+            "F" => Self::YesF,
+            "N" => Self::No,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    fn as_wire(&self) -> &str {
+        match self {
+            Self::Yes => "Y",
+            Self::YesF => "F",
+            Self::No => "N",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+impl Serialize for SalePaymentAddExternalPayment {
+    fn serialize<S>(&self, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: serde::Serializer,
+    {
+        wire::serialize_enum(self, serializer)
+    }
+}
+impl<'de> Deserialize<'de> for SalePaymentAddExternalPayment {
+    fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::deserialize_enum(deserializer)
+    }
+}
+impl wire::Lenient for SalePaymentAddExternalPayment {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::enum_or_nothing(de)
+    }
+}
+/// An open enumeration: a value not listed is kept in `Unknown`.
+///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property-relation/sale-property-relation-add.html)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SalePropertyRelationAddEntityType {

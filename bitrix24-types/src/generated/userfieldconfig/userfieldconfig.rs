@@ -16,30 +16,30 @@ use super::userfieldconfig_values::UserfieldconfigListShowFilter;
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Userfieldconfig {
-    /// `editFormLabel`: `UserfieldconfigGetLabel`.
-    pub edit_form_label: Option<UserfieldconfigGetLabel>,
+    /// `editFormLabel`: `map<string>`.
+    pub edit_form_label: Option<BTreeMap<String, String>>,
     /// `editInList`: char. One of `Y`, `N`.
     pub edit_in_list: Option<bool>,
     /// `entityId`: string.
     pub entity_id: Option<String>,
     /// `enum`: `UserfieldconfigEnumItem[]`.
     pub enum_: Option<Vec<UserfieldconfigEnumItem>>,
-    /// `errorMessage`: `UserfieldconfigGetMessage`.
-    pub error_message: Option<UserfieldconfigGetMessage>,
+    /// `errorMessage`: `map<raw>`.
+    pub error_message: Option<BTreeMap<String, serde_json::Value>>,
     /// `fieldName`: string.
     pub field_name: Option<String>,
-    /// `helpMessage`: `UserfieldconfigGetMessage`.
-    pub help_message: Option<UserfieldconfigGetMessage>,
+    /// `helpMessage`: `map<raw>`.
+    pub help_message: Option<BTreeMap<String, serde_json::Value>>,
     /// `id`: id.
     pub id: Option<u64>,
     /// `isSearchable`: char. One of `Y`, `N`.
     pub is_searchable: Option<bool>,
-    /// `languageId`: `UserfieldconfigGetLanguageId`.
-    pub language_id: Option<UserfieldconfigGetLanguageId>,
-    /// `listColumnLabel`: `UserfieldconfigGetLabel`.
-    pub list_column_label: Option<UserfieldconfigGetLabel>,
-    /// `listFilterLabel`: `UserfieldconfigGetLabel`.
-    pub list_filter_label: Option<UserfieldconfigGetLabel>,
+    /// `languageId`: `map<string>`.
+    pub language_id: Option<BTreeMap<String, String>>,
+    /// `listColumnLabel`: `map<raw>`.
+    pub list_column_label: Option<BTreeMap<String, serde_json::Value>>,
+    /// `listFilterLabel`: `map<raw>`.
+    pub list_filter_label: Option<BTreeMap<String, serde_json::Value>>,
     /// `mandatory`: char. One of `Y`, `N`.
     pub mandatory: Option<bool>,
     /// `multiple`: char. One of `Y`, `N`.
@@ -124,28 +124,6 @@ pub struct UserfieldconfigAddField {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigAddLanguageId {
-    /// `en`: string.
-    pub en: Option<String>,
-    /// `ru`: string.
-    pub ru: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigAddLanguageId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-add.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct UserfieldconfigAddResult {
@@ -196,8 +174,8 @@ pub struct UserfieldconfigAddResultField {
     pub is_searchable: Option<bool>,
     /// `settings`: `UserfieldconfigAddSettings`.
     pub settings: Option<UserfieldconfigAddSettings>,
-    /// `languageId`: `UserfieldconfigAddLanguageId`.
-    pub language_id: Option<UserfieldconfigAddLanguageId>,
+    /// `languageId`: `map<string>`.
+    pub language_id: Option<BTreeMap<String, String>>,
     /// `editFormLabel`: `map<string>`.
     pub edit_form_label: Option<BTreeMap<String, String>>,
     /// `listColumnLabel`: `map<string>`.
@@ -309,72 +287,6 @@ pub struct UserfieldconfigEnumItem {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for UserfieldconfigEnumItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigGetLabel {
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigGetLabel {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigGetLanguageId {
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigGetLanguageId {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/universal/userfieldconfig/userfieldconfig-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct UserfieldconfigGetMessage {
-    /// `de`: string.
-    pub de: Option<String>,
-    /// `en`: string.
-    pub en: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for UserfieldconfigGetMessage {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
