@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::emit_yaml::Yaml;
-use super::records::{NUMBERS, TEXTS, is_within, type_fields, type_refs};
+use super::records::{NUMBERS, TEXTS, is_within, reads_as, type_fields, type_refs};
 use super::render::FileTree;
 use crate::naming;
 
@@ -23,7 +23,9 @@ pub(super) fn joins_record(
     fields: &BTreeMap<String, String>,
 ) -> bool {
     let mut own_fields = type_fields(files, element);
-    let nested = nested_adoptions(files, &mut own_fields, fields);
+    let nested = nested_adoptions(files, &mut own_fields, fields, |files, own, target| {
+        reads_as(files, own, target, 0)
+    });
     let adopted = adopted_types(files, record, &mut own_fields, fields, Joining::Few);
     let joins = is_within(files, &own_fields, fields)
         || own_fields.is_empty() && !(adopted.is_empty() && nested.is_empty());
@@ -48,14 +50,16 @@ enum Joining {
 }
 
 /// The record's object fields (a user field's `SETTINGS`, the items of its `LIST`) that
-/// the list shows as an object type of its own: the record's object type adopts what the
-/// list's shows beyond the keys they share ([`adopted_types`], any number of them), when
-/// the rest reads alike. Those fields leave `own`; returned: each record object type and
-/// the fields it adopts.
-fn nested_adoptions(
+/// a list or a write shows as an object type of its own: the record's object type adopts
+/// what the other shows beyond the keys they share ([`adopted_types`], any number of
+/// them), when the keys they share are `alike` (read alike for a list; as `writes` judges
+/// for a write). Those fields leave `own`; returned: each record object type and the
+/// fields it adopts.
+pub(super) fn nested_adoptions(
     files: &BTreeMap<String, FileTree>,
     own: &mut BTreeMap<String, String>,
     fields: &BTreeMap<String, String>,
+    alike: impl Fn(&BTreeMap<String, FileTree>, &str, &str) -> bool,
 ) -> BTreeMap<String, BTreeMap<String, String>> {
     let mut adoptions: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     let mut joined = Vec::new();
@@ -86,7 +90,12 @@ fn nested_adoptions(
             &object_fields,
             Joining::Any,
         );
-        if is_within(files, &listed_fields, &object_fields) || listed_fields.is_empty() {
+        let rest_alike = listed_fields.iter().all(|(name, ty)| {
+            object_fields
+                .get(name)
+                .is_some_and(|target| alike(files, ty, target))
+        });
+        if rest_alike {
             adoptions
                 .entry(object.to_owned())
                 .or_default()
@@ -155,7 +164,11 @@ fn adopted_types(
 }
 
 /// Sets the types of `record`'s fields named in `typed`, adding those it lacks.
-fn retype(files: &mut BTreeMap<String, FileTree>, record: &str, typed: &BTreeMap<String, String>) {
+pub(super) fn retype(
+    files: &mut BTreeMap<String, FileTree>,
+    record: &str,
+    typed: &BTreeMap<String, String>,
+) {
     let Some(Yaml::Map(entries)) = files
         .values_mut()
         .find_map(|file| file.types.get_mut(record))

@@ -222,15 +222,18 @@ fn get_records(files: &BTreeMap<String, FileTree>) -> (BTreeMap<String, String>,
             let Some(family) = method.strip_suffix(".get") else {
                 continue;
             };
-            // A get that returns a list (`user.get`, `department.get`) names the record
-            // of its elements.
+            // A get that returns a list (`user.get`, `department.get`) or a map by ID
+            // (`task.stages.get`) names the record of its elements.
             let Some(result) = entry
                 .get("result")
                 .and_then(|result| result.as_str().or_else(|| result.get("type")?.as_str()))
             else {
                 continue;
             };
-            let result = result.strip_suffix("[]").unwrap_or(result);
+            let result = result
+                .strip_suffix("[]")
+                .or_else(|| result.strip_prefix("map<")?.strip_suffix('>'))
+                .unwrap_or(result);
             if defined.contains(result) {
                 let record = held_record(files, &defined, result).unwrap_or(result);
                 out.insert(family.to_owned(), record.to_owned());
@@ -312,22 +315,50 @@ fn entity_names(
         .chain(used.iter().cloned())
         .collect();
     let mut out = BTreeMap::new();
-    for (family, record) in records {
+    // Families named by a singular word first: `user` is `User` before the plural
+    // `timeman.timecontrol.reports.users` may take it.
+    let (singulars, plurals): (Vec<_>, Vec<_>) = records.iter().partition(|(family, _)| {
         let word = last_word(family);
-        let name = if by_word[&word] == 1 {
-            word.to_upper_camel_case()
+        singular(&word) == word
+    });
+    for (family, record) in singulars.into_iter().chain(plurals) {
+        let word = last_word(family);
+        // One record of `task.stages` is a `Stage`; the word as it is when that is taken.
+        let candidates = if by_word[&word] == 1 {
+            vec![
+                singular(&word).to_upper_camel_case(),
+                word.to_upper_camel_case(),
+            ]
         } else {
-            family.replace('.', " ").to_upper_camel_case()
+            vec![family.replace('.', " ").to_upper_camel_case()]
         };
         // A record two families share (a linked entity type) keeps its name.
         let shared = records.values().filter(|r| *r == record).count() > 1;
-        if shared || !naming::is_type_name(&name) || taken.contains(&name) {
+        let free = candidates
+            .into_iter()
+            .find(|name| naming::is_type_name(name) && !taken.contains(name));
+        let Some(name) = free.filter(|_| !shared) else {
             continue;
-        }
+        };
         taken.insert(name.clone());
         out.insert(family.clone(), name);
     }
     out
+}
+
+/// The singular of a family's plural last word (`stages`, `basketproperties`,
+/// `localizations`); other words as they are (`status`, `address`, `element`).
+fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    if word.ends_with("sses") || word.ends_with("xes") {
+        return word[..word.len() - 2].to_owned();
+    }
+    if ["ss", "us", "is"].iter().any(|end| word.ends_with(end)) {
+        return word.to_owned();
+    }
+    word.strip_suffix('s').unwrap_or(word).to_owned()
 }
 
 /// `crm.lead` -> `lead`, `tasks.task` -> `task`.
@@ -532,6 +563,16 @@ mod tests {
             held("RpaKindListResult", "kinds"),
             Some(Yaml::str("RpaKind[]"))
         );
+    }
+
+    #[test]
+    fn a_plural_family_names_one_record_in_the_singular() {
+        assert_eq!(singular("stages"), "stage");
+        assert_eq!(singular("basketproperties"), "basketproperty");
+        assert_eq!(singular("addresses"), "address");
+        assert_eq!(singular("status"), "status");
+        assert_eq!(singular("address"), "address");
+        assert_eq!(singular("element"), "element");
     }
 
     #[test]

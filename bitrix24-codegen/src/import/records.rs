@@ -75,12 +75,16 @@ const DATES: [&str; 2] = ["date", "datetime"];
 
 /// Spec types of the scalars (not IDs: a record that reads its ID as text would take a
 /// list off the fast path, which pages by a numeric ID).
-const SCALARS: [&str; 8] = [
-    "string", "text", "char", "integer", "double", "decimal", "date", "datetime",
+const SCALARS: [&str; 9] = [
+    "string", "text", "char", "boolean", "integer", "double", "decimal", "date", "datetime",
 ];
 
+/// Spec types of flags: both read `Y`/`N`, `true`/`false` and `1`/`0` alike.
+const FLAGS: [&str; 2] = ["char", "boolean"];
+
 /// Whether a scalar documented as `own` on one page decodes as the record's `target`
-/// scalar: text reads any scalar; a number its own kind and narrower numbers; a date and a
+/// scalar: text reads any scalar; a number its own kind and narrower numbers; a flag
+/// (`char`, `boolean`) the other; a date and a
 /// date-time each other (`wire::DateTime` reads `2024-08-30`, a date reads a full
 /// date-time: a quote's `BEGINDATE` is a date on its add page, a date-time on its get);
 /// a `Y`/`N` char and a user's ID what one page calls text; an open enum (`TYPE_ID`: `2`
@@ -97,6 +101,9 @@ fn scalar_reads_as(files: &BTreeMap<String, FileTree>, own: &str, target: &str) 
     }
     if let Some((_, read)) = NUMBERS_READING.iter().find(|(ty, _)| *ty == target) {
         return read.contains(&own);
+    }
+    if FLAGS.contains(&target) && FLAGS.contains(&own) {
+        return true;
     }
     // A user's ID a page shows as text (`lockedBy`: `"1"`).
     if target == "char" || target == "user" {
@@ -370,6 +377,11 @@ mod tests {
         assert!(reads("date", "datetime"));
         assert!(reads("datetime", "date"));
         assert!(!reads("string", "datetime"));
+        // A `Y`/`N` flag and a boolean read alike; text reads a boolean.
+        assert!(reads("boolean", "char"));
+        assert!(reads("char", "boolean"));
+        assert!(reads("boolean", "string"));
+        assert!(!reads("integer", "boolean"));
         // `wire::Localized` reads one text or a text per language, nothing else.
         assert!(reads("string", "localized"));
         assert!(reads("map<string>", "localized"));

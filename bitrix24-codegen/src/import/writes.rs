@@ -18,6 +18,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::adoption::{nested_adoptions, retype};
 use super::emit_yaml::Yaml;
 use super::records::{NUMBERS, TEXTS, field_entries, field_type, reads_as, type_fields};
 use super::render::FileTree;
@@ -50,6 +51,8 @@ pub(super) fn share_with_writes(
     // Each write and the fields its own page requires, which the record (read too) has
     // optional: the parameter says so (`requires`).
     let mut methods: Vec<(String, Vec<Yaml>)> = Vec::new();
+    // The record's object types and the keys they adopt from the writes.
+    let mut adopted: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for action in WRITES {
         let method = format!("{family}.{action}");
         let Some(own) = fields_param_type(files, &method) else {
@@ -72,21 +75,28 @@ pub(super) fn share_with_writes(
                 .cloned()
                 .unwrap_or(name)
         };
-        let own_fields: BTreeMap<String, String> = type_fields(files, &own)
+        let mut own_fields: BTreeMap<String, String> = type_fields(files, &own)
             .into_iter()
             .map(|(name, ty)| (spelled(name), ty))
             .collect();
+        let all_own = own_fields.len();
+        let common = own_fields
+            .keys()
+            .filter(|name| record_fields.contains_key(*name))
+            .count();
+        // Objects inside (a user field's `SETTINGS`, its `LIST` items) whose keys the
+        // write and the record each show some of: the record's adopts the write's.
+        let nested = nested_adoptions(files, &mut own_fields, &record_fields, writes_as);
         let alike = own_fields.iter().all(|(name, ty)| {
             record_fields
                 .get(name)
                 .is_none_or(|target| writes_as(files, ty, target))
         });
-        let common = own_fields
-            .keys()
-            .filter(|name| record_fields.contains_key(*name))
-            .count();
-        if own_fields.is_empty() || !alike || common * 2 < own_fields.len() {
+        if all_own == 0 || !alike || common * 2 < all_own {
             continue;
+        }
+        for (object, typed) in nested {
+            adopted.entry(object).or_default().extend(typed);
         }
         let mut requires = Vec::new();
         for (name, field) in field_entries(files, &own) {
@@ -119,6 +129,9 @@ pub(super) fn share_with_writes(
     }
     if methods.is_empty() {
         return replaced;
+    }
+    for (object, typed) in &adopted {
+        retype(files, object, typed);
     }
     if let Some(Yaml::Map(fields)) = files
         .values_mut()
@@ -154,7 +167,8 @@ pub(super) fn share_with_writes(
 /// Whether a write's field of spec type `own` and the record's of type `target` are the
 /// same field: they read alike either way; or the write's type replaces the record's
 /// ([`upgrades`]); or the record reads as text a number the write sends (a portal takes
-/// `"1.5"`).
+/// `"1.5"`); or the write calls text what the record reads as an ID (a list item's `ID`
+/// on the contact user field's update page): the ID is written as the number it is.
 fn writes_as(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> bool {
     reads_as(files, own, target, 0)
         || reads_as(files, target, own, 0)
@@ -164,6 +178,7 @@ fn writes_as(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> boo
         || uploads(files, own, target)
         || (own == "boolean" && target == "char")
         || labels(own, target)
+        || (TEXTS.contains(&own) && target == "id")
 }
 
 /// The write takes one text where the record reads a text per language (a requisite
@@ -450,7 +465,22 @@ mod tests {
                             ("HELP_MESSAGE", "map<string>"),
                             ("SHOW_FILTER", "char"),
                             ("SORT", "integer"),
+                            ("SETTINGS", "DealUserfieldSettings"),
+                            ("LIST", "DealUserfieldEnum[]"),
                         ]),
+                    ),
+                    ("DealUserfieldSettings", record(&[("ROWS", "integer")])),
+                    (
+                        "DealUserfieldEnum",
+                        record(&[("ID", "id"), ("VALUE", "string")]),
+                    ),
+                    (
+                        "DealUserfieldAddSettings",
+                        record(&[("ROWS", "integer"), ("DEFAULT_VALUE", "string")]),
+                    ),
+                    (
+                        "DealUserfieldAddEnum",
+                        record(&[("ID", "string"), ("VALUE", "string"), ("DEL", "boolean")]),
                     ),
                     (
                         "DealUserfieldAddFields",
@@ -460,6 +490,8 @@ mod tests {
                             ("HELP_MESSAGE", "string"),
                             ("SHOW_FILTER", "ShowFilter"),
                             ("SORT", "integer"),
+                            ("SETTINGS", "DealUserfieldAddSettings"),
+                            ("LIST", "DealUserfieldAddEnum[]"),
                         ]),
                     ),
                     (
@@ -524,6 +556,17 @@ mod tests {
         assert_eq!(field("HELP_MESSAGE"), Some(Yaml::str("localized")));
         // Values besides Y and N: no flag reads them, the write's enum does.
         assert_eq!(field("SHOW_FILTER"), Some(Yaml::str("ShowFilter")));
+        // The objects inside keep their types and adopt the keys only the write shows; an
+        // ID the write calls text stays an ID.
+        assert_eq!(field("SETTINGS"), Some(Yaml::str("DealUserfieldSettings")));
+        let settings = type_fields(&files, "DealUserfieldSettings");
+        assert_eq!(
+            settings.get("DEFAULT_VALUE").map(String::as_str),
+            Some("string")
+        );
+        let item = type_fields(&files, "DealUserfieldEnum");
+        assert_eq!(item.get("DEL").map(String::as_str), Some("boolean"));
+        assert_eq!(item.get("ID").map(String::as_str), Some("id"));
     }
 
     #[test]

@@ -9,52 +9,84 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::crm_values::CrmCompanyUserfieldListShowFilter;
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html#userfield)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmContactUserfield {
-    /// `ID`: id.
+    /// `ID`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
-    /// `ENTITY_ID`: string.
+    /// `ENTITY_ID`: string, read-only.
+    #[serde(skip_serializing)]
     pub entity_id: Option<String>,
     /// `FIELD_NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
     /// `USER_TYPE_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_type_id: Option<String>,
     /// `XML_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `SORT`: integer.
-    pub sort: Option<i64>,
+    /// `SORT`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
     /// `MULTIPLE`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multiple: Option<bool>,
     /// `MANDATORY`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mandatory: Option<bool>,
     /// `SHOW_FILTER`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_filter: Option<String>,
     /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub show_in_list: Option<bool>,
     /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub edit_in_list: Option<bool>,
     /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub is_searchable: Option<bool>,
     /// `SETTINGS`: `CrmContactUserfieldGetSettings`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<CrmContactUserfieldGetSettings>,
     /// `LIST`: `CrmContactUserfieldGetUfEnumElement[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<CrmContactUserfieldGetUfEnumElement>>,
-    /// `EDIT_FORM_LABEL`: `map<string>`.
-    pub edit_form_label: Option<BTreeMap<String, String>>,
-    /// `LIST_COLUMN_LABEL`: `map<string>`.
-    pub list_column_label: Option<BTreeMap<String, String>>,
-    /// `LIST_FILTER_LABEL`: `map<string>`.
-    pub list_filter_label: Option<BTreeMap<String, String>>,
-    /// `ERROR_MESSAGE`: `map<string>`.
-    pub error_message: Option<BTreeMap<String, String>>,
-    /// `HELP_MESSAGE`: `map<string>`.
-    pub help_message: Option<BTreeMap<String, String>>,
-    /// `USER_TYPE_OWNER`: string.
+    /// `EDIT_FORM_LABEL`: localized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit_form_label: Option<wire::Localized>,
+    /// `LIST_COLUMN_LABEL`: localized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_column_label: Option<wire::Localized>,
+    /// `LIST_FILTER_LABEL`: localized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_filter_label: Option<wire::Localized>,
+    /// `ERROR_MESSAGE`: localized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<wire::Localized>,
+    /// `HELP_MESSAGE`: localized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_message: Option<wire::Localized>,
+    /// `USER_TYPE_OWNER`: string, read-only.
+    #[serde(skip_serializing)]
     pub user_type_owner: Option<String>,
+    /// `LABEL`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -68,120 +100,96 @@ impl wire::Lenient for CrmContactUserfield {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-add.html#parameter-fields)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmContactUserfieldAddParameterFields {
-    /// `USER_TYPE_ID`: string, required.
-    pub user_type_id: String,
-    /// `FIELD_NAME`: string, required.
-    pub field_name: String,
-    /// `LABEL`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `LIST_FILTER_LABEL`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_filter_label: Option<wire::Localized>,
-    /// `LIST_COLUMN_LABEL`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_column_label: Option<wire::Localized>,
-    /// `EDIT_FORM_LABEL`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_form_label: Option<wire::Localized>,
-    /// `ERROR_MESSAGE`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<wire::Localized>,
-    /// `HELP_MESSAGE`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub help_message: Option<wire::Localized>,
-    /// `MULTIPLE`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiple: Option<bool>,
-    /// `MANDATORY`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub show_filter: Option<bool>,
-    /// `SETTINGS`: `CrmContactUserfieldSettings`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<CrmContactUserfieldSettings>,
-    /// `LIST`: `CrmContactUserfieldAddUfEnumElement[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<Vec<CrmContactUserfieldAddUfEnumElement>>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_searchable: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-add.html#uf_enum_element)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmContactUserfieldAddUfEnumElement {
-    /// `VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `DEF`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub def: Option<bool>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmContactUserfieldGetSettings {
     /// `PRECISION`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<i64>,
     /// `SIZE`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
     /// `MIN_VALUE`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_value: Option<f64>,
     /// `MAX_VALUE`: double.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_value: Option<f64>,
-    /// `DEFAULT_VALUE`: string.
-    pub default_value: Option<String>,
+    /// `DEFAULT_VALUE`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<serde_json::Value>,
+    /// `ROWS`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<i64>,
+    /// `COMPANY`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub company: Option<bool>,
+    /// `CONTACT`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub contact: Option<bool>,
+    /// `DYNAMIC_1224`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub dynamic_1224: Option<bool>,
+    /// `DYNAMIC_1226`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub dynamic_1226: Option<bool>,
+    /// `DYNAMIC_1268`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub dynamic_1268: Option<bool>,
+    /// `DYNAMIC_1278`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub dynamic_1278: Option<bool>,
+    /// `EXTENSIONS`: `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extensions: Option<Vec<String>>,
+    /// `LEAD`: raw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lead: Option<serde_json::Value>,
+    /// `LIST_HEIGHT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_height: Option<i64>,
+    /// `LIST_WIDTH`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_width: Option<i64>,
+    /// `MAX_ALLOWED_SIZE`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_allowed_size: Option<i64>,
+    /// `MAX_SHOW_SIZE`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_show_size: Option<i64>,
+    /// `SHOW_MAP`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub show_map: Option<bool>,
+    /// `TARGET_BLANK`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
+    pub target_blank: Option<bool>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -195,20 +203,33 @@ impl wire::Lenient for CrmContactUserfieldGetSettings {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-get.html#uf_enum_element)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct CrmContactUserfieldGetUfEnumElement {
     /// `ID`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<u64>,
     /// `VALUE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// `SORT`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<i64>,
     /// `DEF`: char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub def: Option<bool>,
+    /// `DEL`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub del: Option<bool>,
+    /// `XML_ID`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -264,229 +285,6 @@ pub struct CrmContactUserfieldListFilterable {
     /// `LANG`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmContactUserfieldListRecord {
-    /// `EDIT_FORM_LABEL`: string.
-    pub edit_form_label: Option<String>,
-    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    pub edit_in_list: Option<bool>,
-    /// `ENTITY_ID`: string.
-    pub entity_id: Option<String>,
-    /// `ERROR_MESSAGE`: raw.
-    pub error_message: Option<serde_json::Value>,
-    /// `FIELD_NAME`: string.
-    pub field_name: Option<String>,
-    /// `HELP_MESSAGE`: raw.
-    pub help_message: Option<serde_json::Value>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    pub is_searchable: Option<bool>,
-    /// `LIST_COLUMN_LABEL`: string.
-    pub list_column_label: Option<String>,
-    /// `LIST_FILTER_LABEL`: string.
-    pub list_filter_label: Option<String>,
-    /// `MANDATORY`: char. One of `Y`, `N`.
-    pub mandatory: Option<bool>,
-    /// `MULTIPLE`: char. One of `Y`, `N`.
-    pub multiple: Option<bool>,
-    /// `SETTINGS`: `CrmContactUserfieldListSettings`.
-    pub settings: Option<CrmContactUserfieldListSettings>,
-    /// `SHOW_FILTER`: string.
-    pub show_filter: Option<String>,
-    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    pub show_in_list: Option<bool>,
-    /// `SORT`: string.
-    pub sort: Option<String>,
-    /// `USER_TYPE_ID`: string.
-    pub user_type_id: Option<String>,
-    /// `XML_ID`: integer.
-    pub xml_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmContactUserfieldListRecord {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmContactUserfieldListSettings {
-    /// `COMPANY`: char. One of `Y`, `N`.
-    pub company: Option<bool>,
-    /// `CONTACT`: char. One of `Y`, `N`.
-    pub contact: Option<bool>,
-    /// `DEFAULT_VALUE`: raw.
-    pub default_value: Option<serde_json::Value>,
-    /// `DYNAMIC_1224`: char. One of `Y`, `N`.
-    pub dynamic_1224: Option<bool>,
-    /// `DYNAMIC_1226`: char. One of `Y`, `N`.
-    pub dynamic_1226: Option<bool>,
-    /// `DYNAMIC_1268`: char. One of `Y`, `N`.
-    pub dynamic_1268: Option<bool>,
-    /// `DYNAMIC_1278`: char. One of `Y`, `N`.
-    pub dynamic_1278: Option<bool>,
-    /// `EXTENSIONS`: `string[]`.
-    pub extensions: Option<Vec<String>>,
-    /// `LEAD`: raw.
-    pub lead: Option<serde_json::Value>,
-    /// `LIST_HEIGHT`: integer.
-    pub list_height: Option<i64>,
-    /// `LIST_WIDTH`: integer.
-    pub list_width: Option<i64>,
-    /// `MAX_ALLOWED_SIZE`: integer.
-    pub max_allowed_size: Option<i64>,
-    /// `MAX_SHOW_SIZE`: integer.
-    pub max_show_size: Option<i64>,
-    /// `MAX_VALUE`: integer.
-    pub max_value: Option<i64>,
-    /// `MIN_VALUE`: integer.
-    pub min_value: Option<i64>,
-    /// `PRECISION`: integer.
-    pub precision: Option<i64>,
-    /// `SHOW_MAP`: char. One of `Y`, `N`.
-    pub show_map: Option<bool>,
-    /// `SIZE`: integer.
-    pub size: Option<i64>,
-    /// `TARGET_BLANK`: char. One of `Y`, `N`.
-    pub target_blank: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmContactUserfieldListSettings {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-add.html#settings)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmContactUserfieldSettings {
-    /// `DEFAULT_VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `ROWS`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rows: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-update.html#parameter-fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmContactUserfieldUpdateParameterFields {
-    /// `MANDATORY`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mandatory: Option<bool>,
-    /// `SHOW_FILTER`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub show_filter: Option<bool>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `SETTINGS`: `CrmContactUserfieldSettings`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<CrmContactUserfieldSettings>,
-    /// `LIST`: `CrmContactUserfieldUpdateUfEnumElement[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<Vec<CrmContactUserfieldUpdateUfEnumElement>>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `SHOW_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub show_in_list: Option<bool>,
-    /// `EDIT_IN_LIST`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub edit_in_list: Option<bool>,
-    /// `IS_SEARCHABLE`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_searchable: Option<bool>,
-    /// `LIST_FILTER_LABEL`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_filter_label: Option<wire::Localized>,
-    /// `LIST_COLUMN_LABEL`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub list_column_label: Option<wire::Localized>,
-    /// `EDIT_FORM_LABEL`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub edit_form_label: Option<wire::Localized>,
-    /// `ERROR_MESSAGE`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<wire::Localized>,
-    /// `HELP_MESSAGE`: localized.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub help_message: Option<wire::Localized>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/contacts/userfield/crm-contact-userfield-update.html#uf_enum_element)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmContactUserfieldUpdateUfEnumElement {
-    /// `ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `DEL`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub del: Option<bool>,
-    /// `VALUE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// `SORT`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `DEF`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub def: Option<bool>,
-    /// `XML_ID`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -624,17 +422,19 @@ impl EventPayload for OnCrmContactUserFieldUpdate {
     "crm.contact.userfield.add",
     scope = "crm",
     kind = write,
-    response = u64
+    response = u64,
+    requires = ["fields.USER_TYPE_ID",
+    "fields.FIELD_NAME"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct CrmContactUserfieldAdd {
-    /// `fields`: `CrmContactUserfieldAddParameterFields`, required.
-    pub fields: CrmContactUserfieldAddParameterFields,
+    /// `fields`: `CrmContactUserfield`, required, must carry `USER_TYPE_ID`, `FIELD_NAME`.
+    pub fields: CrmContactUserfield,
 }
 impl CrmContactUserfieldAdd {
     /// A `crm.contact.userfield.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: CrmContactUserfieldAddParameterFields) -> Self {
+    pub fn new(fields: CrmContactUserfield) -> Self {
         Self { fields }
     }
 }
@@ -687,7 +487,7 @@ impl CrmContactUserfieldGet {
     "crm.contact.userfield.list",
     scope = "crm",
     kind = read,
-    response = Vec<CrmContactUserfieldListRecord>
+    response = Vec<CrmContactUserfield>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -713,12 +513,12 @@ pub struct CrmContactUserfieldList {
 pub struct CrmContactUserfieldUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `CrmContactUserfieldUpdateParameterFields`, required.
-    pub fields: CrmContactUserfieldUpdateParameterFields,
+    /// `fields`: `CrmContactUserfield`, required.
+    pub fields: CrmContactUserfield,
 }
 impl CrmContactUserfieldUpdate {
     /// A `crm.contact.userfield.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: CrmContactUserfieldUpdateParameterFields) -> Self {
+    pub fn new(id: u64, fields: CrmContactUserfield) -> Self {
         Self { id, fields }
     }
 }

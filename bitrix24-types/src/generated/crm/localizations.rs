@@ -13,7 +13,7 @@ use super::super::common::FieldDescription;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/currency/localizations/crm-currency-localizations-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct CrmCurrencyLocalizationsGetResultItem {
+pub struct Localization {
     /// `DECIMALS`: string.
     pub decimals: Option<String>,
     /// `DEC_POINT`: string.
@@ -33,7 +33,7 @@ pub struct CrmCurrencyLocalizationsGetResultItem {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for CrmCurrencyLocalizationsGetResultItem {
+impl wire::Lenient for Localization {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -85,7 +85,7 @@ pub struct CrmCurrencyLocalizationsFields;
     scope = "crm",
     kind = read,
     response = BTreeMap<String,
-    CrmCurrencyLocalizationsGetResultItem>
+    Localization>
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

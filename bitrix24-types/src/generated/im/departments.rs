@@ -12,7 +12,7 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-employees-get.html#user-object)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Employees {
+pub struct Employee {
     /// `id`: id.
     pub id: Option<u64>,
     /// `active`: boolean.
@@ -75,7 +75,7 @@ pub struct Employees {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for Employees {
+impl wire::Lenient for Employee {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -212,7 +212,7 @@ impl wire::Lenient for ImDepartmentGetPhones {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-managers-get.html#user-object)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Managers {
+pub struct Manager {
     /// `id`: id.
     pub id: Option<u64>,
     /// `active`: boolean.
@@ -275,7 +275,7 @@ pub struct Managers {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for Managers {
+impl wire::Lenient for Manager {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -315,7 +315,7 @@ pub struct ImDepartmentColleaguesList {
     "im.department.employees.get",
     scope = "im",
     kind = read,
-    response = Employees
+    response = Employee
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -369,7 +369,7 @@ impl ImDepartmentGet {
     "im.department.managers.get",
     scope = "im",
     kind = read,
-    response = Managers
+    response = Manager
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

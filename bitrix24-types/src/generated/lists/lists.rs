@@ -14,7 +14,7 @@ use super::lists_values::ListsElementAddIblockTypeId;
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/lists/lists/lists-get.html)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct Lists {
+pub struct List {
     /// `ACTIVE`: char, read-only. One of `Y`, `N`.
     #[serde(skip_serializing)]
     pub active: Option<bool>,
@@ -164,7 +164,7 @@ pub struct Lists {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for Lists {
+impl wire::Lenient for List {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -172,9 +172,9 @@ impl wire::Lenient for Lists {
         wire::object_or_nothing(de)
     }
 }
-/// The fields of [`Lists`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// The fields of [`List`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ListsFieldName {
+pub enum ListField {
     /// `ACTIVE`
     Active,
     /// `API_CODE`
@@ -270,7 +270,7 @@ pub enum ListsFieldName {
     /// `XML_ID`
     XmlId,
 }
-impl query::RecordField for ListsFieldName {
+impl query::RecordField for ListField {
     fn name(&self) -> &'static str {
         match self {
             Self::Active => "ACTIVE",
@@ -343,8 +343,8 @@ pub struct ListsAdd {
     /// `SOCNET_GROUP_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub socnet_group_id: Option<i64>,
-    /// `FIELDS`: `Lists`, required, must carry `NAME`.
-    pub fields: Lists,
+    /// `FIELDS`: `List`, required, must carry `NAME`.
+    pub fields: List,
     /// `MESSAGES`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<serde_json::Value>,
@@ -357,7 +357,7 @@ impl ListsAdd {
     pub fn new(
         iblock_type_id: ListsElementAddIblockTypeId,
         iblock_code: String,
-        fields: Lists,
+        fields: List,
     ) -> Self {
         Self {
             iblock_type_id,
@@ -402,8 +402,8 @@ impl ListsDelete {
     "lists.get",
     scope = "lists",
     kind = read,
-    response = Vec<Lists>,
-    list(record = Lists, records = result, id = "ID")
+    response = Vec<List>,
+    list(record = List, records = result, id = "ID")
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -482,8 +482,8 @@ pub struct ListsUpdate {
     /// `SOCNET_GROUP_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub socnet_group_id: Option<i64>,
-    /// `FIELDS`: `Lists`, required, must carry `NAME`.
-    pub fields: Lists,
+    /// `FIELDS`: `List`, required, must carry `NAME`.
+    pub fields: List,
     /// `MESSAGES`: raw.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<serde_json::Value>,
@@ -493,7 +493,7 @@ pub struct ListsUpdate {
 }
 impl ListsUpdate {
     /// A `lists.update` call with the required parameters; optional ones unset.
-    pub fn new(iblock_type_id: ListsElementAddIblockTypeId, fields: Lists) -> Self {
+    pub fn new(iblock_type_id: ListsElementAddIblockTypeId, fields: List) -> Self {
         Self {
             iblock_type_id,
             iblock_id: None,

@@ -10,7 +10,7 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::{Basketproperties, BasketpropertiesField};
+use super::sale_linked::{Basketproperty, BasketpropertyField};
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/basket-properties/sale-basket-properties-get-fields.html)
@@ -38,8 +38,8 @@ impl wire::Lenient for SaleBasketpropertiesGetFieldsResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleBasketpropertiesListResult {
-    /// `basketProperties`: `Basketproperties[]`, read-only.
-    pub basket_properties: Option<Vec<Basketproperties>>,
+    /// `basketProperties`: `Basketproperty[]`, read-only.
+    pub basket_properties: Option<Vec<Basketproperty>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -53,8 +53,8 @@ impl wire::Lenient for SaleBasketpropertiesListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<Basketproperties> for SaleBasketpropertiesListResult {
-    fn into_records(self) -> Vec<Basketproperties> {
+impl IntoRecords<Basketproperty> for SaleBasketpropertiesListResult {
+    fn into_records(self) -> Vec<Basketproperty> {
         self.basket_properties.unwrap_or_default()
     }
 }
@@ -64,8 +64,8 @@ impl IntoRecords<Basketproperties> for SaleBasketpropertiesListResult {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SaleBasketpropertiesResult {
-    /// `basketProperty`: `Basketproperties`.
-    pub basket_property: Option<Basketproperties>,
+    /// `basketProperty`: `Basketproperty`.
+    pub basket_property: Option<Basketproperty>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -95,12 +95,12 @@ impl wire::Lenient for SaleBasketpropertiesResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketpropertiesAdd {
-    /// `fields`: `Basketproperties`, required, must carry `basketId`, `name`, `value`, `code`.
-    pub fields: Basketproperties,
+    /// `fields`: `Basketproperty`, required, must carry `basketId`, `name`, `value`, `code`.
+    pub fields: Basketproperty,
 }
 impl SaleBasketpropertiesAdd {
     /// A `sale.basketproperties.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: Basketproperties) -> Self {
+    pub fn new(fields: Basketproperty) -> Self {
         Self { fields }
     }
 }
@@ -166,20 +166,20 @@ pub struct SaleBasketpropertiesGetFields;
     scope = "sale",
     kind = read,
     response = SaleBasketpropertiesListResult,
-    list(record = Basketproperties, records = "basketProperties", id = "id", fast_path)
+    list(record = Basketproperty, records = "basketProperties", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SaleBasketpropertiesList {
-    /// `select`: `string[]`. Field names: [`BasketpropertiesField`].
+    /// `select`: `string[]`. Field names: [`BasketpropertyField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<BasketpropertiesField>>,
-    /// `filter`: `map<raw>`. Field names: [`BasketpropertiesField`].
+    pub select: Option<query::Select<BasketpropertyField>>,
+    /// `filter`: `map<raw>`. Field names: [`BasketpropertyField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<BasketpropertiesField>>,
-    /// `order`: `map<string>`. Field names: [`BasketpropertiesField`].
+    pub filter: Option<query::Filter<BasketpropertyField>>,
+    /// `order`: `map<string>`. Field names: [`BasketpropertyField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<BasketpropertiesField>>,
+    pub order: Option<query::Order<BasketpropertyField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,
@@ -198,12 +198,12 @@ pub struct SaleBasketpropertiesList {
 pub struct SaleBasketpropertiesUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `Basketproperties`, required.
-    pub fields: Basketproperties,
+    /// `fields`: `Basketproperty`, required.
+    pub fields: Basketproperty,
 }
 impl SaleBasketpropertiesUpdate {
     /// A `sale.basketproperties.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: Basketproperties) -> Self {
+    pub fn new(id: u64, fields: Basketproperty) -> Self {
         Self { id, fields }
     }
 }

@@ -10,113 +10,8 @@ use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::super::common::FieldDescription;
-use super::sale_linked::SaleProperty;
+use super::sale_linked::{SaleProperty, SalePropertyField};
 use super::sale_values::SaleOrderAddType;
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct SalePropertyAddFields {
-    /// `personTypeId`: id, required.
-    pub person_type_id: u64,
-    /// `propsGroupId`: id, required.
-    pub props_group_id: u64,
-    /// `name`: string, required.
-    pub name: String,
-    /// `type`: `SaleOrderAddType`, required. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
-    pub type_: SaleOrderAddType,
-    /// `code`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// `active`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub active: Option<bool>,
-    /// `util`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub util: Option<bool>,
-    /// `userProps`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub user_props: Option<bool>,
-    /// `isFiltered`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub is_filtered: Option<bool>,
-    /// `sort`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sort: Option<i64>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `required`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub required: Option<bool>,
-    /// `multiple`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub multiple: Option<bool>,
-    /// `xmlId`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub xml_id: Option<String>,
-    /// `defaultValue`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_value: Option<String>,
-    /// `settings`: `SalePropertyAddSettings`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings: Option<SalePropertyAddSettings>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde")]
-pub struct SalePropertyAddSettings {
-    /// `minlength`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub minlength: Option<i64>,
-    /// `maxlength`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub maxlength: Option<i64>,
-    /// `pattern`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
-    /// `multiline`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub multiline: Option<String>,
-    /// `cols`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cols: Option<i64>,
-    /// `rows`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rows: Option<i64>,
-    /// `size`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub size: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-get-fields-by-type.html)
@@ -137,86 +32,13 @@ impl wire::Lenient for SalePropertyGetfieldsbytypeResult {
         wire::object_or_nothing(de)
     }
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SalePropertyListProperties {
-    /// `active`: char. One of `Y`, `N`.
-    pub active: Option<bool>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `defaultValue`: string.
-    pub default_value: Option<String>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `inputFieldLocation`: string.
-    pub input_field_location: Option<String>,
-    /// `isAddress`: char. One of `Y`, `N`.
-    pub is_address: Option<bool>,
-    /// `isAddressFrom`: char. One of `Y`, `N`.
-    pub is_address_from: Option<bool>,
-    /// `isAddressTo`: char. One of `Y`, `N`.
-    pub is_address_to: Option<bool>,
-    /// `isEmail`: char. One of `Y`, `N`.
-    pub is_email: Option<bool>,
-    /// `isFiltered`: char. One of `Y`, `N`.
-    pub is_filtered: Option<bool>,
-    /// `isLocation`: char. One of `Y`, `N`.
-    pub is_location: Option<bool>,
-    /// `isPayer`: char. One of `Y`, `N`.
-    pub is_payer: Option<bool>,
-    /// `isPhone`: char. One of `Y`, `N`.
-    pub is_phone: Option<bool>,
-    /// `isProfileName`: char. One of `Y`, `N`.
-    pub is_profile_name: Option<bool>,
-    /// `isZip`: char. One of `Y`, `N`.
-    pub is_zip: Option<bool>,
-    /// `multiple`: char. One of `Y`, `N`.
-    pub multiple: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `personTypeId`: integer.
-    pub person_type_id: Option<i64>,
-    /// `propsGroupId`: integer.
-    pub props_group_id: Option<i64>,
-    /// `required`: char. One of `Y`, `N`.
-    pub required: Option<bool>,
-    /// `settings`: `SalePropertyListSettings`.
-    pub settings: Option<SalePropertyListSettings>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `userProps`: char. One of `Y`, `N`.
-    pub user_props: Option<bool>,
-    /// `util`: char. One of `Y`, `N`.
-    pub util: Option<bool>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePropertyListProperties {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `properties`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SalePropertyListResult {
-    /// `properties`: `SalePropertyListProperties[]`, read-only.
-    pub properties: Option<Vec<SalePropertyListProperties>>,
+    /// `properties`: `SaleProperty[]`, read-only.
+    pub properties: Option<Vec<SaleProperty>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -230,29 +52,9 @@ impl wire::Lenient for SalePropertyListResult {
         wire::object_or_nothing(de)
     }
 }
-impl IntoRecords<SalePropertyListProperties> for SalePropertyListResult {
-    fn into_records(self) -> Vec<SalePropertyListProperties> {
+impl IntoRecords<SaleProperty> for SalePropertyListResult {
+    fn into_records(self) -> Vec<SaleProperty> {
         self.properties.unwrap_or_default()
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SalePropertyListSettings {
-    /// `size`: integer.
-    pub size: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SalePropertyListSettings {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
     }
 }
 /// Read from responses.
@@ -275,97 +77,6 @@ impl wire::Lenient for SalePropertyResult {
         wire::object_or_nothing(de)
     }
 }
-/// The fields of [`SalePropertyListProperties`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SalePropertyListPropertiesField {
-    /// `active`
-    Active,
-    /// `code`
-    Code,
-    /// `defaultValue`
-    DefaultValue,
-    /// `description`
-    Description,
-    /// `id`
-    Id,
-    /// `inputFieldLocation`
-    InputFieldLocation,
-    /// `isAddress`
-    IsAddress,
-    /// `isAddressFrom`
-    IsAddressFrom,
-    /// `isAddressTo`
-    IsAddressTo,
-    /// `isEmail`
-    IsEmail,
-    /// `isFiltered`
-    IsFiltered,
-    /// `isLocation`
-    IsLocation,
-    /// `isPayer`
-    IsPayer,
-    /// `isPhone`
-    IsPhone,
-    /// `isProfileName`
-    IsProfileName,
-    /// `isZip`
-    IsZip,
-    /// `multiple`
-    Multiple,
-    /// `name`
-    Name,
-    /// `personTypeId`
-    PersonTypeId,
-    /// `propsGroupId`
-    PropsGroupId,
-    /// `required`
-    Required,
-    /// `settings`
-    Settings,
-    /// `sort`
-    Sort,
-    /// `type`
-    Type,
-    /// `userProps`
-    UserProps,
-    /// `util`
-    Util,
-    /// `xmlId`
-    XmlId,
-}
-impl query::RecordField for SalePropertyListPropertiesField {
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Code => "code",
-            Self::DefaultValue => "defaultValue",
-            Self::Description => "description",
-            Self::Id => "id",
-            Self::InputFieldLocation => "inputFieldLocation",
-            Self::IsAddress => "isAddress",
-            Self::IsAddressFrom => "isAddressFrom",
-            Self::IsAddressTo => "isAddressTo",
-            Self::IsEmail => "isEmail",
-            Self::IsFiltered => "isFiltered",
-            Self::IsLocation => "isLocation",
-            Self::IsPayer => "isPayer",
-            Self::IsPhone => "isPhone",
-            Self::IsProfileName => "isProfileName",
-            Self::IsZip => "isZip",
-            Self::Multiple => "multiple",
-            Self::Name => "name",
-            Self::PersonTypeId => "personTypeId",
-            Self::PropsGroupId => "propsGroupId",
-            Self::Required => "required",
-            Self::Settings => "settings",
-            Self::Sort => "sort",
-            Self::Type => "type",
-            Self::UserProps => "userProps",
-            Self::Util => "util",
-            Self::XmlId => "xmlId",
-        }
-    }
-}
 /// `sale.property.add`: scope `sale`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/property/sale-property-add.html)
@@ -373,17 +84,21 @@ impl query::RecordField for SalePropertyListPropertiesField {
     "sale.property.add",
     scope = "sale",
     kind = write,
-    response = SalePropertyResult
+    response = SalePropertyResult,
+    requires = ["fields.personTypeId",
+    "fields.propsGroupId",
+    "fields.name",
+    "fields.type"]
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyAdd {
-    /// `fields`: `SalePropertyAddFields`, required.
-    pub fields: SalePropertyAddFields,
+    /// `fields`: `SaleProperty`, required, must carry `personTypeId`, `propsGroupId`, `name`, `type`.
+    pub fields: SaleProperty,
 }
 impl SalePropertyAdd {
     /// A `sale.property.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: SalePropertyAddFields) -> Self {
+    pub fn new(fields: SaleProperty) -> Self {
         Self { fields }
     }
 }
@@ -458,25 +173,20 @@ impl SalePropertyGetfieldsbytype {
     scope = "sale",
     kind = read,
     response = SalePropertyListResult,
-    list(
-        record = SalePropertyListProperties,
-        records = "properties",
-        id = "id",
-        fast_path
-    )
+    list(record = SaleProperty, records = "properties", id = "id", fast_path)
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct SalePropertyList {
-    /// `select`: `string[]`. Field names: [`SalePropertyListPropertiesField`].
+    /// `select`: `string[]`. Field names: [`SalePropertyField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub select: Option<query::Select<SalePropertyListPropertiesField>>,
-    /// `filter`: `map<raw>`. Field names: [`SalePropertyListPropertiesField`].
+    pub select: Option<query::Select<SalePropertyField>>,
+    /// `filter`: `map<raw>`. Field names: [`SalePropertyField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter: Option<query::Filter<SalePropertyListPropertiesField>>,
-    /// `order`: `map<string>`. Field names: [`SalePropertyListPropertiesField`].
+    pub filter: Option<query::Filter<SalePropertyField>>,
+    /// `order`: `map<string>`. Field names: [`SalePropertyField`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<query::Order<SalePropertyListPropertiesField>>,
+    pub order: Option<query::Order<SalePropertyField>>,
     /// `start`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<i64>,

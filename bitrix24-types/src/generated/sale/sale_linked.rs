@@ -54,9 +54,9 @@ pub struct Basketitem {
     /// `dateUpdate`: datetime, read-only.
     #[serde(skip_serializing)]
     pub date_update: Option<wire::DateTime>,
-    /// `properties`: `Basketproperties[]`, read-only.
+    /// `properties`: `Basketproperty[]`, read-only.
     #[serde(skip_serializing)]
-    pub properties: Option<Vec<Basketproperties>>,
+    pub properties: Option<Vec<Basketproperty>>,
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -126,7 +126,7 @@ impl wire::Lenient for Basketitem {
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/data-types.html#sale_basket_item_property)
 #[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct Basketproperties {
+pub struct Basketproperty {
     /// `id`: id, read-only.
     #[serde(skip_serializing)]
     pub id: Option<u64>,
@@ -153,7 +153,7 @@ pub struct Basketproperties {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for Basketproperties {
+impl wire::Lenient for Basketproperty {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -1249,17 +1249,17 @@ pub struct SaleProperty {
     /// `id`: id, read-only.
     #[serde(skip_serializing)]
     pub id: Option<u64>,
-    /// `personTypeId`: id, read-only.
-    #[serde(skip_serializing)]
+    /// `personTypeId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub person_type_id: Option<u64>,
-    /// `propsGroupId`: id, read-only.
-    #[serde(skip_serializing)]
+    /// `propsGroupId`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub props_group_id: Option<u64>,
     /// `name`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `type`: `SaleOrderAddType`, read-only. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
-    #[serde(skip_serializing)]
+    /// `type`: `SaleOrderAddType`. One of `STRING`, `Y/N`, `NUMBER`, `ENUM`, `FILE`, `DATE`, `LOCATION`, `ADDRESS`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<SaleOrderAddType>,
     /// `code`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1376,6 +1376,21 @@ pub struct SalePropertyAddSettings2 {
         serialize_with = "wire::yes_no::serialize_opt"
     )]
     pub multiline: Option<bool>,
+    /// `cols`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cols: Option<i64>,
+    /// `minlength`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minlength: Option<i64>,
+    /// `pattern`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// `rows`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<i64>,
+    /// `size`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -1627,9 +1642,9 @@ impl query::RecordField for BasketitemField {
         }
     }
 }
-/// The fields of [`Basketproperties`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+/// The fields of [`Basketproperty`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum BasketpropertiesField {
+pub enum BasketpropertyField {
     /// `id`
     Id,
     /// `basketId`
@@ -1645,7 +1660,7 @@ pub enum BasketpropertiesField {
     /// `xmlId`
     XmlId,
 }
-impl query::RecordField for BasketpropertiesField {
+impl query::RecordField for BasketpropertyField {
     fn name(&self) -> &'static str {
         match self {
             Self::Id => "id",
@@ -2069,6 +2084,100 @@ impl query::RecordField for SalePaymentField {
             Self::ReasonMarked => "reasonMarked",
             Self::DateMarked => "dateMarked",
             Self::EmpMarkedId => "empMarkedId",
+        }
+    }
+}
+/// The fields of [`SaleProperty`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SalePropertyField {
+    /// `id`
+    Id,
+    /// `personTypeId`
+    PersonTypeId,
+    /// `propsGroupId`
+    PropsGroupId,
+    /// `name`
+    Name,
+    /// `type`
+    Type,
+    /// `code`
+    Code,
+    /// `active`
+    Active,
+    /// `util`
+    Util,
+    /// `userProps`
+    UserProps,
+    /// `isFiltered`
+    IsFiltered,
+    /// `sort`
+    Sort,
+    /// `description`
+    Description,
+    /// `required`
+    Required,
+    /// `multiple`
+    Multiple,
+    /// `xmlId`
+    XmlId,
+    /// `defaultValue`
+    DefaultValue,
+    /// `settings`
+    Settings,
+    /// `isProfileName`
+    IsProfileName,
+    /// `isPayer`
+    IsPayer,
+    /// `isEmail`
+    IsEmail,
+    /// `isPhone`
+    IsPhone,
+    /// `isZip`
+    IsZip,
+    /// `isAddress`
+    IsAddress,
+    /// `isLocation`
+    IsLocation,
+    /// `isLocation4tax`
+    IsLocation4tax,
+    /// `inputFieldLocation`
+    InputFieldLocation,
+    /// `isAddressFrom`
+    IsAddressFrom,
+    /// `isAddressTo`
+    IsAddressTo,
+}
+impl query::RecordField for SalePropertyField {
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::PersonTypeId => "personTypeId",
+            Self::PropsGroupId => "propsGroupId",
+            Self::Name => "name",
+            Self::Type => "type",
+            Self::Code => "code",
+            Self::Active => "active",
+            Self::Util => "util",
+            Self::UserProps => "userProps",
+            Self::IsFiltered => "isFiltered",
+            Self::Sort => "sort",
+            Self::Description => "description",
+            Self::Required => "required",
+            Self::Multiple => "multiple",
+            Self::XmlId => "xmlId",
+            Self::DefaultValue => "defaultValue",
+            Self::Settings => "settings",
+            Self::IsProfileName => "isProfileName",
+            Self::IsPayer => "isPayer",
+            Self::IsEmail => "isEmail",
+            Self::IsPhone => "isPhone",
+            Self::IsZip => "isZip",
+            Self::IsAddress => "isAddress",
+            Self::IsLocation => "isLocation",
+            Self::IsLocation4tax => "isLocation4tax",
+            Self::InputFieldLocation => "inputFieldLocation",
+            Self::IsAddressFrom => "isAddressFrom",
+            Self::IsAddressTo => "isAddressTo",
         }
     }
 }

@@ -8,60 +8,51 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
 use super::task_values::TaskStagesCanmovetaskEntityType;
-/// Sent in requests.
+/// Sent in requests and read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-add.html)
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-get.html)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TaskStagesAddFields {
-    /// `TITLE`: string, required.
-    pub title: String,
+pub struct Stages {
+    /// `ADDITIONAL_FILTER`: raw, read-only.
+    #[serde(skip_serializing)]
+    pub additional_filter: Option<serde_json::Value>,
     /// `COLOR`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
+    /// `ENTITY_ID`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<i64>,
+    /// `ENTITY_TYPE`: string, read-only.
+    #[serde(skip_serializing)]
+    pub entity_type: Option<String>,
+    /// `ID`: id, read-only.
+    #[serde(skip_serializing)]
+    pub id: Option<u64>,
+    /// `SORT`: string, read-only.
+    #[serde(skip_serializing)]
+    pub sort: Option<String>,
+    /// `SYSTEM_TYPE`: string, read-only.
+    #[serde(skip_serializing)]
+    pub system_type: Option<String>,
+    /// `TITLE`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `TO_UPDATE`: raw, read-only.
+    #[serde(skip_serializing)]
+    pub to_update: Option<serde_json::Value>,
+    /// `TO_UPDATE_ACCESS`: raw, read-only.
+    #[serde(skip_serializing)]
+    pub to_update_access: Option<serde_json::Value>,
     /// `AFTER_ID`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub after_id: Option<i64>,
-    /// `ENTITY_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity_id: Option<i64>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-get.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TaskStagesGetResultItem {
-    /// `ADDITIONAL_FILTER`: raw.
-    pub additional_filter: Option<serde_json::Value>,
-    /// `COLOR`: string.
-    pub color: Option<String>,
-    /// `ENTITY_ID`: integer.
-    pub entity_id: Option<i64>,
-    /// `ENTITY_TYPE`: string.
-    pub entity_type: Option<String>,
-    /// `ID`: id.
-    pub id: Option<u64>,
-    /// `SORT`: string.
-    pub sort: Option<String>,
-    /// `SYSTEM_TYPE`: string.
-    pub system_type: Option<String>,
-    /// `TITLE`: string.
-    pub title: Option<String>,
-    /// `TO_UPDATE`: raw.
-    pub to_update: Option<serde_json::Value>,
-    /// `TO_UPDATE_ACCESS`: raw.
-    pub to_update_access: Option<serde_json::Value>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TaskStagesGetResultItem {
+impl wire::Lenient for Stages {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -69,42 +60,28 @@ impl wire::Lenient for TaskStagesGetResultItem {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-update.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct TaskStagesUpdateFields {
-    /// `TITLE`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `COLOR`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
-    /// `AFTER_ID`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub after_id: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// `task.stages.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/stages/task-stages-add.html)
-#[bitrix_method("task.stages.add", scope = "task", kind = write, response = u64)]
+#[bitrix_method(
+    "task.stages.add",
+    scope = "task",
+    kind = write,
+    response = u64,
+    requires = ["fields.TITLE"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TaskStagesAdd {
-    /// `fields`: `TaskStagesAddFields`, required.
-    pub fields: TaskStagesAddFields,
+    /// `fields`: `Stages`, required, must carry `TITLE`.
+    pub fields: Stages,
     /// `isAdmin`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_admin: Option<bool>,
 }
 impl TaskStagesAdd {
     /// A `task.stages.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: TaskStagesAddFields) -> Self {
+    pub fn new(fields: Stages) -> Self {
         Self { fields, is_admin: None }
     }
 }
@@ -158,7 +135,7 @@ impl TaskStagesDelete {
     scope = "task",
     kind = read,
     response = BTreeMap<String,
-    TaskStagesGetResultItem>
+    Stages>
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -218,15 +195,15 @@ impl TaskStagesMovetask {
 pub struct TaskStagesUpdate {
     /// `id`: id, required.
     pub id: u64,
-    /// `fields`: `TaskStagesUpdateFields`, required.
-    pub fields: TaskStagesUpdateFields,
+    /// `fields`: `Stages`, required.
+    pub fields: Stages,
     /// `isAdmin`: boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_admin: Option<bool>,
 }
 impl TaskStagesUpdate {
     /// A `task.stages.update` call with the required parameters; optional ones unset.
-    pub fn new(id: u64, fields: TaskStagesUpdateFields) -> Self {
+    pub fn new(id: u64, fields: Stages) -> Self {
         Self { id, fields, is_admin: None }
     }
 }

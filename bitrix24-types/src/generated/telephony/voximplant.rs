@@ -230,7 +230,7 @@ impl wire::Lenient for Url {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-tts-voices-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Voices {
+pub struct Voice {
     /// `auenglishfemale`: string.
     pub auenglishfemale: Option<String>,
     /// `brportuguesefemale`: string.
@@ -320,7 +320,7 @@ pub struct Voices {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for Voices {
+impl wire::Lenient for Voice {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -670,7 +670,7 @@ pub struct VoximplantStatisticGet {
     "voximplant.tts.voices.get",
     scope = "telephony",
     kind = read,
-    response = Voices
+    response = Voice
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
