@@ -35,8 +35,12 @@ pub(super) fn unify(
     writable: &Writable,
     notes: &mut Vec<Problem>,
 ) {
-    let (mut records, listed) = get_records(files);
-    let names = entity_names(&records, files, used);
+    let Found {
+        mut records,
+        listed,
+        whole,
+    } = get_records(files);
+    let names = entity_names(&records, &whole, files, used);
     // A listed record stands for its entity only under the entity's name: one the writes
     // would take as `CatalogDocumentElementListDocumentElements` is no better than theirs.
     records.retain(|family, _| !listed.contains(family) || names.contains_key(family));
@@ -211,12 +215,23 @@ fn sent_or_evented(files: &BTreeMap<String, FileTree>) -> BTreeSet<String> {
     seen
 }
 
-/// Family (`crm.lead`) -> the named record type its `*.get` returns (or, with no get,
-/// its `*.list` lists); and the families whose record is the listed one.
-fn get_records(files: &BTreeMap<String, FileTree>) -> (BTreeMap<String, String>, BTreeSet<String>) {
+/// The records [`get_records`] finds.
+struct Found {
+    /// Family (`crm.lead`) -> the named record type its `*.get` returns (or, with no get,
+    /// its `*.list` lists).
+    records: BTreeMap<String, String>,
+    /// The families whose record is the listed one.
+    listed: BTreeSet<String>,
+    /// The families whose `*.get` returns the record itself, not a list, a map or a
+    /// holder of it: a plural name says what the one record holds (`voximplant.tts.voices`).
+    whole: BTreeSet<String>,
+}
+
+fn get_records(files: &BTreeMap<String, FileTree>) -> Found {
     let defined = defined_structs(files);
     let mut out = BTreeMap::new();
     let mut listed = BTreeSet::new();
+    let mut whole = BTreeSet::new();
     for file in files.values() {
         for (method, entry) in &file.methods {
             let Some(family) = method.strip_suffix(".get") else {
@@ -230,13 +245,17 @@ fn get_records(files: &BTreeMap<String, FileTree>) -> (BTreeMap<String, String>,
             else {
                 continue;
             };
+            let whole_result = result;
             let result = result
                 .strip_suffix("[]")
                 .or_else(|| result.strip_prefix("map<")?.strip_suffix('>'))
                 .unwrap_or(result);
             if defined.contains(result) {
-                let record = held_record(files, &defined, result).unwrap_or(result);
-                out.insert(family.to_owned(), record.to_owned());
+                let held = held_record(files, &defined, result);
+                if held.is_none() && defined.contains(whole_result) {
+                    whole.insert(family.to_owned());
+                }
+                out.insert(family.to_owned(), held.unwrap_or(result).to_owned());
             }
         }
     }
@@ -264,7 +283,11 @@ fn get_records(files: &BTreeMap<String, FileTree>) -> (BTreeMap<String, String>,
             }
         }
     }
-    (out, listed)
+    Found {
+        records: out,
+        listed,
+        whole,
+    }
 }
 
 /// The one record a reply type holds, where the reply is only its holder (`sale.order.get`
@@ -302,6 +325,7 @@ fn defined_structs(files: &BTreeMap<String, FileTree>) -> BTreeSet<String> {
 /// where another family ends in the same word (`Lead`, `SaleStatus`).
 fn entity_names(
     records: &BTreeMap<String, String>,
+    whole: &BTreeSet<String>,
     files: &BTreeMap<String, FileTree>,
     used: &BTreeSet<String>,
 ) -> BTreeMap<String, String> {
@@ -323,8 +347,11 @@ fn entity_names(
     });
     for (family, record) in singulars.into_iter().chain(plurals) {
         let word = last_word(family);
-        // One record of `task.stages` is a `Stage`; the word as it is when that is taken.
-        let candidates = if by_word[&word] == 1 {
+        // One record of `task.stages` is a `Stage`; the word as it is when that is taken,
+        // or when the get returns the record whole (`voximplant.tts.voices`: the voices).
+        let candidates = if by_word[&word] == 1 && whole.contains(family) {
+            vec![word.to_upper_camel_case()]
+        } else if by_word[&word] == 1 {
             vec![
                 singular(&word).to_upper_camel_case(),
                 word.to_upper_camel_case(),

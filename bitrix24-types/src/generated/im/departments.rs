@@ -12,7 +12,7 @@ use ::bitrix24_types::wire;
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-employees-get.html#user-object)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Employee {
+pub struct Employees {
     /// `id`: id.
     pub id: Option<u64>,
     /// `active`: boolean.
@@ -75,7 +75,7 @@ pub struct Employee {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for Employee {
+impl wire::Lenient for Employees {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -212,7 +212,7 @@ impl wire::Lenient for ImDepartmentGetPhones {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/departments/im-department-managers-get.html#user-object)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Manager {
+pub struct Managers {
     /// `id`: id.
     pub id: Option<u64>,
     /// `active`: boolean.
@@ -275,7 +275,7 @@ pub struct Manager {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for Manager {
+impl wire::Lenient for Managers {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -315,7 +315,7 @@ pub struct ImDepartmentColleaguesList {
     "im.department.employees.get",
     scope = "im",
     kind = read,
-    response = Employee
+    response = Employees
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
@@ -369,7 +369,7 @@ impl ImDepartmentGet {
     "im.department.managers.get",
     scope = "im",
     kind = read,
-    response = Manager
+    response = Managers
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]

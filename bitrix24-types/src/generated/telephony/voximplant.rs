@@ -230,7 +230,7 @@ impl wire::Lenient for Url {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/telephony/voximplant/voximplant-tts-voices-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Voice {
+pub struct Voices {
     /// `auenglishfemale`: string.
     pub auenglishfemale: Option<String>,
     /// `brportuguesefemale`: string.
@@ -320,7 +320,7 @@ pub struct Voice {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for Voice {
+impl wire::Lenient for Voices {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -670,7 +670,7 @@ pub struct VoximplantStatisticGet {
     "voximplant.tts.voices.get",
     scope = "telephony",
     kind = read,
-    response = Voice
+    response = Voices
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]

@@ -20,7 +20,7 @@ use super::timeman_values::{
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/timeman/timecontrol/timeman-timecontrol-reports-get.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct Report {
+pub struct Reports {
     /// `report`: `TimemanTimecontrolReportsGetReport`.
     pub report: Option<TimemanTimecontrolReportsGetReport>,
     /// `time`: `TimemanTimecontrolReportsGetTime`.
@@ -32,7 +32,7 @@ pub struct Report {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-impl wire::Lenient for Report {
+impl wire::Lenient for Reports {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -404,7 +404,7 @@ impl TimemanTimecontrolReportAdd {
     "timeman.timecontrol.reports.get",
     scope = "timeman",
     kind = read,
-    response = Report
+    response = Reports
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
