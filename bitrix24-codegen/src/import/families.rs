@@ -593,6 +593,74 @@ mod tests {
     }
 
     #[test]
+    fn a_list_held_under_a_key_fills_in_the_record_like_a_bare_list() {
+        let mut files = BTreeMap::from([(
+            "crm/documents.yaml".to_owned(),
+            tree(
+                vec![
+                    (
+                        "CrmDocumentGetResult",
+                        record(&[
+                            ("id", "id"),
+                            ("title", "string"),
+                            ("number", "integer"),
+                            ("pdfUrl", "raw"),
+                        ]),
+                    ),
+                    (
+                        "CrmDocumentListResult",
+                        record(&[("documents", "CrmDocumentListItem[]")]),
+                    ),
+                    (
+                        "CrmDocumentListItem",
+                        record(&[
+                            ("id", "id"),
+                            ("title", "string"),
+                            ("number", "string"),
+                            ("pdfUrl", "string"),
+                            ("stampsEnabled", "boolean"),
+                        ]),
+                    ),
+                ],
+                vec![
+                    (
+                        "crm.document.get",
+                        method(Yaml::str("CrmDocumentGetResult"), false),
+                    ),
+                    (
+                        "crm.document.list",
+                        method(Yaml::str("CrmDocumentListResult"), true),
+                    ),
+                ],
+            ),
+        )]);
+        unify(
+            &mut files,
+            &BTreeSet::new(),
+            &Writable::new(),
+            &mut Vec::new(),
+        );
+        let file = &files["crm/documents.yaml"];
+        let entity = file.methods["crm.document.get"]
+            .get("result")
+            .and_then(Yaml::as_str)
+            .unwrap();
+        assert_eq!(
+            file.types["CrmDocumentListResult"]
+                .get("fields")
+                .and_then(|fields| fields.get("documents")),
+            Some(&Yaml::Str(format!("{entity}[]")))
+        );
+        assert!(!file.types.contains_key("CrmDocumentListItem"), "dropped");
+        let fields = type_fields(&files, entity);
+        // What the record left raw the list types; a number it shows as text widens to
+        // text; one field only it shows (of five) joins.
+        assert_eq!(fields["pdfUrl"], "string");
+        assert_eq!(fields["number"], "string");
+        assert_eq!(fields["stampsEnabled"], "boolean");
+    }
+
+    #[test]
     fn a_plural_family_names_one_record_in_the_singular() {
         assert_eq!(singular("stages"), "stage");
         assert_eq!(singular("basketproperties"), "basketproperty");
