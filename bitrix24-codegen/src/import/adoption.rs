@@ -110,11 +110,12 @@ pub(super) fn nested_adoptions(
 }
 
 /// Takes out of `own` (a list's record fields) those the entity's `record` should type as
-/// the list does, and returns them with the type the record adopts: a few it lacks; what
-/// the record leaves raw (`COMMUNICATIONS`, which only `crm.activity.list` shows), and text where
-/// the record says a number (`xmlId`: the list shows `"marketing_department"`), which
-/// the record widens to text (a few it lacks: see [`Joining`]). Only types the record's own file defines (or builtins),
-/// so that sharing never makes two files' modules use each other.
+/// the list does, and returns them with the type the record adopts: fields it lacks (how
+/// many: [`Joining`]); what the record leaves raw (`COMMUNICATIONS`, which only
+/// `crm.activity.list` shows); and text where the record says a number (`xmlId`: the list
+/// shows `"marketing_department"`), which the record widens to text. Only types the
+/// record's own file defines (or builtins), so that sharing never makes two files' modules
+/// use each other.
 fn adopted_types(
     files: &BTreeMap<String, FileTree>,
     record: &str,
