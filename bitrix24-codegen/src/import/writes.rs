@@ -165,27 +165,27 @@ pub(super) fn share_with_writes(
 }
 
 /// Whether a write's field of spec type `own` and the record's of type `target` are the
-/// same field: they read alike either way; or the write's type replaces the record's
-/// ([`upgrades`]); or the record reads as text a number the write sends (a portal takes
-/// `"1.5"`); or the write calls text what the record reads as an ID (a list item's `ID`
+/// same field: they read alike either way (text reads a number the write sends, a `Y`/`N`
+/// flag a boolean: [`reads_as`]); or the write's type replaces the record's
+/// ([`upgrades`]); or the write calls text what the record reads as an ID (a list item's `ID`
 /// on the contact user field's update page): the ID is written as the number it is.
 fn writes_as(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> bool {
     reads_as(files, own, target, 0)
         || reads_as(files, target, own, 0)
         || upgrades(own, target)
-        || (target == "string" && NUMBERS.contains(&own))
         || names_values(files, own, target)
         || uploads(files, own, target)
-        || (own == "boolean" && target == "char")
         || labels(own, target)
         || (TEXTS.contains(&own) && target == "id")
 }
 
-/// The write takes one text where the record reads a text per language (a requisite
-/// user field's `EDIT_FORM_LABEL`): `localized`, which reads and writes both, types the
-/// field.
+/// A label the write and the record each document in one of its forms: the write takes
+/// one text where the record reads a text per language (a requisite user field's
+/// `EDIT_FORM_LABEL`), or either form where the record reads one. `localized`, which
+/// reads and writes both, types the field.
 fn labels(own: &str, target: &str) -> bool {
-    TEXTS.contains(&own) && target == "map<string>"
+    let one_form = |ty: &str| TEXTS.contains(&ty) || ty == "map<string>";
+    (own == "localized" && one_form(target)) || (TEXTS.contains(&own) && target == "map<string>")
 }
 
 /// The keys of a file as replies describe it, all of which `wire::File` reads.
@@ -235,9 +235,7 @@ fn names_values(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> 
 /// Whether the write's type `own` replaces the record's `target`: the record's is raw
 /// (the reply examples could not settle it) and the write's no scalar (an offer's
 /// `parentId` is written as a number and read as an object), or a number where the write
-/// documents text (`ORIGIN_ID`: an external ID the examples happened to show as digits),
-/// or localized text where the record reads one form of it (a user field's labels: a
-/// text per language in `get`, either form written).
+/// documents text (`ORIGIN_ID`: an external ID the examples happened to show as digits).
 fn upgrades(own: &str, target: &str) -> bool {
     const SCALARS: [&str; 11] = [
         "string", "text", "char", "boolean", "integer", "double", "decimal", "id", "user", "date",
@@ -245,8 +243,7 @@ fn upgrades(own: &str, target: &str) -> bool {
     ];
     own != "raw"
         && ((target == "raw" && !SCALARS.contains(&own))
-            || (own == "string" && NUMBERS.contains(&target))
-            || (own == "localized" && ["map<string>", "string", "text"].contains(&target)))
+            || (own == "string" && NUMBERS.contains(&target)))
 }
 
 /// Whether a parameter is the record a write takes: `fields`, or `FIELDS` as the older

@@ -145,16 +145,12 @@ fn as_item(store: &CrmStore, record: Value) -> Value {
     let item = record.into_iter().filter_map(|(classic, value)| {
         let value = match described.kind_of(&classic) {
             Some(Kind::Multifield) => return None,
-            Some(Kind::Integer) => number(value, |text| text.parse::<i64>().ok().map(Number::from)),
+            Some(Kind::Integer) => integer(value),
             Some(Kind::Money | Kind::Number) => number(value, |text| {
                 text.parse::<f64>().ok().and_then(Number::from_f64)
             }),
             Some(Kind::IdList) => match value {
-                Value::Array(ids) => Value::Array(
-                    ids.into_iter()
-                        .map(|id| number(id, |text| text.parse::<i64>().ok().map(Number::from)))
-                        .collect(),
-                ),
+                Value::Array(ids) => Value::Array(ids.into_iter().map(integer).collect()),
                 other => other,
             },
             _ => value,
@@ -162,6 +158,11 @@ fn as_item(store: &CrmStore, record: Value) -> Value {
         Some((item_name(&classic), value))
     });
     Value::Object(item.collect())
+}
+
+/// A whole-number string (an ID, a reference) as the number; anything else as it is.
+fn integer(value: Value) -> Value {
+    number(value, |text| text.parse::<i64>().ok().map(Number::from))
 }
 
 /// A numeric string as the number `parse` reads from it; anything else as it is.
