@@ -53,6 +53,10 @@ pub struct TypeDef {
     pub fields: Option<IndexMap<Text, Spanned<FieldDef>>>,
     /// Enumeration values: wire value -> variant name (snake_case).
     pub values: Option<IndexMap<Text, Text>>,
+    /// `upper_snake`: requests carry each field under the upper snake case of its wire
+    /// name, responses under the wire name itself (`tasks.task.add` takes
+    /// `RESPONSIBLE_ID`, `tasks.task.get` returns `responsibleId`).
+    pub sent_names: Option<Text>,
 }
 
 /// One REST method.

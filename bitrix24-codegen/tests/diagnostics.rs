@@ -239,3 +239,13 @@ fn a_parameters_requires_names_writable_fields_of_its_record() {
     ];
     assert_eq!(errors, expected, "got:\n{}", errors.join("\n"));
 }
+
+#[test]
+fn sent_names_take_one_rule_and_only_on_objects() {
+    let errors = errors_of("sent_names.yaml");
+    let expected = [
+        "5:17: types.Gadget.sent_names: `sent_names` takes `upper_snake`, not `lower`",
+        "9:17: types.Size.sent_names: `sent_names` renames an object's fields; an enumeration has none",
+    ];
+    assert_eq!(errors, expected, "got:\n{}", errors.join("\n"));
+}

@@ -283,7 +283,9 @@ impl FieldAttrs {
         for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
             attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("rename") {
-                    out.rename = Some(meta.value()?.parse::<LitStr>()?.value());
+                    if let Some(name) = read_name(&meta)? {
+                        out.rename = Some(name);
+                    }
                 } else if meta.path.is_ident("flatten") {
                     out.flatten = true;
                 } else if meta.path.is_ident("deserialize_with") {
@@ -323,7 +325,7 @@ fn rename_all(attrs: &[syn::Attribute]) -> Result<Option<String>, Error> {
     for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
         attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("rename_all") {
-                rule = Some(meta.value()?.parse::<LitStr>()?.value());
+                rule = read_name(&meta)?;
             } else if meta.input.peek(syn::Token![=]) {
                 meta.value()?.parse::<syn::Expr>()?;
             }
@@ -331,6 +333,26 @@ fn rename_all(attrs: &[syn::Attribute]) -> Result<Option<String>, Error> {
         })?;
     }
     Ok(rule)
+}
+
+/// The name (or rule) a `rename` or `rename_all` gives the key read: `rename = "x"`, or
+/// the `deserialize` part of `rename(serialize = "X", deserialize = "x")`; `None` when
+/// only the names sent are renamed.
+fn read_name(meta: &syn::meta::ParseNestedMeta<'_>) -> Result<Option<String>, Error> {
+    if meta.input.peek(syn::Token![=]) {
+        return Ok(Some(meta.value()?.parse::<LitStr>()?.value()));
+    }
+    let mut read = None;
+    meta.parse_nested_meta(|part| {
+        let value = part.value()?.parse::<LitStr>()?.value();
+        if part.path.is_ident("deserialize") {
+            read = Some(value);
+        } else if !part.path.is_ident("serialize") {
+            return Err(part.error("expected `serialize` or `deserialize`"));
+        }
+        Ok(())
+    })?;
+    Ok(read)
 }
 
 /// A snake_case field name under a serde `rename_all` rule, as serde spells it.

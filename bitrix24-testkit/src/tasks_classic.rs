@@ -1,4 +1,4 @@
-//! The classic `tasks.task.add/get/delete/list` under `/rest/` (api-reference/tasks/).
+//! The classic `tasks.task.add/get/update/delete/list` under `/rest/` (api-reference/tasks/).
 //!
 //! They serve the same tasks as the REST 3.0 methods (`tasks_v3`), as a real portal
 //! does: a task added by either API is seen, listed and deleted by the other. The store
@@ -421,6 +421,56 @@ fn add_fields(
 ) -> Result<Map<String, Value>, CallError> {
     let mut out = Map::new();
     out.insert("creatorId".into(), json!(caller));
+    out.extend(stored_fields(fields, caller)?);
+    check_task(store, &out)?;
+    Ok(out)
+}
+
+/// `tasks.task.update` (tasks-task-update.md): the given fields over the stored task,
+/// checked as a whole as `add` checks a new one; the task as `get` shows it.
+fn update(
+    store: &mut TaskStore,
+    params: &Value,
+    caller: u64,
+    now: i64,
+) -> Result<Outcome, CallError> {
+    let id = task_id(params)?;
+    let Some(Value::Object(fields)) = param(params, "fields").filter(|f| f != &&json!({})) else {
+        return Err(CallError::new(
+            400,
+            "100",
+            "Could not find value for parameter {fields} (internal error)",
+        ));
+    };
+    let Some(task) = store.task(id) else {
+        return Err(CallError::new(
+            400,
+            "0",
+            "Action on the task is not allowed (internal error)",
+        ));
+    };
+    let mut task = task.clone();
+    let changes = stored_fields(fields, caller)?;
+    if changes.get("parentId").and_then(Value::as_u64) == Some(id) {
+        return Err(core_error("Cannot bind the node to itself"));
+    }
+    task.extend(changes);
+    task.insert("changed".into(), json!(format_datetime(now)));
+    check_task(store, &task)?;
+    let rendered = render_all(&task);
+    if let Some(stored) = store.task_mut(id) {
+        *stored = task;
+    }
+    Ok(Outcome::write(json!({ "task": rendered })))
+}
+
+/// The classic fields a write sends (UPPER_CASE or camelCase names), as the REST 3.0
+/// values the store keeps; fields the portal sets itself are left out.
+fn stored_fields(
+    fields: &Map<String, Value>,
+    caller: u64,
+) -> Result<Map<String, Value>, CallError> {
+    let mut out = Map::new();
     for (key, value) in fields {
         let key = upper_snake(key.trim());
         let text = || match value {
@@ -500,6 +550,12 @@ fn add_fields(
         };
         out.insert(name.to_owned(), stored);
     }
+    Ok(out)
+}
+
+/// What every stored task must hold: a title, a responsible person and a creator who
+/// exist, a parent task that exists, a plan that ends after it starts.
+fn check_task(store: &TaskStore, out: &Map<String, Value>) -> Result<(), CallError> {
     if out
         .get("title")
         .and_then(Value::as_str)
@@ -545,7 +601,7 @@ fn add_fields(
             ));
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Run a classic `tasks.task.*` method; `None` if `method` is not one served here.
@@ -590,6 +646,7 @@ pub(crate) fn call(
                 ))
             }
         }),
+        "tasks.task.update" => update(store, params, user_id, now),
         "tasks.task.list" => list(store, params, page_size),
         _ => return None,
     };

@@ -12,7 +12,9 @@ pub mod generated;
 use bitrix24_types::query::{CustomField, Filter, Order, Select};
 use bitrix24_types::{ApiVersion, CallKind, ListMethod, Method, Records, decode_response};
 use generated::common::Label;
-use generated::crm::{Color, CrmWidgetAdd, CrmWidgetList, Widget, WidgetField};
+use generated::crm::{
+    Color, CrmGadgetUpdate, CrmWidgetAdd, CrmWidgetList, Gadget, Widget, WidgetField,
+};
 use serde_json::json;
 
 #[test]
@@ -148,4 +150,37 @@ fn a_list_filtered_by_upper_case_names_checks_them_in_that_case() {
             "order": {"MADE_ON": "DESC"},
         })
     );
+}
+
+#[test]
+fn a_record_sent_under_upper_case_names_reads_its_wire_names() {
+    // `Gadget` has `sent_names: upper_snake`: requests say `OWNER_ID`, replies `ownerId`.
+    let gadget: Gadget = serde_json::from_value(json!({
+        "id": "4", "title": "Lamp", "ownerId": "7", "isOpen": "Y", "type": "desk", "OWNER_ID": "8"
+    }))
+    .unwrap();
+    assert_eq!(gadget.id, Some(4));
+    assert_eq!(gadget.owner_id, Some(7));
+    assert_eq!(gadget.is_open, Some(true));
+    assert_eq!(gadget.type_.as_deref(), Some("desk"));
+    assert_eq!(
+        gadget.extra["OWNER_ID"], "8",
+        "an upper-case key is not read as the field"
+    );
+    let request = CrmGadgetUpdate::new(
+        4,
+        Gadget {
+            extra: Default::default(),
+            ..gadget
+        },
+    );
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({
+            "id": 4,
+            "fields": {"TITLE": "Lamp", "OWNER_ID": 7, "IS_OPEN": "Y", "TYPE": "desk"}
+        })
+    );
+    // What the update requires is named as it is sent.
+    assert_eq!(CrmGadgetUpdate::REQUIRED, ["fields.OWNER_ID"]);
 }

@@ -1,11 +1,11 @@
 //! Doc comments: the facts the spec states, never prose copied from the docs.
 //!
-//! A field says its wire name, its spec type (as the spec writes it: `user`, `text`,
-//! `Deal[]`), whether it is required or read-only, the values it may take (an
-//! enumeration's, `Y`/`N` of a `char`), what replaces it when deprecated, and the spec's
-//! own `doc` text (a portal's label for its own field); a list's checked `select`, `order`
-//! or `filter` names its field enum. A type says which way it travels; a method its REST
-//! name, scope and kind. Each links its official page.
+//! A field says its wire name (and the name requests carry, when another), its spec type
+//! (as the spec writes it: `user`, `text`, `Deal[]`), whether it is required or read-only,
+//! the values it may take (an enumeration's, `Y`/`N` of a `char`), what replaces it when
+//! deprecated, and the spec's own `doc` text (a portal's label for its own field); a list's
+//! checked `select`, `order` or `filter` names its field enum. A type says which way it
+//! travels; a method its REST name, scope and kind. Each links its official page.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -59,7 +59,12 @@ pub(super) fn field_doc(field: &FieldModel, index: &TypeIndex<'_>) -> Vec<String
             .collect();
         facts.push(format!("must carry {}", names.join(", ")));
     }
-    let mut first = format!("`{}`: {}.", field.wire, facts.join(", "));
+    let name = if field.sent != field.wire && !field.read_only {
+        format!("`{}` (sent as `{}`)", field.wire, field.sent)
+    } else {
+        format!("`{}`", field.wire)
+    };
+    let mut first = format!("{name}: {}.", facts.join(", "));
     if let Some(values) = values_sentence(&field.ty, index) {
         first.push(' ');
         first.push_str(&values);

@@ -1,5 +1,7 @@
 //! Structs' fields with their serde attributes, and the struct-level attributes:
-//! `#[serde(rename_all)]` when one rule gives most wire names.
+//! `#[serde(rename_all)]` when one rule gives most wire names. A type whose requests carry
+//! other names than its responses (`sent_names`) gets a rule and renames per direction
+//! (`rename_all(serialize = "SCREAMING_SNAKE_CASE", deserialize = "camelCase")`).
 //!
 //! A read struct derives `LenientDeserialize` (`bitrix24-macros`): every field reads
 //! leniently through `wire::Lenient` (`null`, `""`, `false`, a missing key are `None`
@@ -34,22 +36,33 @@ pub(super) struct StructAttrs {
     pub(super) dirs: Directions,
     /// Derives `Default` (every field optional).
     pub(super) default: bool,
-    /// The fields' `rename_all` rule.
+    /// The `rename_all` rule of the names read (the wire names).
     pub(super) rename_all: Option<RenameAll>,
+    /// The `rename_all` rule of the names sent.
+    pub(super) rename_all_sent: Option<RenameAll>,
 }
 
 impl StructAttrs {
     /// The attributes of a struct with `fields` travelling `dirs`.
     pub(super) fn new(fields: &[FieldModel], dirs: Directions) -> Self {
-        let names: Vec<(&str, &str)> = fields
-            .iter()
-            .map(|field| (field.wire.as_str(), field.name.ident.as_str()))
-            .collect();
+        let rule = |name: fn(&FieldModel) -> &str| {
+            let names: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|field| (name(field), field.name.ident.as_str()))
+                .collect();
+            naming::rename_all(&names)
+        };
         Self {
             dirs,
             default: fields.iter().all(|field| !field.required),
-            rename_all: naming::rename_all(&names),
+            rename_all: rule(|field| &field.wire),
+            rename_all_sent: rule(|field| &field.sent),
         }
+    }
+
+    /// Whether both directions are derived and name the fields by different rules.
+    fn split_rules(self) -> bool {
+        self.dirs.sent && self.dirs.received && self.rename_all != self.rename_all_sent
     }
 
     /// `#[derive(...)]` and the struct's `#[serde(...)]`.
@@ -75,7 +88,22 @@ impl StructAttrs {
             cx.uses(Import::Serde);
             args.push(quote!(crate = "self::serde"));
         }
-        if let Some(rule) = self.rename_all {
+        if self.split_rules() {
+            let mut rules = Vec::new();
+            if let Some(rule) = self.rename_all_sent {
+                let rule = rule.serde_name();
+                rules.push(quote!(serialize = #rule));
+            }
+            if let Some(rule) = self.rename_all {
+                let rule = rule.serde_name();
+                rules.push(quote!(deserialize = #rule));
+            }
+            args.push(quote!(rename_all(#(#rules),*)));
+        } else if let Some(rule) = if self.dirs.received {
+            self.rename_all
+        } else {
+            self.rename_all_sent
+        } {
             let rule = rule.serde_name();
             args.push(quote!(rename_all = #rule));
         }
@@ -101,10 +129,7 @@ pub(super) fn field_tokens(
     let ty = if optional { quote!(Option<#ty>) } else { ty };
 
     let mut serde_args: Vec<TokenStream> = Vec::new();
-    if naming::needs_rename(&field.wire, &field.name.ident, attrs.rename_all) {
-        let wire = &field.wire;
-        serde_args.push(quote!(rename = #wire));
-    }
+    serde_args.extend(rename_tokens(field, attrs));
     if attrs.dirs.sent {
         if field.read_only {
             serde_args.push(quote!(skip_serializing));
@@ -135,5 +160,31 @@ pub(super) fn field_tokens(
         #deprecated
         #serde_attr
         pub #name: #ty,
+    }
+}
+
+/// A field's `rename`, by direction where its sent and read names differ from the
+/// struct's rules in different ways.
+fn rename_tokens(field: &FieldModel, attrs: StructAttrs) -> Option<TokenStream> {
+    let ident = &field.name.ident;
+    let (wire, sent) = (&field.wire, &field.sent);
+    if !attrs.split_rules() && wire == sent {
+        let rule = if attrs.dirs.received || !attrs.dirs.sent {
+            attrs.rename_all
+        } else {
+            attrs.rename_all_sent
+        };
+        return naming::needs_rename(wire, ident, rule).then(|| quote!(rename = #wire));
+    }
+    let read = attrs.dirs.received && naming::needs_rename(wire, ident, attrs.rename_all);
+    let send = attrs.dirs.sent && naming::needs_rename(sent, ident, attrs.rename_all_sent);
+    match (send, read) {
+        (false, false) => None,
+        (true, true) if wire == sent => Some(quote!(rename = #wire)),
+        (true, true) => Some(quote!(rename(serialize = #sent, deserialize = #wire))),
+        (true, false) if !attrs.dirs.received => Some(quote!(rename = #sent)),
+        (true, false) => Some(quote!(rename(serialize = #sent))),
+        (false, true) if !attrs.dirs.sent => Some(quote!(rename = #wire)),
+        (false, true) => Some(quote!(rename(deserialize = #wire))),
     }
 }

@@ -240,11 +240,13 @@ pub fn import_docs_with_overlays(
     overlays: &Path,
 ) -> Result<ImportReport, Vec<String>> {
     let overlays = overlay::load_dir(overlays)?;
-    // The types the overlays correct keep their names (see `same_types`).
+    // The types the overlays correct keep their names (see `same_types`); a type they
+    // delete is named as the import names it, so that the deletion finds it.
     let mut named = BTreeSet::new();
     for overlay in overlays.values() {
         if let Some(Yaml::Map(types)) = overlay.get("types") {
-            named.extend(types.iter().map(|(name, _)| name.clone()));
+            let corrected = types.iter().filter(|(_, ty)| *ty != Yaml::Null);
+            named.extend(corrected.map(|(name, _)| name.clone()));
         }
         records::type_refs(overlay, &mut named);
     }

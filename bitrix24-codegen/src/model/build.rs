@@ -12,7 +12,7 @@ use super::methods::build_method;
 use super::namespace::{check_namespaces, register};
 use super::objects::build_type;
 use super::queries::check_list_queries;
-use super::requires::check_requires;
+use super::requires::{check_requires, send_requires};
 use super::resolve::Resolver;
 use crate::diagnostics::SpecErrors;
 use crate::load::LoadedSpec;
@@ -76,6 +76,7 @@ pub fn build(specs: &[LoadedSpec]) -> Result<Model, SpecErrors> {
         return Err(errors);
     }
     mark_directions(&mut model);
+    send_requires(&mut model);
     for scope in model.scopes.values_mut() {
         for module in scope.modules.values_mut() {
             module.types.sort_by(|a, b| a.name.cmp(&b.name));

@@ -101,6 +101,9 @@ pub enum Shape {
 pub struct FieldModel {
     /// The wire name.
     pub wire: String,
+    /// The key a request carries it under: the wire name, unless its type's
+    /// `sent_names` says otherwise.
+    pub sent: String,
     /// The Rust name.
     pub name: FieldName,
     /// The type.

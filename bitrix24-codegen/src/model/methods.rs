@@ -127,6 +127,7 @@ pub(super) fn build_method(
                 let wrapper = naming::list_result_name(&type_name);
                 let field = FieldModel {
                     wire: records_key.clone(),
+                    sent: records_key.clone(),
                     name: naming::field_name(records_key),
                     ty: records.clone(),
                     spec_type: def.result.ty.as_str().trim().to_owned(),

@@ -56,6 +56,7 @@ pub(super) fn build_fields(
         match ctx.resolver.resolve(field.ty.as_str(), ctx.scope) {
             Ok(ty) => out.push(FieldModel {
                 wire: wire.as_str().to_owned(),
+                sent: wire.as_str().to_owned(),
                 name,
                 ty,
                 spec_type: field.ty.as_str().trim().to_owned(),
@@ -118,9 +119,32 @@ pub(super) fn build_type(
     let docs_url = ctx.docs_url(&def.docs, key, errors);
     let shape = match (&def.fields, &def.values) {
         (Some(fields), None) => {
-            Shape::Object(build_fields(ctx, fields, &format!("{key}.fields"), errors))
+            let mut fields = build_fields(ctx, fields, &format!("{key}.fields"), errors);
+            if let Some(names) = &def.sent_names {
+                if names.as_str() == "upper_snake" {
+                    for field in &mut fields {
+                        field.sent = naming::upper_wire_name(&field.wire);
+                    }
+                } else {
+                    errors.push(
+                        &ctx.file.path,
+                        names.span(),
+                        format!("{key}.sent_names"),
+                        format!("`sent_names` takes `upper_snake`, not `{}`", names.as_str()),
+                    );
+                }
+            }
+            Shape::Object(fields)
         }
         (None, Some(values)) => {
+            if let Some(names) = &def.sent_names {
+                errors.push(
+                    &ctx.file.path,
+                    names.span(),
+                    format!("{key}.sent_names"),
+                    "`sent_names` renames an object's fields; an enumeration has none".into(),
+                );
+            }
             let mut variants = Vec::new();
             let mut seen = BTreeMap::new();
             for (wire, variant) in values {

@@ -13,7 +13,7 @@ use crate::load::LoadedSpec;
 use crate::naming;
 use crate::spec::{FieldDef, Text};
 
-use super::items::{Model, Shape, TypeRef};
+use super::items::{FieldModel, Model, Shape, TypeRef};
 use indexmap::IndexMap;
 use marked_yaml::Spanned;
 
@@ -99,6 +99,55 @@ pub(super) fn check_requires(model: &Model, specs: &[LoadedSpec], errors: &mut S
     }
 }
 
+/// Spells each `requires` name as requests carry it (`Method::REQUIRED` checks the JSON
+/// sent): `responsibleId` of a record with `sent_names: upper_snake` is `RESPONSIBLE_ID`.
+pub(super) fn send_requires(model: &mut Model) {
+    let mut renamed = Vec::new();
+    for (scope, module, method, param) in params_with_requires(model) {
+        let sent =
+            |name: &String| sent_name(model, &param.ty, name).unwrap_or_else(|| name.clone());
+        let names: Vec<String> = param.requires.iter().map(sent).collect();
+        renamed.push((scope, module, method, param.wire.clone(), names));
+    }
+    for (scope, module, method, wire, names) in renamed {
+        let param = model
+            .scopes
+            .get_mut(&scope)
+            .and_then(|scope| scope.modules.get_mut(&module))
+            .and_then(|module| module.methods.iter_mut().find(|m| m.name == method))
+            .and_then(|method| method.params.iter_mut().find(|p| p.wire == wire));
+        if let Some(param) = param {
+            param.requires = names;
+        }
+    }
+}
+
+/// Every method parameter with `requires`, with its scope, module and method names.
+fn params_with_requires(
+    model: &Model,
+) -> impl Iterator<Item = (String, String, String, &FieldModel)> {
+    model.scopes.iter().flat_map(|(scope, s)| {
+        s.modules.iter().flat_map(move |(module, m)| {
+            m.methods.iter().flat_map(move |method| {
+                method
+                    .params
+                    .iter()
+                    .filter(|param| !param.requires.is_empty())
+                    .map(move |param| (scope.clone(), module.clone(), method.name.clone(), param))
+            })
+        })
+    })
+}
+
+/// The key requests carry a record's field `wire` under.
+fn sent_name(model: &Model, ty: &TypeRef, wire: &str) -> Option<String> {
+    let fields = record(model, ty)?.1;
+    fields
+        .iter()
+        .find(|field| field.wire == wire)
+        .map(|field| field.sent.clone())
+}
+
 /// The parameters that say what of their record the method requires.
 fn with_requires(
     params: &IndexMap<Text, Spanned<FieldDef>>,
@@ -112,6 +161,16 @@ fn with_requires(
 /// A named object type's name and its fields' wire names, each with whether it is
 /// read-only.
 fn record_fields<'m>(model: &'m Model, ty: &TypeRef) -> Option<(&'m str, Vec<(String, bool)>)> {
+    let (name, fields) = record(model, ty)?;
+    let fields = fields
+        .iter()
+        .map(|field| (field.wire.clone(), field.read_only))
+        .collect();
+    Some((name, fields))
+}
+
+/// A named object type's name and fields.
+fn record<'m>(model: &'m Model, ty: &TypeRef) -> Option<(&'m str, &'m [FieldModel])> {
     let TypeRef::Named {
         scope,
         module,
@@ -131,9 +190,5 @@ fn record_fields<'m>(model: &'m Model, ty: &TypeRef) -> Option<(&'m str, Vec<(St
     let Shape::Object(fields) = &found.shape else {
         return None;
     };
-    let fields = fields
-        .iter()
-        .map(|field| (field.wire.clone(), field.read_only))
-        .collect();
     Some((found.name.as_str(), fields))
 }

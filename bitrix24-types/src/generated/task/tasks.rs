@@ -9,11 +9,11 @@ use ::bitrix24_types::LenientDeserialize;
 use ::bitrix24_types::query;
 use ::bitrix24_types::serde_json;
 use ::bitrix24_types::wire;
-use super::task_linked::{
-    TasksTaskAddFields, TasksTaskAddGroup, TasksTaskAddTask,
-    TasksTaskGetaccessAllowedActions,
+use super::task_linked::TasksTaskGetaccessAllowedActions;
+use super::task_values::{
+    TaskDependenceAddLinkType, TasksTaskAddDurationType, TasksTaskAddPriority,
+    TasksTaskAddStatus, TasksTaskCountersGetType,
 };
-use super::task_values::{TaskDependenceAddLinkType, TasksTaskCountersGetType};
 /// The `data` of the event `ONTASKADD`: scope `task`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/events-tasks/on-task-add.html)
@@ -149,114 +149,216 @@ impl EventPayload for OnTaskUpdate {
     const CODE: &'static str = "ONTASKUPDATE";
     const SCOPE: Option<&'static str> = Some("task");
 }
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(
+    crate = "self::serde",
+    rename_all(serialize = "SCREAMING_SNAKE_CASE", deserialize = "camelCase")
+)]
 pub struct Task {
     /// `id`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
-    /// `parentId`: id.
+    /// `parentId` (sent as `PARENT_ID`): id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<u64>,
-    /// `title`: string.
+    /// `title` (sent as `TITLE`): string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `description`: text.
+    /// `description` (sent as `DESCRIPTION`): text.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `mark`: string.
+    /// `mark` (sent as `MARK`): string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mark: Option<String>,
-    /// `priority`: integer.
-    pub priority: Option<i64>,
-    /// `status`: integer.
-    pub status: Option<i64>,
-    /// `subStatus`: integer.
+    /// `priority` (sent as `PRIORITY`): `TasksTaskAddPriority`. One of `2`, `1`, `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<TasksTaskAddPriority>,
+    /// `status` (sent as `STATUS`): `TasksTaskAddStatus`. One of `2`, `3`, `4`, `5`, `6`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<TasksTaskAddStatus>,
+    /// `subStatus` (sent as `SUB_STATUS`): integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_status: Option<i64>,
-    /// `multitask`: char. One of `Y`, `N`.
+    /// `multitask` (sent as `MULTITASK`): char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub multitask: Option<bool>,
-    /// `notViewed`: char. One of `Y`, `N`.
+    /// `notViewed`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub not_viewed: Option<bool>,
-    /// `replicate`: char. One of `Y`, `N`.
+    /// `replicate` (sent as `REPLICATE`): char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub replicate: Option<bool>,
-    /// `stageId`: integer.
+    /// `stageId` (sent as `STAGE_ID`): integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stage_id: Option<i64>,
-    /// `groupId`: integer.
+    /// `groupId` (sent as `GROUP_ID`): integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<i64>,
-    /// `createdBy`: user.
+    /// `createdBy` (sent as `CREATED_BY`): user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<u64>,
-    /// `createdDate`: datetime.
+    /// `createdDate`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub created_date: Option<wire::DateTime>,
-    /// `responsibleId`: user.
+    /// `responsibleId` (sent as `RESPONSIBLE_ID`): user.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub responsible_id: Option<u64>,
-    /// `changedBy`: user.
+    /// `changedBy`: user, read-only.
+    #[serde(skip_serializing)]
     pub changed_by: Option<u64>,
-    /// `changedDate`: datetime.
+    /// `changedDate`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub changed_date: Option<wire::DateTime>,
-    /// `statusChangedBy`: user.
+    /// `statusChangedBy`: user, read-only.
+    #[serde(skip_serializing)]
     pub status_changed_by: Option<u64>,
-    /// `statusChangedDate`: datetime.
+    /// `statusChangedDate`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub status_changed_date: Option<wire::DateTime>,
-    /// `closedBy`: user.
+    /// `closedBy`: user, read-only.
+    #[serde(skip_serializing)]
     pub closed_by: Option<u64>,
-    /// `closedDate`: datetime.
+    /// `closedDate`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub closed_date: Option<wire::DateTime>,
-    /// `activityDate`: datetime.
+    /// `activityDate`: datetime, read-only.
+    #[serde(skip_serializing)]
     pub activity_date: Option<wire::DateTime>,
-    /// `dateStart`: datetime.
+    /// `dateStart` (sent as `DATE_START`): datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_start: Option<wire::DateTime>,
-    /// `deadline`: datetime.
+    /// `deadline` (sent as `DEADLINE`): datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<wire::DateTime>,
-    /// `startDatePlan`: datetime.
+    /// `startDatePlan` (sent as `START_DATE_PLAN`): datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date_plan: Option<wire::DateTime>,
-    /// `endDatePlan`: datetime.
+    /// `endDatePlan` (sent as `END_DATE_PLAN`): datetime.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_plan: Option<wire::DateTime>,
-    /// `guid`: string.
+    /// `guid` (sent as `GUID`): string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guid: Option<String>,
-    /// `xmlId`: string.
+    /// `xmlId` (sent as `XML_ID`): string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub xml_id: Option<String>,
-    /// `commentsCount`: integer.
+    /// `commentsCount`: integer, read-only.
+    #[serde(skip_serializing)]
     pub comments_count: Option<i64>,
-    /// `allowChangeDeadline`: char. One of `Y`, `N`.
+    /// `allowChangeDeadline` (sent as `ALLOW_CHANGE_DEADLINE`): char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub allow_change_deadline: Option<bool>,
-    /// `allowTimeTracking`: char. One of `Y`, `N`.
+    /// `allowTimeTracking` (sent as `ALLOW_TIME_TRACKING`): char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub allow_time_tracking: Option<bool>,
-    /// `taskControl`: char. One of `Y`, `N`.
+    /// `taskControl` (sent as `TASK_CONTROL`): char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub task_control: Option<bool>,
-    /// `addInReport`: char. One of `Y`, `N`.
+    /// `addInReport` (sent as `ADD_IN_REPORT`): char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub add_in_report: Option<bool>,
-    /// `timeEstimate`: integer.
+    /// `timeEstimate` (sent as `TIME_ESTIMATE`): integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_estimate: Option<i64>,
-    /// `timeSpentInLogs`: integer.
+    /// `timeSpentInLogs`: integer, read-only.
+    #[serde(skip_serializing)]
     pub time_spent_in_logs: Option<i64>,
-    /// `matchWorkTime`: char. One of `Y`, `N`.
+    /// `matchWorkTime` (sent as `MATCH_WORK_TIME`): char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub match_work_time: Option<bool>,
-    /// `siteId`: string.
+    /// `siteId` (sent as `SITE_ID`): string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
-    /// `subordinate`: char. One of `Y`, `N`.
+    /// `subordinate`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub subordinate: Option<bool>,
-    /// `favorite`: char. One of `Y`, `N`.
+    /// `favorite`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub favorite: Option<bool>,
-    /// `isMuted`: char. One of `Y`, `N`.
+    /// `isMuted`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub is_muted: Option<bool>,
-    /// `isPinned`: char. One of `Y`, `N`.
+    /// `isPinned`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub is_pinned: Option<bool>,
-    /// `isPinnedInGroup`: char. One of `Y`, `N`.
+    /// `isPinnedInGroup`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
     pub is_pinned_in_group: Option<bool>,
-    /// `descriptionInBbcode`: char. One of `Y`, `N`.
+    /// `descriptionInBbcode` (sent as `DESCRIPTION_IN_BBCODE`): char. One of `Y`, `N`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "wire::yes_no::serialize_opt"
+    )]
     pub description_in_bbcode: Option<bool>,
-    /// `durationPlan`: integer.
+    /// `durationPlan` (sent as `DURATION_PLAN`): integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_plan: Option<i64>,
-    /// `durationType`: string.
-    pub duration_type: Option<String>,
-    /// `auditors`: `user[]`.
+    /// `durationType` (sent as `DURATION_TYPE`): `TasksTaskAddDurationType`. One of `secs`, `mins`, `hours`, `days`, `weeks`, `monts`, `years`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_type: Option<TasksTaskAddDurationType>,
+    /// `auditors` (sent as `AUDITORS`): `user[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auditors: Option<Vec<u64>>,
-    /// `accomplices`: `user[]`.
+    /// `accomplices` (sent as `ACCOMPLICES`): `user[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accomplices: Option<Vec<u64>>,
-    /// `ufCrmTask`: `string[]`.
+    /// `ufCrmTask` (sent as `UF_CRM_TASK`): `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub uf_crm_task: Option<Vec<String>>,
-    /// `chatId`: integer.
+    /// `chatId`: integer, read-only.
+    #[serde(skip_serializing)]
     pub chat_id: Option<i64>,
-    /// `flowId`: integer.
+    /// `flowId` (sent as `FLOW_ID`): integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<i64>,
+    /// `ufTaskWebdavFiles` (sent as `UF_TASK_WEBDAV_FILES`): `string[]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uf_task_webdav_files: Option<Vec<String>>,
+    /// `ufMailMessage` (sent as `UF_MAIL_MESSAGE`): string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uf_mail_message: Option<String>,
+    /// `newCommentsCount`: integer, read-only.
+    #[serde(skip_serializing)]
+    pub new_comments_count: Option<i64>,
+    /// `creator`: `TaskUser`, read-only.
+    #[serde(skip_serializing)]
+    pub creator: Option<TaskUser>,
+    /// `responsible`: `TaskUser`, read-only.
+    #[serde(skip_serializing)]
+    pub responsible: Option<TaskUser>,
+    /// `group`: `TaskGroup`, read-only.
+    #[serde(skip_serializing)]
+    pub group: Option<TaskGroup>,
+    /// `accomplicesData`: `map<TaskUser>`, read-only.
+    #[serde(skip_serializing)]
+    pub accomplices_data: Option<BTreeMap<String, TaskUser>>,
+    /// `auditorsData`: `map<TaskUser>`, read-only.
+    #[serde(skip_serializing)]
+    pub auditors_data: Option<BTreeMap<String, TaskUser>>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -290,6 +392,40 @@ impl wire::Lenient for TaskDeleted {
         wire::object_or_nothing(de)
     }
 }
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html#group)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskGroup {
+    /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `opened`: boolean.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opened: Option<bool>,
+    /// `membersCount`: integer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members_count: Option<i64>,
+    /// `image`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskGroup {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
 /// Read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-get.html)
@@ -303,6 +439,40 @@ pub struct TaskReply {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TaskReply {
+    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        wire::object_or_nothing(de)
+    }
+}
+/// Sent in requests and read from responses.
+///
+/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/fields.html#user)
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "camelCase")]
+pub struct TaskUser {
+    /// `id`: id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    /// `name`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `link`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// `icon`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// `workPosition`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub work_position: Option<String>,
+    /// Fields this spec does not list: the portal's user fields (`UF_*`)
+    /// and fields added after the spec was written.
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+impl wire::Lenient for TaskUser {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -325,28 +495,6 @@ pub struct TasksTaskCounters {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for TasksTaskCounters {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-delete.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde")]
-pub struct TasksTaskDeleteResult {
-    /// `task`: boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub task: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskDeleteResult {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -578,139 +726,6 @@ impl wire::Lenient for TasksTaskHistoryListValue {
         wire::object_or_nothing(de)
     }
 }
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskListAuditorsDataItem {
-    /// `icon`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `link`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskListAuditorsDataItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde")]
-pub struct TasksTaskListCounter {
-    /// `color`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub color: Option<String>,
-    /// `counters`: `TasksTaskListCounters`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub counters: Option<TasksTaskListCounters>,
-    /// `value`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskListCounter {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskListCounters {
-    /// `expired`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expired: Option<i64>,
-    /// `mutedExpired`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub muted_expired: Option<i64>,
-    /// `mutedNewComments`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub muted_new_comments: Option<i64>,
-    /// `newComments`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub new_comments: Option<i64>,
-    /// `projectExpired`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub project_expired: Option<i64>,
-    /// `projectNewComments`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub project_new_comments: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskListCounters {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskListResponsible {
-    /// `icon`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `link`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
-    /// `name`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `workPosition`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskListResponsible {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
 /// A list page's `result`: the records sit under `tasks`.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
@@ -734,163 +749,6 @@ impl wire::Lenient for TasksTaskListResult {
 impl IntoRecords<Task> for TasksTaskListResult {
     fn into_records(self) -> Vec<Task> {
         self.tasks.unwrap_or_default()
-    }
-}
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde")]
-pub struct TasksTaskListTagsItem {
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `title`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskListTagsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-list.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct TasksTaskListTasksItem {
-    /// `accomplices`: `integer[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accomplices: Option<Vec<i64>>,
-    /// `accomplicesData`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accomplices_data: Option<serde_json::Value>,
-    /// `auditors`: `string[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auditors: Option<Vec<String>>,
-    /// `auditorsData`: `map<TasksTaskListAuditorsDataItem>`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auditors_data: Option<BTreeMap<String, TasksTaskListAuditorsDataItem>>,
-    /// `counter`: `TasksTaskListCounter`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub counter: Option<TasksTaskListCounter>,
-    /// `createdDate`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<wire::DateTime>,
-    /// `deadline`: datetime.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deadline: Option<wire::DateTime>,
-    /// `description`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `descriptionInBbcode`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub description_in_bbcode: Option<bool>,
-    /// `group`: `TasksTaskAddGroup`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<TasksTaskAddGroup>,
-    /// `id`: id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<u64>,
-    /// `lengthDeadline`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub length_deadline: Option<String>,
-    /// `mark`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mark: Option<String>,
-    /// `parsedDescription`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parsed_description: Option<String>,
-    /// `priority`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<String>,
-    /// `responsible`: `TasksTaskListResponsible`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible: Option<TasksTaskListResponsible>,
-    /// `responsibleId`: integer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub responsible_id: Option<i64>,
-    /// `status`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `subStatus`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sub_status: Option<String>,
-    /// `tags`: `map<TasksTaskListTagsItem>`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<BTreeMap<String, TasksTaskListTagsItem>>,
-    /// `taskHasOpenResult`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub task_has_open_result: Option<bool>,
-    /// `taskHasResult`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub task_has_result: Option<bool>,
-    /// `taskRequireResult`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub task_require_result: Option<bool>,
-    /// `timeElapsed`: raw.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_elapsed: Option<serde_json::Value>,
-    /// `timerIsRunningForCurrentUser`: char. One of `Y`, `N`.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::yes_no::serialize_opt"
-    )]
-    pub timer_is_running_for_current_user: Option<bool>,
-    /// `title`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskListTasksItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct TasksTaskResult {
-    /// `task`: `TasksTaskAddTask`.
-    pub task: Option<TasksTaskAddTask>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for TasksTaskResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
     }
 }
 /// The fields of [`Task`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
@@ -998,6 +856,22 @@ pub enum TaskField {
     ChatId,
     /// `FLOW_ID`
     FlowId,
+    /// `UF_TASK_WEBDAV_FILES`
+    UfTaskWebdavFiles,
+    /// `UF_MAIL_MESSAGE`
+    UfMailMessage,
+    /// `NEW_COMMENTS_COUNT`
+    NewCommentsCount,
+    /// `CREATOR`
+    Creator,
+    /// `RESPONSIBLE`
+    Responsible,
+    /// `GROUP`
+    Group,
+    /// `ACCOMPLICES_DATA`
+    AccomplicesData,
+    /// `AUDITORS_DATA`
+    AuditorsData,
 }
 impl query::RecordField for TaskField {
     fn name(&self) -> &'static str {
@@ -1053,6 +927,14 @@ impl query::RecordField for TaskField {
             Self::UfCrmTask => "UF_CRM_TASK",
             Self::ChatId => "CHAT_ID",
             Self::FlowId => "FLOW_ID",
+            Self::UfTaskWebdavFiles => "UF_TASK_WEBDAV_FILES",
+            Self::UfMailMessage => "UF_MAIL_MESSAGE",
+            Self::NewCommentsCount => "NEW_COMMENTS_COUNT",
+            Self::Creator => "CREATOR",
+            Self::Responsible => "RESPONSIBLE",
+            Self::Group => "GROUP",
+            Self::AccomplicesData => "ACCOMPLICES_DATA",
+            Self::AuditorsData => "AUDITORS_DATA",
         }
     }
 }
@@ -1115,16 +997,23 @@ impl TaskDependenceDelete {
 /// `tasks.task.add`: scope `task`; writes (not idempotent: never repeated blindly).
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/tasks/tasks-task-add.html)
-#[bitrix_method("tasks.task.add", scope = "task", kind = write, response = TaskReply)]
+#[bitrix_method(
+    "tasks.task.add",
+    scope = "task",
+    kind = write,
+    response = TaskReply,
+    requires = ["fields.TITLE",
+    "fields.RESPONSIBLE_ID"]
+)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct TasksTaskAdd {
-    /// `fields`: `TasksTaskAddFields`, required.
-    pub fields: TasksTaskAddFields,
+    /// `fields`: `Task`, required, must carry `TITLE`, `RESPONSIBLE_ID`.
+    pub fields: Task,
 }
 impl TasksTaskAdd {
     /// A `tasks.task.add` call with the required parameters; optional ones unset.
-    pub fn new(fields: TasksTaskAddFields) -> Self {
+    pub fn new(fields: Task) -> Self {
         Self { fields }
     }
 }
@@ -1135,7 +1024,7 @@ impl TasksTaskAdd {
     "tasks.task.approve",
     scope = "task",
     kind = write,
-    response = TasksTaskResult
+    response = TaskReply
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -1178,7 +1067,7 @@ pub struct TasksTaskCountersGet {
     "tasks.task.delegate",
     scope = "task",
     kind = write,
-    response = TasksTaskResult
+    response = TaskReply
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -1222,7 +1111,7 @@ impl TasksTaskDelete {
     "tasks.task.disapprove",
     scope = "task",
     kind = write,
-    response = TasksTaskResult
+    response = TaskReply
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
@@ -1388,19 +1277,19 @@ pub struct TasksTaskList {
     "tasks.task.update",
     scope = "task",
     kind = idempotent,
-    response = TasksTaskResult
+    response = TaskReply
 )]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(crate = "self::serde", rename_all = "camelCase")]
 pub struct TasksTaskUpdate {
-    /// `taskId`: integer, required.
-    pub task_id: i64,
-    /// `fields`: `TasksTaskAddFields`, required.
-    pub fields: TasksTaskAddFields,
+    /// `taskId`: id, required.
+    pub task_id: u64,
+    /// `fields`: `Task`, required.
+    pub fields: Task,
 }
 impl TasksTaskUpdate {
     /// A `tasks.task.update` call with the required parameters; optional ones unset.
-    pub fn new(task_id: i64, fields: TasksTaskAddFields) -> Self {
+    pub fn new(task_id: u64, fields: Task) -> Self {
         Self { task_id, fields }
     }
 }
