@@ -23,9 +23,7 @@ pub(super) fn joins_record(
     fields: &BTreeMap<String, String>,
 ) -> bool {
     let mut own_fields = type_fields(files, element);
-    let nested = nested_adoptions(files, &mut own_fields, fields, |files, own, target| {
-        reads_as(files, own, target, 0)
-    });
+    let nested = nested_adoptions(files, &mut own_fields, fields, &read_alike);
     let adopted = adopted_types(files, record, &mut own_fields, fields, Joining::Few);
     let joins = is_within(files, &own_fields, fields)
         || own_fields.is_empty() && !(adopted.is_empty() && nested.is_empty());
@@ -38,28 +36,55 @@ pub(super) fn joins_record(
     joins
 }
 
+/// Whether a field of type `own` reads as one of type `target`.
+pub(super) fn read_alike(files: &BTreeMap<String, FileTree>, own: &str, target: &str) -> bool {
+    reads_as(files, own, target, 0)
+}
+
 /// How many fields a record lacks may join it from a list.
 #[derive(Clone, Copy, PartialEq)]
 enum Joining {
     /// A few beside many it shares (at most a quarter of the list's): a list that shows
     /// many more is another view of the entity, not the entity.
     Few,
-    /// Any: an object inside the record whose keys vary by what it describes (a user
-    /// field's `SETTINGS`, one set per field type), each page showing another set.
+    /// Any, into the items of a list inside the record (a user field's `LIST`): objects
+    /// whose keys vary by what they describe, each page showing another set.
     Any,
+    /// Any, into one object inside the record (a user field's `SETTINGS`, one set per
+    /// field type); a text ID there widens the record's too.
+    One,
 }
+
+/// How deep [`nested_adoptions`] looks into objects inside objects (`im.recent.list`'s
+/// `chat.entity_link`): far enough for the docs' records, short of a type that holds
+/// itself.
+const NESTED_DEPTH: usize = 3;
+
+/// Whether two field types of two pages read alike (a list's), or one is sent as the
+/// other (a write's).
+pub(super) type Alike = dyn Fn(&BTreeMap<String, FileTree>, &str, &str) -> bool;
 
 /// The record's object fields (a user field's `SETTINGS`, the items of its `LIST`) that
 /// a list or a write shows as an object type of its own: the record's object type adopts
 /// what the other shows beyond the keys they share ([`adopted_types`], any number of
 /// them), when the keys they share are `alike` (read alike for a list; as `writes` judges
-/// for a write). Those fields leave `own`; returned: each record object type and the
-/// fields it adopts.
+/// for a write) or are objects that join the same way in turn. Those fields leave `own`;
+/// returned: each record object type and the fields it adopts.
 pub(super) fn nested_adoptions(
     files: &BTreeMap<String, FileTree>,
     own: &mut BTreeMap<String, String>,
     fields: &BTreeMap<String, String>,
-    alike: impl Fn(&BTreeMap<String, FileTree>, &str, &str) -> bool,
+    alike: &Alike,
+) -> BTreeMap<String, BTreeMap<String, String>> {
+    adoptions_within(files, own, fields, alike, 0)
+}
+
+fn adoptions_within(
+    files: &BTreeMap<String, FileTree>,
+    own: &mut BTreeMap<String, String>,
+    fields: &BTreeMap<String, String>,
+    alike: &Alike,
+    depth: usize,
 ) -> BTreeMap<String, BTreeMap<String, String>> {
     let mut adoptions: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     let mut joined = Vec::new();
@@ -83,13 +108,17 @@ pub(super) fn nested_adoptions(
         {
             continue;
         }
-        let typed = adopted_types(
-            files,
-            object,
-            &mut listed_fields,
-            &object_fields,
-            Joining::Any,
-        );
+        let inner = if depth + 1 < NESTED_DEPTH {
+            adoptions_within(files, &mut listed_fields, &object_fields, alike, depth + 1)
+        } else {
+            BTreeMap::new()
+        };
+        let how_many = if ty.ends_with("[]") {
+            Joining::Any
+        } else {
+            Joining::One
+        };
+        let typed = adopted_types(files, object, &mut listed_fields, &object_fields, how_many);
         let rest_alike = listed_fields.iter().all(|(name, ty)| {
             object_fields
                 .get(name)
@@ -100,6 +129,9 @@ pub(super) fn nested_adoptions(
                 .entry(object.to_owned())
                 .or_default()
                 .extend(typed);
+            for (object, typed) in inner {
+                adoptions.entry(object).or_default().extend(typed);
+            }
             joined.push(name.clone());
         }
     }
@@ -138,7 +170,7 @@ fn adopted_types(
         .filter(|name| !fields.contains_key(*name))
         .collect();
     let joining = !unseen.is_empty()
-        && (how_many == Joining::Any || unseen.len() * 4 <= own.len())
+        && (how_many != Joining::Few || unseen.len() * 4 <= own.len())
         && unseen.iter().all(|name| at_home(&own[*name]));
     let adopted: BTreeMap<String, String> = own
         .iter()
@@ -146,14 +178,20 @@ fn adopted_types(
             let Some(target) = fields.get(name) else {
                 return joining.then(|| (name.clone(), ty.clone()));
             };
-            if how_many == Joining::Any && ty == "raw" && target != "raw" {
+            if how_many != Joining::Few && ty == "raw" && target != "raw" {
                 // Inside an object whose keys vary by what it describes, a key the list
                 // shows as values of several shapes (`DEFAULT_VALUE`: a text for one
                 // field type, an object for another) is one the record must not narrow.
                 Some((name.clone(), ty.clone()))
             } else if target == "raw" && ty != "raw" && at_home(ty) {
                 Some((name.clone(), ty.clone()))
-            } else if TEXTS.contains(&ty.as_str()) && NUMBERS.contains(&target.as_str()) {
+            } else if TEXTS.contains(&ty.as_str())
+                && (NUMBERS.contains(&target.as_str())
+                    || how_many == Joining::One && target == "id")
+            {
+                // Inside one object (not a list of items, each with its own ID), an ID one
+                // page shows as text identifies whatever the object links
+                // (`entity_link.id` of a chat: a task's number or a CRM entity's code).
                 Some((name.clone(), "string".to_owned()))
             } else {
                 None

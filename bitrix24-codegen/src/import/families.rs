@@ -19,8 +19,9 @@ use heck::ToUpperCamelCase;
 use super::adoption::joins_record;
 use super::emit_yaml::Yaml;
 use super::field_access::Writable;
-use super::records::{drop_unused, is_referenced, is_within, rename, type_fields, type_refs};
+use super::records::{drop_unused, is_within, rename, type_fields};
 use super::render::FileTree;
+use super::replies::share_with_replies;
 use super::report::Problem;
 use super::result::ENVELOPE_ROWS;
 use super::writes;
@@ -128,91 +129,6 @@ fn share_with_one(
         }
     }
     Some(own)
-}
-
-/// Replaces the record types of the family's other replies that hold the entity's
-/// fields (each of its fields one of the record's, reading alike:
-/// `vote.attachedvote.recall`'s `attach`, whose `userAnswerMap` the get page types) by
-/// `record`: one type for the entity wherever a reply shows it. Only types in the record's
-/// own file (another file's would make the two files' modules use each other), never a
-/// type a request or an event uses (a write's type says what it takes; an event's data
-/// stays its own), and only one holding three of the record's fields and at least half;
-/// the replaced types.
-fn share_with_replies(
-    files: &mut BTreeMap<String, FileTree>,
-    family: &str,
-    record: &str,
-) -> BTreeSet<String> {
-    let fields = type_fields(files, record);
-    let Some(home) = files
-        .iter()
-        .find(|(_, file)| file.types.contains_key(record))
-        .map(|(key, _)| key.clone())
-    else {
-        return BTreeSet::new();
-    };
-    let pages: BTreeSet<String> = files
-        .values()
-        .flat_map(|file| &file.methods)
-        .filter(|(method, _)| {
-            method
-                .strip_prefix(family)
-                .and_then(|rest| rest.strip_prefix('.'))
-                .is_some_and(|verb| !verb.contains('.'))
-        })
-        .filter_map(|(_, entry)| entry.get("docs")?.as_str().map(str::to_owned))
-        .collect();
-    let kept = sent_or_evented(files);
-    let replaced: BTreeSet<String> = files[&home]
-        .types
-        .iter()
-        .filter(|(name, ty)| {
-            let page = ty.get("docs").and_then(Yaml::as_str).unwrap_or_default();
-            *name != record
-                && !kept.contains(*name)
-                && is_referenced(files, name)
-                && pages.contains(page.split('#').next().unwrap_or_default())
-        })
-        .map(|(name, _)| name.clone())
-        .filter(|name| {
-            let own = type_fields(files, name);
-            own.len() >= 3 && own.len() * 2 >= fields.len() && is_within(files, &own, &fields)
-        })
-        .collect();
-    if let Some(file) = files.get_mut(&home) {
-        file.types.retain(|name, _| !replaced.contains(name));
-    }
-    let renames = replaced
-        .iter()
-        .map(|name| (name.clone(), record.to_owned()))
-        .collect();
-    rename(files, &renames);
-    replaced
-}
-
-/// The types a method's parameters or an event use, directly or inside other types.
-fn sent_or_evented(files: &BTreeMap<String, FileTree>) -> BTreeSet<String> {
-    let mut pending = BTreeSet::new();
-    for file in files.values() {
-        for entry in file.methods.values() {
-            if let Some(params) = entry.get("params") {
-                type_refs(params, &mut pending);
-            }
-        }
-        for event in file.events.values() {
-            type_refs(event, &mut pending);
-        }
-    }
-    let mut seen = BTreeSet::new();
-    while let Some(name) = pending.pop_first() {
-        if !seen.insert(name.clone()) {
-            continue;
-        }
-        if let Some(ty) = files.values().find_map(|file| file.types.get(&name)) {
-            type_refs(ty, &mut pending);
-        }
-    }
-    seen
 }
 
 /// The records [`get_records`] finds.

@@ -200,6 +200,7 @@ mod query;
 mod record_sets;
 mod records;
 mod render;
+mod replies;
 mod report;
 mod result;
 mod same_types;

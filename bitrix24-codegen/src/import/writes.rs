@@ -86,7 +86,7 @@ pub(super) fn share_with_writes(
             .count();
         // Objects inside (a user field's `SETTINGS`, its `LIST` items) whose keys the
         // write and the record each show some of: the record's adopts the write's.
-        let nested = nested_adoptions(files, &mut own_fields, &record_fields, writes_as);
+        let nested = nested_adoptions(files, &mut own_fields, &record_fields, &writes_as);
         let alike = own_fields.iter().all(|(name, ty)| {
             record_fields
                 .get(name)

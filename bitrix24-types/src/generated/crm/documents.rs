@@ -507,86 +507,11 @@ impl wire::Lenient for CrmDocumentgeneratorDocumentProducts {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-update.html#document)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorDocumentUpdateDocument {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `number`: string.
-    pub number: Option<String>,
-    /// `createTime`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `updateTime`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// `createdBy`: string.
-    pub created_by: Option<String>,
-    /// `updatedBy`: string.
-    pub updated_by: Option<String>,
-    /// `changeStampsEnabled`: boolean.
-    pub change_stamps_enabled: Option<bool>,
-    /// `changeStampsDisabledReason`: string.
-    pub change_stamps_disabled_reason: Option<String>,
-    /// `changeQrCodeEnabled`: boolean.
-    pub change_qr_code_enabled: Option<bool>,
-    /// `qrCodeEnabled`: boolean.
-    pub qr_code_enabled: Option<bool>,
-    /// `changeQrCodeDisabledReason`: string.
-    pub change_qr_code_disabled_reason: Option<String>,
-    /// `products`: `CrmDocumentgeneratorDocumentProducts`.
-    pub products: Option<CrmDocumentgeneratorDocumentProducts>,
-    /// `stampsEnabled`: boolean.
-    pub stamps_enabled: Option<bool>,
-    /// `downloadUrl`: string.
-    pub download_url: Option<String>,
-    /// `downloadUrlMachine`: string.
-    pub download_url_machine: Option<String>,
-    /// `publicUrl`: string.
-    pub public_url: Option<String>,
-    /// `isTransformationError`: boolean.
-    pub is_transformation_error: Option<bool>,
-    /// `transformationErrorMessage`: string.
-    pub transformation_error_message: Option<String>,
-    /// `transformationErrorCode`: string.
-    pub transformation_error_code: Option<String>,
-    /// `templateId`: string.
-    pub template_id: Option<String>,
-    /// `pullTag`: string.
-    pub pull_tag: Option<String>,
-    /// `emailDiskFile`: integer.
-    pub email_disk_file: Option<i64>,
-    /// `entityTypeId`: string.
-    pub entity_type_id: Option<String>,
-    /// `entityId`: string.
-    pub entity_id: Option<String>,
-    /// `values`: `CrmDocumentgeneratorDocumentValues`.
-    pub values: Option<CrmDocumentgeneratorDocumentValues>,
-    /// `imageUrl`: string.
-    pub image_url: Option<String>,
-    /// `pdfUrl`: string.
-    pub pdf_url: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDocumentgeneratorDocumentUpdateDocument {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-update.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct CrmDocumentgeneratorDocumentUpdateResult {
-    /// `document`: `CrmDocumentgeneratorDocumentUpdateDocument`.
-    pub document: Option<CrmDocumentgeneratorDocumentUpdateDocument>,
+    /// `document`: `CrmDocumentgeneratorDocument`.
+    pub document: Option<CrmDocumentgeneratorDocument>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -642,31 +567,6 @@ pub struct CrmDocumentgeneratorDocumentUploadResult {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for CrmDocumentgeneratorDocumentUploadResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Sent in requests and read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/crm/document-generator/documents/crm-document-generator-document-upload.html)
-#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
-#[serde(crate = "self::serde", rename_all = "camelCase")]
-pub struct CrmDocumentgeneratorDocumentUploadValues {
-    /// `_creationMethod`: string.
-    #[serde(rename = "_creationMethod", skip_serializing_if = "Option::is_none")]
-    pub creation_method: Option<String>,
-    /// `productsTableVariant`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub products_table_variant: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for CrmDocumentgeneratorDocumentUploadValues {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

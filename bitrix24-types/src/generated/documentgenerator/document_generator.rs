@@ -180,6 +180,8 @@ pub struct DocumentgeneratorDocumentDocumentValues {
     pub creation_method: Option<String>,
     /// `stampsEnabled`: boolean.
     pub stamps_enabled: Option<bool>,
+    /// `productsTableVariant`: string.
+    pub products_table_variant: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -471,112 +473,11 @@ impl wire::Lenient for DocumentgeneratorDocumentPublicUrlView {
 }
 /// Read from responses.
 ///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html#document)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentgeneratorDocumentUpdateDocument {
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `number`: string.
-    pub number: Option<String>,
-    /// `templateId`: string.
-    pub template_id: Option<String>,
-    /// `provider`: string.
-    pub provider: Option<String>,
-    /// `value`: string.
-    pub value: Option<String>,
-    /// `fileId`: integer.
-    pub file_id: Option<i64>,
-    /// `imageId`: integer.
-    pub image_id: Option<i64>,
-    /// `pdfId`: integer.
-    pub pdf_id: Option<i64>,
-    /// `values`: `DocumentgeneratorDocumentUpdateDocumentValues`.
-    pub values: Option<DocumentgeneratorDocumentUpdateDocumentValues>,
-    /// `stampsEnabled`: boolean.
-    pub stamps_enabled: Option<bool>,
-    /// `downloadUrl`: string.
-    pub download_url: Option<String>,
-    /// `pdfUrl`: string.
-    pub pdf_url: Option<String>,
-    /// `imageUrl`: string.
-    pub image_url: Option<String>,
-    /// `printUrl`: string.
-    pub print_url: Option<String>,
-    /// `downloadUrlMachine`: string.
-    pub download_url_machine: Option<String>,
-    /// `pdfUrlMachine`: string.
-    pub pdf_url_machine: Option<String>,
-    /// `imageUrlMachine`: string.
-    pub image_url_machine: Option<String>,
-    /// `printUrlMachine`: string.
-    pub print_url_machine: Option<String>,
-    /// `publicUrl`: string.
-    pub public_url: Option<String>,
-    /// `publicUrlView`: `DocumentgeneratorDocumentPublicUrlView`.
-    pub public_url_view: Option<DocumentgeneratorDocumentPublicUrlView>,
-    /// `isTransformationError`: boolean.
-    pub is_transformation_error: Option<bool>,
-    /// `pullTag`: string.
-    pub pull_tag: Option<String>,
-    /// `emailDiskFile`: integer.
-    pub email_disk_file: Option<i64>,
-    /// `createTime`: datetime.
-    pub create_time: Option<wire::DateTime>,
-    /// `updateTime`: datetime.
-    pub update_time: Option<wire::DateTime>,
-    /// `createdBy`: string.
-    pub created_by: Option<String>,
-    /// `updatedBy`: integer.
-    pub updated_by: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorDocumentUpdateDocument {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html#document-values)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentgeneratorDocumentUpdateDocumentValues {
-    /// `productsTableVariant`: string.
-    pub products_table_variant: Option<String>,
-    /// `_creationMethod`: string.
-    #[serde(rename = "_creationMethod")]
-    pub creation_method: Option<String>,
-    /// `stampsEnabled`: boolean.
-    pub stamps_enabled: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for DocumentgeneratorDocumentUpdateDocumentValues {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/document-generator/document-generator-document-update.html#result)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct DocumentgeneratorDocumentUpdateResult {
-    /// `document`: `DocumentgeneratorDocumentUpdateDocument`.
-    pub document: Option<DocumentgeneratorDocumentUpdateDocument>,
+    /// `document`: `DocumentgeneratorDocument`.
+    pub document: Option<DocumentgeneratorDocument>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]

@@ -394,8 +394,8 @@ pub struct ImRecentGetChat {
     pub manager_list: Option<Vec<i64>>,
     /// `message_type`: string.
     pub message_type: Option<String>,
-    /// `mute_list`: raw.
-    pub mute_list: Option<serde_json::Value>,
+    /// `mute_list`: `map<boolean>`.
+    pub mute_list: Option<BTreeMap<String, bool>>,
     /// `name`: string.
     pub name: Option<String>,
     /// `owner`: integer.
@@ -438,8 +438,8 @@ impl wire::Lenient for ImRecentGetChat {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImRecentGetEntityLink {
-    /// `id`: id.
-    pub id: Option<u64>,
+    /// `id`: string.
+    pub id: Option<String>,
     /// `type`: string.
     pub type_: Option<String>,
     /// `url`: string.
@@ -464,6 +464,61 @@ impl wire::Lenient for ImRecentGetEntityLink {
 pub struct ImRecentGetUser {
     /// `id`: id.
     pub id: Option<u64>,
+    /// `absent`: boolean.
+    pub absent: Option<bool>,
+    /// `active`: boolean.
+    pub active: Option<bool>,
+    /// `avatar`: string.
+    pub avatar: Option<String>,
+    /// `avatar_hr`: string.
+    pub avatar_hr: Option<String>,
+    /// `birthday`: string.
+    pub birthday: Option<String>,
+    /// `bot`: boolean.
+    pub bot: Option<bool>,
+    /// `bot_data`: raw.
+    pub bot_data: Option<serde_json::Value>,
+    /// `color`: string.
+    pub color: Option<String>,
+    /// `connector`: boolean.
+    pub connector: Option<bool>,
+    /// `departments`: `integer[]`.
+    pub departments: Option<Vec<i64>>,
+    /// `desktop_last_date`: boolean.
+    pub desktop_last_date: Option<bool>,
+    /// `email`: string.
+    pub email: Option<String>,
+    /// `external_auth_id`: string.
+    pub external_auth_id: Option<String>,
+    /// `extranet`: boolean.
+    pub extranet: Option<bool>,
+    /// `first_name`: string.
+    pub first_name: Option<String>,
+    /// `gender`: string.
+    pub gender: Option<String>,
+    /// `idle`: boolean.
+    pub idle: Option<bool>,
+    /// `last_activity_date`: datetime.
+    pub last_activity_date: Option<wire::DateTime>,
+    /// `last_name`: string.
+    pub last_name: Option<String>,
+    /// `mobile_last_date`: boolean.
+    pub mobile_last_date: Option<bool>,
+    /// `name`: string.
+    pub name: Option<String>,
+    /// `network`: boolean.
+    pub network: Option<bool>,
+    /// `phones`: boolean.
+    pub phones: Option<bool>,
+    /// `status`: string.
+    pub status: Option<String>,
+    /// `type`: string.
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+    /// `website`: string.
+    pub website: Option<String>,
+    /// `work_position`: string.
+    pub work_position: Option<String>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -494,79 +549,6 @@ pub struct ImRecentListAvatar2 {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for ImRecentListAvatar2 {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImRecentListChat {
-    /// `avatar`: string.
-    pub avatar: Option<String>,
-    /// `background_id`: integer.
-    pub background_id: Option<i64>,
-    /// `color`: string.
-    pub color: Option<String>,
-    /// `contains_collaber`: boolean.
-    pub contains_collaber: Option<bool>,
-    /// `date_create`: datetime.
-    pub date_create: Option<wire::DateTime>,
-    /// `entity_data_1`: string.
-    pub entity_data_1: Option<String>,
-    /// `entity_data_2`: string.
-    pub entity_data_2: Option<String>,
-    /// `entity_data_3`: string.
-    pub entity_data_3: Option<String>,
-    /// `entity_id`: string.
-    pub entity_id: Option<String>,
-    /// `entity_link`: `ImEntityLink`.
-    pub entity_link: Option<ImEntityLink>,
-    /// `entity_type`: string.
-    pub entity_type: Option<String>,
-    /// `extranet`: boolean.
-    pub extranet: Option<bool>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `manager_list`: `integer[]`.
-    pub manager_list: Option<Vec<i64>>,
-    /// `message_type`: string.
-    pub message_type: Option<String>,
-    /// `mute_list`: `map<boolean>`.
-    pub mute_list: Option<BTreeMap<String, bool>>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `owner`: integer.
-    pub owner: Option<i64>,
-    /// `parent_chat_id`: integer.
-    pub parent_chat_id: Option<i64>,
-    /// `parent_message_id`: integer.
-    pub parent_message_id: Option<i64>,
-    /// `permissions`: `ImPermissions`.
-    pub permissions: Option<ImPermissions>,
-    /// `public`: string.
-    pub public: Option<String>,
-    /// `restrictions`: `ImRecentRestrictions`.
-    pub restrictions: Option<ImRecentRestrictions>,
-    /// `role`: string.
-    pub role: Option<String>,
-    /// `text_field_enabled`: boolean.
-    pub text_field_enabled: Option<bool>,
-    /// `type`: string.
-    #[serde(rename = "type")]
-    pub type_: Option<String>,
-    /// `user_counter`: integer.
-    pub user_counter: Option<i64>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImRecentListChat {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
@@ -635,57 +617,6 @@ impl wire::Lenient for ImRecentListCopilotAssistant {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImRecentListItemsItem {
-    /// `avatar`: `ImRecentAvatar`.
-    pub avatar: Option<ImRecentAvatar>,
-    /// `chat`: `ImRecentListChat`.
-    pub chat: Option<ImRecentListChat>,
-    /// `chat_id`: integer.
-    pub chat_id: Option<i64>,
-    /// `counter`: integer.
-    pub counter: Option<i64>,
-    /// `date_last_activity`: datetime.
-    pub date_last_activity: Option<wire::DateTime>,
-    /// `date_update`: datetime.
-    pub date_update: Option<wire::DateTime>,
-    /// `has_reminder`: boolean.
-    pub has_reminder: Option<bool>,
-    /// `id`: string.
-    pub id: Option<String>,
-    /// `last_id`: integer.
-    pub last_id: Option<i64>,
-    /// `message`: `ImRecentMessage`.
-    pub message: Option<ImRecentMessage>,
-    /// `options`: raw.
-    pub options: Option<serde_json::Value>,
-    /// `pinned`: boolean.
-    pub pinned: Option<bool>,
-    /// `title`: string.
-    pub title: Option<String>,
-    /// `type`: string.
-    #[serde(rename = "type")]
-    pub type_: Option<String>,
-    /// `unread`: boolean.
-    pub unread: Option<bool>,
-    /// `user`: `ImRecentListUser`.
-    pub user: Option<ImRecentListUser>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImRecentListItemsItem {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImRecentListPromptsItem {
     /// `code`: string.
@@ -717,8 +648,8 @@ impl wire::Lenient for ImRecentListPromptsItem {
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImRecentListResultItem {
-    /// `items`: `ImRecentListItemsItem[]`.
-    pub items: Option<Vec<ImRecentListItemsItem>>,
+    /// `items`: `Recent[]`.
+    pub items: Option<Vec<Recent>>,
     /// `hasMorePages`: boolean.
     pub has_more_pages: Option<bool>,
     /// `hasMore`: boolean.
@@ -753,81 +684,6 @@ pub struct ImRecentListRoles {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for ImRecentListRoles {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/chats/im-recent-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct ImRecentListUser {
-    /// `absent`: boolean.
-    pub absent: Option<bool>,
-    /// `active`: boolean.
-    pub active: Option<bool>,
-    /// `avatar`: string.
-    pub avatar: Option<String>,
-    /// `avatar_hr`: string.
-    pub avatar_hr: Option<String>,
-    /// `birthday`: string.
-    pub birthday: Option<String>,
-    /// `bot`: boolean.
-    pub bot: Option<bool>,
-    /// `bot_data`: raw.
-    pub bot_data: Option<serde_json::Value>,
-    /// `color`: string.
-    pub color: Option<String>,
-    /// `connector`: boolean.
-    pub connector: Option<bool>,
-    /// `departments`: `integer[]`.
-    pub departments: Option<Vec<i64>>,
-    /// `desktop_last_date`: boolean.
-    pub desktop_last_date: Option<bool>,
-    /// `email`: string.
-    pub email: Option<String>,
-    /// `external_auth_id`: string.
-    pub external_auth_id: Option<String>,
-    /// `extranet`: boolean.
-    pub extranet: Option<bool>,
-    /// `first_name`: string.
-    pub first_name: Option<String>,
-    /// `gender`: string.
-    pub gender: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `idle`: boolean.
-    pub idle: Option<bool>,
-    /// `last_activity_date`: datetime.
-    pub last_activity_date: Option<wire::DateTime>,
-    /// `last_name`: string.
-    pub last_name: Option<String>,
-    /// `mobile_last_date`: boolean.
-    pub mobile_last_date: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `network`: boolean.
-    pub network: Option<bool>,
-    /// `phones`: boolean.
-    pub phones: Option<bool>,
-    /// `status`: string.
-    pub status: Option<String>,
-    /// `type`: string.
-    #[serde(rename = "type")]
-    pub type_: Option<String>,
-    /// `website`: string.
-    pub website: Option<String>,
-    /// `work_position`: string.
-    pub work_position: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for ImRecentListUser {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,

@@ -20,9 +20,9 @@ pub struct SaleShipmentpropertyAddSettings {
     /// `minlength`: integer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minlength: Option<i64>,
-    /// `maxlength`: integer.
+    /// `maxlength`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub maxlength: Option<i64>,
+    pub maxlength: Option<String>,
     /// `pattern`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
@@ -120,112 +120,15 @@ impl IntoRecords<Shipmentproperty> for SaleShipmentpropertyListResult {
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
 #[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SaleShipmentpropertyProperty {
-    /// `active`: char. One of `Y`, `N`.
-    pub active: Option<bool>,
-    /// `code`: string.
-    pub code: Option<String>,
-    /// `defaultValue`: string.
-    pub default_value: Option<String>,
-    /// `description`: string.
-    pub description: Option<String>,
-    /// `id`: id.
-    pub id: Option<u64>,
-    /// `inputFieldLocation`: string.
-    pub input_field_location: Option<String>,
-    /// `isAddress`: char. One of `Y`, `N`.
-    pub is_address: Option<bool>,
-    /// `isAddressFrom`: char. One of `Y`, `N`.
-    pub is_address_from: Option<bool>,
-    /// `isAddressTo`: char. One of `Y`, `N`.
-    pub is_address_to: Option<bool>,
-    /// `isEmail`: char. One of `Y`, `N`.
-    pub is_email: Option<bool>,
-    /// `isFiltered`: char. One of `Y`, `N`.
-    pub is_filtered: Option<bool>,
-    /// `isLocation`: char. One of `Y`, `N`.
-    pub is_location: Option<bool>,
-    /// `isLocation4tax`: char. One of `Y`, `N`.
-    pub is_location4tax: Option<bool>,
-    /// `isPayer`: char. One of `Y`, `N`.
-    pub is_payer: Option<bool>,
-    /// `isPhone`: char. One of `Y`, `N`.
-    pub is_phone: Option<bool>,
-    /// `isProfileName`: char. One of `Y`, `N`.
-    pub is_profile_name: Option<bool>,
-    /// `isZip`: char. One of `Y`, `N`.
-    pub is_zip: Option<bool>,
-    /// `multiple`: char. One of `Y`, `N`.
-    pub multiple: Option<bool>,
-    /// `name`: string.
-    pub name: Option<String>,
-    /// `personTypeId`: integer.
-    pub person_type_id: Option<i64>,
-    /// `propsGroupId`: integer.
-    pub props_group_id: Option<i64>,
-    /// `required`: char. One of `Y`, `N`.
-    pub required: Option<bool>,
-    /// `settings`: `SaleShipmentpropertySettings`.
-    pub settings: Option<SaleShipmentpropertySettings>,
-    /// `sort`: integer.
-    pub sort: Option<i64>,
-    /// `type`: string.
-    pub type_: Option<String>,
-    /// `userProps`: char. One of `Y`, `N`.
-    pub user_props: Option<bool>,
-    /// `util`: char. One of `Y`, `N`.
-    pub util: Option<bool>,
-    /// `xmlId`: string.
-    pub xml_id: Option<String>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleShipmentpropertyProperty {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
 pub struct SaleShipmentpropertyResult {
-    /// `property`: `SaleShipmentpropertyProperty`.
-    pub property: Option<SaleShipmentpropertyProperty>,
+    /// `property`: `Shipmentproperty`.
+    pub property: Option<Shipmentproperty>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 impl wire::Lenient for SaleShipmentpropertyResult {
-    fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
-    where
-        D: serde::Deserializer<'de>,
-    {
-        wire::object_or_nothing(de)
-    }
-}
-/// Read from responses.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/sale/shipment-property/sale-shipment-property-add.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-pub struct SaleShipmentpropertySettings {
-    /// `maxlength`: string.
-    pub maxlength: Option<String>,
-    /// `multiline`: char. One of `Y`, `N`.
-    pub multiline: Option<bool>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
-impl wire::Lenient for SaleShipmentpropertySettings {
     fn deserialize_lenient<'de, D>(de: D) -> Result<Option<Self>, D::Error>
     where
         D: serde::Deserializer<'de>,
