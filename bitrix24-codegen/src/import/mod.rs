@@ -205,6 +205,7 @@ mod report;
 mod result;
 mod same_types;
 mod samples;
+mod selectable;
 mod table;
 #[cfg(test)]
 mod test_trees;

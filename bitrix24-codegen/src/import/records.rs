@@ -113,6 +113,18 @@ fn scalar_reads_as(files: &BTreeMap<String, FileTree>, own: &str, target: &str) 
 }
 
 /// Whether `name` is a value set (an open enum: `values`, no `fields`).
+/// The wire values of value set `name`; `None` for another type.
+fn values(files: &BTreeMap<String, FileTree>, name: &str) -> Option<BTreeSet<String>> {
+    match files
+        .values()
+        .find_map(|file| file.types.get(name))?
+        .get("values")?
+    {
+        Yaml::Map(values) => Some(values.iter().map(|(value, _)| value.clone()).collect()),
+        _ => None,
+    }
+}
+
 fn is_value_set(files: &BTreeMap<String, FileTree>, name: &str) -> bool {
     files
         .values()
@@ -187,6 +199,11 @@ fn reads(
     }
     if !naming::is_type_name(target) {
         return false;
+    }
+    // Two pages' value sets of one field (`AUTO_EXECUTE`: 0 to 3 on the add page and on
+    // the list page, each naming them its own way): the values are what the wire carries.
+    if let (Some(own_values), Some(target_values)) = (values(files, own), values(files, target)) {
+        return own_values.is_subset(&target_values);
     }
     let target_fields = type_fields(files, target);
     !own_fields.is_empty()
@@ -322,6 +339,38 @@ pub(super) fn is_type_expr(text: &str) -> bool {
 mod tests {
     use super::*;
     use crate::import::test_trees::{record, tree};
+
+    fn value_set(values: &[(&str, &str)]) -> Yaml {
+        let values = values
+            .iter()
+            .map(|(value, name)| ((*value).to_owned(), Yaml::str(*name)))
+            .collect();
+        Yaml::Map(vec![("values".to_owned(), Yaml::Map(values))])
+    }
+
+    #[test]
+    fn a_value_set_reads_as_another_holding_its_values_whatever_it_names_them() {
+        let files = BTreeMap::from([(
+            "values/bizproc_values.yaml".to_owned(),
+            tree(
+                vec![
+                    ("AddRun", value_set(&[("0", "never"), ("1", "on_creation")])),
+                    (
+                        "ListRun",
+                        value_set(&[("0", "no_run"), ("1", "on_add"), ("2", "on_change")]),
+                    ),
+                    ("Other", record(&[("0", "string")])),
+                ],
+                Vec::new(),
+            ),
+        )]);
+        let reads = |own: &str, target: &str| reads_as(&files, own, target, 0);
+        assert!(reads("AddRun", "ListRun"));
+        // The list shows a value the add's set lacks.
+        assert!(!reads("ListRun", "AddRun"));
+        // An object keyed like the values is no value set.
+        assert!(!reads("AddRun", "Other"));
+    }
 
     #[test]
     fn a_scalar_reads_as_the_records_scalar_when_its_decoder_takes_it() {

@@ -24,6 +24,7 @@ use super::records;
 use super::render::FileTree;
 use super::report::{ImportReport, MethodFacts, Problem};
 use super::same_types;
+use super::selectable;
 use super::typing::Shared;
 
 /// The report so far and the spec files built, by path.
@@ -177,6 +178,7 @@ pub(super) fn import_trees(docs_root: &Path, protected: &BTreeSet<String>) -> Im
         files.insert(item_types::FILE.to_owned(), tree);
     }
     let writable = field_access::writable(&pages);
+    selectable::adopt_selectable(&mut files, &mut report.notes);
     families::unify(&mut files, &used, &writable, &mut report.notes);
     inherited::inherit(&mut files, &pages, &mut report.notes);
     lists::declare(&mut files, &mut report.notes);

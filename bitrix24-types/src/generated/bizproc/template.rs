@@ -12,20 +12,60 @@ use super::bizproc_values::{
     BizprocWorkflowTemplateAddAutoExecute, BizprocWorkflowTemplateListAutoExecute,
     BizprocWorkflowTemplateListDocumentType, BizprocWorkflowTemplateListModuleId,
 };
-/// Read from responses.
+/// Sent in requests and read from responses.
 ///
 /// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-list.html)
-#[derive(Debug, Clone, PartialEq, Default, LenientDeserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, LenientDeserialize)]
+#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
 pub struct BizprocWorkflowTemplate {
-    /// `ID`: id.
+    /// `ID`: id, read-only.
+    #[serde(skip_serializing)]
     pub id: Option<u64>,
     /// `NAME`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `SYSTEM_CODE`: string.
+    /// `SYSTEM_CODE`: string, read-only.
+    #[serde(skip_serializing)]
     pub system_code: Option<String>,
-    /// `USER_ID`: integer.
+    /// `USER_ID`: integer, read-only.
+    #[serde(skip_serializing)]
     pub user_id: Option<i64>,
+    /// `MODULE_ID`: `BizprocWorkflowTemplateListModuleId`, read-only. One of `crm`, `lists`, `disk`.
+    #[serde(skip_serializing)]
+    pub module_id: Option<BizprocWorkflowTemplateListModuleId>,
+    /// `ENTITY`: string, read-only.
+    #[serde(skip_serializing)]
+    pub entity: Option<String>,
+    /// `DOCUMENT_TYPE`: `BizprocWorkflowTemplateListDocumentType`, read-only. One of `LEAD`, `CONTACT`, `COMPANY`, `DEAL`, `QUOTE`, `SMART_INVOICE`.
+    #[serde(skip_serializing)]
+    pub document_type: Option<BizprocWorkflowTemplateListDocumentType>,
+    /// `AUTO_EXECUTE`: `BizprocWorkflowTemplateListAutoExecute`. One of `0`, `1`, `2`, `3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_execute: Option<BizprocWorkflowTemplateListAutoExecute>,
+    /// `TEMPLATE`: raw, read-only.
+    #[serde(skip_serializing)]
+    pub template: Option<serde_json::Value>,
+    /// `PARAMETERS`: raw, read-only.
+    #[serde(skip_serializing)]
+    pub parameters: Option<serde_json::Value>,
+    /// `VARIABLES`: raw, read-only.
+    #[serde(skip_serializing)]
+    pub variables: Option<serde_json::Value>,
+    /// `CONSTANTS`: raw, read-only.
+    #[serde(skip_serializing)]
+    pub constants: Option<serde_json::Value>,
+    /// `MODIFIED`: datetime, read-only.
+    #[serde(skip_serializing)]
+    pub modified: Option<wire::DateTime>,
+    /// `IS_MODIFIED`: char, read-only. One of `Y`, `N`.
+    #[serde(skip_serializing)]
+    pub is_modified: Option<bool>,
+    /// `DESCRIPTION`: string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `TEMPLATE_DATA`: file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_data: Option<wire::File>,
     /// Fields this spec does not list: the portal's user fields (`UF_*`)
     /// and fields added after the spec was written.
     #[serde(flatten)]
@@ -95,29 +135,6 @@ pub struct BizprocWorkflowTemplateListFields {
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
-/// Sent in requests.
-///
-/// [Official documentation](https://apidocs.bitrix24.com/api-reference/bizproc/template/bizproc-workflow-template-update.html#parametr-fields)
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(crate = "self::serde", rename_all = "SCREAMING_SNAKE_CASE")]
-pub struct BizprocWorkflowTemplateUpdateParametrFields {
-    /// `NAME`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// `DESCRIPTION`: string.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `TEMPLATE_DATA`: file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_data: Option<wire::File>,
-    /// `AUTO_EXECUTE`: `BizprocWorkflowTemplateAddAutoExecute`. One of `0`, `1`, `2`, `3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_execute: Option<BizprocWorkflowTemplateAddAutoExecute>,
-    /// Fields this spec does not list: the portal's user fields (`UF_*`)
-    /// and fields added after the spec was written.
-    #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
-}
 /// The fields of [`BizprocWorkflowTemplate`] in `select`, `order` and `filter` (a portal's own: `query::CustomField`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BizprocWorkflowTemplateField {
@@ -149,6 +166,10 @@ pub enum BizprocWorkflowTemplateField {
     Modified,
     /// `IS_MODIFIED`
     IsModified,
+    /// `DESCRIPTION`
+    Description,
+    /// `TEMPLATE_DATA`
+    TemplateData,
 }
 impl query::RecordField for BizprocWorkflowTemplateField {
     fn name(&self) -> &'static str {
@@ -167,6 +188,8 @@ impl query::RecordField for BizprocWorkflowTemplateField {
             Self::Constants => "CONSTANTS",
             Self::Modified => "MODIFIED",
             Self::IsModified => "IS_MODIFIED",
+            Self::Description => "DESCRIPTION",
+            Self::TemplateData => "TEMPLATE_DATA",
         }
     }
 }
@@ -280,12 +303,12 @@ pub struct BizprocWorkflowTemplateList {
 pub struct BizprocWorkflowTemplateUpdate {
     /// `ID`: string, required.
     pub id: String,
-    /// `FIELDS`: `BizprocWorkflowTemplateUpdateParametrFields`, required.
-    pub fields: BizprocWorkflowTemplateUpdateParametrFields,
+    /// `FIELDS`: `BizprocWorkflowTemplate`, required.
+    pub fields: BizprocWorkflowTemplate,
 }
 impl BizprocWorkflowTemplateUpdate {
     /// A `bizproc.workflow.template.update` call with the required parameters; optional ones unset.
-    pub fn new(id: String, fields: BizprocWorkflowTemplateUpdateParametrFields) -> Self {
+    pub fn new(id: String, fields: BizprocWorkflowTemplate) -> Self {
         Self { id, fields }
     }
 }
