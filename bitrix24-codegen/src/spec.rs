@@ -143,6 +143,9 @@ pub struct ListDef {
     /// fast path pages by ID with `start=0`. Only with `fast_path`.
     #[serde(default)]
     pub counted: bool,
+    /// The parameter naming the one field the list sorts by, when its `order` is the
+    /// direction alone (`user.get`: `sort: ID`, `order: ASC`).
+    pub sort_param: Option<Text>,
 }
 
 /// The map form of a field, before the shorthand is folded in.

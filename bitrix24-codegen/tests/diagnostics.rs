@@ -249,3 +249,12 @@ fn sent_names_take_one_rule_and_only_on_objects() {
     ];
     assert_eq!(errors, expected, "got:\n{}", errors.join("\n"));
 }
+
+#[test]
+fn a_lists_sort_param_names_a_scalar_parameter() {
+    let errors = errors_of("sort_param.yaml");
+    let expected = [
+        "16:44: methods.user.get.result.list.sort_param: `sort` is no parameter of the method naming a field (a scalar)",
+    ];
+    assert_eq!(errors, expected, "got:\n{}", errors.join("\n"));
+}

@@ -48,6 +48,8 @@ pub(crate) struct List {
     /// The names the list takes its filter, order and select by, where not the
     /// lowercase ones: (`FILTER_PARAM`, `"FILTER"`), ...
     pub(crate) param_names: Vec<(String, LitStr)>,
+    /// The parameter naming the one field to sort by, when the order is a direction.
+    pub(crate) sort_param: Option<LitStr>,
     pub(crate) fast_path: bool,
     /// Pages are counted: `start=-1` is not documented for the list.
     pub(crate) counted: bool,
@@ -77,6 +79,7 @@ const LIST_KEYS: &[&str] = &[
     "id_param",
     "filter_param",
     "order_param",
+    "sort_param",
     "select_param",
     "fast_path",
     "counted",
@@ -382,6 +385,7 @@ struct ListDraft {
     id: Option<LitStr>,
     id_param: Option<LitStr>,
     param_names: Vec<(String, LitStr)>,
+    sort_param: Option<LitStr>,
     fast_path: bool,
     counted: bool,
 }
@@ -397,6 +401,7 @@ impl ListDraft {
             id: None,
             id_param: None,
             param_names: Vec::new(),
+            sort_param: None,
             fast_path: false,
             counted: false,
         };
@@ -477,6 +482,11 @@ impl ListDraft {
                     self.param_names.push((name.to_ascii_uppercase(), lit));
                 }
             }
+            "sort_param" => {
+                let usage = "sort_param = \"sort\"";
+                self.sort_param = value(&key, rest, usage, errors)
+                    .and_then(|v| non_empty_str(&v, "sort_param", usage, errors));
+            }
             "fast_path" | "counted" => {
                 if !rest.is_empty() {
                     errors.push(Error::new_spanned(
@@ -510,6 +520,7 @@ impl ListDraft {
             id: self.id.unwrap_or(id_default),
             id_param: self.id_param,
             param_names: self.param_names,
+            sort_param: self.sort_param,
             fast_path: self.fast_path,
             counted: self.counted,
         })

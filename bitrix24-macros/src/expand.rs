@@ -169,6 +169,12 @@ fn list_impl(
         let name = Ident::new(name, value.span());
         quote!(const #name: &'static ::core::primitive::str = #value;)
     });
+    let sort_param = list.sort_param.as_ref().map(|name| {
+        quote!(
+            const SORT_PARAM: ::core::option::Option<&'static ::core::primitive::str> =
+                ::core::option::Option::Some(#name);
+        )
+    });
     let counted = list.counted.then(|| {
         quote!(
             const COUNTED: ::core::primitive::bool = true;
@@ -191,6 +197,7 @@ fn list_impl(
             const FAST_PATH: ::core::primitive::bool = #fast_path;
             #id_param
             #(#param_names)*
+            #sort_param
             #counted
             fn set_start(
                 &mut self,

@@ -69,6 +69,9 @@ use proc_macro::TokenStream;
 ///   - `filter_param = "FILTER"`, `order_param = "SORT"`, `select_param = "SELECT"`: the
 ///     names the method takes its filter, order and select by, where they are not
 ///     `filter`, `order` and `select` (`entity.item.get`); the fast path writes there;
+///   - `sort_param = "sort"`: the list sorts by the one field named in this parameter and
+///     takes the direction alone in its order parameter (`user.get`: `sort: "ID"`,
+///     `order: "ASC"`), where the fast path sorts by ID;
 ///   - `fast_path`: a bare flag, the documented fast path applies (default: off);
 ///   - `counted`: a bare flag, the list's pages are always counted (`start=-1` is not
 ///     documented for it), so the fast path sends `start=0` (default: off).

@@ -195,6 +195,25 @@ fn list_method_taking_its_filter_and_order_by_other_names() {
     // What is not given keeps the trait's default.
     assert_eq!(SonetGroupGet::SELECT_PARAM, "select");
     assert_eq!(CrmDealList::FILTER_PARAM, "filter");
+    assert_eq!(SonetGroupGet::SORT_PARAM, None);
+}
+
+#[bitrix_method(
+    "user.get",
+    kind = read,
+    response = Vec<Deal>,
+    list(record = Deal, filter_param = "FILTER", sort_param = "sort", fast_path),
+)]
+#[derive(Debug, Default, Serialize)]
+struct UserGet {
+    start: Option<i64>,
+}
+
+#[test]
+fn list_method_sorting_by_the_field_one_parameter_names() {
+    assert_eq!(UserGet::SORT_PARAM, Some("sort"));
+    // The direction goes alone in the order parameter.
+    assert_eq!(UserGet::ORDER_PARAM, "order");
 }
 
 /// Generic parameters pass through; the impls carry the bounds serde needs, so the

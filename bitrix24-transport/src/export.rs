@@ -274,7 +274,7 @@ impl<M: ListMethod> Shared<M> {
                 ceiling = Some(bound(&value, &le)?);
             }
             base.insert(M::FILTER_PARAM.into(), Value::Object(filter));
-            base.insert(M::ORDER_PARAM.into(), json!({ M::ID_PARAM: "ASC" }));
+            order_by_id::<M>(&mut base, "ASC");
             if let Some(Value::Array(select)) = base.get_mut(M::SELECT_PARAM) {
                 let has_id = select.iter().any(|name| {
                     name.as_str()
@@ -309,7 +309,7 @@ impl<M: ListMethod> Shared<M> {
             }
         }
         if descending {
-            params.insert(M::ORDER_PARAM.into(), json!({ M::ID_PARAM: "DESC" }));
+            order_by_id::<M>(&mut params, "DESC");
             params.insert(M::SELECT_PARAM.into(), json!([M::ID_PARAM]));
         }
         params.insert("start".into(), json!(if M::COUNTED { 0 } else { -1 }));
@@ -860,6 +860,21 @@ where
         let item = state.step().await?;
         Some((item, state))
     })
+}
+
+/// Orders a fast-path page by ID in `direction` (`ASC`, `DESC`): `{ID: direction}` in the
+/// order map, or, for a list sorting by one field ([`ListMethod::SORT_PARAM`]), the ID's
+/// name there and the direction alone.
+fn order_by_id<M: ListMethod>(params: &mut Map<String, Value>, direction: &str) {
+    match M::SORT_PARAM {
+        Some(sort) => {
+            params.insert(sort.into(), json!(M::ID_PARAM));
+            params.insert(M::ORDER_PARAM.into(), json!(direction));
+        }
+        None => {
+            params.insert(M::ORDER_PARAM.into(), json!({ M::ID_PARAM: direction }));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -110,6 +110,11 @@ pub trait ListMethod: Method {
     /// The name the method takes its sort order by (field -> direction): `order`, or
     /// `ORDER`, `SORT` (`entity.item.get`). The fast path orders by ID there.
     const ORDER_PARAM: &'static str = "order";
+    /// The name the method takes the one field to sort by, when it sorts by one field
+    /// named there and takes the direction alone in [`ORDER_PARAM`](Self::ORDER_PARAM)
+    /// (`user.get`: `sort: "ID"`, `order: "ASC"`); `None` when the order is a map of
+    /// fields to directions.
+    const SORT_PARAM: Option<&'static str> = None;
     /// The name the method takes the fields to return by: `select`, or `SELECT`.
     const SELECT_PARAM: &'static str = "select";
     /// The list's pages are always counted (`start=-1` is not documented for it): the fast

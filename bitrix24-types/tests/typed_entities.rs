@@ -13,8 +13,9 @@ use bitrix24_types::crm::{
     CrmLeadList, Lead,
 };
 use bitrix24_types::export::ExportOptions;
+use bitrix24_types::query::Filter;
 use bitrix24_types::query::Select;
-use bitrix24_types::user::{UserCurrent, UserGet};
+use bitrix24_types::user::{User, UserCurrent, UserField, UserGet, UserGetOrder};
 use bitrix24_types::wire::Multifield;
 use bitrix24_types::{Client, ListMethod};
 use futures_util::StreamExt;
@@ -203,4 +204,35 @@ async fn contacts_export_on_the_fast_path_as_typed_records() {
     assert!(stats.http_requests <= 4, "{} requests", stats.http_requests);
     // Counted pages would have called crm.contact.list with start=0, 50, ... instead.
     assert!(stats.calls_by_method["crm.contact.list"] <= 3 * 50 + 1);
+}
+
+#[tokio::test]
+async fn users_export_on_the_fast_path_sorting_by_the_field_sort_names() {
+    // user.get sorts by one field (`sort`) with `order` the direction alone; the fast
+    // path sends `sort: ID`, `order: ASC` and pages by `>ID` in `FILTER`.
+    const { assert!(UserGet::FAST_PATH) };
+    assert_eq!(UserGet::SORT_PARAM, Some("sort"));
+    let (portal, client) = portal_and_client().await;
+    portal.seed_users(3_000);
+    let total = portal.user_count();
+    // The caller's own sort gives way to the ID the pages follow.
+    let request = UserGet {
+        sort: Some("LAST_NAME".into()),
+        order: Some(UserGetOrder::Desc),
+        filter: Some(Filter::new().gt(UserField::Id, 100)),
+        ..UserGet::default()
+    };
+    let mut export = client.export(&request, ExportOptions::default());
+    let mut ids = Vec::new();
+    while let Some(chunk) = export.next().await {
+        ids.extend(chunk.unwrap().records.iter().map(|u: &User| u.id.unwrap()));
+    }
+    assert_eq!(ids.len(), total - 100, "every user above ID 100, once");
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "in ID order");
+    assert_eq!(ids[0], 101);
+    let stats = portal.stats();
+    // About 2,900 users: 2 chained batches of 2,500 at most, plus the first call's probe.
+    assert!(stats.http_requests <= 3, "{} requests", stats.http_requests);
+    // Counted pages would have called user.get with start=0, 50, ... instead.
+    assert!(stats.calls_by_method["user.get"] <= 2 * 50 + 1);
 }

@@ -101,9 +101,13 @@ fn list_args(cx: &mut Context<'_>, list: &ListModel) -> TokenStream {
         let key = ident(&format!("{}_param", kind.default_wire()));
         quote!(, #key = #wire)
     });
+    let sort_param = match &list.sort_param {
+        Some(name) => quote!(, sort_param = #name),
+        None => TokenStream::new(),
+    };
     let fast_path = flag(list.fast_path, "fast_path");
     let counted = flag(list.counted, "counted");
-    quote!(, list(record = #record, records = #records, id = #id #id_param #(#param_names)* #fast_path #counted))
+    quote!(, list(record = #record, records = #records, id = #id #id_param #(#param_names)* #sort_param #fast_path #counted))
 }
 
 /// `new` with the required parameters as arguments, the optional ones `None`.

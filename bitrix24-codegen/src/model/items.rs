@@ -299,4 +299,6 @@ pub struct ListModel {
     /// The parameters the fast path writes whose names are not the lowercase ones
     /// (`entity.item.get`: `FILTER`, `SORT`).
     pub param_names: Vec<(QueryParam, String)>,
+    /// The parameter naming the one field to sort by, when the order is a direction.
+    pub sort_param: Option<String>,
 }

@@ -166,6 +166,23 @@ pub(super) fn build_method(
                 } else {
                     Vec::new()
                 },
+                sort_param: list_def.sort_param.as_ref().and_then(|sort| {
+                    let scalar = params.iter().any(|param| {
+                        param.wire == sort.as_str() && matches!(param.ty, TypeRef::Builtin(_))
+                    });
+                    if !scalar {
+                        errors.push(
+                            &ctx.file.path,
+                            sort.span(),
+                            format!("{key}.result.list.sort_param"),
+                            format!(
+                                "`{}` is no parameter of the method naming a field (a scalar)",
+                                sort.as_str()
+                            ),
+                        );
+                    }
+                    scalar.then(|| sort.as_str().to_owned())
+                }),
             });
         }
     }

@@ -538,7 +538,14 @@ pub struct UserFields;
     scope = "user",
     kind = read,
     response = Vec<User>,
-    list(record = User, records = result, id = "ID")
+    list(
+        record = User,
+        records = result,
+        id = "ID",
+        filter_param = "FILTER",
+        sort_param = "sort",
+        fast_path
+    )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
@@ -549,9 +556,9 @@ pub struct UserGet {
     /// `order`: `UserGetOrder`. One of `ASC`, `DESC`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<UserGetOrder>,
-    /// `FILTER`: string.
+    /// `FILTER`: `map<raw>`. Field names: [`UserField`].
     #[serde(rename = "FILTER", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
+    pub filter: Option<query::Filter<UserField>>,
     /// `ADMIN_MODE`: boolean.
     #[serde(rename = "ADMIN_MODE", skip_serializing_if = "Option::is_none")]
     pub admin_mode: Option<bool>,
@@ -578,9 +585,9 @@ pub struct UserGet {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(crate = "self::serde")]
 pub struct UserSearch {
-    /// `FILTER`: string.
+    /// `FILTER`: `map<raw>`. Field names: [`UserField`].
     #[serde(rename = "FILTER", skip_serializing_if = "Option::is_none")]
-    pub filter: Option<String>,
+    pub filter: Option<query::Filter<UserField>>,
     /// `sort`: string.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
