@@ -435,12 +435,15 @@ fn update(
     now: i64,
 ) -> Result<Outcome, CallError> {
     let id = task_id(params)?;
-    let Some(Value::Object(fields)) = param(params, "fields").filter(|f| f != &&json!({})) else {
-        return Err(CallError::new(
-            400,
-            "100",
-            "Could not find value for parameter {fields} (internal error)",
-        ));
+    let fields = match param(params, "fields") {
+        Some(Value::Object(fields)) if !fields.is_empty() => fields,
+        _ => {
+            return Err(CallError::new(
+                400,
+                "100",
+                "Could not find value for parameter {fields} (internal error)",
+            ));
+        }
     };
     let Some(task) = store.task(id) else {
         return Err(CallError::new(
@@ -698,6 +701,49 @@ fn list(store: &TaskStore, params: &Value, page_size: usize) -> CallResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn update_changes_the_given_fields_and_checks_the_task_as_add_does() {
+        let mut store = TaskStore::default();
+        let fields = add_fields(
+            &store,
+            json!({"TITLE": "Call", "RESPONSIBLE_ID": 2})
+                .as_object()
+                .unwrap(),
+            1,
+        )
+        .unwrap();
+        let id = store.create(fields, 1_700_000_000);
+        let mut update = |params: Value| update(&mut store, &params, 1, 1_700_000_100);
+        let error = |outcome: Result<Outcome, CallError>| {
+            let error = outcome.unwrap_err();
+            (error.code, error.description)
+        };
+        assert_eq!(error(update(json!({"taskId": id}))).0, "100");
+        assert_eq!(error(update(json!({"taskId": id, "fields": {}}))).0, "100");
+        assert_eq!(
+            error(update(json!({"taskId": 99, "fields": {"TITLE": "x"}}))).0,
+            "0"
+        );
+        assert_eq!(
+            error(update(json!({"taskId": id, "fields": {"PARENT_ID": id}}))).1,
+            "Cannot bind the node to itself<br>"
+        );
+        assert!(
+            error(update(
+                json!({"taskId": id, "fields": {"RESPONSIBLE_ID": 9}})
+            ))
+            .1
+            .contains("\"Responsible\"")
+        );
+        // A refused update changes nothing; a valid one only what it names.
+        update(json!({"taskId": id, "fields": {"title": "Call back", "PRIORITY": 2}})).unwrap();
+        let task = store.task(id).unwrap();
+        assert_eq!(task["title"], "Call back");
+        assert_eq!(task["priority"], "high");
+        assert_eq!(task["responsibleId"], 2);
+        assert_eq!(task["changed"], json!(format_datetime(1_700_000_100)));
+    }
 
     #[test]
     fn names_convert_both_ways() {

@@ -233,7 +233,7 @@ mod tests {
     }
 
     #[test]
-    fn a_replys_items_become_the_record_whose_objects_adopt_what_they_show() {
+    fn the_items_a_reply_lists_become_the_record_whose_objects_adopt_what_they_show() {
         let mut files = recent_files("RecentLink[]");
         let replaced = share_with_replies(&mut files, "im.recent", "Recent");
         assert_eq!(replaced, BTreeSet::from(["ListItem".to_owned()]));
