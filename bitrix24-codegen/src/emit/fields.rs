@@ -163,19 +163,11 @@ pub(super) fn field_tokens(
     }
 }
 
-/// A field's `rename`, by direction where its sent and read names differ from the
-/// struct's rules in different ways.
+/// A field's `rename`: one name where the direction(s) the struct travels agree on it,
+/// by direction where its sent and read names each miss their rule.
 fn rename_tokens(field: &FieldModel, attrs: StructAttrs) -> Option<TokenStream> {
     let ident = &field.name.ident;
     let (wire, sent) = (&field.wire, &field.sent);
-    if !attrs.split_rules() && wire == sent {
-        let rule = if attrs.dirs.received || !attrs.dirs.sent {
-            attrs.rename_all
-        } else {
-            attrs.rename_all_sent
-        };
-        return naming::needs_rename(wire, ident, rule).then(|| quote!(rename = #wire));
-    }
     let read = attrs.dirs.received && naming::needs_rename(wire, ident, attrs.rename_all);
     let send = attrs.dirs.sent && naming::needs_rename(sent, ident, attrs.rename_all_sent);
     match (send, read) {

@@ -27,15 +27,19 @@ pub(super) fn adopt_selectable(files: &mut BTreeMap<String, FileTree>, notes: &m
             let Some((record, offered)) = records_and_offer(entry) else {
                 continue;
             };
-            let (Some(_), Some(_)) = (file.types.get(&record), file.types.get(&offered)) else {
+            if !(file.types.contains_key(&record) && file.types.contains_key(&offered)) {
                 // Only within one file: what the offer's fields use, its file uses already;
                 // another file's would make the two files' modules use each other.
                 continue;
-            };
+            }
             let own = type_fields(files, &record);
-            let offer = type_fields(files, &offered);
+            let entries = field_entries(files, &offered);
+            let offer: BTreeMap<String, String> = entries
+                .iter()
+                .map(|(name, field)| (name.clone(), field_type(field).to_owned()))
+                .collect();
             // In the order the table lists them.
-            let lacking: Vec<(String, Yaml)> = field_entries(files, &offered)
+            let lacking: Vec<(String, Yaml)> = entries
                 .into_iter()
                 .filter(|(name, _)| !own.contains_key(name))
                 .collect();
@@ -67,12 +71,7 @@ pub(super) fn adopt_selectable(files: &mut BTreeMap<String, FileTree>, notes: &m
 /// A list method's record type (`R` of a result `R[]`) and the object type its `select`
 /// parameter takes, when it has both.
 fn records_and_offer(entry: &Yaml) -> Option<(String, String)> {
-    let result = entry.get("result")?;
-    let records = match result {
-        Yaml::Str(ty) => ty.as_str(),
-        other => other.get("type")?.as_str()?,
-    };
-    let record = records.strip_suffix("[]")?;
+    let record = field_type(entry.get("result")?).strip_suffix("[]")?;
     let params = entry.get("params")?;
     let offered = SELECT
         .iter()
